@@ -1,0 +1,129 @@
+"""Type stubs for libaudit._core (the compiled core). Import from ``libaudit``."""
+from __future__ import annotations
+
+import os
+from typing import Iterator, List, Literal, Tuple, Union
+
+__version__: str
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: East Asian wide and full-width characters count 2."""
+
+def nfkc(text: str) -> str:
+    """Unicode NFKC normalisation (full-width digits and brackets become ASCII)."""
+
+def builtin_roles() -> List[Tuple[str, str]]:
+    """DOMAIN.md roles as (id, Japanese label) pairs."""
+
+def tiers() -> List[Tuple[str, str]]:
+    """Network tiers as (id, Japanese label) pairs."""
+
+class AppliesTo:
+    """Where an item applies: tiers, which 課, important assets only."""
+    @property
+    def tiers(self) -> List[str]: ...
+    @property
+    def departments(self) -> Literal["all", "system_owners"]: ...
+    @property
+    def important_assets(self) -> bool: ...
+
+class Item:
+    """A checklist item (点検項目). Read-only; keeps its Checklist alive."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def clause(self) -> str: ...
+    @property
+    def text(self) -> str:
+        """The source sentence (the obligation), verbatim."""
+    @property
+    def question(self) -> str:
+        """The self-inspection question: 「…しているか。」"""
+    @property
+    def roles(self) -> List[str]: ...
+    @property
+    def applies_to(self) -> AppliesTo: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def audience(self) -> List[Literal["self_inspection", "audit"]]: ...
+    @property
+    def evidence(self) -> List[str]: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def section_id(self) -> str: ...
+    @property
+    def line(self) -> int:
+        """Line of the item in its YAML file (0 when not loaded from one)."""
+
+class Section:
+    """A section of a checklist, following a clause of the standard."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def clause(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sections(self) -> List[Section]: ...
+    @property
+    def item_indices(self) -> List[int]:
+        """Indices into Checklist.items of the items directly under this section."""
+    @property
+    def line(self) -> int: ...
+
+class Checklist:
+    """A checklist (点検表). Immutable; safe to share between threads.
+
+    Invalid input raises ChecklistError (a ValueError) whose ``diagnostics`` lists every
+    problem as (file, line, column, message).
+    """
+    @staticmethod
+    def load(path: Union[str, os.PathLike[str]]) -> Checklist:
+        """Load and validate a checklist YAML file."""
+    @staticmethod
+    def from_yaml(text: str, source: str = "<string>") -> Checklist:
+        """Load and validate checklist YAML text; `source` names it in diagnostics."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def origin(self) -> str:
+        """The file (or source name) it was loaded from."""
+    @property
+    def source(self) -> dict[str, str]:
+        """The source document: document, title, revised."""
+    @property
+    def roles(self) -> List[Tuple[str, str]]:
+        """Roles items may name, as (id, label)."""
+    def tier_name(self, tier: str) -> str:
+        """The body's own name of a tier, or the shared one."""
+    @property
+    def sections(self) -> List[Section]: ...
+    @property
+    def items(self) -> List[Item]:
+        """Every item, in document order."""
+    def item(self, id: str) -> Item:
+        """The item with this id (NFKC-normalised); NotFoundError (a KeyError) if none."""
+    def section(self, id: str) -> Section: ...
+    def items_for_role(self, role: str) -> List[Item]: ...
+    def items_for_tier(self, tier: str) -> List[Item]: ...
+    def chapter_of(self, item: Item) -> Section:
+        """The top-level section (chapter) holding `item`."""
+    def to_json(self) -> str:
+        """Canonical JSON of the whole content, defaults filled in."""
+    def to_dict(self) -> dict:
+        """The whole content as plain Python data."""
+    def to_yaml(self, header_comment: str = "") -> str:
+        """The checklist in the documented YAML format."""
+    def __len__(self) -> int: ...
+    def __contains__(self, id: str) -> bool: ...
+    def __iter__(self) -> Iterator[Item]: ...

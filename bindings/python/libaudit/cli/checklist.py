@@ -1,0 +1,114 @@
+"""``libaudit checklist validate|show``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from typing import Dict, List
+
+from .. import Checklist, ChecklistError, LibauditIOError, NotFoundError
+from ..table import format_table
+
+
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    p = sub.add_parser("checklist", help="validate and inspect checklists (点検表)")
+    cs = p.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND")
+    cs.required = True
+
+    v = cs.add_parser("validate", help="check checklist files; print every problem as FILE:LINE:COL: message")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.set_defaults(func=_validate)
+
+    s = cs.add_parser("show", help="summarise a checklist: sections, items per role and tier")
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    s.set_defaults(func=_show)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            c = Checklist.load(path)
+        except ChecklistError as e:
+            failed += 1
+            for d in e.diagnostics:
+                print(str(d), file=sys.stderr)
+            continue
+        except (LibauditIOError, OSError) as e:
+            failed += 1
+            print(f"{path}:1:1: {e}", file=sys.stderr)
+            continue
+        print(f"{path}: ok ({c.id}, {len(c)} items)")
+    return 1 if failed else 0
+
+
+def summary(c: Checklist) -> Dict[str, object]:
+    """Counts a person wants first: items per section, per role, per tier."""
+
+    def count(section) -> int:
+        return len(section.item_indices) + sum(count(s) for s in section.sections)
+
+    roles = Counter(r for i in c.items for r in i.roles)
+    tiers = Counter(t for i in c.items for t in i.applies_to.tiers)
+    role_labels = dict(c.roles)
+    return {
+        "id": c.id,
+        "title": c.title,
+        "version": c.version,
+        "body": c.body,
+        "items": len(c),
+        "sections": [
+            {"id": s.id, "clause": s.clause, "title": s.title, "items": count(s)} for s in c.sections
+        ],
+        "roles": [
+            {"role": r, "label": role_labels.get(r, r), "items": n}
+            for r, n in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "tiers": [
+            {"tier": t, "name": c.tier_name(t), "items": tiers.get(t, 0)}
+            for t, _ in __import__("libaudit").tiers()
+        ],
+    }
+
+
+def render_summary(s: Dict[str, object]) -> str:
+    lines: List[str] = [
+        f"{s['title']}",
+        f"  id {s['id']}  版 {s['version']}  団体 {s['body']}  項目数 {s['items']}",
+        "",
+        format_table(
+            ["章", "見出し", "項目数"],
+            [(x["clause"], x["title"], x["items"]) for x in s["sections"]],  # type: ignore[index]
+            "<<>",
+        ),
+        "",
+        format_table(
+            ["役割", "", "項目数"],
+            [(x["label"], x["role"], x["items"]) for x in s["roles"]],  # type: ignore[index]
+            "<<>",
+        ),
+        "",
+        format_table(
+            ["系統", "", "項目数"],
+            [(x["name"], x["tier"], x["items"]) for x in s["tiers"]],  # type: ignore[index]
+            "<<>",
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _show(args: argparse.Namespace) -> int:
+    try:
+        c = Checklist.load(args.file)
+    except ChecklistError as e:
+        for d in e.diagnostics:
+            print(str(d), file=sys.stderr)
+        return 1
+    s = summary(c)
+    if args.json:
+        print(json.dumps(s, ensure_ascii=False, indent=2))
+    else:
+        print(render_summary(s))
+    return 0

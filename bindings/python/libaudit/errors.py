@@ -1,0 +1,59 @@
+"""Exceptions raised by libaudit.
+
+Every error from the C++ core is translated to one of these (in one place,
+``bindings/src/errors.cpp``). Each subclasses the Python built-in a caller would expect:
+an invalid checklist is a ``ValueError``, an unknown id a ``KeyError``, an unreadable
+file an ``OSError``.
+"""
+from __future__ import annotations
+
+from typing import List, NamedTuple, Sequence
+
+
+class Diagnostic(NamedTuple):
+    """One problem in an input: where (1-based line, column in characters) and what."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class LibauditError(Exception):
+    """Base class of every libaudit error."""
+
+
+class ValidationError(LibauditError, ValueError):
+    """Input that is not valid. ``diagnostics`` lists every problem found, in file order."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()):
+        super().__init__(message)
+        self.diagnostics: List[Diagnostic] = list(diagnostics)
+
+
+class ChecklistError(ValidationError):
+    """A checklist that does not load (``Checklist.load`` / ``Checklist.from_yaml``)."""
+
+
+class NotFoundError(LibauditError, KeyError):
+    """A lookup by id that names nothing."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class LibauditIOError(LibauditError, OSError):
+    """A file that cannot be read or written."""
+
+
+__all__ = [
+    "Diagnostic",
+    "LibauditError",
+    "ValidationError",
+    "ChecklistError",
+    "NotFoundError",
+    "LibauditIOError",
+]

@@ -1,0 +1,15 @@
+// libaudit._core: thin pybind11 bindings. Each module of the core binds itself in its own
+// file through one of these functions, called from module.cpp.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace libaudit::python {
+
+namespace py = pybind11;
+
+void bind_errors(py::module_& m);     // errors.cpp: C++ exceptions -> libaudit.errors
+void bind_text(py::module_& m);       // text.cpp
+void bind_checklist(py::module_& m);  // checklist.cpp
+
+}  // namespace libaudit::python

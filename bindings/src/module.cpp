@@ -1,0 +1,9 @@
+#include "bindings.h"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "libaudit's compiled core. Import libaudit, not this module.";
+  m.attr("__version__") = LIBAUDIT_VERSION;
+  libaudit::python::bind_errors(m);
+  libaudit::python::bind_text(m);
+  libaudit::python::bind_checklist(m);
+}

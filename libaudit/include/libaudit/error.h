@@ -1,0 +1,58 @@
+// Errors thrown by libaudit. Every public function either succeeds or throws one of these
+// and leaves its inputs (and any store) unchanged. The Python bindings map each class to a
+// Python exception in one place (bindings/src/errors.cpp).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace libaudit {
+
+// Where and what: one problem in an input. Lines and columns are 1-based; columns count
+// Unicode characters, not bytes. A problem with the file as a whole is reported at 1:1.
+struct Diagnostic {
+  std::string file;
+  int line = 1;
+  int column = 1;
+  std::string message;
+
+  // "file:line:column: message", the form editors and compilers use.
+  std::string to_string() const;
+};
+
+// Base of every libaudit error.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An input that is not valid, with every problem found (never just the first).
+class ValidationError : public Error {
+ public:
+  explicit ValidationError(std::vector<Diagnostic> diagnostics);
+  const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+// A checklist file or text that does not load.
+class ChecklistError : public ValidationError {
+ public:
+  using ValidationError::ValidationError;
+};
+
+// A lookup by id that names nothing.
+class NotFoundError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A file that cannot be read.
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace libaudit

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what libaudit needs to build and test, and nothing that is already there.
+# Idempotent: a second run only checks. Debian packages through apt-get (as root, or with
+# sudo), Python packages into the project virtual environment .venv/.
+#
+#   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --fuzz     also clang for the libFuzzer targets
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+venv="${LIBAUDIT_VENV:-$here/.venv}"
+want_fuzz=0
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) want_fuzz=1 ;;
+    *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'install-deps: %s\n' "$*"; }
+
+# Debian packages. Each is named with why in README.md ("Dependencies").
+debs=(
+  g++ make pkg-config
+  libsqlite3-dev        # the store
+  libssl-dev            # SHA-256 / HMAC for the trail and workbook checksums
+  libyaml-cpp-dev       # checklist YAML
+  nlohmann-json3-dev    # JSON output
+  libutf8proc-dev       # UTF-8 validation, NFKC, display width
+  libkainjow-mustache-dev  # report templates
+  libboost-test-dev     # C++ unit tests
+  python3-dev python3-venv
+)
+[ "$want_fuzz" = 1 ] && debs+=(clang libclang-rt-14-dev)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get); else apt=(sudo apt-get); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${apt[@]}" update -qq
+  "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  say "Debian packages present"
+fi
+
+# Python: a project venv, so a system Python that refuses pip (PEP 668) is never touched.
+py="${PYTHON:-python3}"
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating virtual environment $venv ($("$py" --version 2>&1))"
+  "$py" -m venv "$venv"
+fi
+reqs="$here/requirements-dev.txt"
+stamp="$venv/.libaudit-requirements"
+if [ ! -f "$stamp" ] || ! cmp -s "$reqs" "$stamp"; then
+  say "installing Python packages from requirements-dev.txt into $venv"
+  "$venv/bin/python" -m pip install -q --upgrade pip
+  "$venv/bin/python" -m pip install -q -r "$reqs"
+  cp "$reqs" "$stamp"
+else
+  say "Python packages present"
+fi
