@@ -214,7 +214,15 @@ class Loader {
   }
 
   std::string required_text(const YAML::Node& map, std::string_view key, const std::string& what) {
-    return scalar(map[std::string(key)], key, what, true).value_or("");
+    const YAML::Node value = map[std::string(key)];
+    if (value.IsDefined() && value.IsNull()) {  // "text:" with nothing after it: point at the key, not the next line
+      for (const auto& kv : map)
+        if (kv.first.IsScalar() && kv.first.Scalar() == key) {
+          fail(kv.first.Mark(), "'" + std::string(key) + "' in " + what + " is empty");
+          return {};
+        }
+    }
+    return scalar(value, key, what, true).value_or("");
   }
 
   std::vector<std::pair<std::string, YAML::Mark>> string_list(const YAML::Node& n, std::string_view key,
@@ -260,7 +268,7 @@ class Loader {
                        {"id", "title", "version", "body", "source", "sections"}, what))
       return;
     if (const YAML::Node f = root["format"]; f.IsDefined()) {
-      if (!f.IsScalar() || f.Scalar() != "1")
+      if (!f.IsScalar() || f.Tag() == "!" || f.Scalar() != "1")
         fail(f.Mark(), "unsupported format '" + (f.IsScalar() ? f.Scalar() : std::string(kind_name(f))) +
                            "'; this version of libaudit reads format 1");
     }
@@ -371,7 +379,7 @@ class Loader {
       fail(n.Mark(), "sections nested more than " + std::to_string(kMaxDepth) + " deep");
       return;
     }
-    std::string what = "a section";
+    std::string what = name_of(n, "section", "a section");
     if (!check_mapping(n, {"id", "clause", "title", "sections", "items"}, {"id", "clause", "title"}, what))
       return;
     Section s;
@@ -413,8 +421,17 @@ class Loader {
     out.push_back(std::move(s));
   }
 
+  // "item '8.2.a.1'" when the mapping has a usable id, else `fallback`.
+  static std::string name_of(const YAML::Node& n, const std::string& kind, const std::string& fallback) {
+    if (n.IsMap()) {
+      const YAML::Node id = n["id"];
+      if (id.IsScalar() && !id.Scalar().empty()) return kind + " '" + id.Scalar() + "'";
+    }
+    return fallback;
+  }
+
   bool read_item(const YAML::Node& n, Checklist::Data& d, const std::string& section_id) {
-    std::string what = "an item";
+    std::string what = name_of(n, "item", "an item");
     if (!check_mapping(n, {"id", "clause", "text", "question", "roles", "applies_to", "weight",
                            "audience", "evidence", "note"},
                        {"id", "clause", "text", "question", "roles"}, what))
@@ -457,7 +474,7 @@ class Loader {
         }
         if (const YAML::Node ia = a["important_assets"]; ia.IsDefined()) {
           bool value = false;
-          if (!ia.IsScalar() || !YAML::convert<bool>::decode(ia, value))
+          if (!ia.IsScalar() || ia.Tag() == "!" || !YAML::convert<bool>::decode(ia, value))
             fail(ia.Mark(), "'important_assets' in " + where + " is true or false");
           item.applies_to.important_assets = value;
         }
@@ -466,7 +483,8 @@ class Loader {
 
     if (const YAML::Node w = n["weight"]; w.IsDefined()) {
       double value = 0;
-      bool is_number = w.IsScalar() && YAML::convert<double>::decode(w, value);
+      // A quoted scalar ("1") is text, as JSON Schema sees it: refuse it like the schema does.
+      bool is_number = w.IsScalar() && w.Tag() != "!" && YAML::convert<double>::decode(w, value);
       if (!is_number || !std::isfinite(value))
         fail(w.Mark(), "'weight' in " + what + " must be a number, found '" +
                            (w.IsScalar() ? w.Scalar() : std::string(kind_name(w))) + "'");
