@@ -129,7 +129,12 @@ class Loader {
 
     auto data = std::make_shared<Checklist::Data>();
     data->origin = origin_;
-    read_root(root, *data);
+    try {
+      read_root(root, *data);
+    } catch (const YAML::Exception& e) {
+      // A shape the walk did not foresee: still a diagnostic, never a crash.
+      fail(e.mark, "unexpected structure: " + e.msg);
+    }
     if (!diags_.empty()) {
       std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
@@ -425,7 +430,7 @@ class Loader {
   static std::string name_of(const YAML::Node& n, const std::string& kind, const std::string& fallback) {
     if (n.IsMap()) {
       const YAML::Node id = n["id"];
-      if (id.IsScalar() && !id.Scalar().empty()) return kind + " '" + id.Scalar() + "'";
+      if (id.IsDefined() && id.IsScalar() && !id.Scalar().empty()) return kind + " '" + id.Scalar() + "'";
     }
     return fallback;
   }

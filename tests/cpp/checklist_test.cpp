@@ -160,6 +160,11 @@ BOOST_AUTO_TEST_CASE(missing_required_keys) {
   expect(d2, 1, 1, "missing required key 'body' in the checklist");
 }
 
+BOOST_AUTO_TEST_CASE(section_without_id_is_a_diagnostic) {  // found by checklist_fuzzer
+  auto d = diagnostics_of(with("      - id: \"8.2\"\n", "      - \n"));
+  expect(d, 13, 9, "missing required key 'id' in a section");
+}
+
 BOOST_AUTO_TEST_CASE(duplicate_id_names_the_first) {
   auto d = diagnostics_of(with("- id: \"8.2.c.1\"", "- id: \"８.２.a.1\""));  // NFKC-equal to 8.2.a.1
   expect(d, 24, 17, "duplicate id '8.2.a.1' (first used on line 16)");
