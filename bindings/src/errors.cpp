@@ -30,12 +30,20 @@ void bind_errors(py::module_&) {
     if (!p) return;
     try {
       std::rethrow_exception(p);
+    } catch (const ImportValidationError& e) {
+      set_error("ImportValidationError", py::make_tuple(e.what(), diagnostics_list(e.diagnostics())));
     } catch (const ChecklistError& e) {
       set_error("ChecklistError", py::make_tuple(e.what(), diagnostics_list(e.diagnostics())));
     } catch (const ValidationError& e) {
       set_error("ValidationError", py::make_tuple(e.what(), diagnostics_list(e.diagnostics())));
     } catch (const NotFoundError& e) {
       set_error("NotFoundError", py::make_tuple(e.what()));
+    } catch (const SchemaVersionError& e) {
+      set_error("SchemaVersionError", py::make_tuple(e.what()));
+    } catch (const StoreError& e) {
+      set_error("StoreError", py::make_tuple(e.what()));
+    } catch (const CycleStateError& e) {
+      set_error("CycleStateError", py::make_tuple(e.what()));
     } catch (const IoError& e) {
       set_error("LibauditIOError", py::make_tuple(e.what()));
     } catch (const Error& e) {

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from .errors import (
     ChecklistError,
+    CycleStateError,
     Diagnostic,
+    ImportValidationError,
     LibauditError,
     LibauditIOError,
     NotFoundError,
+    SchemaVersionError,
+    StoreError,
     ValidationError,
 )
 from ._core import (  # noqa: E402  (errors must be importable before the core)
@@ -41,20 +45,30 @@ def _checklist_to_dict(self: Checklist) -> dict:
 
 Checklist.to_dict = _checklist_to_dict  # type: ignore[attr-defined]
 
+from .store import Store, fiscal_year_label, fiscal_year_of, fiscal_year_range  # noqa: E402
+
 __all__ = [
     "AppliesTo",
     "Checklist",
     "ChecklistError",
+    "CycleStateError",
     "Diagnostic",
+    "ImportValidationError",
     "Item",
     "LibauditError",
     "LibauditIOError",
     "NotFoundError",
+    "SchemaVersionError",
     "Section",
+    "Store",
+    "StoreError",
     "ValidationError",
     "__version__",
     "builtin_roles",
     "display_width",
+    "fiscal_year_label",
+    "fiscal_year_of",
+    "fiscal_year_range",
     "nfkc",
     "tiers",
 ]

@@ -49,6 +49,22 @@ class LibauditIOError(LibauditError, OSError):
     """A file that cannot be read or written."""
 
 
+class ImportValidationError(ValidationError):
+    """An import refused as a whole (nothing was written): one diagnostic per bad row."""
+
+
+class StoreError(LibauditError, RuntimeError):
+    """The store's database: cannot be opened or written, not a libaudit store, or locked too long."""
+
+
+class SchemaVersionError(StoreError):
+    """A store written by a newer libaudit than this one."""
+
+
+class CycleStateError(LibauditError, RuntimeError):
+    """A write the cycle's status forbids (a closed cycle refuses changes)."""
+
+
 __all__ = [
     "Diagnostic",
     "LibauditError",
@@ -56,4 +72,8 @@ __all__ = [
     "ChecklistError",
     "NotFoundError",
     "LibauditIOError",
+    "ImportValidationError",
+    "StoreError",
+    "SchemaVersionError",
+    "CycleStateError",
 ]

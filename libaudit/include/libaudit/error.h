@@ -55,4 +55,30 @@ class IoError : public Error {
   using Error::Error;
 };
 
+// The store's database itself: cannot be opened or written, is not a libaudit database, or
+// stayed locked by another writer past the busy timeout.
+class StoreError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A database written by a newer libaudit (its schema version is higher than this one knows).
+class SchemaVersionError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// An import refused as a whole: one diagnostic per bad row (file, line, reason).
+class ImportValidationError : public ValidationError {
+ public:
+  using ValidationError::ValidationError;
+};
+
+// A write that the cycle's status forbids: a closed cycle refuses every change, a planned one
+// takes no responses yet, and status only moves planned -> open -> closed.
+class CycleStateError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace libaudit

@@ -1,0 +1,353 @@
+"""The store: a body's organisation, systems, checklists, cycles and responses in one SQLite
+file, with an append-only, hash-chained trail of every change (docs/store.md).
+
+::
+
+    from libaudit import Store
+    with Store("audit.db") as store:
+        store.import_departments_csv("me", "departments.csv")
+        cl = store.import_checklist("me", Checklist.load("checklists/komaki/taisaku-kijun.yaml"))
+        cycle = store.create_cycle("me", name="令和6年度 自己点検", kind="self_inspection",
+                                   fiscal_year=2024, checklist=cl)
+        store.open_cycle("me", cycle)
+        store.import_responses("me", cycle, [("101", "8.1.b.2", "実施している")])
+        assert store.verify().ok
+
+Every write takes the actor (who makes the change) first; the library never invents one.
+Queries return plain dataclasses; ``to_pandas()`` gives DataFrames when pandas is installed.
+A Store is not thread-safe: use one per thread (any number of processes may share a file).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _core
+from ._core import Checklist
+
+PathLike = Union[str, "os.PathLike[str]"]
+Progress = Optional[Callable[[int, int], None]]
+
+
+@dataclass(frozen=True)
+class Department:
+    """A node of the organisation tree: a 部 (no parent) or a 課 (a leaf)."""
+
+    code: str
+    name: str
+    parent_code: str = ""
+    security_officer: str = ""
+    security_manager: str = ""
+    is_leaf: bool = True
+
+
+@dataclass(frozen=True)
+class System:
+    """An information system (情報システム), owned by a 課, in one network tier."""
+
+    name: str
+    department: str
+    tier: str
+    important_assets: bool = False
+
+
+@dataclass(frozen=True)
+class StoredChecklist:
+    id: int
+    checklist_id: str
+    version: str
+    title: str
+    body: str
+    sha256: str
+    imported_at: str
+    items: int
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A self-inspection or audit (実施回) over a set of 課, against one checklist version."""
+
+    id: int
+    name: str
+    kind: str
+    fiscal_year: int
+    checklist: int
+    status: str
+    departments: Tuple[str, ...]
+    created_at: str
+
+    @property
+    def fiscal_year_label(self) -> str:
+        """The 和暦 label of the 年度, e.g. 令和6年度."""
+        return _core.fiscal_year_label(self.fiscal_year)
+
+
+@dataclass(frozen=True)
+class Response:
+    cycle: int
+    department: str
+    item: str
+    answer: str
+    comment: str
+    evidence: str
+    answered_by: str
+    answered_at: str
+
+
+@dataclass(frozen=True)
+class TrailRecord:
+    seq: int
+    at: str
+    actor: str
+    entity: str
+    key: str
+    action: str
+    state: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verify() found: the table (or "trail"), the key, the kind and what differs."""
+
+    table: str
+    key: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}: {self.kind}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    records: int
+    rows: int
+    head_hash: str
+    problems: Tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def _frame(rows: Sequence[Any], cls: type):
+    try:
+        import pandas as pd  # optional dependency
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+    return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(cls)])
+
+
+class Store:
+    """A libaudit store at `path` (a file, or ``":memory:"``). Context manager: closes on exit.
+
+    ``create=False`` refuses to create a missing file. Writers wait for each other up to
+    ``busy_timeout`` seconds. Raises StoreError, or SchemaVersionError for a store written by a
+    newer libaudit.
+    """
+
+    def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0):
+        self._s = _core._Store(os.fspath(path), create, int(busy_timeout * 1000))
+
+    # -- lifetime
+    def close(self) -> None:
+        self._s.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> str:
+        return self._s.path
+
+    @property
+    def schema_version(self) -> int:
+        return self._s.schema_version
+
+    def __repr__(self) -> str:
+        return f"<libaudit.Store {self._s.path!r}{'' if self._s.is_open else ' (closed)'}>"
+
+    # -- body
+    @property
+    def body(self) -> str:
+        """The body (団体) this store is for, e.g. 小牧市; "" until set."""
+        return self._s.body()
+
+    def set_body(self, actor: str, body: str) -> None:
+        self._s.set_body(actor, body)
+
+    # -- organisation
+    def put_department(self, actor: str, code: str, name: str, parent_code: str = "",
+                       security_officer: str = "", security_manager: str = "") -> None:
+        """Insert or update one department (its parent must exist)."""
+        self._s.put_department(actor, dict(code=code, name=name, parent_code=parent_code,
+                                           security_officer=security_officer, security_manager=security_manager))
+
+    def import_departments(self, actor: str, rows: Iterable[Mapping[str, Any]]) -> ImportResult:
+        """All-or-nothing upsert of departments from dicts with the CSV's keys."""
+        return ImportResult(**self._s.import_departments(actor, [dict(r) for r in rows]))
+
+    def import_departments_csv(self, actor: str, path: PathLike, encoding: str = "detect") -> ImportResult:
+        return ImportResult(**self._s.import_departments_csv(actor, os.fspath(path), encoding))
+
+    def departments(self) -> List[Department]:
+        return [Department(**d) for d in self._s.departments()]
+
+    def put_system(self, actor: str, name: str, department: str, tier: str, important_assets: bool = False) -> None:
+        self._s.put_system(actor, dict(name=name, department=department, tier=tier,
+                                       important_assets="true" if important_assets else "false"))
+
+    def import_systems(self, actor: str, rows: Iterable[Mapping[str, Any]]) -> ImportResult:
+        return ImportResult(**self._s.import_systems(actor, [dict(r) for r in rows]))
+
+    def import_systems_csv(self, actor: str, path: PathLike, encoding: str = "detect") -> ImportResult:
+        return ImportResult(**self._s.import_systems_csv(actor, os.fspath(path), encoding))
+
+    def systems(self) -> List[System]:
+        return [System(**d) for d in self._s.systems()]
+
+    # -- checklists
+    def import_checklist(self, actor: str, checklist: Union[Checklist, PathLike]) -> int:
+        """Store a checklist version (a Checklist or a YAML path); returns its id in the store."""
+        if not isinstance(checklist, Checklist):
+            checklist = Checklist.load(os.fspath(checklist))
+        return self._s.import_checklist(actor, checklist)
+
+    def checklists(self) -> List[StoredChecklist]:
+        return [StoredChecklist(**d) for d in self._s.checklists()]
+
+    def load_checklist(self, id: int) -> Checklist:
+        """The stored checklist version, loaded back."""
+        return self._s.load_checklist(id)
+
+    # -- cycles
+    def create_cycle(self, actor: str, *, name: str, kind: str, fiscal_year: int, checklist: int,
+                     departments: Sequence[str] = ()) -> int:
+        """A new planned cycle; `departments` are 課 codes (default: every 課). Returns its id."""
+        return self._s.create_cycle(actor, name, kind, fiscal_year, checklist, list(departments))
+
+    def open_cycle(self, actor: str, cycle: int) -> None:
+        self._s.open_cycle(actor, cycle)
+
+    def close_cycle(self, actor: str, cycle: int) -> None:
+        self._s.close_cycle(actor, cycle)
+
+    def cycles(self) -> List[Cycle]:
+        return [self._cycle(d) for d in self._s.cycles()]
+
+    def cycle(self, id: int) -> Cycle:
+        return self._cycle(self._s.cycle(id))
+
+    @staticmethod
+    def _cycle(d: Dict[str, Any]) -> Cycle:
+        d = dict(d)
+        d["departments"] = tuple(d["departments"])
+        return Cycle(**d)
+
+    # -- responses
+    def import_responses(self, actor: str, cycle: int, rows: Sequence[Union[Sequence[Any], Mapping[str, Any]]],
+                         *, source: str = "<rows>", progress: Progress = None) -> ImportResult:
+        """All-or-nothing import of responses into an open cycle.
+
+        Each row is a tuple ``(department, item, answer[, comment, evidence, answered_by,
+        answered_at])`` or a dict with those keys. ``answer`` is a code (implemented, partial,
+        not_implemented, not_applicable, unknown) or its Japanese label. Rows equal to what is
+        stored are skipped. Raises ImportValidationError listing every bad row (by 1-based row
+        number), CycleStateError when the cycle is not open.
+        """
+        if not isinstance(rows, (list, tuple)):
+            rows = list(rows)
+        return ImportResult(**self._s.import_responses(actor, cycle, rows, source, progress))
+
+    def import_responses_csv(self, actor: str, cycle: int, path: PathLike, encoding: str = "detect",
+                             *, progress: Progress = None) -> ImportResult:
+        return ImportResult(**self._s.import_responses_csv(actor, cycle, os.fspath(path), encoding, progress))
+
+    def responses(self, cycle: int) -> List[Response]:
+        return [Response(*r) for r in self._s.responses(cycle)]
+
+    def response_count(self, cycle: int) -> int:
+        return self._s.response_count(cycle)
+
+    # -- trail
+    def trail(self, after: int = 0, limit: int = 0) -> List[TrailRecord]:
+        """Trail records with seq > after, in order (at most `limit`; 0 means all)."""
+        return [TrailRecord(*t) for t in self._s.trail(after, limit)]
+
+    def verify(self) -> VerifyReport:
+        """Walk the hash chain and replay it against the tables; every problem is listed."""
+        r = self._s.verify()
+        return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"],
+                            problems=tuple(Problem(*p) for p in r["problems"]))
+
+    # -- pandas
+    def to_pandas(self, what: str, cycle: Optional[int] = None):
+        """A pandas DataFrame of "departments", "systems", "checklists", "cycles", "trail" or
+        "responses" (give `cycle`). Needs pandas (an optional dependency)."""
+        table = {
+            "departments": (self.departments, Department),
+            "systems": (self.systems, System),
+            "checklists": (self.checklists, StoredChecklist),
+            "cycles": (self.cycles, Cycle),
+            "trail": (self.trail, TrailRecord),
+        }
+        if what == "responses":
+            if cycle is None:
+                raise ValueError("to_pandas('responses') needs cycle=")
+            return _frame(self.responses(cycle), Response)
+        if what not in table:
+            raise ValueError(f"unknown table {what!r}: one of responses, {', '.join(table)}")
+        getter, cls = table[what]
+        return _frame(getter(), cls)
+
+
+def fiscal_year_of(date: str) -> int:
+    """The 年度 an ISO date falls in: '2025-03-31' -> 2024."""
+    return _core.fiscal_year_of(date)
+
+
+def fiscal_year_range(fiscal_year: int) -> Tuple[str, str]:
+    """First and last day of a 年度: 2024 -> ('2024-04-01', '2025-03-31')."""
+    return _core.fiscal_year_range(fiscal_year)
+
+
+def fiscal_year_label(fiscal_year: int) -> str:
+    """The 和暦 label: 2024 -> '令和6年度', 2019 -> '令和元年度'."""
+    return _core.fiscal_year_label(fiscal_year)
+
+
+ANSWERS: Tuple[Tuple[str, str], ...] = tuple(_core.answer_labels())
+
+__all__ = [
+    "ANSWERS",
+    "Cycle",
+    "Department",
+    "ImportResult",
+    "Problem",
+    "Response",
+    "Store",
+    "StoredChecklist",
+    "System",
+    "TrailRecord",
+    "VerifyReport",
+    "fiscal_year_label",
+    "fiscal_year_of",
+    "fiscal_year_range",
+]

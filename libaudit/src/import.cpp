@@ -1,0 +1,216 @@
+// Bulk import of responses: validate every row first (all-or-nothing), then write the changed
+// rows and their trail records in one transaction with cached statements.
+#include <algorithm>
+#include <unordered_map>
+
+#include "libaudit/fiscal_year.h"
+#include "libaudit/store.h"
+#include "libaudit/text.h"
+#include "store_internal.h"
+
+namespace libaudit {
+
+using namespace detail;
+
+namespace {
+
+struct PairHash {
+  std::size_t operator()(const std::pair<std::int64_t, std::string>& k) const noexcept {
+    return std::hash<std::string>()(k.second) * 1000003u ^ std::hash<std::int64_t>()(k.first);
+  }
+};
+
+struct Stored {
+  std::string answer, comment, evidence;
+};
+
+// A timestamp as given: "YYYY-MM-DD" or an ISO 8601 date-time starting with one.
+bool valid_timestamp(std::string_view s) {
+  try {
+    parse_date(s);
+    return true;
+  } catch (const ValidationError&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id, const std::vector<ResponseRow>& rows,
+                                     const ImportOptions& options) {
+  require_actor(actor);
+  if (!impl_) throw StoreError("the store is closed");
+  Impl& im = *impl_;
+  sql::Db& db = im.db;
+  const std::string& src = options.source;
+
+  sql::WriteTxn txn(db);
+  std::int64_t checklist = 0;
+  {
+    sql::Stmt s = db.prepare("SELECT status, checklist, name FROM cycles WHERE id = ?");
+    s.bind(1, cycle_id);
+    if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(cycle_id));
+    const std::string_view status = s.text(0);
+    if (status != "open")
+      throw CycleStateError("cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
+                            (status == "closed" ? ": a closed cycle refuses changes" : ": open it before recording responses"));
+    checklist = s.i64(1);
+  }
+  // The cycle's 課 (code -> id) and every department code (to tell unknown from untargeted).
+  std::unordered_map<std::string, std::int64_t> targets, all_departments;
+  {
+    sql::Stmt s = db.prepare("SELECT code, id FROM departments");
+    while (s.step()) all_departments.emplace(s.str(0), s.i64(1));
+    sql::Stmt t = db.prepare(
+        "SELECT d.code, d.id FROM cycle_departments cd JOIN departments d ON d.id = cd.department WHERE cd.cycle = ?");
+    t.bind(1, cycle_id);
+    while (t.step()) targets.emplace(t.str(0), t.i64(1));
+  }
+  std::unordered_map<std::string, int> items;  // item id -> 0
+  {
+    sql::Stmt s = db.prepare("SELECT item_id FROM items WHERE checklist = ?");
+    s.bind(1, checklist);
+    while (s.step()) items.emplace(s.str(0), 0);
+  }
+
+  // 1. Validate every row.
+  struct Clean {
+    std::int64_t department;
+    const std::string* code;  // into `targets`
+    std::string item;
+    Answer answer;
+  };
+  std::vector<Clean> clean;
+  clean.reserve(rows.size());
+  std::vector<Diagnostic> diags;
+  std::unordered_map<std::pair<std::int64_t, std::string>, int, PairHash> seen;
+  seen.reserve(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const ResponseRow& r = rows[k];
+    const int line = r.line ? r.line : int(k + 1);
+    const std::size_t before = diags.size();
+    for (std::string_view f : {std::string_view(r.department), std::string_view(r.item), std::string_view(r.answer),
+                               std::string_view(r.comment), std::string_view(r.evidence),
+                               std::string_view(r.answered_by), std::string_view(r.answered_at)})
+      if (text::find_invalid_utf8(f)) {
+        diags.push_back({src, line, 1, "a field is not valid UTF-8"});
+        break;
+      }
+    if (diags.size() != before) continue;
+    std::string code = normalise_key(r.department);
+    std::string item = normalise_key(r.item);
+    auto t = targets.find(code);
+    if (code.empty()) diags.push_back({src, line, 1, "department is empty"});
+    else if (t == targets.end())
+      diags.push_back({src, line, 1, all_departments.count(code)
+                                         ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
+                                         : "unknown department '" + code + "'"});
+    if (item.empty()) diags.push_back({src, line, 1, "item is empty"});
+    else if (!items.count(item))
+      diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
+    const std::optional<Answer> answer = parse_answer(r.answer);
+    if (!answer)
+      diags.push_back({src, line, 1, "invalid answer '" + r.answer +
+                                         "' (implemented, partial, not_implemented, not_applicable, unknown, or "
+                                         "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
+    if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
+      diags.push_back({src, line, 1, "answered_at '" + r.answered_at + "' is not an ISO 8601 date or time"});
+    if (diags.size() != before) continue;
+    auto [it, fresh] = seen.emplace(std::make_pair(t->second, item), line);
+    if (!fresh) {
+      diags.push_back({src, line, 1, "department " + code + " item " + item + " is answered twice (also on line " +
+                                         std::to_string(it->second) + ")"});
+      continue;
+    }
+    clean.push_back({t->second, &t->first, std::move(item), *answer});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  seen.clear();
+
+  // 2. What is stored now, to skip unchanged rows.
+  std::unordered_map<std::pair<std::int64_t, std::string>, Stored, PairHash> stored;
+  {
+    sql::Stmt s = db.prepare("SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ?");
+    s.bind(1, cycle_id);
+    while (s.step()) stored.emplace(std::make_pair(s.i64(0), s.str(1)), Stored{s.str(2), s.str(3), s.str(4)});
+  }
+
+  // 3. Write.
+  ImportResult result;
+  result.rows = rows.size();
+  TrailWriter trail(db, im.sha, actor, now_iso());
+  const std::string& now = trail.at();
+  std::string state, key;
+  state.reserve(256);
+  sql::Stmt insert = db.prepare(
+      "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
+      "VALUES (?,?,?,?,?,?,?,?)");
+  sql::Stmt update = db.prepare(
+      "UPDATE responses SET answer = ?4, comment = ?5, evidence = ?6, answered_by = ?7, answered_at = ?8 "
+      "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
+  insert.bind(1, cycle_id);
+  update.bind(1, cycle_id);
+  const std::size_t total = clean.size();
+  for (std::size_t k = 0; k < total; ++k) {
+    const Clean& c = clean[k];
+    const ResponseRow& r = rows[k];  // rows and clean are aligned: no row was dropped
+    const std::string_view answer = to_string(c.answer);
+    bool exists = false;
+    if (!stored.empty()) {
+      auto it = stored.find(std::make_pair(c.department, c.item));
+      if (it != stored.end()) {
+        if (it->second.answer == answer && it->second.comment == r.comment && it->second.evidence == r.evidence) {
+          ++result.unchanged;
+          continue;
+        }
+        exists = true;
+      }
+    }
+    const std::string_view by = r.answered_by.empty() ? actor : std::string_view(r.answered_by);
+    const std::string_view at = r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
+    sql::Stmt& s = exists ? update : insert;
+    s.bind(2, c.department).bind(3, c.item).bind(4, answer).bind(5, r.comment).bind(6, r.evidence).bind(7, by)
+        .bind(8, at);
+    while (s.step()) {}
+    s.reset();
+    response_state(state, answer, r.comment, r.evidence, by, at);
+    key = response_key(cycle_id, *c.code, c.item);
+    trail.append("response", key, exists ? "update" : "insert", state);
+    ++(exists ? result.updated : result.inserted);
+    if (options.progress && (k & 0x3fff) == 0x3fff) options.progress(k + 1, total);
+  }
+  txn.commit();
+  if (options.progress) options.progress(total, total);
+  return result;
+}
+
+ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
+                                         csv::Encoding encoding, std::function<void(std::size_t, std::size_t)> progress) {
+  const csv::Table t = csv::read(file, encoding);
+  static constexpr const char* kCols[] = {"department", "item", "answer", "comment", "evidence", "answered_by",
+                                          "answered_at"};
+  constexpr int n = int(std::size(kCols));
+  std::vector<Diagnostic> diags;
+  int col[n];
+  for (int k = 0; k < n; ++k) {
+    col[k] = csv::column(t.header, kCols[k]);
+    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
+  }
+  for (const std::string& h : t.header) {
+    bool known = false;
+    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
+    if (!known)
+      diags.push_back({t.source, 1, 1, "unknown column '" + h +
+                                           "' (expected department,item,answer,comment,evidence[,answered_by,answered_at])"});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  std::vector<ResponseRow> rows;
+  rows.reserve(t.records.size());
+  for (const csv::Record& r : t.records) {
+    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    rows.push_back({f(0), f(1), f(2), f(3), f(4), f(5), f(6), r.line});
+  }
+  return import_responses(actor, cycle, rows, ImportOptions{t.source, std::move(progress)});
+}
+
+}  // namespace libaudit

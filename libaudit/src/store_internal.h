@@ -1,0 +1,110 @@
+// Internal to the store (store.cpp, trail.cpp, import.cpp): the Impl behind Store, the
+// canonical JSON encoding of trail states, SHA-256, and the trail appender.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "libaudit/store.h"
+#include "sqlite.h"
+
+namespace libaudit::detail {
+
+// ---- Canonical JSON: fixed key order (as written by the callers), no white space, UTF-8 as
+// is, only '"', '\\' and control characters escaped. Equal values give equal bytes.
+void json_string(std::string& out, std::string_view s);
+inline void json_key(std::string& out, std::string_view k) {  // k is a trusted ASCII literal
+  out += '"';
+  out += k;
+  out += "\":";
+}
+void json_int(std::string& out, std::int64_t v);
+inline void json_bool(std::string& out, bool v) { out += v ? "true" : "false"; }
+
+// ---- SHA-256 through OpenSSL's EVP interface; one context reused.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void begin();
+  void update(std::string_view data);
+  std::array<unsigned char, 32> finish();
+  // finish() as 64 lower-case hex digits written into `hex`.
+  void finish_hex(char* hex);
+  std::string hex_of(std::string_view data);
+
+ private:
+  EVP_MD_CTX* ctx_;
+  EVP_MD* md_;
+};
+
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// Entity states, canonical JSON (docs/store.md, "Trail").
+std::string department_state(const Department& d);
+std::string system_state(const System& s);
+std::string checklist_key(std::string_view checklist_id, std::string_view version);
+std::string checklist_state(const StoredChecklist& c);
+std::string cycle_state(const Cycle& c);
+std::string response_key(std::int64_t cycle, std::string_view department, std::string_view item);
+void response_state(std::string& out, std::string_view answer, std::string_view comment,
+                    std::string_view evidence, std::string_view answered_by, std::string_view answered_at);
+
+// UTC now, ISO 8601 with microseconds: 2024-04-01T09:00:00.000000Z
+std::string now_iso();
+
+// Appends trail records inside the caller's write transaction. Reads the chain head when
+// constructed, so it must be constructed after BEGIN IMMEDIATE.
+class TrailWriter {
+ public:
+  TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at);
+  void append(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
+  const std::string& at() const noexcept { return at_; }
+
+ private:
+  sql::Db& db_;
+  Sha256& sha_;
+  std::string actor_;
+  std::string at_;
+  std::int64_t seq_;
+  char prev_[64];
+  std::string record_;
+  std::string prefix_;  // ,"at":…,"actor":…  (the same for every record of this writer)
+};
+
+// The canonical form of one trail record (what its hash covers after prev_hash).
+void record_json(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
+                 std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
+
+// Normalises a code or id as stored: trimmed, NFKC (a no-op fast path for plain ASCII).
+std::string normalise_key(std::string_view s);
+
+// Throws ValidationError when the actor is empty.
+void require_actor(std::string_view actor);
+
+}  // namespace libaudit::detail
+
+namespace libaudit {
+
+struct Store::Impl {
+  Impl(const std::string& p, const OpenOptions& o) : db(p, o.create, o.busy_timeout_ms), path(p) {}
+  sql::Db db;
+  std::string path;
+  detail::Sha256 sha;
+
+  // Helpers shared by the write paths (call inside a transaction).
+  std::int64_t department_id(std::string_view code);  // 0 when absent
+  Cycle load_cycle(std::int64_t id);                  // throws NotFoundError
+  void write_cycle_trail(detail::TrailWriter& trail, std::int64_t id, std::string_view action);
+};
+
+}  // namespace libaudit

@@ -1,0 +1,449 @@
+// The trail: canonical states, the hash chain, and verify().
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "libaudit/text.h"
+#include "store_internal.h"
+
+namespace libaudit::detail {
+
+// ---- Canonical JSON ----------------------------------------------------------------------
+
+void json_string(std::string& out, std::string_view s) {
+  out += '"';
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void json_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  out.append(buf, std::size_t(n));
+}
+
+// ---- SHA-256 -----------------------------------------------------------------------------
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()), md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {
+  if (!ctx_ || !md_) throw Error("SHA-256 is not available from OpenSSL");
+}
+
+Sha256::~Sha256() {
+  EVP_MD_free(md_);
+  EVP_MD_CTX_free(ctx_);
+}
+
+void Sha256::begin() {
+  if (EVP_DigestInit_ex2(ctx_, md_, nullptr) != 1) throw Error("EVP_DigestInit_ex2 failed");
+}
+
+void Sha256::update(std::string_view data) {
+  if (EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1) throw Error("EVP_DigestUpdate failed");
+}
+
+std::array<unsigned char, 32> Sha256::finish() {
+  std::array<unsigned char, 32> out{};
+  unsigned int n = 0;
+  if (EVP_DigestFinal_ex(ctx_, out.data(), &n) != 1 || n != 32) throw Error("EVP_DigestFinal_ex failed");
+  return out;
+}
+
+void Sha256::finish_hex(char* hex) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto d = finish();
+  for (std::size_t i = 0; i < 32; ++i) {
+    hex[2 * i] = kHex[d[i] >> 4];
+    hex[2 * i + 1] = kHex[d[i] & 15];
+  }
+}
+
+std::string Sha256::hex_of(std::string_view data) {
+  begin();
+  update(data);
+  std::string hex(64, '0');
+  finish_hex(hex.data());
+  return hex;
+}
+
+// ---- Entity states -----------------------------------------------------------------------
+
+std::string department_state(const Department& d) {
+  std::string s = "{";
+  json_key(s, "code"); json_string(s, d.code);
+  s += ','; json_key(s, "name"); json_string(s, d.name);
+  s += ','; json_key(s, "parent_code"); json_string(s, d.parent_code);
+  s += ','; json_key(s, "security_officer"); json_string(s, d.security_officer);
+  s += ','; json_key(s, "security_manager"); json_string(s, d.security_manager);
+  s += '}';
+  return s;
+}
+
+std::string system_state(const System& x) {
+  std::string s = "{";
+  json_key(s, "name"); json_string(s, x.name);
+  s += ','; json_key(s, "department"); json_string(s, x.department_code);
+  s += ','; json_key(s, "tier"); json_string(s, x.tier);
+  s += ','; json_key(s, "important_assets"); json_bool(s, x.important_assets);
+  s += '}';
+  return s;
+}
+
+std::string checklist_key(std::string_view checklist_id, std::string_view version) {
+  return std::string(checklist_id) + "@" + std::string(version);
+}
+
+std::string checklist_state(const StoredChecklist& c) {
+  std::string s = "{";
+  json_key(s, "id"); json_int(s, c.id);
+  s += ','; json_key(s, "checklist_id"); json_string(s, c.checklist_id);
+  s += ','; json_key(s, "version"); json_string(s, c.version);
+  s += ','; json_key(s, "title"); json_string(s, c.title);
+  s += ','; json_key(s, "sha256"); json_string(s, c.sha256);
+  s += '}';
+  return s;
+}
+
+std::string cycle_state(const Cycle& c) {
+  std::string s = "{";
+  json_key(s, "name"); json_string(s, c.name);
+  s += ','; json_key(s, "kind"); json_string(s, to_string(c.kind));
+  s += ','; json_key(s, "fiscal_year"); json_int(s, c.fiscal_year);
+  s += ','; json_key(s, "checklist"); json_int(s, c.checklist);
+  s += ','; json_key(s, "status"); json_string(s, to_string(c.status));
+  s += ','; json_key(s, "departments"); s += '[';
+  for (std::size_t i = 0; i < c.departments.size(); ++i) {
+    if (i) s += ',';
+    json_string(s, c.departments[i]);
+  }
+  s += "]}";
+  return s;
+}
+
+std::string response_key(std::int64_t cycle, std::string_view department, std::string_view item) {
+  std::string s = "[";
+  json_int(s, cycle);
+  s += ',';
+  json_string(s, department);
+  s += ',';
+  json_string(s, item);
+  s += ']';
+  return s;
+}
+
+void response_state(std::string& s, std::string_view answer, std::string_view comment, std::string_view evidence,
+                    std::string_view answered_by, std::string_view answered_at) {
+  s.clear();
+  s += "{\"answer\":"; json_string(s, answer);
+  s += ",\"comment\":"; json_string(s, comment);
+  s += ",\"evidence\":"; json_string(s, evidence);
+  s += ",\"answered_by\":"; json_string(s, answered_by);
+  s += ",\"answered_at\":"; json_string(s, answered_at);
+  s += '}';
+}
+
+std::string now_iso() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto secs = time_point_cast<seconds>(now);
+  const auto us = duration_cast<microseconds>(now - secs).count();
+  const std::time_t t = system_clock::to_time_t(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
+  return buf;
+}
+
+std::string normalise_key(std::string_view s) {
+  s = text::trim(s);
+  for (unsigned char c : s)
+    if (c >= 0x80) return text::nfkc(s);
+  return std::string(s);
+}
+
+void require_actor(std::string_view actor) {
+  if (text::trim(actor).empty())
+    throw ValidationError({Diagnostic{"<actor>", 1, 1, "an actor (who makes the change) is required"}});
+}
+
+// ---- Records and the chain ---------------------------------------------------------------
+
+void record_json(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
+                 std::string_view entity, std::string_view key, std::string_view action, std::string_view state) {
+  out.clear();
+  out += "{\"seq\":"; json_int(out, seq);
+  out += ",\"at\":"; json_string(out, at);
+  out += ",\"actor\":"; json_string(out, actor);
+  out += ",\"entity\":"; json_string(out, entity);
+  out += ",\"key\":"; json_string(out, key);
+  out += ",\"action\":"; json_string(out, action);
+  out += ",\"state\":"; out += state;
+  out += '}';
+}
+
+TrailWriter::TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at)
+    : db_(db), sha_(sha), actor_(actor), at_(std::move(at)), seq_(0) {
+  std::memcpy(prev_, kGenesisHash.data(), 64);
+  sql::Stmt s = db_.prepare("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1");
+  if (s.step()) {
+    seq_ = s.i64(0);
+    const std::string_view h = s.text(1);
+    if (h.size() == 64) std::memcpy(prev_, h.data(), 64);
+  }
+  record_.reserve(512);
+}
+
+void TrailWriter::append(std::string_view entity, std::string_view key, std::string_view action,
+                         std::string_view state) {
+  ++seq_;
+  record_json(record_, seq_, at_, actor_, entity, key, action, state);
+  sha_.begin();
+  sha_.update(std::string_view(prev_, 64));
+  sha_.update(record_);
+  char hash[64];
+  sha_.finish_hex(hash);
+  sql::Stmt ins = db_.prepare(
+      "INSERT INTO trail(seq, at, actor, entity, key, action, state, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)");
+  ins.bind(1, seq_).bind(2, at_).bind(3, actor_).bind(4, entity).bind(5, key).bind(6, action).bind(7, state)
+      .bind(8, std::string_view(prev_, 64)).bind(9, std::string_view(hash, 64));
+  ins.run();
+  std::memcpy(prev_, hash, 64);
+}
+
+}  // namespace libaudit::detail
+
+namespace libaudit {
+
+using namespace detail;
+
+std::string Problem::to_string() const {
+  return table + " " + key + ": " + kind + (detail.empty() ? "" : ": " + detail);
+}
+
+std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) const {
+  if (!impl_) throw StoreError("the store is closed");
+  sql::Stmt s = impl_->db.prepare(
+      "SELECT seq, at, actor, entity, key, action, state, prev_hash, hash FROM trail WHERE seq > ? ORDER BY seq LIMIT ?");
+  s.bind(1, after).bind(2, limit ? std::int64_t(limit) : std::int64_t(-1));
+  std::vector<TrailRecord> out;
+  while (s.step())
+    out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), s.str(6), s.str(7), s.str(8)});
+  return out;
+}
+
+namespace {
+
+// What the trail says each entity's current row is: the digest of its last state (none when
+// its last action was a delete) and the seq of that record.
+struct Expected {
+  std::array<unsigned char, 32> digest{};
+  std::int64_t seq = 0;
+  bool deleted = false;
+  bool seen = false;
+};
+
+std::array<unsigned char, 32> digest_of(Sha256& sha, std::string_view s) {
+  sha.begin();
+  sha.update(s);
+  return sha.finish();
+}
+
+// Field-by-field differences between two JSON objects, in words.
+std::string diff_states(std::string_view trail_state, std::string_view row_state) {
+  nlohmann::json a = nlohmann::json::parse(trail_state, nullptr, false);
+  nlohmann::json b = nlohmann::json::parse(row_state, nullptr, false);
+  if (!a.is_object() || !b.is_object())
+    return "trail says " + std::string(trail_state) + ", table has " + std::string(row_state);
+  std::string out;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    auto jt = b.find(it.key());
+    const std::string now = jt == b.end() ? "(absent)" : jt->dump();
+    if (jt == b.end() || *jt != it.value()) {
+      if (!out.empty()) out += "; ";
+      out += it.key() + ": trail " + it.value().dump() + ", table " + now;
+    }
+  }
+  return out.empty() ? "the row differs from its last trail record" : out;
+}
+
+}  // namespace
+
+VerifyReport Store::verify() const {
+  if (!impl_) throw StoreError("the store is closed");
+  sql::Db& db = impl_->db;
+  Sha256& sha = impl_->sha;
+  sql::ReadTxn snapshot(db);
+  VerifyReport report;
+
+  // 1. The chain: consecutive seqs, each prev_hash the hash before it, each hash its content's.
+  std::map<std::string, std::unordered_map<std::string, Expected>> expected;
+  {
+    sql::Stmt s = db.prepare(
+        "SELECT seq, at, actor, entity, key, action, state, prev_hash, hash FROM trail ORDER BY seq");
+    std::string prev(kGenesisHash);
+    std::int64_t last_seq = 0;
+    std::string record;
+    char computed[64];
+    while (s.step()) {
+      const std::int64_t seq = s.i64(0);
+      const std::string seq_s = std::to_string(seq);
+      const std::string_view prev_hash = s.text(7), hash = s.text(8);
+      if (seq != last_seq + 1) {
+        report.problems.push_back({"trail", seq_s, "deleted",
+                                   seq == last_seq + 2 ? "record " + std::to_string(last_seq + 1) + " is missing"
+                                                       : "records " + std::to_string(last_seq + 1) + "-" +
+                                                             std::to_string(seq - 1) + " are missing"});
+      } else if (prev_hash != prev) {
+        report.problems.push_back({"trail", seq_s, "broken_chain",
+                                   "prev_hash does not match the hash of record " + std::to_string(last_seq)});
+      }
+      record_json(record, seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6));
+      sha.begin();
+      sha.update(prev_hash);
+      sha.update(record);
+      sha.finish_hex(computed);
+      if (std::string_view(computed, 64) != hash)
+        report.problems.push_back({"trail", seq_s, "altered",
+                                   "the record's content does not match its hash (entity " + s.str(3) + ", key " +
+                                       s.str(4) + ")"});
+      Expected& e = expected[s.str(3)][s.str(4)];
+      e.seq = seq;
+      e.deleted = s.text(5) == "delete";
+      e.digest = digest_of(sha, s.text(6));
+      prev = std::string(hash);
+      last_seq = seq;
+      ++report.records;
+    }
+    report.head_hash = last_seq ? prev : std::string();
+  }
+
+  // 2. Replay: every current row must equal the last state the trail gives it, and every
+  // entity the trail says exists must have a row.
+  auto check_row = [&](const char* table, const char* entity, const std::string& key, const std::string& state) {
+    ++report.rows;
+    auto& m = expected[entity];
+    auto it = m.find(key);
+    if (it == m.end() || it->second.deleted) {
+      report.problems.push_back({table, key, "inserted", "the row has no trail record (written outside libaudit)"});
+      return;
+    }
+    it->second.seen = true;
+    if (digest_of(sha, state) != it->second.digest) {
+      sql::Stmt t = db.prepare("SELECT state FROM trail WHERE seq = ?");
+      t.bind(1, it->second.seq);
+      const std::string trail_state = t.step() ? t.str(0) : std::string("null");
+      report.problems.push_back({table, key, "altered",
+                                 diff_states(trail_state, state) + " (last trail record " +
+                                     std::to_string(it->second.seq) + ")"});
+    }
+  };
+  {
+    sql::Stmt s = db.prepare("SELECT value FROM meta WHERE key = 'body'");
+    if (s.step()) {
+      std::string st = "{";
+      json_key(st, "name");
+      json_string(st, s.text(0));
+      st += '}';
+      check_row("meta", "body", "body", st);
+    }
+  }
+  {
+    sql::Stmt s = db.prepare(
+        "SELECT d.code, d.name, coalesce(p.code, ''), d.security_officer, d.security_manager "
+        "FROM departments d LEFT JOIN departments p ON p.id = d.parent_id");
+    while (s.step()) {
+      Department d{s.str(0), s.str(1), s.str(2), s.str(3), s.str(4)};
+      check_row("departments", "department", d.code, department_state(d));
+    }
+  }
+  {
+    sql::Stmt s = db.prepare(
+        "SELECT s.name, coalesce(d.code, ''), s.tier, s.important_assets FROM systems s "
+        "LEFT JOIN departments d ON d.id = s.department_id");
+    while (s.step()) {
+      System x{s.str(0), s.str(1), s.str(2), s.i64(3) != 0};
+      check_row("systems", "system", x.name, system_state(x));
+    }
+  }
+  {
+    sql::Stmt s = db.prepare("SELECT id, checklist_id, version, title, sha256, content FROM checklists");
+    while (s.step()) {
+      StoredChecklist c;
+      c.id = s.i64(0);
+      c.checklist_id = s.str(1);
+      c.version = s.str(2);
+      c.title = s.str(3);
+      c.sha256 = s.str(4);
+      const std::string key = checklist_key(c.checklist_id, c.version);
+      check_row("checklists", "checklist", key, checklist_state(c));
+      if (sha.hex_of(s.text(5)) != c.sha256)
+        report.problems.push_back({"checklists", key, "altered", "the stored content does not match its sha256"});
+    }
+  }
+  {
+    std::vector<std::int64_t> ids;
+    {
+      sql::Stmt s = db.prepare("SELECT id FROM cycles ORDER BY id");
+      while (s.step()) ids.push_back(s.i64(0));
+    }
+    for (std::int64_t id : ids) {
+      const Cycle c = impl_->load_cycle(id);
+      check_row("cycles", "cycle", std::to_string(id), cycle_state(c));
+    }
+  }
+  {
+    sql::Stmt s = db.prepare(
+        "SELECT r.cycle, coalesce(d.code, ''), r.item_id, r.answer, r.comment, r.evidence, r.answered_by, "
+        "r.answered_at FROM responses r LEFT JOIN departments d ON d.id = r.department");
+    std::string state;
+    while (s.step()) {
+      response_state(state, s.text(3), s.text(4), s.text(5), s.text(6), s.text(7));
+      check_row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)), state);
+    }
+  }
+  static const std::map<std::string, const char*> kTables = {
+      {"body", "meta"}, {"department", "departments"}, {"system", "systems"},
+      {"checklist", "checklists"}, {"cycle", "cycles"}, {"response", "responses"}};
+  for (const auto& [entity, rows] : expected) {
+    auto t = kTables.find(entity);
+    const std::string table = t == kTables.end() ? entity : t->second;
+    std::vector<std::pair<std::int64_t, std::string>> missing;
+    for (const auto& [key, e] : rows)
+      if (!e.seen && !e.deleted) missing.emplace_back(e.seq, key);
+    std::sort(missing.begin(), missing.end());
+    for (const auto& [seq, key] : missing)
+      report.problems.push_back({table, key, "deleted",
+                                 "the trail says the row exists (record " + std::to_string(seq) +
+                                     ") but it is not in the table"});
+  }
+  return report;
+}
+
+}  // namespace libaudit
