@@ -11,6 +11,7 @@ namespace py = pybind11;
 void bind_errors(py::module_& m);     // errors.cpp: C++ exceptions -> libaudit.errors
 void bind_text(py::module_& m);       // text.cpp
 void bind_checklist(py::module_& m);  // checklist.cpp
+void bind_extract(py::module_& m);    // extract.cpp
 void bind_store(py::module_& m);      // store.cpp
 
 }  // namespace libaudit::python

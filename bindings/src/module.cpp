@@ -6,5 +6,6 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_errors(m);
   libaudit::python::bind_text(m);
   libaudit::python::bind_checklist(m);
+  libaudit::python::bind_extract(m);
   libaudit::python::bind_store(m);
 }

@@ -72,6 +72,38 @@ class SourceText {
   std::vector<std::size_t> line_starts_;
 };
 
+// Line of a second YAML document, or 0. Document markers ("---", "...") at column 0 always
+// delimit documents in YAML, even inside block or quoted scalars, so a line scan is exact.
+int second_document_line(std::string_view text) {
+  bool content = false, ended = false;
+  int line = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(pos, end - pos);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    ++line;
+    auto marker = [&](std::string_view m) {
+      return l.substr(0, 3) == m && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    };
+    std::string_view body = text::trim(l);
+    bool blank = body.empty() || body.front() == '#';
+    if (marker("---")) {
+      if (content || ended) return line;
+      content = l.size() > 3 && !text::trim(l.substr(3)).empty() && text::trim(l.substr(3)).front() != '#';
+    } else if (marker("...")) {
+      ended = content || ended;
+    } else if (!blank && l.front() != '%') {
+      if (ended) return line;
+      content = true;
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return 0;
+}
+
 const char* kind_name(const YAML::Node& n) {
   switch (n.Type()) {
     case YAML::NodeType::Map: return "a mapping";
@@ -104,22 +136,23 @@ class Loader {
                   "); save the file as UTF-8");
       throw ChecklistError(std::move(diags_));
     }
-    std::vector<YAML::Node> docs;
+    if (int line = second_document_line(yaml_)) {
+      fail_at(line, 1, "more than one YAML document in the file; a checklist is one document");
+      throw ChecklistError(std::move(diags_));
+    }
+    YAML::Node root;
     try {
-      docs = YAML::LoadAll(std::string(yaml_));
+      // YAML::Load, not LoadAll: yaml-cpp 0.7's LoadAll loops forever on input such as ","
+      // (upstream issue #1040, fixed after 0.8). Extra documents are refused above.
+      root = YAML::Load(std::string(yaml_));
     } catch (const YAML::Exception& e) {
       fail(e.mark, "not valid YAML: " + e.msg);
       throw ChecklistError(std::move(diags_));
     }
-    if (docs.empty() || docs.front().IsNull()) {
+    if (!root.IsDefined() || root.IsNull()) {
       fail_at(1, 1, "empty document: a checklist is a YAML mapping with id, title, sections, ...");
       throw ChecklistError(std::move(diags_));
     }
-    if (docs.size() > 1) {
-      fail(docs[1].Mark(), "more than one YAML document in the file; a checklist is one document");
-      throw ChecklistError(std::move(diags_));
-    }
-    const YAML::Node& root = docs.front();
     std::size_t budget = options_.max_expanded_nodes;
     if (!within_budget(root, budget, 0)) {
       fail(root.Mark(), "the document expands past " + std::to_string(options_.max_expanded_nodes) +
