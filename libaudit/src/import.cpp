@@ -14,15 +14,9 @@ using namespace detail;
 
 namespace {
 
-struct PairHash {
-  std::size_t operator()(const std::pair<std::int64_t, std::string>& k) const noexcept {
-    return std::hash<std::string>()(k.second) * 1000003u ^ std::hash<std::int64_t>()(k.first);
-  }
-};
-
-struct Stored {
-  std::string answer, comment, evidence;
-};
+// Responses per "responses" trail record: large enough that the trail costs little per row,
+// small enough that one record stays readable (about 200 KB).
+constexpr std::size_t kResponseBatch = 1024;
 
 // A timestamp as given: "YYYY-MM-DD" or an ISO 8601 date-time starting with one.
 bool valid_timestamp(std::string_view s) {
@@ -79,12 +73,11 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     const std::string* code;  // into `targets`
     std::string item;
     Answer answer;
+    std::uint32_t row;        // index into `rows`
   };
   std::vector<Clean> clean;
   clean.reserve(rows.size());
   std::vector<Diagnostic> diags;
-  std::unordered_map<std::pair<std::int64_t, std::string>, int, PairHash> seen;
-  seen.reserve(rows.size());
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const ResponseRow& r = rows[k];
     const int line = r.line ? r.line : int(k + 1);
@@ -116,32 +109,62 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
       diags.push_back({src, line, 1, "answered_at '" + r.answered_at + "' is not an ISO 8601 date or time"});
     if (diags.size() != before) continue;
-    auto [it, fresh] = seen.emplace(std::make_pair(t->second, item), line);
-    if (!fresh) {
-      diags.push_back({src, line, 1, "department " + code + " item " + item + " is answered twice (also on line " +
-                                         std::to_string(it->second) + ")"});
-      continue;
-    }
-    clean.push_back({t->second, &t->first, std::move(item), *answer});
+    clean.push_back({t->second, &t->first, std::move(item), *answer, std::uint32_t(k)});
   }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
-  seen.clear();
-
-  // 2. What is stored now, to skip unchanged rows.
-  std::unordered_map<std::pair<std::int64_t, std::string>, Stored, PairHash> stored;
-  {
-    sql::Stmt s = db.prepare("SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ?");
-    s.bind(1, cycle_id);
-    while (s.step()) stored.emplace(std::make_pair(s.i64(0), s.str(1)), Stored{s.str(2), s.str(3), s.str(4)});
+  // Sorted by the table's primary key: duplicates become neighbours, the existing rows can be
+  // merged in one ordered scan, and the B-tree is filled in order.
+  std::sort(clean.begin(), clean.end(), [](const Clean& a, const Clean& b) {
+    if (a.department != b.department) return a.department < b.department;
+    const int c = a.item.compare(b.item);
+    return c != 0 ? c < 0 : a.row < b.row;
+  });
+  auto line_of = [&](const Clean& c) { return rows[c.row].line ? rows[c.row].line : int(c.row + 1); };
+  for (std::size_t k = 1; k < clean.size(); ++k)
+    if (clean[k].department == clean[k - 1].department && clean[k].item == clean[k - 1].item)
+      diags.push_back({src, line_of(clean[k]), 1,
+                       "department " + *clean[k].code + " item " + clean[k].item + " is answered twice (also on line " +
+                           std::to_string(line_of(clean[k - 1])) + ")"});
+  if (!diags.empty()) {
+    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    throw ImportValidationError(std::move(diags));
   }
 
-  // 3. Write.
+  // 2. Write, merging with the stored rows (same order) to skip unchanged ones. Trail: one
+  // "responses" record per batch of changed rows (docs/store.md, "Trail").
   ImportResult result;
   result.rows = rows.size();
   TrailWriter trail(db, im.sha, actor, now_iso());
   const std::string& now = trail.at();
-  std::string state, key;
-  state.reserve(256);
+  // Classify every row first (a read-only ordered merge with the stored rows), then write:
+  // the stored rows are never read while the table changes.
+  enum : unsigned char { kInsert, kUpdate, kSame };
+  std::vector<unsigned char> what(clean.size(), kInsert);
+  {
+    sql::Stmt existing = db.prepare(
+        "SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ? "
+        "ORDER BY department, item_id");
+    existing.bind(1, cycle_id);
+    bool more = existing.step();
+    for (std::size_t k = 0; k < clean.size() && more; ++k) {
+      const Clean& c = clean[k];
+      while (more) {
+        const std::int64_t d = existing.i64(0);
+        const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(c.item);
+        if (cmp < 0) {
+          more = existing.step();
+          continue;
+        }
+        if (cmp == 0) {
+          const ResponseRow& r = rows[c.row];
+          what[k] = existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment &&
+                            existing.text(4) == r.evidence
+                        ? kSame
+                        : kUpdate;
+        }
+        break;
+      }
+    }
+  }
   sql::Stmt insert = db.prepare(
       "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
       "VALUES (?,?,?,?,?,?,?,?)");
@@ -150,22 +173,18 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
   insert.bind(1, cycle_id);
   update.bind(1, cycle_id);
+  ResponseBatch batch(cycle_id);
+  const std::string cycle_key = std::to_string(cycle_id);
   const std::size_t total = clean.size();
   for (std::size_t k = 0; k < total; ++k) {
     const Clean& c = clean[k];
-    const ResponseRow& r = rows[k];  // rows and clean are aligned: no row was dropped
-    const std::string_view answer = to_string(c.answer);
-    bool exists = false;
-    if (!stored.empty()) {
-      auto it = stored.find(std::make_pair(c.department, c.item));
-      if (it != stored.end()) {
-        if (it->second.answer == answer && it->second.comment == r.comment && it->second.evidence == r.evidence) {
-          ++result.unchanged;
-          continue;
-        }
-        exists = true;
-      }
+    const ResponseRow& r = rows[c.row];
+    if (what[k] == kSame) {
+      ++result.unchanged;
+      continue;
     }
+    const bool exists = what[k] == kUpdate;
+    const std::string_view answer = to_string(c.answer);
     const std::string_view by = r.answered_by.empty() ? actor : std::string_view(r.answered_by);
     const std::string_view at = r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
     sql::Stmt& s = exists ? update : insert;
@@ -173,12 +192,12 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
         .bind(8, at);
     while (s.step()) {}
     s.reset();
-    response_state(state, answer, r.comment, r.evidence, by, at);
-    key = response_key(cycle_id, *c.code, c.item);
-    trail.append("response", key, exists ? "update" : "insert", state);
+    batch.add(*c.code, c.item, exists, answer, r.comment, r.evidence, by, at);
+    if (batch.size() == kResponseBatch) batch.flush(trail, cycle_key);
     ++(exists ? result.updated : result.inserted);
     if (options.progress && (k & 0x3fff) == 0x3fff) options.progress(k + 1, total);
   }
+  batch.flush(trail, cycle_key);
   txn.commit();
   if (options.progress) options.progress(total, total);
   return result;

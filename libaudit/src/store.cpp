@@ -104,7 +104,7 @@ CREATE TABLE trail(
   actor TEXT NOT NULL,
   entity TEXT NOT NULL,
   key TEXT NOT NULL,
-  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'batch')),
   state TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL

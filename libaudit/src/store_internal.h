@@ -81,6 +81,26 @@ class TrailWriter {
   std::string prefix_;  // ,"at":…,"actor":…  (the same for every record of this writer)
 };
 
+// Collects changed responses of one cycle into one "responses" trail record:
+// {"cycle":1,"rows":[["101","8.1.a","insert",{"answer":…,"comment":…,"evidence":…,
+// "answered_by":…,"answered_at":…}],…]}
+class ResponseBatch {
+ public:
+  explicit ResponseBatch(std::int64_t cycle) : cycle_(cycle) { rows_.reserve(1 << 18); }
+  void add(std::string_view department, std::string_view item, bool update, std::string_view answer,
+           std::string_view comment, std::string_view evidence, std::string_view answered_by,
+           std::string_view answered_at);
+  std::size_t size() const noexcept { return n_; }
+  // Appends the record (if any rows were added) and starts a new batch.
+  void flush(TrailWriter& trail, const std::string& key);
+
+ private:
+  std::int64_t cycle_;
+  std::size_t n_ = 0;
+  std::string rows_;
+  std::string state_;
+};
+
 // The canonical form of one trail record (what its hash covers after prev_hash).
 void record_json(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
                  std::string_view entity, std::string_view key, std::string_view action, std::string_view state);

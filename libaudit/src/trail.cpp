@@ -237,6 +237,41 @@ void TrailWriter::append(std::string_view entity, std::string_view key, std::str
   std::memcpy(prev_, hash, 64);
 }
 
+void ResponseBatch::add(std::string_view department, std::string_view item, bool update, std::string_view answer,
+                        std::string_view comment, std::string_view evidence, std::string_view answered_by,
+                        std::string_view answered_at) {
+  rows_ += n_ ? ",[" : "[";
+  json_string(rows_, department);
+  rows_ += ',';
+  json_string(rows_, item);
+  rows_ += update ? ",\"update\"," : ",\"insert\",";
+  rows_ += "{\"answer\":";
+  json_string(rows_, answer);
+  rows_ += ",\"comment\":";
+  json_string(rows_, comment);
+  rows_ += ",\"evidence\":";
+  json_string(rows_, evidence);
+  rows_ += ",\"answered_by\":";
+  json_string(rows_, answered_by);
+  rows_ += ",\"answered_at\":";
+  json_string(rows_, answered_at);
+  rows_ += "}]";
+  ++n_;
+}
+
+void ResponseBatch::flush(TrailWriter& trail, const std::string& key) {
+  if (!n_) return;
+  state_.clear();
+  state_ += "{\"cycle\":";
+  json_int(state_, cycle_);
+  state_ += ",\"rows\":[";
+  state_ += rows_;
+  state_ += "]}";
+  trail.append("responses", key, "batch", state_);
+  rows_.clear();
+  n_ = 0;
+}
+
 }  // namespace libaudit::detail
 
 namespace libaudit {
@@ -265,6 +300,7 @@ namespace {
 struct Expected {
   std::array<unsigned char, 32> digest{};
   std::int64_t seq = 0;
+  std::uint32_t index = 0;  // row in a "responses" batch record
   bool deleted = false;
   bool seen = false;
 };
@@ -333,10 +369,35 @@ VerifyReport Store::verify() const {
         report.problems.push_back({"trail", seq_s, "altered",
                                    "the record's content does not match its hash (entity " + s.str(3) + ", key " +
                                        s.str(4) + ")"});
-      Expected& e = expected[s.str(3)][s.str(4)];
-      e.seq = seq;
-      e.deleted = s.text(5) == "delete";
-      e.digest = digest_of(sha, s.text(6));
+      if (s.text(3) == "responses" && s.text(5) == "batch") {
+        // One record for many responses: expand it into one expectation per row.
+        const nlohmann::json st = nlohmann::json::parse(s.text(6), nullptr, false);
+        bool ok = st.is_object() && st.contains("cycle") && st["cycle"].is_number_integer() && st.contains("rows") &&
+                  st["rows"].is_array();
+        if (ok) {
+          const std::int64_t cycle = st["cycle"].get<std::int64_t>();
+          auto& m = expected["response"];
+          std::uint32_t index = 0;
+          for (const auto& row : st["rows"]) {
+            if (!row.is_array() || row.size() != 4 || !row[0].is_string() || !row[1].is_string()) {
+              ok = false;
+              break;
+            }
+            Expected& e = m[response_key(cycle, row[0].get<std::string>(), row[1].get<std::string>())];
+            e.seq = seq;
+            e.index = index++;
+            e.deleted = false;
+            e.digest = digest_of(sha, row[3].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+          }
+        }
+        if (!ok)
+          report.problems.push_back({"trail", seq_s, "altered", "the record's state is not a valid batch of responses"});
+      } else {
+        Expected& e = expected[s.str(3)][s.str(4)];
+        e.seq = seq;
+        e.deleted = s.text(5) == "delete";
+        e.digest = digest_of(sha, s.text(6));
+      }
       prev = std::string(hash);
       last_seq = seq;
       ++report.records;
@@ -358,7 +419,13 @@ VerifyReport Store::verify() const {
     if (digest_of(sha, state) != it->second.digest) {
       sql::Stmt t = db.prepare("SELECT state FROM trail WHERE seq = ?");
       t.bind(1, it->second.seq);
-      const std::string trail_state = t.step() ? t.str(0) : std::string("null");
+      std::string trail_state = t.step() ? t.str(0) : std::string("null");
+      if (std::string_view(entity) == "response") {
+        const nlohmann::json st = nlohmann::json::parse(trail_state, nullptr, false);
+        trail_state = st.is_object() && st.contains("rows") && st["rows"].size() > it->second.index
+                          ? st["rows"][it->second.index][3].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                          : std::string("null");
+      }
       report.problems.push_back({table, key, "altered",
                                  diff_states(trail_state, state) + " (last trail record " +
                                      std::to_string(it->second.seq) + ")"});
@@ -422,10 +489,16 @@ VerifyReport Store::verify() const {
     sql::Stmt s = db.prepare(
         "SELECT r.cycle, coalesce(d.code, ''), r.item_id, r.answer, r.comment, r.evidence, r.answered_by, "
         "r.answered_at FROM responses r LEFT JOIN departments d ON d.id = r.department");
-    std::string state;
+    nlohmann::json row = nlohmann::json::object();
     while (s.step()) {
-      response_state(state, s.text(3), s.text(4), s.text(5), s.text(6), s.text(7));
-      check_row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)), state);
+      // The same form as the batch rows above: nlohmann's canonical dump (sorted keys).
+      row["answer"] = s.str(3);
+      row["comment"] = s.str(4);
+      row["evidence"] = s.str(5);
+      row["answered_by"] = s.str(6);
+      row["answered_at"] = s.str(7);
+      check_row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)),
+                row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
   static const std::map<std::string, const char*> kTables = {

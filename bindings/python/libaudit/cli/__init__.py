@@ -7,9 +7,9 @@ from typing import List, Optional
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist
+from . import checklist, store
 
-_GROUPS = [checklist]
+_GROUPS = [checklist, store]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,6 +25,10 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.set_defaults(func=_show)
 
+    from .store import register_checklist_import  # libaudit checklist import DB FILE.yaml
+
+    register_checklist_import(cs)
+
 
 def _validate(args: argparse.Namespace) -> int:
     failed = 0
