@@ -153,8 +153,7 @@ class Loader {
       fail_at(1, 1, "empty document: a checklist is a YAML mapping with id, title, sections, ...");
       throw ChecklistError(std::move(diags_));
     }
-    std::size_t budget = options_.max_expanded_nodes;
-    if (!within_budget(root, budget, 0)) {
+    if (!within_budget(root, options_.max_expanded_nodes)) {
       fail(root.Mark(), "the document expands past " + std::to_string(options_.max_expanded_nodes) +
                             " nodes (aliases nested too deeply: a YAML bomb?)");
       throw ChecklistError(std::move(diags_));
@@ -188,18 +187,24 @@ class Loader {
     fail_at(line, column, std::move(message));
   }
 
-  // Counts nodes with aliases expanded; false once the budget or the depth bound is exceeded.
-  bool within_budget(const YAML::Node& n, std::size_t& budget, int depth) {
-    if (budget == 0 || depth > 10'000) return false;
-    --budget;
-    if (n.IsSequence()) {
-      for (const auto& child : n)
-        if (!within_budget(child, budget, depth + 1)) return false;
-    } else if (n.IsMap()) {
-      for (const auto& kv : n) {
-        if (!within_budget(kv.first, budget, depth + 1)) return false;
-        if (!within_budget(kv.second, budget, depth + 1)) return false;
+  // Counts nodes with aliases expanded; false once the budget is exceeded. Iterative, so a
+  // self-referencing alias (`&b [*b]`, an endless expansion) cannot overflow the stack.
+  static bool within_budget(const YAML::Node& root, std::size_t budget) {
+    std::vector<YAML::Node> pending{root};
+    while (!pending.empty()) {
+      if (budget == 0) return false;
+      --budget;
+      YAML::Node n = std::move(pending.back());
+      pending.pop_back();
+      if (n.IsSequence()) {
+        for (const auto& child : n) pending.push_back(child);
+      } else if (n.IsMap()) {
+        for (const auto& kv : n) {
+          pending.push_back(kv.first);
+          pending.push_back(kv.second);
+        }
       }
+      if (pending.size() > budget) return false;  // more waiting than may still be visited
     }
     return true;
   }
