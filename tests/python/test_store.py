@@ -1,0 +1,463 @@
+"""libaudit.Store: organisation, checklists, cycles, responses, trail and verify."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import libaudit
+from libaudit import (CycleStateError, ImportValidationError, NotFoundError, SchemaVersionError, Store,
+                      StoreError, ValidationError)
+from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, ITEMS, LEAVES, ready_store, write
+
+
+@pytest.fixture
+def store(tmp_path):
+    s, cycle = ready_store(tmp_path / "audit.db", tmp_path)
+    s.cycle_id = cycle  # type: ignore[attr-defined]
+    yield s
+    s.close()
+
+
+def all_rows(answer="implemented"):
+    return [(d, i, answer) for d in LEAVES for i in ITEMS]
+
+
+# ---- opening ---------------------------------------------------------------------------------
+
+def test_memory_store_and_context_manager():
+    with Store(":memory:") as s:
+        assert s.schema_version == libaudit._core.STORE_SCHEMA_VERSION
+        assert s.departments() == []
+        assert s.verify().ok
+    with pytest.raises(StoreError, match="closed"):
+        s.departments()
+
+
+def test_open_missing_file_without_create(tmp_path):
+    with pytest.raises(StoreError, match="libaudit init"):
+        Store(tmp_path / "nope.db", create=False)
+
+
+def test_wal_foreign_keys_and_version(tmp_path):
+    Store(tmp_path / "a.db").close()
+    con = sqlite3.connect(tmp_path / "a.db")
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_newer_schema_version_is_refused(tmp_path):
+    Store(tmp_path / "a.db").close()
+    con = sqlite3.connect(tmp_path / "a.db")
+    con.execute("PRAGMA user_version = 99")
+    con.commit()
+    con.close()
+    with pytest.raises(SchemaVersionError, match="newer libaudit"):
+        Store(tmp_path / "a.db")
+    assert issubclass(SchemaVersionError, StoreError)
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    con = sqlite3.connect(tmp_path / "other.db")
+    con.execute("CREATE TABLE t(x)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="not a libaudit store"):
+        Store(tmp_path / "other.db")
+
+
+def test_reopen_keeps_data(tmp_path):
+    s, cycle = ready_store(tmp_path / "a.db", tmp_path)
+    s.import_responses(ACTOR, cycle, all_rows())
+    s.close()
+    with Store(tmp_path / "a.db") as s2:
+        assert s2.response_count(cycle) == len(LEAVES) * len(ITEMS)
+        assert s2.verify().ok
+
+
+# ---- organisation ----------------------------------------------------------------------------
+
+def test_departments_tree_and_leaves(store):
+    depts = {d.code: d for d in store.departments()}
+    assert set(depts) == {"100", "101", "102", "200", "201"}
+    assert depts["100"].parent_code == "" and not depts["100"].is_leaf
+    assert depts["101"].parent_code == "100" and depts["101"].is_leaf
+    assert depts["101"].security_manager == "佐藤 花子"
+    assert depts["100"].security_officer == "山田 太郎"
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8", True), ("cp932", False)])
+def test_department_csv_encodings(tmp_path, encoding, bom):
+    text = DEPARTMENTS_CSV.replace("総務課", "総務課（～①髙﨑）") if encoding == "cp932" else DEPARTMENTS_CSV
+    data = text.encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    (tmp_path / "d.csv").write_bytes(data)
+    with Store(":memory:") as s:
+        r = s.import_departments_csv(ACTOR, tmp_path / "d.csv")
+        assert r.inserted == 5
+        names = {d.code: d.name for d in s.departments()}
+        assert names["101"] == ("総務課（～①髙﨑）" if encoding == "cp932" else "総務課")
+        assert names["100"] == "総務部"
+
+
+def test_cp932_given_explicitly_and_wrongly(tmp_path):
+    (tmp_path / "d.csv").write_bytes(DEPARTMENTS_CSV.encode("cp932"))
+    with Store(":memory:") as s:
+        assert s.import_departments_csv(ACTOR, tmp_path / "d.csv", encoding="cp932").inserted == 5
+    with Store(":memory:") as s, pytest.raises(ValidationError, match="UTF-8"):
+        s.import_departments_csv(ACTOR, tmp_path / "d.csv", encoding="utf-8")
+
+
+def test_csv_quoting_commas_quotes_newlines(tmp_path):
+    csv = ('code,name,parent_code,security_officer,security_manager\r\n'
+           '100,"総務部, 本庁",,"山田 ""部長"" 太郎",\r\n'
+           '101,"総務課\r\n(分室)",100,,\r\n')
+    write(tmp_path / "d.csv", csv)
+    with Store(":memory:") as s:
+        s.import_departments_csv(ACTOR, tmp_path / "d.csv")
+        d = {x.code: x for x in s.departments()}
+        assert d["100"].name == "総務部, 本庁"
+        assert d["100"].security_officer == '山田 "部長" 太郎'
+        assert d["101"].name == "総務課\n(分室)"
+
+
+def test_department_reimport_changes_nothing(store, tmp_path):
+    n = len(store.trail())
+    r = store.import_departments_csv(ACTOR, write(tmp_path / "d2.csv", DEPARTMENTS_CSV))
+    assert (r.inserted, r.updated, r.unchanged) == (0, 0, 5)
+    assert len(store.trail()) == n
+    changed = DEPARTMENTS_CSV.replace("佐藤 花子", "佐藤 春子")
+    r = store.import_departments_csv(ACTOR, write(tmp_path / "d3.csv", changed))
+    assert (r.inserted, r.updated, r.unchanged) == (0, 1, 4)
+    last = store.trail()[-1]
+    assert (last.entity, last.key, last.action) == ("department", "101", "update")
+    assert json.loads(last.state)["security_manager"] == "佐藤 春子"
+
+
+def test_department_import_all_or_nothing(tmp_path):
+    csv = ("code,name,parent_code,security_officer,security_manager\n"
+           "100,総務部,,,\n"
+           "101,総務課,999,,\n"       # unknown parent
+           ",名無し,100,,\n"          # empty code
+           "100,重複,,,\n")           # listed twice
+    write(tmp_path / "d.csv", csv)
+    with Store(":memory:") as s:
+        with pytest.raises(ImportValidationError) as e:
+            s.import_departments_csv(ACTOR, tmp_path / "d.csv")
+        lines = [d.line for d in e.value.diagnostics]
+        assert lines == sorted(lines) and set(lines) == {3, 4, 5}
+        assert s.departments() == [] and s.trail() == []
+
+
+def test_department_children_before_parents_and_loops(tmp_path):
+    with Store(":memory:") as s:
+        s.import_departments(ACTOR, [dict(code="101", name="総務課", parent_code="100"),
+                                     dict(code="100", name="総務部")])
+        assert {d.code for d in s.departments()} == {"100", "101"}
+        with pytest.raises(ImportValidationError, match="loop"):
+            s.import_departments(ACTOR, [dict(code="100", name="総務部", parent_code="101")])
+
+
+def test_department_unknown_column(tmp_path):
+    write(tmp_path / "d.csv", "code,name,colour\n1,a,red\n")
+    with Store(":memory:") as s, pytest.raises(ImportValidationError, match="unknown column 'colour'"):
+        s.import_departments_csv(ACTOR, tmp_path / "d.csv")
+
+
+def test_systems(store, tmp_path):
+    csv = ("name,department,tier,important_assets\n"
+           "住民基本台帳システム,201,mynumber,true\n"
+           "財務会計システム,101,ＬＧＷＡＮ接続系,0\n"
+           "ホームページCMS,101,インターネット接続系,いいえ\n")
+    r = store.import_systems_csv(ACTOR, write(tmp_path / "s.csv", csv))
+    assert r.inserted == 3
+    systems = {x.name: x for x in store.systems()}
+    assert systems["住民基本台帳システム"].tier == "mynumber" and systems["住民基本台帳システム"].important_assets
+    assert systems["財務会計システム"].tier == "lgwan"
+    assert systems["ホームページCMS"].tier == "internet" and not systems["ホームページCMS"].important_assets
+    bad = "name,department,tier,important_assets\nX,999,mynumber,1\nY,101,cloud,1\nZ,101,lgwan,maybe\n"
+    with pytest.raises(ImportValidationError) as e:
+        store.import_systems_csv(ACTOR, write(tmp_path / "bad.csv", bad))
+    assert [d.line for d in e.value.diagnostics] == [2, 3, 4]
+    assert len(store.systems()) == 3
+
+
+def test_actor_is_required(store):
+    with pytest.raises(ValidationError, match="actor"):
+        store.put_department("", "300", "新部")
+    with pytest.raises(ValidationError, match="actor"):
+        store.import_responses("  ", store.cycle_id, all_rows())
+
+
+# ---- checklists ------------------------------------------------------------------------------
+
+def test_checklist_stored_with_hash_and_loaded_back(store):
+    [c] = store.checklists()
+    assert c.checklist_id == "test-kijun" and c.items == len(ITEMS) and len(c.sha256) == 64
+    loaded = store.load_checklist(c.id)
+    original = libaudit.Checklist.from_yaml(CHECKLIST_YAML, "x.yaml")
+    assert loaded.to_json() == original.to_json()
+    import hashlib
+    assert hashlib.sha256(original.to_json().encode()).hexdigest() == c.sha256
+    # Importing the same content again returns the same id and writes nothing.
+    n = len(store.trail())
+    assert store.import_checklist(ACTOR, original) == c.id
+    assert len(store.trail()) == n
+
+
+def test_checklist_versions_side_by_side(store):
+    v2 = CHECKLIST_YAML.replace('version: "2024-03-01"', 'version: "2025-03-01"').replace("監視しているか", "常時監視しているか")
+    id2 = store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(v2, "v2.yaml"))
+    assert [c.version for c in store.checklists()] == ["2024-03-01", "2025-03-01"]
+    assert id2 != store.checklists()[0].id
+    changed_same_version = CHECKLIST_YAML.replace("監視しているか", "必ず監視しているか")
+    with pytest.raises(ValidationError, match="different content"):
+        store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(changed_same_version, "v1b.yaml"))
+
+
+def test_items_table_joins_in_sql(store):
+    con = sqlite3.connect(store.path)
+    rows = con.execute("SELECT item_id, chapter_id, weight, departments FROM items ORDER BY position").fetchall()
+    assert rows == [("7.1", "7", 1.0, "all"), ("7.2", "7", 1.0, "all"), ("8.1", "8", 1.0, "all"),
+                    ("8.2", "8", 1.0, "all"), ("8.3", "8", 1.0, "all")]
+
+
+# ---- cycles ----------------------------------------------------------------------------------
+
+def test_cycle_lifecycle(store):
+    c = store.cycle(store.cycle_id)
+    assert c.status == "open" and c.departments == tuple(LEAVES) and c.fiscal_year == 2024
+    assert c.fiscal_year_label == "令和6年度"
+    with pytest.raises(CycleStateError):
+        store.open_cycle(ACTOR, c.id)
+    store.close_cycle(ACTOR, c.id)
+    assert store.cycle(c.id).status == "closed"
+    with pytest.raises(CycleStateError, match="closed"):
+        store.import_responses(ACTOR, c.id, all_rows())
+    with pytest.raises(CycleStateError):
+        store.close_cycle(ACTOR, c.id)
+    assert store.response_count(c.id) == 0
+
+
+def test_planned_cycle_takes_no_responses(tmp_path):
+    s, cycle = ready_store(tmp_path / "a.db", tmp_path, open_cycle=False)
+    with s, pytest.raises(CycleStateError, match="open it"):
+        s.import_responses(ACTOR, cycle, all_rows())
+
+
+def test_cycle_targets_and_errors(store):
+    cl = store.checklists()[0].id
+    cid = store.create_cycle(ACTOR, name="内部監査", kind="internal_audit", fiscal_year=2025, checklist=cl,
+                             departments=["201"])
+    assert store.cycle(cid).departments == ("201",)
+    with pytest.raises(ValidationError, match="not a 課"):
+        store.create_cycle(ACTOR, name="x", kind="self_inspection", fiscal_year=2025, checklist=cl, departments=["100"])
+    with pytest.raises(ValidationError, match="unknown cycle kind"):
+        store.create_cycle(ACTOR, name="x", kind="audit", fiscal_year=2025, checklist=cl)
+    with pytest.raises(NotFoundError):
+        store.create_cycle(ACTOR, name="x", kind="self_inspection", fiscal_year=2025, checklist=999)
+    with pytest.raises(NotFoundError):
+        store.cycle(999)
+    store.open_cycle(ACTOR, cid)
+    with pytest.raises(ImportValidationError, match="not a target"):
+        store.import_responses(ACTOR, cid, [("101", "7.1", "implemented")])
+
+
+# ---- responses -------------------------------------------------------------------------------
+
+def test_responses_tuples_dicts_and_labels(store):
+    rows = [("101", "7.1", "実施している", "手順書あり", "運用手順書"),
+            {"department": "101", "item": "7.2", "answer": "一部実施している", "comment": "一部のみ"},
+            ("102", "7.1", "実施していない"), ("102", "7.2", "該当しない"), ("201", "7.1", "わからない"),
+            ("201", "７．２", " not_applicable ", "", "", "佐藤 花子", "2024-06-01T10:00:00+09:00")]
+    r = store.import_responses(ACTOR, store.cycle_id, rows)
+    assert (r.rows, r.inserted) == (6, 6)
+    got = {(x.department, x.item): x for x in store.responses(store.cycle_id)}
+    assert got[("101", "7.1")].answer == "implemented" and got[("101", "7.1")].evidence == "運用手順書"
+    assert got[("101", "7.2")].answer == "partial" and got[("101", "7.2")].comment == "一部のみ"
+    assert got[("102", "7.1")].answer == "not_implemented"
+    assert got[("102", "7.2")].answer == "not_applicable"
+    assert got[("201", "7.1")].answer == "unknown" and got[("201", "7.1")].answered_by == ACTOR
+    assert got[("201", "7.2")].answered_by == "佐藤 花子"
+    assert got[("201", "7.2")].answered_at == "2024-06-01T10:00:00+09:00"
+    assert store.verify().ok
+
+
+def test_reimport_same_rows_writes_nothing(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    trail = store.trail()
+    before = store.responses(store.cycle_id)
+    r = store.import_responses("someone-else", store.cycle_id, all_rows())
+    assert (r.inserted, r.updated, r.unchanged) == (0, 0, len(all_rows()))
+    assert store.trail() == trail
+    assert store.responses(store.cycle_id) == before
+
+
+def test_changed_rows_update_and_append_trail(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    n = len(store.trail())
+    rows = all_rows()
+    rows[0] = (rows[0][0], rows[0][1], "partial")
+    rows[4] = (rows[4][0], rows[4][1], "implemented", "コメント追加")
+    r = store.import_responses(ACTOR, store.cycle_id, rows)
+    assert (r.inserted, r.updated, r.unchanged) == (0, 2, len(rows) - 2)
+    new = store.trail()[n:]
+    assert len(new) == 1 and new[0].entity == "responses" and new[0].action == "batch"
+    changes = json.loads(new[0].state)["rows"]
+    assert [(c[0], c[1], c[2], c[3]["answer"]) for c in changes] == [
+        ("101", "7.1", "update", "partial"), ("101", "8.3", "update", "implemented")]
+    assert store.verify().ok
+
+
+def test_import_all_or_nothing_lists_every_bad_row(store, tmp_path):
+    csv = ("department,item,answer,comment,evidence\n"
+           "101,7.1,implemented,,\n"
+           "999,7.1,implemented,,\n"                  # 3: unknown department
+           "101,9.9,implemented,,\n"                  # 4: unknown item
+           '101,7.2,"maybe\nperhaps",,\n'             # 5-6: invalid answer (multi-line field)
+           "100,7.1,implemented,,\n"                  # 7: a 部, not a target
+           "101,7.1,partial,,\n"                      # 8: answered twice
+           "102,8.1,該当しない,,\n")
+    with pytest.raises(ImportValidationError) as e:
+        store.import_responses_csv(ACTOR, store.cycle_id, write(tmp_path / "r.csv", csv))
+    diags = e.value.diagnostics
+    assert [d.line for d in diags] == [3, 4, 5, 7, 8]
+    assert all(d.file.endswith("r.csv") for d in diags)
+    text = "\n".join(d.message for d in diags)
+    for needle in ("unknown department '999'", "item '9.9'", "invalid answer", "not a target", "answered twice"):
+        assert needle in text
+    assert store.response_count(store.cycle_id) == 0
+
+
+def test_responses_csv_cp932_with_japanese_labels(store, tmp_path):
+    csv = "department,item,answer,comment,evidence\r\n" + "".join(
+        f"{d},{i},一部実施している,改善中（～３月）,点検記録①\r\n" for d in LEAVES for i in ITEMS)
+    (tmp_path / "r.csv").write_bytes(csv.encode("cp932"))
+    progress = []
+    r = store.import_responses_csv(ACTOR, store.cycle_id, tmp_path / "r.csv", progress=lambda d, t: progress.append((d, t)))
+    assert r.inserted == len(LEAVES) * len(ITEMS)
+    assert progress[-1] == (r.inserted, r.inserted)
+    got = store.responses(store.cycle_id)[0]
+    assert got.answer == "partial" and got.comment == "改善中（～３月）" and got.evidence == "点検記録①"
+
+
+def test_row_shape_errors(store):
+    with pytest.raises(ValueError, match="row 2"):
+        store.import_responses(ACTOR, store.cycle_id, [("101", "7.1", "implemented"), ("101",)])
+    with pytest.raises(TypeError, match="row 1"):
+        store.import_responses(ACTOR, store.cycle_id, [42])
+    assert store.response_count(store.cycle_id) == 0
+
+
+# ---- trail and verify ------------------------------------------------------------------------
+
+def test_trail_chain_links(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    trail = store.trail()
+    assert [t.seq for t in trail] == list(range(1, len(trail) + 1))
+    assert trail[0].prev_hash == "0" * 64
+    for a, b in zip(trail, trail[1:]):
+        assert b.prev_hash == a.hash
+    assert {t.actor for t in trail} == {ACTOR}
+    assert all(t.at.endswith("Z") for t in trail)
+    report = store.verify()
+    assert report.ok and report.records == len(trail) and report.head_hash == trail[-1].hash
+
+
+def tamper(path, *sql):
+    con = sqlite3.connect(path)
+    for s in sql:
+        con.execute(s)
+    con.commit()
+    con.close()
+
+
+def test_tamper_edited_answer(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    tamper(store.path, "UPDATE responses SET answer = 'not_implemented' WHERE item_id = '8.2' "
+                       "AND department = (SELECT id FROM departments WHERE code = '102')")
+    [p] = store.verify().problems
+    assert (p.table, p.kind) == ("responses", "altered")
+    assert p.key == '[%d,"102","8.2"]' % store.cycle_id
+    assert 'answer: trail "implemented", table "not_implemented"' in p.detail
+
+
+def test_tamper_deleted_response(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    tamper(store.path, "DELETE FROM responses WHERE item_id = '7.2' "
+                       "AND department = (SELECT id FROM departments WHERE code = '201')")
+    [p] = store.verify().problems
+    assert (p.table, p.kind, p.key) == ("responses", "deleted", '[%d,"201","7.2"]' % store.cycle_id)
+
+
+def test_tamper_inserted_rows(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows()[:-1])
+    last = all_rows()[-1]
+    tamper(store.path,
+           "INSERT INTO responses VALUES (%d, (SELECT id FROM departments WHERE code = '%s'), '%s', 'implemented', "
+           "'', '', 'mallory', '2024-01-01')" % (store.cycle_id, last[0], last[1]),
+           "INSERT INTO departments(code, name) VALUES ('999', '幽霊課')")
+    problems = {(p.table, p.key, p.kind) for p in store.verify().problems}
+    assert problems == {("responses", '[%d,"%s","%s"]' % (store.cycle_id, last[0], last[1]), "inserted"),
+                        ("departments", "999", "inserted")}
+
+
+def test_tamper_edited_trail_record(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    seq = store.trail()[2].seq
+    tamper(store.path, "DROP TRIGGER trail_append_only_update",
+           f"UPDATE trail SET actor = 'mallory' WHERE seq = {seq}")
+    problems = store.verify().problems
+    assert [(p.table, p.key, p.kind) for p in problems] == [("trail", str(seq), "altered")]
+
+
+def test_tamper_deleted_trail_record_and_edited_state(store):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    n = store.trail()[-1].seq
+    tamper(store.path, "DROP TRIGGER trail_append_only_delete", "DROP TRIGGER trail_append_only_update",
+           "DELETE FROM trail WHERE seq = 2",
+           f"UPDATE trail SET state = replace(state, 'implemented', 'partial') WHERE seq = {n}")
+    problems = store.verify().problems
+    kinds = {(p.table, p.key, p.kind) for p in problems}
+    assert ("trail", "3", "deleted") in kinds             # the gap where record 2 was
+    assert ("trail", str(n), "altered") in kinds          # the edited batch
+    assert any(p.table == "departments" and p.kind == "inserted" for p in problems)  # its row lost its record
+
+
+def test_trail_is_append_only_by_trigger(store):
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        tamper(store.path, "DELETE FROM trail")
+
+
+def test_cli_verify_tampered_exit_code(store, cli):
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    assert cli("verify", store.path).returncode == 0
+    tamper(store.path, "UPDATE responses SET comment = 'x' WHERE item_id = '7.1'")
+    r = cli("verify", store.path)
+    assert r.returncode == 1
+    assert r.stdout.count("altered") == len(LEAVES)
+
+
+# ---- fiscal year and pandas ------------------------------------------------------------------
+
+def test_fiscal_year_helpers():
+    assert libaudit.fiscal_year_of("2025-03-31") == 2024
+    assert libaudit.fiscal_year_of("2025-04-01") == 2025
+    assert libaudit.fiscal_year_range(2024) == ("2024-04-01", "2025-03-31")
+    assert libaudit.fiscal_year_label(2024) == "令和6年度"
+    assert libaudit.fiscal_year_label(2019) == "令和元年度"
+    assert libaudit.fiscal_year_label(2018) == "平成30年度"
+    assert libaudit.fiscal_year_label(1989) == "平成元年度"
+    with pytest.raises(ValidationError):
+        libaudit.fiscal_year_of("2024-02-30")
+
+
+def test_to_pandas(store):
+    pd = pytest.importorskip("pandas")  # pandas is optional
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    df = store.to_pandas("responses", cycle=store.cycle_id)
+    assert isinstance(df, pd.DataFrame) and len(df) == len(all_rows())
+    assert list(store.to_pandas("departments").code) == ["100", "101", "102", "200", "201"]
