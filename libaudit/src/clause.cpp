@@ -196,6 +196,17 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
     }
     ClausePart& cur = tree.parts.back();
 
+    // A 項 belongs to its article: close what is open below the article.
+    if (label.style == LabelStyle::paragraph) {
+      std::size_t article = stack.size();
+      for (std::size_t i = stack.size(); i-- > 0;)
+        if (stack[i]->label.style == LabelStyle::article) { article = i; break; }
+      bool open_paragraph = false;
+      for (std::size_t i = article + 1; i < stack.size(); ++i)
+        if (stack[i]->label.style == LabelStyle::paragraph) open_paragraph = true;
+      if (!open_paragraph && article < stack.size()) stack.resize(article + 1);
+    }
+
     // Find the open level with this numbering style.
     std::size_t level = stack.size();
     for (std::size_t i = stack.size(); i-- > 0;) {
@@ -213,7 +224,9 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
     const bool letter = label.style == LabelStyle::katakana || label.style == LabelStyle::latin;
     if (previous) {
       int expected = previous->number + 1;
-      if (letter && label.number != 1 && (label.number < expected || label.number > expected + 2)) {
+      // A letter far out of sequence is text, unless the line is a heading (a real skip).
+      if (letter && label.number != 1 && !line.heading &&
+          (label.number < expected || label.number > expected + 2)) {
         // イメージ… in running text, or a stray letter: not a clause.
         own_lines().push_back(k);
         continue;

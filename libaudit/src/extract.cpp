@@ -179,23 +179,30 @@ Subject find_subject(std::string_view s) {
     std::size_t n = jtext::decode(s, i, c);
     if (c == U'（' || c == U'(' || c == U'「') ++depth;
     if (c == U'）' || c == U')' || c == U'」') depth = std::max(0, depth - 1);
-    if (c == U'。') break;
+    if (c == U'。' && depth == 0) break;
     if (depth == 0 && s.substr(i, n) == wa) {
       std::string_view before = s.substr(0, i);
       std::string_view core = strip_role_tail(before);
       bool role_end = role_suffix(core) != nullptr;
       bool person_end = ends_with(core, "者") || ends_with(core, "部門");
       if (role_end || person_end) {
-        // the phrase: back over 、-separated segments while they are role lists
-        std::size_t seg_start = 0;
-        std::size_t comma = before.rfind("、");
-        if (comma != std::string_view::npos) seg_start = comma + std::string_view("、").size();
-        while (role_end && seg_start > 0) {
-          std::size_t prev_end = seg_start - std::string_view("、").size();
-          std::size_t prev_comma = before.rfind("、", prev_end == 0 ? 0 : prev_end - 1);
-          std::size_t prev_start = prev_comma == std::string_view::npos || prev_comma >= prev_end
-                                       ? 0
-                                       : prev_comma + std::string_view("、").size();
+        // the phrase: back over 、-separated segments (outside brackets) while they are role lists
+        std::vector<std::size_t> commas;  // byte offsets just after each top-level 、
+        {
+          int d = 0;
+          for (std::size_t j = 0; j < before.size();) {
+            char32_t cj;
+            std::size_t nj = jtext::decode(before, j, cj);
+            if (cj == U'（' || cj == U'(' || cj == U'「') ++d;
+            else if (cj == U'）' || cj == U')' || cj == U'」') d = std::max(0, d - 1);
+            else if (cj == U'、' && d == 0) commas.push_back(j + nj);
+            j += nj;
+          }
+        }
+        std::size_t seg_start = commas.empty() ? 0 : commas.back();
+        for (std::size_t c = commas.size(); role_end && c-- > 0;) {
+          std::size_t prev_start = c == 0 ? 0 : commas[c - 1];
+          std::size_t prev_end = commas[c] - std::string_view("、").size();
           if (!only_roles(before.substr(prev_start, prev_end - prev_start))) break;
           seg_start = prev_start;
         }

@@ -443,7 +443,9 @@ NormalizedText normalize(std::string_view input, std::string_view source) {
     r.label = match_label(t);
     if (r.label) {
       std::string body = collapse_spaces(t.substr(r.label->length));
-      r.text = std::string(text::trim(t.substr(0, r.label->length))) + (body.empty() ? "" : " ") + body;
+      // one space after the label when the source has white space there, none otherwise
+      const bool spaced = r.label->length > r.label->label.written.size();
+      r.text = r.label->label.written + (body.empty() || !spaced ? "" : " ") + body;
       r.label->length = r.text.size() - body.size();
     } else {
       r.text = collapse_spaces(t);
