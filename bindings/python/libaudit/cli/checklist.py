@@ -1,4 +1,4 @@
-"""``libaudit checklist validate|show``."""
+"""``libaudit checklist validate|show`` (and ``import``, ``extract`` from their own modules)."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +28,10 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     from .store import register_checklist_import  # libaudit checklist import DB FILE.yaml
 
     register_checklist_import(cs)
+
+    from .extract import register_checklist_extract  # libaudit checklist extract POLICY.txt ...
+
+    register_checklist_extract(cs)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,0 +1,95 @@
+"""``libaudit checklist extract POLICY.txt --id ID --title TITLE --body BODY [-o OUT.yaml]``.
+
+Drafts a checklist from the text of a body's standard (docs/extractor.md) and prints a
+summary: items per chapter, then every warning as FILE:LINE:COL: message.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Tuple
+
+from .. import Checklist, Diagnostic, extract_checklist
+from ..table import format_table
+
+
+def register_checklist_extract(cs: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    e = cs.add_parser(
+        "extract",
+        help="draft a checklist from a standard's text (PDF/Markdown extraction): obligations, roles, questions",
+        description="Draft a checklist from the text of an information-security standard. The draft "
+        "needs checking by hand; see docs/extractor.md for the rules.",
+    )
+    e.add_argument("file", metavar="POLICY.txt", help="the standard's text (UTF-8; Shift_JIS/CP932 is accepted)")
+    e.add_argument("--id", required=True, help="checklist id: a-z, 0-9 and '-'")
+    e.add_argument("--title", required=True, help="checklist title")
+    e.add_argument("--body", required=True, help="the body (団体) as it writes its name, e.g. 小牧市")
+    e.add_argument("--version", default="draft", help='version of the standard, e.g. "2024-03-01" (default: draft)')
+    e.add_argument("--part", default="", help="extract only the document whose title contains this (e.g. 対策基準)")
+    e.add_argument("-o", "--output", metavar="OUT.yaml", help="write the YAML here (default: standard output)")
+    e.set_defaults(func=_extract)
+
+
+def read_policy(path: str) -> Tuple[str, str]:
+    """The text of `path` and the encoding it was read in (UTF-8, else CP932)."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as first:
+        try:
+            return data.decode("cp932"), "cp932"
+        except UnicodeDecodeError:
+            raise ValueError(
+                f"{path}: neither UTF-8 nor Shift_JIS (first bad byte at offset {first.start}); save it as UTF-8"
+            ) from None
+
+
+def chapter_counts(c: Checklist) -> List[Tuple[str, str, int]]:
+    """(clause, title, items) for every chapter (top-level section) of `c`."""
+
+    def count(section) -> int:
+        return len(section.item_indices) + sum(count(s) for s in section.sections)
+
+    return [(s.clause, s.title, count(s)) for s in c.sections]
+
+
+def render_summary(c: Checklist, warnings: List[Diagnostic], source: str) -> str:
+    rows = chapter_counts(c)
+    lines = [
+        f"{source}: {len(c)} items drafted for {c.body} ({c.id})",
+        "",
+        format_table(["章", "見出し", "項目数"], [(a, b, n) for a, b, n in rows], "<<>"),
+    ]
+    if warnings:
+        lines += ["", f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:"]
+        lines += [f"  {w}" for w in warnings]
+    return "\n".join(lines)
+
+
+def _extract(args: argparse.Namespace) -> int:
+    try:
+        text, encoding = read_policy(args.file)
+    except (OSError, ValueError) as e:
+        print(f"libaudit: {e}", file=sys.stderr)
+        return 1
+    if encoding != "utf-8":
+        print(f"{args.file}: read as {encoding}", file=sys.stderr)
+    ex = extract_checklist(
+        text,
+        id=args.id,
+        title=args.title,
+        body=args.body,
+        source_document=Path(args.file).name,
+        version=args.version,
+        part=args.part,
+    )
+    summary = render_summary(ex.checklist, ex.warnings, args.file)
+    if args.output:
+        Path(args.output).write_text(ex.yaml, encoding="utf-8")
+        print(summary)
+        print(f"\nwrote {args.output} (a draft: check every item by hand)")
+    else:
+        sys.stdout.write(ex.yaml)
+        print(summary, file=sys.stderr)
+    return 0
