@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
-from typing import Iterator, List, Literal, Tuple, Union
+from typing import Any, Dict, Iterator, List, Literal, Tuple, Union
+
+from .errors import Diagnostic
 
 __version__: str
 
@@ -127,3 +129,49 @@ class Checklist:
     def __len__(self) -> int: ...
     def __contains__(self, id: str) -> bool: ...
     def __iter__(self) -> Iterator[Item]: ...
+
+# ---- the obligation extractor (docs/extractor.md)
+
+class Extraction:
+    """The result of extract_checklist: a draft checklist and the warnings met on the way.
+
+    Unpacks as ``checklist, warnings = extract_checklist(...)``.
+    """
+    @property
+    def checklist(self) -> Checklist:
+        """The draft, validated by the loader (Checklist.from_yaml)."""
+    @property
+    def warnings(self) -> List[Diagnostic]:
+        """Odd numbering, obligations outside any clause, …: (file, line, column, message)."""
+    @property
+    def yaml(self) -> str:
+        """The checklist as YAML, headed by a comment saying it is a draft and from which file."""
+    @property
+    def parts(self) -> List[str]:
+        """Titles of the documents found in the text (小牧市's seed holds two)."""
+    @property
+    def clauses(self) -> List[Dict[str, Any]]:
+        """Every clause of the parsed tree in document order: part, path, id, label, title,
+        depth, first_line, last_line."""
+    def __iter__(self) -> Iterator[Any]: ...
+
+def extract_checklist(
+    text: Union[str, bytes],
+    *,
+    id: str,
+    title: str,
+    body: str,
+    source_document: str = "",
+    version: str = "draft",
+    part: str = "",
+) -> Extraction:
+    """Draft a checklist from the text of a standard. Returns an Extraction (.checklist,
+    .warnings, .yaml), which also unpacks as (checklist, warnings). `part` picks the document
+    whose title contains it when the text holds several. Raises ValidationError for invalid
+    UTF-8 or options, ChecklistError when the text holds no obligation."""
+
+def question_for(sentence: str) -> str:
+    """The self-inspection question for an obligation sentence, or '' for an unknown ending."""
+
+def roles_in(phrase: str) -> List[str]:
+    """Role ids named in `phrase`, longest name first."""
