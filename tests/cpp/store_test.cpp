@@ -1,0 +1,226 @@
+// The store: schema and opening, organisation, checklists, cycles, responses (all-or-nothing,
+// idempotent re-import), the trail's chain, and verify() against edits made behind its back.
+#define BOOST_TEST_MODULE store
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <string>
+
+#include "libaudit/store.h"
+
+using namespace libaudit;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kChecklist = R"yaml(format: 1
+id: t
+title: テスト点検表
+version: "1"
+body: テスト市
+source: {document: t.txt, title: テスト基準}
+sections:
+  - id: "8"
+    clause: "８"
+    title: 評価及び見直し
+    items:
+      - id: "8.1"
+        clause: "8(1)"
+        text: 被監査部門は、監査の実施に協力しなければならない。
+        question: 監査の実施に協力しているか。
+        roles: [auditee]
+      - id: "8.2"
+        clause: "8(2)"
+        text: 情報セキュリティ管理者は、自己点検を実施しなければならない。
+        question: 自己点検を実施しているか。
+        roles: [security_manager]
+)yaml";
+
+// A temporary database file, removed (with its WAL) at the end.
+struct TempDb {
+  fs::path path;
+  explicit TempDb(const char* name) : path(fs::temp_directory_path() / name) { clean(); }
+  ~TempDb() { clean(); }
+  void clean() {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  }
+  void exec(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    const std::string msg = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, msg);
+  }
+};
+
+// An organisation of one 部 with two 課, the checklist, an open cycle.
+std::int64_t setup(Store& s) {
+  s.import_departments("t", {{Department{"1", "総務部", "", "部長", ""}, 2},
+                             {Department{"11", "総務課", "1", "", "課長A"}, 3},
+                             {Department{"12", "人事課", "1", "", "課長B"}, 4}});
+  const auto cl = s.import_checklist("t", Checklist::from_yaml(kChecklist));
+  const auto cycle = s.create_cycle("t", CycleSpec{"令和6年度", CycleKind::self_inspection, 2024, cl, {}});
+  s.open_cycle("t", cycle);
+  return cycle;
+}
+
+std::vector<ResponseRow> rows(const std::string& answer = "implemented") {
+  return {{"11", "8.1", answer}, {"11", "8.2", answer}, {"12", "8.1", answer}, {"12", "8.2", answer}};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(open_memory_and_schema_version) {
+  Store s = Store::open(":memory:");
+  BOOST_TEST(s.schema_version() == kStoreSchemaVersion);
+  BOOST_TEST(s.verify().ok());
+  s.close();
+  BOOST_TEST(!s.is_open());
+  BOOST_CHECK_THROW(s.departments(), StoreError);
+}
+
+BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
+  TempDb db("libaudit_store_test_version.db");
+  Store::open(db.path).close();
+  db.exec("PRAGMA user_version = 7");
+  try {
+    Store::open(db.path);
+    BOOST_FAIL("opened a newer store");
+  } catch (const SchemaVersionError& e) {
+    BOOST_TEST(std::string(e.what()).find("newer libaudit") != std::string::npos);
+  }
+  BOOST_CHECK_THROW(Store::open(fs::temp_directory_path() / "libaudit_no_such.db", OpenOptions{false}), StoreError);
+}
+
+BOOST_AUTO_TEST_CASE(departments_leaves_and_cycle_targets) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s);
+  const auto depts = s.departments();
+  BOOST_REQUIRE_EQUAL(depts.size(), 3u);
+  BOOST_TEST(!depts[0].is_leaf);
+  BOOST_TEST(depts[1].is_leaf);
+  BOOST_TEST(s.cycle(cycle).departments == (std::vector<std::string>{"11", "12"}));
+  BOOST_TEST(s.department("１１").name == "総務課");  // codes are NFKC-normalised
+  BOOST_CHECK_THROW(s.department("99"), NotFoundError);
+}
+
+BOOST_AUTO_TEST_CASE(responses_import_reimport_and_update) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s);
+  auto r = s.import_responses("t", cycle, rows());
+  BOOST_TEST(r.inserted == 4u);
+  const auto trail_size = s.trail().size();
+  r = s.import_responses("other", cycle, rows());
+  BOOST_TEST(r.unchanged == 4u);
+  BOOST_TEST(s.trail().size() == trail_size);
+  auto changed = rows();
+  changed[2].answer = "実施していない";
+  r = s.import_responses("t", cycle, changed);
+  BOOST_TEST(r.updated == 1u);
+  BOOST_TEST(r.unchanged == 3u);
+  BOOST_TEST(s.trail().size() == trail_size + 1);
+  BOOST_TEST((s.responses(cycle)[2].answer == Answer::not_implemented));
+  BOOST_TEST(s.verify().ok());
+}
+
+BOOST_AUTO_TEST_CASE(bad_rows_are_all_reported_and_nothing_written) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s);
+  std::vector<ResponseRow> bad = {{"11", "8.1", "implemented", "", "", "", "", 2},
+                                  {"99", "8.1", "implemented", "", "", "", "", 3},
+                                  {"11", "9.9", "implemented", "", "", "", "", 4},
+                                  {"12", "8.1", "yes", "", "", "", "", 5},
+                                  {"1", "8.1", "implemented", "", "", "", "", 6},
+                                  {"11", "8.1", "partial", "", "", "", "", 7},
+                                  {"12", "8.2", "implemented", "", "", "", "not a date", 8}};
+  try {
+    s.import_responses("t", cycle, bad, ImportOptions{"r.csv", {}});
+    BOOST_FAIL("no error");
+  } catch (const ImportValidationError& e) {
+    std::vector<int> lines;
+    for (const auto& d : e.diagnostics()) lines.push_back(d.line);
+    BOOST_TEST(lines == (std::vector<int>{3, 4, 5, 6, 7, 8}));
+    BOOST_TEST(e.diagnostics()[0].file == "r.csv");
+  }
+  BOOST_TEST(s.response_count(cycle) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(cycle_status_rules) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s);
+  BOOST_CHECK_THROW(s.open_cycle("t", cycle), CycleStateError);
+  s.close_cycle("t", cycle);
+  BOOST_CHECK_THROW(s.import_responses("t", cycle, rows()), CycleStateError);
+  BOOST_CHECK_THROW(s.close_cycle("t", cycle), CycleStateError);
+  BOOST_CHECK_THROW(s.import_responses("", cycle, rows()), ValidationError);
+  BOOST_CHECK_THROW(s.import_responses("t", 999, rows()), NotFoundError);
+}
+
+BOOST_AUTO_TEST_CASE(trail_is_a_chain) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s);
+  s.import_responses("t", cycle, rows());
+  const auto trail = s.trail();
+  BOOST_REQUIRE(!trail.empty());
+  BOOST_TEST(trail.front().prev_hash == std::string(64, '0'));
+  for (std::size_t k = 1; k < trail.size(); ++k) {
+    BOOST_TEST(trail[k].seq == trail[k - 1].seq + 1);
+    BOOST_TEST(trail[k].prev_hash == trail[k - 1].hash);
+  }
+  BOOST_TEST(s.trail(2, 1).size() == 1u);
+  BOOST_TEST(s.trail(2, 1)[0].seq == 3);
+  const auto report = s.verify();
+  BOOST_TEST(report.ok());
+  BOOST_TEST(report.head_hash == trail.back().hash);
+}
+
+BOOST_AUTO_TEST_CASE(verify_names_each_kind_of_tampering) {
+  TempDb db("libaudit_store_test_tamper.db");
+  std::int64_t cycle = 0;
+  {
+    Store s = Store::open(db.path);
+    cycle = setup(s);
+    s.import_responses("t", cycle, rows());
+  }
+  db.exec("UPDATE responses SET answer = 'unknown' WHERE item_id = '8.1' AND department = "
+          "(SELECT id FROM departments WHERE code = '11')");
+  db.exec("DELETE FROM responses WHERE item_id = '8.2' AND department = (SELECT id FROM departments WHERE code = '12')");
+  db.exec("INSERT INTO systems(name, department_id, tier) VALUES ('影のシステム', 2, 'internet')");
+  db.exec("DROP TRIGGER trail_append_only_update; UPDATE trail SET at = '2000-01-01' WHERE seq = 1");
+  Store s = Store::open(db.path);
+  const auto report = s.verify();
+  std::vector<std::string> got;
+  for (const auto& p : report.problems) got.push_back(p.table + " " + p.key + " " + p.kind);
+  const std::string c = std::to_string(cycle);
+  // In verify's order: the chain, then the tables, then rows the trail has but the tables lack.
+  const std::vector<std::string> want = {"trail 1 altered", "systems 影のシステム inserted",
+                                         "responses [" + c + ",\"11\",\"8.1\"] altered",
+                                         "responses [" + c + ",\"12\",\"8.2\"] deleted"};
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(checklist_round_trip_and_versions) {
+  Store s = Store::open(":memory:");
+  const auto id = s.import_checklist("t", Checklist::from_yaml(kChecklist));
+  BOOST_TEST(s.import_checklist("t", Checklist::from_yaml(kChecklist)) == id);
+  BOOST_TEST(s.load_checklist(id).to_json() == Checklist::from_yaml(kChecklist).to_json());
+  std::string v2 = kChecklist;
+  v2.replace(v2.find("version: \"1\""), 12, "version: \"2\"");
+  const auto id2 = s.import_checklist("t", Checklist::from_yaml(v2));
+  BOOST_TEST(id2 != id);
+  BOOST_TEST(s.checklists().size() == 2u);
+  BOOST_TEST(s.stored_checklist(id).sha256.size() == 64u);
+}
+
+BOOST_AUTO_TEST_CASE(answers_parse_codes_and_labels) {
+  BOOST_TEST((parse_answer("実施している") == Answer::implemented));
+  BOOST_TEST((parse_answer("一部実施している") == Answer::partial));
+  BOOST_TEST((parse_answer(" not_applicable ") == Answer::not_applicable));
+  BOOST_TEST((parse_answer("わからない") == Answer::unknown));
+  BOOST_TEST(!parse_answer("はい").has_value());
+  BOOST_TEST(answer_label(Answer::not_implemented) == "実施していない");
+}
