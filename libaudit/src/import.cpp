@@ -173,7 +173,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
   insert.bind(1, cycle_id);
   update.bind(1, cycle_id);
-  ResponseBatch batch(cycle_id);
+  ResponseBatch batch(cycle_id, actor, now);
   const std::string cycle_key = std::to_string(cycle_id);
   const std::size_t total = clean.size();
   for (std::size_t k = 0; k < total; ++k) {

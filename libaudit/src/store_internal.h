@@ -82,11 +82,15 @@ class TrailWriter {
 };
 
 // Collects changed responses of one cycle into one "responses" trail record:
-// {"cycle":1,"rows":[["101","8.1.a","insert",{"answer":…,"comment":…,"evidence":…,
-// "answered_by":…,"answered_at":…}],…]}
+// {"cycle":1,"answered_by":"…","answered_at":"…","rows":[["101","8.1.a","insert","implemented",
+// "comment","evidence"],…]}. A row answered by someone else or at another time than the batch's
+// defaults carries two more fields: …,"evidence","answered_by","answered_at"].
 class ResponseBatch {
  public:
-  explicit ResponseBatch(std::int64_t cycle) : cycle_(cycle) { rows_.reserve(1 << 18); }
+  ResponseBatch(std::int64_t cycle, std::string_view answered_by, std::string_view answered_at)
+      : cycle_(cycle), by_(answered_by), at_(answered_at) {
+    rows_.reserve(1 << 16);
+  }
   void add(std::string_view department, std::string_view item, bool update, std::string_view answer,
            std::string_view comment, std::string_view evidence, std::string_view answered_by,
            std::string_view answered_at);
@@ -96,6 +100,7 @@ class ResponseBatch {
 
  private:
   std::int64_t cycle_;
+  std::string by_, at_;
   std::size_t n_ = 0;
   std::string rows_;
   std::string state_;

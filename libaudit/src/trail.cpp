@@ -245,17 +245,18 @@ void ResponseBatch::add(std::string_view department, std::string_view item, bool
   rows_ += ',';
   json_string(rows_, item);
   rows_ += update ? ",\"update\"," : ",\"insert\",";
-  rows_ += "{\"answer\":";
   json_string(rows_, answer);
-  rows_ += ",\"comment\":";
+  rows_ += ',';
   json_string(rows_, comment);
-  rows_ += ",\"evidence\":";
+  rows_ += ',';
   json_string(rows_, evidence);
-  rows_ += ",\"answered_by\":";
-  json_string(rows_, answered_by);
-  rows_ += ",\"answered_at\":";
-  json_string(rows_, answered_at);
-  rows_ += "}]";
+  if (answered_by != by_ || answered_at != at_) {
+    rows_ += ',';
+    json_string(rows_, answered_by);
+    rows_ += ',';
+    json_string(rows_, answered_at);
+  }
+  rows_ += ']';
   ++n_;
 }
 
@@ -264,6 +265,10 @@ void ResponseBatch::flush(TrailWriter& trail, const std::string& key) {
   state_.clear();
   state_ += "{\"cycle\":";
   json_int(state_, cycle_);
+  state_ += ",\"answered_by\":";
+  json_string(state_, by_);
+  state_ += ",\"answered_at\":";
+  json_string(state_, at_);
   state_ += ",\"rows\":[";
   state_ += rows_;
   state_ += "]}";
@@ -309,6 +314,23 @@ std::array<unsigned char, 32> digest_of(Sha256& sha, std::string_view s) {
   sha.begin();
   sha.update(s);
   return sha.finish();
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// One row of a "responses" batch record as the object a responses row compares with, or null
+// when the row is malformed.
+nlohmann::json batch_row_state(const nlohmann::json& batch, const nlohmann::json& row) {
+  if (!row.is_array() || (row.size() != 6 && row.size() != 8)) return nullptr;
+  for (const auto& f : row)
+    if (!f.is_string()) return nullptr;
+  nlohmann::json o = nlohmann::json::object();
+  o["answer"] = row[3];
+  o["comment"] = row[4];
+  o["evidence"] = row[5];
+  o["answered_by"] = row.size() == 8 ? row[6] : batch["answered_by"];
+  o["answered_at"] = row.size() == 8 ? row[7] : batch["answered_at"];
+  return o;
 }
 
 // Field-by-field differences between two JSON objects, in words.
@@ -373,13 +395,14 @@ VerifyReport Store::verify() const {
         // One record for many responses: expand it into one expectation per row.
         const nlohmann::json st = nlohmann::json::parse(s.text(6), nullptr, false);
         bool ok = st.is_object() && st.contains("cycle") && st["cycle"].is_number_integer() && st.contains("rows") &&
-                  st["rows"].is_array();
+                  st["rows"].is_array() && st.contains("answered_by") && st.contains("answered_at");
         if (ok) {
           const std::int64_t cycle = st["cycle"].get<std::int64_t>();
           auto& m = expected["response"];
           std::uint32_t index = 0;
           for (const auto& row : st["rows"]) {
-            if (!row.is_array() || row.size() != 4 || !row[0].is_string() || !row[1].is_string()) {
+            const nlohmann::json state = batch_row_state(st, row);
+            if (state.is_null()) {
               ok = false;
               break;
             }
@@ -387,7 +410,7 @@ VerifyReport Store::verify() const {
             e.seq = seq;
             e.index = index++;
             e.deleted = false;
-            e.digest = digest_of(sha, row[3].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            e.digest = digest_of(sha, dump(state));
           }
         }
         if (!ok)
@@ -423,7 +446,7 @@ VerifyReport Store::verify() const {
       if (std::string_view(entity) == "response") {
         const nlohmann::json st = nlohmann::json::parse(trail_state, nullptr, false);
         trail_state = st.is_object() && st.contains("rows") && st["rows"].size() > it->second.index
-                          ? st["rows"][it->second.index][3].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                          ? dump(batch_row_state(st, st["rows"][it->second.index]))
                           : std::string("null");
       }
       report.problems.push_back({table, key, "altered",
@@ -497,8 +520,7 @@ VerifyReport Store::verify() const {
       row["evidence"] = s.str(5);
       row["answered_by"] = s.str(6);
       row["answered_at"] = s.str(7);
-      check_row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)),
-                row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      check_row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)), dump(row));
     }
   }
   static const std::map<std::string, const char*> kTables = {

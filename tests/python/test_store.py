@@ -307,7 +307,7 @@ def test_changed_rows_update_and_append_trail(store):
     new = store.trail()[n:]
     assert len(new) == 1 and new[0].entity == "responses" and new[0].action == "batch"
     changes = json.loads(new[0].state)["rows"]
-    assert [(c[0], c[1], c[2], c[3]["answer"]) for c in changes] == [
+    assert [(c[0], c[1], c[2], c[3]) for c in changes] == [
         ("101", "7.1", "update", "partial"), ("101", "8.3", "update", "implemented")]
     assert store.verify().ok
 
