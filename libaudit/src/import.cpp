@@ -18,6 +18,21 @@ namespace {
 // small enough that one record stays readable (about 200 KB).
 constexpr std::size_t kResponseBatch = 1024;
 
+// Rows per multi-row INSERT (8 parameters each; well under SQLite's 32766).
+constexpr std::size_t kMultiRows = 128;
+
+// "INSERT INTO responses(...) VALUES (?,…),(?,…),…" for kMultiRows rows; built once, so its
+// address is stable for the statement cache.
+const char* multi_row_insert_sql() {
+  static const std::string sql = [] {
+    std::string s =
+        "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) VALUES ";
+    for (std::size_t k = 0; k < kMultiRows; ++k) s += k ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
+    return s;
+  }();
+  return sql.c_str();
+}
+
 // A timestamp as given: "YYYY-MM-DD" or an ISO 8601 date-time starting with one.
 bool valid_timestamp(std::string_view s) {
   try {
@@ -173,6 +188,34 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
   insert.bind(1, cycle_id);
   update.bind(1, cycle_id);
+  // New rows go in kMultiRows at a time through one multi-row INSERT: SQLite's per-statement
+  // work (statement journal, constraint bookkeeping) is then paid once per group, not per row.
+  sql::Stmt multi = db.prepare(multi_row_insert_sql());
+  struct Pending {
+    const Clean* c;
+    std::string_view answer, comment, evidence, by, at;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(kMultiRows);
+  auto write_pending = [&] {
+    if (pending.size() == kMultiRows) {
+      int p = 0;
+      for (const Pending& x : pending) {
+        multi.bind(++p, cycle_id).bind(++p, x.c->department).bind(++p, x.c->item).bind(++p, x.answer)
+            .bind(++p, x.comment).bind(++p, x.evidence).bind(++p, x.by).bind(++p, x.at);
+      }
+      while (multi.step()) {}
+      multi.reset();
+    } else {
+      for (const Pending& x : pending) {
+        insert.bind(2, x.c->department).bind(3, x.c->item).bind(4, x.answer).bind(5, x.comment).bind(6, x.evidence)
+            .bind(7, x.by).bind(8, x.at);
+        while (insert.step()) {}
+        insert.reset();
+      }
+    }
+    pending.clear();
+  };
   ResponseBatch batch(cycle_id, actor, now);
   const std::string cycle_key = std::to_string(cycle_id);
   const std::size_t total = clean.size();
@@ -187,16 +230,21 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     const std::string_view answer = to_string(c.answer);
     const std::string_view by = r.answered_by.empty() ? actor : std::string_view(r.answered_by);
     const std::string_view at = r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
-    sql::Stmt& s = exists ? update : insert;
-    s.bind(2, c.department).bind(3, c.item).bind(4, answer).bind(5, r.comment).bind(6, r.evidence).bind(7, by)
-        .bind(8, at);
-    while (s.step()) {}
-    s.reset();
+    if (exists) {
+      update.bind(2, c.department).bind(3, c.item).bind(4, answer).bind(5, r.comment).bind(6, r.evidence)
+          .bind(7, by).bind(8, at);
+      while (update.step()) {}
+      update.reset();
+    } else {
+      pending.push_back({&c, answer, r.comment, r.evidence, by, at});
+      if (pending.size() == kMultiRows) write_pending();
+    }
     batch.add(*c.code, c.item, exists, answer, r.comment, r.evidence, by, at);
     if (batch.size() == kResponseBatch) batch.flush(trail, cycle_key);
     ++(exists ? result.updated : result.inserted);
     if (options.progress && (k & 0x3fff) == 0x3fff) options.progress(k + 1, total);
   }
+  write_pending();
   batch.flush(trail, cycle_key);
   txn.commit();
   if (options.progress) options.progress(total, total);
