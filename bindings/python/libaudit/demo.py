@@ -1,0 +1,187 @@
+"""Demo data: a store for 小牧市 with a realistic organisation, systems in all three network
+tiers, and two fiscal years (令和6年度 and 令和7年度) of self-inspection responses.
+
+The organisation is modelled on a city of 小牧市's size; the names of people are invented.
+Everything is deterministic (seeded), so two runs give the same database, and the second year
+is slightly better than the first, as a municipality's results usually are.
+
+    from libaudit.demo import build_demo_store
+    summary = build_demo_store("out/demo/demo.db", "checklists/komaki/taisaku-kijun.yaml")
+"""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Dict, List, Tuple, Union
+
+from . import Checklist
+from .store import Store
+
+ACTOR = "demo"
+BODY = "小牧市"
+
+# (部 code, 部, 情報セキュリティ責任者, [(課 code, 課, 情報セキュリティ管理者), ...])
+ORGANISATION: List[Tuple[str, str, str, List[Tuple[str, str, str]]]] = [
+    ("10", "市長公室", "大野 正樹", [
+        ("1010", "秘書課", "森 和也"), ("1020", "広報広聴課", "石川 美穂"), ("1030", "企画政策課", "中島 健一")]),
+    ("20", "総務部", "加藤 浩二", [
+        ("2010", "総務課", "佐藤 花子"), ("2020", "職員課", "伊藤 誠"), ("2030", "情報政策課", "渡辺 直樹"),
+        ("2040", "危機管理課", "山本 哲也")]),
+    ("30", "財務部", "吉田 隆", [
+        ("3010", "財政課", "小林 由美"), ("3020", "市民税課", "松本 大輔"), ("3030", "資産税課", "井上 智子"),
+        ("3040", "収納課", "木村 修")]),
+    ("40", "市民部", "林 秀樹", [
+        ("4010", "市民課", "清水 恵"), ("4020", "保険年金課", "山口 剛"), ("4030", "協働推進課", "阿部 真由美")]),
+    ("50", "健康福祉部", "池田 康弘", [
+        ("5010", "福祉総務課", "橋本 拓也"), ("5020", "介護保険課", "山下 純子"), ("5030", "障がい福祉課", "石井 亮"),
+        ("5040", "保健センター", "前田 陽子")]),
+    ("60", "こども未来部", "藤田 明美", [
+        ("6010", "こども政策課", "岡田 聡"), ("6020", "保育課", "後藤 久美子"), ("6030", "子育て世代包括支援センター", "長谷川 翔")]),
+    ("70", "産業部", "村上 武", [("7010", "商工振興課", "近藤 里美"), ("7020", "農政課", "坂本 勇気")]),
+    ("80", "都市整備部", "遠藤 茂", [
+        ("8010", "都市政策課", "青木 千尋"), ("8020", "道路課", "藤井 健太"), ("8030", "下水道課", "西村 綾")]),
+    ("90", "消防本部", "福田 勝", [("9010", "消防総務課", "太田 光"), ("9020", "消防指令課", "三浦 大樹")]),
+    ("95", "教育委員会事務局", "岡本 洋子", [
+        ("9510", "教育総務課", "松田 恭平"), ("9520", "学校教育課", "中川 彩"), ("9530", "図書館", "原田 悠")]),
+]
+
+# (system, owning 課, tier, holds 重要な情報資産)
+SYSTEMS: List[Tuple[str, str, str, bool]] = [
+    ("住民基本台帳システム", "4010", "mynumber", True),
+    ("戸籍情報システム", "4010", "mynumber", True),
+    ("住民税システム", "3020", "mynumber", True),
+    ("固定資産税システム", "3030", "mynumber", True),
+    ("収納管理システム", "3040", "mynumber", True),
+    ("国民健康保険システム", "4020", "mynumber", True),
+    ("介護保険システム", "5020", "mynumber", True),
+    ("障害者福祉システム", "5030", "mynumber", True),
+    ("健康管理システム", "5040", "mynumber", True),
+    ("子ども・子育て支援システム", "6020", "mynumber", True),
+    ("財務会計システム", "3010", "lgwan", True),
+    ("人事給与システム", "2020", "lgwan", True),
+    ("文書管理システム", "2010", "lgwan", False),
+    ("グループウェア", "2030", "lgwan", False),
+    ("統合型GIS", "8010", "lgwan", False),
+    ("消防指令システム", "9020", "lgwan", True),
+    ("校務支援システム", "9520", "lgwan", True),
+    ("ホームページCMS", "1020", "internet", False),
+    ("電子申請システム", "2030", "internet", True),
+    ("公共施設予約システム", "7010", "internet", False),
+    ("図書館システム", "9530", "internet", True),
+    ("メール配信サービス", "2040", "internet", False),
+]
+
+_PARTIAL_COMMENTS = [
+    "手順書はあるが、一部の業務で記録が残っていない。",
+    "年度途中で担当者が異動し、引継ぎが不十分だった。",
+    "委託事業者分の確認が未了。",
+    "研修の受講率が8割にとどまった。",
+    "点検は実施したが、結果の報告が遅れた。",
+]
+_NOT_IMPLEMENTED_COMMENTS = [
+    "担当者不足のため未実施。次年度に実施予定。",
+    "手順が定められていない。情報政策課に相談中。",
+    "対象となる記録の保存場所が決まっていない。",
+]
+_UNKNOWN_COMMENTS = ["担当者が不在で確認できなかった。", "所管が不明確なため確認中。"]
+
+
+def _answer(x: float, maturity: float) -> str:
+    """The answer for a draw x in [0, 1) and a 課's maturity: higher maturity, better answers."""
+    if x < maturity:
+        return "implemented"
+    if x < maturity + (1 - maturity) * 0.55:
+        return "partial"
+    if x < maturity + (1 - maturity) * 0.9:
+        return "not_implemented"
+    return "unknown"
+
+
+def _responses(checklist: Checklist, year: int, maturity: Dict[str, float], draws: Dict[Tuple[str, str], float],
+               owners: Dict[str, set], managers: Dict[str, str], rng: random.Random) -> List[Tuple[str, ...]]:
+    rows = []
+    items = [i for i in checklist.items if "self_inspection" in i.audience]
+    for code in sorted(maturity):
+        day = 1 + rng.randrange(28)
+        answered_at = f"{year}-10-{day:02d}T{9 + rng.randrange(8):02d}:{rng.randrange(60):02d}:00+09:00"
+        for item in items:
+            scope = item.applies_to
+            tiers = set(scope.tiers)
+            applies = True
+            if scope.departments == "system_owners":
+                applies = bool(owners.get(code)) and (not tiers or bool(tiers & owners[code]))
+            if not applies:
+                answer, comment = "not_applicable", "所管する情報システムがない。"
+            else:
+                answer = _answer(draws[(code, item.id)], maturity[code])
+                comment = {
+                    "partial": rng.choice(_PARTIAL_COMMENTS),
+                    "not_implemented": rng.choice(_NOT_IMPLEMENTED_COMMENTS),
+                    "unknown": rng.choice(_UNKNOWN_COMMENTS),
+                }.get(answer, "")
+            evidence = item.evidence[0] if answer == "implemented" and item.evidence else ""
+            rows.append((code, item.id, answer, comment, evidence, managers[code], answered_at))
+    return rows
+
+
+def build_demo_store(path: Union[str, "os.PathLike[str]"], checklist_path: Union[str, "os.PathLike[str]"], *,
+                     seed: int = 2024, close_last: bool = True) -> Dict[str, object]:
+    """Create (replacing any existing file) the 小牧市 demo store at `path`.
+
+    Returns a summary: departments, systems, checklist id, and the ids of the 2024 and 2025
+    self-inspection cycles with their response counts. The 2024 cycle is closed; the 2025 one
+    too unless ``close_last=False`` (then it stays open for further imports).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    rng = random.Random(seed)
+    checklist = Checklist.load(os.fspath(checklist_path))
+    with Store(path) as store:
+        store.set_body(ACTOR, BODY)
+        depts = []
+        managers: Dict[str, str] = {}
+        for bu_code, bu, officer, ka in ORGANISATION:
+            depts.append(dict(code=bu_code, name=bu, security_officer=officer))
+            for code, name, manager in ka:
+                depts.append(dict(code=code, name=name, parent_code=bu_code, security_manager=manager))
+                managers[code] = manager
+        store.import_departments(ACTOR, depts)
+        store.import_systems(ACTOR, [dict(name=n, department=d, tier=t, important_assets="true" if imp else "false")
+                                     for n, d, t, imp in SYSTEMS])
+        owners: Dict[str, set] = {}
+        for _, d, t, _ in SYSTEMS:
+            owners.setdefault(d, set()).add(t)
+        checklist_id = store.import_checklist(ACTOR, checklist)
+
+        # Each 課 has its own level; the second year is a little better.
+        # The same draw per (課, item) in both years, so a higher maturity only ever improves an answer.
+        maturity = {code: rng.uniform(0.55, 0.88) for code in managers}
+        draws = {(code, item.id): rng.random() for code in sorted(managers) for item in checklist.items}
+        cycles = {}
+        for year in (2024, 2025):
+            label = {2024: "令和6年度", 2025: "令和7年度"}[year]
+            cycle = store.create_cycle(ACTOR, name=f"{label} 情報セキュリティ自己点検", kind="self_inspection",
+                                       fiscal_year=year, checklist=checklist_id)
+            store.open_cycle(ACTOR, cycle)
+            rows = _responses(checklist, year, maturity, draws, owners, managers, rng)
+            store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
+            if year == 2024 or close_last:
+                store.close_cycle(ACTOR, cycle)
+            cycles[year] = {"id": cycle, "responses": len(rows)}
+            maturity = {code: min(0.97, m + rng.uniform(0.03, 0.09)) for code, m in maturity.items()}
+        return {
+            "path": str(path),
+            "body": BODY,
+            "departments": len(depts),
+            "bu": len(ORGANISATION),
+            "ka": len(managers),
+            "systems": len(SYSTEMS),
+            "checklist": checklist_id,
+            "cycles": cycles,
+        }
+
+
+__all__ = ["build_demo_store", "ORGANISATION", "SYSTEMS"]
