@@ -4,7 +4,7 @@ For every checklists/**/*.yaml:
   * it validates against checklists/schema.json (jsonschema, read with PyYAML, so
     independently of the C++ loader);
   * every item's `text` occurs verbatim in its source seed document, once all white space
-    (incl. U+3000 and line breaks) is removed from both;
+    (incl. U+3000 and line breaks) and PDF page footers (``- 15 -``) are removed from both;
   * every item's question ends with 「か。」;
   * libaudit.Checklist.load reads it with the same items (test_load_*; needs the C++
     extension, deselect with -k "not load" while it is not built).
@@ -23,6 +23,8 @@ import jsonschema
 import pytest
 import yaml
 
+from conftest import squash
+
 REPO = Path(__file__).resolve().parents[2]
 CHECKLISTS = REPO / "checklists"
 SCHEMA_PATH = CHECKLISTS / "schema.json"
@@ -33,11 +35,6 @@ CHECKLIST_FILES = sorted(CHECKLISTS.rglob("*.yaml"))
 
 def _rel(path: Path) -> str:
     return path.relative_to(REPO).as_posix()
-
-
-def _squash(s: str) -> str:
-    """`s` with all white space removed (str.split covers U+3000; replace it anyway)."""
-    return "".join(s.split()).replace("\u3000", "")
 
 
 def _read_yaml(path: Path):
@@ -128,11 +125,11 @@ def test_item_text_occurs_in_seed(path):
     seed = SEEDS / data["source"]["document"]
     if not seed.is_file():
         pytest.fail(f"source document {seed} not found (set LIBAUDIT_SEEDS to the seeds dir)")
-    haystack = _squash(seed.read_text(encoding="utf-8"))
+    haystack = squash(seed.read_text(encoding="utf-8"))
     missing = [
         f"{item['id']}: {item['text']}"
         for item in _items(data["sections"])
-        if _squash(item["text"]) not in haystack
+        if squash(item["text"]) not in haystack
     ]
     assert not missing, f"not found in {seed.name}:\n" + "\n".join(missing)
 
