@@ -118,21 +118,26 @@ CREATE TRIGGER trail_append_only_delete BEFORE DELETE ON trail
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 
+// Checks the file's schema version and, if it is older, migrates it forward in one write
+// transaction. An up-to-date store is only read, so opening does not wait for writers.
 void migrate(sql::Db& db, const std::string& path) {
+  auto check = [&](std::int64_t version, std::int64_t app) {
+    if (version > kStoreSchemaVersion)
+      throw SchemaVersionError("the store " + path + " has schema version " + std::to_string(version) +
+                               ", written by a newer libaudit; this libaudit knows versions up to " +
+                               std::to_string(kStoreSchemaVersion) + ". Upgrade libaudit to open it.");
+    if (app != kApplicationId &&
+        (app != 0 || version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
+      throw StoreError(path + " is an SQLite database but not a libaudit store");
+    return version == kStoreSchemaVersion;
+  };
+  if (check(db.query_int("PRAGMA user_version"), db.query_int("PRAGMA application_id"))) return;
   sql::WriteTxn txn(db);
-  const std::int64_t version = db.query_int("PRAGMA user_version");
-  const std::int64_t app = db.query_int("PRAGMA application_id");
-  if (version > kStoreSchemaVersion)
-    throw SchemaVersionError("the store " + path + " has schema version " + std::to_string(version) +
-                             ", written by a newer libaudit; this libaudit knows versions up to " +
-                             std::to_string(kStoreSchemaVersion) + ". Upgrade libaudit to open it.");
-  if (version == kStoreSchemaVersion && app == kApplicationId) return;  // txn rolls back: nothing written
-  if (app != kApplicationId &&
-      (app != 0 || version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
-    throw StoreError(path + " is an SQLite database but not a libaudit store");
+  const std::int64_t version = db.query_int("PRAGMA user_version");  // again: another process may have migrated
+  if (check(version, db.query_int("PRAGMA application_id"))) return;
   for (std::int64_t v = version; v < kStoreSchemaVersion; ++v) db.exec(kMigrations[v]);
-  db.exec("PRAGMA application_id = 1279350084");  // kApplicationId
-  db.exec("PRAGMA user_version = 1");              // kStoreSchemaVersion
+  db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+  db.exec(("PRAGMA user_version = " + std::to_string(kStoreSchemaVersion)).c_str());
   txn.commit();
 }
 
