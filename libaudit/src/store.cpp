@@ -782,4 +782,56 @@ std::size_t Store::response_count(std::int64_t cycle) const {
   return s.step() ? std::size_t(s.i64(0)) : 0;
 }
 
+void Store::scan_responses(std::int64_t cycle,
+                           const std::function<void(std::uint32_t, std::uint32_t, Answer)>& row) const {
+  Impl& im = live(impl_);
+  sql::ReadTxn snapshot(im.db);
+  const Cycle c = im.load_cycle(cycle);  // NotFoundError for an unknown cycle
+  // Department row id -> index in c.departments (same ORDER BY d.code as load_cycle).
+  std::unordered_map<std::int64_t, std::uint32_t> dept_index;
+  {
+    sql::Stmt s = im.db.prepare(
+        "SELECT cd.department FROM cycle_departments cd JOIN departments d ON d.id = cd.department "
+        "WHERE cd.cycle = ? ORDER BY d.code");
+    s.bind(1, cycle);
+    while (s.step()) dept_index.emplace(s.i64(0), std::uint32_t(dept_index.size()));
+  }
+  // Item ids in byte order (the order the primary key returns them within a 課) -> index.
+  std::vector<std::pair<std::string, std::uint32_t>> items;
+  {
+    sql::Stmt s = im.db.prepare("SELECT item_id, position FROM items WHERE checklist = ? ORDER BY item_id");
+    s.bind(1, c.checklist);
+    while (s.step()) items.emplace_back(s.str(0), std::uint32_t(s.i64(1) - 1));
+  }
+  sql::Stmt s = im.db.prepare("SELECT department, item_id, answer FROM responses WHERE cycle = ?");
+  s.bind(1, cycle);
+  std::int64_t last_dept = -1;
+  std::uint32_t dept = 0;
+  std::size_t next = 0;  // guess: the item after the previous one
+  while (s.step()) {
+    const std::int64_t d = s.i64(0);
+    if (d != last_dept) {
+      const auto it = dept_index.find(d);
+      if (it == dept_index.end()) continue;  // cannot happen: responses reference cycle_departments
+      dept = it->second;
+      last_dept = d;
+    }
+    const std::string_view id = s.text(1);
+    if (next >= items.size() || items[next].first != id) {
+      const auto it = std::lower_bound(items.begin(), items.end(), id,
+                                       [](const auto& e, std::string_view v) { return e.first < v; });
+      if (it == items.end() || it->first != id) continue;  // cannot happen: import checks item ids
+      next = std::size_t(it - items.begin());
+    }
+    const std::uint32_t item = items[next++].second;
+    const std::string_view a = s.text(2);
+    Answer answer = Answer::unknown;
+    if (a == "implemented") answer = Answer::implemented;
+    else if (a == "partial") answer = Answer::partial;
+    else if (a == "not_implemented") answer = Answer::not_implemented;
+    else if (a == "not_applicable") answer = Answer::not_applicable;
+    row(dept, item, answer);
+  }
+}
+
 }  // namespace libaudit

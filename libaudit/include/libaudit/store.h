@@ -254,6 +254,13 @@ class Store {
                                     std::function<void(std::size_t, std::size_t)> progress = {});
   std::vector<Response> responses(std::int64_t cycle) const;  // ordered by 課, item
   std::size_t response_count(std::int64_t cycle) const;
+  // Bulk read for analysis (scoring): calls row(department, item, answer) once per response
+  // of the cycle, from one read snapshot, in no particular order. `department` indexes
+  // cycle(id).departments and `item` indexes load_checklist(cycle(id).checklist).items();
+  // nothing else of a response is read, so millions of rows take seconds. `row` must not use
+  // this Store; an exception from it stops the scan and propagates. NotFoundError: no cycle.
+  void scan_responses(std::int64_t cycle,
+                      const std::function<void(std::uint32_t department, std::uint32_t item, Answer answer)>& row) const;
 
   // -- Trail
   // Records with seq > after, in order, at most `limit` (0: all).
