@@ -13,5 +13,6 @@ void bind_text(py::module_& m);       // text.cpp
 void bind_checklist(py::module_& m);  // checklist.cpp
 void bind_extract(py::module_& m);    // extract.cpp
 void bind_store(py::module_& m);      // store.cpp
+void bind_scoring(py::module_& m);    // scoring.cpp
 
 }  // namespace libaudit::python

@@ -286,6 +286,30 @@ class Store:
     def response_count(self, cycle: int) -> int:
         return self._s.response_count(cycle)
 
+    # -- scores (libaudit.scoring, docs/scoring.md; the store itself knows nothing of scoring)
+    def scoring_data(self, cycle: int):
+        """The cycle read once for several analyses: a libaudit.scoring.CycleData."""
+        from .scoring import CycleData
+
+        return CycleData(self, cycle)
+
+    def score(self, cycle: int, model: str = "rate", by: str = "department", **options: Any):
+        """Scores of a cycle by department (課), parent (部), chapter, section, role, tier, item
+        or body: a libaudit.scoring.ScoreTable. Options: partial_value, exceptions."""
+        return self.scoring_data(cycle).score(model, by, **options)
+
+    def score_matrix(self, cycle: int, model: str = "rate", **options: Any):
+        """課 × chapter scores: a libaudit.scoring.ScoreMatrix."""
+        return self.scoring_data(cycle).matrix(model, **options)
+
+    def weakest_items(self, cycle: int, n: int = 10, model: str = "rate", **options: Any):
+        """The n items with the lowest score across the body."""
+        return self.scoring_data(cycle).weakest_items(n, model, **options)
+
+    def compare_scores(self, before: int, after: int, by: str = "department", model: str = "rate", **options: Any):
+        """Two cycles (e.g. two 年度) compared group by group: a libaudit.scoring.Comparison."""
+        return self.scoring_data(before).compare(self.scoring_data(after), by, model, **options)
+
     # -- trail
     def trail(self, after: int = 0, limit: int = 0) -> List[TrailRecord]:
         """Trail records with seq > after, in order (at most `limit`; 0 means all)."""

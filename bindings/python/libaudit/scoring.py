@@ -1,0 +1,284 @@
+"""Scores of a cycle (docs/scoring.md): 実施率, IPA points and the XCCDF models, per 課, 部,
+chapter, section, role, tier, item or body; a 課 × chapter matrix; the weakest items; year on
+year comparison.
+
+::
+
+    from libaudit import Store
+    with Store("audit.db") as store:
+        table = store.score(cycle, model="rate", by="department")
+        for row in table:
+            print(row.group, row.name, row.score, row.applicable, row.answered)
+        table.to_pandas()                      # needs pandas
+
+A cycle is read once into a :class:`CycleData` (``store.scoring_data(cycle)``); analyses on it
+do not touch the store again, so reuse it for several tables. The numbers are computed in C++
+(libaudit/scoring.h) and are the same whether asked from Python or C++.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from . import _core
+
+GROUPINGS = ("department", "parent", "chapter", "section", "role", "tier", "item", "body")
+Exceptions = Iterable[Tuple[str, str]]
+
+
+def model_names() -> List[str]:
+    """The registered scoring models: rate, ipa, xccdf_default, xccdf_flat,
+    xccdf_flat_unweighted, xccdf_absolute (and any a body has added in C++)."""
+    return list(_core.model_names())
+
+
+def ipa_band(score: float) -> str:
+    """The IPA 自社診断 band of a score, by its rounded value: '100', '70-99', '50-69', '0-49'."""
+    return _core.ipa_band(score)
+
+
+def _pandas():
+    try:
+        import pandas as pd  # optional dependency
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+    return pd
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """One group's score with the counts behind it. Counts are (課, item) pairs; every pair is
+    exactly one of not_applicable, excepted, unanswered or answered, and applicable =
+    answered + unanswered. ``score`` is None when nothing in the group was answered."""
+
+    group: str
+    name: str
+    parent: str
+    score: Optional[float]
+    maximum: Optional[float]
+    band: str
+    deviation: Optional[float]  # 偏差値 among the table's rows
+    pairs: int
+    applicable: int
+    answered: int
+    unanswered: int
+    not_applicable: int
+    excepted: int
+    implemented: int
+    partial: int
+    not_implemented: int
+    unknown: int
+    response_rate: Optional[float]  # 回答率, percent
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Over the rows that have a score; sd is the population standard deviation."""
+
+    n: int
+    mean: Optional[float]
+    sd: Optional[float]
+    min: Optional[float]
+    median: Optional[float]
+    max: Optional[float]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def _rows(rows: Sequence[Dict[str, Any]]) -> Tuple[GroupScore, ...]:
+    return tuple(GroupScore(**r) for r in rows)
+
+
+def _frame(rows: Sequence[GroupScore]):
+    pd = _pandas()
+    return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(GroupScore)])
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Scores of one cycle grouped one way, in the groups' natural order."""
+
+    cycle: int
+    model: str
+    by: str
+    rows: Tuple[GroupScore, ...]
+    distribution: Distribution
+
+    def __iter__(self) -> Iterator[GroupScore]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, group: str) -> GroupScore:
+        """The row of one group (a 課 code, chapter id, …). KeyError when absent."""
+        for r in self.rows:
+            if r.group == group:
+                return r
+        raise KeyError(group)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"cycle": self.cycle, "model": self.model, "by": self.by,
+                "rows": [r.to_dict() for r in self.rows], "distribution": self.distribution.to_dict()}
+
+    def to_pandas(self):
+        """One row per group, the columns of GroupScore. Needs pandas."""
+        return _frame(self.rows)
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """課 × chapter: rows per 課, columns per chapter, cells[r][c]."""
+
+    cycle: int
+    model: str
+    rows: Tuple[GroupScore, ...]
+    columns: Tuple[GroupScore, ...]
+    cells: Tuple[Tuple[GroupScore, ...], ...]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"cycle": self.cycle, "model": self.model, "rows": [r.to_dict() for r in self.rows],
+                "columns": [c.to_dict() for c in self.columns],
+                "cells": [[c.to_dict() for c in row] for row in self.cells]}
+
+    def to_pandas(self):
+        """Scores as a DataFrame indexed by 課 code, one column per chapter id. Needs pandas."""
+        pd = _pandas()
+        return pd.DataFrame([[c.score for c in row] for row in self.cells],
+                            index=pd.Index([r.group for r in self.rows], name="department"),
+                            columns=[c.group for c in self.columns], dtype="float64")
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    group: str
+    name: str
+    before: Optional[GroupScore]  # None: only in the later cycle
+    after: Optional[GroupScore]   # None: only in the earlier cycle
+    change: Optional[float]       # after.score - before.score
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"group": self.group, "name": self.name,
+                "before": self.before.to_dict() if self.before else None,
+                "after": self.after.to_dict() if self.after else None, "change": self.change}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two cycles matched group by group (by item id, 課 code, chapter id, …)."""
+
+    before_cycle: int
+    after_cycle: int
+    before_year: int
+    after_year: int
+    model: str
+    by: str
+    rows: Tuple[ScoreChange, ...]
+    items_added: Tuple[str, ...]
+    items_removed: Tuple[str, ...]
+    departments_added: Tuple[str, ...]
+    departments_removed: Tuple[str, ...]
+
+    def __iter__(self) -> Iterator[ScoreChange]:
+        return iter(self.rows)
+
+    def to_dict(self) -> Dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["rows"] = [r.to_dict() for r in self.rows]
+        for k in ("items_added", "items_removed", "departments_added", "departments_removed"):
+            d[k] = list(d[k])
+        return d
+
+    def to_pandas(self):
+        """group, name, before, after, change, and both sides' applicable/answered. Needs pandas."""
+        pd = _pandas()
+        cols = ["group", "name", "before", "after", "change", "applicable_before", "applicable_after",
+                "answered_before", "answered_after"]
+        return pd.DataFrame([
+            (r.group, r.name, r.before.score if r.before else None, r.after.score if r.after else None, r.change,
+             r.before.applicable if r.before else None, r.after.applicable if r.after else None,
+             r.before.answered if r.before else None, r.after.answered if r.after else None)
+            for r in self.rows], columns=cols)
+
+
+def _check(model: str, by: Optional[str] = None) -> None:
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}: one of {', '.join(GROUPINGS)}")
+
+
+class CycleData:
+    """One cycle read from a store for scoring (its checklist, 課, systems and answers).
+
+    Options taken by every analysis: ``model`` (see :func:`model_names`), ``partial_value``
+    (rate: the value of 一部実施, default 0.5) and ``exceptions``, (課 code, item id) pairs
+    covered by an approved, unexpired exception (counted as excepted, left out of scores).
+    """
+
+    def __init__(self, store: Any, cycle: int):
+        self._d = _core._CycleData(store._s, int(cycle))
+
+    @property
+    def cycle(self) -> Dict[str, Any]:
+        return self._d.cycle
+
+    @property
+    def body(self) -> str:
+        return self._d.body
+
+    @property
+    def checklist(self):
+        return self._d.checklist
+
+    @property
+    def departments(self) -> List[Dict[str, Any]]:
+        return self._d.departments
+
+    def score(self, model: str = "rate", by: str = "department", *, partial_value: float = 0.5,
+              exceptions: Exceptions = ()) -> ScoreTable:
+        _check(model, by)
+        d = self._d.score(by, model, float(partial_value), [tuple(e) for e in exceptions])
+        return ScoreTable(cycle=d["cycle"], model=d["model"], by=d["by"], rows=_rows(d["rows"]),
+                          distribution=Distribution(**d["distribution"]))
+
+    def matrix(self, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()) -> ScoreMatrix:
+        d = self._d.matrix(model, float(partial_value), [tuple(e) for e in exceptions])
+        return ScoreMatrix(cycle=d["cycle"], model=d["model"], rows=_rows(d["rows"]), columns=_rows(d["columns"]),
+                           cells=tuple(_rows(r) for r in d["cells"]))
+
+    def weakest_items(self, n: int = 10, model: str = "rate", *, partial_value: float = 0.5,
+                      exceptions: Exceptions = ()) -> List[GroupScore]:
+        """The n items with the lowest score across the body (name = question, parent = chapter)."""
+        return list(_rows(self._d.weakest(int(n), model, float(partial_value), [tuple(e) for e in exceptions])))
+
+    def compare(self, after: "CycleData", by: str = "department", model: str = "rate", *,
+                partial_value: float = 0.5, exceptions: Exceptions = ()) -> Comparison:
+        """This cycle (before) against a later one, group by group."""
+        _check(model, by)
+        d = self._d.compare(after._d, by, model, float(partial_value), [tuple(e) for e in exceptions])
+        rows = tuple(ScoreChange(group=r["group"], name=r["name"],
+                                 before=GroupScore(**r["before"]) if r["before"] else None,
+                                 after=GroupScore(**r["after"]) if r["after"] else None, change=r["change"])
+                     for r in d["rows"])
+        return Comparison(before_cycle=d["before_cycle"], after_cycle=d["after_cycle"],
+                          before_year=d["before_year"], after_year=d["after_year"], model=d["model"], by=d["by"],
+                          rows=rows, items_added=tuple(d["items_added"]), items_removed=tuple(d["items_removed"]),
+                          departments_added=tuple(d["departments_added"]),
+                          departments_removed=tuple(d["departments_removed"]))
+
+
+__all__ = [
+    "CycleData",
+    "Comparison",
+    "Distribution",
+    "GROUPINGS",
+    "GroupScore",
+    "ScoreChange",
+    "ScoreMatrix",
+    "ScoreTable",
+    "ipa_band",
+    "model_names",
+]
