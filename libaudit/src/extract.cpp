@@ -1,11 +1,11 @@
 // Obligation extractor. See extract.h and docs/extractor.md for the rules.
 #include "libaudit/extract.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <optional>
 #include <map>
 #include <set>
@@ -211,7 +211,10 @@ Subject find_subject(std::string_view s) {
         out.after = i + n;
         if (starts_with(s.substr(out.after), "、")) out.after += std::string_view("、").size();
         out.roles = roles_in(s.substr(seg_start, i - seg_start));
-        if (out.roles.empty()) out.roles.emplace_back("staff");  // 「…する者は」: any member of staff
+        // 「情報システム管理者等が違反を確認した場合は、違反を確認した者は」: the role named
+        // earlier; 「…する者は」 with no role anywhere: any member of staff
+        if (out.roles.empty()) out.roles = roles_in(before);
+        if (out.roles.empty()) out.roles.emplace_back("staff");
         out.found = true;
         return out;
       }
@@ -311,8 +314,8 @@ std::string_view strip_sentence_end(std::string_view s) {
 }
 
 // Plain-form verbs that state a rule when the sentence ends with them (講じる。/実施する。).
-constexpr std::array<std::string_view, 8> kRuleVerbs = {"講じる", "講ずる", "実施する", "禁止する",
-                                                        "確立する", "策定する", "整備する", "行う"};
+constexpr std::array<std::string_view, 10> kRuleVerbs = {"講じる", "講ずる", "実施する", "禁止する", "確立する",
+                                                         "策定する", "整備する", "行う", "決定する", "義務を負う"};
 // …of which these need a role subject to count (CSIRTは、…報告する。).
 constexpr std::array<std::string_view, 6> kSubjectRuleVerbs = {"報告する", "提供する", "管理する",
                                                                "保管する", "指示する", "構築する"};
@@ -463,6 +466,47 @@ std::vector<std::string> title_roles(std::string_view title) {
   return {};
 }
 
+// 「職員等が外部から…アクセスする場合は、…」: the role acting in a leading condition.
+std::vector<std::string> conditional_actor(std::string_view s) {
+  const RoleName* first = role_prefix(s);
+  if (!first) return {};
+  std::string_view rest = s.substr(first->name.size());
+  while (starts_with(rest, "等")) rest.remove_prefix(std::string_view("等").size());
+  if (!starts_with(rest, "が")) return {};
+  std::size_t comma = rest.find("、");
+  std::string_view cond = rest.substr(0, comma);
+  if (ends_with(cond, "場合は") || ends_with(cond, "場合には") || ends_with(cond, "ときは"))
+    return roles_in(first->name);
+  return {};
+}
+
+// 「職員等は、…次の事項を遵守しなければならない。」: a sentence that only introduces the duties
+// listed as its clause's sub-clauses — 次の/以下の + a noun + を/で/に + the ending.
+bool is_list_intro(std::string_view sentence) {
+  std::string_view s = strip_sentence_end(sentence);
+  std::size_t p = s.rfind("次の");
+  std::size_t len = std::string_view("次の").size();
+  if (p == std::string_view::npos) {
+    p = s.rfind("以下の");
+    len = std::string_view("以下の").size();
+  }
+  if (p == std::string_view::npos) return false;
+  std::string_view rest = s.substr(p + len);
+  if (text::char_count(rest) > 24 || rest.find("、") != std::string_view::npos) return false;
+  for (std::string_view noun : {"事項", "措置", "手段", "対応", "組織体制", "各号"}) {
+    if (!starts_with(rest, noun)) continue;
+    std::string_view after = rest.substr(noun.size());
+    return starts_with(after, "を") || starts_with(after, "で") || starts_with(after, "に");
+  }
+  return false;
+}
+
+bool has_obligation_below(const Clause& c, const std::set<const Clause*>& with) {
+  for (const Clause& ch : c.children)
+    if (with.count(&ch) || has_obligation_below(ch, with)) return true;
+  return false;
+}
+
 struct Walker {
   const NormalizedText& text;
   const ClauseTree& tree;
@@ -496,6 +540,7 @@ struct Walker {
     std::vector<std::string> context = title_roles(c.title);
     std::vector<std::string> last_subject;
     Obligation* list_owner = nullptr;  // the obligation whose 「次の…」 list is open
+    int sentence_no = 0;                // position of the sentence in the clause's own text
     for (auto [k, offset] : paragraphs(c)) {
       const LogicalLine& l = text.lines[k];
       std::string_view para = std::string_view(l.text).substr(offset);
@@ -506,6 +551,7 @@ struct Walker {
       }
       list_owner = nullptr;
       for (const Sentence& s : split_sentences(para)) {
+        ++sentence_no;
         Subject subj = find_subject(s.text);
         if (subj.found && context.empty()) context = subj.roles;
         if (subj.found) last_subject = subj.roles;
@@ -517,6 +563,7 @@ struct Walker {
         o.text = s.text;
         o.part = part;
         o.clause = &c;
+        o.sentence = sentence_no;
         o.first_line = l.line_at(offset + s.offset);
         o.last_line = l.line_at(offset + s.offset + s.text.size() - 1);
         if (subj.found) {
@@ -524,9 +571,7 @@ struct Walker {
         } else {
           o.roles_inherited = true;
           // 「職員等が…場合は、」: the actor named first
-          const RoleName* first = role_prefix(s.text);
-          if (first && starts_with(std::string_view(s.text).substr(first->name.size()), "が"))
-            o.roles = roles_in(first->name);
+          if (auto r = conditional_actor(s.text); !r.empty()) o.roles = std::move(r);
           else if (!last_subject.empty()) o.roles = last_subject;
           else if (!context.empty()) o.roles = context;
           else if (!inherited.empty()) o.roles = inherited;
@@ -611,6 +656,10 @@ std::string question_for(std::string_view sentence) {
     std::string te = te_from_dictionary(cut("こと"));
     return te.empty() ? std::string() : progressive(te, false);
   }
+  if (ends_with(b, "する義務を負う")) {  // 守秘する義務を負う -> 守秘しているか
+    std::string te = te_from_dictionary(cut("義務を負う"));
+    return te.empty() ? std::string() : progressive(te, false);
+  }
   std::string te = te_from_dictionary(b);
   return te.empty() ? std::string() : progressive(te, false);
 }
@@ -633,7 +682,14 @@ std::vector<Obligation> find_obligations(const NormalizedText& text, const Claus
     }
     for (const Clause& c : part.clauses) w.clause(p, c, {}, false);
   }
-  return std::move(w.out);
+  // A list intro is not an item when the duties it introduces are sub-clauses with items.
+  std::set<const Clause*> with;
+  for (const Obligation& o : w.out) with.insert(o.clause);
+  std::vector<Obligation> kept;
+  kept.reserve(w.out.size());
+  for (Obligation& o : w.out)
+    if (!(is_list_intro(o.text) && has_obligation_below(*o.clause, with))) kept.push_back(std::move(o));
+  return kept;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -679,10 +735,15 @@ struct SectionOut {
   std::vector<SectionOut> sections;
 };
 
-void emit_list(YAML::Emitter& e, const char* key, const std::vector<std::string>& v) {
-  e << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
-  for (const auto& s : v) e << s;
-  e << YAML::EndSeq;
+// A small YAML writer: every string double-quoted with JSON escapes (JSON strings are YAML
+// double-quoted scalars), so no text can break the document. yaml-cpp's emitter spent over
+// 90% of the extraction time checking which scalars may be written plain.
+std::string q(std::string_view v) { return nlohmann::json(std::string(v)).dump(); }
+
+std::string flow_list(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + q(v[i]);
+  return out + "]";
 }
 
 const char* kind_name(ObligationKind k) {
@@ -696,51 +757,52 @@ const char* kind_name(ObligationKind k) {
   return "";
 }
 
-void emit_section(YAML::Emitter& e, const SectionOut& s, const NormalizedText& t) {
-  e << YAML::BeginMap;
-  e << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << s.id;
-  e << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << s.clause->label.written;
-  e << YAML::Key << "title" << YAML::Value << fallback_title(*s.clause, t);
+void emit_subsections(std::string& y, const SectionOut& s, const NormalizedText& t, const std::string& in);
+
+void emit_section(std::string& y, const SectionOut& s, const NormalizedText& t, const std::string& indent) {
+  const std::string in = indent + "  ";
+  y += indent + "- id: " + q(s.id) + "\n";
+  y += in + "clause: " + q(s.clause->label.written) + "\n";
+  y += in + "title: " + q(fallback_title(*s.clause, t)) + "\n";
+  // The loader keeps the order of the keys: items first when the first item comes before the
+  // first sub-section in the standard.
+  const bool items_first =
+      s.sections.empty() || (!s.items.empty() && s.items.front().o->first_line < s.sections.front().clause->first_line);
+  if (!items_first) emit_subsections(y, s, t, in);
   if (!s.items.empty()) {
-    e << YAML::Key << "items" << YAML::Value << YAML::BeginSeq;
+    y += in + "items:\n";
+    const std::string ii = in + "  ";
     for (const ItemOut& io : s.items) {
       const Obligation& o = *io.o;
-      e << YAML::BeginMap;
-      e << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << io.id;
-      e << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << o.clause->path;
-      e << YAML::Key << "text" << YAML::Value << o.text;
-      std::string q = o.question.empty() ? "次の規定を遵守しているか：" + o.text : o.question;
-      e << YAML::Key << "question" << YAML::Value << q;
-      emit_list(e, "roles", o.roles);
+      y += in + "- id: " + q(io.id) + "\n";
+      y += ii + "clause: " + q(o.clause->path) + "\n";
+      y += ii + "text: " + q(o.text) + "\n";
+      y += ii + "question: " + q(o.question.empty() ? "次の規定を遵守しているか：" + o.text : o.question) + "\n";
+      y += ii + "roles: " + flow_list(o.roles) + "\n";
       bool owners = std::all_of(o.roles.begin(), o.roles.end(), [](const std::string& r) {
         return r == "system_administrator" || r == "system_staff";
       });
       if (!o.tiers.empty() || owners || o.important_assets) {
-        e << YAML::Key << "applies_to" << YAML::Value << YAML::Flow << YAML::BeginMap;
-        if (!o.tiers.empty()) emit_list(e, "tiers", o.tiers);
-        if (owners) e << YAML::Key << "departments" << YAML::Value << "system_owners";
-        if (o.important_assets) e << YAML::Key << "important_assets" << YAML::Value << true;
-        e << YAML::EndMap;
+        std::string a;
+        if (!o.tiers.empty()) a += "tiers: " + flow_list(o.tiers);
+        if (owners) a += std::string(a.empty() ? "" : ", ") + "departments: system_owners";
+        if (o.important_assets) a += std::string(a.empty() ? "" : ", ") + "important_assets: true";
+        y += ii + "applies_to: {" + a + "}\n";
       }
       std::string note = "draft: source lines " + std::to_string(o.first_line) +
                          (o.last_line != o.first_line ? "-" + std::to_string(o.last_line) : "") +
                          "; ending " + kind_name(o.kind) +
                          (o.roles_inherited ? "; no subject, roles inherited from context" : "");
-      e << YAML::Key << "note" << YAML::Value << note;
-      e << YAML::EndMap;
+      y += ii + "note: " + q(note) + "\n";
     }
-    e << YAML::EndSeq;
   }
-  if (!s.sections.empty()) {
-    e << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
-    for (const SectionOut& sub : s.sections) emit_section(e, sub, t);
-    e << YAML::EndSeq;
-  }
-  e << YAML::EndMap;
+  if (items_first) emit_subsections(y, s, t, in);
 }
 
-void collect_child_ids(const Clause& c, std::set<std::string>& ids) {
-  for (const Clause& ch : c.children) ids.insert(ch.id);
+void emit_subsections(std::string& y, const SectionOut& s, const NormalizedText& t, const std::string& in) {
+  if (s.sections.empty()) return;
+  y += in + "sections:\n";
+  for (const SectionOut& sub : s.sections) emit_section(y, sub, t, in);
 }
 
 }  // namespace
@@ -791,41 +853,39 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
 
   std::set<std::string> used;
   std::vector<SectionOut> chapters;
-  // Sections: the first two levels of the clause tree; deeper clauses are flattened into
-  // their level-2 section in document order.
+  // Sections (docs/checklist-format.md, "Ids"): the chapters, and the second-level clauses
+  // that have sub-clauses; every other clause's sentences are items of the nearest section,
+  // in document order.
+  auto is_section = [](const Clause& c) { return c.depth == 1 || (c.depth == 2 && !c.children.empty()); };
   std::function<void(const Clause&, std::size_t, SectionOut*, const std::string&)> walk =
       [&](const Clause& c, std::size_t p, SectionOut* section, const std::string& pre) {
         SectionOut* target = section;
         SectionOut mine;
-        if (c.depth <= 2) {
+        const bool here = is_section(c) || !section;
+        if (here) {
           mine.clause = &c;
           mine.id = pre + c.id;
           target = &mine;
         }
         if (auto it = by_clause.find(&c); it != by_clause.end()) {
+          // the clause's first sentence takes its id, the k-th sentence (counting every
+          // sentence of the clause's text, obligation or not) adds -k; a clause that is a
+          // section keeps its id for the section, so its sentences are -1, -2, …
           const auto& obs = it->second;
-          std::set<std::string> child_ids;
-          collect_child_ids(c, child_ids);
-          bool is_section = c.depth <= 2;
-          bool zero = false;
-          for (std::size_t i = 1; i <= obs.size(); ++i)
-            if (child_ids.count(c.id + "." + std::to_string(i))) zero = true;
           for (std::size_t i = 0; i < obs.size(); ++i) {
-            std::string id;
-            if (obs.size() == 1 && !is_section) id = c.id;
-            else id = c.id + (zero ? ".0." : ".") + std::to_string(i + 1);
-            id = pre + id;
+            std::string id = pre + c.id;
+            if (obs[i]->sentence > 1 || here) id += "-" + std::to_string(obs[i]->sentence);
             std::string unique = id;
             for (int n = 2; used.count(unique); ++n) unique = id + "_" + std::to_string(n);
             if (unique != id)
               warnings.push_back(Diagnostic{source, obs[i]->first_line, 1,
-                                               "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
+                                            "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
             used.insert(unique);
             target->items.push_back({obs[i], unique});
           }
         }
         for (const Clause& ch : c.children) walk(ch, p, target, pre);
-        if (c.depth <= 2 && (!mine.items.empty() || !mine.sections.empty())) {
+        if (here && (!mine.items.empty() || !mine.sections.empty())) {
           if (section) section->sections.push_back(std::move(mine));
           else chapters.push_back(std::move(mine));
         }
@@ -852,37 +912,40 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   if (doc_title.empty() && !parts.empty()) doc_title = tree.parts[parts.front()].title;
   if (doc_title.empty()) doc_title = options.title;
 
-  YAML::Emitter e;
-  e << YAML::BeginMap;
-  e << YAML::Key << "format" << YAML::Value << 1;
-  e << YAML::Key << "id" << YAML::Value << options.id;
-  e << YAML::Key << "title" << YAML::Value << options.title;
-  e << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << (options.version.empty() ? "draft" : options.version);
-  e << YAML::Key << "body" << YAML::Value << options.body;
-  e << YAML::Key << "description" << YAML::Value
-    << "Draft generated by the libaudit extractor from " + source +
-           "; every item needs checking by hand (questions, roles, tiers, weights, evidence).";
-  e << YAML::Key << "source" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "document" << YAML::Value << source;
-  e << YAML::Key << "title" << YAML::Value << doc_title;
-  e << YAML::EndMap;
-  std::map<std::string, std::string> tn;
-  for (const TierAlias& a : aliases) tn.emplace(a.tier, a.name);
-  if (!tn.empty()) {
-    e << YAML::Key << "tier_names" << YAML::Value << YAML::BeginMap;
-    for (const auto& [k, v] : tn) e << YAML::Key << k << YAML::Value << v;
-    e << YAML::EndMap;
-  }
-  e << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
-  for (const SectionOut& s : chapters) emit_section(e, s, norm);
-  e << YAML::EndSeq << YAML::EndMap;
-  if (!e.good()) throw Error(std::string("extractor: YAML emitter failed: ") + e.GetLastError());
-
-  Checklist checklist = Checklist::from_yaml(e.c_str(), "<extracted from " + source + ">");
   std::string header = "DRAFT checklist generated by `libaudit checklist extract` from " + source +
                        ".\nEvery item needs checking by hand before use: questions, roles, tiers, weights, "
                        "evidence.\nSee docs/extractor.md for the rules the extractor follows.";
-  std::string yaml = checklist.to_yaml(header);
+  std::string y;
+  y.reserve(input.size() * 2);
+  {
+    std::istringstream lines(header);
+    for (std::string line; std::getline(lines, line);) y += "# " + line + "\n";
+  }
+  y += "format: 1\n";
+  y += "id: " + q(options.id) + "\n";
+  y += "title: " + q(options.title) + "\n";
+  y += "version: " + q(options.version.empty() ? "draft" : options.version) + "\n";
+  y += "body: " + q(options.body) + "\n";
+  y += "description: " + q("Draft generated by the libaudit extractor from " + source +
+                           "; every item needs checking by hand (questions, roles, tiers, weights, evidence).") + "\n";
+  y += "source: {document: " + q(source) + ", title: " + q(doc_title) + "}\n";
+  std::map<std::string, std::string> tn;
+  for (const TierAlias& a : aliases) tn.emplace(a.tier, a.name);
+  if (!tn.empty()) {
+    y += "tier_names: {";
+    bool first = true;
+    for (const auto& [k, v] : tn) {
+      y += std::string(first ? "" : ", ") + k + ": " + q(v);
+      first = false;
+    }
+    y += "}\n";
+  }
+  y += "sections:\n";
+  for (const SectionOut& s : chapters) emit_section(y, s, norm, "  ");
+
+  // Validated by the loader: a draft that does not load is a bug in the extractor.
+  Checklist checklist = Checklist::from_yaml(y, "<extracted from " + source + ">");
+  std::string yaml = std::move(y);
   for (Obligation& o : obligations) o.clause_path = o.clause ? o.clause->path : std::string();
   // Moving the tree keeps its clauses where they are, so the obligations' pointers stay valid.
   return Extraction{std::move(checklist), std::move(warnings), std::move(yaml), std::move(tree),

@@ -57,10 +57,10 @@ def test_extraction_object_and_tuple_unpacking():
     assert isinstance(ex, libaudit.Extraction)
     checklist, warnings = ex  # also unpacks as (checklist, warnings)
     assert checklist is not None and len(checklist) == 4
-    assert [i.id for i in checklist] == ["8.1.a", "8.1.b.1", "8.1.b.3", "8.2.1"]
+    assert [i.id for i in checklist] == ["8.1.a", "8.1.b.1", "8.1.b.3", "8.2"]
     assert [i.clause for i in checklist] == ["8(1)ア", "8(1)イ(ア)", "8(1)イ(ウ)", "8(2)"]
     assert checklist.item("8.1.b.3").question == "監査を妨げていないか。"
-    assert checklist.item("8.2.1").roles == ["security_officer", "system_administrator"]
+    assert checklist.item("8.2").roles == ["security_officer", "system_administrator"]
     assert checklist.item("8.1.b.1").roles == ["auditee"]
     # the skip (ア) -> (ウ) is a warning with its source line
     assert any(isinstance(w, Diagnostic) and w.line == 7 and "skips" in w.message for w in warnings)
@@ -147,9 +147,11 @@ def test_komaki_ids_agree_with_the_curated_ones(komaki):
     """Where the curated file and the extractor hold the same sentence, they give it the same id."""
     _, ex = komaki
     curated = libaudit.Checklist.load(KOMAKI)
-    by_text = {squash(i.text): i for i in ex.checklist}
-    same = [(c.id, by_text[squash(c.text)].id) for c in curated if squash(c.text) in by_text]
-    assert same and all(a == b for a, b in same), same
+    by_key = {(squash(i.text), i.clause): i for i in ex.checklist}  # 6(4)ア(エ) and イ(ア) share a text
+    pairs = [(c.id, by_key[(squash(c.text), c.clause)].id) for c in curated if (squash(c.text), c.clause) in by_key]
+    differ = [(a, b) for a, b in pairs if a != b]
+    print(f"\nids: {len(pairs) - len(differ)} of {len(pairs)} shared items have the curated id")
+    assert len(pairs) >= 0.9 * len(curated) and not differ, differ
 
 
 def test_cli_extract_writes_yaml_and_prints_the_summary(cli, tmp_path):

@@ -39,6 +39,7 @@ struct Obligation {
   std::size_t part = 0;            // index into ClauseTree::parts
   const Clause* clause = nullptr;  // deepest clause holding the sentence (points into the tree)
   std::string clause_path;         // its path (set by extract_checklist)
+  int sentence = 1;                // position among the sentences of the clause's own text (1-based)
   int first_line = 0;              // source lines
   int last_line = 0;
 };
