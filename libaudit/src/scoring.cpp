@@ -192,13 +192,13 @@ Distribution distribution_of(std::span<const double> scores) {
 
 // ---- The engine --------------------------------------------------------------------------
 
-namespace {
+namespace detail {
 
 // Everything an analysis needs, prepared once per call: the model, applicability masks,
 // profiles and exceptions as (課 index, item index) keys.
-class Engine {
+class ScoringEngine {
  public:
-  Engine(const CycleData& data, const ScoreOptions& options)
+  ScoringEngine(const CycleData& data, const ScoreOptions& options)
       : data_(data), options_(options), model_(find_model(options.model)) {
     if (!(options.partial_value >= 0 && options.partial_value <= 1))
       throw ValidationError({Diagnostic{"<options>", 1, 1,
@@ -270,7 +270,7 @@ class Engine {
   }
 
  private:
-  const std::uint8_t* answers_row(std::size_t d) const;
+  const std::uint8_t* answers_row(std::size_t d) const { return data_.answers_.data() + d * n_items_; }
 
   const CycleData& data_;
   const ScoreOptions& options_;
@@ -279,18 +279,13 @@ class Engine {
   std::vector<std::uint32_t> masks_;
   std::vector<unsigned> profiles_;
   std::unordered_set<std::uint64_t> excepted_;
-  mutable std::vector<std::uint8_t> row_;
 };
 
-const std::uint8_t* Engine::answers_row(std::size_t d) const {
-  // CycleData keeps its matrix private; read a row through answer() once per 課.
-  row_.resize(n_items_);
-  for (std::size_t i = 0; i < n_items_; ++i) {
-    const std::optional<Answer> a = data_.answer(d, i);
-    row_[i] = a ? std::uint8_t(1 + int(*a)) : 0;
-  }
-  return row_.data();
-}
+}  // namespace detail
+
+namespace {
+
+using Engine = detail::ScoringEngine;
 
 // Item groups (chapter, section, role, tier, item): key, name, parent, member items.
 struct ItemGroup {

@@ -49,6 +49,10 @@ struct ScoredDepartment {
 
 // One cycle, read once: its checklist, its target 課 and every answer, as a dense 課 × item
 // matrix. Copies share nothing; build one per cycle and reuse it for every analysis.
+namespace detail {
+class ScoringEngine;
+}
+
 class CycleData {
  public:
   // Reads the cycle from the store (Store::cycle, departments, systems, load_checklist,
@@ -79,6 +83,7 @@ class CycleData {
   Checklist checklist_;
   std::vector<ScoredDepartment> departments_;
   std::vector<std::uint8_t> answers_;  // departments × items; 0 = none, else 1 + int(Answer)
+  friend class detail::ScoringEngine;  // reads answers_ a row at a time
 };
 
 // ---- Options and counts ------------------------------------------------------------------
