@@ -605,17 +605,13 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
       .bind(6, c.to_yaml()).bind(7, sha).bind(8, sc.imported_at)
       .run();
   sc.id = sqlite3_last_insert_rowid(im.db.handle());
-  std::int64_t position = 0;
-  for (const Item& item : c.items()) {
-    std::string tiers;
-    for (const std::string& t : item.applies_to.tiers) tiers += (tiers.empty() ? "" : " ") + t;
+  for (const ItemRow& r : item_rows(c)) {
     im.db.prepare(
            "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
            "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, sc.id).bind(2, item.id).bind(3, ++position).bind(4, c.chapter_of(item).id).bind(5, item.section_id)
-        .bind(6, item.clause).bind(7, item.weight).bind(8, item.self_inspection).bind(9, item.audit)
-        .bind(10, item.applies_to.departments == DepartmentScope::all ? "all" : "system_owners").bind(11, tiers)
-        .bind(12, item.applies_to.important_assets)
+        .bind(1, sc.id).bind(2, r.item_id).bind(3, r.position).bind(4, r.chapter_id).bind(5, r.section_id)
+        .bind(6, r.clause).bind(7, r.weight).bind(8, r.self_inspection).bind(9, r.audit).bind(10, r.departments)
+        .bind(11, r.tiers).bind(12, r.important_assets)
         .run();
   }
   TrailWriter trail(im.db, im.sha, actor, sc.imported_at);

@@ -110,6 +110,20 @@ class ResponseBatch {
 void record_json(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
                  std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
 
+// One row of the items table, as derived from a checklist (import) and checked against it (verify).
+struct ItemRow {
+  std::string item_id;
+  std::int64_t position = 0;  // 1-based, document order
+  std::string chapter_id, section_id, clause;
+  double weight = 1.0;
+  bool self_inspection = true, audit = true;
+  std::string departments;  // all | system_owners
+  std::string tiers;        // space-separated tier ids
+  bool important_assets = false;
+  bool operator==(const ItemRow&) const = default;
+};
+std::vector<ItemRow> item_rows(const Checklist& c);
+
 // Normalises a code or id as stored: trimmed, NFKC (a no-op fast path for plain ASCII).
 std::string normalise_key(std::string_view s);
 

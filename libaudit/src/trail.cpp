@@ -188,6 +188,27 @@ std::string normalise_key(std::string_view s) {
   return std::string(s);
 }
 
+std::vector<ItemRow> item_rows(const Checklist& c) {
+  std::vector<ItemRow> out;
+  std::int64_t position = 0;
+  for (const Item& item : c.items()) {
+    ItemRow r;
+    r.item_id = item.id;
+    r.position = ++position;
+    r.chapter_id = c.chapter_of(item).id;
+    r.section_id = item.section_id;
+    r.clause = item.clause;
+    r.weight = item.weight;
+    r.self_inspection = item.self_inspection;
+    r.audit = item.audit;
+    r.departments = item.applies_to.departments == DepartmentScope::all ? "all" : "system_owners";
+    for (const std::string& t : item.applies_to.tiers) r.tiers += (r.tiers.empty() ? "" : " ") + t;
+    r.important_assets = item.applies_to.important_assets;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 void require_actor(std::string_view actor) {
   if (text::trim(actor).empty())
     throw ValidationError({Diagnostic{"<actor>", 1, 1, "an actor (who makes the change) is required"}});
@@ -482,6 +503,60 @@ VerifyReport Store::verify() const {
       check_row("systems", "system", x.name, system_state(x));
     }
   }
+  // A checklist's YAML must load back to its content, and its items rows (which scoring joins)
+  // must be the ones derived from it.
+  auto check_items = [&](std::int64_t id, const std::string& key, const std::string& content) {
+    std::vector<ItemRow> want;
+    try {
+      const Checklist c = load_checklist(id);
+      if (c.to_json() != content) {
+        report.problems.push_back({"checklists", key, "altered", "the stored YAML does not match the stored content"});
+        return;
+      }
+      want = item_rows(c);
+    } catch (const Error& e) {
+      report.problems.push_back({"checklists", key, "altered", std::string("the stored YAML does not load: ") + e.what()});
+      return;
+    }
+    std::map<std::string, const ItemRow*> expected_items;
+    for (const ItemRow& r : want) expected_items.emplace(r.item_id, &r);
+    sql::Stmt t = db.prepare(
+        "SELECT item_id, position, chapter_id, section_id, clause, weight, self_inspection, audit, departments, tiers, "
+        "important_assets FROM items WHERE checklist = ? ORDER BY position");
+    t.bind(1, id);
+    while (t.step()) {
+      ItemRow r{t.str(0), t.i64(1), t.str(2), t.str(3), t.str(4), t.real(5), t.i64(6) != 0, t.i64(7) != 0,
+                t.str(8), t.str(9), t.i64(10) != 0};
+      ++report.rows;
+      auto it = expected_items.find(r.item_id);
+      const std::string item_key = key + "/" + r.item_id;
+      if (it == expected_items.end()) {
+        report.problems.push_back({"items", item_key, "inserted", "the item is not in the stored checklist"});
+        continue;
+      }
+      if (!(*it->second == r)) {
+        const ItemRow& w = *it->second;
+        std::string what;
+        auto field = [&](const char* name, const std::string& a, const std::string& b) {
+          if (a != b) what += std::string(what.empty() ? "" : "; ") + name + ": checklist " + a + ", table " + b;
+        };
+        field("position", std::to_string(w.position), std::to_string(r.position));
+        field("chapter_id", w.chapter_id, r.chapter_id);
+        field("section_id", w.section_id, r.section_id);
+        field("clause", w.clause, r.clause);
+        field("weight", nlohmann::json(w.weight).dump(), nlohmann::json(r.weight).dump());
+        field("self_inspection", w.self_inspection ? "1" : "0", r.self_inspection ? "1" : "0");
+        field("audit", w.audit ? "1" : "0", r.audit ? "1" : "0");
+        field("departments", w.departments, r.departments);
+        field("tiers", w.tiers, r.tiers);
+        field("important_assets", w.important_assets ? "1" : "0", r.important_assets ? "1" : "0");
+        report.problems.push_back({"items", item_key, "altered", what});
+      }
+      expected_items.erase(it);
+    }
+    for (const auto& [item_id, r] : expected_items)
+      report.problems.push_back({"items", key + "/" + item_id, "deleted", "the stored checklist has this item"});
+  };
   {
     sql::Stmt s = db.prepare("SELECT id, checklist_id, version, title, sha256, content FROM checklists");
     while (s.step()) {
@@ -495,6 +570,8 @@ VerifyReport Store::verify() const {
       check_row("checklists", "checklist", key, checklist_state(c));
       if (sha.hex_of(s.text(5)) != c.sha256)
         report.problems.push_back({"checklists", key, "altered", "the stored content does not match its sha256"});
+      else
+        check_items(c.id, key, s.str(5));
     }
   }
   {

@@ -461,3 +461,14 @@ def test_to_pandas(store):
     df = store.to_pandas("responses", cycle=store.cycle_id)
     assert isinstance(df, pd.DataFrame) and len(df) == len(all_rows())
     assert list(store.to_pandas("departments").code) == ["100", "101", "102", "200", "201"]
+
+
+def test_tamper_items_and_checklist_content(store):
+    # Scoring joins the items table, so verify checks it against the stored checklist.
+    tamper(store.path, "UPDATE items SET weight = 5 WHERE item_id = '8.2'", "DELETE FROM items WHERE item_id = '7.1'")
+    problems = {(p.table, p.key, p.kind): p.detail for p in store.verify().problems}
+    assert problems[("items", "test-kijun@2024-03-01/8.2", "altered")] == "weight: checklist 1.0, table 5.0"
+    assert ("items", "test-kijun@2024-03-01/7.1", "deleted") in problems
+    tamper(store.path, "UPDATE checklists SET content = replace(content, '監視', '観察')")
+    kinds = {(p.table, p.kind) for p in store.verify().problems}
+    assert ("checklists", "altered") in kinds
