@@ -472,3 +472,16 @@ def test_tamper_items_and_checklist_content(store):
     tamper(store.path, "UPDATE checklists SET content = replace(content, '監視', '観察')")
     kinds = {(p.table, p.kind) for p in store.verify().problems}
     assert ("checklists", "altered") in kinds
+
+
+def test_response_history_keeps_earlier_answers(store):
+    store.import_responses("first", store.cycle_id, all_rows("not_implemented"))
+    store.import_responses("second", store.cycle_id, [("102", "8.1", "partial", "改善中")])
+    store.import_responses("third", store.cycle_id, [("102", "8.1", "implemented", "", "", "鈴木 一郎", "2024-10-01")])
+    history = store.response_history(store.cycle_id, "102", "8.1")
+    assert [(h["actor"], h["action"], h["answer"], h["comment"], h["answered_by"]) for h in history] == [
+        ("first", "insert", "not_implemented", "", "first"),
+        ("second", "update", "partial", "改善中", "second"),
+        ("third", "update", "implemented", "", "鈴木 一郎")]
+    assert history[-1]["answered_at"] == "2024-10-01"
+    assert store.response_history(store.cycle_id, "101", "8.1")[0]["answer"] == "not_implemented"

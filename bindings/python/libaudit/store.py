@@ -286,6 +286,24 @@ class Store:
     def response_count(self, cycle: int) -> int:
         return self._s.response_count(cycle)
 
+    def response_history(self, cycle: int, department: str, item: str) -> List[Dict[str, Any]]:
+        """Every recorded state of one response, oldest first, from the trail: dicts with seq,
+        at, actor, action (insert/update) and the answer, comment, evidence, answered_by,
+        answered_at it was given."""
+        import json
+
+        out: List[Dict[str, Any]] = []
+        for t in self.trail():
+            if t.entity != "responses" or t.key != str(cycle):
+                continue
+            batch = json.loads(t.state)
+            for row in batch["rows"]:
+                if row[0] == department and row[1] == item:
+                    by, at = (row[6], row[7]) if len(row) == 8 else (batch["answered_by"], batch["answered_at"])
+                    out.append(dict(seq=t.seq, at=t.at, actor=t.actor, action=row[2], answer=row[3], comment=row[4],
+                                    evidence=row[5], answered_by=by, answered_at=at))
+        return out
+
     # -- scores (libaudit.scoring, docs/scoring.md; the store itself knows nothing of scoring)
     def scoring_data(self, cycle: int):
         """The cycle read once for several analyses: a libaudit.scoring.CycleData."""
