@@ -175,6 +175,7 @@ void bind_store(py::module_& m) {
       .def_property_readonly("schema_version", &Store::schema_version)
       .def("body", &Store::body)
       .def("set_body", &Store::set_body, py::arg("actor"), py::arg("body"))
+      .def("exchange_secret", &Store::exchange_secret)
       .def("put_department", [](Store& s, std::string_view actor, const py::dict& d) {
         s.put_department(actor, Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
                                            field(d, "security_officer"), field(d, "security_manager")});
@@ -258,9 +259,10 @@ void bind_store(py::module_& m) {
       })
       .def("cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
       .def("import_responses", [](Store& s, std::string_view actor, std::int64_t cycle, const py::handle& rows,
-                                  std::string source, py::object progress) {
+                                  std::string source, py::object progress, std::string trail_source) {
         std::vector<ResponseRow> in = response_rows(rows);
         ImportOptions o = options_for(std::move(source), std::move(progress));
+        o.trail_source = std::move(trail_source);
         ImportResult r;
         {
           py::gil_scoped_release nogil;
@@ -268,7 +270,7 @@ void bind_store(py::module_& m) {
         }
         return to_dict(r);
       }, py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",
-         py::arg("progress") = py::none())
+         py::arg("progress") = py::none(), py::arg("trail_source") = "")
       .def("import_responses_csv", [](Store& s, std::string_view actor, std::int64_t cycle,
                                       const std::filesystem::path& file, std::string_view encoding, py::object progress) {
         const csv::Encoding e = csv::parse_encoding(encoding);

@@ -217,6 +217,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     pending.clear();
   };
   ResponseBatch batch(cycle_id, actor, now);
+  batch.set_source(options.trail_source);
   const std::string cycle_key = std::to_string(cycle_id);
   const std::size_t total = clean.size();
   for (std::size_t k = 0; k < total; ++k) {

@@ -2,6 +2,8 @@
 // Bulk imports are in import.cpp, the trail and verify() in trail.cpp.
 #include "libaudit/store.h"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -295,6 +297,28 @@ void Store::set_body(std::string_view actor, std::string_view body) {
   st += '}';
   trail.append("body", "body", had ? "update" : "insert", st);
   txn.commit();
+}
+
+std::string Store::exchange_secret() {
+  Impl& im = live(impl_);
+  auto read = [&] {
+    sql::Stmt s = im.db.prepare("SELECT value FROM meta WHERE key = 'exchange_secret'");
+    return s.step() ? s.str(0) : std::string();
+  };
+  if (std::string v = read(); !v.empty()) return v;
+  sql::WriteTxn txn(im.db);
+  if (std::string v = read(); !v.empty()) return v;  // another writer created it first
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) throw StoreError("cannot draw a random exchange secret (RAND_bytes)");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : key) {
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
+  }
+  im.db.prepare("INSERT INTO meta(key, value) VALUES ('exchange_secret', ?)").bind(1, hex).run();
+  txn.commit();
+  return hex;
 }
 
 // ---- Organisation ------------------------------------------------------------------------

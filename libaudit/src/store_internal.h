@@ -95,12 +95,15 @@ class ResponseBatch {
            std::string_view comment, std::string_view evidence, std::string_view answered_by,
            std::string_view answered_at);
   std::size_t size() const noexcept { return n_; }
+  // Where the rows came from (ImportOptions::trail_source): when not empty, every record carries
+  // "source":"…" after "answered_at".
+  void set_source(std::string_view source) { source_ = source; }
   // Appends the record (if any rows were added) and starts a new batch.
   void flush(TrailWriter& trail, const std::string& key);
 
  private:
   std::int64_t cycle_;
-  std::string by_, at_;
+  std::string by_, at_, source_;
   std::size_t n_ = 0;
   std::string rows_;
   std::string state_;

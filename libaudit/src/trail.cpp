@@ -290,6 +290,10 @@ void ResponseBatch::flush(TrailWriter& trail, const std::string& key) {
   json_string(state_, by_);
   state_ += ",\"answered_at\":";
   json_string(state_, at_);
+  if (!source_.empty()) {
+    state_ += ",\"source\":";
+    json_string(state_, source_);
+  }
   state_ += ",\"rows\":[";
   state_ += rows_;
   state_ += "]}";

@@ -193,6 +193,11 @@ class Store:
     def set_body(self, actor: str, body: str) -> None:
         self._s.set_body(actor, body)
 
+    def exchange_secret(self) -> str:
+        """The per-database key of questionnaire checksums (64 hex digits), created on first
+        use; not in the trail (libaudit.exchange, docs/exchange.md)."""
+        return self._s.exchange_secret()
+
     # -- organisation
     def put_department(self, actor: str, code: str, name: str, parent_code: str = "",
                        security_officer: str = "", security_manager: str = "") -> None:
@@ -263,18 +268,20 @@ class Store:
 
     # -- responses
     def import_responses(self, actor: str, cycle: int, rows: Sequence[Union[Sequence[Any], Mapping[str, Any]]],
-                         *, source: str = "<rows>", progress: Progress = None) -> ImportResult:
+                         *, source: str = "<rows>", progress: Progress = None,
+                         trail_source: str = "") -> ImportResult:
         """All-or-nothing import of responses into an open cycle.
 
         Each row is a tuple ``(department, item, answer[, comment, evidence, answered_by,
         answered_at])`` or a dict with those keys. ``answer`` is a code (implemented, partial,
         not_implemented, not_applicable, unknown) or its Japanese label. Rows equal to what is
         stored are skipped. Raises ImportValidationError listing every bad row (by 1-based row
-        number), CycleStateError when the cycle is not open.
+        number), CycleStateError when the cycle is not open. ``trail_source``, when given, is
+        recorded as "source" in the trail records of the import (which files, their SHA-256).
         """
         if not isinstance(rows, (list, tuple)):
             rows = list(rows)
-        return ImportResult(**self._s.import_responses(actor, cycle, rows, source, progress))
+        return ImportResult(**self._s.import_responses(actor, cycle, rows, source, progress, trail_source))
 
     def import_responses_csv(self, actor: str, cycle: int, path: PathLike, encoding: str = "detect",
                              *, progress: Progress = None) -> ImportResult:

@@ -149,6 +149,9 @@ struct ImportOptions {
   std::string source = "<rows>";  // names the input in diagnostics
   // Called now and then with (rows written so far, rows to write), from the calling thread.
   std::function<void(std::size_t, std::size_t)> progress;
+  // When not empty, written as "source" into every trail record the import appends: which
+  // files the rows came from (e.g. "4010.xlsx sha256:…"), next to the actor who imported them.
+  std::string trail_source;
 };
 
 // ---- Trail and verification --------------------------------------------------------------
@@ -208,6 +211,12 @@ class Store {
   // The body (団体) this store is for, e.g. "小牧市"; empty until set.
   std::string body() const;
   void set_body(std::string_view actor, std::string_view body);
+
+  // The per-database secret that keys the checksums of exported questionnaires (HMAC-SHA256,
+  // docs/exchange.md): 32 random bytes (OpenSSL RAND_bytes) as 64 hex digits, created on first
+  // use in its own transaction and kept in `meta`. Not recorded in the trail (it is a key, not
+  // a fact about the audit; records are read and printed).
+  std::string exchange_secret();
 
   // -- Organisation
   // Inserts or updates one department. Its parent must exist.
