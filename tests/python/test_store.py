@@ -485,3 +485,24 @@ def test_response_history_keeps_earlier_answers(store):
         ("third", "update", "implemented", "", "鈴木 一郎")]
     assert history[-1]["answered_at"] == "2024-10-01"
     assert store.response_history(store.cycle_id, "101", "8.1")[0]["answer"] == "not_implemented"
+
+
+def test_anchor_catches_a_cut_back_trail(store, cli):
+    store.import_responses(ACTOR, store.cycle_id, all_rows()[:6])
+    anchor = store.verify().head_hash
+    store.import_responses(ACTOR, store.cycle_id, all_rows())
+    assert store.verify(anchor=anchor).ok
+    # Remove the last import completely: its rows and its trail record. The chain and the
+    # replay are consistent again; only the anchor (taken after the last import) shows it.
+    later = store.verify().head_hash
+    seq = store.trail()[-1].seq
+    tamper(store.path, "DROP TRIGGER trail_append_only_delete", f"DELETE FROM trail WHERE seq = {seq}",
+           "DELETE FROM responses WHERE item_id <> '7.1' "
+           "AND department = (SELECT id FROM departments WHERE code = '102')",
+           "DELETE FROM responses WHERE department = (SELECT id FROM departments WHERE code = '201')")
+    assert store.verify().ok
+    report = store.verify(anchor=later)
+    assert [(p.table, p.key, p.kind) for p in report.problems] == [("trail", "anchor", "deleted")]
+    r = cli("verify", store.path, "--anchor", later)
+    assert r.returncode == 1 and "anchor" in r.stdout
+    assert cli("verify", store.path, "--anchor", anchor).returncode == 0

@@ -340,11 +340,24 @@ class Store:
         """Trail records with seq > after, in order (at most `limit`; 0 means all)."""
         return [TrailRecord(*t) for t in self._s.trail(after, limit)]
 
-    def verify(self) -> VerifyReport:
-        """Walk the hash chain and replay it against the tables; every problem is listed."""
+    def verify(self, anchor: Optional[str] = None) -> VerifyReport:
+        """Walk the hash chain and replay it against the tables; every problem is listed.
+
+        `anchor` is a head hash recorded earlier (VerifyReport.head_hash, kept outside the
+        store): the chain must still contain it, which shows that nothing before it was removed
+        or rewritten — including the removal of the last records together with their rows,
+        which the chain alone cannot show.
+        """
         r = self._s.verify()
+        problems = [Problem(*p) for p in r["problems"]]
+        if anchor:
+            anchor = anchor.strip().lower()
+            if not any(t.hash == anchor for t in self.trail()):
+                problems.append(Problem("trail", "anchor", "deleted",
+                                        f"no record has the anchored hash {anchor}: the trail was cut back or "
+                                        "rewritten since it was taken"))
         return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"],
-                            problems=tuple(Problem(*p) for p in r["problems"]))
+                            problems=tuple(problems))
 
     # -- pandas
     def to_pandas(self, what: str, cycle: Optional[int] = None):
