@@ -114,3 +114,14 @@ def test_progress_bar_only_on_a_terminal():
         p(100, 100)
     assert "[" in tty.getvalue() and "100/100" in tty.getvalue() and tty.getvalue().endswith("\n")
     assert pipe.getvalue() == ""
+
+
+def test_trail_command(tmp_path, cli):
+    db, cycle = setup_db(tmp_path, cli)
+    csv = "department,item,answer,comment,evidence\n101,7.1,implemented,,\n"
+    assert cli("responses", "import", db, "--cycle", cycle, str(write(tmp_path / "r.csv", csv)), "--as", "佐藤").returncode == 0
+    out = cli("trail", db).stdout
+    assert "1 responses" in out and "佐藤" in out and "department" in out
+    lines = [json.loads(line) for line in cli("trail", db, "--json", "--after", "1").stdout.splitlines()]
+    assert lines[0]["seq"] == 2 and lines[-1]["state"]["rows"][0][:4] == ["101", "7.1", "insert", "implemented"]
+    assert len(cli("trail", db, "--json", "--limit", "2").stdout.splitlines()) == 2

@@ -149,6 +149,13 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=_responses_list)
 
+    p = sub.add_parser("trail", help="print the trail (every recorded change), oldest first")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--after", type=int, default=0, metavar="SEQ", help="only records after this seq")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="at most N records")
+    p.add_argument("--json", action="store_true", help="one JSON object per line, states parsed")
+    p.set_defaults(func=_trail)
+
     p = sub.add_parser("verify", help="check the trail's hash chain and replay it against the tables")
     p.add_argument("db", metavar="DB")
     p.add_argument("--anchor", metavar="HASH",
@@ -293,6 +300,25 @@ def _responses_list(args: argparse.Namespace) -> int:
         return 0
     print(format_table(["課", "項目", "回答", "コメント", "回答者", "回答日時"],
                        [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses]))
+    return 0
+
+
+def _trail(args: argparse.Namespace) -> int:
+    with _open(args.db) as s:
+        records = s.trail(after=args.after, limit=args.limit)
+    if args.json:
+        for t in records:
+            d = asdict(t)
+            d["state"] = json.loads(t.state)
+            print(json.dumps(d, ensure_ascii=False))
+        return 0
+    rows = []
+    for t in records:
+        state = json.loads(t.state)
+        what = f"{len(state['rows'])} responses" if t.action == "batch" else t.state
+        rows.append((t.seq, t.at[:19].replace("T", " "), t.actor, t.entity, t.key, t.action,
+                     what if len(what) <= 60 else what[:57] + "...", t.hash[:12]))
+    print(format_table(["seq", "at (UTC)", "actor", "entity", "key", "action", "state", "hash"], rows, ">" + "<" * 7))
     return 0
 
 
