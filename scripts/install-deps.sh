@@ -5,14 +5,17 @@
 #
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --fuzz     also clang for the libFuzzer targets
+#   scripts/install-deps.sh --office   also LibreOffice Calc (soffice) for the workbook round trip
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv="${LIBAUDIT_VENV:-$here/.venv}"
 want_fuzz=0
+want_office=0
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want_fuzz=1 ;;
+    --office) want_office=1 ;;
     *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -32,6 +35,9 @@ debs=(
   python3-dev python3-venv
 )
 [ "$want_fuzz" = 1 ] && debs+=(clang libclang-rt-14-dev)
+# Debian's libreoffice-calc without the GUI (tests/python/test_exchange.py sends a workbook
+# through real office software); skipped when some soffice is already on the PATH.
+[ "$want_office" = 1 ] && ! command -v soffice >/dev/null && debs+=(libreoffice-calc-nogui)
 
 missing=()
 for p in "${debs[@]}"; do

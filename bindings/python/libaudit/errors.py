@@ -53,6 +53,54 @@ class ImportValidationError(ValidationError):
     """An import refused as a whole (nothing was written): one diagnostic per bad row."""
 
 
+class QuestionnaireProblem(NamedTuple):
+    """One problem in a returned questionnaire (libaudit.exchange): which file, and where in it
+    (sheet and cell, or CSV line and column; empty/0 when it concerns the whole file)."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        """'点検票!E12' for a cell, 'line 12 (回答)' for a CSV field, '' for the whole file."""
+        if self.sheet:
+            return self.sheet + (f"!{self.column}{self.row}" if self.row else "")
+        if self.row:
+            return f"line {self.row}" + (f" ({self.column})" if self.column else "")
+        return ""
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where + ': ' if self.where else ''}{self.message}"
+
+
+class QuestionnaireError(ImportValidationError):
+    """Returned questionnaires refused as a whole (nothing was written); ``problems`` lists every
+    problem of every file, ``diagnostics`` the same as file:row:column diagnostics."""
+
+    def __init__(self, message: str, problems: Sequence["QuestionnaireProblem"] = ()):
+        problems = list(problems)
+        super().__init__(message, [Diagnostic(p.file, p.row, _column_number(p.column),
+                                              f"{p.where}: {p.message}" if p.where else p.message)
+                                   for p in problems])
+        self.problems: List[QuestionnaireProblem] = problems
+
+    def __str__(self) -> str:
+        return "\n".join([self.args[0]] + [str(p) for p in self.problems])
+
+
+def _column_number(column: str) -> int:
+    """'A' -> 1, 'AB' -> 28; a CSV column given as a name -> 0."""
+    n = 0
+    for ch in column:
+        if not "A" <= ch <= "Z":
+            return 0
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 class StoreError(LibauditError, RuntimeError):
     """The store's database: cannot be opened or written, not a libaudit store, or locked too long."""
 
@@ -73,6 +121,8 @@ __all__ = [
     "NotFoundError",
     "LibauditIOError",
     "ImportValidationError",
+    "QuestionnaireError",
+    "QuestionnaireProblem",
     "StoreError",
     "SchemaVersionError",
     "CycleStateError",

@@ -7,9 +7,9 @@ from typing import List, Optional
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist, store
+from . import checklist, exchange, store
 
-_GROUPS = [checklist, store]
+_GROUPS = [checklist, store, exchange]
 
 
 def build_parser() -> argparse.ArgumentParser:

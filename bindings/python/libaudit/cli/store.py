@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from dataclasses import asdict
+from pathlib import Path
 from typing import Callable, Optional
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
@@ -138,10 +139,13 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     rs = p.add_subparsers(dest="responses_command", metavar="SUBCOMMAND")
     rs.required = True
     x = rs.add_parser("import", parents=[w, enc],
-                      help="import responses from CSV: department,item,answer,comment,evidence")
+                      help="import responses: a CSV (department,item,answer,comment,evidence), or returned "
+                           "questionnaires (.xlsx, questionnaire CSV, folders of them; docs/exchange.md)")
     x.add_argument("db", metavar="DB")
     x.add_argument("--cycle", type=int, required=True, metavar="ID")
-    x.add_argument("file", metavar="FILE.csv")
+    x.add_argument("files", nargs="+", metavar="PATH", help="FILE.csv, or questionnaires / folders")
+    x.add_argument("--dry-run", action="store_true", help="questionnaires: check and summarise, write nothing")
+    x.add_argument("--dept", metavar="CODE", help="questionnaires: every file must be this 課's")
     x.set_defaults(func=_responses_import)
     x = rs.add_parser("list", help="list a cycle's responses")
     x.add_argument("db", metavar="DB")
@@ -200,9 +204,22 @@ def _system_import(args: argparse.Namespace) -> int:
 
 
 def _responses_import(args: argparse.Namespace) -> int:
+    from .. import exchange
+    from .exchange import run_import
+
+    plain = [f for f in args.files if not Path(f).is_dir() and not exchange.is_questionnaire(f)]
+    if plain and (len(plain) > 1 or len(args.files) > 1):
+        raise SystemExit("libaudit: give one plain responses CSV, or questionnaires (.xlsx, questionnaire CSV, "
+                         "folders); not both: " + ", ".join(plain))
+    if not plain:
+        with _open(args.db) as s:
+            return run_import(s, args.cycle, args.files, _actor(args), dry_run=args.dry_run,
+                              encoding=args.encoding, department=args.dept)
+    if args.dry_run or args.dept:
+        raise SystemExit("libaudit: --dry-run and --dept are for questionnaires, not a plain responses CSV")
     progress = Progress("importing")
     return _import(args, "responses",
-                   lambda s: s.import_responses_csv(_actor(args), args.cycle, args.file, args.encoding,
+                   lambda s: s.import_responses_csv(_actor(args), args.cycle, plain[0], args.encoding,
                                                     progress=progress))
 
 
