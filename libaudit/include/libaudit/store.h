@@ -151,7 +151,7 @@ struct ImportOptions {
   std::function<void(std::size_t, std::size_t)> progress;
   // When not empty, written as "source" into every trail record the import appends: which
   // files the rows came from (e.g. "4010.xlsx sha256:…"), next to the actor who imported them.
-  std::string trail_source;
+  std::string trail_source = {};
 };
 
 // ---- Trail and verification --------------------------------------------------------------
