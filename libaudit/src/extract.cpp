@@ -535,8 +535,12 @@ struct Walker {
     return ps;
   }
 
-  void clause(std::size_t part, const Clause& c, const std::vector<std::string>& inherited, bool excluded) {
+  void clause(std::size_t part, const Clause& c, const std::vector<std::string>& inherited, bool excluded,
+              const std::vector<std::string>& inherited_tiers) {
     excluded = excluded || is_definition_or_purpose(c.title);
+    // A heading that names a tier (3(1) マイナンバー利用事務系) scopes the sentences below it.
+    std::vector<std::string> heading_tiers = tiers_in(c.title, tiers);
+    if (heading_tiers.empty()) heading_tiers = inherited_tiers;
     std::vector<std::string> context = title_roles(c.title);
     std::vector<std::string> last_subject;
     Obligation* list_owner = nullptr;  // the obligation whose 「次の…」 list is open
@@ -578,6 +582,7 @@ struct Walker {
           else o.roles = {"security_manager"};
         }
         o.tiers = tiers_in(s.text, tiers);
+        if (o.tiers.empty()) o.tiers = heading_tiers;
         o.important_assets = s.text.find("重要な情報資産") != std::string::npos;
         o.question = question_for(s.text);
         if (o.question.empty())
@@ -591,7 +596,7 @@ struct Walker {
     std::vector<std::string> next = context.empty() ? inherited : context;
     for (const Clause& child : c.children) {
       // list_owner pointers are invalidated by push_back above only within this loop body
-      clause(part, child, next, excluded);
+      clause(part, child, next, excluded, heading_tiers);
     }
   }
 };
@@ -680,7 +685,7 @@ std::vector<Obligation> find_obligations(const NormalizedText& text, const Claus
                                              s.text.substr(0, std::min<std::size_t>(s.text.size(), 90))});
       }
     }
-    for (const Clause& c : part.clauses) w.clause(p, c, {}, false);
+    for (const Clause& c : part.clauses) w.clause(p, c, {}, false, {});
   }
   // A list intro is not an item when the duties it introduces are sub-clauses with items.
   std::set<const Clause*> with;
