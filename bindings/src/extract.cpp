@@ -8,14 +8,11 @@ namespace libaudit::python {
 
 namespace {
 
-py::object diagnostic(const Diagnostic& d) {
-  static py::object cls = py::module_::import("libaudit.errors").attr("Diagnostic");
-  return cls(d.file, d.line, d.column, d.message);
-}
-
+// No static py::object here: one would be released after the interpreter has gone.
 py::list diagnostics(const std::vector<Diagnostic>& ds) {
+  py::object cls = py::module_::import("libaudit.errors").attr("Diagnostic");
   py::list out;
-  for (const Diagnostic& d : ds) out.append(diagnostic(d));
+  for (const Diagnostic& d : ds) out.append(cls(d.file, d.line, d.column, d.message));
   return out;
 }
 
