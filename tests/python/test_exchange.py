@@ -569,3 +569,20 @@ def test_cli_export_and_import(env, capsys):
     err = capsys.readouterr().err
     assert "nothing was imported" in err and "102_人事課.xlsx: 点検票!E4: 回答 '済'" in err
     assert s.response_count(cycle) == 3
+
+
+def test_example_department_roundtrip(env):
+    s, c1, cl, tmp = env
+    s.import_responses(ACTOR, c1, [(d, i, "partial", "昨年", "") for d in ("101", "102", "201")
+                                   for i in ("7.1", "8.1")])
+    c2 = s.create_cycle(ACTOR, name="令和7年度 自己点検", kind="self_inspection", fiscal_year=2025, checklist=cl)
+    s.open_cycle(ACTOR, c2)
+    script = REPO / "examples" / "department_roundtrip.py"
+    env_ = dict(os.environ)
+    run = lambda *a: subprocess.run([os.sys.executable, str(script), *a], env=env_, capture_output=True, text=True)
+    r = run("export", s.path, "--cycle", str(c2), "--last", str(c1), "--out", str(tmp / "配布"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(".xlsx") == 3
+    r = run("import", s.path, "--cycle", str(c2), "--returned", str(tmp / "配布"), "--as", "渡辺")
+    assert r.returncode == 0, r.stderr
+    assert stored(s, c2) == {(d, i): ("partial", "昨年", "") for d in ("101", "102", "201") for i in ("7.1", "8.1")}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+from copy import copy
 import datetime as _dt
 import hashlib
 import hmac
@@ -314,6 +315,18 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
                         errorTitle="回答", error="一覧から選んでください: " + " / ".join(ANSWER_LABELS),
                         showInputMessage=True, promptTitle="回答", prompt="一覧から選んでください")
     ws.add_data_validation(dv)
+    # One style per column, set on a scratch cell the slow way and copied into every row.
+    styles = {}
+    scratch = wb.create_sheet("scratch")
+    for key, _, _ in COLUMNS:
+        c = scratch.cell(1, _COL[key] + 1)
+        c.font, c.alignment, c.border = font, wrap, border
+        if key in EDITABLE:
+            c.protection, c.fill = unlocked, input_fill
+        if key == "item":
+            c.font = Font(name="游ゴシック", size=8, color="808080")
+        styles[key] = copy(c._style)
+    wb.remove(scratch)
     id_rows: List[Tuple[int, str]] = []
     r = HEADER_ROW
     chapter = None
@@ -342,10 +355,7 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
                 c.data_type = "s"  # never a formula, whatever the text starts with
                 lines = max(lines, sum(math.ceil(max(1, display_width(part)) / max(1, width - 1))
                                        for part in v.split("\n")))
-            c.font, c.alignment, c.border = font, wrap, border
-            if key in EDITABLE:
-                c.protection, c.fill = unlocked, input_fill
-        ws.cell(r, _COL["item"] + 1).font = Font(name="游ゴシック", size=8, color="808080")
+            c._style = copy(styles[key])  # a style built once per column (openpyxl's slow path once)
         ws.row_dimensions[r].height = min(409, 14 * lines + 3)
         id_rows.append((r, row.item))
     if block_start is not None:
@@ -811,7 +821,7 @@ def _read_workbook(cy: _Cycle, p: _Parsed, data: bytes) -> List[QuestionnairePro
             continue
         extra = [v for v in values[1:ncol] if v not in (None, "")]
         if extra:
-            problem(sheet, r_no, "", "a row that is not one of the exported questions holds data "
+            problem(sheet, r_no, "A", "a row that is not one of the exported questions holds data "
                     f"({_cell_text(extra[0])[:20]!r}): rows were inserted or moved")
     return problems
 
