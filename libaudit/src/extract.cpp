@@ -480,6 +480,25 @@ std::vector<std::string> conditional_actor(std::string_view s) {
   return {};
 }
 
+// 「また、上限を超えた場合には職員等が自らメールを削除しなければならない。」: a role marked with
+// が in the last 、-segment is the actor of the main clause.
+std::vector<std::string> main_clause_actor(std::string_view s) {
+  std::size_t comma = s.rfind("、");
+  std::string_view last = comma == std::string_view::npos ? s : s.substr(comma + std::string_view("、").size());
+  for (std::size_t i = 0; i < last.size();) {
+    if (const RoleName* r = role_prefix(last.substr(i))) {
+      std::string_view rest = last.substr(i + r->name.size());
+      while (starts_with(rest, "等")) rest.remove_prefix(std::string_view("等").size());
+      if (starts_with(rest, "が")) return roles_in(r->name);
+      i += r->name.size();
+      continue;
+    }
+    char32_t c;
+    i += jtext::decode(last, i, c);
+  }
+  return {};
+}
+
 // 「職員等は、…次の事項を遵守しなければならない。」: a sentence that only introduces the duties
 // listed as its clause's sub-clauses — 次の/以下の + a noun + を/で/に + the ending.
 bool is_list_intro(std::string_view sentence) {
@@ -535,8 +554,11 @@ struct Walker {
     return ps;
   }
 
-  void clause(std::size_t part, const Clause& c, const std::vector<std::string>& inherited, bool excluded,
-              const std::vector<std::string>& inherited_tiers) {
+  // Walks clause `c`; returns the roles of the first subject written in its own text.
+  std::vector<std::string> clause(std::size_t part, const Clause& c, const std::vector<std::string>& inherited,
+                                  bool excluded, const std::vector<std::string>& inherited_tiers,
+                                  const std::vector<std::string>& sibling) {
+    std::vector<std::string> first_subject;
     excluded = excluded || is_definition_or_purpose(c.title);
     // A heading that names a tier (3(1) マイナンバー利用事務系) scopes the sentences below it.
     std::vector<std::string> heading_tiers = tiers_in(c.title, tiers);
@@ -558,6 +580,7 @@ struct Walker {
         ++sentence_no;
         Subject subj = find_subject(s.text);
         if (subj.found && context.empty()) context = subj.roles;
+        if (subj.found && first_subject.empty()) first_subject = subj.roles;
         if (subj.found) last_subject = subj.roles;
         if (excluded) continue;
         auto kind = classify(s.text, subj.found);
@@ -576,8 +599,10 @@ struct Walker {
           o.roles_inherited = true;
           // 「職員等が…場合は、」: the actor named first
           if (auto r = conditional_actor(s.text); !r.empty()) o.roles = std::move(r);
+          else if (auto m = main_clause_actor(s.text); !m.empty()) o.roles = std::move(m);
           else if (!last_subject.empty()) o.roles = last_subject;
           else if (!context.empty()) o.roles = context;
+          else if (!sibling.empty()) o.roles = sibling;
           else if (!inherited.empty()) o.roles = inherited;
           else o.roles = {"security_manager"};
         }
@@ -594,10 +619,12 @@ struct Walker {
       // the list stays open only when the intro is the paragraph's last sentence
     }
     std::vector<std::string> next = context.empty() ? inherited : context;
+    std::vector<std::string> previous;  // the subject of the nearest earlier sibling that has one
     for (const Clause& child : c.children) {
-      // list_owner pointers are invalidated by push_back above only within this loop body
-      clause(part, child, next, excluded, heading_tiers);
+      std::vector<std::string> r = clause(part, child, next, excluded, heading_tiers, previous);
+      if (!r.empty()) previous = std::move(r);
     }
+    return first_subject;
   }
 };
 
@@ -685,7 +712,7 @@ std::vector<Obligation> find_obligations(const NormalizedText& text, const Claus
                                              s.text.substr(0, std::min<std::size_t>(s.text.size(), 90))});
       }
     }
-    for (const Clause& c : part.clauses) w.clause(p, c, {}, false, {});
+    for (const Clause& c : part.clauses) w.clause(p, c, {}, false, {}, {});  // chapters inherit nothing
   }
   // A list intro is not an item when the duties it introduces are sub-clauses with items.
   std::set<const Clause*> with;
