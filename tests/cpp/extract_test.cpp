@@ -232,6 +232,23 @@ BOOST_AUTO_TEST_CASE(roles_inherited_from_a_heading_or_an_intro_else_the_default
   BOOST_TEST(ex.checklist.item("6.5.a").note.find("inherited") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(roles_from_a_sibling_and_from_the_main_clause) {
+  const std::string text =
+      "５ 人的セキュリティ対策\n"
+      "（２）研修及び訓練\n"
+      "ア 最高情報セキュリティ責任者（ＣＩＳＯ）は、研修を実施しなければならない。\n"
+      "イ 新規採用の職員等に研修を受けさせなければならない。\n"
+      "（３）電子メール\n"
+      "ア 情報システム管理者は、上限を設定しなければならない。また、上限を超えた場合には職員等が自らメールを削除しなければならない。\n"
+      "イ 情報システム管理者が提供するウイルス情報を、常に確認しなければならない。\n"
+      "ウ 職員等が外部からアクセスする場合は、許可を得なければならない。\n";
+  auto ex = extract_checklist(text, options());
+  BOOST_TEST(ex.checklist.item("5.2.b").roles == Strings{"ciso"});          // from ア, its sibling
+  BOOST_TEST(ex.checklist.item("5.3.a-2").roles == Strings{"staff"});       // 職員等が … main clause
+  BOOST_TEST(ex.checklist.item("5.3.b").roles == Strings{"system_administrator"});  // sibling, not 「…が提供する」
+  BOOST_TEST(ex.checklist.item("5.3.c").roles == Strings{"staff"});         // 職員等が … 場合は
+}
+
 BOOST_AUTO_TEST_CASE(tiers_and_important_assets_with_the_bodys_names) {
   const std::string text =
       "２ 定義\n"
