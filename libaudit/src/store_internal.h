@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -133,6 +134,12 @@ std::string normalise_key(std::string_view s);
 // Throws ValidationError when the actor is empty.
 void require_actor(std::string_view actor);
 
+// findings.cpp: calls row(table, entity, key, state) with the current state of every row of the
+// follow-up tables (people, findings, finding_transitions, check_requests, exceptions), in the
+// form their trail records carry, for verify().
+void followup_rows(sql::Db& db, const std::function<void(const char* table, const char* entity,
+                                                         const std::string& key, const std::string& state)>& row);
+
 }  // namespace libaudit::detail
 
 namespace libaudit {
@@ -150,3 +157,15 @@ struct Store::Impl {
 };
 
 }  // namespace libaudit
+
+namespace libaudit::detail {
+
+// The findings module's way in (findings.cpp): the Impl of an open Store, else StoreError.
+struct StoreAccess {
+  static Store::Impl& impl(const Store& s) {
+    if (!s.impl_) throw StoreError("the store is closed");
+    return *s.impl_;
+  }
+};
+
+}  // namespace libaudit::detail

@@ -604,9 +604,14 @@ VerifyReport Store::verify() const {
       check_row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)), dump(row));
     }
   }
+  followup_rows(db, [&](const char* table, const char* entity, const std::string& key, const std::string& state) {
+    check_row(table, entity, key, state);
+  });
   static const std::map<std::string, const char*> kTables = {
       {"body", "meta"}, {"department", "departments"}, {"system", "systems"},
-      {"checklist", "checklists"}, {"cycle", "cycles"}, {"response", "responses"}};
+      {"checklist", "checklists"}, {"cycle", "cycles"}, {"response", "responses"},
+      {"person", "people"}, {"finding", "findings"}, {"finding_transition", "finding_transitions"},
+      {"check_request", "check_requests"}, {"exception", "exceptions"}};
   for (const auto& [entity, rows] : expected) {
     auto t = kTables.find(entity);
     const std::string table = t == kTables.end() ? entity : t->second;

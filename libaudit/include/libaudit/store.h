@@ -36,7 +36,7 @@
 namespace libaudit {
 
 // The schema version this libaudit writes (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;  // 2: people, findings, exceptions (findings.h)
 
 // ---- Model -------------------------------------------------------------------------------
 
@@ -192,6 +192,10 @@ struct OpenOptions {
   int busy_timeout_ms = 30'000; // how long a writer waits for another before StoreError
 };
 
+namespace detail {
+struct StoreAccess;  // store_internal.h: lets the findings module (findings.h) reach the Impl
+}
+
 class Store {
  public:
   // Opens (and if needed creates or migrates) a store. `path` may be ":memory:".
@@ -280,6 +284,7 @@ class Store {
   struct Impl;
 
  private:
+  friend struct detail::StoreAccess;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
