@@ -275,8 +275,8 @@ def fill_csv(path: Path, encoding: str, answers: dict) -> Path:
     head = rows[0]
     ia, ic, ie, ii = (head.index(h) for h in ("回答", "備考", "根拠資料", "項目ID"))
     for r in rows[1:]:
-        if r[ii] in answers:
-            r[ia], r[ic], r[ie] = answers[r[ii]]
+        if exchange._from_text(r[ii]) in answers:  # ids that look like numbers are written ="7.1"
+            r[ia], r[ic], r[ie] = answers[exchange._from_text(r[ii])]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buf.getvalue().encode(enc))
@@ -294,7 +294,7 @@ def test_csv_round_trip(env, encoding):
         assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig" if encoding != "cp932" else "cp932"), newline="")))
         assert rows[0][:9] == ["番号", "章", "条項", "点検項目", "担当", "回答", "備考", "根拠資料", "項目ID"]
-        items = [r[8] for r in rows[1:]]
+        items = [exchange._from_text(r[8]) for r in rows[1:]]
         filled[dept] = {i: (ANSWERS[k % 5], comments[k % len(comments)], f"資料, \"{k}\"") for k, i in enumerate(items)}
         fill_csv(p, encoding, filled[dept])
     r = exchange.import_files(s, cycle, [tmp / "csv" / f"{d}.csv" for d in ("101", "102", "201")], actor=ACTOR)
@@ -586,3 +586,20 @@ def test_example_department_roundtrip(env):
     r = run("import", s.path, "--cycle", str(c2), "--returned", str(tmp / "配布"), "--as", "渡辺")
     assert r.returncode == 0, r.stderr
     assert stored(s, c2) == {(d, i): ("partial", "昨年", "") for d in ("101", "102", "201") for i in ("7.1", "8.1")}
+
+
+def test_csv_identity_survives_excel_number_conversion(env):
+    """Excel saves ="7.1" (written for ids that look like numbers or dates) as plain 7.1."""
+    s, cycle, _, tmp = env
+    p = exchange.export_csv(s, cycle, "101", tmp / "101.csv")
+    text = p.read_text("utf-8-sig")
+    assert '"=""7.1"""' in text and '"=""101"""' in text  # ="7.1" inside CSV quoting
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    for r in rows[1:]:
+        r[5] = "実施している"
+        r[8], r[9], r[10] = (v[2:-1] if v.startswith('="') else v for v in r[8:11])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)  # Excel quotes only where needed
+    p.write_bytes(buf.getvalue().encode("cp932"))
+    r = exchange.import_files(s, cycle, [p], actor=ACTOR)
+    assert r.files[0].answered == 6 and s.response_count(cycle) == 6

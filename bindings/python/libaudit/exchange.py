@@ -34,6 +34,7 @@ import hmac
 import io
 import math
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -424,8 +425,8 @@ def export_csv(store: Store, cycle: int, department: str, path: PathLike, *, enc
     records = [[h for _, h in CSV_COLUMNS]]
     for row in rows:
         records.append([str(row.no), row.chapter, row.clause, row.question, row.roles, row.answer,
-                        _text(row.comment), _text(row.evidence), row.item, str(cy.cycle.id), department,
-                        str(len(rows)), cy.mac(ident, row.no, row.item)])
+                        _text(row.comment), _text(row.evidence), _as_text(row.item), _as_text(str(cy.cycle.id)),
+                        _as_text(department), str(len(rows)), cy.mac(ident, row.no, row.item)])
     buf = io.StringIO()
     csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(records)
     text = buf.getvalue()
@@ -451,6 +452,22 @@ def export_csv(store: Store, cycle: int, department: str, path: PathLike, *, enc
     tmp.write_bytes(data)
     os.replace(tmp, path)
     return path
+
+
+# Excel turns CSV fields that look like numbers or dates into numbers ('0101' -> 101, '8.10' ->
+# 8.1, '1-2' -> a date) and writes them back so. Identity fields that look so are written as
+# ="0101", which Excel shows and saves as the text 0101; the reader accepts both forms.
+_NUMBER_LIKE = re.compile(r"[0-9０-９.,:/+\-eE ]+")
+
+
+def _as_text(value: str) -> str:
+    return f'="{value}"' if _NUMBER_LIKE.fullmatch(value) else value
+
+
+def _from_text(value: str) -> str:
+    if value.startswith('="') and value.endswith('"') and len(value) >= 3:
+        return value[2:-1].replace('""', '"')
+    return value
 
 
 def _csv_encoding(encoding: str) -> str:
@@ -920,7 +937,7 @@ def _read_csv(cy: _Cycle, p: _Parsed, data: bytes, encoding: str) -> List[Questi
 
     def get(r: List[str], key: str) -> str:
         i = col[key]
-        return r[i] if i < len(r) else ""
+        return _from_text(r[i]) if i < len(r) else ""
 
     # Identity: every row carries the cycle, the 課 and the number of rows exported; they must agree.
     first = body[0][1]
