@@ -54,3 +54,29 @@ def test_eight_writers_at_once(tmp_path):
         assert report.ok, [str(p) for p in report.problems]
         batches = [t for t in s.trail() if t.entity == "responses"]
         assert len(batches) == PROCESSES * PER_PROCESS // CHUNK
+
+
+CREATOR = r"""
+import os, sys, time, libaudit
+db, k, go = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+while not os.path.exists(go):
+    time.sleep(0.001)
+with libaudit.Store(db) as store:   # every process creates the schema if it is missing
+    store.put_department(f"p{k}", f"D{k}", f"部{k}")
+print("ok")
+"""
+
+
+def test_eight_processes_create_the_same_new_store(tmp_path):
+    db, go = tmp_path / "new.db", tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", CREATOR, str(db), str(k), str(go)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(PROCESSES)]
+    time.sleep(0.5)
+    go.touch()
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    with libaudit.Store(db) as s:
+        assert sorted(d.code for d in s.departments()) == sorted(f"D{k}" for k in range(PROCESSES))
+        assert s.schema_version == libaudit._core.STORE_SCHEMA_VERSION
+        assert s.verify().ok
