@@ -5,6 +5,7 @@
 
 #include "bindings.h"
 #include "libaudit/error.h"
+#include "libaudit/findings.h"
 
 namespace libaudit::python {
 
@@ -44,6 +45,10 @@ void bind_errors(py::module_&) {
       set_error("StoreError", py::make_tuple(e.what()));
     } catch (const CycleStateError& e) {
       set_error("CycleStateError", py::make_tuple(e.what()));
+    } catch (const TransitionError& e) {
+      set_error("TransitionError", py::make_tuple(e.what()));
+    } catch (const RoleError& e) {
+      set_error("RoleError", py::make_tuple(e.what()));
     } catch (const IoError& e) {
       set_error("LibauditIOError", py::make_tuple(e.what()));
     } catch (const Error& e) {

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_extract(m);
   libaudit::python::bind_store(m);
   libaudit::python::bind_scoring(m);
+  libaudit::python::bind_findings(m);
 }

@@ -45,7 +45,7 @@ def test_wal_foreign_keys_and_version(tmp_path):
     Store(tmp_path / "a.db").close()
     con = sqlite3.connect(tmp_path / "a.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 2  # 2: findings (test_findings.py migrates 1)
 
 
 def test_newer_schema_version_is_refused(tmp_path):

@@ -113,6 +113,16 @@ class CycleStateError(LibauditError, RuntimeError):
     """A write the cycle's status forbids (a closed cycle refuses changes)."""
 
 
+class TransitionError(LibauditError, ValueError):
+    """A finding state change the state machine does not have (docs/findings.md), or an
+    exception decision its status forbids. Nothing was written."""
+
+
+class RoleError(LibauditError, PermissionError):
+    """The person lacks the role an action needs, or the separation of duties forbids it
+    (兼務の禁止; the verifier is not the remediator). Nothing was written."""
+
+
 __all__ = [
     "Diagnostic",
     "LibauditError",
@@ -126,4 +136,6 @@ __all__ = [
     "StoreError",
     "SchemaVersionError",
     "CycleStateError",
+    "TransitionError",
+    "RoleError",
 ]

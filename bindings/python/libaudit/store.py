@@ -311,6 +311,36 @@ class Store:
                                     evidence=row[5], answered_by=by, answered_at=at))
         return out
 
+    # -- follow-up (libaudit.findings, docs/findings.md)
+    @property
+    def people(self):
+        """The register of people who act: a libaudit.findings.People."""
+        from .findings import People
+
+        return People(self)
+
+    @property
+    def findings(self):
+        """Findings (指摘事項), 横展開 and promotion: a libaudit.findings.Findings."""
+        from .findings import Findings
+
+        return Findings(self)
+
+    @property
+    def exceptions(self):
+        """Exceptions (例外措置): a libaudit.findings.Exceptions."""
+        from .findings import Exceptions
+
+        return Exceptions(self)
+
+    def _with_exceptions(self, cycle: int, options: Dict[str, Any]) -> Dict[str, Any]:
+        """Scores leave out the exceptions in force (as of ``as_of``, default today in Japan)
+        unless ``exceptions=`` is given."""
+        as_of = options.pop("as_of", None)
+        if options.get("exceptions") is None:
+            options["exceptions"] = self.exceptions.for_scoring(cycle, as_of)
+        return options
+
     # -- scores (libaudit.scoring, docs/scoring.md; the store itself knows nothing of scoring)
     def scoring_data(self, cycle: int):
         """The cycle read once for several analyses: a libaudit.scoring.CycleData."""
@@ -320,16 +350,17 @@ class Store:
 
     def score(self, cycle: int, model: str = "rate", by: str = "department", **options: Any):
         """Scores of a cycle by department (課), parent (部), chapter, section, role, tier, item
-        or body: a libaudit.scoring.ScoreTable. Options: partial_value, exceptions."""
-        return self.scoring_data(cycle).score(model, by, **options)
+        or body: a libaudit.scoring.ScoreTable. Options: partial_value, exceptions (default: the
+        exceptions in force ``as_of`` a date, default today in Japan; ``exceptions=()`` for none)."""
+        return self.scoring_data(cycle).score(model, by, **self._with_exceptions(cycle, options))
 
     def score_matrix(self, cycle: int, model: str = "rate", **options: Any):
-        """課 × chapter scores: a libaudit.scoring.ScoreMatrix."""
-        return self.scoring_data(cycle).matrix(model, **options)
+        """課 × chapter scores: a libaudit.scoring.ScoreMatrix (exceptions as in score())."""
+        return self.scoring_data(cycle).matrix(model, **self._with_exceptions(cycle, options))
 
     def weakest_items(self, cycle: int, n: int = 10, model: str = "rate", **options: Any):
-        """The n items with the lowest score across the body."""
-        return self.scoring_data(cycle).weakest_items(n, model, **options)
+        """The n items with the lowest score across the body (exceptions as in score())."""
+        return self.scoring_data(cycle).weakest_items(n, model, **self._with_exceptions(cycle, options))
 
     def compare_scores(self, before: int, after: int, by: str = "department", model: str = "rate", **options: Any):
         """Two cycles (e.g. two 年度) compared group by group: a libaudit.scoring.Comparison."""

@@ -7,9 +7,9 @@ from typing import List, Optional
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist, exchange, store
+from . import checklist, exchange, findings, store
 
-_GROUPS = [checklist, store, exchange]
+_GROUPS = [checklist, store, exchange, findings]
 
 
 def build_parser() -> argparse.ArgumentParser:

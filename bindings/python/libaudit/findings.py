@@ -1,0 +1,411 @@
+"""Follow-up of audits (docs/findings.md): the people who act, findings (指摘事項) with their
+state machine, 横展開 check requests, promotion of self-inspection answers to draft findings,
+and exceptions (例外措置) with CISO approval, expiry and emergency reporting.
+
+::
+
+    from libaudit import Store
+    with Store("audit.db") as store:
+        store.people.import_csv("me", "people.csv")          # name,department,roles
+        fid = store.findings.open("監査 一郎", cycle=3, department="101", items=["6.1.a"],
+                                  severity="minor_nonconformity", condition="…", due="2025-03-31")
+        store.findings.move("佐藤 花子", fid, "plan_submitted", note="計画書を提出")
+        for f in store.findings.overdue():
+            print(f.department, f.days_overdue, f.state_label)
+
+Every action names a person of the register (``by``); role checks and the separation of duties
+(兼務の禁止) read it. Failures raise RoleError (a PermissionError), TransitionError (a
+ValueError), ValidationError, NotFoundError, and change nothing. Everything is in the store's
+hash-chained trail and covered by ``store.verify()``.
+
+Dates are ISO strings or ``datetime.date``; "today" is the date in Japan (Asia/Tokyo, UTC+9).
+Every query that depends on the day takes ``today=`` (a date, an ISO date, or an aware
+datetime, converted to Japan time), defaulting to today in Japan.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+
+from . import _core
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+DateLike = Union[None, str, _dt.date, _dt.datetime]
+
+SEVERITIES: Tuple[Tuple[str, str], ...] = tuple(_core.finding_severities())
+STATES: Tuple[Tuple[str, str], ...] = tuple(_core.finding_states())
+EXCEPTION_STATUSES: Tuple[Tuple[str, str], ...] = tuple(_core.exception_statuses())
+SEVERITY_LABELS: Dict[str, str] = dict(SEVERITIES)
+STATE_LABELS: Dict[str, str] = dict(STATES)
+EXCEPTION_STATUS_LABELS: Dict[str, str] = dict(EXCEPTION_STATUSES)
+#: 小牧市 7(7)イ: emergency exceptions are reported 事後速やかに; the default window in days.
+EMERGENCY_REPORT_DAYS: int = _core.emergency_report_days()
+JST = _dt.timezone(_dt.timedelta(hours=9), "JST")
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    """One row of the state machine: ``from_state`` may become ``to_state`` by a person holding
+    one of ``roles`` (``note``: the extra condition)."""
+
+    from_state: str
+    to_state: str
+    roles: Tuple[str, ...]
+    note: str
+
+
+#: THE table of the finding state machine (libaudit/src/findings.cpp, kTransitions).
+TRANSITIONS: Tuple[TransitionRule, ...] = tuple(
+    TransitionRule(f, t, tuple(r), n) for f, t, r, n in _core.transition_rules())
+
+
+def japan_date(when: DateLike = None) -> _dt.date:
+    """The calendar date in Japan: of an aware datetime (naive ones are taken as UTC), of an ISO
+    8601 timestamp with a zone ("2025-03-31T15:00:00Z" -> 2025-04-01), a date as is, or today."""
+    if when is None:
+        return _dt.date.fromisoformat(_core.today_japan())
+    if isinstance(when, _dt.datetime):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.timezone.utc)
+        return when.astimezone(JST).date()
+    if isinstance(when, _dt.date):
+        return when
+    return _dt.date.fromisoformat(_core.japan_date_of(str(when)))
+
+
+def _day(when: DateLike) -> str:
+    """'' (today in Japan, decided by the core) or an ISO date."""
+    return "" if when is None else japan_date(when).isoformat()
+
+
+def _date(when: Union[str, _dt.date, _dt.datetime]) -> str:
+    return japan_date(when).isoformat()
+
+
+class _Plain:
+    def to_dict(self) -> Dict[str, Any]:
+        """Plain data (English codes), as ``--json`` prints it."""
+        return asdict(self)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Person(_Plain):
+    """Someone who acts: name (unique), the department (課) they belong to, their roles."""
+
+    name: str
+    department: str
+    roles: Tuple[str, ...]
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class Finding(_Plain):
+    """A finding (指摘事項) against one 課 and one or more checklist items."""
+
+    id: int
+    cycle: int
+    department: str
+    items: Tuple[str, ...]
+    severity: str
+    state: str
+    condition: str
+    criterion: str
+    evidence: str
+    recommendation: str
+    due: str
+    raised_by: str
+    raised_at: str
+    source_finding: int
+    promoted_from: int
+    remediated_by: str
+    updated_at: str
+    checks_open: int
+    checks_total: int
+    days_overdue: int = 0
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS.get(self.severity, self.severity)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def closed(self) -> bool:
+        return self.state in ("verified", "risk_accepted", "discarded")
+
+    def is_overdue(self, today: DateLike = None) -> bool:
+        """Past its due date (in Japan) and not closed (drafts are never overdue)."""
+        return (not self.closed and self.state != "draft"
+                and _dt.date.fromisoformat(self.due) < japan_date(today))
+
+
+@dataclass(frozen=True)
+class Transition(_Plain):
+    id: int
+    finding: int
+    from_state: str
+    to_state: str
+    by: str
+    at: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CheckRequest(_Plain):
+    """A 横展開 request: 課 `department` checks for the problem of `finding`."""
+
+    id: int
+    finding: int
+    department: str
+    requested_by: str
+    requested_at: str
+    answer: str  # "" (unanswered), checked_no_issue or same_issue_found
+    answered_by: str
+    answered_at: str
+    note: str
+    linked_finding: int
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answer)
+
+
+@dataclass(frozen=True)
+class OverdueGroup(_Plain):
+    """Overdue findings of one 課: how many, the oldest's days past due, ids oldest first."""
+
+    department: str
+    name: str
+    count: int
+    oldest_days: int
+    findings: Tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ExceptionRecord(_Plain):
+    """An exception (例外措置) from an item for a 課 (and optionally one of its systems)."""
+
+    id: int
+    department: str
+    item: str
+    system: str
+    reason: str
+    compensating_measure: str
+    start: str
+    end: str
+    emergency: bool
+    status: str
+    requested_by: str
+    requested_at: str
+    decided_by: str
+    decided_at: str
+    decision_note: str
+    reported_at: str
+    late: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return EXCEPTION_STATUS_LABELS.get(self.status, self.status)
+
+    def in_force(self, today: DateLike = None) -> bool:
+        """Approved and `today` (Japan) within [start, end]."""
+        d = japan_date(today)
+        return (self.status == "approved"
+                and _dt.date.fromisoformat(self.start) <= d <= _dt.date.fromisoformat(self.end))
+
+
+def _finding(d: Dict[str, Any]) -> Finding:
+    d = dict(d)
+    d["items"] = tuple(d["items"])
+    return Finding(**d)
+
+
+def _group(d: Dict[str, Any]) -> OverdueGroup:
+    d = dict(d)
+    d["findings"] = tuple(d["findings"])
+    return OverdueGroup(**d)
+
+
+class People:
+    """The register of people (``store.people``)."""
+
+    def __init__(self, store: "Store"):
+        self._s = store._s
+
+    def add(self, actor: str, name: str, department: str, roles: Union[str, Iterable[str]]) -> None:
+        """Insert or update one person. `roles`: DOMAIN.md ids, a list or a string separated by
+        ';' or spaces. ValidationError for an unknown department or role."""
+        if not isinstance(roles, str):
+            roles = " ".join(roles)
+        _core.person_put(self._s, actor, name, department, roles)
+
+    def import_rows(self, actor: str, rows: Iterable[Sequence[str]]):
+        """All-or-nothing import of (name, department, roles) rows; ImportValidationError lists
+        every bad row."""
+        from .store import ImportResult
+
+        return ImportResult(**_core.person_import(self._s, actor, [list(r) for r in rows]))
+
+    def import_csv(self, actor: str, path: Union[str, "os.PathLike[str]"], encoding: str = "detect"):
+        """CSV with the header ``name,department,roles`` (roles separated by ';' or spaces)."""
+        from .store import ImportResult
+
+        return ImportResult(**_core.person_import_csv(self._s, actor, os.fspath(path), encoding))
+
+    def list(self) -> List[Person]:
+        return [Person(p["name"], p["department"], tuple(p["roles"])) for p in _core.person_list(self._s)]
+
+    def get(self, name: str) -> Person:
+        p = _core.person_get(self._s, name)
+        return Person(p["name"], p["department"], tuple(p["roles"]))
+
+
+class Findings:
+    """Findings (``store.findings``): raise, move, list, overdue, 横展開, promote."""
+
+    def __init__(self, store: "Store"):
+        self._s = store._s
+
+    def open(self, by: str, *, cycle: int, department: str, items: Union[str, Sequence[str]], severity: str,
+             condition: str, due: Union[str, _dt.date], evidence: str = "", recommendation: str = "") -> int:
+        """Raise a finding (state ``open``) in an audit cycle; returns its id. `by` is an auditor
+        or chief auditor not of `department` (RoleError). The criterion is filled from the items."""
+        if isinstance(items, str):
+            items = [i for i in items.replace(",", " ").split() if i]
+        return _core.finding_raise(self._s, by, cycle, department, list(items), severity, condition, evidence,
+                                   recommendation, _date(due))
+
+    def move(self, by: str, finding: int, state: str, note: str = "") -> None:
+        """Move a finding to `state` (see TRANSITIONS); TransitionError or RoleError otherwise."""
+        _core.finding_move(self._s, by, finding, state, note)
+
+    def get(self, finding: int) -> Finding:
+        return _finding(_core.finding_get(self._s, finding))
+
+    def list(self, *, cycle: Optional[int] = None, department: Optional[str] = None, state: Optional[str] = None,
+             overdue: bool = False, drafts: bool = True, today: DateLike = None) -> List[Finding]:
+        """Findings by id, filtered."""
+        return [_finding(d) for d in _core.finding_list(self._s, cycle, department, state, overdue, drafts, _day(today))]
+
+    def history(self, finding: int) -> List[Transition]:
+        """The transitions of a finding: who, when, from, to, note."""
+        return [Transition(**d) for d in _core.finding_history(self._s, finding)]
+
+    def overdue(self, today: DateLike = None) -> List[Finding]:
+        """Overdue findings, oldest due date first (``days_overdue`` set)."""
+        return [_finding(d) for d in _core.finding_overdue(self._s, _day(today))]
+
+    def overdue_by_department(self, today: DateLike = None) -> List[OverdueGroup]:
+        """Overdue findings grouped by 課, the 課 with most first."""
+        return [_group(d) for d in _core.finding_overdue_by_department(self._s, _day(today))]
+
+    def spread(self, by: str, finding: int, departments: Optional[Sequence[str]] = None) -> List[int]:
+        """横展開: ask `departments` (default: every other 課 one of the finding's items applies
+        to) to check for the same problem. Returns the new request ids."""
+        return list(_core.finding_spread(self._s, by, finding, list(departments or [])))
+
+    def answer_check(self, by: str, request: int, answer: str, note: str = "",
+                     due: Union[None, str, _dt.date] = None) -> int:
+        """Answer a check request (checked_no_issue / same_issue_found); the latter raises a linked
+        finding against the answering 課, whose id is returned (else 0)."""
+        return _core.finding_answer_check(self._s, by, request, answer, note, "" if due is None else _date(due))
+
+    def checks(self, finding: int) -> List[CheckRequest]:
+        return [CheckRequest(**d) for d in _core.finding_checks(self._s, finding)]
+
+    def promote(self, by: str, self_inspection: int, into: int, *, include_partial: bool = False,
+                due: Union[None, str, _dt.date] = None) -> Tuple[List[int], int]:
+        """Draft findings from a self-inspection's not_implemented (and optionally partial)
+        answers, into audit cycle `into`. Returns (created draft ids, skipped count)."""
+        r = _core.finding_promote(self._s, by, self_inspection, into, include_partial,
+                                  "" if due is None else _date(due))
+        return list(r["created"]), int(r["skipped"])
+
+
+class Exceptions:
+    """Exceptions (``store.exceptions``, 例外措置, 小牧市 7(7))."""
+
+    def __init__(self, store: "Store"):
+        self._s = store._s
+
+    def request(self, by: str, *, department: str, item: str, reason: str, start: Union[str, _dt.date],
+                end: Union[str, _dt.date], compensating_measure: str = "", system: str = "",
+                emergency: bool = False) -> int:
+        """Request an exception (status requested), or record an emergency one as taken
+        (emergency=True: to be reported to the CISO). Returns its id."""
+        return _core.exception_request(self._s, by, department, item, system, reason, compensating_measure,
+                                       _date(start), _date(end), emergency)
+
+    def approve(self, by: str, exception: int, note: str = "") -> None:
+        """CISO only (RoleError); a requested or reported exception (TransitionError)."""
+        _core.exception_approve(self._s, by, exception, note)
+
+    def reject(self, by: str, exception: int, note: str = "") -> None:
+        _core.exception_reject(self._s, by, exception, note)
+
+    def report(self, by: str, exception: int, note: str = "") -> None:
+        """An emergency exception reported to the CISO (taken -> reported)."""
+        _core.exception_report(self._s, by, exception, note)
+
+    def _records(self, which: str, days: int, today: DateLike, report_days: int) -> List[ExceptionRecord]:
+        t = _day(today)
+        late = set(_core.exception_late_ids(self._s, report_days, t))
+        return [ExceptionRecord(**d, late=d["id"] in late) for d in _core.exception_list(self._s, which, days, t)]
+
+    def get(self, exception: int, *, today: DateLike = None,
+            report_days: int = EMERGENCY_REPORT_DAYS) -> ExceptionRecord:
+        d = _core.exception_get(self._s, exception)
+        late = d["id"] in set(_core.exception_late_ids(self._s, report_days, _day(today)))
+        return ExceptionRecord(**d, late=late)
+
+    def list(self, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS) -> List[ExceptionRecord]:
+        """Every exception, by id (``late`` computed as of `today`)."""
+        return self._records("all", 0, today, report_days)
+
+    def in_force(self, today: DateLike = None) -> List[ExceptionRecord]:
+        return self._records("in_force", 0, today, EMERGENCY_REPORT_DAYS)
+
+    def expiring(self, within_days: int = 30, today: DateLike = None) -> List[ExceptionRecord]:
+        """In force and ending within `within_days` days, soonest first."""
+        return self._records("expiring", within_days, today, EMERGENCY_REPORT_DAYS)
+
+    def expired(self, today: DateLike = None) -> List[ExceptionRecord]:
+        """Approved, with a period that ended before `today`."""
+        return self._records("expired", 0, today, EMERGENCY_REPORT_DAYS)
+
+    def late(self, report_days: int = EMERGENCY_REPORT_DAYS, today: DateLike = None) -> List[ExceptionRecord]:
+        """Emergency exceptions not reported to the CISO within `report_days` of their start."""
+        return self._records("late", report_days, today, report_days)
+
+    def for_scoring(self, cycle: int, as_of: DateLike = None) -> Set[Tuple[str, str]]:
+        """(課 code, item id) pairs of the cycle covered by an exception in force on `as_of`
+        (default today in Japan): the ``exceptions`` option of the scores."""
+        return {tuple(p) for p in _core.exceptions_for_scoring(self._s, cycle, _day(as_of))}  # type: ignore[misc]
+
+
+__all__ = [
+    "CheckRequest",
+    "EMERGENCY_REPORT_DAYS",
+    "EXCEPTION_STATUSES",
+    "ExceptionRecord",
+    "Exceptions",
+    "Finding",
+    "Findings",
+    "OverdueGroup",
+    "People",
+    "Person",
+    "SEVERITIES",
+    "STATES",
+    "TRANSITIONS",
+    "Transition",
+    "TransitionRule",
+    "japan_date",
+]
