@@ -427,3 +427,18 @@ def test_cli(world, tmp_path, capsys):
     assert cli(["person", "list", db, "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 9
     assert cli(["verify", db]) == 0
+
+
+def test_docs_render_the_code_table():
+    """docs/findings.md's state-machine table is the code's table (kTransitions)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "findings.md").read_text(encoding="utf-8")
+    section = text.split("### The state machine", 1)[1].split("Read against the issue", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`"):
+            rows.append((cells[0].split("`")[1], cells[1].split("`")[1],
+                         tuple(r.strip("` ") for r in cells[2].split(",")), cells[3]))
+    assert rows == [(r.from_state, r.to_state, r.roles, r.note) for r in TRANSITIONS]
