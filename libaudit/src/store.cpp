@@ -694,14 +694,19 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
   sc.body = c.body();
   sc.sha256 = sha;
   sc.imported_at = now_iso();
+  // What load_checklist() will give back. Its document order is the one the items rows keep:
+  // YAML lists a section's items before its subsections, so a source that interleaves them
+  // comes back in that (tree) order, and verify() compares against the reloaded checklist.
+  const std::string yaml = c.to_yaml();
+  const Checklist stored = Checklist::from_yaml(yaml, c.origin());
   im.db.prepare(
          "INSERT INTO checklists(checklist_id, version, title, body, content, yaml, sha256, imported_at) "
          "VALUES (?,?,?,?,?,?,?,?)")
       .bind(1, sc.checklist_id).bind(2, sc.version).bind(3, sc.title).bind(4, sc.body).bind(5, content)
-      .bind(6, c.to_yaml()).bind(7, sha).bind(8, sc.imported_at)
+      .bind(6, yaml).bind(7, sha).bind(8, sc.imported_at)
       .run();
   sc.id = sqlite3_last_insert_rowid(im.db.handle());
-  for (const ItemRow& r : item_rows(c)) {
+  for (const ItemRow& r : item_rows(stored)) {
     im.db.prepare(
            "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
            "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
