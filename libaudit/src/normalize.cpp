@@ -191,6 +191,9 @@ std::optional<LabelMatch> match_label(std::string_view line) {
       label.parts.push_back(part);
       j = k;
     }
+    // At most six components: the clause tree's depth (and the recursion over it) stays small
+    // whatever the input.
+    if (label.parts.size() > 6) return std::nullopt;
     if (label.parts.size() > 1) {
       label.style = LabelStyle::hyphenated;
       label.number = label.parts.back();

@@ -120,6 +120,24 @@ BOOST_AUTO_TEST_CASE(hyphenated_numbering) {
   BOOST_TEST(has_warning(t, 1, "starts at"));
 }
 
+BOOST_AUTO_TEST_CASE(the_tree_stays_shallow_whatever_the_input) {
+  // every style opens a level at most once, and hyphenated labels have at most six parts
+  std::string text;
+  std::string label = "1";
+  for (int i = 0; i < 50; ++i) {
+    text += label + " 見出し\n";
+    label += "-1";
+  }
+  auto t = parse(text);
+  int depth = 0;
+  const libaudit::Clause* c = t.parts[0].clauses.empty() ? nullptr : &t.parts[0].clauses.front();
+  while (c) {
+    ++depth;
+    c = c->children.empty() ? nullptr : &c->children.front();
+  }
+  BOOST_TEST(depth <= 6);
+}
+
 BOOST_AUTO_TEST_CASE(skips_are_warned_with_their_line) {
   auto t = parse(
       "１ 章\n"
