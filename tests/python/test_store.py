@@ -506,3 +506,28 @@ def test_anchor_catches_a_cut_back_trail(store, cli):
     r = cli("verify", store.path, "--anchor", later)
     assert r.returncode == 1 and "anchor" in r.stdout
     assert cli("verify", store.path, "--anchor", anchor).returncode == 0
+
+
+def test_threads_sharing_a_store_take_turns(store):
+    import threading
+
+    rows = all_rows()
+    errors = []
+
+    def worker(k):
+        try:
+            for _ in range(20):
+                store.import_responses(f"thread-{k}", store.cycle_id, [r[:2] + (("partial", "implemented")[k % 2],)
+                                                                        for r in rows])
+                store.verify()
+                store.responses(store.cycle_id)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.verify().ok and store.response_count(store.cycle_id) == len(rows)

@@ -15,11 +15,12 @@ file, with an append-only, hash-chained trail of every change (docs/store.md).
 
 Every write takes the actor (who makes the change) first; the library never invents one.
 Queries return plain dataclasses; ``to_pandas()`` gives DataFrames when pandas is installed.
-A Store is not thread-safe: use one per thread (any number of processes may share a file).
+Threads may share a Store (its calls take turns); any number of processes may share a file.
 """
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -152,6 +153,29 @@ def _frame(rows: Sequence[Any], cls: type):
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(cls)])
 
 
+class _Serialised:
+    """The compiled store with every call made under one lock. The core releases the GIL during
+    long calls, and one SQLite connection must not be used by two threads at once; with this,
+    threads sharing a Store take turns instead of corrupting it."""
+
+    def __init__(self, store: Any):
+        self._store = store
+        self._lock = threading.RLock()  # re-entrant: a progress callback may query the store
+
+    def __getattr__(self, name: str) -> Any:
+        with self._lock:
+            attr = getattr(self._store, name)  # properties (schema_version) are evaluated here
+        if not callable(attr):
+            return attr
+        lock = self._lock
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return attr(*args, **kwargs)
+
+        return call
+
+
 class Store:
     """A libaudit store at `path` (a file, or ``":memory:"``). Context manager: closes on exit.
 
@@ -161,7 +185,7 @@ class Store:
     """
 
     def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0):
-        self._s = _core._Store(os.fspath(path), create, int(busy_timeout * 1000))
+        self._s = _Serialised(_core._Store(os.fspath(path), create, int(busy_timeout * 1000)))
 
     # -- lifetime
     def close(self) -> None:
