@@ -24,6 +24,7 @@ datetime, converted to Japan time), defaulting to today in Japan.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from dataclasses import asdict, dataclass
@@ -234,37 +235,51 @@ def _group(d: Dict[str, Any]) -> OverdueGroup:
     return OverdueGroup(**d)
 
 
+class _Caller:
+    """Calls a core function with the Store's compiled store, under the Store's lock (threads
+    sharing a Store take turns, as for the Store's own methods)."""
+
+    def __init__(self, store: "Store"):
+        s = store._s
+        self._raw = getattr(s, "_store", s)
+        self._lock = getattr(s, "_lock", None) or contextlib.nullcontext()
+
+    def __call__(self, fn: Any, *args: Any) -> Any:
+        with self._lock:
+            return fn(self._raw, *args)
+
+
 class People:
     """The register of people (``store.people``)."""
 
     def __init__(self, store: "Store"):
-        self._s = store._s
+        self._c = _Caller(store)
 
     def add(self, actor: str, name: str, department: str, roles: Union[str, Iterable[str]]) -> None:
         """Insert or update one person. `roles`: DOMAIN.md ids, a list or a string separated by
         ';' or spaces. ValidationError for an unknown department or role."""
         if not isinstance(roles, str):
             roles = " ".join(roles)
-        _core.person_put(self._s, actor, name, department, roles)
+        self._c(_core.person_put, actor, name, department, roles)
 
     def import_rows(self, actor: str, rows: Iterable[Sequence[str]]):
         """All-or-nothing import of (name, department, roles) rows; ImportValidationError lists
         every bad row."""
         from .store import ImportResult
 
-        return ImportResult(**_core.person_import(self._s, actor, [list(r) for r in rows]))
+        return ImportResult(**self._c(_core.person_import, actor, [list(r) for r in rows]))
 
     def import_csv(self, actor: str, path: Union[str, "os.PathLike[str]"], encoding: str = "detect"):
         """CSV with the header ``name,department,roles`` (roles separated by ';' or spaces)."""
         from .store import ImportResult
 
-        return ImportResult(**_core.person_import_csv(self._s, actor, os.fspath(path), encoding))
+        return ImportResult(**self._c(_core.person_import_csv, actor, os.fspath(path), encoding))
 
     def list(self) -> List[Person]:
-        return [Person(p["name"], p["department"], tuple(p["roles"])) for p in _core.person_list(self._s)]
+        return [Person(p["name"], p["department"], tuple(p["roles"])) for p in self._c(_core.person_list)]
 
     def get(self, name: str) -> Person:
-        p = _core.person_get(self._s, name)
+        p = self._c(_core.person_get, name)
         return Person(p["name"], p["department"], tuple(p["roles"]))
 
 
@@ -272,7 +287,7 @@ class Findings:
     """Findings (``store.findings``): raise, move, list, overdue, 横展開, promote."""
 
     def __init__(self, store: "Store"):
-        self._s = store._s
+        self._c = _Caller(store)
 
     def open(self, by: str, *, cycle: int, department: str, items: Union[str, Sequence[str]], severity: str,
              condition: str, due: Union[str, _dt.date], evidence: str = "", recommendation: str = "") -> int:
@@ -280,52 +295,52 @@ class Findings:
         or chief auditor not of `department` (RoleError). The criterion is filled from the items."""
         if isinstance(items, str):
             items = [i for i in items.replace(",", " ").split() if i]
-        return _core.finding_raise(self._s, by, cycle, department, list(items), severity, condition, evidence,
+        return self._c(_core.finding_raise, by, cycle, department, list(items), severity, condition, evidence,
                                    recommendation, _date(due))
 
     def move(self, by: str, finding: int, state: str, note: str = "") -> None:
         """Move a finding to `state` (see TRANSITIONS); TransitionError or RoleError otherwise."""
-        _core.finding_move(self._s, by, finding, state, note)
+        self._c(_core.finding_move, by, finding, state, note)
 
     def get(self, finding: int) -> Finding:
-        return _finding(_core.finding_get(self._s, finding))
+        return _finding(self._c(_core.finding_get, finding))
 
     def list(self, *, cycle: Optional[int] = None, department: Optional[str] = None, state: Optional[str] = None,
              overdue: bool = False, drafts: bool = True, today: DateLike = None) -> List[Finding]:
         """Findings by id, filtered."""
-        return [_finding(d) for d in _core.finding_list(self._s, cycle, department, state, overdue, drafts, _day(today))]
+        return [_finding(d) for d in self._c(_core.finding_list, cycle, department, state, overdue, drafts, _day(today))]
 
     def history(self, finding: int) -> List[Transition]:
         """The transitions of a finding: who, when, from, to, note."""
-        return [Transition(**d) for d in _core.finding_history(self._s, finding)]
+        return [Transition(**d) for d in self._c(_core.finding_history, finding)]
 
     def overdue(self, today: DateLike = None) -> List[Finding]:
         """Overdue findings, oldest due date first (``days_overdue`` set)."""
-        return [_finding(d) for d in _core.finding_overdue(self._s, _day(today))]
+        return [_finding(d) for d in self._c(_core.finding_overdue, _day(today))]
 
     def overdue_by_department(self, today: DateLike = None) -> List[OverdueGroup]:
         """Overdue findings grouped by 課, the 課 with most first."""
-        return [_group(d) for d in _core.finding_overdue_by_department(self._s, _day(today))]
+        return [_group(d) for d in self._c(_core.finding_overdue_by_department, _day(today))]
 
     def spread(self, by: str, finding: int, departments: Optional[Sequence[str]] = None) -> List[int]:
         """横展開: ask `departments` (default: every other 課 one of the finding's items applies
         to) to check for the same problem. Returns the new request ids."""
-        return list(_core.finding_spread(self._s, by, finding, list(departments or [])))
+        return list(self._c(_core.finding_spread, by, finding, list(departments or [])))
 
     def answer_check(self, by: str, request: int, answer: str, note: str = "",
                      due: Union[None, str, _dt.date] = None) -> int:
         """Answer a check request (checked_no_issue / same_issue_found); the latter raises a linked
         finding against the answering 課, whose id is returned (else 0)."""
-        return _core.finding_answer_check(self._s, by, request, answer, note, "" if due is None else _date(due))
+        return self._c(_core.finding_answer_check, by, request, answer, note, "" if due is None else _date(due))
 
     def checks(self, finding: int) -> List[CheckRequest]:
-        return [CheckRequest(**d) for d in _core.finding_checks(self._s, finding)]
+        return [CheckRequest(**d) for d in self._c(_core.finding_checks, finding)]
 
     def promote(self, by: str, self_inspection: int, into: int, *, include_partial: bool = False,
                 due: Union[None, str, _dt.date] = None) -> Tuple[List[int], int]:
         """Draft findings from a self-inspection's not_implemented (and optionally partial)
         answers, into audit cycle `into`. Returns (created draft ids, skipped count)."""
-        r = _core.finding_promote(self._s, by, self_inspection, into, include_partial,
+        r = self._c(_core.finding_promote, by, self_inspection, into, include_partial,
                                   "" if due is None else _date(due))
         return list(r["created"]), int(r["skipped"])
 
@@ -334,36 +349,36 @@ class Exceptions:
     """Exceptions (``store.exceptions``, 例外措置, 小牧市 7(7))."""
 
     def __init__(self, store: "Store"):
-        self._s = store._s
+        self._c = _Caller(store)
 
     def request(self, by: str, *, department: str, item: str, reason: str, start: Union[str, _dt.date],
                 end: Union[str, _dt.date], compensating_measure: str = "", system: str = "",
                 emergency: bool = False) -> int:
         """Request an exception (status requested), or record an emergency one as taken
         (emergency=True: to be reported to the CISO). Returns its id."""
-        return _core.exception_request(self._s, by, department, item, system, reason, compensating_measure,
+        return self._c(_core.exception_request, by, department, item, system, reason, compensating_measure,
                                        _date(start), _date(end), emergency)
 
     def approve(self, by: str, exception: int, note: str = "") -> None:
         """CISO only (RoleError); a requested or reported exception (TransitionError)."""
-        _core.exception_approve(self._s, by, exception, note)
+        self._c(_core.exception_approve, by, exception, note)
 
     def reject(self, by: str, exception: int, note: str = "") -> None:
-        _core.exception_reject(self._s, by, exception, note)
+        self._c(_core.exception_reject, by, exception, note)
 
     def report(self, by: str, exception: int, note: str = "") -> None:
         """An emergency exception reported to the CISO (taken -> reported)."""
-        _core.exception_report(self._s, by, exception, note)
+        self._c(_core.exception_report, by, exception, note)
 
     def _records(self, which: str, days: int, today: DateLike, report_days: int) -> List[ExceptionRecord]:
         t = _day(today)
-        late = set(_core.exception_late_ids(self._s, report_days, t))
-        return [ExceptionRecord(**d, late=d["id"] in late) for d in _core.exception_list(self._s, which, days, t)]
+        late = set(self._c(_core.exception_late_ids, report_days, t))
+        return [ExceptionRecord(**d, late=d["id"] in late) for d in self._c(_core.exception_list, which, days, t)]
 
     def get(self, exception: int, *, today: DateLike = None,
             report_days: int = EMERGENCY_REPORT_DAYS) -> ExceptionRecord:
-        d = _core.exception_get(self._s, exception)
-        late = d["id"] in set(_core.exception_late_ids(self._s, report_days, _day(today)))
+        d = self._c(_core.exception_get, exception)
+        late = d["id"] in set(self._c(_core.exception_late_ids, report_days, _day(today)))
         return ExceptionRecord(**d, late=late)
 
     def list(self, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS) -> List[ExceptionRecord]:
@@ -388,7 +403,7 @@ class Exceptions:
     def for_scoring(self, cycle: int, as_of: DateLike = None) -> Set[Tuple[str, str]]:
         """(課 code, item id) pairs of the cycle covered by an exception in force on `as_of`
         (default today in Japan): the ``exceptions`` option of the scores."""
-        return {tuple(p) for p in _core.exceptions_for_scoring(self._s, cycle, _day(as_of))}  # type: ignore[misc]
+        return {tuple(p) for p in self._c(_core.exceptions_for_scoring, cycle, _day(as_of))}  # type: ignore[misc]
 
 
 __all__ = [
