@@ -884,6 +884,8 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
     if (std::find(parts.begin(), parts.end(), o.part) != parts.end()) by_clause[o.clause].push_back(&o);
 
   std::set<std::string> used;
+  // Where the numbering repeats, the next _N to try per id (keeps many repeats linear).
+  std::map<std::string, int> next_suffix;
   std::vector<SectionOut> chapters;
   // Sections (docs/checklist-format.md, "Ids"): the chapters, and the second-level clauses
   // that have sub-clauses; every other clause's sentences are items of the nearest section,
@@ -908,7 +910,7 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
             std::string id = pre + c.id;
             if (obs[i]->sentence > 1 || here) id += "-" + std::to_string(obs[i]->sentence);
             std::string unique = id;
-            for (int n = 2; used.count(unique); ++n) unique = id + "_" + std::to_string(n);
+            for (int& n = next_suffix.try_emplace(id, 2).first->second; used.count(unique); ++n) unique = id + "_" + std::to_string(n);
             if (unique != id)
               warnings.push_back(Diagnostic{source, obs[i]->first_line, 1,
                                             "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
@@ -929,7 +931,7 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   // Section ids must not clash with item ids.
   std::function<void(SectionOut&)> fix_sections = [&](SectionOut& s) {
     std::string id = s.id;
-    for (int n = 2; used.count(id); ++n) id = s.id + "_s" + std::to_string(n);
+    for (int& n = next_suffix.try_emplace("s:" + s.id, 2).first->second; used.count(id); ++n) id = s.id + "_s" + std::to_string(n);
     s.id = id;
     used.insert(id);
     for (SectionOut& sub : s.sections) fix_sections(sub);

@@ -515,14 +515,20 @@ NormalizedText normalize(std::string_view input, std::string_view source) {
     bool join = open && !result.lines.back().heading && !cur_hard_break &&
                 !ends_sentence(result.lines.back().text) && !r.label && r.heading_level == 0 && !r.bold &&
                 !r.md_bullet && !jtext::starts_with(r.text, "・") &&
-                !(blank_meaningful && r.blank_before && !long_open_line(result.lines.back().text));
+                !(blank_meaningful && r.blank_before && !long_open_line(raw[k - 1].text));
     if (join) {
       LogicalLine& l = result.lines.back();
       // PDF line breaks are removed; a space is kept only between non-CJK characters.
-      auto last = jtext::decode_all(l.text);
-      auto first = jtext::decode_all(r.text);
-      bool space = !last.cps.empty() && !first.cps.empty() && !jtext::is_cjk(last.cps.back()) &&
-                   !jtext::is_cjk(first.cps.front());
+      // (only the last and first characters are decoded: a long paragraph stays linear)
+      bool space = false;
+      if (!l.text.empty() && !r.text.empty()) {
+        std::size_t back = l.text.size() - 1;
+        while (back > 0 && (static_cast<unsigned char>(l.text[back]) & 0xC0) == 0x80) --back;
+        char32_t last, first;
+        jtext::decode(l.text, back, last);
+        jtext::decode(r.text, 0, first);
+        space = !jtext::is_cjk(last) && !jtext::is_cjk(first);
+      }
       l.text += (space ? " " : "");
       l.line_map.emplace_back(l.text.size(), r.line);
       l.text += r.text;
