@@ -75,18 +75,20 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     t.bind(1, cycle_id);
     while (t.step()) targets.emplace(t.str(0), t.i64(1));
   }
-  std::unordered_map<std::string, int> items;  // item id -> 0
+  // Item id -> its rank in byte order (the order of the primary key within a 課).
+  std::unordered_map<std::string, std::uint32_t> items;
   {
-    sql::Stmt s = db.prepare("SELECT item_id FROM items WHERE checklist = ?");
+    sql::Stmt s = db.prepare("SELECT item_id FROM items WHERE checklist = ? ORDER BY item_id");
     s.bind(1, checklist);
-    while (s.step()) items.emplace(s.str(0), 0);
+    while (s.step()) items.emplace(s.str(0), std::uint32_t(items.size()));
   }
 
   // 1. Validate every row.
   struct Clean {
+    std::uint64_t key;        // department id << 32 | item rank: the primary key's order
     std::int64_t department;
     const std::string* code;  // into `targets`
-    std::string item;
+    const std::string* item;  // into `items`
     Answer answer;
     std::uint32_t row;        // index into `rows`
   };
@@ -108,13 +110,14 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     std::string code = normalise_key(r.department);
     std::string item = normalise_key(r.item);
     auto t = targets.find(code);
+    auto it = items.find(item);
     if (code.empty()) diags.push_back({src, line, 1, "department is empty"});
     else if (t == targets.end())
       diags.push_back({src, line, 1, all_departments.count(code)
                                          ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
                                          : "unknown department '" + code + "'"});
     if (item.empty()) diags.push_back({src, line, 1, "item is empty"});
-    else if (!items.count(item))
+    else if (it == items.end())
       diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
     const std::optional<Answer> answer = parse_answer(r.answer);
     if (!answer)
@@ -124,20 +127,20 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
       diags.push_back({src, line, 1, "answered_at '" + r.answered_at + "' is not an ISO 8601 date or time"});
     if (diags.size() != before) continue;
-    clean.push_back({t->second, &t->first, std::move(item), *answer, std::uint32_t(k)});
+    if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
+      throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
+    clean.push_back({std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer,
+                     std::uint32_t(k)});
   }
   // Sorted by the table's primary key: duplicates become neighbours, the existing rows can be
   // merged in one ordered scan, and the B-tree is filled in order.
-  std::sort(clean.begin(), clean.end(), [](const Clean& a, const Clean& b) {
-    if (a.department != b.department) return a.department < b.department;
-    const int c = a.item.compare(b.item);
-    return c != 0 ? c < 0 : a.row < b.row;
-  });
+  std::sort(clean.begin(), clean.end(),
+            [](const Clean& a, const Clean& b) { return a.key != b.key ? a.key < b.key : a.row < b.row; });
   auto line_of = [&](const Clean& c) { return rows[c.row].line ? rows[c.row].line : int(c.row + 1); };
   for (std::size_t k = 1; k < clean.size(); ++k)
-    if (clean[k].department == clean[k - 1].department && clean[k].item == clean[k - 1].item)
+    if (clean[k].key == clean[k - 1].key)
       diags.push_back({src, line_of(clean[k]), 1,
-                       "department " + *clean[k].code + " item " + clean[k].item + " is answered twice (also on line " +
+                       "department " + *clean[k].code + " item " + *clean[k].item + " is answered twice (also on line " +
                            std::to_string(line_of(clean[k - 1])) + ")"});
   if (!diags.empty()) {
     std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
@@ -164,7 +167,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       const Clean& c = clean[k];
       while (more) {
         const std::int64_t d = existing.i64(0);
-        const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(c.item);
+        const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(*c.item);
         if (cmp < 0) {
           more = existing.step();
           continue;
@@ -201,14 +204,14 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     if (pending.size() == kMultiRows) {
       int p = 0;
       for (const Pending& x : pending) {
-        multi.bind(++p, cycle_id).bind(++p, x.c->department).bind(++p, x.c->item).bind(++p, x.answer)
+        multi.bind(++p, cycle_id).bind(++p, x.c->department).bind(++p, *x.c->item).bind(++p, x.answer)
             .bind(++p, x.comment).bind(++p, x.evidence).bind(++p, x.by).bind(++p, x.at);
       }
       while (multi.step()) {}
       multi.reset();
     } else {
       for (const Pending& x : pending) {
-        insert.bind(2, x.c->department).bind(3, x.c->item).bind(4, x.answer).bind(5, x.comment).bind(6, x.evidence)
+        insert.bind(2, x.c->department).bind(3, *x.c->item).bind(4, x.answer).bind(5, x.comment).bind(6, x.evidence)
             .bind(7, x.by).bind(8, x.at);
         while (insert.step()) {}
         insert.reset();
@@ -232,7 +235,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     const std::string_view by = r.answered_by.empty() ? actor : std::string_view(r.answered_by);
     const std::string_view at = r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
     if (exists) {
-      update.bind(2, c.department).bind(3, c.item).bind(4, answer).bind(5, r.comment).bind(6, r.evidence)
+      update.bind(2, c.department).bind(3, *c.item).bind(4, answer).bind(5, r.comment).bind(6, r.evidence)
           .bind(7, by).bind(8, at);
       while (update.step()) {}
       update.reset();
@@ -240,7 +243,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       pending.push_back({&c, answer, r.comment, r.evidence, by, at});
       if (pending.size() == kMultiRows) write_pending();
     }
-    batch.add(*c.code, c.item, exists, answer, r.comment, r.evidence, by, at);
+    batch.add(*c.code, *c.item, exists, answer, r.comment, r.evidence, by, at);
     if (batch.size() == kResponseBatch) batch.flush(trail, cycle_key);
     ++(exists ? result.updated : result.inserted);
     if (options.progress && (k & 0x3fff) == 0x3fff) options.progress(k + 1, total);
