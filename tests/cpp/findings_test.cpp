@@ -339,6 +339,12 @@ BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
   BOOST_TEST(x.expired(Date{2025, 2, 1}).size() == 1u);
   BOOST_TEST(x.expiring(7, Date{2025, 1, 24}).size() == 1u);
   BOOST_TEST(x.expiring(7, Date{2025, 1, 23}).empty());
+  // The applicability rule comes first: an exception for a pair that does not apply (8.2 is for
+  // system owners; 11 owns none) leaves it not applicable, not excepted.
+  const std::int64_t na = x.request("課長11", ExceptionSpec{"11", "8.2", "", "r", "m", {2025, 1, 1}, {2025, 1, 31}});
+  x.approve("CISO", na);
+  BOOST_TEST(x.for_scoring(w.self_cycle, Date{2025, 1, 15}).size() == 2u);
+  BOOST_TEST(rate(Date{2025, 1, 15}).second == 1u);
   // Rejected: never in force.
   const std::int64_t rej = x.request("課長12", ExceptionSpec{"12", "8.1", "", "r", "m", {2025, 1, 1}, {2025, 12, 31}});
   x.reject("CISO", rej);
