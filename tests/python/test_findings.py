@@ -396,7 +396,8 @@ def test_cli(world, tmp_path, capsys):
     assert "重大な不適合" in out and "改善計画提出済" in out and "1日超過" in out
     assert cli(["finding", "list", db, "--overdue", "--today", "2025-04-01", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [(r["id"], r["severity"], r["state"]) for r in rows] == [(fid, "major_nonconformity", "plan_submitted")]
+    assert [(r["id"], r["severity"], r["state"], r["days_overdue"]) for r in rows] == [
+        (fid, "major_nonconformity", "plan_submitted", 1)]
     assert cli(["finding", "list", db, "--by-dept", "--today", "2025-04-02", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["oldest_days"] == 2
     assert cli(["finding", "spread", db, str(fid), "--all", "--by", "統括 三郎"]) == 0

@@ -11,6 +11,8 @@ import argparse
 import json
 from typing import Any, List, Sequence
 
+import libaudit
+
 from .. import Store
 from ..findings import EMERGENCY_REPORT_DAYS, SEVERITIES, STATES, Finding, japan_date
 from ..table import format_table
@@ -227,8 +229,13 @@ def _finding_list(args: argparse.Namespace) -> int:
                                [[g.department, g.name, g.count, g.oldest_days, ",".join(map(str, g.findings))]
                                 for g in groups], "<<>><"))
             return 0
-        found = s.findings.list(cycle=args.cycle, department=args.dept, state=args.state, overdue=args.overdue,
-                                today=args.today)
+        if args.overdue:  # oldest first, with days past due
+            dept = libaudit.nfkc(args.dept).strip() if args.dept else None
+            found = [f for f in s.findings.overdue(args.today)
+                     if (args.cycle is None or f.cycle == args.cycle) and (dept is None or f.department == dept)
+                     and (args.state is None or f.state == args.state)]
+        else:
+            found = s.findings.list(cycle=args.cycle, department=args.dept, state=args.state, today=args.today)
     if args.json:
         _json(found)
         return 0
