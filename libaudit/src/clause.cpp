@@ -43,12 +43,12 @@ std::string label_for(const Label& style, int number) {
     case LabelStyle::katakana: jtext::append_utf8(s, jtext::gojuon_char(number)); return s;
     case LabelStyle::paren_katakana: s = "("; jtext::append_utf8(s, jtext::gojuon_char(number)); return s + ")";
     case LabelStyle::latin: return std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1));
-    case LabelStyle::paren_latin: return "(" + std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1)) + ")";
-    case LabelStyle::paren_number: return "(" + std::to_string(number) + ")";
-    case LabelStyle::article: return "第" + std::to_string(number) + "条";
-    case LabelStyle::chapter: return "第" + std::to_string(number) + "章";
-    case LabelStyle::section: return "第" + std::to_string(number) + "節";
-    case LabelStyle::paragraph: return "第" + std::to_string(number) + "項";
+    case LabelStyle::paren_latin: return jtext::cat({"(", std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1)), ")"});
+    case LabelStyle::paren_number: return jtext::cat({"(", std::to_string(number), ")"});
+    case LabelStyle::article: return jtext::cat({"第", std::to_string(number), "条"});
+    case LabelStyle::chapter: return jtext::cat({"第", std::to_string(number), "章"});
+    case LabelStyle::section: return jtext::cat({"第", std::to_string(number), "節"});
+    case LabelStyle::paragraph: return jtext::cat({"第", std::to_string(number), "項"});
     case LabelStyle::circled: if (number >= 1 && number <= 20) jtext::append_utf8(s, 0x2460 + number - 1); return s;
     default: return std::to_string(number);
   }
@@ -56,7 +56,7 @@ std::string label_for(const Label& style, int number) {
 
 std::string path_segment(const Label& l) {
   switch (l.style) {
-    case LabelStyle::paragraph: return "第" + std::to_string(l.number) + "項";
+    case LabelStyle::paragraph: return jtext::cat({"第", std::to_string(l.number), "項"});
     default: return l.normalized;
   }
 }
@@ -67,11 +67,11 @@ std::string id_segment(const Label& l) {
     case LabelStyle::latin:
     case LabelStyle::paren_latin:
       if (l.number >= 1 && l.number <= 26) return std::string(1, static_cast<char>('a' + l.number - 1));
-      return "k" + std::to_string(l.number);
-    case LabelStyle::paragraph: return "p" + std::to_string(l.number);
+      return jtext::cat({"k", std::to_string(l.number)});
+    case LabelStyle::paragraph: return jtext::cat({"p", std::to_string(l.number)});
     case LabelStyle::hyphenated: {
       std::string s;
-      for (std::size_t i = 0; i < l.parts.size(); ++i) s += (i ? "." : "") + std::to_string(l.parts[i]);
+      for (std::size_t i = 0; i < l.parts.size(); ++i) s += jtext::cat({i ? "." : "", std::to_string(l.parts[i])});
       return s;
     }
     default: return std::to_string(l.number);

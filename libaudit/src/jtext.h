@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,17 @@ inline int gojuon_index(char32_t c) noexcept {
 inline char32_t gojuon_char(int index) noexcept {
   static constexpr char32_t kOrder[] = U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
   return index >= 1 && index <= 46 ? kOrder[index - 1] : U'?';
+}
+
+// Concatenation without `const char* + std::string` (GCC 12 warns wrongly about it at -O3,
+// -Wrestrict, GCC bug 105651).
+inline std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  std::size_t n = 0;
+  for (std::string_view p : parts) n += p.size();
+  out.reserve(n);
+  for (std::string_view p : parts) out.append(p);
+  return out;
 }
 
 inline bool starts_with(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }

@@ -198,7 +198,7 @@ std::optional<LabelMatch> match_label(std::string_view line) {
       label.style = LabelStyle::hyphenated;
       label.number = label.parts.back();
       for (std::size_t p = 0; p < label.parts.size(); ++p)
-        label.normalized += (p ? "-" : "") + ascii_number(label.parts[p]);
+        label.normalized += jtext::cat({p ? "-" : "", ascii_number(label.parts[p])});
       return finish(j, true);
     }
     label.style = LabelStyle::number;
