@@ -131,7 +131,7 @@ std::vector<ExceptionRecord> all(Store& store) {
 }  // namespace
 
 std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   ExceptionRecord e;
@@ -210,16 +210,21 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
 }
 }  // namespace
 
+Store& Exceptions::writable() const {
+  if (read_only_) throw StoreError("these Exceptions were built from a const Store: read-only");
+  return store_;
+}
+
 void Exceptions::approve(std::string_view by, std::int64_t id, std::string_view note) {
-  decide(store_, by, id, note, ExceptionStatus::approved);
+  decide(writable(), by, id, note, ExceptionStatus::approved);
 }
 
 void Exceptions::reject(std::string_view by, std::int64_t id, std::string_view note) {
-  decide(store_, by, id, note, ExceptionStatus::rejected);
+  decide(writable(), by, id, note, ExceptionStatus::rejected);
 }
 
 void Exceptions::report(std::string_view by, std::int64_t id, std::string_view note) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   ExceptionRecord e = load_exception(im.db, id);

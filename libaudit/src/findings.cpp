@@ -472,6 +472,16 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
 
 }  // namespace
 
+Store& People::writable() const {
+  if (read_only_) throw StoreError("this People register was built from a const Store: read-only");
+  return store_;
+}
+
+Store& Findings::writable() const {
+  if (read_only_) throw StoreError("these Findings were built from a const Store: read-only");
+  return store_;
+}
+
 void People::put(std::string_view actor, const Person& p) {
   PersonRow r{p.name, p.department, join_words(p.roles), 1};
   import_rows(actor, {r}, "<person>");
@@ -479,7 +489,7 @@ void People::put(std::string_view actor, const Person& p) {
 
 ImportResult People::import_rows(std::string_view actor, const std::vector<PersonRow>& rows, const std::string& source) {
   require_actor(actor);
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const std::vector<Person> people = clean_people(im.db, rows, source);
   ImportResult result;
@@ -618,7 +628,7 @@ Cycle audit_cycle(Store::Impl& im, std::int64_t id) {
 }  // namespace
 
 std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   const Cycle c = audit_cycle(im, spec.cycle);
@@ -661,7 +671,7 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
 }
 
 void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   Finding f = load_finding(im.db, id);
@@ -866,7 +876,7 @@ std::vector<ScoredDepartment> scored_leaves(const Store& store) {
 
 std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t finding,
                                            const std::vector<std::string>& departments) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   const Finding f = load_finding(im.db, finding);
@@ -927,7 +937,7 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
 
 std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, CheckAnswer answer,
                                     std::string_view note, std::optional<Date> due) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   CheckRequest c;
@@ -995,7 +1005,7 @@ std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
 
 PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspection, std::int64_t audit,
                                 const PromoteOptions& options) {
-  Store::Impl& im = StoreAccess::impl(store_);
+  Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   if (!p.has("auditor") && !p.has("chief_auditor"))

@@ -399,3 +399,17 @@ BOOST_AUTO_TEST_CASE(a_schema_1_store_migrates) {
   BOOST_TEST(People(s).list().size() == 1u);
   BOOST_TEST(s.verify().ok());
 }
+
+BOOST_AUTO_TEST_CASE(facades_on_a_const_store_only_read) {
+  World w;
+  const std::int64_t id = w.raise();
+  const Store& cs = w.s;
+  BOOST_TEST(Findings(cs).get(id).department == "11");
+  BOOST_TEST(People(cs).list().size() == 9u);
+  BOOST_TEST(Exceptions(cs).list().empty());
+  const auto n = w.s.trail().size();
+  BOOST_CHECK_THROW(Findings(cs).move("課長11", id, S::plan_submitted), StoreError);
+  BOOST_CHECK_THROW(People(cs).put("t", {"x", "11", {}}), StoreError);
+  BOOST_CHECK_THROW(Exceptions(cs).approve("CISO", 1), StoreError);
+  BOOST_TEST(w.s.trail().size() == n);
+}

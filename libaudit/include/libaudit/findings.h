@@ -7,7 +7,7 @@
 //
 // People, Findings and Exceptions are light facades over a Store: they borrow it (the Store
 // must outlive them) and share its thread-safety (none: one Store, and its facades, per
-// thread). Every action names a person from the register, by name; role checks and the
+// thread). Built from a const Store they are read-only (queries only). Every action names a person from the register, by name; role checks and the
 // separation of duties (兼務の禁止, 小牧市 1(2)イ) read the register.
 //
 // Dates (due dates, exception periods) are calendar dates; "today" is the date in Japan
@@ -78,6 +78,8 @@ struct PersonRow {
 class People {
  public:
   explicit People(Store& store) : store_(store) {}
+  // Read-only: the queries work; a write throws StoreError.
+  explicit People(const Store& store) : store_(const_cast<Store&>(store)), read_only_(true) {}
   // Inserts or updates one person. Unknown department or role: ValidationError.
   void put(std::string_view actor, const Person& p);
   // All-or-nothing; ImportValidationError lists every bad row.
@@ -90,7 +92,9 @@ class People {
   Person get(std::string_view name) const;    // NotFoundError
 
  private:
+  Store& writable() const;  // store_, or StoreError when read-only
   Store& store_;
+  bool read_only_ = false;
 };
 
 // ---- Findings ----------------------------------------------------------------------------
@@ -203,6 +207,8 @@ struct PromoteResult {
 class Findings {
  public:
   explicit Findings(Store& store) : store_(store) {}
+  // Read-only: the queries work; a write throws StoreError.
+  explicit Findings(const Store& store) : store_(const_cast<Store&>(store)), read_only_(true) {}
 
   // Raises a finding in an audit cycle (internal_audit or external_audit, not closed) by an
   // auditor or chief auditor not of the 課 (RoleError). Returns its id. State: open.
@@ -235,7 +241,9 @@ class Findings {
                         const PromoteOptions& options = {});
 
  private:
+  Store& writable() const;  // store_, or StoreError when read-only
   Store& store_;
+  bool read_only_ = false;
 };
 
 // ---- Exceptions --------------------------------------------------------------------------
@@ -279,6 +287,8 @@ struct ExceptionSpec {
 class Exceptions {
  public:
   explicit Exceptions(Store& store) : store_(store) {}
+  // Read-only: the queries work; a write throws StoreError.
+  explicit Exceptions(const Store& store) : store_(const_cast<Store&>(store)), read_only_(true) {}
   // By a person of the 課 (security_manager, security_officer, system_administrator) or the
   // CISO. The item must be in some stored checklist. Returns the id.
   std::int64_t request(std::string_view by, const ExceptionSpec& spec);
@@ -299,7 +309,9 @@ class Exceptions {
   std::set<std::pair<std::string, std::string>> for_scoring(std::int64_t cycle, std::optional<Date> as_of = {}) const;
 
  private:
+  Store& writable() const;  // store_, or StoreError when read-only
   Store& store_;
+  bool read_only_ = false;
 };
 
 }  // namespace libaudit
