@@ -1,0 +1,207 @@
+"""Reports (docs/reports.md): the committee report (情報セキュリティ委員会報告), each 課's sheet
+(課別結果票), the audit report (監査報告書) and the findings register (指摘事項一覧).
+
+::
+
+    import libaudit
+    with libaudit.Store("audit.db") as store:
+        libaudit.render(store, "committee", cycle=2, compare=1, format="html", out="committee.html")
+        libaudit.render(store, "department", cycle=2, dept="4010", format="pdf", out="4010.pdf")
+        libaudit.render(store, "department", cycle=2, all_depts=True, format="html", out="sheets/")
+
+The C++ core builds each report's view model from the scores (and findings) and renders it
+from the Mustache templates in ``libaudit/templates`` (or your own directory, ``templates=``;
+files missing there fall back to the built-in ones). CSV and JSON come from the same view
+model. PDF is printed from the HTML by headless Chromium (``apt-get install chromium``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
+
+from . import _core
+from .errors import PdfError
+
+PathLike = Union[str, "os.PathLike[str]"]
+KINDS = ("committee", "department", "audit", "findings")
+FORMATS = ("html", "md", "csv", "json", "pdf")
+_EXT = {"html": "html", "md": "md", "markdown": "md", "csv": "csv", "json": "json", "pdf": "pdf"}
+
+
+def template_dir() -> Path:
+    """The built-in templates shipped inside the package."""
+    return Path(os.path.abspath(os.path.dirname(__file__))) / "templates"
+
+
+def wareki_date(date: str) -> str:
+    """'2025-03-31' -> '令和7年3月31日'."""
+    return _core.wareki_date(date)
+
+
+class Reporter:
+    """A cycle read once (scores, comparison, history, comments, findings), to render any number
+    of reports from. Not thread-safe.
+
+    ``templates``: your own template directory, searched before the built-in one.
+    Options: ``model`` (default "rate"), ``partial_value``, ``weakest`` (10), ``as_of`` (ISO
+    date for overdue and expiry; default today in Japan), ``expiring_days`` (30), and for the
+    audit report the auditors' own ``opinion``, ``purpose``, ``auditors``, ``period``; ``title``
+    overrides a report's title.
+    """
+
+    def __init__(self, store, cycle: int, *, compare: Optional[int] = None, dept: Optional[str] = None,
+                 templates: Optional[PathLike] = None, model: str = "rate", partial_value: float = 0.5,
+                 weakest: int = 10, as_of: Optional[str] = None, expiring_days: int = 30, opinion: str = "",
+                 purpose: str = "", auditors: Sequence[str] = (), period: str = "", title: str = ""):
+        dirs = ([os.fspath(templates)] if templates else []) + [os.fspath(template_dir())]
+        core_store = getattr(store, "_s", store)
+        self._r = _core._Reporter(core_store, int(cycle), compare, dept or "", dirs, model, float(partial_value),
+                                  int(weakest), str(as_of or ""), int(expiring_days), opinion, purpose,
+                                  list(auditors), period, title)
+
+    def departments(self) -> List[str]:
+        """The cycle's target 課 codes."""
+        return list(self._r.departments())
+
+    def view(self, kind: str, dept: Optional[str] = None) -> Dict[str, Any]:
+        """The view model of a report (what the templates see; the JSON format)."""
+        return json.loads(self._r.view(kind, dept or ""))
+
+    def render(self, kind: str, format: str = "html", dept: Optional[str] = None) -> str:
+        """One report as text: html, md, csv or json (for PDF use :func:`render`)."""
+        if format == "pdf":
+            raise ValueError("PDF is written to a file: use libaudit.render(..., format='pdf', out=PATH)")
+        return self._r.render(kind, format, dept or "")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "_"
+
+
+def render(store, kind: str, *, cycle: int, compare: Optional[int] = None, format: str = "html",
+           out: Optional[PathLike] = None, templates: Optional[PathLike] = None, dept: Optional[str] = None,
+           all_depts: bool = False, progress: Optional[Callable[[int, int], None]] = None,
+           **options: Any) -> Union[str, Path, List[Path]]:
+    """Render a report of `kind` (committee, department, audit, findings) for `cycle`.
+
+    Without ``out`` the text is returned (not for PDF). With ``out`` it is written there and the
+    path returned. ``all_depts=True`` (department sheets) writes one file per 課 into the
+    directory ``out`` (``<code>_<課>.<ext>``) and returns their paths; ``progress(done, total)``
+    is called after each. Other options: see :class:`Reporter`.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown report {kind!r}: one of {', '.join(KINDS)}")
+    if format not in _EXT:
+        raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+    if kind == "department" and not dept and not all_depts:
+        raise ValueError("the department sheet needs dept=CODE or all_depts=True")
+    reporter = Reporter(store, cycle, compare=compare, dept=dept, templates=templates, **options)
+    if all_depts:
+        if out is None:
+            raise ValueError("all_depts=True writes files: give out=DIRECTORY")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        codes = reporter.departments()
+        names = {d["code"]: d["name"] for d in _departments(store, codes)}
+        paths = []
+        for i, code in enumerate(codes, 1):
+            path = folder / f"{_safe(code)}_{_safe(names.get(code, ''))}.{_EXT[format]}"
+            _write(reporter, kind, format, code, path)
+            paths.append(path)
+            if progress:
+                progress(i, len(codes))
+        return paths
+    if format == "pdf":
+        if out is None:
+            raise ValueError("format='pdf' writes a file: give out=PATH")
+        return _write(reporter, kind, format, dept, Path(out))
+    text = reporter.render(kind, format, dept)
+    if out is None:
+        return text
+    return _write_text(Path(out), text)
+
+
+def _departments(store, codes: Iterable[str]) -> List[Dict[str, str]]:
+    wanted = set(codes)
+    try:
+        return [{"code": d.code, "name": d.name} for d in store.departments() if d.code in wanted]
+    except AttributeError:  # a bare _core store
+        return []
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # newline="" keeps CSV's CRLF as written.
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    return path
+
+
+def _write(reporter: Reporter, kind: str, format: str, dept: Optional[str], path: Path) -> Path:
+    if format != "pdf":
+        return _write_text(path, reporter.render(kind, format, dept))
+    html = reporter.render(kind, "html", dept)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="libaudit-pdf-") as tmp:
+        src = Path(tmp) / "report.html"
+        src.write_text(html, encoding="utf-8")
+        html_to_pdf(src, path)
+    return path
+
+
+# ---- Chromium ---------------------------------------------------------------------------------
+
+_INSTALL_HINT = ("PDF needs Chromium: install it with `apt-get install chromium` "
+                 "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary")
+
+
+def find_chromium() -> Optional[str]:
+    """The Chromium (or Chrome) binary: $LIBAUDIT_CHROMIUM, else the first on the PATH."""
+    env = os.environ.get("LIBAUDIT_CHROMIUM")
+    if env:
+        return env if Path(env).exists() or shutil.which(env) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_command(binary: str, profile: PathLike) -> List[str]:
+    """Headless Chromium as the reports start it: no sandbox (containers), no GPU, no network
+    beyond the file, a throw-away profile."""
+    return [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+            f"--user-data-dir={os.fspath(profile)}"]
+
+
+def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Path:
+    """Print an HTML file to PDF with headless Chromium (A4, the page's print stylesheet, no
+    browser header or footer). Raises PdfError when Chromium is missing or fails."""
+    binary = find_chromium()
+    if not binary:
+        raise PdfError(_INSTALL_HINT)
+    pdf = Path(pdf).resolve()
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="libaudit-chromium-") as profile:
+        cmd = chromium_command(binary, profile) + [
+            "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={pdf}",
+            Path(html).resolve().as_uri()]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise PdfError(f"Chromium failed to print {html}: {e}") from e
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise PdfError(f"Chromium did not write {pdf} (exit {r.returncode}): {r.stderr.strip()[-500:]}")
+    return pdf
+
+
+__all__ = ["KINDS", "FORMATS", "Reporter", "render", "template_dir", "wareki_date", "html_to_pdf", "find_chromium",
+           "chromium_command"]
