@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 BUILD  ?= build/py
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps office build test test-cpp test-python demo bench fuzz clean
+.PHONY: all deps office chromium build test test-cpp test-python demo bench fuzz clean
 
 all: build
 
@@ -21,11 +21,15 @@ build: deps
 	  -C cmake.define.LIBAUDIT_BUILD_TESTS=ON -C cmake.define.LIBAUDIT_BUILD_BENCH=ON .
 	@echo "make: installed libaudit into $(VENV)"
 
-test: build office test-cpp test-python
+test: build office chromium test-cpp test-python
 
 # LibreOffice Calc for the workbook round trip in tests/python/test_exchange.py (apt, once).
 office:
 	@scripts/install-deps.sh --office
+
+# Chromium, poppler-utils and a Japanese font for the PDF report test in tests/python/test_report.py (apt, once).
+chromium:
+	@scripts/install-deps.sh --chromium
 
 test-cpp:
 	$(VENV)/bin/ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

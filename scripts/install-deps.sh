@@ -6,16 +6,19 @@
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --fuzz     also clang for the libFuzzer targets
 #   scripts/install-deps.sh --office   also LibreOffice Calc (soffice) for the workbook round trip
+#   scripts/install-deps.sh --chromium also Chromium, poppler-utils and a Japanese font for PDF reports
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv="${LIBAUDIT_VENV:-$here/.venv}"
 want_fuzz=0
 want_office=0
+want_chromium=0
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want_fuzz=1 ;;
     --office) want_office=1 ;;
+    --chromium) want_chromium=1 ;;
     *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +41,8 @@ debs=(
 # Debian's libreoffice-calc without the GUI (tests/python/test_exchange.py sends a workbook
 # through real office software); skipped when some soffice is already on the PATH.
 [ "$want_office" = 1 ] && ! command -v soffice >/dev/null && debs+=(libreoffice-calc-nogui)
+# PDF reports: headless Chromium prints the HTML; pdftotext/pdftoppm check it; IPAex fonts for Japanese.
+[ "$want_chromium" = 1 ] && debs+=(chromium poppler-utils fonts-ipaexfont-gothic fonts-ipaexfont-mincho)
 
 missing=()
 for p in "${debs[@]}"; do

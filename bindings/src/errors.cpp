@@ -5,6 +5,7 @@
 
 #include "bindings.h"
 #include "libaudit/error.h"
+#include "libaudit/report.h"
 #include "libaudit/findings.h"
 
 namespace libaudit::python {
@@ -33,6 +34,8 @@ void bind_errors(py::module_&) {
       std::rethrow_exception(p);
     } catch (const ImportValidationError& e) {
       set_error("ImportValidationError", py::make_tuple(e.what(), diagnostics_list(e.diagnostics())));
+    } catch (const TemplateError& e) {
+      set_error("TemplateError", py::make_tuple(e.what(), diagnostics_list(e.diagnostics())));
     } catch (const ChecklistError& e) {
       set_error("ChecklistError", py::make_tuple(e.what(), diagnostics_list(e.diagnostics())));
     } catch (const ValidationError& e) {

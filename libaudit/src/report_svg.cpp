@@ -136,7 +136,7 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
 std::string svg_radar(std::string_view id, std::string_view title, const std::vector<std::string>& axes,
                       const std::vector<Series>& series) {
   (void)id;
-  const double width = 520, r = 130, cx = width / 2, cy = 180;
+  const double width = 640, r = 130, cx = width / 2, cy = 180;
   const double height = cy + r + 50 + 18.0 * double(series.size());
   const std::size_t n = std::max<std::size_t>(axes.size(), 1);
   auto point = [&](std::size_t i, double v) {
@@ -162,7 +162,7 @@ std::string svg_radar(std::string_view id, std::string_view title, const std::ve
     const double a = -std::numbers::pi / 2 + 2 * std::numbers::pi * double(i) / double(n);
     const double lx = cx + (r + 14) * std::cos(a), ly = cy + (r + 14) * std::sin(a) + 4;
     const char* anchor = std::abs(std::cos(a)) < 0.2 ? "middle" : (std::cos(a) > 0 ? "start" : "end");
-    s += text(lx, ly, clip(axes[i], 110, 11), std::string("text-anchor=\"") + anchor + "\" font-size=\"11\"");
+    s += text(lx, ly, clip(axes[i], 170, 11), std::string("text-anchor=\"") + anchor + "\" font-size=\"11\"");
   }
   static constexpr const char* kStroke[] = {"#000", "#555", "#888"};
   static constexpr const char* kDash[] = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 2\""};

@@ -48,6 +48,7 @@ def _checklist_to_dict(self: Checklist) -> dict:
 Checklist.to_dict = _checklist_to_dict  # type: ignore[attr-defined]
 
 from .store import Store, fiscal_year_label, fiscal_year_of, fiscal_year_range  # noqa: E402
+from .report import Reporter, render  # noqa: E402
 
 __all__ = [
     "AppliesTo",
@@ -61,6 +62,7 @@ __all__ = [
     "LibauditError",
     "LibauditIOError",
     "NotFoundError",
+    "Reporter",
     "SchemaVersionError",
     "Section",
     "Store",
@@ -74,5 +76,6 @@ __all__ = [
     "fiscal_year_of",
     "fiscal_year_range",
     "nfkc",
+    "render",
     "tiers",
 ]

@@ -53,6 +53,17 @@ class ImportValidationError(ValidationError):
     """An import refused as a whole (nothing was written): one diagnostic per bad row."""
 
 
+class TemplateError(ValidationError):
+    """A report template that does not render (libaudit.render): a syntax error, a tag the
+    report's view model does not have, or a missing partial. ``diagnostics`` name the template
+    file, the line and the tag."""
+
+
+class PdfError(LibauditError, RuntimeError):
+    """A PDF could not be made: Chromium is not installed (``apt-get install chromium``) or
+    failed to print the report."""
+
+
 class QuestionnaireProblem(NamedTuple):
     """One problem in a returned questionnaire (libaudit.exchange): which file, and where in it
     (sheet and cell, or CSV line and column; empty/0 when it concerns the whole file)."""
@@ -131,6 +142,8 @@ __all__ = [
     "NotFoundError",
     "LibauditIOError",
     "ImportValidationError",
+    "TemplateError",
+    "PdfError",
     "QuestionnaireError",
     "QuestionnaireProblem",
     "StoreError",

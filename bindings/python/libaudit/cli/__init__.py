@@ -7,9 +7,9 @@ from typing import List, Optional
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist, exchange, findings, store
+from . import checklist, exchange, findings, report, store
 
-_GROUPS = [checklist, store, exchange, findings]
+_GROUPS = [checklist, store, exchange, findings, report]
 
 
 def build_parser() -> argparse.ArgumentParser:
