@@ -135,7 +135,15 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
 
 std::string svg_radar(std::string_view id, std::string_view title, const std::vector<std::string>& axes,
                       const std::vector<Series>& series) {
-  (void)id;
+  if (axes.size() < 3) {
+    // A radar of one or two axes is a line: draw bars (each series' value per axis) instead.
+    std::vector<Bar> bars;
+    for (std::size_t i = 0; i < axes.size(); ++i)
+      for (const Series& sr : series)
+        bars.push_back(Bar{axes[i] + (series.size() > 1 ? "（" + sr.name + "）" : ""),
+                           i < sr.values.size() ? sr.values[i] : std::nan("")});
+    return svg_bar_chart(id, title, bars, std::nan(""), "");
+  }
   const double width = 640, r = 130, cx = width / 2, cy = 180;
   const double height = cy + r + 50 + 18.0 * double(series.size());
   const std::size_t n = std::max<std::size_t>(axes.size(), 1);
