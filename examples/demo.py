@@ -186,11 +186,42 @@ def _raise_demo_findings(store, name: str) -> None:
               compensating_measure="作業記録を残す", start="2026-04-01", end="2026-04-05", emergency=True)
 
 
+def step_reports(store_path: Path) -> None:
+    """The four reports for the demo body (libaudit.render, docs/reports.md): the committee
+    report (令和7年度 compared with 令和6年度), every 課's sheet, the audit report of the internal
+    audit and the findings register, as HTML (and Markdown/CSV/JSON for the committee report)."""
+    from libaudit.demo import build_demo_store
+
+    heading("報告書 (reports)")
+    if not store_path.exists():
+        build_demo_store(store_path, CHECKLISTS / "komaki" / "taisaku-kijun.yaml")
+    out = OUT / "reports"
+    today = "2026-04-15"  # the demo's fixed "today" (Japan), as in the findings step
+    with libaudit.Store(store_path, create=False) as store:
+        si = sorted((c for c in store.cycles() if c.kind == "self_inspection"), key=lambda c: c.fiscal_year)
+        before, after = si[-2], si[-1]
+        paths = [libaudit.render(store, "committee", cycle=after.id, compare=before.id, format=fmt, as_of=today,
+                                 out=out / f"committee.{fmt}") for fmt in ("html", "md", "csv", "json")]
+        sheets = libaudit.render(store, "department", cycle=after.id, compare=before.id, all_depts=True,
+                                 format="html", as_of=today, out=out / "departments")
+        audits = [c for c in store.cycles() if c.kind != "self_inspection"]
+        if audits:
+            paths.append(libaudit.render(store, "audit", cycle=audits[-1].id, format="html", as_of=today,
+                                         opinion="概ね適切に運用されているが、アクセス権の見直しに改善を要する。",
+                                         out=out / "audit.html"))
+        paths.append(libaudit.render(store, "findings", cycle=after.id, format="html", as_of=today,
+                                     out=out / "findings.html"))
+    for p in paths:
+        print(p.relative_to(REPO).as_posix())
+    print(f"{(out / 'departments').relative_to(REPO).as_posix()}/  ({len(sheets)} 課別結果票, e.g. {sheets[0].name})")
+
+
 def main() -> int:
     print(f"libaudit {libaudit.__version__} demo")
     step_checklists()
     step_questionnaires()
     step_findings(OUT / "demo.db")
+    step_reports(OUT / "demo.db")
     print()
     print("demo: done")
     return 0
