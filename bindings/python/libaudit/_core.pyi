@@ -281,3 +281,17 @@ def exception_list(store: _Store, which: str, days: int, today: str) -> List[Dic
     """which: all, in_force, expiring (within `days`), expired, late (report window `days`)."""
 def exception_late_ids(store: _Store, days: int, today: str) -> List[int]: ...
 def exceptions_for_scoring(store: _Store, cycle: int, as_of: str) -> List[Tuple[str, str]]: ...
+
+# -- reports (libaudit/report.h; use libaudit.render / libaudit.Reporter)
+class _Reporter:
+    def __init__(self, store: _Store, cycle: int, compare: Union[int, None], department: str,
+                 template_dirs: List[str], model: str, partial_value: float, weakest: int, as_of: str,
+                 expiring_days: int, opinion: str, purpose: str, auditors: List[str], period: str,
+                 title: str) -> None: ...
+    def departments(self) -> List[str]: ...
+    def view(self, kind: str, department: str = "") -> str:
+        """The view model as JSON text."""
+    def render(self, kind: str, format: str, department: str = "") -> str: ...
+
+def wareki_date(date: str) -> str:
+    """'2025-03-31' -> '令和7年3月31日'."""
