@@ -116,7 +116,8 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
       const bool below = !std::isnan(average) && b.value < average;
       s += "<rect x=\"" + num(x0) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(bar_h) +
            "\" fill=\"" + (below ? "url(#" + pat + ")" : std::string("#555")) + "\" stroke=\"#222\" stroke-width=\"0.6\"/>";
-      s += text(x0 + w + 4, y + bar_h - 1, num(b.value), "font-size=\"11\"");
+      // A white halo keeps the value readable where the average line crosses it.
+      s += text(x0 + w + 4, y + bar_h - 1, num(b.value), "font-size=\"11\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"");
     }
     s += "</g>";
   }
