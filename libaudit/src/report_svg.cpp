@@ -252,7 +252,7 @@ std::string svg_heatmap(std::string_view id, std::string_view title, const std::
 std::string svg_trend(std::string_view id, std::string_view title, const std::vector<std::string>& x,
                       const std::vector<Series>& series) {
   (void)id;
-  const double width = 560, height = 220 + 18.0 * double(series.size()), left = 48, right = 30, top = 20, plot_h = 160;
+  const double width = 560, height = 220 + 18.0 * double(series.size()), left = 64, right = 48, top = 24, plot_h = 160;
   double lo = 100;
   for (const Series& s : series)
     for (double v : s.values)
