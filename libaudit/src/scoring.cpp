@@ -206,7 +206,11 @@ class ScoringEngine {
                                             std::to_string(options.partial_value)}});
     const auto& items = data.checklist().items();
     n_items_ = items.size();
-    for (const Item& it : items) masks_.push_back(applicability_mask(it.applies_to));
+    // Items outside the cycle's audience (self-inspection or audit) are not part of the cycle.
+    const bool audit = data.cycle().kind != CycleKind::self_inspection;
+    for (const Item& it : items)
+      masks_.push_back((audit ? it.audit : it.self_inspection) ? applicability_mask(it.applies_to) : 0);
+    for (const Item& it : items) in_scope_.push_back(audit ? it.audit : it.self_inspection);
     for (const ScoredDepartment& d : data.departments()) profiles_.push_back(profile_of(d));
     if (!options.exceptions.empty()) {
       std::unordered_map<std::string_view, std::size_t> dix;
@@ -229,6 +233,7 @@ class ScoringEngine {
     const std::uint8_t* a = answers_row(d);
     const bool any_exceptions = !excepted_.empty();
     for (std::size_t i = 0; i < n_items_; ++i) {
+      if (!in_scope_[i]) continue;
       Counts& c = out[i];
       ++c.pairs;
       const std::uint8_t x = a[i];
@@ -277,6 +282,7 @@ class ScoringEngine {
   std::shared_ptr<const ScoringModel> model_;
   std::size_t n_items_ = 0;
   std::vector<std::uint32_t> masks_;
+  std::vector<char> in_scope_;
   std::vector<unsigned> profiles_;
   std::unordered_set<std::uint64_t> excepted_;
 };
@@ -430,6 +436,7 @@ ScoreTable score(const CycleData& data, GroupBy by, const ScoreOptions& options)
       for (std::size_t d = 0; d < depts.size(); ++d) e.add_department(d, per_item);
       for (ItemGroup& ig : item_groups(data, by)) {
         GroupScore g = e.score(per_item, &ig.items, scratch);
+        if (g.counts.pairs == 0) continue;  // none of its items is in this cycle's audience
         g.group = std::move(ig.key);
         g.name = std::move(ig.name);
         g.parent = std::move(ig.parent);

@@ -393,6 +393,31 @@ BOOST_AUTO_TEST_CASE(compare_two_years) {
   BOOST_TEST(items.rows.size() == 6u);  // 5 in the new checklist + 2.2.1
 }
 
+// An item for audits only is not part of a self-inspection cycle (and the other way round):
+// it is in no count at all, not even as not applicable.
+BOOST_AUTO_TEST_CASE(items_outside_the_cycles_audience_are_left_out) {
+  std::string yaml = kChecklist;
+  const std::string at = "        roles: [staff]\n        weight: 2\n";
+  yaml.replace(yaml.find(at), at.size(), at + "        audience: [audit]\n");  // 1.2: audits only
+  const std::vector<std::string> kinds = {"self_inspection", "internal_audit"};
+  for (const std::string& kind : kinds) {
+    Cycle cy = cycle_of(1, 2024);
+    cy.kind = parse_cycle_kind(kind);
+    CycleData d(cy, "テスト市", Checklist::from_yaml(yaml), organisation());
+    d.set_answer("101", "1.1", Answer::implemented);
+    d.set_answer("101", "1.2", Answer::not_implemented);
+    const GroupScore a = row(score(d, GroupBy::department, {}), "101");
+    if (kind == "self_inspection") {
+      BOOST_TEST(a.counts.pairs == 4u);
+      CHECK_SCORE(a.score, 100.0);
+      BOOST_TEST(score(d, GroupBy::item).rows.size() == 4u);
+    } else {
+      BOOST_TEST(a.counts.pairs == 5u);
+      CHECK_SCORE(a.score, 100.0 / 3.0);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(models_are_registered_and_extensible) {
   const std::vector<std::string> names = model_names();
   BOOST_TEST(names.size() >= 6u);
