@@ -46,6 +46,41 @@ def step_checklists() -> list:
     return loaded
 
 
+def step_scores(store_path: Path) -> None:
+    """The committee's three questions from the demo store's two 年度: how is each 課 doing,
+    where are we weakest, are we better than last year (実施率, docs/scoring.md)."""
+    from libaudit.demo import build_demo_store
+
+    heading("実施率 (implementation rates), 令和6年度 → 令和7年度")
+    if not store_path.exists():
+        build_demo_store(store_path, CHECKLISTS / "komaki" / "taisaku-kijun.yaml")
+    with libaudit.Store(store_path, create=False) as store:
+        cycles = {c.fiscal_year: c for c in store.cycles() if c.kind == "self_inspection"}
+        before, after = cycles[min(cycles)], cycles[max(cycles)]
+        yb, ya = before.fiscal_year_label, after.fiscal_year_label
+        a, b = store.scoring_data(before.id), store.scoring_data(after.id)
+
+        def pct(x):
+            return "-" if x is None else f"{x:.1f}"
+
+        body = a.compare(b, by="body").rows[0]
+        print(f"{store.body} 全体: {pct(body.before.score)}% → {pct(body.after.score)}% ({body.change:+.1f} ポイント); "
+              f"回答率 {pct(body.after.response_rate)}%")
+        for by, label in (("department", "課"), ("chapter", "章")):
+            c = a.compare(b, by=by)
+            print()
+            print(format_table(
+                [label, "名称", yb, ya, "増減", "該当", "回答"],
+                [(r.group, r.name, pct(r.before.score if r.before else None), pct(r.after.score if r.after else None),
+                  "-" if r.change is None else f"{r.change:+.1f}", r.after.applicable if r.after else "-",
+                  r.after.answered if r.after else "-") for r in c],
+                "<<>>>>>"))
+        print()
+        print(f"{ya} 実施率の低い項目:")
+        print(format_table(["項目", "実施率", "点検項目"],
+                           [(r.group, pct(r.score), r.name) for r in b.weakest_items(5)], "<><"))
+
+
 def step_questionnaires() -> None:
     """The yearly exchange with the 課 (libaudit.exchange, docs/exchange.md): export each 課's
     workbook for a new cycle with last year's answers carried over, fill them in as the 課
@@ -219,6 +254,7 @@ def step_reports(store_path: Path) -> None:
 def main() -> int:
     print(f"libaudit {libaudit.__version__} demo")
     step_checklists()
+    step_scores(OUT / "demo.db")
     step_questionnaires()
     step_findings(OUT / "demo.db")
     step_reports(OUT / "demo.db")

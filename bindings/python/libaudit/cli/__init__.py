@@ -7,9 +7,9 @@ from typing import List, Optional
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist, exchange, findings, report, store
+from . import checklist, exchange, findings, report, score, store
 
-_GROUPS = [checklist, store, exchange, findings, report]
+_GROUPS = [checklist, store, exchange, score, findings, report]
 
 
 def build_parser() -> argparse.ArgumentParser:
