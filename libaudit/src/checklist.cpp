@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -702,11 +703,35 @@ void emit_string_list(YAML::Emitter& out, const char* key, const std::vector<std
   out << YAML::EndSeq;
 }
 
+// The smallest item index in a section's subtree (items are numbered in document order).
+std::size_t first_item(const Section& s) {
+  std::size_t first = s.items.empty() ? SIZE_MAX : s.items.front();
+  for (const Section& sub : s.sections) first = std::min(first, first_item(sub));
+  return first;
+}
+
+void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>& items);
+
+void emit_subsections(YAML::Emitter& out, const Section& s, const std::vector<Item>& items) {
+  if (s.sections.empty()) return;
+  out << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
+  for (const Section& sub : s.sections) emit_section(out, sub, items);
+  out << YAML::EndSeq;
+}
+
 void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>& items) {
+  // Write 'sections' before 'items' when the file had them so, to keep document order.
+  bool sections_first = false;
+  if (!s.items.empty() && !s.sections.empty()) {
+    std::size_t first_sub = SIZE_MAX;
+    for (const Section& sub : s.sections) first_sub = std::min(first_sub, first_item(sub));
+    sections_first = first_sub < s.items.front();
+  }
   out << YAML::BeginMap;
   out << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << s.id;
   out << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << s.clause;
   out << YAML::Key << "title" << YAML::Value << s.title;
+  if (sections_first) emit_subsections(out, s, items);
   if (!s.items.empty()) {
     out << YAML::Key << "items" << YAML::Value << YAML::BeginSeq;
     for (std::size_t idx : s.items) {
@@ -739,11 +764,7 @@ void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>&
     }
     out << YAML::EndSeq;
   }
-  if (!s.sections.empty()) {
-    out << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
-    for (const Section& sub : s.sections) emit_section(out, sub, items);
-    out << YAML::EndSeq;
-  }
+  if (!sections_first) emit_subsections(out, s, items);
   out << YAML::EndMap;
 }
 

@@ -122,6 +122,18 @@ BOOST_AUTO_TEST_CASE(yaml_round_trip_gives_equal_content) {
   BOOST_TEST(again.to_json() == c.to_json());
 }
 
+BOOST_AUTO_TEST_CASE(yaml_round_trip_keeps_sections_before_items) {
+  Checklist c = Checklist::from_yaml(with("        items:\n          - id: \"8.2.a.1\"",
+      "        sections:\n          - id: \"8.2.x\"\n            clause: x\n            title: 小節\n            items:\n"
+      "              - {id: \"8.2.x.1\", clause: x, text: t, question: q, roles: [staff]}\n"
+      "        items:\n          - id: \"8.2.a.1\""));
+  BOOST_REQUIRE_EQUAL(c.size(), 3u);
+  BOOST_TEST(c.items()[0].id == "8.2.x.1");
+  Checklist again = Checklist::from_yaml(c.to_yaml());
+  BOOST_TEST(again.items()[0].id == "8.2.x.1");
+  BOOST_TEST(again.items()[1].id == "8.2.a.1");
+}
+
 BOOST_AUTO_TEST_CASE(copies_share_and_outlive_the_original) {
   const libaudit::Item* item = nullptr;
   Checklist copy = [&] {
@@ -333,7 +345,11 @@ BOOST_AUTO_TEST_CASE(repository_checklists_load) {
     BOOST_TEST_CONTEXT(entry.path()) {
       Checklist c = Checklist::load(entry.path());
       BOOST_TEST(c.size() > 0u);
-      BOOST_TEST(Checklist::from_yaml(c.to_yaml()).to_json() == c.to_json());
+      Checklist again = Checklist::from_yaml(c.to_yaml());
+      BOOST_TEST(again.to_json() == c.to_json());
+      // Document order survives, also where a section lists 'sections' before 'items'.
+      BOOST_REQUIRE_EQUAL(again.size(), c.size());
+      for (std::size_t i = 0; i < c.size(); ++i) BOOST_TEST(again.items()[i].id == c.items()[i].id);
     }
   }
   BOOST_TEST(files > 0u);
