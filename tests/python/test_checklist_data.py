@@ -283,3 +283,16 @@ def test_schema_rejects(validator, change):
     doc = _minimal()
     change(doc)
     assert not validator.is_valid(doc)
+
+
+@pytest.mark.parametrize("path", CHECKLIST_FILES, ids=_rel)
+def test_item_clause_exists_in_the_parsed_clause_tree(path):
+    """Issue 3: every item's clause reference names a clause the parser finds in the seed."""
+    import libaudit
+
+    checklist = libaudit.Checklist.load(path)
+    seed = SEEDS / checklist.source["document"]
+    parsed = libaudit.extract_checklist(seed.read_text(encoding="utf-8"), id="trace", title="trace", body=checklist.body)
+    paths = {libaudit.nfkc(c["path"]) for c in parsed.clauses}
+    missing = [f"{item.id}: {item.clause}" for item in checklist if item.clause not in paths]
+    assert not missing, f"clauses not in the parsed tree of {seed.name}:\n" + "\n".join(missing)
