@@ -4,9 +4,16 @@
 
 #include <pybind11/pybind11.h>
 
+namespace libaudit {
+struct ImportResult;
+}
+
 namespace libaudit::python {
 
 namespace py = pybind11;
+
+// Shared conversions, defined once (store.cpp) and used by every module that imports rows.
+py::dict import_result_dict(const ImportResult& r);  // rows, inserted, updated, unchanged
 
 void bind_errors(py::module_& m);     // errors.cpp: C++ exceptions -> libaudit.errors
 void bind_text(py::module_& m);       // text.cpp

@@ -105,15 +105,6 @@ py::list dicts(const std::vector<T>& v) {
   return out;
 }
 
-py::dict import_dict(const ImportResult& r) {
-  py::dict o;
-  o["rows"] = r.rows;
-  o["inserted"] = r.inserted;
-  o["updated"] = r.updated;
-  o["unchanged"] = r.unchanged;
-  return o;
-}
-
 }  // namespace
 
 void bind_findings(py::module_& m) {
@@ -156,7 +147,7 @@ void bind_findings(py::module_& m) {
   // -- people
   m.def("person_put", [](Store& s, std::string_view actor, const std::string& name, const std::string& dept,
                          const std::string& roles) {
-    return import_dict(People(s).import_rows(actor, {PersonRow{name, dept, roles, 1}}, "<person>"));
+    return import_result_dict(People(s).import_rows(actor, {PersonRow{name, dept, roles, 1}}, "<person>"));
   });
   m.def("person_import", [](Store& s, std::string_view actor, const std::vector<std::vector<std::string>>& rows) {
     std::vector<PersonRow> in;
@@ -165,11 +156,11 @@ void bind_findings(py::module_& m) {
       ++line;
       in.push_back({r.size() > 0 ? r[0] : "", r.size() > 1 ? r[1] : "", r.size() > 2 ? r[2] : "", line});
     }
-    return import_dict(People(s).import_rows(actor, in));
+    return import_result_dict(People(s).import_rows(actor, in));
   });
   m.def("person_import_csv", [](Store& s, std::string_view actor, const std::filesystem::path& f,
                                 std::string_view encoding) {
-    return import_dict(People(s).import_csv(actor, f, csv::parse_encoding(encoding)));
+    return import_result_dict(People(s).import_csv(actor, f, csv::parse_encoding(encoding)));
   });
   m.def("person_list", [](Store& s) { return dicts(People(s).list()); });
   m.def("person_get", [](Store& s, std::string_view name) { return to_dict(People(s).get(name)); });

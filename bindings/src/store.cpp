@@ -60,15 +60,6 @@ py::dict to_dict(const Cycle& c) {
   return o;
 }
 
-py::dict to_dict(const ImportResult& r) {
-  py::dict o;
-  o["rows"] = r.rows;
-  o["inserted"] = r.inserted;
-  o["updated"] = r.updated;
-  o["unchanged"] = r.unchanged;
-  return o;
-}
-
 // A str (or int, for codes written as numbers) as UTF-8; None as "".
 std::string text_of(PyObject* v, std::size_t row, const char* field) {
   if (v == nullptr || v == Py_None) return {};
@@ -148,6 +139,15 @@ std::function<void(std::size_t, std::size_t)> progress_fn(py::object progress) {
 
 }  // namespace
 
+py::dict import_result_dict(const ImportResult& r) {
+  py::dict o;
+  o["rows"] = r.rows;
+  o["inserted"] = r.inserted;
+  o["updated"] = r.updated;
+  o["unchanged"] = r.unchanged;
+  return o;
+}
+
 void bind_store(py::module_& m) {
   m.attr("STORE_SCHEMA_VERSION") = kStoreSchemaVersion;
   m.def("fiscal_year_of", [](std::string_view date) { return fiscal_year_of(parse_date(date)); }, py::arg("date"),
@@ -192,7 +192,7 @@ void bind_store(py::module_& m) {
         py::gil_scoped_release nogil;
         ImportResult r = s.import_departments(actor, in, ImportOptions{source, {}});
         py::gil_scoped_acquire gil;
-        return to_dict(r);
+        return import_result_dict(r);
       }, py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
       .def("import_departments_csv", [](Store& s, std::string_view actor, const std::filesystem::path& file,
                                         std::string_view encoding) {
@@ -200,7 +200,7 @@ void bind_store(py::module_& m) {
         py::gil_scoped_release nogil;
         ImportResult r = s.import_departments_csv(actor, file, e);
         py::gil_scoped_acquire gil;
-        return to_dict(r);
+        return import_result_dict(r);
       }, py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
       .def("departments", [](const Store& s) {
         py::list out;
@@ -223,7 +223,7 @@ void bind_store(py::module_& m) {
         py::gil_scoped_release nogil;
         ImportResult r = s.import_systems(actor, in, ImportOptions{source, {}});
         py::gil_scoped_acquire gil;
-        return to_dict(r);
+        return import_result_dict(r);
       }, py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
       .def("import_systems_csv", [](Store& s, std::string_view actor, const std::filesystem::path& file,
                                     std::string_view encoding) {
@@ -231,7 +231,7 @@ void bind_store(py::module_& m) {
         py::gil_scoped_release nogil;
         ImportResult r = s.import_systems_csv(actor, file, e);
         py::gil_scoped_acquire gil;
-        return to_dict(r);
+        return import_result_dict(r);
       }, py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
       .def("systems", [](const Store& s) {
         py::list out;
@@ -268,7 +268,7 @@ void bind_store(py::module_& m) {
           py::gil_scoped_release nogil;
           r = s.import_responses(actor, cycle, in, o);
         }
-        return to_dict(r);
+        return import_result_dict(r);
       }, py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",
          py::arg("progress") = py::none(), py::arg("trail_source") = "")
       .def("import_responses_csv", [](Store& s, std::string_view actor, std::int64_t cycle,
@@ -280,7 +280,7 @@ void bind_store(py::module_& m) {
           py::gil_scoped_release nogil;
           r = s.import_responses_csv(actor, cycle, file, e, p);
         }
-        return to_dict(r);
+        return import_result_dict(r);
       }, py::arg("actor"), py::arg("cycle"), py::arg("file"), py::arg("encoding") = "detect",
          py::arg("progress") = py::none())
       .def("responses", [](const Store& s, std::int64_t cycle) {
