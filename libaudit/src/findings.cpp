@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "findings_internal.h"
-#include "libaudit/scoring.h"
+#include "libaudit/applicability.h"
 #include "libaudit/text.h"
 #include "libaudit/vocabulary.h"
 
@@ -839,41 +839,6 @@ std::vector<OverdueByDepartment> Findings::overdue_by_department(std::optional<D
 
 // ---- 横展開 -------------------------------------------------------------------------------
 
-namespace {
-
-// Every 課 of the store, with what applicability needs (as CycleData::load derives it).
-std::vector<ScoredDepartment> scored_leaves(const Store& store) {
-  std::map<std::string, ScoredDepartment> by_code;
-  std::map<std::string, Department> all;
-  for (Department& d : store.departments()) all.emplace(d.code, d);
-  for (const auto& [code, d] : all) {
-    if (!d.is_leaf) continue;
-    ScoredDepartment s;
-    s.code = d.code;
-    s.name = d.name;
-    s.parent_code = d.parent_code.empty() ? d.code : d.parent_code;
-    auto p = all.find(d.parent_code);
-    s.parent_name = p == all.end() ? d.name : p->second.name;
-    by_code.emplace(code, std::move(s));
-  }
-  for (const System& x : store.systems()) {
-    auto it = by_code.find(x.department_code);
-    if (it == by_code.end()) continue;
-    it->second.owns_system = true;
-    it->second.important_assets |= x.important_assets;
-    auto& t = it->second.tiers;
-    if (std::find(t.begin(), t.end(), x.tier) == t.end()) t.push_back(x.tier);
-  }
-  std::vector<ScoredDepartment> out;
-  for (auto& [code, s] : by_code) {
-    std::sort(s.tiers.begin(), s.tiers.end());
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t finding,
                                            const std::vector<std::string>& departments) {
   Store::Impl& im = StoreAccess::impl(writable());
@@ -889,21 +854,13 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   if (!departments.empty()) {
     for (const std::string& raw : departments) targets.push_back(require_leaf(im.db, raw));
   } else {
-    // Every other 課 that one of the finding's items applies to (the scoring applicability rule).
+    // Every 課 that one of the finding's items applies to (applicability.h).
     const Cycle c = im.load_cycle(f.cycle);
     const auto checklist = checklist_of(store_, c.checklist);
-    std::vector<ScoredDepartment> leaves = scored_leaves(store_);
-    Cycle all = c;
-    all.departments.clear();
-    for (const ScoredDepartment& d : leaves) all.departments.push_back(d.code);
-    const CycleData data(all, store_.body(), *checklist, leaves);
-    std::vector<std::size_t> item_index;
-    for (const std::string& id : f.items)
-      if (const Item* it = checklist->find_item(id)) item_index.push_back(std::size_t(it - checklist->items().data()));
-    for (std::size_t d = 0; d < leaves.size(); ++d)
-      for (std::size_t i : item_index)
-        if (data.applies(d, i)) {
-          targets.push_back(leaves[d].code);
+    for (const DepartmentProfile& d : department_profiles(store_))
+      for (const std::string& id : f.items)
+        if (const Item* it = checklist->find_item(id); it && applies(it->applies_to, d)) {
+          targets.push_back(d.code);
           break;
         }
   }

@@ -14,45 +14,6 @@ namespace libaudit {
 
 namespace {
 
-// Profile bits of a 課: one per tier it owns a system in, then "owns a system", then
-// "holds important assets". 5 bits: applicability is a 32-bit mask per item.
-constexpr unsigned kOwnsSystem = 1u << 3;
-constexpr unsigned kImportant = 1u << 4;
-
-int tier_bit(std::string_view tier) {
-  if (tier == "mynumber") return 0;
-  if (tier == "lgwan") return 1;
-  if (tier == "internet") return 2;
-  return -1;
-}
-
-unsigned profile_of(const ScoredDepartment& d) {
-  unsigned p = 0;
-  for (const std::string& t : d.tiers)
-    if (int b = tier_bit(t); b >= 0) p |= 1u << b;
-  if (d.owns_system || p) p |= kOwnsSystem;
-  if (d.important_assets) p |= kImportant;
-  return p;
-}
-
-// Does an item apply to a 課 with profile p? (docs/scoring.md, "Applicability")
-bool applies_to_profile(const AppliesTo& a, unsigned p) {
-  unsigned tiers = 0;
-  for (const std::string& t : a.tiers)
-    if (int b = tier_bit(t); b >= 0) tiers |= 1u << b;
-  if (!a.tiers.empty() && !(p & tiers)) return false;  // owns no system in any listed tier
-  if (a.departments == DepartmentScope::system_owners && !(p & kOwnsSystem)) return false;
-  if (a.important_assets && !(p & kImportant)) return false;
-  return true;
-}
-
-std::uint32_t applicability_mask(const AppliesTo& a) {
-  std::uint32_t m = 0;
-  for (unsigned p = 0; p < 32; ++p)
-    if (applies_to_profile(a, p)) m |= 1u << p;
-  return m;
-}
-
 }  // namespace
 
 // ---- CycleData ---------------------------------------------------------------------------
@@ -67,36 +28,7 @@ CycleData::CycleData(Cycle cycle, std::string body, Checklist checklist, std::ve
 CycleData CycleData::load(const Store& store, std::int64_t id) {
   Cycle cycle = store.cycle(id);  // NotFoundError
   Checklist checklist = store.load_checklist(cycle.checklist);
-  std::unordered_map<std::string, Department> by_code;
-  for (Department& d : store.departments()) by_code.emplace(d.code, std::move(d));
-  std::unordered_map<std::string, std::vector<const System*>> owned;
-  const std::vector<System> systems = store.systems();
-  for (const System& s : systems) owned[s.department_code].push_back(&s);
-  std::vector<ScoredDepartment> depts;
-  depts.reserve(cycle.departments.size());
-  for (const std::string& code : cycle.departments) {
-    ScoredDepartment sd;
-    sd.code = code;
-    if (auto it = by_code.find(code); it != by_code.end()) {
-      sd.name = it->second.name;
-      sd.parent_code = it->second.parent_code;
-      if (auto p = by_code.find(sd.parent_code); p != by_code.end()) sd.parent_name = p->second.name;
-    }
-    if (sd.parent_code.empty()) {
-      sd.parent_code = sd.code;
-      sd.parent_name = sd.name;
-    }
-    if (auto it = owned.find(code); it != owned.end()) {
-      sd.owns_system = !it->second.empty();
-      for (const System* s : it->second) {
-        sd.tiers.push_back(s->tier);
-        sd.important_assets = sd.important_assets || s->important_assets;
-      }
-      std::sort(sd.tiers.begin(), sd.tiers.end());
-      sd.tiers.erase(std::unique(sd.tiers.begin(), sd.tiers.end()), sd.tiers.end());
-    }
-    depts.push_back(std::move(sd));
-  }
+  std::vector<ScoredDepartment> depts = department_profiles(store, cycle.departments);
   std::string body = store.body();
   if (body.empty()) body = checklist.body();
   CycleData data(std::move(cycle), std::move(body), std::move(checklist), std::move(depts));
@@ -132,7 +64,7 @@ std::size_t CycleData::answered() const noexcept {
 }
 
 bool CycleData::applies(std::size_t department, std::size_t item) const {
-  return applies_to_profile(checklist_.items().at(item).applies_to, profile_of(departments_.at(department)));
+  return libaudit::applies(checklist_.items().at(item).applies_to, departments_.at(department));
 }
 
 Counts& Counts::operator+=(const Counts& o) noexcept {
@@ -211,7 +143,7 @@ class ScoringEngine {
     for (const Item& it : items)
       masks_.push_back((audit ? it.audit : it.self_inspection) ? applicability_mask(it.applies_to) : 0);
     for (const Item& it : items) in_scope_.push_back(audit ? it.audit : it.self_inspection);
-    for (const ScoredDepartment& d : data.departments()) profiles_.push_back(profile_of(d));
+    for (const ScoredDepartment& d : data.departments()) profiles_.push_back(profile_bits(d));
     if (!options.exceptions.empty()) {
       std::unordered_map<std::string_view, std::size_t> dix;
       for (std::size_t k = 0; k < data.departments().size(); ++k) dix.emplace(data.departments()[k].code, k);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "libaudit/checklist.h"
+#include "libaudit/applicability.h"
 #include "libaudit/error.h"
 #include "libaudit/store.h"
 
@@ -36,16 +37,9 @@ inline constexpr double kNoScore = std::numeric_limits<double>::quiet_NaN();
 
 // ---- Input -------------------------------------------------------------------------------
 
-// What applicability needs to know of a 課 (derived from the systems it owns).
-struct ScoredDepartment {
-  std::string code;
-  std::string name;
-  std::string parent_code;  // its 部; the 課's own code when it has no parent
-  std::string parent_name;
-  std::vector<std::string> tiers;  // tiers it owns a system in, sorted
-  bool owns_system = false;
-  bool important_assets = false;   // owns a system holding 重要な情報資産
-};
+// What applicability needs to know of a 課 (applicability.h, shared with findings and the
+// questionnaire export).
+using ScoredDepartment = DepartmentProfile;
 
 // One cycle, read once: its checklist, its target 課 and every answer, as a dense 課 × item
 // matrix. Copies share nothing; build one per cycle and reuse it for every analysis.
