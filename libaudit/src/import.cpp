@@ -1,6 +1,8 @@
 // Bulk import of responses: validate every row first (all-or-nothing), then write the changed
 // rows and their trail records in one transaction with cached statements.
 #include <algorithm>
+#include <future>
+#include <system_error>
 #include <unordered_map>
 
 #include "libaudit/fiscal_year.h"
@@ -20,6 +22,10 @@ constexpr std::size_t kResponseBatch = 1024;
 
 // Rows per multi-row INSERT (8 parameters each; well under SQLite's 32766).
 constexpr std::size_t kMultiRows = 128;
+
+// Changed rows from which the trail records are sealed in a second thread (below, one thread's
+// start costs more than sealing the rows).
+constexpr std::size_t kSealInThreadFrom = 4 * kResponseBatch;
 
 // "INSERT INTO responses(...) VALUES (?,…),(?,…),…" for kMultiRows rows; built once, so its
 // address is stable for the statement cache.
@@ -53,6 +59,9 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   sql::Db& db = im.db;
   const std::string& src = options.source;
 
+  // Every row's (cycle, 課) is checked below against cycle_departments, read in this same write
+  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
+  sql::ForeignKeysOff references_checked_here(db);
   sql::WriteTxn txn(db);
   std::int64_t checklist = 0;
   {
@@ -147,14 +156,9 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     throw ImportValidationError(std::move(diags));
   }
 
-  // 2. Write, merging with the stored rows (same order) to skip unchanged ones. Trail: one
-  // "responses" record per batch of changed rows (docs/store.md, "Trail").
-  ImportResult result;
-  result.rows = rows.size();
-  TrailWriter trail(db, im.sha, actor, now_iso());
-  const std::string& now = trail.at();
-  // Classify every row first (a read-only ordered merge with the stored rows), then write:
-  // the stored rows are never read while the table changes.
+  // 2. Classify every row against the stored ones (a read-only ordered merge, same order), so
+  // that unchanged rows cost no write and no trail record, and the stored rows are never read
+  // while the table changes.
   enum : unsigned char { kInsert, kUpdate, kSame };
   std::vector<unsigned char> what(clean.size(), kInsert);
   {
@@ -183,6 +187,53 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       }
     }
   }
+  ImportResult result;
+  result.rows = rows.size();
+  for (unsigned char w : what) ++(w == kSame ? result.unchanged : w == kUpdate ? result.updated : result.inserted);
+  const std::size_t changed = result.inserted + result.updated;
+  if (!changed) return result;  // nothing to write: no trail record either
+
+  TrailWriter trail(db, im.sha, actor, now_iso());
+  const std::string& now = trail.at();
+  auto answered_by = [&](const ResponseRow& r) { return r.answered_by.empty() ? actor : std::string_view(r.answered_by); };
+  auto answered_at = [&](const ResponseRow& r) {
+    return r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
+  };
+
+  // 3. The trail: one "responses" record per batch of changed rows (docs/store.md, "Trail"),
+  // sealed into the chain from its current head. The records depend only on the validated rows,
+  // so a large import seals them in a second thread while this one writes the rows.
+  auto seal = [&, head_seq = trail.chain().head_seq(), head = std::string(trail.chain().head_hash())] {
+    Sha256 sha;
+    TrailChain chain(sha, head_seq, head, actor, now);
+    ResponseBatch batch(cycle_id, actor, now);
+    batch.set_source(options.trail_source);
+    const std::string key = std::to_string(cycle_id);
+    std::vector<SealedRecord> out;
+    out.reserve(changed / kResponseBatch + 1);
+    for (std::size_t k = 0; k < clean.size(); ++k) {
+      if (what[k] == kSame) continue;
+      const Clean& c = clean[k];
+      const ResponseRow& r = rows[c.row];
+      batch.add(*c.code, *c.item, what[k] == kUpdate, to_string(c.answer), r.comment, r.evidence, answered_by(r),
+                answered_at(r));
+      if (batch.size() == kResponseBatch) out.push_back(chain.seal("responses", key, "batch", batch.take()));
+    }
+    if (batch.size()) out.push_back(chain.seal("responses", key, "batch", batch.take()));
+    return out;
+  };
+  std::vector<SealedRecord> records;
+  std::future<std::vector<SealedRecord>> sealing;  // joined before the locals it reads go
+  if (changed >= kSealInThreadFrom) {
+    try {
+      sealing = std::async(std::launch::async, seal);
+    } catch (const std::system_error&) {  // no thread to be had: seal here
+    }
+  }
+  if (!sealing.valid()) records = seal();
+
+  // 4. The rows, in primary-key order. New rows go in kMultiRows at a time through one
+  // multi-row INSERT: SQLite's per-statement work is then paid once per group, not per row.
   sql::Stmt insert = db.prepare(
       "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
       "VALUES (?,?,?,?,?,?,?,?)");
@@ -191,67 +242,48 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
   insert.bind(1, cycle_id);
   update.bind(1, cycle_id);
-  // New rows go in kMultiRows at a time through one multi-row INSERT: SQLite's per-statement
-  // work (statement journal, constraint bookkeeping) is then paid once per group, not per row.
   sql::Stmt multi = db.prepare(multi_row_insert_sql());
-  struct Pending {
-    const Clean* c;
-    std::string_view answer, comment, evidence, by, at;
-  };
-  std::vector<Pending> pending;
+  std::vector<std::size_t> pending;  // indices into clean
   pending.reserve(kMultiRows);
+  auto bind_row = [&](sql::Stmt& s, int p, const Clean& c) {
+    const ResponseRow& r = rows[c.row];
+    s.bind(p + 1, c.department).bind(p + 2, *c.item).bind(p + 3, to_string(c.answer)).bind(p + 4, r.comment)
+        .bind(p + 5, r.evidence).bind(p + 6, answered_by(r)).bind(p + 7, answered_at(r));
+  };
   auto write_pending = [&] {
     if (pending.size() == kMultiRows) {
       int p = 0;
-      for (const Pending& x : pending) {
-        multi.bind(++p, cycle_id).bind(++p, x.c->department).bind(++p, *x.c->item).bind(++p, x.answer)
-            .bind(++p, x.comment).bind(++p, x.evidence).bind(++p, x.by).bind(++p, x.at);
+      for (std::size_t k : pending) {
+        multi.bind(p + 1, cycle_id);
+        bind_row(multi, p + 1, clean[k]);
+        p += 8;
       }
-      while (multi.step()) {}
-      multi.reset();
+      multi.run();
     } else {
-      for (const Pending& x : pending) {
-        insert.bind(2, x.c->department).bind(3, *x.c->item).bind(4, x.answer).bind(5, x.comment).bind(6, x.evidence)
-            .bind(7, x.by).bind(8, x.at);
-        while (insert.step()) {}
-        insert.reset();
+      for (std::size_t k : pending) {
+        bind_row(insert, 1, clean[k]);
+        insert.run();
       }
     }
     pending.clear();
   };
-  ResponseBatch batch(cycle_id, actor, now);
-  batch.set_source(options.trail_source);
-  const std::string cycle_key = std::to_string(cycle_id);
-  const std::size_t total = clean.size();
-  for (std::size_t k = 0; k < total; ++k) {
-    const Clean& c = clean[k];
-    const ResponseRow& r = rows[c.row];
-    if (what[k] == kSame) {
-      ++result.unchanged;
-      continue;
-    }
-    const bool exists = what[k] == kUpdate;
-    const std::string_view answer = to_string(c.answer);
-    const std::string_view by = r.answered_by.empty() ? actor : std::string_view(r.answered_by);
-    const std::string_view at = r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
-    if (exists) {
-      update.bind(2, c.department).bind(3, *c.item).bind(4, answer).bind(5, r.comment).bind(6, r.evidence)
-          .bind(7, by).bind(8, at);
-      while (update.step()) {}
-      update.reset();
+  std::size_t done = 0;
+  for (std::size_t k = 0; k < clean.size(); ++k) {
+    if (what[k] == kSame) continue;
+    if (what[k] == kUpdate) {
+      bind_row(update, 1, clean[k]);
+      update.run();
     } else {
-      pending.push_back({&c, answer, r.comment, r.evidence, by, at});
+      pending.push_back(k);
       if (pending.size() == kMultiRows) write_pending();
     }
-    batch.add(*c.code, *c.item, exists, answer, r.comment, r.evidence, by, at);
-    if (batch.size() == kResponseBatch) batch.flush(trail, cycle_key);
-    ++(exists ? result.updated : result.inserted);
-    if (options.progress && (k & 0x3fff) == 0x3fff) options.progress(k + 1, total);
+    if (options.progress && (++done & 0x3fff) == 0) options.progress(done, changed);
   }
   write_pending();
-  batch.flush(trail, cycle_key);
+  if (sealing.valid()) records = sealing.get();
+  trail.insert(records);
   txn.commit();
-  if (options.progress) options.progress(total, total);
+  if (options.progress) options.progress(changed, changed);
   return result;
 }
 

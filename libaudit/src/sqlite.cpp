@@ -105,6 +105,13 @@ void WriteTxn::commit() {
   done_ = true;
 }
 
+ForeignKeysOff::ForeignKeysOff(Db& db) : db_(db) { db_.exec("PRAGMA foreign_keys = OFF"); }
+
+ForeignKeysOff::~ForeignKeysOff() {
+  // Outside any transaction this cannot fail (it sets a flag of the connection).
+  sqlite3_exec(db_.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+}
+
 ReadTxn::ReadTxn(Db& db) : db_(db), owns_(!db.in_transaction()) {
   if (owns_) db_.exec("BEGIN");
 }

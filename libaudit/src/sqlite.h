@@ -44,6 +44,11 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  // Bytes as a BLOB; they must outlive the next step().
+  Stmt& bind_blob(int i, std::string_view v) {
+    check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
+    return *this;
+  }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind_null(int i) { check(sqlite3_bind_null(s_, i)); return *this; }
 
@@ -64,6 +69,10 @@ class Stmt {
     return p ? std::string_view(p, std::size_t(sqlite3_column_bytes(s_, c))) : std::string_view();
   }
   std::string str(int c) const { return std::string(text(c)); }
+  std::string_view blob(int c) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, c));
+    return p ? std::string_view(p, std::size_t(sqlite3_column_bytes(s_, c))) : std::string_view();
+  }
 
  private:
   void check(int rc);
@@ -113,6 +122,20 @@ class WriteTxn {
  private:
   Db& db_;
   bool done_ = false;
+};
+
+// Turns the connection's foreign-key enforcement off until destroyed, for a write that checks
+// every reference itself inside its own transaction (the bulk import). Construct it before the
+// WriteTxn: SQLite ignores the setting inside a transaction (then enforcement simply stays on).
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(Db& db);
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  ~ForeignKeysOff();
+
+ private:
+  Db& db_;
 };
 
 // BEGIN (deferred): a consistent snapshot for several reads. Ends in the destructor.

@@ -189,6 +189,11 @@ CREATE TABLE exceptions(
   reported_at TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 2 -> 3: a trail record's state may be stored deflated (zlib): state_size is then the
+    // length of its JSON, 0 when `state` is the JSON text (docs/store.md, "The trail").
+    R"sql(
+ALTER TABLE trail ADD COLUMN state_size INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

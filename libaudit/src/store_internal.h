@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -63,23 +64,70 @@ void response_state(std::string& out, std::string_view answer, std::string_view 
 // UTC now, ISO 8601 with microseconds: 2024-04-01T09:00:00.000000Z
 std::string now_iso();
 
+// A trail record sealed into the chain: its hash covers the previous hash and the canonical
+// record (with the state as JSON); `state` is stored deflated when `state_size` > 0.
+struct SealedRecord {
+  std::int64_t seq = 0;
+  std::string entity, key, action;
+  std::string state;           // JSON, or zlib-deflated JSON of state_size bytes
+  std::int64_t state_size = 0;  // 0: state is the JSON text
+  char prev_hash[64];
+  char hash[64];
+};
+
+// Records at or above this size are stored deflated (docs/store.md, "Trail"); below it the
+// saving is not worth the state being unreadable as plain text in the sqlite3 shell.
+inline constexpr std::size_t kDeflateAtBytes = 4096;
+
+// zlib (RFC 1950) at level 1, the format the sqlite3 shell's sqlar_uncompress reads.
+void deflate_state(std::string_view json, std::string& out);
+// Inflates a stored state of `size` bytes into `out`; false when it does not inflate to exactly
+// that size (a damaged or altered record).
+bool inflate_state(std::string_view stored, std::int64_t size, std::string& out);
+
+// Extends a chain from a known head. Touches no database, so it can run in another thread
+// than the connection's (the bulk import seals its batch records while the rows are written),
+// with a Sha256 of its own.
+class TrailChain {
+ public:
+  TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor, std::string at);
+  // The next record, sealed: seq = head + 1, its hash computed, its state deflated when it is
+  // at least kDeflateAtBytes long; the head moves to it.
+  SealedRecord seal(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
+  std::int64_t head_seq() const noexcept { return seq_; }
+  std::string_view head_hash() const noexcept { return {prev_, 64}; }
+  const std::string& actor() const noexcept { return actor_; }
+  const std::string& at() const noexcept { return at_; }
+  // Moves the head to a record that another chain sealed from this one's head.
+  void move_head(std::int64_t seq, std::string_view hash) {
+    seq_ = seq;
+    std::memcpy(prev_, hash.data(), 64);
+  }
+
+ private:
+  Sha256& sha_;
+  std::string actor_, at_;
+  std::int64_t seq_;
+  char prev_[64];
+  std::string record_;
+};
+
 // Appends trail records inside the caller's write transaction. Reads the chain head when
 // constructed, so it must be constructed after BEGIN IMMEDIATE.
 class TrailWriter {
  public:
   TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at);
   void append(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
-  const std::string& at() const noexcept { return at_; }
+  // Inserts records sealed elsewhere (a TrailChain started from this writer's head), in order;
+  // the head moves to the last. Throws StoreError if they do not continue the chain.
+  void insert(const std::vector<SealedRecord>& records);
+  const TrailChain& chain() const noexcept { return chain_; }
+  const std::string& at() const noexcept { return chain_.at(); }
 
  private:
+  void insert_row(const SealedRecord& r);
   sql::Db& db_;
-  Sha256& sha_;
-  std::string actor_;
-  std::string at_;
-  std::int64_t seq_;
-  char prev_[64];
-  std::string record_;
-  std::string prefix_;  // ,"at":…,"actor":…  (the same for every record of this writer)
+  TrailChain chain_;
 };
 
 // Collects changed responses of one cycle into one "responses" trail record:
@@ -99,8 +147,9 @@ class ResponseBatch {
   // Where the rows came from (ImportOptions::trail_source): when not empty, every record carries
   // "source":"…" after "answered_at".
   void set_source(std::string_view source) { source_ = source; }
-  // Appends the record (if any rows were added) and starts a new batch.
-  void flush(TrailWriter& trail, const std::string& key);
+  // The record's state for the rows added since the last take() (empty when there are none);
+  // starts a new batch. The view is valid until the next add() or take().
+  std::string_view take();
 
  private:
   std::int64_t cycle_;

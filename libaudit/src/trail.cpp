@@ -1,5 +1,6 @@
 // The trail: canonical states, the hash chain, and verify().
 #include <openssl/evp.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -229,33 +230,92 @@ void record_json(std::string& out, std::int64_t seq, std::string_view at, std::s
   out += '}';
 }
 
-TrailWriter::TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at)
-    : db_(db), sha_(sha), actor_(actor), at_(std::move(at)), seq_(0) {
-  std::memcpy(prev_, kGenesisHash.data(), 64);
-  sql::Stmt s = db_.prepare("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1");
-  if (s.step()) {
-    seq_ = s.i64(0);
-    const std::string_view h = s.text(1);
-    if (h.size() == 64) std::memcpy(prev_, h.data(), 64);
-  }
+void deflate_state(std::string_view json, std::string& out) {
+  uLongf n = compressBound(uLong(json.size()));
+  out.resize(n);
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(json.data()),
+                uLong(json.size()), 1) != Z_OK)
+    throw Error("zlib could not deflate a trail record");
+  out.resize(n);
+}
+
+bool inflate_state(std::string_view stored, std::int64_t size, std::string& out) {
+  // A state is at most what one SQLite value holds (1 GB by default).
+  if (size <= 0 || size > (std::int64_t{1} << 30)) return false;
+  out.resize(std::size_t(size));
+  uLongf n = uLongf(size);
+  const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(stored.data()),
+                            uLong(stored.size()));
+  return rc == Z_OK && n == uLongf(size);
+}
+
+TrailChain::TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor,
+                       std::string at)
+    : sha_(sha), actor_(actor), at_(std::move(at)), seq_(head_seq) {
+  std::memcpy(prev_, (head_hash.size() == 64 ? head_hash : kGenesisHash).data(), 64);
   record_.reserve(512);
+}
+
+SealedRecord TrailChain::seal(std::string_view entity, std::string_view key, std::string_view action,
+                              std::string_view state) {
+  SealedRecord r;
+  r.seq = seq_ + 1;
+  r.entity = entity;
+  r.key = key;
+  r.action = action;
+  record_json(record_, r.seq, at_, actor_, entity, key, action, state);
+  sha_.begin();
+  sha_.update(std::string_view(prev_, 64));
+  sha_.update(record_);
+  sha_.finish_hex(r.hash);
+  std::memcpy(r.prev_hash, prev_, 64);
+  if (state.size() >= kDeflateAtBytes) {
+    deflate_state(state, r.state);
+    r.state_size = std::int64_t(state.size());
+  } else {
+    r.state = state;
+  }
+  seq_ = r.seq;
+  std::memcpy(prev_, r.hash, 64);
+  return r;
+}
+
+namespace {
+TrailChain chain_from_head(sql::Db& db, Sha256& sha, std::string_view actor, std::string at) {
+  sql::Stmt s = db.prepare("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1");
+  if (s.step()) return TrailChain(sha, s.i64(0), s.text(1), actor, std::move(at));
+  return TrailChain(sha, 0, kGenesisHash, actor, std::move(at));
+}
+}  // namespace
+
+TrailWriter::TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at)
+    : db_(db), chain_(chain_from_head(db, sha, actor, std::move(at))) {}
+
+void TrailWriter::insert_row(const SealedRecord& r) {
+  sql::Stmt ins = db_.prepare(
+      "INSERT INTO trail(seq, at, actor, entity, key, action, state, state_size, prev_hash, hash) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?)");
+  ins.bind(1, r.seq).bind(2, chain_.at()).bind(3, chain_.actor()).bind(4, r.entity).bind(5, r.key).bind(6, r.action);
+  if (r.state_size)
+    ins.bind_blob(7, r.state);
+  else
+    ins.bind(7, r.state);
+  ins.bind(8, r.state_size).bind(9, std::string_view(r.prev_hash, 64)).bind(10, std::string_view(r.hash, 64));
+  ins.run();
 }
 
 void TrailWriter::append(std::string_view entity, std::string_view key, std::string_view action,
                          std::string_view state) {
-  ++seq_;
-  record_json(record_, seq_, at_, actor_, entity, key, action, state);
-  sha_.begin();
-  sha_.update(std::string_view(prev_, 64));
-  sha_.update(record_);
-  char hash[64];
-  sha_.finish_hex(hash);
-  sql::Stmt ins = db_.prepare(
-      "INSERT INTO trail(seq, at, actor, entity, key, action, state, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)");
-  ins.bind(1, seq_).bind(2, at_).bind(3, actor_).bind(4, entity).bind(5, key).bind(6, action).bind(7, state)
-      .bind(8, std::string_view(prev_, 64)).bind(9, std::string_view(hash, 64));
-  ins.run();
-  std::memcpy(prev_, hash, 64);
+  insert_row(chain_.seal(entity, key, action, state));
+}
+
+void TrailWriter::insert(const std::vector<SealedRecord>& records) {
+  for (const SealedRecord& r : records) {
+    if (r.seq != chain_.head_seq() + 1 || std::string_view(r.prev_hash, 64) != chain_.head_hash())
+      throw StoreError("internal error: trail record " + std::to_string(r.seq) + " does not continue the chain");
+    insert_row(r);
+    chain_.move_head(r.seq, std::string_view(r.hash, 64));
+  }
 }
 
 void ResponseBatch::add(std::string_view department, std::string_view item, bool update, std::string_view answer,
@@ -281,8 +341,8 @@ void ResponseBatch::add(std::string_view department, std::string_view item, bool
   ++n_;
 }
 
-void ResponseBatch::flush(TrailWriter& trail, const std::string& key) {
-  if (!n_) return;
+std::string_view ResponseBatch::take() {
+  if (!n_) return {};
   state_.clear();
   state_ += "{\"cycle\":";
   json_int(state_, cycle_);
@@ -297,9 +357,9 @@ void ResponseBatch::flush(TrailWriter& trail, const std::string& key) {
   state_ += ",\"rows\":[";
   state_ += rows_;
   state_ += "]}";
-  trail.append("responses", key, "batch", state_);
   rows_.clear();
   n_ = 0;
+  return state_;
 }
 
 }  // namespace libaudit::detail
@@ -312,14 +372,35 @@ std::string Problem::to_string() const {
   return table + " " + key + ": " + kind + (detail.empty() ? "" : ": " + detail);
 }
 
+namespace {
+
+// The state of a trail row as JSON into `out`: column c is `state`, c + 1 `state_size`. False
+// when a deflated state does not inflate to its size.
+bool stored_state(const sql::Stmt& s, int c, std::string& out) {
+  const std::int64_t size = s.i64(c + 1);
+  if (size == 0) {
+    out.assign(s.text(c));
+    return true;
+  }
+  return inflate_state(s.blob(c), size, out);
+}
+
+}  // namespace
+
 std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) const {
   if (!impl_) throw StoreError("the store is closed");
   sql::Stmt s = impl_->db.prepare(
-      "SELECT seq, at, actor, entity, key, action, state, prev_hash, hash FROM trail WHERE seq > ? ORDER BY seq LIMIT ?");
+      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash FROM trail "
+      "WHERE seq > ? ORDER BY seq LIMIT ?");
   s.bind(1, after).bind(2, limit ? std::int64_t(limit) : std::int64_t(-1));
   std::vector<TrailRecord> out;
-  while (s.step())
-    out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), s.str(6), s.str(7), s.str(8)});
+  std::string state;
+  while (s.step()) {
+    if (!stored_state(s, 6, state))
+      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + impl_->path +
+                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
+    out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), state, s.str(8), s.str(9)});
+  }
   return out;
 }
 
@@ -389,15 +470,15 @@ VerifyReport Store::verify() const {
   std::map<std::string, std::unordered_map<std::string, Expected>> expected;
   {
     sql::Stmt s = db.prepare(
-        "SELECT seq, at, actor, entity, key, action, state, prev_hash, hash FROM trail ORDER BY seq");
+        "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash FROM trail ORDER BY seq");
     std::string prev(kGenesisHash);
     std::int64_t last_seq = 0;
-    std::string record;
+    std::string record, state;
     char computed[64];
     while (s.step()) {
       const std::int64_t seq = s.i64(0);
       const std::string seq_s = std::to_string(seq);
-      const std::string_view prev_hash = s.text(7), hash = s.text(8);
+      const std::string_view prev_hash = s.text(8), hash = s.text(9);
       if (seq != last_seq + 1) {
         report.problems.push_back({"trail", seq_s, "deleted",
                                    seq == last_seq + 2 ? "record " + std::to_string(last_seq + 1) + " is missing"
@@ -407,18 +488,26 @@ VerifyReport Store::verify() const {
         report.problems.push_back({"trail", seq_s, "broken_chain",
                                    "prev_hash does not match the hash of record " + std::to_string(last_seq)});
       }
-      record_json(record, seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6));
-      sha.begin();
-      sha.update(prev_hash);
-      sha.update(record);
-      sha.finish_hex(computed);
-      if (std::string_view(computed, 64) != hash)
+      const bool inflated = stored_state(s, 6, state);
+      if (!inflated) {
         report.problems.push_back({"trail", seq_s, "altered",
-                                   "the record's content does not match its hash (entity " + s.str(3) + ", key " +
-                                       s.str(4) + ")"});
+                                   "the record's deflated state does not inflate to its state_size (entity " +
+                                       s.str(3) + ", key " + s.str(4) + ")"});
+        state = "null";
+      } else {
+        record_json(record, seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), state);
+        sha.begin();
+        sha.update(prev_hash);
+        sha.update(record);
+        sha.finish_hex(computed);
+        if (std::string_view(computed, 64) != hash)
+          report.problems.push_back({"trail", seq_s, "altered",
+                                     "the record's content does not match its hash (entity " + s.str(3) + ", key " +
+                                         s.str(4) + ")"});
+      }
       if (s.text(3) == "responses" && s.text(5) == "batch") {
         // One record for many responses: expand it into one expectation per row.
-        const nlohmann::json st = nlohmann::json::parse(s.text(6), nullptr, false);
+        const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
         bool ok = st.is_object() && st.contains("cycle") && st["cycle"].is_number_integer() && st.contains("rows") &&
                   st["rows"].is_array() && st.contains("answered_by") && st.contains("answered_at");
         if (ok) {
@@ -438,13 +527,13 @@ VerifyReport Store::verify() const {
             e.digest = digest_of(sha, dump(state));
           }
         }
-        if (!ok)
+        if (!ok && inflated)
           report.problems.push_back({"trail", seq_s, "altered", "the record's state is not a valid batch of responses"});
       } else {
         Expected& e = expected[s.str(3)][s.str(4)];
         e.seq = seq;
         e.deleted = s.text(5) == "delete";
-        e.digest = digest_of(sha, s.text(6));
+        e.digest = digest_of(sha, state);
       }
       prev = std::string(hash);
       last_seq = seq;
@@ -465,9 +554,10 @@ VerifyReport Store::verify() const {
     }
     it->second.seen = true;
     if (digest_of(sha, state) != it->second.digest) {
-      sql::Stmt t = db.prepare("SELECT state FROM trail WHERE seq = ?");
+      sql::Stmt t = db.prepare("SELECT state, state_size FROM trail WHERE seq = ?");
       t.bind(1, it->second.seq);
-      std::string trail_state = t.step() ? t.str(0) : std::string("null");
+      std::string trail_state;
+      if (!t.step() || !stored_state(t, 0, trail_state)) trail_state = "null";
       if (std::string_view(entity) == "response") {
         const nlohmann::json st = nlohmann::json::parse(trail_state, nullptr, false);
         trail_state = st.is_object() && st.contains("rows") && st["rows"].size() > it->second.index

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "libaudit/store.h"
+#include "sqlite.h"
 
 using namespace libaudit;
 namespace fs = std::filesystem;
@@ -201,6 +202,74 @@ BOOST_AUTO_TEST_CASE(verify_names_each_kind_of_tampering) {
                                          "responses [" + c + ",\"11\",\"8.1\"] altered",
                                          "responses [" + c + ",\"12\",\"8.2\"] deleted"};
   BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+// A large import seals its trail records in a second thread while it writes the rows; the
+// chain must come out the same as one written record by record, and a later write continues it.
+BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
+  Store s = Store::open(":memory:");
+  std::vector<DepartmentRow> depts = {{Department{"1", "総務部", "", "", ""}, 2}};
+  for (int d = 0; d < 10; ++d) depts.push_back({Department{"1" + std::to_string(10 + d), "課" + std::to_string(d), "1", "", ""}, d + 3});
+  s.import_departments("t", depts);
+  std::string yaml = "format: 1\nid: big\ntitle: 大きな点検表\nversion: \"1\"\nbody: テスト市\n"
+                     "source: {document: t.txt, title: テスト基準}\nsections:\n  - id: \"1\"\n    clause: \"1\"\n"
+                     "    title: 章\n    items:\n";
+  for (int i = 1; i <= 500; ++i)
+    yaml += "      - {id: \"1." + std::to_string(i) + "\", clause: \"1(" + std::to_string(i) +
+            ")\", text: 職員は、実施しなければならない。, question: 実施しているか。, roles: [staff]}\n";
+  const auto cl = s.import_checklist("t", Checklist::from_yaml(yaml));
+  const auto cycle = s.create_cycle("t", CycleSpec{"大量", CycleKind::self_inspection, 2024, cl, {}});
+  s.open_cycle("t", cycle);
+  const std::size_t head = s.trail().size();
+  auto all = [&](const std::string& answer) {
+    std::vector<ResponseRow> out;
+    for (int d = 0; d < 10; ++d)
+      for (int i = 1; i <= 500; ++i) out.push_back({"1" + std::to_string(10 + d), "1." + std::to_string(i), answer});
+    return out;
+  };
+  std::size_t calls = 0, last_done = 0, last_total = 0;
+  ImportOptions o;
+  o.progress = [&](std::size_t done, std::size_t total) { ++calls, last_done = done, last_total = total; };
+  const ImportResult r = s.import_responses("t", cycle, all("implemented"), o);
+  BOOST_TEST(r.inserted == 5000u);
+  BOOST_TEST(calls >= 1u);
+  BOOST_TEST((last_done == 5000u && last_total == 5000u));
+  const ImportResult again = s.import_responses("t", cycle, all("partial"));
+  BOOST_TEST(again.updated == 5000u);
+  s.set_body("t", "テスト市");
+  const auto trail = s.trail();
+  BOOST_TEST(trail.size() == head + 5 + 5 + 1);  // 5,000 rows in batches of 1,024, twice; the body
+  for (std::size_t k = 1; k < trail.size(); ++k) {
+    BOOST_TEST(trail[k].seq == trail[k - 1].seq + 1);
+    BOOST_TEST(trail[k].prev_hash == trail[k - 1].hash);
+  }
+  BOOST_TEST(trail[head].state.find("[\"110\",\"1.1\",\"insert\",\"implemented\",\"\",\"\"]") != std::string::npos);
+  BOOST_TEST(s.verify().ok());
+  BOOST_TEST(s.response_count(cycle) == 5000u);
+}
+
+// The bulk import checks references itself with foreign-key enforcement off; it must be on
+// again afterwards, whether the write committed or failed.
+BOOST_AUTO_TEST_CASE(foreign_keys_off_is_scoped) {
+  sql::Db db(":memory:", true, 1000);
+  db.exec("PRAGMA foreign_keys = ON; CREATE TABLE p(id INTEGER PRIMARY KEY); "
+          "CREATE TABLE c(p INTEGER NOT NULL REFERENCES p(id));");
+  {
+    sql::ForeignKeysOff off(db);
+    BOOST_TEST(db.query_int("PRAGMA foreign_keys") == 0);
+    sql::WriteTxn txn(db);
+    db.exec("INSERT INTO c VALUES (7)");
+    txn.commit();
+  }
+  BOOST_TEST(db.query_int("PRAGMA foreign_keys") == 1);
+  BOOST_CHECK_THROW(db.exec("INSERT INTO c VALUES (8)"), StoreError);
+  try {
+    sql::ForeignKeysOff off(db);
+    sql::WriteTxn txn(db);
+    throw std::runtime_error("a failed write");
+  } catch (const std::runtime_error&) {
+  }
+  BOOST_TEST(db.query_int("PRAGMA foreign_keys") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(checklist_round_trip_and_versions) {

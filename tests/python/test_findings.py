@@ -358,10 +358,11 @@ def test_a_schema_1_store_migrates(tmp_path):
     store.close()
     con = sqlite3.connect(path)
     con.executescript("DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; "
-                      "DROP TABLE check_requests; DROP TABLE exceptions; PRAGMA user_version = 1;")
+                      "DROP TABLE check_requests; DROP TABLE exceptions; "
+                      "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;")
     con.close()
     with libaudit.Store(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == 3
         s.people.add(ACTOR, "監査 一郎", "201", "auditor")
         assert [p.name for p in s.people.list()] == ["監査 一郎"]
         assert s.verify().ok

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_wal_foreign_keys_and_version(tmp_path):
     Store(tmp_path / "a.db").close()
     con = sqlite3.connect(tmp_path / "a.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 2  # 2: findings (test_findings.py migrates 1)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 3  # 3: deflated trail states (migrations tested below)
 
 
 def test_newer_schema_version_is_refused(tmp_path):
@@ -425,6 +426,95 @@ def test_tamper_deleted_trail_record_and_edited_state(store):
     assert ("trail", "3", "deleted") in kinds             # the gap where record 2 was
     assert ("trail", str(n), "altered") in kinds          # the edited batch
     assert any(p.table == "departments" and p.kind == "inserted" for p in problems)  # its row lost its record
+
+
+def long_comment_rows():
+    """Rows whose batch record is large enough (>= 4 KiB of JSON) to be stored deflated."""
+    return [(d, i, "partial", f"{d}課の{i}は一部のみ実施。改善計画（～令和7年3月）を作成中。" * 4) for d in LEAVES for i in ITEMS]
+
+
+def raw_trail(path):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT seq, typeof(state), state, state_size FROM trail ORDER BY seq").fetchall()
+    finally:
+        con.close()
+
+
+def test_large_trail_records_are_stored_deflated(store):
+    store.import_responses(ACTOR, store.cycle_id, long_comment_rows())
+    records = {t.seq: t for t in store.trail()}
+    raw = raw_trail(store.path)
+    big = [r for r in raw if r[3] > 0]
+    assert len(big) == 1 and big[0][1] == "blob"
+    seq, _, blob, size = big[0]
+    # zlib, as Python's zlib (and the sqlite3 shell's sqlar_uncompress(state, state_size)) reads it
+    text = zlib.decompress(blob).decode("utf-8")
+    assert len(text.encode("utf-8")) == size and len(blob) < size / 3
+    assert text == records[seq].state
+    assert len(json.loads(text)["rows"]) == len(LEAVES) * len(ITEMS)
+    # small records stay readable text
+    assert all(kind == "text" and n == 0 for other, kind, _, n in raw if other != seq)
+    assert store.verify().ok
+    history = store.response_history(store.cycle_id, LEAVES[0], ITEMS[0])
+    assert history[-1]["answer"] == "partial" and history[-1]["comment"].startswith(f"{LEAVES[0]}課の")
+
+
+def test_tamper_deflated_trail_record(store, tmp_path):
+    store.import_responses(ACTOR, store.cycle_id, long_comment_rows())
+    [(seq, _, blob, size)] = [r for r in raw_trail(store.path) if r[3] > 0]
+    path, cycle = store.path, store.cycle_id
+    store.close()
+
+    def tampered(sql, *params):
+        """A copy of the store with `sql` run on its trail (the append-only trigger dropped)."""
+        copy = tmp_path / f"copy{len(list(tmp_path.glob('copy*.db')))}.db"
+        src, dst = sqlite3.connect(path), sqlite3.connect(copy)
+        src.backup(dst)
+        src.close()
+        dst.execute("DROP TRIGGER trail_append_only_update")
+        dst.execute(sql, params)
+        dst.commit()
+        dst.close()
+        return Store(copy)
+
+    # bytes of the deflated state changed: it no longer inflates
+    broken = blob[:10] + bytes(b ^ 0xFF for b in blob[10:20]) + blob[20:]
+    with tampered("UPDATE trail SET state = ? WHERE seq = ?", broken, seq) as s:
+        problems = s.verify().problems
+        assert ("trail", str(seq), "altered") in {(p.table, p.key, p.kind) for p in problems}
+        assert any("does not inflate" in p.detail for p in problems)
+        with pytest.raises(StoreError, match=f"trail record {seq} .* damaged"):
+            s.trail()
+    # the size changed
+    with tampered("UPDATE trail SET state_size = ? WHERE seq = ?", size + 1, seq) as s:
+        assert ("trail", str(seq), "altered") in {(p.table, p.key, p.kind) for p in s.verify().problems}
+    # re-deflated with an answer changed, by someone who knows the format: the hash catches it
+    state = json.loads(zlib.decompress(blob))
+    state["rows"][0][3] = "implemented"
+    edited = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with tampered("UPDATE trail SET state = ?, state_size = ? WHERE seq = ?", zlib.compress(edited), len(edited), seq) as s:
+        kinds = {(p.table, p.key, p.kind) for p in s.verify().problems}
+        assert ("trail", str(seq), "altered") in kinds
+        row = state["rows"][0]
+        assert ("responses", '[%d,"%s","%s"]' % (cycle, row[0], row[1]), "altered") in kinds
+
+
+def test_a_schema_2_store_migrates(tmp_path):
+    path = tmp_path / "v2.db"
+    store, cycle = ready_store(path, tmp_path)
+    store.import_responses(ACTOR, cycle, all_rows())
+    before = store.trail()
+    store.close()
+    con = sqlite3.connect(path)  # what a libaudit of schema 2 wrote: no state_size, every state text
+    con.executescript("ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;")
+    con.close()
+    with Store(path) as s:
+        assert s.schema_version == 3
+        assert s.trail() == before and s.verify().ok
+        s.import_responses(ACTOR, cycle, long_comment_rows())
+        assert s.verify().ok and len(s.trail()) == len(before) + 1
+    assert [r[3] > 0 for r in raw_trail(path)][-1]
 
 
 def test_trail_is_append_only_by_trigger(store):

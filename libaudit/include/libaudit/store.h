@@ -36,7 +36,7 @@
 namespace libaudit {
 
 // The schema version this libaudit writes (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 2;  // 2: people, findings, exceptions (findings.h)
+inline constexpr int kStoreSchemaVersion = 3;  // 2: people, findings, exceptions (findings.h); 3: deflated trail states
 
 // ---- Model -------------------------------------------------------------------------------
 
