@@ -61,52 +61,67 @@ py::dict to_dict(const Cycle& c) {
 }
 
 // A str (or int, for codes written as numbers) as UTF-8; None as "".
-std::string text_of(PyObject* v, std::size_t row, const char* field) {
-  if (v == nullptr || v == Py_None) return {};
-  if (PyUnicode_Check(v)) {
-    Py_ssize_t n = 0;
-    const char* p = PyUnicode_AsUTF8AndSize(v, &n);
-    if (!p) throw py::error_already_set();
-    return std::string(p, std::size_t(n));
-  }
-  if (PyLong_Check(v)) return py::str(v).cast<std::string>();
-  throw py::type_error("row " + std::to_string(row + 1) + ": " + field + " must be a str, not " +
-                       std::string(Py_TYPE(v)->tp_name));
-}
-
 constexpr const char* kResponseFields[] = {"department", "item", "answer", "comment", "evidence", "answered_by",
                                            "answered_at"};
 
 // Rows: a sequence of tuples/lists (department, item, answer[, comment[, evidence[, answered_by[,
-// answered_at]]]]) or of dicts with those keys.
-std::vector<ResponseRow> response_rows(const py::handle& rows) {
-  py::object seq = py::reinterpret_steal<py::object>(PySequence_Fast(rows.ptr(), "rows must be a sequence or iterable"));
-  if (!seq) throw py::error_already_set();
-  const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(seq.ptr());
-  std::vector<ResponseRow> out(static_cast<std::size_t>(n));
+// answered_at]]]]) or of dicts with those keys, as views of the strings' UTF-8 (which CPython
+// keeps with each str). The rows are snapshotted into a tuple and every field of a mutable row
+// (list, dict) is held, so the views stay valid while the import runs without the GIL even if
+// another thread changes the caller's list. Destroy it with the GIL held.
+struct ResponseRowsFromPython {
+  py::object snapshot;          // a tuple of the rows
+  std::vector<py::object> held;  // fields of mutable rows, and strings made from ints
+  std::vector<ResponseRowView> views;
+};
+
+std::string_view utf8_of(PyObject* v, std::size_t row, const char* field, std::vector<py::object>& held, bool hold) {
+  if (v == nullptr || v == Py_None) return {};
+  if (PyLong_Check(v)) {
+    held.push_back(py::str(v));
+    v = held.back().ptr();
+  } else if (!PyUnicode_Check(v)) {
+    throw py::type_error("row " + std::to_string(row + 1) + ": " + field + " must be a str, not " +
+                         std::string(Py_TYPE(v)->tp_name));
+  } else if (hold) {
+    held.push_back(py::reinterpret_borrow<py::object>(v));
+  }
+  Py_ssize_t n = 0;
+  const char* p = PyUnicode_AsUTF8AndSize(v, &n);
+  if (!p) throw py::error_already_set();
+  return {p, std::size_t(n)};
+}
+
+void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
+  out.snapshot = py::reinterpret_steal<py::object>(PySequence_Tuple(rows.ptr()));
+  if (!out.snapshot) throw py::error_already_set();
+  const Py_ssize_t n = PyTuple_GET_SIZE(out.snapshot.ptr());
+  out.views.resize(static_cast<std::size_t>(n));
   for (Py_ssize_t k = 0; k < n; ++k) {
-    PyObject* row = items[k];
-    ResponseRow& r = out[std::size_t(k)];
-    std::string* fields[] = {&r.department, &r.item, &r.answer, &r.comment, &r.evidence, &r.answered_by, &r.answered_at};
+    PyObject* row = PyTuple_GET_ITEM(out.snapshot.ptr(), k);
+    ResponseRowView& r = out.views[std::size_t(k)];
+    std::string_view* fields[] = {&r.department, &r.item, &r.answer, &r.comment, &r.evidence, &r.answered_by, &r.answered_at};
     r.line = int(k + 1);
+    const std::size_t row_no = std::size_t(k);
     if (PyTuple_Check(row) || PyList_Check(row)) {
-      const Py_ssize_t m = PySequence_Fast_GET_SIZE(row);
+      const bool mutable_row = PyList_Check(row);
+      const Py_ssize_t m = mutable_row ? PyList_GET_SIZE(row) : PyTuple_GET_SIZE(row);
       if (m < 3 || m > 7)
         throw py::value_error("row " + std::to_string(k + 1) +
                               ": expected (department, item, answer[, comment, evidence, answered_by, answered_at]), got " +
                               std::to_string(m) + " values");
-      PyObject** vals = PySequence_Fast_ITEMS(row);
-      for (Py_ssize_t j = 0; j < m; ++j) *fields[j] = text_of(vals[j], std::size_t(k), kResponseFields[j]);
+      for (Py_ssize_t j = 0; j < m; ++j) {
+        PyObject* v = mutable_row ? PyList_GET_ITEM(row, j) : PyTuple_GET_ITEM(row, j);
+        *fields[j] = utf8_of(v, row_no, kResponseFields[j], out.held, mutable_row);
+      }
     } else if (PyDict_Check(row)) {
       for (std::size_t j = 0; j < 7; ++j)
-        *fields[j] = text_of(PyDict_GetItemString(row, kResponseFields[j]), std::size_t(k), kResponseFields[j]);
+        *fields[j] = utf8_of(PyDict_GetItemString(row, kResponseFields[j]), row_no, kResponseFields[j], out.held, true);
     } else {
       throw py::type_error("row " + std::to_string(k + 1) + " must be a tuple, list or dict, not " +
                            std::string(Py_TYPE(row)->tp_name));
     }
   }
-  return out;
 }
 
 std::string field(const py::dict& d, const char* key) {
@@ -260,13 +275,14 @@ void bind_store(py::module_& m) {
       .def("cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
       .def("import_responses", [](Store& s, std::string_view actor, std::int64_t cycle, const py::handle& rows,
                                   std::string source, py::object progress, std::string trail_source) {
-        std::vector<ResponseRow> in = response_rows(rows);
+        ResponseRowsFromPython in;
+        response_rows(rows, in);
         ImportOptions o = options_for(std::move(source), std::move(progress));
         o.trail_source = std::move(trail_source);
         ImportResult r;
         {
           py::gil_scoped_release nogil;
-          r = s.import_responses(actor, cycle, in, o);
+          r = s.import_responses(actor, cycle, std::span<const ResponseRowView>(in.views), o);
         }
         return import_result_dict(r);
       }, py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",

@@ -27,6 +27,9 @@ constexpr std::size_t kMultiRows = 128;
 // start costs more than sealing the rows).
 constexpr std::size_t kSealInThreadFrom = 4 * kResponseBatch;
 
+// Rows from which validation is split over two threads.
+constexpr std::size_t kValidateInThreadFrom = 1 << 16;
+
 // "INSERT INTO responses(...) VALUES (?,…),(?,…),…" for kMultiRows rows; built once, so its
 // address is stable for the statement cache.
 const char* multi_row_insert_sql() {
@@ -53,6 +56,15 @@ bool valid_timestamp(std::string_view s) {
 
 ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id, const std::vector<ResponseRow>& rows,
                                      const ImportOptions& options) {
+  std::vector<ResponseRowView> views;
+  views.reserve(rows.size());
+  for (const ResponseRow& r : rows)
+    views.push_back({r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at, r.line});
+  return import_responses(actor, cycle_id, std::span<const ResponseRowView>(views), options);
+}
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
+                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
   require_actor(actor);
   if (!impl_) throw StoreError("the store is closed");
   Impl& im = *impl_;
@@ -101,45 +113,73 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     Answer answer;
     std::uint32_t row;        // index into `rows`
   };
-  std::vector<Clean> clean;
-  clean.reserve(rows.size());
-  std::vector<Diagnostic> diags;
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    const ResponseRow& r = rows[k];
-    const int line = r.line ? r.line : int(k + 1);
-    const std::size_t before = diags.size();
-    for (std::string_view f : {std::string_view(r.department), std::string_view(r.item), std::string_view(r.answer),
-                               std::string_view(r.comment), std::string_view(r.evidence),
-                               std::string_view(r.answered_by), std::string_view(r.answered_at)})
-      if (text::find_invalid_utf8(f)) {
-        diags.push_back({src, line, 1, "a field is not valid UTF-8"});
-        break;
+  // Rows [begin, end) into `out` and `diags`. Reads only what is above (the maps are not
+  // changed from here on), so two ranges can be validated at once.
+  auto validate = [&](std::size_t begin, std::size_t end, std::vector<Clean>& out, std::vector<Diagnostic>& diags) {
+    out.reserve(out.size() + (end - begin));
+    // Rows usually come grouped by 課: the last one's lookup serves the next row's.
+    std::string_view last_department;
+    auto last_target = targets.end();
+    for (std::size_t k = begin; k < end; ++k) {
+      const ResponseRowView& r = rows[k];
+      const int line = r.line ? r.line : int(k + 1);
+      const std::size_t before = diags.size();
+      for (std::string_view f : {r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at})
+        if (text::find_invalid_utf8(f)) {
+          diags.push_back({src, line, 1, "a field is not valid UTF-8"});
+          break;
+        }
+      if (diags.size() != before) continue;
+      auto t = last_target;
+      if (t == targets.end() || r.department != last_department) {
+        const std::string code = normalise_key(r.department);
+        t = targets.find(code);
+        if (code.empty()) diags.push_back({src, line, 1, "department is empty"});
+        else if (t == targets.end())
+          diags.push_back({src, line, 1, all_departments.count(code)
+                                             ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
+                                             : "unknown department '" + code + "'"});
+        last_department = r.department;
+        last_target = t;
       }
-    if (diags.size() != before) continue;
-    std::string code = normalise_key(r.department);
-    std::string item = normalise_key(r.item);
-    auto t = targets.find(code);
-    auto it = items.find(item);
-    if (code.empty()) diags.push_back({src, line, 1, "department is empty"});
-    else if (t == targets.end())
-      diags.push_back({src, line, 1, all_departments.count(code)
-                                         ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
-                                         : "unknown department '" + code + "'"});
-    if (item.empty()) diags.push_back({src, line, 1, "item is empty"});
-    else if (it == items.end())
-      diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
-    const std::optional<Answer> answer = parse_answer(r.answer);
-    if (!answer)
-      diags.push_back({src, line, 1, "invalid answer '" + r.answer +
-                                         "' (implemented, partial, not_implemented, not_applicable, unknown, or "
-                                         "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
-    if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
-      diags.push_back({src, line, 1, "answered_at '" + r.answered_at + "' is not an ISO 8601 date or time"});
-    if (diags.size() != before) continue;
-    if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
-      throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
-    clean.push_back({std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer,
+      const std::string item = normalise_key(r.item);
+      auto it = items.find(item);
+      if (item.empty()) diags.push_back({src, line, 1, "item is empty"});
+      else if (it == items.end())
+        diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
+      const std::optional<Answer> answer = parse_answer(r.answer);
+      if (!answer)
+        diags.push_back({src, line, 1, "invalid answer '" + std::string(r.answer) +
+                                           "' (implemented, partial, not_implemented, not_applicable, unknown, or "
+                                           "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
+      if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
+        diags.push_back({src, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+      if (diags.size() != before) continue;
+      if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
+        throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
+      out.push_back({std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer,
                      std::uint32_t(k)});
+    }
+  };
+  std::vector<Clean> clean, clean_second;
+  std::vector<Diagnostic> diags, diags_second;
+  std::future<void> second_half;  // joined before the vectors it fills go
+  const std::size_t half = rows.size() / 2;
+  clean.reserve(rows.size());
+  if (rows.size() >= kValidateInThreadFrom) {
+    try {
+      second_half = std::async(std::launch::async, [&] { validate(half, rows.size(), clean_second, diags_second); });
+    } catch (const std::system_error&) {  // no thread to be had: validate it all here
+    }
+  }
+  if (second_half.valid()) {
+    validate(0, half, clean, diags);
+    second_half.get();
+    clean.insert(clean.end(), clean_second.begin(), clean_second.end());
+    diags.insert(diags.end(), diags_second.begin(), diags_second.end());
+    std::vector<Clean>().swap(clean_second);
+  } else {
+    validate(0, rows.size(), clean, diags);
   }
   // Sorted by the table's primary key: duplicates become neighbours, the existing rows can be
   // merged in one ordered scan, and the B-tree is filled in order.
@@ -177,7 +217,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
           continue;
         }
         if (cmp == 0) {
-          const ResponseRow& r = rows[c.row];
+          const ResponseRowView& r = rows[c.row];
           what[k] = existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment &&
                             existing.text(4) == r.evidence
                         ? kSame
@@ -195,8 +235,8 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
 
   TrailWriter trail(db, im.sha, actor, now_iso());
   const std::string& now = trail.at();
-  auto answered_by = [&](const ResponseRow& r) { return r.answered_by.empty() ? actor : std::string_view(r.answered_by); };
-  auto answered_at = [&](const ResponseRow& r) {
+  auto answered_by = [&](const ResponseRowView& r) { return r.answered_by.empty() ? actor : std::string_view(r.answered_by); };
+  auto answered_at = [&](const ResponseRowView& r) {
     return r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
   };
 
@@ -214,7 +254,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     for (std::size_t k = 0; k < clean.size(); ++k) {
       if (what[k] == kSame) continue;
       const Clean& c = clean[k];
-      const ResponseRow& r = rows[c.row];
+      const ResponseRowView& r = rows[c.row];
       batch.add(*c.code, *c.item, what[k] == kUpdate, to_string(c.answer), r.comment, r.evidence, answered_by(r),
                 answered_at(r));
       if (batch.size() == kResponseBatch) out.push_back(chain.seal("responses", key, "batch", batch.take()));
@@ -246,7 +286,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   std::vector<std::size_t> pending;  // indices into clean
   pending.reserve(kMultiRows);
   auto bind_row = [&](sql::Stmt& s, int p, const Clean& c) {
-    const ResponseRow& r = rows[c.row];
+    const ResponseRowView& r = rows[c.row];
     s.bind(p + 1, c.department).bind(p + 2, *c.item).bind(p + 3, to_string(c.answer)).bind(p + 4, r.comment)
         .bind(p + 5, r.evidence).bind(p + 6, answered_by(r)).bind(p + 7, answered_at(r));
   };

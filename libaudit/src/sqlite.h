@@ -38,9 +38,10 @@ class Stmt {
   Stmt& bind(int i, int v) { return bind(i, std::int64_t{v}); }
   Stmt& bind(int i, bool v) { return bind(i, std::int64_t{v ? 1 : 0}); }
   Stmt& bind(int i, double v) { check(sqlite3_bind_double(s_, i, v)); return *this; }
-  // The text must outlive the next step().
+  // The text must outlive the next step(). An empty view is the empty string, never NULL
+  // (SQLite binds NULL for a null pointer, which a default string_view has).
   Stmt& bind(int i, std::string_view v) {
-    check(sqlite3_bind_text(s_, i, v.data(), int(v.size()), SQLITE_STATIC));
+    check(sqlite3_bind_text(s_, i, v.data() ? v.data() : "", int(v.size()), SQLITE_STATIC));
     return *this;
   }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }

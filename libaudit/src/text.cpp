@@ -2,7 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "libaudit/error.h"
@@ -10,6 +12,15 @@
 namespace libaudit::text {
 
 std::optional<Position> find_invalid_utf8(std::string_view s) noexcept {
+  // Most of what passes through here (codes, ids, answers) is ASCII: skip that part eight bytes
+  // at a time, and decode characters only from the first byte with its high bit set.
+  std::size_t ascii = 0;
+  for (std::uint64_t w; ascii + 8 <= s.size(); ascii += 8) {
+    std::memcpy(&w, s.data() + ascii, 8);
+    if (w & 0x8080808080808080u) break;
+  }
+  while (ascii < s.size() && static_cast<unsigned char>(s[ascii]) < 0x80) ++ascii;
+  if (ascii == s.size()) return std::nullopt;
   Position pos;
   std::size_t i = 0;
   while (i < s.size()) {

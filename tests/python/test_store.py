@@ -287,6 +287,55 @@ def test_responses_tuples_dicts_and_labels(store):
     assert store.verify().ok
 
 
+def test_rows_as_lists_dicts_generators_and_ints(store):
+    want = [(d, i, "partial", f"{d}-{i}") for d in LEAVES for i in ITEMS]
+    as_lists = [list(r) for r in want]
+    as_dicts = [dict(department=d, item=i, answer=a, comment=c) for d, i, a, c in want]
+    for shape in (as_lists, as_dicts, (r for r in want)):
+        store.import_responses(ACTOR, store.cycle_id, [(d, i, "unknown") for d, i, _, _ in want])
+        r = store.import_responses(ACTOR, store.cycle_id, shape)
+        assert (r.rows, r.updated) == (len(want), len(want))
+        assert [(x.department, x.item, x.answer, x.comment) for x in store.responses(store.cycle_id)] == sorted(want)
+    r = store.import_responses(ACTOR, store.cycle_id, [(int(d), i, "implemented") for d, i, _, _ in want])
+    assert r.updated == len(want)
+    assert store.verify().ok
+
+
+def test_rows_changed_by_the_caller_during_an_import(tmp_path):
+    """The import reads views of the caller's strings without the GIL: rewriting the row lists
+    meanwhile (here from the progress callback, which runs mid-import) must not change or break
+    what is imported."""
+    items = 500
+    yaml = CHECKLIST_YAML.split("sections:")[0] + "sections:\n  - id: \"1\"\n    clause: \"1\"\n    title: 章\n    items:\n"
+    yaml += "".join(f'      - {{id: "1.{k}", clause: "1({k})", text: 職員は、実施しなければならない。, '
+                    f"question: 実施しているか。, roles: [staff]}}\n" for k in range(1, items + 1))
+    with Store(tmp_path / "big.db") as s:
+        s.import_departments(ACTOR, [dict(code="1", name="部")] +
+                             [dict(code=f"1{k:02d}", name=f"課{k}", parent_code="1") for k in range(40)])
+        cycle = s.create_cycle(ACTOR, name="大量", kind="self_inspection", fiscal_year=2024,
+                               checklist=s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(yaml, "big.yaml")))
+        s.open_cycle(ACTOR, cycle)
+        comment = "課{}の項目{}：改善中".format
+        rows = [[f"1{d:02d}", f"1.{k}", "partial", comment(d, k)] for d in range(40) for k in range(1, items + 1)]
+        want = {(f"1{d:02d}", f"1.{k}"): comment(d, k) for d in range(40) for k in range(1, items + 1)}  # other objects
+        calls = []
+
+        def progress(done, total):
+            if not calls:
+                for r in rows:
+                    r[2], r[3] = "bogus", None
+                rows.clear()
+                # reuse the freed strings' memory, so that a view still pointing there would read this
+                calls.append([bytes([0xFF]) * n for n in range(16, 120) for _ in range(400)])
+            calls.append(done)
+
+        r = s.import_responses(ACTOR, cycle, rows, progress=progress)
+        assert r.inserted == len(want) and len(calls) > 1 and not rows
+        got = {(x.department, x.item): (x.answer, x.comment) for x in s.responses(cycle)}
+        assert got == {k: ("partial", c) for k, c in want.items()}
+        assert s.verify().ok
+
+
 def test_reimport_same_rows_writes_nothing(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows())
     trail = store.trail()

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <span>
 #include <vector>
 
 #include "libaudit/checklist.h"
@@ -125,6 +126,14 @@ struct ResponseRow {
   std::string answered_by;  // empty: the actor
   std::string answered_at;  // empty: the time of the import
   int line = 0;             // for diagnostics: CSV line, or row number (1-based)
+};
+
+// A ResponseRow that borrows its text.
+struct ResponseRowView {
+  std::string_view department, item, answer, comment, evidence;
+  std::string_view answered_by;  // empty: the actor
+  std::string_view answered_at;  // empty: the time of the import
+  int line = 0;
 };
 
 // A department or system row read from a file, with the line it came from.
@@ -261,6 +270,10 @@ class Store {
   ImportResult import_responses(std::string_view actor, std::int64_t cycle,
                                 const std::vector<ResponseRow>& rows,
                                 const ImportOptions& options = {});
+  // The same over views, for callers that hold the text already (the Python binding); the
+  // strings need only outlive the call.
+  ImportResult import_responses(std::string_view actor, std::int64_t cycle,
+                                std::span<const ResponseRowView> rows, const ImportOptions& options = {});
   ImportResult import_responses_csv(std::string_view actor, std::int64_t cycle,
                                     const std::filesystem::path& file,
                                     csv::Encoding encoding = csv::Encoding::detect,
