@@ -17,7 +17,7 @@ using namespace detail;
 namespace {
 
 // Responses per "responses" trail record: large enough that the trail costs little per row,
-// small enough that one record stays readable (about 200 KB).
+// small enough that one record stays readable (about 50 KB of JSON when comments are short).
 constexpr std::size_t kResponseBatch = 1024;
 
 // Rows per multi-row INSERT (8 parameters each; well under SQLite's 32766).

@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE store
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <string>
@@ -246,6 +247,34 @@ BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
   BOOST_TEST(trail[head].state.find("[\"110\",\"1.1\",\"insert\",\"implemented\",\"\",\"\"]") != std::string::npos);
   BOOST_TEST(s.verify().ok());
   BOOST_TEST(s.response_count(cycle) == 5000u);
+
+  // Enough rows to be validated in two threads, with bad rows in both halves: every one is
+  // reported, in line order, and nothing is written.
+  std::vector<ResponseRow> many;
+  for (int copy = 0; copy < 14; ++copy)
+    for (ResponseRow& r : all("unknown")) many.push_back(std::move(r));
+  many[10].department = "999";
+  many[60000].item = "9.9";
+  many[69999].answer = "たぶん";
+  try {
+    s.import_responses("t", cycle, many);
+    BOOST_FAIL("expected ImportValidationError");
+  } catch (const ImportValidationError& e) {
+    const auto& d = e.diagnostics();
+    BOOST_TEST(d.size() == 65000u);  // the three bad rows and the 64,997 other repeats
+    BOOST_TEST(std::is_sorted(d.begin(), d.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; }));
+    auto at = [&](int line) {
+      return std::find_if(d.begin(), d.end(), [&](const Diagnostic& x) { return x.line == line; });
+    };
+    BOOST_REQUIRE(at(11) != d.end());
+    BOOST_TEST(at(11)->message == "unknown department '999'");
+    BOOST_REQUIRE(at(60001) != d.end());
+    BOOST_TEST(at(60001)->message.find("item '9.9'") != std::string::npos);
+    BOOST_REQUIRE(at(70000) != d.end());
+    BOOST_TEST(at(70000)->message.find("invalid answer 'たぶん'") != std::string::npos);
+  }
+  BOOST_TEST(s.trail().size() == trail.size());
+  BOOST_TEST(to_string(s.responses(cycle).front().answer) == "partial");
 }
 
 // The bulk import checks references itself with foreign-key enforcement off; it must be on
