@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import libaudit
@@ -193,8 +194,12 @@ def step_findings(store_path: Path) -> None:
         first = found[0]
         print()
         print(f"指摘 {first.id} の経過:")
-        print(format_table(["日時 (UTC)", "担当", "変更後", "メモ"],
-                           [(t.at[:19], t.by, dict(libaudit.findings.STATES)[t.to_state], t.note)
+        def japan_time(at: str) -> str:  # the trail's UTC time as the clock in Japan shows it
+            utc = datetime.fromisoformat(at.replace("Z", "+00:00"))
+            return utc.astimezone(libaudit.findings.JST).strftime("%Y-%m-%d %H:%M")
+
+        print(format_table(["日時 (日本時間)", "担当", "変更後", "メモ"],
+                           [(japan_time(t.at), t.by, dict(libaudit.findings.STATES)[t.to_state], t.note)
                             for t in store.findings.history(first.id)]))
         print()
         groups = store.findings.overdue_by_department(today)

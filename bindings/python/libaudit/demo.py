@@ -15,7 +15,7 @@ import random
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
-from . import Checklist
+from . import Checklist, _core
 from .store import Store
 
 ACTOR = "demo"
@@ -98,20 +98,17 @@ def _answer(x: float, maturity: float) -> str:
     return "unknown"
 
 
-def _responses(checklist: Checklist, year: int, maturity: Dict[str, float], draws: Dict[Tuple[str, str], float],
-               owners: Dict[str, set], managers: Dict[str, str], rng: random.Random) -> List[Tuple[str, ...]]:
+def _responses(data: "_core._CycleData", year: int, maturity: Dict[str, float], draws: Dict[Tuple[str, str], float],
+               managers: Dict[str, str], rng: random.Random) -> List[Tuple[str, ...]]:
+    """A year's answers of every 課 of the cycle; 該当しない where the item does not apply to the
+    課 (the library's own rule, CycleData.applies, from the systems it owns)."""
     rows = []
-    items = [i for i in checklist.items if "self_inspection" in i.audience]
-    for code in sorted(maturity):
+    items = [(k, i) for k, i in enumerate(data.checklist.items) if "self_inspection" in i.audience]
+    for d, code in sorted(enumerate(x["code"] for x in data.departments), key=lambda p: p[1]):
         day = 1 + rng.randrange(28)
         answered_at = f"{year}-10-{day:02d}T{9 + rng.randrange(8):02d}:{rng.randrange(60):02d}:00+09:00"
-        for item in items:
-            scope = item.applies_to
-            tiers = set(scope.tiers)
-            applies = True
-            if scope.departments == "system_owners":
-                applies = bool(owners.get(code)) and (not tiers or bool(tiers & owners[code]))
-            if not applies:
+        for k, item in items:
+            if not data.applies(d, k):
                 answer, comment = "not_applicable", "所管する情報システムがない。"
             else:
                 answer = _answer(draws[(code, item.id)], maturity[code])
@@ -151,9 +148,6 @@ def build_demo_store(path: Union[str, "os.PathLike[str]"], checklist_path: Union
         store.import_departments(ACTOR, depts)
         store.import_systems(ACTOR, [dict(name=n, department=d, tier=t, important_assets="true" if imp else "false")
                                      for n, d, t, imp in SYSTEMS])
-        owners: Dict[str, set] = {}
-        for _, d, t, _ in SYSTEMS:
-            owners.setdefault(d, set()).add(t)
         checklist_id = store.import_checklist(ACTOR, checklist)
 
         # Each 課 has its own level; the second year is a little better.
@@ -166,7 +160,7 @@ def build_demo_store(path: Union[str, "os.PathLike[str]"], checklist_path: Union
             cycle = store.create_cycle(ACTOR, name=f"{label} 情報セキュリティ自己点検", kind="self_inspection",
                                        fiscal_year=year, checklist=checklist_id)
             store.open_cycle(ACTOR, cycle)
-            rows = _responses(checklist, year, maturity, draws, owners, managers, rng)
+            rows = _responses(_core._CycleData(store._s, cycle), year, maturity, draws, managers, rng)
             store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
             if year == 2024 or close_last:
                 store.close_cycle(ACTOR, cycle)
