@@ -240,8 +240,9 @@ void deflate_state(std::string_view json, std::string& out) {
 }
 
 bool inflate_state(std::string_view stored, std::int64_t size, std::string& out) {
-  // A state is at most what one SQLite value holds (1 GB by default).
-  if (size <= 0 || size > (std::int64_t{1} << 30)) return false;
+  // Deflate expands at most about 1,032:1, so a larger state_size is a lie: refuse it before
+  // allocating (a tampered size must not make verify() reserve gigabytes).
+  if (size <= 0 || std::uint64_t(size) > std::uint64_t(stored.size()) * 1032 + 64) return false;
   out.resize(std::size_t(size));
   uLongf n = uLongf(size);
   const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(stored.data()),

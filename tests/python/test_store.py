@@ -536,8 +536,9 @@ def test_tamper_deflated_trail_record(store, tmp_path):
         with pytest.raises(StoreError, match=f"trail record {seq} .* damaged"):
             s.trail()
     # the size changed
-    with tampered("UPDATE trail SET state_size = ? WHERE seq = ?", size + 1, seq) as s:
-        assert ("trail", str(seq), "altered") in {(p.table, p.key, p.kind) for p in s.verify().problems}
+    for lie in (size + 1, 10**12):  # a size past what deflate can expand to is refused before allocating
+        with tampered("UPDATE trail SET state_size = ? WHERE seq = ?", lie, seq) as s:
+            assert ("trail", str(seq), "altered") in {(p.table, p.key, p.kind) for p in s.verify().problems}
     # re-deflated with an answer changed, by someone who knows the format: the hash catches it
     state = json.loads(zlib.decompress(blob))
     state["rows"][0][3] = "implemented"
