@@ -12,8 +12,10 @@
 
 #include "libaudit/findings.h"
 #include "libaudit/scoring.h"
+#include "test_support.h"
 
 using namespace libaudit;
+using libaudit::testing::TempDb;
 namespace fs = std::filesystem;
 using S = FindingState;
 
@@ -42,25 +44,6 @@ sections:
         roles: [system_administrator]
         applies_to: {departments: system_owners}
 )yaml";
-
-struct TempDb {
-  fs::path path;
-  explicit TempDb(const char* name) : path(fs::temp_directory_path() / name) { clean(); }
-  ~TempDb() { clean(); }
-  void clean() {
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
-  }
-  void exec(const std::string& sql) const {
-    sqlite3* db = nullptr;
-    BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err ? err : "";
-    sqlite3_free(err);
-    sqlite3_close(db);
-    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, msg);
-  }
-};
 
 struct World {
   Store s;

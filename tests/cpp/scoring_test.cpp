@@ -9,8 +9,10 @@
 #include <string>
 
 #include "libaudit/scoring.h"
+#include "test_support.h"
 
 using namespace libaudit;
+using libaudit::testing::TempDb;
 namespace fs = std::filesystem;
 
 namespace {
@@ -439,8 +441,8 @@ BOOST_AUTO_TEST_CASE(models_are_registered_and_extensible) {
 }
 
 BOOST_AUTO_TEST_CASE(cycle_read_from_a_store) {
-  const fs::path path = fs::temp_directory_path() / "libaudit_scoring_test.db";
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(path.string() + s);
+  const TempDb db("libaudit_scoring_test.db");
+  const fs::path& path = db.path;
   {
     Store s = Store::open(path);
     s.import_departments("t", {{Department{"100", "総務部"}, 1}, {Department{"101", "総務課", "100"}, 2},
@@ -471,5 +473,4 @@ BOOST_AUTO_TEST_CASE(cycle_read_from_a_store) {
     BOOST_TEST(row(score(d, GroupBy::parent), "100").name == "総務部");
     BOOST_CHECK_THROW(CycleData::load(s, 99), NotFoundError);
   }
-  for (const char* s : {"", "-wal", "-shm"}) fs::remove(path.string() + s);
 }

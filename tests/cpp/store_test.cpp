@@ -9,9 +9,11 @@
 #include <string>
 
 #include "libaudit/store.h"
+#include "test_support.h"
 #include "sqlite.h"
 
 using namespace libaudit;
+using libaudit::testing::TempDb;
 namespace fs = std::filesystem;
 
 namespace {
@@ -38,26 +40,6 @@ sections:
         question: 自己点検を実施しているか。
         roles: [security_manager]
 )yaml";
-
-// A temporary database file, removed (with its WAL) at the end.
-struct TempDb {
-  fs::path path;
-  explicit TempDb(const char* name) : path(fs::temp_directory_path() / name) { clean(); }
-  ~TempDb() { clean(); }
-  void clean() {
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
-  }
-  void exec(const std::string& sql) const {
-    sqlite3* db = nullptr;
-    BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err ? err : "";
-    sqlite3_free(err);
-    sqlite3_close(db);
-    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, msg);
-  }
-};
 
 // An organisation of one 部 with two 課, the checklist, an open cycle.
 std::int64_t setup(Store& s) {
