@@ -30,7 +30,7 @@ debs=(
   g++ make pkg-config
   libsqlite3-dev        # the store
   libssl-dev            # SHA-256 / HMAC for the trail and workbook checksums
-  zlib1g-dev            # deflated trail states (large trail records)
+  libdeflate-dev        # deflated trail states (large trail records)
   libyaml-cpp-dev       # checklist YAML
   nlohmann-json3-dev    # JSON output
   libutf8proc-dev       # UTF-8 validation, NFKC, display width

@@ -79,7 +79,8 @@ struct SealedRecord {
 // saving is not worth the state being unreadable as plain text in the sqlite3 shell.
 inline constexpr std::size_t kDeflateAtBytes = 4096;
 
-// zlib (RFC 1950) at level 1, the format the sqlite3 shell's sqlar_uncompress reads.
+// The zlib format (RFC 1950), level 1, through libdeflate: what Python's zlib and the sqlite3
+// shell's sqlar_uncompress read.
 void deflate_state(std::string_view json, std::string& out);
 // Inflates a stored state of `size` bytes into `out`; false when it does not inflate to exactly
 // that size (a damaged or altered record).

@@ -1,6 +1,6 @@
 // The trail: canonical states, the hash chain, and verify().
 #include <openssl/evp.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <chrono>
@@ -230,12 +230,29 @@ void record_json(std::string& out, std::int64_t seq, std::string_view at, std::s
   out += '}';
 }
 
+namespace {
+
+// One compressor and one decompressor per thread, made on first use (libdeflate's are not
+// thread-safe; the bulk import seals its records in a thread of its own).
+struct DeflateState {
+  libdeflate_compressor* compressor = nullptr;
+  libdeflate_decompressor* decompressor = nullptr;
+  ~DeflateState() {
+    libdeflate_free_compressor(compressor);
+    libdeflate_free_decompressor(decompressor);
+  }
+};
+thread_local DeflateState deflate_state_of_thread;
+
+}  // namespace
+
 void deflate_state(std::string_view json, std::string& out) {
-  uLongf n = compressBound(uLong(json.size()));
-  out.resize(n);
-  if (compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(json.data()),
-                uLong(json.size()), 1) != Z_OK)
-    throw Error("zlib could not deflate a trail record");
+  DeflateState& z = deflate_state_of_thread;
+  if (!z.compressor && !(z.compressor = libdeflate_alloc_compressor(1)))
+    throw Error("libdeflate could not allocate a compressor");
+  out.resize(libdeflate_zlib_compress_bound(z.compressor, json.size()));
+  const std::size_t n = libdeflate_zlib_compress(z.compressor, json.data(), json.size(), out.data(), out.size());
+  if (n == 0) throw Error("libdeflate could not deflate a trail record");
   out.resize(n);
 }
 
@@ -243,11 +260,14 @@ bool inflate_state(std::string_view stored, std::int64_t size, std::string& out)
   // Deflate expands at most about 1,032:1, so a larger state_size is a lie: refuse it before
   // allocating (a tampered size must not make verify() reserve gigabytes).
   if (size <= 0 || std::uint64_t(size) > std::uint64_t(stored.size()) * 1032 + 64) return false;
+  DeflateState& z = deflate_state_of_thread;
+  if (!z.decompressor && !(z.decompressor = libdeflate_alloc_decompressor()))
+    throw Error("libdeflate could not allocate a decompressor");
   out.resize(std::size_t(size));
-  uLongf n = uLongf(size);
-  const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(stored.data()),
-                            uLong(stored.size()));
-  return rc == Z_OK && n == uLongf(size);
+  // Without an "actual size" out-parameter, libdeflate succeeds only when the stream inflates
+  // to exactly out.size() bytes.
+  return libdeflate_zlib_decompress(z.decompressor, stored.data(), stored.size(), out.data(), out.size(), nullptr) ==
+         LIBDEFLATE_SUCCESS;
 }
 
 TrailChain::TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor,
