@@ -45,12 +45,12 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   // Bytes as a BLOB; they must outlive the next step().
   Stmt& bind_blob(int i, std::string_view v) {
     check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
     return *this;
   }
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind_null(int i) { check(sqlite3_bind_null(s_, i)); return *this; }
 
   // True when a row is available; false when done.

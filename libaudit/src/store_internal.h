@@ -75,7 +75,7 @@ struct SealedRecord {
   char hash[64];
 };
 
-// Records at or above this size are stored deflated (docs/store.md, "Trail"); below it the
+// States at or above this size are stored deflated (docs/store.md, "The trail"); below it the
 // saving is not worth the state being unreadable as plain text in the sqlite3 shell.
 inline constexpr std::size_t kDeflateAtBytes = 4096;
 
