@@ -60,7 +60,6 @@ py::dict to_dict(const Cycle& c) {
   return o;
 }
 
-// A str (or int, for codes written as numbers) as UTF-8; None as "".
 constexpr const char* kResponseFields[] = {"department", "item", "answer", "comment", "evidence", "answered_by",
                                            "answered_at"};
 
@@ -75,6 +74,8 @@ struct ResponseRowsFromPython {
   std::vector<ResponseRowView> views;
 };
 
+// A str (or int, for codes written as numbers) as a view of its UTF-8; None as "". `hold` keeps
+// a reference to the str (for fields of rows the caller could change during the import).
 std::string_view utf8_of(PyObject* v, std::size_t row, const char* field, std::vector<py::object>& held, bool hold) {
   if (v == nullptr || v == Py_None) return {};
   if (PyLong_Check(v)) {
@@ -94,7 +95,12 @@ std::string_view utf8_of(PyObject* v, std::size_t row, const char* field, std::v
 
 void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
   out.snapshot = py::reinterpret_steal<py::object>(PySequence_Tuple(rows.ptr()));
-  if (!out.snapshot) throw py::error_already_set();
+  if (!out.snapshot) {
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) throw py::error_already_set();
+    PyErr_Clear();
+    throw py::type_error("rows must be an iterable of rows (tuples, lists or dicts), not " +
+                         std::string(Py_TYPE(rows.ptr())->tp_name));
+  }
   const Py_ssize_t n = PyTuple_GET_SIZE(out.snapshot.ptr());
   out.views.resize(static_cast<std::size_t>(n));
   for (Py_ssize_t k = 0; k < n; ++k) {

@@ -489,6 +489,9 @@ VerifyReport Store::verify() const {
 
   // 1. The chain: consecutive seqs, each prev_hash the hash before it, each hash its content's.
   std::map<std::string, std::unordered_map<std::string, Expected>> expected;
+  // Cycle key -> seq of a "responses" batch whose state does not inflate: its rows cannot be
+  // checked, which the problems for them say.
+  std::map<std::string, std::int64_t> unreadable_batches;
   {
     sql::Stmt s = db.prepare(
         "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash FROM trail ORDER BY seq");
@@ -550,6 +553,7 @@ VerifyReport Store::verify() const {
         }
         if (!ok && inflated)
           report.problems.push_back({"trail", seq_s, "altered", "the record's state is not a valid batch of responses"});
+        if (!inflated) unreadable_batches[s.str(4)] = seq;
       } else {
         Expected& e = expected[s.str(3)][s.str(4)];
         e.seq = seq;
@@ -570,7 +574,14 @@ VerifyReport Store::verify() const {
     auto& m = expected[entity];
     auto it = m.find(key);
     if (it == m.end() || it->second.deleted) {
-      report.problems.push_back({table, key, "inserted", "the row has no trail record (written outside libaudit)"});
+      std::string detail = "the row has no trail record (written outside libaudit)";
+      if (std::string_view(entity) == "response" && !unreadable_batches.empty()) {
+        const std::string cycle = key.substr(1, key.find(',') - 1);  // key: [cycle,"課","item"]
+        if (auto d = unreadable_batches.find(cycle); d != unreadable_batches.end())
+          detail = "the row has no readable trail record: trail record " + std::to_string(d->second) +
+                   " of its cycle is damaged";
+      }
+      report.problems.push_back({table, key, "inserted", detail});
       return;
     }
     it->second.seen = true;

@@ -399,6 +399,11 @@ def test_row_shape_errors(store):
         store.import_responses(ACTOR, store.cycle_id, [("101", "7.1", "implemented"), ("101",)])
     with pytest.raises(TypeError, match="row 1"):
         store.import_responses(ACTOR, store.cycle_id, [42])
+    for not_rows in (42, None):
+        with pytest.raises(TypeError, match="rows must be an iterable of rows .* not (int|NoneType)"):
+            store.import_responses(ACTOR, store.cycle_id, not_rows)
+    with pytest.raises(TypeError, match="row 2: comment must be a str, not float"):
+        store.import_responses(ACTOR, store.cycle_id, [("101", "7.1", "implemented"), ["101", "7.2", "partial", 1.5]])
     assert store.response_count(store.cycle_id) == 0
 
 
@@ -533,6 +538,9 @@ def test_tamper_deflated_trail_record(store, tmp_path):
         problems = s.verify().problems
         assert ("trail", str(seq), "altered") in {(p.table, p.key, p.kind) for p in problems}
         assert any("does not inflate" in p.detail for p in problems)
+        unreadable = [p for p in problems if p.table == "responses"]
+        assert len(unreadable) == len(LEAVES) * len(ITEMS)  # every row of the batch, named as such
+        assert all(p.kind == "inserted" and f"trail record {seq} of its cycle is damaged" in p.detail for p in unreadable)
         with pytest.raises(StoreError, match=f"trail record {seq} .* damaged"):
             s.trail()
     # the size changed

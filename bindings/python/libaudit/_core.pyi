@@ -177,7 +177,7 @@ def roles_in(phrase: str) -> List[str]:
     """Role ids named in `phrase`, longest name first."""
 
 # ---- The store (bindings/src/store.cpp); use libaudit.Store, which wraps _Store. ----
-from typing import Callable, Mapping, Optional, Sequence  # noqa: E402
+from typing import Callable, Iterable, Mapping, Optional, Sequence  # noqa: E402
 
 STORE_SCHEMA_VERSION: int
 
@@ -226,10 +226,11 @@ class _Store:
     def close_cycle(self, actor: str, cycle: int) -> None: ...
     def cycles(self) -> List[Dict[str, Any]]: ...
     def cycle(self, id: int) -> Dict[str, Any]: ...
-    def import_responses(self, actor: str, cycle: int, rows: Sequence[_Row], source: str = "<rows>",
+    def import_responses(self, actor: str, cycle: int, rows: Iterable[_Row], source: str = "<rows>",
                          progress: _Progress = None, trail_source: str = "") -> Dict[str, int]:
         """All-or-nothing; rows are (department, item, answer[, comment, evidence, answered_by,
-        answered_at]) tuples or dicts with those keys. Runs without the GIL."""
+        answered_at]) tuples, lists or dicts with those keys, read once before the import; runs
+        without the GIL."""
     def import_responses_csv(self, actor: str, cycle: int, file: Union[str, os.PathLike], encoding: str = "detect",
                              progress: _Progress = None) -> Dict[str, int]: ...
     def responses(self, cycle: int) -> List[Tuple[int, str, str, str, str, str, str, str]]: ...

@@ -291,7 +291,7 @@ class Store:
         return Cycle(**d)
 
     # -- responses
-    def import_responses(self, actor: str, cycle: int, rows: Sequence[Union[Sequence[Any], Mapping[str, Any]]],
+    def import_responses(self, actor: str, cycle: int, rows: Iterable[Union[Sequence[Any], Mapping[str, Any]]],
                          *, source: str = "<rows>", progress: Progress = None,
                          trail_source: str = "") -> ImportResult:
         """All-or-nothing import of responses into an open cycle.
@@ -302,9 +302,11 @@ class Store:
         stored are skipped. Raises ImportValidationError listing every bad row (by 1-based row
         number), CycleStateError when the cycle is not open. ``trail_source``, when given, is
         recorded as "source" in the trail records of the import (which files, their SHA-256).
+        ``rows`` may be any iterable; it is read once, before the import starts, so changing it
+        meanwhile (from another thread, or from ``progress``) changes nothing of what is imported.
+        ``progress(done, total)`` is called now and then with the changed rows written so far and
+        the changed rows to write.
         """
-        if not isinstance(rows, (list, tuple)):
-            rows = list(rows)
         return ImportResult(**self._s.import_responses(actor, cycle, rows, source, progress, trail_source))
 
     def import_responses_csv(self, actor: str, cycle: int, path: PathLike, encoding: str = "detect",
