@@ -23,11 +23,11 @@ build: deps
 
 test: build office chromium test-cpp test-python
 
-# LibreOffice Calc for the workbook round trip in tests/python/test_exchange.py (apt, once).
+# LibreOffice Calc for the workbook round trip in tests/python/exchange/test_exchange.py (apt, once).
 office:
 	@scripts/install-deps.sh --office
 
-# Chromium, poppler-utils and a Japanese font for the PDF report test in tests/python/test_report.py (apt, once).
+# Chromium, poppler-utils and a Japanese font for the PDF report test in tests/python/report/test_report.py (apt, once).
 chromium:
 	@scripts/install-deps.sh --chromium
 

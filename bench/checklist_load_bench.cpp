@@ -15,7 +15,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "libaudit/checklist.h"
+#include "libaudit/checklist/checklist.h"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include <sstream>
 #include <string>
 
-#include "libaudit/extract.h"
-#include "libaudit/text.h"
+#include "libaudit/checklist/extract.h"
+#include "libaudit/base/text.h"
 
 namespace {
 

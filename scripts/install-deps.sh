@@ -39,7 +39,7 @@ debs=(
   python3-dev python3-venv
 )
 [ "$want_fuzz" = 1 ] && debs+=(clang libclang-rt-14-dev)
-# Debian's libreoffice-calc without the GUI (tests/python/test_exchange.py sends a workbook
+# Debian's libreoffice-calc without the GUI (tests/python/exchange/test_exchange.py sends a workbook
 # through real office software); skipped when some soffice is already on the PATH.
 [ "$want_office" = 1 ] && ! command -v soffice >/dev/null && debs+=(libreoffice-calc-nogui)
 # PDF reports: headless Chromium prints the HTML; pdftotext/pdftoppm check it; IPAex fonts for Japanese.

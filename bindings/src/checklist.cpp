@@ -1,4 +1,4 @@
-#include "libaudit/checklist.h"
+#include "libaudit/checklist/checklist.h"
 
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>

@@ -4,9 +4,9 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "libaudit/error.h"
-#include "libaudit/report.h"
-#include "libaudit/findings.h"
+#include "libaudit/base/error.h"
+#include "libaudit/report/report.h"
+#include "libaudit/followup/findings.h"
 
 namespace libaudit::python {
 

@@ -1,4 +1,4 @@
-#include "libaudit/extract.h"
+#include "libaudit/checklist/extract.h"
 
 #include <pybind11/stl.h>
 

@@ -1,8 +1,8 @@
-// Bindings of libaudit/findings.h as module functions of libaudit._core taking the _Store.
+// Bindings of libaudit/followup/findings.h as module functions of libaudit._core taking the _Store.
 // libaudit.findings wraps them (store.people / store.findings / store.exceptions) and turns the
 // dicts returned here into plain objects. Dates cross as ISO strings ("2025-03-31"); an empty
 // string means "today in Japan".
-#include "libaudit/findings.h"
+#include "libaudit/followup/findings.h"
 
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>

@@ -1,6 +1,6 @@
-// Bindings of libaudit/report.h as libaudit._core._Reporter; libaudit/report.py wraps it
+// Bindings of libaudit/report/report.h as libaudit._core._Reporter; libaudit/report.py wraps it
 // (libaudit.render). Reading and rendering run without the GIL.
-#include "libaudit/report.h"
+#include "libaudit/report/report.h"
 
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>

@@ -1,7 +1,7 @@
-// Bindings of libaudit/scoring.h as libaudit._core._CycleData and model_names(). Results come
+// Bindings of libaudit/scoring/scoring.h as libaudit._core._CycleData and model_names(). Results come
 // back as plain dicts (NaN as None); libaudit/scoring.py turns them into dataclasses. Loading
 // and scoring run without the GIL.
-#include "libaudit/scoring.h"
+#include "libaudit/scoring/scoring.h"
 
 #include <pybind11/stl.h>
 

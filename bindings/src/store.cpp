@@ -1,14 +1,14 @@
 // Bindings of libaudit::Store as libaudit._core._Store. The Python class libaudit.Store
 // (libaudit/store.py) wraps it and turns the plain dicts returned here into dataclasses.
 // Bulk imports convert their rows with the CPython API once and run without the GIL.
-#include "libaudit/store.h"
+#include "libaudit/store/store.h"
 
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.h"
-#include "libaudit/fiscal_year.h"
+#include "libaudit/base/fiscal_year.h"
 
 namespace libaudit::python {
 

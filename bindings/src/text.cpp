@@ -1,8 +1,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "libaudit/text.h"
-#include "libaudit/vocabulary.h"
+#include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 
 namespace libaudit::python {
 

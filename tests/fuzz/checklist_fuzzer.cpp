@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "libaudit/checklist.h"
+#include "libaudit/checklist/checklist.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view yaml(reinterpret_cast<const char*>(data), size);

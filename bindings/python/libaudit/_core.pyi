@@ -283,7 +283,7 @@ def exception_list(store: _Store, which: str, days: int, today: str) -> List[Dic
 def exception_late_ids(store: _Store, days: int, today: str) -> List[int]: ...
 def exceptions_for_scoring(store: _Store, cycle: int, as_of: str) -> List[Tuple[str, str]]: ...
 
-# -- reports (libaudit/report.h; use libaudit.render / libaudit.Reporter)
+# -- reports (libaudit/report/report.h; use libaudit.render / libaudit.Reporter)
 class _Reporter:
     def __init__(self, store: _Store, cycle: int, compare: Union[int, None], department: str,
                  template_dirs: List[str], model: str, partial_value: float, weakest: int, as_of: str,

@@ -59,7 +59,7 @@ class TransitionRule:
     note: str
 
 
-#: THE table of the finding state machine (libaudit/src/findings.cpp, kTransitions).
+#: THE table of the finding state machine (libaudit/src/followup/findings.cpp, kTransitions).
 TRANSITIONS: Tuple[TransitionRule, ...] = tuple(
     TransitionRule(f, t, tuple(r), n) for f, t, r, n in _core.transition_rules())
 

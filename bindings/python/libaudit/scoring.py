@@ -13,7 +13,7 @@ year comparison.
 
 A cycle is read once into a :class:`CycleData` (``store.scoring_data(cycle)``); analyses on it
 do not touch the store again, so reuse it for several tables. The numbers are computed in C++
-(libaudit/scoring.h) and are the same whether asked from Python or C++.
+(libaudit/scoring/scoring.h) and are the same whether asked from Python or C++.
 """
 from __future__ import annotations
 

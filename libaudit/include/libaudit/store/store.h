@@ -1,0 +1,305 @@
+// The store: a body's organisation (部 → 課), information systems, imported checklists,
+// cycles (実施回) and responses (回答), kept in one SQLite file with an append-only,
+// hash-chained trail of every change. The model, schema and CSV formats are documented in
+// docs/store.md.
+//
+// A Store owns one SQLite connection. It is movable, not copyable, and not thread-safe: use
+// one Store per thread. Any number of Stores, in any number of processes, may open the same
+// file at once; writers wait for each other (up to OpenOptions::busy_timeout_ms) instead of
+// failing.
+//
+// Every public write runs in one transaction and appends its trail records in that same
+// transaction: it either happens wholly, trail included, or not at all (also on a crash).
+// Writes that would change nothing write nothing and append no trail record. Writes take the
+// actor (who does it) from the caller; the library never invents one and refuses an empty one.
+//
+// Errors: ValidationError (bad input; ImportValidationError lists every bad row with its
+// line), NotFoundError (an unknown id or code), CycleStateError (a write a cycle's status
+// forbids), SchemaVersionError (a database written by a newer libaudit), StoreError (the
+// database itself: unreadable, not a libaudit database, still locked after the timeout).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <span>
+#include <vector>
+
+#include "libaudit/checklist/checklist.h"
+#include "libaudit/base/csv.h"
+#include "libaudit/base/error.h"
+
+namespace libaudit {
+
+// The schema version this libaudit writes (PRAGMA user_version).
+inline constexpr int kStoreSchemaVersion = 3;  // 2: people, findings, exceptions (findings.h); 3: deflated trail states
+
+// ---- Model -------------------------------------------------------------------------------
+
+// A node of the organisation tree. A 部 has no parent; the 課 are the leaves.
+struct Department {
+  std::string code;         // unique, NFKC; the key used everywhere else
+  std::string name;
+  std::string parent_code;  // empty for a top-level node (部)
+  std::string security_officer;  // 情報セキュリティ責任者 (部長), a name
+  std::string security_manager;  // 情報セキュリティ管理者 (課長), a name
+  bool is_leaf = true;      // no department has it as parent: a 課
+};
+
+// An information system (情報システム).
+struct System {
+  std::string name;             // unique
+  std::string department_code;  // the owning 課
+  std::string tier;             // mynumber | lgwan | internet
+  bool important_assets = false;  // holds 重要な情報資産 (重要性分類 Ⅰ/Ⅱ)
+};
+
+// A checklist version as stored.
+struct StoredChecklist {
+  std::int64_t id = 0;       // row id; cycles refer to it
+  std::string checklist_id;  // Checklist::id()
+  std::string version;
+  std::string title;
+  std::string body;
+  std::string sha256;        // of Checklist::to_json(), lower-case hex
+  std::string imported_at;   // UTC, ISO 8601
+  std::size_t items = 0;
+};
+
+enum class CycleKind { self_inspection, internal_audit, external_audit };
+enum class CycleStatus { planned, open, closed };
+
+std::string_view to_string(CycleKind k) noexcept;
+std::string_view to_string(CycleStatus s) noexcept;
+CycleKind parse_cycle_kind(std::string_view s);  // throws ValidationError
+
+struct Cycle {
+  std::int64_t id = 0;
+  std::string name;
+  CycleKind kind = CycleKind::self_inspection;
+  int fiscal_year = 0;  // 年度: April of this year to March of the next
+  std::int64_t checklist = 0;  // StoredChecklist::id
+  CycleStatus status = CycleStatus::planned;
+  std::vector<std::string> departments;  // target 課 codes, sorted
+  std::string created_at;
+};
+
+struct CycleSpec {
+  std::string name;
+  CycleKind kind = CycleKind::self_inspection;
+  int fiscal_year = 0;
+  std::int64_t checklist = 0;
+  std::vector<std::string> departments;  // 課 codes; empty means every 課 at creation time
+};
+
+enum class Answer { implemented, partial, not_implemented, not_applicable, unknown };
+
+std::string_view to_string(Answer a) noexcept;  // the English code
+std::string_view answer_label(Answer a) noexcept;  // 実施している, 一部実施している, …
+// The English code or the Japanese label (after NFKC and trimming), or nullopt.
+std::optional<Answer> parse_answer(std::string_view s);
+
+struct Response {
+  std::int64_t cycle = 0;
+  std::string department;  // 課 code
+  std::string item;        // item id
+  Answer answer = Answer::unknown;
+  std::string comment;
+  std::string evidence;
+  std::string answered_by;
+  std::string answered_at;  // ISO 8601 as given, or the UTC time of the write
+};
+
+// One row to import. Text fields are as read (answer may be a code or a Japanese label);
+// they are validated on import.
+struct ResponseRow {
+  std::string department;
+  std::string item;
+  std::string answer;
+  std::string comment;
+  std::string evidence;
+  std::string answered_by;  // empty: the actor
+  std::string answered_at;  // empty: the time of the import
+  int line = 0;             // for diagnostics: CSV line, or row number (1-based)
+};
+
+// A ResponseRow that borrows its text.
+struct ResponseRowView {
+  std::string_view department, item, answer, comment, evidence;
+  std::string_view answered_by;  // empty: the actor
+  std::string_view answered_at;  // empty: the time of the import
+  int line = 0;
+};
+
+// A department or system row read from a file, with the line it came from.
+struct DepartmentRow {
+  Department department;  // is_leaf is ignored
+  int line = 0;
+};
+struct SystemRow {
+  System system;
+  std::string important_assets_text;  // as written; parsed on import when not empty
+  int line = 0;
+};
+
+struct ImportResult {
+  std::size_t rows = 0;       // rows read
+  std::size_t inserted = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;  // rows equal to what was stored: nothing written
+};
+
+struct ImportOptions {
+  std::string source = "<rows>";  // names the input in diagnostics
+  // Called now and then with (rows written so far, rows to write), from the calling thread.
+  std::function<void(std::size_t, std::size_t)> progress;
+  // When not empty, written as "source" into every trail record the import appends: which
+  // files the rows came from (e.g. "4010.xlsx sha256:…"), next to the actor who imported them.
+  std::string trail_source = {};
+};
+
+// ---- Trail and verification --------------------------------------------------------------
+
+struct TrailRecord {
+  std::int64_t seq = 0;     // 1, 2, 3, … without gaps
+  std::string at;           // UTC, ISO 8601 with microseconds
+  std::string actor;
+  std::string entity;       // department | system | checklist | cycle | response
+  std::string key;          // the entity's key (docs/store.md)
+  std::string action;       // insert | update | delete
+  std::string state;        // the row's new state, canonical JSON; "null" after delete
+  std::string prev_hash;    // hash of record seq-1 (64 zeros for the first)
+  std::string hash;         // SHA-256(prev_hash || canonical record), lower-case hex
+};
+
+// One thing verify() found wrong.
+struct Problem {
+  std::string table;  // "trail", "departments", "systems", "checklists", "cycles", "responses"
+  std::string key;    // trail: the seq; otherwise the entity key
+  std::string kind;   // altered | deleted | inserted | broken_chain
+  std::string detail; // what differs, in words
+  std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"
+};
+
+struct VerifyReport {
+  std::size_t records = 0;    // trail records walked
+  std::string head_hash;      // hash of the last record (record it elsewhere to anchor)
+  std::size_t rows = 0;       // current rows compared
+  std::vector<Problem> problems;  // empty when intact
+  bool ok() const noexcept { return problems.empty(); }
+};
+
+// ---- The store ---------------------------------------------------------------------------
+
+struct OpenOptions {
+  bool create = true;           // create the file (and schema) when absent
+  int busy_timeout_ms = 30'000; // how long a writer waits for another before StoreError
+};
+
+namespace detail {
+struct StoreAccess;  // store_internal.h: lets the findings module (findings.h) reach the Impl
+}
+
+class Store {
+ public:
+  // Opens (and if needed creates or migrates) a store. `path` may be ":memory:".
+  // Throws StoreError, or SchemaVersionError for a database from a newer libaudit.
+  static Store open(const std::filesystem::path& path, const OpenOptions& options = {});
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  // Closes the connection; further calls throw StoreError. Closing twice is harmless.
+  void close() noexcept;
+  bool is_open() const noexcept;
+  const std::string& path() const noexcept;
+  int schema_version() const;
+
+  // The body (団体) this store is for, e.g. "小牧市"; empty until set.
+  std::string body() const;
+  void set_body(std::string_view actor, std::string_view body);
+
+  // The per-database secret that keys the checksums of exported questionnaires (HMAC-SHA256,
+  // docs/exchange.md): 32 random bytes (OpenSSL RAND_bytes) as 64 hex digits, created on first
+  // use in its own transaction and kept in `meta`. Not recorded in the trail (it is a key, not
+  // a fact about the audit; records are read and printed).
+  std::string exchange_secret();
+
+  // -- Organisation
+  // Inserts or updates one department. Its parent must exist.
+  void put_department(std::string_view actor, const Department& d);
+  // All-or-nothing upsert of many; parents may come later in `rows` than their children.
+  ImportResult import_departments(std::string_view actor, const std::vector<DepartmentRow>& rows,
+                                  const ImportOptions& options = {});
+  ImportResult import_departments_csv(std::string_view actor, const std::filesystem::path& file,
+                                      csv::Encoding encoding = csv::Encoding::detect);
+  std::vector<Department> departments() const;  // ordered by code
+  Department department(std::string_view code) const;  // throws NotFoundError
+
+  void put_system(std::string_view actor, const System& s);
+  ImportResult import_systems(std::string_view actor, const std::vector<SystemRow>& rows,
+                              const ImportOptions& options = {});
+  ImportResult import_systems_csv(std::string_view actor, const std::filesystem::path& file,
+                                  csv::Encoding encoding = csv::Encoding::detect);
+  std::vector<System> systems() const;  // ordered by name
+
+  // -- Checklists
+  // Stores a checklist version; returns its row id. Importing equal content again returns the
+  // existing id and writes nothing. A different content under an existing (id, version)
+  // throws ValidationError.
+  std::int64_t import_checklist(std::string_view actor, const Checklist& checklist);
+  std::vector<StoredChecklist> checklists() const;
+  StoredChecklist stored_checklist(std::int64_t id) const;  // throws NotFoundError
+  Checklist load_checklist(std::int64_t id) const;          // the stored content, loaded
+
+  // -- Cycles
+  std::int64_t create_cycle(std::string_view actor, const CycleSpec& spec);
+  void open_cycle(std::string_view actor, std::int64_t cycle);   // planned -> open
+  void close_cycle(std::string_view actor, std::int64_t cycle);  // open -> closed
+  std::vector<Cycle> cycles() const;  // ordered by id
+  Cycle cycle(std::int64_t id) const;  // throws NotFoundError
+
+  // -- Responses. The cycle must be open. All-or-nothing: any bad row (unknown or untargeted
+  // 課, unknown item, invalid answer) throws ImportValidationError listing every bad row.
+  ImportResult import_responses(std::string_view actor, std::int64_t cycle,
+                                const std::vector<ResponseRow>& rows,
+                                const ImportOptions& options = {});
+  // The same over views, for callers that hold the text already (the Python binding); the
+  // strings need only outlive the call.
+  ImportResult import_responses(std::string_view actor, std::int64_t cycle,
+                                std::span<const ResponseRowView> rows, const ImportOptions& options = {});
+  ImportResult import_responses_csv(std::string_view actor, std::int64_t cycle,
+                                    const std::filesystem::path& file,
+                                    csv::Encoding encoding = csv::Encoding::detect,
+                                    std::function<void(std::size_t, std::size_t)> progress = {});
+  std::vector<Response> responses(std::int64_t cycle) const;  // ordered by 課, item
+  std::size_t response_count(std::int64_t cycle) const;
+  // Bulk read for analysis (scoring): calls row(department, item, answer) once per response
+  // of the cycle, from one read snapshot, in no particular order. `department` indexes
+  // cycle(id).departments and `item` indexes load_checklist(cycle(id).checklist).items();
+  // nothing else of a response is read, so millions of rows take seconds. `row` must not use
+  // this Store; an exception from it stops the scan and propagates. NotFoundError: no cycle.
+  void scan_responses(std::int64_t cycle,
+                      const std::function<void(std::uint32_t department, std::uint32_t item, Answer answer)>& row) const;
+
+  // -- Trail
+  // Records with seq > after, in order, at most `limit` (0: all).
+  std::vector<TrailRecord> trail(std::int64_t after = 0, std::size_t limit = 0) const;
+  // Walks the chain and replays it against the current tables (docs/store.md, "verify").
+  VerifyReport verify() const;
+
+  struct Impl;
+
+ private:
+  friend struct detail::StoreAccess;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace libaudit

@@ -1,0 +1,212 @@
+#include "libaudit/base/csv.h"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "libaudit/base/text.h"
+
+namespace libaudit::csv {
+
+namespace {
+
+[[noreturn]] void fail(std::string_view source, int line, std::string message) {
+  throw ValidationError({Diagnostic{std::string(source), line, 1, std::move(message)}});
+}
+
+int line_at(std::string_view bytes, std::size_t offset) {
+  int line = 1;
+  for (std::size_t i = 0; i < offset && i < bytes.size(); ++i)
+    if (bytes[i] == '\n') ++line;
+  return line;
+}
+
+std::string from_cp932(std::string_view bytes, std::string_view source) {
+  iconv_t cd = iconv_open("UTF-8", "CP932");
+  if (cd == reinterpret_cast<iconv_t>(-1)) throw Error("CP932 decoding is not available (iconv_open failed)");
+  std::string out(bytes.size() * 3 / 2 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  std::size_t done = 0;
+  while (in_left > 0) {
+    char* out_p = out.data() + done;
+    std::size_t out_left = out.size() - done;
+    const std::size_t r = iconv(cd, &in, &in_left, &out_p, &out_left);
+    done = out.size() - out_left;
+    if (r != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    const std::size_t offset = bytes.size() - in_left;
+    iconv_close(cd);
+    fail(source, line_at(bytes, offset),
+         "the file is neither UTF-8 nor CP932 (Shift_JIS): invalid byte sequence at byte " +
+             std::to_string(offset + 1));
+  }
+  iconv_close(cd);
+  out.resize(done);
+  return out;
+}
+
+}  // namespace
+
+Encoding parse_encoding(std::string_view name) {
+  std::string n;
+  for (char c : name) n += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : (c == '_' ? '-' : c);
+  if (n == "detect" || n == "auto" || n.empty()) return Encoding::detect;
+  if (n == "utf-8" || n == "utf8" || n == "utf-8-sig") return Encoding::utf8;
+  if (n == "cp932" || n == "shift-jis" || n == "sjis" || n == "windows-31j" || n == "ms932")
+    return Encoding::cp932;
+  throw ValidationError({Diagnostic{"<encoding>", 1, 1,
+                                    "unknown encoding '" + std::string(name) + "' (use utf-8, cp932 or detect)"}});
+}
+
+std::string_view encoding_name(Encoding e) noexcept {
+  switch (e) {
+    case Encoding::detect: return "detect";
+    case Encoding::utf8: return "utf-8";
+    case Encoding::cp932: return "cp932";
+  }
+  return "detect";
+}
+
+std::string decode(std::string_view bytes, Encoding encoding, std::string_view source, Encoding* used) {
+  const bool bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";
+  if (encoding == Encoding::detect)
+    encoding = (bom || !text::find_invalid_utf8(bytes)) ? Encoding::utf8 : Encoding::cp932;
+  if (used) *used = encoding;
+  if (encoding == Encoding::utf8) {
+    if (bom) bytes.remove_prefix(3);
+    if (auto bad = text::find_invalid_utf8(bytes))
+      throw ValidationError({Diagnostic{std::string(source), bad->line, bad->column,
+                                        "invalid UTF-8 (is the file CP932? try --encoding cp932)"}});
+    return std::string(bytes);
+  }
+  return from_cp932(bytes, source);
+}
+
+Table parse(std::string_view s, std::string_view source) {
+  Table t;
+  t.source = std::string(source);
+  std::vector<Diagnostic> diags;
+  std::size_t i = 0;
+  int line = 1;
+  bool first = true;
+  const std::size_t n = s.size();
+  while (i < n) {
+    Record rec;
+    rec.line = line;
+    std::string field;
+    bool bad = false;
+    // One record: fields up to an unquoted line break or the end.
+    for (;;) {
+      field.clear();
+      if (i < n && s[i] == '"') {
+        const int open_line = line;
+        ++i;
+        bool closed = false;
+        while (i < n) {
+          const char c = s[i];
+          if (c == '"') {
+            if (i + 1 < n && s[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            closed = true;
+            break;
+          }
+          if (c == '\n') ++line;
+          if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {  // CRLF inside a field -> LF
+            ++i;
+            continue;
+          }
+          field += c;
+          ++i;
+        }
+        if (!closed) {
+          diags.push_back({t.source, open_line, 1, "unterminated quoted field (a '\"' is missing)"});
+          i = n;
+          bad = true;
+        } else if (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
+          diags.push_back({t.source, line, 1, "text after a closing quote (write a quote inside a quoted field as \"\")"});
+          bad = true;
+          while (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') ++i;
+        }
+      } else {
+        while (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') field += s[i++];
+      }
+      rec.fields.push_back(field);
+      if (i < n && s[i] == ',') {
+        ++i;
+        continue;
+      }
+      // End of record.
+      if (i < n && s[i] == '\r') ++i;
+      if (i < n && s[i] == '\n') ++i;
+      ++line;
+      break;
+    }
+    const bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
+    if (blank || bad) continue;
+    if (first) {
+      t.header = std::move(rec.fields);
+      first = false;
+      continue;
+    }
+    if (rec.fields.size() != t.header.size()) {
+      diags.push_back({t.source, rec.line, 1,
+                       "expected " + std::to_string(t.header.size()) + " fields as in the header, found " +
+                           std::to_string(rec.fields.size())});
+      continue;
+    }
+    t.records.push_back(std::move(rec));
+  }
+  if (first && diags.empty()) diags.push_back({t.source, 1, 1, "empty file: a header line is expected"});
+  if (!diags.empty()) throw ValidationError(std::move(diags));
+  return t;
+}
+
+Table read(const std::filesystem::path& path, Encoding encoding) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot read " + path.string());
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw IoError("cannot read " + path.string());
+  Encoding used = Encoding::utf8;
+  const std::string source = path.string();
+  std::string utf8 = decode(bytes, encoding, source, &used);
+  Table t = parse(utf8, source);
+  t.encoding = used;
+  return t;
+}
+
+int column(const std::vector<std::string>& header, std::string_view name) {
+  auto lower = [](std::string_view v) {
+    std::string out(text::trim(v));
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return out;
+  };
+  const std::string want = lower(name);
+  for (std::size_t k = 0; k < header.size(); ++k)
+    if (lower(header[k]) == want) return int(k);
+  return -1;
+}
+
+std::string quote(std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace libaudit::csv

@@ -1,0 +1,834 @@
+// Checklist loading and validation. The loader walks the YAML tree once, collecting every
+// problem as a Diagnostic; the checklist is built only when there are none.
+#include "libaudit/checklist/checklist.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
+#include "checklist/suggest.h"
+
+namespace libaudit {
+
+struct Checklist::Data {
+  int format = 1;
+  std::string id, title, version, body, description, origin;
+  SourceDocument source;
+  std::vector<RoleDefinition> roles;
+  std::map<std::string, std::string> tier_names;
+  std::vector<Section> sections;
+  std::vector<Item> items;
+  std::unordered_map<std::string, std::size_t> item_index;
+  std::unordered_map<std::string, const Section*> section_index;
+  std::vector<std::size_t> item_chapter;  // index into sections, per item
+
+  void index() {
+    item_index.clear();
+    section_index.clear();
+    item_chapter.assign(items.size(), 0);
+    for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, i);
+    for (std::size_t c = 0; c < sections.size(); ++c) index_section(sections[c], c);
+  }
+  void index_section(const Section& s, std::size_t chapter) {
+    section_index.emplace(s.id, &s);
+    for (std::size_t i : s.items) item_chapter[i] = chapter;
+    for (const Section& sub : s.sections) index_section(sub, chapter);
+  }
+};
+
+namespace {
+
+constexpr int kMaxDepth = 64;  // sections within sections; far beyond any standard
+
+// Maps yaml-cpp marks (0-based line, byte-based column) to 1-based character columns.
+class SourceText {
+ public:
+  explicit SourceText(std::string_view text) : text_(text) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+  }
+  std::pair<int, int> position(const YAML::Mark& mark) const {
+    if (mark.is_null() || mark.line < 0) return {1, 1};
+    std::size_t line = static_cast<std::size_t>(mark.line);
+    if (line >= line_starts_.size()) return {mark.line + 1, mark.column + 1};
+    std::size_t start = line_starts_[line];
+    std::size_t end = std::min(text_.size(), start + static_cast<std::size_t>(std::max(0, mark.column)));
+    return {mark.line + 1, static_cast<int>(text::char_count(text_.substr(start, end - start))) + 1};
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> line_starts_;
+};
+
+// Line of a second YAML document, or 0. Document markers ("---", "...") at column 0 always
+// delimit documents in YAML, even inside block or quoted scalars, so a line scan is exact.
+int second_document_line(std::string_view text) {
+  bool content = false, ended = false;
+  int line = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(pos, end - pos);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    ++line;
+    auto marker = [&](std::string_view m) {
+      return l.substr(0, 3) == m && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    };
+    std::string_view body = text::trim(l);
+    bool blank = body.empty() || body.front() == '#';
+    if (marker("---")) {
+      if (content || ended) return line;
+      content = l.size() > 3 && !text::trim(l.substr(3)).empty() && text::trim(l.substr(3)).front() != '#';
+    } else if (marker("...")) {
+      ended = content || ended;
+    } else if (!blank && l.front() != '%') {
+      if (ended) return line;
+      content = true;
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return 0;
+}
+
+const char* kind_name(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Null: return "nothing";
+    default: return "an undefined value";
+  }
+}
+
+bool is_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '_' || c == '-';
+}
+
+class Loader {
+ public:
+  Loader(std::string_view yaml, std::string origin, const LoadOptions& options)
+      : yaml_(yaml), origin_(std::move(origin)), options_(options), source_(yaml) {}
+
+  std::shared_ptr<Checklist::Data> run() {
+    if (yaml_.size() > options_.max_bytes) {
+      fail_at(1, 1, "file is " + std::to_string(yaml_.size()) + " bytes, over the limit of " +
+                        std::to_string(options_.max_bytes) + " bytes");
+      throw ChecklistError(std::move(diags_));
+    }
+    if (auto bad = text::find_invalid_utf8(yaml_)) {
+      fail_at(bad->line, bad->column,
+              "invalid UTF-8 (byte offset " + std::to_string(bad->offset) +
+                  "); save the file as UTF-8");
+      throw ChecklistError(std::move(diags_));
+    }
+    if (int line = second_document_line(yaml_)) {
+      fail_at(line, 1, "more than one YAML document in the file; a checklist is one document");
+      throw ChecklistError(std::move(diags_));
+    }
+    YAML::Node root;
+    try {
+      // YAML::Load, not LoadAll: yaml-cpp 0.7's LoadAll loops forever on input such as ","
+      // (upstream issue #1040, fixed after 0.8). Extra documents are refused above.
+      root = YAML::Load(std::string(yaml_));
+    } catch (const YAML::Exception& e) {
+      fail(e.mark, "not valid YAML: " + e.msg);
+      throw ChecklistError(std::move(diags_));
+    }
+    if (!root.IsDefined() || root.IsNull()) {
+      fail_at(1, 1, "empty document: a checklist is a YAML mapping with id, title, sections, ...");
+      throw ChecklistError(std::move(diags_));
+    }
+    if (!within_budget(root, options_.max_expanded_nodes)) {
+      fail(root.Mark(), "the document expands past " + std::to_string(options_.max_expanded_nodes) +
+                            " nodes (aliases nested too deeply: a YAML bomb?)");
+      throw ChecklistError(std::move(diags_));
+    }
+
+    auto data = std::make_shared<Checklist::Data>();
+    data->origin = origin_;
+    try {
+      read_root(root, *data);
+    } catch (const YAML::Exception& e) {
+      // A shape the walk did not foresee: still a diagnostic, never a crash.
+      fail(e.mark, "unexpected structure: " + e.msg);
+    }
+    if (!diags_.empty()) {
+      std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+      });
+      throw ChecklistError(std::move(diags_));
+    }
+    data->index();
+    return data;
+  }
+
+ private:
+  // ---- diagnostics
+  void fail_at(int line, int column, std::string message) {
+    diags_.push_back(Diagnostic{origin_, line, column, std::move(message)});
+  }
+  void fail(const YAML::Mark& mark, std::string message) {
+    auto [line, column] = source_.position(mark);
+    fail_at(line, column, std::move(message));
+  }
+
+  // Counts nodes with aliases expanded; false once the budget is exceeded. Iterative, so a
+  // self-referencing alias (`&b [*b]`, an endless expansion) cannot overflow the stack.
+  static bool within_budget(const YAML::Node& root, std::size_t budget) {
+    std::vector<YAML::Node> pending{root};
+    while (!pending.empty()) {
+      if (budget == 0) return false;
+      --budget;
+      YAML::Node n = std::move(pending.back());
+      pending.pop_back();
+      if (n.IsSequence()) {
+        for (const auto& child : n) pending.push_back(child);
+      } else if (n.IsMap()) {
+        for (const auto& kv : n) {
+          pending.push_back(kv.first);
+          pending.push_back(kv.second);
+        }
+      }
+      if (pending.size() > budget) return false;  // more waiting than may still be visited
+    }
+    return true;
+  }
+
+  // ---- mapping checks
+  // Checks that `node` is a mapping whose keys are scalars from `allowed`, none repeated, and
+  // that every key in `required` is present. `what` names the mapping in messages.
+  bool check_mapping(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
+                     std::initializer_list<std::string_view> required, const std::string& what) {
+    if (!node.IsMap()) {
+      fail(node.Mark(), what + " must be a mapping (key: value), found " + kind_name(node));
+      return false;
+    }
+    std::vector<std::string_view> known(allowed);
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) {
+        fail(kv.first.Mark(), "keys in " + what + " must be plain names");
+        continue;
+      }
+      const std::string& key = kv.first.Scalar();
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string msg = "unknown key '" + key + "' in " + what;
+        if (auto s = suggest(key, known)) msg += " (did you mean '" + std::string(*s) + "'?)";
+        fail(kv.first.Mark(), msg);
+      } else if (!seen.insert(key).second) {
+        fail(kv.first.Mark(), "key '" + key + "' appears twice in " + what);
+      }
+    }
+    for (std::string_view key : required)
+      if (!seen.count(std::string(key)))
+        fail(node.Mark(), "missing required key '" + std::string(key) + "' in " + what);
+    return true;
+  }
+
+  // A scalar as text, or nullopt (with a diagnostic) when it is not one.
+  std::optional<std::string> scalar(const YAML::Node& n, std::string_view key, const std::string& what,
+                                    bool non_empty) {
+    if (!n.IsDefined()) return std::nullopt;
+    if (!n.IsScalar()) {
+      fail(n.Mark(), "'" + std::string(key) + "' in " + what + " must be text, found " + kind_name(n));
+      return std::nullopt;
+    }
+    std::string value = n.Scalar();
+    if (non_empty && text::trim(value).empty()) {
+      fail(n.Mark(), "'" + std::string(key) + "' in " + what + " is empty");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::string required_text(const YAML::Node& map, std::string_view key, const std::string& what) {
+    const YAML::Node value = map[std::string(key)];
+    if (value.IsDefined() && value.IsNull()) {  // "text:" with nothing after it: point at the key, not the next line
+      for (const auto& kv : map)
+        if (kv.first.IsScalar() && kv.first.Scalar() == key) {
+          fail(kv.first.Mark(), "'" + std::string(key) + "' in " + what + " is empty");
+          return {};
+        }
+    }
+    return scalar(value, key, what, true).value_or("");
+  }
+
+  std::vector<std::pair<std::string, YAML::Mark>> string_list(const YAML::Node& n, std::string_view key,
+                                                             const std::string& what) {
+    std::vector<std::pair<std::string, YAML::Mark>> out;
+    if (!n.IsDefined()) return out;
+    if (!n.IsSequence()) {
+      fail(n.Mark(), "'" + std::string(key) + "' in " + what + " must be a list, found " + kind_name(n));
+      return out;
+    }
+    for (const auto& e : n) {
+      if (!e.IsScalar() || text::trim(e.Scalar()).empty()) {
+        fail(e.Mark(), "entries of '" + std::string(key) + "' in " + what + " must be non-empty text");
+        continue;
+      }
+      out.emplace_back(e.Scalar(), e.Mark());
+    }
+    return out;
+  }
+
+  // An id: NFKC, trimmed, [A-Za-z0-9._-]+, unique among all ids of the checklist.
+  std::string read_id(const YAML::Node& map, const std::string& what) {
+    const YAML::Node n = map["id"];
+    auto raw = scalar(n, "id", what, true);
+    if (!raw) return {};
+    std::string id = std::string(text::trim(text::nfkc(*raw)));
+    if (!std::all_of(id.begin(), id.end(), is_id_char)) {
+      fail(n.Mark(), "id '" + id + "' of " + what +
+                         " may contain only letters, digits, '.', '_' and '-'");
+      return id;
+    }
+    auto [it, inserted] = ids_.emplace(id, source_.position(n.Mark()).first);
+    if (!inserted)
+      fail(n.Mark(), "duplicate id '" + id + "' (first used on line " + std::to_string(it->second) + ")");
+    return id;
+  }
+
+  // ---- the document
+  void read_root(const YAML::Node& root, Checklist::Data& d) {
+    const std::string what = "the checklist";
+    if (!check_mapping(root, {"format", "id", "title", "version", "body", "description", "source",
+                              "roles", "tier_names", "sections"},
+                       {"id", "title", "version", "body", "source", "sections"}, what))
+      return;
+    if (const YAML::Node f = root["format"]; f.IsDefined()) {
+      if (!f.IsScalar() || f.Tag() == "!" || f.Scalar() != "1")
+        fail(f.Mark(), "unsupported format '" + (f.IsScalar() ? f.Scalar() : std::string(kind_name(f))) +
+                           "'; this version of libaudit reads format 1");
+    }
+    if (const YAML::Node n = root["id"]; n.IsDefined()) {
+      if (auto id = scalar(n, "id", what, true)) {
+        d.id = *id;
+        bool ok = std::all_of(d.id.begin(), d.id.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        });
+        if (!ok) fail(n.Mark(), "checklist id '" + d.id + "' may contain only a-z, 0-9 and '-'");
+      }
+    }
+    d.title = required_text(root, "title", what);
+    d.version = required_text(root, "version", what);
+    d.body = required_text(root, "body", what);
+    d.description = scalar(root["description"], "description", what, false).value_or("");
+    read_source(root["source"], d);
+    read_roles(root["roles"], d);
+    read_tier_names(root["tier_names"], d);
+
+    const YAML::Node sections = root["sections"];
+    if (sections.IsDefined()) {
+      if (!sections.IsSequence() || sections.size() == 0) {
+        fail(sections.Mark(), "'sections' must be a non-empty list of sections");
+      } else {
+        for (const auto& s : sections) read_section(s, d, d.sections, 1);
+      }
+    }
+  }
+
+  void read_source(const YAML::Node& n, Checklist::Data& d) {
+    if (!n.IsDefined()) return;
+    const std::string what = "'source'";
+    if (!check_mapping(n, {"document", "title", "revised"}, {"document", "title"}, what)) return;
+    d.source.document = required_text(n, "document", what);
+    d.source.title = required_text(n, "title", what);
+    d.source.revised = scalar(n["revised"], "revised", what, false).value_or("");
+  }
+
+  void read_roles(const YAML::Node& n, Checklist::Data& d) {
+    if (!n.IsDefined()) {
+      for (const Term& t : builtin_roles()) d.roles.push_back({std::string(t.id), std::string(t.label)});
+      return;
+    }
+    if (!n.IsSequence()) {
+      fail(n.Mark(), "'roles' must be a list of role ids, found " + std::string(kind_name(n)));
+      return;
+    }
+    std::vector<std::string_view> builtin_ids;
+    for (const Term& t : builtin_roles()) builtin_ids.push_back(t.id);
+    for (const auto& e : n) {
+      RoleDefinition role;
+      if (e.IsScalar()) {
+        role.id = e.Scalar();
+        const Term* t = find_role(role.id);
+        if (!t) {
+          std::string msg = "unknown role '" + role.id + "'";
+          if (auto s = suggest(role.id, builtin_ids)) msg += " (did you mean '" + std::string(*s) + "'?)";
+          msg += "; a new role needs a label: {id: " + role.id + ", label: ...}";
+          fail(e.Mark(), msg);
+          continue;
+        }
+        role.label = std::string(t->label);
+      } else if (e.IsMap()) {
+        if (!check_mapping(e, {"id", "label"}, {"id", "label"}, "a role definition")) continue;
+        role.id = required_text(e, "id", "a role definition");
+        role.label = required_text(e, "label", "a role definition");
+        if (role.id.empty() || role.label.empty()) continue;
+      } else {
+        fail(e.Mark(), "a role is an id or {id, label}, found " + std::string(kind_name(e)));
+        continue;
+      }
+      if (std::any_of(d.roles.begin(), d.roles.end(), [&](const auto& r) { return r.id == role.id; })) {
+        fail(e.Mark(), "role '" + role.id + "' is declared twice");
+        continue;
+      }
+      d.roles.push_back(std::move(role));
+    }
+  }
+
+  void read_tier_names(const YAML::Node& n, Checklist::Data& d) {
+    if (!n.IsDefined()) return;
+    if (!n.IsMap()) {
+      fail(n.Mark(), "'tier_names' must map tier ids to the body's names, found " + std::string(kind_name(n)));
+      return;
+    }
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) continue;
+      std::string tier = kv.first.Scalar();
+      if (!check_tier(tier, kv.first.Mark())) continue;
+      if (auto name = scalar(kv.second, tier, "'tier_names'", true)) d.tier_names[tier] = *name;
+    }
+  }
+
+  bool check_tier(const std::string& tier, const YAML::Mark& mark) {
+    if (find_tier(tier)) return true;
+    std::vector<std::string_view> ids;
+    for (const Term& t : tiers()) ids.push_back(t.id);
+    std::string msg = "unknown tier '" + tier + "'";
+    if (auto s = suggest(tier, ids)) msg += " (did you mean '" + std::string(*s) + "'?)";
+    else msg += "; tiers are mynumber, lgwan and internet";
+    fail(mark, msg);
+    return false;
+  }
+
+  void read_section(const YAML::Node& n, Checklist::Data& d, std::vector<Section>& out, int depth) {
+    if (depth > kMaxDepth) {
+      fail(n.Mark(), "sections nested more than " + std::to_string(kMaxDepth) + " deep");
+      return;
+    }
+    std::string what = name_of(n, "section", "a section");
+    if (!check_mapping(n, {"id", "clause", "title", "sections", "items"}, {"id", "clause", "title"}, what))
+      return;
+    Section s;
+    s.line = source_.position(n.Mark()).first;
+    s.id = read_id(n, what);
+    if (!s.id.empty()) what = "section '" + s.id + "'";
+    if (auto c = scalar(n["clause"], "clause", what, true)) s.clause = std::string(text::trim(text::nfkc(*c)));
+    s.title = required_text(n, "title", what);
+
+    const YAML::Node subs = n["sections"];
+    const YAML::Node items = n["items"];
+    bool has_subs = subs.IsDefined() && !subs.IsNull();
+    bool has_items = items.IsDefined() && !items.IsNull();
+    if ((!has_subs || (subs.IsSequence() && subs.size() == 0)) &&
+        (!has_items || (items.IsSequence() && items.size() == 0))) {
+      fail(n.Mark(), what + " has neither items nor sections");
+    }
+    // Follow the order in which 'items' and 'sections' appear in the file.
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string& key = kv.first.Scalar();
+      if (key == "items" && has_items) {
+        if (!items.IsSequence()) {
+          fail(items.Mark(), "'items' in " + what + " must be a list, found " + kind_name(items));
+          continue;
+        }
+        for (const auto& it : items) {
+          std::size_t index = d.items.size();
+          if (read_item(it, d, s.id)) s.items.push_back(index);
+        }
+      } else if (key == "sections" && has_subs) {
+        if (!subs.IsSequence()) {
+          fail(subs.Mark(), "'sections' in " + what + " must be a list, found " + kind_name(subs));
+          continue;
+        }
+        for (const auto& sub : subs) read_section(sub, d, s.sections, depth + 1);
+      }
+    }
+    out.push_back(std::move(s));
+  }
+
+  // "item '8.2.a.1'" when the mapping has a usable id, else `fallback`.
+  static std::string name_of(const YAML::Node& n, const std::string& kind, const std::string& fallback) {
+    if (n.IsMap()) {
+      const YAML::Node id = n["id"];
+      if (id.IsDefined() && id.IsScalar() && !id.Scalar().empty()) return kind + " '" + id.Scalar() + "'";
+    }
+    return fallback;
+  }
+
+  bool read_item(const YAML::Node& n, Checklist::Data& d, const std::string& section_id) {
+    std::string what = name_of(n, "item", "an item");
+    if (!check_mapping(n, {"id", "clause", "text", "question", "roles", "applies_to", "weight",
+                           "audience", "evidence", "note"},
+                       {"id", "clause", "text", "question", "roles"}, what))
+      return false;
+    Item item;
+    item.section_id = section_id;
+    item.line = source_.position(n.Mark()).first;
+    item.id = read_id(n, what);
+    if (!item.id.empty()) what = "item '" + item.id + "'";
+    if (auto c = scalar(n["clause"], "clause", what, true)) item.clause = std::string(text::trim(text::nfkc(*c)));
+    item.text = required_text(n, "text", what);
+    item.question = required_text(n, "question", what);
+    item.note = scalar(n["note"], "note", what, false).value_or("");
+
+    const YAML::Node roles = n["roles"];
+    auto role_list = string_list(roles, "roles", what);
+    if (roles.IsSequence() && roles.size() == 0) fail(roles.Mark(), "'roles' in " + what + " is empty");
+    std::vector<std::string_view> declared;
+    for (const auto& r : d.roles) declared.push_back(r.id);
+    for (auto& [role, mark] : role_list) {
+      if (std::find(declared.begin(), declared.end(), role) == declared.end()) {
+        std::string msg = "unknown role '" + role + "' in " + what;
+        if (auto s = suggest(role, declared)) msg += " (did you mean '" + std::string(*s) + "'?)";
+        else msg += "; declare it under 'roles' at the top";
+        fail(mark, msg);
+      } else {
+        item.roles.push_back(role);
+      }
+    }
+
+    if (const YAML::Node a = n["applies_to"]; a.IsDefined()) {
+      const std::string where = "'applies_to' of " + what;
+      if (check_mapping(a, {"tiers", "departments", "important_assets"}, {}, where)) {
+        for (auto& [tier, mark] : string_list(a["tiers"], "tiers", where))
+          if (check_tier(tier, mark)) item.applies_to.tiers.push_back(tier);
+        if (auto dep = scalar(a["departments"], "departments", where, true)) {
+          if (*dep == "all") item.applies_to.departments = DepartmentScope::all;
+          else if (*dep == "system_owners") item.applies_to.departments = DepartmentScope::system_owners;
+          else fail(a["departments"].Mark(), "'departments' in " + where + " is 'all' or 'system_owners', not '" + *dep + "'");
+        }
+        if (const YAML::Node ia = a["important_assets"]; ia.IsDefined()) {
+          bool value = false;
+          if (!ia.IsScalar() || ia.Tag() == "!" || !YAML::convert<bool>::decode(ia, value))
+            fail(ia.Mark(), "'important_assets' in " + where + " is true or false");
+          item.applies_to.important_assets = value;
+        }
+      }
+    }
+
+    if (const YAML::Node w = n["weight"]; w.IsDefined()) {
+      double value = 0;
+      // A quoted scalar ("1") is text, as JSON Schema sees it: refuse it like the schema does.
+      bool is_number = w.IsScalar() && w.Tag() != "!" && YAML::convert<double>::decode(w, value);
+      if (!is_number || !std::isfinite(value))
+        fail(w.Mark(), "'weight' in " + what + " must be a number, found '" +
+                           (w.IsScalar() ? w.Scalar() : std::string(kind_name(w))) + "'");
+      else if (value < 0)
+        fail(w.Mark(), "'weight' in " + what + " must not be negative (" + w.Scalar() + ")");
+      else
+        item.weight = value;
+    }
+
+    if (const YAML::Node a = n["audience"]; a.IsDefined()) {
+      auto list = string_list(a, "audience", what);
+      if (a.IsSequence() && a.size() == 0) fail(a.Mark(), "'audience' in " + what + " is empty");
+      if (a.IsSequence() && a.size() > 0) item.self_inspection = item.audit = false;
+      for (auto& [aud, mark] : list) {
+        if (aud == "self_inspection") item.self_inspection = true;
+        else if (aud == "audit") item.audit = true;
+        else {
+          std::string msg = "unknown audience '" + aud + "' in " + what;
+          if (auto s = suggest(aud, {"self_inspection", "audit"})) msg += " (did you mean '" + std::string(*s) + "'?)";
+          fail(mark, msg);
+        }
+      }
+    }
+    for (auto& [ev, mark] : string_list(n["evidence"], "evidence", what)) item.evidence.push_back(ev);
+
+    d.items.push_back(std::move(item));
+    return true;
+  }
+
+  std::string_view yaml_;
+  std::string origin_;
+  LoadOptions options_;
+  SourceText source_;
+  std::vector<Diagnostic> diags_;
+  std::unordered_map<std::string, int> ids_;  // id -> line of first use
+};
+
+std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw IoError(path.string() + ": is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path.string() + ": cannot open for reading");
+  std::string data;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    data.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (data.size() > max_bytes) break;  // enough to know it is too large
+  }
+  if (in.bad()) throw IoError(path.string() + ": read error");
+  return data;
+}
+
+}  // namespace
+
+Checklist::Checklist(std::shared_ptr<const Data> data) : d_(std::move(data)) {}
+
+Checklist Checklist::load(const std::filesystem::path& path, const LoadOptions& options) {
+  std::string yaml = read_file(path, options.max_bytes);
+  return from_yaml(yaml, path.string(), options);
+}
+
+Checklist Checklist::from_yaml(std::string_view yaml, std::string_view source, const LoadOptions& options) {
+  Loader loader(yaml, std::string(source), options);
+  return Checklist(loader.run());
+}
+
+const std::string& Checklist::id() const noexcept { return d_->id; }
+const std::string& Checklist::title() const noexcept { return d_->title; }
+const std::string& Checklist::version() const noexcept { return d_->version; }
+const std::string& Checklist::body() const noexcept { return d_->body; }
+const std::string& Checklist::description() const noexcept { return d_->description; }
+const SourceDocument& Checklist::source() const noexcept { return d_->source; }
+const std::string& Checklist::origin() const noexcept { return d_->origin; }
+const std::vector<RoleDefinition>& Checklist::roles() const noexcept { return d_->roles; }
+const std::vector<Section>& Checklist::sections() const noexcept { return d_->sections; }
+const std::vector<Item>& Checklist::items() const noexcept { return d_->items; }
+std::size_t Checklist::size() const noexcept { return d_->items.size(); }
+
+std::string Checklist::tier_name(std::string_view tier) const {
+  if (auto it = d_->tier_names.find(std::string(tier)); it != d_->tier_names.end()) return it->second;
+  if (const Term* t = find_tier(tier)) return std::string(t->label);
+  throw NotFoundError("unknown tier '" + std::string(tier) + "'");
+}
+
+const Item* Checklist::find_item(std::string_view id) const {
+  auto it = d_->item_index.find(std::string(text::trim(text::nfkc(id))));
+  return it == d_->item_index.end() ? nullptr : &d_->items[it->second];
+}
+
+const Item& Checklist::item(std::string_view id) const {
+  if (const Item* i = find_item(id)) return *i;
+  throw NotFoundError("checklist '" + d_->id + "' has no item '" + std::string(id) + "'");
+}
+
+const Section* Checklist::find_section(std::string_view id) const {
+  auto it = d_->section_index.find(std::string(text::trim(text::nfkc(id))));
+  return it == d_->section_index.end() ? nullptr : it->second;
+}
+
+const Section& Checklist::section(std::string_view id) const {
+  if (const Section* s = find_section(id)) return *s;
+  throw NotFoundError("checklist '" + d_->id + "' has no section '" + std::string(id) + "'");
+}
+
+std::vector<const Item*> Checklist::items_for_role(std::string_view role) const {
+  std::vector<const Item*> out;
+  for (const Item& i : d_->items)
+    if (std::find(i.roles.begin(), i.roles.end(), role) != i.roles.end()) out.push_back(&i);
+  return out;
+}
+
+std::vector<const Item*> Checklist::items_for_tier(std::string_view tier) const {
+  std::vector<const Item*> out;
+  for (const Item& i : d_->items)
+    if (std::find(i.applies_to.tiers.begin(), i.applies_to.tiers.end(), tier) != i.applies_to.tiers.end())
+      out.push_back(&i);
+  return out;
+}
+
+const Section& Checklist::chapter_of(const Item& item) const {
+  auto it = d_->item_index.find(item.id);
+  if (it == d_->item_index.end() || &d_->items[it->second] != &item)
+    throw NotFoundError("item '" + item.id + "' is not from checklist '" + d_->id + "'");
+  return d_->sections[d_->item_chapter[it->second]];
+}
+
+// ---- serialisation
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+ojson item_json(const Item& i) {
+  ojson j;
+  j["id"] = i.id;
+  j["clause"] = i.clause;
+  j["text"] = i.text;
+  j["question"] = i.question;
+  j["roles"] = i.roles;
+  ojson a;
+  a["tiers"] = i.applies_to.tiers;
+  a["departments"] = i.applies_to.departments == DepartmentScope::all ? "all" : "system_owners";
+  a["important_assets"] = i.applies_to.important_assets;
+  j["applies_to"] = a;
+  j["weight"] = i.weight;
+  ojson aud = ojson::array();
+  if (i.self_inspection) aud.push_back("self_inspection");
+  if (i.audit) aud.push_back("audit");
+  j["audience"] = aud;
+  j["evidence"] = i.evidence;
+  j["note"] = i.note;
+  return j;
+}
+
+ojson section_json(const Section& s, const std::vector<Item>& items) {
+  ojson j;
+  j["id"] = s.id;
+  j["clause"] = s.clause;
+  j["title"] = s.title;
+  ojson its = ojson::array();
+  for (std::size_t i : s.items) its.push_back(item_json(items[i]));
+  j["items"] = its;
+  ojson subs = ojson::array();
+  for (const Section& sub : s.sections) subs.push_back(section_json(sub, items));
+  j["sections"] = subs;
+  return j;
+}
+
+void emit_string_list(YAML::Emitter& out, const char* key, const std::vector<std::string>& list) {
+  out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& s : list) out << s;
+  out << YAML::EndSeq;
+}
+
+// The smallest item index in a section's subtree (items are numbered in document order).
+std::size_t first_item(const Section& s) {
+  std::size_t first = s.items.empty() ? SIZE_MAX : s.items.front();
+  for (const Section& sub : s.sections) first = std::min(first, first_item(sub));
+  return first;
+}
+
+void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>& items);
+
+void emit_subsections(YAML::Emitter& out, const Section& s, const std::vector<Item>& items) {
+  if (s.sections.empty()) return;
+  out << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
+  for (const Section& sub : s.sections) emit_section(out, sub, items);
+  out << YAML::EndSeq;
+}
+
+void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>& items) {
+  // Write 'sections' before 'items' when the file had them so, to keep document order.
+  bool sections_first = false;
+  if (!s.items.empty() && !s.sections.empty()) {
+    std::size_t first_sub = SIZE_MAX;
+    for (const Section& sub : s.sections) first_sub = std::min(first_sub, first_item(sub));
+    sections_first = first_sub < s.items.front();
+  }
+  out << YAML::BeginMap;
+  out << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << s.id;
+  out << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << s.clause;
+  out << YAML::Key << "title" << YAML::Value << s.title;
+  if (sections_first) emit_subsections(out, s, items);
+  if (!s.items.empty()) {
+    out << YAML::Key << "items" << YAML::Value << YAML::BeginSeq;
+    for (std::size_t idx : s.items) {
+      const Item& i = items[idx];
+      out << YAML::BeginMap;
+      out << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << i.id;
+      out << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << i.clause;
+      out << YAML::Key << "text" << YAML::Value << i.text;
+      out << YAML::Key << "question" << YAML::Value << i.question;
+      emit_string_list(out, "roles", i.roles);
+      const AppliesTo& a = i.applies_to;
+      if (!a.tiers.empty() || a.departments != DepartmentScope::all || a.important_assets) {
+        out << YAML::Key << "applies_to" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        if (!a.tiers.empty()) emit_string_list(out, "tiers", a.tiers);
+        if (a.departments != DepartmentScope::all)
+          out << YAML::Key << "departments" << YAML::Value << "system_owners";
+        if (a.important_assets) out << YAML::Key << "important_assets" << YAML::Value << true;
+        out << YAML::EndMap;
+      }
+      if (i.weight != 1.0) out << YAML::Key << "weight" << YAML::Value << i.weight;
+      if (!(i.self_inspection && i.audit)) {
+        std::vector<std::string> aud;
+        if (i.self_inspection) aud.push_back("self_inspection");
+        if (i.audit) aud.push_back("audit");
+        emit_string_list(out, "audience", aud);
+      }
+      if (!i.evidence.empty()) emit_string_list(out, "evidence", i.evidence);
+      if (!i.note.empty()) out << YAML::Key << "note" << YAML::Value << i.note;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!sections_first) emit_subsections(out, s, items);
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string Checklist::to_json() const {
+  ojson j;
+  j["format"] = d_->format;
+  j["id"] = d_->id;
+  j["title"] = d_->title;
+  j["version"] = d_->version;
+  j["body"] = d_->body;
+  j["description"] = d_->description;
+  j["source"] = {{"document", d_->source.document}, {"title", d_->source.title}, {"revised", d_->source.revised}};
+  ojson roles = ojson::array();
+  for (const auto& r : d_->roles) roles.push_back({{"id", r.id}, {"label", r.label}});
+  j["roles"] = roles;
+  ojson tn = ojson::object();
+  for (const auto& [k, v] : d_->tier_names) tn[k] = v;
+  j["tier_names"] = tn;
+  ojson secs = ojson::array();
+  for (const Section& s : d_->sections) secs.push_back(section_json(s, d_->items));
+  j["sections"] = secs;
+  return j.dump();
+}
+
+std::string Checklist::to_yaml(std::string_view header_comment) const {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << YAML::BeginMap;
+  out << YAML::Key << "format" << YAML::Value << d_->format;
+  out << YAML::Key << "id" << YAML::Value << d_->id;
+  out << YAML::Key << "title" << YAML::Value << d_->title;
+  out << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << d_->version;
+  out << YAML::Key << "body" << YAML::Value << d_->body;
+  if (!d_->description.empty()) out << YAML::Key << "description" << YAML::Value << d_->description;
+  out << YAML::Key << "source" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "document" << YAML::Value << d_->source.document;
+  out << YAML::Key << "title" << YAML::Value << d_->source.title;
+  if (!d_->source.revised.empty())
+    out << YAML::Key << "revised" << YAML::Value << YAML::DoubleQuoted << d_->source.revised;
+  out << YAML::EndMap;
+  out << YAML::Key << "roles" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& r : d_->roles) {
+    if (find_role(r.id)) out << r.id;
+    else out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << r.id << YAML::Key << "label"
+             << YAML::Value << r.label << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  if (!d_->tier_names.empty()) {
+    out << YAML::Key << "tier_names" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [k, v] : d_->tier_names) out << YAML::Key << k << YAML::Value << v;
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
+  for (const Section& s : d_->sections) emit_section(out, s, d_->items);
+  out << YAML::EndSeq << YAML::EndMap;
+
+  std::string result;
+  std::istringstream comment{std::string(header_comment)};
+  for (std::string line; std::getline(comment, line);) result += line.empty() ? "#\n" : "# " + line + "\n";
+  result += out.c_str();
+  result += "\n";
+  return result;
+}
+
+}  // namespace libaudit

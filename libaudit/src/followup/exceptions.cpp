@@ -1,0 +1,303 @@
+// Exceptions (例外措置, 小牧市 7(7)): request, CISO approval or rejection, emergency exceptions
+// reported afterwards, expiry, and the set in force that scoring leaves out (findings.h).
+#include <algorithm>
+#include <memory>
+
+#include "followup/findings_internal.h"
+#include "libaudit/base/text.h"
+
+namespace libaudit {
+
+using namespace detail;
+
+std::string_view to_string(ExceptionStatus s) noexcept {
+  switch (s) {
+    case ExceptionStatus::requested: return "requested";
+    case ExceptionStatus::approved: return "approved";
+    case ExceptionStatus::rejected: return "rejected";
+    case ExceptionStatus::taken: return "taken";
+    case ExceptionStatus::reported: return "reported";
+  }
+  return "requested";
+}
+
+std::string_view exception_status_label(ExceptionStatus s) noexcept {
+  switch (s) {
+    case ExceptionStatus::requested: return "申請中";
+    case ExceptionStatus::approved: return "承認";
+    case ExceptionStatus::rejected: return "却下";
+    case ExceptionStatus::taken: return "緊急実施(未報告)";
+    case ExceptionStatus::reported: return "緊急実施(報告済)";
+  }
+  return "申請中";
+}
+
+namespace {
+ExceptionStatus parse_status(std::string_view s) {
+  for (ExceptionStatus v : {ExceptionStatus::requested, ExceptionStatus::approved, ExceptionStatus::rejected,
+                            ExceptionStatus::taken, ExceptionStatus::reported})
+    if (s == to_string(v)) return v;
+  throw ValidationError({Diagnostic{"<exception>", 1, 1, "unknown exception status '" + std::string(s) + "'"}});
+}
+
+Date date_or_epoch(std::string_view s) {
+  try {
+    return parse_date(s);
+  } catch (const Error&) {
+    return Date{};
+  }
+}
+}  // namespace
+
+bool ExceptionRecord::late(const Date& today, int report_days) const {
+  if (!emergency) return false;
+  const Date deadline = add_days(start, report_days);
+  if (reported_at.empty()) return status == ExceptionStatus::taken && today > deadline;
+  return japan_date_of(reported_at) > deadline;
+}
+
+namespace detail {
+
+std::string exception_state(const ExceptionRecord& e) {
+  std::string s = "{";
+  json_key(s, "department"); json_string(s, e.department);
+  s += ','; json_key(s, "item"); json_string(s, e.item);
+  s += ','; json_key(s, "system"); json_string(s, e.system);
+  s += ','; json_key(s, "reason"); json_string(s, e.reason);
+  s += ','; json_key(s, "compensating_measure"); json_string(s, e.compensating_measure);
+  s += ','; json_key(s, "start"); json_string(s, e.start.to_string());
+  s += ','; json_key(s, "end"); json_string(s, e.end.to_string());
+  s += ','; json_key(s, "emergency"); json_bool(s, e.emergency);
+  s += ','; json_key(s, "status"); json_string(s, to_string(e.status));
+  s += ','; json_key(s, "requested_by"); json_string(s, e.requested_by);
+  s += ','; json_key(s, "requested_at"); json_string(s, e.requested_at);
+  s += ','; json_key(s, "decided_by"); json_string(s, e.decided_by);
+  s += ','; json_key(s, "decided_at"); json_string(s, e.decided_at);
+  s += ','; json_key(s, "decision_note"); json_string(s, e.decision_note);
+  s += ','; json_key(s, "reported_at"); json_string(s, e.reported_at);
+  s += '}';
+  return s;
+}
+
+ExceptionRecord read_exception(sql::Stmt& s) {
+  ExceptionRecord e;
+  e.id = s.i64(0);
+  e.department = s.str(1);
+  e.item = s.str(2);
+  e.system = s.str(3);
+  e.reason = s.str(4);
+  e.compensating_measure = s.str(5);
+  e.start = date_or_epoch(s.text(6));
+  e.end = date_or_epoch(s.text(7));
+  e.emergency = s.i64(8) != 0;
+  e.status = parse_status(s.text(9));
+  e.requested_by = s.str(10);
+  e.requested_at = s.str(11);
+  e.decided_by = s.str(12);
+  e.decided_at = s.str(13);
+  e.decision_note = s.str(14);
+  e.reported_at = s.str(15);
+  return e;
+}
+
+}  // namespace detail
+
+namespace {
+
+ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
+  sql::Stmt s = db.prepare(kExceptionSelect " WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw NotFoundError("no exception with id " + std::to_string(id));
+  return read_exception(s);
+}
+
+void write_exception(Store::Impl& im, const ExceptionRecord& e, const std::string& actor, const std::string& at) {
+  im.db.prepare("UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, reported_at = ? "
+                "WHERE id = ?")
+      .bind(1, to_string(e.status)).bind(2, e.decided_by).bind(3, e.decided_at).bind(4, e.decision_note)
+      .bind(5, e.reported_at).bind(6, e.id).run();
+  TrailWriter trail(im.db, im.sha, actor, at);
+  trail.append("exception", std::to_string(e.id), "update", exception_state(e));
+}
+
+std::vector<ExceptionRecord> all(Store& store) {
+  Store::Impl& im = StoreAccess::impl(store);
+  sql::Stmt s = im.db.prepare(kExceptionSelect " ORDER BY id");
+  std::vector<ExceptionRecord> out;
+  while (s.step()) out.push_back(read_exception(s));
+  return out;
+}
+
+}  // namespace
+
+std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  ExceptionRecord e;
+  e.department = require_leaf(im.db, spec.department);
+  bool ok = p.has("ciso");
+  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
+    ok = ok || acts_for_department(im.db, p, role, e.department);
+  if (!ok)
+    throw RoleError(p.name + " (" + roles_text(p) + ", of " + p.department + ") cannot request an exception for 課 " +
+                    e.department + ": it needs its security_manager, security_officer or system_administrator");
+  std::vector<Diagnostic> diags;
+  e.item = normalise_key(spec.item);
+  {
+    sql::Stmt s = im.db.prepare("SELECT 1 FROM items WHERE item_id = ? LIMIT 1");
+    s.bind(1, e.item);
+    if (e.item.empty() || !s.step()) diags.push_back({"<exception>", 1, 1, "item '" + e.item + "' is in no stored checklist"});
+  }
+  e.system = std::string(text::trim(spec.system));
+  if (!e.system.empty()) {
+    sql::Stmt s = im.db.prepare(
+        "SELECT d.code FROM systems s JOIN departments d ON d.id = s.department_id WHERE s.name = ?");
+    s.bind(1, e.system);
+    if (!s.step()) diags.push_back({"<exception>", 1, 1, "no system named '" + e.system + "'"});
+    else if (s.text(0) != e.department)
+      diags.push_back({"<exception>", 1, 1, "system '" + e.system + "' belongs to " + s.str(0) + ", not " + e.department});
+  }
+  e.reason = std::string(text::trim(spec.reason));
+  e.compensating_measure = std::string(text::trim(spec.compensating_measure));
+  if (e.reason.empty()) diags.push_back({"<exception>", 1, 1, "the reason is empty (7(7)ア: a 合理的な理由 is required)"});
+  for (const std::string* f : {&e.reason, &e.compensating_measure})
+    if (text::find_invalid_utf8(*f)) diags.push_back({"<exception>", 1, 1, "a text field is not valid UTF-8"});
+  e.start = spec.start;
+  e.end = spec.end;
+  if (e.end < e.start)
+    diags.push_back({"<exception>", 1, 1, "the period ends (" + e.end.to_string() + ") before it starts (" +
+                                              e.start.to_string() + ")"});
+  if (!diags.empty()) throw ValidationError(std::move(diags));
+  e.emergency = spec.emergency;
+  e.status = spec.emergency ? ExceptionStatus::taken : ExceptionStatus::requested;
+  e.requested_by = p.name;
+  e.requested_at = now_iso();
+  im.db.prepare(
+         "INSERT INTO exceptions(department, item, system, reason, compensating_measure, start, end, emergency, status, "
+         "requested_by, requested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, e.department).bind(2, e.item).bind(3, e.system).bind(4, e.reason).bind(5, e.compensating_measure)
+      .bind(6, e.start.to_string()).bind(7, e.end.to_string()).bind(8, e.emergency).bind(9, to_string(e.status))
+      .bind(10, e.requested_by).bind(11, e.requested_at)
+      .run();
+  e.id = sqlite3_last_insert_rowid(im.db.handle());
+  TrailWriter trail(im.db, im.sha, p.name, e.requested_at);
+  trail.append("exception", std::to_string(e.id), "insert", exception_state(e));
+  txn.commit();
+  return e.id;
+}
+
+namespace {
+void decide(Store& store, std::string_view by, std::int64_t id, std::string_view note, ExceptionStatus to) {
+  Store::Impl& im = StoreAccess::impl(store);
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  ExceptionRecord e = load_exception(im.db, id);
+  const char* verb = to == ExceptionStatus::approved ? "approve" : "reject";
+  if (!p.has("ciso"))
+    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + verb +
+                    " an exception: only the CISO (最高情報セキュリティ責任者) can (小牧市 7(7)ア)");
+  if (e.status != ExceptionStatus::requested && e.status != ExceptionStatus::reported)
+    throw TransitionError("exception " + std::to_string(id) + " is " + std::string(to_string(e.status)) + "; only a " +
+                          "requested one, or a reported emergency one, can be decided" +
+                          (e.status == ExceptionStatus::taken ? " (report it to the CISO first)" : ""));
+  e.status = to;
+  e.decided_by = p.name;
+  e.decided_at = now_iso();
+  e.decision_note = std::string(text::trim(note));
+  write_exception(im, e, p.name, e.decided_at);
+  txn.commit();
+}
+}  // namespace
+
+Store& Exceptions::writable() const {
+  if (read_only_) throw StoreError("these Exceptions were built from a const Store: read-only");
+  return store_;
+}
+
+void Exceptions::approve(std::string_view by, std::int64_t id, std::string_view note) {
+  decide(writable(), by, id, note, ExceptionStatus::approved);
+}
+
+void Exceptions::reject(std::string_view by, std::int64_t id, std::string_view note) {
+  decide(writable(), by, id, note, ExceptionStatus::rejected);
+}
+
+void Exceptions::report(std::string_view by, std::int64_t id, std::string_view note) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  ExceptionRecord e = load_exception(im.db, id);
+  if (!e.emergency || e.status != ExceptionStatus::taken)
+    throw TransitionError("exception " + std::to_string(id) + " is " + std::string(to_string(e.status)) +
+                          (e.emergency ? "" : " and not an emergency one") +
+                          "; only an emergency exception taken and not yet reported can be reported");
+  bool ok = p.has("ciso");
+  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
+    ok = ok || acts_for_department(im.db, p, role, e.department);
+  if (!ok) throw RoleError(p.name + " (" + roles_text(p) + ") cannot report for 課 " + e.department);
+  e.status = ExceptionStatus::reported;
+  e.reported_at = now_iso();
+  if (!note.empty()) e.decision_note = std::string(text::trim(note));
+  write_exception(im, e, p.name, e.reported_at);
+  txn.commit();
+}
+
+ExceptionRecord Exceptions::get(std::int64_t id) const { return load_exception(StoreAccess::impl(store_).db, id); }
+
+std::vector<ExceptionRecord> Exceptions::list() const { return all(store_); }
+
+std::vector<ExceptionRecord> Exceptions::in_force(std::optional<Date> today) const {
+  const Date d = today.value_or(today_japan());
+  std::vector<ExceptionRecord> out;
+  for (ExceptionRecord& e : all(store_))
+    if (e.in_force(d)) out.push_back(std::move(e));
+  return out;
+}
+
+std::vector<ExceptionRecord> Exceptions::expiring(int within_days, std::optional<Date> today) const {
+  const Date d = today.value_or(today_japan());
+  const Date until = add_days(d, within_days);
+  std::vector<ExceptionRecord> out;
+  for (ExceptionRecord& e : all(store_))
+    if (e.in_force(d) && e.end <= until) out.push_back(std::move(e));
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.end < b.end; });
+  return out;
+}
+
+std::vector<ExceptionRecord> Exceptions::expired(std::optional<Date> today) const {
+  const Date d = today.value_or(today_japan());
+  std::vector<ExceptionRecord> out;
+  for (ExceptionRecord& e : all(store_))
+    if (e.status == ExceptionStatus::approved && e.end < d) out.push_back(std::move(e));
+  return out;
+}
+
+std::vector<ExceptionRecord> Exceptions::late(int report_days, std::optional<Date> today) const {
+  const Date d = today.value_or(today_japan());
+  std::vector<ExceptionRecord> out;
+  for (ExceptionRecord& e : all(store_))
+    if (e.late(d, report_days)) out.push_back(std::move(e));
+  return out;
+}
+
+std::set<std::pair<std::string, std::string>> Exceptions::for_scoring(std::int64_t cycle,
+                                                                      std::optional<Date> as_of) const {
+  const Date d = as_of.value_or(today_japan());
+  const Cycle c = store_.cycle(cycle);  // NotFoundError
+  Store::Impl& im = StoreAccess::impl(store_);
+  std::set<std::string> items;
+  {
+    sql::Stmt s = im.db.prepare("SELECT item_id FROM items WHERE checklist = ?");
+    s.bind(1, c.checklist);
+    while (s.step()) items.insert(s.str(0));
+  }
+  std::set<std::pair<std::string, std::string>> out;
+  for (const ExceptionRecord& e : all(store_))
+    if (e.in_force(d) && items.count(e.item) &&
+        std::binary_search(c.departments.begin(), c.departments.end(), e.department))
+      out.emplace(e.department, e.item);
+  return out;
+}
+
+}  // namespace libaudit

@@ -1,0 +1,1025 @@
+// People and findings (指摘事項): the register, the state machine, overdue, 横展開 and bulk
+// promotion (findings.h, docs/findings.md). Exceptions are in exceptions.cpp; the trail states
+// and verify's view of these tables are here.
+#include "libaudit/followup/findings.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <unordered_map>
+
+#include "followup/findings_internal.h"
+#include "libaudit/store/applicability.h"
+#include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
+
+namespace libaudit {
+
+using namespace detail;
+
+// ---- The state machine: THE table ---------------------------------------------------------
+// Read it against issue 6: open -> plan_submitted -> in_remediation -> remediation_reported ->
+// verified; open/plan_submitted -> risk_accepted (CISO); the verifier may send
+// remediation_reported back to in_remediation. draft -> open/discarded confirms or discards a
+// finding promoted from a self-inspection. Role conditions (checked in move()):
+//   auditor, chief_auditor: not of the finding's 課 (兼務の禁止);
+//   security_manager: of the finding's 課; security_officer: of the 課 or its 部;
+//   verifier (remediation_reported -> verified / in_remediation): not the remediator.
+
+namespace {
+using S = FindingState;
+constexpr std::string_view kAuditors[] = {"auditor", "chief_auditor"};
+constexpr std::string_view kOwners[] = {"security_manager", "security_officer"};
+constexpr std::string_view kOwnersOrChief[] = {"security_manager", "security_officer", "chief_auditor"};
+constexpr std::string_view kCiso[] = {"ciso"};
+
+constexpr TransitionRule kTransitions[] = {
+    // from                     to                        roles allowed      condition
+    {S::draft,                S::open,                  kAuditors,       "confirms a promoted draft"},
+    {S::draft,                S::discarded,             kAuditors,       "discards a promoted draft"},
+    {S::open,                 S::plan_submitted,        kOwners,         "the 課 submits its remediation plan"},
+    {S::plan_submitted,       S::in_remediation,        kOwnersOrChief,  "the plan is accepted; work starts"},
+    {S::in_remediation,       S::remediation_reported,  kOwners,         "the reporter becomes the remediator"},
+    {S::remediation_reported, S::verified,              kAuditors,       "the verifier is not the remediator"},
+    {S::remediation_reported, S::in_remediation,        kAuditors,       "sent back by a verifier, not the remediator"},
+    {S::open,                 S::risk_accepted,         kCiso,           "risk accepted by the CISO"},
+    {S::plan_submitted,       S::risk_accepted,         kCiso,           "risk accepted by the CISO"},
+};
+}  // namespace
+
+std::span<const TransitionRule> transition_rules() noexcept { return kTransitions; }
+
+// ---- Vocabulary ---------------------------------------------------------------------------
+
+std::string_view to_string(Severity s) noexcept {
+  switch (s) {
+    case Severity::major_nonconformity: return "major_nonconformity";
+    case Severity::minor_nonconformity: return "minor_nonconformity";
+    case Severity::observation: return "observation";
+    case Severity::recommendation: return "recommendation";
+  }
+  return "observation";
+}
+
+std::string_view severity_label(Severity s) noexcept {
+  switch (s) {
+    case Severity::major_nonconformity: return "重大な不適合";
+    case Severity::minor_nonconformity: return "軽微な不適合";
+    case Severity::observation: return "観察事項";
+    case Severity::recommendation: return "推奨事項";
+  }
+  return "観察事項";
+}
+
+Severity parse_severity(std::string_view s) {
+  const std::string n = normalise_key(s);
+  for (Severity v : {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,
+                     Severity::recommendation})
+    if (n == to_string(v) || n == severity_label(v)) return v;
+  throw ValidationError({Diagnostic{"<severity>", 1, 1,
+                                    "unknown severity '" + std::string(s) +
+                                        "' (major_nonconformity, minor_nonconformity, observation, recommendation)"}});
+}
+
+namespace {
+constexpr FindingState kStates[] = {S::draft, S::open, S::plan_submitted, S::in_remediation, S::remediation_reported,
+                                    S::verified, S::risk_accepted, S::discarded};
+}
+
+std::string_view to_string(FindingState s) noexcept {
+  switch (s) {
+    case S::draft: return "draft";
+    case S::open: return "open";
+    case S::plan_submitted: return "plan_submitted";
+    case S::in_remediation: return "in_remediation";
+    case S::remediation_reported: return "remediation_reported";
+    case S::verified: return "verified";
+    case S::risk_accepted: return "risk_accepted";
+    case S::discarded: return "discarded";
+  }
+  return "open";
+}
+
+std::string_view state_label(FindingState s) noexcept {
+  switch (s) {
+    case S::draft: return "未確定";
+    case S::open: return "未対応";
+    case S::plan_submitted: return "改善計画提出済";
+    case S::in_remediation: return "改善中";
+    case S::remediation_reported: return "改善報告済";
+    case S::verified: return "確認済(完了)";
+    case S::risk_accepted: return "リスク受容";
+    case S::discarded: return "取消";
+  }
+  return "未対応";
+}
+
+FindingState parse_finding_state(std::string_view s) {
+  const std::string n = normalise_key(s);
+  for (FindingState v : kStates)
+    if (n == to_string(v) || n == normalise_key(state_label(v))) return v;
+  std::string all;
+  for (FindingState v : kStates) all += (all.empty() ? "" : ", ") + std::string(to_string(v));
+  throw ValidationError({Diagnostic{"<state>", 1, 1, "unknown finding state '" + std::string(s) + "' (" + all + ")"}});
+}
+
+bool is_closed(FindingState s) noexcept {
+  return s == S::verified || s == S::risk_accepted || s == S::discarded;
+}
+
+std::string_view to_string(CheckAnswer a) noexcept {
+  return a == CheckAnswer::checked_no_issue ? "checked_no_issue" : "same_issue_found";
+}
+
+CheckAnswer parse_check_answer(std::string_view s) {
+  const std::string n = normalise_key(s);
+  if (n == "checked_no_issue" || n == "問題なし") return CheckAnswer::checked_no_issue;
+  if (n == "same_issue_found" || n == "同様の問題あり") return CheckAnswer::same_issue_found;
+  throw ValidationError({Diagnostic{"<answer>", 1, 1,
+                                    "unknown check answer '" + std::string(s) + "' (checked_no_issue, same_issue_found)"}});
+}
+
+bool Person::has(std::string_view role) const noexcept {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+// ---- Japan time ---------------------------------------------------------------------------
+
+namespace {
+// Howard Hinnant's days_from_civil / civil_from_days.
+std::int64_t days_from_civil(int y, int m, int d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = unsigned(y - era * 400);
+  const unsigned doy = (153 * unsigned(m + (m > 2 ? -3 : 9)) + 2) / 5 + unsigned(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + std::int64_t(doe) - 719468;
+}
+Date civil_from_days(std::int64_t z) noexcept {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = unsigned(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = std::int64_t(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return Date{int(y + (m <= 2)), int(m), int(d)};
+}
+std::int64_t ordinal(const Date& d) noexcept { return days_from_civil(d.year, d.month, d.day); }
+}  // namespace
+
+Date japan_date(std::chrono::system_clock::time_point t) noexcept {
+  using namespace std::chrono;
+  const std::int64_t secs = duration_cast<seconds>(t.time_since_epoch()).count() + 9 * 3600;
+  std::int64_t days = secs / 86400;
+  if (secs % 86400 < 0) --days;
+  return civil_from_days(days);
+}
+
+Date japan_date_of(std::string_view iso) {
+  const std::string s(text::trim(iso));
+  const Date d = parse_date(s);
+  if (s.size() <= 10) return d;
+  // YYYY-MM-DDTHH:MM[:SS[.ffffff]](Z|+HH:MM)
+  auto bad = [&] {
+    return ValidationError({Diagnostic{"<time>", 1, 1, "'" + s + "' is not an ISO 8601 UTC time (…T15:00:00Z)"}});
+  };
+  if (s.size() < 16 || (s[10] != 'T' && s[10] != ' ')) throw bad();
+  auto num = [&](std::size_t at) {
+    if (at + 2 > s.size() || !std::isdigit((unsigned char)s[at]) || !std::isdigit((unsigned char)s[at + 1])) throw bad();
+    return (s[at] - '0') * 10 + (s[at + 1] - '0');
+  };
+  const int hh = num(11), mm = num(14);
+  int offset_min = 0;
+  std::size_t z = s.find_first_of("Z+-", 16);
+  if (z == std::string::npos) throw bad();  // a time without a zone is ambiguous
+  if (s[z] != 'Z') {
+    offset_min = num(z + 1) * 60 + num(z + 4);
+    if (s[z] == '-') offset_min = -offset_min;
+  }
+  const std::int64_t minutes = ordinal(d) * 1440 + hh * 60 + mm - offset_min + 9 * 60;
+  std::int64_t day = minutes / 1440;
+  if (minutes % 1440 < 0) --day;
+  return civil_from_days(day);
+}
+
+Date today_japan() noexcept { return japan_date(std::chrono::system_clock::now()); }
+int days_between(const Date& a, const Date& b) noexcept { return int(ordinal(b) - ordinal(a)); }
+Date add_days(const Date& d, int days) noexcept { return civil_from_days(ordinal(d) + days); }
+
+// ---- Trail states -------------------------------------------------------------------------
+
+namespace detail {
+
+void json_strings(std::string& s, const std::vector<std::string>& v) {
+  s += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ',';
+    json_string(s, v[i]);
+  }
+  s += ']';
+}
+
+std::string person_state(const Person& p) {
+  std::string s = "{";
+  json_key(s, "name"); json_string(s, p.name);
+  s += ','; json_key(s, "department"); json_string(s, p.department);
+  s += ','; json_key(s, "roles"); json_strings(s, p.roles);
+  s += '}';
+  return s;
+}
+
+std::string finding_state(const Finding& f) {
+  std::string s = "{";
+  json_key(s, "cycle"); json_int(s, f.cycle);
+  s += ','; json_key(s, "department"); json_string(s, f.department);
+  s += ','; json_key(s, "items"); json_strings(s, f.items);
+  s += ','; json_key(s, "severity"); json_string(s, to_string(f.severity));
+  s += ','; json_key(s, "state"); json_string(s, to_string(f.state));
+  s += ','; json_key(s, "condition"); json_string(s, f.condition);
+  s += ','; json_key(s, "criterion"); json_string(s, f.criterion);
+  s += ','; json_key(s, "evidence"); json_string(s, f.evidence);
+  s += ','; json_key(s, "recommendation"); json_string(s, f.recommendation);
+  s += ','; json_key(s, "due"); json_string(s, f.due.to_string());
+  s += ','; json_key(s, "raised_by"); json_string(s, f.raised_by);
+  s += ','; json_key(s, "raised_at"); json_string(s, f.raised_at);
+  s += ','; json_key(s, "source_finding"); json_int(s, f.source_finding);
+  s += ','; json_key(s, "promoted_from"); json_int(s, f.promoted_from);
+  s += ','; json_key(s, "remediated_by"); json_string(s, f.remediated_by);
+  s += ','; json_key(s, "updated_at"); json_string(s, f.updated_at);
+  s += '}';
+  return s;
+}
+
+std::string transition_state(const Transition& t) {
+  std::string s = "{";
+  json_key(s, "finding"); json_int(s, t.finding);
+  s += ','; json_key(s, "from"); json_string(s, to_string(t.from));
+  s += ','; json_key(s, "to"); json_string(s, to_string(t.to));
+  s += ','; json_key(s, "by"); json_string(s, t.by);
+  s += ','; json_key(s, "at"); json_string(s, t.at);
+  s += ','; json_key(s, "note"); json_string(s, t.note);
+  s += '}';
+  return s;
+}
+
+std::string check_state(const CheckRequest& c) {
+  std::string s = "{";
+  json_key(s, "finding"); json_int(s, c.finding);
+  s += ','; json_key(s, "department"); json_string(s, c.department);
+  s += ','; json_key(s, "requested_by"); json_string(s, c.requested_by);
+  s += ','; json_key(s, "requested_at"); json_string(s, c.requested_at);
+  s += ','; json_key(s, "answer"); json_string(s, c.answer ? to_string(*c.answer) : std::string_view());
+  s += ','; json_key(s, "answered_by"); json_string(s, c.answered_by);
+  s += ','; json_key(s, "answered_at"); json_string(s, c.answered_at);
+  s += ','; json_key(s, "note"); json_string(s, c.note);
+  s += ','; json_key(s, "linked_finding"); json_int(s, c.linked_finding);
+  s += '}';
+  return s;
+}
+
+std::vector<std::string> split_words(std::string_view s, std::string_view seps) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t j = s.find_first_of(seps, i);
+    const std::string_view w = text::trim(s.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i));
+    if (!w.empty()) out.emplace_back(w);
+    if (j == std::string_view::npos) break;
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string join_words(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& w : v) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+Person read_person(sql::Stmt& s) {  // name, department, roles
+  return Person{s.str(0), s.str(1), split_words(s.text(2), " ")};
+}
+
+Finding read_finding(sql::Stmt& s) {
+  Finding f;
+  f.id = s.i64(0);
+  f.cycle = s.i64(1);
+  f.department = s.str(2);
+  f.items = split_words(s.text(3), " ");
+  f.severity = parse_severity(s.text(4));
+  f.state = parse_finding_state(s.text(5));
+  f.condition = s.str(6);
+  f.criterion = s.str(7);
+  f.evidence = s.str(8);
+  f.recommendation = s.str(9);
+  try {
+    f.due = parse_date(s.text(10));
+  } catch (const Error&) {
+    f.due = Date{};
+  }
+  f.raised_by = s.str(11);
+  f.raised_at = s.str(12);
+  f.source_finding = s.i64(13);
+  f.promoted_from = s.i64(14);
+  f.remediated_by = s.str(15);
+  f.updated_at = s.str(16);
+  return f;
+}
+
+Transition read_transition(sql::Stmt& s) {
+  return Transition{s.i64(0), s.i64(1), parse_finding_state(s.text(2)), parse_finding_state(s.text(3)),
+                    s.str(4), s.str(5), s.str(6)};
+}
+
+CheckRequest read_check(sql::Stmt& s) {
+  CheckRequest c;
+  c.id = s.i64(0);
+  c.finding = s.i64(1);
+  c.department = s.str(2);
+  c.requested_by = s.str(3);
+  c.requested_at = s.str(4);
+  if (!s.text(5).empty()) c.answer = parse_check_answer(s.text(5));
+  c.answered_by = s.str(6);
+  c.answered_at = s.str(7);
+  c.note = s.str(8);
+  c.linked_finding = s.i64(9);
+  return c;
+}
+
+void followup_rows(sql::Db& db, const std::function<void(const char*, const char*, const std::string&,
+                                                         const std::string&)>& row) {
+  // A row the readers cannot even parse (e.g. a state changed to nonsense) is reported with its
+  // raw columns, so verify still names it.
+  auto guarded = [&](const char* table, const char* entity, const std::string& key, auto make) {
+    std::string state;
+    try {
+      state = make();
+    } catch (const Error& e) {
+      state = std::string("{\"unreadable\":\"") + e.what() + "\"}";
+    }
+    row(table, entity, key, state);
+  };
+  {
+    sql::Stmt s = db.prepare("SELECT name, department, roles FROM people");
+    while (s.step()) guarded("people", "person", s.str(0), [&] { return person_state(read_person(s)); });
+  }
+  {
+    sql::Stmt s = db.prepare(kFindingSelect " ORDER BY id");
+    while (s.step()) guarded("findings", "finding", s.str(0), [&] { return finding_state(read_finding(s)); });
+  }
+  {
+    sql::Stmt s = db.prepare(kTransitionSelect " ORDER BY id");
+    while (s.step())
+      guarded("finding_transitions", "finding_transition", s.str(0), [&] { return transition_state(read_transition(s)); });
+  }
+  {
+    sql::Stmt s = db.prepare(kCheckSelect " ORDER BY id");
+    while (s.step()) guarded("check_requests", "check_request", s.str(0), [&] { return check_state(read_check(s)); });
+  }
+  {
+    sql::Stmt s = db.prepare(kExceptionSelect " ORDER BY id");
+    while (s.step()) guarded("exceptions", "exception", s.str(0), [&] { return exception_state(read_exception(s)); });
+  }
+}
+
+namespace {
+const bool kFollowupRowsRegistered = register_verify_reader(&followup_rows);
+}  // namespace
+
+// ---- Shared checks ------------------------------------------------------------------------
+
+Person load_person(sql::Db& db, std::string_view name) {
+  require_actor(name);
+  sql::Stmt s = db.prepare("SELECT name, department, roles FROM people WHERE name = ?");
+  const std::string n(text::trim(name));
+  s.bind(1, n);
+  if (!s.step())
+    throw NotFoundError("no person named '" + n + "' in the register (add them with `libaudit person add` or import)");
+  return read_person(s);
+}
+
+std::string parent_of(sql::Db& db, std::string_view code) {
+  sql::Stmt s = db.prepare(
+      "SELECT coalesce(p.code, '') FROM departments d LEFT JOIN departments p ON p.id = d.parent_id WHERE d.code = ?");
+  s.bind(1, code);
+  return s.step() ? s.str(0) : std::string();
+}
+
+std::string require_leaf(sql::Db& db, std::string_view raw) {
+  const std::string code = normalise_key(raw);
+  sql::Stmt s = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id) FROM departments d WHERE d.code = ?");
+  s.bind(1, code);
+  if (!s.step()) throw NotFoundError("no department with code '" + code + "'");
+  if (s.i64(0)) throw ValidationError({Diagnostic{"<department>", 1, 1, "department '" + code + "' is not a 課"}});
+  return code;
+}
+
+bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept) {
+  if (!p.has(role)) return false;
+  if (role == "security_officer") return p.department == dept || p.department == parent_of(db, dept);
+  return p.department == dept;
+}
+
+std::string roles_text(const Person& p) {
+  return p.roles.empty() ? std::string("no roles") : "roles " + join_words(p.roles);
+}
+
+}  // namespace detail
+
+// ---- People -------------------------------------------------------------------------------
+
+namespace {
+
+// Validates and normalises rows; throws ImportValidationError listing every bad one.
+std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows, const std::string& src) {
+  std::vector<Diagnostic> diags;
+  std::vector<Person> out;
+  std::unordered_map<std::string, int> seen;
+  for (const PersonRow& r : rows) {
+    Person p;
+    p.name = std::string(text::trim(r.name));
+    p.department = normalise_key(r.department);
+    const std::size_t before = diags.size();
+    if (p.name.empty() || text::find_invalid_utf8(p.name)) diags.push_back({src, r.line, 1, "name is empty"});
+    if (text::find_invalid_utf8(r.roles)) diags.push_back({src, r.line, 1, "roles are not UTF-8"});
+    else
+      for (std::string& role : split_words(normalise_key(r.roles), ";, \t")) {
+        if (!find_role(role)) {
+          diags.push_back({src, r.line, 1, "unknown role '" + role + "' (DOMAIN.md ids: auditor, chief_auditor, ciso, …)"});
+          continue;
+        }
+        p.roles.push_back(role);
+      }
+    std::sort(p.roles.begin(), p.roles.end());
+    p.roles.erase(std::unique(p.roles.begin(), p.roles.end()), p.roles.end());
+    if (p.department.empty()) diags.push_back({src, r.line, 1, "department is empty"});
+    else {
+      sql::Stmt s = db.prepare("SELECT 1 FROM departments WHERE code = ?");
+      s.bind(1, p.department);
+      if (!s.step()) diags.push_back({src, r.line, 1, "department '" + p.department + "' is not in the store"});
+    }
+    if (!p.name.empty()) {
+      if (auto [it, fresh] = seen.emplace(p.name, r.line); !fresh)
+        diags.push_back({src, r.line, 1, p.name + " is listed twice (also on line " + std::to_string(it->second) + ")"});
+    }
+    if (diags.size() == before) out.push_back(std::move(p));
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  return out;
+}
+
+}  // namespace
+
+Store& People::writable() const {
+  if (read_only_) throw StoreError("this People register was built from a const Store: read-only");
+  return store_;
+}
+
+Store& Findings::writable() const {
+  if (read_only_) throw StoreError("these Findings were built from a const Store: read-only");
+  return store_;
+}
+
+void People::put(std::string_view actor, const Person& p) {
+  PersonRow r{p.name, p.department, join_words(p.roles), 1};
+  import_rows(actor, {r}, "<person>");
+}
+
+ImportResult People::import_rows(std::string_view actor, const std::vector<PersonRow>& rows, const std::string& source) {
+  require_actor(actor);
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const std::vector<Person> people = clean_people(im.db, rows, source);
+  ImportResult result;
+  result.rows = rows.size();
+  std::unique_ptr<TrailWriter> trail;
+  for (const Person& p : people) {
+    bool had = false;
+    Person old;
+    {
+      sql::Stmt s = im.db.prepare("SELECT name, department, roles FROM people WHERE name = ?");
+      s.bind(1, p.name);
+      if (s.step()) {
+        had = true;
+        old = read_person(s);
+      }
+    }
+    if (had && old.department == p.department && old.roles == p.roles) {
+      ++result.unchanged;
+      continue;
+    }
+    const std::string roles = join_words(p.roles);
+    im.db.prepare("INSERT INTO people(name, department, roles) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET "
+                  "department = excluded.department, roles = excluded.roles")
+        .bind(1, p.name).bind(2, p.department).bind(3, roles).run();
+    if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, actor, now_iso());
+    trail->append("person", p.name, had ? "update" : "insert", person_state(p));
+    ++(had ? result.updated : result.inserted);
+  }
+  txn.commit();
+  return result;
+}
+
+ImportResult People::import_csv(std::string_view actor, const std::filesystem::path& file, csv::Encoding encoding) {
+  const csv::Table t = csv::read(file, encoding);
+  auto col = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (int c = csv::column(t.header, n); c >= 0) return c;
+    return -1;
+  };
+  const int cn = col({"name", "氏名", "名前"}), cd = col({"department", "所属", "課"}), cr = col({"roles", "役割"});
+  if (cn < 0 || cd < 0 || cr < 0)
+    throw ImportValidationError({Diagnostic{t.source, 1, 1, "the header must name the columns name,department,roles"}});
+  std::vector<PersonRow> rows;
+  for (const csv::Record& r : t.records) rows.push_back({r.fields[cn], r.fields[cd], r.fields[cr], r.line});
+  return import_rows(actor, rows, t.source);
+}
+
+std::vector<Person> People::list() const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::Stmt s = im.db.prepare("SELECT name, department, roles FROM people ORDER BY name");
+  std::vector<Person> out;
+  while (s.step()) out.push_back(read_person(s));
+  return out;
+}
+
+Person People::get(std::string_view name) const { return load_person(StoreAccess::impl(store_).db, name); }
+
+// ---- Findings -----------------------------------------------------------------------------
+
+namespace {
+
+Finding load_finding(sql::Db& db, std::int64_t id) {
+  sql::Stmt s = db.prepare(kFindingSelect " WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw NotFoundError("no finding with id " + std::to_string(id));
+  return read_finding(s);
+}
+
+void count_checks(sql::Db& db, Finding& f) {
+  sql::Stmt s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM check_requests WHERE finding = ?");
+  s.bind(1, f.id);
+  if (s.step()) {
+    f.checks_total = std::size_t(s.i64(0));
+    f.checks_open = std::size_t(s.i64(1));
+  }
+}
+
+// The checklist of a cycle, loaded once per process per content (keyed by its sha256).
+std::shared_ptr<const Checklist> checklist_of(const Store& store, std::int64_t checklist_id) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Checklist>> cache;  // by content sha256
+  const std::string sha = store.stored_checklist(checklist_id).sha256;
+  {
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(sha); it != cache.end()) return it->second;
+  }
+  auto c = std::make_shared<const Checklist>(store.load_checklist(checklist_id));
+  std::lock_guard lock(mu);
+  if (cache.size() > 64) cache.clear();
+  cache[sha] = c;
+  return c;
+}
+
+std::string criterion_of(const Checklist& c, const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& id : items)
+    if (const Item* it = c.find_item(id)) out += (out.empty() ? "" : "\n") + it->clause + " " + it->text;
+  return out;
+}
+
+std::int64_t insert_finding(Store::Impl& im, TrailWriter& trail, Finding& f) {
+  f.updated_at = f.raised_at;
+  im.db.prepare(
+         "INSERT INTO findings(cycle, department, items, severity, state, condition, criterion, evidence, "
+         "recommendation, due, raised_by, raised_at, source_finding, promoted_from, remediated_by, updated_at) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, f.cycle).bind(2, f.department).bind(3, join_words(f.items)).bind(4, to_string(f.severity))
+      .bind(5, to_string(f.state)).bind(6, f.condition).bind(7, f.criterion).bind(8, f.evidence)
+      .bind(9, f.recommendation).bind(10, f.due.to_string()).bind(11, f.raised_by).bind(12, f.raised_at)
+      .bind(13, f.source_finding).bind(14, f.promoted_from).bind(15, f.remediated_by).bind(16, f.updated_at)
+      .run();
+  f.id = sqlite3_last_insert_rowid(im.db.handle());
+  trail.append("finding", std::to_string(f.id), "insert", finding_state(f));
+  return f.id;
+}
+
+void require_auditor_not_of(const Person& p, std::string_view dept, std::string_view what) {
+  if (!p.has("auditor") && !p.has("chief_auditor"))
+    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + std::string(what) +
+                    ": it needs an auditor or chief_auditor");
+  if (p.department == dept)
+    throw RoleError(p.name + " belongs to 課 " + p.department + " and cannot " + std::string(what) +
+                    " against it (兼務の禁止: an auditor may not audit their own department, 小牧市 1(2)イ)");
+}
+
+Cycle audit_cycle(Store::Impl& im, std::int64_t id) {
+  const Cycle c = im.load_cycle(id);
+  if (c.kind == CycleKind::self_inspection)
+    throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name +
+                          ") is a self-inspection; findings are raised in an internal_audit or external_audit cycle");
+  if (c.status == CycleStatus::closed)
+    throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is closed; it takes no new findings");
+  return c;
+}
+
+}  // namespace
+
+std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  const Cycle c = audit_cycle(im, spec.cycle);
+  const std::string dept = require_leaf(im.db, spec.department);
+  if (!std::binary_search(c.departments.begin(), c.departments.end(), dept))
+    throw ValidationError({Diagnostic{"<finding>", 1, 1, "課 " + dept + " is not a target of cycle " +
+                                                             std::to_string(c.id) + " (" + c.name + ")"}});
+  require_auditor_not_of(p, dept, "raise a finding");
+  std::vector<Diagnostic> diags;
+  std::vector<std::string> items;
+  const auto checklist = checklist_of(store_, c.checklist);
+  for (const std::string& raw : spec.items) {
+    const std::string id = normalise_key(raw);
+    if (!checklist->find_item(id)) diags.push_back({"<finding>", 1, 1, "item '" + id + "' is not in the cycle's checklist"});
+    else if (std::find(items.begin(), items.end(), id) == items.end()) items.push_back(id);
+  }
+  if (spec.items.empty()) diags.push_back({"<finding>", 1, 1, "a finding names at least one checklist item"});
+  const std::string condition(text::trim(spec.condition));
+  if (condition.empty()) diags.push_back({"<finding>", 1, 1, "the condition (what was found) is empty"});
+  for (const std::string* f : {&spec.condition, &spec.evidence, &spec.recommendation})
+    if (text::find_invalid_utf8(*f)) diags.push_back({"<finding>", 1, 1, "a text field is not valid UTF-8"});
+  if (!diags.empty()) throw ValidationError(std::move(diags));
+  Finding f;
+  f.cycle = c.id;
+  f.department = dept;
+  f.items = items;
+  f.severity = spec.severity;
+  f.state = S::open;
+  f.condition = condition;
+  f.criterion = criterion_of(*checklist, items);
+  f.evidence = std::string(text::trim(spec.evidence));
+  f.recommendation = std::string(text::trim(spec.recommendation));
+  f.due = spec.due;
+  f.raised_by = p.name;
+  f.raised_at = now_iso();
+  TrailWriter trail(im.db, im.sha, p.name, f.raised_at);
+  const std::int64_t id = insert_finding(im, trail, f);
+  txn.commit();
+  return id;
+}
+
+void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  Finding f = load_finding(im.db, id);
+  const TransitionRule* rule = nullptr;
+  std::string possible;
+  for (const TransitionRule& r : kTransitions) {
+    if (r.from != f.state) continue;
+    possible += (possible.empty() ? "" : ", ") + std::string(to_string(r.to));
+    if (r.to == to) rule = &r;
+  }
+  if (!rule)
+    throw TransitionError("finding " + std::to_string(id) + " is " + std::string(to_string(f.state)) + " (" +
+                          std::string(state_label(f.state)) + "); it cannot become " + std::string(to_string(to)) +
+                          (possible.empty() ? std::string(" (it is closed)") : " (from " + std::string(to_string(f.state)) + ": " + possible + ")"));
+  // Allowed when one of the person's roles in the rule passes that role's condition.
+  std::string why;
+  bool ok = false;
+  for (std::string_view role : rule->roles) {
+    if (!p.has(role)) continue;
+    if (role == "auditor" || role == "chief_auditor") {
+      if (p.department == f.department) {
+        why = p.name + " belongs to 課 " + f.department + " (兼務の禁止: an auditor may not audit their own department)";
+        continue;
+      }
+      if (f.state == S::remediation_reported && p.name == f.remediated_by) {
+        why = p.name + " reported the remediation and cannot also verify it (the verifier is not the remediator)";
+        continue;
+      }
+      ok = true;
+    } else if (role == "security_manager" || role == "security_officer") {
+      if (!acts_for_department(im.db, p, role, f.department)) {
+        why = p.name + " is a " + std::string(role) + " of " + p.department + ", not of 課 " + f.department;
+        continue;
+      }
+      ok = true;
+    } else {
+      ok = true;  // ciso
+    }
+    if (ok) break;
+  }
+  if (!ok) {
+    std::string need;
+    for (std::string_view r : rule->roles) need += (need.empty() ? "" : " or ") + std::string(r);
+    throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(id) + " from " +
+                    std::string(to_string(f.state)) + " to " + std::string(to_string(to)) + ": " +
+                    (why.empty() ? "it needs " + need : why));
+  }
+  const std::string at = now_iso();
+  const FindingState from = f.state;
+  f.state = to;
+  if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
+  f.updated_at = at;
+  im.db.prepare("UPDATE findings SET state = ?, remediated_by = ?, updated_at = ? WHERE id = ?")
+      .bind(1, to_string(to)).bind(2, f.remediated_by).bind(3, at).bind(4, id).run();
+  Transition t{0, id, from, to, p.name, at, std::string(text::trim(note))};
+  im.db.prepare("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (?,?,?,?,?,?)")
+      .bind(1, id).bind(2, to_string(from)).bind(3, to_string(to)).bind(4, t.by).bind(5, at).bind(6, t.note).run();
+  t.id = sqlite3_last_insert_rowid(im.db.handle());
+  TrailWriter trail(im.db, im.sha, p.name, at);
+  trail.append("finding", std::to_string(id), "update", finding_state(f));
+  trail.append("finding_transition", std::to_string(t.id), "insert", transition_state(t));
+  txn.commit();
+}
+
+Finding Findings::get(std::int64_t id) const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::ReadTxn snap(im.db);
+  Finding f = load_finding(im.db, id);
+  count_checks(im.db, f);
+  return f;
+}
+
+std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<Date> today) const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::ReadTxn snap(im.db);
+  const Date d = today.value_or(today_japan());
+  std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> checks;
+  {
+    sql::Stmt s = im.db.prepare("SELECT finding, count(*), sum(answer = '') FROM check_requests GROUP BY finding");
+    while (s.step()) checks[s.i64(0)] = {std::size_t(s.i64(1)), std::size_t(s.i64(2))};
+  }
+  const std::string dept = filter.department ? normalise_key(*filter.department) : std::string();
+  sql::Stmt s = im.db.prepare(kFindingSelect " ORDER BY id");
+  std::vector<Finding> out;
+  while (s.step()) {
+    if (filter.cycle && s.i64(1) != *filter.cycle) continue;
+    if (filter.department && s.text(2) != dept) continue;
+    Finding f = read_finding(s);
+    if (filter.state && f.state != *filter.state) continue;
+    if (!filter.include_drafts && (f.state == S::draft || f.state == S::discarded)) continue;
+    if (filter.overdue_only && !f.overdue(d)) continue;
+    if (auto it = checks.find(f.id); it != checks.end()) std::tie(f.checks_total, f.checks_open) = it->second;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<Transition> Findings::history(std::int64_t finding) const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::ReadTxn snap(im.db);
+  load_finding(im.db, finding);
+  sql::Stmt s = im.db.prepare(kTransitionSelect " WHERE finding = ? ORDER BY id");
+  s.bind(1, finding);
+  std::vector<Transition> out;
+  while (s.step()) out.push_back(read_transition(s));
+  return out;
+}
+
+std::vector<OverdueFinding> Findings::overdue(std::optional<Date> today) const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::ReadTxn snap(im.db);
+  const Date d = today.value_or(today_japan());
+  const std::string ds = d.to_string();
+  sql::Stmt s = im.db.prepare(kFindingSelect
+                              " WHERE state <> 'verified' AND state <> 'risk_accepted' AND state <> 'discarded' "
+                              "AND state <> 'draft' AND due < ? ORDER BY due, id");
+  s.bind(1, ds);
+  std::vector<OverdueFinding> out;
+  while (s.step()) {
+    Finding f = read_finding(s);
+    const int days = days_between(f.due, d);
+    out.push_back({std::move(f), days});
+  }
+  return out;
+}
+
+std::vector<OverdueByDepartment> Findings::overdue_by_department(std::optional<Date> today) const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::ReadTxn snap(im.db);
+  const Date d = today.value_or(today_japan());
+  const std::string ds = d.to_string();
+  // Only what the grouping needs: (課, due, id), oldest first.
+  sql::Stmt s = im.db.prepare(
+      "SELECT f.department, f.due, f.id, coalesce(d.name, '') FROM findings f LEFT JOIN departments d ON d.code = "
+      "f.department WHERE f.state <> 'verified' AND f.state <> 'risk_accepted' AND f.state <> 'discarded' AND "
+      "f.state <> 'draft' AND f.due < ? ORDER BY f.due, f.id");
+  s.bind(1, ds);
+  std::unordered_map<std::string, std::size_t> index;
+  std::vector<OverdueByDepartment> out;
+  while (s.step()) {
+    const std::string_view dept = s.text(0);
+    auto it = index.find(std::string(dept));
+    if (it == index.end()) {
+      it = index.emplace(std::string(dept), out.size()).first;
+      OverdueByDepartment g;
+      g.department = std::string(dept);
+      g.name = s.str(3);
+      Date due{};
+      try {
+        due = parse_date(s.text(1));
+      } catch (const Error&) {
+      }
+      g.oldest_days = days_between(due, d);
+      out.push_back(std::move(g));
+    }
+    OverdueByDepartment& g = out[it->second];
+    ++g.count;
+    g.findings.push_back(s.i64(2));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.count != b.count ? a.count > b.count : a.department < b.department;
+  });
+  return out;
+}
+
+// ---- 横展開 -------------------------------------------------------------------------------
+
+std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t finding,
+                                           const std::vector<std::string>& departments) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  const Finding f = load_finding(im.db, finding);
+  if (!p.has("auditor") && !p.has("chief_auditor"))
+    throw RoleError(p.name + " (" + roles_text(p) + ") cannot open 横展開 check requests: it needs a chief_auditor or auditor");
+  if (f.state == S::draft || f.state == S::discarded)
+    throw TransitionError("finding " + std::to_string(finding) + " is " + std::string(to_string(f.state)) +
+                          "; confirm it before asking other 課 to check for the same problem");
+  std::vector<std::string> targets;
+  if (!departments.empty()) {
+    for (const std::string& raw : departments) targets.push_back(require_leaf(im.db, raw));
+  } else {
+    // Every 課 that one of the finding's items applies to (applicability.h).
+    const Cycle c = im.load_cycle(f.cycle);
+    const auto checklist = checklist_of(store_, c.checklist);
+    for (const DepartmentProfile& d : department_profiles(store_))
+      for (const std::string& id : f.items)
+        if (const Item* it = checklist->find_item(id); it && applies(it->applies_to, d)) {
+          targets.push_back(d.code);
+          break;
+        }
+  }
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  const std::string at = now_iso();
+  std::unique_ptr<TrailWriter> trail;
+  std::vector<std::int64_t> out;
+  for (const std::string& dept : targets) {
+    if (dept == f.department) continue;
+    {
+      sql::Stmt s = im.db.prepare("SELECT 1 FROM check_requests WHERE finding = ? AND department = ?");
+      s.bind(1, finding).bind(2, dept);
+      if (s.step()) continue;
+    }
+    CheckRequest c;
+    c.finding = finding;
+    c.department = dept;
+    c.requested_by = p.name;
+    c.requested_at = at;
+    im.db.prepare("INSERT INTO check_requests(finding, department, requested_by, requested_at) VALUES (?,?,?,?)")
+        .bind(1, finding).bind(2, dept).bind(3, p.name).bind(4, at).run();
+    c.id = sqlite3_last_insert_rowid(im.db.handle());
+    if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, p.name, at);
+    trail->append("check_request", std::to_string(c.id), "insert", check_state(c));
+    out.push_back(c.id);
+  }
+  txn.commit();
+  return out;
+}
+
+std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, CheckAnswer answer,
+                                    std::string_view note, std::optional<Date> due) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  CheckRequest c;
+  {
+    sql::Stmt s = im.db.prepare(kCheckSelect " WHERE id = ?");
+    s.bind(1, request);
+    if (!s.step()) throw NotFoundError("no check request with id " + std::to_string(request));
+    c = read_check(s);
+  }
+  if (c.answer)
+    throw TransitionError("check request " + std::to_string(request) + " was already answered (" +
+                          std::string(to_string(*c.answer)) + " by " + c.answered_by + ")");
+  bool ok = false;
+  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
+    ok = ok || acts_for_department(im.db, p, role, c.department);
+  if (!ok)
+    throw RoleError(p.name + " (" + roles_text(p) + ", of " + p.department +
+                    ") cannot answer for 課 " + c.department + ": it needs its security_manager, security_officer or "
+                    "system_administrator");
+  const Finding src = load_finding(im.db, c.finding);
+  const std::string at = now_iso();
+  TrailWriter trail(im.db, im.sha, p.name, at);
+  if (answer == CheckAnswer::same_issue_found) {
+    Finding f;
+    f.cycle = src.cycle;
+    f.department = c.department;
+    f.items = src.items;
+    f.severity = src.severity;
+    f.state = S::open;
+    const std::string n(text::trim(note));
+    f.condition = "横展開 (finding " + std::to_string(src.id) + "): 同様の問題あり" + (n.empty() ? "" : ": " + n);
+    f.criterion = src.criterion;
+    f.recommendation = src.recommendation;
+    f.due = due.value_or(src.due);
+    f.raised_by = p.name;
+    f.raised_at = at;
+    f.source_finding = src.id;
+    c.linked_finding = insert_finding(im, trail, f);
+  }
+  c.answer = answer;
+  c.answered_by = p.name;
+  c.answered_at = at;
+  c.note = std::string(text::trim(note));
+  im.db.prepare("UPDATE check_requests SET answer = ?, answered_by = ?, answered_at = ?, note = ?, linked_finding = ? "
+                "WHERE id = ?")
+      .bind(1, to_string(answer)).bind(2, c.answered_by).bind(3, at).bind(4, c.note).bind(5, c.linked_finding)
+      .bind(6, request).run();
+  trail.append("check_request", std::to_string(request), "update", check_state(c));
+  txn.commit();
+  return c.linked_finding;
+}
+
+std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
+  Store::Impl& im = StoreAccess::impl(store_);
+  sql::ReadTxn snap(im.db);
+  load_finding(im.db, finding);
+  sql::Stmt s = im.db.prepare(kCheckSelect " WHERE finding = ? ORDER BY department");
+  s.bind(1, finding);
+  std::vector<CheckRequest> out;
+  while (s.step()) out.push_back(read_check(s));
+  return out;
+}
+
+// ---- Promotion from a self-inspection ----------------------------------------------------
+
+PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspection, std::int64_t audit,
+                                const PromoteOptions& options) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  if (!p.has("auditor") && !p.has("chief_auditor"))
+    throw RoleError(p.name + " (" + roles_text(p) + ") cannot promote answers to findings: it needs an auditor or chief_auditor");
+  const Cycle src = im.load_cycle(self_inspection);
+  if (src.kind != CycleKind::self_inspection)
+    throw CycleStateError("cycle " + std::to_string(src.id) + " (" + src.name + ") is not a self-inspection");
+  const Cycle dst = audit_cycle(im, audit);
+  const auto checklist = checklist_of(store_, dst.checklist);
+  const Date due = options.due.value_or(fiscal_year_end(dst.fiscal_year));
+  // Pairs already promoted into this cycle.
+  std::set<std::pair<std::string, std::string>> done;
+  {
+    sql::Stmt s = im.db.prepare("SELECT department, items FROM findings WHERE cycle = ? AND promoted_from = ?");
+    s.bind(1, audit).bind(2, self_inspection);
+    while (s.step()) done.emplace(s.str(0), s.str(1));
+  }
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> rows;  // 課, item, answer, comment
+  {
+    sql::Stmt s = im.db.prepare(
+        "SELECT d.code, r.item_id, r.answer, r.comment FROM responses r JOIN departments d ON d.id = r.department "
+        "WHERE r.cycle = ? AND (r.answer = 'not_implemented' OR (? AND r.answer = 'partial')) ORDER BY d.code, r.item_id");
+    s.bind(1, self_inspection).bind(2, options.include_partial);
+    while (s.step()) rows.emplace_back(s.str(0), s.str(1), s.str(2), s.str(3));
+  }
+  PromoteResult result;
+  const std::string at = now_iso();
+  std::unique_ptr<TrailWriter> trail;
+  for (const auto& [dept, item, answer, comment] : rows) {
+    if (!std::binary_search(dst.departments.begin(), dst.departments.end(), dept) || !checklist->find_item(item) ||
+        done.count({dept, item})) {
+      ++result.skipped;
+      continue;
+    }
+    Finding f;
+    f.cycle = audit;
+    f.department = dept;
+    f.items = {item};
+    const bool partial = answer == "partial";
+    f.severity = partial ? Severity::observation : Severity::minor_nonconformity;
+    f.state = S::draft;
+    f.condition = "自己点検 (cycle " + std::to_string(self_inspection) + ") の回答: " +
+                  std::string(partial ? "一部実施している" : "実施していない") + (comment.empty() ? "" : " — " + comment);
+    f.criterion = criterion_of(*checklist, f.items);
+    f.due = due;
+    f.raised_by = p.name;
+    f.raised_at = at;
+    f.promoted_from = self_inspection;
+    if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, p.name, at);
+    result.created.push_back(insert_finding(im, *trail, f));
+  }
+  txn.commit();
+  return result;
+}
+
+}  // namespace libaudit

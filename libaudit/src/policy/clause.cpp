@@ -1,0 +1,289 @@
+// Clause parser: a stack of open clauses, one per numbering style in use. A label whose style
+// is on the stack closes everything below it and becomes a sibling; a new style opens a level
+// below the innermost clause. See clause.h and docs/extractor.md.
+#include "libaudit/policy/clause.h"
+
+#include <algorithm>
+
+#include "base/jtext.h"
+#include "libaudit/base/text.h"
+
+namespace libaudit {
+
+namespace {
+
+bool same_level(const Label& a, const Label& b) {
+  if (a.style != b.style) return false;
+  if (a.style == LabelStyle::hyphenated) return a.parts.size() == b.parts.size();
+  return true;
+}
+
+std::string style_name(const Label& l) {
+  switch (l.style) {
+    case LabelStyle::chapter: return "第N章";
+    case LabelStyle::section: return "第N節";
+    case LabelStyle::article: return "第N条";
+    case LabelStyle::paragraph: return "項";
+    case LabelStyle::number: return "N";
+    case LabelStyle::paren_number: return "(N)";
+    case LabelStyle::katakana: return "ア";
+    case LabelStyle::paren_katakana: return "(ア)";
+    case LabelStyle::latin: return "a";
+    case LabelStyle::paren_latin: return "(a)";
+    case LabelStyle::circled: return "①";
+    case LabelStyle::hyphenated: return "N-N";
+  }
+  return "?";
+}
+
+// How the label with this number is written in the style, for messages ("イ", "(3)").
+std::string label_for(const Label& style, int number) {
+  std::string s;
+  switch (style.style) {
+    case LabelStyle::katakana: jtext::append_utf8(s, jtext::gojuon_char(number)); return s;
+    case LabelStyle::paren_katakana: s = "("; jtext::append_utf8(s, jtext::gojuon_char(number)); return s + ")";
+    case LabelStyle::latin: return std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1));
+    case LabelStyle::paren_latin: return jtext::cat({"(", std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1)), ")"});
+    case LabelStyle::paren_number: return jtext::cat({"(", std::to_string(number), ")"});
+    case LabelStyle::article: return jtext::cat({"第", std::to_string(number), "条"});
+    case LabelStyle::chapter: return jtext::cat({"第", std::to_string(number), "章"});
+    case LabelStyle::section: return jtext::cat({"第", std::to_string(number), "節"});
+    case LabelStyle::paragraph: return jtext::cat({"第", std::to_string(number), "項"});
+    case LabelStyle::circled: if (number >= 1 && number <= 20) jtext::append_utf8(s, 0x2460 + number - 1); return s;
+    default: return std::to_string(number);
+  }
+}
+
+std::string path_segment(const Label& l) {
+  switch (l.style) {
+    case LabelStyle::paragraph: return jtext::cat({"第", std::to_string(l.number), "項"});
+    default: return l.normalized;
+  }
+}
+
+std::string id_segment(const Label& l) {
+  switch (l.style) {
+    case LabelStyle::katakana:
+    case LabelStyle::latin:
+    case LabelStyle::paren_latin:
+      if (l.number >= 1 && l.number <= 26) return std::string(1, static_cast<char>('a' + l.number - 1));
+      return jtext::cat({"k", std::to_string(l.number)});
+    case LabelStyle::paragraph: return jtext::cat({"p", std::to_string(l.number)});
+    case LabelStyle::hyphenated: {
+      std::string s;
+      for (std::size_t i = 0; i < l.parts.size(); ++i) s += jtext::cat({i ? "." : "", std::to_string(l.parts[i])});
+      return s;
+    }
+    default: return std::to_string(l.number);
+  }
+}
+
+bool ends_sentence(std::string_view t) {
+  t = text::trim(t);
+  return jtext::ends_with(t, "。") || jtext::ends_with(t, "｡");
+}
+
+// 「（目的）」: a bracketed caption line, as laws put above an article.
+bool is_caption(const LogicalLine& l) {
+  std::string_view t = text::trim(l.text);
+  bool open = jtext::starts_with(t, "(") || jtext::starts_with(t, "（");
+  bool close = jtext::ends_with(t, ")") || jtext::ends_with(t, "）");
+  return open && close && text::char_count(t) <= 30;
+}
+
+std::string caption_text(const LogicalLine& l) {
+  std::string_view t = text::trim(l.text);
+  t.remove_prefix(jtext::starts_with(t, "(") ? 1 : 3);
+  t.remove_suffix(jtext::ends_with(t, ")") ? 1 : 3);
+  return std::string(text::trim(t));
+}
+
+// A line that can title a document: short, unnumbered, not a sentence.
+bool is_title_line(const LogicalLine& l) {
+  return !l.label && !l.bullet && !ends_sentence(l.text) && text::char_count(l.text) <= 40 &&
+         l.text.find("、") == std::string::npos;
+}
+
+void finish_ranges(Clause& c, const NormalizedText& t) {
+  for (std::size_t k : c.lines) {
+    c.first_line = c.first_line ? std::min(c.first_line, t.lines[k].first_line) : t.lines[k].first_line;
+    c.last_line = std::max(c.last_line, t.lines[k].last_line);
+  }
+  for (Clause& ch : c.children) {
+    finish_ranges(ch, t);
+    c.last_line = std::max(c.last_line, ch.last_line);
+  }
+}
+
+const Clause* find_in(const std::vector<Clause>& cs, const std::string& path) {
+  for (const Clause& c : cs) {
+    if (c.path == path) return &c;
+    if (const Clause* f = find_in(c.children, path)) return f;
+  }
+  return nullptr;
+}
+
+void collect_paths(const std::vector<Clause>& cs, std::vector<std::string>& out) {
+  for (const Clause& c : cs) {
+    out.push_back(c.path);
+    collect_paths(c.children, out);
+  }
+}
+
+}  // namespace
+
+const Clause* ClauseTree::find(std::string_view path, std::size_t part) const {
+  if (part >= parts.size()) return nullptr;
+  return find_in(parts[part].clauses, text::squash_spaces(text::nfkc(path)));
+}
+
+std::vector<std::string> ClauseTree::paths(std::size_t part) const {
+  std::vector<std::string> out;
+  if (part < parts.size()) collect_paths(parts[part].clauses, out);
+  return out;
+}
+
+ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
+  ClauseTree tree;
+  tree.parts.emplace_back();
+  std::vector<Clause*> stack;
+  std::string pending_caption;
+  auto warn = [&](int line, std::string message) {
+    tree.warnings.push_back(Diagnostic{std::string(source), line, 1, std::move(message)});
+  };
+  auto own_lines = [&]() -> std::vector<std::size_t>& {
+    return stack.empty() ? tree.parts.back().lines : stack.back()->lines;
+  };
+
+  for (std::size_t k = 0; k < t.lines.size(); ++k) {
+    const LogicalLine& line = t.lines[k];
+    ClausePart& part = tree.parts.back();
+    if (!line.label) {
+      if (k + 1 < t.lines.size() && t.lines[k + 1].label &&
+          t.lines[k + 1].label->style == LabelStyle::article && is_caption(line)) {
+        pending_caption = caption_text(line);
+        own_lines().push_back(k);
+        continue;
+      }
+      // The first short unnumbered line titles the document; a Markdown heading is preferred.
+      if (part.clauses.empty() && is_title_line(line) &&
+          (part.title.empty() || (line.heading_level > 0 && !part.title_is_heading))) {
+        part.title = line.text;
+        part.first_line = line.first_line;
+        part.title_is_heading = line.heading_level > 0;
+      }
+      own_lines().push_back(k);
+      continue;
+    }
+
+    Label label = *line.label;
+    // A bare number inside an article is a 項.
+    if (label.style == LabelStyle::number &&
+        std::any_of(stack.begin(), stack.end(), [](const Clause* c) { return c->label.style == LabelStyle::article; }))
+      label.style = LabelStyle::paragraph;
+
+    // A new document: the top-level numbering restarts at 1 right after a title line.
+    if (!part.clauses.empty() && label.number == 1 && same_level(label, part.clauses.front().label) && k > 0 &&
+        is_title_line(t.lines[k - 1])) {
+      std::vector<std::size_t>& prev_owner = own_lines();
+      if (!prev_owner.empty() && prev_owner.back() == k - 1) prev_owner.pop_back();
+      stack.clear();
+      ClausePart next;
+      next.title = t.lines[k - 1].text;
+      next.first_line = t.lines[k - 1].first_line;
+      next.lines.push_back(k - 1);
+      tree.parts.push_back(std::move(next));
+    }
+    ClausePart& cur = tree.parts.back();
+
+    // A 項 belongs to its article: close what is open below the article.
+    if (label.style == LabelStyle::paragraph) {
+      std::size_t article = stack.size();
+      for (std::size_t i = stack.size(); i-- > 0;)
+        if (stack[i]->label.style == LabelStyle::article) { article = i; break; }
+      bool open_paragraph = false;
+      for (std::size_t i = article + 1; i < stack.size(); ++i)
+        if (stack[i]->label.style == LabelStyle::paragraph) open_paragraph = true;
+      if (!open_paragraph && article < stack.size()) stack.resize(article + 1);
+    }
+
+    // Find the open level with this numbering style.
+    std::size_t level = stack.size();
+    for (std::size_t i = stack.size(); i-- > 0;) {
+      if (same_level(stack[i]->label, label)) {
+        level = i;
+        break;
+      }
+    }
+    bool top_sibling = level == stack.size() && stack.empty() && !cur.clauses.empty() &&
+                       same_level(cur.clauses.front().label, label);
+    const Label* previous = nullptr;
+    if (level < stack.size()) previous = &stack[level]->label;
+    else if (top_sibling) previous = &cur.clauses.back().label;
+
+    const bool letter = label.style == LabelStyle::katakana || label.style == LabelStyle::latin;
+    if (previous) {
+      int expected = previous->number + 1;
+      // A letter far out of sequence is text, unless the line is a heading (a real skip).
+      if (letter && label.number != 1 && !line.heading &&
+          (label.number < expected || label.number > expected + 2)) {
+        // イメージ… in running text, or a stray letter: not a clause.
+        own_lines().push_back(k);
+        continue;
+      }
+      if (label.number == expected) {
+        // in order
+      } else if (label.number == 1) {
+        warn(line.first_line, "numbering restarts: '" + label.written + "' after '" + previous->written + "'");
+      } else if (label.number > expected) {
+        std::string missing = label_for(label, expected);
+        if (label.number > expected + 1) missing += " … " + label_for(label, label.number - 1);
+        warn(line.first_line, "numbering skips " + missing + ": '" + label.written + "' after '" +
+                                  previous->written + "'");
+      } else {
+        warn(line.first_line, "numbering out of order: '" + label.written + "' after '" + previous->written + "'");
+      }
+      if (level < stack.size()) stack.resize(level);
+    } else {
+      if (letter && label.number != 1) {
+        own_lines().push_back(k);
+        continue;
+      }
+      // 項 are numbered from 2 (the first has no number)
+      if (label.number != 1 && !(label.style == LabelStyle::paragraph && label.number == 2))
+        warn(line.first_line, "numbering starts at '" + label.written + "' (expected " +
+                                  label_for(label, 1) + ", style " + style_name(label) + ")");
+    }
+
+    Clause node;
+    node.label = label;
+    node.title = line.heading ? line.body : std::string();
+    if (label.style == LabelStyle::article && !pending_caption.empty()) node.title = pending_caption;
+    pending_caption.clear();
+    node.lines.push_back(k);
+    Clause* parent = stack.empty() ? nullptr : stack.back();
+    const std::string seg = path_segment(label);
+    if (label.style == LabelStyle::hyphenated || !parent) {
+      node.path = text::squash_spaces(text::nfkc(seg));
+      node.id = id_segment(label);
+    } else {
+      node.path = text::squash_spaces(text::nfkc(parent->path + seg));
+      node.id = parent->id + "." + id_segment(label);
+    }
+    node.depth = parent ? parent->depth + 1 : 1;
+    std::vector<Clause>& siblings = parent ? parent->children : cur.clauses;
+    siblings.push_back(std::move(node));
+    stack.push_back(&siblings.back());
+  }
+
+  for (ClausePart& p : tree.parts) {
+    for (Clause& c : p.clauses) finish_ranges(c, t);
+    if (p.first_line == 0) {
+      if (!p.lines.empty()) p.first_line = t.lines[p.lines.front()].first_line;
+      else if (!p.clauses.empty()) p.first_line = p.clauses.front().first_line;
+    }
+  }
+  return tree;
+}
+
+}  // namespace libaudit

@@ -1,0 +1,1032 @@
+// Reports (libaudit/report/report.h, docs/reports.md): the view models of the four reports, built
+// from scoring and findings; CSV and JSON written from them; HTML and Markdown rendered from
+// Mustache templates (report_template.cpp).
+#include "libaudit/report/report.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "report/report_findings.h"
+#include "report/report_svg.h"
+#include "report/report_template.h"
+
+namespace libaudit {
+
+using json = nlohmann::ordered_json;
+using namespace report_detail;
+
+// ---- names -----------------------------------------------------------------------------
+
+std::string_view to_string(ReportKind k) noexcept {
+  switch (k) {
+    case ReportKind::committee: return "committee";
+    case ReportKind::department: return "department";
+    case ReportKind::audit: return "audit";
+    case ReportKind::findings: return "findings";
+  }
+  return "committee";
+}
+
+std::string_view to_string(ReportFormat f) noexcept {
+  switch (f) {
+    case ReportFormat::html: return "html";
+    case ReportFormat::markdown: return "md";
+    case ReportFormat::csv: return "csv";
+    case ReportFormat::json: return "json";
+  }
+  return "html";
+}
+
+ReportKind parse_report_kind(std::string_view s) {
+  for (ReportKind k : {ReportKind::committee, ReportKind::department, ReportKind::audit, ReportKind::findings})
+    if (s == to_string(k)) return k;
+  throw NotFoundError("unknown report '" + std::string(s) + "' (committee, department, audit, findings)");
+}
+
+ReportFormat parse_report_format(std::string_view s) {
+  if (s == "markdown") return ReportFormat::markdown;
+  for (ReportFormat f : {ReportFormat::html, ReportFormat::markdown, ReportFormat::csv, ReportFormat::json})
+    if (s == to_string(f)) return f;
+  throw NotFoundError("unknown report format '" + std::string(s) + "' (html, md, csv, json)");
+}
+
+// ---- Japanese dates and numbers ---------------------------------------------------------
+
+namespace {
+
+// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
+long days_from_civil(const Date& d) {
+  int y = d.year - (d.month <= 2);
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = unsigned(y - era * 400);
+  const unsigned doy = (153 * unsigned(d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + unsigned(d.day) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + long(doe) - 719468;
+}
+
+long days(const Date& a, const Date& b) { return days_from_civil(b) - days_from_civil(a); }
+
+Date today_in_japan() {
+  using namespace std::chrono;
+  const auto t = floor<std::chrono::days>(system_clock::now() + hours(9));
+  const year_month_day ymd{t};
+  return Date{int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day()))};
+}
+
+// The date (in Japan) of an ISO 8601 timestamp; nullopt if it does not parse.
+std::optional<Date> date_of(std::string_view iso) {
+  if (iso.size() < 10) return std::nullopt;
+  try {
+    Date d = parse_date(iso.substr(0, 10));
+    // A UTC time at or after 15:00 is the next day in Japan.
+    if (iso.size() >= 13 && iso.back() == 'Z' && iso[10] == 'T') {
+      const int hour = std::atoi(std::string(iso.substr(11, 2)).c_str());
+      if (hour >= 15) {
+        using namespace std::chrono;
+        const auto next = sys_days{year{d.year} / month{unsigned(d.month)} / day{unsigned(d.day)}} + std::chrono::days{1};
+        const year_month_day ymd{next};
+        d = Date{int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day()))};
+      }
+    }
+    return d;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::string fixed(double x, int decimals = 1) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return buf;
+}
+
+double round1(double x) { return std::round(x * 10.0) / 10.0; }
+
+std::string pct(double x) { return std::isnan(x) ? "—" : fixed(x) + "%"; }
+
+json jnum(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
+
+// "+3.2pt", "−1.0pt", "±0.0pt"; "—" without a change.
+std::string change_text(double x) {
+  if (std::isnan(x)) return "—";
+  const double r = round1(x);
+  std::string out = r > 0 ? "+" : r < 0 ? "−" : "±";
+  out += fixed(std::abs(r));
+  out += "pt";
+  if (r != 0) return out;
+  return "±0.0pt";
+}
+
+std::string arrow(double x) {
+  if (std::isnan(x)) return "";
+  const double r = round1(x);
+  return r > 0 ? "↑" : r < 0 ? "↓" : "→";
+}
+
+std::string date_text(const Date& d) { return wareki_date(d) + "（" + d.to_string() + "）"; }
+
+std::string period_text(int fiscal_year) {
+  const Date a = fiscal_year_start(fiscal_year), b = fiscal_year_end(fiscal_year);
+  return wareki_date(a) + "～" + wareki_date(b) + "（" + a.to_string() + "～" + b.to_string() + "）";
+}
+
+std::string kind_label(CycleKind k) {
+  switch (k) {
+    case CycleKind::self_inspection: return "自己点検";
+    case CycleKind::internal_audit: return "内部監査";
+    case CycleKind::external_audit: return "外部監査";
+  }
+  return "";
+}
+
+std::string severity_text(Severity s) {
+  switch (s) {
+    case Severity::major_nonconformity: return "重大な不適合";
+    case Severity::minor_nonconformity: return "軽微な不適合";
+    case Severity::observation: return "観察事項";
+    case Severity::recommendation: return "推奨事項";
+  }
+  return "";
+}
+
+std::string state_text(FindingState s) {
+  switch (s) {
+    case FindingState::draft: return "未確定";
+    case FindingState::open: return "未対応";
+    case FindingState::plan_submitted: return "改善計画提出済";
+    case FindingState::in_remediation: return "改善中";
+    case FindingState::remediation_reported: return "改善報告済";
+    case FindingState::verified: return "確認済（完了）";
+    case FindingState::risk_accepted: return "リスク受容";
+    case FindingState::discarded: return "取消";
+  }
+  return "";
+}
+
+bool closed_state(FindingState s) {
+  return s == FindingState::verified || s == FindingState::risk_accepted || s == FindingState::discarded;
+}
+
+std::string exception_status_text(ExceptionStatus s) {
+  switch (s) {
+    case ExceptionStatus::requested: return "申請中";
+    case ExceptionStatus::approved: return "承認済";
+    case ExceptionStatus::rejected: return "却下";
+    case ExceptionStatus::taken: return "緊急実施（報告前）";
+    case ExceptionStatus::reported: return "緊急実施（報告済）";
+  }
+  return "";
+}
+
+constexpr Severity kSeverities[] = {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,
+                                    Severity::recommendation};
+constexpr FindingState kStates[] = {FindingState::open, FindingState::plan_submitted, FindingState::in_remediation,
+                                    FindingState::remediation_reported, FindingState::verified,
+                                    FindingState::risk_accepted};
+
+// ---- Escaping for CSV ------------------------------------------------------------------------
+
+// RFC 4180 quoting; a text cell a spreadsheet would take for a formula gets a leading '.
+std::string csv_cell(const json& v) {
+  std::string s;
+  if (v.is_string()) {
+    s = v.get<std::string>();
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+      s.insert(s.begin(), '\'');
+  } else if (v.is_null()) {
+    return "";
+  } else if (v.is_boolean()) {
+    return v.get<bool>() ? "1" : "0";
+  } else if (v.is_number_float()) {
+    s = fixed(v.get<double>());
+  } else {
+    s = v.dump();
+  }
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string csv_table(const std::vector<std::string>& headers, const std::vector<std::vector<json>>& rows) {
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: Excel in Japan reads UTF-8 only with it
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    if (i) out += ',';
+    out += csv_cell(headers[i]);
+  }
+  out += "\r\n";
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (i) out += ',';
+      out += csv_cell(r[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string wareki_date(const Date& d) {
+  struct Era { Date first; const char* name; };
+  static const Era kEras[] = {{{2019, 5, 1}, "令和"}, {{1989, 1, 8}, "平成"}, {{1926, 12, 25}, "昭和"}};
+  for (const Era& e : kEras) {
+    if (d >= e.first) {
+      const int y = d.year - e.first.year + 1;
+      return std::string(e.name) + (y == 1 ? std::string("元") : std::to_string(y)) + "年" + std::to_string(d.month) +
+             "月" + std::to_string(d.day) + "日";
+    }
+  }
+  return "西暦" + std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) + "日";
+}
+
+// ---- The Reporter --------------------------------------------------------------------------
+
+struct Reporter::Impl {
+  RenderOptions options;
+  Date as_of;
+  std::string body;
+  CycleData data;
+  std::optional<CycleData> previous;
+  ScoreOptions scoring;
+
+  // Scores of the cycle.
+  ScoreTable by_department, by_parent, by_chapter, by_body;
+  ScoreMatrix matrix;
+  std::vector<GroupScore> weakest;
+  // Previous cycle, keyed.
+  std::map<std::string, double> prev_department, prev_chapter, prev_parent;
+  double prev_body = kNoScore;
+  std::vector<std::pair<std::string, double>> history;  // (年度 label, body rate), oldest first
+
+  std::map<std::string, Department> departments;  // every node by code
+  std::vector<System> systems;
+  StoredChecklist stored_checklist;
+  std::map<std::pair<std::string, std::string>, std::string> comments;  // (課, item) -> comment
+  ReportFindings findings;
+  std::map<std::int64_t, Cycle> cycles;
+
+  Templates templates;
+
+  Impl(const Store& store, RenderOptions o)
+      : options(std::move(o)), data(CycleData::load(store, options.cycle)), templates(options.template_dirs) {
+    as_of = options.as_of ? *options.as_of : today_in_japan();
+    body = data.body().empty() ? store.body() : data.body();
+    for (const Department& d : store.departments()) departments.emplace(d.code, d);
+    systems = store.systems();
+    stored_checklist = store.stored_checklist(data.cycle().checklist);
+    for (const Cycle& c : store.cycles()) cycles.emplace(c.id, c);
+    for (const Response& r : store.responses(options.cycle))
+      if (!r.comment.empty()) comments.emplace(std::pair{r.department, r.item}, r.comment);
+    findings = load_findings(store);
+
+    scoring = options.scoring;
+    // Exceptions in force on the day are left out of every score (docs/scoring.md).
+    for (const ExceptionRecord& e : findings.exceptions)
+      if (e.in_force(as_of)) scoring.exceptions.emplace(e.department, e.item);
+
+    if (!options.department.empty() && !std::count(data.cycle().departments.begin(), data.cycle().departments.end(),
+                                                   options.department))
+      throw NotFoundError("課 '" + options.department + "' is not a target of cycle " + std::to_string(options.cycle));
+
+    by_department = score(data, GroupBy::department, scoring);
+    by_parent = score(data, GroupBy::parent, scoring);
+    by_chapter = score(data, GroupBy::chapter, scoring);
+    by_body = score(data, GroupBy::body, scoring);
+    matrix = score_matrix(data, scoring);
+    weakest = weakest_items(data, options.weakest, scoring);
+
+    if (options.compare) {
+      previous.emplace(CycleData::load(store, *options.compare));
+      for (const GroupScore& g : score(*previous, GroupBy::department, scoring).rows) prev_department[g.group] = g.score;
+      for (const GroupScore& g : score(*previous, GroupBy::chapter, scoring).rows) prev_chapter[g.group] = g.score;
+      for (const GroupScore& g : score(*previous, GroupBy::parent, scoring).rows) prev_parent[g.group] = g.score;
+      const auto b = score(*previous, GroupBy::body, scoring).rows;
+      if (!b.empty()) prev_body = b.front().score;
+    }
+
+    // History: the latest cycle of each earlier 年度 of the same kind and checklist (any version).
+    std::map<int, std::int64_t> per_year;
+    for (const auto& [id, c] : cycles) {
+      if (c.kind != data.cycle().kind || c.fiscal_year >= data.cycle().fiscal_year) continue;
+      try {
+        if (store.stored_checklist(c.checklist).checklist_id != stored_checklist.checklist_id) continue;
+      } catch (const NotFoundError&) {
+        continue;
+      }
+      per_year[c.fiscal_year] = std::max(per_year[c.fiscal_year], id);
+    }
+    for (const auto& [year, id] : per_year) {
+      double v = kNoScore;
+      if (previous && previous->cycle().id == id) {
+        v = prev_body;
+      } else {
+        const auto rows = score(CycleData::load(store, id), GroupBy::body, scoring).rows;
+        if (!rows.empty()) v = rows.front().score;
+      }
+      history.emplace_back(fiscal_year_label(year), v);
+    }
+    history.emplace_back(fiscal_year_label(data.cycle().fiscal_year), body_rate());
+  }
+
+  double body_rate() const { return by_body.rows.empty() ? kNoScore : by_body.rows.front().score; }
+
+  const Department* dept(const std::string& code) const {
+    auto it = departments.find(code);
+    return it == departments.end() ? nullptr : &it->second;
+  }
+  std::string dept_name(const std::string& code) const {
+    const Department* d = dept(code);
+    return d ? d->name : code;
+  }
+  std::string parent_name(const std::string& code) const {
+    const Department* d = dept(code);
+    return d && !d->parent_code.empty() ? dept_name(d->parent_code) : "";
+  }
+
+  // ---- pieces of the view models
+
+  json cycle_json(const Cycle& c) const {
+    return json{{"id", c.id},
+                {"name", c.name},
+                {"kind", std::string(to_string(c.kind))},
+                {"kind_label", kind_label(c.kind)},
+                {"status", std::string(to_string(c.status))},
+                {"fiscal_year", c.fiscal_year},
+                {"fiscal_year_label", fiscal_year_label(c.fiscal_year)},
+                {"period_text", period_text(c.fiscal_year)},
+                {"departments", c.departments.size()}};
+  }
+
+  json common(ReportKind kind, const std::string& default_title) const {
+    const Checklist& cl = data.checklist();
+    json v;
+    v["report"] = json{{"kind", std::string(to_string(kind))},
+                       {"title", options.title.empty() ? default_title : options.title},
+                       {"generator", std::string("libaudit ") + LIBAUDIT_VERSION}};
+    v["body"] = body;
+    v["as_of"] = json{{"date", as_of.to_string()}, {"wareki", wareki_date(as_of)}, {"text", date_text(as_of)}};
+    v["cycle"] = cycle_json(data.cycle());
+    v["checklist"] = json{{"id", cl.id()},
+                          {"title", cl.title()},
+                          {"version", cl.version()},
+                          {"body", cl.body()},
+                          {"source_title", cl.source().title},
+                          {"source_revised", cl.source().revised},
+                          {"items", cl.size()}};
+    v["has_compare"] = previous.has_value();
+    v["compare"] = previous ? cycle_json(previous->cycle()) : cycle_json(Cycle{});
+    v["model"] = json{{"name", scoring.model}, {"label", scoring.model == "rate" ? "実施率" : scoring.model}};
+    return v;
+  }
+
+  json counts_json(const Counts& c) const {
+    return json{{"pairs", c.pairs},           {"applicable", c.applicable()},   {"answered", c.answered()},
+                {"unanswered", c.unanswered}, {"not_applicable", c.not_applicable}, {"excepted", c.excepted},
+                {"implemented", c.implemented}, {"partial", c.partial},       {"not_implemented", c.not_implemented},
+                {"unknown", c.unknown}};
+  }
+
+  json score_json(const GroupScore& g) const {
+    json v{{"code", g.group}, {"name", g.name}, {"rate", jnum(g.score)}, {"rate_text", pct(g.score)},
+           {"response_rate", jnum(g.counts.response_rate())}, {"response_rate_text", pct(g.counts.response_rate())},
+           {"deviation_text", std::isnan(g.deviation) ? "—" : fixed(g.deviation)}};
+    v.update(counts_json(g.counts));
+    return v;
+  }
+
+  void add_change(json& v, double now, std::optional<double> before) const {
+    const double b = before ? *before : kNoScore;
+    const double ch = std::isnan(now) || std::isnan(b) ? kNoScore : now - b;
+    v["has_previous"] = !std::isnan(b);
+    v["previous_rate"] = jnum(b);
+    v["previous_rate_text"] = pct(b);
+    v["change"] = jnum(ch);
+    v["change_text"] = change_text(ch);
+    v["arrow"] = arrow(ch);
+  }
+
+  std::optional<double> prev_of(const std::map<std::string, double>& m, const std::string& key) const {
+    if (!previous) return std::nullopt;
+    auto it = m.find(key);
+    return it == m.end() ? std::nullopt : std::optional<double>(it->second);
+  }
+
+  std::string chapter_label(const Section& s) const { return s.clause + " " + s.title; }
+
+  json item_json(const Item& it) const {
+    const Section& ch = data.checklist().chapter_of(it);
+    return json{{"id", it.id}, {"clause", it.clause}, {"question", it.question}, {"chapter", chapter_label(ch)}};
+  }
+
+  std::string items_text(const std::vector<std::string>& ids, const Checklist& cl) const {
+    std::string out;
+    for (const std::string& id : ids) {
+      const Item* it = cl.find_item(id);
+      out += (out.empty() ? "" : "、") + (it ? it->clause : id);
+    }
+    return out;
+  }
+
+  // Findings in scope of a report on this cycle: those of the same 年度, and those of earlier
+  // 年度 still open (carried over). Drafts and discarded ones are never reported.
+  bool finding_in_scope(const Finding& f) const {
+    if (f.state == FindingState::draft || f.state == FindingState::discarded) return false;
+    auto it = cycles.find(f.cycle);
+    const int year = it == cycles.end() ? data.cycle().fiscal_year : it->second.fiscal_year;
+    if (year == data.cycle().fiscal_year) return true;
+    return year < data.cycle().fiscal_year && !closed_state(f.state);
+  }
+
+  json finding_json(const Finding& f) const {
+    const bool closed = closed_state(f.state);
+    const bool overdue = !closed && f.state != FindingState::draft && f.due < as_of;
+    const auto raised = date_of(f.raised_at);
+    const auto until = closed ? date_of(f.updated_at) : std::optional<Date>(as_of);
+    const long age = raised && until ? std::max(0L, days(*raised, *until)) : 0;
+    const long late = overdue ? days(f.due, as_of) : 0;
+    auto cit = cycles.find(f.cycle);
+    const Department* d = dept(f.department);
+    json items = json::array();
+    for (const std::string& id : f.items) {
+      const Item* it = data.checklist().find_item(id);
+      items.push_back(json{{"id", id}, {"clause", it ? it->clause : id}, {"question", it ? it->question : ""}});
+    }
+    const std::size_t checks_done = f.checks_total - std::min(f.checks_open, f.checks_total);
+    return json{{"id", f.id},
+                {"number", "No." + std::to_string(f.id)},
+                {"cycle_name", cit == cycles.end() ? "" : cit->second.name},
+                {"department_code", f.department},
+                {"department_name", dept_name(f.department)},
+                {"parent_name", parent_name(f.department)},
+                {"owner", d ? d->security_manager : ""},
+                {"items_text", items_text(f.items, data.checklist())},
+                {"items", items},
+                {"severity", std::string(to_string(f.severity))},
+                {"severity_label", severity_text(f.severity)},
+                {"state", std::string(to_string(f.state))},
+                {"state_label", state_text(f.state)},
+                {"closed", closed},
+                {"condition", f.condition},
+                {"criterion", f.criterion},
+                {"evidence", f.evidence},
+                {"recommendation", f.recommendation},
+                {"due", f.due.to_string()},
+                {"due_text", date_text(f.due)},
+                {"due_wareki", wareki_date(f.due)},
+                {"raised_by", f.raised_by},
+                {"raised_on", raised ? raised->to_string() : ""},
+                {"age_days", age},
+                {"overdue", overdue},
+                {"overdue_days", late},
+                {"overdue_text", overdue ? std::to_string(late) + "日超過" : ""},
+                {"checks_total", f.checks_total},
+                {"checks_done", checks_done},
+                {"lateral_text", f.checks_total ? std::to_string(checks_done) + "/" + std::to_string(f.checks_total) + "課 回答済"
+                                                : ""}};
+  }
+
+  json exception_json(const ExceptionRecord& e) const {
+    const Item* it = data.checklist().find_item(e.item);
+    const long left = days(as_of, e.end);
+    const bool in_force = e.in_force(as_of);
+    return json{{"id", e.id},
+                {"department_code", e.department},
+                {"department_name", dept_name(e.department)},
+                {"item", e.item},
+                {"clause", it ? it->clause : e.item},
+                {"question", it ? it->question : ""},
+                {"system", e.system},
+                {"reason", e.reason},
+                {"compensating_measure", e.compensating_measure},
+                {"start_text", wareki_date(e.start)},
+                {"end_text", wareki_date(e.end)},
+                {"period_text", wareki_date(e.start) + "～" + wareki_date(e.end)},
+                {"emergency", e.emergency},
+                {"status_label", exception_status_text(e.status)},
+                {"in_force", in_force},
+                {"days_left", left},
+                {"expiring", in_force && left <= options.expiring_days}};
+  }
+
+  // The findings block shared by the committee report and the register.
+  json findings_summary(const std::vector<const Finding*>& fs) const {
+    json rows = json::array(), overdue = json::array(), lateral = json::array(), by_sev = json::array(),
+         by_state = json::array();
+    std::size_t open = 0, n_overdue = 0;
+    for (const Finding* f : fs) {
+      json r = finding_json(*f);
+      if (!r["closed"].get<bool>()) ++open;
+      if (r["overdue"].get<bool>()) {
+        ++n_overdue;
+        overdue.push_back(r);
+      }
+      if (f->checks_total) lateral.push_back(r);
+      rows.push_back(std::move(r));
+    }
+    std::stable_sort(overdue.begin(), overdue.end(),
+                     [](const json& a, const json& b) { return a["overdue_days"].get<long>() > b["overdue_days"].get<long>(); });
+    for (Severity s : kSeverities) {
+      std::size_t total = 0, o = 0, late = 0;
+      for (const Finding* f : fs)
+        if (f->severity == s) {
+          ++total;
+          if (!closed_state(f->state)) ++o;
+          if (!closed_state(f->state) && f->due < as_of) ++late;
+        }
+      by_sev.push_back(json{{"label", severity_text(s)}, {"severity", std::string(to_string(s))}, {"total", total},
+                            {"open", o}, {"closed", total - o}, {"overdue", late}});
+    }
+    for (FindingState st : kStates) {
+      std::size_t n = 0;
+      for (const Finding* f : fs) n += f->state == st;
+      by_state.push_back(json{{"label", state_text(st)}, {"state", std::string(to_string(st))}, {"count", n}});
+    }
+    std::size_t checks_total = 0, checks_done = 0;
+    for (const Finding* f : fs) {
+      checks_total += f->checks_total;
+      checks_done += f->checks_total - std::min(f->checks_open, f->checks_total);
+    }
+    return json{{"available", findings.available},
+                {"has_any", !fs.empty()},
+                {"total", fs.size()},
+                {"open", open},
+                {"closed", fs.size() - open},
+                {"overdue_count", n_overdue},
+                {"has_overdue", n_overdue > 0},
+                {"by_severity", by_sev},
+                {"by_state", by_state},
+                {"rows", rows},
+                {"overdue", overdue},
+                {"has_lateral", !lateral.empty()},
+                {"lateral", lateral},
+                {"lateral_text", checks_total ? std::to_string(checks_done) + "/" + std::to_string(checks_total) + "件 回答済（" +
+                                                    pct(100.0 * double(checks_done) / double(checks_total)) + "）"
+                                              : "—"}};
+  }
+
+  std::vector<const Finding*> scoped_findings(const std::string& department = {}, bool open_only = false) const {
+    std::vector<const Finding*> out;
+    for (const Finding& f : findings.findings) {
+      if (!finding_in_scope(f)) continue;
+      if (!department.empty() && f.department != department) continue;
+      if (open_only && closed_state(f.state)) continue;
+      out.push_back(&f);
+    }
+    return out;
+  }
+
+  json exceptions_block(const std::string& department = {}) const {
+    json in_force = json::array(), expiring = json::array(), other = json::array();
+    for (const ExceptionRecord& e : findings.exceptions) {
+      if (!department.empty() && e.department != department) continue;
+      json r = exception_json(e);
+      if (r["in_force"].get<bool>()) {
+        if (r["expiring"].get<bool>()) expiring.push_back(r);
+        in_force.push_back(std::move(r));
+      } else if (e.status == ExceptionStatus::requested || e.status == ExceptionStatus::taken ||
+                 e.status == ExceptionStatus::reported || (e.status == ExceptionStatus::approved && as_of < e.start)) {
+        other.push_back(std::move(r));
+      }
+    }
+    return json{{"available", findings.available},
+                {"has_in_force", !in_force.empty()},
+                {"count_in_force", in_force.size()},
+                {"in_force", in_force},
+                {"has_expiring", !expiring.empty()},
+                {"expiring", expiring},
+                {"has_pending", !other.empty()},
+                {"pending", other},
+                {"expiring_days", options.expiring_days}};
+  }
+
+  // ---- the four view models
+
+  json committee() const {
+    json v = common(ReportKind::committee,
+                    fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" + kind_label(data.cycle().kind) +
+                        "結果報告");
+    const double all = body_rate();
+    const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
+    std::size_t not_answered = 0;
+    json na = json::array(), incomplete = json::array();
+    for (const GroupScore& g : by_department.rows) {
+      json r{{"code", g.group}, {"name", g.name}, {"parent_name", parent_name(g.group)},
+             {"response_rate_text", pct(g.counts.response_rate())}, {"unanswered", g.counts.unanswered},
+             {"applicable", g.counts.applicable()}};
+      if (g.counts.answered() == 0) {
+        ++not_answered;
+        na.push_back(std::move(r));
+      } else if (g.counts.unanswered > 0) {
+        incomplete.push_back(std::move(r));
+      }
+    }
+    json summary{{"rate", jnum(all)},
+                 {"rate_text", pct(all)},
+                 {"response_rate_text", b ? pct(b->counts.response_rate()) : "—"},
+                 {"departments", by_department.rows.size()},
+                 {"departments_answered", by_department.rows.size() - not_answered},
+                 {"departments_not_answered", not_answered},
+                 {"parents", by_parent.rows.size()},
+                 {"items", data.checklist().size()},
+                 {"mean_text", pct(by_department.distribution.mean)},
+                 {"sd_text", std::isnan(by_department.distribution.sd) ? "—" : fixed(by_department.distribution.sd)},
+                 {"min_text", pct(by_department.distribution.min)},
+                 {"median_text", pct(by_department.distribution.median)},
+                 {"max_text", pct(by_department.distribution.max)}};
+    if (b) summary.update(counts_json(b->counts));
+    add_change(summary, all, previous ? std::optional<double>(prev_body) : std::nullopt);
+    v["summary"] = summary;
+
+    json parents = json::array();
+    for (const GroupScore& g : by_parent.rows) {
+      json r = score_json(g);
+      std::size_t n = 0;
+      for (const GroupScore& d : by_department.rows) n += d.parent == g.group;
+      r["departments"] = n;
+      add_change(r, g.score, prev_of(prev_parent, g.group));
+      parents.push_back(std::move(r));
+    }
+    v["parents"] = parents;
+
+    // 課, sorted by rate (highest first; no score last), with rank and change.
+    std::vector<const GroupScore*> sorted;
+    for (const GroupScore& g : by_department.rows) sorted.push_back(&g);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const GroupScore* a, const GroupScore* b) {
+      if (std::isnan(a->score)) return false;
+      if (std::isnan(b->score)) return true;
+      return a->score > b->score;
+    });
+    json depts = json::array();
+    int rank = 0;
+    for (const GroupScore* g : sorted) {
+      json r = score_json(*g);
+      r["rank"] = std::isnan(g->score) ? json("—") : json(std::to_string(++rank));
+      r["parent_code"] = g->parent;
+      r["parent_name"] = parent_name(g->group);
+      r["below_average"] = !std::isnan(g->score) && !std::isnan(all) && g->score < all;
+      add_change(r, g->score, prev_of(prev_department, g->group));
+      depts.push_back(std::move(r));
+    }
+    v["departments"] = depts;
+
+    json chapters = json::array();
+    for (std::size_t c = 0; c < by_chapter.rows.size(); ++c) {
+      const GroupScore& g = by_chapter.rows[c];
+      json r = score_json(g);
+      const Section* s = data.checklist().find_section(g.group);
+      r["label"] = s ? chapter_label(*s) : g.name;
+      r["clause"] = s ? s->clause : g.group;
+      add_change(r, g.score, prev_of(prev_chapter, g.group));
+      chapters.push_back(std::move(r));
+    }
+    v["chapters"] = chapters;
+
+    // The heatmap's numbers as a table too (Markdown, CSV, screen readers).
+    json matrix_rows = json::array();
+    for (std::size_t r = 0; r < matrix.rows.size(); ++r) {
+      json cells = json::array();
+      for (const GroupScore& cell : matrix.cells[r]) cells.push_back(json{{"rate", jnum(cell.score)}, {"rate_text", pct(cell.score)}});
+      matrix_rows.push_back(json{{"code", matrix.rows[r].group}, {"name", matrix.rows[r].name},
+                                 {"rate_text", pct(matrix.rows[r].score)}, {"cells", cells}});
+    }
+    v["matrix"] = json{{"rows", matrix_rows}};
+
+    json weak = json::array();
+    int wr = 0;
+    for (const GroupScore& g : weakest) {
+      json r = score_json(g);
+      const Item* it = data.checklist().find_item(g.group);
+      r["rank"] = ++wr;
+      r["id"] = g.group;
+      r["clause"] = it ? it->clause : g.group;
+      r["question"] = it ? it->question : g.name;
+      r["chapter"] = it ? chapter_label(data.checklist().chapter_of(*it)) : "";
+      weak.push_back(std::move(r));
+    }
+    v["weakest"] = weak;
+    v["has_weakest"] = !weak.empty();
+    v["weakest_count"] = weak.size();
+
+    json trend = json::array();
+    for (const auto& [label, rate] : history) trend.push_back(json{{"label", label}, {"rate", jnum(rate)}, {"rate_text", pct(rate)}});
+    v["trend"] = trend;
+    v["has_trend"] = history.size() >= 3;
+
+    v["findings"] = findings_summary(scoped_findings());
+    v["exceptions"] = exceptions_block();
+    v["not_answered"] = na;
+    v["has_not_answered"] = !na.empty();
+    v["incomplete"] = incomplete;
+    v["has_incomplete"] = !incomplete.empty();
+    return v;
+  }
+
+  std::size_t department_index(const std::string& code) const {
+    const auto& ds = data.departments();
+    for (std::size_t i = 0; i < ds.size(); ++i)
+      if (ds[i].code == code) return i;
+    throw NotFoundError("課 '" + code + "' is not a target of cycle " + std::to_string(data.cycle().id));
+  }
+
+  json department(const std::string& code_in) const {
+    const std::string code = code_in.empty() ? options.department : code_in;
+    if (code.empty()) throw ValidationError({Diagnostic{"<options>", 1, 1, "the department sheet needs a 課 (department code)"}});
+    const std::size_t di = department_index(code);
+    const ScoredDepartment& sd = data.departments()[di];
+    json v = common(ReportKind::department,
+                    fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" + kind_label(data.cycle().kind) +
+                        " 課別結果票（" + sd.name + "）");
+    const Department* d = dept(code);
+    const Department* parent = d && !d->parent_code.empty() ? dept(d->parent_code) : nullptr;
+    v["department"] = json{{"code", code},
+                           {"name", sd.name},
+                           {"parent_code", sd.parent_code},
+                           {"parent_name", parent ? parent->name : sd.parent_name},
+                           {"security_manager", d ? d->security_manager : ""},
+                           {"security_officer", parent ? parent->security_officer : ""}};
+    const GroupScore& g = by_department.rows.at(di);
+    const double all = body_rate();
+    std::size_t ranked = 0, rank = 0;
+    for (const GroupScore& o : by_department.rows)
+      if (!std::isnan(o.score)) {
+        ++ranked;
+        if (!std::isnan(g.score) && o.score > g.score) ++rank;
+      }
+    json s = score_json(g);
+    s["body_rate_text"] = pct(all);
+    s["difference_text"] = std::isnan(g.score) || std::isnan(all) ? "—" : change_text(g.score - all);
+    s["rank_text"] = std::isnan(g.score) ? "—" : std::to_string(ranked) + "課中" + std::to_string(rank + 1) + "位";
+    s["above_average"] = !std::isnan(g.score) && !std::isnan(all) && g.score >= all;
+    add_change(s, g.score, prev_of(prev_department, code));
+    v["summary"] = s;
+
+    json chapters = json::array();
+    for (std::size_t c = 0; c < matrix.columns.size(); ++c) {
+      const GroupScore& mine = matrix.cells[di][c];
+      const GroupScore& whole = matrix.columns[c];
+      const Section* sec = data.checklist().find_section(whole.group);
+      json r = score_json(mine);
+      r["label"] = sec ? chapter_label(*sec) : whole.name;
+      r["body_rate"] = jnum(whole.score);
+      r["body_rate_text"] = pct(whole.score);
+      const double diff = std::isnan(mine.score) || std::isnan(whole.score) ? kNoScore : mine.score - whole.score;
+      r["difference_text"] = change_text(diff);
+      r["arrow"] = arrow(diff);
+      chapters.push_back(std::move(r));
+    }
+    v["chapters"] = chapters;
+
+    json lists[3] = {json::array(), json::array(), json::array()};
+    json unanswered = json::array();
+    const auto& items = data.checklist().items();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (!data.applies(di, i) || scoring.exceptions.count({code, items[i].id})) continue;
+      const auto a = data.answer(di, i);
+      json r = item_json(items[i]);
+      auto cm = comments.find({code, items[i].id});
+      r["comment"] = cm == comments.end() ? "" : cm->second;
+      if (!a) {
+        unanswered.push_back(std::move(r));
+        continue;
+      }
+      r["answer_label"] = std::string(answer_label(*a));
+      if (*a == Answer::not_implemented) lists[0].push_back(std::move(r));
+      else if (*a == Answer::partial) lists[1].push_back(std::move(r));
+      else if (*a == Answer::unknown) lists[2].push_back(std::move(r));
+    }
+    v["not_implemented"] = lists[0];
+    v["has_not_implemented"] = !lists[0].empty();
+    v["partial"] = lists[1];
+    v["has_partial"] = !lists[1].empty();
+    v["unknown"] = lists[2];
+    v["has_unknown"] = !lists[2].empty();
+    v["unanswered_items"] = unanswered;
+    v["has_unanswered_items"] = !unanswered.empty();
+
+    json open = json::array();
+    for (const Finding* f : scoped_findings(code, true)) open.push_back(finding_json(*f));
+    v["findings"] = json{{"available", findings.available}, {"has_any", !open.empty()}, {"rows", open}};
+    v["exceptions"] = exceptions_block(code);
+    return v;
+  }
+
+  json audit() const {
+    json v = common(ReportKind::audit, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ監査報告書");
+    std::vector<const Finding*> fs;
+    for (const Finding& f : findings.findings)
+      if (f.cycle == data.cycle().id && f.state != FindingState::draft && f.state != FindingState::discarded) fs.push_back(&f);
+    std::vector<std::string> auditors = options.auditors;
+    if (auditors.empty()) {
+      std::set<std::string> seen;
+      for (const Finding* f : fs)
+        if (!f->raised_by.empty() && seen.insert(f->raised_by).second) auditors.push_back(f->raised_by);
+    }
+    json auditor_rows = json::array();
+    std::string auditors_text;
+    for (const std::string& a : auditors) {
+      auditor_rows.push_back(json{{"name", a}});
+      auditors_text += (auditors_text.empty() ? "" : "、") + a;
+    }
+    json scope = json::array(), systems_rows = json::array();
+    std::set<std::string> in_scope(data.cycle().departments.begin(), data.cycle().departments.end());
+    for (const std::string& code : data.cycle().departments)
+      scope.push_back(json{{"code", code}, {"name", dept_name(code)}, {"parent_name", parent_name(code)}});
+    for (const System& s : systems)
+      if (in_scope.count(s.department_code))
+        systems_rows.push_back(json{{"name", s.name},
+                                    {"department_name", dept_name(s.department_code)},
+                                    {"tier", s.tier},
+                                    {"tier_name", data.checklist().tier_name(s.tier)},
+                                    {"important_assets", s.important_assets}});
+    v["audit"] = json{
+        {"purpose", options.purpose.empty()
+                        ? body + "情報セキュリティポリシー及び" + data.checklist().title() +
+                              "に定める事項の遵守状況を検証し、情報セキュリティ対策の有効性を評価するとともに、必要な改善を促すこと。"
+                        : options.purpose},
+        {"period", options.period.empty() ? period_text(data.cycle().fiscal_year) : options.period},
+        {"auditors", auditor_rows},
+        {"auditors_text", auditors_text.empty() ? "—" : auditors_text},
+        {"opinion", options.opinion},
+        {"has_opinion", !options.opinion.empty()},
+        {"departments", scope},
+        {"departments_count", scope.size()},
+        {"systems", systems_rows},
+        {"has_systems", !systems_rows.empty()}};
+    const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
+    v["summary"] = json{{"rate_text", pct(body_rate())},
+                        {"response_rate_text", b ? pct(b->counts.response_rate()) : "—"},
+                        {"has_responses", b && b->counts.answered() > 0}};
+    v["findings"] = findings_summary(fs);
+    return v;
+  }
+
+  json register_view() const {
+    json v = common(ReportKind::findings, fiscal_year_label(data.cycle().fiscal_year) + " 指摘事項一覧");
+    v["findings"] = findings_summary(scoped_findings());
+    return v;
+  }
+
+  json view(ReportKind kind, std::string_view department) const {
+    switch (kind) {
+      case ReportKind::committee: return committee();
+      case ReportKind::department: return this->department(std::string(department));
+      case ReportKind::audit: return audit();
+      case ReportKind::findings: return register_view();
+    }
+    return {};
+  }
+
+  // ---- HTML charts
+
+  json charts(ReportKind kind, const json& v) const {
+    json c = json::object();
+    const double all = body_rate();
+    if (kind == ReportKind::committee) {
+      std::vector<Bar> bars;
+      for (const json& d : v["departments"])
+        bars.push_back(Bar{d["name"].get<std::string>(), d["rate"].is_null() ? kNoScore : d["rate"].get<double>()});
+      c["departments"] = svg_bar_chart("dept", "課別実施率", bars, all, "全体");
+      std::vector<Bar> pbars;
+      for (const GroupScore& g : by_parent.rows) pbars.push_back(Bar{g.name, g.score});
+      std::stable_sort(pbars.begin(), pbars.end(), [](const Bar& a, const Bar& b) {
+        return !std::isnan(a.value) && (std::isnan(b.value) || a.value > b.value);
+      });
+      c["parents"] = svg_bar_chart("parent", "部別実施率", pbars, all, "全体");
+      std::vector<std::string> axes;
+      Series now{fiscal_year_label(data.cycle().fiscal_year), {}}, before{previous ? fiscal_year_label(previous->cycle().fiscal_year) : "", {}};
+      for (const GroupScore& g : by_chapter.rows) {
+        const Section* s = data.checklist().find_section(g.group);
+        axes.push_back(s ? chapter_label(*s) : g.name);
+        now.values.push_back(g.score);
+        auto p = prev_of(prev_chapter, g.group);
+        before.values.push_back(p ? *p : kNoScore);
+      }
+      std::vector<Series> series{now};
+      if (previous) series.push_back(before);
+      c["chapters"] = svg_radar("chapters", "章別実施率", axes, series);
+      std::vector<std::string> rows, cols;
+      std::vector<std::vector<double>> vals;
+      for (const GroupScore& g : matrix.columns) {
+        const Section* s = data.checklist().find_section(g.group);
+        cols.push_back(s ? s->clause : g.group);
+      }
+      for (std::size_t r = 0; r < matrix.rows.size(); ++r) {
+        rows.push_back(matrix.rows[r].name);
+        std::vector<double> line;
+        for (const GroupScore& cell : matrix.cells[r]) line.push_back(cell.score);
+        vals.push_back(std::move(line));
+      }
+      c["heatmap"] = svg_heatmap("heat", "課×章 実施率", rows, cols, vals);
+      std::vector<std::string> x;
+      Series s{"全体の実施率", {}};
+      for (const auto& [label, rate] : history) {
+        x.push_back(label);
+        s.values.push_back(rate);
+      }
+      c["trend"] = svg_trend("trend", "実施率の推移", x, {s});
+    } else if (kind == ReportKind::department) {
+      std::vector<std::string> axes;
+      Series mine{v["department"]["name"].get<std::string>(), {}}, whole{"全体", {}};
+      for (const json& ch : v["chapters"]) {
+        axes.push_back(ch["label"].get<std::string>());
+        mine.values.push_back(ch["rate"].is_null() ? kNoScore : ch["rate"].get<double>());
+        whole.values.push_back(ch["body_rate"].is_null() ? kNoScore : ch["body_rate"].get<double>());
+      }
+      c["chapters"] = svg_radar("chapters", "章別実施率（全体との比較）", axes, {mine, whole});
+    }
+    return c;
+  }
+
+  // ---- CSV
+
+  std::string csv(ReportKind kind, const json& v) const {
+    std::vector<std::vector<json>> rows;
+    switch (kind) {
+      case ReportKind::committee: {
+        std::vector<std::string> h{"順位", "部", "課コード", "課", "実施率(%)", "回答率(%)", "対象項目数", "回答数", "実施",
+                                   "一部実施", "未実施", "わからない", "未回答", "例外", "偏差値", "前年度実施率(%)", "増減(pt)"};
+        for (const json& ch : v["chapters"]) h.push_back(ch["label"].get<std::string>() + "(%)");
+        std::map<std::string, const json*> cells;
+        for (const json& m : v["matrix"]["rows"]) cells[m["code"].get<std::string>()] = &m["cells"];
+        for (const json& d : v["departments"]) {
+          std::vector<json> r{d["rank"], d["parent_name"], d["code"], d["name"], d["rate"], d["response_rate"],
+                              d["applicable"], d["answered"], d["implemented"], d["partial"], d["not_implemented"],
+                              d["unknown"], d["unanswered"], d["excepted"],
+                              d["deviation_text"] == "—" ? json(nullptr) : d["deviation_text"], d["previous_rate"], d["change"]};
+          for (const json& cell : *cells[d["code"].get<std::string>()]) r.push_back(cell["rate"]);
+          rows.push_back(std::move(r));
+        }
+        return csv_table(h, rows);
+      }
+      case ReportKind::department: {
+        const std::string code = v["department"]["code"].get<std::string>();
+        const std::size_t di = department_index(code);
+        const auto& items = data.checklist().items();
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          const bool applies = data.applies(di, i);
+          const bool excepted = scoring.exceptions.count({code, items[i].id}) > 0;
+          const auto a = data.answer(di, i);
+          auto cm = comments.find({code, items[i].id});
+          rows.push_back({chapter_label(data.checklist().chapter_of(items[i])), items[i].clause, items[i].id,
+                          items[i].question,
+                          !applies ? "対象外" : excepted ? "例外措置" : a ? std::string(answer_label(*a)) : "未回答",
+                          cm == comments.end() ? "" : cm->second});
+        }
+        return csv_table({"章", "項番", "項目ID", "点検項目", "回答", "コメント"}, rows);
+      }
+      case ReportKind::audit:
+      case ReportKind::findings: {
+        for (const json& f : v["findings"]["rows"])
+          rows.push_back({f["number"], f["cycle_name"], f["parent_name"], f["department_name"], f["owner"], f["items_text"],
+                          f["severity_label"], f["state_label"], f["condition"], f["criterion"], f["evidence"],
+                          f["recommendation"], f["due"], f["age_days"], f["overdue"], f["overdue_days"], f["lateral_text"]});
+        return csv_table({"番号", "実施回", "部", "課", "情報セキュリティ管理者", "対象項目", "重要度", "状態", "状況",
+                          "監査基準", "監査証拠", "改善提案", "期限", "経過日数", "期限超過", "超過日数", "横展開"},
+                         rows);
+      }
+    }
+    return {};
+  }
+};
+
+Reporter::Reporter(const Store& store, RenderOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Reporter::Reporter(Reporter&&) noexcept = default;
+Reporter& Reporter::operator=(Reporter&&) noexcept = default;
+Reporter::~Reporter() = default;
+
+const RenderOptions& Reporter::options() const noexcept { return impl_->options; }
+
+std::vector<std::string> Reporter::departments() const { return impl_->data.cycle().departments; }
+
+nlohmann::ordered_json Reporter::view(ReportKind kind, std::string_view department) const {
+  return impl_->view(kind, department);
+}
+
+std::string Reporter::render(ReportKind kind, ReportFormat format, std::string_view department) const {
+  json v = impl_->view(kind, department);
+  switch (format) {
+    case ReportFormat::json: return v.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    case ReportFormat::csv: return impl_->csv(kind, v);
+    case ReportFormat::html:
+      v["charts"] = impl_->charts(kind, v);
+      return impl_->templates.render(std::string(to_string(kind)) + ".html.mustache", v, Escape::html);
+    case ReportFormat::markdown:
+      return impl_->templates.render(std::string(to_string(kind)) + ".md.mustache", v, Escape::markdown);
+  }
+  return {};
+}
+
+std::string render_report(const Store& store, ReportKind kind, ReportFormat format, const RenderOptions& options) {
+  return Reporter(store, options).render(kind, format, options.department);
+}
+
+}  // namespace libaudit

@@ -1,0 +1,263 @@
+// Mustache rendering of the reports (report_template.h) on kainjow/mustache, with unknown
+// tags and partials reported instead of silently rendered as nothing.
+#include "report/report_template.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "libaudit/base/error.h"
+#include "libaudit/report/report.h"
+
+namespace libaudit::report_detail {
+
+namespace fs = std::filesystem;
+namespace mu = kainjow::mustache;
+using Data = mu::data;
+using json = nlohmann::ordered_json;
+
+std::string markdown_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']': case '#': case '|':
+      case '!': case '~':
+        out += '\\';
+        out += c;
+        break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\r': break;
+      case '\n': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+struct Source {
+  std::string name;
+  fs::path path;
+  std::string text;
+};
+
+Data to_data(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: {
+      Data d{Data::type::object};
+      for (auto it = j.begin(); it != j.end(); ++it) d.set(it.key(), to_data(it.value()));
+      return d;
+    }
+    case json::value_t::array: {
+      Data d{Data::type::list};
+      for (const json& v : j) d.push_back(to_data(v));
+      return d;
+    }
+    case json::value_t::string: return Data{j.get_ref<const std::string&>()};
+    case json::value_t::boolean: return Data{j.get<bool>()};
+    case json::value_t::number_integer: return Data{std::to_string(j.get<std::int64_t>())};
+    case json::value_t::number_unsigned: return Data{std::to_string(j.get<std::uint64_t>())};
+    case json::value_t::number_float: {
+      char buf[48];
+      std::snprintf(buf, sizeof buf, "%.1f", j.get<double>());
+      return Data{std::string(buf)};
+    }
+    default: return Data{std::string()};  // null: present, empty
+  }
+}
+
+std::vector<std::string> split_dots(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == '.') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+// Where `tag` is used in a template: 1-based line and column (in characters), or 0.
+std::pair<int, int> locate(const std::string& text, const std::string& tag) {
+  static const std::regex re(R"(\{\{\{?\s*[#^/&>]?\s*([^\s{}]+)\s*\}?\}\})");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+    if ((*it)[1].str() != tag) continue;
+    const std::size_t pos = std::size_t(it->position());
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < pos; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        ++col;
+      }
+    }
+    return {line, col};
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
+struct Templates::Impl {
+  std::vector<fs::path> dirs;
+  std::map<std::string, std::unique_ptr<Source>> sources;  // by name; null: looked for, not found
+
+  const Source* find(const std::string& name) {
+    auto it = sources.find(name);
+    if (it != sources.end()) return it->second.get();
+    std::unique_ptr<Source> found;
+    if (name.find('/') == std::string::npos && name.find('\\') == std::string::npos && name.find("..") == std::string::npos) {
+      for (const fs::path& d : dirs) {
+        const fs::path p = d / name;
+        std::error_code ec;
+        if (!fs::is_regular_file(p, ec)) continue;
+        std::ifstream in(p, std::ios::binary);
+        if (!in) throw IoError("cannot read template " + p.string());
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        found = std::make_unique<Source>(Source{name, p, ss.str()});
+        break;
+      }
+    }
+    const Source* out = found.get();
+    sources.emplace(name, std::move(found));
+    return out;
+  }
+};
+
+namespace {
+
+// A context like kainjow's own, which also records every name it could not resolve and loads
+// partials from the template directories.
+class TrackingContext : public mu::basic_context<std::string> {
+ public:
+  TrackingContext(const Data* root, Templates::Impl& impl) : impl_(impl) { push(root); }
+
+  void push(const Data* data) override { items_.insert(items_.begin(), data); }
+  void pop() override { items_.erase(items_.begin()); }
+
+  const Data* get(const std::string& name) const override {
+    if (name == ".") return items_.front();
+    const std::vector<std::string> names = split_dots(name);
+    for (const Data* item : items_) {
+      const Data* var = item;
+      for (const std::string& n : names) {
+        var = var->is_object() ? var->get(n) : nullptr;
+        if (!var) break;
+      }
+      if (var) return var;
+    }
+    if (seen_.insert(name).second) missing.push_back(name);
+    return nullptr;
+  }
+
+  const Data* get_partial(const std::string& name) const override {
+    auto it = partials_.find(name);
+    if (it != partials_.end()) return &it->second;
+    const Source* s = impl_.find(name + ".mustache");
+    if (!s) {
+      if (seen_partials_.insert(name).second) missing_partials.push_back(name);
+      return nullptr;
+    }
+    used.push_back(s);
+    return &partials_.emplace(name, Data{s->text}).first->second;
+  }
+
+  mutable std::vector<std::string> missing, missing_partials;
+  mutable std::vector<const Source*> used;
+
+ private:
+  Templates::Impl& impl_;
+  std::vector<const Data*> items_;
+  mutable std::set<std::string> seen_, seen_partials_;
+  mutable std::map<std::string, Data> partials_;
+};
+
+}  // namespace
+
+Templates::Templates(std::vector<fs::path> dirs) : impl_(std::make_unique<Impl>()) {
+  for (const fs::path& d : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(d, ec)) throw IoError("template directory " + d.string() + " does not exist");
+  }
+  impl_->dirs = std::move(dirs);
+}
+Templates::~Templates() = default;
+Templates::Templates(Templates&&) noexcept = default;
+Templates& Templates::operator=(Templates&&) noexcept = default;
+
+std::string Templates::render(const std::string& name, const json& view, Escape escape) {
+  const Source* src = impl_->dirs.empty() ? nullptr : impl_->find(name);
+  if (!src) {
+    std::string where;
+    for (const fs::path& d : impl_->dirs) where += (where.empty() ? "" : ", ") + d.string();
+    throw TemplateError({Diagnostic{name, 1, 1, "template '" + name + "' not found in " + (where.empty() ? "(no template directory)" : where)}});
+  }
+  mu::mustache tmpl{src->text};
+  auto fail = [&](const Source& s, const std::string& message, int line = 1, int col = 1) {
+    return TemplateError({Diagnostic{s.path.string(), line, col, message}});
+  };
+  if (!tmpl.is_valid()) {
+    // kainjow reports "… at <byte offset>"; turn the offset into a line.
+    int line = 1, col = 1;
+    const std::string& msg = tmpl.error_message();
+    const auto at = msg.rfind(" at ");
+    if (at != std::string::npos) {
+      const std::size_t pos = std::strtoul(msg.c_str() + at + 4, nullptr, 10);
+      for (std::size_t i = 0; i < pos && i < src->text.size(); ++i) {
+        if (src->text[i] == '\n') {
+          ++line;
+          col = 1;
+        } else if ((static_cast<unsigned char>(src->text[i]) & 0xC0) != 0x80) {
+          ++col;
+        }
+      }
+    }
+    throw fail(*src, "template " + src->name + ": " + msg, line, col);
+  }
+  if (escape == Escape::markdown) tmpl.set_custom_escape(markdown_escape);
+  const Data data = to_data(view);
+  TrackingContext ctx(&data, *impl_);
+  std::string out = tmpl.render(ctx);
+  if (!tmpl.is_valid()) throw fail(*src, "template " + src->name + ": " + tmpl.error_message());
+  if (!ctx.missing.empty() || !ctx.missing_partials.empty()) {
+    std::vector<Diagnostic> diags;
+    std::vector<const Source*> all{src};
+    all.insert(all.end(), ctx.used.begin(), ctx.used.end());
+    for (const std::string& tag : ctx.missing) {
+      Diagnostic d{src->path.string(), 1, 1, "template " + src->name + ": unknown tag '" + tag + "' (not in the " +
+                                                 std::string(view["report"]["kind"].get<std::string>()) + " view model)"};
+      for (const Source* s : all) {
+        auto [line, col] = locate(s->text, tag);
+        if (line) {
+          d = Diagnostic{s->path.string(), line, col, "template " + s->name + ": unknown tag '" + tag + "' (not in the " +
+                                                          view["report"]["kind"].get<std::string>() + " view model)"};
+          break;
+        }
+      }
+      diags.push_back(std::move(d));
+    }
+    for (const std::string& p : ctx.missing_partials) {
+      auto [line, col] = locate(src->text, p);
+      diags.push_back(Diagnostic{src->path.string(), line ? line : 1, col ? col : 1,
+                                 "template " + src->name + ": partial '" + p + "' not found (" + p + ".mustache)"});
+    }
+    throw TemplateError(std::move(diags));
+  }
+  return out;
+}
+
+}  // namespace libaudit::report_detail

@@ -1,0 +1,475 @@
+// Scoring: reading a cycle (CycleData), applicability, per-group counts and the analyses built
+// on them. The models themselves are in scoring_models.cpp.
+#include "libaudit/scoring/scoring.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "libaudit/base/vocabulary.h"
+
+namespace libaudit {
+
+namespace {
+
+}  // namespace
+
+// ---- CycleData ---------------------------------------------------------------------------
+
+CycleData::CycleData(Cycle cycle, std::string body, Checklist checklist, std::vector<ScoredDepartment> departments)
+    : cycle_(std::move(cycle)),
+      body_(std::move(body)),
+      checklist_(std::move(checklist)),
+      departments_(std::move(departments)),
+      answers_(departments_.size() * checklist_.size(), 0) {}
+
+CycleData CycleData::load(const Store& store, std::int64_t id) {
+  Cycle cycle = store.cycle(id);  // NotFoundError
+  Checklist checklist = store.load_checklist(cycle.checklist);
+  std::vector<ScoredDepartment> depts = department_profiles(store, cycle.departments);
+  std::string body = store.body();
+  if (body.empty()) body = checklist.body();
+  CycleData data(std::move(cycle), std::move(body), std::move(checklist), std::move(depts));
+  const std::size_t n_items = data.checklist_.size(), n_depts = data.departments_.size();
+  std::uint8_t* answers = data.answers_.data();
+  store.scan_responses(id, [&](std::uint32_t d, std::uint32_t i, Answer a) {
+    if (d < n_depts && i < n_items) answers[std::size_t(d) * n_items + i] = std::uint8_t(1 + int(a));
+  });
+  return data;
+}
+
+void CycleData::set_answer(std::size_t department, std::size_t item, Answer answer) {
+  if (department >= departments_.size() || item >= checklist_.size())
+    throw NotFoundError("set_answer: no department " + std::to_string(department) + " or item " + std::to_string(item));
+  answers_[department * checklist_.size() + item] = std::uint8_t(1 + int(answer));
+}
+
+void CycleData::set_answer(std::string_view code, std::string_view item_id, Answer answer) {
+  const auto d = std::find_if(departments_.begin(), departments_.end(), [&](const auto& x) { return x.code == code; });
+  if (d == departments_.end()) throw NotFoundError("no 課 '" + std::string(code) + "' in cycle " + std::to_string(cycle_.id));
+  const Item& it = checklist_.item(item_id);  // NotFoundError
+  set_answer(std::size_t(d - departments_.begin()), std::size_t(&it - checklist_.items().data()), answer);
+}
+
+std::optional<Answer> CycleData::answer(std::size_t department, std::size_t item) const {
+  const std::uint8_t a = answers_.at(department * checklist_.size() + item);
+  if (!a) return std::nullopt;
+  return Answer(a - 1);
+}
+
+std::size_t CycleData::answered() const noexcept {
+  return std::size_t(std::count_if(answers_.begin(), answers_.end(), [](std::uint8_t a) { return a != 0; }));
+}
+
+bool CycleData::applies(std::size_t department, std::size_t item) const {
+  return libaudit::applies(checklist_.items().at(item).applies_to, departments_.at(department));
+}
+
+Counts& Counts::operator+=(const Counts& o) noexcept {
+  pairs += o.pairs;
+  not_applicable += o.not_applicable;
+  excepted += o.excepted;
+  unanswered += o.unanswered;
+  implemented += o.implemented;
+  partial += o.partial;
+  not_implemented += o.not_implemented;
+  unknown += o.unknown;
+  return *this;
+}
+
+std::string_view to_string(GroupBy g) noexcept {
+  switch (g) {
+    case GroupBy::department: return "department";
+    case GroupBy::parent: return "parent";
+    case GroupBy::chapter: return "chapter";
+    case GroupBy::section: return "section";
+    case GroupBy::role: return "role";
+    case GroupBy::tier: return "tier";
+    case GroupBy::item: return "item";
+    case GroupBy::body: return "body";
+  }
+  return "?";
+}
+
+GroupBy parse_group_by(std::string_view s) {
+  for (GroupBy g : {GroupBy::department, GroupBy::parent, GroupBy::chapter, GroupBy::section, GroupBy::role,
+                    GroupBy::tier, GroupBy::item, GroupBy::body})
+    if (to_string(g) == s) return g;
+  throw NotFoundError("unknown grouping '" + std::string(s) +
+                      "': one of department, parent, chapter, section, role, tier, item, body");
+}
+
+Distribution distribution_of(std::span<const double> scores) {
+  std::vector<double> v;
+  for (double x : scores)
+    if (!std::isnan(x)) v.push_back(x);
+  Distribution d;
+  d.n = v.size();
+  if (v.empty()) return d;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  d.mean = sum / double(v.size());
+  double ss = 0;
+  for (double x : v) ss += (x - d.mean) * (x - d.mean);
+  d.sd = std::sqrt(ss / double(v.size()));
+  d.min = v.front();
+  d.max = v.back();
+  const std::size_t m = v.size() / 2;
+  d.median = v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  return d;
+}
+
+// ---- The engine --------------------------------------------------------------------------
+
+namespace detail {
+
+// Everything an analysis needs, prepared once per call: the model, applicability masks,
+// profiles and exceptions as (課 index, item index) keys.
+class ScoringEngine {
+ public:
+  ScoringEngine(const CycleData& data, const ScoreOptions& options)
+      : data_(data), options_(options), model_(find_model(options.model)) {
+    if (!(options.partial_value >= 0 && options.partial_value <= 1))
+      throw ValidationError({Diagnostic{"<options>", 1, 1,
+                                        "partial_value must be between 0 and 1, not " +
+                                            std::to_string(options.partial_value)}});
+    const auto& items = data.checklist().items();
+    n_items_ = items.size();
+    // Items outside the cycle's audience (self-inspection or audit) are not part of the cycle.
+    const bool audit = data.cycle().kind != CycleKind::self_inspection;
+    for (const Item& it : items)
+      masks_.push_back((audit ? it.audit : it.self_inspection) ? applicability_mask(it.applies_to) : 0);
+    for (const Item& it : items) in_scope_.push_back(audit ? it.audit : it.self_inspection);
+    for (const ScoredDepartment& d : data.departments()) profiles_.push_back(profile_bits(d));
+    if (!options.exceptions.empty()) {
+      std::unordered_map<std::string_view, std::size_t> dix;
+      for (std::size_t k = 0; k < data.departments().size(); ++k) dix.emplace(data.departments()[k].code, k);
+      for (const auto& [code, item] : options.exceptions) {
+        const auto d = dix.find(code);
+        const Item* it = data.checklist().find_item(item);
+        if (d == dix.end() || !it) continue;
+        excepted_.insert(std::uint64_t(d->second) * n_items_ + std::size_t(it - items.data()));
+      }
+    }
+  }
+
+  std::size_t items() const noexcept { return n_items_; }
+  const ScoringModel& model() const noexcept { return *model_; }
+
+  // Adds 課 d's pairs to per-item counts.
+  void add_department(std::size_t d, std::span<Counts> out) const {
+    const unsigned p = profiles_[d];
+    const std::uint8_t* a = answers_row(d);
+    const bool any_exceptions = !excepted_.empty();
+    for (std::size_t i = 0; i < n_items_; ++i) {
+      if (!in_scope_[i]) continue;
+      Counts& c = out[i];
+      ++c.pairs;
+      const std::uint8_t x = a[i];
+      if (!((masks_[i] >> p) & 1u) || x == 1 + int(Answer::not_applicable)) {
+        ++c.not_applicable;
+        continue;
+      }
+      if (any_exceptions && excepted_.count(std::uint64_t(d) * n_items_ + i)) {
+        ++c.excepted;
+        continue;
+      }
+      switch (x) {
+        case 0: ++c.unanswered; break;
+        case 1 + int(Answer::implemented): ++c.implemented; break;
+        case 1 + int(Answer::partial): ++c.partial; break;
+        case 1 + int(Answer::not_implemented): ++c.not_implemented; break;
+        default: ++c.unknown; break;
+      }
+    }
+  }
+
+  // A group's score from per-item counts restricted to `members` (item indices; empty
+  // optional: every item).
+  GroupScore score(std::span<const Counts> per_item, const std::vector<std::size_t>* members,
+                   std::vector<Counts>& scratch) const {
+    GroupScore g;
+    std::span<const Counts> in = per_item;
+    if (members) {
+      scratch.assign(n_items_, Counts{});
+      for (std::size_t i : *members) scratch[i] = per_item[i];
+      in = scratch;
+    }
+    for (const Counts& c : in) g.counts += c;
+    const ModelScore m = model_->score(data_.checklist(), in, options_);
+    g.score = g.counts.answered() ? m.score : kNoScore;
+    g.maximum = m.maximum;
+    g.band = std::isnan(g.score) ? std::string() : m.band;
+    return g;
+  }
+
+ private:
+  const std::uint8_t* answers_row(std::size_t d) const { return data_.answers_.data() + d * n_items_; }
+
+  const CycleData& data_;
+  const ScoreOptions& options_;
+  std::shared_ptr<const ScoringModel> model_;
+  std::size_t n_items_ = 0;
+  std::vector<std::uint32_t> masks_;
+  std::vector<char> in_scope_;
+  std::vector<unsigned> profiles_;
+  std::unordered_set<std::uint64_t> excepted_;
+};
+
+}  // namespace detail
+
+namespace {
+
+using Engine = detail::ScoringEngine;
+
+// Item groups (chapter, section, role, tier, item): key, name, parent, member items.
+struct ItemGroup {
+  std::string key, name, parent;
+  std::vector<std::size_t> items;
+};
+
+void collect_sections(const Checklist& c, const Section& s, const std::string& chapter, std::vector<ItemGroup>& out,
+                      std::vector<std::size_t>& into) {
+  const std::size_t at = out.size();
+  out.push_back({s.id, s.title, chapter, {}});
+  std::vector<std::size_t> mine(s.items.begin(), s.items.end());
+  for (const Section& sub : s.sections) collect_sections(c, sub, chapter, out, mine);
+  std::sort(mine.begin(), mine.end());
+  out[at].items = mine;
+  into.insert(into.end(), mine.begin(), mine.end());
+}
+
+std::vector<ItemGroup> item_groups(const CycleData& data, GroupBy by) {
+  const Checklist& c = data.checklist();
+  const auto& items = c.items();
+  std::vector<ItemGroup> out;
+  switch (by) {
+    case GroupBy::chapter:
+    case GroupBy::section: {
+      for (const Section& ch : c.sections()) {
+        std::vector<std::size_t> all;
+        if (by == GroupBy::section) {
+          collect_sections(c, ch, ch.id, out, all);
+        } else {
+          std::vector<ItemGroup> tmp;
+          collect_sections(c, ch, ch.id, tmp, all);
+          std::sort(all.begin(), all.end());
+          out.push_back({ch.id, ch.title, "", all});
+        }
+      }
+      if (by == GroupBy::section)
+        for (ItemGroup& g : out)
+          if (g.parent == g.key) g.parent.clear();  // a chapter has no parent chapter
+      break;
+    }
+    case GroupBy::role: {
+      std::vector<std::string> order;
+      for (const RoleDefinition& r : c.roles()) order.push_back(r.id);
+      std::map<std::string, std::vector<std::size_t>> members;
+      for (std::size_t i = 0; i < items.size(); ++i)
+        for (const std::string& r : items[i].roles) {
+          members[r].push_back(i);
+          if (std::find(order.begin(), order.end(), r) == order.end()) order.push_back(r);
+        }
+      for (const std::string& r : order) {
+        auto it = members.find(r);
+        if (it == members.end()) continue;
+        std::string label = r;
+        for (const RoleDefinition& d : c.roles())
+          if (d.id == r) label = d.label;
+        if (label == r)
+          if (const Term* t = find_role(r)) label = std::string(t->label);
+        out.push_back({r, label, "", it->second});
+      }
+      break;
+    }
+    case GroupBy::tier: {
+      for (const Term& t : tiers()) {
+        ItemGroup g{std::string(t.id), c.tier_name(t.id), "", {}};
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          const auto& ts = items[i].applies_to.tiers;
+          if (std::find(ts.begin(), ts.end(), t.id) != ts.end()) g.items.push_back(i);
+        }
+        if (!g.items.empty()) out.push_back(std::move(g));
+      }
+      ItemGroup common{"common", "共通", "", {}};
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].applies_to.tiers.empty()) common.items.push_back(i);
+      if (!common.items.empty()) out.push_back(std::move(common));
+      break;
+    }
+    case GroupBy::item:
+      for (std::size_t i = 0; i < items.size(); ++i)
+        out.push_back({items[i].id, items[i].question, c.chapter_of(items[i]).id, {i}});
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+void finish(ScoreTable& t) {
+  std::vector<double> xs;
+  for (const GroupScore& g : t.rows) xs.push_back(g.score);
+  t.distribution = distribution_of(xs);
+  for (GroupScore& g : t.rows) {
+    if (std::isnan(g.score)) continue;
+    g.deviation = t.distribution.sd > 0 ? 50 + 10 * (g.score - t.distribution.mean) / t.distribution.sd : 50.0;
+  }
+}
+
+}  // namespace
+
+ScoreTable score(const CycleData& data, GroupBy by, const ScoreOptions& options) {
+  const Engine e(data, options);
+  ScoreTable t;
+  t.cycle = data.cycle().id;
+  t.model = std::string(e.model().name());
+  t.by = by;
+  const auto& depts = data.departments();
+  std::vector<Counts> per_item(e.items()), scratch;
+  switch (by) {
+    case GroupBy::department:
+      for (std::size_t d = 0; d < depts.size(); ++d) {
+        std::fill(per_item.begin(), per_item.end(), Counts{});
+        e.add_department(d, per_item);
+        GroupScore g = e.score(per_item, nullptr, scratch);
+        g.group = depts[d].code;
+        g.name = depts[d].name;
+        g.parent = depts[d].parent_code;
+        t.rows.push_back(std::move(g));
+      }
+      break;
+    case GroupBy::parent: {
+      std::map<std::string, std::vector<std::size_t>> parents;  // ordered by code
+      for (std::size_t d = 0; d < depts.size(); ++d) parents[depts[d].parent_code].push_back(d);
+      for (const auto& [code, members] : parents) {
+        std::fill(per_item.begin(), per_item.end(), Counts{});
+        for (std::size_t d : members) e.add_department(d, per_item);  // pooled, not averaged
+        GroupScore g = e.score(per_item, nullptr, scratch);
+        g.group = code;
+        g.name = depts[members.front()].parent_name;
+        t.rows.push_back(std::move(g));
+      }
+      break;
+    }
+    case GroupBy::body: {
+      for (std::size_t d = 0; d < depts.size(); ++d) e.add_department(d, per_item);
+      GroupScore g = e.score(per_item, nullptr, scratch);
+      g.group = data.body();
+      g.name = data.body();
+      t.rows.push_back(std::move(g));
+      break;
+    }
+    default: {
+      for (std::size_t d = 0; d < depts.size(); ++d) e.add_department(d, per_item);
+      for (ItemGroup& ig : item_groups(data, by)) {
+        GroupScore g = e.score(per_item, &ig.items, scratch);
+        if (g.counts.pairs == 0) continue;  // none of its items is in this cycle's audience
+        g.group = std::move(ig.key);
+        g.name = std::move(ig.name);
+        g.parent = std::move(ig.parent);
+        t.rows.push_back(std::move(g));
+      }
+      break;
+    }
+  }
+  finish(t);
+  return t;
+}
+
+ScoreMatrix score_matrix(const CycleData& data, const ScoreOptions& options) {
+  const Engine e(data, options);
+  ScoreMatrix m;
+  m.cycle = data.cycle().id;
+  m.model = std::string(e.model().name());
+  const std::vector<ItemGroup> chapters = item_groups(data, GroupBy::chapter);
+  const auto& depts = data.departments();
+  std::vector<Counts> per_item(e.items()), body(e.items()), scratch;
+  for (std::size_t d = 0; d < depts.size(); ++d) {
+    std::fill(per_item.begin(), per_item.end(), Counts{});
+    e.add_department(d, per_item);
+    for (std::size_t i = 0; i < per_item.size(); ++i) body[i] += per_item[i];
+    GroupScore row = e.score(per_item, nullptr, scratch);
+    row.group = depts[d].code;
+    row.name = depts[d].name;
+    row.parent = depts[d].parent_code;
+    std::vector<GroupScore> cells;
+    for (const ItemGroup& ch : chapters) {
+      GroupScore c = e.score(per_item, &ch.items, scratch);
+      c.group = ch.key;
+      c.name = ch.name;
+      c.parent = depts[d].code;
+      cells.push_back(std::move(c));
+    }
+    m.rows.push_back(std::move(row));
+    m.cells.push_back(std::move(cells));
+  }
+  for (const ItemGroup& ch : chapters) {
+    GroupScore c = e.score(body, &ch.items, scratch);
+    c.group = ch.key;
+    c.name = ch.name;
+    m.columns.push_back(std::move(c));
+  }
+  return m;
+}
+
+std::vector<GroupScore> weakest_items(const CycleData& data, std::size_t n, const ScoreOptions& options) {
+  ScoreTable t = score(data, GroupBy::item, options);
+  std::vector<GroupScore> rows;
+  for (GroupScore& g : t.rows)
+    if (!std::isnan(g.score)) rows.push_back(std::move(g));
+  std::stable_sort(rows.begin(), rows.end(), [](const GroupScore& a, const GroupScore& b) { return a.score < b.score; });
+  if (rows.size() > n) rows.resize(n);
+  return rows;
+}
+
+Comparison compare(const CycleData& before, const CycleData& after, GroupBy by, const ScoreOptions& options) {
+  Comparison c;
+  c.before_cycle = before.cycle().id;
+  c.after_cycle = after.cycle().id;
+  c.before_year = before.cycle().fiscal_year;
+  c.after_year = after.cycle().fiscal_year;
+  c.by = by;
+  ScoreTable a = score(before, by, options);
+  ScoreTable b = score(after, by, options);
+  c.model = b.model;
+  std::unordered_map<std::string, std::size_t> in_a;
+  for (std::size_t k = 0; k < a.rows.size(); ++k) in_a.emplace(a.rows[k].group, k);
+  std::vector<bool> matched(a.rows.size(), false);
+  for (GroupScore& g : b.rows) {
+    ScoreChange ch;
+    ch.group = g.group;
+    ch.name = g.name;
+    if (auto it = in_a.find(g.group); it != in_a.end()) {
+      matched[it->second] = true;
+      ch.before = a.rows[it->second];
+      if (!std::isnan(g.score) && !std::isnan(ch.before->score)) ch.change = g.score - ch.before->score;
+    }
+    ch.after = std::move(g);
+    c.rows.push_back(std::move(ch));
+  }
+  for (std::size_t k = 0; k < a.rows.size(); ++k)
+    if (!matched[k]) c.rows.push_back({a.rows[k].group, a.rows[k].name, a.rows[k], std::nullopt, kNoScore});
+
+  std::unordered_set<std::string> ia, ib;
+  for (const Item& it : before.checklist().items()) ia.insert(it.id);
+  for (const Item& it : after.checklist().items()) ib.insert(it.id);
+  for (const Item& it : after.checklist().items())
+    if (!ia.count(it.id)) c.items_added.push_back(it.id);
+  for (const Item& it : before.checklist().items())
+    if (!ib.count(it.id)) c.items_removed.push_back(it.id);
+  std::unordered_set<std::string> da, db;
+  for (const auto& d : before.departments()) da.insert(d.code);
+  for (const auto& d : after.departments()) db.insert(d.code);
+  for (const auto& d : after.departments())
+    if (!da.count(d.code)) c.departments_added.push_back(d.code);
+  for (const auto& d : before.departments())
+    if (!db.count(d.code)) c.departments_removed.push_back(d.code);
+  return c;
+}
+
+}  // namespace libaudit

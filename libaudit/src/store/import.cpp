@@ -1,0 +1,359 @@
+// Bulk import of responses: validate every row first (all-or-nothing), then write the changed
+// rows and their trail records in one transaction with cached statements.
+#include <algorithm>
+#include <future>
+#include <system_error>
+#include <unordered_map>
+
+#include "libaudit/base/fiscal_year.h"
+#include "libaudit/store/store.h"
+#include "libaudit/base/text.h"
+#include "store/store_internal.h"
+
+namespace libaudit {
+
+using namespace detail;
+
+namespace {
+
+// Responses per "responses" trail record: large enough that the trail costs little per row,
+// small enough that one record stays readable (about 50 KB of JSON when comments are short).
+constexpr std::size_t kResponseBatch = 1024;
+
+// Rows per multi-row INSERT (8 parameters each; well under SQLite's 32766).
+constexpr std::size_t kMultiRows = 128;
+
+// Changed rows from which the trail records are sealed in a second thread (below, one thread's
+// start costs more than sealing the rows).
+constexpr std::size_t kSealInThreadFrom = 4 * kResponseBatch;
+
+// Rows from which validation is split over two threads.
+constexpr std::size_t kValidateInThreadFrom = 1 << 16;
+
+// "INSERT INTO responses(...) VALUES (?,…),(?,…),…" for kMultiRows rows; built once, so its
+// address is stable for the statement cache.
+const char* multi_row_insert_sql() {
+  static const std::string sql = [] {
+    std::string s =
+        "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) VALUES ";
+    for (std::size_t k = 0; k < kMultiRows; ++k) s += k ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
+    return s;
+  }();
+  return sql.c_str();
+}
+
+// A timestamp as given: "YYYY-MM-DD" or an ISO 8601 date-time starting with one.
+bool valid_timestamp(std::string_view s) {
+  try {
+    parse_date(s);
+    return true;
+  } catch (const ValidationError&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id, const std::vector<ResponseRow>& rows,
+                                     const ImportOptions& options) {
+  std::vector<ResponseRowView> views;
+  views.reserve(rows.size());
+  for (const ResponseRow& r : rows)
+    views.push_back({r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at, r.line});
+  return import_responses(actor, cycle_id, std::span<const ResponseRowView>(views), options);
+}
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
+                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
+  require_actor(actor);
+  if (!impl_) throw StoreError("the store is closed");
+  Impl& im = *impl_;
+  sql::Db& db = im.db;
+  const std::string& src = options.source;
+
+  // Every row's (cycle, 課) is checked below against cycle_departments, read in this same write
+  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
+  sql::ForeignKeysOff references_checked_here(db);
+  sql::WriteTxn txn(db);
+  std::int64_t checklist = 0;
+  {
+    sql::Stmt s = db.prepare("SELECT status, checklist, name FROM cycles WHERE id = ?");
+    s.bind(1, cycle_id);
+    if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(cycle_id));
+    const std::string_view status = s.text(0);
+    if (status != "open")
+      throw CycleStateError("cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
+                            (status == "closed" ? ": a closed cycle refuses changes" : ": open it before recording responses"));
+    checklist = s.i64(1);
+  }
+  // The cycle's 課 (code -> id) and every department code (to tell unknown from untargeted).
+  std::unordered_map<std::string, std::int64_t> targets, all_departments;
+  {
+    sql::Stmt s = db.prepare("SELECT code, id FROM departments");
+    while (s.step()) all_departments.emplace(s.str(0), s.i64(1));
+    sql::Stmt t = db.prepare(
+        "SELECT d.code, d.id FROM cycle_departments cd JOIN departments d ON d.id = cd.department WHERE cd.cycle = ?");
+    t.bind(1, cycle_id);
+    while (t.step()) targets.emplace(t.str(0), t.i64(1));
+  }
+  // Item id -> its rank in byte order (the order of the primary key within a 課).
+  std::unordered_map<std::string, std::uint32_t> items;
+  {
+    sql::Stmt s = db.prepare("SELECT item_id FROM items WHERE checklist = ? ORDER BY item_id");
+    s.bind(1, checklist);
+    while (s.step()) items.emplace(s.str(0), std::uint32_t(items.size()));
+  }
+
+  // 1. Validate every row.
+  struct Clean {
+    std::uint64_t key;        // department id << 32 | item rank: the primary key's order
+    std::int64_t department;
+    const std::string* code;  // into `targets`
+    const std::string* item;  // into `items`
+    Answer answer;
+    std::uint32_t row;        // index into `rows`
+  };
+  // Rows [begin, end) into `out` and `diags`. Reads only what is above (the maps are not
+  // changed from here on), so two ranges can be validated at once.
+  auto validate = [&](std::size_t begin, std::size_t end, std::vector<Clean>& out, std::vector<Diagnostic>& diags) {
+    out.reserve(out.size() + (end - begin));
+    // Rows usually come grouped by 課: the last one's lookup serves the next row's.
+    std::string_view last_department;
+    auto last_target = targets.end();
+    for (std::size_t k = begin; k < end; ++k) {
+      const ResponseRowView& r = rows[k];
+      const int line = r.line ? r.line : int(k + 1);
+      const std::size_t before = diags.size();
+      for (std::string_view f : {r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at})
+        if (text::find_invalid_utf8(f)) {
+          diags.push_back({src, line, 1, "a field is not valid UTF-8"});
+          break;
+        }
+      if (diags.size() != before) continue;
+      auto t = last_target;
+      if (t == targets.end() || r.department != last_department) {
+        const std::string code = normalise_key(r.department);
+        t = targets.find(code);
+        if (code.empty()) diags.push_back({src, line, 1, "department is empty"});
+        else if (t == targets.end())
+          diags.push_back({src, line, 1, all_departments.count(code)
+                                             ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
+                                             : "unknown department '" + code + "'"});
+        last_department = r.department;
+        last_target = t;
+      }
+      const std::string item = normalise_key(r.item);
+      auto it = items.find(item);
+      if (item.empty()) diags.push_back({src, line, 1, "item is empty"});
+      else if (it == items.end())
+        diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
+      const std::optional<Answer> answer = parse_answer(r.answer);
+      if (!answer)
+        diags.push_back({src, line, 1, "invalid answer '" + std::string(r.answer) +
+                                           "' (implemented, partial, not_implemented, not_applicable, unknown, or "
+                                           "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
+      if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
+        diags.push_back({src, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+      if (diags.size() != before) continue;
+      if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
+        throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
+      out.push_back({std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer,
+                     std::uint32_t(k)});
+    }
+  };
+  std::vector<Clean> clean, clean_second;
+  std::vector<Diagnostic> diags, diags_second;
+  std::future<void> second_half;  // joined before the vectors it fills go
+  const std::size_t half = rows.size() / 2;
+  clean.reserve(rows.size());
+  if (rows.size() >= kValidateInThreadFrom) {
+    try {
+      second_half = std::async(std::launch::async, [&] { validate(half, rows.size(), clean_second, diags_second); });
+    } catch (const std::system_error&) {  // no thread to be had: validate it all here
+    }
+  }
+  if (second_half.valid()) {
+    validate(0, half, clean, diags);
+    second_half.get();
+    clean.insert(clean.end(), clean_second.begin(), clean_second.end());
+    diags.insert(diags.end(), diags_second.begin(), diags_second.end());
+    std::vector<Clean>().swap(clean_second);
+  } else {
+    validate(0, rows.size(), clean, diags);
+  }
+  // Sorted by the table's primary key: duplicates become neighbours, the existing rows can be
+  // merged in one ordered scan, and the B-tree is filled in order.
+  std::sort(clean.begin(), clean.end(),
+            [](const Clean& a, const Clean& b) { return a.key != b.key ? a.key < b.key : a.row < b.row; });
+  auto line_of = [&](const Clean& c) { return rows[c.row].line ? rows[c.row].line : int(c.row + 1); };
+  for (std::size_t k = 1; k < clean.size(); ++k)
+    if (clean[k].key == clean[k - 1].key)
+      diags.push_back({src, line_of(clean[k]), 1,
+                       "department " + *clean[k].code + " item " + *clean[k].item + " is answered twice (also on line " +
+                           std::to_string(line_of(clean[k - 1])) + ")"});
+  if (!diags.empty()) {
+    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    throw ImportValidationError(std::move(diags));
+  }
+
+  // 2. Classify every row against the stored ones (a read-only ordered merge, same order), so
+  // that unchanged rows cost no write and no trail record, and the stored rows are never read
+  // while the table changes.
+  enum : unsigned char { kInsert, kUpdate, kSame };
+  std::vector<unsigned char> what(clean.size(), kInsert);
+  {
+    sql::Stmt existing = db.prepare(
+        "SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ? "
+        "ORDER BY department, item_id");
+    existing.bind(1, cycle_id);
+    bool more = existing.step();
+    for (std::size_t k = 0; k < clean.size() && more; ++k) {
+      const Clean& c = clean[k];
+      while (more) {
+        const std::int64_t d = existing.i64(0);
+        const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(*c.item);
+        if (cmp < 0) {
+          more = existing.step();
+          continue;
+        }
+        if (cmp == 0) {
+          const ResponseRowView& r = rows[c.row];
+          what[k] = existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment &&
+                            existing.text(4) == r.evidence
+                        ? kSame
+                        : kUpdate;
+        }
+        break;
+      }
+    }
+  }
+  ImportResult result;
+  result.rows = rows.size();
+  for (unsigned char w : what) ++(w == kSame ? result.unchanged : w == kUpdate ? result.updated : result.inserted);
+  const std::size_t changed = result.inserted + result.updated;
+  if (!changed) return result;  // nothing to write: no trail record either
+
+  TrailWriter trail(db, im.sha, actor, now_iso());
+  const std::string& now = trail.at();
+  auto answered_by = [&](const ResponseRowView& r) { return r.answered_by.empty() ? actor : std::string_view(r.answered_by); };
+  auto answered_at = [&](const ResponseRowView& r) {
+    return r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
+  };
+
+  // 3. The trail: one "responses" record per batch of changed rows (docs/store.md, "Trail"),
+  // sealed into the chain from its current head. The records depend only on the validated rows,
+  // so a large import seals them in a second thread while this one writes the rows.
+  auto seal = [&, head_seq = trail.chain().head_seq(), head = std::string(trail.chain().head_hash())] {
+    Sha256 sha;
+    TrailChain chain(sha, head_seq, head, actor, now);
+    ResponseBatch batch(cycle_id, actor, now);
+    batch.set_source(options.trail_source);
+    const std::string key = std::to_string(cycle_id);
+    std::vector<SealedRecord> out;
+    out.reserve(changed / kResponseBatch + 1);
+    for (std::size_t k = 0; k < clean.size(); ++k) {
+      if (what[k] == kSame) continue;
+      const Clean& c = clean[k];
+      const ResponseRowView& r = rows[c.row];
+      batch.add(*c.code, *c.item, what[k] == kUpdate, to_string(c.answer), r.comment, r.evidence, answered_by(r),
+                answered_at(r));
+      if (batch.size() == kResponseBatch) out.push_back(chain.seal("responses", key, "batch", batch.take()));
+    }
+    if (batch.size()) out.push_back(chain.seal("responses", key, "batch", batch.take()));
+    return out;
+  };
+  std::vector<SealedRecord> records;
+  std::future<std::vector<SealedRecord>> sealing;  // joined before the locals it reads go
+  if (changed >= kSealInThreadFrom) {
+    try {
+      sealing = std::async(std::launch::async, seal);
+    } catch (const std::system_error&) {  // no thread to be had: seal here
+    }
+  }
+  if (!sealing.valid()) records = seal();
+
+  // 4. The rows, in primary-key order. New rows go in kMultiRows at a time through one
+  // multi-row INSERT: SQLite's per-statement work is then paid once per group, not per row.
+  sql::Stmt insert = db.prepare(
+      "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
+      "VALUES (?,?,?,?,?,?,?,?)");
+  sql::Stmt update = db.prepare(
+      "UPDATE responses SET answer = ?4, comment = ?5, evidence = ?6, answered_by = ?7, answered_at = ?8 "
+      "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
+  insert.bind(1, cycle_id);
+  update.bind(1, cycle_id);
+  sql::Stmt multi = db.prepare(multi_row_insert_sql());
+  std::vector<std::size_t> pending;  // indices into clean
+  pending.reserve(kMultiRows);
+  auto bind_row = [&](sql::Stmt& s, int p, const Clean& c) {
+    const ResponseRowView& r = rows[c.row];
+    s.bind(p + 1, c.department).bind(p + 2, *c.item).bind(p + 3, to_string(c.answer)).bind(p + 4, r.comment)
+        .bind(p + 5, r.evidence).bind(p + 6, answered_by(r)).bind(p + 7, answered_at(r));
+  };
+  auto write_pending = [&] {
+    if (pending.size() == kMultiRows) {
+      int p = 0;
+      for (std::size_t k : pending) {
+        multi.bind(p + 1, cycle_id);
+        bind_row(multi, p + 1, clean[k]);
+        p += 8;
+      }
+      multi.run();
+    } else {
+      for (std::size_t k : pending) {
+        bind_row(insert, 1, clean[k]);
+        insert.run();
+      }
+    }
+    pending.clear();
+  };
+  std::size_t done = 0;
+  for (std::size_t k = 0; k < clean.size(); ++k) {
+    if (what[k] == kSame) continue;
+    if (what[k] == kUpdate) {
+      bind_row(update, 1, clean[k]);
+      update.run();
+    } else {
+      pending.push_back(k);
+      if (pending.size() == kMultiRows) write_pending();
+    }
+    if (options.progress && (++done & 0x3fff) == 0) options.progress(done, changed);
+  }
+  write_pending();
+  if (sealing.valid()) records = sealing.get();
+  trail.insert(records);
+  txn.commit();
+  if (options.progress) options.progress(changed, changed);
+  return result;
+}
+
+ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
+                                         csv::Encoding encoding, std::function<void(std::size_t, std::size_t)> progress) {
+  const csv::Table t = csv::read(file, encoding);
+  static constexpr const char* kCols[] = {"department", "item", "answer", "comment", "evidence", "answered_by",
+                                          "answered_at"};
+  constexpr int n = int(std::size(kCols));
+  std::vector<Diagnostic> diags;
+  int col[n];
+  for (int k = 0; k < n; ++k) {
+    col[k] = csv::column(t.header, kCols[k]);
+    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
+  }
+  for (const std::string& h : t.header) {
+    bool known = false;
+    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
+    if (!known)
+      diags.push_back({t.source, 1, 1, "unknown column '" + h +
+                                           "' (expected department,item,answer,comment,evidence[,answered_by,answered_at])"});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  std::vector<ResponseRow> rows;
+  rows.reserve(t.records.size());
+  for (const csv::Record& r : t.records) {
+    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    rows.push_back({f(0), f(1), f(2), f(3), f(4), f(5), f(6), r.line});
+  }
+  return import_responses(actor, cycle, rows, ImportOptions{t.source, std::move(progress)});
+}
+
+}  // namespace libaudit

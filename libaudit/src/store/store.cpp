@@ -1,0 +1,939 @@
+// The store: opening and migrating the database, organisation, checklists and cycles.
+// Bulk imports are in import.cpp, the trail and verify() in trail.cpp.
+#include "libaudit/store/store.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
+#include "store/store_internal.h"
+
+namespace libaudit {
+
+using namespace detail;
+
+namespace {
+
+// "LAUD" in PRAGMA application_id marks a libaudit database.
+constexpr std::int64_t kApplicationId = 0x4c415544;
+
+// Forward migrations: kMigrations[v] takes a database from schema version v to v + 1.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1: the first schema. (CHECKs list values with OR, not IN: SQLite builds a temporary
+    // index for a constant IN list of more than two values on every execution of an INSERT.)
+    R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE departments(
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  parent_id INTEGER REFERENCES departments(id),
+  security_officer TEXT NOT NULL DEFAULT '',
+  security_manager TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX departments_parent ON departments(parent_id);
+CREATE TABLE systems(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  department_id INTEGER NOT NULL REFERENCES departments(id),
+  tier TEXT NOT NULL CHECK (tier = 'mynumber' OR tier = 'lgwan' OR tier = 'internet'),
+  important_assets INTEGER NOT NULL DEFAULT 0 CHECK (important_assets IN (0, 1))
+);
+CREATE INDEX systems_department ON systems(department_id);
+CREATE TABLE checklists(
+  id INTEGER PRIMARY KEY,
+  checklist_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  content TEXT NOT NULL,
+  yaml TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  UNIQUE (checklist_id, version)
+);
+CREATE TABLE items(
+  checklist INTEGER NOT NULL REFERENCES checklists(id),
+  item_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  chapter_id TEXT NOT NULL,
+  section_id TEXT NOT NULL,
+  clause TEXT NOT NULL,
+  weight REAL NOT NULL,
+  self_inspection INTEGER NOT NULL,
+  audit INTEGER NOT NULL,
+  departments TEXT NOT NULL CHECK (departments IN ('all', 'system_owners')),
+  tiers TEXT NOT NULL,
+  important_assets INTEGER NOT NULL,
+  PRIMARY KEY (checklist, item_id)
+) WITHOUT ROWID;
+CREATE TABLE cycles(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind = 'self_inspection' OR kind = 'internal_audit' OR kind = 'external_audit'),
+  fiscal_year INTEGER NOT NULL,
+  checklist INTEGER NOT NULL REFERENCES checklists(id),
+  status TEXT NOT NULL CHECK (status = 'planned' OR status = 'open' OR status = 'closed'),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE cycle_departments(
+  cycle INTEGER NOT NULL REFERENCES cycles(id),
+  department INTEGER NOT NULL REFERENCES departments(id),
+  PRIMARY KEY (cycle, department)
+) WITHOUT ROWID;
+CREATE TABLE responses(
+  cycle INTEGER NOT NULL,
+  department INTEGER NOT NULL,
+  item_id TEXT NOT NULL,
+  answer TEXT NOT NULL CHECK (answer = 'implemented' OR answer = 'partial' OR answer = 'not_implemented' OR answer = 'not_applicable' OR answer = 'unknown'),
+  comment TEXT NOT NULL DEFAULT '',
+  evidence TEXT NOT NULL DEFAULT '',
+  answered_by TEXT NOT NULL,
+  answered_at TEXT NOT NULL,
+  PRIMARY KEY (cycle, department, item_id),
+  FOREIGN KEY (cycle, department) REFERENCES cycle_departments(cycle, department)
+) WITHOUT ROWID;
+CREATE TABLE trail(
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  key TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action = 'insert' OR action = 'update' OR action = 'delete' OR action = 'batch'),
+  state TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TRIGGER trail_append_only_update BEFORE UPDATE ON trail
+  BEGIN SELECT RAISE(ABORT, 'the trail is append-only'); END;
+CREATE TRIGGER trail_append_only_delete BEFORE DELETE ON trail
+  BEGIN SELECT RAISE(ABORT, 'the trail is append-only'); END;
+)sql",
+    // 1 -> 2: people, findings (指摘事項) with their transitions and 横展開 check requests, and
+    // exceptions (例外措置): findings.h, docs/findings.md.
+    R"sql(
+CREATE TABLE people(
+  name TEXT PRIMARY KEY,
+  department TEXT NOT NULL,
+  roles TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE findings(
+  id INTEGER PRIMARY KEY,
+  cycle INTEGER NOT NULL REFERENCES cycles(id),
+  department TEXT NOT NULL,
+  items TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  state TEXT NOT NULL,
+  condition TEXT NOT NULL,
+  criterion TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  recommendation TEXT NOT NULL,
+  due TEXT NOT NULL,
+  raised_by TEXT NOT NULL,
+  raised_at TEXT NOT NULL,
+  source_finding INTEGER NOT NULL DEFAULT 0,
+  promoted_from INTEGER NOT NULL DEFAULT 0,
+  remediated_by TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX findings_cycle ON findings(cycle, department);
+CREATE INDEX findings_department ON findings(department);
+CREATE INDEX findings_due ON findings(due) WHERE state <> 'verified' AND state <> 'risk_accepted' AND state <> 'discarded' AND state <> 'draft';
+CREATE TABLE finding_transitions(
+  id INTEGER PRIMARY KEY,
+  finding INTEGER NOT NULL REFERENCES findings(id),
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX finding_transitions_finding ON finding_transitions(finding);
+CREATE TABLE check_requests(
+  id INTEGER PRIMARY KEY,
+  finding INTEGER NOT NULL REFERENCES findings(id),
+  department TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  answer TEXT NOT NULL DEFAULT '',
+  answered_by TEXT NOT NULL DEFAULT '',
+  answered_at TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  linked_finding INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (finding, department)
+);
+CREATE TABLE exceptions(
+  id INTEGER PRIMARY KEY,
+  department TEXT NOT NULL,
+  item TEXT NOT NULL,
+  system TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  compensating_measure TEXT NOT NULL,
+  start TEXT NOT NULL,
+  end TEXT NOT NULL,
+  emergency INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided_at TEXT NOT NULL DEFAULT '',
+  decision_note TEXT NOT NULL DEFAULT '',
+  reported_at TEXT NOT NULL DEFAULT ''
+);
+)sql",
+    // 2 -> 3: a trail record's state may be stored deflated (zlib): state_size is then the
+    // length of its JSON, 0 when `state` is the JSON text (docs/store.md, "The trail").
+    R"sql(
+ALTER TABLE trail ADD COLUMN state_size INTEGER NOT NULL DEFAULT 0;
+)sql",
+};
+static_assert(std::size(kMigrations) == kStoreSchemaVersion);
+
+// Checks the file's schema version and, if it is older, migrates it forward in one write
+// transaction. An up-to-date store is only read, so opening does not wait for writers.
+void migrate(sql::Db& db, const std::string& path) {
+  auto check = [&](std::int64_t version, std::int64_t app) {
+    if (version > kStoreSchemaVersion)
+      throw SchemaVersionError("the store " + path + " has schema version " + std::to_string(version) +
+                               ", written by a newer libaudit; this libaudit knows versions up to " +
+                               std::to_string(kStoreSchemaVersion) + ". Upgrade libaudit to open it.");
+    if (app != kApplicationId &&
+        (app != 0 || version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
+      throw StoreError(path + " is an SQLite database but not a libaudit store");
+    return version == kStoreSchemaVersion;
+  };
+  if (check(db.query_int("PRAGMA user_version"), db.query_int("PRAGMA application_id"))) return;
+  sql::WriteTxn txn(db);
+  const std::int64_t version = db.query_int("PRAGMA user_version");  // again: another process may have migrated
+  if (check(version, db.query_int("PRAGMA application_id"))) return;
+  for (std::int64_t v = version; v < kStoreSchemaVersion; ++v) db.exec(kMigrations[v]);
+  db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+  db.exec(("PRAGMA user_version = " + std::to_string(kStoreSchemaVersion)).c_str());
+  txn.commit();
+}
+
+void check_text(std::vector<Diagnostic>& diags, const std::string& source, int line, std::string_view what,
+                std::string_view value) {
+  if (text::find_invalid_utf8(value)) diags.push_back({source, line, 1, std::string(what) + " is not valid UTF-8"});
+}
+
+}  // namespace
+
+static_assert(kApplicationId == 1279350084);
+
+// ---- Enumerations ------------------------------------------------------------------------
+
+std::string_view to_string(CycleKind k) noexcept {
+  switch (k) {
+    case CycleKind::self_inspection: return "self_inspection";
+    case CycleKind::internal_audit: return "internal_audit";
+    case CycleKind::external_audit: return "external_audit";
+  }
+  return "self_inspection";
+}
+
+std::string_view to_string(CycleStatus s) noexcept {
+  switch (s) {
+    case CycleStatus::planned: return "planned";
+    case CycleStatus::open: return "open";
+    case CycleStatus::closed: return "closed";
+  }
+  return "planned";
+}
+
+CycleKind parse_cycle_kind(std::string_view s) {
+  const std::string n = normalise_key(s);
+  if (n == "self_inspection" || n == "自己点検") return CycleKind::self_inspection;
+  if (n == "internal_audit" || n == "内部監査") return CycleKind::internal_audit;
+  if (n == "external_audit" || n == "外部監査") return CycleKind::external_audit;
+  throw ValidationError({Diagnostic{"<kind>", 1, 1,
+                                    "unknown cycle kind '" + std::string(s) +
+                                        "' (self_inspection, internal_audit or external_audit)"}});
+}
+
+namespace {
+CycleStatus parse_status(std::string_view s) {
+  if (s == "open") return CycleStatus::open;
+  if (s == "closed") return CycleStatus::closed;
+  return CycleStatus::planned;
+}
+}  // namespace
+
+std::string_view to_string(Answer a) noexcept {
+  switch (a) {
+    case Answer::implemented: return "implemented";
+    case Answer::partial: return "partial";
+    case Answer::not_implemented: return "not_implemented";
+    case Answer::not_applicable: return "not_applicable";
+    case Answer::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view answer_label(Answer a) noexcept {
+  switch (a) {
+    case Answer::implemented: return "実施している";
+    case Answer::partial: return "一部実施している";
+    case Answer::not_implemented: return "実施していない";
+    case Answer::not_applicable: return "該当しない";
+    case Answer::unknown: return "わからない";
+  }
+  return "わからない";
+}
+
+std::optional<Answer> parse_answer(std::string_view s) {
+  static constexpr Answer kAll[] = {Answer::implemented, Answer::partial, Answer::not_implemented,
+                                    Answer::not_applicable, Answer::unknown};
+  for (Answer a : kAll)
+    if (s == to_string(a) || s == answer_label(a)) return a;
+  const std::string n = normalise_key(s);
+  for (Answer a : kAll)
+    if (n == to_string(a) || n == answer_label(a)) return a;
+  return std::nullopt;
+}
+
+// ---- Opening -----------------------------------------------------------------------------
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
+  const std::string p = path.string();
+  if (!options.create && p != ":memory:" && !std::filesystem::exists(path))
+    throw StoreError("no store at " + p + " (create one with `libaudit init " + p + "`)");
+  auto impl = std::make_unique<Impl>(p, options);
+  sql::Db& db = impl->db;
+  db.exec("PRAGMA foreign_keys = ON");
+  if (p != ":memory:") {
+    // Switching to WAL needs a moment of exclusive access; Db::exec retries while busy.
+    db.exec("PRAGMA journal_mode = WAL");
+  }
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA cache_size = -65536");
+  db.exec("PRAGMA temp_store = MEMORY");
+  migrate(db, p);
+  return Store(std::move(impl));
+}
+
+void Store::close() noexcept { impl_.reset(); }
+bool Store::is_open() const noexcept { return impl_ != nullptr; }
+
+const std::string& Store::path() const noexcept {
+  static const std::string kClosed;
+  return impl_ ? impl_->path : kClosed;
+}
+
+namespace {
+Store::Impl& live(const std::unique_ptr<Store::Impl>& p) {
+  if (!p) throw StoreError("the store is closed");
+  return *p;
+}
+}  // namespace
+
+int Store::schema_version() const { return int(live(impl_).db.query_int("PRAGMA user_version")); }
+
+std::string Store::body() const {
+  sql::Stmt s = live(impl_).db.prepare("SELECT value FROM meta WHERE key = 'body'");
+  return s.step() ? s.str(0) : std::string();
+}
+
+void Store::set_body(std::string_view actor, std::string_view body) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  const std::string b(text::trim(body));
+  if (b.empty() || text::find_invalid_utf8(b))
+    throw ValidationError({Diagnostic{"<body>", 1, 1, "the body's name must be non-empty UTF-8"}});
+  sql::WriteTxn txn(im.db);
+  std::string old;
+  bool had = false;
+  {
+    sql::Stmt s = im.db.prepare("SELECT value FROM meta WHERE key = 'body'");
+    if (s.step()) {
+      had = true;
+      old = s.str(0);
+    }
+  }
+  if (had && old == b) return;
+  im.db.prepare("INSERT INTO meta(key, value) VALUES ('body', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, b)
+      .run();
+  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  std::string st = "{";
+  json_key(st, "name");
+  json_string(st, b);
+  st += '}';
+  trail.append("body", "body", had ? "update" : "insert", st);
+  txn.commit();
+}
+
+std::string Store::exchange_secret() {
+  Impl& im = live(impl_);
+  auto read = [&] {
+    sql::Stmt s = im.db.prepare("SELECT value FROM meta WHERE key = 'exchange_secret'");
+    return s.step() ? s.str(0) : std::string();
+  };
+  if (std::string v = read(); !v.empty()) return v;
+  sql::WriteTxn txn(im.db);
+  if (std::string v = read(); !v.empty()) return v;  // another writer created it first
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) throw StoreError("cannot draw a random exchange secret (RAND_bytes)");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char b : key) {
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
+  }
+  im.db.prepare("INSERT INTO meta(key, value) VALUES ('exchange_secret', ?)").bind(1, hex).run();
+  txn.commit();
+  return hex;
+}
+
+// ---- Organisation ------------------------------------------------------------------------
+
+std::int64_t Store::Impl::department_id(std::string_view code) {
+  sql::Stmt s = db.prepare("SELECT id FROM departments WHERE code = ?");
+  s.bind(1, code);
+  return s.step() ? s.i64(0) : 0;
+}
+
+std::vector<Department> Store::departments() const {
+  sql::Stmt s = live(impl_).db.prepare(
+      "SELECT d.code, d.name, coalesce(p.code, ''), d.security_officer, d.security_manager, "
+      "NOT EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id) "
+      "FROM departments d LEFT JOIN departments p ON p.id = d.parent_id ORDER BY d.code");
+  std::vector<Department> out;
+  while (s.step()) out.push_back({s.str(0), s.str(1), s.str(2), s.str(3), s.str(4), s.i64(5) != 0});
+  return out;
+}
+
+Department Store::department(std::string_view code) const {
+  const std::string c = normalise_key(code);
+  for (Department& d : departments())
+    if (d.code == c) return d;
+  throw NotFoundError("no department with code '" + std::string(code) + "'");
+}
+
+void Store::put_department(std::string_view actor, const Department& d) {
+  import_departments(actor, {DepartmentRow{d, 1}}, ImportOptions{"<department>", {}});
+}
+
+ImportResult Store::import_departments(std::string_view actor, const std::vector<DepartmentRow>& rows,
+                                       const ImportOptions& options) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  const std::string& src = options.source;
+  std::vector<Diagnostic> diags;
+  // Normalise and check each row on its own.
+  std::vector<Department> in;
+  in.reserve(rows.size());
+  std::unordered_map<std::string, int> line_of;
+  for (const DepartmentRow& r : rows) {
+    Department d = r.department;
+    for (auto* f : {&d.code, &d.name, &d.parent_code, &d.security_officer, &d.security_manager})
+      check_text(diags, src, r.line, "a field", *f);
+    if (!diags.empty() && diags.back().line == r.line) continue;
+    d.code = normalise_key(d.code);
+    d.parent_code = normalise_key(d.parent_code);
+    d.name = std::string(text::trim(d.name));
+    d.security_officer = std::string(text::trim(d.security_officer));
+    d.security_manager = std::string(text::trim(d.security_manager));
+    if (d.code.empty()) diags.push_back({src, r.line, 1, "code is empty"});
+    else if (d.code.find_first_of("/\"\\") != std::string::npos)
+      diags.push_back({src, r.line, 1, "code '" + d.code + "' contains '/', '\"' or '\\'"});
+    if (d.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
+    if (!d.code.empty() && d.code == d.parent_code)
+      diags.push_back({src, r.line, 1, "department " + d.code + " is its own parent"});
+    if (auto [it, fresh] = line_of.emplace(d.code, r.line); !fresh)
+      diags.push_back({src, r.line, 1, "department " + d.code + " is listed twice (also on line " +
+                                            std::to_string(it->second) + ")"});
+    in.push_back(std::move(d));
+  }
+
+  sql::WriteTxn txn(im.db);
+  // What is stored now.
+  std::unordered_map<std::string, Department> stored;
+  for (Department& d : departments()) stored.emplace(d.code, std::move(d));
+  // Parents: in the file or already stored, and no loops.
+  std::unordered_map<std::string, std::string> parent;
+  for (const auto& [code, d] : stored) parent[code] = d.parent_code;
+  for (const Department& d : in) parent[d.code] = d.parent_code;
+  for (std::size_t k = 0; k < in.size(); ++k) {
+    const Department& d = in[k];
+    const int line = line_of[d.code];
+    if (!d.parent_code.empty() && !parent.count(d.parent_code))
+      diags.push_back({src, line, 1, "parent_code '" + d.parent_code + "' names no department"});
+    std::set<std::string> seen{d.code};
+    for (std::string p = d.parent_code; !p.empty(); p = parent.count(p) ? parent[p] : std::string()) {
+      if (!seen.insert(p).second) {
+        diags.push_back({src, line, 1, "department " + d.code + " is part of a parent loop"});
+        break;
+      }
+    }
+  }
+  if (!diags.empty()) {
+    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    throw ImportValidationError(std::move(diags));
+  }
+
+  // Write parents before children: order by depth.
+  auto depth = [&](const std::string& code) {
+    int n = 0;
+    for (std::string p = parent[code]; !p.empty() && n < 10000; p = parent[p]) ++n;
+    return n;
+  };
+  std::vector<std::pair<int, std::size_t>> order;
+  for (std::size_t k = 0; k < in.size(); ++k) order.emplace_back(depth(in[k].code), k);
+  std::stable_sort(order.begin(), order.end());
+
+  ImportResult result;
+  result.rows = rows.size();
+  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  for (const auto& [dep, k] : order) {
+    const Department& d = in[k];
+    auto it = stored.find(d.code);
+    const bool exists = it != stored.end();
+    if (exists && it->second.name == d.name && it->second.parent_code == d.parent_code &&
+        it->second.security_officer == d.security_officer && it->second.security_manager == d.security_manager) {
+      ++result.unchanged;
+      continue;
+    }
+    const std::int64_t parent_id = d.parent_code.empty() ? 0 : im.department_id(d.parent_code);
+    sql::Stmt s = im.db.prepare(
+        "INSERT INTO departments(code, name, parent_id, security_officer, security_manager) VALUES (?,?,?,?,?) "
+        "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, "
+        "security_officer = excluded.security_officer, security_manager = excluded.security_manager");
+    s.bind(1, d.code).bind(2, d.name).bind(4, d.security_officer).bind(5, d.security_manager);
+    if (parent_id) s.bind(3, parent_id); else s.bind_null(3);
+    s.run();
+    trail.append("department", d.code, exists ? "update" : "insert", department_state(d));
+    ++(exists ? result.updated : result.inserted);
+  }
+  txn.commit();
+  return result;
+}
+
+ImportResult Store::import_departments_csv(std::string_view actor, const std::filesystem::path& file,
+                                           csv::Encoding encoding) {
+  const csv::Table t = csv::read(file, encoding);
+  static constexpr const char* kCols[] = {"code", "name", "parent_code", "security_officer", "security_manager"};
+  std::vector<Diagnostic> diags;
+  int col[5];
+  for (int k = 0; k < 5; ++k) {
+    col[k] = csv::column(t.header, kCols[k]);
+    if (col[k] < 0 && k < 2) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
+  }
+  for (std::size_t k = 0; k < t.header.size(); ++k) {
+    bool known = false;
+    for (const char* c : kCols) known |= csv::column({t.header[k]}, c) == 0;
+    if (!known)
+      diags.push_back({t.source, 1, 1, "unknown column '" + t.header[k] +
+                                           "' (expected code,name,parent_code,security_officer,security_manager)"});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  std::vector<DepartmentRow> rows;
+  for (const csv::Record& r : t.records) {
+    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    rows.push_back({Department{f(0), f(1), f(2), f(3), f(4)}, r.line});
+  }
+  return import_departments(actor, rows, ImportOptions{t.source, {}});
+}
+
+// ---- Systems -----------------------------------------------------------------------------
+
+std::vector<System> Store::systems() const {
+  sql::Stmt s = live(impl_).db.prepare(
+      "SELECT s.name, d.code, s.tier, s.important_assets FROM systems s JOIN departments d ON d.id = s.department_id "
+      "ORDER BY s.name");
+  std::vector<System> out;
+  while (s.step()) out.push_back({s.str(0), s.str(1), s.str(2), s.i64(3) != 0});
+  return out;
+}
+
+void Store::put_system(std::string_view actor, const System& x) {
+  import_systems(actor, {SystemRow{x, "", 1}}, ImportOptions{"<system>", {}});
+}
+
+namespace {
+std::optional<bool> parse_flag(std::string_view s) {
+  const std::string n = normalise_key(s);
+  std::string lower = n;
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  for (const char* t : {"1", "true", "yes", "y", "はい", "有", "あり", "○", "◯"})
+    if (lower == t) return true;
+  for (const char* f : {"0", "false", "no", "n", "いいえ", "無", "なし", "×", "-", ""})
+    if (lower == f) return false;
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_tier(std::string_view s) {
+  const std::string n = normalise_key(s);
+  for (const Term& t : tiers())
+    if (n == t.id || n == text::nfkc(t.label)) return std::string(t.id);
+  // The seeds' other names for the tiers (DOMAIN.md).
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"個人番号利用事務系", "mynumber"}, {"業務系", "mynumber"}, {"基幹系", "mynumber"},
+      {"情報系", "lgwan"},               {"公開系", "internet"}};
+  for (const auto& [alias, id] : kAliases)
+    if (n == alias) return std::string(id);
+  return std::nullopt;
+}
+}  // namespace
+
+ImportResult Store::import_systems(std::string_view actor, const std::vector<SystemRow>& rows,
+                                   const ImportOptions& options) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  const std::string& src = options.source;
+  std::vector<Diagnostic> diags;
+  std::vector<System> in;
+  std::unordered_map<std::string, int> line_of;
+  sql::WriteTxn txn(im.db);
+  for (const SystemRow& r : rows) {
+    System x = r.system;
+    const std::size_t before = diags.size();
+    for (std::string_view f : {std::string_view(x.name), std::string_view(x.department_code), std::string_view(x.tier), std::string_view(r.important_assets_text)})
+      check_text(diags, src, r.line, "a field", f);
+    if (diags.size() != before) continue;
+    x.name = std::string(text::trim(x.name));
+    x.department_code = normalise_key(x.department_code);
+    if (x.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
+    if (x.department_code.empty()) diags.push_back({src, r.line, 1, "department is empty"});
+    else if (!im.department_id(x.department_code))
+      diags.push_back({src, r.line, 1, "department '" + x.department_code + "' names no department"});
+    if (auto t = parse_tier(x.tier)) x.tier = *t;
+    else diags.push_back({src, r.line, 1, "tier '" + x.tier + "' is not one of mynumber, lgwan, internet"});
+    if (!r.important_assets_text.empty()) {
+      if (auto f = parse_flag(r.important_assets_text)) x.important_assets = *f;
+      else diags.push_back({src, r.line, 1, "important_assets '" + r.important_assets_text + "' is not true/false (1/0)"});
+    }
+    if (auto [it, fresh] = line_of.emplace(x.name, r.line); !fresh)
+      diags.push_back({src, r.line, 1, "system '" + x.name + "' is listed twice (also on line " +
+                                           std::to_string(it->second) + ")"});
+    in.push_back(std::move(x));
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  std::unordered_map<std::string, System> stored;
+  for (System& x : systems()) stored.emplace(x.name, std::move(x));
+  ImportResult result;
+  result.rows = rows.size();
+  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  for (const System& x : in) {
+    auto it = stored.find(x.name);
+    const bool exists = it != stored.end();
+    if (exists && it->second.department_code == x.department_code && it->second.tier == x.tier &&
+        it->second.important_assets == x.important_assets) {
+      ++result.unchanged;
+      continue;
+    }
+    im.db.prepare(
+           "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
+           "ON CONFLICT(name) DO UPDATE SET department_id = excluded.department_id, tier = excluded.tier, "
+           "important_assets = excluded.important_assets")
+        .bind(1, x.name).bind(2, im.department_id(x.department_code)).bind(3, x.tier).bind(4, x.important_assets)
+        .run();
+    trail.append("system", x.name, exists ? "update" : "insert", system_state(x));
+    ++(exists ? result.updated : result.inserted);
+  }
+  txn.commit();
+  return result;
+}
+
+ImportResult Store::import_systems_csv(std::string_view actor, const std::filesystem::path& file,
+                                       csv::Encoding encoding) {
+  const csv::Table t = csv::read(file, encoding);
+  static constexpr const char* kCols[] = {"name", "department", "tier", "important_assets"};
+  std::vector<Diagnostic> diags;
+  int col[4];
+  for (int k = 0; k < 4; ++k) {
+    col[k] = csv::column(t.header, kCols[k]);
+    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
+  }
+  for (const std::string& h : t.header) {
+    bool known = false;
+    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
+    if (!known)
+      diags.push_back({t.source, 1, 1, "unknown column '" + h + "' (expected name,department,tier,important_assets)"});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  std::vector<SystemRow> rows;
+  for (const csv::Record& r : t.records) {
+    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    rows.push_back({System{f(0), f(1), f(2), false}, f(3), r.line});
+  }
+  return import_systems(actor, rows, ImportOptions{t.source, {}});
+}
+
+// ---- Checklists --------------------------------------------------------------------------
+
+std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  const std::string content = c.to_json();
+  const std::string sha = im.sha.hex_of(content);
+  sql::WriteTxn txn(im.db);
+  {
+    sql::Stmt s = im.db.prepare("SELECT id, sha256 FROM checklists WHERE checklist_id = ? AND version = ?");
+    s.bind(1, c.id()).bind(2, c.version());
+    if (s.step()) {
+      if (s.text(1) == sha) return s.i64(0);
+      throw ValidationError({Diagnostic{c.origin(), 1, 1,
+                                        "the store already holds checklist " + c.id() + " version " + c.version() +
+                                            " with different content; give the changed checklist a new version"}});
+    }
+  }
+  StoredChecklist sc;
+  sc.checklist_id = c.id();
+  sc.version = c.version();
+  sc.title = c.title();
+  sc.body = c.body();
+  sc.sha256 = sha;
+  sc.imported_at = now_iso();
+  // What load_checklist() will give back. Its document order is the one the items rows keep:
+  // YAML lists a section's items before its subsections, so a source that interleaves them
+  // comes back in that (tree) order, and verify() compares against the reloaded checklist.
+  const std::string yaml = c.to_yaml();
+  const Checklist stored = Checklist::from_yaml(yaml, c.origin());
+  im.db.prepare(
+         "INSERT INTO checklists(checklist_id, version, title, body, content, yaml, sha256, imported_at) "
+         "VALUES (?,?,?,?,?,?,?,?)")
+      .bind(1, sc.checklist_id).bind(2, sc.version).bind(3, sc.title).bind(4, sc.body).bind(5, content)
+      .bind(6, yaml).bind(7, sha).bind(8, sc.imported_at)
+      .run();
+  sc.id = sqlite3_last_insert_rowid(im.db.handle());
+  for (const ItemRow& r : item_rows(stored)) {
+    im.db.prepare(
+           "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
+           "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, sc.id).bind(2, r.item_id).bind(3, r.position).bind(4, r.chapter_id).bind(5, r.section_id)
+        .bind(6, r.clause).bind(7, r.weight).bind(8, r.self_inspection).bind(9, r.audit).bind(10, r.departments)
+        .bind(11, r.tiers).bind(12, r.important_assets)
+        .run();
+  }
+  TrailWriter trail(im.db, im.sha, actor, sc.imported_at);
+  trail.append("checklist", checklist_key(sc.checklist_id, sc.version), "insert", checklist_state(sc));
+  txn.commit();
+  return sc.id;
+}
+
+std::vector<StoredChecklist> Store::checklists() const {
+  sql::Stmt s = live(impl_).db.prepare(
+      "SELECT c.id, c.checklist_id, c.version, c.title, c.body, c.sha256, c.imported_at, "
+      "(SELECT count(*) FROM items i WHERE i.checklist = c.id) FROM checklists c ORDER BY c.id");
+  std::vector<StoredChecklist> out;
+  while (s.step())
+    out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), s.str(6), std::size_t(s.i64(7))});
+  return out;
+}
+
+StoredChecklist Store::stored_checklist(std::int64_t id) const {
+  for (StoredChecklist& c : checklists())
+    if (c.id == id) return c;
+  throw NotFoundError("no checklist with id " + std::to_string(id) + " in the store");
+}
+
+Checklist Store::load_checklist(std::int64_t id) const {
+  sql::Stmt s = live(impl_).db.prepare("SELECT yaml, checklist_id, version FROM checklists WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw NotFoundError("no checklist with id " + std::to_string(id) + " in the store");
+  return Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2));
+}
+
+// ---- Cycles ------------------------------------------------------------------------------
+
+Cycle Store::Impl::load_cycle(std::int64_t id) {
+  Cycle c;
+  {
+    sql::Stmt s = db.prepare("SELECT id, name, kind, fiscal_year, checklist, status, created_at FROM cycles WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(id));
+    c.id = s.i64(0);
+    c.name = s.str(1);
+    c.kind = parse_cycle_kind(s.text(2));
+    c.fiscal_year = int(s.i64(3));
+    c.checklist = s.i64(4);
+    c.status = parse_status(s.text(5));
+    c.created_at = s.str(6);
+  }
+  sql::Stmt s = db.prepare(
+      "SELECT d.code FROM cycle_departments cd JOIN departments d ON d.id = cd.department WHERE cd.cycle = ? "
+      "ORDER BY d.code");
+  s.bind(1, id);
+  while (s.step()) c.departments.push_back(s.str(0));
+  return c;
+}
+
+void Store::Impl::write_cycle_trail(TrailWriter& trail, std::int64_t id, std::string_view action) {
+  trail.append("cycle", std::to_string(id), action, cycle_state(load_cycle(id)));
+}
+
+std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  std::vector<Diagnostic> diags;
+  const std::string name(text::trim(spec.name));
+  if (name.empty() || text::find_invalid_utf8(name)) diags.push_back({"<cycle>", 1, 1, "the cycle needs a name"});
+  if (spec.fiscal_year < 1900 || spec.fiscal_year > 9999)
+    diags.push_back({"<cycle>", 1, 1, "fiscal year " + std::to_string(spec.fiscal_year) + " is out of range"});
+  sql::WriteTxn txn(im.db);
+  {
+    sql::Stmt s = im.db.prepare("SELECT 1 FROM checklists WHERE id = ?");
+    s.bind(1, spec.checklist);
+    if (!s.step()) throw NotFoundError("no checklist with id " + std::to_string(spec.checklist) + " in the store");
+  }
+  std::vector<std::int64_t> targets;
+  if (spec.departments.empty()) {
+    sql::Stmt s = im.db.prepare(
+        "SELECT id FROM departments d WHERE NOT EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id)");
+    while (s.step()) targets.push_back(s.i64(0));
+    if (targets.empty()) diags.push_back({"<cycle>", 1, 1, "the store has no 課 yet: import departments first"});
+  } else {
+    for (const std::string& raw : spec.departments) {
+      const std::string code = normalise_key(raw);
+      sql::Stmt s = im.db.prepare(
+          "SELECT id, EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id) FROM departments d WHERE code = ?");
+      s.bind(1, code);
+      if (!s.step()) diags.push_back({"<cycle>", 1, 1, "department '" + code + "' names no department"});
+      else if (s.i64(1)) diags.push_back({"<cycle>", 1, 1, "department '" + code + "' is not a 課 (it has sub-departments)"});
+      else targets.push_back(s.i64(0));
+    }
+  }
+  if (!diags.empty()) throw ValidationError(std::move(diags));
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  const std::string at = now_iso();
+  im.db.prepare("INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
+      .bind(1, name).bind(2, to_string(spec.kind)).bind(3, spec.fiscal_year).bind(4, spec.checklist).bind(5, at)
+      .run();
+  const std::int64_t id = sqlite3_last_insert_rowid(im.db.handle());
+  for (std::int64_t d : targets)
+    im.db.prepare("INSERT INTO cycle_departments(cycle, department) VALUES (?, ?)").bind(1, id).bind(2, d).run();
+  TrailWriter trail(im.db, im.sha, actor, at);
+  im.write_cycle_trail(trail, id, "insert");
+  txn.commit();
+  return id;
+}
+
+namespace {
+void transition(Store::Impl& im, std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
+  require_actor(actor);
+  sql::WriteTxn txn(im.db);
+  const Cycle c = im.load_cycle(id);
+  if (c.status != from)
+    throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is " + std::string(to_string(c.status)) +
+                          "; only a " + std::string(to_string(from)) + " cycle can become " +
+                          std::string(to_string(to)));
+  im.db.prepare("UPDATE cycles SET status = ? WHERE id = ?").bind(1, to_string(to)).bind(2, id).run();
+  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  im.write_cycle_trail(trail, id, "update");
+  txn.commit();
+}
+}  // namespace
+
+void Store::open_cycle(std::string_view actor, std::int64_t id) {
+  transition(live(impl_), actor, id, CycleStatus::planned, CycleStatus::open);
+}
+
+void Store::close_cycle(std::string_view actor, std::int64_t id) {
+  transition(live(impl_), actor, id, CycleStatus::open, CycleStatus::closed);
+}
+
+std::vector<Cycle> Store::cycles() const {
+  Impl& im = live(impl_);
+  sql::ReadTxn snapshot(im.db);
+  std::vector<std::int64_t> ids;
+  {
+    sql::Stmt s = im.db.prepare("SELECT id FROM cycles ORDER BY id");
+    while (s.step()) ids.push_back(s.i64(0));
+  }
+  std::vector<Cycle> out;
+  for (std::int64_t id : ids) out.push_back(im.load_cycle(id));
+  return out;
+}
+
+Cycle Store::cycle(std::int64_t id) const { return live(impl_).load_cycle(id); }
+
+std::vector<Response> Store::responses(std::int64_t cycle) const {
+  Impl& im = live(impl_);
+  sql::ReadTxn snapshot(im.db);
+  im.load_cycle(cycle);  // NotFoundError for an unknown cycle
+  sql::Stmt s = im.db.prepare(
+      "SELECT d.code, r.item_id, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at FROM responses r "
+      "JOIN departments d ON d.id = r.department WHERE r.cycle = ? ORDER BY d.code, r.item_id");
+  s.bind(1, cycle);
+  std::vector<Response> out;
+  while (s.step())
+    out.push_back({cycle, s.str(0), s.str(1), parse_answer(s.text(2)).value_or(Answer::unknown), s.str(3), s.str(4),
+                   s.str(5), s.str(6)});
+  return out;
+}
+
+std::size_t Store::response_count(std::int64_t cycle) const {
+  sql::Stmt s = live(impl_).db.prepare("SELECT count(*) FROM responses WHERE cycle = ?");
+  s.bind(1, cycle);
+  return s.step() ? std::size_t(s.i64(0)) : 0;
+}
+
+void Store::scan_responses(std::int64_t cycle,
+                           const std::function<void(std::uint32_t, std::uint32_t, Answer)>& row) const {
+  Impl& im = live(impl_);
+  sql::ReadTxn snapshot(im.db);
+  const Cycle c = im.load_cycle(cycle);  // NotFoundError for an unknown cycle
+  // Department row id -> index in c.departments (same ORDER BY d.code as load_cycle).
+  std::unordered_map<std::int64_t, std::uint32_t> dept_index;
+  {
+    sql::Stmt s = im.db.prepare(
+        "SELECT cd.department FROM cycle_departments cd JOIN departments d ON d.id = cd.department "
+        "WHERE cd.cycle = ? ORDER BY d.code");
+    s.bind(1, cycle);
+    while (s.step()) dept_index.emplace(s.i64(0), std::uint32_t(dept_index.size()));
+  }
+  // Item ids in byte order (the order the primary key returns them within a 課) -> index.
+  std::vector<std::pair<std::string, std::uint32_t>> items;
+  {
+    sql::Stmt s = im.db.prepare("SELECT item_id, position FROM items WHERE checklist = ? ORDER BY item_id");
+    s.bind(1, c.checklist);
+    while (s.step()) items.emplace_back(s.str(0), std::uint32_t(s.i64(1) - 1));
+  }
+  sql::Stmt s = im.db.prepare("SELECT department, item_id, answer FROM responses WHERE cycle = ?");
+  s.bind(1, cycle);
+  std::int64_t last_dept = -1;
+  std::uint32_t dept = 0;
+  std::size_t next = 0;  // guess: the item after the previous one
+  while (s.step()) {
+    const std::int64_t d = s.i64(0);
+    if (d != last_dept) {
+      const auto it = dept_index.find(d);
+      if (it == dept_index.end()) continue;  // cannot happen: responses reference cycle_departments
+      dept = it->second;
+      last_dept = d;
+    }
+    const std::string_view id = s.text(1);
+    if (next >= items.size() || items[next].first != id) {
+      const auto it = std::lower_bound(items.begin(), items.end(), id,
+                                       [](const auto& e, std::string_view v) { return e.first < v; });
+      if (it == items.end() || it->first != id) continue;  // cannot happen: import checks item ids
+      next = std::size_t(it - items.begin());
+    }
+    const std::uint32_t item = items[next++].second;
+    const std::string_view a = s.text(2);
+    Answer answer = Answer::unknown;
+    if (a == "implemented") answer = Answer::implemented;
+    else if (a == "partial") answer = Answer::partial;
+    else if (a == "not_implemented") answer = Answer::not_implemented;
+    else if (a == "not_applicable") answer = Answer::not_applicable;
+    row(dept, item, answer);
+  }
+}
+
+}  // namespace libaudit

@@ -1,0 +1,224 @@
+// Internal to the store (store.cpp, trail.cpp, import.cpp): the Impl behind Store, the
+// canonical JSON encoding of trail states, SHA-256, and the trail appender.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "libaudit/store/store.h"
+#include "store/sqlite.h"
+
+namespace libaudit::detail {
+
+// ---- Canonical JSON: fixed key order (as written by the callers), no white space, UTF-8 as
+// is, only '"', '\\' and control characters escaped. Equal values give equal bytes.
+void json_string(std::string& out, std::string_view s);
+inline void json_key(std::string& out, std::string_view k) {  // k is a trusted ASCII literal
+  out += '"';
+  out += k;
+  out += "\":";
+}
+void json_int(std::string& out, std::int64_t v);
+inline void json_bool(std::string& out, bool v) { out += v ? "true" : "false"; }
+
+// ---- SHA-256 through OpenSSL's EVP interface; one context reused.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void begin();
+  void update(std::string_view data);
+  std::array<unsigned char, 32> finish();
+  // finish() as 64 lower-case hex digits written into `hex`.
+  void finish_hex(char* hex);
+  std::string hex_of(std::string_view data);
+
+ private:
+  EVP_MD_CTX* ctx_;
+  EVP_MD* md_;
+};
+
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// Entity states, canonical JSON (docs/store.md, "Trail").
+std::string department_state(const Department& d);
+std::string system_state(const System& s);
+std::string checklist_key(std::string_view checklist_id, std::string_view version);
+std::string checklist_state(const StoredChecklist& c);
+std::string cycle_state(const Cycle& c);
+std::string response_key(std::int64_t cycle, std::string_view department, std::string_view item);
+void response_state(std::string& out, std::string_view answer, std::string_view comment,
+                    std::string_view evidence, std::string_view answered_by, std::string_view answered_at);
+
+// UTC now, ISO 8601 with microseconds: 2024-04-01T09:00:00.000000Z
+std::string now_iso();
+
+// A trail record sealed into the chain: its hash covers the previous hash and the canonical
+// record (with the state as JSON); `state` is stored deflated when `state_size` > 0.
+struct SealedRecord {
+  std::int64_t seq = 0;
+  std::string entity, key, action;
+  std::string state;           // JSON, or zlib-deflated JSON of state_size bytes
+  std::int64_t state_size = 0;  // 0: state is the JSON text
+  char prev_hash[64];
+  char hash[64];
+};
+
+// States at or above this size are stored deflated (docs/store.md, "The trail"); below it the
+// saving is not worth the state being unreadable as plain text in the sqlite3 shell.
+inline constexpr std::size_t kDeflateAtBytes = 4096;
+
+// The zlib format (RFC 1950), level 1, through libdeflate: what Python's zlib and the sqlite3
+// shell's sqlar_uncompress read.
+void deflate_state(std::string_view json, std::string& out);
+// Inflates a stored state of `size` bytes into `out`; false when it does not inflate to exactly
+// that size (a damaged or altered record).
+bool inflate_state(std::string_view stored, std::int64_t size, std::string& out);
+
+// Extends a chain from a known head. Touches no database, so it can run in another thread
+// than the connection's (the bulk import seals its batch records while the rows are written),
+// with a Sha256 of its own.
+class TrailChain {
+ public:
+  TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor, std::string at);
+  // The next record, sealed: seq = head + 1, its hash computed, its state deflated when it is
+  // at least kDeflateAtBytes long; the head moves to it.
+  SealedRecord seal(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
+  std::int64_t head_seq() const noexcept { return seq_; }
+  std::string_view head_hash() const noexcept { return {prev_, 64}; }
+  const std::string& actor() const noexcept { return actor_; }
+  const std::string& at() const noexcept { return at_; }
+  // Moves the head to a record that another chain sealed from this one's head.
+  void move_head(std::int64_t seq, std::string_view hash) {
+    seq_ = seq;
+    std::memcpy(prev_, hash.data(), 64);
+  }
+
+ private:
+  Sha256& sha_;
+  std::string actor_, at_;
+  std::int64_t seq_;
+  char prev_[64];
+  std::string record_;
+};
+
+// Appends trail records inside the caller's write transaction. Reads the chain head when
+// constructed, so it must be constructed after BEGIN IMMEDIATE.
+class TrailWriter {
+ public:
+  TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at);
+  void append(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
+  // Inserts records sealed elsewhere (a TrailChain started from this writer's head), in order;
+  // the head moves to the last. Throws StoreError if they do not continue the chain.
+  void insert(const std::vector<SealedRecord>& records);
+  const TrailChain& chain() const noexcept { return chain_; }
+  const std::string& at() const noexcept { return chain_.at(); }
+
+ private:
+  void insert_row(const SealedRecord& r);
+  sql::Db& db_;
+  TrailChain chain_;
+};
+
+// Collects changed responses of one cycle into one "responses" trail record:
+// {"cycle":1,"answered_by":"…","answered_at":"…","rows":[["101","8.1.a","insert","implemented",
+// "comment","evidence"],…]}. A row answered by someone else or at another time than the batch's
+// defaults carries two more fields: …,"evidence","answered_by","answered_at"].
+class ResponseBatch {
+ public:
+  ResponseBatch(std::int64_t cycle, std::string_view answered_by, std::string_view answered_at)
+      : cycle_(cycle), by_(answered_by), at_(answered_at) {
+    rows_.reserve(1 << 16);
+  }
+  void add(std::string_view department, std::string_view item, bool update, std::string_view answer,
+           std::string_view comment, std::string_view evidence, std::string_view answered_by,
+           std::string_view answered_at);
+  std::size_t size() const noexcept { return n_; }
+  // Where the rows came from (ImportOptions::trail_source): when not empty, every record carries
+  // "source":"…" after "answered_at".
+  void set_source(std::string_view source) { source_ = source; }
+  // The record's state for the rows added since the last take() (empty when there are none);
+  // starts a new batch. The view is valid until the next add() or take().
+  std::string_view take();
+
+ private:
+  std::int64_t cycle_;
+  std::string by_, at_, source_;
+  std::size_t n_ = 0;
+  std::string rows_;
+  std::string state_;
+};
+
+// The canonical form of one trail record (what its hash covers after prev_hash).
+void record_json(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
+                 std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
+
+// One row of the items table, as derived from a checklist (import) and checked against it (verify).
+struct ItemRow {
+  std::string item_id;
+  std::int64_t position = 0;  // 1-based, document order
+  std::string chapter_id, section_id, clause;
+  double weight = 1.0;
+  bool self_inspection = true, audit = true;
+  std::string departments;  // all | system_owners
+  std::string tiers;        // space-separated tier ids
+  bool important_assets = false;
+  bool operator==(const ItemRow&) const = default;
+};
+std::vector<ItemRow> item_rows(const Checklist& c);
+
+// Normalises a code or id as stored: trimmed, NFKC (a no-op fast path for plain ASCII).
+std::string normalise_key(std::string_view s);
+
+// Throws ValidationError when the actor is empty.
+void require_actor(std::string_view actor);
+
+// A later stage's rows for verify(): calls row(table, entity, key, state) with the current
+// state of every row of that stage's tables, in the form their trail records carry. Stages
+// register theirs once, at static initialisation (interim: the schema registry replaces this).
+using RowVisitor = std::function<void(const char* table, const char* entity, const std::string& key,
+                                      const std::string& state)>;
+using VerifyReader = void (*)(sql::Db& db, const RowVisitor& row);
+bool register_verify_reader(VerifyReader reader);
+const std::vector<VerifyReader>& verify_readers();
+
+}  // namespace libaudit::detail
+
+namespace libaudit {
+
+struct Store::Impl {
+  Impl(const std::string& p, const OpenOptions& o) : db(p, o.create, o.busy_timeout_ms), path(p) {}
+  sql::Db db;
+  std::string path;
+  detail::Sha256 sha;
+
+  // Helpers shared by the write paths (call inside a transaction).
+  std::int64_t department_id(std::string_view code);  // 0 when absent
+  Cycle load_cycle(std::int64_t id);                  // throws NotFoundError
+  void write_cycle_trail(detail::TrailWriter& trail, std::int64_t id, std::string_view action);
+};
+
+}  // namespace libaudit
+
+namespace libaudit::detail {
+
+// The findings module's way in (findings.cpp): the Impl of an open Store, else StoreError.
+struct StoreAccess {
+  static Store::Impl& impl(const Store& s) {
+    if (!s.impl_) throw StoreError("the store is closed");
+    return *s.impl_;
+  }
+};
+
+}  // namespace libaudit::detail
