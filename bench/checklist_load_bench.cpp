@@ -26,22 +26,27 @@ std::string generate(int items) {
   const int per_section = 100, sections_per_chapter = 10;
   int n = 0;
   for (int ch = 1; n < items; ++ch) {
-    y += "  - id: \"" + std::to_string(ch) + "\"\n    clause: \"" + std::to_string(ch) +
-         "\"\n    title: 第" + std::to_string(ch) + "章\n    sections:\n";
+    y += "  - id: \"" + std::to_string(ch) + "\"\n    clause: \"" + std::to_string(ch) + "\"\n    title: 第" +
+         std::to_string(ch) + "章\n    sections:\n";
     for (int s = 1; s <= sections_per_chapter && n < items; ++s) {
       std::string sid = std::to_string(ch) + "." + std::to_string(s);
-      y += "      - id: \"" + sid + "\"\n        clause: \"（" + std::to_string(s) + "）\"\n"
-           "        title: 節" + sid + "\n        items:\n";
+      y += "      - id: \"" + sid + "\"\n        clause: \"（" + std::to_string(s) +
+           "）\"\n"
+           "        title: 節" +
+           sid + "\n        items:\n";
       for (int i = 1; i <= per_section && n < items; ++i, ++n) {
         std::string iid = sid + "." + std::to_string(i);
-        y += "          - id: \"" + iid + "\"\n            clause: \"" + std::to_string(ch) + "(" +
-             std::to_string(s) + ")ア(" + std::to_string(i) + ")\"\n"
+        y += "          - id: \"" + iid + "\"\n            clause: \"" + std::to_string(ch) + "(" + std::to_string(s) +
+             ")ア(" + std::to_string(i) +
+             ")\"\n"
              "            text: 情報セキュリティ管理者は、所管する情報システムについて、"
              "アクセス記録を取得し、定期的に点検しなければならない。\n"
              "            question: 所管する情報システムについて、アクセス記録を取得し、定期的に点検しているか。\n"
              "            roles: [security_manager, system_administrator]\n"
              "            applies_to: {tiers: [mynumber, lgwan], departments: system_owners}\n"
-             "            weight: " + std::to_string(1 + i % 3) + "\n"
+             "            weight: " +
+             std::to_string(1 + i % 3) +
+             "\n"
              "            evidence: [アクセス記録, 点検記録]\n";
       }
     }
@@ -109,8 +114,8 @@ int main(int argc, char** argv) {
   std::printf("checklist load: %d items, %.1f MiB of YAML, best of %d\n", items, yaml.size() / 1048576.0, repeats);
   std::printf("  %-36s %8.1f ms  %10.0f items/s  peak +%6.1f MiB\n", "baseline: yaml-cpp YAML::Load only",
               base.seconds * 1e3, items / base.seconds, (base.peak_kib - floor.peak_kib) / 1024.0);
-  std::printf("  %-36s %8.1f ms  %10.0f items/s  peak +%6.1f MiB\n", "libaudit Checklist::from_yaml",
-              lib.seconds * 1e3, items / lib.seconds, (lib.peak_kib - floor.peak_kib) / 1024.0);
+  std::printf("  %-36s %8.1f ms  %10.0f items/s  peak +%6.1f MiB\n", "libaudit Checklist::from_yaml", lib.seconds * 1e3,
+              items / lib.seconds, (lib.peak_kib - floor.peak_kib) / 1024.0);
   std::printf("  ratio (libaudit / baseline time): %.2f\n", lib.seconds / base.seconds);
   return 0;
 }

@@ -7,16 +7,16 @@
 //   extract_bench [SEED_FILE] [REPEATS]
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
 
-#include "libaudit/checklist/extract.h"
 #include "libaudit/base/text.h"
+#include "libaudit/checklist/extract.h"
 
 namespace {
 

@@ -20,9 +20,9 @@ py::list refs(const std::vector<T>& values, const py::object& owner) {
 void bind_checklist(py::module_& m) {
   py::class_<AppliesTo>(m, "AppliesTo", "Where an item applies: tiers, which 課, important assets only.")
       .def_readonly("tiers", &AppliesTo::tiers)
-      .def_property_readonly("departments", [](const AppliesTo& a) {
-        return a.departments == DepartmentScope::all ? "all" : "system_owners";
-      })
+      .def_property_readonly(
+          "departments",
+          [](const AppliesTo& a) { return a.departments == DepartmentScope::all ? "all" : "system_owners"; })
       .def_readonly("important_assets", &AppliesTo::important_assets)
       .def("__repr__", [](const AppliesTo& a) {
         return "AppliesTo(tiers=" + py::repr(py::cast(a.tiers)).cast<std::string>() + ", departments='" +
@@ -38,12 +38,13 @@ void bind_checklist(py::module_& m) {
       .def_readonly("roles", &Item::roles)
       .def_readonly("applies_to", &Item::applies_to)
       .def_readonly("weight", &Item::weight)
-      .def_property_readonly("audience", [](const Item& i) {
-        std::vector<std::string> out;
-        if (i.self_inspection) out.emplace_back("self_inspection");
-        if (i.audit) out.emplace_back("audit");
-        return out;
-      })
+      .def_property_readonly("audience",
+                             [](const Item& i) {
+                               std::vector<std::string> out;
+                               if (i.self_inspection) out.emplace_back("self_inspection");
+                               if (i.audit) out.emplace_back("audit");
+                               return out;
+                             })
       .def_readonly("evidence", &Item::evidence)
       .def_readonly("note", &Item::note)
       .def_readonly("section_id", &Item::section_id)
@@ -54,9 +55,8 @@ void bind_checklist(py::module_& m) {
       .def_readonly("id", &Section::id)
       .def_readonly("clause", &Section::clause)
       .def_readonly("title", &Section::title)
-      .def_property_readonly("sections", [](const py::object& self) {
-        return refs(self.cast<const Section&>().sections, self);
-      })
+      .def_property_readonly("sections",
+                             [](const py::object& self) { return refs(self.cast<const Section&>().sections, self); })
       .def_property_readonly("item_indices", [](const Section& s) { return s.items; })
       .def_readonly("line", &Section::line)
       .def("__repr__", [](const Section& s) { return "<Section " + s.id + " " + s.title + ">"; });
@@ -64,59 +64,70 @@ void bind_checklist(py::module_& m) {
   py::class_<Checklist>(m, "Checklist", R"doc(A checklist (点検表): sections following the clauses of a
 standard, whose leaves are items. Immutable. Load with Checklist.load(path) or
 Checklist.from_yaml(text); invalid input raises ChecklistError listing every problem.)doc")
-      .def_static("load", [](const std::filesystem::path& path) { return Checklist::load(path); },
-                  py::arg("path"), "Load and validate a checklist YAML file.")
-      .def_static("from_yaml", [](std::string_view yaml, std::string_view source) {
-        return Checklist::from_yaml(yaml, source);
-      }, py::arg("text"), py::arg("source") = "<string>",
-         "Load and validate checklist YAML text; `source` names it in diagnostics.")
+      .def_static(
+          "load", [](const std::filesystem::path& path) { return Checklist::load(path); }, py::arg("path"),
+          "Load and validate a checklist YAML file.")
+      .def_static(
+          "from_yaml",
+          [](std::string_view yaml, std::string_view source) { return Checklist::from_yaml(yaml, source); },
+          py::arg("text"), py::arg("source") = "<string>",
+          "Load and validate checklist YAML text; `source` names it in diagnostics.")
       .def_property_readonly("id", &Checklist::id)
       .def_property_readonly("title", &Checklist::title)
       .def_property_readonly("version", &Checklist::version)
       .def_property_readonly("body", &Checklist::body)
       .def_property_readonly("description", &Checklist::description)
       .def_property_readonly("origin", &Checklist::origin)
-      .def_property_readonly("source", [](const Checklist& c) {
-        py::dict d;
-        d["document"] = c.source().document;
-        d["title"] = c.source().title;
-        d["revised"] = c.source().revised;
-        return d;
-      })
-      .def_property_readonly("roles", [](const Checklist& c) {
-        std::vector<std::pair<std::string, std::string>> out;
-        for (const auto& r : c.roles()) out.emplace_back(r.id, r.label);
-        return out;
-      })
+      .def_property_readonly("source",
+                             [](const Checklist& c) {
+                               py::dict d;
+                               d["document"] = c.source().document;
+                               d["title"] = c.source().title;
+                               d["revised"] = c.source().revised;
+                               return d;
+                             })
+      .def_property_readonly("roles",
+                             [](const Checklist& c) {
+                               std::vector<std::pair<std::string, std::string>> out;
+                               for (const auto& r : c.roles()) out.emplace_back(r.id, r.label);
+                               return out;
+                             })
       .def("tier_name", &Checklist::tier_name, py::arg("tier"))
-      .def_property_readonly("sections", [](const py::object& self) {
-        return refs(self.cast<const Checklist&>().sections(), self);
-      })
-      .def_property_readonly("items", [](const py::object& self) {
-        return refs(self.cast<const Checklist&>().items(), self);
-      })
+      .def_property_readonly(
+          "sections", [](const py::object& self) { return refs(self.cast<const Checklist&>().sections(), self); })
+      .def_property_readonly("items",
+                             [](const py::object& self) { return refs(self.cast<const Checklist&>().items(), self); })
       .def("item", &Checklist::item, py::arg("id"), py::return_value_policy::reference_internal)
       .def("section", &Checklist::section, py::arg("id"), py::return_value_policy::reference_internal)
-      .def("items_for_role", [](const py::object& self, std::string_view role) {
-        py::list out;
-        for (const Item* i : self.cast<const Checklist&>().items_for_role(role))
-          out.append(py::cast(i, py::return_value_policy::reference_internal, self));
-        return out;
-      }, py::arg("role"), "Items naming this role, in document order.")
-      .def("items_for_tier", [](const py::object& self, std::string_view tier) {
-        py::list out;
-        for (const Item* i : self.cast<const Checklist&>().items_for_tier(tier))
-          out.append(py::cast(i, py::return_value_policy::reference_internal, self));
-        return out;
-      }, py::arg("tier"), "Items that apply to this tier, in document order.")
+      .def(
+          "items_for_role",
+          [](const py::object& self, std::string_view role) {
+            py::list out;
+            for (const Item* i : self.cast<const Checklist&>().items_for_role(role))
+              out.append(py::cast(i, py::return_value_policy::reference_internal, self));
+            return out;
+          },
+          py::arg("role"), "Items naming this role, in document order.")
+      .def(
+          "items_for_tier",
+          [](const py::object& self, std::string_view tier) {
+            py::list out;
+            for (const Item* i : self.cast<const Checklist&>().items_for_tier(tier))
+              out.append(py::cast(i, py::return_value_policy::reference_internal, self));
+            return out;
+          },
+          py::arg("tier"), "Items that apply to this tier, in document order.")
       .def("chapter_of", &Checklist::chapter_of, py::arg("item"), py::return_value_policy::reference_internal)
       .def("to_json", &Checklist::to_json)
       .def("to_yaml", &Checklist::to_yaml, py::arg("header_comment") = "")
       .def("__len__", &Checklist::size)
       .def("__contains__", [](const Checklist& c, std::string_view id) { return c.find_item(id) != nullptr; })
-      .def("__iter__", [](const Checklist& c) {
-        return py::make_iterator<py::return_value_policy::reference_internal>(c.items().begin(), c.items().end());
-      }, py::keep_alive<0, 1>())
+      .def(
+          "__iter__",
+          [](const Checklist& c) {
+            return py::make_iterator<py::return_value_policy::reference_internal>(c.items().begin(), c.items().end());
+          },
+          py::keep_alive<0, 1>())
       .def("__repr__", [](const Checklist& c) {
         return "<Checklist " + c.id() + " version " + c.version() + ", " + std::to_string(c.size()) + " items>";
       });

@@ -5,8 +5,8 @@
 
 #include "bindings.h"
 #include "libaudit/base/error.h"
-#include "libaudit/report/report.h"
 #include "libaudit/followup/findings.h"
+#include "libaudit/report/report.h"
 
 namespace libaudit::python {
 

@@ -42,20 +42,24 @@ clauses (every clause of the parsed tree as a dict), parts (document titles).)do
       .def_property_readonly("checklist", [](const Extraction& e) { return e.checklist; })
       .def_property_readonly("warnings", [](const Extraction& e) { return diagnostics(e.warnings); })
       .def_property_readonly("yaml", [](const Extraction& e) { return e.yaml; })
-      .def_property_readonly("parts", [](const Extraction& e) {
-        std::vector<std::string> out;
-        for (const ClausePart& p : e.clauses.parts) out.push_back(p.title);
-        return out;
-      })
-      .def_property_readonly("clauses", [](const Extraction& e) {
-        py::list out;
-        for (std::size_t p = 0; p < e.clauses.parts.size(); ++p) add_clauses(out, e.clauses.parts[p].clauses, p);
-        return out;
-      })
-      .def("__iter__", [](const Extraction& e) {
-        // (checklist, warnings) = extract_checklist(...) also works
-        return py::iter(py::make_tuple(e.checklist, diagnostics(e.warnings)));
-      })
+      .def_property_readonly("parts",
+                             [](const Extraction& e) {
+                               std::vector<std::string> out;
+                               for (const ClausePart& p : e.clauses.parts) out.push_back(p.title);
+                               return out;
+                             })
+      .def_property_readonly("clauses",
+                             [](const Extraction& e) {
+                               py::list out;
+                               for (std::size_t p = 0; p < e.clauses.parts.size(); ++p)
+                                 add_clauses(out, e.clauses.parts[p].clauses, p);
+                               return out;
+                             })
+      .def("__iter__",
+           [](const Extraction& e) {
+             // (checklist, warnings) = extract_checklist(...) also works
+             return py::iter(py::make_tuple(e.checklist, diagnostics(e.warnings)));
+           })
       .def("__repr__", [](const Extraction& e) {
         return "<Extraction " + e.checklist.id() + ": " + std::to_string(e.checklist.size()) + " items, " +
                std::to_string(e.warnings.size()) + " warnings>";
@@ -75,16 +79,18 @@ clauses (every clause of the parsed tree as a dict), parts (document titles).)do
         py::gil_scoped_release release;
         return extract_checklist(text, o);
       },
-      py::arg("text"), py::kw_only(), py::arg("id"), py::arg("title"), py::arg("body"),
-      py::arg("source_document") = "", py::arg("version") = "draft", py::arg("part") = "",
+      py::arg("text"), py::kw_only(), py::arg("id"), py::arg("title"), py::arg("body"), py::arg("source_document") = "",
+      py::arg("version") = "draft", py::arg("part") = "",
       R"doc(Draft a checklist from the text of a standard (docs/extractor.md). Returns an Extraction
 (.checklist, .warnings, .yaml); it also unpacks as (checklist, warnings). Raises ValidationError
 for invalid UTF-8 or options, ChecklistError when no obligation is found.)doc");
 
-  m.def("question_for", [](std::string_view s) { return question_for(s); }, py::arg("sentence"),
-        "The self-inspection question for an obligation sentence, or '' for an unknown ending.");
-  m.def("roles_in", [](std::string_view s) { return roles_in(s); }, py::arg("phrase"),
-        "Role ids named in `phrase` (longest name first).");
+  m.def(
+      "question_for", [](std::string_view s) { return question_for(s); }, py::arg("sentence"),
+      "The self-inspection question for an obligation sentence, or '' for an unknown ending.");
+  m.def(
+      "roles_in", [](std::string_view s) { return roles_in(s); }, py::arg("phrase"),
+      "Role ids named in `phrase` (longest name first).");
 }
 
 }  // namespace libaudit::python

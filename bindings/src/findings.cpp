@@ -135,8 +135,8 @@ void bind_findings(py::module_& m) {
     py::list out;
     for (const TransitionRule& r : transition_rules()) {
       std::vector<std::string> roles(r.roles.begin(), r.roles.end());
-      out.append(py::make_tuple(std::string(to_string(r.from)), std::string(to_string(r.to)), roles,
-                                std::string(r.note)));
+      out.append(
+          py::make_tuple(std::string(to_string(r.from)), std::string(to_string(r.to)), roles, std::string(r.note)));
     }
     return out;
   });
@@ -158,22 +158,22 @@ void bind_findings(py::module_& m) {
     }
     return import_result_dict(People(s).import_rows(actor, in));
   });
-  m.def("person_import_csv", [](Store& s, std::string_view actor, const std::filesystem::path& f,
-                                std::string_view encoding) {
-    return import_result_dict(People(s).import_csv(actor, f, csv::parse_encoding(encoding)));
-  });
+  m.def("person_import_csv",
+        [](Store& s, std::string_view actor, const std::filesystem::path& f, std::string_view encoding) {
+          return import_result_dict(People(s).import_csv(actor, f, csv::parse_encoding(encoding)));
+        });
   m.def("person_list", [](Store& s) { return dicts(People(s).list()); });
   m.def("person_get", [](Store& s, std::string_view name) { return to_dict(People(s).get(name)); });
 
   // -- findings
-  m.def("finding_raise", [](Store& s, std::string_view by, std::int64_t cycle, const std::string& dept,
-                            const std::vector<std::string>& items, const std::string& severity,
-                            const std::string& condition, const std::string& evidence,
-                            const std::string& recommendation, const std::string& due) {
-    FindingSpec spec{cycle, dept, items, parse_severity(severity), condition, evidence, recommendation,
-                     parse_date(due)};
-    return Findings(s).raise(by, spec);
-  });
+  m.def("finding_raise",
+        [](Store& s, std::string_view by, std::int64_t cycle, const std::string& dept,
+           const std::vector<std::string>& items, const std::string& severity, const std::string& condition,
+           const std::string& evidence, const std::string& recommendation, const std::string& due) {
+          FindingSpec spec{cycle,     dept,     items,          parse_severity(severity),
+                           condition, evidence, recommendation, parse_date(due)};
+          return Findings(s).raise(by, spec);
+        });
   m.def("finding_move", [](Store& s, std::string_view by, std::int64_t id, const std::string& to,
                            const std::string& note) { Findings(s).move(by, id, parse_finding_state(to), note); });
   m.def("finding_get", [](Store& s, std::int64_t id) { return to_dict(Findings(s).get(id)); });
@@ -218,8 +218,8 @@ void bind_findings(py::module_& m) {
     return Findings(s).answer_check(by, request, parse_check_answer(answer), note, opt_date(due));
   });
   m.def("finding_checks", [](Store& s, std::int64_t id) { return dicts(Findings(s).checks(id)); });
-  m.def("finding_promote", [](Store& s, std::string_view by, std::int64_t from, std::int64_t into,
-                              bool include_partial, const std::string& due) {
+  m.def("finding_promote", [](Store& s, std::string_view by, std::int64_t from, std::int64_t into, bool include_partial,
+                              const std::string& due) {
     PromoteOptions o;
     o.include_partial = include_partial;
     o.due = opt_date(due);

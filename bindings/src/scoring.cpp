@@ -76,109 +76,122 @@ void bind_scoring(py::module_& m) {
              return CycleData::load(store, cycle);
            }),
            py::arg("store"), py::arg("cycle"))
-      .def_property_readonly("cycle", [](const CycleData& d) {
-        py::dict o;
-        o["id"] = d.cycle().id;
-        o["name"] = d.cycle().name;
-        o["fiscal_year"] = d.cycle().fiscal_year;
-        o["checklist"] = d.cycle().checklist;
-        return o;
-      })
+      .def_property_readonly("cycle",
+                             [](const CycleData& d) {
+                               py::dict o;
+                               o["id"] = d.cycle().id;
+                               o["name"] = d.cycle().name;
+                               o["fiscal_year"] = d.cycle().fiscal_year;
+                               o["checklist"] = d.cycle().checklist;
+                               return o;
+                             })
       .def_property_readonly("body", &CycleData::body)
       .def_property_readonly("checklist", &CycleData::checklist)
       .def_property_readonly("answered", &CycleData::answered)
-      .def_property_readonly("departments", [](const CycleData& d) {
-        py::list out;
-        for (const ScoredDepartment& s : d.departments()) {
-          py::dict o;
-          o["code"] = s.code;
-          o["name"] = s.name;
-          o["parent_code"] = s.parent_code;
-          o["parent_name"] = s.parent_name;
-          o["tiers"] = s.tiers;
-          o["owns_system"] = s.owns_system;
-          o["important_assets"] = s.important_assets;
-          out.append(o);
-        }
-        return out;
-      })
+      .def_property_readonly("departments",
+                             [](const CycleData& d) {
+                               py::list out;
+                               for (const ScoredDepartment& s : d.departments()) {
+                                 py::dict o;
+                                 o["code"] = s.code;
+                                 o["name"] = s.name;
+                                 o["parent_code"] = s.parent_code;
+                                 o["parent_name"] = s.parent_name;
+                                 o["tiers"] = s.tiers;
+                                 o["owns_system"] = s.owns_system;
+                                 o["important_assets"] = s.important_assets;
+                                 out.append(o);
+                               }
+                               return out;
+                             })
       .def("applies", &CycleData::applies, py::arg("department"), py::arg("item"))
-      .def("score", [](const CycleData& d, std::string_view by, const std::string& model, double p,
-                       const Exceptions& ex) {
-        const GroupBy g = parse_group_by(by);
-        const ScoreOptions o = options(model, p, ex);
-        ScoreTable t;
-        {
-          py::gil_scoped_release nogil;
-          t = score(d, g, o);
-        }
-        py::dict out;
-        out["cycle"] = t.cycle;
-        out["model"] = t.model;
-        out["by"] = std::string(to_string(t.by));
-        out["rows"] = to_list(t.rows);
-        out["distribution"] = to_dict(t.distribution);
-        return out;
-      }, py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
-      .def("matrix", [](const CycleData& d, const std::string& model, double p, const Exceptions& ex) {
-        const ScoreOptions o = options(model, p, ex);
-        ScoreMatrix t;
-        {
-          py::gil_scoped_release nogil;
-          t = score_matrix(d, o);
-        }
-        py::dict out;
-        out["cycle"] = t.cycle;
-        out["model"] = t.model;
-        out["rows"] = to_list(t.rows);
-        out["columns"] = to_list(t.columns);
-        py::list cells;
-        for (const auto& r : t.cells) cells.append(to_list(r));
-        out["cells"] = cells;
-        return out;
-      }, py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
-      .def("weakest", [](const CycleData& d, std::size_t n, const std::string& model, double p, const Exceptions& ex) {
-        const ScoreOptions o = options(model, p, ex);
-        std::vector<GroupScore> rows;
-        {
-          py::gil_scoped_release nogil;
-          rows = weakest_items(d, n, o);
-        }
-        return to_list(rows);
-      }, py::arg("n"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
-      .def("compare", [](const CycleData& before, const CycleData& after, std::string_view by, const std::string& model,
-                         double p, const Exceptions& ex) {
-        const GroupBy g = parse_group_by(by);
-        const ScoreOptions o = options(model, p, ex);
-        Comparison c;
-        {
-          py::gil_scoped_release nogil;
-          c = compare(before, after, g, o);
-        }
-        py::dict out;
-        out["before_cycle"] = c.before_cycle;
-        out["after_cycle"] = c.after_cycle;
-        out["before_year"] = c.before_year;
-        out["after_year"] = c.after_year;
-        out["model"] = c.model;
-        out["by"] = std::string(to_string(c.by));
-        py::list rows;
-        for (const ScoreChange& ch : c.rows) {
-          py::dict r;
-          r["group"] = ch.group;
-          r["name"] = ch.name;
-          r["before"] = ch.before ? py::object(to_dict(*ch.before)) : py::object(py::none());
-          r["after"] = ch.after ? py::object(to_dict(*ch.after)) : py::object(py::none());
-          r["change"] = num(ch.change);
-          rows.append(r);
-        }
-        out["rows"] = rows;
-        out["items_added"] = c.items_added;
-        out["items_removed"] = c.items_removed;
-        out["departments_added"] = c.departments_added;
-        out["departments_removed"] = c.departments_removed;
-        return out;
-      }, py::arg("after"), py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"));
+      .def(
+          "score",
+          [](const CycleData& d, std::string_view by, const std::string& model, double p, const Exceptions& ex) {
+            const GroupBy g = parse_group_by(by);
+            const ScoreOptions o = options(model, p, ex);
+            ScoreTable t;
+            {
+              py::gil_scoped_release nogil;
+              t = score(d, g, o);
+            }
+            py::dict out;
+            out["cycle"] = t.cycle;
+            out["model"] = t.model;
+            out["by"] = std::string(to_string(t.by));
+            out["rows"] = to_list(t.rows);
+            out["distribution"] = to_dict(t.distribution);
+            return out;
+          },
+          py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
+      .def(
+          "matrix",
+          [](const CycleData& d, const std::string& model, double p, const Exceptions& ex) {
+            const ScoreOptions o = options(model, p, ex);
+            ScoreMatrix t;
+            {
+              py::gil_scoped_release nogil;
+              t = score_matrix(d, o);
+            }
+            py::dict out;
+            out["cycle"] = t.cycle;
+            out["model"] = t.model;
+            out["rows"] = to_list(t.rows);
+            out["columns"] = to_list(t.columns);
+            py::list cells;
+            for (const auto& r : t.cells) cells.append(to_list(r));
+            out["cells"] = cells;
+            return out;
+          },
+          py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
+      .def(
+          "weakest",
+          [](const CycleData& d, std::size_t n, const std::string& model, double p, const Exceptions& ex) {
+            const ScoreOptions o = options(model, p, ex);
+            std::vector<GroupScore> rows;
+            {
+              py::gil_scoped_release nogil;
+              rows = weakest_items(d, n, o);
+            }
+            return to_list(rows);
+          },
+          py::arg("n"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
+      .def(
+          "compare",
+          [](const CycleData& before, const CycleData& after, std::string_view by, const std::string& model, double p,
+             const Exceptions& ex) {
+            const GroupBy g = parse_group_by(by);
+            const ScoreOptions o = options(model, p, ex);
+            Comparison c;
+            {
+              py::gil_scoped_release nogil;
+              c = compare(before, after, g, o);
+            }
+            py::dict out;
+            out["before_cycle"] = c.before_cycle;
+            out["after_cycle"] = c.after_cycle;
+            out["before_year"] = c.before_year;
+            out["after_year"] = c.after_year;
+            out["model"] = c.model;
+            out["by"] = std::string(to_string(c.by));
+            py::list rows;
+            for (const ScoreChange& ch : c.rows) {
+              py::dict r;
+              r["group"] = ch.group;
+              r["name"] = ch.name;
+              r["before"] = ch.before ? py::object(to_dict(*ch.before)) : py::object(py::none());
+              r["after"] = ch.after ? py::object(to_dict(*ch.after)) : py::object(py::none());
+              r["change"] = num(ch.change);
+              rows.append(r);
+            }
+            out["rows"] = rows;
+            out["items_added"] = c.items_added;
+            out["items_removed"] = c.items_removed;
+            out["departments_added"] = c.departments_added;
+            out["departments_removed"] = c.departments_removed;
+            return out;
+          },
+          py::arg("after"), py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"));
 }
 
 }  // namespace libaudit::python

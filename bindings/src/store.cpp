@@ -60,8 +60,8 @@ py::dict to_dict(const Cycle& c) {
   return o;
 }
 
-constexpr const char* kResponseFields[] = {"department", "item", "answer", "comment", "evidence", "answered_by",
-                                           "answered_at"};
+constexpr const char* kResponseFields[] = {"department", "item",        "answer",     "comment",
+                                           "evidence",   "answered_by", "answered_at"};
 
 // Rows: a sequence of tuples/lists (department, item, answer[, comment[, evidence[, answered_by[,
 // answered_at]]]]) or of dicts with those keys, as views of the strings' UTF-8 (which CPython
@@ -69,7 +69,7 @@ constexpr const char* kResponseFields[] = {"department", "item", "answer", "comm
 // (list, dict) is held, so the views stay valid while the import runs without the GIL even if
 // another thread changes the caller's list. Destroy it with the GIL held.
 struct ResponseRowsFromPython {
-  py::object snapshot;          // a tuple of the rows
+  py::object snapshot;           // a tuple of the rows
   std::vector<py::object> held;  // fields of mutable rows, and strings made from ints
   std::vector<ResponseRowView> views;
 };
@@ -106,16 +106,18 @@ void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
   for (Py_ssize_t k = 0; k < n; ++k) {
     PyObject* row = PyTuple_GET_ITEM(out.snapshot.ptr(), k);
     ResponseRowView& r = out.views[std::size_t(k)];
-    std::string_view* fields[] = {&r.department, &r.item, &r.answer, &r.comment, &r.evidence, &r.answered_by, &r.answered_at};
+    std::string_view* fields[] = {&r.department, &r.item,        &r.answer,     &r.comment,
+                                  &r.evidence,   &r.answered_by, &r.answered_at};
     r.line = int(k + 1);
     const std::size_t row_no = std::size_t(k);
     if (PyTuple_Check(row) || PyList_Check(row)) {
       const bool mutable_row = PyList_Check(row);
       const Py_ssize_t m = mutable_row ? PyList_GET_SIZE(row) : PyTuple_GET_SIZE(row);
       if (m < 3 || m > 7)
-        throw py::value_error("row " + std::to_string(k + 1) +
-                              ": expected (department, item, answer[, comment, evidence, answered_by, answered_at]), got " +
-                              std::to_string(m) + " values");
+        throw py::value_error(
+            "row " + std::to_string(k + 1) +
+            ": expected (department, item, answer[, comment, evidence, answered_by, answered_at]), got " +
+            std::to_string(m) + " values");
       for (Py_ssize_t j = 0; j < m; ++j) {
         PyObject* v = mutable_row ? PyList_GET_ITEM(row, j) : PyTuple_GET_ITEM(row, j);
         *fields[j] = utf8_of(v, row_no, kResponseFields[j], out.held, mutable_row);
@@ -171,18 +173,24 @@ py::dict import_result_dict(const ImportResult& r) {
 
 void bind_store(py::module_& m) {
   m.attr("STORE_SCHEMA_VERSION") = kStoreSchemaVersion;
-  m.def("fiscal_year_of", [](std::string_view date) { return fiscal_year_of(parse_date(date)); }, py::arg("date"),
-        "The 年度 (April-March) an ISO date falls in: '2025-03-31' -> 2024.");
-  m.def("fiscal_year_range", [](int fy) {
-    return std::make_pair(fiscal_year_start(fy).to_string(), fiscal_year_end(fy).to_string());
-  }, py::arg("fiscal_year"), "First and last day of a 年度 as ISO dates.");
+  m.def(
+      "fiscal_year_of", [](std::string_view date) { return fiscal_year_of(parse_date(date)); }, py::arg("date"),
+      "The 年度 (April-March) an ISO date falls in: '2025-03-31' -> 2024.");
+  m.def(
+      "fiscal_year_range",
+      [](int fy) { return std::make_pair(fiscal_year_start(fy).to_string(), fiscal_year_end(fy).to_string()); },
+      py::arg("fiscal_year"), "First and last day of a 年度 as ISO dates.");
   m.def("fiscal_year_label", &fiscal_year_label, py::arg("fiscal_year"), "The 和暦 label: 2024 -> '令和6年度'.");
-  m.def("answer_labels", [] {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (Answer a : {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable, Answer::unknown})
-      out.emplace_back(std::string(to_string(a)), std::string(answer_label(a)));
-    return out;
-  }, "Answers as (code, Japanese label) pairs.");
+  m.def(
+      "answer_labels",
+      [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (Answer a :
+             {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable, Answer::unknown})
+          out.emplace_back(std::string(to_string(a)), std::string(answer_label(a)));
+        return out;
+      },
+      "Answers as (code, Japanese label) pairs.");
 
   py::class_<Store>(m, "_Store", "The compiled store. Use libaudit.Store.")
       .def(py::init([](const std::string& path, bool create, int busy_timeout_ms) {
@@ -197,136 +205,174 @@ void bind_store(py::module_& m) {
       .def("body", &Store::body)
       .def("set_body", &Store::set_body, py::arg("actor"), py::arg("body"))
       .def("exchange_secret", &Store::exchange_secret)
-      .def("put_department", [](Store& s, std::string_view actor, const py::dict& d) {
-        s.put_department(actor, Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
-                                           field(d, "security_officer"), field(d, "security_manager")});
-      }, py::arg("actor"), py::arg("department"))
-      .def("import_departments", [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
-        std::vector<DepartmentRow> in;
-        int line = 0;
-        for (const py::handle& h : rows) {
-          py::dict d = h.cast<py::dict>();
-          in.push_back({Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
-                                   field(d, "security_officer"), field(d, "security_manager")},
-                        ++line});
-        }
-        py::gil_scoped_release nogil;
-        ImportResult r = s.import_departments(actor, in, ImportOptions{source, {}});
-        py::gil_scoped_acquire gil;
-        return import_result_dict(r);
-      }, py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
-      .def("import_departments_csv", [](Store& s, std::string_view actor, const std::filesystem::path& file,
-                                        std::string_view encoding) {
-        const csv::Encoding e = csv::parse_encoding(encoding);
-        py::gil_scoped_release nogil;
-        ImportResult r = s.import_departments_csv(actor, file, e);
-        py::gil_scoped_acquire gil;
-        return import_result_dict(r);
-      }, py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
-      .def("departments", [](const Store& s) {
-        py::list out;
-        for (const Department& d : s.departments()) out.append(to_dict(d));
-        return out;
-      })
-      .def("put_system", [](Store& s, std::string_view actor, const py::dict& d) {
-        s.import_systems(actor, {SystemRow{System{field(d, "name"), field(d, "department"), field(d, "tier"), false},
-                                           field(d, "important_assets"), 1}},
-                         ImportOptions{"<system>", {}});
-      }, py::arg("actor"), py::arg("system"))
-      .def("import_systems", [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
-        std::vector<SystemRow> in;
-        int line = 0;
-        for (const py::handle& h : rows) {
-          py::dict d = h.cast<py::dict>();
-          in.push_back({System{field(d, "name"), field(d, "department"), field(d, "tier"), false},
-                        field(d, "important_assets"), ++line});
-        }
-        py::gil_scoped_release nogil;
-        ImportResult r = s.import_systems(actor, in, ImportOptions{source, {}});
-        py::gil_scoped_acquire gil;
-        return import_result_dict(r);
-      }, py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
-      .def("import_systems_csv", [](Store& s, std::string_view actor, const std::filesystem::path& file,
-                                    std::string_view encoding) {
-        const csv::Encoding e = csv::parse_encoding(encoding);
-        py::gil_scoped_release nogil;
-        ImportResult r = s.import_systems_csv(actor, file, e);
-        py::gil_scoped_acquire gil;
-        return import_result_dict(r);
-      }, py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
-      .def("systems", [](const Store& s) {
-        py::list out;
-        for (const System& x : s.systems()) out.append(to_dict(x));
-        return out;
-      })
+      .def(
+          "put_department",
+          [](Store& s, std::string_view actor, const py::dict& d) {
+            s.put_department(actor, Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
+                                               field(d, "security_officer"), field(d, "security_manager")});
+          },
+          py::arg("actor"), py::arg("department"))
+      .def(
+          "import_departments",
+          [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
+            std::vector<DepartmentRow> in;
+            int line = 0;
+            for (const py::handle& h : rows) {
+              py::dict d = h.cast<py::dict>();
+              in.push_back({Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
+                                       field(d, "security_officer"), field(d, "security_manager")},
+                            ++line});
+            }
+            py::gil_scoped_release nogil;
+            ImportResult r = s.import_departments(actor, in, ImportOptions{source, {}});
+            py::gil_scoped_acquire gil;
+            return import_result_dict(r);
+          },
+          py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
+      .def(
+          "import_departments_csv",
+          [](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
+            const csv::Encoding e = csv::parse_encoding(encoding);
+            py::gil_scoped_release nogil;
+            ImportResult r = s.import_departments_csv(actor, file, e);
+            py::gil_scoped_acquire gil;
+            return import_result_dict(r);
+          },
+          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
+      .def("departments",
+           [](const Store& s) {
+             py::list out;
+             for (const Department& d : s.departments()) out.append(to_dict(d));
+             return out;
+           })
+      .def(
+          "put_system",
+          [](Store& s, std::string_view actor, const py::dict& d) {
+            s.import_systems(actor,
+                             {SystemRow{System{field(d, "name"), field(d, "department"), field(d, "tier"), false},
+                                        field(d, "important_assets"), 1}},
+                             ImportOptions{"<system>", {}});
+          },
+          py::arg("actor"), py::arg("system"))
+      .def(
+          "import_systems",
+          [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
+            std::vector<SystemRow> in;
+            int line = 0;
+            for (const py::handle& h : rows) {
+              py::dict d = h.cast<py::dict>();
+              in.push_back({System{field(d, "name"), field(d, "department"), field(d, "tier"), false},
+                            field(d, "important_assets"), ++line});
+            }
+            py::gil_scoped_release nogil;
+            ImportResult r = s.import_systems(actor, in, ImportOptions{source, {}});
+            py::gil_scoped_acquire gil;
+            return import_result_dict(r);
+          },
+          py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
+      .def(
+          "import_systems_csv",
+          [](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
+            const csv::Encoding e = csv::parse_encoding(encoding);
+            py::gil_scoped_release nogil;
+            ImportResult r = s.import_systems_csv(actor, file, e);
+            py::gil_scoped_acquire gil;
+            return import_result_dict(r);
+          },
+          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
+      .def("systems",
+           [](const Store& s) {
+             py::list out;
+             for (const System& x : s.systems()) out.append(to_dict(x));
+             return out;
+           })
       .def("import_checklist", &Store::import_checklist, py::arg("actor"), py::arg("checklist"))
-      .def("checklists", [](const Store& s) {
-        py::list out;
-        for (const StoredChecklist& c : s.checklists()) out.append(to_dict(c));
-        return out;
-      })
+      .def("checklists",
+           [](const Store& s) {
+             py::list out;
+             for (const StoredChecklist& c : s.checklists()) out.append(to_dict(c));
+             return out;
+           })
       .def("load_checklist", &Store::load_checklist, py::arg("id"))
-      .def("create_cycle", [](Store& s, std::string_view actor, const std::string& name, std::string_view kind,
-                              int fiscal_year, std::int64_t checklist, std::vector<std::string> departments) {
-        return s.create_cycle(actor, CycleSpec{name, parse_cycle_kind(kind), fiscal_year, checklist, std::move(departments)});
-      }, py::arg("actor"), py::arg("name"), py::arg("kind"), py::arg("fiscal_year"), py::arg("checklist"),
-         py::arg("departments") = std::vector<std::string>{})
+      .def(
+          "create_cycle",
+          [](Store& s, std::string_view actor, const std::string& name, std::string_view kind, int fiscal_year,
+             std::int64_t checklist, std::vector<std::string> departments) {
+            return s.create_cycle(
+                actor, CycleSpec{name, parse_cycle_kind(kind), fiscal_year, checklist, std::move(departments)});
+          },
+          py::arg("actor"), py::arg("name"), py::arg("kind"), py::arg("fiscal_year"), py::arg("checklist"),
+          py::arg("departments") = std::vector<std::string>{})
       .def("open_cycle", &Store::open_cycle, py::arg("actor"), py::arg("cycle"))
       .def("close_cycle", &Store::close_cycle, py::arg("actor"), py::arg("cycle"))
-      .def("cycles", [](const Store& s) {
-        py::list out;
-        for (const Cycle& c : s.cycles()) out.append(to_dict(c));
-        return out;
-      })
-      .def("cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
-      .def("import_responses", [](Store& s, std::string_view actor, std::int64_t cycle, const py::handle& rows,
-                                  std::string source, py::object progress, std::string trail_source) {
-        ResponseRowsFromPython in;
-        response_rows(rows, in);
-        ImportOptions o = options_for(std::move(source), std::move(progress));
-        o.trail_source = std::move(trail_source);
-        ImportResult r;
-        {
-          py::gil_scoped_release nogil;
-          r = s.import_responses(actor, cycle, std::span<const ResponseRowView>(in.views), o);
-        }
-        return import_result_dict(r);
-      }, py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",
-         py::arg("progress") = py::none(), py::arg("trail_source") = "")
-      .def("import_responses_csv", [](Store& s, std::string_view actor, std::int64_t cycle,
-                                      const std::filesystem::path& file, std::string_view encoding, py::object progress) {
-        const csv::Encoding e = csv::parse_encoding(encoding);
-        auto p = progress_fn(std::move(progress));
-        ImportResult r;
-        {
-          py::gil_scoped_release nogil;
-          r = s.import_responses_csv(actor, cycle, file, e, p);
-        }
-        return import_result_dict(r);
-      }, py::arg("actor"), py::arg("cycle"), py::arg("file"), py::arg("encoding") = "detect",
-         py::arg("progress") = py::none())
-      .def("responses", [](const Store& s, std::int64_t cycle) {
-        // Tuples, not dicts: the Python side builds its objects (or a DataFrame) from them.
-        std::vector<Response> rs;
-        {
-          py::gil_scoped_release nogil;
-          rs = s.responses(cycle);
-        }
-        py::list out(rs.size());
-        for (std::size_t k = 0; k < rs.size(); ++k) {
-          const Response& r = rs[k];
-          out[k] = py::make_tuple(r.cycle, r.department, r.item, std::string(to_string(r.answer)), r.comment, r.evidence,
-                                  r.answered_by, r.answered_at);
-        }
-        return out;
-      }, py::arg("cycle"))
+      .def("cycles",
+           [](const Store& s) {
+             py::list out;
+             for (const Cycle& c : s.cycles()) out.append(to_dict(c));
+             return out;
+           })
+      .def(
+          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
+      .def(
+          "import_responses",
+          [](Store& s, std::string_view actor, std::int64_t cycle, const py::handle& rows, std::string source,
+             py::object progress, std::string trail_source) {
+            ResponseRowsFromPython in;
+            response_rows(rows, in);
+            ImportOptions o = options_for(std::move(source), std::move(progress));
+            o.trail_source = std::move(trail_source);
+            ImportResult r;
+            {
+              py::gil_scoped_release nogil;
+              r = s.import_responses(actor, cycle, std::span<const ResponseRowView>(in.views), o);
+            }
+            return import_result_dict(r);
+          },
+          py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",
+          py::arg("progress") = py::none(), py::arg("trail_source") = "")
+      .def(
+          "import_responses_csv",
+          [](Store& s, std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
+             std::string_view encoding, py::object progress) {
+            const csv::Encoding e = csv::parse_encoding(encoding);
+            auto p = progress_fn(std::move(progress));
+            ImportResult r;
+            {
+              py::gil_scoped_release nogil;
+              r = s.import_responses_csv(actor, cycle, file, e, p);
+            }
+            return import_result_dict(r);
+          },
+          py::arg("actor"), py::arg("cycle"), py::arg("file"), py::arg("encoding") = "detect",
+          py::arg("progress") = py::none())
+      .def(
+          "responses",
+          [](const Store& s, std::int64_t cycle) {
+            // Tuples, not dicts: the Python side builds its objects (or a DataFrame) from them.
+            std::vector<Response> rs;
+            {
+              py::gil_scoped_release nogil;
+              rs = s.responses(cycle);
+            }
+            py::list out(rs.size());
+            for (std::size_t k = 0; k < rs.size(); ++k) {
+              const Response& r = rs[k];
+              out[k] = py::make_tuple(r.cycle, r.department, r.item, std::string(to_string(r.answer)), r.comment,
+                                      r.evidence, r.answered_by, r.answered_at);
+            }
+            return out;
+          },
+          py::arg("cycle"))
       .def("response_count", &Store::response_count, py::arg("cycle"))
-      .def("trail", [](const Store& s, std::int64_t after, std::size_t limit) {
-        py::list out;
-        for (const TrailRecord& t : s.trail(after, limit))
-          out.append(py::make_tuple(t.seq, t.at, t.actor, t.entity, t.key, t.action, t.state, t.prev_hash, t.hash));
-        return out;
-      }, py::arg("after") = 0, py::arg("limit") = 0)
+      .def(
+          "trail",
+          [](const Store& s, std::int64_t after, std::size_t limit) {
+            py::list out;
+            for (const TrailRecord& t : s.trail(after, limit))
+              out.append(py::make_tuple(t.seq, t.at, t.actor, t.entity, t.key, t.action, t.state, t.prev_hash, t.hash));
+            return out;
+          },
+          py::arg("after") = 0, py::arg("limit") = 0)
       .def("verify", [](const Store& s) {
         VerifyReport r;
         {

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "libaudit/checklist/extract.h"
 #include "libaudit/base/text.h"
+#include "libaudit/checklist/extract.h"
 
 namespace {
 

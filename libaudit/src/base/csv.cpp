@@ -43,9 +43,9 @@ std::string from_cp932(std::string_view bytes, std::string_view source) {
     }
     const std::size_t offset = bytes.size() - in_left;
     iconv_close(cd);
-    fail(source, line_at(bytes, offset),
-         "the file is neither UTF-8 nor CP932 (Shift_JIS): invalid byte sequence at byte " +
-             std::to_string(offset + 1));
+    fail(
+        source, line_at(bytes, offset),
+        "the file is neither UTF-8 nor CP932 (Shift_JIS): invalid byte sequence at byte " + std::to_string(offset + 1));
   }
   iconv_close(cd);
   out.resize(done);
@@ -59,10 +59,9 @@ Encoding parse_encoding(std::string_view name) {
   for (char c : name) n += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : (c == '_' ? '-' : c);
   if (n == "detect" || n == "auto" || n.empty()) return Encoding::detect;
   if (n == "utf-8" || n == "utf8" || n == "utf-8-sig") return Encoding::utf8;
-  if (n == "cp932" || n == "shift-jis" || n == "sjis" || n == "windows-31j" || n == "ms932")
-    return Encoding::cp932;
-  throw ValidationError({Diagnostic{"<encoding>", 1, 1,
-                                    "unknown encoding '" + std::string(name) + "' (use utf-8, cp932 or detect)"}});
+  if (n == "cp932" || n == "shift-jis" || n == "sjis" || n == "windows-31j" || n == "ms932") return Encoding::cp932;
+  throw ValidationError(
+      {Diagnostic{"<encoding>", 1, 1, "unknown encoding '" + std::string(name) + "' (use utf-8, cp932 or detect)"}});
 }
 
 std::string_view encoding_name(Encoding e) noexcept {
@@ -134,7 +133,8 @@ Table parse(std::string_view s, std::string_view source) {
           i = n;
           bad = true;
         } else if (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
-          diags.push_back({t.source, line, 1, "text after a closing quote (write a quote inside a quoted field as \"\")"});
+          diags.push_back(
+              {t.source, line, 1, "text after a closing quote (write a quote inside a quoted field as \"\")"});
           bad = true;
           while (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') ++i;
         }

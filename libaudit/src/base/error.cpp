@@ -11,8 +11,8 @@ std::string summarise(const std::vector<Diagnostic>& diagnostics) {
   if (diagnostics.empty()) return "invalid input";
   std::string out = diagnostics.front().to_string();
   if (diagnostics.size() > 1)
-    out += " (and " + std::to_string(diagnostics.size() - 1) + " more problem" +
-           (diagnostics.size() > 2 ? "s" : "") + ")";
+    out +=
+        " (and " + std::to_string(diagnostics.size() - 1) + " more problem" + (diagnostics.size() > 2 ? "s" : "") + ")";
   return out;
 }
 }  // namespace

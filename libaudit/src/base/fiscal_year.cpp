@@ -37,8 +37,7 @@ std::string Date::to_string() const {
 }
 
 Date parse_date(std::string_view text) {
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-' ||
-      (text.size() > 10 && text[10] != 'T' && text[10] != ' '))
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || (text.size() > 10 && text[10] != 'T' && text[10] != ' '))
     bad_date(text);
   Date d{parse_int(text.substr(0, 4), text), parse_int(text.substr(5, 2), text), parse_int(text.substr(8, 2), text)};
   if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > days_in_month(d.year, d.month)) bad_date(text);
@@ -61,7 +60,11 @@ std::string fiscal_year_label(int fy) {
   // A fiscal year takes the era in force on its first day, except 2019: 平成 ended on
   // 2019-04-30, and 2019年度 is by convention 令和元年度 (as 1989年度 is 平成元年度).
   // 昭和 began on 1926-12-25, so 1926年度 (from April) is still 大正; 昭和2年度 is the first.
-  struct Era { int first_fiscal_year; int offset; const char* name; };
+  struct Era {
+    int first_fiscal_year;
+    int offset;
+    const char* name;
+  };
   static constexpr Era kEras[] = {{2019, 2018, "令和"}, {1989, 1988, "平成"}, {1927, 1925, "昭和"}};
   for (const Era& e : kEras) {
     if (fy >= e.first_fiscal_year) {

@@ -18,9 +18,18 @@ inline std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) noexc
   auto cont = [&](std::size_t k) -> unsigned {
     return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) & 0x3Fu : 0u;
   };
-  if (c < 0x80) { cp = c; return 1; }
-  if ((c >> 5) == 0x6 && i + 1 < s.size()) { cp = ((c & 0x1Fu) << 6) | cont(1); return 2; }
-  if ((c >> 4) == 0xE && i + 2 < s.size()) { cp = ((c & 0x0Fu) << 12) | (cont(1) << 6) | cont(2); return 3; }
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  if ((c >> 5) == 0x6 && i + 1 < s.size()) {
+    cp = ((c & 0x1Fu) << 6) | cont(1);
+    return 2;
+  }
+  if ((c >> 4) == 0xE && i + 2 < s.size()) {
+    cp = ((c & 0x0Fu) << 12) | (cont(1) << 6) | cont(2);
+    return 3;
+  }
   if ((c >> 3) == 0x1E && i + 3 < s.size()) {
     cp = ((c & 0x07u) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
     return 4;
@@ -76,12 +85,14 @@ inline bool is_space(char32_t c) noexcept {
 inline bool is_cjk(char32_t c) noexcept {
   return (c >= 0x3001 && c <= 0x303F) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
          (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF01 && c <= 0xFF9F) ||
-         (c >= 0xFFE0 && c <= 0xFFEF) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2160 && c <= 0x217F) ||
-         c == 0x2015 || c == 0x2010 || c == 0x2212 || c == 0x25CB || c == 0x25CF || c == 0x203B;
+         (c >= 0xFFE0 && c <= 0xFFEF) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x2160 && c <= 0x217F) || c == 0x2015 ||
+         c == 0x2010 || c == 0x2212 || c == 0x25CB || c == 0x25CF || c == 0x203B;
 }
 
 inline bool is_digit(char32_t c) noexcept { return (c >= U'0' && c <= U'9') || (c >= 0xFF10 && c <= 0xFF19); }
-inline int digit_value(char32_t c) noexcept { return c <= U'9' ? static_cast<int>(c - U'0') : static_cast<int>(c - 0xFF10); }
+inline int digit_value(char32_t c) noexcept {
+  return c <= U'9' ? static_cast<int>(c - U'0') : static_cast<int>(c - 0xFF10);
+}
 inline bool is_lower_latin(char32_t c) noexcept { return (c >= U'a' && c <= U'z') || (c >= 0xFF41 && c <= 0xFF5A); }
 inline int latin_value(char32_t c) noexcept {
   return c <= U'z' ? static_cast<int>(c - U'a') + 1 : static_cast<int>(c - 0xFF41) + 1;
@@ -92,13 +103,15 @@ inline bool is_ascii_alnum(char32_t c) noexcept {
 
 // Position (1-based) of a katakana in 五十音 order (ア = 1 … ン = 46), 0 if not one.
 inline int gojuon_index(char32_t c) noexcept {
-  static constexpr char32_t kOrder[] = U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
+  static constexpr char32_t kOrder[] =
+      U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
   for (int i = 0; kOrder[i]; ++i)
     if (kOrder[i] == c) return i + 1;
   return 0;
 }
 inline char32_t gojuon_char(int index) noexcept {
-  static constexpr char32_t kOrder[] = U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
+  static constexpr char32_t kOrder[] =
+      U"アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
   return index >= 1 && index <= 46 ? kOrder[index - 1] : U'?';
 }
 

@@ -46,7 +46,8 @@ constexpr std::array<RoleName, 27> kRoleNames{{
 const std::vector<RoleName>& role_names() {
   static const std::vector<RoleName> sorted = [] {
     std::vector<RoleName> v(kRoleNames.begin(), kRoleNames.end());
-    std::stable_sort(v.begin(), v.end(), [](const RoleName& a, const RoleName& b) { return a.name.size() > b.name.size(); });
+    std::stable_sort(v.begin(), v.end(),
+                     [](const RoleName& a, const RoleName& b) { return a.name.size() > b.name.size(); });
     return v;
   }();
   return sorted;
@@ -71,6 +72,5 @@ std::size_t role_name_prefix(std::string_view s) noexcept {
   const RoleName* r = role_prefix(s);
   return r ? r->name.size() : 0;
 }
-
 
 }  // namespace libaudit::jtext

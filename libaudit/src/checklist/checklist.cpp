@@ -15,9 +15,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "checklist/suggest.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
-#include "checklist/suggest.h"
 
 namespace libaudit {
 
@@ -116,8 +116,7 @@ const char* kind_name(const YAML::Node& n) {
 }
 
 bool is_id_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 class Loader {
@@ -127,14 +126,14 @@ class Loader {
 
   std::shared_ptr<Checklist::Data> run() {
     if (yaml_.size() > options_.max_bytes) {
-      fail_at(1, 1, "file is " + std::to_string(yaml_.size()) + " bytes, over the limit of " +
-                        std::to_string(options_.max_bytes) + " bytes");
+      fail_at(1, 1,
+              "file is " + std::to_string(yaml_.size()) + " bytes, over the limit of " +
+                  std::to_string(options_.max_bytes) + " bytes");
       throw ChecklistError(std::move(diags_));
     }
     if (auto bad = text::find_invalid_utf8(yaml_)) {
       fail_at(bad->line, bad->column,
-              "invalid UTF-8 (byte offset " + std::to_string(bad->offset) +
-                  "); save the file as UTF-8");
+              "invalid UTF-8 (byte offset " + std::to_string(bad->offset) + "); save the file as UTF-8");
       throw ChecklistError(std::move(diags_));
     }
     if (int line = second_document_line(yaml_)) {
@@ -270,7 +269,7 @@ class Loader {
   }
 
   std::vector<std::pair<std::string, YAML::Mark>> string_list(const YAML::Node& n, std::string_view key,
-                                                             const std::string& what) {
+                                                              const std::string& what) {
     std::vector<std::pair<std::string, YAML::Mark>> out;
     if (!n.IsDefined()) return out;
     if (!n.IsSequence()) {
@@ -294,22 +293,21 @@ class Loader {
     if (!raw) return {};
     std::string id = std::string(text::trim(text::nfkc(*raw)));
     if (!std::all_of(id.begin(), id.end(), is_id_char)) {
-      fail(n.Mark(), "id '" + id + "' of " + what +
-                         " may contain only letters, digits, '.', '_' and '-'");
+      fail(n.Mark(), "id '" + id + "' of " + what + " may contain only letters, digits, '.', '_' and '-'");
       return id;
     }
     auto [it, inserted] = ids_.emplace(id, source_.position(n.Mark()).first);
-    if (!inserted)
-      fail(n.Mark(), "duplicate id '" + id + "' (first used on line " + std::to_string(it->second) + ")");
+    if (!inserted) fail(n.Mark(), "duplicate id '" + id + "' (first used on line " + std::to_string(it->second) + ")");
     return id;
   }
 
   // ---- the document
   void read_root(const YAML::Node& root, Checklist::Data& d) {
     const std::string what = "the checklist";
-    if (!check_mapping(root, {"format", "id", "title", "version", "body", "description", "source",
-                              "roles", "tier_names", "sections"},
-                       {"id", "title", "version", "body", "source", "sections"}, what))
+    if (!check_mapping(
+            root,
+            {"format", "id", "title", "version", "body", "description", "source", "roles", "tier_names", "sections"},
+            {"id", "title", "version", "body", "source", "sections"}, what))
       return;
     if (const YAML::Node f = root["format"]; f.IsDefined()) {
       if (!f.IsScalar() || f.Tag() == "!" || f.Scalar() != "1")
@@ -319,9 +317,8 @@ class Loader {
     if (const YAML::Node n = root["id"]; n.IsDefined()) {
       if (auto id = scalar(n, "id", what, true)) {
         d.id = *id;
-        bool ok = std::all_of(d.id.begin(), d.id.end(), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-        });
+        bool ok = std::all_of(d.id.begin(), d.id.end(),
+                              [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
         if (!ok) fail(n.Mark(), "checklist id '" + d.id + "' may contain only a-z, 0-9 and '-'");
       }
     }
@@ -412,8 +409,10 @@ class Loader {
     std::vector<std::string_view> ids;
     for (const Term& t : tiers()) ids.push_back(t.id);
     std::string msg = "unknown tier '" + tier + "'";
-    if (auto s = suggest(tier, ids)) msg += " (did you mean '" + std::string(*s) + "'?)";
-    else msg += "; tiers are mynumber, lgwan and internet";
+    if (auto s = suggest(tier, ids))
+      msg += " (did you mean '" + std::string(*s) + "'?)";
+    else
+      msg += "; tiers are mynumber, lgwan and internet";
     fail(mark, msg);
     return false;
   }
@@ -424,8 +423,7 @@ class Loader {
       return;
     }
     std::string what = name_of(n, "section", "a section");
-    if (!check_mapping(n, {"id", "clause", "title", "sections", "items"}, {"id", "clause", "title"}, what))
-      return;
+    if (!check_mapping(n, {"id", "clause", "title", "sections", "items"}, {"id", "clause", "title"}, what)) return;
     Section s;
     s.line = source_.position(n.Mark()).first;
     s.id = read_id(n, what);
@@ -476,9 +474,9 @@ class Loader {
 
   bool read_item(const YAML::Node& n, Checklist::Data& d, const std::string& section_id) {
     std::string what = name_of(n, "item", "an item");
-    if (!check_mapping(n, {"id", "clause", "text", "question", "roles", "applies_to", "weight",
-                           "audience", "evidence", "note"},
-                       {"id", "clause", "text", "question", "roles"}, what))
+    if (!check_mapping(
+            n, {"id", "clause", "text", "question", "roles", "applies_to", "weight", "audience", "evidence", "note"},
+            {"id", "clause", "text", "question", "roles"}, what))
       return false;
     Item item;
     item.section_id = section_id;
@@ -498,8 +496,10 @@ class Loader {
     for (auto& [role, mark] : role_list) {
       if (std::find(declared.begin(), declared.end(), role) == declared.end()) {
         std::string msg = "unknown role '" + role + "' in " + what;
-        if (auto s = suggest(role, declared)) msg += " (did you mean '" + std::string(*s) + "'?)";
-        else msg += "; declare it under 'roles' at the top";
+        if (auto s = suggest(role, declared))
+          msg += " (did you mean '" + std::string(*s) + "'?)";
+        else
+          msg += "; declare it under 'roles' at the top";
         fail(mark, msg);
       } else {
         item.roles.push_back(role);
@@ -512,9 +512,13 @@ class Loader {
         for (auto& [tier, mark] : string_list(a["tiers"], "tiers", where))
           if (check_tier(tier, mark)) item.applies_to.tiers.push_back(tier);
         if (auto dep = scalar(a["departments"], "departments", where, true)) {
-          if (*dep == "all") item.applies_to.departments = DepartmentScope::all;
-          else if (*dep == "system_owners") item.applies_to.departments = DepartmentScope::system_owners;
-          else fail(a["departments"].Mark(), "'departments' in " + where + " is 'all' or 'system_owners', not '" + *dep + "'");
+          if (*dep == "all")
+            item.applies_to.departments = DepartmentScope::all;
+          else if (*dep == "system_owners")
+            item.applies_to.departments = DepartmentScope::system_owners;
+          else
+            fail(a["departments"].Mark(),
+                 "'departments' in " + where + " is 'all' or 'system_owners', not '" + *dep + "'");
         }
         if (const YAML::Node ia = a["important_assets"]; ia.IsDefined()) {
           bool value = false;
@@ -543,8 +547,10 @@ class Loader {
       if (a.IsSequence() && a.size() == 0) fail(a.Mark(), "'audience' in " + what + " is empty");
       if (a.IsSequence() && a.size() > 0) item.self_inspection = item.audit = false;
       for (auto& [aud, mark] : list) {
-        if (aud == "self_inspection") item.self_inspection = true;
-        else if (aud == "audit") item.audit = true;
+        if (aud == "self_inspection")
+          item.self_inspection = true;
+        else if (aud == "audit")
+          item.audit = true;
         else {
           std::string msg = "unknown audience '" + aud + "' in " + what;
           if (auto s = suggest(aud, {"self_inspection", "audit"})) msg += " (did you mean '" + std::string(*s) + "'?)";
@@ -746,8 +752,7 @@ void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>&
       if (!a.tiers.empty() || a.departments != DepartmentScope::all || a.important_assets) {
         out << YAML::Key << "applies_to" << YAML::Value << YAML::Flow << YAML::BeginMap;
         if (!a.tiers.empty()) emit_string_list(out, "tiers", a.tiers);
-        if (a.departments != DepartmentScope::all)
-          out << YAML::Key << "departments" << YAML::Value << "system_owners";
+        if (a.departments != DepartmentScope::all) out << YAML::Key << "departments" << YAML::Value << "system_owners";
         if (a.important_assets) out << YAML::Key << "important_assets" << YAML::Value << true;
         out << YAML::EndMap;
       }
@@ -809,9 +814,11 @@ std::string Checklist::to_yaml(std::string_view header_comment) const {
   out << YAML::EndMap;
   out << YAML::Key << "roles" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& r : d_->roles) {
-    if (find_role(r.id)) out << r.id;
-    else out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << r.id << YAML::Key << "label"
-             << YAML::Value << r.label << YAML::EndMap;
+    if (find_role(r.id))
+      out << r.id;
+    else
+      out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << r.id << YAML::Key << "label" << YAML::Value
+          << r.label << YAML::EndMap;
   }
   out << YAML::EndSeq;
   if (!d_->tier_names.empty()) {

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <array>
 #include <functional>
-#include <nlohmann/json.hpp>
-#include <sstream>
-#include <optional>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <unordered_set>
 
 #include "base/jtext.h"
@@ -17,14 +17,12 @@
 namespace libaudit {
 
 using jtext::ends_with;
-using jtext::starts_with;
-using jtext::RoleName;
 using jtext::role_prefix;
 using jtext::role_suffix;
+using jtext::RoleName;
+using jtext::starts_with;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 namespace {
 
@@ -131,9 +129,12 @@ Subject find_subject(std::string_view s) {
           for (std::size_t j = 0; j < before.size();) {
             char32_t cj;
             std::size_t nj = jtext::decode(before, j, cj);
-            if (cj == U'（' || cj == U'(' || cj == U'「') ++d;
-            else if (cj == U'）' || cj == U')' || cj == U'」') d = std::max(0, d - 1);
-            else if (cj == U'、' && d == 0) commas.push_back(j + nj);
+            if (cj == U'（' || cj == U'(' || cj == U'「')
+              ++d;
+            else if (cj == U'）' || cj == U')' || cj == U'」')
+              d = std::max(0, d - 1);
+            else if (cj == U'、' && d == 0)
+              commas.push_back(j + nj);
             j += nj;
           }
         }
@@ -202,7 +203,7 @@ std::string te_from_mizen(std::string_view stem) {
   if (c == "が") return h + "いで";
   if (c == "さ") return h + "して";
   if (c == "ま" || c == "ば" || c == "な") return h + "んで";
-  if (c == "こ" && ends_with(head, "来")) return h + "て";  // unusual spelling
+  if (c == "こ" && ends_with(head, "来")) return h + "て";               // unusual spelling
   if (in(kERowIRow, c) || is_kanji(c)) return std::string(stem) + "て";  // 一段, する (し), 得, 見
   return {};
 }
@@ -235,25 +236,27 @@ std::string te_from_dictionary(std::string_view verb) {
 }
 
 // て形 + いる/いない: "…て" -> "…ている", "…で" -> "…でいる".
-std::string progressive(const std::string& te, bool negative) {
-  return te + (negative ? "いないか。" : "いるか。");
-}
+std::string progressive(const std::string& te, bool negative) { return te + (negative ? "いないか。" : "いるか。"); }
 
 std::string_view strip_sentence_end(std::string_view s) {
   s = text::trim(s);
   for (;;) {
-    if (ends_with(s, "。")) s.remove_suffix(3);
-    else if (ends_with(s, "｡")) s.remove_suffix(3);
-    else if (ends_with(s, ".")) s.remove_suffix(1);
-    else break;
+    if (ends_with(s, "。"))
+      s.remove_suffix(3);
+    else if (ends_with(s, "｡"))
+      s.remove_suffix(3);
+    else if (ends_with(s, "."))
+      s.remove_suffix(1);
+    else
+      break;
     s = text::trim(s);
   }
   return s;
 }
 
 // Plain-form verbs that state a rule when the sentence ends with them (講じる。/実施する。).
-constexpr std::array<std::string_view, 10> kRuleVerbs = {"講じる", "講ずる", "実施する", "禁止する", "確立する",
-                                                         "策定する", "整備する", "行う", "決定する", "義務を負う"};
+constexpr std::array<std::string_view, 10> kRuleVerbs = {"講じる",   "講ずる",   "実施する", "禁止する", "確立する",
+                                                         "策定する", "整備する", "行う",     "決定する", "義務を負う"};
 // …of which these need a role subject to count (CSIRTは、…報告する。).
 constexpr std::array<std::string_view, 6> kSubjectRuleVerbs = {"報告する", "提供する", "管理する",
                                                                "保管する", "指示する", "構築する"};
@@ -297,7 +300,8 @@ std::vector<TierName> tier_names(const std::vector<TierAlias>& aliases) {
                              {"LGWAN接続系", "lgwan"},
                              {"インターネット接続系", "internet"}};
   for (const TierAlias& a : aliases) v.push_back({text::squash_spaces(text::nfkc(a.name)), a.tier});
-  std::stable_sort(v.begin(), v.end(), [](const TierName& a, const TierName& b) { return a.name.size() > b.name.size(); });
+  std::stable_sort(v.begin(), v.end(),
+                   [](const TierName& a, const TierName& b) { return a.name.size() > b.name.size(); });
   return v;
 }
 
@@ -357,8 +361,10 @@ std::vector<Sentence> split_sentences(std::string_view p) {
   for (std::size_t i = 0; i < p.size();) {
     char32_t c;
     std::size_t n = jtext::decode(p, i, c);
-    if (c == U'（' || c == U'(' || c == U'「' || c == U'『' || c == U'【' || c == U'［') ++depth;
-    else if (c == U'）' || c == U')' || c == U'」' || c == U'』' || c == U'】' || c == U'］') depth = std::max(0, depth - 1);
+    if (c == U'（' || c == U'(' || c == U'「' || c == U'『' || c == U'【' || c == U'［')
+      ++depth;
+    else if (c == U'）' || c == U')' || c == U'」' || c == U'』' || c == U'】' || c == U'］')
+      depth = std::max(0, depth - 1);
     i += n;
     if ((c == U'。' || c == U'｡') && depth == 0) {
       std::string_view s = text::trim(p.substr(start, i - start));
@@ -504,7 +510,7 @@ struct Walker {
     std::vector<std::string> context = title_roles(c.title);
     std::vector<std::string> last_subject;
     Obligation* list_owner = nullptr;  // the obligation whose 「次の…」 list is open
-    int sentence_no = 0;                // position of the sentence in the clause's own text
+    int sentence_no = 0;               // position of the sentence in the clause's own text
     for (auto [k, offset] : paragraphs(c)) {
       const LogicalLine& l = text.lines[k];
       std::string_view para = std::string_view(l.text).substr(offset);
@@ -536,23 +542,33 @@ struct Walker {
         } else {
           o.roles_inherited = true;
           // 「職員等が…場合は、」: the actor named first
-          if (auto r = conditional_actor(s.text); !r.empty()) o.roles = std::move(r);
-          else if (auto m = main_clause_actor(s.text); !m.empty()) o.roles = std::move(m);
-          else if (!last_subject.empty()) o.roles = last_subject;
-          else if (!context.empty()) o.roles = context;
-          else if (!sibling.empty()) o.roles = sibling;
-          else if (!inherited.empty()) o.roles = inherited;
-          else o.roles = {"security_manager"};
+          if (auto r = conditional_actor(s.text); !r.empty())
+            o.roles = std::move(r);
+          else if (auto m = main_clause_actor(s.text); !m.empty())
+            o.roles = std::move(m);
+          else if (!last_subject.empty())
+            o.roles = last_subject;
+          else if (!context.empty())
+            o.roles = context;
+          else if (!sibling.empty())
+            o.roles = sibling;
+          else if (!inherited.empty())
+            o.roles = inherited;
+          else
+            o.roles = {"security_manager"};
         }
         o.tiers = tiers_in(s.text, tiers);
         if (o.tiers.empty()) o.tiers = heading_tiers;
         o.important_assets = s.text.find("重要な情報資産") != std::string::npos;
         o.question = question_for(s.text);
         if (o.question.empty())
-          warn(o.first_line, "no question form for the ending of: " + s.text.substr(0, std::min<std::size_t>(s.text.size(), 90)));
+          warn(o.first_line,
+               "no question form for the ending of: " + s.text.substr(0, std::min<std::size_t>(s.text.size(), 90)));
         out.push_back(std::move(o));
-        if (introduces_list(s.text)) list_owner = &out.back();
-        else list_owner = nullptr;
+        if (introduces_list(s.text))
+          list_owner = &out.back();
+        else
+          list_owner = nullptr;
       }
       // the list stays open only when the intro is the paragraph's last sentence
     }
@@ -593,8 +609,10 @@ std::string question_for(std::string_view sentence) {
   // drop the subject and a leading connective
   Subject subj = find_subject(s);
   std::string body;
-  if (subj.found) body = std::string(s.substr(0, subj.begin)) + std::string(s.substr(subj.after));
-  else body = std::string(s);
+  if (subj.found)
+    body = std::string(s.substr(0, subj.begin)) + std::string(s.substr(subj.after));
+  else
+    body = std::string(s);
   for (std::string_view c : {"また、", "なお、", "更に、", "さらに、"})
     if (starts_with(body, c)) body = body.substr(c.size());
   std::string_view b = body;
@@ -635,8 +653,8 @@ std::string question_for(std::string_view sentence) {
 }
 
 std::vector<Obligation> find_obligations(const NormalizedText& text, const ClauseTree& tree,
-                                         const std::vector<TierAlias>& tier_aliases,
-                                         std::vector<Diagnostic>* warnings, std::string_view source) {
+                                         const std::vector<TierAlias>& tier_aliases, std::vector<Diagnostic>* warnings,
+                                         std::string_view source) {
   Walker w{text, tree, tier_names(tier_aliases), warnings, std::string(source), {}};
   for (std::size_t p = 0; p < tree.parts.size(); ++p) {
     const ClausePart& part = tree.parts[p];
@@ -760,9 +778,8 @@ void emit_section(std::string& y, const SectionOut& s, const NormalizedText& t, 
         y += ii + "applies_to: {" + a + "}\n";
       }
       std::string note = "draft: source lines " + std::to_string(o.first_line) +
-                         (o.last_line != o.first_line ? "-" + std::to_string(o.last_line) : "") +
-                         "; ending " + kind_name(o.kind) +
-                         (o.roles_inherited ? "; no subject, roles inherited from context" : "");
+                         (o.last_line != o.first_line ? "-" + std::to_string(o.last_line) : "") + "; ending " +
+                         kind_name(o.kind) + (o.roles_inherited ? "; no subject, roles inherited from context" : "");
       y += ii + "note: " + q(note) + "\n";
     }
   }
@@ -802,17 +819,21 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   for (std::size_t p = 0; p < tree.parts.size(); ++p) {
     const ClausePart& part = tree.parts[p];
     if (part.clauses.empty()) continue;
-    if (options.part.empty() || text::squash_spaces(text::nfkc(part.title)).find(text::squash_spaces(text::nfkc(options.part))) != std::string::npos)
+    if (options.part.empty() ||
+        text::squash_spaces(text::nfkc(part.title)).find(text::squash_spaces(text::nfkc(options.part))) !=
+            std::string::npos)
       parts.push_back(p);
   }
   if (!options.part.empty() && parts.empty())
-    throw ValidationError({Diagnostic{source, 1, 1, "no document in the text has a title containing '" + options.part + "'"}});
+    throw ValidationError(
+        {Diagnostic{source, 1, 1, "no document in the text has a title containing '" + options.part + "'"}});
   if (options.part.empty() && parts.size() > 1) {
     std::string titles;
     for (std::size_t p : parts) titles += (titles.empty() ? "" : ", ") + std::string("'") + tree.parts[p].title + "'";
-    warnings.push_back(Diagnostic{source, tree.parts[parts[1]].first_line, 1,
-                                     "the text holds " + std::to_string(parts.size()) + " documents (" + titles +
-                                         "); ids of the second and later are prefixed p2., p3., …; pass part= to extract one"});
+    warnings.push_back(
+        Diagnostic{source, tree.parts[parts[1]].first_line, 1,
+                   "the text holds " + std::to_string(parts.size()) + " documents (" + titles +
+                       "); ids of the second and later are prefixed p2., p3., …; pass part= to extract one"});
   }
   const bool prefix = parts.size() > 1;
 
@@ -848,18 +869,22 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
             std::string id = pre + c.id;
             if (obs[i]->sentence > 1 || here) id += "-" + std::to_string(obs[i]->sentence);
             std::string unique = id;
-            for (int& n = next_suffix.try_emplace(id, 2).first->second; used.count(unique); ++n) unique = id + "_" + std::to_string(n);
+            for (int& n = next_suffix.try_emplace(id, 2).first->second; used.count(unique); ++n)
+              unique = id + "_" + std::to_string(n);
             if (unique != id)
-              warnings.push_back(Diagnostic{source, obs[i]->first_line, 1,
-                                            "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
+              warnings.push_back(
+                  Diagnostic{source, obs[i]->first_line, 1,
+                             "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
             used.insert(unique);
             target->items.push_back({obs[i], unique});
           }
         }
         for (const Clause& ch : c.children) walk(ch, p, target, pre);
         if (here && (!mine.items.empty() || !mine.sections.empty())) {
-          if (section) section->sections.push_back(std::move(mine));
-          else chapters.push_back(std::move(mine));
+          if (section)
+            section->sections.push_back(std::move(mine));
+          else
+            chapters.push_back(std::move(mine));
         }
       };
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -869,7 +894,8 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   // Section ids must not clash with item ids.
   std::function<void(SectionOut&)> fix_sections = [&](SectionOut& s) {
     std::string id = s.id;
-    for (int& n = next_suffix.try_emplace("s:" + s.id, 2).first->second; used.count(id); ++n) id = s.id + "_s" + std::to_string(n);
+    for (int& n = next_suffix.try_emplace("s:" + s.id, 2).first->second; used.count(id); ++n)
+      id = s.id + "_s" + std::to_string(n);
     s.id = id;
     used.insert(id);
     for (SectionOut& sub : s.sections) fix_sections(sub);
@@ -877,8 +903,9 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   for (SectionOut& s : chapters) fix_sections(s);
 
   if (chapters.empty())
-    throw ChecklistError({Diagnostic{source, 1, 1, "no obligation sentence found (しなければならない, してはならない, "
-                                                   "ものとする, …); nothing to put in a checklist"}});
+    throw ChecklistError({Diagnostic{source, 1, 1,
+                                     "no obligation sentence found (しなければならない, してはならない, "
+                                     "ものとする, …); nothing to put in a checklist"}});
 
   std::string doc_title = options.source_title;
   if (doc_title.empty() && !parts.empty()) doc_title = tree.parts[parts.front()].title;
@@ -898,8 +925,10 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   y += "title: " + q(options.title) + "\n";
   y += "version: " + q(options.version.empty() ? "draft" : options.version) + "\n";
   y += "body: " + q(options.body) + "\n";
-  y += "description: " + q("Draft generated by the libaudit extractor from " + source +
-                           "; every item needs checking by hand (questions, roles, tiers, weights, evidence).") + "\n";
+  y += "description: " +
+       q("Draft generated by the libaudit extractor from " + source +
+         "; every item needs checking by hand (questions, roles, tiers, weights, evidence).") +
+       "\n";
   y += "source: {document: " + q(source) + ", title: " + q(doc_title) + "}\n";
   std::map<std::string, std::string> tn;
   for (const TierAlias& a : aliases) tn.emplace(a.tier, a.name);

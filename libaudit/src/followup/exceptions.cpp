@@ -60,21 +60,50 @@ namespace detail {
 
 std::string exception_state(const ExceptionRecord& e) {
   std::string s = "{";
-  json_key(s, "department"); json_string(s, e.department);
-  s += ','; json_key(s, "item"); json_string(s, e.item);
-  s += ','; json_key(s, "system"); json_string(s, e.system);
-  s += ','; json_key(s, "reason"); json_string(s, e.reason);
-  s += ','; json_key(s, "compensating_measure"); json_string(s, e.compensating_measure);
-  s += ','; json_key(s, "start"); json_string(s, e.start.to_string());
-  s += ','; json_key(s, "end"); json_string(s, e.end.to_string());
-  s += ','; json_key(s, "emergency"); json_bool(s, e.emergency);
-  s += ','; json_key(s, "status"); json_string(s, to_string(e.status));
-  s += ','; json_key(s, "requested_by"); json_string(s, e.requested_by);
-  s += ','; json_key(s, "requested_at"); json_string(s, e.requested_at);
-  s += ','; json_key(s, "decided_by"); json_string(s, e.decided_by);
-  s += ','; json_key(s, "decided_at"); json_string(s, e.decided_at);
-  s += ','; json_key(s, "decision_note"); json_string(s, e.decision_note);
-  s += ','; json_key(s, "reported_at"); json_string(s, e.reported_at);
+  json_key(s, "department");
+  json_string(s, e.department);
+  s += ',';
+  json_key(s, "item");
+  json_string(s, e.item);
+  s += ',';
+  json_key(s, "system");
+  json_string(s, e.system);
+  s += ',';
+  json_key(s, "reason");
+  json_string(s, e.reason);
+  s += ',';
+  json_key(s, "compensating_measure");
+  json_string(s, e.compensating_measure);
+  s += ',';
+  json_key(s, "start");
+  json_string(s, e.start.to_string());
+  s += ',';
+  json_key(s, "end");
+  json_string(s, e.end.to_string());
+  s += ',';
+  json_key(s, "emergency");
+  json_bool(s, e.emergency);
+  s += ',';
+  json_key(s, "status");
+  json_string(s, to_string(e.status));
+  s += ',';
+  json_key(s, "requested_by");
+  json_string(s, e.requested_by);
+  s += ',';
+  json_key(s, "requested_at");
+  json_string(s, e.requested_at);
+  s += ',';
+  json_key(s, "decided_by");
+  json_string(s, e.decided_by);
+  s += ',';
+  json_key(s, "decided_at");
+  json_string(s, e.decided_at);
+  s += ',';
+  json_key(s, "decision_note");
+  json_string(s, e.decision_note);
+  s += ',';
+  json_key(s, "reported_at");
+  json_string(s, e.reported_at);
   s += '}';
   return s;
 }
@@ -112,10 +141,17 @@ ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
 }
 
 void write_exception(Store::Impl& im, const ExceptionRecord& e, const std::string& actor, const std::string& at) {
-  im.db.prepare("UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, reported_at = ? "
-                "WHERE id = ?")
-      .bind(1, to_string(e.status)).bind(2, e.decided_by).bind(3, e.decided_at).bind(4, e.decision_note)
-      .bind(5, e.reported_at).bind(6, e.id).run();
+  im.db
+      .prepare(
+          "UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, reported_at = ? "
+          "WHERE id = ?")
+      .bind(1, to_string(e.status))
+      .bind(2, e.decided_by)
+      .bind(3, e.decided_at)
+      .bind(4, e.decision_note)
+      .bind(5, e.reported_at)
+      .bind(6, e.id)
+      .run();
   TrailWriter trail(im.db, im.sha, actor, at);
   trail.append("exception", std::to_string(e.id), "update", exception_state(e));
 }
@@ -147,38 +183,52 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
   {
     sql::Stmt s = im.db.prepare("SELECT 1 FROM items WHERE item_id = ? LIMIT 1");
     s.bind(1, e.item);
-    if (e.item.empty() || !s.step()) diags.push_back({"<exception>", 1, 1, "item '" + e.item + "' is in no stored checklist"});
+    if (e.item.empty() || !s.step())
+      diags.push_back({"<exception>", 1, 1, "item '" + e.item + "' is in no stored checklist"});
   }
   e.system = std::string(text::trim(spec.system));
   if (!e.system.empty()) {
-    sql::Stmt s = im.db.prepare(
-        "SELECT d.code FROM systems s JOIN departments d ON d.id = s.department_id WHERE s.name = ?");
+    sql::Stmt s =
+        im.db.prepare("SELECT d.code FROM systems s JOIN departments d ON d.id = s.department_id WHERE s.name = ?");
     s.bind(1, e.system);
-    if (!s.step()) diags.push_back({"<exception>", 1, 1, "no system named '" + e.system + "'"});
+    if (!s.step())
+      diags.push_back({"<exception>", 1, 1, "no system named '" + e.system + "'"});
     else if (s.text(0) != e.department)
-      diags.push_back({"<exception>", 1, 1, "system '" + e.system + "' belongs to " + s.str(0) + ", not " + e.department});
+      diags.push_back(
+          {"<exception>", 1, 1, "system '" + e.system + "' belongs to " + s.str(0) + ", not " + e.department});
   }
   e.reason = std::string(text::trim(spec.reason));
   e.compensating_measure = std::string(text::trim(spec.compensating_measure));
-  if (e.reason.empty()) diags.push_back({"<exception>", 1, 1, "the reason is empty (7(7)ア: a 合理的な理由 is required)"});
+  if (e.reason.empty())
+    diags.push_back({"<exception>", 1, 1, "the reason is empty (7(7)ア: a 合理的な理由 is required)"});
   for (const std::string* f : {&e.reason, &e.compensating_measure})
     if (text::find_invalid_utf8(*f)) diags.push_back({"<exception>", 1, 1, "a text field is not valid UTF-8"});
   e.start = spec.start;
   e.end = spec.end;
   if (e.end < e.start)
-    diags.push_back({"<exception>", 1, 1, "the period ends (" + e.end.to_string() + ") before it starts (" +
-                                              e.start.to_string() + ")"});
+    diags.push_back({"<exception>", 1, 1,
+                     "the period ends (" + e.end.to_string() + ") before it starts (" + e.start.to_string() + ")"});
   if (!diags.empty()) throw ValidationError(std::move(diags));
   e.emergency = spec.emergency;
   e.status = spec.emergency ? ExceptionStatus::taken : ExceptionStatus::requested;
   e.requested_by = p.name;
   e.requested_at = now_iso();
-  im.db.prepare(
-         "INSERT INTO exceptions(department, item, system, reason, compensating_measure, start, end, emergency, status, "
-         "requested_by, requested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(1, e.department).bind(2, e.item).bind(3, e.system).bind(4, e.reason).bind(5, e.compensating_measure)
-      .bind(6, e.start.to_string()).bind(7, e.end.to_string()).bind(8, e.emergency).bind(9, to_string(e.status))
-      .bind(10, e.requested_by).bind(11, e.requested_at)
+  im.db
+      .prepare(
+          "INSERT INTO exceptions(department, item, system, reason, compensating_measure, start, end, emergency, "
+          "status, "
+          "requested_by, requested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, e.department)
+      .bind(2, e.item)
+      .bind(3, e.system)
+      .bind(4, e.reason)
+      .bind(5, e.compensating_measure)
+      .bind(6, e.start.to_string())
+      .bind(7, e.end.to_string())
+      .bind(8, e.emergency)
+      .bind(9, to_string(e.status))
+      .bind(10, e.requested_by)
+      .bind(11, e.requested_at)
       .run();
   e.id = sqlite3_last_insert_rowid(im.db.handle());
   TrailWriter trail(im.db, im.sha, p.name, e.requested_at);

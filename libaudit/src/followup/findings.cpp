@@ -11,9 +11,9 @@
 #include <unordered_map>
 
 #include "followup/findings_internal.h"
-#include "libaudit/store/applicability.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/store/applicability.h"
 
 namespace libaudit {
 
@@ -37,15 +37,15 @@ constexpr std::string_view kCiso[] = {"ciso"};
 
 constexpr TransitionRule kTransitions[] = {
     // from                     to                        roles allowed      condition
-    {S::draft,                S::open,                  kAuditors,       "confirms a promoted draft"},
-    {S::draft,                S::discarded,             kAuditors,       "discards a promoted draft"},
-    {S::open,                 S::plan_submitted,        kOwners,         "the 課 submits its remediation plan"},
-    {S::plan_submitted,       S::in_remediation,        kOwnersOrChief,  "the plan is accepted; work starts"},
-    {S::in_remediation,       S::remediation_reported,  kOwners,         "the reporter becomes the remediator"},
-    {S::remediation_reported, S::verified,              kAuditors,       "the verifier is not the remediator"},
-    {S::remediation_reported, S::in_remediation,        kAuditors,       "sent back by a verifier, not the remediator"},
-    {S::open,                 S::risk_accepted,         kCiso,           "risk accepted by the CISO"},
-    {S::plan_submitted,       S::risk_accepted,         kCiso,           "risk accepted by the CISO"},
+    {S::draft, S::open, kAuditors, "confirms a promoted draft"},
+    {S::draft, S::discarded, kAuditors, "discards a promoted draft"},
+    {S::open, S::plan_submitted, kOwners, "the 課 submits its remediation plan"},
+    {S::plan_submitted, S::in_remediation, kOwnersOrChief, "the plan is accepted; work starts"},
+    {S::in_remediation, S::remediation_reported, kOwners, "the reporter becomes the remediator"},
+    {S::remediation_reported, S::verified, kAuditors, "the verifier is not the remediator"},
+    {S::remediation_reported, S::in_remediation, kAuditors, "sent back by a verifier, not the remediator"},
+    {S::open, S::risk_accepted, kCiso, "risk accepted by the CISO"},
+    {S::plan_submitted, S::risk_accepted, kCiso, "risk accepted by the CISO"},
 };
 }  // namespace
 
@@ -75,8 +75,8 @@ std::string_view severity_label(Severity s) noexcept {
 
 Severity parse_severity(std::string_view s) {
   const std::string n = normalise_key(s);
-  for (Severity v : {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,
-                     Severity::recommendation})
+  for (Severity v :
+       {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation, Severity::recommendation})
     if (n == to_string(v) || n == severity_label(v)) return v;
   throw ValidationError({Diagnostic{"<severity>", 1, 1,
                                     "unknown severity '" + std::string(s) +
@@ -84,8 +84,9 @@ Severity parse_severity(std::string_view s) {
 }
 
 namespace {
-constexpr FindingState kStates[] = {S::draft, S::open, S::plan_submitted, S::in_remediation, S::remediation_reported,
-                                    S::verified, S::risk_accepted, S::discarded};
+constexpr FindingState kStates[] = {
+    S::draft,    S::open,          S::plan_submitted, S::in_remediation, S::remediation_reported,
+    S::verified, S::risk_accepted, S::discarded};
 }
 
 std::string_view to_string(FindingState s) noexcept {
@@ -125,9 +126,7 @@ FindingState parse_finding_state(std::string_view s) {
   throw ValidationError({Diagnostic{"<state>", 1, 1, "unknown finding state '" + std::string(s) + "' (" + all + ")"}});
 }
 
-bool is_closed(FindingState s) noexcept {
-  return s == S::verified || s == S::risk_accepted || s == S::discarded;
-}
+bool is_closed(FindingState s) noexcept { return s == S::verified || s == S::risk_accepted || s == S::discarded; }
 
 std::string_view to_string(CheckAnswer a) noexcept {
   return a == CheckAnswer::checked_no_issue ? "checked_no_issue" : "same_issue_found";
@@ -137,8 +136,8 @@ CheckAnswer parse_check_answer(std::string_view s) {
   const std::string n = normalise_key(s);
   if (n == "checked_no_issue" || n == "問題なし") return CheckAnswer::checked_no_issue;
   if (n == "same_issue_found" || n == "同様の問題あり") return CheckAnswer::same_issue_found;
-  throw ValidationError({Diagnostic{"<answer>", 1, 1,
-                                    "unknown check answer '" + std::string(s) + "' (checked_no_issue, same_issue_found)"}});
+  throw ValidationError({Diagnostic{
+      "<answer>", 1, 1, "unknown check answer '" + std::string(s) + "' (checked_no_issue, same_issue_found)"}});
 }
 
 bool Person::has(std::string_view role) const noexcept {
@@ -190,7 +189,8 @@ Date japan_date_of(std::string_view iso) {
   };
   if (s.size() < 16 || (s[10] != 'T' && s[10] != ' ')) throw bad();
   auto num = [&](std::size_t at) {
-    if (at + 2 > s.size() || !std::isdigit((unsigned char)s[at]) || !std::isdigit((unsigned char)s[at + 1])) throw bad();
+    if (at + 2 > s.size() || !std::isdigit((unsigned char)s[at]) || !std::isdigit((unsigned char)s[at + 1]))
+      throw bad();
     return (s[at] - '0') * 10 + (s[at + 1] - '0');
   };
   const int hh = num(11), mm = num(14);
@@ -226,58 +226,122 @@ void json_strings(std::string& s, const std::vector<std::string>& v) {
 
 std::string person_state(const Person& p) {
   std::string s = "{";
-  json_key(s, "name"); json_string(s, p.name);
-  s += ','; json_key(s, "department"); json_string(s, p.department);
-  s += ','; json_key(s, "roles"); json_strings(s, p.roles);
+  json_key(s, "name");
+  json_string(s, p.name);
+  s += ',';
+  json_key(s, "department");
+  json_string(s, p.department);
+  s += ',';
+  json_key(s, "roles");
+  json_strings(s, p.roles);
   s += '}';
   return s;
 }
 
 std::string finding_state(const Finding& f) {
   std::string s = "{";
-  json_key(s, "cycle"); json_int(s, f.cycle);
-  s += ','; json_key(s, "department"); json_string(s, f.department);
-  s += ','; json_key(s, "items"); json_strings(s, f.items);
-  s += ','; json_key(s, "severity"); json_string(s, to_string(f.severity));
-  s += ','; json_key(s, "state"); json_string(s, to_string(f.state));
-  s += ','; json_key(s, "condition"); json_string(s, f.condition);
-  s += ','; json_key(s, "criterion"); json_string(s, f.criterion);
-  s += ','; json_key(s, "evidence"); json_string(s, f.evidence);
-  s += ','; json_key(s, "recommendation"); json_string(s, f.recommendation);
-  s += ','; json_key(s, "due"); json_string(s, f.due.to_string());
-  s += ','; json_key(s, "raised_by"); json_string(s, f.raised_by);
-  s += ','; json_key(s, "raised_at"); json_string(s, f.raised_at);
-  s += ','; json_key(s, "source_finding"); json_int(s, f.source_finding);
-  s += ','; json_key(s, "promoted_from"); json_int(s, f.promoted_from);
-  s += ','; json_key(s, "remediated_by"); json_string(s, f.remediated_by);
-  s += ','; json_key(s, "updated_at"); json_string(s, f.updated_at);
+  json_key(s, "cycle");
+  json_int(s, f.cycle);
+  s += ',';
+  json_key(s, "department");
+  json_string(s, f.department);
+  s += ',';
+  json_key(s, "items");
+  json_strings(s, f.items);
+  s += ',';
+  json_key(s, "severity");
+  json_string(s, to_string(f.severity));
+  s += ',';
+  json_key(s, "state");
+  json_string(s, to_string(f.state));
+  s += ',';
+  json_key(s, "condition");
+  json_string(s, f.condition);
+  s += ',';
+  json_key(s, "criterion");
+  json_string(s, f.criterion);
+  s += ',';
+  json_key(s, "evidence");
+  json_string(s, f.evidence);
+  s += ',';
+  json_key(s, "recommendation");
+  json_string(s, f.recommendation);
+  s += ',';
+  json_key(s, "due");
+  json_string(s, f.due.to_string());
+  s += ',';
+  json_key(s, "raised_by");
+  json_string(s, f.raised_by);
+  s += ',';
+  json_key(s, "raised_at");
+  json_string(s, f.raised_at);
+  s += ',';
+  json_key(s, "source_finding");
+  json_int(s, f.source_finding);
+  s += ',';
+  json_key(s, "promoted_from");
+  json_int(s, f.promoted_from);
+  s += ',';
+  json_key(s, "remediated_by");
+  json_string(s, f.remediated_by);
+  s += ',';
+  json_key(s, "updated_at");
+  json_string(s, f.updated_at);
   s += '}';
   return s;
 }
 
 std::string transition_state(const Transition& t) {
   std::string s = "{";
-  json_key(s, "finding"); json_int(s, t.finding);
-  s += ','; json_key(s, "from"); json_string(s, to_string(t.from));
-  s += ','; json_key(s, "to"); json_string(s, to_string(t.to));
-  s += ','; json_key(s, "by"); json_string(s, t.by);
-  s += ','; json_key(s, "at"); json_string(s, t.at);
-  s += ','; json_key(s, "note"); json_string(s, t.note);
+  json_key(s, "finding");
+  json_int(s, t.finding);
+  s += ',';
+  json_key(s, "from");
+  json_string(s, to_string(t.from));
+  s += ',';
+  json_key(s, "to");
+  json_string(s, to_string(t.to));
+  s += ',';
+  json_key(s, "by");
+  json_string(s, t.by);
+  s += ',';
+  json_key(s, "at");
+  json_string(s, t.at);
+  s += ',';
+  json_key(s, "note");
+  json_string(s, t.note);
   s += '}';
   return s;
 }
 
 std::string check_state(const CheckRequest& c) {
   std::string s = "{";
-  json_key(s, "finding"); json_int(s, c.finding);
-  s += ','; json_key(s, "department"); json_string(s, c.department);
-  s += ','; json_key(s, "requested_by"); json_string(s, c.requested_by);
-  s += ','; json_key(s, "requested_at"); json_string(s, c.requested_at);
-  s += ','; json_key(s, "answer"); json_string(s, c.answer ? to_string(*c.answer) : std::string_view());
-  s += ','; json_key(s, "answered_by"); json_string(s, c.answered_by);
-  s += ','; json_key(s, "answered_at"); json_string(s, c.answered_at);
-  s += ','; json_key(s, "note"); json_string(s, c.note);
-  s += ','; json_key(s, "linked_finding"); json_int(s, c.linked_finding);
+  json_key(s, "finding");
+  json_int(s, c.finding);
+  s += ',';
+  json_key(s, "department");
+  json_string(s, c.department);
+  s += ',';
+  json_key(s, "requested_by");
+  json_string(s, c.requested_by);
+  s += ',';
+  json_key(s, "requested_at");
+  json_string(s, c.requested_at);
+  s += ',';
+  json_key(s, "answer");
+  json_string(s, c.answer ? to_string(*c.answer) : std::string_view());
+  s += ',';
+  json_key(s, "answered_by");
+  json_string(s, c.answered_by);
+  s += ',';
+  json_key(s, "answered_at");
+  json_string(s, c.answered_at);
+  s += ',';
+  json_key(s, "note");
+  json_string(s, c.note);
+  s += ',';
+  json_key(s, "linked_finding");
+  json_int(s, c.linked_finding);
   s += '}';
   return s;
 }
@@ -332,8 +396,8 @@ Finding read_finding(sql::Stmt& s) {
 }
 
 Transition read_transition(sql::Stmt& s) {
-  return Transition{s.i64(0), s.i64(1), parse_finding_state(s.text(2)), parse_finding_state(s.text(3)),
-                    s.str(4), s.str(5), s.str(6)};
+  return Transition{s.i64(0), s.i64(1), parse_finding_state(s.text(2)), parse_finding_state(s.text(3)), s.str(4),
+                    s.str(5), s.str(6)};
 }
 
 CheckRequest read_check(sql::Stmt& s) {
@@ -351,8 +415,8 @@ CheckRequest read_check(sql::Stmt& s) {
   return c;
 }
 
-void followup_rows(sql::Db& db, const std::function<void(const char*, const char*, const std::string&,
-                                                         const std::string&)>& row) {
+void followup_rows(sql::Db& db,
+                   const std::function<void(const char*, const char*, const std::string&, const std::string&)>& row) {
   // A row the readers cannot even parse (e.g. a state changed to nonsense) is reported with its
   // raw columns, so verify still names it.
   auto guarded = [&](const char* table, const char* entity, const std::string& key, auto make) {
@@ -375,7 +439,8 @@ void followup_rows(sql::Db& db, const std::function<void(const char*, const char
   {
     sql::Stmt s = db.prepare(kTransitionSelect " ORDER BY id");
     while (s.step())
-      guarded("finding_transitions", "finding_transition", s.str(0), [&] { return transition_state(read_transition(s)); });
+      guarded("finding_transitions", "finding_transition", s.str(0),
+              [&] { return transition_state(read_transition(s)); });
   }
   {
     sql::Stmt s = db.prepare(kCheckSelect " ORDER BY id");
@@ -447,18 +512,21 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
     p.department = normalise_key(r.department);
     const std::size_t before = diags.size();
     if (p.name.empty() || text::find_invalid_utf8(p.name)) diags.push_back({src, r.line, 1, "name is empty"});
-    if (text::find_invalid_utf8(r.roles)) diags.push_back({src, r.line, 1, "roles are not UTF-8"});
+    if (text::find_invalid_utf8(r.roles))
+      diags.push_back({src, r.line, 1, "roles are not UTF-8"});
     else
       for (std::string& role : split_words(normalise_key(r.roles), ";, \t")) {
         if (!find_role(role)) {
-          diags.push_back({src, r.line, 1, "unknown role '" + role + "' (DOMAIN.md ids: auditor, chief_auditor, ciso, …)"});
+          diags.push_back(
+              {src, r.line, 1, "unknown role '" + role + "' (DOMAIN.md ids: auditor, chief_auditor, ciso, …)"});
           continue;
         }
         p.roles.push_back(role);
       }
     std::sort(p.roles.begin(), p.roles.end());
     p.roles.erase(std::unique(p.roles.begin(), p.roles.end()), p.roles.end());
-    if (p.department.empty()) diags.push_back({src, r.line, 1, "department is empty"});
+    if (p.department.empty())
+      diags.push_back({src, r.line, 1, "department is empty"});
     else {
       sql::Stmt s = db.prepare("SELECT 1 FROM departments WHERE code = ?");
       s.bind(1, p.department);
@@ -466,7 +534,8 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
     }
     if (!p.name.empty()) {
       if (auto [it, fresh] = seen.emplace(p.name, r.line); !fresh)
-        diags.push_back({src, r.line, 1, p.name + " is listed twice (also on line " + std::to_string(it->second) + ")"});
+        diags.push_back(
+            {src, r.line, 1, p.name + " is listed twice (also on line " + std::to_string(it->second) + ")"});
     }
     if (diags.size() == before) out.push_back(std::move(p));
   }
@@ -491,7 +560,8 @@ void People::put(std::string_view actor, const Person& p) {
   import_rows(actor, {r}, "<person>");
 }
 
-ImportResult People::import_rows(std::string_view actor, const std::vector<PersonRow>& rows, const std::string& source) {
+ImportResult People::import_rows(std::string_view actor, const std::vector<PersonRow>& rows,
+                                 const std::string& source) {
   require_actor(actor);
   Store::Impl& im = StoreAccess::impl(writable());
   sql::WriteTxn txn(im.db);
@@ -515,9 +585,14 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
       continue;
     }
     const std::string roles = join_words(p.roles);
-    im.db.prepare("INSERT INTO people(name, department, roles) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET "
-                  "department = excluded.department, roles = excluded.roles")
-        .bind(1, p.name).bind(2, p.department).bind(3, roles).run();
+    im.db
+        .prepare(
+            "INSERT INTO people(name, department, roles) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET "
+            "department = excluded.department, roles = excluded.roles")
+        .bind(1, p.name)
+        .bind(2, p.department)
+        .bind(3, roles)
+        .run();
     if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, actor, now_iso());
     trail->append("person", p.name, had ? "update" : "insert", person_state(p));
     ++(had ? result.updated : result.inserted);
@@ -596,14 +671,27 @@ std::string criterion_of(const Checklist& c, const std::vector<std::string>& ite
 
 std::int64_t insert_finding(Store::Impl& im, TrailWriter& trail, Finding& f) {
   f.updated_at = f.raised_at;
-  im.db.prepare(
-         "INSERT INTO findings(cycle, department, items, severity, state, condition, criterion, evidence, "
-         "recommendation, due, raised_by, raised_at, source_finding, promoted_from, remediated_by, updated_at) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(1, f.cycle).bind(2, f.department).bind(3, join_words(f.items)).bind(4, to_string(f.severity))
-      .bind(5, to_string(f.state)).bind(6, f.condition).bind(7, f.criterion).bind(8, f.evidence)
-      .bind(9, f.recommendation).bind(10, f.due.to_string()).bind(11, f.raised_by).bind(12, f.raised_at)
-      .bind(13, f.source_finding).bind(14, f.promoted_from).bind(15, f.remediated_by).bind(16, f.updated_at)
+  im.db
+      .prepare(
+          "INSERT INTO findings(cycle, department, items, severity, state, condition, criterion, evidence, "
+          "recommendation, due, raised_by, raised_at, source_finding, promoted_from, remediated_by, updated_at) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+      .bind(1, f.cycle)
+      .bind(2, f.department)
+      .bind(3, join_words(f.items))
+      .bind(4, to_string(f.severity))
+      .bind(5, to_string(f.state))
+      .bind(6, f.condition)
+      .bind(7, f.criterion)
+      .bind(8, f.evidence)
+      .bind(9, f.recommendation)
+      .bind(10, f.due.to_string())
+      .bind(11, f.raised_by)
+      .bind(12, f.raised_at)
+      .bind(13, f.source_finding)
+      .bind(14, f.promoted_from)
+      .bind(15, f.remediated_by)
+      .bind(16, f.updated_at)
       .run();
   f.id = sqlite3_last_insert_rowid(im.db.handle());
   trail.append("finding", std::to_string(f.id), "insert", finding_state(f));
@@ -638,16 +726,18 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   const Cycle c = audit_cycle(im, spec.cycle);
   const std::string dept = require_leaf(im.db, spec.department);
   if (!std::binary_search(c.departments.begin(), c.departments.end(), dept))
-    throw ValidationError({Diagnostic{"<finding>", 1, 1, "課 " + dept + " is not a target of cycle " +
-                                                             std::to_string(c.id) + " (" + c.name + ")"}});
+    throw ValidationError({Diagnostic{
+        "<finding>", 1, 1, "課 " + dept + " is not a target of cycle " + std::to_string(c.id) + " (" + c.name + ")"}});
   require_auditor_not_of(p, dept, "raise a finding");
   std::vector<Diagnostic> diags;
   std::vector<std::string> items;
   const auto checklist = checklist_of(store_, c.checklist);
   for (const std::string& raw : spec.items) {
     const std::string id = normalise_key(raw);
-    if (!checklist->find_item(id)) diags.push_back({"<finding>", 1, 1, "item '" + id + "' is not in the cycle's checklist"});
-    else if (std::find(items.begin(), items.end(), id) == items.end()) items.push_back(id);
+    if (!checklist->find_item(id))
+      diags.push_back({"<finding>", 1, 1, "item '" + id + "' is not in the cycle's checklist"});
+    else if (std::find(items.begin(), items.end(), id) == items.end())
+      items.push_back(id);
   }
   if (spec.items.empty()) diags.push_back({"<finding>", 1, 1, "a finding names at least one checklist item"});
   const std::string condition(text::trim(spec.condition));
@@ -689,7 +779,8 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   if (!rule)
     throw TransitionError("finding " + std::to_string(id) + " is " + std::string(to_string(f.state)) + " (" +
                           std::string(state_label(f.state)) + "); it cannot become " + std::string(to_string(to)) +
-                          (possible.empty() ? std::string(" (it is closed)") : " (from " + std::string(to_string(f.state)) + ": " + possible + ")"));
+                          (possible.empty() ? std::string(" (it is closed)")
+                                            : " (from " + std::string(to_string(f.state)) + ": " + possible + ")"));
   // Allowed when one of the person's roles in the rule passes that role's condition.
   std::string why;
   bool ok = false;
@@ -697,7 +788,8 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
     if (!p.has(role)) continue;
     if (role == "auditor" || role == "chief_auditor") {
       if (p.department == f.department) {
-        why = p.name + " belongs to 課 " + f.department + " (兼務の禁止: an auditor may not audit their own department)";
+        why =
+            p.name + " belongs to 課 " + f.department + " (兼務の禁止: an auditor may not audit their own department)";
         continue;
       }
       if (f.state == S::remediation_reported && p.name == f.remediated_by) {
@@ -729,10 +821,20 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
   f.updated_at = at;
   im.db.prepare("UPDATE findings SET state = ?, remediated_by = ?, updated_at = ? WHERE id = ?")
-      .bind(1, to_string(to)).bind(2, f.remediated_by).bind(3, at).bind(4, id).run();
+      .bind(1, to_string(to))
+      .bind(2, f.remediated_by)
+      .bind(3, at)
+      .bind(4, id)
+      .run();
   Transition t{0, id, from, to, p.name, at, std::string(text::trim(note))};
   im.db.prepare("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (?,?,?,?,?,?)")
-      .bind(1, id).bind(2, to_string(from)).bind(3, to_string(to)).bind(4, t.by).bind(5, at).bind(6, t.note).run();
+      .bind(1, id)
+      .bind(2, to_string(from))
+      .bind(3, to_string(to))
+      .bind(4, t.by)
+      .bind(5, at)
+      .bind(6, t.note)
+      .run();
   t.id = sqlite3_last_insert_rowid(im.db.handle());
   TrailWriter trail(im.db, im.sha, p.name, at);
   trail.append("finding", std::to_string(id), "update", finding_state(f));
@@ -850,7 +952,8 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   const Person p = load_person(im.db, by);
   const Finding f = load_finding(im.db, finding);
   if (!p.has("auditor") && !p.has("chief_auditor"))
-    throw RoleError(p.name + " (" + roles_text(p) + ") cannot open 横展開 check requests: it needs a chief_auditor or auditor");
+    throw RoleError(p.name + " (" + roles_text(p) +
+                    ") cannot open 横展開 check requests: it needs a chief_auditor or auditor");
   if (f.state == S::draft || f.state == S::discarded)
     throw TransitionError("finding " + std::to_string(finding) + " is " + std::string(to_string(f.state)) +
                           "; confirm it before asking other 課 to check for the same problem");
@@ -886,7 +989,11 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
     c.requested_by = p.name;
     c.requested_at = at;
     im.db.prepare("INSERT INTO check_requests(finding, department, requested_by, requested_at) VALUES (?,?,?,?)")
-        .bind(1, finding).bind(2, dept).bind(3, p.name).bind(4, at).run();
+        .bind(1, finding)
+        .bind(2, dept)
+        .bind(3, p.name)
+        .bind(4, at)
+        .run();
     c.id = sqlite3_last_insert_rowid(im.db.handle());
     if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, p.name, at);
     trail->append("check_request", std::to_string(c.id), "insert", check_state(c));
@@ -915,8 +1022,8 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
   for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
     ok = ok || acts_for_department(im.db, p, role, c.department);
   if (!ok)
-    throw RoleError(p.name + " (" + roles_text(p) + ", of " + p.department +
-                    ") cannot answer for 課 " + c.department + ": it needs its security_manager, security_officer or "
+    throw RoleError(p.name + " (" + roles_text(p) + ", of " + p.department + ") cannot answer for 課 " + c.department +
+                    ": it needs its security_manager, security_officer or "
                     "system_administrator");
   const Finding src = load_finding(im.db, c.finding);
   const std::string at = now_iso();
@@ -942,10 +1049,17 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
   c.answered_by = p.name;
   c.answered_at = at;
   c.note = std::string(text::trim(note));
-  im.db.prepare("UPDATE check_requests SET answer = ?, answered_by = ?, answered_at = ?, note = ?, linked_finding = ? "
-                "WHERE id = ?")
-      .bind(1, to_string(answer)).bind(2, c.answered_by).bind(3, at).bind(4, c.note).bind(5, c.linked_finding)
-      .bind(6, request).run();
+  im.db
+      .prepare(
+          "UPDATE check_requests SET answer = ?, answered_by = ?, answered_at = ?, note = ?, linked_finding = ? "
+          "WHERE id = ?")
+      .bind(1, to_string(answer))
+      .bind(2, c.answered_by)
+      .bind(3, at)
+      .bind(4, c.note)
+      .bind(5, c.linked_finding)
+      .bind(6, request)
+      .run();
   trail.append("check_request", std::to_string(request), "update", check_state(c));
   txn.commit();
   return c.linked_finding;
@@ -970,7 +1084,8 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
   sql::WriteTxn txn(im.db);
   const Person p = load_person(im.db, by);
   if (!p.has("auditor") && !p.has("chief_auditor"))
-    throw RoleError(p.name + " (" + roles_text(p) + ") cannot promote answers to findings: it needs an auditor or chief_auditor");
+    throw RoleError(p.name + " (" + roles_text(p) +
+                    ") cannot promote answers to findings: it needs an auditor or chief_auditor");
   const Cycle src = im.load_cycle(self_inspection);
   if (src.kind != CycleKind::self_inspection)
     throw CycleStateError("cycle " + std::to_string(src.id) + " (" + src.name + ") is not a self-inspection");
@@ -988,7 +1103,8 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
   {
     sql::Stmt s = im.db.prepare(
         "SELECT d.code, r.item_id, r.answer, r.comment FROM responses r JOIN departments d ON d.id = r.department "
-        "WHERE r.cycle = ? AND (r.answer = 'not_implemented' OR (? AND r.answer = 'partial')) ORDER BY d.code, r.item_id");
+        "WHERE r.cycle = ? AND (r.answer = 'not_implemented' OR (? AND r.answer = 'partial')) ORDER BY d.code, "
+        "r.item_id");
     s.bind(1, self_inspection).bind(2, options.include_partial);
     while (s.step()) rows.emplace_back(s.str(0), s.str(1), s.str(2), s.str(3));
   }
@@ -1008,8 +1124,9 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     const bool partial = answer == "partial";
     f.severity = partial ? Severity::observation : Severity::minor_nonconformity;
     f.state = S::draft;
-    f.condition = "自己点検 (cycle " + std::to_string(self_inspection) + ") の回答: " +
-                  std::string(partial ? "一部実施している" : "実施していない") + (comment.empty() ? "" : " — " + comment);
+    f.condition = "自己点検 (cycle " + std::to_string(self_inspection) +
+                  ") の回答: " + std::string(partial ? "一部実施している" : "実施していない") +
+                  (comment.empty() ? "" : " — " + comment);
     f.criterion = criterion_of(*checklist, f.items);
     f.due = due;
     f.raised_by = p.name;

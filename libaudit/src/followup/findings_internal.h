@@ -11,15 +11,15 @@
 
 namespace libaudit::detail {
 
-#define kFindingSelect                                                                                  \
+#define kFindingSelect                                                                                     \
   "SELECT id, cycle, department, items, severity, state, condition, criterion, evidence, recommendation, " \
   "due, raised_by, raised_at, source_finding, promoted_from, remediated_by, updated_at FROM findings"
 #define kTransitionSelect "SELECT id, finding, from_state, to_state, by, at, note FROM finding_transitions"
-#define kCheckSelect                                                                                      \
+#define kCheckSelect                                                                                     \
   "SELECT id, finding, department, requested_by, requested_at, answer, answered_by, answered_at, note, " \
   "linked_finding FROM check_requests"
-#define kExceptionSelect                                                                                      \
-  "SELECT id, department, item, system, reason, compensating_measure, start, end, emergency, status, "       \
+#define kExceptionSelect                                                                               \
+  "SELECT id, department, item, system, reason, compensating_measure, start, end, emergency, status, " \
   "requested_by, requested_at, decided_by, decided_at, decision_note, reported_at FROM exceptions"
 
 void json_strings(std::string& s, const std::vector<std::string>& v);

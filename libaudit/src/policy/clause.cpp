@@ -41,15 +41,21 @@ std::string label_for(const Label& style, int number) {
   std::string s;
   switch (style.style) {
     case LabelStyle::katakana: jtext::append_utf8(s, jtext::gojuon_char(number)); return s;
-    case LabelStyle::paren_katakana: s = "("; jtext::append_utf8(s, jtext::gojuon_char(number)); return s + ")";
+    case LabelStyle::paren_katakana:
+      s = "(";
+      jtext::append_utf8(s, jtext::gojuon_char(number));
+      return s + ")";
     case LabelStyle::latin: return std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1));
-    case LabelStyle::paren_latin: return jtext::cat({"(", std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1)), ")"});
+    case LabelStyle::paren_latin:
+      return jtext::cat({"(", std::string(1, static_cast<char>('a' + std::clamp(number, 1, 26) - 1)), ")"});
     case LabelStyle::paren_number: return jtext::cat({"(", std::to_string(number), ")"});
     case LabelStyle::article: return jtext::cat({"第", std::to_string(number), "条"});
     case LabelStyle::chapter: return jtext::cat({"第", std::to_string(number), "章"});
     case LabelStyle::section: return jtext::cat({"第", std::to_string(number), "節"});
     case LabelStyle::paragraph: return jtext::cat({"第", std::to_string(number), "項"});
-    case LabelStyle::circled: if (number >= 1 && number <= 20) jtext::append_utf8(s, 0x2460 + number - 1); return s;
+    case LabelStyle::circled:
+      if (number >= 1 && number <= 20) jtext::append_utf8(s, 0x2460 + number - 1);
+      return s;
     default: return std::to_string(number);
   }
 }
@@ -159,8 +165,8 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
     const LogicalLine& line = t.lines[k];
     ClausePart& part = tree.parts.back();
     if (!line.label) {
-      if (k + 1 < t.lines.size() && t.lines[k + 1].label &&
-          t.lines[k + 1].label->style == LabelStyle::article && is_caption(line)) {
+      if (k + 1 < t.lines.size() && t.lines[k + 1].label && t.lines[k + 1].label->style == LabelStyle::article &&
+          is_caption(line)) {
         pending_caption = caption_text(line);
         own_lines().push_back(k);
         continue;
@@ -200,7 +206,10 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
     if (label.style == LabelStyle::paragraph) {
       std::size_t article = stack.size();
       for (std::size_t i = stack.size(); i-- > 0;)
-        if (stack[i]->label.style == LabelStyle::article) { article = i; break; }
+        if (stack[i]->label.style == LabelStyle::article) {
+          article = i;
+          break;
+        }
       bool open_paragraph = false;
       for (std::size_t i = article + 1; i < stack.size(); ++i)
         if (stack[i]->label.style == LabelStyle::paragraph) open_paragraph = true;
@@ -215,18 +224,19 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
         break;
       }
     }
-    bool top_sibling = level == stack.size() && stack.empty() && !cur.clauses.empty() &&
-                       same_level(cur.clauses.front().label, label);
+    bool top_sibling =
+        level == stack.size() && stack.empty() && !cur.clauses.empty() && same_level(cur.clauses.front().label, label);
     const Label* previous = nullptr;
-    if (level < stack.size()) previous = &stack[level]->label;
-    else if (top_sibling) previous = &cur.clauses.back().label;
+    if (level < stack.size())
+      previous = &stack[level]->label;
+    else if (top_sibling)
+      previous = &cur.clauses.back().label;
 
     const bool letter = label.style == LabelStyle::katakana || label.style == LabelStyle::latin;
     if (previous) {
       int expected = previous->number + 1;
       // A letter far out of sequence is text, unless the line is a heading (a real skip).
-      if (letter && label.number != 1 && !line.heading &&
-          (label.number < expected || label.number > expected + 2)) {
+      if (letter && label.number != 1 && !line.heading && (label.number < expected || label.number > expected + 2)) {
         // イメージ… in running text, or a stray letter: not a clause.
         own_lines().push_back(k);
         continue;
@@ -238,8 +248,8 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
       } else if (label.number > expected) {
         std::string missing = label_for(label, expected);
         if (label.number > expected + 1) missing += " … " + label_for(label, label.number - 1);
-        warn(line.first_line, "numbering skips " + missing + ": '" + label.written + "' after '" +
-                                  previous->written + "'");
+        warn(line.first_line,
+             "numbering skips " + missing + ": '" + label.written + "' after '" + previous->written + "'");
       } else {
         warn(line.first_line, "numbering out of order: '" + label.written + "' after '" + previous->written + "'");
       }
@@ -251,8 +261,8 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
       }
       // 項 are numbered from 2 (the first has no number)
       if (label.number != 1 && !(label.style == LabelStyle::paragraph && label.number == 2))
-        warn(line.first_line, "numbering starts at '" + label.written + "' (expected " +
-                                  label_for(label, 1) + ", style " + style_name(label) + ")");
+        warn(line.first_line, "numbering starts at '" + label.written + "' (expected " + label_for(label, 1) +
+                                  ", style " + style_name(label) + ")");
     }
 
     Clause node;
@@ -279,8 +289,10 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
   for (ClausePart& p : tree.parts) {
     for (Clause& c : p.clauses) finish_ranges(c, t);
     if (p.first_line == 0) {
-      if (!p.lines.empty()) p.first_line = t.lines[p.lines.front()].first_line;
-      else if (!p.clauses.empty()) p.first_line = p.clauses.front().first_line;
+      if (!p.lines.empty())
+        p.first_line = t.lines[p.lines.front()].first_line;
+      else if (!p.clauses.empty())
+        p.first_line = p.clauses.front().first_line;
     }
   }
   return tree;

@@ -16,17 +16,17 @@ namespace {
 // Particles and marks that, right after a bracketed number, show it is a reference in running
 // text (（１）の分類に基づき…) rather than a clause label.
 bool is_particle_start(std::string_view rest) {
-  static constexpr std::string_view kParticles[] = {"の", "を", "に", "が", "は", "で", "と", "や", "へ", "も",
-                                                    "、", "。", "）", ")", "及び", "又は", "並びに", "から",
-                                                    "まで", "より", "において", "について", "・"};
+  static constexpr std::string_view kParticles[] = {
+      "の", "を", "に",   "が",   "は",     "で",   "と",   "や",   "へ",       "も",       "、", "。",
+      "）", ")",  "及び", "又は", "並びに", "から", "まで", "より", "において", "について", "・"};
   for (std::string_view p : kParticles)
     if (jtext::starts_with(rest, p)) return true;
   return false;
 }
 
 bool is_hyphen(char32_t c) {
-  return c == U'-' || c == 0xFF0D || c == 0x2015 || c == 0x2010 || c == 0x2011 || c == 0x2012 ||
-         c == 0x2013 || c == 0x2014 || c == 0x2212;
+  return c == U'-' || c == 0xFF0D || c == 0x2015 || c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 ||
+         c == 0x2014 || c == 0x2212;
 }
 
 // Kanji numerals 一 … 九十九.
@@ -117,10 +117,14 @@ std::optional<LabelMatch> match_label(std::string_view line) {
     if (j >= line.size()) return std::nullopt;
     char32_t unit;
     std::size_t m = decode(line, j, unit);
-    if (unit == U'条') label.style = LabelStyle::article;
-    else if (unit == U'章' || unit == U'編') label.style = LabelStyle::chapter;
-    else if (unit == U'節') label.style = LabelStyle::section;
-    else return std::nullopt;
+    if (unit == U'条')
+      label.style = LabelStyle::article;
+    else if (unit == U'章' || unit == U'編')
+      label.style = LabelStyle::chapter;
+    else if (unit == U'節')
+      label.style = LabelStyle::section;
+    else
+      return std::nullopt;
     label.number = value;
     std::string u;
     jtext::append_utf8(u, unit);
@@ -293,7 +297,9 @@ bool is_footer(std::string_view t) {
   // - 12 -, －12－, ― 3 ―
   auto d = jtext::decode_all(t);
   std::size_t k = 0, e = d.cps.size();
-  auto skip_sp = [&](std::size_t& p) { while (p < e && is_space(d.cps[p])) ++p; };
+  auto skip_sp = [&](std::size_t& p) {
+    while (p < e && is_space(d.cps[p])) ++p;
+  };
   if (k >= e || !is_hyphen(d.cps[k])) return false;
   ++k;
   skip_sp(k);
@@ -384,9 +390,9 @@ bool long_open_line(std::string_view t) {
 
 NormalizedText normalize(std::string_view input, std::string_view source) {
   if (auto bad = text::find_invalid_utf8(input)) {
-    throw ValidationError({Diagnostic{std::string(source), bad->line, bad->column,
-                                      "invalid UTF-8 (byte offset " + std::to_string(bad->offset) +
-                                          "); save the text as UTF-8"}});
+    throw ValidationError(
+        {Diagnostic{std::string(source), bad->line, bad->column,
+                    "invalid UTF-8 (byte offset " + std::to_string(bad->offset) + "); save the text as UTF-8"}});
   }
   NormalizedText result;
   std::vector<RawLine> raw;
@@ -498,7 +504,8 @@ NormalizedText normalize(std::string_view input, std::string_view source) {
   // ends in a particle or a comma and so must go on.
   auto continues = [](std::string_view t) {
     t = text::trim(t);
-    for (std::string_view e : {"、", "の", "を", "に", "は", "が", "で", "と", "へ", "も", "及び", "又は", "並びに", "（", "("})
+    for (std::string_view e :
+         {"、", "の", "を", "に", "は", "が", "で", "と", "へ", "も", "及び", "又は", "並びに", "（", "("})
       if (jtext::ends_with(t, e)) return true;
     return false;
   };
@@ -512,9 +519,8 @@ NormalizedText normalize(std::string_view input, std::string_view source) {
   bool cur_hard_break = false;
   for (std::size_t k = 0; k < raw.size(); ++k) {
     const RawLine& r = raw[k];
-    bool join = open && !result.lines.back().heading && !cur_hard_break &&
-                !ends_sentence(result.lines.back().text) && !r.label && r.heading_level == 0 && !r.bold &&
-                !r.md_bullet && !jtext::starts_with(r.text, "・") &&
+    bool join = open && !result.lines.back().heading && !cur_hard_break && !ends_sentence(result.lines.back().text) &&
+                !r.label && r.heading_level == 0 && !r.bold && !r.md_bullet && !jtext::starts_with(r.text, "・") &&
                 !(blank_meaningful && r.blank_before && !long_open_line(raw[k - 1].text));
     if (join) {
       LogicalLine& l = result.lines.back();

@@ -88,7 +88,8 @@ std::optional<Date> date_of(std::string_view iso) {
       const int hour = std::atoi(std::string(iso.substr(11, 2)).c_str());
       if (hour >= 15) {
         using namespace std::chrono;
-        const auto next = sys_days{year{d.year} / month{unsigned(d.month)} / day{unsigned(d.day)}} + std::chrono::days{1};
+        const auto next =
+            sys_days{year{d.year} / month{unsigned(d.month)} / day{unsigned(d.day)}} + std::chrono::days{1};
         const year_month_day ymd{next};
         d = Date{int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day()))};
       }
@@ -185,9 +186,9 @@ std::string exception_status_text(ExceptionStatus s) {
 
 constexpr Severity kSeverities[] = {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,
                                     Severity::recommendation};
-constexpr FindingState kStates[] = {FindingState::open, FindingState::plan_submitted, FindingState::in_remediation,
-                                    FindingState::remediation_reported, FindingState::verified,
-                                    FindingState::risk_accepted};
+constexpr FindingState kStates[] = {FindingState::open,           FindingState::plan_submitted,
+                                    FindingState::in_remediation, FindingState::remediation_reported,
+                                    FindingState::verified,       FindingState::risk_accepted};
 
 // ---- Escaping for CSV ------------------------------------------------------------------------
 
@@ -236,7 +237,10 @@ std::string csv_table(const std::vector<std::string>& headers, const std::vector
 }  // namespace
 
 std::string wareki_date(const Date& d) {
-  struct Era { Date first; const char* name; };
+  struct Era {
+    Date first;
+    const char* name;
+  };
   static const Era kEras[] = {{{2019, 5, 1}, "令和"}, {{1989, 1, 8}, "平成"}, {{1926, 12, 25}, "昭和"}};
   for (const Era& e : kEras) {
     if (d >= e.first) {
@@ -293,8 +297,8 @@ struct Reporter::Impl {
     for (const ExceptionRecord& e : findings.exceptions)
       if (e.in_force(as_of)) scoring.exceptions.emplace(e.department, e.item);
 
-    if (!options.department.empty() && !std::count(data.cycle().departments.begin(), data.cycle().departments.end(),
-                                                   options.department))
+    if (!options.department.empty() &&
+        !std::count(data.cycle().departments.begin(), data.cycle().departments.end(), options.department))
       throw NotFoundError("課 '" + options.department + "' is not a target of cycle " + std::to_string(options.cycle));
 
     by_department = score(data, GroupBy::department, scoring);
@@ -306,7 +310,8 @@ struct Reporter::Impl {
 
     if (options.compare) {
       previous.emplace(CycleData::load(store, *options.compare));
-      for (const GroupScore& g : score(*previous, GroupBy::department, scoring).rows) prev_department[g.group] = g.score;
+      for (const GroupScore& g : score(*previous, GroupBy::department, scoring).rows)
+        prev_department[g.group] = g.score;
       for (const GroupScore& g : score(*previous, GroupBy::chapter, scoring).rows) prev_chapter[g.group] = g.score;
       for (const GroupScore& g : score(*previous, GroupBy::parent, scoring).rows) prev_parent[g.group] = g.score;
       const auto b = score(*previous, GroupBy::body, scoring).rows;
@@ -389,15 +394,25 @@ struct Reporter::Impl {
   }
 
   json counts_json(const Counts& c) const {
-    return json{{"pairs", c.pairs},           {"applicable", c.applicable()},   {"answered", c.answered()},
-                {"unanswered", c.unanswered}, {"not_applicable", c.not_applicable}, {"excepted", c.excepted},
-                {"implemented", c.implemented}, {"partial", c.partial},       {"not_implemented", c.not_implemented},
+    return json{{"pairs", c.pairs},
+                {"applicable", c.applicable()},
+                {"answered", c.answered()},
+                {"unanswered", c.unanswered},
+                {"not_applicable", c.not_applicable},
+                {"excepted", c.excepted},
+                {"implemented", c.implemented},
+                {"partial", c.partial},
+                {"not_implemented", c.not_implemented},
                 {"unknown", c.unknown}};
   }
 
   json score_json(const GroupScore& g) const {
-    json v{{"code", g.group}, {"name", g.name}, {"rate", jnum(g.score)}, {"rate_text", pct(g.score)},
-           {"response_rate", jnum(g.counts.response_rate())}, {"response_rate_text", pct(g.counts.response_rate())},
+    json v{{"code", g.group},
+           {"name", g.name},
+           {"rate", jnum(g.score)},
+           {"rate_text", pct(g.score)},
+           {"response_rate", jnum(g.counts.response_rate())},
+           {"response_rate_text", pct(g.counts.response_rate())},
            {"deviation_text", std::isnan(g.deviation) ? "—" : fixed(g.deviation)}};
     v.update(counts_json(g.counts));
     return v;
@@ -461,37 +476,38 @@ struct Reporter::Impl {
       items.push_back(json{{"id", id}, {"clause", it ? it->clause : id}, {"question", it ? it->question : ""}});
     }
     const std::size_t checks_done = f.checks_total - std::min(f.checks_open, f.checks_total);
-    return json{{"id", f.id},
-                {"number", "No." + std::to_string(f.id)},
-                {"cycle_name", cit == cycles.end() ? "" : cit->second.name},
-                {"department_code", f.department},
-                {"department_name", dept_name(f.department)},
-                {"parent_name", parent_name(f.department)},
-                {"owner", d ? d->security_manager : ""},
-                {"items_text", items_text(f.items, data.checklist())},
-                {"items", items},
-                {"severity", std::string(to_string(f.severity))},
-                {"severity_label", severity_text(f.severity)},
-                {"state", std::string(to_string(f.state))},
-                {"state_label", state_text(f.state)},
-                {"closed", closed},
-                {"condition", f.condition},
-                {"criterion", f.criterion},
-                {"evidence", f.evidence},
-                {"recommendation", f.recommendation},
-                {"due", f.due.to_string()},
-                {"due_text", date_text(f.due)},
-                {"due_wareki", wareki_date(f.due)},
-                {"raised_by", f.raised_by},
-                {"raised_on", raised ? raised->to_string() : ""},
-                {"age_days", age},
-                {"overdue", overdue},
-                {"overdue_days", late},
-                {"overdue_text", overdue ? std::to_string(late) + "日超過" : ""},
-                {"checks_total", f.checks_total},
-                {"checks_done", checks_done},
-                {"lateral_text", f.checks_total ? std::to_string(checks_done) + "/" + std::to_string(f.checks_total) + "課 回答済"
-                                                : ""}};
+    return json{
+        {"id", f.id},
+        {"number", "No." + std::to_string(f.id)},
+        {"cycle_name", cit == cycles.end() ? "" : cit->second.name},
+        {"department_code", f.department},
+        {"department_name", dept_name(f.department)},
+        {"parent_name", parent_name(f.department)},
+        {"owner", d ? d->security_manager : ""},
+        {"items_text", items_text(f.items, data.checklist())},
+        {"items", items},
+        {"severity", std::string(to_string(f.severity))},
+        {"severity_label", severity_text(f.severity)},
+        {"state", std::string(to_string(f.state))},
+        {"state_label", state_text(f.state)},
+        {"closed", closed},
+        {"condition", f.condition},
+        {"criterion", f.criterion},
+        {"evidence", f.evidence},
+        {"recommendation", f.recommendation},
+        {"due", f.due.to_string()},
+        {"due_text", date_text(f.due)},
+        {"due_wareki", wareki_date(f.due)},
+        {"raised_by", f.raised_by},
+        {"raised_on", raised ? raised->to_string() : ""},
+        {"age_days", age},
+        {"overdue", overdue},
+        {"overdue_days", late},
+        {"overdue_text", overdue ? std::to_string(late) + "日超過" : ""},
+        {"checks_total", f.checks_total},
+        {"checks_done", checks_done},
+        {"lateral_text",
+         f.checks_total ? std::to_string(checks_done) + "/" + std::to_string(f.checks_total) + "課 回答済" : ""}};
   }
 
   json exception_json(const ExceptionRecord& e) const {
@@ -532,8 +548,9 @@ struct Reporter::Impl {
       if (f->checks_total) lateral.push_back(r);
       rows.push_back(std::move(r));
     }
-    std::stable_sort(overdue.begin(), overdue.end(),
-                     [](const json& a, const json& b) { return a["overdue_days"].get<long>() > b["overdue_days"].get<long>(); });
+    std::stable_sort(overdue.begin(), overdue.end(), [](const json& a, const json& b) {
+      return a["overdue_days"].get<long>() > b["overdue_days"].get<long>();
+    });
     for (Severity s : kSeverities) {
       std::size_t total = 0, o = 0, late = 0;
       for (const Finding* f : fs)
@@ -542,8 +559,12 @@ struct Reporter::Impl {
           if (!closed_state(f->state)) ++o;
           if (!closed_state(f->state) && f->due < as_of) ++late;
         }
-      by_sev.push_back(json{{"label", severity_text(s)}, {"severity", std::string(to_string(s))}, {"total", total},
-                            {"open", o}, {"closed", total - o}, {"overdue", late}});
+      by_sev.push_back(json{{"label", severity_text(s)},
+                            {"severity", std::string(to_string(s))},
+                            {"total", total},
+                            {"open", o},
+                            {"closed", total - o},
+                            {"overdue", late}});
     }
     for (FindingState st : kStates) {
       std::size_t n = 0;
@@ -568,7 +589,8 @@ struct Reporter::Impl {
                 {"overdue", overdue},
                 {"has_lateral", !lateral.empty()},
                 {"lateral", lateral},
-                {"lateral_text", checks_total ? std::to_string(checks_done) + "/" + std::to_string(checks_total) + "件 回答済（" +
+                {"lateral_text", checks_total ? std::to_string(checks_done) + "/" + std::to_string(checks_total) +
+                                                    "件 回答済（" +
                                                     pct(100.0 * double(checks_done) / double(checks_total)) + "）"
                                               : "—"}};
   }
@@ -597,30 +619,28 @@ struct Reporter::Impl {
         other.push_back(std::move(r));
       }
     }
-    return json{{"available", findings.available},
-                {"has_in_force", !in_force.empty()},
-                {"count_in_force", in_force.size()},
-                {"in_force", in_force},
-                {"has_expiring", !expiring.empty()},
-                {"expiring", expiring},
-                {"has_pending", !other.empty()},
-                {"pending", other},
+    return json{{"available", findings.available},       {"has_in_force", !in_force.empty()},
+                {"count_in_force", in_force.size()},     {"in_force", in_force},
+                {"has_expiring", !expiring.empty()},     {"expiring", expiring},
+                {"has_pending", !other.empty()},         {"pending", other},
                 {"expiring_days", options.expiring_days}};
   }
 
   // ---- the four view models
 
   json committee() const {
-    json v = common(ReportKind::committee,
-                    fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" + kind_label(data.cycle().kind) +
-                        "結果報告");
+    json v = common(ReportKind::committee, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" +
+                                               kind_label(data.cycle().kind) + "結果報告");
     const double all = body_rate();
     const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
     std::size_t not_answered = 0;
     json na = json::array(), incomplete = json::array();
     for (const GroupScore& g : by_department.rows) {
-      json r{{"code", g.group}, {"name", g.name}, {"parent_name", parent_name(g.group)},
-             {"response_rate_text", pct(g.counts.response_rate())}, {"unanswered", g.counts.unanswered},
+      json r{{"code", g.group},
+             {"name", g.name},
+             {"parent_name", parent_name(g.group)},
+             {"response_rate_text", pct(g.counts.response_rate())},
+             {"unanswered", g.counts.unanswered},
              {"applicable", g.counts.applicable()}};
       if (g.counts.answered() == 0) {
         ++not_answered;
@@ -694,9 +714,12 @@ struct Reporter::Impl {
     json matrix_rows = json::array();
     for (std::size_t r = 0; r < matrix.rows.size(); ++r) {
       json cells = json::array();
-      for (const GroupScore& cell : matrix.cells[r]) cells.push_back(json{{"rate", jnum(cell.score)}, {"rate_text", pct(cell.score)}});
-      matrix_rows.push_back(json{{"code", matrix.rows[r].group}, {"name", matrix.rows[r].name},
-                                 {"rate_text", pct(matrix.rows[r].score)}, {"cells", cells}});
+      for (const GroupScore& cell : matrix.cells[r])
+        cells.push_back(json{{"rate", jnum(cell.score)}, {"rate_text", pct(cell.score)}});
+      matrix_rows.push_back(json{{"code", matrix.rows[r].group},
+                                 {"name", matrix.rows[r].name},
+                                 {"rate_text", pct(matrix.rows[r].score)},
+                                 {"cells", cells}});
     }
     v["matrix"] = json{{"rows", matrix_rows}};
 
@@ -717,7 +740,8 @@ struct Reporter::Impl {
     v["weakest_count"] = weak.size();
 
     json trend = json::array();
-    for (const auto& [label, rate] : history) trend.push_back(json{{"label", label}, {"rate", jnum(rate)}, {"rate_text", pct(rate)}});
+    for (const auto& [label, rate] : history)
+      trend.push_back(json{{"label", label}, {"rate", jnum(rate)}, {"rate_text", pct(rate)}});
     v["trend"] = trend;
     v["has_trend"] = history.size() >= 3;
 
@@ -739,12 +763,12 @@ struct Reporter::Impl {
 
   json department(const std::string& code_in) const {
     const std::string code = code_in.empty() ? options.department : code_in;
-    if (code.empty()) throw ValidationError({Diagnostic{"<options>", 1, 1, "the department sheet needs a 課 (department code)"}});
+    if (code.empty())
+      throw ValidationError({Diagnostic{"<options>", 1, 1, "the department sheet needs a 課 (department code)"}});
     const std::size_t di = department_index(code);
     const ScoredDepartment& sd = data.departments()[di];
-    json v = common(ReportKind::department,
-                    fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" + kind_label(data.cycle().kind) +
-                        " 課別結果票（" + sd.name + "）");
+    json v = common(ReportKind::department, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" +
+                                                kind_label(data.cycle().kind) + " 課別結果票（" + sd.name + "）");
     const Department* d = dept(code);
     const Department* parent = d && !d->parent_code.empty() ? dept(d->parent_code) : nullptr;
     v["department"] = json{{"code", code},
@@ -799,9 +823,12 @@ struct Reporter::Impl {
         continue;
       }
       r["answer_label"] = std::string(answer_label(*a));
-      if (*a == Answer::not_implemented) lists[0].push_back(std::move(r));
-      else if (*a == Answer::partial) lists[1].push_back(std::move(r));
-      else if (*a == Answer::unknown) lists[2].push_back(std::move(r));
+      if (*a == Answer::not_implemented)
+        lists[0].push_back(std::move(r));
+      else if (*a == Answer::partial)
+        lists[1].push_back(std::move(r));
+      else if (*a == Answer::unknown)
+        lists[2].push_back(std::move(r));
     }
     v["not_implemented"] = lists[0];
     v["has_not_implemented"] = !lists[0].empty();
@@ -823,7 +850,8 @@ struct Reporter::Impl {
     json v = common(ReportKind::audit, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ監査報告書");
     std::vector<const Finding*> fs;
     for (const Finding& f : findings.findings)
-      if (f.cycle == data.cycle().id && f.state != FindingState::draft && f.state != FindingState::discarded) fs.push_back(&f);
+      if (f.cycle == data.cycle().id && f.state != FindingState::draft && f.state != FindingState::discarded)
+        fs.push_back(&f);
     std::vector<std::string> auditors = options.auditors;
     if (auditors.empty()) {
       std::set<std::string> seen;
@@ -847,20 +875,20 @@ struct Reporter::Impl {
                                     {"tier", s.tier},
                                     {"tier_name", data.checklist().tier_name(s.tier)},
                                     {"important_assets", s.important_assets}});
-    v["audit"] = json{
-        {"purpose", options.purpose.empty()
-                        ? body + "情報セキュリティポリシー及び" + data.checklist().title() +
-                              "に定める事項の遵守状況を検証し、情報セキュリティ対策の有効性を評価するとともに、必要な改善を促すこと。"
-                        : options.purpose},
-        {"period", options.period.empty() ? period_text(data.cycle().fiscal_year) : options.period},
-        {"auditors", auditor_rows},
-        {"auditors_text", auditors_text.empty() ? "—" : auditors_text},
-        {"opinion", options.opinion},
-        {"has_opinion", !options.opinion.empty()},
-        {"departments", scope},
-        {"departments_count", scope.size()},
-        {"systems", systems_rows},
-        {"has_systems", !systems_rows.empty()}};
+    v["audit"] =
+        json{{"purpose", options.purpose.empty() ? body + "情報セキュリティポリシー及び" + data.checklist().title() +
+                                                       "に定める事項の遵守状況を検証し、情報セキュリティ対策の有効性を"
+                                                       "評価するとともに、必要な改善を促すこと。"
+                                                 : options.purpose},
+             {"period", options.period.empty() ? period_text(data.cycle().fiscal_year) : options.period},
+             {"auditors", auditor_rows},
+             {"auditors_text", auditors_text.empty() ? "—" : auditors_text},
+             {"opinion", options.opinion},
+             {"has_opinion", !options.opinion.empty()},
+             {"departments", scope},
+             {"departments_count", scope.size()},
+             {"systems", systems_rows},
+             {"has_systems", !systems_rows.empty()}};
     const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
     v["summary"] = json{{"rate_text", pct(body_rate())},
                         {"response_rate_text", b ? pct(b->counts.response_rate()) : "—"},
@@ -902,7 +930,8 @@ struct Reporter::Impl {
       });
       c["parents"] = svg_bar_chart("parent", "部別実施率", pbars, all, "全体");
       std::vector<std::string> axes;
-      Series now{fiscal_year_label(data.cycle().fiscal_year), {}}, before{previous ? fiscal_year_label(previous->cycle().fiscal_year) : "", {}};
+      Series now{fiscal_year_label(data.cycle().fiscal_year), {}},
+          before{previous ? fiscal_year_label(previous->cycle().fiscal_year) : "", {}};
       for (const GroupScore& g : by_chapter.rows) {
         const Section* s = data.checklist().find_section(g.group);
         axes.push_back(s ? chapter_label(*s) : g.name);
@@ -952,16 +981,31 @@ struct Reporter::Impl {
     std::vector<std::vector<json>> rows;
     switch (kind) {
       case ReportKind::committee: {
-        std::vector<std::string> h{"順位", "部", "課コード", "課", "実施率(%)", "回答率(%)", "対象項目数", "回答数", "実施",
-                                   "一部実施", "未実施", "わからない", "未回答", "例外", "偏差値", "前年度実施率(%)", "増減(pt)"};
+        std::vector<std::string> h{
+            "順位",    "部",       "課コード", "課",         "実施率(%)", "回答率(%)", "対象項目数", "回答数",
+            "実施",    "一部実施", "未実施",   "わからない", "未回答",    "例外",      "偏差値",     "前年度実施率(%)",
+            "増減(pt)"};
         for (const json& ch : v["chapters"]) h.push_back(ch["label"].get<std::string>() + "(%)");
         std::map<std::string, const json*> cells;
         for (const json& m : v["matrix"]["rows"]) cells[m["code"].get<std::string>()] = &m["cells"];
         for (const json& d : v["departments"]) {
-          std::vector<json> r{d["rank"], d["parent_name"], d["code"], d["name"], d["rate"], d["response_rate"],
-                              d["applicable"], d["answered"], d["implemented"], d["partial"], d["not_implemented"],
-                              d["unknown"], d["unanswered"], d["excepted"],
-                              d["deviation_text"] == "—" ? json(nullptr) : d["deviation_text"], d["previous_rate"], d["change"]};
+          std::vector<json> r{d["rank"],
+                              d["parent_name"],
+                              d["code"],
+                              d["name"],
+                              d["rate"],
+                              d["response_rate"],
+                              d["applicable"],
+                              d["answered"],
+                              d["implemented"],
+                              d["partial"],
+                              d["not_implemented"],
+                              d["unknown"],
+                              d["unanswered"],
+                              d["excepted"],
+                              d["deviation_text"] == "—" ? json(nullptr) : d["deviation_text"],
+                              d["previous_rate"],
+                              d["change"]};
           for (const json& cell : *cells[d["code"].get<std::string>()]) r.push_back(cell["rate"]);
           rows.push_back(std::move(r));
         }
@@ -978,7 +1022,10 @@ struct Reporter::Impl {
           auto cm = comments.find({code, items[i].id});
           rows.push_back({chapter_label(data.checklist().chapter_of(items[i])), items[i].clause, items[i].id,
                           items[i].question,
-                          !applies ? "対象外" : excepted ? "例外措置" : a ? std::string(answer_label(*a)) : "未回答",
+                          !applies   ? "対象外"
+                          : excepted ? "例外措置"
+                          : a        ? std::string(answer_label(*a))
+                                     : "未回答",
                           cm == comments.end() ? "" : cm->second});
         }
         return csv_table({"章", "項番", "項目ID", "点検項目", "回答", "コメント"}, rows);
@@ -986,9 +1033,10 @@ struct Reporter::Impl {
       case ReportKind::audit:
       case ReportKind::findings: {
         for (const json& f : v["findings"]["rows"])
-          rows.push_back({f["number"], f["cycle_name"], f["parent_name"], f["department_name"], f["owner"], f["items_text"],
-                          f["severity_label"], f["state_label"], f["condition"], f["criterion"], f["evidence"],
-                          f["recommendation"], f["due"], f["age_days"], f["overdue"], f["overdue_days"], f["lateral_text"]});
+          rows.push_back({f["number"], f["cycle_name"], f["parent_name"], f["department_name"], f["owner"],
+                          f["items_text"], f["severity_label"], f["state_label"], f["condition"], f["criterion"],
+                          f["evidence"], f["recommendation"], f["due"], f["age_days"], f["overdue"], f["overdue_days"],
+                          f["lateral_text"]});
         return csv_table({"番号", "実施回", "部", "課", "情報セキュリティ管理者", "対象項目", "重要度", "状態", "状況",
                           "監査基準", "監査証拠", "改善提案", "期限", "経過日数", "期限超過", "超過日数", "横展開"},
                          rows);
@@ -998,7 +1046,8 @@ struct Reporter::Impl {
   }
 };
 
-Reporter::Reporter(const Store& store, RenderOptions options) : impl_(std::make_unique<Impl>(store, std::move(options))) {}
+Reporter::Reporter(const Store& store, RenderOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
 Reporter::Reporter(Reporter&&) noexcept = default;
 Reporter& Reporter::operator=(Reporter&&) noexcept = default;
 Reporter::~Reporter() = default;

@@ -14,9 +14,9 @@
 namespace libaudit::report_detail {
 
 struct ReportFindings {
-  bool available = false;                  // the findings tables could be read
-  std::vector<Finding> findings;           // every finding in the store (drafts included), by id
-  std::vector<ExceptionRecord> exceptions; // every exception, by id
+  bool available = false;                   // the findings tables could be read
+  std::vector<Finding> findings;            // every finding in the store (drafts included), by id
+  std::vector<ExceptionRecord> exceptions;  // every exception, by id
 };
 
 // Reads findings and exceptions for reporting; never writes. An empty result (available =

@@ -22,10 +22,18 @@ double text_width(std::string_view s, double size = kFont) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     char32_t cp = c;
     std::size_t n = 1;
-    if (c >= 0xF0) { n = 4; cp = c & 0x07; }
-    else if (c >= 0xE0) { n = 3; cp = c & 0x0F; }
-    else if (c >= 0xC0) { n = 2; cp = c & 0x1F; }
-    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (c >= 0xF0) {
+      n = 4;
+      cp = c & 0x07;
+    } else if (c >= 0xE0) {
+      n = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xC0) {
+      n = 2;
+      cp = c & 0x1F;
+    }
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     w += (cp >= 0x1100 && !(cp >= 0xFF61 && cp <= 0xFF9F)) ? size : size * 0.58;
     i += n;
   }
@@ -94,15 +102,17 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
   const double height = top + row * double(bars.size()) + 26;
   const std::string pat = std::string(id) + "-below";
   std::string s = open_svg(title, width, height);
-  s += "<defs><pattern id=\"" + pat +
-       "\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
-       "<rect width=\"5\" height=\"5\" fill=\"#fff\"/><rect width=\"2.2\" height=\"5\" fill=\"#444\"/></pattern></defs>";
+  s +=
+      "<defs><pattern id=\"" + pat +
+      "\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+      "<rect width=\"5\" height=\"5\" fill=\"#fff\"/><rect width=\"2.2\" height=\"5\" fill=\"#444\"/></pattern></defs>";
   // Grid every 20 points, labelled below.
   for (int g = 0; g <= 100; g += 20) {
     const double x = x0 + plot_w * g / 100.0;
     s += "<line x1=\"" + num(x) + "\" y1=\"" + num(top - 4) + "\" x2=\"" + num(x) + "\" y2=\"" +
          num(top + row * double(bars.size())) + "\" stroke=\"#ccc\" stroke-width=\"0.6\"/>";
-    s += text(x, top + row * double(bars.size()) + 14, std::to_string(g) + "%", "text-anchor=\"middle\" fill=\"#444\" font-size=\"10\"");
+    s += text(x, top + row * double(bars.size()) + 14, std::to_string(g) + "%",
+              "text-anchor=\"middle\" fill=\"#444\" font-size=\"10\"");
   }
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
@@ -115,9 +125,11 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
       const double w = std::max(0.5, plot_w * std::clamp(b.value, 0.0, 100.0) / 100.0);
       const bool below = !std::isnan(average) && b.value < average;
       s += "<rect x=\"" + num(x0) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(bar_h) +
-           "\" fill=\"" + (below ? "url(#" + pat + ")" : std::string("#555")) + "\" stroke=\"#222\" stroke-width=\"0.6\"/>";
+           "\" fill=\"" + (below ? "url(#" + pat + ")" : std::string("#555")) +
+           "\" stroke=\"#222\" stroke-width=\"0.6\"/>";
       // A white halo keeps the value readable where the average line crosses it.
-      s += text(x0 + w + 4, y + bar_h - 1, num(b.value), "font-size=\"11\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"");
+      s += text(x0 + w + 4, y + bar_h - 1, num(b.value),
+                "font-size=\"11\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"");
     }
     s += "</g>";
   }
@@ -184,14 +196,14 @@ std::string svg_radar(std::string_view id, std::string_view title, const std::ve
       auto [x, y] = point(i, series[k].values[i]);
       pts += num(x) + "," + num(y) + " ";
       marks += st == 0 ? "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"3\" fill=\"#000\"/>"
-                       : "<rect x=\"" + num(x - 2.5) + "\" y=\"" + num(y - 2.5) + "\" width=\"5\" height=\"5\" fill=\"#fff\" stroke=\"" +
-                             kStroke[st] + "\"/>";
+                       : "<rect x=\"" + num(x - 2.5) + "\" y=\"" + num(y - 2.5) +
+                             "\" width=\"5\" height=\"5\" fill=\"#fff\" stroke=\"" + kStroke[st] + "\"/>";
     }
     s += "<polygon points=\"" + pts + "\" fill=\"" + kFill[st] + "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"" +
          (st == 0 ? "2" : "1.5") + "\"" + kDash[st] + "/>" + marks;
     const double ly = cy + r + 40 + 18.0 * double(k);
-    s += "<line x1=\"" + num(cx - 90) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(cx - 60) + "\" y2=\"" + num(ly - 4) +
-         "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"2\"" + kDash[st] + "/>";
+    s += "<line x1=\"" + num(cx - 90) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(cx - 60) + "\" y2=\"" +
+         num(ly - 4) + "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"2\"" + kDash[st] + "/>";
     s += text(cx - 52, ly, series[k].name);
   }
   s += "</svg>";
@@ -209,9 +221,16 @@ std::string svg_heatmap(std::string_view id, std::string_view title, const std::
   const double width = label_w + cell_w * double(columns.size()) + 4;
   const double height = top + cell_h * double(rows.size()) + 40;
   // Five bins, darker = lower; the printed number carries the value in any case.
-  struct Bin { double from; const char* fill; const char* ink; const char* label; };
-  static constexpr Bin kBins[] = {{90, "#f7f7f7", "#000", "90%以上"}, {80, "#d9d9d9", "#000", "80～89%"},
-                                  {70, "#a6a6a6", "#000", "70～79%"}, {50, "#6e6e6e", "#fff", "50～69%"},
+  struct Bin {
+    double from;
+    const char* fill;
+    const char* ink;
+    const char* label;
+  };
+  static constexpr Bin kBins[] = {{90, "#f7f7f7", "#000", "90%以上"},
+                                  {80, "#d9d9d9", "#000", "80～89%"},
+                                  {70, "#a6a6a6", "#000", "70～79%"},
+                                  {50, "#6e6e6e", "#fff", "50～69%"},
                                   {-1e9, "#303030", "#fff", "50%未満"}};
   auto bin = [&](double v) -> const Bin& {
     for (const Bin& b : kBins)
@@ -232,8 +251,8 @@ std::string svg_heatmap(std::string_view id, std::string_view title, const std::
       const Bin& b = bin(none ? 100 : v);
       s += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(cell_w) + "\" height=\"" + num(cell_h) +
            "\" fill=\"" + (none ? "#fff" : b.fill) + "\" stroke=\"#fff\" stroke-width=\"1\"/>";
-      s += text(x + cell_w / 2, y + cell_h - 4, none ? "—" : num(v), std::string("text-anchor=\"middle\" font-size=\"10\" fill=\"") +
-                                                                      (none ? "#000" : b.ink) + "\"");
+      s += text(x + cell_w / 2, y + cell_h - 4, none ? "—" : num(v),
+                std::string("text-anchor=\"middle\" font-size=\"10\" fill=\"") + (none ? "#000" : b.ink) + "\"");
     }
   }
   // Legend.
@@ -265,8 +284,8 @@ std::string svg_trend(std::string_view id, std::string_view title, const std::ve
   auto py = [&](double v) { return top + plot_h * (hi - v) / (hi - lo); };
   std::string s = open_svg(title, width, height);
   for (double g = lo; g <= hi + 1e-9; g += 10) {
-    s += "<line x1=\"" + num(left) + "\" y1=\"" + num(py(g)) + "\" x2=\"" + num(width - right) + "\" y2=\"" + num(py(g)) +
-         "\" stroke=\"#ddd\" stroke-width=\"0.7\"/>";
+    s += "<line x1=\"" + num(left) + "\" y1=\"" + num(py(g)) + "\" x2=\"" + num(width - right) + "\" y2=\"" +
+         num(py(g)) + "\" stroke=\"#ddd\" stroke-width=\"0.7\"/>";
     s += text(left - 6, py(g) + 4, num(g, 0) + "%", "text-anchor=\"end\" font-size=\"10\" fill=\"#444\"");
   }
   for (std::size_t i = 0; i < x.size(); ++i)
@@ -279,11 +298,12 @@ std::string svg_trend(std::string_view id, std::string_view title, const std::ve
       const double v = series[k].values[i];
       if (std::isnan(v)) continue;
       pts += num(px(i)) + "," + num(py(v)) + " ";
-      marks += "<circle cx=\"" + num(px(i)) + "\" cy=\"" + num(py(v)) + "\" r=\"3.5\" fill=\"" + (st == 0 ? "#000" : "#fff") +
-               "\" stroke=\"#000\"/>";
+      marks += "<circle cx=\"" + num(px(i)) + "\" cy=\"" + num(py(v)) + "\" r=\"3.5\" fill=\"" +
+               (st == 0 ? "#000" : "#fff") + "\" stroke=\"#000\"/>";
       marks += text(px(i), py(v) - 8, num(v), "text-anchor=\"middle\" font-size=\"11\"");
     }
-    s += "<polyline points=\"" + pts + "\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.8\"" + kDash[st] + "/>" + marks;
+    s += "<polyline points=\"" + pts + "\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.8\"" + kDash[st] + "/>" +
+         marks;
     const double ly = top + plot_h + 40 + 18.0 * double(k);
     s += "<line x1=\"" + num(left) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(left + 30) + "\" y2=\"" + num(ly - 4) +
          "\" stroke=\"#000\" stroke-width=\"1.8\"" + kDash[st] + "/>";

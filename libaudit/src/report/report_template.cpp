@@ -25,8 +25,18 @@ std::string markdown_escape(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']': case '#': case '|':
-      case '!': case '~':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+      case '#':
+      case '|':
+      case '!':
+      case '~':
         out += '\\';
         out += c;
         break;
@@ -119,7 +129,8 @@ struct Templates::Impl {
     auto it = sources.find(name);
     if (it != sources.end()) return it->second.get();
     std::unique_ptr<Source> found;
-    if (name.find('/') == std::string::npos && name.find('\\') == std::string::npos && name.find("..") == std::string::npos) {
+    if (name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
+        name.find("..") == std::string::npos) {
       for (const fs::path& d : dirs) {
         const fs::path p = d / name;
         std::error_code ec;
@@ -204,7 +215,8 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
   if (!src) {
     std::string where;
     for (const fs::path& d : impl_->dirs) where += (where.empty() ? "" : ", ") + d.string();
-    throw TemplateError({Diagnostic{name, 1, 1, "template '" + name + "' not found in " + (where.empty() ? "(no template directory)" : where)}});
+    throw TemplateError({Diagnostic{
+        name, 1, 1, "template '" + name + "' not found in " + (where.empty() ? "(no template directory)" : where)}});
   }
   mu::mustache tmpl{src->text};
   auto fail = [&](const Source& s, const std::string& message, int line = 1, int col = 1) {
@@ -238,13 +250,15 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
     std::vector<const Source*> all{src};
     all.insert(all.end(), ctx.used.begin(), ctx.used.end());
     for (const std::string& tag : ctx.missing) {
-      Diagnostic d{src->path.string(), 1, 1, "template " + src->name + ": unknown tag '" + tag + "' (not in the " +
-                                                 std::string(view["report"]["kind"].get<std::string>()) + " view model)"};
+      Diagnostic d{src->path.string(), 1, 1,
+                   "template " + src->name + ": unknown tag '" + tag + "' (not in the " +
+                       std::string(view["report"]["kind"].get<std::string>()) + " view model)"};
       for (const Source* s : all) {
         auto [line, col] = locate(s->text, tag);
         if (line) {
-          d = Diagnostic{s->path.string(), line, col, "template " + s->name + ": unknown tag '" + tag + "' (not in the " +
-                                                          view["report"]["kind"].get<std::string>() + " view model)"};
+          d = Diagnostic{s->path.string(), line, col,
+                         "template " + s->name + ": unknown tag '" + tag + "' (not in the " +
+                             view["report"]["kind"].get<std::string>() + " view model)"};
           break;
         }
       }

@@ -12,9 +12,7 @@
 
 namespace libaudit {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 // ---- CycleData ---------------------------------------------------------------------------
 
@@ -48,7 +46,8 @@ void CycleData::set_answer(std::size_t department, std::size_t item, Answer answ
 
 void CycleData::set_answer(std::string_view code, std::string_view item_id, Answer answer) {
   const auto d = std::find_if(departments_.begin(), departments_.end(), [&](const auto& x) { return x.code == code; });
-  if (d == departments_.end()) throw NotFoundError("no 課 '" + std::string(code) + "' in cycle " + std::to_string(cycle_.id));
+  if (d == departments_.end())
+    throw NotFoundError("no 課 '" + std::string(code) + "' in cycle " + std::to_string(cycle_.id));
   const Item& it = checklist_.item(item_id);  // NotFoundError
   set_answer(std::size_t(d - departments_.begin()), std::size_t(&it - checklist_.items().data()), answer);
 }
@@ -133,9 +132,8 @@ class ScoringEngine {
   ScoringEngine(const CycleData& data, const ScoreOptions& options)
       : data_(data), options_(options), model_(find_model(options.model)) {
     if (!(options.partial_value >= 0 && options.partial_value <= 1))
-      throw ValidationError({Diagnostic{"<options>", 1, 1,
-                                        "partial_value must be between 0 and 1, not " +
-                                            std::to_string(options.partial_value)}});
+      throw ValidationError({Diagnostic{
+          "<options>", 1, 1, "partial_value must be between 0 and 1, not " + std::to_string(options.partial_value)}});
     const auto& items = data.checklist().items();
     n_items_ = items.size();
     // Items outside the cycle's audience (self-inspection or audit) are not part of the cycle.
@@ -305,8 +303,7 @@ std::vector<ItemGroup> item_groups(const CycleData& data, GroupBy by) {
       for (std::size_t i = 0; i < items.size(); ++i)
         out.push_back({items[i].id, items[i].question, c.chapter_of(items[i]).id, {i}});
       break;
-    default:
-      break;
+    default: break;
   }
   return out;
 }
@@ -422,7 +419,8 @@ std::vector<GroupScore> weakest_items(const CycleData& data, std::size_t n, cons
   std::vector<GroupScore> rows;
   for (GroupScore& g : t.rows)
     if (!std::isnan(g.score)) rows.push_back(std::move(g));
-  std::stable_sort(rows.begin(), rows.end(), [](const GroupScore& a, const GroupScore& b) { return a.score < b.score; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const GroupScore& a, const GroupScore& b) { return a.score < b.score; });
   if (rows.size() > n) rows.resize(n);
   return rows;
 }

@@ -194,8 +194,8 @@ void register_model(std::shared_ptr<const ScoringModel> model) {
   std::lock_guard lock(r.mu);
   for (const auto& m : r.models)
     if (m->name() == model->name())
-      throw ValidationError({Diagnostic{"<model>", 1, 1, "a scoring model named '" + std::string(model->name()) +
-                                                             "' is already registered"}});
+      throw ValidationError({Diagnostic{
+          "<model>", 1, 1, "a scoring model named '" + std::string(model->name()) + "' is already registered"}});
   r.models.push_back(std::move(model));
 }
 

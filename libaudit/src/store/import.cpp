@@ -6,8 +6,8 @@
 #include <unordered_map>
 
 #include "libaudit/base/fiscal_year.h"
-#include "libaudit/store/store.h"
 #include "libaudit/base/text.h"
+#include "libaudit/store/store.h"
 #include "store/store_internal.h"
 
 namespace libaudit {
@@ -35,7 +35,8 @@ constexpr std::size_t kValidateInThreadFrom = 1 << 16;
 const char* multi_row_insert_sql() {
   static const std::string sql = [] {
     std::string s =
-        "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) VALUES ";
+        "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
+        "VALUES ";
     for (std::size_t k = 0; k < kMultiRows; ++k) s += k ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
     return s;
   }();
@@ -54,8 +55,8 @@ bool valid_timestamp(std::string_view s) {
 
 }  // namespace
 
-ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id, const std::vector<ResponseRow>& rows,
-                                     const ImportOptions& options) {
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
+                                     const std::vector<ResponseRow>& rows, const ImportOptions& options) {
   std::vector<ResponseRowView> views;
   views.reserve(rows.size());
   for (const ResponseRow& r : rows)
@@ -82,8 +83,9 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(cycle_id));
     const std::string_view status = s.text(0);
     if (status != "open")
-      throw CycleStateError("cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
-                            (status == "closed" ? ": a closed cycle refuses changes" : ": open it before recording responses"));
+      throw CycleStateError(
+          "cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
+          (status == "closed" ? ": a closed cycle refuses changes" : ": open it before recording responses"));
     checklist = s.i64(1);
   }
   // The cycle's 課 (code -> id) and every department code (to tell unknown from untargeted).
@@ -106,12 +108,12 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
 
   // 1. Validate every row.
   struct Clean {
-    std::uint64_t key;        // department id << 32 | item rank: the primary key's order
+    std::uint64_t key;  // department id << 32 | item rank: the primary key's order
     std::int64_t department;
     const std::string* code;  // into `targets`
     const std::string* item;  // into `items`
     Answer answer;
-    std::uint32_t row;        // index into `rows`
+    std::uint32_t row;  // index into `rows`
   };
   // Rows [begin, end) into `out` and `diags`. Reads only what is above (the maps are not
   // changed from here on), so two ranges can be validated at once.
@@ -134,31 +136,36 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       if (t == targets.end() || r.department != last_department) {
         const std::string code = normalise_key(r.department);
         t = targets.find(code);
-        if (code.empty()) diags.push_back({src, line, 1, "department is empty"});
+        if (code.empty())
+          diags.push_back({src, line, 1, "department is empty"});
         else if (t == targets.end())
-          diags.push_back({src, line, 1, all_departments.count(code)
-                                             ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
-                                             : "unknown department '" + code + "'"});
+          diags.push_back({src, line, 1,
+                           all_departments.count(code)
+                               ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
+                               : "unknown department '" + code + "'"});
         last_department = r.department;
         last_target = t;
       }
       const std::string item = normalise_key(r.item);
       auto it = items.find(item);
-      if (item.empty()) diags.push_back({src, line, 1, "item is empty"});
+      if (item.empty())
+        diags.push_back({src, line, 1, "item is empty"});
       else if (it == items.end())
         diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
       const std::optional<Answer> answer = parse_answer(r.answer);
       if (!answer)
-        diags.push_back({src, line, 1, "invalid answer '" + std::string(r.answer) +
-                                           "' (implemented, partial, not_implemented, not_applicable, unknown, or "
-                                           "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
+        diags.push_back({src, line, 1,
+                         "invalid answer '" + std::string(r.answer) +
+                             "' (implemented, partial, not_implemented, not_applicable, unknown, or "
+                             "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
       if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
-        diags.push_back({src, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+        diags.push_back(
+            {src, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
       if (diags.size() != before) continue;
       if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
         throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
-      out.push_back({std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer,
-                     std::uint32_t(k)});
+      out.push_back(
+          {std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer, std::uint32_t(k)});
     }
   };
   std::vector<Clean> clean, clean_second;
@@ -189,10 +196,11 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   for (std::size_t k = 1; k < clean.size(); ++k)
     if (clean[k].key == clean[k - 1].key)
       diags.push_back({src, line_of(clean[k]), 1,
-                       "department " + *clean[k].code + " item " + *clean[k].item + " is answered twice (also on line " +
-                           std::to_string(line_of(clean[k - 1])) + ")"});
+                       "department " + *clean[k].code + " item " + *clean[k].item +
+                           " is answered twice (also on line " + std::to_string(line_of(clean[k - 1])) + ")"});
   if (!diags.empty()) {
-    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    std::stable_sort(diags.begin(), diags.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
     throw ImportValidationError(std::move(diags));
   }
 
@@ -218,10 +226,10 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
         }
         if (cmp == 0) {
           const ResponseRowView& r = rows[c.row];
-          what[k] = existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment &&
-                            existing.text(4) == r.evidence
-                        ? kSame
-                        : kUpdate;
+          what[k] =
+              existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment && existing.text(4) == r.evidence
+                  ? kSame
+                  : kUpdate;
         }
         break;
       }
@@ -235,7 +243,9 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
 
   TrailWriter trail(db, im.sha, actor, now_iso());
   const std::string& now = trail.at();
-  auto answered_by = [&](const ResponseRowView& r) { return r.answered_by.empty() ? actor : std::string_view(r.answered_by); };
+  auto answered_by = [&](const ResponseRowView& r) {
+    return r.answered_by.empty() ? actor : std::string_view(r.answered_by);
+  };
   auto answered_at = [&](const ResponseRowView& r) {
     return r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
   };
@@ -287,8 +297,13 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   pending.reserve(kMultiRows);
   auto bind_row = [&](sql::Stmt& s, int p, const Clean& c) {
     const ResponseRowView& r = rows[c.row];
-    s.bind(p + 1, c.department).bind(p + 2, *c.item).bind(p + 3, to_string(c.answer)).bind(p + 4, r.comment)
-        .bind(p + 5, r.evidence).bind(p + 6, answered_by(r)).bind(p + 7, answered_at(r));
+    s.bind(p + 1, c.department)
+        .bind(p + 2, *c.item)
+        .bind(p + 3, to_string(c.answer))
+        .bind(p + 4, r.comment)
+        .bind(p + 5, r.evidence)
+        .bind(p + 6, answered_by(r))
+        .bind(p + 7, answered_at(r));
   };
   auto write_pending = [&] {
     if (pending.size() == kMultiRows) {
@@ -328,10 +343,11 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
 }
 
 ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
-                                         csv::Encoding encoding, std::function<void(std::size_t, std::size_t)> progress) {
+                                         csv::Encoding encoding,
+                                         std::function<void(std::size_t, std::size_t)> progress) {
   const csv::Table t = csv::read(file, encoding);
-  static constexpr const char* kCols[] = {"department", "item", "answer", "comment", "evidence", "answered_by",
-                                          "answered_at"};
+  static constexpr const char* kCols[] = {"department", "item",        "answer",     "comment",
+                                          "evidence",   "answered_by", "answered_at"};
   constexpr int n = int(std::size(kCols));
   std::vector<Diagnostic> diags;
   int col[n];
@@ -343,8 +359,9 @@ ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cy
     bool known = false;
     for (const char* c : kCols) known |= csv::column({h}, c) == 0;
     if (!known)
-      diags.push_back({t.source, 1, 1, "unknown column '" + h +
-                                           "' (expected department,item,answer,comment,evidence[,answered_by,answered_at])"});
+      diags.push_back(
+          {t.source, 1, 1,
+           "unknown column '" + h + "' (expected department,item,answer,comment,evidence[,answered_by,answered_at])"});
   }
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
   std::vector<ResponseRow> rows;

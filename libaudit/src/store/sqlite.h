@@ -34,10 +34,16 @@ class Stmt {
     }
   }
 
-  Stmt& bind(int i, std::int64_t v) { check(sqlite3_bind_int64(s_, i, v)); return *this; }
+  Stmt& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(s_, i, v));
+    return *this;
+  }
   Stmt& bind(int i, int v) { return bind(i, std::int64_t{v}); }
   Stmt& bind(int i, bool v) { return bind(i, std::int64_t{v ? 1 : 0}); }
-  Stmt& bind(int i, double v) { check(sqlite3_bind_double(s_, i, v)); return *this; }
+  Stmt& bind(int i, double v) {
+    check(sqlite3_bind_double(s_, i, v));
+    return *this;
+  }
   // The text must outlive the next step(). An empty view is the empty string, never NULL
   // (SQLite binds NULL for a null pointer, which a default string_view has).
   Stmt& bind(int i, std::string_view v) {
@@ -51,13 +57,17 @@ class Stmt {
     check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
     return *this;
   }
-  Stmt& bind_null(int i) { check(sqlite3_bind_null(s_, i)); return *this; }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(s_, i));
+    return *this;
+  }
 
   // True when a row is available; false when done.
   bool step();
   // Runs to completion (for statements returning no rows), then resets.
   void run() {
-    while (step()) {}
+    while (step()) {
+    }
     reset();
   }
   void reset() { sqlite3_reset(s_); }

@@ -205,8 +205,7 @@ void migrate(sql::Db& db, const std::string& path) {
       throw SchemaVersionError("the store " + path + " has schema version " + std::to_string(version) +
                                ", written by a newer libaudit; this libaudit knows versions up to " +
                                std::to_string(kStoreSchemaVersion) + ". Upgrade libaudit to open it.");
-    if (app != kApplicationId &&
-        (app != 0 || version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
+    if (app != kApplicationId && (app != 0 || version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
       throw StoreError(path + " is an SQLite database but not a libaudit store");
     return version == kStoreSchemaVersion;
   };
@@ -254,9 +253,9 @@ CycleKind parse_cycle_kind(std::string_view s) {
   if (n == "self_inspection" || n == "自己点検") return CycleKind::self_inspection;
   if (n == "internal_audit" || n == "内部監査") return CycleKind::internal_audit;
   if (n == "external_audit" || n == "外部監査") return CycleKind::external_audit;
-  throw ValidationError({Diagnostic{"<kind>", 1, 1,
-                                    "unknown cycle kind '" + std::string(s) +
-                                        "' (self_inspection, internal_audit or external_audit)"}});
+  throw ValidationError(
+      {Diagnostic{"<kind>", 1, 1,
+                  "unknown cycle kind '" + std::string(s) + "' (self_inspection, internal_audit or external_audit)"}});
 }
 
 namespace {
@@ -447,15 +446,16 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
     d.name = std::string(text::trim(d.name));
     d.security_officer = std::string(text::trim(d.security_officer));
     d.security_manager = std::string(text::trim(d.security_manager));
-    if (d.code.empty()) diags.push_back({src, r.line, 1, "code is empty"});
+    if (d.code.empty())
+      diags.push_back({src, r.line, 1, "code is empty"});
     else if (d.code.find_first_of("/\"\\") != std::string::npos)
       diags.push_back({src, r.line, 1, "code '" + d.code + "' contains '/', '\"' or '\\'"});
     if (d.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
     if (!d.code.empty() && d.code == d.parent_code)
       diags.push_back({src, r.line, 1, "department " + d.code + " is its own parent"});
     if (auto [it, fresh] = line_of.emplace(d.code, r.line); !fresh)
-      diags.push_back({src, r.line, 1, "department " + d.code + " is listed twice (also on line " +
-                                            std::to_string(it->second) + ")"});
+      diags.push_back({src, r.line, 1,
+                       "department " + d.code + " is listed twice (also on line " + std::to_string(it->second) + ")"});
     in.push_back(std::move(d));
   }
 
@@ -481,7 +481,8 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
     }
   }
   if (!diags.empty()) {
-    std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    std::stable_sort(diags.begin(), diags.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
     throw ImportValidationError(std::move(diags));
   }
 
@@ -513,7 +514,10 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
         "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, "
         "security_officer = excluded.security_officer, security_manager = excluded.security_manager");
     s.bind(1, d.code).bind(2, d.name).bind(4, d.security_officer).bind(5, d.security_manager);
-    if (parent_id) s.bind(3, parent_id); else s.bind_null(3);
+    if (parent_id)
+      s.bind(3, parent_id);
+    else
+      s.bind_null(3);
     s.run();
     trail.append("department", d.code, exists ? "update" : "insert", department_state(d));
     ++(exists ? result.updated : result.inserted);
@@ -536,8 +540,9 @@ ImportResult Store::import_departments_csv(std::string_view actor, const std::fi
     bool known = false;
     for (const char* c : kCols) known |= csv::column({t.header[k]}, c) == 0;
     if (!known)
-      diags.push_back({t.source, 1, 1, "unknown column '" + t.header[k] +
-                                           "' (expected code,name,parent_code,security_officer,security_manager)"});
+      diags.push_back(
+          {t.source, 1, 1,
+           "unknown column '" + t.header[k] + "' (expected code,name,parent_code,security_officer,security_manager)"});
   }
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
   std::vector<DepartmentRow> rows;
@@ -581,9 +586,11 @@ std::optional<std::string> parse_tier(std::string_view s) {
   for (const Term& t : tiers())
     if (n == t.id || n == text::nfkc(t.label)) return std::string(t.id);
   // The seeds' other names for the tiers (DOMAIN.md).
-  static const std::pair<const char*, const char*> kAliases[] = {
-      {"個人番号利用事務系", "mynumber"}, {"業務系", "mynumber"}, {"基幹系", "mynumber"},
-      {"情報系", "lgwan"},               {"公開系", "internet"}};
+  static const std::pair<const char*, const char*> kAliases[] = {{"個人番号利用事務系", "mynumber"},
+                                                                 {"業務系", "mynumber"},
+                                                                 {"基幹系", "mynumber"},
+                                                                 {"情報系", "lgwan"},
+                                                                 {"公開系", "internet"}};
   for (const auto& [alias, id] : kAliases)
     if (n == alias) return std::string(id);
   return std::nullopt;
@@ -602,24 +609,30 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
   for (const SystemRow& r : rows) {
     System x = r.system;
     const std::size_t before = diags.size();
-    for (std::string_view f : {std::string_view(x.name), std::string_view(x.department_code), std::string_view(x.tier), std::string_view(r.important_assets_text)})
+    for (std::string_view f : {std::string_view(x.name), std::string_view(x.department_code), std::string_view(x.tier),
+                               std::string_view(r.important_assets_text)})
       check_text(diags, src, r.line, "a field", f);
     if (diags.size() != before) continue;
     x.name = std::string(text::trim(x.name));
     x.department_code = normalise_key(x.department_code);
     if (x.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
-    if (x.department_code.empty()) diags.push_back({src, r.line, 1, "department is empty"});
+    if (x.department_code.empty())
+      diags.push_back({src, r.line, 1, "department is empty"});
     else if (!im.department_id(x.department_code))
       diags.push_back({src, r.line, 1, "department '" + x.department_code + "' names no department"});
-    if (auto t = parse_tier(x.tier)) x.tier = *t;
-    else diags.push_back({src, r.line, 1, "tier '" + x.tier + "' is not one of mynumber, lgwan, internet"});
+    if (auto t = parse_tier(x.tier))
+      x.tier = *t;
+    else
+      diags.push_back({src, r.line, 1, "tier '" + x.tier + "' is not one of mynumber, lgwan, internet"});
     if (!r.important_assets_text.empty()) {
-      if (auto f = parse_flag(r.important_assets_text)) x.important_assets = *f;
-      else diags.push_back({src, r.line, 1, "important_assets '" + r.important_assets_text + "' is not true/false (1/0)"});
+      if (auto f = parse_flag(r.important_assets_text))
+        x.important_assets = *f;
+      else
+        diags.push_back({src, r.line, 1, "important_assets '" + r.important_assets_text + "' is not true/false (1/0)"});
     }
     if (auto [it, fresh] = line_of.emplace(x.name, r.line); !fresh)
-      diags.push_back({src, r.line, 1, "system '" + x.name + "' is listed twice (also on line " +
-                                           std::to_string(it->second) + ")"});
+      diags.push_back({src, r.line, 1,
+                       "system '" + x.name + "' is listed twice (also on line " + std::to_string(it->second) + ")"});
     in.push_back(std::move(x));
   }
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
@@ -636,11 +649,15 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
       ++result.unchanged;
       continue;
     }
-    im.db.prepare(
-           "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
-           "ON CONFLICT(name) DO UPDATE SET department_id = excluded.department_id, tier = excluded.tier, "
-           "important_assets = excluded.important_assets")
-        .bind(1, x.name).bind(2, im.department_id(x.department_code)).bind(3, x.tier).bind(4, x.important_assets)
+    im.db
+        .prepare(
+            "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
+            "ON CONFLICT(name) DO UPDATE SET department_id = excluded.department_id, tier = excluded.tier, "
+            "important_assets = excluded.important_assets")
+        .bind(1, x.name)
+        .bind(2, im.department_id(x.department_code))
+        .bind(3, x.tier)
+        .bind(4, x.important_assets)
         .run();
     trail.append("system", x.name, exists ? "update" : "insert", system_state(x));
     ++(exists ? result.updated : result.inserted);
@@ -704,20 +721,37 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
   // comes back in that (tree) order, and verify() compares against the reloaded checklist.
   const std::string yaml = c.to_yaml();
   const Checklist stored = Checklist::from_yaml(yaml, c.origin());
-  im.db.prepare(
-         "INSERT INTO checklists(checklist_id, version, title, body, content, yaml, sha256, imported_at) "
-         "VALUES (?,?,?,?,?,?,?,?)")
-      .bind(1, sc.checklist_id).bind(2, sc.version).bind(3, sc.title).bind(4, sc.body).bind(5, content)
-      .bind(6, yaml).bind(7, sha).bind(8, sc.imported_at)
+  im.db
+      .prepare(
+          "INSERT INTO checklists(checklist_id, version, title, body, content, yaml, sha256, imported_at) "
+          "VALUES (?,?,?,?,?,?,?,?)")
+      .bind(1, sc.checklist_id)
+      .bind(2, sc.version)
+      .bind(3, sc.title)
+      .bind(4, sc.body)
+      .bind(5, content)
+      .bind(6, yaml)
+      .bind(7, sha)
+      .bind(8, sc.imported_at)
       .run();
   sc.id = sqlite3_last_insert_rowid(im.db.handle());
   for (const ItemRow& r : item_rows(stored)) {
-    im.db.prepare(
-           "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
-           "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, sc.id).bind(2, r.item_id).bind(3, r.position).bind(4, r.chapter_id).bind(5, r.section_id)
-        .bind(6, r.clause).bind(7, r.weight).bind(8, r.self_inspection).bind(9, r.audit).bind(10, r.departments)
-        .bind(11, r.tiers).bind(12, r.important_assets)
+    im.db
+        .prepare(
+            "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
+            "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, sc.id)
+        .bind(2, r.item_id)
+        .bind(3, r.position)
+        .bind(4, r.chapter_id)
+        .bind(5, r.section_id)
+        .bind(6, r.clause)
+        .bind(7, r.weight)
+        .bind(8, r.self_inspection)
+        .bind(9, r.audit)
+        .bind(10, r.departments)
+        .bind(11, r.tiers)
+        .bind(12, r.important_assets)
         .run();
   }
   TrailWriter trail(im.db, im.sha, actor, sc.imported_at);
@@ -754,7 +788,8 @@ Checklist Store::load_checklist(std::int64_t id) const {
 Cycle Store::Impl::load_cycle(std::int64_t id) {
   Cycle c;
   {
-    sql::Stmt s = db.prepare("SELECT id, name, kind, fiscal_year, checklist, status, created_at FROM cycles WHERE id = ?");
+    sql::Stmt s =
+        db.prepare("SELECT id, name, kind, fiscal_year, checklist, status, created_at FROM cycles WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(id));
     c.id = s.i64(0);
@@ -803,17 +838,26 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
       sql::Stmt s = im.db.prepare(
           "SELECT id, EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id) FROM departments d WHERE code = ?");
       s.bind(1, code);
-      if (!s.step()) diags.push_back({"<cycle>", 1, 1, "department '" + code + "' names no department"});
-      else if (s.i64(1)) diags.push_back({"<cycle>", 1, 1, "department '" + code + "' is not a 課 (it has sub-departments)"});
-      else targets.push_back(s.i64(0));
+      if (!s.step())
+        diags.push_back({"<cycle>", 1, 1, "department '" + code + "' names no department"});
+      else if (s.i64(1))
+        diags.push_back({"<cycle>", 1, 1, "department '" + code + "' is not a 課 (it has sub-departments)"});
+      else
+        targets.push_back(s.i64(0));
     }
   }
   if (!diags.empty()) throw ValidationError(std::move(diags));
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   const std::string at = now_iso();
-  im.db.prepare("INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
-      .bind(1, name).bind(2, to_string(spec.kind)).bind(3, spec.fiscal_year).bind(4, spec.checklist).bind(5, at)
+  im.db
+      .prepare(
+          "INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
+      .bind(1, name)
+      .bind(2, to_string(spec.kind))
+      .bind(3, spec.fiscal_year)
+      .bind(4, spec.checklist)
+      .bind(5, at)
       .run();
   const std::int64_t id = sqlite3_last_insert_rowid(im.db.handle());
   for (std::int64_t d : targets)
@@ -928,10 +972,14 @@ void Store::scan_responses(std::int64_t cycle,
     const std::uint32_t item = items[next++].second;
     const std::string_view a = s.text(2);
     Answer answer = Answer::unknown;
-    if (a == "implemented") answer = Answer::implemented;
-    else if (a == "partial") answer = Answer::partial;
-    else if (a == "not_implemented") answer = Answer::not_implemented;
-    else if (a == "not_applicable") answer = Answer::not_applicable;
+    if (a == "implemented")
+      answer = Answer::implemented;
+    else if (a == "partial")
+      answer = Answer::partial;
+    else if (a == "not_implemented")
+      answer = Answer::not_implemented;
+    else if (a == "not_applicable")
+      answer = Answer::not_applicable;
     row(dept, item, answer);
   }
 }

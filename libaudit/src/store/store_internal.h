@@ -48,8 +48,7 @@ class Sha256 {
   EVP_MD* md_;
 };
 
-inline constexpr std::string_view kGenesisHash =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // Entity states, canonical JSON (docs/store.md, "Trail").
 std::string department_state(const Department& d);
@@ -58,8 +57,8 @@ std::string checklist_key(std::string_view checklist_id, std::string_view versio
 std::string checklist_state(const StoredChecklist& c);
 std::string cycle_state(const Cycle& c);
 std::string response_key(std::int64_t cycle, std::string_view department, std::string_view item);
-void response_state(std::string& out, std::string_view answer, std::string_view comment,
-                    std::string_view evidence, std::string_view answered_by, std::string_view answered_at);
+void response_state(std::string& out, std::string_view answer, std::string_view comment, std::string_view evidence,
+                    std::string_view answered_by, std::string_view answered_at);
 
 // UTC now, ISO 8601 with microseconds: 2024-04-01T09:00:00.000000Z
 std::string now_iso();
@@ -69,7 +68,7 @@ std::string now_iso();
 struct SealedRecord {
   std::int64_t seq = 0;
   std::string entity, key, action;
-  std::string state;           // JSON, or zlib-deflated JSON of state_size bytes
+  std::string state;            // JSON, or zlib-deflated JSON of state_size bytes
   std::int64_t state_size = 0;  // 0: state is the JSON text
   char prev_hash[64];
   char hash[64];
@@ -187,8 +186,8 @@ void require_actor(std::string_view actor);
 // A later stage's rows for verify(): calls row(table, entity, key, state) with the current
 // state of every row of that stage's tables, in the form their trail records carry. Stages
 // register theirs once, at static initialisation (interim: the schema registry replaces this).
-using RowVisitor = std::function<void(const char* table, const char* entity, const std::string& key,
-                                      const std::string& state)>;
+using RowVisitor =
+    std::function<void(const char* table, const char* entity, const std::string& key, const std::string& state)>;
 using VerifyReader = void (*)(sql::Db& db, const RowVisitor& row);
 bool register_verify_reader(VerifyReader reader);
 const std::vector<VerifyReader>& verify_readers();

@@ -1,11 +1,11 @@
 // The trail: canonical states, the hash chain, and verify().
-#include <openssl/evp.h>
 #include <libdeflate.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -96,21 +96,37 @@ std::string Sha256::hex_of(std::string_view data) {
 
 std::string department_state(const Department& d) {
   std::string s = "{";
-  json_key(s, "code"); json_string(s, d.code);
-  s += ','; json_key(s, "name"); json_string(s, d.name);
-  s += ','; json_key(s, "parent_code"); json_string(s, d.parent_code);
-  s += ','; json_key(s, "security_officer"); json_string(s, d.security_officer);
-  s += ','; json_key(s, "security_manager"); json_string(s, d.security_manager);
+  json_key(s, "code");
+  json_string(s, d.code);
+  s += ',';
+  json_key(s, "name");
+  json_string(s, d.name);
+  s += ',';
+  json_key(s, "parent_code");
+  json_string(s, d.parent_code);
+  s += ',';
+  json_key(s, "security_officer");
+  json_string(s, d.security_officer);
+  s += ',';
+  json_key(s, "security_manager");
+  json_string(s, d.security_manager);
   s += '}';
   return s;
 }
 
 std::string system_state(const System& x) {
   std::string s = "{";
-  json_key(s, "name"); json_string(s, x.name);
-  s += ','; json_key(s, "department"); json_string(s, x.department_code);
-  s += ','; json_key(s, "tier"); json_string(s, x.tier);
-  s += ','; json_key(s, "important_assets"); json_bool(s, x.important_assets);
+  json_key(s, "name");
+  json_string(s, x.name);
+  s += ',';
+  json_key(s, "department");
+  json_string(s, x.department_code);
+  s += ',';
+  json_key(s, "tier");
+  json_string(s, x.tier);
+  s += ',';
+  json_key(s, "important_assets");
+  json_bool(s, x.important_assets);
   s += '}';
   return s;
 }
@@ -121,23 +137,43 @@ std::string checklist_key(std::string_view checklist_id, std::string_view versio
 
 std::string checklist_state(const StoredChecklist& c) {
   std::string s = "{";
-  json_key(s, "id"); json_int(s, c.id);
-  s += ','; json_key(s, "checklist_id"); json_string(s, c.checklist_id);
-  s += ','; json_key(s, "version"); json_string(s, c.version);
-  s += ','; json_key(s, "title"); json_string(s, c.title);
-  s += ','; json_key(s, "sha256"); json_string(s, c.sha256);
+  json_key(s, "id");
+  json_int(s, c.id);
+  s += ',';
+  json_key(s, "checklist_id");
+  json_string(s, c.checklist_id);
+  s += ',';
+  json_key(s, "version");
+  json_string(s, c.version);
+  s += ',';
+  json_key(s, "title");
+  json_string(s, c.title);
+  s += ',';
+  json_key(s, "sha256");
+  json_string(s, c.sha256);
   s += '}';
   return s;
 }
 
 std::string cycle_state(const Cycle& c) {
   std::string s = "{";
-  json_key(s, "name"); json_string(s, c.name);
-  s += ','; json_key(s, "kind"); json_string(s, to_string(c.kind));
-  s += ','; json_key(s, "fiscal_year"); json_int(s, c.fiscal_year);
-  s += ','; json_key(s, "checklist"); json_int(s, c.checklist);
-  s += ','; json_key(s, "status"); json_string(s, to_string(c.status));
-  s += ','; json_key(s, "departments"); s += '[';
+  json_key(s, "name");
+  json_string(s, c.name);
+  s += ',';
+  json_key(s, "kind");
+  json_string(s, to_string(c.kind));
+  s += ',';
+  json_key(s, "fiscal_year");
+  json_int(s, c.fiscal_year);
+  s += ',';
+  json_key(s, "checklist");
+  json_int(s, c.checklist);
+  s += ',';
+  json_key(s, "status");
+  json_string(s, to_string(c.status));
+  s += ',';
+  json_key(s, "departments");
+  s += '[';
   for (std::size_t i = 0; i < c.departments.size(); ++i) {
     if (i) s += ',';
     json_string(s, c.departments[i]);
@@ -160,11 +196,16 @@ std::string response_key(std::int64_t cycle, std::string_view department, std::s
 void response_state(std::string& s, std::string_view answer, std::string_view comment, std::string_view evidence,
                     std::string_view answered_by, std::string_view answered_at) {
   s.clear();
-  s += "{\"answer\":"; json_string(s, answer);
-  s += ",\"comment\":"; json_string(s, comment);
-  s += ",\"evidence\":"; json_string(s, evidence);
-  s += ",\"answered_by\":"; json_string(s, answered_by);
-  s += ",\"answered_at\":"; json_string(s, answered_at);
+  s += "{\"answer\":";
+  json_string(s, answer);
+  s += ",\"comment\":";
+  json_string(s, comment);
+  s += ",\"evidence\":";
+  json_string(s, evidence);
+  s += ",\"answered_by\":";
+  json_string(s, answered_by);
+  s += ",\"answered_at\":";
+  json_string(s, answered_at);
   s += '}';
 }
 
@@ -177,8 +218,8 @@ std::string now_iso() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
   return buf;
 }
 
@@ -220,13 +261,20 @@ void require_actor(std::string_view actor) {
 void record_json(std::string& out, std::int64_t seq, std::string_view at, std::string_view actor,
                  std::string_view entity, std::string_view key, std::string_view action, std::string_view state) {
   out.clear();
-  out += "{\"seq\":"; json_int(out, seq);
-  out += ",\"at\":"; json_string(out, at);
-  out += ",\"actor\":"; json_string(out, actor);
-  out += ",\"entity\":"; json_string(out, entity);
-  out += ",\"key\":"; json_string(out, key);
-  out += ",\"action\":"; json_string(out, action);
-  out += ",\"state\":"; out += state;
+  out += "{\"seq\":";
+  json_int(out, seq);
+  out += ",\"at\":";
+  json_string(out, at);
+  out += ",\"actor\":";
+  json_string(out, actor);
+  out += ",\"entity\":";
+  json_string(out, entity);
+  out += ",\"key\":";
+  json_string(out, key);
+  out += ",\"action\":";
+  json_string(out, action);
+  out += ",\"state\":";
+  out += state;
   out += '}';
 }
 
@@ -537,9 +585,9 @@ VerifyReport Store::verify() const {
         sha.update(record);
         sha.finish_hex(computed);
         if (std::string_view(computed, 64) != hash)
-          report.problems.push_back({"trail", seq_s, "altered",
-                                     "the record's content does not match its hash (entity " + s.str(3) + ", key " +
-                                         s.str(4) + ")"});
+          report.problems.push_back(
+              {"trail", seq_s, "altered",
+               "the record's content does not match its hash (entity " + s.str(3) + ", key " + s.str(4) + ")"});
       }
       if (s.text(3) == "responses" && s.text(5) == "batch") {
         // One record for many responses: expand it into one expectation per row.
@@ -564,7 +612,8 @@ VerifyReport Store::verify() const {
           }
         }
         if (!ok && inflated)
-          report.problems.push_back({"trail", seq_s, "altered", "the record's state is not a valid batch of responses"});
+          report.problems.push_back(
+              {"trail", seq_s, "altered", "the record's state is not a valid batch of responses"});
         if (!inflated) unreadable_batches[s.str(4)] = seq;
       } else {
         Expected& e = expected[s.str(3)][s.str(4)];
@@ -608,9 +657,9 @@ VerifyReport Store::verify() const {
                           ? dump(batch_row_state(st, st["rows"][it->second.index]))
                           : std::string("null");
       }
-      report.problems.push_back({table, key, "altered",
-                                 diff_states(trail_state, state) + " (last trail record " +
-                                     std::to_string(it->second.seq) + ")"});
+      report.problems.push_back(
+          {table, key, "altered",
+           diff_states(trail_state, state) + " (last trail record " + std::to_string(it->second.seq) + ")"});
     }
   };
   {
@@ -653,7 +702,8 @@ VerifyReport Store::verify() const {
       }
       want = item_rows(c);
     } catch (const Error& e) {
-      report.problems.push_back({"checklists", key, "altered", std::string("the stored YAML does not load: ") + e.what()});
+      report.problems.push_back(
+          {"checklists", key, "altered", std::string("the stored YAML does not load: ") + e.what()});
       return;
     }
     std::map<std::string, const ItemRow*> expected_items;
@@ -663,8 +713,8 @@ VerifyReport Store::verify() const {
         "important_assets FROM items WHERE checklist = ? ORDER BY position");
     t.bind(1, id);
     while (t.step()) {
-      ItemRow r{t.str(0), t.i64(1), t.str(2), t.str(3), t.str(4), t.real(5), t.i64(6) != 0, t.i64(7) != 0,
-                t.str(8), t.str(9), t.i64(10) != 0};
+      ItemRow r{t.str(0),      t.i64(1),      t.str(2), t.str(3), t.str(4),      t.real(5),
+                t.i64(6) != 0, t.i64(7) != 0, t.str(8), t.str(9), t.i64(10) != 0};
       ++report.rows;
       auto it = expected_items.find(r.item_id);
       const std::string item_key = key + "/" + r.item_id;
@@ -742,11 +792,17 @@ VerifyReport Store::verify() const {
     reader(db, [&](const char* table, const char* entity, const std::string& key, const std::string& state) {
       check_row(table, entity, key, state);
     });
-  static const std::map<std::string, const char*> kTables = {
-      {"body", "meta"}, {"department", "departments"}, {"system", "systems"},
-      {"checklist", "checklists"}, {"cycle", "cycles"}, {"response", "responses"},
-      {"person", "people"}, {"finding", "findings"}, {"finding_transition", "finding_transitions"},
-      {"check_request", "check_requests"}, {"exception", "exceptions"}};
+  static const std::map<std::string, const char*> kTables = {{"body", "meta"},
+                                                             {"department", "departments"},
+                                                             {"system", "systems"},
+                                                             {"checklist", "checklists"},
+                                                             {"cycle", "cycles"},
+                                                             {"response", "responses"},
+                                                             {"person", "people"},
+                                                             {"finding", "findings"},
+                                                             {"finding_transition", "finding_transitions"},
+                                                             {"check_request", "check_requests"},
+                                                             {"exception", "exceptions"}};
   for (const auto& [entity, rows] : expected) {
     auto t = kTables.find(entity);
     const std::string table = t == kTables.end() ? entity : t->second;
@@ -755,9 +811,9 @@ VerifyReport Store::verify() const {
       if (!e.seen && !e.deleted) missing.emplace_back(e.seq, key);
     std::sort(missing.begin(), missing.end());
     for (const auto& [seq, key] : missing)
-      report.problems.push_back({table, key, "deleted",
-                                 "the trail says the row exists (record " + std::to_string(seq) +
-                                     ") but it is not in the table"});
+      report.problems.push_back(
+          {table, key, "deleted",
+           "the trail says the row exists (record " + std::to_string(seq) + ") but it is not in the table"});
   }
   return report;
 }

@@ -57,7 +57,9 @@ BOOST_AUTO_TEST_CASE(every_problem_with_its_line) {
 
 BOOST_AUTO_TEST_CASE(decode_detects_bom_utf8_and_cp932) {
   csv::Encoding used{};
-  BOOST_TEST(csv::decode("\xEF\xBB\xBF" "課,x", csv::Encoding::detect, "b", &used) == "課,x");
+  BOOST_TEST(csv::decode("\xEF\xBB\xBF"
+                         "課,x",
+                         csv::Encoding::detect, "b", &used) == "課,x");
   BOOST_TEST(csv::encoding_name(used) == "utf-8");
   BOOST_TEST(csv::decode("総務課", csv::Encoding::detect, "u", &used) == "総務課");
   BOOST_TEST(csv::encoding_name(used) == "utf-8");

@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(valid_checklist_loads_with_model_and_lookups) {
   BOOST_TEST(c.body() == "小牧市");
   BOOST_TEST(c.size() == 2u);
   BOOST_REQUIRE_EQUAL(c.sections().size(), 1u);
-  BOOST_TEST(c.sections()[0].id == "8");        // NFKC of "８"
+  BOOST_TEST(c.sections()[0].id == "8");  // NFKC of "８"
   BOOST_TEST(c.sections()[0].clause == "8");
   BOOST_TEST(c.sections()[0].sections[0].clause == "(2)");  // NFKC of "（２）"
   const auto& item = c.item("8.2.a.1");
@@ -123,10 +123,12 @@ BOOST_AUTO_TEST_CASE(yaml_round_trip_gives_equal_content) {
 }
 
 BOOST_AUTO_TEST_CASE(yaml_round_trip_keeps_sections_before_items) {
-  Checklist c = Checklist::from_yaml(with("        items:\n          - id: \"8.2.a.1\"",
-      "        sections:\n          - id: \"8.2.x\"\n            clause: x\n            title: 小節\n            items:\n"
-      "              - {id: \"8.2.x.1\", clause: x, text: t, question: q, roles: [staff]}\n"
-      "        items:\n          - id: \"8.2.a.1\""));
+  Checklist c =
+      Checklist::from_yaml(with("        items:\n          - id: \"8.2.a.1\"",
+                                "        sections:\n          - id: \"8.2.x\"\n            clause: x\n            "
+                                "title: 小節\n            items:\n"
+                                "              - {id: \"8.2.x.1\", clause: x, text: t, question: q, roles: [staff]}\n"
+                                "        items:\n          - id: \"8.2.a.1\""));
   BOOST_REQUIRE_EQUAL(c.size(), 3u);
   BOOST_TEST(c.items()[0].id == "8.2.x.1");
   Checklist again = Checklist::from_yaml(c.to_yaml());
@@ -192,12 +194,14 @@ BOOST_AUTO_TEST_CASE(unknown_role) {
   expect(d, 28, 21, "unknown role 'staf' in item '8.2.c.1' (did you mean 'staff'?)");
   // auditor is a DOMAIN.md role but this checklist does not declare it.
   expect(d, 28, 27, "unknown role 'auditor'");
-  auto d2 = diagnostics_of(with("roles: [security_officer, security_manager", "roles: [security_oficer, security_manager"));
+  auto d2 =
+      diagnostics_of(with("roles: [security_officer, security_manager", "roles: [security_oficer, security_manager"));
   expect(d2, 6, 9, "unknown role 'security_oficer' (did you mean 'security_officer'?)");
 }
 
 BOOST_AUTO_TEST_CASE(custom_role_with_label_is_accepted) {
-  Checklist c = Checklist::from_yaml(with("roles: [security_officer,", "roles: [{id: records_manager, label: 文書管理者}, security_officer,",
+  Checklist c = Checklist::from_yaml(with("roles: [security_officer,",
+                                          "roles: [{id: records_manager, label: 文書管理者}, security_officer,",
                                           with("roles: [staff]", "roles: [records_manager]")));
   BOOST_TEST(c.item("8.2.c.1").roles.front() == "records_manager");
   BOOST_TEST(c.roles().front().label == "文書管理者");
@@ -232,7 +236,8 @@ BOOST_AUTO_TEST_CASE(empty_text) {
 
 BOOST_AUTO_TEST_CASE(section_without_items_or_sections) {
   auto d = diagnostics_of(with("      - id: \"8.2\"\n        clause: \"（２）\"\n        title: 自己点検\n",
-                               "      - id: \"8.1\"\n        clause: \"（１）\"\n        title: 監査\n      - id: \"8.2\"\n        clause: \"（２）\"\n        title: 自己点検\n"));
+                               "      - id: \"8.1\"\n        clause: \"（１）\"\n        title: 監査\n      - id: "
+                               "\"8.2\"\n        clause: \"（２）\"\n        title: 自己点検\n"));
   expect(d, 12, 9, "section '8.1' has neither items nor sections");
   auto d2 = diagnostics_of(with("    sections:\n      - id: \"8.2\"", "    sections: []\n    x:\n      - id: \"8.2\""));
   expect(d2, 8, 5, "section '8' has neither items nor sections");
@@ -313,8 +318,7 @@ BOOST_AUTO_TEST_CASE(ids_and_formats) {
   expect(diagnostics_of("format: 2\n" + kValid), 1, 9, "unsupported format '2'");
   expect(diagnostics_of(with("audience: [self_inspection]", "audience: [self_inspect]")), 29, 24,
          "unknown audience 'self_inspect' in item '8.2.c.1' (did you mean 'self_inspection'?)");
-  expect(diagnostics_of(with("departments: system_owners", "departments: owners")), 21, 65,
-         "'all' or 'system_owners'");
+  expect(diagnostics_of(with("departments: system_owners", "departments: owners")), 21, 65, "'all' or 'system_owners'");
 }
 
 BOOST_AUTO_TEST_CASE(load_from_file_and_io_errors) {

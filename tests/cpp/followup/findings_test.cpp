@@ -73,8 +73,10 @@ struct World {
     ppl.put("t", {"監査11", "11", {"auditor"}});  // an auditor who belongs to 総務課
   }
   std::int64_t raise(std::string dept = "11", Date due = {2025, 3, 31}) {
-    return Findings(s).raise("監査A", FindingSpec{audit, dept, {"8.1"}, Severity::minor_nonconformity, "協力記録なし",
-                                                   "面談", "記録を残すこと", due});
+    return Findings(s).raise(
+        "監査A",
+        FindingSpec{
+            audit, dept, {"8.1"}, Severity::minor_nonconformity, "協力記録なし", "面談", "記録を残すこと", due});
   }
   std::int64_t head() { return s.trail().size(); }
   std::int64_t rows(const char* table) {
@@ -124,11 +126,15 @@ std::int64_t finding_in(World& w, S state) {
 BOOST_AUTO_TEST_CASE(the_table_is_the_issue_paragraph) {
   std::set<std::pair<S, S>> edges;
   for (const TransitionRule& r : transition_rules()) edges.emplace(r.from, r.to);
-  const std::set<std::pair<S, S>> want = {
-      {S::open, S::plan_submitted},           {S::plan_submitted, S::in_remediation},
-      {S::in_remediation, S::remediation_reported}, {S::remediation_reported, S::verified},
-      {S::open, S::risk_accepted},            {S::plan_submitted, S::risk_accepted},
-      {S::remediation_reported, S::in_remediation}, {S::draft, S::open}, {S::draft, S::discarded}};
+  const std::set<std::pair<S, S>> want = {{S::open, S::plan_submitted},
+                                          {S::plan_submitted, S::in_remediation},
+                                          {S::in_remediation, S::remediation_reported},
+                                          {S::remediation_reported, S::verified},
+                                          {S::open, S::risk_accepted},
+                                          {S::plan_submitted, S::risk_accepted},
+                                          {S::remediation_reported, S::in_remediation},
+                                          {S::draft, S::open},
+                                          {S::draft, S::discarded}};
   BOOST_TEST((edges == want));
   for (const TransitionRule& r : transition_rules())
     if (r.to == S::risk_accepted) BOOST_TEST((r.roles.size() == 1 && r.roles[0] == "ciso"));
@@ -151,7 +157,7 @@ BOOST_AUTO_TEST_CASE(every_allowed_transition) {
 BOOST_AUTO_TEST_CASE(every_disallowed_transition_fails_and_writes_nothing) {
   World w;
   Findings f(w.s);
-  const S all[] = {S::draft, S::open, S::plan_submitted, S::in_remediation, S::remediation_reported,
+  const S all[] = {S::draft,    S::open,          S::plan_submitted, S::in_remediation, S::remediation_reported,
                    S::verified, S::risk_accepted, S::discarded};
   std::set<std::pair<S, S>> allowed;
   for (const TransitionRule& r : transition_rules()) allowed.emplace(r.from, r.to);
@@ -177,14 +183,18 @@ BOOST_AUTO_TEST_CASE(roles_and_separation_of_duties) {
   World w;
   Findings f(w.s);
   // Raising against one's own 課 fails (兼務の禁止); a non-auditor cannot raise.
-  BOOST_CHECK_THROW(f.raise("監査11", FindingSpec{w.audit, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
-                    RoleError);
-  BOOST_CHECK_THROW(f.raise("課長12", FindingSpec{w.audit, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
-                    RoleError);
-  BOOST_CHECK_THROW(f.raise("nobody", FindingSpec{w.audit, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
-                    NotFoundError);
-  BOOST_CHECK_THROW(f.raise("監査A", FindingSpec{w.self_cycle, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
-                    CycleStateError);
+  BOOST_CHECK_THROW(
+      f.raise("監査11", FindingSpec{w.audit, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
+      RoleError);
+  BOOST_CHECK_THROW(
+      f.raise("課長12", FindingSpec{w.audit, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
+      RoleError);
+  BOOST_CHECK_THROW(
+      f.raise("nobody", FindingSpec{w.audit, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
+      NotFoundError);
+  BOOST_CHECK_THROW(
+      f.raise("監査A", FindingSpec{w.self_cycle, "11", {"8.1"}, Severity::observation, "x", "", "", {2025, 3, 31}}),
+      CycleStateError);
   BOOST_TEST(f.list().empty());
   const std::int64_t id = w.raise("11");
   BOOST_TEST(f.get(id).criterion == "8(1) 被監査部門は、監査の実施に協力しなければならない。");
@@ -202,7 +212,7 @@ BOOST_AUTO_TEST_CASE(roles_and_separation_of_duties) {
   BOOST_CHECK_THROW(f.move("監査11", id, S::verified), RoleError);  // of the 課
   BOOST_CHECK_THROW(f.move("監査B", id, S::verified), RoleError);   // the remediator (and of the 課)
   People(w.s).put("t", {"監査B", "21", {"auditor", "security_manager"}});
-  BOOST_CHECK_THROW(f.move("監査B", id, S::verified), RoleError);   // still the remediator
+  BOOST_CHECK_THROW(f.move("監査B", id, S::verified), RoleError);  // still the remediator
   BOOST_CHECK_THROW(f.move("監査B", id, S::in_remediation), RoleError);
   f.move("監査A", id, S::verified, "確認した");
   BOOST_TEST((f.get(id).state == S::verified));
@@ -279,7 +289,9 @@ BOOST_AUTO_TEST_CASE(spread_to_several_departments_with_mixed_answers) {
 BOOST_AUTO_TEST_CASE(promotion_from_a_self_inspection) {
   World w;
   w.s.import_responses("t", w.self_cycle,
-                       {{"11", "8.1", "not_implemented"}, {"12", "8.1", "partial"}, {"12", "8.2", "not_implemented"},
+                       {{"11", "8.1", "not_implemented"},
+                        {"12", "8.1", "partial"},
+                        {"12", "8.2", "not_implemented"},
                         {"13", "8.1", "implemented"}});
   Findings f(w.s);
   auto r = f.promote("監査A", w.self_cycle, w.audit);
@@ -307,8 +319,8 @@ BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
   };
   BOOST_CHECK_THROW(x.request("課長12", ExceptionSpec{"11", "8.1", "", "r", "m", {2025, 1, 1}, {2025, 1, 31}}),
                     RoleError);
-  const std::int64_t id = x.request("課長11", ExceptionSpec{"11", "8.1", "", "更新中", "手作業で確認", {2025, 1, 1},
-                                                            {2025, 1, 31}});
+  const std::int64_t id =
+      x.request("課長11", ExceptionSpec{"11", "8.1", "", "更新中", "手作業で確認", {2025, 1, 1}, {2025, 1, 31}});
   BOOST_TEST(rate(Date{2025, 1, 15}).second == 0u);  // requested: not yet in force
   BOOST_CHECK_THROW(x.approve("課長11", id), RoleError);
   x.approve("CISO", id, "やむを得ない");
@@ -333,8 +345,8 @@ BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
   x.reject("CISO", rej);
   BOOST_TEST(rate(Date{2025, 1, 15}).second == 1u);
   // Emergency: taken, late after the report window unless reported.
-  const std::int64_t em = x.request("課長12", ExceptionSpec{"12", "8.1", "人事給与", "障害", "代替", {2025, 1, 1},
-                                                            {2025, 1, 10}, true});
+  const std::int64_t em =
+      x.request("課長12", ExceptionSpec{"12", "8.1", "人事給与", "障害", "代替", {2025, 1, 1}, {2025, 1, 10}, true});
   BOOST_TEST(!x.get(em).late(Date{2025, 1, 8}));
   BOOST_TEST(x.get(em).late(Date{2025, 1, 9}));
   BOOST_TEST(x.late(kEmergencyReportDays, Date{2025, 1, 9}).size() == 1u);
@@ -354,8 +366,10 @@ BOOST_AUTO_TEST_CASE(verify_catches_tampering_with_findings_and_transitions) {
   }
   db.exec("UPDATE findings SET severity = 'observation' WHERE id = 1");
   db.exec("UPDATE finding_transitions SET note = '改ざん' WHERE id = 1");
-  db.exec("INSERT INTO exceptions(department, item, system, reason, compensating_measure, start, end, emergency, "
-          "status, requested_by, requested_at) VALUES ('11','8.1','','x','','2025-01-01','2025-12-31',0,'approved','x','x')");
+  db.exec(
+      "INSERT INTO exceptions(department, item, system, reason, compensating_measure, start, end, emergency, "
+      "status, requested_by, requested_at) VALUES "
+      "('11','8.1','','x','','2025-01-01','2025-12-31',0,'approved','x','x')");
   Store s = Store::open(db.path);
   const VerifyReport r = s.verify();
   BOOST_TEST(r.problems.size() == 3u);
@@ -373,8 +387,9 @@ BOOST_AUTO_TEST_CASE(a_schema_1_store_migrates) {
     s.import_departments("t", {{Department{"11", "総務課", "", "", ""}, 2}});
   }
   // What a libaudit of schema 1 wrote: none of the follow-up tables.
-  db.exec("DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; DROP TABLE check_requests; "
-          "DROP TABLE exceptions; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;");
+  db.exec(
+      "DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; DROP TABLE check_requests; "
+      "DROP TABLE exceptions; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;");
   Store s = Store::open(db.path);
   BOOST_TEST(s.schema_version() == 3);
   BOOST_TEST(s.departments().size() == 1u);

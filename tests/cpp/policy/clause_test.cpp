@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(municipal_numbering_nests_in_order) {
   // a fragment starting at chapter 8 says so, and nothing else is odd
   BOOST_REQUIRE_EQUAL(t.warnings.size(), 1u);
   BOOST_TEST(has_warning(t, 1, "starts at '８'"));
-  BOOST_TEST(joined_paths(t) == "8 8(1) 8(1)ア 8(1)イ 8(1)イ(ア) 8(1)イ(イ) 8(1)イ(イ)a 8(1)イ(イ)b 8(1)イ(イ)b1 8(2) 8(2)ア");
+  BOOST_TEST(joined_paths(t) ==
+             "8 8(1) 8(1)ア 8(1)イ 8(1)イ(ア) 8(1)イ(イ) 8(1)イ(イ)a 8(1)イ(イ)b 8(1)イ(イ)b1 8(2) 8(2)ア");
   const auto* c = t.find("８（１）イ（イ）");  // found whatever the width of the digits and brackets
   BOOST_REQUIRE(c);
   BOOST_TEST(c->id == "8.1.b.2");
@@ -99,7 +100,8 @@ BOOST_AUTO_TEST_CASE(articles_with_paragraphs_and_items) {
       "イ 管理不備\n"
       "2 前項の規定にかかわらず、見直す。\n"
       "(1) 第２項の号\n");
-  BOOST_TEST(joined_paths(t) == "第1条 第2条 第2条(1) 第2条(2) 第3条 第3条(1) 第3条(1)ア 第3条(1)イ 第3条第2項 第3条第2項(1)");
+  BOOST_TEST(joined_paths(t) ==
+             "第1条 第2条 第2条(1) 第2条(2) 第3条 第3条(1) 第3条(1)ア 第3条(1)イ 第3条第2項 第3条第2項(1)");
   BOOST_TEST(t.find("第1条")->title == "目的");
   BOOST_TEST(t.find("第2条")->title == "定義");
   BOOST_REQUIRE(t.find("第3条第2項"));
@@ -201,8 +203,14 @@ BOOST_AUTO_TEST_CASE(komaki_standard_parses_into_its_eight_chapters) {
   const auto& standard = t.parts[1];
   BOOST_TEST(standard.title == "小牧市情報セキュリティ対策基準");
   BOOST_REQUIRE_EQUAL(standard.clauses.size(), 8u);
-  const char* chapters[] = {"組織体制", "情報資産の分類及び管理", "情報システム全体の強靭性の向上", "物理的セキュリティ対策",
-                            "人的セキュリティ対策", "技術的セキュリティ対策", "運用", "評価及び見直し"};
+  const char* chapters[] = {"組織体制",
+                            "情報資産の分類及び管理",
+                            "情報システム全体の強靭性の向上",
+                            "物理的セキュリティ対策",
+                            "人的セキュリティ対策",
+                            "技術的セキュリティ対策",
+                            "運用",
+                            "評価及び見直し"};
   for (int i = 0; i < 8; ++i) BOOST_TEST(standard.clauses[i].title == chapters[i]);
   BOOST_TEST(t.find("8(2)ア(ア)", 1) != nullptr);
   BOOST_TEST(t.find("6(1)ナ(イ)", 1) != nullptr);  // ナ: the 21st katakana

@@ -64,9 +64,10 @@ BOOST_AUTO_TEST_CASE(labels_of_every_numbering_style) {
 }
 
 BOOST_AUTO_TEST_CASE(false_positive_labels_are_refused) {
-  for (const char* line : {"イメージスキャナ等の機器", "アクセス制御を行う", "（１）の分類に基づき管理しなければならない。",
-                           "（平成２５年法律第２７号）", "令和 ６年 ３月 １日改定", "ＬＡＮケーブル等の取り外し",
-                           "1.5倍の容量", "ム管理者、情報セキュリティ管理者", "第1版 平成15年", "ア"}) {
+  for (const char* line :
+       {"イメージスキャナ等の機器", "アクセス制御を行う", "（１）の分類に基づき管理しなければならない。",
+        "（平成２５年法律第２７号）", "令和 ６年 ３月 １日改定", "ＬＡＮケーブル等の取り外し", "1.5倍の容量",
+        "ム管理者、情報セキュリティ管理者", "第1版 平成15年", "ア"}) {
     BOOST_TEST_CONTEXT(line) { BOOST_TEST(!match_label(line).has_value()); }
   }
 }
@@ -98,7 +99,8 @@ BOOST_AUTO_TEST_CASE(pdf_line_breaks_inside_a_sentence_are_joined) {
 
 BOOST_AUTO_TEST_CASE(a_numbered_reference_at_line_start_does_not_break_the_sentence) {
   auto n = normalize(
-      "（イ）情報資産が複製又は伝送された場合には、複製等された情報資産も\n（１）の分類に基づき管理しなければならない。\n");
+      "（イ）情報資産が複製又は伝送された場合には、複製等された情報資産も\n（１）の分類に基づき管理しなければならない。"
+      "\n");
   BOOST_REQUIRE_EQUAL(n.lines.size(), 1u);
   BOOST_TEST(n.lines[0].text.find("資産も（１）の分類") != std::string::npos);
 }
@@ -169,7 +171,9 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_is_an_error_with_its_position) {
 BOOST_AUTO_TEST_CASE(empty_and_odd_inputs) {
   BOOST_TEST(normalize("").lines.empty());
   BOOST_TEST(normalize("\n\n\r\n").lines.empty());
-  BOOST_TEST(normalize("\xEF\xBB\xBF" "ア テスト。").lines.size() == 1u);
+  BOOST_TEST(normalize("\xEF\xBB\xBF"
+                       "ア テスト。")
+                 .lines.size() == 1u);
   BOOST_TEST(normalize(std::string("a\0b", 3)).lines.size() == 1u);
 }
 
@@ -185,6 +189,8 @@ BOOST_AUTO_TEST_CASE(komaki_seed_keeps_every_sentence_and_drops_the_footers) {
     BOOST_TEST(l.first_line <= l.last_line);
   }
   // a sentence broken over five PDF lines comes back whole
-  BOOST_TEST(all.find("統括情報セキュリティ責任者は、緊急時には最高情報セキュリティ責任者（ＣＩＳＯ）に早急に報告を行うとともに、"
-                      "回復のための対策を講じなければならない。") != std::string::npos);
+  BOOST_TEST(
+      all.find(
+          "統括情報セキュリティ責任者は、緊急時には最高情報セキュリティ責任者（ＣＩＳＯ）に早急に報告を行うとともに、"
+          "回復のための対策を講じなければならない。") != std::string::npos);
 }

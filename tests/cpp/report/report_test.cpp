@@ -54,16 +54,18 @@ struct Fixture {
                                    {Department{"13", "未回答課", "1", "", ""}, 5}});
     const std::int64_t cl = store.import_checklist("t", Checklist::from_yaml(kChecklist));
     for (int year : {2023, 2024}) {
-      const std::int64_t c = store.create_cycle("t", CycleSpec{"自己点検" + std::to_string(year), CycleKind::self_inspection, year, cl, {}});
+      const std::int64_t c = store.create_cycle(
+          "t", CycleSpec{"自己点検" + std::to_string(year), CycleKind::self_inspection, year, cl, {}});
       store.open_cycle("t", c);
       const bool late = year == 2024;
-      store.import_responses("t", c, {{"11", "1.1", "implemented", "", "", "", "", 1},
-                                      {"11", "1.2", late ? "implemented" : "partial", "", "", "", "", 2},
-                                      {"11", "2.1", "not_implemented", "未整備", "", "", "", 3},
-                                      {"11", "3.1", "implemented", "", "", "", "", 4},
-                                      {"12", "1.1", "partial", kHostile, "", "", "", 5},
-                                      {"12", "1.2", "not_implemented", kHostile, "", "", "", 6},
-                                      {"12", "2.1", late ? "implemented" : "unknown", "", "", "", "", 7}});
+      store.import_responses("t", c,
+                             {{"11", "1.1", "implemented", "", "", "", "", 1},
+                              {"11", "1.2", late ? "implemented" : "partial", "", "", "", "", 2},
+                              {"11", "2.1", "not_implemented", "未整備", "", "", "", 3},
+                              {"11", "3.1", "implemented", "", "", "", "", 4},
+                              {"12", "1.1", "partial", kHostile, "", "", "", 5},
+                              {"12", "1.2", "not_implemented", kHostile, "", "", "", 6},
+                              {"12", "2.1", late ? "implemented" : "unknown", "", "", "", "", 7}});
       (year == 2023 ? before : after) = c;
     }
   }
@@ -101,8 +103,10 @@ BOOST_FIXTURE_TEST_CASE(committee_numbers_are_the_scoring_numbers, Fixture) {
     const auto code = row["code"].get<std::string>();
     for (const GroupScore& g : depts.rows)
       if (g.group == code) {
-        if (std::isnan(g.score)) BOOST_TEST(row["rate"].is_null());
-        else BOOST_TEST(row["rate"].get<double>() == g.score, boost::test_tools::tolerance(1e-9));
+        if (std::isnan(g.score))
+          BOOST_TEST(row["rate"].is_null());
+        else
+          BOOST_TEST(row["rate"].get<double>() == g.score, boost::test_tools::tolerance(1e-9));
       }
   }
   BOOST_TEST(v["departments"][0]["code"].get<std::string>() == "11");  // sorted, highest first

@@ -100,7 +100,7 @@ CycleData example() {
   d.set_answer("102", "1.2", Answer::implemented);
   d.set_answer("102", "2.1.1", Answer::implemented);  // answered, but B owns no マイナンバー system
   d.set_answer("102", "2.1.2", Answer::partial);
-  d.set_answer("201", "1.1", Answer::implemented);    // 1.2 left unanswered
+  d.set_answer("201", "1.1", Answer::implemented);  // 1.2 left unanswered
   return d;
 }
 
@@ -297,7 +297,8 @@ sections:
       - {id: "1.1", clause: "1(1)", text: 職員は、甲をしなければならない。, question: 甲をしているか。, roles: [staff], weight: 0}
       - {id: "1.2", clause: "1(2)", text: 職員は、乙をしなければならない。, question: 乙をしているか。, roles: [staff]}
 )yaml";
-  CycleData d(cycle_of(1, 2024), "テスト市", Checklist::from_yaml(yaml), {{"201", "市民課", "200", "市民部", {}, false, false}});
+  CycleData d(cycle_of(1, 2024), "テスト市", Checklist::from_yaml(yaml),
+              {{"201", "市民課", "200", "市民部", {}, false, false}});
   d.set_answer("201", "1.1", Answer::implemented);
   // Only the weight-0 rule answered: default = 0 (accumulator 0, no normalising); flat 0 of 0;
   // absolute 1 (0 == 0); unweighted 1 of 1.
@@ -350,8 +351,8 @@ BOOST_AUTO_TEST_CASE(matrix_weakest_and_items) {
   BOOST_REQUIRE(m.rows.size() == 3u);
   BOOST_REQUIRE(m.columns.size() == 2u);
   CHECK_SCORE(m.cells[0][0].score, 100.0 * 2.0 / 3.0);  // A, chapter 1: (1 + 1) / 3
-  CHECK_SCORE(m.cells[0][1].score, 60.0);                // A, chapter 2: 3 / 5
-  BOOST_TEST(std::isnan(m.cells[2][1].score));           // C has nothing in chapter 2
+  CHECK_SCORE(m.cells[0][1].score, 60.0);               // A, chapter 2: 3 / 5
+  BOOST_TEST(std::isnan(m.cells[2][1].score));          // C has nothing in chapter 2
   CHECK_SCORE(m.columns[1].score, 56.25);
   const std::vector<GroupScore> w = weakest_items(d, 3);
   BOOST_REQUIRE(w.size() == 3u);
@@ -445,8 +446,10 @@ BOOST_AUTO_TEST_CASE(cycle_read_from_a_store) {
   const fs::path& path = db.path;
   {
     Store s = Store::open(path);
-    s.import_departments("t", {{Department{"100", "総務部"}, 1}, {Department{"101", "総務課", "100"}, 2},
-                               {Department{"102", "人事課", "100"}, 3}, {Department{"200", "市民部"}, 4},
+    s.import_departments("t", {{Department{"100", "総務部"}, 1},
+                               {Department{"101", "総務課", "100"}, 2},
+                               {Department{"102", "人事課", "100"}, 3},
+                               {Department{"200", "市民部"}, 4},
                                {Department{"201", "市民課", "200"}, 5}});
     s.import_systems("t", {{System{"住基", "101", "mynumber", false}, "true", 1},
                            {System{"庶務", "102", "lgwan", false}, "false", 2}});

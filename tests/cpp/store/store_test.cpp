@@ -9,8 +9,8 @@
 #include <string>
 
 #include "libaudit/store/store.h"
-#include "test_support.h"
 #include "store/sqlite.h"
+#include "test_support.h"
 
 using namespace libaudit;
 using libaudit::testing::TempDb;
@@ -114,13 +114,11 @@ BOOST_AUTO_TEST_CASE(responses_import_reimport_and_update) {
 BOOST_AUTO_TEST_CASE(bad_rows_are_all_reported_and_nothing_written) {
   Store s = Store::open(":memory:");
   const auto cycle = setup(s);
-  std::vector<ResponseRow> bad = {{"11", "8.1", "implemented", "", "", "", "", 2},
-                                  {"99", "8.1", "implemented", "", "", "", "", 3},
-                                  {"11", "9.9", "implemented", "", "", "", "", 4},
-                                  {"12", "8.1", "yes", "", "", "", "", 5},
-                                  {"1", "8.1", "implemented", "", "", "", "", 6},
-                                  {"11", "8.1", "partial", "", "", "", "", 7},
-                                  {"12", "8.2", "implemented", "", "", "", "not a date", 8}};
+  std::vector<ResponseRow> bad = {
+      {"11", "8.1", "implemented", "", "", "", "", 2},          {"99", "8.1", "implemented", "", "", "", "", 3},
+      {"11", "9.9", "implemented", "", "", "", "", 4},          {"12", "8.1", "yes", "", "", "", "", 5},
+      {"1", "8.1", "implemented", "", "", "", "", 6},           {"11", "8.1", "partial", "", "", "", "", 7},
+      {"12", "8.2", "implemented", "", "", "", "not a date", 8}};
   try {
     s.import_responses("t", cycle, bad, ImportOptions{"r.csv", {}});
     BOOST_FAIL("no error");
@@ -170,9 +168,11 @@ BOOST_AUTO_TEST_CASE(verify_names_each_kind_of_tampering) {
     cycle = setup(s);
     s.import_responses("t", cycle, rows());
   }
-  db.exec("UPDATE responses SET answer = 'unknown' WHERE item_id = '8.1' AND department = "
-          "(SELECT id FROM departments WHERE code = '11')");
-  db.exec("DELETE FROM responses WHERE item_id = '8.2' AND department = (SELECT id FROM departments WHERE code = '12')");
+  db.exec(
+      "UPDATE responses SET answer = 'unknown' WHERE item_id = '8.1' AND department = "
+      "(SELECT id FROM departments WHERE code = '11')");
+  db.exec(
+      "DELETE FROM responses WHERE item_id = '8.2' AND department = (SELECT id FROM departments WHERE code = '12')");
   db.exec("INSERT INTO systems(name, department_id, tier) VALUES ('影のシステム', 2, 'internet')");
   db.exec("DROP TRIGGER trail_append_only_update; UPDATE trail SET at = '2000-01-01' WHERE seq = 1");
   Store s = Store::open(db.path);
@@ -192,11 +192,13 @@ BOOST_AUTO_TEST_CASE(verify_names_each_kind_of_tampering) {
 BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
   Store s = Store::open(":memory:");
   std::vector<DepartmentRow> depts = {{Department{"1", "総務部", "", "", ""}, 2}};
-  for (int d = 0; d < 10; ++d) depts.push_back({Department{"1" + std::to_string(10 + d), "課" + std::to_string(d), "1", "", ""}, d + 3});
+  for (int d = 0; d < 10; ++d)
+    depts.push_back({Department{"1" + std::to_string(10 + d), "課" + std::to_string(d), "1", "", ""}, d + 3});
   s.import_departments("t", depts);
-  std::string yaml = "format: 1\nid: big\ntitle: 大きな点検表\nversion: \"1\"\nbody: テスト市\n"
-                     "source: {document: t.txt, title: テスト基準}\nsections:\n  - id: \"1\"\n    clause: \"1\"\n"
-                     "    title: 章\n    items:\n";
+  std::string yaml =
+      "format: 1\nid: big\ntitle: 大きな点検表\nversion: \"1\"\nbody: テスト市\n"
+      "source: {document: t.txt, title: テスト基準}\nsections:\n  - id: \"1\"\n    clause: \"1\"\n"
+      "    title: 章\n    items:\n";
   for (int i = 1; i <= 500; ++i)
     yaml += "      - {id: \"1." + std::to_string(i) + "\", clause: \"1(" + std::to_string(i) +
             ")\", text: 職員は、実施しなければならない。, question: 実施しているか。, roles: [staff]}\n";
@@ -244,7 +246,8 @@ BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
   } catch (const ImportValidationError& e) {
     const auto& d = e.diagnostics();
     BOOST_TEST(d.size() == 65000u);  // the three bad rows and the 64,997 other repeats
-    BOOST_TEST(std::is_sorted(d.begin(), d.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; }));
+    BOOST_TEST(
+        std::is_sorted(d.begin(), d.end(), [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; }));
     auto at = [&](int line) {
       return std::find_if(d.begin(), d.end(), [&](const Diagnostic& x) { return x.line == line; });
     };
@@ -263,8 +266,9 @@ BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
 // again afterwards, whether the write committed or failed.
 BOOST_AUTO_TEST_CASE(foreign_keys_off_is_scoped) {
   sql::Db db(":memory:", true, 1000);
-  db.exec("PRAGMA foreign_keys = ON; CREATE TABLE p(id INTEGER PRIMARY KEY); "
-          "CREATE TABLE c(p INTEGER NOT NULL REFERENCES p(id));");
+  db.exec(
+      "PRAGMA foreign_keys = ON; CREATE TABLE p(id INTEGER PRIMARY KEY); "
+      "CREATE TABLE c(p INTEGER NOT NULL REFERENCES p(id));");
   {
     sql::ForeignKeysOff off(db);
     BOOST_TEST(db.query_int("PRAGMA foreign_keys") == 0);

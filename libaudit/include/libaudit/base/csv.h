@@ -29,15 +29,15 @@ Encoding parse_encoding(std::string_view name);
 std::string_view encoding_name(Encoding e) noexcept;  // "detect", "utf-8", "cp932"
 
 struct Record {
-  int line = 0;  // line the record starts on (a quoted field may span several)
+  int line = 0;                     // line the record starts on (a quoted field may span several)
   std::vector<std::string> fields;  // UTF-8, exactly as in the file (no trimming)
 };
 
 struct Table {
-  std::string source;                // file name used in diagnostics
+  std::string source;                  // file name used in diagnostics
   Encoding encoding = Encoding::utf8;  // what the bytes were (never `detect`)
-  std::vector<std::string> header;   // the first record
-  std::vector<Record> records;       // the data records; blank lines are skipped
+  std::vector<std::string> header;     // the first record
+  std::vector<Record> records;         // the data records; blank lines are skipped
 };
 
 // Decodes `bytes` to UTF-8 (dropping a UTF-8 byte-order mark). `encoding_used`, if given,

@@ -27,23 +27,23 @@ enum class DepartmentScope {
 struct AppliesTo {
   std::vector<std::string> tiers;  // tier ids; empty means the item is not tier-specific
   DepartmentScope departments = DepartmentScope::all;
-  bool important_assets = false;   // only where 重要な情報資産 are held
+  bool important_assets = false;  // only where 重要な情報資産 are held
 };
 
 struct Item {
-  std::string id;        // NFKC, unique in the checklist, stable across versions
-  std::string clause;    // clause reference, NFKC, e.g. "8(2)ア(ア)"
-  std::string text;      // the source sentence, verbatim
-  std::string question;  // self-inspection form: 「…しているか。」
+  std::string id;                  // NFKC, unique in the checklist, stable across versions
+  std::string clause;              // clause reference, NFKC, e.g. "8(2)ア(ア)"
+  std::string text;                // the source sentence, verbatim
+  std::string question;            // self-inspection form: 「…しているか。」
   std::vector<std::string> roles;  // responsible role ids
   AppliesTo applies_to;
-  double weight = 1.0;             // >= 0
-  bool self_inspection = true;     // audience
+  double weight = 1.0;          // >= 0
+  bool self_inspection = true;  // audience
   bool audit = true;
   std::vector<std::string> evidence;  // 監査資料の例
   std::string note;
-  std::string section_id;          // the section that holds this item
-  int line = 0;                    // line in the source YAML (0 when built otherwise)
+  std::string section_id;  // the section that holds this item
+  int line = 0;            // line in the source YAML (0 when built otherwise)
 };
 
 struct Section {
@@ -58,7 +58,7 @@ struct Section {
 struct SourceDocument {
   std::string document;  // file name, e.g. "002_65e417b3328f2695.txt"
   std::string title;
-  std::string revised;   // ISO date as written in the checklist
+  std::string revised;  // ISO date as written in the checklist
 };
 
 struct RoleDefinition {

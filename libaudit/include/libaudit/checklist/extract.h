@@ -12,26 +12,26 @@
 #include <string_view>
 #include <vector>
 
+#include "libaudit/base/error.h"
 #include "libaudit/checklist/checklist.h"
 #include "libaudit/policy/clause.h"
-#include "libaudit/base/error.h"
 #include "libaudit/policy/normalize.h"
 
 namespace libaudit {
 
 // Why a sentence was taken as an obligation.
 enum class ObligationKind {
-  must,         // 〜なければならない (なりません)
-  must_not,     // 〜てはならない / 〜ではならない
-  shall,        // 〜ものとする
-  duty_item,    // 〜こと。 in a list item or a list of duties
-  rule,         // 〜講じる。/ 〜実施する。… with the rule's subject, in a standard
+  must,       // 〜なければならない (なりません)
+  must_not,   // 〜てはならない / 〜ではならない
+  shall,      // 〜ものとする
+  duty_item,  // 〜こと。 in a list item or a list of duties
+  rule,       // 〜講じる。/ 〜実施する。… with the rule's subject, in a standard
 };
 
 struct Obligation {
   ObligationKind kind = ObligationKind::must;
-  std::string text;          // the sentence verbatim (line breaks removed), with its ・ sub-list
-  std::string question;      // self-inspection form: 「…しているか。」 / 「…していないか。」
+  std::string text;                // the sentence verbatim (line breaks removed), with its ・ sub-list
+  std::string question;            // self-inspection form: 「…しているか。」 / 「…していないか。」
   std::vector<std::string> roles;  // role ids (DOMAIN.md), never empty
   bool roles_inherited = false;    // no subject in the sentence: taken from context or the default
   std::vector<std::string> tiers;  // tier ids mentioned
@@ -70,9 +70,9 @@ std::vector<Obligation> find_obligations(const NormalizedText& text, const Claus
                                          std::string_view source = "<text>");
 
 struct ExtractOptions {
-  std::string id;               // checklist id (a-z, 0-9, '-'); required
-  std::string title;            // required
-  std::string body;             // the body (団体); required
+  std::string id;     // checklist id (a-z, 0-9, '-'); required
+  std::string title;  // required
+  std::string body;   // the body (団体); required
   std::string version = "draft";
   std::string source_document;  // file name, for source.document and the header comment
   std::string source_title;     // defaults to the document's title line, else `title`
@@ -80,10 +80,10 @@ struct ExtractOptions {
 };
 
 struct Extraction {
-  Checklist checklist;            // validated by Checklist::from_yaml
+  Checklist checklist;  // validated by Checklist::from_yaml
   std::vector<Diagnostic> warnings;
-  std::string yaml;               // the checklist as YAML with a "draft generated from" header
-  ClauseTree clauses;             // the parsed clause tree (items point into it by path)
+  std::string yaml;    // the checklist as YAML with a "draft generated from" header
+  ClauseTree clauses;  // the parsed clause tree (items point into it by path)
   // What the items were made from; their clause pointers point into `clauses`, so they are
   // valid as long as this Extraction is not copied (moving is fine).
   std::vector<Obligation> obligations;

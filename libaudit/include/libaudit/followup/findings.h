@@ -7,8 +7,8 @@
 //
 // People, Findings and Exceptions are light facades over a Store: they borrow it (the Store
 // must outlive them) and share its thread-safety (none: one Store, and its facades, per
-// thread). Built from a const Store they are read-only (queries only). Every action names a person from the register, by name; role checks and the
-// separation of duties (兼務の禁止, 小牧市 1(2)イ) read the register.
+// thread). Built from a const Store they are read-only (queries only). Every action names a person from the register,
+// by name; role checks and the separation of duties (兼務の禁止, 小牧市 1(2)イ) read the register.
 //
 // Dates (due dates, exception periods) are calendar dates; "today" is the date in Japan
 // (Asia/Tokyo, UTC+9, no daylight saving). Every query that depends on the day takes an
@@ -88,8 +88,8 @@ class People {
   // CSV with a header row name,department,roles (or 氏名,所属,役割).
   ImportResult import_csv(std::string_view actor, const std::filesystem::path& file,
                           csv::Encoding encoding = csv::Encoding::detect);
-  std::vector<Person> list() const;           // by name
-  Person get(std::string_view name) const;    // NotFoundError
+  std::vector<Person> list() const;         // by name
+  Person get(std::string_view name) const;  // NotFoundError
 
  private:
   Store& writable() const;  // store_, or StoreError when read-only
@@ -106,11 +106,18 @@ Severity parse_severity(std::string_view s);           // code or label; Validat
 
 // draft (promoted, not yet confirmed) and discarded exist only for promoted findings.
 enum class FindingState {
-  draft, open, plan_submitted, in_remediation, remediation_reported, verified, risk_accepted, discarded
+  draft,
+  open,
+  plan_submitted,
+  in_remediation,
+  remediation_reported,
+  verified,
+  risk_accepted,
+  discarded
 };
 std::string_view to_string(FindingState s) noexcept;
 std::string_view state_label(FindingState s) noexcept;  // 未確定, 未対応, 改善計画提出済, …
-FindingState parse_finding_state(std::string_view s);  // code or label; ValidationError
+FindingState parse_finding_state(std::string_view s);   // code or label; ValidationError
 // verified, risk_accepted, discarded: nothing is owed any more.
 bool is_closed(FindingState s) noexcept;
 
@@ -147,9 +154,11 @@ struct Finding {
   std::int64_t promoted_from = 0;   // the self-inspection cycle it was promoted from
   std::string remediated_by;        // who reported the remediation (last time)
   std::string updated_at;
-  std::size_t checks_open = 0;      // 横展開 check requests still unanswered
+  std::size_t checks_open = 0;  // 横展開 check requests still unanswered
   std::size_t checks_total = 0;
-  bool overdue(const Date& today) const noexcept { return !is_closed(state) && state != FindingState::draft && due < today; }
+  bool overdue(const Date& today) const noexcept {
+    return !is_closed(state) && state != FindingState::draft && due < today;
+  }
 };
 
 struct FindingSpec {
@@ -230,8 +239,8 @@ class Findings {
                                    const std::vector<std::string>& departments = {});
   // Answers a request, by a person of the asked 課 (security_manager / security_officer /
   // system_administrator). same_issue_found raises a linked finding (returned; else 0).
-  std::int64_t answer_check(std::string_view by, std::int64_t request, CheckAnswer answer,
-                            std::string_view note = {}, std::optional<Date> due = {});
+  std::int64_t answer_check(std::string_view by, std::int64_t request, CheckAnswer answer, std::string_view note = {},
+                            std::optional<Date> due = {});
   std::vector<CheckRequest> checks(std::int64_t finding) const;
 
   // Drafts from a self-inspection cycle's not_implemented (and optionally partial) answers,
@@ -263,7 +272,7 @@ struct ExceptionRecord {
   std::string item;        // item id
   std::string system;      // optional system name
   std::string reason, compensating_measure;
-  Date start, end;         // the period, both days included
+  Date start, end;  // the period, both days included
   bool emergency = false;
   ExceptionStatus status = ExceptionStatus::requested;
   std::string requested_by, requested_at;

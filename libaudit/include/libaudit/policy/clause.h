@@ -15,12 +15,12 @@
 namespace libaudit {
 
 struct Clause {
-  Label label;              // the number as written; a part (document) has none
-  std::string title;        // heading text after the number, empty when the clause starts with its text
-  std::string path;         // NFKC reference within its part, e.g. "4(2)イ(ア)", "第3条第2項(1)"
-  std::string id;           // checklist id form of `path`, e.g. "4.2.b.1" (ア=a, (ア)=1)
-  int depth = 0;            // 1 for chapters (top level of a part); 0 for a part
-  int first_line = 0;       // source lines covered by the clause and its children
+  Label label;         // the number as written; a part (document) has none
+  std::string title;   // heading text after the number, empty when the clause starts with its text
+  std::string path;    // NFKC reference within its part, e.g. "4(2)イ(ア)", "第3条第2項(1)"
+  std::string id;      // checklist id form of `path`, e.g. "4.2.b.1" (ア=a, (ア)=1)
+  int depth = 0;       // 1 for chapters (top level of a part); 0 for a part
+  int first_line = 0;  // source lines covered by the clause and its children
   int last_line = 0;
   std::vector<std::size_t> lines;  // indices into NormalizedText::lines: the label line and the clause's own text
   std::vector<Clause> children;
@@ -30,7 +30,7 @@ struct Clause {
 // 対策基準, each numbered from 1. A new part starts where the top-level numbering restarts
 // at 1 right after an unnumbered title line.
 struct ClausePart {
-  std::string title;          // the title line, or "" when the text has none
+  std::string title;  // the title line, or "" when the text has none
   int first_line = 0;
   std::vector<std::size_t> lines;  // lines before the first clause (title, preamble)
   std::vector<Clause> clauses;     // top-level clauses (depth 1)

@@ -8,8 +8,8 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "libaudit/base/error.h"
@@ -35,10 +35,10 @@ enum class LabelStyle {
 // A clause number at the start of a line.
 struct Label {
   LabelStyle style = LabelStyle::number;
-  int number = 0;             // 1-based position: ア = 1, イ = 2, (3) = 3, c = 3, ③ = 3
-  std::string written;        // as in the source, e.g. "（ア）" or "２―４―１"
-  std::string normalized;     // NFKC with spaces removed, e.g. "(ア)" or "2-4-1"
-  std::vector<int> parts;     // hyphenated: every component (2, 4, 1); else {number}
+  int number = 0;          // 1-based position: ア = 1, イ = 2, (3) = 3, c = 3, ③ = 3
+  std::string written;     // as in the source, e.g. "（ア）" or "２―４―１"
+  std::string normalized;  // NFKC with spaces removed, e.g. "(ア)" or "2-4-1"
+  std::vector<int> parts;  // hyphenated: every component (2, 4, 1); else {number}
 };
 
 // The label at the start of `line` (leading white space allowed), with the byte length it
@@ -54,14 +54,14 @@ std::optional<LabelMatch> match_label(std::string_view line);
 // One logical line: a paragraph joined from the PDF lines it was broken into, a heading, or a
 // list entry.
 struct LogicalLine {
-  std::string text;              // verbatim text (label included), line breaks removed, stray spaces collapsed
-  std::optional<Label> label;    // clause number at the start, if any
-  std::string body;              // `text` after the label
-  int first_line = 0;            // 1-based source lines covered
+  std::string text;            // verbatim text (label included), line breaks removed, stray spaces collapsed
+  std::optional<Label> label;  // clause number at the start, if any
+  std::string body;            // `text` after the label
+  int first_line = 0;          // 1-based source lines covered
   int last_line = 0;
-  int heading_level = 0;         // Markdown '#' count; 0 when not a Markdown heading
-  bool heading = false;          // a heading: Markdown heading, bold line, or a short numbered line without a sentence end
-  bool bullet = false;           // a list entry: "・…", "- …", "* …"
+  int heading_level = 0;  // Markdown '#' count; 0 when not a Markdown heading
+  bool heading = false;   // a heading: Markdown heading, bold line, or a short numbered line without a sentence end
+  bool bullet = false;    // a list entry: "・…", "- …", "* …"
   // Where each joined source line starts: (byte offset into `text`, 1-based source line).
   std::vector<std::pair<std::size_t, int>> line_map;
 

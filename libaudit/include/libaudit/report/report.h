@@ -48,8 +48,8 @@ namespace libaudit {
 enum class ReportKind { committee, department, audit, findings };
 enum class ReportFormat { html, markdown, csv, json };
 
-std::string_view to_string(ReportKind k) noexcept;    // committee | department | audit | findings
-std::string_view to_string(ReportFormat f) noexcept;  // html | md | csv | json
+std::string_view to_string(ReportKind k) noexcept;     // committee | department | audit | findings
+std::string_view to_string(ReportFormat f) noexcept;   // html | md | csv | json
 ReportKind parse_report_kind(std::string_view s);      // NotFoundError
 ReportFormat parse_report_format(std::string_view s);  // "markdown" is accepted for md; NotFoundError
 
@@ -62,21 +62,21 @@ class TemplateError : public ValidationError {
 };
 
 struct RenderOptions {
-  std::int64_t cycle = 0;                // the cycle reported on
-  std::optional<std::int64_t> compare;   // the previous cycle (e.g. last 年度) to compare with
-  std::string department;                // 課 code: the department sheet's default 課
+  std::int64_t cycle = 0;               // the cycle reported on
+  std::optional<std::int64_t> compare;  // the previous cycle (e.g. last 年度) to compare with
+  std::string department;               // 課 code: the department sheet's default 課
   // Where templates are looked for, in order (first match wins): e.g. {user dir, built-in}.
   std::vector<std::filesystem::path> template_dirs;
-  ScoreOptions scoring;                  // model (default rate), partial value
-  std::size_t weakest = 10;              // how many weakest items the committee report lists
-  std::optional<Date> as_of;             // the day overdue, age and expiry are counted from (default today, UTC)
-  int expiring_days = 30;                // exceptions ending within this many days are "expiring"
+  ScoreOptions scoring;       // model (default rate), partial value
+  std::size_t weakest = 10;   // how many weakest items the committee report lists
+  std::optional<Date> as_of;  // the day overdue, age and expiry are counted from (default today, UTC)
+  int expiring_days = 30;     // exceptions ending within this many days are "expiring"
   // The audit report: the fields the auditors write (never generated).
-  std::string opinion;                   // 総合意見
-  std::string purpose;                   // 監査の目的 (empty: a standard sentence)
-  std::vector<std::string> auditors;     // 監査人 (empty: those who raised the findings)
-  std::string period;                    // 監査期間, as written (empty: the cycle's 年度)
-  std::string title;                     // overrides the report's title when not empty
+  std::string opinion;                // 総合意見
+  std::string purpose;                // 監査の目的 (empty: a standard sentence)
+  std::vector<std::string> auditors;  // 監査人 (empty: those who raised the findings)
+  std::string period;                 // 監査期間, as written (empty: the cycle's 年度)
+  std::string title;                  // overrides the report's title when not empty
 };
 
 class Reporter {

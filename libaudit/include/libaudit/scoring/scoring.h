@@ -26,9 +26,9 @@
 #include <utility>
 #include <vector>
 
+#include "libaudit/base/error.h"
 #include "libaudit/checklist/checklist.h"
 #include "libaudit/store/applicability.h"
-#include "libaudit/base/error.h"
 #include "libaudit/store/store.h"
 
 namespace libaudit {
@@ -83,8 +83,8 @@ class CycleData {
 // ---- Options and counts ------------------------------------------------------------------
 
 struct ScoreOptions {
-  std::string model = "rate";   // a registered model's name
-  double partial_value = 0.5;   // rate: the value of 一部実施 (partial), in [0, 1]
+  std::string model = "rate";  // a registered model's name
+  double partial_value = 0.5;  // rate: the value of 一部実施 (partial), in [0, 1]
   // The seam for exceptions (例外措置): (課 code, item id) pairs covered by an approved,
   // unexpired exception. They are counted as excepted and left out of every score. Unknown
   // codes or ids are ignored.
@@ -197,8 +197,8 @@ struct Comparison {
   int before_year = 0, after_year = 0;
   std::string model;
   GroupBy by = GroupBy::department;
-  std::vector<ScoreChange> rows;  // the later cycle's order, then groups only in the earlier
-  std::vector<std::string> items_added, items_removed;              // between checklist versions
+  std::vector<ScoreChange> rows;                        // the later cycle's order, then groups only in the earlier
+  std::vector<std::string> items_added, items_removed;  // between checklist versions
   std::vector<std::string> departments_added, departments_removed;  // 課 in one cycle only
 };
 

@@ -21,7 +21,7 @@ struct DepartmentProfile {
   std::string parent_name;
   std::vector<std::string> tiers;  // tiers it owns a system in, sorted, unique
   bool owns_system = false;
-  bool important_assets = false;   // owns a system holding 重要な情報資産
+  bool important_assets = false;  // owns a system holding 重要な情報資産
 };
 
 // Profiles of the 課 with these codes, in this order (every leaf 課, by code, when `codes` is

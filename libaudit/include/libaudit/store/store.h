@@ -25,14 +25,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <span>
 #include <vector>
 
-#include "libaudit/checklist/checklist.h"
 #include "libaudit/base/csv.h"
 #include "libaudit/base/error.h"
+#include "libaudit/checklist/checklist.h"
 
 namespace libaudit {
 
@@ -43,19 +43,19 @@ inline constexpr int kStoreSchemaVersion = 3;  // 2: people, findings, exception
 
 // A node of the organisation tree. A 部 has no parent; the 課 are the leaves.
 struct Department {
-  std::string code;         // unique, NFKC; the key used everywhere else
+  std::string code;  // unique, NFKC; the key used everywhere else
   std::string name;
-  std::string parent_code;  // empty for a top-level node (部)
+  std::string parent_code;       // empty for a top-level node (部)
   std::string security_officer;  // 情報セキュリティ責任者 (部長), a name
   std::string security_manager;  // 情報セキュリティ管理者 (課長), a name
-  bool is_leaf = true;      // no department has it as parent: a 課
+  bool is_leaf = true;           // no department has it as parent: a 課
 };
 
 // An information system (情報システム).
 struct System {
-  std::string name;             // unique
-  std::string department_code;  // the owning 課
-  std::string tier;             // mynumber | lgwan | internet
+  std::string name;               // unique
+  std::string department_code;    // the owning 課
+  std::string tier;               // mynumber | lgwan | internet
   bool important_assets = false;  // holds 重要な情報資産 (重要性分類 Ⅰ/Ⅱ)
 };
 
@@ -66,8 +66,8 @@ struct StoredChecklist {
   std::string version;
   std::string title;
   std::string body;
-  std::string sha256;        // of Checklist::to_json(), lower-case hex
-  std::string imported_at;   // UTC, ISO 8601
+  std::string sha256;       // of Checklist::to_json(), lower-case hex
+  std::string imported_at;  // UTC, ISO 8601
   std::size_t items = 0;
 };
 
@@ -82,7 +82,7 @@ struct Cycle {
   std::int64_t id = 0;
   std::string name;
   CycleKind kind = CycleKind::self_inspection;
-  int fiscal_year = 0;  // 年度: April of this year to March of the next
+  int fiscal_year = 0;         // 年度: April of this year to March of the next
   std::int64_t checklist = 0;  // StoredChecklist::id
   CycleStatus status = CycleStatus::planned;
   std::vector<std::string> departments;  // target 課 codes, sorted
@@ -99,7 +99,7 @@ struct CycleSpec {
 
 enum class Answer { implemented, partial, not_implemented, not_applicable, unknown };
 
-std::string_view to_string(Answer a) noexcept;  // the English code
+std::string_view to_string(Answer a) noexcept;     // the English code
 std::string_view answer_label(Answer a) noexcept;  // 実施している, 一部実施している, …
 // The English code or the Japanese label (after NFKC and trimming), or nullopt.
 std::optional<Answer> parse_answer(std::string_view s);
@@ -148,7 +148,7 @@ struct SystemRow {
 };
 
 struct ImportResult {
-  std::size_t rows = 0;       // rows read
+  std::size_t rows = 0;  // rows read
   std::size_t inserted = 0;
   std::size_t updated = 0;
   std::size_t unchanged = 0;  // rows equal to what was stored: nothing written
@@ -166,30 +166,30 @@ struct ImportOptions {
 // ---- Trail and verification --------------------------------------------------------------
 
 struct TrailRecord {
-  std::int64_t seq = 0;     // 1, 2, 3, … without gaps
-  std::string at;           // UTC, ISO 8601 with microseconds
+  std::int64_t seq = 0;  // 1, 2, 3, … without gaps
+  std::string at;        // UTC, ISO 8601 with microseconds
   std::string actor;
-  std::string entity;       // department | system | checklist | cycle | response
-  std::string key;          // the entity's key (docs/store.md)
-  std::string action;       // insert | update | delete
-  std::string state;        // the row's new state, canonical JSON; "null" after delete
-  std::string prev_hash;    // hash of record seq-1 (64 zeros for the first)
-  std::string hash;         // SHA-256(prev_hash || canonical record), lower-case hex
+  std::string entity;     // department | system | checklist | cycle | response
+  std::string key;        // the entity's key (docs/store.md)
+  std::string action;     // insert | update | delete
+  std::string state;      // the row's new state, canonical JSON; "null" after delete
+  std::string prev_hash;  // hash of record seq-1 (64 zeros for the first)
+  std::string hash;       // SHA-256(prev_hash || canonical record), lower-case hex
 };
 
 // One thing verify() found wrong.
 struct Problem {
-  std::string table;  // "trail", "departments", "systems", "checklists", "cycles", "responses"
-  std::string key;    // trail: the seq; otherwise the entity key
-  std::string kind;   // altered | deleted | inserted | broken_chain
-  std::string detail; // what differs, in words
+  std::string table;              // "trail", "departments", "systems", "checklists", "cycles", "responses"
+  std::string key;                // trail: the seq; otherwise the entity key
+  std::string kind;               // altered | deleted | inserted | broken_chain
+  std::string detail;             // what differs, in words
   std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"
 };
 
 struct VerifyReport {
-  std::size_t records = 0;    // trail records walked
-  std::string head_hash;      // hash of the last record (record it elsewhere to anchor)
-  std::size_t rows = 0;       // current rows compared
+  std::size_t records = 0;        // trail records walked
+  std::string head_hash;          // hash of the last record (record it elsewhere to anchor)
+  std::size_t rows = 0;           // current rows compared
   std::vector<Problem> problems;  // empty when intact
   bool ok() const noexcept { return problems.empty(); }
 };
@@ -197,8 +197,8 @@ struct VerifyReport {
 // ---- The store ---------------------------------------------------------------------------
 
 struct OpenOptions {
-  bool create = true;           // create the file (and schema) when absent
-  int busy_timeout_ms = 30'000; // how long a writer waits for another before StoreError
+  bool create = true;            // create the file (and schema) when absent
+  int busy_timeout_ms = 30'000;  // how long a writer waits for another before StoreError
 };
 
 namespace detail {
@@ -239,7 +239,7 @@ class Store {
                                   const ImportOptions& options = {});
   ImportResult import_departments_csv(std::string_view actor, const std::filesystem::path& file,
                                       csv::Encoding encoding = csv::Encoding::detect);
-  std::vector<Department> departments() const;  // ordered by code
+  std::vector<Department> departments() const;         // ordered by code
   Department department(std::string_view code) const;  // throws NotFoundError
 
   void put_system(std::string_view actor, const System& s);
@@ -262,20 +262,18 @@ class Store {
   std::int64_t create_cycle(std::string_view actor, const CycleSpec& spec);
   void open_cycle(std::string_view actor, std::int64_t cycle);   // planned -> open
   void close_cycle(std::string_view actor, std::int64_t cycle);  // open -> closed
-  std::vector<Cycle> cycles() const;  // ordered by id
-  Cycle cycle(std::int64_t id) const;  // throws NotFoundError
+  std::vector<Cycle> cycles() const;                             // ordered by id
+  Cycle cycle(std::int64_t id) const;                            // throws NotFoundError
 
   // -- Responses. The cycle must be open. All-or-nothing: any bad row (unknown or untargeted
   // 課, unknown item, invalid answer) throws ImportValidationError listing every bad row.
-  ImportResult import_responses(std::string_view actor, std::int64_t cycle,
-                                const std::vector<ResponseRow>& rows,
+  ImportResult import_responses(std::string_view actor, std::int64_t cycle, const std::vector<ResponseRow>& rows,
                                 const ImportOptions& options = {});
   // The same over views, for callers that hold the text already (the Python binding); the
   // strings need only outlive the call.
-  ImportResult import_responses(std::string_view actor, std::int64_t cycle,
-                                std::span<const ResponseRowView> rows, const ImportOptions& options = {});
-  ImportResult import_responses_csv(std::string_view actor, std::int64_t cycle,
-                                    const std::filesystem::path& file,
+  ImportResult import_responses(std::string_view actor, std::int64_t cycle, std::span<const ResponseRowView> rows,
+                                const ImportOptions& options = {});
+  ImportResult import_responses_csv(std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
                                     csv::Encoding encoding = csv::Encoding::detect,
                                     std::function<void(std::size_t, std::size_t)> progress = {});
   std::vector<Response> responses(std::int64_t cycle) const;  // ordered by 課, item
@@ -285,8 +283,9 @@ class Store {
   // cycle(id).departments and `item` indexes load_checklist(cycle(id).checklist).items();
   // nothing else of a response is read, so millions of rows take seconds. `row` must not use
   // this Store; an exception from it stops the scan and propagates. NotFoundError: no cycle.
-  void scan_responses(std::int64_t cycle,
-                      const std::function<void(std::uint32_t department, std::uint32_t item, Answer answer)>& row) const;
+  void scan_responses(
+      std::int64_t cycle,
+      const std::function<void(std::uint32_t department, std::uint32_t item, Answer answer)>& row) const;
 
   // -- Trail
   // Records with seq > after, in order, at most `limit` (0: all).
