@@ -12,6 +12,7 @@ HMAC-SHA256 per row; its import adds the ZIP checks, identity and checksum verif
 validation, the per-file comparison with the store and the store's all-or-nothing write with its
 trail. Best of --rounds, wall clock and CPU time. Results go to docs/performance.md ("Exchange").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,16 +38,28 @@ def build_store(path: Path, n_departments: int, kind: str = "internal_audit"):
     s.set_body(ACTOR, "小牧市")
     depts = []
     for b in range((n_departments + 9) // 10):
-        depts.append(dict(code=f"{b + 1:02d}", name=f"第{b + 1}部"))
+        depts.append({"code": f"{b + 1:02d}", "name": f"第{b + 1}部"})
         for k in range(min(10, n_departments - 10 * b)):
-            depts.append(dict(code=f"{b + 1:02d}{k + 1:02d}", name=f"第{b + 1}部第{k + 1}課", parent_code=f"{b + 1:02d}",
-                              security_manager=f"課長{b}{k}"))
+            depts.append(
+                {
+                    "code": f"{b + 1:02d}{k + 1:02d}",
+                    "name": f"第{b + 1}部第{k + 1}課",
+                    "parent_code": f"{b + 1:02d}",
+                    "security_manager": f"課長{b}{k}",
+                }
+            )
     s.import_departments(ACTOR, depts)
-    s.import_systems(ACTOR, [dict(name=f"{d['code']}-{t}", department=d["code"], tier=t, important_assets="true")
-                             for d in depts if "parent_code" in d for t in ("mynumber", "lgwan", "internet")])
+    s.import_systems(
+        ACTOR,
+        [
+            {"name": f"{d['code']}-{t}", "department": d["code"], "tier": t, "important_assets": "true"}
+            for d in depts
+            if "parent_code" in d
+            for t in ("mynumber", "lgwan", "internet")
+        ],
+    )
     cl = s.import_checklist(ACTOR, CHECKLIST)
-    cycle = s.create_cycle(ACTOR, name="令和6年度 情報セキュリティ監査", kind=kind,
-                           fiscal_year=2024, checklist=cl)
+    cycle = s.create_cycle(ACTOR, name="令和6年度 情報セキュリティ監査", kind=kind, fiscal_year=2024, checklist=cl)
     s.open_cycle(ACTOR, cycle)
     return s, cycle
 
@@ -73,8 +86,9 @@ def baseline_write(rows_by_dept, folder: Path) -> None:
         ws = wb.active
         ws.append([h for _, h, _ in exchange.COLUMNS])
         for r in rows:
-            ws.append([r.no, r.clause, r.question, r.roles, r.answer or None, r.comment or None,
-                       r.evidence or None, r.item])
+            ws.append(
+                [r.no, r.clause, r.question, r.roles, r.answer or None, r.comment or None, r.evidence or None, r.item]
+            )
         wb.save(folder / f"{code}.xlsx")
 
 
@@ -111,17 +125,21 @@ def main() -> int:
             # alternate which side goes first, so neither always gets the warm cache
             shared = exchange._Cycle(s, cycle)  # the baseline gets its rows ready-made
             rows_by_dept = {c: shared.rows(c) for c in s.cycle(cycle).departments}
-            order = [("export", lambda: exchange.export_all(s, cycle, out)),
-                     ("base_write", lambda: baseline_write(rows_by_dept, base))]
-            for name, fn in (order if rnd % 2 == 0 else order[::-1]):
+            order = [
+                ("export", lambda: exchange.export_all(s, cycle, out)),
+                ("base_write", lambda: baseline_write(rows_by_dept, base)),
+            ]
+            for name, fn in order if rnd % 2 == 0 else order[::-1]:
                 results[name].append(timed(fn)[:2])
             answered = fill(out)
             fill_base = {p.stem: p for p in base.glob("*.xlsx")}
             for p in fill_base.values():  # the baseline reads the same answers
                 shutil.copy(out / next(q.name for q in out.glob(f"{p.stem}_*.xlsx")), p)
-            order = [("import", lambda: exchange.import_files(s, cycle, [out], ACTOR)),
-                     ("base_read", lambda: baseline_read(base))]
-            for name, fn in (order if rnd % 2 == 0 else order[::-1]):
+            order = [
+                ("import", lambda: exchange.import_files(s, cycle, [out], ACTOR)),
+                ("base_read", lambda: baseline_read(base)),
+            ]
+            for name, fn in order if rnd % 2 == 0 else order[::-1]:
                 w, c, r = timed(fn)
                 results[name].append((w, c))
                 if name == "import":
@@ -140,12 +158,16 @@ def main() -> int:
 
         line("export (libaudit.exchange)", "export")
         line("baseline: plain openpyxl write", "base_write")
-        print(f"  ratio export / baseline: {best['export'][0] / best['base_write'][0]:.2f}× wall, "
-              f"{best['export'][1] / best['base_write'][1]:.2f}× cpu")
+        print(
+            f"  ratio export / baseline: {best['export'][0] / best['base_write'][0]:.2f}× wall, "
+            f"{best['export'][1] / best['base_write'][1]:.2f}× cpu"
+        )
         line("import (check + store write)", "import")
         line("baseline: plain openpyxl read", "base_read")
-        print(f"  ratio import / baseline: {best['import'][0] / best['base_read'][0]:.2f}× wall, "
-              f"{best['import'][1] / best['base_read'][1]:.2f}× cpu")
+        print(
+            f"  ratio import / baseline: {best['import'][0] / best['base_read'][0]:.2f}× wall, "
+            f"{best['import'][1] / best['base_read'][1]:.2f}× cpu"
+        )
         line("re-import, nothing changes", "reimport")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -15,6 +15,7 @@ sqlite3 (one SELECT of the open, past-due rows joined with the 課 names, groupe
 sorted the same way), also best of N, on the same file; a third line times the full scan a caller
 without the query would do (``store.findings.list()`` then filter in Python). Prints the ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,13 +31,27 @@ import libaudit
 
 
 def checklist_yaml(n_items: int) -> str:
-    lines = ["format: 1", "id: bench", "title: Benchmark checklist", 'version: "1"', "body: 小牧市",
-             "source: {document: bench.txt, title: ベンチマーク基準}", "sections:",
-             '  - id: "1"', '    clause: "1"', "    title: 章1", "    items:"]
+    lines = [
+        "format: 1",
+        "id: bench",
+        "title: Benchmark checklist",
+        'version: "1"',
+        "body: 小牧市",
+        "source: {document: bench.txt, title: ベンチマーク基準}",
+        "sections:",
+        '  - id: "1"',
+        '    clause: "1"',
+        "    title: 章1",
+        "    items:",
+    ]
     for k in range(n_items):
-        lines += [f'      - id: "1.{k + 1}"', f'        clause: "1({k + 1})"',
-                  f"        text: 職員は、項目{k + 1}を実施しなければならない。",
-                  f"        question: 項目{k + 1}を実施しているか。", "        roles: [staff]"]
+        lines += [
+            f'      - id: "1.{k + 1}"',
+            f'        clause: "1({k + 1})"',
+            f"        text: 職員は、項目{k + 1}を実施しなければならない。",
+            f"        question: 項目{k + 1}を実施しているか。",
+            "        roles: [staff]",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -44,9 +59,9 @@ def build(path: str, n_findings: int, n_depts: int, seed: int = 6) -> tuple:
     rnd = random.Random(seed)
     store = libaudit.Store(path)
     n_bu = max(1, n_depts // 10)
-    rows = [dict(code=f"B{b:03d}", name=f"部{b}") for b in range(n_bu)]
-    rows += [dict(code=f"K{k:04d}", name=f"課{k}", parent_code=f"B{k % n_bu:03d}") for k in range(n_depts)]
-    rows += [dict(code="AUD", name="監査室")]
+    rows = [{"code": f"B{b:03d}", "name": f"部{b}"} for b in range(n_bu)]
+    rows += [{"code": f"K{k:04d}", "name": f"課{k}", "parent_code": f"B{k % n_bu:03d}"} for k in range(n_depts)]
+    rows += [{"code": "AUD", "name": "監査室"}]
     store.import_departments("bench", rows)
     cl = store.import_checklist("bench", libaudit.Checklist.from_yaml(checklist_yaml(50), "bench.yaml"))
     audit = store.create_cycle("bench", name="内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
@@ -61,24 +76,35 @@ def build(path: str, n_findings: int, n_depts: int, seed: int = 6) -> tuple:
     for n in range(n_findings):
         k = rnd.randrange(n_depts)
         due = start + dt.timedelta(days=rnd.randrange(365))
-        fid = f.open("監査A", cycle=audit, department=f"K{k:04d}", items=[f"1.{rnd.randrange(50) + 1}"],
-                     severity=rnd.choice(["major_nonconformity", "minor_nonconformity", "observation"]),
-                     condition=f"指摘{n}", due=due)
+        fid = f.open(
+            "監査A",
+            cycle=audit,
+            department=f"K{k:04d}",
+            items=[f"1.{rnd.randrange(50) + 1}"],
+            severity=rnd.choice(["major_nonconformity", "minor_nonconformity", "observation"]),
+            condition=f"指摘{n}",
+            due=due,
+        )
         r = rnd.random()
         if r < 0.5:
             continue
         mgr = f"課長{k}"
         if r < 0.55:
-            f.move("CISO", fid, "risk_accepted"); moves += 1
+            f.move("CISO", fid, "risk_accepted")
+            moves += 1
             continue
-        f.move(mgr, fid, "plan_submitted"); moves += 1
+        f.move(mgr, fid, "plan_submitted")
+        moves += 1
         if r < 0.7:
             continue
-        f.move(mgr, fid, "in_remediation"); moves += 1
+        f.move(mgr, fid, "in_remediation")
+        moves += 1
         if r < 0.85:
             continue
-        f.move(mgr, fid, "remediation_reported"); moves += 1
-        f.move("監査B", fid, "verified"); moves += 1
+        f.move(mgr, fid, "remediation_reported")
+        moves += 1
+        f.move("監査B", fid, "verified")
+        moves += 1
     setup = time.perf_counter() - t0
     return store, setup, moves
 
@@ -91,7 +117,9 @@ def baseline(path: str, today: str):
             "SELECT f.department, f.due, f.id, coalesce(d.name, '') FROM findings f "
             "LEFT JOIN departments d ON d.code = f.department "
             "WHERE f.state NOT IN ('verified', 'risk_accepted', 'discarded', 'draft') AND f.due < ? "
-            "ORDER BY f.due, f.id", (today,)).fetchall()
+            "ORDER BY f.due, f.id",
+            (today,),
+        ).fetchall()
     finally:
         con.close()
     t = dt.date.fromisoformat(today)
@@ -129,8 +157,11 @@ def main(argv=None) -> int:
     ap.add_argument("--findings", type=int, default=10_000)
     ap.add_argument("--departments", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=20)
-    ap.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
-                    help="where to put the store (default /dev/shm: the setup's 20,000 commits fsync)")
+    ap.add_argument(
+        "--dir",
+        default="/dev/shm" if os.path.isdir("/dev/shm") else None,
+        help="where to put the store (default /dev/shm: the setup's 20,000 commits fsync)",
+    )
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         path = os.path.join(tmp, "findings.db")
@@ -138,16 +169,19 @@ def main(argv=None) -> int:
         today = "2024-10-01"
         groups = store.findings.overdue_by_department(today)
         base = baseline(path, today)
-        assert [(g.department, g.count, g.oldest_days, list(g.findings)) for g in groups] == \
-            [(b[0], b[2], b[3], b[4]) for b in base], "the two answers differ"
+        assert [(g.department, g.count, g.oldest_days, list(g.findings)) for g in groups] == [
+            (b[0], b[2], b[3], b[4]) for b in base
+        ], "the two answers differ"
         n_over = sum(g.count for g in groups)
         t_lib = best(lambda: store.findings.overdue_by_department(today), args.rounds)
         t_base = best(lambda: baseline(path, today), args.rounds)
         t_scan = best(lambda: full_scan(store, today), max(3, args.rounds // 5))
         ok = store.verify().ok
         store.close()
-    print(f"setup: {args.findings:,} findings across {args.departments} 課 with {moves:,} transitions "
-          f"in {setup:.1f} s ({args.findings / setup:,.0f} findings/s incl. transitions); verify ok: {ok}")
+    print(
+        f"setup: {args.findings:,} findings across {args.departments} 課 with {moves:,} transitions "
+        f"in {setup:.1f} s ({args.findings / setup:,.0f} findings/s incl. transitions); verify ok: {ok}"
+    )
     print(f"overdue on {today}: {n_over:,} findings in {len(groups)} 課")
     print(f"libaudit findings.overdue_by_department : {t_lib * 1000:8.2f} ms   (target < 50 ms)")
     print(f"baseline Python sqlite3 query + grouping: {t_base * 1000:8.2f} ms")

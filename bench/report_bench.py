@@ -8,6 +8,7 @@
 
 Best of --rounds. Targets: committee report < 0.5 s, all sheets < 3 s. Results: docs/performance.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,15 +26,26 @@ WEIGHTS = [0.62, 0.15, 0.13, 0.06, 0.04]
 
 
 def checklist_yaml(n_items: int, chapters: int = 10) -> str:
-    lines = ["format: 1", "id: bench-report", "title: 報告書ベンチマーク点検表", 'version: "1"', "body: ベンチ市",
-             "source: {document: bench.txt, title: ベンチマーク基準}", "sections:"]
+    lines = [
+        "format: 1",
+        "id: bench-report",
+        "title: 報告書ベンチマーク点検表",
+        'version: "1"',
+        "body: ベンチ市",
+        "source: {document: bench.txt, title: ベンチマーク基準}",
+        "sections:",
+    ]
     per = (n_items + chapters - 1) // chapters
     for c in range(chapters):
         lines += [f'  - id: "{c + 1}"', f'    clause: "{c + 1}"', f"    title: 第{c + 1}章の対策", "    items:"]
         for k in range(c * per, min(n_items, (c + 1) * per)):
-            lines += [f'      - id: "{c + 1}.{k + 1}"', f'        clause: "{c + 1}({k + 1})"',
-                      f"        text: 職員は、対策{k + 1}を実施しなければならない。",
-                      f"        question: 対策{k + 1}を実施しているか。", "        roles: [staff]"]
+            lines += [
+                f'      - id: "{c + 1}.{k + 1}"',
+                f'        clause: "{c + 1}({k + 1})"',
+                f"        text: 職員は、対策{k + 1}を実施しなければならない。",
+                f"        question: 対策{k + 1}を実施しているか。",
+                "        roles: [staff]",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -42,17 +54,25 @@ def generate(path: Path, n_depts: int, n_items: int) -> tuple:
     with libaudit.Store(path) as store:
         store.set_body("bench", "ベンチ市")
         n_bu = max(1, n_depts // 5)
-        rows = [dict(code=f"B{b:03d}", name=f"第{b + 1}部") for b in range(n_bu)]
-        rows += [dict(code=f"K{k:04d}", name=f"第{k + 1}課", parent_code=f"B{k % n_bu:03d}", security_manager=f"課長{k}")
-                 for k in range(n_depts)]
+        rows = [{"code": f"B{b:03d}", "name": f"第{b + 1}部"} for b in range(n_bu)]
+        rows += [
+            {
+                "code": f"K{k:04d}",
+                "name": f"第{k + 1}課",
+                "parent_code": f"B{k % n_bu:03d}",
+                "security_manager": f"課長{k}",
+            }
+            for k in range(n_depts)
+        ]
         store.import_departments("bench", rows)
         checklist = libaudit.Checklist.from_yaml(checklist_yaml(n_items), "bench.yaml")
         cl = store.import_checklist("bench", checklist)
         items = [i.id for i in checklist.items]
         cycles = []
         for year in (2023, 2024):
-            c = store.create_cycle("bench", name=f"{year}年度 自己点検", kind="self_inspection", fiscal_year=year,
-                                   checklist=cl)
+            c = store.create_cycle(
+                "bench", name=f"{year}年度 自己点検", kind="self_inspection", fiscal_year=year, checklist=cl
+            )
             store.open_cycle("bench", c)
             batch = []
             for k in range(n_depts):
@@ -110,10 +130,14 @@ def main() -> int:
     print(f"report bench: {n} (best of {args.rounds})")
     print(f"  baseline scoring alone (load + 課/部/chapter + matrix): {t_score * 1000:8.1f} ms")
     print(f"  baseline json.dumps of the committee view model:       {t_dumps * 1000:8.1f} ms")
-    print(f"  committee report, HTML end to end ({size / 1024:.0f} KiB):         {t_comm * 1000:8.1f} ms"
-          f"  = {t_comm / t_score:.1f}× scoring alone  (target < 500 ms)")
-    print(f"  all {args.departments} department sheets, HTML:                 {t_sheets * 1000:8.1f} ms"
-          f"  = {t_sheets / args.departments * 1000:.1f} ms/sheet  (target < 3000 ms)")
+    print(
+        f"  committee report, HTML end to end ({size / 1024:.0f} KiB):         {t_comm * 1000:8.1f} ms"
+        f"  = {t_comm / t_score:.1f}× scoring alone  (target < 500 ms)"
+    )
+    print(
+        f"  all {args.departments} department sheets, HTML:                 {t_sheets * 1000:8.1f} ms"
+        f"  = {t_sheets / args.departments * 1000:.1f} ms/sheet  (target < 3000 ms)"
+    )
     ok = t_comm < 0.5 and t_sheets < 3.0
     print("  targets met" if ok else "  TARGET MISSED")
     return 0 if ok else 1

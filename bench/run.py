@@ -1,5 +1,6 @@
 """Runs every benchmark: the C++ ones built in the CMake build (bench/*_bench.cpp) and the
 Python ones (bench/*.py). `make bench` calls this. Figures go into docs/performance.md."""
+
 from __future__ import annotations
 
 import os

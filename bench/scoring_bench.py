@@ -18,6 +18,7 @@ The store is generated once (through Store.import_responses, trail on) and kept 
 
 Both sides' figures are checked equal before any time is printed. Results: docs/performance.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,15 @@ WEIGHTS = [0.62, 0.15, 0.13, 0.06, 0.04]
 
 def checklist_yaml(n_items: int, chapters: int = 10, sections: int = 3) -> str:
     """n_items items in `chapters` chapters of `sections` sections; every third item weighs 2."""
-    lines = ["format: 1", "id: bench-scoring", "title: 採点ベンチマーク点検表", 'version: "1"', "body: ベンチ県",
-             "source: {document: bench.txt, title: ベンチマーク基準}", "sections:"]
+    lines = [
+        "format: 1",
+        "id: bench-scoring",
+        "title: 採点ベンチマーク点検表",
+        'version: "1"',
+        "body: ベンチ県",
+        "source: {document: bench.txt, title: ベンチマーク基準}",
+        "sections:",
+    ]
     per_chapter = (n_items + chapters - 1) // chapters
     k = 0
     for c in range(chapters):
@@ -48,15 +56,23 @@ def checklist_yaml(n_items: int, chapters: int = 10, sections: int = 3) -> str:
         for s in range(sections):
             if k >= n_items or k >= (c + 1) * per_chapter:
                 break
-            lines += [f'      - id: "{c + 1}.{s + 1}"', f'        clause: "({s + 1})"', f"        title: 節{s + 1}",
-                      "        items:"]
+            lines += [
+                f'      - id: "{c + 1}.{s + 1}"',
+                f'        clause: "({s + 1})"',
+                f"        title: 節{s + 1}",
+                "        items:",
+            ]
             for _ in range(per_section):
                 if k >= n_items or k >= (c + 1) * per_chapter:
                     break
                 k += 1
-                lines += [f'          - id: "{c + 1}.{s + 1}.{k}"', f'            clause: "{c + 1}({s + 1}){k}"',
-                          f"            text: 職員は、項目{k}を実施しなければならない。",
-                          f"            question: 項目{k}を実施しているか。", "            roles: [staff]"]
+                lines += [
+                    f'          - id: "{c + 1}.{s + 1}.{k}"',
+                    f'            clause: "{c + 1}({s + 1}){k}"',
+                    f"            text: 職員は、項目{k}を実施しなければならない。",
+                    f"            question: 項目{k}を実施しているか。",
+                    "            roles: [staff]",
+                ]
                 if k % 3 == 0:
                     lines.append("            weight: 2")
     return "\n".join(lines) + "\n"
@@ -72,8 +88,8 @@ def generate(path: Path, n_depts: int, n_items: int, seed: int = 7) -> int:
     with libaudit.Store(path) as store:
         store.set_body("bench", "ベンチ県")
         n_bu = max(1, n_depts // 20)
-        rows = [dict(code=f"B{b:05d}", name=f"部{b}") for b in range(n_bu)]
-        rows += [dict(code=f"K{k:06d}", name=f"課{k}", parent_code=f"B{k % n_bu:05d}") for k in range(n_depts)]
+        rows = [{"code": f"B{b:05d}", "name": f"部{b}"} for b in range(n_bu)]
+        rows += [{"code": f"K{k:06d}", "name": f"課{k}", "parent_code": f"B{k % n_bu:05d}"} for k in range(n_depts)]
         store.import_departments("bench", rows)
         checklist = libaudit.Checklist.from_yaml(checklist_yaml(n_items), "bench.yaml")
         cl = store.import_checklist("bench", checklist)
@@ -88,8 +104,11 @@ def generate(path: Path, n_depts: int, n_items: int, seed: int = 7) -> int:
                 answers = rng.choices(ANSWERS, WEIGHTS, k=n_items)
                 batch.extend(zip([code] * n_items, items, answers))
             store.import_responses("bench", cycle, batch)
-            print(f"  generated {min(n_depts, start + chunk) * n_items:,} responses "
-                  f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+            print(
+                f"  generated {min(n_depts, start + chunk) * n_items:,} responses ({time.perf_counter() - t0:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
         store.close_cycle("bench", cycle)
     return cycle
 
@@ -114,15 +133,25 @@ def run_pandas(path: Path, cycle: int):
     # The responses table alone (no join in SQLite); the small tables are joined in pandas.
     df = pd.read_sql("SELECT department, item_id, answer FROM responses WHERE cycle = ?", con, params=(cycle,))
     depts = pd.read_sql("SELECT id, code FROM departments", con).set_index("id")["code"]
-    items = pd.read_sql("SELECT i.item_id, i.weight, i.chapter_id FROM items i JOIN cycles c "
-                        "ON c.checklist = i.checklist WHERE c.id = ?", con, params=(cycle,)).set_index("item_id")
+    items = pd.read_sql(
+        "SELECT i.item_id, i.weight, i.chapter_id FROM items i JOIN cycles c "
+        "ON c.checklist = i.checklist WHERE c.id = ?",
+        con,
+        params=(cycle,),
+    ).set_index("item_id")
     con.close()
     t1 = time.perf_counter()
     df = df[df["answer"] != "not_applicable"]
     value = df["answer"].map({"implemented": 1.0, "partial": 0.5, "not_implemented": 0.0, "unknown": 0.0})
     weight = df["item_id"].map(items["weight"])
-    df = pd.DataFrame({"department": df["department"].map(depts), "chapter": df["item_id"].map(items["chapter_id"]),
-                       "num": weight * value, "den": weight})
+    df = pd.DataFrame(
+        {
+            "department": df["department"].map(depts),
+            "chapter": df["item_id"].map(items["chapter_id"]),
+            "num": weight * value,
+            "den": weight,
+        }
+    )
     g = df.groupby("department", sort=True)[["num", "den"]].sum()
     by_dept = 100.0 * g["num"] / g["den"]
     g = df.groupby("chapter", sort=True)[["num", "den"]].sum()
@@ -176,14 +205,18 @@ def main() -> int:
     worst = check_equal(lib_dept, lib_chapter, pd_dept, pd_chapter)
     lib = [min(r[k] for r in lib_runs) for k in range(3)]
     pdt = [min(r[k] for r in pd_runs) for k in range(3)]
-    print(f"responses: {n:,} ({args.departments:,} 課 × {args.items} items), best of {args.rounds} alternating "
-          f"rounds (load average {os.getloadavg()[0]:.1f}); 実施率 by 課 and by chapter; max difference {worst:.1e}")
+    print(
+        f"responses: {n:,} ({args.departments:,} 課 × {args.items} items), best of {args.rounds} alternating "
+        f"rounds (load average {os.getloadavg()[0]:.1f}); 実施率 by 課 and by chapter; max difference {worst:.1e}"
+    )
     print(f"{'':44}{'end to end':>12}{'read':>10}{'score':>10}")
     print(f"{'libaudit (scan_responses + scoring)':44}{lib[0]:>11.2f}s{lib[2]:>9.2f}s{lib[1]:>9.2f}s")
     print(f"{'pandas (read_sql + groupby)':44}{pdt[0]:>11.2f}s{pdt[2]:>9.2f}s{pdt[1]:>9.2f}s")
     print(f"{'ratio pandas / libaudit':44}{pdt[0] / lib[0]:>11.1f}x{pdt[2] / lib[2]:>9.1f}x{pdt[1] / lib[1]:>9.1f}x")
-    print(f"(SQLite {sqlite3.sqlite_version}, pandas {pd.__version__}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs)")
+    print(
+        f"(SQLite {sqlite3.sqlite_version}, pandas {pd.__version__}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs)"
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ resolved and writes no trail; the store validates every row, skips unchanged row
 one hash-chained trail record per 1,024 changed responses (docs/store.md, "The trail"). After
 the first round the store is verified (not timed). Results are recorded in docs/performance.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,8 @@ def checklist_yaml(n_items: int, per_section: int = 100) -> str:
 def prepare(path: str, n_depts: int, n_items: int) -> tuple[libaudit.Store, int, list, list]:
     store = libaudit.Store(path)
     n_bu = max(1, n_depts // 100)
-    rows = [dict(code=f"B{b:03d}", name=f"部{b}") for b in range(n_bu)]
-    rows += [dict(code=f"K{k:05d}", name=f"課{k}", parent_code=f"B{k % n_bu:03d}") for k in range(n_depts)]
+    rows = [{"code": f"B{b:03d}", "name": f"部{b}"} for b in range(n_bu)]
+    rows += [{"code": f"K{k:05d}", "name": f"課{k}", "parent_code": f"B{k % n_bu:03d}"} for k in range(n_depts)]
     store.import_departments("bench", rows)
     checklist = libaudit.Checklist.from_yaml(checklist_yaml(n_items), "bench.yaml")
     cl = store.import_checklist("bench", checklist)
@@ -85,8 +86,11 @@ def run_store(tmp: str, n_depts: int, n_items: int, rows: list, verify: bool) ->
         report, v_wall, v_cpu = timed(store.verify)
         assert report.ok, report.problems[:5]
         size = sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp))
-        print(f"verify: ok, {report.records:,} trail records, {v_wall:.1f} s wall / {v_cpu:.1f} s CPU; "
-              f"store files {size / 2**20:.0f} MiB", flush=True)
+        print(
+            f"verify: ok, {report.records:,} trail records, {v_wall:.1f} s wall / {v_cpu:.1f} s CPU; "
+            f"store files {size / 2**20:.0f} MiB",
+            flush=True,
+        )
     store.close()
     return wall, cpu, wall_again
 
@@ -139,14 +143,18 @@ def main() -> int:
     print(f"{'':34}{'wall clock, best':>20}{'median':>12}{'CPU time, best':>20}{'median':>12}")
 
     def line(label: str, wall: list, cpu: list, note: str) -> None:
-        print(f"{label:34}{n / min(wall):>13,.0f} resp/s{n / med(wall):>12,.0f}"
-              f"{n / min(cpu):>13,.0f} resp/s{n / med(cpu):>12,.0f}   {note}")
+        print(
+            f"{label:34}{n / min(wall):>13,.0f} resp/s{n / med(wall):>12,.0f}"
+            f"{n / min(cpu):>13,.0f} resp/s{n / med(cpu):>12,.0f}   {note}"
+        )
 
     line("libaudit Store.import_responses", s_wall, s_cpu, "(trail on)")
     print(f"{'  re-import, all unchanged':34}{n / s_again:>13,.0f} resp/s{'':>44}   (nothing written)")
     line("sqlite3.executemany baseline", b_wall, b_cpu, "(no trail)")
-    print(f"{'ratio store / baseline':34}{min(b_wall) / min(s_wall):>19.2f}x{med(b_wall) / med(s_wall):>11.2f}x"
-          f"{min(b_cpu) / min(s_cpu):>19.2f}x{med(b_cpu) / med(s_cpu):>11.2f}x")
+    print(
+        f"{'ratio store / baseline':34}{min(b_wall) / min(s_wall):>19.2f}x{med(b_wall) / med(s_wall):>11.2f}x"
+        f"{min(b_cpu) / min(s_cpu):>19.2f}x{med(b_cpu) / med(s_cpu):>11.2f}x"
+    )
     print(f"(SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
     return 0
 

@@ -4,6 +4,7 @@
 
 Without --cycle the latest self-inspection is scored. Formulas: docs/scoring.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def main() -> int:
 
         # 3. The body's 実施率 (implemented / applicable, partial counts half) and 回答率.
         body = data.score("rate", "body").rows[0]
-        print(f"実施率 {body.score:.1f}%  回答率 {body.response_rate:.1f}%  "
-              f"(該当 {body.applicable}, 回答 {body.answered}, 該当なし {body.not_applicable}, 例外 {body.excepted})")
+        print(
+            f"実施率 {body.score:.1f}%  回答率 {body.response_rate:.1f}%  "
+            f"(該当 {body.applicable}, 回答 {body.answered}, 該当なし {body.not_applicable}, 例外 {body.excepted})"
+        )
 
         # 4. The ten weakest items across the body: where to look first.
         print("\n実施率の低い項目:")
@@ -45,11 +48,39 @@ def main() -> int:
         ipa = data.score("ipa", "department")
         with open(args.csv, "w", newline="", encoding="utf-8-sig") as f:
             w = csv.writer(f)
-            w.writerow(["課コード", "課名", "部コード", "実施率", "偏差値", "IPA点数", "IPA区分", "該当", "回答",
-                        "該当なし", "例外", "回答率"])
+            w.writerow(
+                [
+                    "課コード",
+                    "課名",
+                    "部コード",
+                    "実施率",
+                    "偏差値",
+                    "IPA点数",
+                    "IPA区分",
+                    "該当",
+                    "回答",
+                    "該当なし",
+                    "例外",
+                    "回答率",
+                ]
+            )
             for r, p in zip(rate, ipa):
-                w.writerow([r.group, r.name, r.parent, _round(r.score), _round(r.deviation), _round(p.score), p.band,
-                            r.applicable, r.answered, r.not_applicable, r.excepted, _round(r.response_rate)])
+                w.writerow(
+                    [
+                        r.group,
+                        r.name,
+                        r.parent,
+                        _round(r.score),
+                        _round(r.deviation),
+                        _round(p.score),
+                        p.band,
+                        r.applicable,
+                        r.answered,
+                        r.not_applicable,
+                        r.excepted,
+                        _round(r.response_rate),
+                    ]
+                )
         print(f"\n{len(rate)} 課 written to {args.csv}")
     return 0
 

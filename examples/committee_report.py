@@ -7,13 +7,15 @@ DB defaults to the demo store (out/demo/demo.db, built by `make demo` or on the 
 PDF needs Chromium (`apt-get install chromium`, or `scripts/install-deps.sh --chromium`);
 without it the HTML is still written and the script says how to get the PDF.
 """
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import libaudit
 from libaudit.errors import PdfError
+
+import libaudit
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,13 +36,15 @@ def main() -> int:
         print(f"{store.body}: {this_year.name} compared with {last_year.name}")
 
         # One call per format; `compare` adds last year's rates, the changes and the arrows.
-        html = libaudit.render(store, "committee", cycle=this_year.id, compare=last_year.id,
-                               format="html", out=out / "committee.html")
+        html = libaudit.render(
+            store, "committee", cycle=this_year.id, compare=last_year.id, format="html", out=out / "committee.html"
+        )
         print(html)
         try:
             # PDF: the same HTML printed on A4 by headless Chromium.
-            pdf = libaudit.render(store, "committee", cycle=this_year.id, compare=last_year.id,
-                                  format="pdf", out=out / "committee.pdf")
+            pdf = libaudit.render(
+                store, "committee", cycle=this_year.id, compare=last_year.id, format="pdf", out=out / "committee.pdf"
+            )
             print(pdf)
         except PdfError as e:
             print(f"no PDF: {e}", file=sys.stderr)

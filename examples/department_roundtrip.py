@@ -9,13 +9,15 @@ The same with the command line: ``libaudit export audit.db --cycle 3 --all-depts
 -o 配布/`` and ``libaudit responses import audit.db --cycle 3 回収/ [--dry-run]``.
 See docs/exchange.md for what the workbook holds and what the import checks.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 
-from libaudit import Store, exchange
 from libaudit.errors import QuestionnaireError
+
+from libaudit import Store, exchange
 
 
 def export(args: argparse.Namespace) -> int:
@@ -27,8 +29,14 @@ def export(args: argparse.Namespace) -> int:
         # so a 課 only reviews what changed. The workbooks are tied to this store, this cycle
         # and each 課 by a keyed checksum: they cannot be swapped or edited unnoticed.
         paths = exchange.export_all(
-            store, args.cycle, args.out, carry_over_from=args.last, deadline=args.deadline,
-            contact=args.contact, progress=lambda done, total: print(f"\r{done}/{total}", end="", file=sys.stderr))
+            store,
+            args.cycle,
+            args.out,
+            carry_over_from=args.last,
+            deadline=args.deadline,
+            contact=args.contact,
+            progress=lambda done, total: print(f"\r{done}/{total}", end="", file=sys.stderr),
+        )
         print(file=sys.stderr)
     for p in paths:
         print(p)

@@ -1,4 +1,5 @@
 """Helpers for the store tests: a small checklist, an organisation, a ready store."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -67,14 +68,25 @@ LEAVES = ["101", "102", "201"]
 
 def big_checklist_yaml(n_items: int, per_section: int = 100) -> str:
     """A valid checklist with n_items items ("1.1", "1.2", ...)."""
-    lines = ["format: 1", "id: big", "title: 大きな点検表", 'version: "1"', "body: テスト市",
-             "source: {document: big.txt, title: テスト基準}", "sections:"]
+    lines = [
+        "format: 1",
+        "id: big",
+        "title: 大きな点検表",
+        'version: "1"',
+        "body: テスト市",
+        "source: {document: big.txt, title: テスト基準}",
+        "sections:",
+    ]
     for s in range((n_items + per_section - 1) // per_section):
         lines += [f'  - id: "{s + 1}"', f'    clause: "{s + 1}"', f"    title: 章{s + 1}", "    items:"]
         for k in range(s * per_section, min(n_items, (s + 1) * per_section)):
-            lines += [f'      - id: "{s + 1}.{k + 1}"', f'        clause: "{s + 1}({k + 1})"',
-                      f"        text: 職員は、項目{k + 1}を実施しなければならない。",
-                      f"        question: 項目{k + 1}を実施しているか。", "        roles: [staff]"]
+            lines += [
+                f'      - id: "{s + 1}.{k + 1}"',
+                f'        clause: "{s + 1}({k + 1})"',
+                f"        text: 職員は、項目{k + 1}を実施しなければならない。",
+                f"        question: 項目{k + 1}を実施しているか。",
+                "        roles: [staff]",
+            ]
     return "\n".join(lines) + "\n"
 
 

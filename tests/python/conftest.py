@@ -1,4 +1,5 @@
 """Shared fixtures for the Python tests."""
+
 from __future__ import annotations
 
 import os

@@ -9,21 +9,10 @@ re-exported here::
     for item in checklist:
         print(item.clause, item.question)
 """
+
 from __future__ import annotations
 
-from .errors import (
-    ChecklistError,
-    CycleStateError,
-    Diagnostic,
-    ImportValidationError,
-    LibauditError,
-    LibauditIOError,
-    NotFoundError,
-    SchemaVersionError,
-    StoreError,
-    ValidationError,
-)
-from ._core import (  # noqa: E402  (errors must be importable before the core)
+from ._core import (
     AppliesTo,
     Checklist,
     Extraction,
@@ -36,6 +25,18 @@ from ._core import (  # noqa: E402  (errors must be importable before the core)
     nfkc,
     tiers,
 )
+from .errors import (
+    ChecklistError,
+    CycleStateError,
+    Diagnostic,
+    ImportValidationError,
+    LibauditError,
+    LibauditIOError,
+    NotFoundError,
+    SchemaVersionError,
+    StoreError,
+    ValidationError,
+)
 
 
 def _checklist_to_dict(self: Checklist) -> dict:
@@ -47,8 +48,8 @@ def _checklist_to_dict(self: Checklist) -> dict:
 
 Checklist.to_dict = _checklist_to_dict  # type: ignore[attr-defined]
 
-from .store import Store, fiscal_year_label, fiscal_year_of, fiscal_year_range  # noqa: E402
-from .report import Reporter, render  # noqa: E402
+from .report import Reporter, render
+from .store import Store, fiscal_year_label, fiscal_year_of, fiscal_year_range
 
 __all__ = [
     "AppliesTo",

@@ -1,4 +1,5 @@
 """``python -m libaudit``: the same as the ``libaudit`` command."""
+
 import sys
 
 from .cli import main

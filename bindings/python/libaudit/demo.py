@@ -8,12 +8,12 @@ is slightly better than the first, as a municipality's results usually are.
     from libaudit.demo import build_demo_store
     summary = build_demo_store("out/demo/demo.db", "checklists/komaki/taisaku-kijun.yaml")
 """
+
 from __future__ import annotations
 
 import os
 import random
 from pathlib import Path
-from typing import Dict, List, Tuple, Union
 
 from . import Checklist, _core
 from .store import Store
@@ -22,32 +22,80 @@ ACTOR = "demo"
 BODY = "小牧市"
 
 # (部 code, 部, 情報セキュリティ責任者, [(課 code, 課, 情報セキュリティ管理者), ...])
-ORGANISATION: List[Tuple[str, str, str, List[Tuple[str, str, str]]]] = [
-    ("10", "市長公室", "大野 正樹", [
-        ("1010", "秘書課", "森 和也"), ("1020", "広報広聴課", "石川 美穂"), ("1030", "企画政策課", "中島 健一")]),
-    ("20", "総務部", "加藤 浩二", [
-        ("2010", "総務課", "佐藤 花子"), ("2020", "職員課", "伊藤 誠"), ("2030", "情報政策課", "渡辺 直樹"),
-        ("2040", "危機管理課", "山本 哲也")]),
-    ("30", "財務部", "吉田 隆", [
-        ("3010", "財政課", "小林 由美"), ("3020", "市民税課", "松本 大輔"), ("3030", "資産税課", "井上 智子"),
-        ("3040", "収納課", "木村 修")]),
-    ("40", "市民部", "林 秀樹", [
-        ("4010", "市民課", "清水 恵"), ("4020", "保険年金課", "山口 剛"), ("4030", "協働推進課", "阿部 真由美")]),
-    ("50", "健康福祉部", "池田 康弘", [
-        ("5010", "福祉総務課", "橋本 拓也"), ("5020", "介護保険課", "山下 純子"), ("5030", "障がい福祉課", "石井 亮"),
-        ("5040", "保健センター", "前田 陽子")]),
-    ("60", "こども未来部", "藤田 明美", [
-        ("6010", "こども政策課", "岡田 聡"), ("6020", "保育課", "後藤 久美子"), ("6030", "子育て世代包括支援センター", "長谷川 翔")]),
+ORGANISATION: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
+    (
+        "10",
+        "市長公室",
+        "大野 正樹",
+        [("1010", "秘書課", "森 和也"), ("1020", "広報広聴課", "石川 美穂"), ("1030", "企画政策課", "中島 健一")],
+    ),
+    (
+        "20",
+        "総務部",
+        "加藤 浩二",
+        [
+            ("2010", "総務課", "佐藤 花子"),
+            ("2020", "職員課", "伊藤 誠"),
+            ("2030", "情報政策課", "渡辺 直樹"),
+            ("2040", "危機管理課", "山本 哲也"),
+        ],
+    ),
+    (
+        "30",
+        "財務部",
+        "吉田 隆",
+        [
+            ("3010", "財政課", "小林 由美"),
+            ("3020", "市民税課", "松本 大輔"),
+            ("3030", "資産税課", "井上 智子"),
+            ("3040", "収納課", "木村 修"),
+        ],
+    ),
+    (
+        "40",
+        "市民部",
+        "林 秀樹",
+        [("4010", "市民課", "清水 恵"), ("4020", "保険年金課", "山口 剛"), ("4030", "協働推進課", "阿部 真由美")],
+    ),
+    (
+        "50",
+        "健康福祉部",
+        "池田 康弘",
+        [
+            ("5010", "福祉総務課", "橋本 拓也"),
+            ("5020", "介護保険課", "山下 純子"),
+            ("5030", "障がい福祉課", "石井 亮"),
+            ("5040", "保健センター", "前田 陽子"),
+        ],
+    ),
+    (
+        "60",
+        "こども未来部",
+        "藤田 明美",
+        [
+            ("6010", "こども政策課", "岡田 聡"),
+            ("6020", "保育課", "後藤 久美子"),
+            ("6030", "子育て世代包括支援センター", "長谷川 翔"),
+        ],
+    ),
     ("70", "産業部", "村上 武", [("7010", "商工振興課", "近藤 里美"), ("7020", "農政課", "坂本 勇気")]),
-    ("80", "都市整備部", "遠藤 茂", [
-        ("8010", "都市政策課", "青木 千尋"), ("8020", "道路課", "藤井 健太"), ("8030", "下水道課", "西村 綾")]),
+    (
+        "80",
+        "都市整備部",
+        "遠藤 茂",
+        [("8010", "都市政策課", "青木 千尋"), ("8020", "道路課", "藤井 健太"), ("8030", "下水道課", "西村 綾")],
+    ),
     ("90", "消防本部", "福田 勝", [("9010", "消防総務課", "太田 光"), ("9020", "消防指令課", "三浦 大樹")]),
-    ("95", "教育委員会事務局", "岡本 洋子", [
-        ("9510", "教育総務課", "松田 恭平"), ("9520", "学校教育課", "中川 彩"), ("9530", "図書館", "原田 悠")]),
+    (
+        "95",
+        "教育委員会事務局",
+        "岡本 洋子",
+        [("9510", "教育総務課", "松田 恭平"), ("9520", "学校教育課", "中川 彩"), ("9530", "図書館", "原田 悠")],
+    ),
 ]
 
 # (system, owning 課, tier, holds 重要な情報資産)
-SYSTEMS: List[Tuple[str, str, str, bool]] = [
+SYSTEMS: list[tuple[str, str, str, bool]] = [
     ("住民基本台帳システム", "4010", "mynumber", True),
     ("戸籍情報システム", "4010", "mynumber", True),
     ("住民税システム", "3020", "mynumber", True),
@@ -98,8 +146,14 @@ def _answer(x: float, maturity: float) -> str:
     return "unknown"
 
 
-def _responses(data: "_core._CycleData", year: int, maturity: Dict[str, float], draws: Dict[Tuple[str, str], float],
-               managers: Dict[str, str], rng: random.Random) -> List[Tuple[str, ...]]:
+def _responses(
+    data: _core._CycleData,
+    year: int,
+    maturity: dict[str, float],
+    draws: dict[tuple[str, str], float],
+    managers: dict[str, str],
+    rng: random.Random,
+) -> list[tuple[str, ...]]:
     """A year's answers of every 課 of the cycle; 該当しない where the item does not apply to the
     課 (the library's own rule, CycleData.applies, from the systems it owns)."""
     rows = []
@@ -122,8 +176,9 @@ def _responses(data: "_core._CycleData", year: int, maturity: Dict[str, float], 
     return rows
 
 
-def build_demo_store(path: Union[str, "os.PathLike[str]"], checklist_path: Union[str, "os.PathLike[str]"], *,
-                     seed: int = 2024, close_last: bool = True) -> Dict[str, object]:
+def build_demo_store(
+    path: str | os.PathLike[str], checklist_path: str | os.PathLike[str], *, seed: int = 2024, close_last: bool = True
+) -> dict[str, object]:
     """Create (replacing any existing file) the 小牧市 demo store at `path`.
 
     Returns a summary: departments, systems, checklist id, and the ids of the 2024 and 2025
@@ -139,15 +194,20 @@ def build_demo_store(path: Union[str, "os.PathLike[str]"], checklist_path: Union
     with Store(path) as store:
         store.set_body(ACTOR, BODY)
         depts = []
-        managers: Dict[str, str] = {}
+        managers: dict[str, str] = {}
         for bu_code, bu, officer, ka in ORGANISATION:
-            depts.append(dict(code=bu_code, name=bu, security_officer=officer))
+            depts.append({"code": bu_code, "name": bu, "security_officer": officer})
             for code, name, manager in ka:
-                depts.append(dict(code=code, name=name, parent_code=bu_code, security_manager=manager))
+                depts.append({"code": code, "name": name, "parent_code": bu_code, "security_manager": manager})
                 managers[code] = manager
         store.import_departments(ACTOR, depts)
-        store.import_systems(ACTOR, [dict(name=n, department=d, tier=t, important_assets="true" if imp else "false")
-                                     for n, d, t, imp in SYSTEMS])
+        store.import_systems(
+            ACTOR,
+            [
+                {"name": n, "department": d, "tier": t, "important_assets": "true" if imp else "false"}
+                for n, d, t, imp in SYSTEMS
+            ],
+        )
         checklist_id = store.import_checklist(ACTOR, checklist)
 
         # Each 課 has its own level; the second year is a little better.
@@ -157,8 +217,13 @@ def build_demo_store(path: Union[str, "os.PathLike[str]"], checklist_path: Union
         cycles = {}
         for year in (2024, 2025):
             label = {2024: "令和6年度", 2025: "令和7年度"}[year]
-            cycle = store.create_cycle(ACTOR, name=f"{label} 情報セキュリティ自己点検", kind="self_inspection",
-                                       fiscal_year=year, checklist=checklist_id)
+            cycle = store.create_cycle(
+                ACTOR,
+                name=f"{label} 情報セキュリティ自己点検",
+                kind="self_inspection",
+                fiscal_year=year,
+                checklist=checklist_id,
+            )
             store.open_cycle(ACTOR, cycle)
             rows = _responses(_core._CycleData(store._s, cycle), year, maturity, draws, managers, rng)
             store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")

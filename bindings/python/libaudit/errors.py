@@ -5,9 +5,11 @@ Every error from the C++ core is translated to one of these (in one place,
 an invalid checklist is a ``ValueError``, an unknown id a ``KeyError``, an unreadable
 file an ``OSError``.
 """
+
 from __future__ import annotations
 
-from typing import List, NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 
 class Diagnostic(NamedTuple):
@@ -31,7 +33,7 @@ class ValidationError(LibauditError, ValueError):
 
     def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()):
         super().__init__(message)
-        self.diagnostics: List[Diagnostic] = list(diagnostics)
+        self.diagnostics: list[Diagnostic] = list(diagnostics)
 
 
 class ChecklistError(ValidationError):
@@ -91,12 +93,16 @@ class QuestionnaireError(ImportValidationError):
     """Returned questionnaires refused as a whole (nothing was written); ``problems`` lists every
     problem of every file, ``diagnostics`` the same as file:row:column diagnostics."""
 
-    def __init__(self, message: str, problems: Sequence["QuestionnaireProblem"] = ()):
+    def __init__(self, message: str, problems: Sequence[QuestionnaireProblem] = ()):
         problems = list(problems)
-        super().__init__(message, [Diagnostic(p.file, p.row, _column_number(p.column),
-                                              f"{p.where}: {p.message}" if p.where else p.message)
-                                   for p in problems])
-        self.problems: List[QuestionnaireProblem] = problems
+        super().__init__(
+            message,
+            [
+                Diagnostic(p.file, p.row, _column_number(p.column), f"{p.where}: {p.message}" if p.where else p.message)
+                for p in problems
+            ],
+        )
+        self.problems: list[QuestionnaireProblem] = problems
 
     def __str__(self) -> str:
         return "\n".join([self.args[0]] + [str(p) for p in self.problems])

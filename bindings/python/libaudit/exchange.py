@@ -23,11 +23,11 @@ reason) before deciding; with any problem it raises :class:`QuestionnaireError` 
 nothing. Otherwise all answers of all files go to the store in one transaction
 (``Store.import_responses``), and the trail records who imported which files (name and SHA-256).
 """
+
 from __future__ import annotations
 
 import codecs
 import csv
-from copy import copy
 import datetime as _dt
 import hashlib
 import hmac
@@ -36,9 +36,11 @@ import math
 import os
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Union
 
 from . import _core
 from ._core import display_width, nfkc
@@ -55,14 +57,14 @@ SHEET_QUESTIONS = "点検票"
 SHEET_ID = "_libaudit"
 
 # Limits checked before a file is parsed (docs/exchange.md, "Limits").
-MAX_FILE_BYTES = 20 * 1024 * 1024          # a 300-item workbook is about 40 KB
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a 300-item workbook is about 40 KB
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all members of an .xlsx together
-MAX_COMPRESSION_RATIO = 100                 # per member above 1 MiB (text XML compresses ~10:1)
+MAX_COMPRESSION_RATIO = 100  # per member above 1 MiB (text XML compresses ~10:1)
 MAX_ZIP_MEMBERS = 1000
 
-LABEL_OF = dict(ANSWERS)                   # code -> 実施している …
+LABEL_OF = dict(ANSWERS)  # code -> 実施している …
 ANSWER_LABELS = [label for _, label in ANSWERS]
-_ANSWER_OF: Dict[str, str] = {}
+_ANSWER_OF: dict[str, str] = {}
 for _code, _label in ANSWERS:
     _ANSWER_OF[_code] = _code
     _ANSWER_OF[nfkc(_label)] = _code
@@ -71,7 +73,7 @@ KIND_LABELS = {"self_inspection": "自己点検", "internal_audit": "内部監�
 
 # The columns, in order: (key, heading, width in Excel units). The workbook groups the rows
 # under chapter rows; CSV has no such rows and carries the chapter in a column instead.
-COLUMNS: List[Tuple[str, str, int]] = [
+COLUMNS: list[tuple[str, str, int]] = [
     ("no", "番号", 6),
     ("clause", "条項", 13),
     ("question", "点検項目", 58),
@@ -81,19 +83,22 @@ COLUMNS: List[Tuple[str, str, int]] = [
     ("evidence", "根拠資料", 28),
     ("item", "項目ID", 12),
 ]
-CSV_COLUMNS: List[Tuple[str, str]] = (
-    [("no", "番号"), ("chapter", "章")] + [(k, h) for k, h, _ in COLUMNS[1:]]
-    + [("cycle", "実施回"), ("department", "課"), ("items", "項目数"), ("checksum", "検査値")])
-_COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}     # 0-based, workbook
+CSV_COLUMNS: list[tuple[str, str]] = (
+    [("no", "番号"), ("chapter", "章")]
+    + [(k, h) for k, h, _ in COLUMNS[1:]]
+    + [("cycle", "実施回"), ("department", "課"), ("items", "項目数"), ("checksum", "検査値")]
+)
+_COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}  # 0-based, workbook
 _LETTER = {key: chr(ord("A") + i) for key, i in _COL.items()}
 _CSV_ALIASES = {nfkc(h).strip().lower(): k for k, h in CSV_COLUMNS}
 _CSV_ALIASES.update({k: k for k, _ in CSV_COLUMNS})
 
-HEADER_ROW = 2           # the column headings; rows above: the title
+HEADER_ROW = 2  # the column headings; rows above: the title
 EDITABLE = ("answer", "comment", "evidence")
 
 
 # ---- what goes into a questionnaire -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Row:
@@ -105,7 +110,7 @@ class Row:
     clause: str
     question: str
     roles: str
-    answer: str = ""      # a Japanese label, or ""
+    answer: str = ""  # a Japanese label, or ""
     comment: str = ""
     evidence: str = ""
 
@@ -113,7 +118,7 @@ class Row:
 class _Cycle:
     """What every questionnaire of one cycle shares, read once (export_all reuses it)."""
 
-    def __init__(self, store: Store, cycle: int, carry_over_from: Optional[int] = None):
+    def __init__(self, store: Store, cycle: int, carry_over_from: int | None = None):
         self.store = store
         self.cycle = store.cycle(cycle)
         self.stored = next(c for c in store.checklists() if c.id == self.cycle.checklist)
@@ -130,24 +135,28 @@ class _Cycle:
             if audience not in item.audience:
                 continue
             ch = self.checklist.chapter_of(item)
-            self.items.append((k, item, f"{ch.clause} {ch.title}".strip(),
-                               "、".join(role_names.get(r, r) for r in item.roles)))
+            self.items.append(
+                (k, item, f"{ch.clause} {ch.title}".strip(), "、".join(role_names.get(r, r) for r in item.roles))
+            )
         self.current = _answers_by_department(store, cycle)
-        self.previous: Dict[str, Dict[str, Tuple[str, str, str]]] = {}
+        self.previous: dict[str, dict[str, tuple[str, str, str]]] = {}
         if carry_over_from is not None:
             prev = store.cycle(carry_over_from)
             prev_cl = next(c for c in store.checklists() if c.id == prev.checklist)
             if prev_cl.checklist_id != self.stored.checklist_id:
                 raise ValidationError(
                     f"cannot carry answers over from cycle {prev.id} ({prev.name}): it uses checklist "
-                    f"{prev_cl.checklist_id}, cycle {self.cycle.id} uses {self.stored.checklist_id}")
+                    f"{prev_cl.checklist_id}, cycle {self.cycle.id} uses {self.stored.checklist_id}"
+                )
             self.previous = _answers_by_department(store, carry_over_from)
 
-    def rows(self, department: str) -> List[Row]:
+    def rows(self, department: str) -> list[Row]:
         if department not in self.dept_index:
             known = department in self.departments
-            raise ValidationError(f"課 {department} is {'not a target of' if known else 'unknown to'} cycle "
-                                  f"{self.cycle.id} ({self.cycle.name})")
+            raise ValidationError(
+                f"課 {department} is {'not a target of' if known else 'unknown to'} cycle "
+                f"{self.cycle.id} ({self.cycle.name})"
+            )
         d = self.dept_index[department]
         now = self.current.get(department, {})
         before = self.previous.get(department, {})
@@ -156,14 +165,26 @@ class _Cycle:
             if not self.data.applies(d, k):
                 continue
             answer, comment, evidence = now.get(item.id) or before.get(item.id) or ("", "", "")
-            out.append(Row(len(out) + 1, item.id, chapter, item.clause, item.question, roles,
-                           LABEL_OF.get(answer, ""), comment, evidence))
+            out.append(
+                Row(
+                    len(out) + 1,
+                    item.id,
+                    chapter,
+                    item.clause,
+                    item.question,
+                    roles,
+                    LABEL_OF.get(answer, ""),
+                    comment,
+                    evidence,
+                )
+            )
         return out
 
     def identity(self, department: str, n: int) -> str:
         c = self.stored
-        return "\x1f".join([FORMAT, FORMAT_VERSION, str(self.cycle.id), department, c.checklist_id, c.version,
-                            c.sha256, str(n)])
+        return "\x1f".join(
+            [FORMAT, FORMAT_VERSION, str(self.cycle.id), department, c.checklist_id, c.version, c.sha256, str(n)]
+        )
 
     def mac(self, identity: str, *parts: object) -> str:
         msg = "\x1f".join([identity, *map(str, parts)]).encode()
@@ -177,8 +198,8 @@ class _Cycle:
         return f"{code} {d.name}" if d else code
 
 
-def _answers_by_department(store: Store, cycle: int) -> Dict[str, Dict[str, Tuple[str, str, str]]]:
-    out: Dict[str, Dict[str, Tuple[str, str, str]]] = {}
+def _answers_by_department(store: Store, cycle: int) -> dict[str, dict[str, tuple[str, str, str]]]:
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
     for r in store.responses(cycle):
         out.setdefault(r.department, {})[r.item] = (r.answer, r.comment, r.evidence)
     return out
@@ -189,7 +210,7 @@ def _text(s: str) -> str:
     return s.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _date_text(value: Union[None, str, _dt.date]) -> str:
+def _date_text(value: None | str | _dt.date) -> str:
     if value is None:
         return ""
     if isinstance(value, _dt.date):
@@ -203,9 +224,18 @@ def _date_text(value: Union[None, str, _dt.date]) -> str:
 
 # ---- export: workbook ---------------------------------------------------------------------
 
-def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *,
-                    carry_over_from: Optional[int] = None, deadline: Union[None, str, _dt.date] = None,
-                    contact: Optional[str] = None, _shared: Optional[_Cycle] = None) -> Path:
+
+def export_workbook(
+    store: Store,
+    cycle: int,
+    department: str,
+    path: PathLike,
+    *,
+    carry_over_from: int | None = None,
+    deadline: None | str | _dt.date = None,
+    contact: str | None = None,
+    _shared: _Cycle | None = None,
+) -> Path:
     """Write the questionnaire of one 課 for a cycle to `path` (.xlsx); returns the path.
 
     Only the items that apply to the 課 are listed. Answers already stored for the cycle are
@@ -311,10 +341,19 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
         c.font, c.fill, c.border = bold, head_fill, border
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[chr(64 + i)].width = width
-    dv = DataValidation(type="list", formula1='"' + ",".join(ANSWER_LABELS) + '"', allow_blank=True,
-                        showDropDown=False, showErrorMessage=True, errorStyle="stop",
-                        errorTitle="回答", error="一覧から選んでください: " + " / ".join(ANSWER_LABELS),
-                        showInputMessage=True, promptTitle="回答", prompt="一覧から選んでください")
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(ANSWER_LABELS) + '"',
+        allow_blank=True,
+        showDropDown=False,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="回答",
+        error="一覧から選んでください: " + " / ".join(ANSWER_LABELS),
+        showInputMessage=True,
+        promptTitle="回答",
+        prompt="一覧から選んでください",
+    )
     ws.add_data_validation(dv)
     # One style per column, set on a scratch cell the slow way and copied into every row.
     styles = {}
@@ -328,7 +367,7 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
             c.font = Font(name="游ゴシック", size=8, color="808080")
         styles[key] = copy(c._style)
     wb.remove(scratch)
-    id_rows: List[Tuple[int, str]] = []
+    id_rows: list[tuple[int, str]] = []
     r = HEADER_ROW
     chapter = None
     block_start = None
@@ -345,17 +384,25 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COLUMNS))
             block_start = r + 1
         r += 1
-        values = {"no": row.no, "clause": row.clause, "question": row.question, "roles": row.roles,
-                  "answer": row.answer, "comment": _text(row.comment), "evidence": _text(row.evidence),
-                  "item": row.item}
+        values = {
+            "no": row.no,
+            "clause": row.clause,
+            "question": row.question,
+            "roles": row.roles,
+            "answer": row.answer,
+            "comment": _text(row.comment),
+            "evidence": _text(row.evidence),
+            "item": row.item,
+        }
         lines = 1
         for key, heading, width in COLUMNS:
             v = values[key]
             c = ws.cell(r, _COL[key] + 1, v if v != "" else None)
             if isinstance(v, str) and v:
                 c.data_type = "s"  # never a formula, whatever the text starts with
-                lines = max(lines, sum(math.ceil(max(1, display_width(part)) / max(1, width - 1))
-                                       for part in v.split("\n")))
+                lines = max(
+                    lines, sum(math.ceil(max(1, display_width(part)) / max(1, width - 1)) for part in v.split("\n"))
+                )
             c._style = copy(styles[key])  # a style built once per column (openpyxl's slow path once)
         ws.row_dimensions[r].height = min(409, 14 * lines + 3)
         id_rows.append((r, row.item))
@@ -381,10 +428,17 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
     # -- _libaudit (identity and checksums): very hidden, protected
     idws = wb.create_sheet(SHEET_ID)
     meta = [
-        ("format", FORMAT), ("format_version", FORMAT_VERSION), ("cycle", str(cy.cycle.id)),
-        ("cycle_name", cy.cycle.name), ("department", department), ("checklist", cy.stored.checklist_id),
-        ("version", cy.stored.version), ("sha256", cy.stored.sha256), ("sheet", SHEET_QUESTIONS),
-        ("items", str(len(rows))), ("respondent", f"{SHEET_INFO}!B{respondent_row}"),
+        ("format", FORMAT),
+        ("format_version", FORMAT_VERSION),
+        ("cycle", str(cy.cycle.id)),
+        ("cycle_name", cy.cycle.name),
+        ("department", department),
+        ("checklist", cy.stored.checklist_id),
+        ("version", cy.stored.version),
+        ("sha256", cy.stored.sha256),
+        ("sheet", SHEET_QUESTIONS),
+        ("items", str(len(rows))),
+        ("respondent", f"{SHEET_INFO}!B{respondent_row}"),
         ("identity_hmac", cy.mac(ident, SHEET_QUESTIONS, f"{SHEET_INFO}!B{respondent_row}")),
     ]
     for k, (key, value) in enumerate(meta, start=1):
@@ -412,8 +466,17 @@ def export_workbook(store: Store, cycle: int, department: str, path: PathLike, *
 
 # ---- export: CSV --------------------------------------------------------------------------
 
-def export_csv(store: Store, cycle: int, department: str, path: PathLike, *, encoding: str = "utf-8-sig",
-               carry_over_from: Optional[int] = None, _shared: Optional[_Cycle] = None) -> Path:
+
+def export_csv(
+    store: Store,
+    cycle: int,
+    department: str,
+    path: PathLike,
+    *,
+    encoding: str = "utf-8-sig",
+    carry_over_from: int | None = None,
+    _shared: _Cycle | None = None,
+) -> Path:
     """Write the questionnaire of one 課 as CSV: UTF-8 with BOM (default) or ``cp932`` (what
     Excel on Japanese Windows reads and writes). Every field is quoted. A character that CP932
     cannot hold is refused (ValidationError naming each row and column), never written as '?'."""
@@ -424,9 +487,23 @@ def export_csv(store: Store, cycle: int, department: str, path: PathLike, *, enc
     ident = cy.identity(department, len(rows))
     records = [[h for _, h in CSV_COLUMNS]]
     for row in rows:
-        records.append([str(row.no), row.chapter, row.clause, row.question, row.roles, row.answer,
-                        _text(row.comment), _text(row.evidence), _as_text(row.item), _as_text(str(cy.cycle.id)),
-                        _as_text(department), str(len(rows)), cy.mac(ident, row.no, row.item)])
+        records.append(
+            [
+                str(row.no),
+                row.chapter,
+                row.clause,
+                row.question,
+                row.roles,
+                row.answer,
+                _text(row.comment),
+                _text(row.evidence),
+                _as_text(row.item),
+                _as_text(str(cy.cycle.id)),
+                _as_text(department),
+                str(len(rows)),
+                cy.mac(ident, row.no, row.item),
+            ]
+        )
     buf = io.StringIO()
     csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(records)
     text = buf.getvalue()
@@ -438,9 +515,15 @@ def export_csv(store: Store, cycle: int, department: str, path: PathLike, *, enc
                     try:
                         ch.encode("cp932")
                     except UnicodeEncodeError:
-                        bad.append(Diagnostic(os.fspath(path), line_no, 0,
-                                              f"番号 {rec[0]} ({heading}): '{ch}' (U+{ord(ch):04X}) cannot be "
-                                              "written in CP932; export UTF-8 (the default) or change the text"))
+                        bad.append(
+                            Diagnostic(
+                                os.fspath(path),
+                                line_no,
+                                0,
+                                f"番号 {rec[0]} ({heading}): '{ch}' (U+{ord(ch):04X}) cannot be "
+                                "written in CP932; export UTF-8 (the default) or change the text",
+                            )
+                        )
         if bad:
             raise ValidationError(f"{os.fspath(path)}: {len(bad)} character(s) cannot be written in CP932", bad)
         data = text.encode("cp932")
@@ -481,20 +564,30 @@ def _csv_encoding(encoding: str) -> str:
 
 # ---- export: every 課 ----------------------------------------------------------------------
 
-def file_name(store_or_cycle: Union[Store, _Cycle], department: str, fmt: str = "xlsx") -> str:
+
+def file_name(store_or_cycle: Store | _Cycle, department: str, fmt: str = "xlsx") -> str:
     """The file name of a 課's questionnaire: '4010_市民課.xlsx'."""
     if isinstance(store_or_cycle, Store):
         d = {x.code: x for x in store_or_cycle.departments()}.get(department)
     else:
         d = store_or_cycle.departments.get(department)
-    name = (d.name if d else "").translate(str.maketrans({c: "_" for c in '\\/:*?"<>| '}))
+    name = (d.name if d else "").translate(str.maketrans(dict.fromkeys('\\/:*?"<>| ', "_")))
     return f"{department}_{name}.{fmt}" if name else f"{department}.{fmt}"
 
 
-def export_all(store: Store, cycle: int, folder: PathLike, *, format: str = "xlsx", encoding: str = "utf-8-sig",
-               carry_over_from: Optional[int] = None, deadline: Union[None, str, _dt.date] = None,
-               contact: Optional[str] = None, departments: Optional[Sequence[str]] = None,
-               progress: Optional[Callable[[int, int], None]] = None) -> List[Path]:
+def export_all(
+    store: Store,
+    cycle: int,
+    folder: PathLike,
+    *,
+    format: str = "xlsx",
+    encoding: str = "utf-8-sig",
+    carry_over_from: int | None = None,
+    deadline: None | str | _dt.date = None,
+    contact: str | None = None,
+    departments: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
     """One questionnaire per target 課 of the cycle (or the given 課) into `folder`; returns the
     paths. ``progress(done, total)`` is called after each file."""
     if format not in ("xlsx", "csv"):
@@ -517,6 +610,7 @@ def export_all(store: Store, cycle: int, folder: PathLike, *, format: str = "xls
 
 # ---- import -------------------------------------------------------------------------------
 
+
 @dataclass
 class FileSummary:
     """What one returned file holds, against what the store held before the import."""
@@ -525,16 +619,16 @@ class FileSummary:
     department: str = ""
     department_name: str = ""
     sha256: str = ""
-    answered: int = 0    # rows with an answer
-    changed: int = 0     # answered rows that differ from the store (new or updated)
-    unchanged: int = 0   # answered rows equal to what is stored
-    blank: int = 0       # rows left without an answer (stay unanswered)
+    answered: int = 0  # rows with an answer
+    changed: int = 0  # answered rows that differ from the store (new or updated)
+    unchanged: int = 0  # answered rows equal to what is stored
+    blank: int = 0  # rows left without an answer (stay unanswered)
 
 
 @dataclass
 class ImportSummary:
     cycle: int
-    files: List[FileSummary]
+    files: list[FileSummary]
     dry_run: bool
     inserted: int = 0
     updated: int = 0
@@ -551,10 +645,27 @@ class ImportSummary:
         """The per-file summary as a text table (Japanese aligned by display width)."""
         from .table import format_table
 
-        rows = [(Path(f.path).name, f"{f.department} {f.department_name}".strip(), f.answered, f.changed,
-                 f.unchanged, f.blank) for f in self.files]
-        rows.append(("計", "", self.answered, self.changed, sum(f.unchanged for f in self.files),
-                     sum(f.blank for f in self.files)))
+        rows = [
+            (
+                Path(f.path).name,
+                f"{f.department} {f.department_name}".strip(),
+                f.answered,
+                f.changed,
+                f.unchanged,
+                f.blank,
+            )
+            for f in self.files
+        ]
+        rows.append(
+            (
+                "計",
+                "",
+                self.answered,
+                self.changed,
+                sum(f.unchanged for f in self.files),
+                sum(f.blank for f in self.files),
+            )
+        )
         return format_table(["file", "課", "answered", "changed", "unchanged", "blank"], rows, "<<>>>>")
 
 
@@ -567,26 +678,39 @@ class _Parsed:
     department: str = ""
     respondent: str = ""
     # (item, answer code or "", comment, evidence, sheet, row, answer column)
-    rows: List[Tuple[str, str, str, str, str, int, str]] = field(default_factory=list)
+    rows: list[tuple[str, str, str, str, str, int, str]] = field(default_factory=list)
 
 
-def collect_files(paths: Iterable[PathLike]) -> List[Path]:
+def collect_files(paths: Iterable[PathLike]) -> list[Path]:
     """The files named, with every .xlsx and .csv under named folders (sorted; Excel's '~$' lock
     files and hidden files skipped)."""
-    out: List[Path] = []
+    out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (".xlsx", ".csv")
-                              and not f.name.startswith(("~$", "."))))
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in (".xlsx", ".csv") and not f.name.startswith(("~$", "."))
+                )
+            )
         else:
             out.append(p)
     return out
 
 
-def import_files(store: Store, cycle: int, paths: Iterable[PathLike], actor: str, *, dry_run: bool = False,
-                 department: Optional[str] = None, encoding: str = "detect",
-                 max_bytes: int = MAX_FILE_BYTES) -> ImportSummary:
+def import_files(
+    store: Store,
+    cycle: int,
+    paths: Iterable[PathLike],
+    actor: str,
+    *,
+    dry_run: bool = False,
+    department: str | None = None,
+    encoding: str = "detect",
+    max_bytes: int = MAX_FILE_BYTES,
+) -> ImportSummary:
     """Import returned questionnaires (.xlsx workbooks and CSV files, or folders of them) into
     an open cycle: all answers of all files in one transaction, or nothing.
 
@@ -596,31 +720,54 @@ def import_files(store: Store, cycle: int, paths: Iterable[PathLike], actor: str
     Returns the per-file summary.
     """
     files = collect_files(paths)
-    problems: List[QuestionnaireProblem] = []
+    problems: list[QuestionnaireProblem] = []
     if not files:
-        raise QuestionnaireError("no questionnaire files given (.xlsx or .csv)",
-                                 [QuestionnaireProblem("<none>", "", 0, "", "no .xlsx or .csv files found")])
+        raise QuestionnaireError(
+            "no questionnaire files given (.xlsx or .csv)",
+            [QuestionnaireProblem("<none>", "", 0, "", "no .xlsx or .csv files found")],
+        )
     cy = _Cycle(store, cycle)
     if cy.cycle.status != "open":
-        problems.append(QuestionnaireProblem(
-            "<cycle>", "", 0, "", f"cycle {cy.cycle.id} ({cy.cycle.name}) is {cy.cycle.status}: "
-            + ("a closed cycle takes no answers" if cy.cycle.status == "closed" else "open it first")))
-    parsed: List[_Parsed] = []
+        problems.append(
+            QuestionnaireProblem(
+                "<cycle>",
+                "",
+                0,
+                "",
+                f"cycle {cy.cycle.id} ({cy.cycle.name}) is {cy.cycle.status}: "
+                + ("a closed cycle takes no answers" if cy.cycle.status == "closed" else "open it first"),
+            )
+        )
+    parsed: list[_Parsed] = []
     for f in files:
         p = _Parsed(f, f.name)
         problems.extend(_read_file(cy, p, encoding, max_bytes))
         parsed.append(p)
     # One file per 課: two returned files for one 課 would overwrite each other.
-    seen: Dict[str, str] = {}
+    seen: dict[str, str] = {}
     for p in parsed:
         if not p.department:
             continue
         if department is not None and p.department != nfkc(str(department)).strip():
-            problems.append(QuestionnaireProblem(p.name, "", 0, "", f"this questionnaire is for 課 "
-                                                 f"{cy.department_name(p.department)}, not {department}"))
+            problems.append(
+                QuestionnaireProblem(
+                    p.name,
+                    "",
+                    0,
+                    "",
+                    f"this questionnaire is for 課 {cy.department_name(p.department)}, not {department}",
+                )
+            )
         if p.department in seen:
-            problems.append(QuestionnaireProblem(p.name, "", 0, "", f"a second questionnaire for 課 "
-                                                 f"{cy.department_name(p.department)} (also {seen[p.department]})"))
+            problems.append(
+                QuestionnaireProblem(
+                    p.name,
+                    "",
+                    0,
+                    "",
+                    f"a second questionnaire for 課 {cy.department_name(p.department)} (also {seen[p.department]})",
+                )
+            )
         else:
             seen[p.department] = p.name
     if problems:
@@ -645,28 +792,32 @@ def import_files(store: Store, cycle: int, paths: Iterable[PathLike], actor: str
         summary.files.append(s)
     if not dry_run and rows:
         source = "; ".join(f"{p.name} sha256:{p.sha256}" for p in parsed)
-        r = store.import_responses(actor, cy.cycle.id, rows, source=", ".join(p.name for p in parsed),
-                                   trail_source=f"questionnaires: {source}")
+        r = store.import_responses(
+            actor, cy.cycle.id, rows, source=", ".join(p.name for p in parsed), trail_source=f"questionnaires: {source}"
+        )
         summary.inserted, summary.updated = r.inserted, r.updated
     return summary
 
 
-def _read_file(cy: _Cycle, p: _Parsed, encoding: str, max_bytes: int) -> List[QuestionnaireProblem]:
-    def problem(msg: str) -> List[QuestionnaireProblem]:
+def _read_file(cy: _Cycle, p: _Parsed, encoding: str, max_bytes: int) -> list[QuestionnaireProblem]:
+    def problem(msg: str) -> list[QuestionnaireProblem]:
         return [QuestionnaireProblem(p.name, "", 0, "", msg)]
 
     suffix = p.path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        return problem("not a questionnaire: give .xlsx workbooks or .csv files "
-                       "(an .xls or .ods file: save it as .xlsx first)")
+        return problem(
+            "not a questionnaire: give .xlsx workbooks or .csv files (an .xls or .ods file: save it as .xlsx first)"
+        )
     try:
         size = p.path.stat().st_size
     except OSError as e:
         return problem(f"cannot read the file: {e.strerror or e}")
     if size > max_bytes:
-        return problem(f"the file is {size / 1048576:.1f} MB; questionnaires larger than "
-                       f"{max_bytes / 1048576:.0f} MB are refused (a 300-item workbook is well under 1 MB): "
-                       "is it the right file?")
+        return problem(
+            f"the file is {size / 1048576:.1f} MB; questionnaires larger than "
+            f"{max_bytes / 1048576:.0f} MB are refused (a 300-item workbook is well under 1 MB): "
+            "is it the right file?"
+        )
     try:
         data = p.path.read_bytes()
     except OSError as e:
@@ -689,7 +840,7 @@ def _cell_text(v: object) -> str:
     return _text(str(v))
 
 
-def _answer_code(text: str) -> Optional[str]:
+def _answer_code(text: str) -> str | None:
     """'' for blank, the code for a label or code, None for anything else."""
     t = nfkc(text).strip()
     if not t:
@@ -698,17 +849,23 @@ def _answer_code(text: str) -> Optional[str]:
 
 
 def _invalid_answer(text: str) -> str:
-    return (f"回答 '{text}' is not one of " + " / ".join(ANSWER_LABELS)
-            + " (or implemented, partial, not_implemented, not_applicable, unknown)")
+    return (
+        f"回答 '{text}' is not one of "
+        + " / ".join(ANSWER_LABELS)
+        + " (or implemented, partial, not_implemented, not_applicable, unknown)"
+    )
 
 
-def _check_zip(p: _Parsed, data: bytes) -> List[QuestionnaireProblem]:
-    def problem(msg: str) -> List[QuestionnaireProblem]:
+def _check_zip(p: _Parsed, data: bytes) -> list[QuestionnaireProblem]:
+    def problem(msg: str) -> list[QuestionnaireProblem]:
         return [QuestionnaireProblem(p.name, "", 0, "", msg)]
 
     if not data.startswith(b"PK"):
-        kind = ("an old Excel 97-2003 (.xls) or encrypted workbook" if data.startswith(b"\xd0\xcf\x11\xe0")
-                else "not a ZIP container")
+        kind = (
+            "an old Excel 97-2003 (.xls) or encrypted workbook"
+            if data.startswith(b"\xd0\xcf\x11\xe0")
+            else "not a ZIP container"
+        )
         return problem(f"not an Excel workbook (.xlsx): {kind}; was it renamed? Save it from Excel as .xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -720,18 +877,22 @@ def _check_zip(p: _Parsed, data: bytes) -> List[QuestionnaireProblem]:
         return problem(f"refused: the workbook holds {len(infos)} parts (limit {MAX_ZIP_MEMBERS})")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
-        return problem(f"refused: the workbook would unpack to {total / 1048576:.0f} MB (limit "
-                       f"{MAX_UNCOMPRESSED_BYTES / 1048576:.0f} MB): a ZIP bomb or not a questionnaire")
+        return problem(
+            f"refused: the workbook would unpack to {total / 1048576:.0f} MB (limit "
+            f"{MAX_UNCOMPRESSED_BYTES / 1048576:.0f} MB): a ZIP bomb or not a questionnaire"
+        )
     for i in infos:
         if i.file_size > 1048576 and i.file_size > MAX_COMPRESSION_RATIO * max(1, i.compress_size):
-            return problem(f"refused: part {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 "
-                           f"(limit {MAX_COMPRESSION_RATIO}:1): a ZIP bomb or not a questionnaire")
+            return problem(
+                f"refused: part {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 "
+                f"(limit {MAX_COMPRESSION_RATIO}:1): a ZIP bomb or not a questionnaire"
+            )
     if "xl/workbook.xml" not in names:
         return problem("not an Excel workbook (.xlsx): the ZIP container has no xl/workbook.xml")
     return []
 
 
-def _read_workbook(cy: _Cycle, p: _Parsed, data: bytes) -> List[QuestionnaireProblem]:
+def _read_workbook(cy: _Cycle, p: _Parsed, data: bytes) -> list[QuestionnaireProblem]:
     import warnings
 
     from openpyxl import load_workbook
@@ -752,33 +913,50 @@ def _read_workbook(cy: _Cycle, p: _Parsed, data: bytes) -> List[QuestionnairePro
         return problems
     try:
         if SHEET_ID not in wb.sheetnames:
-            problem("", 0, "", f"not a libaudit questionnaire: the workbook has no identity sheet ({SHEET_ID}); "
-                    "answer the workbook exported by libaudit for your 課")
+            problem(
+                "",
+                0,
+                "",
+                f"not a libaudit questionnaire: the workbook has no identity sheet ({SHEET_ID}); "
+                "answer the workbook exported by libaudit for your 課",
+            )
             return problems
-        id_rows = [tuple(_cell_text(v) for v in r[:3]) + ("",) * (3 - len(r[:3]))
-                   for r in wb[SHEET_ID].iter_rows(values_only=True)]
-        meta: Dict[str, str] = {}
+        id_rows = [
+            tuple(_cell_text(v) for v in r[:3]) + ("",) * (3 - len(r[:3]))
+            for r in wb[SHEET_ID].iter_rows(values_only=True)
+        ]
+        meta: dict[str, str] = {}
         k = 0
         while k < len(id_rows) and id_rows[k][0]:
             meta[id_rows[k][0]] = id_rows[k][1]
             k += 1
         while k < len(id_rows) and id_rows[k][0] != "row":
             k += 1
-        listed = [(r[0], r[1], r[2]) for r in id_rows[k + 1:] if any(r)]
+        listed = [(r[0], r[1], r[2]) for r in id_rows[k + 1 :] if any(r)]
         if meta.get("format") != FORMAT:
             problem(SHEET_ID, 0, "", "not a libaudit questionnaire (its identity sheet is not libaudit's)")
             return problems
         if meta.get("format_version") != FORMAT_VERSION:
-            problem(SHEET_ID, 0, "", f"questionnaire format version {meta.get('format_version')!r} is not "
-                    f"{FORMAT_VERSION}: export it again with this libaudit")
+            problem(
+                SHEET_ID,
+                0,
+                "",
+                f"questionnaire format version {meta.get('format_version')!r} is not "
+                f"{FORMAT_VERSION}: export it again with this libaudit",
+            )
             return problems
         if not _check_identity(cy, p, meta, len(listed), problems, SHEET_ID):
             return problems
         sheet = meta.get("sheet", "")
         ident = cy.identity(p.department, len(listed))
         if not hmac.compare_digest(meta.get("identity_hmac", ""), cy.mac(ident, sheet, meta.get("respondent", ""))):
-            problem(SHEET_ID, 0, "", "the identity checksum does not match: the workbook was exported by another "
-                    "libaudit database, or its 課, cycle, checklist or row count was edited")
+            problem(
+                SHEET_ID,
+                0,
+                "",
+                "the identity checksum does not match: the workbook was exported by another "
+                "libaudit database, or its 課, cycle, checklist or row count was edited",
+            )
             return problems
         if sheet not in wb.sheetnames:
             problem(sheet, 0, "", f"the questionnaire sheet '{sheet}' is missing (renamed or deleted)")
@@ -808,16 +986,24 @@ def _read_workbook(cy: _Cycle, p: _Parsed, data: bytes) -> List[QuestionnairePro
             continue
         listed_rows.add(sheet_row)
         if not hmac.compare_digest(mac, cy.mac(ident, sheet_row, item)):
-            problem(sheet, sheet_row, _LETTER["item"], f"the checksum of row {sheet_row} (item {item}) does not "
-                    "match: the identity sheet was edited")
+            problem(
+                sheet,
+                sheet_row,
+                _LETTER["item"],
+                f"the checksum of row {sheet_row} (item {item}) does not match: the identity sheet was edited",
+            )
             continue
         values = grid[sheet_row - 1] if sheet_row - 1 < len(grid) else ()
         values = tuple(values) + (None,) * (ncol - len(values))
         got = nfkc(_cell_text(values[_COL["item"]])).strip()
         if got != item:
-            problem(sheet, sheet_row, _LETTER["item"],
-                    f"項目ID is '{got}' but this row was exported for item {item}: rows were deleted, inserted or "
-                    "re-ordered, or the id was edited; answer in the workbook as exported")
+            problem(
+                sheet,
+                sheet_row,
+                _LETTER["item"],
+                f"項目ID is '{got}' but this row was exported for item {item}: rows were deleted, inserted or "
+                "re-ordered, or the id was edited; answer in the workbook as exported",
+            )
             continue
         answer_text = _cell_text(values[_COL["answer"]])
         code = _answer_code(answer_text)
@@ -827,24 +1013,36 @@ def _read_workbook(cy: _Cycle, p: _Parsed, data: bytes) -> List[QuestionnairePro
             problem(sheet, sheet_row, _LETTER["answer"], _invalid_answer(answer_text))
             continue
         if not code and (comment.strip() or evidence.strip()):
-            problem(sheet, sheet_row, _LETTER["answer"], f"item {item} has a comment or evidence but no 回答: "
-                    "choose an answer (わからない if unsure) or clear the comment")
+            problem(
+                sheet,
+                sheet_row,
+                _LETTER["answer"],
+                f"item {item} has a comment or evidence but no 回答: "
+                "choose an answer (わからない if unsure) or clear the comment",
+            )
             continue
-        p.rows.append((item, code, comment if code else "", evidence if code else "", sheet, sheet_row,
-                       _LETTER["answer"]))
+        p.rows.append(
+            (item, code, comment if code else "", evidence if code else "", sheet, sheet_row, _LETTER["answer"])
+        )
     # Answers typed outside the exported rows would be lost: refuse them.
     for r_no, values in enumerate(grid, start=1):
         if r_no <= HEADER_ROW or r_no in listed_rows:
             continue
         extra = [v for v in values[1:ncol] if v not in (None, "")]
         if extra:
-            problem(sheet, r_no, "A", "a row that is not one of the exported questions holds data "
-                    f"({_cell_text(extra[0])[:20]!r}): rows were inserted or moved")
+            problem(
+                sheet,
+                r_no,
+                "A",
+                "a row that is not one of the exported questions holds data "
+                f"({_cell_text(extra[0])[:20]!r}): rows were inserted or moved",
+            )
     return problems
 
 
-def _check_identity(cy: _Cycle, p: _Parsed, meta: Dict[str, str], n: int,
-                    problems: List[QuestionnaireProblem], sheet: str) -> bool:
+def _check_identity(
+    cy: _Cycle, p: _Parsed, meta: dict[str, str], n: int, problems: list[QuestionnaireProblem], sheet: str
+) -> bool:
     """Cycle, 課 and checklist of a file against the cycle imported into; False stops reading."""
     ok = True
 
@@ -856,22 +1054,31 @@ def _check_identity(cy: _Cycle, p: _Parsed, meta: Dict[str, str], n: int,
     p.cycle = meta.get("cycle", "")
     p.department = nfkc(meta.get("department", "")).strip()
     if p.cycle != str(cy.cycle.id):
-        problem(f"this questionnaire is for cycle {p.cycle} ({meta.get('cycle_name', '?')}), not cycle "
-                f"{cy.cycle.id} ({cy.cycle.name})")
+        problem(
+            f"this questionnaire is for cycle {p.cycle} ({meta.get('cycle_name', '?')}), not cycle "
+            f"{cy.cycle.id} ({cy.cycle.name})"
+        )
     if p.department not in cy.dept_index:
-        problem(f"this questionnaire is for 課 {cy.department_name(p.department)}, which is not a target of "
-                f"cycle {cy.cycle.id}")
+        problem(
+            f"this questionnaire is for 課 {cy.department_name(p.department)}, which is not a target of "
+            f"cycle {cy.cycle.id}"
+        )
     c = cy.stored
     if "checklist" in meta and (meta.get("checklist"), meta.get("version"), meta.get("sha256")) != (
-            c.checklist_id, c.version, c.sha256):
-        problem(f"this questionnaire is for checklist {meta.get('checklist')} version {meta.get('version')}, "
-                f"cycle {cy.cycle.id} uses {c.checklist_id} version {c.version}")
+        c.checklist_id,
+        c.version,
+        c.sha256,
+    ):
+        problem(
+            f"this questionnaire is for checklist {meta.get('checklist')} version {meta.get('version')}, "
+            f"cycle {cy.cycle.id} uses {c.checklist_id} version {c.version}"
+        )
     if ok and n == 0:
         problem("the questionnaire lists no items")
     return ok
 
 
-def _decode_csv(p: _Parsed, data: bytes, encoding: str) -> Tuple[Optional[str], List[QuestionnaireProblem]]:
+def _decode_csv(p: _Parsed, data: bytes, encoding: str) -> tuple[str | None, list[QuestionnaireProblem]]:
     def problem(line: int, msg: str):
         return None, [QuestionnaireProblem(p.name, "", line, "", msg)]
 
@@ -879,7 +1086,7 @@ def _decode_csv(p: _Parsed, data: bytes, encoding: str) -> Tuple[Optional[str], 
         try:
             raw.decode(enc)
         except UnicodeDecodeError as e:
-            return raw[:e.start].count(b"\n") + 1
+            return raw[: e.start].count(b"\n") + 1
         return 0
 
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -899,20 +1106,22 @@ def _decode_csv(p: _Parsed, data: bytes, encoding: str) -> Tuple[Optional[str], 
             continue
     enc = candidates[-1]
     names = " or ".join("UTF-8" if c.startswith("utf") else "CP932 (Shift_JIS)" for c in candidates)
-    return problem(bad_line(data, enc), f"the CSV is not valid {names}: save it from Excel as 'CSV UTF-8' or "
-                   "'CSV (comma delimited)'")
+    return problem(
+        bad_line(data, enc),
+        f"the CSV is not valid {names}: save it from Excel as 'CSV UTF-8' or 'CSV (comma delimited)'",
+    )
 
 
-def _read_csv(cy: _Cycle, p: _Parsed, data: bytes, encoding: str) -> List[QuestionnaireProblem]:
-    problems: List[QuestionnaireProblem] = []
+def _read_csv(cy: _Cycle, p: _Parsed, data: bytes, encoding: str) -> list[QuestionnaireProblem]:
+    problems: list[QuestionnaireProblem] = []
     text, probs = _decode_csv(p, data, encoding)
     if text is None:
         return probs
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: List[List[str]] = []
-    lines: List[int] = []  # the line each record starts on (a quoted field may span lines)
+    records: list[list[str]] = []
+    lines: list[int] = []  # the line each record starts on (a quoted field may span lines)
     start = 1
     try:
         for rec in reader:
@@ -926,16 +1135,25 @@ def _read_csv(cy: _Cycle, p: _Parsed, data: bytes, encoding: str) -> List[Questi
     header = [_CSV_ALIASES.get(nfkc(h).strip().lower(), "") for h in records[0]]
     missing = [h for k, h in CSV_COLUMNS if k not in header]
     if missing:
-        return [QuestionnaireProblem(p.name, "", 1, "", "not a libaudit questionnaire CSV: the header lacks "
-                                     + ", ".join(missing) + " (is it in another encoding than UTF-8 or CP932, "
-                                     "or were columns deleted?)")]
+        return [
+            QuestionnaireProblem(
+                p.name,
+                "",
+                1,
+                "",
+                "not a libaudit questionnaire CSV: the header lacks "
+                + ", ".join(missing)
+                + " (is it in another encoding than UTF-8 or CP932, "
+                "or were columns deleted?)",
+            )
+        ]
     col = {k: header.index(k) for k, _ in CSV_COLUMNS}
     heading = dict(CSV_COLUMNS)
     body = [(lines[k], r) for k, r in enumerate(records) if k > 0 and any(x.strip() for x in r)]
     if not body:
         return [QuestionnaireProblem(p.name, "", 0, "", "the questionnaire lists no items")]
 
-    def get(r: List[str], key: str) -> str:
+    def get(r: list[str], key: str) -> str:
         i = col[key]
         return _from_text(r[i]) if i < len(r) else ""
 
@@ -945,33 +1163,64 @@ def _read_csv(cy: _Cycle, p: _Parsed, data: bytes, encoding: str) -> List[Questi
     n_text = get(first, "items").strip()
     for line, r in body[1:]:
         if (get(r, "cycle").strip(), get(r, "department").strip(), get(r, "items").strip()) != (
-                meta["cycle"], meta["department"], n_text):
-            problems.append(QuestionnaireProblem(p.name, "", line, heading["department"],
-                                                 "this row names another cycle, 課 or 項目数 than the first row: "
-                                                 "rows from two questionnaires were mixed, or the columns edited"))
+            meta["cycle"],
+            meta["department"],
+            n_text,
+        ):
+            problems.append(
+                QuestionnaireProblem(
+                    p.name,
+                    "",
+                    line,
+                    heading["department"],
+                    "this row names another cycle, 課 or 項目数 than the first row: "
+                    "rows from two questionnaires were mixed, or the columns edited",
+                )
+            )
     if problems or not _check_identity(cy, p, meta, len(body), problems, ""):
         return problems
     n = int(n_text) if n_text.isdigit() else -1
     if n != len(body):
-        problems.append(QuestionnaireProblem(
-            p.name, "", 0, "", f"the questionnaire has {len(body)} rows but was exported with "
-            f"{n_text or '?'} (項目数): rows were deleted or added"))
+        problems.append(
+            QuestionnaireProblem(
+                p.name,
+                "",
+                0,
+                "",
+                f"the questionnaire has {len(body)} rows but was exported with "
+                f"{n_text or '?'} (項目数): rows were deleted or added",
+            )
+        )
     ident = cy.identity(p.department, n)
     for k, (line, r) in enumerate(body, start=1):
         if len(r) != len(records[0]):
-            problems.append(QuestionnaireProblem(p.name, "", line, "", f"{len(r)} fields, the header has "
-                                                 f"{len(records[0])}"))
+            problems.append(
+                QuestionnaireProblem(p.name, "", line, "", f"{len(r)} fields, the header has {len(records[0])}")
+            )
             continue
         no, item = get(r, "no").strip(), nfkc(get(r, "item")).strip()
         if no != str(k):
-            problems.append(QuestionnaireProblem(p.name, "", line, heading["no"], f"番号 is '{no}', expected {k}: "
-                                                 "rows were deleted, inserted or re-ordered"))
+            problems.append(
+                QuestionnaireProblem(
+                    p.name,
+                    "",
+                    line,
+                    heading["no"],
+                    f"番号 is '{no}', expected {k}: rows were deleted, inserted or re-ordered",
+                )
+            )
             continue
         if not hmac.compare_digest(get(r, "checksum").strip(), cy.mac(ident, k, item)):
-            problems.append(QuestionnaireProblem(
-                p.name, "", line, heading["checksum"],
-                f"the checksum of 番号 {k} (item {item}) does not match: the 項目ID or checksum was edited, rows "
-                "were deleted or added, or the file was exported by another libaudit database"))
+            problems.append(
+                QuestionnaireProblem(
+                    p.name,
+                    "",
+                    line,
+                    heading["checksum"],
+                    f"the checksum of 番号 {k} (item {item}) does not match: the 項目ID or checksum was edited, rows "
+                    "were deleted or added, or the file was exported by another libaudit database",
+                )
+            )
             continue
         answer_text = get(r, "answer")
         code = _answer_code(answer_text)
@@ -980,9 +1229,16 @@ def _read_csv(cy: _Cycle, p: _Parsed, data: bytes, encoding: str) -> List[Questi
             problems.append(QuestionnaireProblem(p.name, "", line, heading["answer"], _invalid_answer(answer_text)))
             continue
         if not code and (comment.strip() or evidence.strip()):
-            problems.append(QuestionnaireProblem(p.name, "", line, heading["answer"],
-                                                 f"item {item} has a comment or evidence but no 回答: choose an "
-                                                 "answer (わからない if unsure) or clear the comment"))
+            problems.append(
+                QuestionnaireProblem(
+                    p.name,
+                    "",
+                    line,
+                    heading["answer"],
+                    f"item {item} has a comment or evidence but no 回答: choose an "
+                    "answer (わからない if unsure) or clear the comment",
+                )
+            )
             continue
         p.rows.append((item, code, comment if code else "", evidence if code else "", "", line, heading["answer"]))
     return problems

@@ -22,13 +22,16 @@ Dates are ISO strings or ``datetime.date``; "today" is the date in Japan (Asia/T
 Every query that depends on the day takes ``today=`` (a date, an ISO date, or an aware
 datetime, converted to Japan time), defaulting to today in Japan.
 """
+
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as _dt
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from . import _core
 
@@ -37,12 +40,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DateLike = Union[None, str, _dt.date, _dt.datetime]
 
-SEVERITIES: Tuple[Tuple[str, str], ...] = tuple(_core.finding_severities())
-STATES: Tuple[Tuple[str, str], ...] = tuple(_core.finding_states())
-EXCEPTION_STATUSES: Tuple[Tuple[str, str], ...] = tuple(_core.exception_statuses())
-SEVERITY_LABELS: Dict[str, str] = dict(SEVERITIES)
-STATE_LABELS: Dict[str, str] = dict(STATES)
-EXCEPTION_STATUS_LABELS: Dict[str, str] = dict(EXCEPTION_STATUSES)
+SEVERITIES: tuple[tuple[str, str], ...] = tuple(_core.finding_severities())
+STATES: tuple[tuple[str, str], ...] = tuple(_core.finding_states())
+EXCEPTION_STATUSES: tuple[tuple[str, str], ...] = tuple(_core.exception_statuses())
+SEVERITY_LABELS: dict[str, str] = dict(SEVERITIES)
+STATE_LABELS: dict[str, str] = dict(STATES)
+EXCEPTION_STATUS_LABELS: dict[str, str] = dict(EXCEPTION_STATUSES)
 #: 小牧市 7(7)イ: emergency exceptions are reported 事後速やかに; the default window in days.
 EMERGENCY_REPORT_DAYS: int = _core.emergency_report_days()
 JST = _dt.timezone(_dt.timedelta(hours=9), "JST")
@@ -55,13 +58,14 @@ class TransitionRule:
 
     from_state: str
     to_state: str
-    roles: Tuple[str, ...]
+    roles: tuple[str, ...]
     note: str
 
 
 #: THE table of the finding state machine (libaudit/src/followup/findings.cpp, kTransitions).
-TRANSITIONS: Tuple[TransitionRule, ...] = tuple(
-    TransitionRule(f, t, tuple(r), n) for f, t, r, n in _core.transition_rules())
+TRANSITIONS: tuple[TransitionRule, ...] = tuple(
+    TransitionRule(f, t, tuple(r), n) for f, t, r, n in _core.transition_rules()
+)
 
 
 def japan_date(when: DateLike = None) -> _dt.date:
@@ -83,12 +87,12 @@ def _day(when: DateLike) -> str:
     return "" if when is None else japan_date(when).isoformat()
 
 
-def _date(when: Union[str, _dt.date, _dt.datetime]) -> str:
+def _date(when: str | _dt.date | _dt.datetime) -> str:
     return japan_date(when).isoformat()
 
 
 class _Plain:
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data (English codes), as ``--json`` prints it."""
         return asdict(self)  # type: ignore[call-overload]
 
@@ -99,7 +103,7 @@ class Person(_Plain):
 
     name: str
     department: str
-    roles: Tuple[str, ...]
+    roles: tuple[str, ...]
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -112,7 +116,7 @@ class Finding(_Plain):
     id: int
     cycle: int
     department: str
-    items: Tuple[str, ...]
+    items: tuple[str, ...]
     severity: str
     state: str
     condition: str
@@ -144,8 +148,7 @@ class Finding(_Plain):
 
     def is_overdue(self, today: DateLike = None) -> bool:
         """Past its due date (in Japan) and not closed (drafts are never overdue)."""
-        return (not self.closed and self.state != "draft"
-                and _dt.date.fromisoformat(self.due) < japan_date(today))
+        return not self.closed and self.state != "draft" and _dt.date.fromisoformat(self.due) < japan_date(today)
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ class OverdueGroup(_Plain):
     name: str
     count: int
     oldest_days: int
-    findings: Tuple[int, ...]
+    findings: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -219,17 +222,16 @@ class ExceptionRecord(_Plain):
     def in_force(self, today: DateLike = None) -> bool:
         """Approved and `today` (Japan) within [start, end]."""
         d = japan_date(today)
-        return (self.status == "approved"
-                and _dt.date.fromisoformat(self.start) <= d <= _dt.date.fromisoformat(self.end))
+        return self.status == "approved" and _dt.date.fromisoformat(self.start) <= d <= _dt.date.fromisoformat(self.end)
 
 
-def _finding(d: Dict[str, Any]) -> Finding:
+def _finding(d: dict[str, Any]) -> Finding:
     d = dict(d)
     d["items"] = tuple(d["items"])
     return Finding(**d)
 
 
-def _group(d: Dict[str, Any]) -> OverdueGroup:
+def _group(d: dict[str, Any]) -> OverdueGroup:
     d = dict(d)
     d["findings"] = tuple(d["findings"])
     return OverdueGroup(**d)
@@ -239,7 +241,7 @@ class _Caller:
     """Calls a core function with the Store's compiled store, under the Store's lock (threads
     sharing a Store take turns, as for the Store's own methods)."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         s = store._s
         self._raw = getattr(s, "_store", s)
         self._lock = getattr(s, "_lock", None) or contextlib.nullcontext()
@@ -252,10 +254,10 @@ class _Caller:
 class People:
     """The register of people (``store.people``)."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self._c = _Caller(store)
 
-    def add(self, actor: str, name: str, department: str, roles: Union[str, Iterable[str]]) -> None:
+    def add(self, actor: str, name: str, department: str, roles: str | Iterable[str]) -> None:
         """Insert or update one person. `roles`: DOMAIN.md ids, a list or a string separated by
         ';' or spaces. ValidationError for an unknown department or role."""
         if not isinstance(roles, str):
@@ -269,13 +271,13 @@ class People:
 
         return ImportResult(**self._c(_core.person_import, actor, [list(r) for r in rows]))
 
-    def import_csv(self, actor: str, path: Union[str, "os.PathLike[str]"], encoding: str = "detect"):
+    def import_csv(self, actor: str, path: str | os.PathLike[str], encoding: str = "detect"):
         """CSV with the header ``name,department,roles`` (roles separated by ';' or spaces)."""
         from .store import ImportResult
 
         return ImportResult(**self._c(_core.person_import_csv, actor, os.fspath(path), encoding))
 
-    def list(self) -> List[Person]:
+    def list(self) -> builtins.list[Person]:
         return [Person(p["name"], p["department"], tuple(p["roles"])) for p in self._c(_core.person_list)]
 
     def get(self, name: str) -> Person:
@@ -286,17 +288,38 @@ class People:
 class Findings:
     """Findings (``store.findings``): raise, move, list, overdue, 横展開, promote."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self._c = _Caller(store)
 
-    def open(self, by: str, *, cycle: int, department: str, items: Union[str, Sequence[str]], severity: str,
-             condition: str, due: Union[str, _dt.date], evidence: str = "", recommendation: str = "") -> int:
+    def open(
+        self,
+        by: str,
+        *,
+        cycle: int,
+        department: str,
+        items: str | Sequence[str],
+        severity: str,
+        condition: str,
+        due: str | _dt.date,
+        evidence: str = "",
+        recommendation: str = "",
+    ) -> int:
         """Raise a finding (state ``open``) in an audit cycle; returns its id. `by` is an auditor
         or chief auditor not of `department` (RoleError). The criterion is filled from the items."""
         if isinstance(items, str):
             items = [i for i in items.replace(",", " ").split() if i]
-        return self._c(_core.finding_raise, by, cycle, department, list(items), severity, condition, evidence,
-                                   recommendation, _date(due))
+        return self._c(
+            _core.finding_raise,
+            by,
+            cycle,
+            department,
+            list(items),
+            severity,
+            condition,
+            evidence,
+            recommendation,
+            _date(due),
+        )
 
     def move(self, by: str, finding: int, state: str, note: str = "") -> None:
         """Move a finding to `state` (see TRANSITIONS); TransitionError or RoleError otherwise."""
@@ -305,59 +328,98 @@ class Findings:
     def get(self, finding: int) -> Finding:
         return _finding(self._c(_core.finding_get, finding))
 
-    def list(self, *, cycle: Optional[int] = None, department: Optional[str] = None, state: Optional[str] = None,
-             overdue: bool = False, drafts: bool = True, today: DateLike = None) -> List[Finding]:
+    def list(
+        self,
+        *,
+        cycle: int | None = None,
+        department: str | None = None,
+        state: str | None = None,
+        overdue: bool = False,
+        drafts: bool = True,
+        today: DateLike = None,
+    ) -> builtins.list[Finding]:
         """Findings by id, filtered."""
-        return [_finding(d) for d in self._c(_core.finding_list, cycle, department, state, overdue, drafts, _day(today))]
+        return [
+            _finding(d) for d in self._c(_core.finding_list, cycle, department, state, overdue, drafts, _day(today))
+        ]
 
-    def history(self, finding: int) -> List[Transition]:
+    def history(self, finding: int) -> builtins.list[Transition]:
         """The transitions of a finding: who, when, from, to, note."""
         return [Transition(**d) for d in self._c(_core.finding_history, finding)]
 
-    def overdue(self, today: DateLike = None) -> List[Finding]:
+    def overdue(self, today: DateLike = None) -> builtins.list[Finding]:
         """Overdue findings, oldest due date first (``days_overdue`` set)."""
         return [_finding(d) for d in self._c(_core.finding_overdue, _day(today))]
 
-    def overdue_by_department(self, today: DateLike = None) -> List[OverdueGroup]:
+    def overdue_by_department(self, today: DateLike = None) -> builtins.list[OverdueGroup]:
         """Overdue findings grouped by 課, the 課 with most first."""
         return [_group(d) for d in self._c(_core.finding_overdue_by_department, _day(today))]
 
-    def spread(self, by: str, finding: int, departments: Optional[Sequence[str]] = None) -> List[int]:
+    def spread(self, by: str, finding: int, departments: Sequence[str] | None = None) -> builtins.list[int]:
         """横展開: ask `departments` (default: every other 課 one of the finding's items applies
         to) to check for the same problem. Returns the new request ids."""
         return list(self._c(_core.finding_spread, by, finding, list(departments or [])))
 
-    def answer_check(self, by: str, request: int, answer: str, note: str = "",
-                     due: Union[None, str, _dt.date] = None) -> int:
+    def answer_check(
+        self, by: str, request: int, answer: str, note: str = "", due: None | str | _dt.date = None
+    ) -> int:
         """Answer a check request (checked_no_issue / same_issue_found); the latter raises a linked
         finding against the answering 課, whose id is returned (else 0)."""
         return self._c(_core.finding_answer_check, by, request, answer, note, "" if due is None else _date(due))
 
-    def checks(self, finding: int) -> List[CheckRequest]:
+    def checks(self, finding: int) -> builtins.list[CheckRequest]:
         return [CheckRequest(**d) for d in self._c(_core.finding_checks, finding)]
 
-    def promote(self, by: str, self_inspection: int, into: int, *, include_partial: bool = False,
-                due: Union[None, str, _dt.date] = None) -> Tuple[List[int], int]:
+    def promote(
+        self,
+        by: str,
+        self_inspection: int,
+        into: int,
+        *,
+        include_partial: bool = False,
+        due: None | str | _dt.date = None,
+    ) -> tuple[builtins.list[int], int]:
         """Draft findings from a self-inspection's not_implemented (and optionally partial)
         answers, into audit cycle `into`. Returns (created draft ids, skipped count)."""
-        r = self._c(_core.finding_promote, by, self_inspection, into, include_partial,
-                                  "" if due is None else _date(due))
+        r = self._c(
+            _core.finding_promote, by, self_inspection, into, include_partial, "" if due is None else _date(due)
+        )
         return list(r["created"]), int(r["skipped"])
 
 
 class Exceptions:
     """Exceptions (``store.exceptions``, 例外措置, 小牧市 7(7))."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self._c = _Caller(store)
 
-    def request(self, by: str, *, department: str, item: str, reason: str, start: Union[str, _dt.date],
-                end: Union[str, _dt.date], compensating_measure: str = "", system: str = "",
-                emergency: bool = False) -> int:
+    def request(
+        self,
+        by: str,
+        *,
+        department: str,
+        item: str,
+        reason: str,
+        start: str | _dt.date,
+        end: str | _dt.date,
+        compensating_measure: str = "",
+        system: str = "",
+        emergency: bool = False,
+    ) -> int:
         """Request an exception (status requested), or record an emergency one as taken
         (emergency=True: to be reported to the CISO). Returns its id."""
-        return self._c(_core.exception_request, by, department, item, system, reason, compensating_measure,
-                                       _date(start), _date(end), emergency)
+        return self._c(
+            _core.exception_request,
+            by,
+            department,
+            item,
+            system,
+            reason,
+            compensating_measure,
+            _date(start),
+            _date(end),
+            emergency,
+        )
 
     def approve(self, by: str, exception: int, note: str = "") -> None:
         """CISO only (RoleError); a requested or reported exception (TransitionError)."""
@@ -370,37 +432,40 @@ class Exceptions:
         """An emergency exception reported to the CISO (taken -> reported)."""
         self._c(_core.exception_report, by, exception, note)
 
-    def _records(self, which: str, days: int, today: DateLike, report_days: int) -> List[ExceptionRecord]:
+    def _records(self, which: str, days: int, today: DateLike, report_days: int) -> builtins.list[ExceptionRecord]:
         t = _day(today)
         late = set(self._c(_core.exception_late_ids, report_days, t))
         return [ExceptionRecord(**d, late=d["id"] in late) for d in self._c(_core.exception_list, which, days, t)]
 
-    def get(self, exception: int, *, today: DateLike = None,
-            report_days: int = EMERGENCY_REPORT_DAYS) -> ExceptionRecord:
+    def get(
+        self, exception: int, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS
+    ) -> ExceptionRecord:
         d = self._c(_core.exception_get, exception)
         late = d["id"] in set(self._c(_core.exception_late_ids, report_days, _day(today)))
         return ExceptionRecord(**d, late=late)
 
-    def list(self, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS) -> List[ExceptionRecord]:
+    def list(
+        self, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS
+    ) -> builtins.list[ExceptionRecord]:
         """Every exception, by id (``late`` computed as of `today`)."""
         return self._records("all", 0, today, report_days)
 
-    def in_force(self, today: DateLike = None) -> List[ExceptionRecord]:
+    def in_force(self, today: DateLike = None) -> builtins.list[ExceptionRecord]:
         return self._records("in_force", 0, today, EMERGENCY_REPORT_DAYS)
 
-    def expiring(self, within_days: int = 30, today: DateLike = None) -> List[ExceptionRecord]:
+    def expiring(self, within_days: int = 30, today: DateLike = None) -> builtins.list[ExceptionRecord]:
         """In force and ending within `within_days` days, soonest first."""
         return self._records("expiring", within_days, today, EMERGENCY_REPORT_DAYS)
 
-    def expired(self, today: DateLike = None) -> List[ExceptionRecord]:
+    def expired(self, today: DateLike = None) -> builtins.list[ExceptionRecord]:
         """Approved, with a period that ended before `today`."""
         return self._records("expired", 0, today, EMERGENCY_REPORT_DAYS)
 
-    def late(self, report_days: int = EMERGENCY_REPORT_DAYS, today: DateLike = None) -> List[ExceptionRecord]:
+    def late(self, report_days: int = EMERGENCY_REPORT_DAYS, today: DateLike = None) -> builtins.list[ExceptionRecord]:
         """Emergency exceptions not reported to the CISO within `report_days` of their start."""
         return self._records("late", report_days, today, report_days)
 
-    def for_scoring(self, cycle: int, as_of: DateLike = None) -> Set[Tuple[str, str]]:
+    def for_scoring(self, cycle: int, as_of: DateLike = None) -> set[tuple[str, str]]:
         """(課 code, item id) pairs of the cycle covered by an exception in force on `as_of`
         (default today in Japan): the ``exceptions`` option of the scores."""
         return {tuple(p) for p in self._c(_core.exceptions_for_scoring, cycle, _day(as_of))}  # type: ignore[misc]

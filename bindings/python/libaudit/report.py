@@ -14,6 +14,7 @@ from the Mustache templates in ``libaudit/templates`` (or your own directory, ``
 files missing there fall back to the built-in ones). CSV and JSON come from the same view
 model. PDF is printed from the HTML by headless Chromium (``apt-get install chromium``).
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError
@@ -55,25 +57,54 @@ class Reporter:
     overrides a report's title.
     """
 
-    def __init__(self, store, cycle: int, *, compare: Optional[int] = None, dept: Optional[str] = None,
-                 templates: Optional[PathLike] = None, model: str = "rate", partial_value: float = 0.5,
-                 weakest: int = 10, as_of: Optional[str] = None, expiring_days: int = 30, opinion: str = "",
-                 purpose: str = "", auditors: Sequence[str] = (), period: str = "", title: str = ""):
+    def __init__(
+        self,
+        store,
+        cycle: int,
+        *,
+        compare: int | None = None,
+        dept: str | None = None,
+        templates: PathLike | None = None,
+        model: str = "rate",
+        partial_value: float = 0.5,
+        weakest: int = 10,
+        as_of: str | None = None,
+        expiring_days: int = 30,
+        opinion: str = "",
+        purpose: str = "",
+        auditors: Sequence[str] = (),
+        period: str = "",
+        title: str = "",
+    ):
         dirs = ([os.fspath(templates)] if templates else []) + [os.fspath(template_dir())]
         core_store = getattr(store, "_s", store)
-        self._r = _core._Reporter(core_store, int(cycle), compare, dept or "", dirs, model, float(partial_value),
-                                  int(weakest), str(as_of or ""), int(expiring_days), opinion, purpose,
-                                  list(auditors), period, title)
+        self._r = _core._Reporter(
+            core_store,
+            int(cycle),
+            compare,
+            dept or "",
+            dirs,
+            model,
+            float(partial_value),
+            int(weakest),
+            str(as_of or ""),
+            int(expiring_days),
+            opinion,
+            purpose,
+            list(auditors),
+            period,
+            title,
+        )
 
-    def departments(self) -> List[str]:
+    def departments(self) -> list[str]:
         """The cycle's target 課 codes."""
         return list(self._r.departments())
 
-    def view(self, kind: str, dept: Optional[str] = None) -> Dict[str, Any]:
+    def view(self, kind: str, dept: str | None = None) -> dict[str, Any]:
         """The view model of a report (what the templates see; the JSON format)."""
         return json.loads(self._r.view(kind, dept or ""))
 
-    def render(self, kind: str, format: str = "html", dept: Optional[str] = None) -> str:
+    def render(self, kind: str, format: str = "html", dept: str | None = None) -> str:
         """One report as text: html, md, csv or json (for PDF use :func:`render`)."""
         if format == "pdf":
             raise ValueError("PDF is written to a file: use libaudit.render(..., format='pdf', out=PATH)")
@@ -84,10 +115,20 @@ def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "_"
 
 
-def render(store, kind: str, *, cycle: int, compare: Optional[int] = None, format: str = "html",
-           out: Optional[PathLike] = None, templates: Optional[PathLike] = None, dept: Optional[str] = None,
-           all_depts: bool = False, progress: Optional[Callable[[int, int], None]] = None,
-           **options: Any) -> Union[str, Path, List[Path]]:
+def render(
+    store,
+    kind: str,
+    *,
+    cycle: int,
+    compare: int | None = None,
+    format: str = "html",
+    out: PathLike | None = None,
+    templates: PathLike | None = None,
+    dept: str | None = None,
+    all_depts: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    **options: Any,
+) -> str | Path | list[Path]:
     """Render a report of `kind` (committee, department, audit, findings) for `cycle`.
 
     Without ``out`` the text is returned (not for PDF). With ``out`` it is written there and the
@@ -127,7 +168,7 @@ def render(store, kind: str, *, cycle: int, compare: Optional[int] = None, forma
     return _write_text(Path(out), text)
 
 
-def _departments(store, codes: Iterable[str]) -> List[Dict[str, str]]:
+def _departments(store, codes: Iterable[str]) -> list[dict[str, str]]:
     wanted = set(codes)
     try:
         return [{"code": d.code, "name": d.name} for d in store.departments() if d.code in wanted]
@@ -143,7 +184,7 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def _write(reporter: Reporter, kind: str, format: str, dept: Optional[str], path: Path) -> Path:
+def _write(reporter: Reporter, kind: str, format: str, dept: str | None, path: Path) -> Path:
     if format != "pdf":
         return _write_text(path, reporter.render(kind, format, dept))
     html = reporter.render(kind, "html", dept)
@@ -157,11 +198,13 @@ def _write(reporter: Reporter, kind: str, format: str, dept: Optional[str], path
 
 # ---- Chromium ---------------------------------------------------------------------------------
 
-_INSTALL_HINT = ("PDF needs Chromium: install it with `apt-get install chromium` "
-                 "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary")
+_INSTALL_HINT = (
+    "PDF needs Chromium: install it with `apt-get install chromium` "
+    "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary"
+)
 
 
-def find_chromium() -> Optional[str]:
+def find_chromium() -> str | None:
     """The Chromium (or Chrome) binary: $LIBAUDIT_CHROMIUM, else the first on the PATH."""
     env = os.environ.get("LIBAUDIT_CHROMIUM")
     if env:
@@ -173,12 +216,21 @@ def find_chromium() -> Optional[str]:
     return None
 
 
-def chromium_command(binary: str, profile: PathLike) -> List[str]:
+def chromium_command(binary: str, profile: PathLike) -> list[str]:
     """Headless Chromium as the reports start it: no sandbox (containers), no GPU, no network
     beyond the file, a throw-away profile."""
-    return [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
-            f"--user-data-dir={os.fspath(profile)}"]
+    return [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        f"--user-data-dir={os.fspath(profile)}",
+    ]
 
 
 def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Path:
@@ -192,8 +244,11 @@ def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Pat
     pdf.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="libaudit-chromium-") as profile:
         cmd = chromium_command(binary, profile) + [
-            "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={pdf}",
-            Path(html).resolve().as_uri()]
+            "--no-pdf-header-footer",
+            "--print-to-pdf-no-header",
+            f"--print-to-pdf={pdf}",
+            Path(html).resolve().as_uri(),
+        ]
         try:
             r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except (OSError, subprocess.TimeoutExpired) as e:
@@ -203,5 +258,14 @@ def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Pat
     return pdf
 
 
-__all__ = ["KINDS", "FORMATS", "Reporter", "render", "template_dir", "wareki_date", "html_to_pdf", "find_chromium",
-           "chromium_command"]
+__all__ = [
+    "KINDS",
+    "FORMATS",
+    "Reporter",
+    "render",
+    "template_dir",
+    "wareki_date",
+    "html_to_pdf",
+    "find_chromium",
+    "chromium_command",
+]

@@ -15,18 +15,20 @@ A cycle is read once into a :class:`CycleData` (``store.scoring_data(cycle)``); 
 do not touch the store again, so reuse it for several tables. The numbers are computed in C++
 (libaudit/scoring/scoring.h) and are the same whether asked from Python or C++.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 from . import _core
 
 GROUPINGS = ("department", "parent", "chapter", "section", "role", "tier", "item", "body")
-Exceptions = Iterable[Tuple[str, str]]
+Exceptions = Iterable[tuple[str, str]]
 
 
-def model_names() -> List[str]:
+def model_names() -> list[str]:
     """The registered scoring models: rate, ipa, xccdf_default, xccdf_flat,
     xccdf_flat_unweighted, xccdf_absolute (and any a body has added in C++)."""
     return list(_core.model_names())
@@ -54,10 +56,10 @@ class GroupScore:
     group: str
     name: str
     parent: str
-    score: Optional[float]
-    maximum: Optional[float]
+    score: float | None
+    maximum: float | None
     band: str
-    deviation: Optional[float]  # 偏差値 among the table's rows
+    deviation: float | None  # 偏差値 among the table's rows
     pairs: int
     applicable: int
     answered: int
@@ -68,9 +70,9 @@ class GroupScore:
     partial: int
     not_implemented: int
     unknown: int
-    response_rate: Optional[float]  # 回答率, percent
+    response_rate: float | None  # 回答率, percent
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -79,17 +81,17 @@ class Distribution:
     """Over the rows that have a score; sd is the population standard deviation."""
 
     n: int
-    mean: Optional[float]
-    sd: Optional[float]
-    min: Optional[float]
-    median: Optional[float]
-    max: Optional[float]
+    mean: float | None
+    sd: float | None
+    min: float | None
+    median: float | None
+    max: float | None
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _rows(rows: Sequence[Dict[str, Any]]) -> Tuple[GroupScore, ...]:
+def _rows(rows: Sequence[dict[str, Any]]) -> tuple[GroupScore, ...]:
     return tuple(GroupScore(**r) for r in rows)
 
 
@@ -105,7 +107,7 @@ class ScoreTable:
     cycle: int
     model: str
     by: str
-    rows: Tuple[GroupScore, ...]
+    rows: tuple[GroupScore, ...]
     distribution: Distribution
 
     def __iter__(self) -> Iterator[GroupScore]:
@@ -121,9 +123,14 @@ class ScoreTable:
                 return r
         raise KeyError(group)
 
-    def to_dict(self) -> Dict[str, Any]:
-        return {"cycle": self.cycle, "model": self.model, "by": self.by,
-                "rows": [r.to_dict() for r in self.rows], "distribution": self.distribution.to_dict()}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cycle": self.cycle,
+            "model": self.model,
+            "by": self.by,
+            "rows": [r.to_dict() for r in self.rows],
+            "distribution": self.distribution.to_dict(),
+        }
 
     def to_pandas(self):
         """One row per group, the columns of GroupScore. Needs pandas."""
@@ -136,35 +143,46 @@ class ScoreMatrix:
 
     cycle: int
     model: str
-    rows: Tuple[GroupScore, ...]
-    columns: Tuple[GroupScore, ...]
-    cells: Tuple[Tuple[GroupScore, ...], ...]
+    rows: tuple[GroupScore, ...]
+    columns: tuple[GroupScore, ...]
+    cells: tuple[tuple[GroupScore, ...], ...]
 
-    def to_dict(self) -> Dict[str, Any]:
-        return {"cycle": self.cycle, "model": self.model, "rows": [r.to_dict() for r in self.rows],
-                "columns": [c.to_dict() for c in self.columns],
-                "cells": [[c.to_dict() for c in row] for row in self.cells]}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cycle": self.cycle,
+            "model": self.model,
+            "rows": [r.to_dict() for r in self.rows],
+            "columns": [c.to_dict() for c in self.columns],
+            "cells": [[c.to_dict() for c in row] for row in self.cells],
+        }
 
     def to_pandas(self):
         """Scores as a DataFrame indexed by 課 code, one column per chapter id. Needs pandas."""
         pd = _pandas()
-        return pd.DataFrame([[c.score for c in row] for row in self.cells],
-                            index=pd.Index([r.group for r in self.rows], name="department"),
-                            columns=[c.group for c in self.columns], dtype="float64")
+        return pd.DataFrame(
+            [[c.score for c in row] for row in self.cells],
+            index=pd.Index([r.group for r in self.rows], name="department"),
+            columns=[c.group for c in self.columns],
+            dtype="float64",
+        )
 
 
 @dataclass(frozen=True)
 class ScoreChange:
     group: str
     name: str
-    before: Optional[GroupScore]  # None: only in the later cycle
-    after: Optional[GroupScore]   # None: only in the earlier cycle
-    change: Optional[float]       # after.score - before.score
+    before: GroupScore | None  # None: only in the later cycle
+    after: GroupScore | None  # None: only in the earlier cycle
+    change: float | None  # after.score - before.score
 
-    def to_dict(self) -> Dict[str, Any]:
-        return {"group": self.group, "name": self.name,
-                "before": self.before.to_dict() if self.before else None,
-                "after": self.after.to_dict() if self.after else None, "change": self.change}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "name": self.name,
+            "before": self.before.to_dict() if self.before else None,
+            "after": self.after.to_dict() if self.after else None,
+            "change": self.change,
+        }
 
 
 @dataclass(frozen=True)
@@ -177,16 +195,16 @@ class Comparison:
     after_year: int
     model: str
     by: str
-    rows: Tuple[ScoreChange, ...]
-    items_added: Tuple[str, ...]
-    items_removed: Tuple[str, ...]
-    departments_added: Tuple[str, ...]
-    departments_removed: Tuple[str, ...]
+    rows: tuple[ScoreChange, ...]
+    items_added: tuple[str, ...]
+    items_removed: tuple[str, ...]
+    departments_added: tuple[str, ...]
+    departments_removed: tuple[str, ...]
 
     def __iter__(self) -> Iterator[ScoreChange]:
         return iter(self.rows)
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["rows"] = [r.to_dict() for r in self.rows]
         for k in ("items_added", "items_removed", "departments_added", "departments_removed"):
@@ -196,16 +214,37 @@ class Comparison:
     def to_pandas(self):
         """group, name, before, after, change, and both sides' applicable/answered. Needs pandas."""
         pd = _pandas()
-        cols = ["group", "name", "before", "after", "change", "applicable_before", "applicable_after",
-                "answered_before", "answered_after"]
-        return pd.DataFrame([
-            (r.group, r.name, r.before.score if r.before else None, r.after.score if r.after else None, r.change,
-             r.before.applicable if r.before else None, r.after.applicable if r.after else None,
-             r.before.answered if r.before else None, r.after.answered if r.after else None)
-            for r in self.rows], columns=cols)
+        cols = [
+            "group",
+            "name",
+            "before",
+            "after",
+            "change",
+            "applicable_before",
+            "applicable_after",
+            "answered_before",
+            "answered_after",
+        ]
+        return pd.DataFrame(
+            [
+                (
+                    r.group,
+                    r.name,
+                    r.before.score if r.before else None,
+                    r.after.score if r.after else None,
+                    r.change,
+                    r.before.applicable if r.before else None,
+                    r.after.applicable if r.after else None,
+                    r.before.answered if r.before else None,
+                    r.after.answered if r.after else None,
+                )
+                for r in self.rows
+            ],
+            columns=cols,
+        )
 
 
-def _check(model: str, by: Optional[str] = None) -> None:
+def _check(model: str, by: str | None = None) -> None:
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}: one of {', '.join(GROUPINGS)}")
 
@@ -222,7 +261,7 @@ class CycleData:
         self._d = _core._CycleData(store._s, int(cycle))
 
     @property
-    def cycle(self) -> Dict[str, Any]:
+    def cycle(self) -> dict[str, Any]:
         return self._d.cycle
 
     @property
@@ -234,40 +273,73 @@ class CycleData:
         return self._d.checklist
 
     @property
-    def departments(self) -> List[Dict[str, Any]]:
+    def departments(self) -> list[dict[str, Any]]:
         return self._d.departments
 
-    def score(self, model: str = "rate", by: str = "department", *, partial_value: float = 0.5,
-              exceptions: Exceptions = ()) -> ScoreTable:
+    def score(
+        self, model: str = "rate", by: str = "department", *, partial_value: float = 0.5, exceptions: Exceptions = ()
+    ) -> ScoreTable:
         _check(model, by)
         d = self._d.score(by, model, float(partial_value), [tuple(e) for e in exceptions])
-        return ScoreTable(cycle=d["cycle"], model=d["model"], by=d["by"], rows=_rows(d["rows"]),
-                          distribution=Distribution(**d["distribution"]))
+        return ScoreTable(
+            cycle=d["cycle"],
+            model=d["model"],
+            by=d["by"],
+            rows=_rows(d["rows"]),
+            distribution=Distribution(**d["distribution"]),
+        )
 
     def matrix(self, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()) -> ScoreMatrix:
         d = self._d.matrix(model, float(partial_value), [tuple(e) for e in exceptions])
-        return ScoreMatrix(cycle=d["cycle"], model=d["model"], rows=_rows(d["rows"]), columns=_rows(d["columns"]),
-                           cells=tuple(_rows(r) for r in d["cells"]))
+        return ScoreMatrix(
+            cycle=d["cycle"],
+            model=d["model"],
+            rows=_rows(d["rows"]),
+            columns=_rows(d["columns"]),
+            cells=tuple(_rows(r) for r in d["cells"]),
+        )
 
-    def weakest_items(self, n: int = 10, model: str = "rate", *, partial_value: float = 0.5,
-                      exceptions: Exceptions = ()) -> List[GroupScore]:
+    def weakest_items(
+        self, n: int = 10, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()
+    ) -> list[GroupScore]:
         """The n items with the lowest score across the body (name = question, parent = chapter)."""
         return list(_rows(self._d.weakest(int(n), model, float(partial_value), [tuple(e) for e in exceptions])))
 
-    def compare(self, after: "CycleData", by: str = "department", model: str = "rate", *,
-                partial_value: float = 0.5, exceptions: Exceptions = ()) -> Comparison:
+    def compare(
+        self,
+        after: CycleData,
+        by: str = "department",
+        model: str = "rate",
+        *,
+        partial_value: float = 0.5,
+        exceptions: Exceptions = (),
+    ) -> Comparison:
         """This cycle (before) against a later one, group by group."""
         _check(model, by)
         d = self._d.compare(after._d, by, model, float(partial_value), [tuple(e) for e in exceptions])
-        rows = tuple(ScoreChange(group=r["group"], name=r["name"],
-                                 before=GroupScore(**r["before"]) if r["before"] else None,
-                                 after=GroupScore(**r["after"]) if r["after"] else None, change=r["change"])
-                     for r in d["rows"])
-        return Comparison(before_cycle=d["before_cycle"], after_cycle=d["after_cycle"],
-                          before_year=d["before_year"], after_year=d["after_year"], model=d["model"], by=d["by"],
-                          rows=rows, items_added=tuple(d["items_added"]), items_removed=tuple(d["items_removed"]),
-                          departments_added=tuple(d["departments_added"]),
-                          departments_removed=tuple(d["departments_removed"]))
+        rows = tuple(
+            ScoreChange(
+                group=r["group"],
+                name=r["name"],
+                before=GroupScore(**r["before"]) if r["before"] else None,
+                after=GroupScore(**r["after"]) if r["after"] else None,
+                change=r["change"],
+            )
+            for r in d["rows"]
+        )
+        return Comparison(
+            before_cycle=d["before_cycle"],
+            after_cycle=d["after_cycle"],
+            before_year=d["before_year"],
+            after_year=d["after_year"],
+            model=d["model"],
+            by=d["by"],
+            rows=rows,
+            items_added=tuple(d["items_added"]),
+            items_removed=tuple(d["items_removed"]),
+            departments_added=tuple(d["departments_added"]),
+            departments_removed=tuple(d["departments_removed"]),
+        )
 
 
 __all__ = [

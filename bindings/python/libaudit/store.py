@@ -17,12 +17,14 @@ Every write takes the actor (who makes the change) first; the library never inve
 Queries return plain dataclasses; ``to_pandas()`` gives DataFrames when pandas is installed.
 Threads may share a Store (its calls take turns); any number of processes may share a file.
 """
+
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Union
 
 from . import _core
 from ._core import Checklist
@@ -75,7 +77,7 @@ class Cycle:
     fiscal_year: int
     checklist: int
     status: str
-    departments: Tuple[str, ...]
+    departments: tuple[str, ...]
     created_at: str
 
     @property
@@ -127,7 +129,7 @@ class VerifyReport:
     records: int
     rows: int
     head_hash: str
-    problems: Tuple[Problem, ...] = field(default_factory=tuple)
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -191,7 +193,7 @@ class Store:
     def close(self) -> None:
         self._s.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -223,11 +225,26 @@ class Store:
         return self._s.exchange_secret()
 
     # -- organisation
-    def put_department(self, actor: str, code: str, name: str, parent_code: str = "",
-                       security_officer: str = "", security_manager: str = "") -> None:
+    def put_department(
+        self,
+        actor: str,
+        code: str,
+        name: str,
+        parent_code: str = "",
+        security_officer: str = "",
+        security_manager: str = "",
+    ) -> None:
         """Insert or update one department (its parent must exist)."""
-        self._s.put_department(actor, dict(code=code, name=name, parent_code=parent_code,
-                                           security_officer=security_officer, security_manager=security_manager))
+        self._s.put_department(
+            actor,
+            {
+                "code": code,
+                "name": name,
+                "parent_code": parent_code,
+                "security_officer": security_officer,
+                "security_manager": security_manager,
+            },
+        )
 
     def import_departments(self, actor: str, rows: Iterable[Mapping[str, Any]]) -> ImportResult:
         """All-or-nothing upsert of departments from dicts with the CSV's keys."""
@@ -236,12 +253,19 @@ class Store:
     def import_departments_csv(self, actor: str, path: PathLike, encoding: str = "detect") -> ImportResult:
         return ImportResult(**self._s.import_departments_csv(actor, os.fspath(path), encoding))
 
-    def departments(self) -> List[Department]:
+    def departments(self) -> list[Department]:
         return [Department(**d) for d in self._s.departments()]
 
     def put_system(self, actor: str, name: str, department: str, tier: str, important_assets: bool = False) -> None:
-        self._s.put_system(actor, dict(name=name, department=department, tier=tier,
-                                       important_assets="true" if important_assets else "false"))
+        self._s.put_system(
+            actor,
+            {
+                "name": name,
+                "department": department,
+                "tier": tier,
+                "important_assets": "true" if important_assets else "false",
+            },
+        )
 
     def import_systems(self, actor: str, rows: Iterable[Mapping[str, Any]]) -> ImportResult:
         return ImportResult(**self._s.import_systems(actor, [dict(r) for r in rows]))
@@ -249,17 +273,17 @@ class Store:
     def import_systems_csv(self, actor: str, path: PathLike, encoding: str = "detect") -> ImportResult:
         return ImportResult(**self._s.import_systems_csv(actor, os.fspath(path), encoding))
 
-    def systems(self) -> List[System]:
+    def systems(self) -> list[System]:
         return [System(**d) for d in self._s.systems()]
 
     # -- checklists
-    def import_checklist(self, actor: str, checklist: Union[Checklist, PathLike]) -> int:
+    def import_checklist(self, actor: str, checklist: Checklist | PathLike) -> int:
         """Store a checklist version (a Checklist or a YAML path); returns its id in the store."""
         if not isinstance(checklist, Checklist):
             checklist = Checklist.load(os.fspath(checklist))
         return self._s.import_checklist(actor, checklist)
 
-    def checklists(self) -> List[StoredChecklist]:
+    def checklists(self) -> list[StoredChecklist]:
         return [StoredChecklist(**d) for d in self._s.checklists()]
 
     def load_checklist(self, id: int) -> Checklist:
@@ -267,8 +291,9 @@ class Store:
         return self._s.load_checklist(id)
 
     # -- cycles
-    def create_cycle(self, actor: str, *, name: str, kind: str, fiscal_year: int, checklist: int,
-                     departments: Sequence[str] = ()) -> int:
+    def create_cycle(
+        self, actor: str, *, name: str, kind: str, fiscal_year: int, checklist: int, departments: Sequence[str] = ()
+    ) -> int:
         """A new planned cycle; `departments` are 課 codes (default: every 課). Returns its id."""
         return self._s.create_cycle(actor, name, kind, fiscal_year, checklist, list(departments))
 
@@ -278,22 +303,29 @@ class Store:
     def close_cycle(self, actor: str, cycle: int) -> None:
         self._s.close_cycle(actor, cycle)
 
-    def cycles(self) -> List[Cycle]:
+    def cycles(self) -> list[Cycle]:
         return [self._cycle(d) for d in self._s.cycles()]
 
     def cycle(self, id: int) -> Cycle:
         return self._cycle(self._s.cycle(id))
 
     @staticmethod
-    def _cycle(d: Dict[str, Any]) -> Cycle:
+    def _cycle(d: dict[str, Any]) -> Cycle:
         d = dict(d)
         d["departments"] = tuple(d["departments"])
         return Cycle(**d)
 
     # -- responses
-    def import_responses(self, actor: str, cycle: int, rows: Iterable[Union[Sequence[Any], Mapping[str, Any]]],
-                         *, source: str = "<rows>", progress: Progress = None,
-                         trail_source: str = "") -> ImportResult:
+    def import_responses(
+        self,
+        actor: str,
+        cycle: int,
+        rows: Iterable[Sequence[Any] | Mapping[str, Any]],
+        *,
+        source: str = "<rows>",
+        progress: Progress = None,
+        trail_source: str = "",
+    ) -> ImportResult:
         """All-or-nothing import of responses into an open cycle.
 
         Each row is a tuple ``(department, item, answer[, comment, evidence, answered_by,
@@ -309,23 +341,24 @@ class Store:
         """
         return ImportResult(**self._s.import_responses(actor, cycle, rows, source, progress, trail_source))
 
-    def import_responses_csv(self, actor: str, cycle: int, path: PathLike, encoding: str = "detect",
-                             *, progress: Progress = None) -> ImportResult:
+    def import_responses_csv(
+        self, actor: str, cycle: int, path: PathLike, encoding: str = "detect", *, progress: Progress = None
+    ) -> ImportResult:
         return ImportResult(**self._s.import_responses_csv(actor, cycle, os.fspath(path), encoding, progress))
 
-    def responses(self, cycle: int) -> List[Response]:
+    def responses(self, cycle: int) -> list[Response]:
         return [Response(*r) for r in self._s.responses(cycle)]
 
     def response_count(self, cycle: int) -> int:
         return self._s.response_count(cycle)
 
-    def response_history(self, cycle: int, department: str, item: str) -> List[Dict[str, Any]]:
+    def response_history(self, cycle: int, department: str, item: str) -> list[dict[str, Any]]:
         """Every recorded state of one response, oldest first, from the trail: dicts with seq,
         at, actor, action (insert/update) and the answer, comment, evidence, answered_by,
         answered_at it was given."""
         import json
 
-        out: List[Dict[str, Any]] = []
+        out: list[dict[str, Any]] = []
         for t in self.trail():
             if t.entity != "responses" or t.key != str(cycle):
                 continue
@@ -333,8 +366,19 @@ class Store:
             for row in batch["rows"]:
                 if row[0] == department and row[1] == item:
                     by, at = (row[6], row[7]) if len(row) == 8 else (batch["answered_by"], batch["answered_at"])
-                    out.append(dict(seq=t.seq, at=t.at, actor=t.actor, action=row[2], answer=row[3], comment=row[4],
-                                    evidence=row[5], answered_by=by, answered_at=at))
+                    out.append(
+                        {
+                            "seq": t.seq,
+                            "at": t.at,
+                            "actor": t.actor,
+                            "action": row[2],
+                            "answer": row[3],
+                            "comment": row[4],
+                            "evidence": row[5],
+                            "answered_by": by,
+                            "answered_at": at,
+                        }
+                    )
         return out
 
     # -- follow-up (libaudit.findings, docs/findings.md)
@@ -359,7 +403,7 @@ class Store:
 
         return Exceptions(self)
 
-    def _with_exceptions(self, cycle: int, options: Dict[str, Any]) -> Dict[str, Any]:
+    def _with_exceptions(self, cycle: int, options: dict[str, Any]) -> dict[str, Any]:
         """Scores leave out the exceptions in force (as of ``as_of``, default today in Japan)
         unless ``exceptions=`` is given."""
         as_of = options.pop("as_of", None)
@@ -393,11 +437,11 @@ class Store:
         return self.scoring_data(before).compare(self.scoring_data(after), by, model, **options)
 
     # -- trail
-    def trail(self, after: int = 0, limit: int = 0) -> List[TrailRecord]:
+    def trail(self, after: int = 0, limit: int = 0) -> list[TrailRecord]:
         """Trail records with seq > after, in order (at most `limit`; 0 means all)."""
         return [TrailRecord(*t) for t in self._s.trail(after, limit)]
 
-    def verify(self, anchor: Optional[str] = None) -> VerifyReport:
+    def verify(self, anchor: str | None = None) -> VerifyReport:
         """Walk the hash chain and replay it against the tables; every problem is listed.
 
         `anchor` is a head hash recorded earlier (VerifyReport.head_hash, kept outside the
@@ -410,14 +454,19 @@ class Store:
         if anchor:
             anchor = anchor.strip().lower()
             if not any(t.hash == anchor for t in self.trail()):
-                problems.append(Problem("trail", "anchor", "deleted",
-                                        f"no record has the anchored hash {anchor}: the trail was cut back or "
-                                        "rewritten since it was taken"))
-        return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"],
-                            problems=tuple(problems))
+                problems.append(
+                    Problem(
+                        "trail",
+                        "anchor",
+                        "deleted",
+                        f"no record has the anchored hash {anchor}: the trail was cut back or "
+                        "rewritten since it was taken",
+                    )
+                )
+        return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"], problems=tuple(problems))
 
     # -- pandas
-    def to_pandas(self, what: str, cycle: Optional[int] = None):
+    def to_pandas(self, what: str, cycle: int | None = None):
         """A pandas DataFrame of "departments", "systems", "checklists", "cycles", "trail" or
         "responses" (give `cycle`). Needs pandas (an optional dependency)."""
         table = {
@@ -442,7 +491,7 @@ def fiscal_year_of(date: str) -> int:
     return _core.fiscal_year_of(date)
 
 
-def fiscal_year_range(fiscal_year: int) -> Tuple[str, str]:
+def fiscal_year_range(fiscal_year: int) -> tuple[str, str]:
     """First and last day of a 年度: 2024 -> ('2024-04-01', '2025-03-31')."""
     return _core.fiscal_year_range(fiscal_year)
 
@@ -452,7 +501,7 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return _core.fiscal_year_label(fiscal_year)
 
 
-ANSWERS: Tuple[Tuple[str, str], ...] = tuple(_core.answer_labels())
+ANSWERS: tuple[tuple[str, str], ...] = tuple(_core.answer_labels())
 
 __all__ = [
     "ANSWERS",

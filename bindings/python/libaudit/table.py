@@ -1,7 +1,8 @@
 """Plain-text tables aligned by display width, so Japanese text lines up in a terminal."""
+
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 from ._core import display_width
 
@@ -15,13 +16,13 @@ def pad(text: str, width: int, align: str = "<") -> str:
 def format_table(
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
-    align: Optional[str] = None,
+    align: str | None = None,
 ) -> str:
     """Rows under headers, columns separated by two spaces.
 
     `align` has one character per column: '<' left (default) or '>' right (numbers).
     """
-    text_rows: List[List[str]] = [[str(c) for c in r] for r in rows]
+    text_rows: list[list[str]] = [[str(c) for c in r] for r in rows]
     cols = len(headers)
     align = align or "<" * cols
     widths = [display_width(h) for h in headers]

@@ -1,13 +1,14 @@
 """The Python face of the checklist loader: API, errors, stubs, CLI."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
+from conftest import KOMAKI, REPO
 
 import libaudit
-from conftest import KOMAKI, REPO
 
 VALID = """\
 id: test-list
@@ -42,7 +43,11 @@ sections:
 def test_from_yaml_gives_the_model():
     c = libaudit.Checklist.from_yaml(VALID, source="v.yaml")
     assert (c.id, c.title, c.version, c.body) == ("test-list", "テスト点検表", "2024-03-01", "小牧市")
-    assert c.source == {"document": "002_65e417b3328f2695.txt", "title": "小牧市情報セキュリティ対策基準", "revised": "2024-03-01"}
+    assert c.source == {
+        "document": "002_65e417b3328f2695.txt",
+        "title": "小牧市情報セキュリティ対策基準",
+        "revised": "2024-03-01",
+    }
     assert len(c) == 2
     assert [i.id for i in c] == ["8.2.a.1", "8.2.c.1"]
     item = c.item("8.2.a.1")

@@ -22,7 +22,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import squash
 
 REPO = Path(__file__).resolve().parents[3]
@@ -82,9 +81,7 @@ def test_schema_header_comment(path):
 def test_validates_against_schema(path, validator):
     data = _read_yaml(path)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(
-        f"{_rel(path)}: /{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors
-    )
+    assert not errors, "\n".join(f"{_rel(path)}: /{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
 
 
 @pytest.mark.parametrize("path", CHECKLIST_FILES, ids=_rel)
@@ -127,9 +124,7 @@ def test_item_text_occurs_in_seed(path):
         pytest.fail(f"source document {seed} not found (set LIBAUDIT_SEEDS to the seeds dir)")
     haystack = squash(seed.read_text(encoding="utf-8"))
     missing = [
-        f"{item['id']}: {item['text']}"
-        for item in _items(data["sections"])
-        if squash(item["text"]) not in haystack
+        f"{item['id']}: {item['text']}" for item in _items(data["sections"]) if squash(item["text"]) not in haystack
     ]
     assert not missing, f"not found in {seed.name}:\n" + "\n".join(missing)
 
@@ -292,7 +287,9 @@ def test_item_clause_exists_in_the_parsed_clause_tree(path):
 
     checklist = libaudit.Checklist.load(path)
     seed = SEEDS / checklist.source["document"]
-    parsed = libaudit.extract_checklist(seed.read_text(encoding="utf-8"), id="trace", title="trace", body=checklist.body)
+    parsed = libaudit.extract_checklist(
+        seed.read_text(encoding="utf-8"), id="trace", title="trace", body=checklist.body
+    )
     paths = {libaudit.nfkc(c["path"]) for c in parsed.clauses}
     missing = [f"{item.id}: {item.clause}" for item in checklist if item.clause not in paths]
     assert not missing, f"clauses not in the parsed tree of {seed.name}:\n" + "\n".join(missing)

@@ -5,17 +5,17 @@ test_precision_recall_against_curated compares the extractor's items with the cu
 checklist checklists/komaki/taisaku-kijun.yaml, restricted to the chapters the curated file
 covers (it grows chapter by chapter), and prints both figures (run pytest with -s to see them).
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
+from conftest import KOMAKI, SEEDS
 
 import libaudit
 from libaudit import ChecklistError, Diagnostic, ValidationError, extract_checklist
-
-from conftest import KOMAKI, SEEDS
 
 KOMAKI_SEED = SEEDS / "002_65e417b3328f2695.txt"
 SEED_FILES = sorted(SEEDS.glob("00*.txt"))
@@ -47,8 +47,12 @@ def chapter_of(clause: str) -> str:
 def komaki():
     text = KOMAKI_SEED.read_text(encoding="utf-8")
     return text, extract_checklist(
-        text, id="komaki-draft", title="小牧市 対策基準 (draft)", body="小牧市",
-        source_document=KOMAKI_SEED.name, part="対策基準",
+        text,
+        id="komaki-draft",
+        title="小牧市 対策基準 (draft)",
+        body="小牧市",
+        source_document=KOMAKI_SEED.name,
+        part="対策基準",
     )
 
 
@@ -109,8 +113,14 @@ def test_komaki_items_trace_to_the_clause_tree(komaki):
         assert item.clause in paths, item.id
         assert squash(item.text) in source, item.id
     assert [s.title for s in ex.checklist.sections] == [
-        "組織体制", "情報資産の分類及び管理", "情報システム全体の強靭性の向上", "物理的セキュリティ対策",
-        "人的セキュリティ対策", "技術的セキュリティ対策", "運用", "評価及び見直し",
+        "組織体制",
+        "情報資産の分類及び管理",
+        "情報システム全体の強靭性の向上",
+        "物理的セキュリティ対策",
+        "人的セキュリティ対策",
+        "技術的セキュリティ対策",
+        "運用",
+        "評価及び見直し",
     ]
     assert ex.warnings == []
 
@@ -156,8 +166,21 @@ def test_komaki_ids_agree_with_the_curated_ones(komaki):
 
 def test_cli_extract_writes_yaml_and_prints_the_summary(cli, tmp_path):
     out = tmp_path / "draft.yaml"
-    r = cli("checklist", "extract", str(KOMAKI_SEED), "--id", "komaki-draft", "--title", "小牧市 対策基準 ドラフト",
-            "--body", "小牧市", "--part", "対策基準", "-o", str(out))
+    r = cli(
+        "checklist",
+        "extract",
+        str(KOMAKI_SEED),
+        "--id",
+        "komaki-draft",
+        "--title",
+        "小牧市 対策基準 ドラフト",
+        "--body",
+        "小牧市",
+        "--part",
+        "対策基準",
+        "-o",
+        str(out),
+    )
     assert r.returncode == 0, r.stderr
     assert "評価及び見直し" in r.stdout and "15" in r.stdout
     assert re.search(r"技術的セキュリティ対策\s+\d+", r.stdout)
@@ -181,7 +204,9 @@ def test_cli_extract_prints_warnings_with_lines_and_yaml_to_stdout(cli, tmp_path
 def test_cli_extract_reads_shift_jis_and_rejects_garbage(cli, tmp_path):
     policy = tmp_path / "sjis.txt"
     policy.write_bytes(SMALL.encode("cp932"))
-    r = cli("checklist", "extract", str(policy), "--id", "t", "--title", "t", "--body", "b", "-o", str(tmp_path / "o.yaml"))
+    r = cli(
+        "checklist", "extract", str(policy), "--id", "t", "--title", "t", "--body", "b", "-o", str(tmp_path / "o.yaml")
+    )
     assert r.returncode == 0, r.stderr
     assert "read as cp932" in r.stderr
     bad = tmp_path / "bad.txt"

@@ -1,4 +1,5 @@
 """libaudit.exchange: per-課 questionnaires (.xlsx, CSV) out, answers in (docs/exchange.md)."""
+
 from __future__ import annotations
 
 import csv
@@ -11,18 +12,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
+from libaudit.cli import main as cli_main
+from libaudit.errors import QuestionnaireError
 from openpyxl import load_workbook
 
 import libaudit
 from libaudit import ImportValidationError, Store, ValidationError, exchange
-from libaudit.cli import main as cli_main
-from libaudit.errors import QuestionnaireError
-from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
 
 REPO = Path(__file__).resolve().parents[3]
 
 # The test checklist plus an item only for 課 that own a system (applicability).
-YAML = CHECKLIST_YAML + """\
+YAML = (
+    CHECKLIST_YAML
+    + """\
       - id: "8.4"
         clause: "8(4)"
         text: 情報システム管理者は、情報システムの自己点検を実施しなければならない。
@@ -30,6 +33,7 @@ YAML = CHECKLIST_YAML + """\
         roles: [system_administrator]
         applies_to: {departments: system_owners}
 """
+)
 TRICKY = ['カンマ, と "引用符" と\n改行', "①㈱髙 機種依存文字", "=SUM(A1) 数式ではない", "  前後の空白  "]
 EMOJI = "絵文字 😀 と 髙"
 
@@ -94,6 +98,7 @@ def stored(s: Store, cycle: int):
 
 # ---- the store's secret -------------------------------------------------------------------
 
+
 def test_exchange_secret_is_created_once_and_not_in_the_trail(tmp_path):
     s, _, _ = make_store(tmp_path)
     head = len(s.trail())
@@ -111,15 +116,26 @@ def test_exchange_secret_is_created_once_and_not_in_the_trail(tmp_path):
 
 # ---- export -------------------------------------------------------------------------------
 
+
 def test_workbook_layout(env):
     s, cycle, _, tmp = env
-    path = exchange.export_workbook(s, cycle, "101", tmp / "q.xlsx", deadline="2024-06-28",
-                                    contact="情報政策課 内線1234")
+    path = exchange.export_workbook(
+        s, cycle, "101", tmp / "q.xlsx", deadline="2024-06-28", contact="情報政策課 内線1234"
+    )
     wb = load_workbook(path)
     assert wb.sheetnames == [exchange.SHEET_INFO, exchange.SHEET_QUESTIONS, exchange.SHEET_ID]
     info = "\n".join(str(c.value) for row in wb[exchange.SHEET_INFO].iter_rows() for c in row if c.value)
-    for text in ("令和6年度", "101 総務課", "総務部", "佐藤 花子", "2024年6月28日", "情報政策課 内線1234", "テスト市",
-                 "実施している", "わからない"):
+    for text in (
+        "令和6年度",
+        "101 総務課",
+        "総務部",
+        "佐藤 花子",
+        "2024年6月28日",
+        "情報政策課 内線1234",
+        "テスト市",
+        "実施している",
+        "わからない",
+    ):
         assert text in info
     ws = wb[exchange.SHEET_QUESTIONS]
     assert [c.value for c in ws[2]] == [h for _, h, _ in exchange.COLUMNS]
@@ -145,8 +161,14 @@ def test_workbook_layout(env):
 
 def test_only_applicable_items(env):
     s, cycle, _, tmp = env
-    assert items_of(exchange.export_workbook(s, cycle, "101", tmp / "a.xlsx")) == \
-        ["7.1", "7.2", "8.1", "8.2", "8.3", "8.4"]  # 総務課 owns a system
+    assert items_of(exchange.export_workbook(s, cycle, "101", tmp / "a.xlsx")) == [
+        "7.1",
+        "7.2",
+        "8.1",
+        "8.2",
+        "8.3",
+        "8.4",
+    ]  # 総務課 owns a system
     assert items_of(exchange.export_workbook(s, cycle, "102", tmp / "b.xlsx")) == ["7.1", "7.2", "8.1", "8.2", "8.3"]
     with pytest.raises(ValidationError, match="not a target|unknown"):
         exchange.export_workbook(s, cycle, "100", tmp / "c.xlsx")  # a 部, not a 課
@@ -165,15 +187,24 @@ def test_export_all_with_progress(env):
 # ---- round trips --------------------------------------------------------------------------
 
 ANSWERS = ["実施している", "一部実施している", "実施していない", "該当しない", "わからない", "implemented"]
-CODES = {"実施している": "implemented", "一部実施している": "partial", "実施していない": "not_implemented",
-         "該当しない": "not_applicable", "わからない": "unknown", "implemented": "implemented"}
+CODES = {
+    "実施している": "implemented",
+    "一部実施している": "partial",
+    "実施していない": "not_implemented",
+    "該当しない": "not_applicable",
+    "わからない": "unknown",
+    "implemented": "implemented",
+}
 
 
 def filled_answers(dept: str, items):
     out = {}
     for k, item in enumerate(items):
-        out[item] = (ANSWERS[(k + int(dept)) % len(ANSWERS)], TRICKY[k % len(TRICKY)] if k % 2 else "",
-                     f"根拠 {dept}-{item}" if k % 3 else "")
+        out[item] = (
+            ANSWERS[(k + int(dept)) % len(ANSWERS)],
+            TRICKY[k % len(TRICKY)] if k % 2 else "",
+            f"根拠 {dept}-{item}" if k % 3 else "",
+        )
     return out
 
 
@@ -192,7 +223,10 @@ def test_workbook_round_trip_every_answer(env):
     result = exchange.import_files(s, cycle, [tmp / "out"], actor="情報政策課 渡辺")
     assert stored(s, cycle) == expected_from(filled)
     assert [(Path(f.path).name, f.answered, f.changed, f.unchanged, f.blank) for f in result.files] == [
-        ("101_総務課.xlsx", 6, 6, 0, 0), ("102_人事課.xlsx", 5, 5, 0, 0), ("201_市民課.xlsx", 5, 5, 0, 0)]
+        ("101_総務課.xlsx", 6, 6, 0, 0),
+        ("102_人事課.xlsx", 5, 5, 0, 0),
+        ("201_市民課.xlsx", 5, 5, 0, 0),
+    ]
     assert result.inserted == 16 and result.updated == 0
     by = {(r.department, r.item): r.answered_by for r in s.responses(cycle)}
     assert by[("101", "7.1")] == "課長 101"
@@ -203,6 +237,7 @@ def test_workbook_round_trip_every_answer(env):
     for p, f in zip(paths, result.files):
         assert f"{p.name} sha256:{f.sha256}" in state["source"]
     import hashlib
+
     assert result.files[0].sha256 == hashlib.sha256(paths[0].read_bytes()).hexdigest()
     assert s.verify().ok
     assert "101 総務課" in result.table() and "計" in result.table()
@@ -231,8 +266,10 @@ def test_partly_filled_workbook_leaves_blanks_unanswered(env):
     fill(p, {"7.1": "実施している", "8.2": ("partial", "英語のコードも可", "")})
     r = exchange.import_files(s, cycle, [p], actor=ACTOR)
     assert (r.files[0].answered, r.files[0].blank) == (2, 3)
-    assert stored(s, cycle) == {("201", "7.1"): ("implemented", "", ""),
-                                ("201", "8.2"): ("partial", "英語のコードも可", "")}
+    assert stored(s, cycle) == {
+        ("201", "7.1"): ("implemented", "", ""),
+        ("201", "8.2"): ("partial", "英語のコードも可", ""),
+    }
     # exporting again shows what is stored; the blanks stay blank
     p2 = exchange.export_workbook(s, cycle, "201", tmp / "201b.xlsx")
     ws = load_workbook(p2)[exchange.SHEET_QUESTIONS]
@@ -250,21 +287,28 @@ def test_dry_run_writes_nothing(env):
 
 def test_carry_over_from_last_year(env):
     s, c1, cl, tmp = env
-    p = fill(exchange.export_workbook(s, c1, "102", tmp / "2024.xlsx"),
-             {"7.1": ("一部実施している", "昨年のコメント", "手順書"), "8.3": "実施している"})
+    p = fill(
+        exchange.export_workbook(s, c1, "102", tmp / "2024.xlsx"),
+        {"7.1": ("一部実施している", "昨年のコメント", "手順書"), "8.3": "実施している"},
+    )
     exchange.import_files(s, c1, [p], actor=ACTOR)
     c2 = s.create_cycle(ACTOR, name="令和7年度 自己点検", kind="self_inspection", fiscal_year=2025, checklist=cl)
     s.open_cycle(ACTOR, c2)
     p2 = exchange.export_workbook(s, c2, "102", tmp / "2025.xlsx", carry_over_from=c1)
     ws = load_workbook(p2)[exchange.SHEET_QUESTIONS]
-    row = {ws.cell(r, 8).value: (ws.cell(r, 5).value, ws.cell(r, 6).value, ws.cell(r, 7).value)
-           for r in range(3, ws.max_row + 1) if ws.cell(r, 8).value}
+    row = {
+        ws.cell(r, 8).value: (ws.cell(r, 5).value, ws.cell(r, 6).value, ws.cell(r, 7).value)
+        for r in range(3, ws.max_row + 1)
+        if ws.cell(r, 8).value
+    }
     assert row["7.1"] == ("一部実施している", "昨年のコメント", "手順書") and row["8.1"] == (None, None, None)
     assert "令和7年度" in str(load_workbook(p2)[exchange.SHEET_INFO]["B5"].value)
     fill(p2, {"7.1": "実施している"})
     exchange.import_files(s, c2, [p2], actor=ACTOR)
-    assert stored(s, c2) == {("102", "7.1"): ("implemented", "昨年のコメント", "手順書"),
-                             ("102", "8.3"): ("implemented", "", "")}
+    assert stored(s, c2) == {
+        ("102", "7.1"): ("implemented", "昨年のコメント", "手順書"),
+        ("102", "8.3"): ("implemented", "", ""),
+    }
     assert stored(s, c1)[("102", "7.1")] == ("partial", "昨年のコメント", "手順書")
 
 
@@ -295,7 +339,7 @@ def test_csv_round_trip(env, encoding):
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig" if encoding != "cp932" else "cp932"), newline="")))
         assert rows[0][:9] == ["番号", "章", "条項", "点検項目", "担当", "回答", "備考", "根拠資料", "項目ID"]
         items = [exchange._from_text(r[8]) for r in rows[1:]]
-        filled[dept] = {i: (ANSWERS[k % 5], comments[k % len(comments)], f"資料, \"{k}\"") for k, i in enumerate(items)}
+        filled[dept] = {i: (ANSWERS[k % 5], comments[k % len(comments)], f'資料, "{k}"') for k, i in enumerate(items)}
         fill_csv(p, encoding, filled[dept])
     r = exchange.import_files(s, cycle, [tmp / "csv" / f"{d}.csv" for d in ("101", "102", "201")], actor=ACTOR)
     assert stored(s, cycle) == expected_from(filled)
@@ -305,7 +349,9 @@ def test_csv_round_trip(env, encoding):
 
 def test_cp932_export_keeps_machine_dependent_characters_and_refuses_emoji(env):
     s, cycle, _, tmp = env
-    s.import_responses(ACTOR, cycle, [("101", "7.1", "partial", "①㈱髙 と 〜", ""), ("101", "8.2", "unknown", "", EMOJI)])
+    s.import_responses(
+        ACTOR, cycle, [("101", "7.1", "partial", "①㈱髙 と 〜", ""), ("101", "8.2", "unknown", "", EMOJI)]
+    )
     p = exchange.export_csv(s, cycle, "102", tmp / "102.csv", encoding="cp932")  # no such text: fine
     assert p.exists()
     p = exchange.export_csv(s, cycle, "101", tmp / "101.csv", encoding="utf-8-sig")
@@ -323,11 +369,17 @@ def test_cp932_export_keeps_machine_dependent_characters_and_refuses_emoji(env):
 
 # ---- LibreOffice --------------------------------------------------------------------------
 
+
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        subprocess.run([str(REPO / "scripts" / "install-deps.sh"), "--office"], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=1800)
+        subprocess.run(
+            [str(REPO / "scripts" / "install-deps.sh"), "--office"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            timeout=1800,
+        )
         exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
         pytest.skip("LibreOffice (soffice) is not installed and scripts/install-deps.sh --office could not install it")
@@ -343,9 +395,22 @@ def test_libreoffice_round_trip(env):
     fill(p, answers)
     out = tmp / "converted"
     profile = tmp / "lo-profile"
-    subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(out), str(p)], check=True, timeout=300,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(p),
+        ],
+        check=True,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     converted = out / p.name
     assert converted.exists() and converted.read_bytes() != p.read_bytes()
     r = exchange.import_files(s, cycle, [converted], actor=ACTOR)
@@ -354,6 +419,7 @@ def test_libreoffice_round_trip(env):
 
 
 # ---- bad input: refused with a message, the database unchanged -----------------------------
+
 
 def refused(s: Store, cycle: int, paths, *needles, **kw):
     before = snapshot(s, cycle)
@@ -372,7 +438,7 @@ def answered(env):
     """A filled workbook for 102, and the store."""
     s, cycle, cl, tmp = env
     p = exchange.export_workbook(s, cycle, "102", tmp / "102.xlsx")
-    fill(p, {i: "実施している" for i in items_of(p)})
+    fill(p, dict.fromkeys(items_of(p), "実施している"))
     return s, cycle, cl, tmp, p
 
 
@@ -416,8 +482,13 @@ def test_bad_deleted_row(answered):
     wb = load_workbook(p)
     wb[exchange.SHEET_QUESTIONS].delete_rows(5)
     wb.save(p)
-    e = refused(s, cycle, [p], "点検票!H5: 項目ID is '' but this row was exported for item 7.2",
-                "rows were deleted, inserted or re-ordered")
+    e = refused(
+        s,
+        cycle,
+        [p],
+        "点検票!H5: 項目ID is '' but this row was exported for item 7.2",
+        "rows were deleted, inserted or re-ordered",
+    )
     assert len(e.problems) >= 3  # every following row is reported
 
 
@@ -446,8 +517,14 @@ def test_bad_tampered_checksum(answered):
 def test_bad_answers_every_one_listed(answered):
     s, cycle, _, tmp, p = answered
     fill(p, {"7.1": "済", "8.1": "はい", "8.3": ("", "コメントだけ", "")})
-    e = refused(s, cycle, [p], "点検票!E4: 回答 '済' is not one of 実施している / 一部実施している",
-                "点検票!E7: 回答 'はい'", "点検票!E9: item 8.3 has a comment or evidence but no 回答")
+    e = refused(
+        s,
+        cycle,
+        [p],
+        "点検票!E4: 回答 '済' is not one of 実施している / 一部実施している",
+        "点検票!E7: 回答 'はい'",
+        "点検票!E9: item 8.3 has a comment or evidence but no 回答",
+    )
     assert len(e.problems) == 3
     assert [(d.line, d.column) for d in e.diagnostics] == [(4, 5), (7, 5), (9, 5)]
 
@@ -469,8 +546,9 @@ def test_bad_zip_bomb(env):
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (64 * 1024 * 1024))
     assert (tmp / "bomb.xlsx").stat().st_size < 1024 * 1024
-    refused(s, cycle, [tmp / "bomb.xlsx"], "bomb.xlsx: refused: part xl/worksheets/sheet1.xml is compressed",
-            "ZIP bomb")
+    refused(
+        s, cycle, [tmp / "bomb.xlsx"], "bomb.xlsx: refused: part xl/worksheets/sheet1.xml is compressed", "ZIP bomb"
+    )
 
 
 def test_bad_50mb_file(env):
@@ -497,14 +575,21 @@ def test_bad_csv_rows(env):
     s, cycle, _, tmp = env
     p = exchange.export_csv(s, cycle, "101", tmp / "101.csv")
     rows = list(csv.reader(io.StringIO(p.read_text("utf-8-sig"), newline="")))
-    rows[1][5] = "done"               # invalid answer
-    rows[2][8] = "8.1"                # edited item id
-    del rows[4]                       # deleted row
+    rows[1][5] = "done"  # invalid answer
+    rows[2][8] = "8.1"  # edited item id
+    del rows[4]  # deleted row
     buf = io.StringIO()
     csv.writer(buf).writerows(rows)
     p.write_text(buf.getvalue(), "utf-8-sig")
-    e = refused(s, cycle, [p], "101.csv: line 2 (回答): 回答 'done'", "line 3 (検査値): the checksum of 番号 2 (item 8.1)",
-                "line 5 (番号): 番号 is '5', expected 4", "has 5 rows but was exported with 6 (項目数)")
+    e = refused(
+        s,
+        cycle,
+        [p],
+        "101.csv: line 2 (回答): 回答 'done'",
+        "line 3 (検査値): the checksum of 番号 2 (item 8.1)",
+        "line 5 (番号): 番号 is '5', expected 4",
+        "has 5 rows but was exported with 6 (項目数)",
+    )
     assert len(e.problems) == 5
 
 
@@ -512,12 +597,18 @@ def test_every_problem_of_every_file_is_listed(env):
     s, cycle, _, tmp = env
     folder = tmp / "returned"
     paths = exchange.export_all(s, cycle, folder)
-    fill(paths[0], {"7.1": "実施している"})                       # good
-    fill(paths[1], {"7.1": "x", "7.2": "y"})                      # two bad answers
-    paths[2].write_bytes(b"not a workbook")                       # not an xlsx
+    fill(paths[0], {"7.1": "実施している"})  # good
+    fill(paths[1], {"7.1": "x", "7.2": "y"})  # two bad answers
+    paths[2].write_bytes(b"not a workbook")  # not an xlsx
     (folder / "extra.txt").write_text("ignored: not .xlsx/.csv")
-    e = refused(s, cycle, [folder], "102_人事課.xlsx: 点検票!E4", "102_人事課.xlsx: 点検票!E5",
-                "201_市民課.xlsx: not an Excel workbook")
+    e = refused(
+        s,
+        cycle,
+        [folder],
+        "102_人事課.xlsx: 点検票!E4",
+        "102_人事課.xlsx: 点検票!E5",
+        "201_市民課.xlsx: not an Excel workbook",
+    )
     assert len(e.problems) == 3
     assert "nothing was imported: 3 problem(s) in 2 file(s)" in str(e)
 
@@ -541,19 +632,54 @@ def test_bad_inserted_row_with_an_answer(answered):
 
 # ---- CLI ----------------------------------------------------------------------------------
 
+
 def test_cli_export_and_import(env, capsys):
     s, cycle, _, tmp = env
     db = s.path
-    assert cli_main(["export", db, "--cycle", str(cycle), "--all-depts", "--format", "xlsx", "-o",
-                     str(tmp / "q"), "--deadline", "2024-06-28"]) == 0
+    assert (
+        cli_main(
+            [
+                "export",
+                db,
+                "--cycle",
+                str(cycle),
+                "--all-depts",
+                "--format",
+                "xlsx",
+                "-o",
+                str(tmp / "q"),
+                "--deadline",
+                "2024-06-28",
+            ]
+        )
+        == 0
+    )
     assert sorted(p.name for p in (tmp / "q").iterdir()) == ["101_総務課.xlsx", "102_人事課.xlsx", "201_市民課.xlsx"]
-    assert cli_main(["export", db, "--cycle", str(cycle), "--dept", "201", "--format", "csv", "--encoding", "cp932",
-                     "-o", str(tmp / "201.csv")]) == 0
+    assert (
+        cli_main(
+            [
+                "export",
+                db,
+                "--cycle",
+                str(cycle),
+                "--dept",
+                "201",
+                "--format",
+                "csv",
+                "--encoding",
+                "cp932",
+                "-o",
+                str(tmp / "201.csv"),
+            ]
+        )
+        == 0
+    )
     (tmp / "201.csv").read_bytes().decode("cp932")
     fill(tmp / "q" / "101_総務課.xlsx", {"7.1": "実施している", "7.2": "該当しない"})
     capsys.readouterr()
-    assert cli_main(["responses", "import", db, "--cycle", str(cycle), "--as", "渡辺", "--dry-run",
-                     str(tmp / "q")]) == 0
+    assert (
+        cli_main(["responses", "import", db, "--cycle", str(cycle), "--as", "渡辺", "--dry-run", str(tmp / "q")]) == 0
+    )
     out = capsys.readouterr().out
     assert "101_総務課.xlsx" in out and "dry run" in out and s.response_count(cycle) == 0
     assert cli_main(["responses", "import", db, "--cycle", str(cycle), "--as", "渡辺", str(tmp / "q")]) == 0
@@ -573,8 +699,9 @@ def test_cli_export_and_import(env, capsys):
 
 def test_example_department_roundtrip(env):
     s, c1, cl, tmp = env
-    s.import_responses(ACTOR, c1, [(d, i, "partial", "昨年", "") for d in ("101", "102", "201")
-                                   for i in ("7.1", "8.1")])
+    s.import_responses(
+        ACTOR, c1, [(d, i, "partial", "昨年", "") for d in ("101", "102", "201") for i in ("7.1", "8.1")]
+    )
     c2 = s.create_cycle(ACTOR, name="令和7年度 自己点検", kind="self_inspection", fiscal_year=2025, checklist=cl)
     s.open_cycle(ACTOR, c2)
     script = REPO / "examples" / "department_roundtrip.py"

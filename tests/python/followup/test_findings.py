@@ -2,21 +2,20 @@
 allowed transition, every disallowed one leaving the database unchanged), separation of duties,
 overdue and expiry at day boundaries in Japan time, 横展開, promotion, exceptions changing the
 scores exactly per the applicability rule, verify on the new tables, migration from schema 1."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sqlite3
-from itertools import product
 
 import pytest
-
-import libaudit
+from _store_util import ACTOR, ready_store, write
 from libaudit.cli import main as cli
 from libaudit.errors import CycleStateError, NotFoundError, RoleError, TransitionError, ValidationError
 from libaudit.findings import STATES, TRANSITIONS, japan_date
 
-from _store_util import ACTOR, ready_store, write
+import libaudit
 
 UTC = dt.timezone.utc
 ALLOWED = {(r.from_state, r.to_state) for r in TRANSITIONS}
@@ -48,9 +47,17 @@ def world(tmp_path):
 
 
 def raise_one(store, audit, dept="101", due="2025-03-31", items=("7.1",)):
-    return store.findings.open("監査 一郎", cycle=audit, department=dept, items=list(items),
-                               severity="minor_nonconformity", condition="監視記録なし", due=due,
-                               evidence="ログ確認", recommendation="記録を残すこと")
+    return store.findings.open(
+        "監査 一郎",
+        cycle=audit,
+        department=dept,
+        items=list(items),
+        severity="minor_nonconformity",
+        condition="監視記録なし",
+        due=due,
+        evidence="ログ確認",
+        recommendation="記録を残すこと",
+    )
 
 
 def actor_for(frm: str, to: str) -> str:
@@ -89,8 +96,10 @@ def snapshot(store):
     """Trail head and row counts of the follow-up tables, read behind the library's back."""
     con = sqlite3.connect(store.path)
     try:
-        counts = tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                       for t in ("findings", "finding_transitions", "check_requests", "exceptions", "people"))
+        counts = tuple(
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("findings", "finding_transitions", "check_requests", "exceptions", "people")
+        )
         head = con.execute("SELECT max(seq), (SELECT hash FROM trail ORDER BY seq DESC LIMIT 1) FROM trail").fetchone()
         states = tuple(con.execute("SELECT id, state, updated_at FROM findings ORDER BY id").fetchall())
     finally:
@@ -99,10 +108,17 @@ def snapshot(store):
 
 
 def test_table_matches_the_issue():
-    assert ALLOWED == {("open", "plan_submitted"), ("plan_submitted", "in_remediation"),
-                       ("in_remediation", "remediation_reported"), ("remediation_reported", "verified"),
-                       ("open", "risk_accepted"), ("plan_submitted", "risk_accepted"),
-                       ("remediation_reported", "in_remediation"), ("draft", "open"), ("draft", "discarded")}
+    assert {
+        ("open", "plan_submitted"),
+        ("plan_submitted", "in_remediation"),
+        ("in_remediation", "remediation_reported"),
+        ("remediation_reported", "verified"),
+        ("open", "risk_accepted"),
+        ("plan_submitted", "risk_accepted"),
+        ("remediation_reported", "in_remediation"),
+        ("draft", "open"),
+        ("draft", "discarded"),
+    } == ALLOWED
     assert all(r.roles == ("ciso",) for r in TRANSITIONS if r.to_state == "risk_accepted")
 
 
@@ -116,7 +132,11 @@ def test_every_allowed_transition(world, rule):
     assert f.state == rule.to_state
     last = store.findings.history(fid)[-1]
     assert (last.from_state, last.to_state, last.note, last.by) == (
-        rule.from_state, rule.to_state, "メモ", actor_for(rule.from_state, rule.to_state))
+        rule.from_state,
+        rule.to_state,
+        "メモ",
+        actor_for(rule.from_state, rule.to_state),
+    )
     assert store.verify().ok
 
 
@@ -145,24 +165,66 @@ def test_roles_and_separation_of_duties(world):
     f = store.findings
     before = snapshot(store)
     with pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
-        f.open("高橋 監査", cycle=audit, department="101", items=["7.1"], severity="observation",
-               condition="x", due="2025-03-31")
+        f.open(
+            "高橋 監査",
+            cycle=audit,
+            department="101",
+            items=["7.1"],
+            severity="observation",
+            condition="x",
+            due="2025-03-31",
+        )
     assert isinstance(e.value, PermissionError) and "兼務" in str(e.value)
     with pytest.raises(RoleError):  # not an auditor
-        f.open("佐藤 花子", cycle=audit, department="102", items=["7.1"], severity="observation",
-               condition="x", due="2025-03-31")
+        f.open(
+            "佐藤 花子",
+            cycle=audit,
+            department="102",
+            items=["7.1"],
+            severity="observation",
+            condition="x",
+            due="2025-03-31",
+        )
     with pytest.raises(NotFoundError):
-        f.open("誰か", cycle=audit, department="102", items=["7.1"], severity="observation", condition="x",
-               due="2025-03-31")
+        f.open(
+            "誰か",
+            cycle=audit,
+            department="102",
+            items=["7.1"],
+            severity="observation",
+            condition="x",
+            due="2025-03-31",
+        )
     with pytest.raises(CycleStateError):  # a self-inspection takes no findings
-        f.open("監査 一郎", cycle=si, department="102", items=["7.1"], severity="observation", condition="x",
-               due="2025-03-31")
+        f.open(
+            "監査 一郎",
+            cycle=si,
+            department="102",
+            items=["7.1"],
+            severity="observation",
+            condition="x",
+            due="2025-03-31",
+        )
     with pytest.raises(ValidationError):
-        f.open("監査 一郎", cycle=audit, department="102", items=["9.9"], severity="observation", condition="x",
-               due="2025-03-31")
+        f.open(
+            "監査 一郎",
+            cycle=audit,
+            department="102",
+            items=["9.9"],
+            severity="observation",
+            condition="x",
+            due="2025-03-31",
+        )
     assert snapshot(store) == before
-    fid = f.open("高橋 監査", cycle=audit, department="102", items="7.1,8.2", severity="重大な不適合",
-                 condition="x", due="2025-03-31")
+    fid = f.open(
+        "高橋 監査",
+        cycle=audit,
+        department="102",
+        items="7.1,8.2",
+        severity="重大な不適合",
+        condition="x",
+        due="2025-03-31",
+    )
     assert f.get(fid).severity == "major_nonconformity"
     assert f.get(fid).criterion.splitlines()[0].startswith("7(1) 情報セキュリティ管理者は")
 
@@ -188,8 +250,14 @@ def test_roles_and_separation_of_duties(world):
     f.move("監査 一郎", fid, "in_remediation", "証跡不足")  # sent back by a verifier
     f.move("佐藤 花子", fid, "remediation_reported")
     f.move("監査 二郎", fid, "verified")  # 佐藤 is the remediator now
-    assert [t.to_state for t in f.history(fid)] == ["plan_submitted", "in_remediation", "remediation_reported",
-                                                      "in_remediation", "remediation_reported", "verified"]
+    assert [t.to_state for t in f.history(fid)] == [
+        "plan_submitted",
+        "in_remediation",
+        "remediation_reported",
+        "in_remediation",
+        "remediation_reported",
+        "verified",
+    ]
     assert store.verify().ok
 
 
@@ -214,7 +282,9 @@ def test_overdue_at_day_boundaries_in_japan(world):
     assert [(f.id, f.days_overdue) for f in late] == [(b, 2), (a, 1)]
     groups = store.findings.overdue_by_department(midnight)
     assert [(g.department, g.count, g.oldest_days, g.findings) for g in groups] == [
-        ("101", 1, 1, (a,)), ("102", 1, 2, (b,))]
+        ("101", 1, 1, (a,)),
+        ("102", 1, 2, (b,)),
+    ]
     assert [f.id for f in store.findings.list(overdue=True, today=last_minute)] == [b]
     assert store.findings.get(a).is_overdue(midnight) and not store.findings.get(a).is_overdue(last_minute)
     store.findings.move("佐藤 花子", a, "plan_submitted")  # still owed: still overdue
@@ -248,13 +318,23 @@ def test_spread_to_several_departments_with_mixed_answers(world):
 
 def test_promotion_to_drafts(world):
     store, si, audit = world
-    store.import_responses(ACTOR, si, [("101", "7.1", "not_implemented"), ("101", "7.2", "partial"),
-                                       ("102", "8.1", "not_implemented"), ("201", "8.2", "implemented")])
+    store.import_responses(
+        ACTOR,
+        si,
+        [
+            ("101", "7.1", "not_implemented"),
+            ("101", "7.2", "partial"),
+            ("102", "8.1", "not_implemented"),
+            ("201", "8.2", "implemented"),
+        ],
+    )
     created, skipped = store.findings.promote("監査 一郎", si, audit)
     assert len(created) == 2 and skipped == 0
     drafts = [store.findings.get(i) for i in created]
     assert {(d.department, d.items, d.state, d.severity) for d in drafts} == {
-        ("101", ("7.1",), "draft", "minor_nonconformity"), ("102", ("8.1",), "draft", "minor_nonconformity")}
+        ("101", ("7.1",), "draft", "minor_nonconformity"),
+        ("102", ("8.1",), "draft", "minor_nonconformity"),
+    }
     assert all(d.due == "2025-03-31" and d.promoted_from == si for d in drafts)
     assert store.findings.overdue("2030-01-01") == []
     created2, skipped2 = store.findings.promote("監査 一郎", si, audit, include_partial=True)
@@ -280,8 +360,15 @@ def test_exceptions_change_scores_exactly_per_the_rule(world):
 
     with pytest.raises(RoleError):
         x.request("鈴木 一郎", department="101", item="7.1", reason="r", start="2025-01-01", end="2025-01-31")
-    eid = x.request("佐藤 花子", department="101", item="7.1", reason="監視装置更新中", compensating_measure="目視確認",
-                    start="2025-01-01", end="2025-01-31")
+    eid = x.request(
+        "佐藤 花子",
+        department="101",
+        item="7.1",
+        reason="監視装置更新中",
+        compensating_measure="目視確認",
+        start="2025-01-01",
+        end="2025-01-31",
+    )
     base = body("2025-01-15")
     assert base[0] == 50.0 and base[1] == 0  # requested: nothing changes
     with pytest.raises(RoleError):
@@ -310,8 +397,17 @@ def test_exceptions_change_scores_exactly_per_the_rule(world):
 def test_emergency_exceptions_are_late_after_the_window(world):
     store, si, audit = world
     x = store.exceptions
-    eid = x.request("鈴木 一郎", department="102", item="8.2", system="人事給与", reason="障害対応",
-                    compensating_measure="手作業", start="2025-01-01", end="2025-01-10", emergency=True)
+    eid = x.request(
+        "鈴木 一郎",
+        department="102",
+        item="8.2",
+        system="人事給与",
+        reason="障害対応",
+        compensating_measure="手作業",
+        start="2025-01-01",
+        end="2025-01-10",
+        emergency=True,
+    )
     assert x.get(eid).status == "taken"
     assert not x.get(eid, today=jst(2025, 1, 8, 23, 59)).late
     assert x.get(eid, today=jst(2025, 1, 9, 0, 0)).late
@@ -320,8 +416,15 @@ def test_emergency_exceptions_are_late_after_the_window(world):
     with pytest.raises(TransitionError):
         x.approve("CISO 四郎", eid)  # report it first
     with pytest.raises(ValidationError):
-        x.request("鈴木 一郎", department="102", item="8.2", system="存在しない", reason="r", start="2025-01-01",
-                  end="2025-01-10")
+        x.request(
+            "鈴木 一郎",
+            department="102",
+            item="8.2",
+            system="存在しない",
+            reason="r",
+            start="2025-01-01",
+            end="2025-01-10",
+        )
     x.report("鈴木 一郎", eid, "事後報告")
     assert x.get(eid).status == "reported"
     x.approve("CISO 四郎", eid)
@@ -333,8 +436,9 @@ def test_verify_catches_tampering(world, tmp_path):
     fid = raise_one(store, audit)
     store.findings.move("佐藤 花子", fid, "plan_submitted", "計画")
     store.findings.spread("統括 三郎", fid, ["102"])
-    eid = store.exceptions.request("佐藤 花子", department="101", item="7.1", reason="r", start="2025-01-01",
-                                   end="2025-01-31")
+    eid = store.exceptions.request(
+        "佐藤 花子", department="101", item="7.1", reason="r", start="2025-01-01", end="2025-01-31"
+    )
     assert store.verify().ok
     path = store.path
     store.close()
@@ -348,8 +452,13 @@ def test_verify_catches_tampering(world, tmp_path):
     con.close()
     with libaudit.Store(path) as s:
         problems = {(p.table, p.kind) for p in s.verify().problems}
-    assert problems == {("findings", "altered"), ("finding_transitions", "altered"), ("exceptions", "altered"),
-                        ("check_requests", "deleted"), ("people", "altered")}
+    assert problems == {
+        ("findings", "altered"),
+        ("finding_transitions", "altered"),
+        ("exceptions", "altered"),
+        ("check_requests", "deleted"),
+        ("people", "altered"),
+    }
 
 
 def test_a_schema_1_store_migrates(tmp_path):
@@ -357,9 +466,11 @@ def test_a_schema_1_store_migrates(tmp_path):
     store, si = ready_store(path, tmp_path)
     store.close()
     con = sqlite3.connect(path)
-    con.executescript("DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; "
-                      "DROP TABLE check_requests; DROP TABLE exceptions; "
-                      "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;")
+    con.executescript(
+        "DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; "
+        "DROP TABLE check_requests; DROP TABLE exceptions; "
+        "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;"
+    )
     con.close()
     with libaudit.Store(path) as s:
         assert s.schema_version == 3
@@ -381,12 +492,46 @@ def test_cli(world, tmp_path, capsys):
     store, si, audit = world
     db = store.path
     store.close()
-    assert cli(["person", "import", db, str(write(tmp_path / "p2.csv", "name,department,roles\n新人,102,staff\n")),
-                "--as", ACTOR]) == 0
+    assert (
+        cli(
+            [
+                "person",
+                "import",
+                db,
+                str(write(tmp_path / "p2.csv", "name,department,roles\n新人,102,staff\n")),
+                "--as",
+                ACTOR,
+            ]
+        )
+        == 0
+    )
     assert "1 new" in capsys.readouterr().out
-    assert cli(["finding", "open", db, "--cycle", str(audit), "--dept", "101", "--items", "7.1,8.2", "--severity",
-                "major_nonconformity", "--by", "監査 一郎", "--due", "2025-03-31", "--condition", "監視なし",
-                "--recommendation", "監視すること"]) == 0
+    assert (
+        cli(
+            [
+                "finding",
+                "open",
+                db,
+                "--cycle",
+                str(audit),
+                "--dept",
+                "101",
+                "--items",
+                "7.1,8.2",
+                "--severity",
+                "major_nonconformity",
+                "--by",
+                "監査 一郎",
+                "--due",
+                "2025-03-31",
+                "--condition",
+                "監視なし",
+                "--recommendation",
+                "監視すること",
+            ]
+        )
+        == 0
+    )
     fid = int(capsys.readouterr().out.strip())
     assert cli(["finding", "move", db, str(fid), "plan_submitted", "--by", "佐藤 花子", "--note", "計画"]) == 0
     assert "改善計画提出済" in capsys.readouterr().out
@@ -398,7 +543,8 @@ def test_cli(world, tmp_path, capsys):
     assert cli(["finding", "list", db, "--overdue", "--today", "2025-04-01", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["id"], r["severity"], r["state"], r["days_overdue"]) for r in rows] == [
-        (fid, "major_nonconformity", "plan_submitted", 1)]
+        (fid, "major_nonconformity", "plan_submitted", 1)
+    ]
     assert cli(["finding", "list", db, "--by-dept", "--today", "2025-04-02", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["oldest_days"] == 2
     assert cli(["finding", "spread", db, str(fid), "--all", "--by", "統括 三郎"]) == 0
@@ -412,12 +558,34 @@ def test_cli(world, tmp_path, capsys):
     assert cli(["finding", "show", db, str(fid), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["history"]) == 1
     with libaudit.Store(db) as s:
-        s.open_cycle  # noqa: B018 (the store is usable)
+        s.open_cycle
         s.import_responses(ACTOR, si, [("102", "7.2", "not_implemented")])
     assert cli(["finding", "promote", db, "--cycle", str(si), "--into", str(audit), "--by", "監査 一郎"]) == 0
     assert "1 draft findings" in capsys.readouterr().out
-    assert cli(["exception", "request", db, "--dept", "101", "--item", "7.1", "--reason", "更新中", "--measure",
-                "目視", "--start", "2025-01-01", "--end", "2025-01-31", "--by", "佐藤 花子"]) == 0
+    assert (
+        cli(
+            [
+                "exception",
+                "request",
+                db,
+                "--dept",
+                "101",
+                "--item",
+                "7.1",
+                "--reason",
+                "更新中",
+                "--measure",
+                "目視",
+                "--start",
+                "2025-01-01",
+                "--end",
+                "2025-01-31",
+                "--by",
+                "佐藤 花子",
+            ]
+        )
+        == 0
+    )
     eid = int(capsys.readouterr().out.strip())
     assert cli(["exception", "approve", db, str(eid), "--by", "佐藤 花子"]) == 1
     assert "CISO" in capsys.readouterr().err
@@ -441,6 +609,12 @@ def test_docs_render_the_code_table():
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 4 and cells[0].startswith("`"):
-            rows.append((cells[0].split("`")[1], cells[1].split("`")[1],
-                         tuple(r.strip("` ") for r in cells[2].split(",")), cells[3]))
+            rows.append(
+                (
+                    cells[0].split("`")[1],
+                    cells[1].split("`")[1],
+                    tuple(r.strip("` ") for r in cells[2].split(",")),
+                    cells[3],
+                )
+            )
     assert rows == [(r.from_state, r.to_state, r.roles, r.note) for r in TRANSITIONS]

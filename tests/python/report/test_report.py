@@ -2,6 +2,7 @@
 findings APIs, hostile text escaped in every format, custom templates, template errors, and
 the committee report and a department sheet printed to PDF by headless Chromium (screenshots
 of the first pages in out/report-test/)."""
+
 from __future__ import annotations
 
 import csv
@@ -12,12 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _store_util import ACTOR, CHECKLIST_YAML, write
+from libaudit.errors import TemplateError
+from libaudit.report import Reporter, find_chromium
 
 import libaudit
-from libaudit.errors import TemplateError
-from libaudit.report import Reporter, find_chromium, template_dir
-
-from _store_util import ACTOR, CHECKLIST_YAML, write
 
 REPO = Path(__file__).resolve().parents[3]
 OUT = REPO / "out" / "report-test"
@@ -33,14 +33,18 @@ code,name,parent_code,security_officer,security_manager
 202,税務課,200,,中村 四郎
 """
 ITEMS = ["7.1", "7.2", "8.1", "8.2", "8.3"]
-ANSWERS_2023 = {"101": ["implemented", "partial", "not_implemented", "implemented", "unknown"],
-                "102": ["implemented"] * 3 + ["partial", "not_implemented"],
-                "201": ["partial", "not_implemented", "implemented", "implemented", "implemented"]}
-ANSWERS_2024 = {"101": ["implemented", "implemented", "not_implemented", "implemented", "partial"],
-                "102": ["implemented"] * 4 + ["not_implemented"],
-                "201": ["not_implemented", "partial", "implemented", "implemented", "implemented"]}
+ANSWERS_2023 = {
+    "101": ["implemented", "partial", "not_implemented", "implemented", "unknown"],
+    "102": ["implemented"] * 3 + ["partial", "not_implemented"],
+    "201": ["partial", "not_implemented", "implemented", "implemented", "implemented"],
+}
+ANSWERS_2024 = {
+    "101": ["implemented", "implemented", "not_implemented", "implemented", "partial"],
+    "102": ["implemented"] * 4 + ["not_implemented"],
+    "201": ["not_implemented", "partial", "implemented", "implemented", "implemented"],
+}
 # 202 never answers.
-FORMULA = '=HYPERLINK("http://example.invalid","x")' 
+FORMULA = '=HYPERLINK("http://example.invalid","x")'
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +57,20 @@ def body(tmp_path_factory):
     cl = store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
     cycles = {}
     for year, answers in ((2023, ANSWERS_2023), (2024, ANSWERS_2024)):
-        c = store.create_cycle(ACTOR, name=f"{year}年度 自己点検", kind="self_inspection", fiscal_year=year, checklist=cl)
+        c = store.create_cycle(
+            ACTOR, name=f"{year}年度 自己点検", kind="self_inspection", fiscal_year=year, checklist=cl
+        )
         store.open_cycle(ACTOR, c)
-        rows = [(d, item, a, HOSTILE if (d, item) == ("201", "7.1") else FORMULA if (d, item) == ("201", "7.2")
-                 else "コメント") for d, ans in answers.items() for item, a in zip(ITEMS, ans)]
+        rows = [
+            (
+                d,
+                item,
+                a,
+                HOSTILE if (d, item) == ("201", "7.1") else FORMULA if (d, item) == ("201", "7.2") else "コメント",
+            )
+            for d, ans in answers.items()
+            for item, a in zip(ITEMS, ans)
+        ]
         store.import_responses(ACTOR, c, rows)
         cycles[year] = c
     audit = store.create_cycle(ACTOR, name="2024年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
@@ -64,12 +78,35 @@ def body(tmp_path_factory):
     store.people.add(ACTOR, "監査 一郎", "101", ["auditor"])
     store.people.add(ACTOR, "最高 責任者", "100", ["ciso"])
     store.people.add(ACTOR, "鈴木 一郎", "102", ["security_manager"])
-    f1 = store.findings.open("監査 一郎", cycle=audit, department="201", items=["7.1"], severity="major_nonconformity",
-                             condition=HOSTILE, due="2024-06-30", evidence="ログ", recommendation="改善すること")
-    store.findings.open("監査 一郎", cycle=audit, department="102", items=["8.3"], severity="observation",
-                        condition="記録が不十分", due="2025-12-31")
-    ex = store.exceptions.request("鈴木 一郎", department="102", item="8.3", reason="システム更新中のため",
-                                  start="2024-04-01", end="2025-04-20", compensating_measure="手作業で確認")
+    f1 = store.findings.open(
+        "監査 一郎",
+        cycle=audit,
+        department="201",
+        items=["7.1"],
+        severity="major_nonconformity",
+        condition=HOSTILE,
+        due="2024-06-30",
+        evidence="ログ",
+        recommendation="改善すること",
+    )
+    store.findings.open(
+        "監査 一郎",
+        cycle=audit,
+        department="102",
+        items=["8.3"],
+        severity="observation",
+        condition="記録が不十分",
+        due="2025-12-31",
+    )
+    ex = store.exceptions.request(
+        "鈴木 一郎",
+        department="102",
+        item="8.3",
+        reason="システム更新中のため",
+        start="2024-04-01",
+        end="2025-04-20",
+        compensating_measure="手作業で確認",
+    )
     store.exceptions.approve("最高 責任者", ex)
     yield {"store": store, "path": path, "cycles": cycles, "audit": audit, "finding": f1, "tmp": tmp}
     store.close()
@@ -164,7 +201,9 @@ def test_hostile_text_is_escaped_in_every_format(body, kind):
     md = r.render(kind, "md", dept)
     assert "<script>" not in md and "&lt;script&gt;" in md and "\\{\\{x\\}\\}" in md and "\\|\\*\\_\\`" in md
     data = json.loads(r.render(kind, "json", dept))
-    assert HOSTILE in json.dumps(data, ensure_ascii=False) or HOSTILE.replace('"', '\\"') in json.dumps(data, ensure_ascii=False)
+    assert HOSTILE in json.dumps(data, ensure_ascii=False) or HOSTILE.replace('"', '\\"') in json.dumps(
+        data, ensure_ascii=False
+    )
     text = r.render(kind, "csv", dept)
     cells = [c for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for c in row]
     assert any(HOSTILE in c for c in cells)
@@ -178,7 +217,9 @@ def test_csv_neutralises_formulas(body):
 
 
 def test_custom_template_directory_and_fallback(body, tmp_path):
-    (tmp_path / "committee.md.mustache").write_text("# {{body}} 独自様式\n実施率 {{summary.rate_text}}\n", encoding="utf-8")
+    (tmp_path / "committee.md.mustache").write_text(
+        "# {{body}} 独自様式\n実施率 {{summary.rate_text}}\n", encoding="utf-8"
+    )
     r = reporter(body, templates=tmp_path)
     md = r.render("committee", "md")
     assert md.startswith("# テスト市 独自様式") and "%" in md
@@ -187,7 +228,9 @@ def test_custom_template_directory_and_fallback(body, tmp_path):
 
 
 def test_template_error_names_template_and_tag(body, tmp_path):
-    (tmp_path / "committee.html.mustache").write_text("<p>{{body}}</p>\n<p>{{summary.no_such_tag}}</p>\n", encoding="utf-8")
+    (tmp_path / "committee.html.mustache").write_text(
+        "<p>{{body}}</p>\n<p>{{summary.no_such_tag}}</p>\n", encoding="utf-8"
+    )
     with pytest.raises(TemplateError) as e:
         reporter(body, templates=tmp_path).render("committee", "html")
     d = e.value.diagnostics[0]
@@ -202,12 +245,25 @@ def test_template_error_names_template_and_tag(body, tmp_path):
 
 def test_render_writes_files_and_all_departments(body, tmp_path):
     store = body["store"]
-    out = libaudit.render(store, "committee", cycle=body["cycles"][2024], compare=body["cycles"][2023],
-                          format="html", out=tmp_path / "c.html")
+    out = libaudit.render(
+        store,
+        "committee",
+        cycle=body["cycles"][2024],
+        compare=body["cycles"][2023],
+        format="html",
+        out=tmp_path / "c.html",
+    )
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     seen = []
-    paths = libaudit.render(store, "department", cycle=body["cycles"][2024], all_depts=True, format="md",
-                            out=tmp_path / "sheets", progress=lambda d, t: seen.append((d, t)))
+    paths = libaudit.render(
+        store,
+        "department",
+        cycle=body["cycles"][2024],
+        all_depts=True,
+        format="md",
+        out=tmp_path / "sheets",
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert len(paths) == 4 and seen[-1] == (4, 4)
     assert all(p.exists() for p in paths)
     assert "<script>" not in "".join(p.name for p in paths)
@@ -215,12 +271,33 @@ def test_render_writes_files_and_all_departments(body, tmp_path):
 
 
 def test_cli_report(body, tmp_path, cli):
-    r = cli("report", "committee", str(body["path"]), "--cycle", str(body["cycles"][2024]), "--compare",
-            str(body["cycles"][2023]), "--format", "md", "-o", str(tmp_path / "c.md"))
+    r = cli(
+        "report",
+        "committee",
+        str(body["path"]),
+        "--cycle",
+        str(body["cycles"][2024]),
+        "--compare",
+        str(body["cycles"][2023]),
+        "--format",
+        "md",
+        "-o",
+        str(tmp_path / "c.md"),
+    )
     assert r.returncode == 0, r.stderr
     assert "情報セキュリティ自己点検結果報告" in (tmp_path / "c.md").read_text(encoding="utf-8")
-    r = cli("report", "department", str(body["path"]), "--cycle", str(body["cycles"][2024]), "--all-depts",
-            "--format", "csv", "-o", str(tmp_path / "sheets"))
+    r = cli(
+        "report",
+        "department",
+        str(body["path"]),
+        "--cycle",
+        str(body["cycles"][2024]),
+        "--all-depts",
+        "--format",
+        "csv",
+        "-o",
+        str(tmp_path / "sheets"),
+    )
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.split()) == 4
     r = cli("report", "department", str(body["path"]), "--cycle", str(body["cycles"][2024]), "-o", str(tmp_path / "x"))
@@ -228,8 +305,17 @@ def test_cli_report(body, tmp_path, cli):
     bad = tmp_path / "tpl"
     bad.mkdir()
     (bad / "findings.html.mustache").write_text("{{nope}}", encoding="utf-8")
-    r = cli("report", "findings", str(body["path"]), "--cycle", str(body["cycles"][2024]), "--templates", str(bad),
-            "-o", str(tmp_path / "f.html"))
+    r = cli(
+        "report",
+        "findings",
+        str(body["path"]),
+        "--cycle",
+        str(body["cycles"][2024]),
+        "--templates",
+        str(bad),
+        "-o",
+        str(tmp_path / "f.html"),
+    )
     assert r.returncode == 1 and "nope" in r.stderr and "findings.html.mustache:1:1" in r.stderr
 
 
@@ -255,14 +341,31 @@ def test_pdf_committee_and_department_sheet(body):
     _need_pdf_tools()
     OUT.mkdir(parents=True, exist_ok=True)
     store = body["store"]
-    committee = libaudit.render(store, "committee", cycle=body["cycles"][2024], compare=body["cycles"][2023],
-                                format="pdf", out=OUT / "committee.pdf", as_of=AS_OF)
-    sheet = libaudit.render(store, "department", cycle=body["cycles"][2024], compare=body["cycles"][2023], dept="101",
-                            format="pdf", out=OUT / "department-101.pdf", as_of=AS_OF)
+    committee = libaudit.render(
+        store,
+        "committee",
+        cycle=body["cycles"][2024],
+        compare=body["cycles"][2023],
+        format="pdf",
+        out=OUT / "committee.pdf",
+        as_of=AS_OF,
+    )
+    sheet = libaudit.render(
+        store,
+        "department",
+        cycle=body["cycles"][2024],
+        compare=body["cycles"][2023],
+        dept="101",
+        format="pdf",
+        out=OUT / "department-101.pdf",
+        as_of=AS_OF,
+    )
     # One page per section (print stylesheet: a page break before each).
     assert _pages(committee) >= 5
     assert _pages(sheet) >= 3
-    text = subprocess.run(["pdftotext", "-layout", str(committee), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(committee), "-"], capture_output=True, text=True, check=True
+    ).stdout
     squashed = "".join(text.split())
     assert "令和6年度情報セキュリティ自己点検結果報告" in squashed
     v = reporter(body).view("committee")
@@ -272,5 +375,7 @@ def test_pdf_committee_and_department_sheet(body):
     text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True, check=True).stdout
     assert "課別結果票" in "".join(text.split()) and "総務課" in text
     for pdf in (committee, sheet):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(OUT / pdf.stem)], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(OUT / pdf.stem)], check=True
+        )
     assert len(list(OUT.glob("committee-*.png"))) >= 3

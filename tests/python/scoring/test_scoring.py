@@ -1,22 +1,22 @@
 """libaudit.scoring: the worked example of docs/scoring.md, results as plain objects, the CLI,
 and hypothesis property tests (bounds, monotonicity, N/A isolation, order independence,
 部 = pooled 課, agreement with a plain-Python reference)."""
+
 from __future__ import annotations
 
 import json
 import math
-import random
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Dict, List, Optional, Sequence, Tuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from libaudit.cli import main as cli_main
+from libaudit.scoring import GROUPINGS, ScoreTable, ipa_band, model_names
 
 import libaudit
 from libaudit import NotFoundError, Store
-from libaudit.cli import main as cli_main
-from libaudit.scoring import GROUPINGS, CycleData, ScoreTable, ipa_band, model_names
 
 ACTOR = "tester"
 
@@ -54,24 +54,40 @@ ITEMS = ["1.1", "1.2", "2.1.1", "2.1.2", "2.2.1"]
 WEIGHTS = {"1.1": 1.0, "1.2": 2.0, "2.1.1": 1.0, "2.1.2": 3.0, "2.2.1": 1.0}
 
 DEPARTMENTS = [
-    dict(code="100", name="総務部"), dict(code="101", name="総務課", parent_code="100"),
-    dict(code="102", name="人事課", parent_code="100"),
-    dict(code="200", name="市民部"), dict(code="201", name="市民課", parent_code="200"),
+    {"code": "100", "name": "総務部"},
+    {"code": "101", "name": "総務課", "parent_code": "100"},
+    {"code": "102", "name": "人事課", "parent_code": "100"},
+    {"code": "200", "name": "市民部"},
+    {"code": "201", "name": "市民課", "parent_code": "200"},
 ]
-SYSTEMS = [dict(name="住基", department="101", tier="mynumber", important_assets="true"),
-           dict(name="庶務", department="102", tier="lgwan", important_assets="false")]
+SYSTEMS = [
+    {"name": "住基", "department": "101", "tier": "mynumber", "important_assets": "true"},
+    {"name": "庶務", "department": "102", "tier": "lgwan", "important_assets": "false"},
+]
 
 EXAMPLE = [
-    ("101", "1.1", "implemented"), ("101", "1.2", "partial"), ("101", "2.1.1", "not_implemented"),
-    ("101", "2.1.2", "implemented"), ("101", "2.2.1", "unknown"),
-    ("102", "1.1", "not_applicable"), ("102", "1.2", "implemented"), ("102", "2.1.1", "implemented"),
+    ("101", "1.1", "implemented"),
+    ("101", "1.2", "partial"),
+    ("101", "2.1.1", "not_implemented"),
+    ("101", "2.1.2", "implemented"),
+    ("101", "2.2.1", "unknown"),
+    ("102", "1.1", "not_applicable"),
+    ("102", "1.2", "implemented"),
+    ("102", "2.1.1", "implemented"),
     ("102", "2.1.2", "partial"),
     ("201", "1.1", "implemented"),
 ]
 
 
-def make_store(rows: Sequence[Tuple[str, str, str]], *, path: str = ":memory:", departments=DEPARTMENTS,
-               systems=SYSTEMS, checklist: str = CHECKLIST_YAML, year: int = 2024) -> Tuple[Store, int]:
+def make_store(
+    rows: Sequence[tuple[str, str, str]],
+    *,
+    path: str = ":memory:",
+    departments=DEPARTMENTS,
+    systems=SYSTEMS,
+    checklist: str = CHECKLIST_YAML,
+    year: int = 2024,
+) -> tuple[Store, int]:
     s = Store(path)
     s.set_body(ACTOR, "テスト市")
     s.import_departments(ACTOR, departments)
@@ -93,6 +109,7 @@ def example():
 
 
 # ---- the worked example (docs/scoring.md; the same numbers as tests/cpp/scoring/scoring_test.cpp) -----
+
 
 def test_rate_by_department(example):
     s, cycle = example
@@ -148,8 +165,14 @@ def test_ipa_and_xccdf_models(example):
     unw = s.score(cycle, model="xccdf_flat_unweighted")
     assert [(r.score, r.maximum) for r in unw] == [(2.0, 5.0), (1.0, 2.0), (1.0, 1.0)]
     assert [r.score for r in s.score(cycle, model="xccdf_absolute")] == [0.0, 0.0, 1.0]
-    assert model_names()[:6] == ["rate", "ipa", "xccdf_default", "xccdf_flat", "xccdf_flat_unweighted",
-                                 "xccdf_absolute"]
+    assert model_names()[:6] == [
+        "rate",
+        "ipa",
+        "xccdf_default",
+        "xccdf_flat",
+        "xccdf_flat_unweighted",
+        "xccdf_absolute",
+    ]
 
 
 def test_matrix_weakest_and_to_dict(example):
@@ -170,15 +193,19 @@ def test_matrix_weakest_and_to_dict(example):
 def test_compare_years(tmp_path):
     s, c1 = make_store(EXAMPLE, path=str(tmp_path / "a.db"))
     v2 = CHECKLIST_YAML.replace('version: "1"', 'version: "2"').replace(
-        '      - {id: "1.2"', '      - {id: "1.3", clause: "1(3)", text: 職員等は、規程を遵守しなければならない。, '
-        'question: 規程を遵守しているか。, roles: [staff]}\n      - {id: "1.2"')
+        '      - {id: "1.2"',
+        '      - {id: "1.3", clause: "1(3)", text: 職員等は、規程を遵守しなければならない。, '
+        'question: 規程を遵守しているか。, roles: [staff]}\n      - {id: "1.2"',
+    )
     cl2 = s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(v2, "t2.yaml"))
     s.put_department(ACTOR, "301", "防災課", parent_code="200")
-    c2 = s.create_cycle(ACTOR, name="2025", kind="self_inspection", fiscal_year=2025, checklist=cl2,
-                        departments=["101", "301"])
+    c2 = s.create_cycle(
+        ACTOR, name="2025", kind="self_inspection", fiscal_year=2025, checklist=cl2, departments=["101", "301"]
+    )
     s.open_cycle(ACTOR, c2)
-    s.import_responses(ACTOR, c2, [("101", "1.1", "implemented"), ("101", "1.2", "implemented"),
-                                   ("301", "1.3", "partial")])
+    s.import_responses(
+        ACTOR, c2, [("101", "1.1", "implemented"), ("101", "1.2", "implemented"), ("301", "1.3", "partial")]
+    )
     c = s.compare_scores(c1, c2)
     assert c.items_added == ("1.3",) and c.items_removed == ()
     assert c.departments_added == ("301",) and c.departments_removed == ("102", "201")
@@ -204,6 +231,7 @@ def test_to_pandas(example):
 
 
 # ---- CLI --------------------------------------------------------------------------------------
+
 
 def run_cli(capsys, *args: str) -> str:
     assert cli_main(list(args)) == 0
@@ -237,26 +265,30 @@ def test_cli_table_json_compare(tmp_path, capsys):
 ANSWERS = ["implemented", "partial", "not_implemented", "not_applicable", "unknown"]
 KA = ["101", "102", "103", "201", "202"]
 PARENT = {"101": "100", "102": "100", "103": "100", "201": "200", "202": "200"}
-ORG = ([dict(code="100", name="総務部"), dict(code="200", name="市民部")] +
-       [dict(code=k, name=f"課{k}", parent_code=PARENT[k]) for k in KA])
+ORG = [{"code": "100", "name": "総務部"}, {"code": "200", "name": "市民部"}] + [
+    {"code": k, "name": f"課{k}", "parent_code": PARENT[k]} for k in KA
+]
 
 answers_st = st.dictionaries(st.tuples(st.sampled_from(KA), st.sampled_from(ITEMS)), st.sampled_from(ANSWERS))
-systems_st = st.lists(st.tuples(st.sampled_from(KA), st.sampled_from(["mynumber", "lgwan", "internet"]), st.booleans()),
-                      max_size=4)
+systems_st = st.lists(
+    st.tuples(st.sampled_from(KA), st.sampled_from(["mynumber", "lgwan", "internet"]), st.booleans()), max_size=4
+)
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SCORE_BOUNDS = {"rate": (0, 100), "ipa": (-25, 100), "xccdf_default": (0, 100), "xccdf_absolute": (0, 1)}
 
 
-def build(answers: Dict[Tuple[str, str], str], systems, order: Optional[List] = None) -> Tuple[Store, int]:
+def build(answers: dict[tuple[str, str], str], systems, order: list | None = None) -> tuple[Store, int]:
     rows = [(d, i, a) for (d, i), a in sorted(answers.items())]
     if order is not None:
         rows = [rows[k] for k in order]
-    sys_rows = [dict(name=f"sys{k}", department=d, tier=t, important_assets="true" if imp else "false")
-                for k, (d, t, imp) in enumerate(systems)]
+    sys_rows = [
+        {"name": f"sys{k}", "department": d, "tier": t, "important_assets": "true" if imp else "false"}
+        for k, (d, t, imp) in enumerate(systems)
+    ]
     return make_store(rows, departments=ORG, systems=sys_rows)
 
 
-def all_scores(s: Store, cycle: int) -> Dict[Tuple[str, str], ScoreTable]:
+def all_scores(s: Store, cycle: int) -> dict[tuple[str, str], ScoreTable]:
     data = s.scoring_data(cycle)
     return {(m, by): data.score(m, by) for m in model_names()[:6] for by in GROUPINGS}
 
@@ -349,8 +381,17 @@ def test_parent_equals_pooled_departments(answers, systems):
         bu = data.score(m, "parent")
         for parent in bu:
             members = [r for r in ka if r.parent == parent.group]
-            for f in ("pairs", "applicable", "answered", "unanswered", "not_applicable", "implemented", "partial",
-                      "not_implemented", "unknown"):
+            for f in (
+                "pairs",
+                "applicable",
+                "answered",
+                "unanswered",
+                "not_applicable",
+                "implemented",
+                "partial",
+                "not_implemented",
+                "unknown",
+            ):
                 assert getattr(parent, f) == sum(getattr(r, f) for r in members)
             if m.startswith("xccdf_flat"):  # additive: pooled = sum of the parts
                 scored = [r for r in members if r.score is not None]
@@ -376,10 +417,12 @@ def applies(item: str, dept: str, systems) -> bool:
     return True
 
 
-def reference(answers, systems, dept: str, model: str) -> Tuple[Optional[float], float]:
+def reference(answers, systems, dept: str, model: str) -> tuple[float | None, float]:
     """Plain-Python rate / ipa of one 課: (score, Σw over answered applicable items)."""
-    pts = {"rate": {"implemented": 1.0, "partial": 0.5, "not_implemented": 0.0, "unknown": 0.0},
-           "ipa": {"implemented": 1.0, "partial": 0.5, "not_implemented": 0.0, "unknown": -0.25}}[model]
+    pts = {
+        "rate": {"implemented": 1.0, "partial": 0.5, "not_implemented": 0.0, "unknown": 0.0},
+        "ipa": {"implemented": 1.0, "partial": 0.5, "not_implemented": 0.0, "unknown": -0.25},
+    }[model]
     num = den = 0.0
     for item in ITEMS:
         a = answers.get((dept, item))
@@ -402,6 +445,7 @@ def test_agrees_with_a_plain_python_reference(answers, systems):
 
 
 # ---- the demo store ---------------------------------------------------------------------------
+
 
 def test_demo_store_improves_year_on_year(tmp_path):
     from pathlib import Path

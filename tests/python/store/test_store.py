@@ -1,17 +1,24 @@
 """libaudit.Store: organisation, checklists, cycles, responses, trail and verify."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
 import zlib
-from pathlib import Path
 
 import pytest
+from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, ITEMS, LEAVES, ready_store, write
 
 import libaudit
-from libaudit import (CycleStateError, ImportValidationError, NotFoundError, SchemaVersionError, Store,
-                      StoreError, ValidationError)
-from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, ITEMS, LEAVES, ready_store, write
+from libaudit import (
+    CycleStateError,
+    ImportValidationError,
+    NotFoundError,
+    SchemaVersionError,
+    Store,
+    StoreError,
+    ValidationError,
+)
 
 
 @pytest.fixture
@@ -27,6 +34,7 @@ def all_rows(answer="implemented"):
 
 
 # ---- opening ---------------------------------------------------------------------------------
+
 
 def test_memory_store_and_context_manager():
     with Store(":memory:") as s:
@@ -80,6 +88,7 @@ def test_reopen_keeps_data(tmp_path):
 
 # ---- organisation ----------------------------------------------------------------------------
 
+
 def test_departments_tree_and_leaves(store):
     depts = {d.code: d for d in store.departments()}
     assert set(depts) == {"100", "101", "102", "200", "201"}
@@ -113,9 +122,11 @@ def test_cp932_given_explicitly_and_wrongly(tmp_path):
 
 
 def test_csv_quoting_commas_quotes_newlines(tmp_path):
-    csv = ('code,name,parent_code,security_officer,security_manager\r\n'
-           '100,"総務部, 本庁",,"山田 ""部長"" 太郎",\r\n'
-           '101,"総務課\r\n(分室)",100,,\r\n')
+    csv = (
+        "code,name,parent_code,security_officer,security_manager\r\n"
+        '100,"総務部, 本庁",,"山田 ""部長"" 太郎",\r\n'
+        '101,"総務課\r\n(分室)",100,,\r\n'
+    )
     write(tmp_path / "d.csv", csv)
     with Store(":memory:") as s:
         s.import_departments_csv(ACTOR, tmp_path / "d.csv")
@@ -139,11 +150,13 @@ def test_department_reimport_changes_nothing(store, tmp_path):
 
 
 def test_department_import_all_or_nothing(tmp_path):
-    csv = ("code,name,parent_code,security_officer,security_manager\n"
-           "100,総務部,,,\n"
-           "101,総務課,999,,\n"       # unknown parent
-           ",名無し,100,,\n"          # empty code
-           "100,重複,,,\n")           # listed twice
+    csv = (
+        "code,name,parent_code,security_officer,security_manager\n"
+        "100,総務部,,,\n"
+        "101,総務課,999,,\n"  # unknown parent
+        ",名無し,100,,\n"  # empty code
+        "100,重複,,,\n"
+    )  # listed twice
     write(tmp_path / "d.csv", csv)
     with Store(":memory:") as s:
         with pytest.raises(ImportValidationError) as e:
@@ -155,11 +168,12 @@ def test_department_import_all_or_nothing(tmp_path):
 
 def test_department_children_before_parents_and_loops(tmp_path):
     with Store(":memory:") as s:
-        s.import_departments(ACTOR, [dict(code="101", name="総務課", parent_code="100"),
-                                     dict(code="100", name="総務部")])
+        s.import_departments(
+            ACTOR, [{"code": "101", "name": "総務課", "parent_code": "100"}, {"code": "100", "name": "総務部"}]
+        )
         assert {d.code for d in s.departments()} == {"100", "101"}
         with pytest.raises(ImportValidationError, match="loop"):
-            s.import_departments(ACTOR, [dict(code="100", name="総務部", parent_code="101")])
+            s.import_departments(ACTOR, [{"code": "100", "name": "総務部", "parent_code": "101"}])
 
 
 def test_department_unknown_column(tmp_path):
@@ -169,10 +183,12 @@ def test_department_unknown_column(tmp_path):
 
 
 def test_systems(store, tmp_path):
-    csv = ("name,department,tier,important_assets\n"
-           "住民基本台帳システム,201,mynumber,true\n"
-           "財務会計システム,101,ＬＧＷＡＮ接続系,0\n"
-           "ホームページCMS,101,インターネット接続系,いいえ\n")
+    csv = (
+        "name,department,tier,important_assets\n"
+        "住民基本台帳システム,201,mynumber,true\n"
+        "財務会計システム,101,ＬＧＷＡＮ接続系,0\n"
+        "ホームページCMS,101,インターネット接続系,いいえ\n"
+    )
     r = store.import_systems_csv(ACTOR, write(tmp_path / "s.csv", csv))
     assert r.inserted == 3
     systems = {x.name: x for x in store.systems()}
@@ -195,6 +211,7 @@ def test_actor_is_required(store):
 
 # ---- checklists ------------------------------------------------------------------------------
 
+
 def test_checklist_stored_with_hash_and_loaded_back(store):
     [c] = store.checklists()
     assert c.checklist_id == "test-kijun" and c.items == len(ITEMS) and len(c.sha256) == 64
@@ -202,6 +219,7 @@ def test_checklist_stored_with_hash_and_loaded_back(store):
     original = libaudit.Checklist.from_yaml(CHECKLIST_YAML, "x.yaml")
     assert loaded.to_json() == original.to_json()
     import hashlib
+
     assert hashlib.sha256(original.to_json().encode()).hexdigest() == c.sha256
     # Importing the same content again returns the same id and writes nothing.
     n = len(store.trail())
@@ -210,7 +228,9 @@ def test_checklist_stored_with_hash_and_loaded_back(store):
 
 
 def test_checklist_versions_side_by_side(store):
-    v2 = CHECKLIST_YAML.replace('version: "2024-03-01"', 'version: "2025-03-01"').replace("監視しているか", "常時監視しているか")
+    v2 = CHECKLIST_YAML.replace('version: "2024-03-01"', 'version: "2025-03-01"').replace(
+        "監視しているか", "常時監視しているか"
+    )
     id2 = store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(v2, "v2.yaml"))
     assert [c.version for c in store.checklists()] == ["2024-03-01", "2025-03-01"]
     assert id2 != store.checklists()[0].id
@@ -222,11 +242,17 @@ def test_checklist_versions_side_by_side(store):
 def test_items_table_joins_in_sql(store):
     con = sqlite3.connect(store.path)
     rows = con.execute("SELECT item_id, chapter_id, weight, departments FROM items ORDER BY position").fetchall()
-    assert rows == [("7.1", "7", 1.0, "all"), ("7.2", "7", 1.0, "all"), ("8.1", "8", 1.0, "all"),
-                    ("8.2", "8", 1.0, "all"), ("8.3", "8", 1.0, "all")]
+    assert rows == [
+        ("7.1", "7", 1.0, "all"),
+        ("7.2", "7", 1.0, "all"),
+        ("8.1", "8", 1.0, "all"),
+        ("8.2", "8", 1.0, "all"),
+        ("8.3", "8", 1.0, "all"),
+    ]
 
 
 # ---- cycles ----------------------------------------------------------------------------------
+
 
 def test_cycle_lifecycle(store):
     c = store.cycle(store.cycle_id)
@@ -251,8 +277,9 @@ def test_planned_cycle_takes_no_responses(tmp_path):
 
 def test_cycle_targets_and_errors(store):
     cl = store.checklists()[0].id
-    cid = store.create_cycle(ACTOR, name="内部監査", kind="internal_audit", fiscal_year=2025, checklist=cl,
-                             departments=["201"])
+    cid = store.create_cycle(
+        ACTOR, name="内部監査", kind="internal_audit", fiscal_year=2025, checklist=cl, departments=["201"]
+    )
     assert store.cycle(cid).departments == ("201",)
     with pytest.raises(ValidationError, match="not a 課"):
         store.create_cycle(ACTOR, name="x", kind="self_inspection", fiscal_year=2025, checklist=cl, departments=["100"])
@@ -269,11 +296,16 @@ def test_cycle_targets_and_errors(store):
 
 # ---- responses -------------------------------------------------------------------------------
 
+
 def test_responses_tuples_dicts_and_labels(store):
-    rows = [("101", "7.1", "実施している", "手順書あり", "運用手順書"),
-            {"department": "101", "item": "7.2", "answer": "一部実施している", "comment": "一部のみ"},
-            ("102", "7.1", "実施していない"), ("102", "7.2", "該当しない"), ("201", "7.1", "わからない"),
-            ("201", "７．２", " not_applicable ", "", "", "佐藤 花子", "2024-06-01T10:00:00+09:00")]
+    rows = [
+        ("101", "7.1", "実施している", "手順書あり", "運用手順書"),
+        {"department": "101", "item": "7.2", "answer": "一部実施している", "comment": "一部のみ"},
+        ("102", "7.1", "実施していない"),
+        ("102", "7.2", "該当しない"),
+        ("201", "7.1", "わからない"),
+        ("201", "７．２", " not_applicable ", "", "", "佐藤 花子", "2024-06-01T10:00:00+09:00"),
+    ]
     r = store.import_responses(ACTOR, store.cycle_id, rows)
     assert (r.rows, r.inserted) == (6, 6)
     got = {(x.department, x.item): x for x in store.responses(store.cycle_id)}
@@ -290,7 +322,7 @@ def test_responses_tuples_dicts_and_labels(store):
 def test_rows_as_lists_dicts_generators_and_ints(store):
     want = [(d, i, "partial", f"{d}-{i}") for d in LEAVES for i in ITEMS]
     as_lists = [list(r) for r in want]
-    as_dicts = [dict(department=d, item=i, answer=a, comment=c) for d, i, a, c in want]
+    as_dicts = [{"department": d, "item": i, "answer": a, "comment": c} for d, i, a, c in want]
     for shape in (as_lists, as_dicts, (r for r in want)):
         store.import_responses(ACTOR, store.cycle_id, [(d, i, "unknown") for d, i, _, _ in want])
         r = store.import_responses(ACTOR, store.cycle_id, shape)
@@ -306,14 +338,25 @@ def test_rows_changed_by_the_caller_during_an_import(tmp_path):
     meanwhile (here from the progress callback, which runs mid-import) must not change or break
     what is imported."""
     items = 500
-    yaml = CHECKLIST_YAML.split("sections:")[0] + "sections:\n  - id: \"1\"\n    clause: \"1\"\n    title: 章\n    items:\n"
-    yaml += "".join(f'      - {{id: "1.{k}", clause: "1({k})", text: 職員は、実施しなければならない。, '
-                    f"question: 実施しているか。, roles: [staff]}}\n" for k in range(1, items + 1))
+    yaml = CHECKLIST_YAML.split("sections:")[0] + 'sections:\n  - id: "1"\n    clause: "1"\n    title: 章\n    items:\n'
+    yaml += "".join(
+        f'      - {{id: "1.{k}", clause: "1({k})", text: 職員は、実施しなければならない。, '
+        f"question: 実施しているか。, roles: [staff]}}\n"
+        for k in range(1, items + 1)
+    )
     with Store(tmp_path / "big.db") as s:
-        s.import_departments(ACTOR, [dict(code="1", name="部")] +
-                             [dict(code=f"1{k:02d}", name=f"課{k}", parent_code="1") for k in range(40)])
-        cycle = s.create_cycle(ACTOR, name="大量", kind="self_inspection", fiscal_year=2024,
-                               checklist=s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(yaml, "big.yaml")))
+        s.import_departments(
+            ACTOR,
+            [{"code": "1", "name": "部"}]
+            + [{"code": f"1{k:02d}", "name": f"課{k}", "parent_code": "1"} for k in range(40)],
+        )
+        cycle = s.create_cycle(
+            ACTOR,
+            name="大量",
+            kind="self_inspection",
+            fiscal_year=2024,
+            checklist=s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(yaml, "big.yaml")),
+        )
         s.open_cycle(ACTOR, cycle)
         comment = "課{}の項目{}：改善中".format
         rows = [[f"1{d:02d}", f"1.{k}", "partial", comment(d, k)] for d in range(40) for k in range(1, items + 1)]
@@ -358,19 +401,23 @@ def test_changed_rows_update_and_append_trail(store):
     assert len(new) == 1 and new[0].entity == "responses" and new[0].action == "batch"
     changes = json.loads(new[0].state)["rows"]
     assert [(c[0], c[1], c[2], c[3]) for c in changes] == [
-        ("101", "7.1", "update", "partial"), ("101", "8.3", "update", "implemented")]
+        ("101", "7.1", "update", "partial"),
+        ("101", "8.3", "update", "implemented"),
+    ]
     assert store.verify().ok
 
 
 def test_import_all_or_nothing_lists_every_bad_row(store, tmp_path):
-    csv = ("department,item,answer,comment,evidence\n"
-           "101,7.1,implemented,,\n"
-           "999,7.1,implemented,,\n"                  # 3: unknown department
-           "101,9.9,implemented,,\n"                  # 4: unknown item
-           '101,7.2,"maybe\nperhaps",,\n'             # 5-6: invalid answer (multi-line field)
-           "100,7.1,implemented,,\n"                  # 7: a 部, not a target
-           "101,7.1,partial,,\n"                      # 8: answered twice
-           "102,8.1,該当しない,,\n")
+    csv = (
+        "department,item,answer,comment,evidence\n"
+        "101,7.1,implemented,,\n"
+        "999,7.1,implemented,,\n"  # 3: unknown department
+        "101,9.9,implemented,,\n"  # 4: unknown item
+        '101,7.2,"maybe\nperhaps",,\n'  # 5-6: invalid answer (multi-line field)
+        "100,7.1,implemented,,\n"  # 7: a 部, not a target
+        "101,7.1,partial,,\n"  # 8: answered twice
+        "102,8.1,該当しない,,\n"
+    )
     with pytest.raises(ImportValidationError) as e:
         store.import_responses_csv(ACTOR, store.cycle_id, write(tmp_path / "r.csv", csv))
     diags = e.value.diagnostics
@@ -384,10 +431,13 @@ def test_import_all_or_nothing_lists_every_bad_row(store, tmp_path):
 
 def test_responses_csv_cp932_with_japanese_labels(store, tmp_path):
     csv = "department,item,answer,comment,evidence\r\n" + "".join(
-        f"{d},{i},一部実施している,改善中（～３月）,点検記録①\r\n" for d in LEAVES for i in ITEMS)
+        f"{d},{i},一部実施している,改善中（～３月）,点検記録①\r\n" for d in LEAVES for i in ITEMS
+    )
     (tmp_path / "r.csv").write_bytes(csv.encode("cp932"))
     progress = []
-    r = store.import_responses_csv(ACTOR, store.cycle_id, tmp_path / "r.csv", progress=lambda d, t: progress.append((d, t)))
+    r = store.import_responses_csv(
+        ACTOR, store.cycle_id, tmp_path / "r.csv", progress=lambda d, t: progress.append((d, t))
+    )
     assert r.inserted == len(LEAVES) * len(ITEMS)
     assert progress[-1] == (r.inserted, r.inserted)
     got = store.responses(store.cycle_id)[0]
@@ -408,6 +458,7 @@ def test_row_shape_errors(store):
 
 
 # ---- trail and verify ------------------------------------------------------------------------
+
 
 def test_trail_chain_links(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows())
@@ -432,8 +483,11 @@ def tamper(path, *sql):
 
 def test_tamper_edited_answer(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows())
-    tamper(store.path, "UPDATE responses SET answer = 'not_implemented' WHERE item_id = '8.2' "
-                       "AND department = (SELECT id FROM departments WHERE code = '102')")
+    tamper(
+        store.path,
+        "UPDATE responses SET answer = 'not_implemented' WHERE item_id = '8.2' "
+        "AND department = (SELECT id FROM departments WHERE code = '102')",
+    )
     [p] = store.verify().problems
     assert (p.table, p.kind) == ("responses", "altered")
     assert p.key == '[%d,"102","8.2"]' % store.cycle_id
@@ -442,8 +496,10 @@ def test_tamper_edited_answer(store):
 
 def test_tamper_deleted_response(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows())
-    tamper(store.path, "DELETE FROM responses WHERE item_id = '7.2' "
-                       "AND department = (SELECT id FROM departments WHERE code = '201')")
+    tamper(
+        store.path,
+        "DELETE FROM responses WHERE item_id = '7.2' AND department = (SELECT id FROM departments WHERE code = '201')",
+    )
     [p] = store.verify().problems
     assert (p.table, p.kind, p.key) == ("responses", "deleted", '[%d,"201","7.2"]' % store.cycle_id)
 
@@ -451,20 +507,23 @@ def test_tamper_deleted_response(store):
 def test_tamper_inserted_rows(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows()[:-1])
     last = all_rows()[-1]
-    tamper(store.path,
-           "INSERT INTO responses VALUES (%d, (SELECT id FROM departments WHERE code = '%s'), '%s', 'implemented', "
-           "'', '', 'mallory', '2024-01-01')" % (store.cycle_id, last[0], last[1]),
-           "INSERT INTO departments(code, name) VALUES ('999', '幽霊課')")
+    tamper(
+        store.path,
+        "INSERT INTO responses VALUES (%d, (SELECT id FROM departments WHERE code = '%s'), '%s', 'implemented', "
+        "'', '', 'mallory', '2024-01-01')" % (store.cycle_id, last[0], last[1]),
+        "INSERT INTO departments(code, name) VALUES ('999', '幽霊課')",
+    )
     problems = {(p.table, p.key, p.kind) for p in store.verify().problems}
-    assert problems == {("responses", '[%d,"%s","%s"]' % (store.cycle_id, last[0], last[1]), "inserted"),
-                        ("departments", "999", "inserted")}
+    assert problems == {
+        ("responses", '[%d,"%s","%s"]' % (store.cycle_id, last[0], last[1]), "inserted"),
+        ("departments", "999", "inserted"),
+    }
 
 
 def test_tamper_edited_trail_record(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows())
     seq = store.trail()[2].seq
-    tamper(store.path, "DROP TRIGGER trail_append_only_update",
-           f"UPDATE trail SET actor = 'mallory' WHERE seq = {seq}")
+    tamper(store.path, "DROP TRIGGER trail_append_only_update", f"UPDATE trail SET actor = 'mallory' WHERE seq = {seq}")
     problems = store.verify().problems
     assert [(p.table, p.key, p.kind) for p in problems] == [("trail", str(seq), "altered")]
 
@@ -472,19 +531,27 @@ def test_tamper_edited_trail_record(store):
 def test_tamper_deleted_trail_record_and_edited_state(store):
     store.import_responses(ACTOR, store.cycle_id, all_rows())
     n = store.trail()[-1].seq
-    tamper(store.path, "DROP TRIGGER trail_append_only_delete", "DROP TRIGGER trail_append_only_update",
-           "DELETE FROM trail WHERE seq = 2",
-           f"UPDATE trail SET state = replace(state, 'implemented', 'partial') WHERE seq = {n}")
+    tamper(
+        store.path,
+        "DROP TRIGGER trail_append_only_delete",
+        "DROP TRIGGER trail_append_only_update",
+        "DELETE FROM trail WHERE seq = 2",
+        f"UPDATE trail SET state = replace(state, 'implemented', 'partial') WHERE seq = {n}",
+    )
     problems = store.verify().problems
     kinds = {(p.table, p.key, p.kind) for p in problems}
-    assert ("trail", "3", "deleted") in kinds             # the gap where record 2 was
-    assert ("trail", str(n), "altered") in kinds          # the edited batch
+    assert ("trail", "3", "deleted") in kinds  # the gap where record 2 was
+    assert ("trail", str(n), "altered") in kinds  # the edited batch
     assert any(p.table == "departments" and p.kind == "inserted" for p in problems)  # its row lost its record
 
 
 def long_comment_rows():
     """Rows whose batch record is large enough (>= 4 KiB of JSON) to be stored deflated."""
-    return [(d, i, "partial", f"{d}課の{i}は一部のみ実施。改善計画（～令和7年3月）を作成中。" * 4) for d in LEAVES for i in ITEMS]
+    return [
+        (d, i, "partial", f"{d}課の{i}は一部のみ実施。改善計画（～令和7年3月）を作成中。" * 4)
+        for d in LEAVES
+        for i in ITEMS
+    ]
 
 
 def raw_trail(path):
@@ -540,7 +607,9 @@ def test_tamper_deflated_trail_record(store, tmp_path):
         assert any("does not inflate" in p.detail for p in problems)
         unreadable = [p for p in problems if p.table == "responses"]
         assert len(unreadable) == len(LEAVES) * len(ITEMS)  # every row of the batch, named as such
-        assert all(p.kind == "inserted" and f"trail record {seq} of its cycle is damaged" in p.detail for p in unreadable)
+        assert all(
+            p.kind == "inserted" and f"trail record {seq} of its cycle is damaged" in p.detail for p in unreadable
+        )
         with pytest.raises(StoreError, match=f"trail record {seq} .* damaged"):
             s.trail()
     # the size changed
@@ -551,7 +620,9 @@ def test_tamper_deflated_trail_record(store, tmp_path):
     state = json.loads(zlib.decompress(blob))
     state["rows"][0][3] = "implemented"
     edited = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    with tampered("UPDATE trail SET state = ?, state_size = ? WHERE seq = ?", zlib.compress(edited), len(edited), seq) as s:
+    with tampered(
+        "UPDATE trail SET state = ?, state_size = ? WHERE seq = ?", zlib.compress(edited), len(edited), seq
+    ) as s:
         kinds = {(p.table, p.key, p.kind) for p in s.verify().problems}
         assert ("trail", str(seq), "altered") in kinds
         row = state["rows"][0]
@@ -590,6 +661,7 @@ def test_cli_verify_tampered_exit_code(store, cli):
 
 
 # ---- fiscal year and pandas ------------------------------------------------------------------
+
 
 def test_fiscal_year_helpers():
     assert libaudit.fiscal_year_of("2025-03-31") == 2024
@@ -630,7 +702,8 @@ def test_response_history_keeps_earlier_answers(store):
     assert [(h["actor"], h["action"], h["answer"], h["comment"], h["answered_by"]) for h in history] == [
         ("first", "insert", "not_implemented", "", "first"),
         ("second", "update", "partial", "改善中", "second"),
-        ("third", "update", "implemented", "", "鈴木 一郎")]
+        ("third", "update", "implemented", "", "鈴木 一郎"),
+    ]
     assert history[-1]["answered_at"] == "2024-10-01"
     assert store.response_history(store.cycle_id, "101", "8.1")[0]["answer"] == "not_implemented"
 
@@ -644,10 +717,13 @@ def test_anchor_catches_a_cut_back_trail(store, cli):
     # replay are consistent again; only the anchor (taken after the last import) shows it.
     later = store.verify().head_hash
     seq = store.trail()[-1].seq
-    tamper(store.path, "DROP TRIGGER trail_append_only_delete", f"DELETE FROM trail WHERE seq = {seq}",
-           "DELETE FROM responses WHERE item_id <> '7.1' "
-           "AND department = (SELECT id FROM departments WHERE code = '102')",
-           "DELETE FROM responses WHERE department = (SELECT id FROM departments WHERE code = '201')")
+    tamper(
+        store.path,
+        "DROP TRIGGER trail_append_only_delete",
+        f"DELETE FROM trail WHERE seq = {seq}",
+        "DELETE FROM responses WHERE item_id <> '7.1' AND department = (SELECT id FROM departments WHERE code = '102')",
+        "DELETE FROM responses WHERE department = (SELECT id FROM departments WHERE code = '201')",
+    )
     assert store.verify().ok
     report = store.verify(anchor=later)
     assert [(p.table, p.key, p.kind) for p in report.problems] == [("trail", "anchor", "deleted")]
@@ -665,8 +741,9 @@ def test_threads_sharing_a_store_take_turns(store):
     def worker(k):
         try:
             for _ in range(20):
-                store.import_responses(f"thread-{k}", store.cycle_id, [r[:2] + (("partial", "implemented")[k % 2],)
-                                                                        for r in rows])
+                store.import_responses(
+                    f"thread-{k}", store.cycle_id, [r[:2] + (("partial", "implemented")[k % 2],) for r in rows]
+                )
                 store.verify()
                 store.responses(store.cycle_id)
         except Exception as e:  # pragma: no cover - reported below

@@ -1,4 +1,5 @@
 """The store's command line: init, dept/system/checklist import, cycle, responses, verify."""
+
 from __future__ import annotations
 
 import getpass
@@ -6,9 +7,10 @@ import io
 import json
 import sqlite3
 
-import libaudit
-from libaudit.cli.store import Progress
 from _store_util import CHECKLIST_YAML, DEPARTMENTS_CSV, ITEMS, LEAVES, write
+from libaudit.cli.store import Progress
+
+import libaudit
 
 
 def setup_db(tmp_path, cli):
@@ -20,8 +22,21 @@ def setup_db(tmp_path, cli):
     r = cli("checklist", "import", db, str(write(tmp_path / "c.yaml", CHECKLIST_YAML)), "--as", "管理者")
     assert r.returncode == 0, r.stderr
     checklist = r.stdout.strip()
-    r = cli("cycle", "create", db, "--name", "令和6年度 自己点検", "--kind", "self_inspection",
-            "--fiscal-year", "2024", "--checklist", checklist, "--as", "管理者")
+    r = cli(
+        "cycle",
+        "create",
+        db,
+        "--name",
+        "令和6年度 自己点検",
+        "--kind",
+        "self_inspection",
+        "--fiscal-year",
+        "2024",
+        "--checklist",
+        checklist,
+        "--as",
+        "管理者",
+    )
     assert r.returncode == 0, r.stderr
     cycle = r.stdout.strip()
     assert cli("cycle", "open", db, cycle, "--as", "管理者").returncode == 0
@@ -31,7 +46,8 @@ def setup_db(tmp_path, cli):
 def test_full_flow(tmp_path, cli):
     db, cycle = setup_db(tmp_path, cli)
     csv = "department,item,answer,comment,evidence\n" + "".join(
-        f"{d},{i},実施している,,\n" for d in LEAVES for i in ITEMS)
+        f"{d},{i},実施している,,\n" for d in LEAVES for i in ITEMS
+    )
     r = cli("responses", "import", db, "--cycle", cycle, str(write(tmp_path / "r.csv", csv)), "--as", "佐藤")
     assert r.returncode == 0, r.stderr
     assert f"{len(LEAVES) * len(ITEMS)} inserted" in r.stdout
@@ -58,10 +74,7 @@ def test_full_flow(tmp_path, cli):
 
 def test_bad_rows_exit_1_with_every_line(tmp_path, cli):
     db, cycle = setup_db(tmp_path, cli)
-    csv = ("department,item,answer,comment,evidence\n"
-           "101,7.1,implemented,,\n"
-           "999,7.1,implemented,,\n"
-           "101,7.2,はい,,\n")
+    csv = "department,item,answer,comment,evidence\n101,7.1,implemented,,\n999,7.1,implemented,,\n101,7.2,はい,,\n"
     r = cli("responses", "import", db, "--cycle", cycle, str(write(tmp_path / "r.csv", csv)))
     assert r.returncode == 1
     assert "nothing was imported" in r.stderr
@@ -119,7 +132,10 @@ def test_progress_bar_only_on_a_terminal():
 def test_trail_command(tmp_path, cli):
     db, cycle = setup_db(tmp_path, cli)
     csv = "department,item,answer,comment,evidence\n101,7.1,implemented,,\n"
-    assert cli("responses", "import", db, "--cycle", cycle, str(write(tmp_path / "r.csv", csv)), "--as", "佐藤").returncode == 0
+    assert (
+        cli("responses", "import", db, "--cycle", cycle, str(write(tmp_path / "r.csv", csv)), "--as", "佐藤").returncode
+        == 0
+    )
     out = cli("trail", db).stdout
     assert "1 responses" in out and "佐藤" in out and "department" in out
     lines = [json.loads(line) for line in cli("trail", db, "--json", "--after", "1").stdout.splitlines()]

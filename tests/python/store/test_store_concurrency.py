@@ -1,14 +1,16 @@
 """Concurrency: 8 processes each write 1,000 responses to the same database at once; all 8,000
 are there afterwards, no process failed ("database is locked" or otherwise), and the trail
 verifies."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
 
-import libaudit
 from _store_util import ACTOR, big_checklist_yaml
+
+import libaudit
 
 PROCESSES = 8
 PER_PROCESS = 1000
@@ -30,15 +32,24 @@ print("ok")
 def test_eight_writers_at_once(tmp_path):
     db = tmp_path / "shared.db"
     with libaudit.Store(db) as s:
-        s.import_departments(ACTOR, [dict(code="B", name="部")] +
-                             [dict(code=f"K{k}", name=f"課{k}", parent_code="B") for k in range(PROCESSES)])
+        s.import_departments(
+            ACTOR,
+            [{"code": "B", "name": "部"}]
+            + [{"code": f"K{k}", "name": f"課{k}", "parent_code": "B"} for k in range(PROCESSES)],
+        )
         cl = s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(big_checklist_yaml(PER_PROCESS), "big.yaml"))
         cycle = s.create_cycle(ACTOR, name="同時書込み", kind="self_inspection", fiscal_year=2024, checklist=cl)
         s.open_cycle(ACTOR, cycle)
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(cycle), str(k), str(go)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for k in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), str(cycle), str(k), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(PROCESSES)
+    ]
     time.sleep(0.5)  # let every process start and wait at the line
     go.touch()
     results = [p.communicate(timeout=300) for p in procs]
@@ -69,8 +80,15 @@ print("ok")
 
 def test_eight_processes_create_the_same_new_store(tmp_path):
     db, go = tmp_path / "new.db", tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", CREATOR, str(db), str(k), str(go)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CREATOR, str(db), str(k), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(PROCESSES)
+    ]
     time.sleep(0.5)
     go.touch()
     for p in procs:

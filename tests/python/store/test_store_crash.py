@@ -1,6 +1,7 @@
 """Crash safety: a child process bulk-importing responses is killed with SIGKILL at random
 moments. After each kill the database passes PRAGMA integrity_check, verify() passes, and the
 import is either wholly present or wholly absent."""
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,9 @@ import sys
 import time
 
 import pytest
+from _store_util import ACTOR, big_checklist_yaml
 
 import libaudit
-from _store_util import ACTOR, big_checklist_yaml
 
 TRIALS = 24
 DEPARTMENTS = 40
@@ -36,8 +37,11 @@ print("done", flush=True)
 def test_sigkill_during_bulk_import(tmp_path):
     db = tmp_path / "crash.db"
     with libaudit.Store(db) as s:
-        s.import_departments(ACTOR, [dict(code="B", name="部")] +
-                             [dict(code=f"K{d:03d}", name=f"課{d}", parent_code="B") for d in range(DEPARTMENTS)])
+        s.import_departments(
+            ACTOR,
+            [{"code": "B", "name": "部"}]
+            + [{"code": f"K{d:03d}", "name": f"課{d}", "parent_code": "B"} for d in range(DEPARTMENTS)],
+        )
         checklist = s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(big_checklist_yaml(ITEMS), "big.yaml"))
         cycles = []
         for t in range(TRIALS):
@@ -51,8 +55,13 @@ def test_sigkill_during_bulk_import(tmp_path):
     outcomes = []
     budget = None
     for t, cycle in enumerate(cycles):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(db), str(cycle)], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, env=env)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(db), str(cycle)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert child.stdout.readline().strip() == "ready"
         started = time.monotonic()
         if budget is None:  # the first trial runs to the end and measures

@@ -1,5 +1,6 @@
 """Property: whatever text a spreadsheet writes into a CSV cell (commas, quotes, line breaks,
 Japanese), importing it gives back exactly that text, in UTF-8 and in CP932."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,11 @@ import libaudit
 _chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\r")
 _cell = st.text(_chars, min_size=1, max_size=30).map(lambda s: s.strip(" \t\n\v\f\u3000")).filter(bool)
 # Text CP932 can encode (kana, kanji, full-width and ASCII punctuation, line breaks).
-_cp932_cell = st.text(st.sampled_from(list("あいうア漢字課部，、。「」（）～①髙﨑 ,\"'\nabcXYZ019-")), min_size=1,
-                      max_size=20).map(lambda s: s.strip(" \n")).filter(bool)
+_cp932_cell = (
+    st.text(st.sampled_from(list("あいうア漢字課部，、。「」（）～①髙﨑 ,\"'\nabcXYZ019-")), min_size=1, max_size=20)
+    .map(lambda s: s.strip(" \n"))
+    .filter(bool)
+)
 
 
 def _write(names, encoding):

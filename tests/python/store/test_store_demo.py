@@ -1,11 +1,13 @@
 """The 小牧市 demo store (libaudit.demo.build_demo_store), as `make demo` builds it."""
+
 from __future__ import annotations
 
 from collections import Counter
 
-import libaudit
-from libaudit.demo import build_demo_store
 from conftest import KOMAKI
+from libaudit.demo import build_demo_store
+
+import libaudit
 
 
 def test_demo_store(tmp_path):
@@ -20,7 +22,9 @@ def test_demo_store(tmp_path):
         assert {x.tier for x in s.systems()} == {"mynumber", "lgwan", "internet"}
         cycles = s.cycles()
         assert [(c.fiscal_year, c.kind, c.status) for c in cycles] == [
-            (2024, "self_inspection", "closed"), (2025, "self_inspection", "closed")]
+            (2024, "self_inspection", "closed"),
+            (2025, "self_inspection", "closed"),
+        ]
         first, second = (Counter(r.answer for r in s.responses(c.id)) for c in cycles)
         assert sum(first.values()) == sum(second.values()) > 0
         assert second["implemented"] >= first["implemented"]  # the second year is a little better

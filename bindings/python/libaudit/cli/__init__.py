@@ -1,4 +1,5 @@
 """The ``libaudit`` command line. Each command group registers itself from its own module."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,17 +1,17 @@
 """``libaudit checklist validate|show`` (and ``import``, ``extract`` from their own modules)."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 from collections import Counter
-from typing import Dict, List
 
-from .. import Checklist, ChecklistError, LibauditIOError, NotFoundError
+from .. import Checklist, ChecklistError, LibauditIOError
 from ..table import format_table
 
 
-def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("checklist", help="validate and inspect checklists (点検表)")
     cs = p.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND")
     cs.required = True
@@ -52,7 +52,7 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def summary(c: Checklist) -> Dict[str, object]:
+def summary(c: Checklist) -> dict[str, object]:
     """Counts a person wants first: items per section, per role, per tier."""
 
     def count(section) -> int:
@@ -67,22 +67,19 @@ def summary(c: Checklist) -> Dict[str, object]:
         "version": c.version,
         "body": c.body,
         "items": len(c),
-        "sections": [
-            {"id": s.id, "clause": s.clause, "title": s.title, "items": count(s)} for s in c.sections
-        ],
+        "sections": [{"id": s.id, "clause": s.clause, "title": s.title, "items": count(s)} for s in c.sections],
         "roles": [
             {"role": r, "label": role_labels.get(r, r), "items": n}
             for r, n in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "tiers": [
-            {"tier": t, "name": c.tier_name(t), "items": tiers.get(t, 0)}
-            for t, _ in __import__("libaudit").tiers()
+            {"tier": t, "name": c.tier_name(t), "items": tiers.get(t, 0)} for t, _ in __import__("libaudit").tiers()
         ],
     }
 
 
-def render_summary(s: Dict[str, object]) -> str:
-    lines: List[str] = [
+def render_summary(s: dict[str, object]) -> str:
+    lines: list[str] = [
         f"{s['title']}",
         f"  id {s['id']}  版 {s['version']}  団体 {s['body']}  項目数 {s['items']}",
         "",

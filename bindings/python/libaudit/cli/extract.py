@@ -3,18 +3,18 @@
 Drafts a checklist from the text of a body's standard (docs/extractor.md) and prints a
 summary: items per chapter, then every warning as FILE:LINE:COL: message.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Tuple
 
 from .. import Checklist, Diagnostic, extract_checklist
 from ..table import format_table
 
 
-def register_checklist_extract(cs: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register_checklist_extract(cs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e = cs.add_parser(
         "extract",
         help="draft a checklist from a standard's text (PDF/Markdown extraction): obligations, roles, questions",
@@ -31,7 +31,7 @@ def register_checklist_extract(cs: "argparse._SubParsersAction[argparse.Argument
     e.set_defaults(func=_extract)
 
 
-def read_policy(path: str) -> Tuple[str, str]:
+def read_policy(path: str) -> tuple[str, str]:
     """The text of `path` and the encoding it was read in (UTF-8, else CP932)."""
     data = Path(path).read_bytes()
     try:
@@ -45,7 +45,7 @@ def read_policy(path: str) -> Tuple[str, str]:
             ) from None
 
 
-def chapter_counts(c: Checklist) -> List[Tuple[str, str, int]]:
+def chapter_counts(c: Checklist) -> list[tuple[str, str, int]]:
     """(clause, title, items) for every chapter (top-level section) of `c`."""
 
     def count(section) -> int:
@@ -54,7 +54,7 @@ def chapter_counts(c: Checklist) -> List[Tuple[str, str, int]]:
     return [(s.clause, s.title, count(s)) for s in c.sections]
 
 
-def render_summary(c: Checklist, warnings: List[Diagnostic], source: str) -> str:
+def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str:
     rows = chapter_counts(c)
     lines = [
         f"{source}: {len(c)} items drafted for {c.body} ({c.id})",

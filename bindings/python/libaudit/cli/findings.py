@@ -5,11 +5,13 @@ checks and the separation of duties read; it is also the trail's actor). ``perso
 take ``--as NAME`` like the store's commands. Listings print aligned tables with Japanese
 labels; ``--json`` prints objects with the English codes.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, List, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import libaudit
 
@@ -19,7 +21,7 @@ from ..table import format_table
 from .store import _actor, _encoding, _open, _writer
 
 
-def _csv_list(text: str) -> List[str]:
+def _csv_list(text: str) -> list[str]:
     return [x for x in text.replace("，", ",").replace(" ", ",").split(",") if x]
 
 
@@ -35,7 +37,7 @@ def _today(p: argparse.ArgumentParser) -> None:
     p.add_argument("--today", metavar="DATE", help="the day to compute overdue/expiry for (default: today in Japan)")
 
 
-def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     w, enc = _writer(), _encoding()
 
     # -- person
@@ -66,8 +68,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     x.add_argument("--cycle", type=int, required=True, metavar="ID")
     x.add_argument("--dept", required=True, metavar="CODE")
     x.add_argument("--items", required=True, metavar="ID,…")
-    x.add_argument("--severity", required=True, metavar="S",
-                   help=", ".join(f"{c} ({label})" for c, label in SEVERITIES))
+    x.add_argument(
+        "--severity", required=True, metavar="S", help=", ".join(f"{c} ({label})" for c, label in SEVERITIES)
+    )
     _by(x)
     x.add_argument("--due", required=True, metavar="DATE")
     x.add_argument("--condition", required=True, metavar="TEXT", help="what was found (状況)")
@@ -138,9 +141,11 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     x.add_argument("--emergency", action="store_true", help="taken already; to be reported to the CISO (7(7)イ)")
     _by(x)
     x.set_defaults(func=_exception_request)
-    for name, fn, help_ in (("approve", _exception_approve, "the CISO approves"),
-                            ("reject", _exception_reject, "the CISO rejects"),
-                            ("report", _exception_report, "an emergency exception reported to the CISO")):
+    for name, fn, help_ in (
+        ("approve", _exception_approve, "the CISO approves"),
+        ("reject", _exception_reject, "the CISO rejects"),
+        ("report", _exception_report, "an emergency exception reported to the CISO"),
+    ):
         x = es.add_parser(name, help=help_)
         x.add_argument("db", metavar="DB")
         x.add_argument("exception", type=int, metavar="ID")
@@ -151,14 +156,20 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     x.add_argument("db", metavar="DB")
     x.add_argument("--which", default="all", choices=["all", "in_force", "expiring", "expired", "late"])
     x.add_argument("--days", type=int, default=30, metavar="N", help="expiring: within N days (default 30)")
-    x.add_argument("--report-days", type=int, default=EMERGENCY_REPORT_DAYS, metavar="N",
-                   help=f"emergency exceptions are late after N days unreported (default {EMERGENCY_REPORT_DAYS})")
+    x.add_argument(
+        "--report-days",
+        type=int,
+        default=EMERGENCY_REPORT_DAYS,
+        metavar="N",
+        help=f"emergency exceptions are late after N days unreported (default {EMERGENCY_REPORT_DAYS})",
+    )
     _today(x)
     x.add_argument("--json", action="store_true")
     x.set_defaults(func=_exception_list)
 
 
 # ---- person -----------------------------------------------------------------------------
+
 
 def _person_import(args: argparse.Namespace) -> int:
     with _open(args.db) as s:
@@ -180,18 +191,33 @@ def _person_list(args: argparse.Namespace) -> int:
             _json(people)
             return 0
         names = {d.code: d.name for d in s.departments()}
-    print(format_table(["氏名", "所属", "課名", "役割"],
-                       [[p.name, p.department, names.get(p.department, ""), " ".join(p.roles)] for p in people]))
+    print(
+        format_table(
+            ["氏名", "所属", "課名", "役割"],
+            [[p.name, p.department, names.get(p.department, ""), " ".join(p.roles)] for p in people],
+        )
+    )
     return 0
 
 
 # ---- finding ----------------------------------------------------------------------------
 
+
 def _finding_open(args: argparse.Namespace) -> int:
     with _open(args.db) as s:
-        print(s.findings.open(args.by, cycle=args.cycle, department=args.dept, items=_csv_list(args.items),
-                              severity=args.severity, condition=args.condition, due=args.due,
-                              evidence=args.evidence, recommendation=args.recommendation))
+        print(
+            s.findings.open(
+                args.by,
+                cycle=args.cycle,
+                department=args.dept,
+                items=_csv_list(args.items),
+                severity=args.severity,
+                condition=args.condition,
+                due=args.due,
+                evidence=args.evidence,
+                recommendation=args.recommendation,
+            )
+        )
     return 0
 
 
@@ -203,15 +229,27 @@ def _finding_move(args: argparse.Namespace) -> int:
     return 0
 
 
-def finding_rows(findings: Sequence[Finding], today) -> List[List[Any]]:
+def finding_rows(findings: Sequence[Finding], today) -> list[list[Any]]:
     """Table rows of findings, with Japanese labels (shared with the demo)."""
     rows = []
     for f in findings:
         late = f.is_overdue(today)
         days = (japan_date(today) - japan_date(f.due)).days if late else 0
         checks = f"{f.checks_open}/{f.checks_total}" if f.checks_total else ""
-        rows.append([f.id, f.cycle, f.department, ",".join(f.items), f.severity_label, f.state_label, f.due,
-                     f"{days}日超過" if late else "", checks, f.condition[:40]])
+        rows.append(
+            [
+                f.id,
+                f.cycle,
+                f.department,
+                ",".join(f.items),
+                f.severity_label,
+                f.state_label,
+                f.due,
+                f"{days}日超過" if late else "",
+                checks,
+                f.condition[:40],
+            ]
+        )
     return rows
 
 
@@ -225,15 +263,23 @@ def _finding_list(args: argparse.Namespace) -> int:
             if args.json:
                 _json(groups)
                 return 0
-            print(format_table(["課", "課名", "期限超過件数", "最長超過日数", "指摘番号"],
-                               [[g.department, g.name, g.count, g.oldest_days, ",".join(map(str, g.findings))]
-                                for g in groups], "<<>><"))
+            print(
+                format_table(
+                    ["課", "課名", "期限超過件数", "最長超過日数", "指摘番号"],
+                    [[g.department, g.name, g.count, g.oldest_days, ",".join(map(str, g.findings))] for g in groups],
+                    "<<>><",
+                )
+            )
             return 0
         if args.overdue:  # oldest first, with days past due
             dept = libaudit.nfkc(args.dept).strip() if args.dept else None
-            found = [f for f in s.findings.overdue(args.today)
-                     if (args.cycle is None or f.cycle == args.cycle) and (dept is None or f.department == dept)
-                     and (args.state is None or f.state == args.state)]
+            found = [
+                f
+                for f in s.findings.overdue(args.today)
+                if (args.cycle is None or f.cycle == args.cycle)
+                and (dept is None or f.department == dept)
+                and (args.state is None or f.state == args.state)
+            ]
         else:
             found = s.findings.list(cycle=args.cycle, department=args.dept, state=args.state, today=args.today)
     if args.json:
@@ -258,23 +304,42 @@ def _finding_show(args: argparse.Namespace) -> int:
     print(f"指摘 {f.id}  実施回 {f.cycle}  課 {f.department}  項目 {', '.join(f.items)}")
     print(f"重要度: {f.severity_label}  状態: {f.state_label}  期限: {f.due}{overdue}")
     print(f"指摘者: {f.raised_by} ({f.raised_at})")
-    for label, text in (("状況", f.condition), ("監査基準", f.criterion), ("監査証拠", f.evidence),
-                        ("改善提案", f.recommendation)):
+    for label, text in (
+        ("状況", f.condition),
+        ("監査基準", f.criterion),
+        ("監査証拠", f.evidence),
+        ("改善提案", f.recommendation),
+    ):
         if text:
             print(f"{label}: {text}")
     if f.source_finding:
         print(f"横展開元: 指摘 {f.source_finding}")
     if history:
         print()
-        print(format_table(["日時", "担当", "変更前", "変更後", "メモ"],
-                           [[t.at, t.by, _label(t.from_state), _label(t.to_state), t.note] for t in history]))
+        print(
+            format_table(
+                ["日時", "担当", "変更前", "変更後", "メモ"],
+                [[t.at, t.by, _label(t.from_state), _label(t.to_state), t.note] for t in history],
+            )
+        )
     if checks:
         print()
         print(f"横展開: {f.checks_open}/{f.checks_total} 未回答")
-        print(format_table(["依頼", "課", "回答", "回答者", "関連指摘"],
-                           [[c.id, c.department, {"": "未回答", "checked_no_issue": "問題なし",
-                                                  "same_issue_found": "同様の問題あり"}[c.answer],
-                             c.answered_by, c.linked_finding or ""] for c in checks]))
+        print(
+            format_table(
+                ["依頼", "課", "回答", "回答者", "関連指摘"],
+                [
+                    [
+                        c.id,
+                        c.department,
+                        {"": "未回答", "checked_no_issue": "問題なし", "same_issue_found": "同様の問題あり"}[c.answer],
+                        c.answered_by,
+                        c.linked_finding or "",
+                    ]
+                    for c in checks
+                ],
+            )
+        )
     return 0
 
 
@@ -300,20 +365,35 @@ def _finding_answer(args: argparse.Namespace) -> int:
 
 def _finding_promote(args: argparse.Namespace) -> int:
     with _open(args.db) as s:
-        created, skipped = s.findings.promote(args.by, args.cycle, args.into, include_partial=args.include_partial,
-                                              due=args.due)
-    print(f"{len(created)} draft findings" + (f" ({created[0]}-{created[-1]})" if created else "")
-          + f", {skipped} skipped")
+        created, skipped = s.findings.promote(
+            args.by, args.cycle, args.into, include_partial=args.include_partial, due=args.due
+        )
+    print(
+        f"{len(created)} draft findings"
+        + (f" ({created[0]}-{created[-1]})" if created else "")
+        + f", {skipped} skipped"
+    )
     return 0
 
 
 # ---- exception --------------------------------------------------------------------------
 
+
 def _exception_request(args: argparse.Namespace) -> int:
     with _open(args.db) as s:
-        print(s.exceptions.request(args.by, department=args.dept, item=args.item, system=args.system,
-                                   reason=args.reason, compensating_measure=args.measure, start=args.start,
-                                   end=args.end, emergency=args.emergency))
+        print(
+            s.exceptions.request(
+                args.by,
+                department=args.dept,
+                item=args.item,
+                system=args.system,
+                reason=args.reason,
+                compensating_measure=args.measure,
+                start=args.start,
+                end=args.end,
+                emergency=args.emergency,
+            )
+        )
     return 0
 
 
@@ -335,7 +415,7 @@ def _exception_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def exception_rows(records, today=None) -> List[List[Any]]:
+def exception_rows(records, today=None) -> list[list[Any]]:
     out = []
     for e in records:
         flags = []
@@ -345,8 +425,9 @@ def exception_rows(records, today=None) -> List[List[Any]]:
             flags.append("報告遅延")
         if e.status == "approved" and japan_date(e.end) < japan_date(today):
             flags.append("期間満了")
-        out.append([e.id, e.department, e.item, e.system, e.status_label, e.start, e.end, " ".join(flags),
-                    e.reason[:30]])
+        out.append(
+            [e.id, e.department, e.item, e.system, e.status_label, e.start, e.end, " ".join(flags), e.reason[:30]]
+        )
     return out
 
 

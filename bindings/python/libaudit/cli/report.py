@@ -1,5 +1,6 @@
 """``libaudit report committee|department|audit|findings DB --cycle ID …``: the reports
 (docs/reports.md) as HTML, Markdown, CSV, JSON or PDF."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,10 +11,13 @@ from ..store import Store
 from .store import Progress
 
 
-def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="reports: committee report, department sheets, audit report, findings register")
-    p.add_argument("kind", choices=["committee", "department", "audit", "findings"],
-                   help="committee (委員会報告), department (課別結果票), audit (監査報告書), findings (指摘事項一覧)")
+    p.add_argument(
+        "kind",
+        choices=["committee", "department", "audit", "findings"],
+        help="committee (委員会報告), department (課別結果票), audit (監査報告書), findings (指摘事項一覧)",
+    )
     p.add_argument("db", metavar="DB")
     p.add_argument("--cycle", type=int, required=True, metavar="ID", help="the cycle reported on")
     p.add_argument("--compare", type=int, metavar="ID", help="a previous cycle (e.g. last 年度) to compare with")
@@ -22,11 +26,19 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     who.add_argument("--all-depts", action="store_true", help="department sheet: one file per 課 into the directory -o")
     p.add_argument("--format", default="html", choices=["html", "md", "csv", "json", "pdf"])
     p.add_argument("-o", "--out", required=True, metavar="OUT", help="the file to write (a directory with --all-depts)")
-    p.add_argument("--templates", metavar="DIR", help="your template directory (files missing there: the built-in ones)")
-    p.add_argument("--opinion", default="", metavar="TEXT", help="audit report: the auditors' overall opinion (総合意見)")
-    p.add_argument("--auditor", action="append", default=[], metavar="NAME", help="audit report: an auditor (repeatable)")
+    p.add_argument(
+        "--templates", metavar="DIR", help="your template directory (files missing there: the built-in ones)"
+    )
+    p.add_argument(
+        "--opinion", default="", metavar="TEXT", help="audit report: the auditors' overall opinion (総合意見)"
+    )
+    p.add_argument(
+        "--auditor", action="append", default=[], metavar="NAME", help="audit report: an auditor (repeatable)"
+    )
     p.add_argument("--period", default="", metavar="TEXT", help="audit report: the audit period as written")
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day overdue and expiry are counted from (default: today in Japan)")
+    p.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="the day overdue and expiry are counted from (default: today in Japan)"
+    )
     p.add_argument("--model", default="rate", help="scoring model (default: rate, 実施率)")
     p.set_defaults(func=_report)
 
@@ -36,10 +48,23 @@ def _report(args: argparse.Namespace) -> int:
         print("libaudit: the department sheet needs --dept CODE or --all-depts", file=sys.stderr)
         return 2
     with Store(args.db, create=False) as store:
-        result = render(store, args.kind, cycle=args.cycle, compare=args.compare, format=args.format, out=args.out,
-                        templates=args.templates, dept=args.dept, all_depts=args.all_depts,
-                        progress=Progress("課別結果票") if args.all_depts else None, opinion=args.opinion,
-                        auditors=args.auditor, period=args.period, as_of=args.as_of, model=args.model)
+        result = render(
+            store,
+            args.kind,
+            cycle=args.cycle,
+            compare=args.compare,
+            format=args.format,
+            out=args.out,
+            templates=args.templates,
+            dept=args.dept,
+            all_depts=args.all_depts,
+            progress=Progress("課別結果票") if args.all_depts else None,
+            opinion=args.opinion,
+            auditors=args.auditor,
+            period=args.period,
+            as_of=args.as_of,
+            model=args.model,
+        )
     for path in result if isinstance(result, list) else [result]:
         print(path)
     return 0

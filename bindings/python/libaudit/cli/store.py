@@ -3,6 +3,7 @@
 Every command that writes takes ``--as NAME``, the actor recorded in the trail; it defaults
 to the login name. Long imports draw a progress bar on stderr when it is a terminal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
 from ..store import fiscal_year_label
@@ -36,8 +37,12 @@ def _writer() -> argparse.ArgumentParser:
 
 def _encoding() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--encoding", default="detect", choices=["detect", "utf-8", "cp932"],
-                   help="the CSV's encoding (default: detect UTF-8 with or without BOM, else CP932)")
+    p.add_argument(
+        "--encoding",
+        default="detect",
+        choices=["detect", "utf-8", "cp932"],
+        help="the CSV's encoding (default: detect UTF-8 with or without BOM, else CP932)",
+    )
     return p
 
 
@@ -80,7 +85,7 @@ def _print_rejected(e: ImportValidationError) -> int:
     return 1
 
 
-def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     w, enc = _writer(), _encoding()
 
     p = sub.add_parser("init", parents=[w], help="create a store (an SQLite file)")
@@ -91,8 +96,11 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p = sub.add_parser("dept", help="departments (部 and 課)")
     ds = p.add_subparsers(dest="dept_command", metavar="SUBCOMMAND")
     ds.required = True
-    x = ds.add_parser("import", parents=[w, enc],
-                      help="import departments from CSV: code,name,parent_code,security_officer,security_manager")
+    x = ds.add_parser(
+        "import",
+        parents=[w, enc],
+        help="import departments from CSV: code,name,parent_code,security_officer,security_manager",
+    )
     x.add_argument("db", metavar="DB")
     x.add_argument("file", metavar="FILE.csv")
     x.set_defaults(func=_dept_import)
@@ -124,8 +132,10 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     x.add_argument("--checklist", type=int, required=True, metavar="ID", help="the stored checklist's id")
     x.add_argument("--departments", default="", metavar="CODE,...", help="target 課 (default: every 課)")
     x.set_defaults(func=_cycle_create)
-    for name, fn, text in (("open", _cycle_open, "open a planned cycle for responses"),
-                           ("close", _cycle_close, "close an open cycle; it then refuses changes")):
+    for name, fn, text in (
+        ("open", _cycle_open, "open a planned cycle for responses"),
+        ("close", _cycle_close, "close an open cycle; it then refuses changes"),
+    ):
         x = cs.add_parser(name, parents=[w], help=text)
         x.add_argument("db", metavar="DB")
         x.add_argument("id", type=int, metavar="ID")
@@ -138,9 +148,12 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p = sub.add_parser("responses", help="responses (回答) to a cycle")
     rs = p.add_subparsers(dest="responses_command", metavar="SUBCOMMAND")
     rs.required = True
-    x = rs.add_parser("import", parents=[w, enc],
-                      help="import responses: a CSV (department,item,answer,comment,evidence), or returned "
-                           "questionnaires (.xlsx, questionnaire CSV, folders of them; docs/exchange.md)")
+    x = rs.add_parser(
+        "import",
+        parents=[w, enc],
+        help="import responses: a CSV (department,item,answer,comment,evidence), or returned "
+        "questionnaires (.xlsx, questionnaire CSV, folders of them; docs/exchange.md)",
+    )
     x.add_argument("db", metavar="DB")
     x.add_argument("--cycle", type=int, required=True, metavar="ID")
     x.add_argument("files", nargs="+", metavar="PATH", help="FILE.csv, or questionnaires / folders")
@@ -162,13 +175,16 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
     p = sub.add_parser("verify", help="check the trail's hash chain and replay it against the tables")
     p.add_argument("db", metavar="DB")
-    p.add_argument("--anchor", metavar="HASH",
-                   help="a head hash printed by an earlier verify and kept elsewhere: it must still be in the chain")
+    p.add_argument(
+        "--anchor",
+        metavar="HASH",
+        help="a head hash printed by an earlier verify and kept elsewhere: it must still be in the chain",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_verify)
 
 
-def register_checklist_import(cs: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register_checklist_import(cs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``libaudit checklist import DB FILE.yaml`` (added to the checklist group)."""
     x = cs.add_parser("import", parents=[_writer()], help="store a checklist version in a store; prints its id")
     x.add_argument("db", metavar="DB")
@@ -177,6 +193,7 @@ def register_checklist_import(cs: "argparse._SubParsersAction[argparse.ArgumentP
 
 
 # ---- commands ------------------------------------------------------------------------------
+
 
 def _init(args: argparse.Namespace) -> int:
     with Store(args.db) as s:
@@ -209,18 +226,29 @@ def _responses_import(args: argparse.Namespace) -> int:
 
     plain = [f for f in args.files if not Path(f).is_dir() and not exchange.is_questionnaire(f)]
     if plain and (len(plain) > 1 or len(args.files) > 1):
-        raise SystemExit("libaudit: give one plain responses CSV, or questionnaires (.xlsx, questionnaire CSV, "
-                         "folders); not both: " + ", ".join(plain))
+        raise SystemExit(
+            "libaudit: give one plain responses CSV, or questionnaires (.xlsx, questionnaire CSV, "
+            "folders); not both: " + ", ".join(plain)
+        )
     if not plain:
         with _open(args.db) as s:
-            return run_import(s, args.cycle, args.files, _actor(args), dry_run=args.dry_run,
-                              encoding=args.encoding, department=args.dept)
+            return run_import(
+                s,
+                args.cycle,
+                args.files,
+                _actor(args),
+                dry_run=args.dry_run,
+                encoding=args.encoding,
+                department=args.dept,
+            )
     if args.dry_run or args.dept:
         raise SystemExit("libaudit: --dry-run and --dept are for questionnaires, not a plain responses CSV")
     progress = Progress("importing")
-    return _import(args, "responses",
-                   lambda s: s.import_responses_csv(_actor(args), args.cycle, plain[0], args.encoding,
-                                                    progress=progress))
+    return _import(
+        args,
+        "responses",
+        lambda s: s.import_responses_csv(_actor(args), args.cycle, plain[0], args.encoding, progress=progress),
+    )
 
 
 def _checklist_import(args: argparse.Namespace) -> int:
@@ -262,16 +290,28 @@ def _system_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(x) for x in systems], ensure_ascii=False, indent=2))
         return 0
-    print(format_table(["システム", "課", "系統", "重要な情報資産"],
-                       [(x.name, x.department, x.tier, "有" if x.important_assets else "") for x in systems]))
+    print(
+        format_table(
+            ["システム", "課", "系統", "重要な情報資産"],
+            [(x.name, x.department, x.tier, "有" if x.important_assets else "") for x in systems],
+        )
+    )
     return 0
 
 
 def _cycle_create(args: argparse.Namespace) -> int:
     departments = [d for d in (p.strip() for p in args.departments.split(",")) if d]
     with _open(args.db) as s:
-        print(s.create_cycle(_actor(args), name=args.name, kind=args.kind, fiscal_year=args.fiscal_year,
-                             checklist=args.checklist, departments=departments))
+        print(
+            s.create_cycle(
+                _actor(args),
+                name=args.name,
+                kind=args.kind,
+                fiscal_year=args.fiscal_year,
+                checklist=args.checklist,
+                departments=departments,
+            )
+        )
     return 0
 
 
@@ -301,11 +341,25 @@ def _cycle_list(args: argparse.Namespace) -> int:
             out.append(d)
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    print(format_table(
-        ["ID", "名称", "種別", "年度", "点検表", "状態", "課", "回答"],
-        [(c.id, c.name, c.kind, fiscal_year_label(c.fiscal_year), c.checklist, c.status, len(c.departments),
-          counts[c.id]) for c in cycles],
-        ">" + "<<<><>>"))
+    print(
+        format_table(
+            ["ID", "名称", "種別", "年度", "点検表", "状態", "課", "回答"],
+            [
+                (
+                    c.id,
+                    c.name,
+                    c.kind,
+                    fiscal_year_label(c.fiscal_year),
+                    c.checklist,
+                    c.status,
+                    len(c.departments),
+                    counts[c.id],
+                )
+                for c in cycles
+            ],
+            ">" + "<<<><>>",
+        )
+    )
     return 0
 
 
@@ -315,8 +369,12 @@ def _responses_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(r) for r in responses], ensure_ascii=False, indent=2))
         return 0
-    print(format_table(["課", "項目", "回答", "コメント", "回答者", "回答日時"],
-                       [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses]))
+    print(
+        format_table(
+            ["課", "項目", "回答", "コメント", "回答者", "回答日時"],
+            [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses],
+        )
+    )
     return 0
 
 
@@ -333,8 +391,18 @@ def _trail(args: argparse.Namespace) -> int:
     for t in records:
         state = json.loads(t.state)
         what = f"{len(state['rows'])} responses" if t.action == "batch" else t.state
-        rows.append((t.seq, t.at[:19].replace("T", " "), t.actor, t.entity, t.key, t.action,
-                     what if len(what) <= 60 else what[:57] + "...", t.hash[:12]))
+        rows.append(
+            (
+                t.seq,
+                t.at[:19].replace("T", " "),
+                t.actor,
+                t.entity,
+                t.key,
+                t.action,
+                what if len(what) <= 60 else what[:57] + "...",
+                t.hash[:12],
+            )
+        )
     print(format_table(["seq", "at (UTC)", "actor", "entity", "key", "action", "state", "hash"], rows, ">" + "<" * 7))
     return 0
 
@@ -343,9 +411,19 @@ def _verify(args: argparse.Namespace) -> int:
     with _open(args.db) as s:
         report = s.verify(anchor=args.anchor)
     if args.json:
-        print(json.dumps({"ok": report.ok, "records": report.records, "rows": report.rows,
-                          "head_hash": report.head_hash, "problems": [asdict(p) for p in report.problems]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "records": report.records,
+                    "rows": report.rows,
+                    "head_hash": report.head_hash,
+                    "problems": [asdict(p) for p in report.problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     elif report.ok:
         print(f"{args.db}: intact ({report.records} trail records, {report.rows} rows; head {report.head_hash})")
     else:
