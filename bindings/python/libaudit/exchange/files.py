@@ -38,7 +38,10 @@ def collect_files(paths: Iterable[PathLike]) -> list[Path]:
 def read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
     """The file's bytes, or None and why it is refused (not .xlsx/.csv, unreadable, too large)."""
     if path.suffix.lower() not in (".xlsx", ".csv"):
-        return None, "not a questionnaire: give .xlsx workbooks or .csv files (an .xls or .ods file: save it as .xlsx first)"
+        return (
+            None,
+            "not a questionnaire: give .xlsx workbooks or .csv files (an .xls or .ods file: save it as .xlsx first)",
+        )
     try:
         size = path.stat().st_size
     except OSError as e:

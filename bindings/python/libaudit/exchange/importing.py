@@ -126,9 +126,9 @@ def import_files(
 
     rows, counts = cy.model.plan(returned, actor)
     summary = ImportSummary(cycle=cy.cycle.id, files=[], dry_run=dry_run)
-    for f, (r, sha256), n in zip(files, read, counts):
+    for f, (r, sha256), (answered, changed, unchanged, blank) in zip(files, read, counts):
         name = cy.departments[r.department].name
-        summary.files.append(FileSummary(os.fspath(f), r.department, name, sha256, *n))
+        summary.files.append(FileSummary(os.fspath(f), r.department, name, sha256, answered, changed, unchanged, blank))
     if not dry_run and rows:
         source = "; ".join(f"{f.name} sha256:{sha256}" for f, (_, sha256) in zip(files, read))
         r = store.import_responses(

@@ -74,7 +74,8 @@ class _Cycle:
     model, and what the sheets print (names, the checklist's title)."""
 
     def __init__(self, store: Store, cycle: int, carry_over_from: int | None = None):
-        self.model = _core._Questionnaires(store._s, cycle, carry_over_from)
+        # store._s forwards every call to the compiled _core._Store under the Store's lock.
+        self.model = _core._Questionnaires(store._s, cycle, carry_over_from)  # type: ignore[arg-type]
         self.cycle = store.cycle(cycle)
         self.stored = next(c for c in store.checklists() if c.id == self.cycle.checklist)
         self.body = store.body
@@ -113,5 +114,6 @@ def file_name(store_or_cycle: Store | _Cycle, department: str, fmt: str = "xlsx"
         d = {x.code: x for x in store_or_cycle.departments()}.get(department)
     else:
         d = store_or_cycle.departments.get(department)
-    name = (d.name if d else "").translate(str.maketrans(dict.fromkeys('\\/:*?"<>| ', "_")))
+    unsafe: dict[str, str | int | None] = dict.fromkeys('\\/:*?"<>| ', "_")
+    name = (d.name if d else "").translate(str.maketrans(unsafe))
     return f"{department}_{name}.{fmt}" if name else f"{department}.{fmt}"

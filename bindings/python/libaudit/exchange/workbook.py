@@ -38,12 +38,14 @@ FONT = "游ゴシック"
 INPUT_FILL = "FFF9D6"
 
 STEPS = [
-    f"1. 「{SHEET_QUESTIONS}」シートの黄色の欄（回答・備考・根拠資料）だけに記入してください。ほかの欄は保護されています。",
+    f"1. 「{SHEET_QUESTIONS}」シートの黄色の欄（回答・備考・根拠資料）だけに記入してください。"
+    "ほかの欄は保護されています。",
     "2. 回答は一覧から選んでください: " + " / ".join(ANSWER_LABELS) + "。",
     "3. 一部実施している・実施していない・わからない場合は、理由や今後の予定を備考に書いてください。",
     "4. 根拠資料には、確認できる文書や記録の名称（例: 監査調書、研修受講記録）を書いてください。",
     "5. 回答を記入していない項目は「未回答」のまま取り込まれます。途中までの提出もできます。",
-    "6. 行の追加・削除・並べ替え、シート名の変更はしないでください。取り込み時に検出され、ファイル全体が差し戻されます。",
+    "6. 行の追加・削除・並べ替え、シート名の変更はしないでください。"
+    "取り込み時に検出され、ファイル全体が差し戻されます。",
     "7. 前年度の回答が入っている場合は、今年度の状況に合わせて見直してください。",
 ]
 MEANINGS = {
@@ -72,7 +74,7 @@ def export_workbook(
     pre-filled; with ``carry_over_from`` (an earlier cycle of the same checklist id), the answers
     of that cycle fill the rest, matched by item id.
     """
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # type: ignore[import-untyped]
 
     cy = _shared or _Cycle(store, cycle, carry_over_from)
     department = nfkc(str(department)).strip()
@@ -96,7 +98,7 @@ def _info_sheet(
     info: Any, cy: _Cycle, department: str, n: int, deadline: None | str | _dt.date, contact: str | None
 ) -> int:
     """記入方法 (instructions); returns the row of the 回答者 cell."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
 
     font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -134,7 +136,10 @@ def _info_sheet(
     c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
     r += 2
     info.cell(r, 1, "記入方法").font = bold
-    last = f"8. 記入が終わったら、上の「回答者（氏名）」を記入し、{date_text(deadline) or '期限'}までに問い合わせ先へ提出してください。"
+    last = (
+        "8. 記入が終わったら、上の「回答者（氏名）」を記入し、"
+        f"{date_text(deadline) or '期限'}までに問い合わせ先へ提出してください。"
+    )
     for text in [*STEPS, last]:
         r += 1
         c = info.cell(r, 2, text)
@@ -155,7 +160,7 @@ def _info_sheet(
 
 
 def _answer_validation() -> Any:
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
     return DataValidation(
         type="list",
@@ -326,7 +331,9 @@ def read_workbook(cy: _Cycle, name: str, data: bytes) -> Any:
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged file
-        return _core._Returned(name, [(name, "", 0, "", f"not a readable Excel workbook (.xlsx): {type(e).__name__}: {e}")])
+        return _core._Returned(
+            name, [(name, "", 0, "", f"not a readable Excel workbook (.xlsx): {type(e).__name__}: {e}")]
+        )
     try:
         sheets = {ws.title: [[cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     finally:
