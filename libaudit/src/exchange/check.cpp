@@ -118,6 +118,24 @@ std::string from_text(std::string_view v) {
   return std::string(v);
 }
 
+// Which field holds each column: a heading matches after NFKC, trimming and ASCII lower case, or
+// by its key; the first match counts.
+std::map<std::string, std::size_t, std::less<>> header_columns(const std::vector<std::string>& header,
+                                                               const std::vector<CsvColumn>& columns) {
+  auto lower = [](std::string s) {
+    for (char& c : s)
+      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+  };
+  std::map<std::string, std::string, std::less<>> alias;
+  for (const CsvColumn& c : columns) alias.emplace(lower(normal(c.heading)), c.key);
+  for (const CsvColumn& c : columns) alias.emplace(c.key, c.key);
+  std::map<std::string, std::size_t, std::less<>> col;
+  for (std::size_t k = 0; k < header.size(); ++k)
+    if (const auto a = alias.find(lower(normal(header[k]))); a != alias.end()) col.emplace(a->second, k);
+  return col;
+}
+
 }  // namespace
 
 bool Questionnaires::check_identity(Returned& r, std::string_view sheet, const Meta& meta, std::size_t n) const {
@@ -330,30 +348,20 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
     problem(0, "", "the CSV is empty");
     return r;
   }
-  auto lower = [](std::string s) {
-    for (char& c : s)
-      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return s;
-  };
-  std::map<std::string, std::string, std::less<>> alias, heading;
-  for (const CsvColumn& c : columns) {
-    alias.emplace(lower(normal(c.heading)), c.key);
-    heading.emplace(c.key, c.heading);
-  }
-  for (const CsvColumn& c : columns) alias.emplace(c.key, c.key);
-  std::map<std::string, std::size_t, std::less<>> col;
-  const std::vector<std::string>& header = records.front().fields;
-  for (std::size_t k = 0; k < header.size(); ++k)
-    if (const auto a = alias.find(lower(normal(header[k]))); a != alias.end()) col.emplace(a->second, k);
+  const std::map<std::string, std::size_t, std::less<>> col = header_columns(records.front().fields, columns);
+  std::map<std::string, std::string, std::less<>> heading;
   std::string missing;
-  for (const CsvColumn& c : columns)
+  for (const CsvColumn& c : columns) {
+    heading.emplace(c.key, c.heading);
     if (!col.contains(c.key)) missing += (missing.empty() ? "" : ", ") + c.heading;
+  }
   if (!missing.empty()) {
     problem(1, "",
             "not a libaudit questionnaire CSV: the header lacks " + missing +
                 " (is it in another encoding than UTF-8 or CP932, or were columns deleted?)");
     return r;
   }
+  const std::vector<std::string>& header = records.front().fields;
   std::vector<const csv::Record*> body;
   for (std::size_t k = 1; k < records.size(); ++k)
     if (std::any_of(records[k].fields.begin(), records[k].fields.end(),

@@ -16,6 +16,7 @@ from .. import _core
 from .._core import nfkc
 from ..errors import Diagnostic, ValidationError
 from ..store import Store
+from .files import write_atomically
 from .model import CSV_COLUMNS, PathLike, _Cycle, text_lf
 
 # Excel turns CSV fields that look like numbers or dates into numbers ('0101' -> 101, '8.10' ->
@@ -91,12 +92,7 @@ def export_csv(
         data = text.encode("cp932")
     else:
         data = codecs.BOM_UTF8 + text.encode("utf-8")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    return write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
 def _refuse_outside_cp932(path: PathLike, records: list[list[str]]) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import math
-import os
 import warnings
 from copy import copy
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from .._core import display_width, nfkc
 from ..store import ANSWERS, Store, fiscal_year_label
+from .files import write_atomically
 from .model import (
     ANSWER_LABELS,
     COL,
@@ -86,12 +86,7 @@ def export_workbook(
     _identity_sheet(wb, cy, department, id_rows, f"{SHEET_INFO}!B{respondent_row}")
     wb.security.lockStructure = True
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+    return write_atomically(path, wb.save)
 
 
 def _info_sheet(
