@@ -1,6 +1,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "libaudit/base/csv.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -29,6 +30,19 @@ void bind_text(py::module_& m) {
         return out;
       },
       "Network tiers as (id, Japanese label) pairs.");
+  m.def(
+      "read_csv_table",
+      [](const py::bytes& data, std::string_view source, std::string_view encoding) {
+        const std::string bytes = data;
+        const csv::Encoding e = csv::parse_encoding(encoding);
+        csv::Table t = csv::parse(csv::decode(bytes, e, source), source);
+        std::vector<std::pair<int, std::vector<std::string>>> records;
+        for (csv::Record& r : t.records) records.emplace_back(r.line, std::move(r.fields));
+        return std::make_pair(std::move(t.header), std::move(records));
+      },
+      py::arg("data"), py::arg("source"), py::arg("encoding") = "detect",
+      "CSV bytes through the core's reader (libaudit/base/csv.h: encoding detection, BOM, CP932, RFC 4180): "
+      "(header, [(line, fields)]). ValidationError with every located problem.");
 }
 
 }  // namespace libaudit::python
