@@ -697,7 +697,10 @@ def test_example_department_roundtrip(env):
     s.open_cycle(ACTOR, c2)
     script = REPO / "examples" / "department_roundtrip.py"
     env_ = dict(os.environ)
-    run = lambda *a: subprocess.run([os.sys.executable, str(script), *a], env=env_, capture_output=True, text=True)
+
+    def run(*a: str) -> subprocess.CompletedProcess:
+        return subprocess.run([os.sys.executable, str(script), *a], env=env_, capture_output=True, text=True)
+
     r = run("export", s.path, "--cycle", str(c2), "--last", str(c1), "--out", str(tmp / "配布"))
     assert r.returncode == 0, r.stderr
     assert r.stdout.count(".xlsx") == 3
