@@ -46,8 +46,10 @@ test:
 	@$(MAKE) --no-print-directory test-cpp
 	@$(MAKE) --no-print-directory test-python
 
+# CTest says only "Skipped"; the reason (seeds absent) is in the log, printed here once.
 test-cpp:
 	$(VENV)/bin/ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@grep -h '^seeds: skipped:' $(BUILD)/Testing/Temporary/LastTest.log 2>/dev/null | sort -u | sed 's/^/ctest: /' || true
 
 test-python:
 	$(PY) -m pytest -q tests/python tests/tools
