@@ -68,7 +68,7 @@ lint-checks:
 	@echo "lint: mypy (strict)" && $(VENV)/bin/mypy
 	@echo "lint: stubtest libaudit._core" && PYTHONPATH=$(BUILD)/python $(PY) tools/stubtest.py
 	@echo "lint: clang-format" && git ls-files -z -- '*.cpp' '*.h' ':!:tests/fuzz/corpus/**' \
-	  | xargs -0 clang-format --dry-run -Werror
+	  | xargs -0 -r clang-format --dry-run -Werror
 	@echo "lint: clang-tidy (libaudit/src)" && python3 tools/clang_tidy.py $(BUILD) -j $(JOBS)
 	@echo "lint: source lists" && python3 tools/check_sources.py
 	@echo "lint: layering" && $(MAKE) --no-print-directory layering
