@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import ast
 import fnmatch
+import posixpath
 import re
 import sys
 from collections import defaultdict
@@ -208,7 +209,7 @@ def resolve_include(root: Path, rel: PurePosixPath, name: str) -> PurePosixPath 
     if rel.parts[0] == "libaudit":
         dirs.append(CPP_INTERNAL)
     for d in dirs:
-        candidate = PurePosixPath(*(d / name).parts)
+        candidate = PurePosixPath(posixpath.normpath(d / name))  # "../base/x.h" names base's file
         if (root / candidate).is_file():
             return candidate
     return None

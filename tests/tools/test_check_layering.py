@@ -148,3 +148,16 @@ def test_cycles_of_three_and_self_edges_are_found():
         Edge("e", "a", "p", 5, "x"),
     ]
     assert strongly_connected(["a", "b", "c", "d", "e"], edges) == [["a", "b", "c"], ["d"]]
+
+
+def test_a_relative_include_counts_in_the_stage_it_reaches(tmp_path):
+    (tmp_path / "libaudit" / "src" / "base").mkdir(parents=True)
+    (tmp_path / "libaudit" / "src" / "store").mkdir(parents=True)
+    (tmp_path / "libaudit" / "src" / "store" / "db.h").write_text("#pragma once\n")
+    (tmp_path / "libaudit" / "src" / "base" / "x.cpp").write_text('// x\n#include "../store/db.h"\n')
+    problems, files = check_layering.check_cpp(tmp_path)
+    assert files == 2
+    assert [str(p) for p in problems] == [
+        "libaudit/src/base/x.cpp:2: libaudit/src/base/x.cpp (stage base) includes libaudit/src/store/db.h "
+        "(stage store), a later stage"
+    ]
