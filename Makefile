@@ -9,12 +9,15 @@ PY     := $(VENV)/bin/python
 BUILD  ?= build/py
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps office chromium build test test-cpp test-python lint lint-checks \
+.PHONY: all deps lint-deps test-deps office chromium build test test-cpp test-python lint lint-checks \
         layering demo bench fuzz clean
 
 all: build
 
 deps:
+	@scripts/install-deps.sh
+
+lint-deps:
 	@scripts/install-deps.sh --lint
 
 # Everything `make test` needs, in one run of install-deps.sh: the build, make lint, LibreOffice
@@ -54,9 +57,11 @@ test-cpp:
 test-python:
 	$(PY) -m pytest -q tests/python tests/tools
 
-# make lint: builds (stubtest and clang-tidy read the build), then every check in order,
+# make lint: its tools, the build (stubtest and clang-tidy read it), then every check in order,
 # stopping at the first that fails.
-lint: build
+lint:
+	@$(MAKE) --no-print-directory lint-deps
+	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory lint-checks
 
 # The checks alone, on an existing $(BUILD). clang-tidy is incremental (tools/clang_tidy.py: a file

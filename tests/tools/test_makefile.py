@@ -52,7 +52,8 @@ def test_make_j4_test_runs_every_step_in_order_and_none_at_once(tmp_path):
     ]
     assert order == [
         "install-deps.sh --lint",  # test-deps (--lint --office --chromium)
-        "install-deps.sh --lint",  # build's deps
+        "install-deps.sh --lint",  # lint-deps
+        "install-deps.sh",  # build's deps
         "python -m",  # pip install: the build
         "ruff check",
         "ruff format",
