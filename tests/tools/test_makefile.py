@@ -4,6 +4,7 @@ The Makefile runs in a scratch tree whose programs only log when they start and 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,13 +33,19 @@ def scratch(tmp: Path, failing: str | None = None) -> Path:
     return log
 
 
+def make_test(tmp: Path) -> subprocess.CompletedProcess:
+    # a clean make: not the jobserver or flags of a make that runs these tests (make test-python)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return subprocess.run(["make", "-j4", "test"], cwd=tmp, capture_output=True, text=True, env=env)
+
+
 def steps(log: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines()
 
 
 def test_make_j4_test_runs_every_step_in_order_and_none_at_once(tmp_path):
     log = scratch(tmp_path)
-    r = subprocess.run(["make", "-j4", "test"], cwd=tmp_path, capture_output=True, text=True)
+    r = make_test(tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     lines = steps(log)
     # never two programs running at once: every start is followed by its own end
@@ -69,7 +76,7 @@ def test_make_j4_test_runs_every_step_in_order_and_none_at_once(tmp_path):
 
 def test_a_failing_lint_step_stops_make_test(tmp_path):
     log = scratch(tmp_path, failing=".venv/bin/mypy")
-    r = subprocess.run(["make", "-j4", "test"], cwd=tmp_path, capture_output=True, text=True)
+    r = make_test(tmp_path)
     assert r.returncode != 0
     text = log.read_text(encoding="utf-8")
     assert "start mypy" in text and "stubtest" not in text and "ctest" not in text and "pytest" not in text
