@@ -45,7 +45,7 @@ from typing import Callable, Union
 from . import _core
 from ._core import display_width, nfkc
 from .errors import Diagnostic, QuestionnaireError, QuestionnaireProblem, ValidationError
-from .store import ANSWERS, Store, fiscal_year_label
+from .store import ANSWERS, Store, core_call, fiscal_year_label
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -125,7 +125,7 @@ class _Cycle:
         self.checklist = store.load_checklist(self.cycle.checklist)
         self.key = bytes.fromhex(store.exchange_secret())
         self.body = store.body
-        self.data = _core._CycleData(store._s, cycle)
+        self.data = core_call(store, _core._CycleData, cycle)
         self.dept_index = {d["code"]: i for i, d in enumerate(self.data.departments)}
         self.departments = {d.code: d for d in store.departments()}
         role_names = dict(self.checklist.roles)
