@@ -143,7 +143,11 @@ void bind_classes(py::module_& m) {
           "closed", [](const FindingView& f) { return is_closed(f.state); }, "verified, risk_accepted or discarded.")
       .def(
           "is_overdue", [](const FindingView& f, const py::object& today) { return f.overdue(date_arg(today)); },
-          py::arg("today") = py::none(), "Past its due date (in Japan) and not closed; drafts never are.");
+          py::arg("today") = py::none(), "Past its due date (in Japan) and not closed; drafts never are.")
+      .def(
+          "days_past_due",
+          [](const FindingView& f, const py::object& today) { return f.days_past_due(date_arg(today)); },
+          py::arg("today") = py::none(), "Days past due on `today` (in Japan) when overdue, else 0.");
   bind_entity<Transition>(m, "Transition", "One move of a finding: who, when, from, to, note.");
   bind_entity<CheckRequest>(m, "CheckRequest", "A 横展開 request: 課 `department` checks for the finding's problem.")
       .def_property_readonly("answered", [](const CheckRequest& c) { return c.answer.has_value(); });
@@ -155,7 +159,10 @@ void bind_classes(py::module_& m) {
                              [](const ExceptionView& e) { return std::string(exception_status_label(e.status)); })
       .def(
           "in_force", [](const ExceptionView& e, const py::object& today) { return e.in_force(date_arg(today)); },
-          py::arg("today") = py::none(), "Approved and `today` (in Japan) within [start, end].");
+          py::arg("today") = py::none(), "Approved and `today` (in Japan) within [start, end].")
+      .def(
+          "expired", [](const ExceptionView& e, const py::object& today) { return e.expired(date_arg(today)); },
+          py::arg("today") = py::none(), "Approved, and the period ended before `today` (in Japan).");
 }
 
 // ---- Vocabulary ---------------------------------------------------------------------------

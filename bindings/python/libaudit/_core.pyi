@@ -325,6 +325,8 @@ class Finding:
         """verified, risk_accepted or discarded."""
     def is_overdue(self, today: _DateArg = None) -> bool:
         """Past its due date (in Japan) and not closed; drafts never are."""
+    def days_past_due(self, today: _DateArg = None) -> int:
+        """Days past due on `today` (in Japan) when overdue, else 0."""
     def to_dict(self) -> dict[str, Any]:
         """Plain data (English codes), as ``--json`` prints it."""
 
@@ -416,6 +418,8 @@ class ExceptionRecord:
     def status_label(self) -> str: ...
     def in_force(self, today: _DateArg = None) -> bool:
         """Approved and `today` (in Japan) within [start, end]."""
+    def expired(self, today: _DateArg = None) -> bool:
+        """Approved, and the period ended before `today` (in Japan)."""
     def to_dict(self) -> dict[str, Any]:
         """Plain data (English codes), as ``--json`` prints it."""
 

@@ -217,7 +217,7 @@ std::vector<ExceptionRecord> Exceptions::expired(std::optional<Date> today) cons
   const Date d = today.value_or(today_japan());
   std::vector<ExceptionRecord> out;
   for (ExceptionRecord& e : all(store_))
-    if (e.status == ExceptionStatus::approved && e.end < d) out.push_back(std::move(e));
+    if (e.expired(d)) out.push_back(std::move(e));
   return out;
 }
 

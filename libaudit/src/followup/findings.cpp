@@ -659,6 +659,7 @@ Finding Findings::get(std::int64_t id) const {
 std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<Date> today) const {
   Store::Impl& im = StoreAccess::impl(store_);
   sql::ReadTxn snap(im.db);
+  if (filter.cycle) im.load_cycle(*filter.cycle);  // NotFoundError, as everywhere a cycle is named
   const Date d = today.value_or(today_japan());
   std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> checks;
   {
