@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import store as _store
 from ._core import (
     AppliesTo,
     Checklist,
@@ -39,22 +40,21 @@ from .errors import (
     StoreError,
     ValidationError,
 )
-
-
-def _checklist_to_dict(self: Checklist) -> dict:
-    """The whole checklist as plain Python data (defaults filled in), like its JSON."""
-    import json
-
-    return json.loads(self.to_json())
-
-
-Checklist.to_dict = _checklist_to_dict  # type: ignore[attr-defined]
-
-from . import store as _store
 from .findings import Exceptions, Findings, People
 from .report import Reporter, render
 from .scoring import Comparison, CycleData, ScoreMatrix, ScoreTable
 from .store import fiscal_year_label, fiscal_year_of, fiscal_year_range
+
+
+def _checklist_to_dict(self: Checklist) -> dict[str, Any]:
+    """The whole checklist as plain Python data (defaults filled in), like its JSON."""
+    import json
+
+    data: dict[str, Any] = json.loads(self.to_json())
+    return data
+
+
+Checklist.to_dict = _checklist_to_dict  # type: ignore[method-assign]
 
 
 class Store(_store.Store):

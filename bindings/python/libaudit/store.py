@@ -29,7 +29,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Callable, Optional, TypeVar, Union
+from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 from . import _core
 from ._core import Checklist
@@ -154,9 +154,9 @@ class ImportResult:
     unchanged: int
 
 
-def _frame(rows: Sequence[Any], cls: type):
+def _frame(rows: Sequence[Any], cls: type) -> Any:
     try:
-        import pandas as pd  # optional dependency
+        import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]  # optional
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("to_pandas() needs pandas: pip install pandas") from e
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(cls)])
@@ -194,7 +194,8 @@ class Store:
     """
 
     def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0):
-        self._s = _Serialised(_core._Store(os.fspath(path), create, int(busy_timeout * 1000)))
+        # Typed as the compiled store it forwards to (every call made under its lock).
+        self._s = cast(_core._Store, _Serialised(_core._Store(os.fspath(path), create, int(busy_timeout * 1000))))
 
     # -- lifetime
     def close(self) -> None:
@@ -421,10 +422,10 @@ class Store:
         return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"], problems=tuple(problems))
 
     # -- pandas
-    def to_pandas(self, what: str, cycle: int | None = None):
+    def to_pandas(self, what: str, cycle: int | None = None) -> Any:
         """A pandas DataFrame of "departments", "systems", "checklists", "cycles", "trail" or
         "responses" (give `cycle`). Needs pandas (an optional dependency)."""
-        table = {
+        table: dict[str, tuple[Callable[[], Sequence[Any]], type]] = {
             "departments": (self.departments, Department),
             "systems": (self.systems, System),
             "checklists": (self.checklists, StoredChecklist),
@@ -447,7 +448,7 @@ def core_call(store: Store | _core._Store, fn: Callable[..., _T], *args: Any) ->
     sharing a Store take turns, as for its own methods. A ``_core._Store`` is passed as it is."""
     if isinstance(store, _core._Store):
         return fn(store, *args)
-    serialised = store._s
+    serialised = cast(_Serialised, store._s)
     with serialised._lock:
         return fn(serialised._store, *args)
 

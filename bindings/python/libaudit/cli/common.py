@@ -14,7 +14,7 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any, Callable, Optional, TextIO
+from typing import Any, Callable, TextIO
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
 from ..store import ImportResult
@@ -99,7 +99,7 @@ def command(
 class Progress:
     """A progress bar on stderr, drawn only when stderr is a terminal."""
 
-    def __init__(self, label: str, stream: Optional[TextIO] = None):
+    def __init__(self, label: str, stream: TextIO | None = None):
         self.stream = stream or sys.stderr
         self.label = label
         self.active = bool(getattr(self.stream, "isatty", lambda: False)())

@@ -169,16 +169,16 @@ def _show(args: argparse.Namespace) -> int:
     if f.source_finding:
         print(f"横展開元: 指摘 {f.source_finding}")
     if history:
-        rows = [[t.at, t.by, _label(t.from_state), _label(t.to_state), t.note] for t in history]
+        moves = [[t.at, t.by, _label(t.from_state), _label(t.to_state), t.note] for t in history]
         print()
-        print(format_table(["日時", "担当", "変更前", "変更後", "メモ"], rows))
+        print(format_table(["日時", "担当", "変更前", "変更後", "メモ"], moves))
     if checks:
         print()
         print(f"横展開: {f.checks_open}/{f.checks_total} 未回答")
-        rows = [
+        asked: list[list[Any]] = [
             [c.id, c.department, CHECK_ANSWER_LABELS[c.answer], c.answered_by, c.linked_finding or ""] for c in checks
         ]
-        print(format_table(["依頼", "課", "回答", "回答者", "関連指摘"], rows))
+        print(format_table(["依頼", "課", "回答", "回答者", "関連指摘"], asked))
     return 0
 
 
