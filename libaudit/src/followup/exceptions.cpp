@@ -195,38 +195,38 @@ ExceptionRecord Exceptions::get(std::int64_t id) const { return load_exception(S
 
 std::vector<ExceptionRecord> Exceptions::list() const { return all(store_); }
 
+namespace {
+// The exceptions of `store` for which keep(e) holds, by id.
+template <class Keep>
+std::vector<ExceptionRecord> where(Store& store, Keep keep) {
+  std::vector<ExceptionRecord> out;
+  for (ExceptionRecord& e : all(store))
+    if (keep(e)) out.push_back(std::move(e));
+  return out;
+}
+}  // namespace
+
 std::vector<ExceptionRecord> Exceptions::in_force(std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.in_force(d)) out.push_back(std::move(e));
-  return out;
+  return where(store_, [&](const ExceptionRecord& e) { return e.in_force(d); });
 }
 
 std::vector<ExceptionRecord> Exceptions::expiring(int within_days, std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
   const Date until = add_days(d, within_days);
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.in_force(d) && e.end <= until) out.push_back(std::move(e));
+  std::vector<ExceptionRecord> out = where(store_, [&](const auto& e) { return e.in_force(d) && e.end <= until; });
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.end < b.end; });
   return out;
 }
 
 std::vector<ExceptionRecord> Exceptions::expired(std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.expired(d)) out.push_back(std::move(e));
-  return out;
+  return where(store_, [&](const ExceptionRecord& e) { return e.expired(d); });
 }
 
 std::vector<ExceptionRecord> Exceptions::late(int report_days, std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.late(d, report_days)) out.push_back(std::move(e));
-  return out;
+  return where(store_, [&](const ExceptionRecord& e) { return e.late(d, report_days); });
 }
 
 std::set<std::pair<std::string, std::string>> Exceptions::for_scoring(std::int64_t cycle,

@@ -9,6 +9,7 @@ checklist group, cycles -> exchange for returned questionnaires), so they form n
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import sys
@@ -152,6 +153,17 @@ def load_checklist(path: str) -> Checklist | None:
 
 def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def listed(args: argparse.Namespace, fetch: Callable[[Store], Sequence[Any]]) -> Sequence[Any] | None:
+    """The rows `fetch` reads from the store ``args.db``; with ``--json`` they are printed (as
+    dataclasses) and None is returned, so the caller prints its table only when it gets rows."""
+    with open_store(args.db) as s:
+        rows = fetch(s)
+    if args.json:
+        print_json([dataclasses.asdict(r) for r in rows])
+        return None
+    return rows
 
 
 def print_dicts(rows: Iterable[Any]) -> None:

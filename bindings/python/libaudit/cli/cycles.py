@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import exchange
 from ..store import fiscal_year_label
 from ..table import format_table
-from .common import Progress, actor, command, encoding, group, open_store, print_json, run_import, writer
+from .common import Progress, actor, command, encoding, group, listed, open_store, print_json, run_import, writer
 from .exchange import run_import as import_questionnaires
 
 
@@ -127,10 +127,8 @@ def _cycle_list(args: argparse.Namespace) -> int:
 
 
 def _responses_list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
-        responses = s.responses(args.cycle)
-    if args.json:
-        print_json([asdict(r) for r in responses])
+    responses = listed(args, lambda s: s.responses(args.cycle))
+    if responses is None:
         return 0
     rows = [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses]
     print(format_table(["課", "項目", "回答", "コメント", "回答者", "回答日時"], rows))

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 
 from ..store import Department
 from ..table import format_table
-from .common import actor, command, encoding, group, open_store, print_json, run_import, writer
+from .common import actor, command, encoding, group, listed, run_import, writer
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,10 +32,8 @@ def _system_import(args: argparse.Namespace) -> int:
 
 
 def _dept_list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
-        depts = s.departments()
-    if args.json:
-        print_json([asdict(d) for d in depts])
+    depts = listed(args, lambda s: s.departments())
+    if depts is None:
         return 0
     children: dict[str, list[Department]] = {}
     for d in depts:
@@ -54,10 +51,8 @@ def _dept_list(args: argparse.Namespace) -> int:
 
 
 def _system_list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
-        systems = s.systems()
-    if args.json:
-        print_json([asdict(x) for x in systems])
+    systems = listed(args, lambda s: s.systems())
+    if systems is None:
         return 0
     rows = [(x.name, x.department, x.tier, "有" if x.important_assets else "") for x in systems]
     print(format_table(["システム", "課", "系統", "重要な情報資産"], rows))

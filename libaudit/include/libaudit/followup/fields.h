@@ -58,33 +58,22 @@ struct Entity;
 template <>
 struct Entity<Person> {
   static constexpr std::string_view table = "people";
-  static constexpr auto fields = std::make_tuple(  //
-      field("name", &Person::name),                //
-      field("department", &Person::department),    //
-      field("roles", &Person::roles));             // stored separated by spaces
+  static constexpr auto fields = std::make_tuple(field("name", &Person::name), field("department", &Person::department),
+                                                 field("roles", &Person::roles));  // stored separated by spaces
 };
 
 template <>
 struct Entity<Finding> {
   static constexpr std::string_view table = "findings";
-  static constexpr auto fields = std::make_tuple(            //
-      field<kKey>("id", &Finding::id),                       //
-      field("cycle", &Finding::cycle),                       //
-      field("department", &Finding::department),             //
-      field("items", &Finding::items),                       // stored separated by spaces
-      field("severity", &Finding::severity),                 //
-      field("state", &Finding::state),                       //
-      field("condition", &Finding::condition),               //
-      field("criterion", &Finding::criterion),               //
-      field("evidence", &Finding::evidence),                 //
-      field("recommendation", &Finding::recommendation),     //
-      field("due", &Finding::due),                           //
-      field("raised_by", &Finding::raised_by),               //
-      field("raised_at", &Finding::raised_at),               //
-      field("source_finding", &Finding::source_finding),     //
-      field("promoted_from", &Finding::promoted_from),       //
-      field("remediated_by", &Finding::remediated_by),       //
-      field("updated_at", &Finding::updated_at),             //
+  static constexpr auto fields = std::make_tuple(
+      field<kKey>("id", &Finding::id), field("cycle", &Finding::cycle), field("department", &Finding::department),
+      field("items", &Finding::items),  // stored separated by spaces
+      field("severity", &Finding::severity), field("state", &Finding::state), field("condition", &Finding::condition),
+      field("criterion", &Finding::criterion), field("evidence", &Finding::evidence),
+      field("recommendation", &Finding::recommendation), field("due", &Finding::due),
+      field("raised_by", &Finding::raised_by), field("raised_at", &Finding::raised_at),
+      field("source_finding", &Finding::source_finding), field("promoted_from", &Finding::promoted_from),
+      field("remediated_by", &Finding::remediated_by), field("updated_at", &Finding::updated_at),
       field<kPython>("checks_open", &Finding::checks_open),  // counted from check_requests
       field<kPython>("checks_total", &Finding::checks_total));
 };
@@ -92,52 +81,36 @@ struct Entity<Finding> {
 template <>
 struct Entity<Transition> {
   static constexpr std::string_view table = "finding_transitions";
-  static constexpr auto fields = std::make_tuple(      //
-      field<kKey>("id", &Transition::id),              //
-      field("finding", &Transition::finding),          //
-      field("from_state", &Transition::from, "from"),  //
-      field("to_state", &Transition::to, "to"),        //
-      field("by", &Transition::by),                    //
-      field("at", &Transition::at),                    //
-      field("note", &Transition::note));
+  static constexpr auto fields =
+      std::make_tuple(field<kKey>("id", &Transition::id), field("finding", &Transition::finding),
+                      field("from_state", &Transition::from, "from"), field("to_state", &Transition::to, "to"),
+                      field("by", &Transition::by), field("at", &Transition::at), field("note", &Transition::note));
 };
 
 template <>
 struct Entity<CheckRequest> {
   static constexpr std::string_view table = "check_requests";
-  static constexpr auto fields = std::make_tuple(          //
-      field<kKey>("id", &CheckRequest::id),                //
-      field("finding", &CheckRequest::finding),            //
-      field("department", &CheckRequest::department),      //
-      field("requested_by", &CheckRequest::requested_by),  //
-      field("requested_at", &CheckRequest::requested_at),  //
-      field("answer", &CheckRequest::answer),              // "" while unanswered
-      field("answered_by", &CheckRequest::answered_by),    //
-      field("answered_at", &CheckRequest::answered_at),    //
-      field("note", &CheckRequest::note),                  //
-      field("linked_finding", &CheckRequest::linked_finding));
+  static constexpr auto fields = std::make_tuple(
+      field<kKey>("id", &CheckRequest::id), field("finding", &CheckRequest::finding),
+      field("department", &CheckRequest::department), field("requested_by", &CheckRequest::requested_by),
+      field("requested_at", &CheckRequest::requested_at),
+      field("answer", &CheckRequest::answer),  // "" while unanswered
+      field("answered_by", &CheckRequest::answered_by), field("answered_at", &CheckRequest::answered_at),
+      field("note", &CheckRequest::note), field("linked_finding", &CheckRequest::linked_finding));
 };
 
 template <>
 struct Entity<ExceptionRecord> {
   static constexpr std::string_view table = "exceptions";
-  static constexpr auto fields = std::make_tuple(                             //
-      field<kKey>("id", &ExceptionRecord::id),                                //
-      field("department", &ExceptionRecord::department),                      //
-      field("item", &ExceptionRecord::item),                                  //
-      field("system", &ExceptionRecord::system),                              //
-      field("reason", &ExceptionRecord::reason),                              //
-      field("compensating_measure", &ExceptionRecord::compensating_measure),  //
-      field("start", &ExceptionRecord::start),                                //
-      field("end", &ExceptionRecord::end),                                    //
-      field("emergency", &ExceptionRecord::emergency),                        //
-      field("status", &ExceptionRecord::status),                              //
-      field("requested_by", &ExceptionRecord::requested_by),                  //
-      field("requested_at", &ExceptionRecord::requested_at),                  //
-      field("decided_by", &ExceptionRecord::decided_by),                      //
-      field("decided_at", &ExceptionRecord::decided_at),                      //
-      field("decision_note", &ExceptionRecord::decision_note),                //
-      field("reported_at", &ExceptionRecord::reported_at));
+  static constexpr auto fields = std::make_tuple(
+      field<kKey>("id", &ExceptionRecord::id), field("department", &ExceptionRecord::department),
+      field("item", &ExceptionRecord::item), field("system", &ExceptionRecord::system),
+      field("reason", &ExceptionRecord::reason), field("compensating_measure", &ExceptionRecord::compensating_measure),
+      field("start", &ExceptionRecord::start), field("end", &ExceptionRecord::end),
+      field("emergency", &ExceptionRecord::emergency), field("status", &ExceptionRecord::status),
+      field("requested_by", &ExceptionRecord::requested_by), field("requested_at", &ExceptionRecord::requested_at),
+      field("decided_by", &ExceptionRecord::decided_by), field("decided_at", &ExceptionRecord::decided_at),
+      field("decision_note", &ExceptionRecord::decision_note), field("reported_at", &ExceptionRecord::reported_at));
 };
 
 // Calls fn(field) for every field of T, in order.
