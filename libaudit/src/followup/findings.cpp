@@ -570,11 +570,10 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   return id;
 }
 
-void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
-  const Person p = load_person(im.db, by);
-  Finding f = load_finding(im.db, id);
+namespace {
+
+// The rule moving `f` to `to`; TransitionError naming the moves there are.
+const TransitionRule& rule_for(const Finding& f, FindingState to) {
   const TransitionRule* rule = nullptr;
   std::string possible;
   for (const TransitionRule& r : kTransitions) {
@@ -583,14 +582,19 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
     if (r.to == to) rule = &r;
   }
   if (!rule)
-    throw TransitionError("finding " + std::to_string(id) + " is " + std::string(to_string(f.state)) + " (" +
+    throw TransitionError("finding " + std::to_string(f.id) + " is " + std::string(to_string(f.state)) + " (" +
                           std::string(state_label(f.state)) + "); it cannot become " + std::string(to_string(to)) +
                           (possible.empty() ? std::string(" (it is closed)")
                                             : " (from " + std::string(to_string(f.state)) + ": " + possible + ")"));
-  // Allowed when one of the person's roles in the rule passes that role's condition.
+  return *rule;
+}
+
+// `p` may make the move `rule` of `f`: one of their roles in the rule passes that role's
+// condition (兼務の禁止, the verifier is not the remediator, the 課's own managers); RoleError.
+void require_mover(sql::Db& db, const Person& p, const Finding& f, const TransitionRule& rule) {
   std::string why;
   bool ok = false;
-  for (std::string_view role : rule->roles) {
+  for (std::string_view role : rule.roles) {
     if (!p.has(role)) continue;
     if (role == "auditor" || role == "chief_auditor") {
       if (p.department == f.department) {
@@ -604,7 +608,7 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
       }
       ok = true;
     } else if (role == "security_manager" || role == "security_officer") {
-      if (!acts_for_department(im.db, p, role, f.department)) {
+      if (!acts_for_department(db, p, role, f.department)) {
         why = p.name + " is a " + std::string(role) + " of " + p.department + ", not of 課 " + f.department;
         continue;
       }
@@ -616,11 +620,22 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   }
   if (!ok) {
     std::string need;
-    for (std::string_view r : rule->roles) need += (need.empty() ? "" : " or ") + std::string(r);
-    throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(id) + " from " +
-                    std::string(to_string(f.state)) + " to " + std::string(to_string(to)) + ": " +
+    for (std::string_view r : rule.roles) need += (need.empty() ? "" : " or ") + std::string(r);
+    throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(f.id) + " from " +
+                    std::string(to_string(f.state)) + " to " + std::string(to_string(rule.to)) + ": " +
                     (why.empty() ? "it needs " + need : why));
   }
+}
+
+}  // namespace
+
+void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  Finding f = load_finding(im.db, id);
+  const TransitionRule& rule = rule_for(f, to);
+  require_mover(im.db, p, f, rule);
   const std::string at = now_iso();
   const FindingState from = f.state;
   f.state = to;
