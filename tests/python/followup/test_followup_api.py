@@ -9,21 +9,16 @@ import datetime as dt
 import pathlib
 
 import pytest
-from _store_util import ACTOR, ready_store, write
+import test_findings
 from libaudit.errors import NotFoundError
+from libaudit.findings import CheckRequest, ExceptionRecord, Finding, Person, Transition
 
 import libaudit
 from libaudit import _core
-from libaudit.findings import CheckRequest, ExceptionRecord, Finding, Person, Transition
 
 PACKAGE = pathlib.Path(libaudit.__file__).resolve().parent
-
-PEOPLE_CSV = """\
-name,department,roles
-監査 一郎,201,auditor
-CISO 四郎,100,ciso
-佐藤 花子,101,security_manager
-"""
+world = test_findings.world  # the follow-up fixture: the register and an open audit cycle
+raise_one = test_findings.raise_one
 
 FINDING_FIELDS = [
     "id",
@@ -49,36 +44,13 @@ FINDING_FIELDS = [
 ]
 
 
-@pytest.fixture()
-def world(tmp_path):
-    store, si = ready_store(tmp_path / "f.db", tmp_path)
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
-    yield store, si, audit
-    store.close()
-
-
-def raise_one(store, audit):
-    return store.findings.open(
-        "監査 一郎",
-        cycle=audit,
-        department="101",
-        items=["7.1"],
-        severity="major_nonconformity",
-        condition="記録なし",
-        due="2025-03-31",
-    )
-
-
 def test_entities_are_the_core_classes_with_the_table_fields(world):
     store, _, audit = world
     fid = raise_one(store, audit)
     f = store.findings.get(fid)
     assert type(f) is Finding is _core.Finding
     assert list(f.to_dict()) == FINDING_FIELDS
-    assert f.items == ("7.1",) and f.severity_label == "重大な不適合" and f.state_label == "未対応"
+    assert f.items == ("7.1",) and f.severity_label == "軽微な不適合" and f.state_label == "未対応"
     assert f == store.findings.get(fid) and hash(f) == hash(store.findings.get(fid))
     assert repr(f).startswith(f"Finding(id={fid}, cycle={audit}, ")
     with pytest.raises(AttributeError):
