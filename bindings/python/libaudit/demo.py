@@ -16,7 +16,7 @@ import random
 from pathlib import Path
 
 from . import Checklist, _core
-from .store import Store
+from .store import Store, core_call
 
 ACTOR = "demo"
 BODY = "小牧市"
@@ -225,7 +225,7 @@ def build_demo_store(
                 checklist=checklist_id,
             )
             store.open_cycle(ACTOR, cycle)
-            rows = _responses(_core._CycleData(store._s, cycle), year, maturity, draws, managers, rng)
+            rows = _responses(core_call(store, _core._CycleData, cycle), year, maturity, draws, managers, rng)
             store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
             if year == 2024 or close_last:
                 store.close_cycle(ACTOR, cycle)

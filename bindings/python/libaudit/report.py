@@ -29,6 +29,7 @@ from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError
+from .store import core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
 KINDS = ("committee", "department", "audit", "findings")
@@ -77,9 +78,9 @@ class Reporter:
         title: str = "",
     ):
         dirs = ([os.fspath(templates)] if templates else []) + [os.fspath(template_dir())]
-        core_store = getattr(store, "_s", store)
-        self._r = _core._Reporter(
-            core_store,
+        self._r = core_call(
+            store,
+            _core._Reporter,
             int(cycle),
             compare,
             dept or "",

@@ -9,6 +9,7 @@ from collections import Counter
 
 from .. import Checklist, ChecklistError, LibauditIOError
 from ..table import format_table
+from .common import load_checklist
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -105,11 +106,8 @@ def render_summary(s: dict[str, object]) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
-    try:
-        c = Checklist.load(args.file)
-    except ChecklistError as e:
-        for d in e.diagnostics:
-            print(str(d), file=sys.stderr)
+    c = load_checklist(args.file)
+    if c is None:
         return 1
     s = summary(c)
     if args.json:
