@@ -170,13 +170,6 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
   }
 }
 
-void throw_if_any(std::vector<Diagnostic>& diags) {
-  if (diags.empty()) return;
-  std::stable_sort(diags.begin(), diags.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
-  throw ImportValidationError(std::move(diags));
-}
-
 }  // namespace
 
 std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
@@ -211,7 +204,7 @@ std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<con
       diags.push_back({src, line_of(clean[k]), 1,
                        "department " + *clean[k].code + " item " + *clean[k].item +
                            " is answered twice (also on line " + std::to_string(line_of(clean[k - 1])) + ")"});
-  throw_if_any(diags);
+  throw_import_errors(diags);
   return clean;
 }
 
@@ -403,26 +396,12 @@ ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cy
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"department", "item",        "answer",     "comment",
                                           "evidence",   "answered_by", "answered_at"};
-  constexpr int n = int(std::size(kCols));
-  std::vector<Diagnostic> diags;
-  int col[n];
-  for (int k = 0; k < n; ++k) {
-    col[k] = csv::column(t.header, kCols[k]);
-    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
-  }
-  for (const std::string& h : t.header) {
-    bool known = false;
-    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
-    if (!known)
-      diags.push_back(
-          {t.source, 1, 1,
-           "unknown column '" + h + "' (expected department,item,answer,comment,evidence[,answered_by,answered_at])"});
-  }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  const std::vector<int> col =
+      csv_columns(t, kCols, 3, "department,item,answer,comment,evidence[,answered_by,answered_at]");
   std::vector<ResponseRow> rows;
   rows.reserve(t.records.size());
   for (const csv::Record& r : t.records) {
-    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
     rows.push_back({f(0), f(1), f(2), f(3), f(4), f(5), f(6), r.line});
   }
   return import_responses(actor, cycle, rows, ImportOptions{t.source, std::move(progress)});

@@ -135,12 +135,62 @@ constexpr schema::Component kStoreComponent{
 // Here, beside Store::open, so that every program that opens a store registers it.
 const bool kStoreRegistered = schema::register_component(kStoreComponent);
 
+// Counts an upsert's rows and names the trail action of the one in hand.
+struct UpsertCounter {
+  ImportResult result;
+  bool update = false;
+  explicit UpsertCounter(std::size_t rows) { result.rows = rows; }
+  // Whether a row (stored before or not, equal to it or not) is to be written.
+  bool changes(bool exists, bool equal) {
+    if (equal) {
+      ++result.unchanged;
+      return false;
+    }
+    update = exists;
+    ++(exists ? result.updated : result.inserted);
+    return true;
+  }
+  const char* action() const { return update ? "update" : "insert"; }
+};
+
 void check_text(std::vector<Diagnostic>& diags, const std::string& source, int line, std::string_view what,
                 std::string_view value) {
   if (text::find_invalid_utf8(value)) diags.push_back({source, line, 1, std::string(what) + " is not valid UTF-8"});
 }
 
 }  // namespace
+
+// ---- Imports' shared steps ---------------------------------------------------------------
+
+std::vector<int> detail::csv_columns(const csv::Table& t, std::span<const char* const> cols, std::size_t required,
+                                     std::string_view expected) {
+  std::vector<Diagnostic> diags;
+  std::vector<int> col;
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    col.push_back(csv::column(t.header, cols[k]));
+    if (col.back() < 0 && k < required)
+      diags.push_back({t.source, 1, 1, std::string("missing column '") + cols[k] + "'"});
+  }
+  for (const std::string& h : t.header) {
+    bool known = false;
+    for (const char* c : cols) known |= csv::column({h}, c) == 0;
+    if (!known)
+      diags.push_back({t.source, 1, 1, "unknown column '" + h + "' (expected " + std::string(expected) + ")"});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  return col;
+}
+
+std::string detail::csv_field(const csv::Record& r, const std::vector<int>& col, std::size_t k) {
+  return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])];
+}
+
+void detail::throw_import_errors(std::vector<Diagnostic>& diags) {
+  if (diags.empty()) return;
+  std::stable_sort(diags.begin(), diags.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  throw ImportValidationError(std::move(diags));
+}
 
 // ---- Enumerations ------------------------------------------------------------------------
 
@@ -338,16 +388,14 @@ void Store::put_department(std::string_view actor, const Department& d) {
   import_departments(actor, {DepartmentRow{d, 1}}, ImportOptions{"<department>", {}});
 }
 
-ImportResult Store::import_departments(std::string_view actor, const std::vector<DepartmentRow>& rows,
-                                       const ImportOptions& options) {
-  require_actor(actor);
-  Impl& im = live(impl_);
-  const std::string& src = options.source;
-  std::vector<Diagnostic> diags;
-  // Normalise and check each row on its own.
+namespace {
+
+// Each row on its own, normalised into `in` (line_of: code -> line).
+std::vector<Department> clean_departments(const std::vector<DepartmentRow>& rows, const std::string& src,
+                                          std::vector<Diagnostic>& diags,
+                                          std::unordered_map<std::string, int>& line_of) {
   std::vector<Department> in;
   in.reserve(rows.size());
-  std::unordered_map<std::string, int> line_of;
   for (const DepartmentRow& r : rows) {
     Department d = r.department;
     for (auto* f : {&d.code, &d.name, &d.parent_code, &d.security_officer, &d.security_manager})
@@ -370,17 +418,19 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
                        "department " + d.code + " is listed twice (also on line " + std::to_string(it->second) + ")"});
     in.push_back(std::move(d));
   }
+  return in;
+}
 
-  sql::WriteTxn txn(im.db);
-  // What is stored now.
-  std::unordered_map<std::string, Department> stored;
-  for (Department& d : departments()) stored.emplace(d.code, std::move(d));
-  // Parents: in the file or already stored, and no loops.
+// Parents of the stored and the incoming departments (code -> parent code): every parent
+// exists, in the file or stored, and no loops.
+std::unordered_map<std::string, std::string> check_parents(const std::vector<Department>& in,
+                                                           const std::unordered_map<std::string, Department>& stored,
+                                                           std::unordered_map<std::string, int>& line_of,
+                                                           const std::string& src, std::vector<Diagnostic>& diags) {
   std::unordered_map<std::string, std::string> parent;
   for (const auto& [code, d] : stored) parent[code] = d.parent_code;
   for (const Department& d : in) parent[d.code] = d.parent_code;
-  for (std::size_t k = 0; k < in.size(); ++k) {
-    const Department& d = in[k];
+  for (const Department& d : in) {
     const int line = line_of[d.code];
     if (!d.parent_code.empty() && !parent.count(d.parent_code))
       diags.push_back({src, line, 1, "parent_code '" + d.parent_code + "' names no department"});
@@ -392,13 +442,12 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
       }
     }
   }
-  if (!diags.empty()) {
-    std::stable_sort(diags.begin(), diags.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
-    throw ImportValidationError(std::move(diags));
-  }
+  return parent;
+}
 
-  // Write parents before children: order by depth.
+// Indices of `in` ordered parents before children (by depth).
+std::vector<std::size_t> parents_first(const std::vector<Department>& in,
+                                       std::unordered_map<std::string, std::string>& parent) {
   auto depth = [&](const std::string& code) {
     int n = 0;
     for (std::string p = parent[code]; !p.empty() && n < 10000; p = parent[p]) ++n;
@@ -407,59 +456,64 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
   std::vector<std::pair<int, std::size_t>> order;
   for (std::size_t k = 0; k < in.size(); ++k) order.emplace_back(depth(in[k].code), k);
   std::stable_sort(order.begin(), order.end());
+  std::vector<std::size_t> out;
+  for (const auto& [d, k] : order) out.push_back(k);
+  return out;
+}
 
-  ImportResult result;
-  result.rows = rows.size();
+void upsert_department(sql::Db& db, const Department& d) {
+  const std::int64_t parent_id = d.parent_code.empty() ? 0 : department_id(db, d.parent_code);
+  sql::Stmt s = db.prepare(
+      "INSERT INTO departments(code, name, parent_id, security_officer, security_manager) VALUES (?,?,?,?,?) "
+      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, "
+      "security_officer = excluded.security_officer, security_manager = excluded.security_manager");
+  s.bind(1, d.code).bind(2, d.name).bind(4, d.security_officer).bind(5, d.security_manager);
+  if (parent_id)
+    s.bind(3, parent_id);
+  else
+    s.bind_null(3);
+  s.run();
+}
+
+}  // namespace
+
+ImportResult Store::import_departments(std::string_view actor, const std::vector<DepartmentRow>& rows,
+                                       const ImportOptions& options) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  std::vector<Diagnostic> diags;
+  std::unordered_map<std::string, int> line_of;
+  const std::vector<Department> in = clean_departments(rows, options.source, diags, line_of);
+  sql::WriteTxn txn(im.db);
+  std::unordered_map<std::string, Department> stored;
+  for (Department& d : departments()) stored.emplace(d.code, std::move(d));
+  auto parent = check_parents(in, stored, line_of, options.source, diags);
+  throw_import_errors(diags);
+  auto same = [](const Department& a, const Department& b) {
+    return a.name == b.name && a.parent_code == b.parent_code && a.security_officer == b.security_officer &&
+           a.security_manager == b.security_manager;
+  };
+  UpsertCounter count(rows.size());
   TrailWriter trail(im.db, im.sha, actor, now_iso());
-  for (const auto& [dep, k] : order) {
+  for (std::size_t k : parents_first(in, parent)) {
     const Department& d = in[k];
-    auto it = stored.find(d.code);
-    const bool exists = it != stored.end();
-    if (exists && it->second.name == d.name && it->second.parent_code == d.parent_code &&
-        it->second.security_officer == d.security_officer && it->second.security_manager == d.security_manager) {
-      ++result.unchanged;
-      continue;
-    }
-    const std::int64_t parent_id = d.parent_code.empty() ? 0 : department_id(im.db, d.parent_code);
-    sql::Stmt s = im.db.prepare(
-        "INSERT INTO departments(code, name, parent_id, security_officer, security_manager) VALUES (?,?,?,?,?) "
-        "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, "
-        "security_officer = excluded.security_officer, security_manager = excluded.security_manager");
-    s.bind(1, d.code).bind(2, d.name).bind(4, d.security_officer).bind(5, d.security_manager);
-    if (parent_id)
-      s.bind(3, parent_id);
-    else
-      s.bind_null(3);
-    s.run();
-    trail.append("department", d.code, exists ? "update" : "insert", department_state(d));
-    ++(exists ? result.updated : result.inserted);
+    const auto it = stored.find(d.code);
+    if (!count.changes(it != stored.end(), it != stored.end() && same(it->second, d))) continue;
+    upsert_department(im.db, d);
+    trail.append("department", d.code, count.action(), department_state(d));
   }
   txn.commit();
-  return result;
+  return count.result;
 }
 
 ImportResult Store::import_departments_csv(std::string_view actor, const std::filesystem::path& file,
                                            csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"code", "name", "parent_code", "security_officer", "security_manager"};
-  std::vector<Diagnostic> diags;
-  int col[5];
-  for (int k = 0; k < 5; ++k) {
-    col[k] = csv::column(t.header, kCols[k]);
-    if (col[k] < 0 && k < 2) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
-  }
-  for (std::size_t k = 0; k < t.header.size(); ++k) {
-    bool known = false;
-    for (const char* c : kCols) known |= csv::column({t.header[k]}, c) == 0;
-    if (!known)
-      diags.push_back(
-          {t.source, 1, 1,
-           "unknown column '" + t.header[k] + "' (expected code,name,parent_code,security_officer,security_manager)"});
-  }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  const std::vector<int> col = csv_columns(t, kCols, 2, "code,name,parent_code,security_officer,security_manager");
   std::vector<DepartmentRow> rows;
   for (const csv::Record& r : t.records) {
-    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
     rows.push_back({Department{f(0), f(1), f(2), f(3), f(4)}, r.line});
   }
   return import_departments(actor, rows, ImportOptions{t.source, {}});
@@ -550,17 +604,14 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
   std::unordered_map<std::string, System> stored;
   for (System& x : systems()) stored.emplace(x.name, std::move(x));
-  ImportResult result;
-  result.rows = rows.size();
+  UpsertCounter count(rows.size());
   TrailWriter trail(im.db, im.sha, actor, now_iso());
   for (const System& x : in) {
-    auto it = stored.find(x.name);
+    const auto it = stored.find(x.name);
     const bool exists = it != stored.end();
-    if (exists && it->second.department_code == x.department_code && it->second.tier == x.tier &&
-        it->second.important_assets == x.important_assets) {
-      ++result.unchanged;
+    if (!count.changes(exists, exists && it->second.department_code == x.department_code && it->second.tier == x.tier &&
+                                   it->second.important_assets == x.important_assets))
       continue;
-    }
     im.db
         .prepare(
             "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
@@ -571,33 +622,20 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
         .bind(3, x.tier)
         .bind(4, x.important_assets)
         .run();
-    trail.append("system", x.name, exists ? "update" : "insert", system_state(x));
-    ++(exists ? result.updated : result.inserted);
+    trail.append("system", x.name, count.action(), system_state(x));
   }
   txn.commit();
-  return result;
+  return count.result;
 }
 
 ImportResult Store::import_systems_csv(std::string_view actor, const std::filesystem::path& file,
                                        csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"name", "department", "tier", "important_assets"};
-  std::vector<Diagnostic> diags;
-  int col[4];
-  for (int k = 0; k < 4; ++k) {
-    col[k] = csv::column(t.header, kCols[k]);
-    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
-  }
-  for (const std::string& h : t.header) {
-    bool known = false;
-    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
-    if (!known)
-      diags.push_back({t.source, 1, 1, "unknown column '" + h + "' (expected name,department,tier,important_assets)"});
-  }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  const std::vector<int> col = csv_columns(t, kCols, 3, "name,department,tier,important_assets");
   std::vector<SystemRow> rows;
   for (const csv::Record& r : t.records) {
-    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
     rows.push_back({System{f(0), f(1), f(2), false}, f(3), r.line});
   }
   return import_systems(actor, rows, ImportOptions{t.source, {}});

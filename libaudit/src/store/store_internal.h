@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -218,6 +219,15 @@ std::vector<ItemRow> item_rows(const Checklist& c);
 
 // Normalises a code or id as stored: trimmed, NFKC (a no-op fast path for plain ASCII).
 std::string normalise_key(std::string_view s);
+
+// The indices of `cols` in a CSV table's header (-1: absent); the first `required` must be
+// there and no other column may be (the message lists `expected`). ImportValidationError.
+std::vector<int> csv_columns(const csv::Table& t, std::span<const char* const> cols, std::size_t required,
+                             std::string_view expected);
+// Field k of a record read with csv_columns (empty when the column is absent).
+std::string csv_field(const csv::Record& r, const std::vector<int>& col, std::size_t k);
+// Throws ImportValidationError with `diags` ordered by line, unless there are none.
+void throw_import_errors(std::vector<Diagnostic>& diags);
 
 // Throws ValidationError when the actor is empty.
 void require_actor(std::string_view actor);
