@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "followup/world.h"
 #include "libaudit/followup/findings.h"
 #include "libaudit/scoring/scoring.h"
 #include "test_support.h"
@@ -482,67 +483,8 @@ BOOST_AUTO_TEST_CASE(cycle_read_from_a_store) {
 // ---- Exceptions (例外措置) feeding the scores: moved from tests/cpp/followup/findings_test.cpp
 // (its only case that needs the scoring stage), every assertion kept.
 
-namespace followup_world {
-
-const std::string kFollowupChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "8"
-    clause: "８"
-    title: 評価及び見直し
-    items:
-      - id: "8.1"
-        clause: "8(1)"
-        text: 被監査部門は、監査の実施に協力しなければならない。
-        question: 監査の実施に協力しているか。
-        roles: [auditee]
-      - id: "8.2"
-        clause: "8(2)"
-        text: 情報システム管理者は、実施手順を維持しなければならない。
-        question: 実施手順を維持しているか。
-        roles: [system_administrator]
-        applies_to: {departments: system_owners}
-)yaml";
-
-// The follow-up tests' world (tests/cpp/followup/findings_test.cpp): two 部, four 課, a system,
-// a self-inspection and an internal audit open, and the people who act in them.
-struct World {
-  Store s;
-  std::int64_t checklist = 0, self_cycle = 0, audit = 0;
-  explicit World(const fs::path& p = ":memory:") : s(Store::open(p)) {
-    s.import_departments("t", {{Department{"1", "総務部", "", "", ""}, 2},
-                               {Department{"11", "総務課", "1", "", ""}, 3},
-                               {Department{"12", "人事課", "1", "", ""}, 4},
-                               {Department{"13", "財政課", "1", "", ""}, 5},
-                               {Department{"2", "監査部", "", "", ""}, 6},
-                               {Department{"21", "監査課", "2", "", ""}, 7}});
-    s.put_system("t", System{"人事給与", "12", "lgwan", false});
-    checklist = s.import_checklist("t", Checklist::from_yaml(kFollowupChecklist));
-    self_cycle = s.create_cycle("t", CycleSpec{"自己点検", CycleKind::self_inspection, 2024, checklist, {}});
-    s.open_cycle("t", self_cycle);
-    audit = s.create_cycle("t", CycleSpec{"内部監査", CycleKind::internal_audit, 2024, checklist, {}});
-    s.open_cycle("t", audit);
-    People ppl(s);
-    ppl.put("t", {"監査A", "21", {"auditor"}});
-    ppl.put("t", {"監査B", "21", {"auditor"}});
-    ppl.put("t", {"統括", "21", {"chief_auditor"}});
-    ppl.put("t", {"CISO", "1", {"ciso"}});
-    ppl.put("t", {"課長11", "11", {"security_manager"}});
-    ppl.put("t", {"課長12", "12", {"security_manager", "system_administrator"}});
-    ppl.put("t", {"課長13", "13", {"security_manager"}});
-    ppl.put("t", {"部長1", "1", {"security_officer"}});
-    ppl.put("t", {"監査11", "11", {"auditor"}});  // an auditor who belongs to 総務課
-  }
-};
-
-}  // namespace followup_world
-
 BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
-  followup_world::World w;
+  libaudit::testing::World w;
   w.s.import_responses("t", w.self_cycle, {{"11", "8.1", "not_implemented"}, {"12", "8.1", "implemented"}});
   Exceptions x(w.s);
   auto rate = [&](const Date& as_of) {

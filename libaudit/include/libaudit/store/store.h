@@ -186,7 +186,7 @@ struct Problem {
   std::string key;                // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
   std::string kind;               // altered | deleted | inserted | broken_chain | unchecked
   std::string detail;             // what differs, in words
-  std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …" (no key: "people: unchecked: …")
+  std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"; no key: "t: unchecked: …"
 };
 
 // A trail record known from elsewhere (VerifyReport::head_hash and records, written down when
