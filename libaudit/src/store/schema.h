@@ -13,10 +13,11 @@
 // not registered, or a newer version of one it has, is refused with SchemaVersionError.
 //
 // Registration is reliable because it sits in a translation unit every user of the stage
-// links: the store's in store.cpp (Store::open), followup's in followup/schema.cpp, pulled in by
-// findings.cpp (People, Findings). A table in the file that no registered component owns is a
-// verify() problem ("unchecked: no component registered for it"): a missing registration is
-// loud, never silent.
+// links: the store's in store.cpp (beside Store::open); a later stage's in its own schema.cpp,
+// called from the static initialiser of the file that defines its classes (each stage's
+// schema.cpp says which). A table in the file that no registered component owns is a verify()
+// problem ("unchecked: no component registered for it"): a missing registration is loud, never
+// silent.
 //
 // Thread-safety: components register during static initialisation (single-threaded); the
 // registry is only read afterwards. Errors: register_component() never throws (a second
