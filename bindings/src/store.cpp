@@ -202,6 +202,7 @@ void bind_store(py::module_& m) {
       .def_property_readonly("is_open", &Store::is_open)
       .def_property_readonly("path", &Store::path)
       .def_property_readonly("schema_version", &Store::schema_version)
+      .def("schema_versions", &Store::schema_versions)
       .def("body", &Store::body)
       .def("set_body", &Store::set_body, py::arg("actor"), py::arg("body"))
       .def("exchange_secret", &Store::exchange_secret)
@@ -373,21 +374,24 @@ void bind_store(py::module_& m) {
             return out;
           },
           py::arg("after") = 0, py::arg("limit") = 0)
-      .def("verify", [](const Store& s) {
-        VerifyReport r;
-        {
-          py::gil_scoped_release nogil;
-          r = s.verify();
-        }
-        py::list problems;
-        for (const Problem& p : r.problems) problems.append(py::make_tuple(p.table, p.key, p.kind, p.detail));
-        py::dict o;
-        o["records"] = r.records;
-        o["rows"] = r.rows;
-        o["head_hash"] = r.head_hash;
-        o["problems"] = problems;
-        return o;
-      });
+      .def(
+          "verify",
+          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq) {
+            VerifyReport r;
+            {
+              py::gil_scoped_release nogil;
+              r = s.verify(VerifyOptions{TrailAnchor{anchor_seq, anchor}});
+            }
+            py::list problems;
+            for (const Problem& p : r.problems) problems.append(py::make_tuple(p.table, p.key, p.kind, p.detail));
+            py::dict o;
+            o["records"] = r.records;
+            o["rows"] = r.rows;
+            o["head_hash"] = r.head_hash;
+            o["problems"] = problems;
+            return o;
+          },
+          py::arg("anchor") = "", py::arg("anchor_seq") = 0);
 }
 
 }  // namespace libaudit::python

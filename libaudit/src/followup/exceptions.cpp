@@ -55,7 +55,8 @@ ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
   return read_exception(s);
 }
 
-void write_exception(Store::Impl& im, const ExceptionRecord& e, const std::string& actor, const std::string& at) {
+void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std::string& actor,
+                     const std::string& at) {
   im.db
       .prepare(
           "UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, reported_at = ? "
@@ -67,12 +68,12 @@ void write_exception(Store::Impl& im, const ExceptionRecord& e, const std::strin
       .bind(5, e.reported_at)
       .bind(6, e.id)
       .run();
-  TrailWriter trail(im.db, im.sha, actor, at);
+  TrailWriter& trail = im.trail(actor, at);
   trail.append("exception", std::to_string(e.id), "update", exception_state(e));
 }
 
 std::vector<ExceptionRecord> all(Store& store) {
-  Store::Impl& im = StoreAccess::impl(store);
+  const Store::Snapshot im(store);
   sql::Stmt s = im.db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
   std::vector<ExceptionRecord> out;
   while (s.step()) out.push_back(read_exception(s));
@@ -82,8 +83,7 @@ std::vector<ExceptionRecord> all(Store& store) {
 }  // namespace
 
 std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   ExceptionRecord e;
   e.department = require_leaf(im.db, spec.department);
@@ -129,16 +129,15 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
   e.requested_by = p.name;
   e.requested_at = now_iso();
   e.id = insert_row(im.db, e);
-  TrailWriter trail(im.db, im.sha, p.name, e.requested_at);
+  TrailWriter& trail = im.trail(p.name, e.requested_at);
   trail.append("exception", std::to_string(e.id), "insert", exception_state(e));
-  txn.commit();
+  im.commit();
   return e.id;
 }
 
 namespace {
 void decide(Store& store, std::string_view by, std::int64_t id, std::string_view note, ExceptionStatus to) {
-  Store::Impl& im = StoreAccess::impl(store);
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(store);
   const Person p = load_person(im.db, by);
   ExceptionRecord e = load_exception(im.db, id);
   const char* verb = to == ExceptionStatus::approved ? "approve" : "reject";
@@ -154,7 +153,7 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
   e.decided_at = now_iso();
   e.decision_note = std::string(text::trim(note));
   write_exception(im, e, p.name, e.decided_at);
-  txn.commit();
+  im.commit();
 }
 }  // namespace
 
@@ -172,8 +171,7 @@ void Exceptions::reject(std::string_view by, std::int64_t id, std::string_view n
 }
 
 void Exceptions::report(std::string_view by, std::int64_t id, std::string_view note) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   ExceptionRecord e = load_exception(im.db, id);
   if (!e.emergency || e.status != ExceptionStatus::taken)
@@ -188,10 +186,10 @@ void Exceptions::report(std::string_view by, std::int64_t id, std::string_view n
   e.reported_at = now_iso();
   if (!note.empty()) e.decision_note = std::string(text::trim(note));
   write_exception(im, e, p.name, e.reported_at);
-  txn.commit();
+  im.commit();
 }
 
-ExceptionRecord Exceptions::get(std::int64_t id) const { return load_exception(StoreAccess::impl(store_).db, id); }
+ExceptionRecord Exceptions::get(std::int64_t id) const { return load_exception(Store::Snapshot(store_).db, id); }
 
 std::vector<ExceptionRecord> Exceptions::list() const { return all(store_); }
 
@@ -233,7 +231,7 @@ std::set<std::pair<std::string, std::string>> Exceptions::for_scoring(std::int64
                                                                       std::optional<Date> as_of) const {
   const Date d = as_of.value_or(today_japan());
   const Cycle c = store_.cycle(cycle);  // NotFoundError
-  Store::Impl& im = StoreAccess::impl(store_);
+  const Store::Snapshot im(store_);
   std::set<std::string> items;
   {
     sql::Stmt s = im.db.prepare("SELECT item_id FROM items WHERE checklist = ?");

@@ -281,7 +281,7 @@ void followup_rows(sql::Db& db,
 }
 
 namespace {
-const bool kFollowupRowsRegistered = register_verify_reader(&followup_rows);
+const bool kFollowupSchemaRegistered = register_followup_schema();  // schema.cpp
 }  // namespace
 
 // ---- Shared checks ------------------------------------------------------------------------
@@ -391,12 +391,11 @@ void People::put(std::string_view actor, const Person& p) {
 ImportResult People::import_rows(std::string_view actor, const std::vector<PersonRow>& rows,
                                  const std::string& source) {
   require_actor(actor);
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const std::vector<Person> people = clean_people(im.db, rows, source);
   ImportResult result;
   result.rows = rows.size();
-  std::unique_ptr<TrailWriter> trail;
+  TrailWriter* trail = nullptr;
   for (const Person& p : people) {
     bool had = false;
     Person old;
@@ -421,11 +420,11 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
         .bind(2, p.department)
         .bind(3, roles)
         .run();
-    if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, actor, now_iso());
+    if (!trail) trail = &im.trail(actor, now_iso());
     trail->append("person", p.name, had ? "update" : "insert", person_state(p));
     ++(had ? result.updated : result.inserted);
   }
-  txn.commit();
+  im.commit();
   return result;
 }
 
@@ -445,14 +444,14 @@ ImportResult People::import_csv(std::string_view actor, const std::filesystem::p
 }
 
 std::vector<Person> People::list() const {
-  Store::Impl& im = StoreAccess::impl(store_);
+  const Store::Snapshot im(store_);
   sql::Stmt s = im.db.prepare(select_sql<Person>(" ORDER BY name"));
   std::vector<Person> out;
   while (s.step()) out.push_back(read_person(s));
   return out;
 }
 
-Person People::get(std::string_view name) const { return load_person(StoreAccess::impl(store_).db, name); }
+Person People::get(std::string_view name) const { return load_person(Store::Snapshot(store_).db, name); }
 
 // ---- Findings -----------------------------------------------------------------------------
 
@@ -497,7 +496,7 @@ std::string criterion_of(const Checklist& c, const std::vector<std::string>& ite
   return out;
 }
 
-std::int64_t insert_finding(Store::Impl& im, TrailWriter& trail, Finding& f) {
+std::int64_t insert_finding(Store::Transaction& im, TrailWriter& trail, Finding& f) {
   f.updated_at = f.raised_at;
   f.id = insert_row(im.db, f);
   trail.append("finding", std::to_string(f.id), "insert", finding_state(f));
@@ -513,7 +512,7 @@ void require_auditor_not_of(const Person& p, std::string_view dept, std::string_
                     " against it (兼務の禁止: an auditor may not audit their own department, 小牧市 1(2)イ)");
 }
 
-Cycle audit_cycle(Store::Impl& im, std::int64_t id) {
+Cycle audit_cycle(Store::Transaction& im, std::int64_t id) {
   const Cycle c = im.load_cycle(id);
   if (c.kind == CycleKind::self_inspection)
     throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name +
@@ -526,8 +525,7 @@ Cycle audit_cycle(Store::Impl& im, std::int64_t id) {
 }  // namespace
 
 std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   const Cycle c = audit_cycle(im, spec.cycle);
   const std::string dept = require_leaf(im.db, spec.department);
@@ -564,9 +562,9 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   f.due = spec.due;
   f.raised_by = p.name;
   f.raised_at = now_iso();
-  TrailWriter trail(im.db, im.sha, p.name, f.raised_at);
+  TrailWriter& trail = im.trail(p.name, f.raised_at);
   const std::int64_t id = insert_finding(im, trail, f);
-  txn.commit();
+  im.commit();
   return id;
 }
 
@@ -630,8 +628,7 @@ void require_mover(sql::Db& db, const Person& p, const Finding& f, const Transit
 }  // namespace
 
 void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   Finding f = load_finding(im.db, id);
   const TransitionRule& rule = rule_for(f, to);
@@ -657,23 +654,21 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
       .bind(6, t.note)
       .run();
   t.id = sqlite3_last_insert_rowid(im.db.handle());
-  TrailWriter trail(im.db, im.sha, p.name, at);
+  TrailWriter& trail = im.trail(p.name, at);
   trail.append("finding", std::to_string(id), "update", finding_state(f));
   trail.append("finding_transition", std::to_string(t.id), "insert", transition_state(t));
-  txn.commit();
+  im.commit();
 }
 
 Finding Findings::get(std::int64_t id) const {
-  Store::Impl& im = StoreAccess::impl(store_);
-  sql::ReadTxn snap(im.db);
+  const Store::Snapshot im(store_);
   Finding f = load_finding(im.db, id);
   count_checks(im.db, f);
   return f;
 }
 
 std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<Date> today) const {
-  Store::Impl& im = StoreAccess::impl(store_);
-  sql::ReadTxn snap(im.db);
+  const Store::Snapshot im(store_);
   if (filter.cycle) im.load_cycle(*filter.cycle);  // NotFoundError, as everywhere a cycle is named
   const Date d = today.value_or(today_japan());
   std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> checks;
@@ -698,8 +693,7 @@ std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<D
 }
 
 std::vector<Transition> Findings::history(std::int64_t finding) const {
-  Store::Impl& im = StoreAccess::impl(store_);
-  sql::ReadTxn snap(im.db);
+  const Store::Snapshot im(store_);
   load_finding(im.db, finding);
   sql::Stmt s = im.db.prepare(select_sql<Transition>(" WHERE finding = ? ORDER BY id"));
   s.bind(1, finding);
@@ -709,8 +703,7 @@ std::vector<Transition> Findings::history(std::int64_t finding) const {
 }
 
 std::vector<OverdueFinding> Findings::overdue(std::optional<Date> today) const {
-  Store::Impl& im = StoreAccess::impl(store_);
-  sql::ReadTxn snap(im.db);
+  const Store::Snapshot im(store_);
   const Date d = today.value_or(today_japan());
   const std::string ds = d.to_string();
   sql::Stmt s = im.db.prepare(
@@ -727,8 +720,7 @@ std::vector<OverdueFinding> Findings::overdue(std::optional<Date> today) const {
 }
 
 std::vector<OverdueByDepartment> Findings::overdue_by_department(std::optional<Date> today) const {
-  Store::Impl& im = StoreAccess::impl(store_);
-  sql::ReadTxn snap(im.db);
+  const Store::Snapshot im(store_);
   const Date d = today.value_or(today_japan());
   const std::string ds = d.to_string();
   // Only what the grouping needs: (課, due, id), oldest first.
@@ -769,8 +761,7 @@ std::vector<OverdueByDepartment> Findings::overdue_by_department(std::optional<D
 
 std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t finding,
                                            const std::vector<std::string>& departments) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   const Finding f = load_finding(im.db, finding);
   if (!p.has("auditor") && !p.has("chief_auditor"))
@@ -796,7 +787,7 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   const std::string at = now_iso();
-  std::unique_ptr<TrailWriter> trail;
+  TrailWriter* trail = nullptr;
   std::vector<std::int64_t> out;
   for (const std::string& dept : targets) {
     if (dept == f.department) continue;
@@ -817,18 +808,17 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
         .bind(4, at)
         .run();
     c.id = sqlite3_last_insert_rowid(im.db.handle());
-    if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, p.name, at);
+    if (!trail) trail = &im.trail(p.name, at);
     trail->append("check_request", std::to_string(c.id), "insert", check_state(c));
     out.push_back(c.id);
   }
-  txn.commit();
+  im.commit();
   return out;
 }
 
 std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, CheckAnswer answer,
                                     std::string_view note, std::optional<Date> due) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   CheckRequest c;
   {
@@ -849,7 +839,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
                     "system_administrator");
   const Finding src = load_finding(im.db, c.finding);
   const std::string at = now_iso();
-  TrailWriter trail(im.db, im.sha, p.name, at);
+  TrailWriter& trail = im.trail(p.name, at);
   if (answer == CheckAnswer::same_issue_found) {
     Finding f;
     f.cycle = src.cycle;
@@ -883,13 +873,12 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
       .bind(6, request)
       .run();
   trail.append("check_request", std::to_string(request), "update", check_state(c));
-  txn.commit();
+  im.commit();
   return c.linked_finding;
 }
 
 std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
-  Store::Impl& im = StoreAccess::impl(store_);
-  sql::ReadTxn snap(im.db);
+  const Store::Snapshot im(store_);
   load_finding(im.db, finding);
   sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE finding = ? ORDER BY department"));
   s.bind(1, finding);
@@ -902,8 +891,7 @@ std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
 
 PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspection, std::int64_t audit,
                                 const PromoteOptions& options) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
+  Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   if (!p.has("auditor") && !p.has("chief_auditor"))
     throw RoleError(p.name + " (" + roles_text(p) +
@@ -932,7 +920,7 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
   }
   PromoteResult result;
   const std::string at = now_iso();
-  std::unique_ptr<TrailWriter> trail;
+  TrailWriter* trail = nullptr;
   for (const auto& [dept, item, answer, comment] : rows) {
     if (!std::binary_search(dst.departments.begin(), dst.departments.end(), dept) || !checklist->find_item(item) ||
         done.count({dept, item})) {
@@ -954,10 +942,10 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     f.raised_by = p.name;
     f.raised_at = at;
     f.promoted_from = self_inspection;
-    if (!trail) trail = std::make_unique<TrailWriter>(im.db, im.sha, p.name, at);
+    if (!trail) trail = &im.trail(p.name, at);
     result.created.push_back(insert_finding(im, *trail, f));
   }
-  txn.commit();
+  im.commit();
   return result;
 }
 

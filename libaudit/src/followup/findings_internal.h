@@ -2,12 +2,14 @@
 // follow-up tables (from their field tables, fields_sql.h), and the checks both use.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "followup/fields_sql.h"
 #include "libaudit/followup/findings.h"
+#include "store/access.h"
 #include "store/store_internal.h"
 
 namespace libaudit::detail {
@@ -33,5 +35,12 @@ std::string require_leaf(sql::Db& db, std::string_view code);
 // The person holds `role` and acts for `dept`: of the 課 itself, or (security_officer) its 部.
 bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept);
 std::string roles_text(const Person& p);
+
+// verify()'s reader of the follow-up tables (findings.cpp): row(table, entity, key, state).
+void followup_rows(sql::Db& db,
+                   const std::function<void(const char*, const char*, const std::string&, const std::string&)>& row);
+// Registers the follow-up schema component (schema.cpp); findings.cpp calls it at static
+// initialisation, so that every program using the follow-up stage registers its tables.
+bool register_followup_schema();
 
 }  // namespace libaudit::detail

@@ -1,5 +1,6 @@
 // Bulk import of responses: validate every row first (all-or-nothing), then write the changed
-// rows and their trail records in one transaction with cached statements.
+// rows and their trail records in one transaction with cached statements. The phases are in
+// import.h.
 #include <algorithm>
 #include <future>
 #include <system_error>
@@ -8,6 +9,7 @@
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
 #include "libaudit/store/store.h"
+#include "store/import.h"
 #include "store/store_internal.h"
 
 namespace libaudit {
@@ -64,19 +66,11 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   return import_responses(actor, cycle_id, std::span<const ResponseRowView>(views), options);
 }
 
-ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
-                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
-  require_actor(actor);
-  if (!impl_) throw StoreError("the store is closed");
-  Impl& im = *impl_;
-  sql::Db& db = im.db;
-  const std::string& src = options.source;
+namespace detail {
 
-  // Every row's (cycle, 課) is checked below against cycle_departments, read in this same write
-  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
-  sql::ForeignKeysOff references_checked_here(db);
-  sql::WriteTxn txn(db);
-  std::int64_t checklist = 0;
+ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
+  ImportContext ctx;
+  ctx.cycle = cycle_id;
   {
     sql::Stmt s = db.prepare("SELECT status, checklist, name FROM cycles WHERE id = ?");
     s.bind(1, cycle_id);
@@ -86,191 +80,298 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
       throw CycleStateError(
           "cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
           (status == "closed" ? ": a closed cycle refuses changes" : ": open it before recording responses"));
-    checklist = s.i64(1);
+    ctx.checklist = s.i64(1);
   }
-  // The cycle's 課 (code -> id) and every department code (to tell unknown from untargeted).
-  std::unordered_map<std::string, std::int64_t> targets, all_departments;
   {
     sql::Stmt s = db.prepare("SELECT code, id FROM departments");
-    while (s.step()) all_departments.emplace(s.str(0), s.i64(1));
+    while (s.step()) ctx.all_departments.emplace(s.str(0), s.i64(1));
     sql::Stmt t = db.prepare(
         "SELECT d.code, d.id FROM cycle_departments cd JOIN departments d ON d.id = cd.department WHERE cd.cycle = ?");
     t.bind(1, cycle_id);
-    while (t.step()) targets.emplace(t.str(0), t.i64(1));
+    while (t.step()) ctx.targets.emplace(t.str(0), t.i64(1));
   }
-  // Item id -> its rank in byte order (the order of the primary key within a 課).
-  std::unordered_map<std::string, std::uint32_t> items;
-  {
-    sql::Stmt s = db.prepare("SELECT item_id FROM items WHERE checklist = ? ORDER BY item_id");
-    s.bind(1, checklist);
-    while (s.step()) items.emplace(s.str(0), std::uint32_t(items.size()));
-  }
+  sql::Stmt s = db.prepare("SELECT item_id FROM items WHERE checklist = ? ORDER BY item_id");
+  s.bind(1, ctx.checklist);
+  while (s.step()) ctx.items.emplace(s.str(0), std::uint32_t(ctx.items.size()));
+  return ctx;
+}
 
-  // 1. Validate every row.
-  struct Clean {
-    std::uint64_t key;  // department id << 32 | item rank: the primary key's order
-    std::int64_t department;
-    const std::string* code;  // into `targets`
-    const std::string* item;  // into `items`
-    Answer answer;
-    std::uint32_t row;  // index into `rows`
-  };
-  // Rows [begin, end) into `out` and `diags`. Reads only what is above (the maps are not
-  // changed from here on), so two ranges can be validated at once.
-  auto validate = [&](std::size_t begin, std::size_t end, std::vector<Clean>& out, std::vector<Diagnostic>& diags) {
-    out.reserve(out.size() + (end - begin));
-    // Rows usually come grouped by 課: the last one's lookup serves the next row's.
-    std::string_view last_department;
-    auto last_target = targets.end();
-    for (std::size_t k = begin; k < end; ++k) {
-      const ResponseRowView& r = rows[k];
-      const int line = r.line ? r.line : int(k + 1);
-      const std::size_t before = diags.size();
-      for (std::string_view f : {r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at})
-        if (text::find_invalid_utf8(f)) {
-          diags.push_back({src, line, 1, "a field is not valid UTF-8"});
-          break;
-        }
-      if (diags.size() != before) continue;
-      auto t = last_target;
-      if (t == targets.end() || r.department != last_department) {
-        const std::string code = normalise_key(r.department);
-        t = targets.find(code);
-        if (code.empty())
-          diags.push_back({src, line, 1, "department is empty"});
-        else if (t == targets.end())
-          diags.push_back({src, line, 1,
-                           all_departments.count(code)
-                               ? "department '" + code + "' is not a target of cycle " + std::to_string(cycle_id)
-                               : "unknown department '" + code + "'"});
-        last_department = r.department;
-        last_target = t;
+namespace {
+
+// Checks rows [begin, end) into `out` and `diags`. Reads only `ctx`, so two ranges can be
+// validated at once.
+class RangeValidator {
+ public:
+  RangeValidator(const ImportContext& ctx, std::span<const ResponseRowView> rows, const std::string& source)
+      : ctx_(ctx), rows_(rows), src_(source) {}
+  void operator()(std::size_t begin, std::size_t end, std::vector<CleanRow>& out, std::vector<Diagnostic>& diags);
+
+ private:
+  using Target = std::unordered_map<std::string, std::int64_t>::const_iterator;
+  Target target(const ResponseRowView& r, int line, std::vector<Diagnostic>& diags);
+  const ImportContext& ctx_;
+  std::span<const ResponseRowView> rows_;
+  const std::string& src_;
+  // Rows usually come grouped by 課: the last one's lookup serves the next row's.
+  std::string_view last_department_;
+  Target last_target_ = ctx_.targets.end();
+};
+
+RangeValidator::Target RangeValidator::target(const ResponseRowView& r, int line, std::vector<Diagnostic>& diags) {
+  if (last_target_ != ctx_.targets.end() && r.department == last_department_) return last_target_;
+  const std::string code = normalise_key(r.department);
+  const Target t = ctx_.targets.find(code);
+  if (code.empty())
+    diags.push_back({src_, line, 1, "department is empty"});
+  else if (t == ctx_.targets.end())
+    diags.push_back({src_, line, 1,
+                     ctx_.all_departments.count(code)
+                         ? "department '" + code + "' is not a target of cycle " + std::to_string(ctx_.cycle)
+                         : "unknown department '" + code + "'"});
+  last_department_ = r.department;
+  last_target_ = t;
+  return t;
+}
+
+void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<CleanRow>& out,
+                                std::vector<Diagnostic>& diags) {
+  out.reserve(out.size() + (end - begin));
+  for (std::size_t k = begin; k < end; ++k) {
+    const ResponseRowView& r = rows_[k];
+    const int line = r.line ? r.line : int(k + 1);
+    const std::size_t before = diags.size();
+    for (std::string_view f : {r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at})
+      if (text::find_invalid_utf8(f)) {
+        diags.push_back({src_, line, 1, "a field is not valid UTF-8"});
+        break;
       }
-      const std::string item = normalise_key(r.item);
-      auto it = items.find(item);
-      if (item.empty())
-        diags.push_back({src, line, 1, "item is empty"});
-      else if (it == items.end())
-        diags.push_back({src, line, 1, "item '" + item + "' is not in the cycle's checklist"});
-      const std::optional<Answer> answer = parse_answer(r.answer);
-      if (!answer)
-        diags.push_back({src, line, 1,
-                         "invalid answer '" + std::string(r.answer) +
-                             "' (implemented, partial, not_implemented, not_applicable, unknown, or "
-                             "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
-      if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
-        diags.push_back(
-            {src, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
-      if (diags.size() != before) continue;
-      if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
-        throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
-      out.push_back(
-          {std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer, std::uint32_t(k)});
-    }
-  };
-  std::vector<Clean> clean, clean_second;
+    if (diags.size() != before) continue;
+    const Target t = target(r, line, diags);
+    const std::string item = normalise_key(r.item);
+    auto it = ctx_.items.find(item);
+    if (item.empty())
+      diags.push_back({src_, line, 1, "item is empty"});
+    else if (it == ctx_.items.end())
+      diags.push_back({src_, line, 1, "item '" + item + "' is not in the cycle's checklist"});
+    const std::optional<Answer> answer = parse_answer(r.answer);
+    if (!answer)
+      diags.push_back({src_, line, 1,
+                       "invalid answer '" + std::string(r.answer) +
+                           "' (implemented, partial, not_implemented, not_applicable, unknown, or "
+                           "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
+    if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
+      diags.push_back(
+          {src_, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+    if (diags.size() != before) continue;
+    if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
+      throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
+    out.push_back(
+        {std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer, std::uint32_t(k)});
+  }
+}
+
+}  // namespace
+
+std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
+                                         const std::string& src) {
+  std::vector<CleanRow> clean, clean_second;
   std::vector<Diagnostic> diags, diags_second;
+  RangeValidator first(ctx, rows, src), second(ctx, rows, src);
   std::future<void> second_half;  // joined before the vectors it fills go
   const std::size_t half = rows.size() / 2;
   clean.reserve(rows.size());
   if (rows.size() >= kValidateInThreadFrom) {
     try {
-      second_half = std::async(std::launch::async, [&] { validate(half, rows.size(), clean_second, diags_second); });
+      second_half = std::async(std::launch::async, [&] { second(half, rows.size(), clean_second, diags_second); });
     } catch (const std::system_error&) {  // no thread to be had: validate it all here
     }
   }
   if (second_half.valid()) {
-    validate(0, half, clean, diags);
+    first(0, half, clean, diags);
     second_half.get();
     clean.insert(clean.end(), clean_second.begin(), clean_second.end());
     diags.insert(diags.end(), diags_second.begin(), diags_second.end());
-    std::vector<Clean>().swap(clean_second);
   } else {
-    validate(0, rows.size(), clean, diags);
+    first(0, rows.size(), clean, diags);
   }
   // Sorted by the table's primary key: duplicates become neighbours, the existing rows can be
   // merged in one ordered scan, and the B-tree is filled in order.
   std::sort(clean.begin(), clean.end(),
-            [](const Clean& a, const Clean& b) { return a.key != b.key ? a.key < b.key : a.row < b.row; });
-  auto line_of = [&](const Clean& c) { return rows[c.row].line ? rows[c.row].line : int(c.row + 1); };
+            [](const CleanRow& a, const CleanRow& b) { return a.key != b.key ? a.key < b.key : a.row < b.row; });
+  auto line_of = [&](const CleanRow& c) { return rows[c.row].line ? rows[c.row].line : int(c.row + 1); };
   for (std::size_t k = 1; k < clean.size(); ++k)
     if (clean[k].key == clean[k - 1].key)
       diags.push_back({src, line_of(clean[k]), 1,
                        "department " + *clean[k].code + " item " + *clean[k].item +
                            " is answered twice (also on line " + std::to_string(line_of(clean[k - 1])) + ")"});
-  if (!diags.empty()) {
-    std::stable_sort(diags.begin(), diags.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
-    throw ImportValidationError(std::move(diags));
-  }
+  throw_import_errors(diags);
+  return clean;
+}
 
-  // 2. Classify every row against the stored ones (a read-only ordered merge, same order), so
-  // that unchanged rows cost no write and no trail record, and the stored rows are never read
-  // while the table changes.
-  enum : unsigned char { kInsert, kUpdate, kSame };
-  std::vector<unsigned char> what(clean.size(), kInsert);
-  {
-    sql::Stmt existing = db.prepare(
-        "SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ? "
-        "ORDER BY department, item_id");
-    existing.bind(1, cycle_id);
-    bool more = existing.step();
-    for (std::size_t k = 0; k < clean.size() && more; ++k) {
-      const Clean& c = clean[k];
-      while (more) {
-        const std::int64_t d = existing.i64(0);
-        const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(*c.item);
-        if (cmp < 0) {
-          more = existing.step();
-          continue;
-        }
-        if (cmp == 0) {
-          const ResponseRowView& r = rows[c.row];
-          what[k] =
-              existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment && existing.text(4) == r.evidence
-                  ? kSame
-                  : kUpdate;
-        }
-        break;
+std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const std::vector<CleanRow>& clean,
+                                          std::span<const ResponseRowView> rows) {
+  // A read-only ordered merge in the same order, so the stored rows are never read while the
+  // table changes.
+  std::vector<RowChange> what(clean.size(), RowChange::insert);
+  sql::Stmt existing = db.prepare(
+      "SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ? "
+      "ORDER BY department, item_id");
+  existing.bind(1, cycle);
+  bool more = existing.step();
+  for (std::size_t k = 0; k < clean.size() && more; ++k) {
+    const CleanRow& c = clean[k];
+    while (more) {
+      const std::int64_t d = existing.i64(0);
+      const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(*c.item);
+      if (cmp < 0) {
+        more = existing.step();
+        continue;
       }
+      if (cmp == 0) {
+        const ResponseRowView& r = rows[c.row];
+        what[k] =
+            existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment && existing.text(4) == r.evidence
+                ? RowChange::same
+                : RowChange::update;
+      }
+      break;
     }
   }
+  return what;
+}
+
+std::string_view ImportWrite::answered_at(const ResponseRowView& r) const {
+  return r.answered_at.empty() ? now : text::trim(r.answered_at);
+}
+
+std::vector<SealedRecord> seal_response_batches(const ImportWrite& w, std::int64_t head_seq,
+                                                const std::string& head_hash, const std::string& trail_source) {
+  Sha256 sha;
+  TrailChain chain(sha, head_seq, head_hash, w.actor, std::string(w.now));
+  ResponseBatch batch(w.cycle, w.actor, w.now);
+  batch.set_source(trail_source);
+  const std::string key = std::to_string(w.cycle);
+  std::vector<SealedRecord> out;
+  for (std::size_t k = 0; k < w.clean.size(); ++k) {
+    if (w.change[k] == RowChange::same) continue;
+    const CleanRow& c = w.clean[k];
+    const ResponseRowView& r = w.rows[c.row];
+    batch.add(*c.code, *c.item, w.change[k] == RowChange::update, to_string(c.answer), r.comment, r.evidence,
+              w.answered_by(r), w.answered_at(r));
+    if (batch.size() == kResponseBatch) out.push_back(chain.seal("responses", key, "batch", batch.take()));
+  }
+  if (batch.size()) out.push_back(chain.seal("responses", key, "batch", batch.take()));
+  return out;
+}
+
+namespace {
+
+// New rows go in kMultiRows at a time through one multi-row INSERT: SQLite's per-statement
+// work is then paid once per group, not per row.
+class ResponseWriter {
+ public:
+  ResponseWriter(sql::Db& db, const ImportWrite& w)
+      : w_(w),
+        insert_(db.prepare(
+            "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
+            "VALUES (?,?,?,?,?,?,?,?)")),
+        update_(db.prepare(
+            "UPDATE responses SET answer = ?4, comment = ?5, evidence = ?6, answered_by = ?7, answered_at = ?8 "
+            "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3")),
+        multi_(db.prepare(multi_row_insert_sql())) {
+    insert_.bind(1, w.cycle);
+    update_.bind(1, w.cycle);
+    pending_.reserve(kMultiRows);
+  }
+  void update(const CleanRow& c) {
+    bind_row(update_, 1, c);
+    update_.run();
+  }
+  void insert(const CleanRow& c) {
+    pending_.push_back(&c);
+    if (pending_.size() == kMultiRows) flush();
+  }
+  void flush();
+
+ private:
+  void bind_row(sql::Stmt& s, int p, const CleanRow& c) {
+    const ResponseRowView& r = w_.rows[c.row];
+    s.bind(p + 1, c.department)
+        .bind(p + 2, *c.item)
+        .bind(p + 3, to_string(c.answer))
+        .bind(p + 4, r.comment)
+        .bind(p + 5, r.evidence)
+        .bind(p + 6, w_.answered_by(r))
+        .bind(p + 7, w_.answered_at(r));
+  }
+  const ImportWrite& w_;
+  sql::Stmt insert_, update_, multi_;
+  std::vector<const CleanRow*> pending_;
+};
+
+void ResponseWriter::flush() {
+  if (pending_.size() == kMultiRows) {
+    int p = 0;
+    for (const CleanRow* c : pending_) {
+      multi_.bind(p + 1, w_.cycle);
+      bind_row(multi_, p + 1, *c);
+      p += 8;
+    }
+    multi_.run();
+  } else {
+    for (const CleanRow* c : pending_) {
+      bind_row(insert_, 1, *c);
+      insert_.run();
+    }
+  }
+  pending_.clear();
+}
+
+}  // namespace
+
+void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,
+                     const std::function<void(std::size_t, std::size_t)>& progress) {
+  ResponseWriter writer(db, w);
+  std::size_t done = 0;
+  for (std::size_t k = 0; k < w.clean.size(); ++k) {
+    if (w.change[k] == RowChange::same) continue;
+    if (w.change[k] == RowChange::update)
+      writer.update(w.clean[k]);
+    else
+      writer.insert(w.clean[k]);
+    if (progress && (++done & 0x3fff) == 0) progress(done, changed);
+  }
+  writer.flush();
+}
+
+}  // namespace detail
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
+                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
+  require_actor(actor);
+  if (!impl_) throw StoreError("the store is closed");
+  sql::Db& db = impl_->db;
+  // Every row's (cycle, 課) is checked against cycle_departments, read in this same write
+  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
+  sql::ForeignKeysOff references_checked_here(db);
+  sql::WriteTxn txn(db);
+  const ImportContext ctx = load_import_context(db, cycle_id);
+  const std::vector<CleanRow> clean = validate_responses(ctx, rows, options.source);
+  // Unchanged rows cost no write and no trail record.
+  const std::vector<RowChange> change = classify_responses(db, cycle_id, clean, rows);
   ImportResult result;
   result.rows = rows.size();
-  for (unsigned char w : what) ++(w == kSame ? result.unchanged : w == kUpdate ? result.updated : result.inserted);
+  for (RowChange c : change)
+    ++(c == RowChange::same ? result.unchanged : c == RowChange::update ? result.updated : result.inserted);
   const std::size_t changed = result.inserted + result.updated;
   if (!changed) return result;  // nothing to write: no trail record either
 
-  TrailWriter trail(db, im.sha, actor, now_iso());
-  const std::string& now = trail.at();
-  auto answered_by = [&](const ResponseRowView& r) {
-    return r.answered_by.empty() ? actor : std::string_view(r.answered_by);
-  };
-  auto answered_at = [&](const ResponseRowView& r) {
-    return r.answered_at.empty() ? std::string_view(now) : text::trim(r.answered_at);
-  };
-
-  // 3. The trail: one "responses" record per batch of changed rows (docs/store.md, "Trail"),
-  // sealed into the chain from its current head. The records depend only on the validated rows,
-  // so a large import seals them in a second thread while this one writes the rows.
+  TrailWriter trail(db, impl_->sha, actor, now_iso());
+  const ImportWrite w{cycle_id, rows, clean, change, actor, trail.at()};
+  // The records depend only on the validated rows, so a large import seals them in a second
+  // thread while this one writes the rows (docs/store.md, "Trail").
   auto seal = [&, head_seq = trail.chain().head_seq(), head = std::string(trail.chain().head_hash())] {
-    Sha256 sha;
-    TrailChain chain(sha, head_seq, head, actor, now);
-    ResponseBatch batch(cycle_id, actor, now);
-    batch.set_source(options.trail_source);
-    const std::string key = std::to_string(cycle_id);
-    std::vector<SealedRecord> out;
-    out.reserve(changed / kResponseBatch + 1);
-    for (std::size_t k = 0; k < clean.size(); ++k) {
-      if (what[k] == kSame) continue;
-      const Clean& c = clean[k];
-      const ResponseRowView& r = rows[c.row];
-      batch.add(*c.code, *c.item, what[k] == kUpdate, to_string(c.answer), r.comment, r.evidence, answered_by(r),
-                answered_at(r));
-      if (batch.size() == kResponseBatch) out.push_back(chain.seal("responses", key, "batch", batch.take()));
-    }
-    if (batch.size()) out.push_back(chain.seal("responses", key, "batch", batch.take()));
-    return out;
+    return seal_response_batches(w, head_seq, head, options.trail_source);
   };
   std::vector<SealedRecord> records;
   std::future<std::vector<SealedRecord>> sealing;  // joined before the locals it reads go
@@ -281,60 +382,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
     }
   }
   if (!sealing.valid()) records = seal();
-
-  // 4. The rows, in primary-key order. New rows go in kMultiRows at a time through one
-  // multi-row INSERT: SQLite's per-statement work is then paid once per group, not per row.
-  sql::Stmt insert = db.prepare(
-      "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
-      "VALUES (?,?,?,?,?,?,?,?)");
-  sql::Stmt update = db.prepare(
-      "UPDATE responses SET answer = ?4, comment = ?5, evidence = ?6, answered_by = ?7, answered_at = ?8 "
-      "WHERE cycle = ?1 AND department = ?2 AND item_id = ?3");
-  insert.bind(1, cycle_id);
-  update.bind(1, cycle_id);
-  sql::Stmt multi = db.prepare(multi_row_insert_sql());
-  std::vector<std::size_t> pending;  // indices into clean
-  pending.reserve(kMultiRows);
-  auto bind_row = [&](sql::Stmt& s, int p, const Clean& c) {
-    const ResponseRowView& r = rows[c.row];
-    s.bind(p + 1, c.department)
-        .bind(p + 2, *c.item)
-        .bind(p + 3, to_string(c.answer))
-        .bind(p + 4, r.comment)
-        .bind(p + 5, r.evidence)
-        .bind(p + 6, answered_by(r))
-        .bind(p + 7, answered_at(r));
-  };
-  auto write_pending = [&] {
-    if (pending.size() == kMultiRows) {
-      int p = 0;
-      for (std::size_t k : pending) {
-        multi.bind(p + 1, cycle_id);
-        bind_row(multi, p + 1, clean[k]);
-        p += 8;
-      }
-      multi.run();
-    } else {
-      for (std::size_t k : pending) {
-        bind_row(insert, 1, clean[k]);
-        insert.run();
-      }
-    }
-    pending.clear();
-  };
-  std::size_t done = 0;
-  for (std::size_t k = 0; k < clean.size(); ++k) {
-    if (what[k] == kSame) continue;
-    if (what[k] == kUpdate) {
-      bind_row(update, 1, clean[k]);
-      update.run();
-    } else {
-      pending.push_back(k);
-      if (pending.size() == kMultiRows) write_pending();
-    }
-    if (options.progress && (++done & 0x3fff) == 0) options.progress(done, changed);
-  }
-  write_pending();
+  write_responses(db, w, changed, options.progress);
   if (sealing.valid()) records = sealing.get();
   trail.insert(records);
   txn.commit();
@@ -348,26 +396,12 @@ ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cy
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"department", "item",        "answer",     "comment",
                                           "evidence",   "answered_by", "answered_at"};
-  constexpr int n = int(std::size(kCols));
-  std::vector<Diagnostic> diags;
-  int col[n];
-  for (int k = 0; k < n; ++k) {
-    col[k] = csv::column(t.header, kCols[k]);
-    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
-  }
-  for (const std::string& h : t.header) {
-    bool known = false;
-    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
-    if (!known)
-      diags.push_back(
-          {t.source, 1, 1,
-           "unknown column '" + h + "' (expected department,item,answer,comment,evidence[,answered_by,answered_at])"});
-  }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  const std::vector<int> col =
+      csv_columns(t, kCols, 3, "department,item,answer,comment,evidence[,answered_by,answered_at]");
   std::vector<ResponseRow> rows;
   rows.reserve(t.records.size());
   for (const csv::Record& r : t.records) {
-    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
     rows.push_back({f(0), f(1), f(2), f(3), f(4), f(5), f(6), r.line});
   }
   return import_responses(actor, cycle, rows, ImportOptions{t.source, std::move(progress)});

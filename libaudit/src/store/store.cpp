@@ -1,5 +1,6 @@
 // The store: opening and migrating the database, organisation, checklists and cycles.
-// Bulk imports are in import.cpp, the trail and verify() in trail.cpp.
+// Bulk imports are in import.cpp, the trail in trail.cpp, verify() in verify.cpp, the
+// registry of schema components in schema.cpp.
 #include "libaudit/store/store.h"
 
 #include <openssl/rand.h>
@@ -11,7 +12,9 @@
 
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "store/schema.h"
 #include "store/store_internal.h"
+#include "store/verify.h"
 
 namespace libaudit {
 
@@ -19,12 +22,10 @@ using namespace detail;
 
 namespace {
 
-// "LAUD" in PRAGMA application_id marks a libaudit database.
-constexpr std::int64_t kApplicationId = 0x4c415544;
-
-// Forward migrations: kMigrations[v] takes a database from schema version v to v + 1.
-constexpr const char* kMigrations[] = {
-    // 0 -> 1: the first schema. (CHECKs list values with OR, not IN: SQLite builds a temporary
+// The store component's migrations (schema.h): kStoreMigrations[v] takes its tables from
+// version v to v + 1.
+constexpr const char* kStoreMigrations[] = {
+    // 0 -> 1: the first schema (global user_version 1). (CHECKs list values with OR, not IN: SQLite builds a temporary
     // index for a constant IN list of more than two values on every execution of an INSERT.)
     R"sql(
 CREATE TABLE meta(
@@ -117,107 +118,40 @@ CREATE TRIGGER trail_append_only_update BEFORE UPDATE ON trail
 CREATE TRIGGER trail_append_only_delete BEFORE DELETE ON trail
   BEGIN SELECT RAISE(ABORT, 'the trail is append-only'); END;
 )sql",
-    // 1 -> 2: people, findings (指摘事項) with their transitions and 横展開 check requests, and
-    // exceptions (例外措置): findings.h, docs/findings.md.
-    R"sql(
-CREATE TABLE people(
-  name TEXT PRIMARY KEY,
-  department TEXT NOT NULL,
-  roles TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE findings(
-  id INTEGER PRIMARY KEY,
-  cycle INTEGER NOT NULL REFERENCES cycles(id),
-  department TEXT NOT NULL,
-  items TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  state TEXT NOT NULL,
-  condition TEXT NOT NULL,
-  criterion TEXT NOT NULL,
-  evidence TEXT NOT NULL,
-  recommendation TEXT NOT NULL,
-  due TEXT NOT NULL,
-  raised_by TEXT NOT NULL,
-  raised_at TEXT NOT NULL,
-  source_finding INTEGER NOT NULL DEFAULT 0,
-  promoted_from INTEGER NOT NULL DEFAULT 0,
-  remediated_by TEXT NOT NULL DEFAULT '',
-  updated_at TEXT NOT NULL
-);
-CREATE INDEX findings_cycle ON findings(cycle, department);
-CREATE INDEX findings_department ON findings(department);
-CREATE INDEX findings_due ON findings(due) WHERE state <> 'verified' AND state <> 'risk_accepted' AND state <> 'discarded' AND state <> 'draft';
-CREATE TABLE finding_transitions(
-  id INTEGER PRIMARY KEY,
-  finding INTEGER NOT NULL REFERENCES findings(id),
-  from_state TEXT NOT NULL,
-  to_state TEXT NOT NULL,
-  by TEXT NOT NULL,
-  at TEXT NOT NULL,
-  note TEXT NOT NULL
-);
-CREATE INDEX finding_transitions_finding ON finding_transitions(finding);
-CREATE TABLE check_requests(
-  id INTEGER PRIMARY KEY,
-  finding INTEGER NOT NULL REFERENCES findings(id),
-  department TEXT NOT NULL,
-  requested_by TEXT NOT NULL,
-  requested_at TEXT NOT NULL,
-  answer TEXT NOT NULL DEFAULT '',
-  answered_by TEXT NOT NULL DEFAULT '',
-  answered_at TEXT NOT NULL DEFAULT '',
-  note TEXT NOT NULL DEFAULT '',
-  linked_finding INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (finding, department)
-);
-CREATE TABLE exceptions(
-  id INTEGER PRIMARY KEY,
-  department TEXT NOT NULL,
-  item TEXT NOT NULL,
-  system TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  compensating_measure TEXT NOT NULL,
-  start TEXT NOT NULL,
-  end TEXT NOT NULL,
-  emergency INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  requested_by TEXT NOT NULL,
-  requested_at TEXT NOT NULL,
-  decided_by TEXT NOT NULL DEFAULT '',
-  decided_at TEXT NOT NULL DEFAULT '',
-  decision_note TEXT NOT NULL DEFAULT '',
-  reported_at TEXT NOT NULL DEFAULT ''
-);
-)sql",
-    // 2 -> 3: a trail record's state may be stored deflated (zlib): state_size is then the
+    // 1 -> 2 (global user_version 3): a trail record's state may be stored deflated (zlib): state_size is then the
     // length of its JSON, 0 when `state` is the JSON text (docs/store.md, "The trail").
     R"sql(
 ALTER TABLE trail ADD COLUMN state_size INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
-static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 
-// Checks the file's schema version and, if it is older, migrates it forward in one write
-// transaction. An up-to-date store is only read, so opening does not wait for writers.
-void migrate(sql::Db& db, const std::string& path) {
-  auto check = [&](std::int64_t version, std::int64_t app) {
-    if (version > kStoreSchemaVersion)
-      throw SchemaVersionError("the store " + path + " has schema version " + std::to_string(version) +
-                               ", written by a newer libaudit; this libaudit knows versions up to " +
-                               std::to_string(kStoreSchemaVersion) + ". Upgrade libaudit to open it.");
-    if (app != kApplicationId && (app != 0 || version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
-      throw StoreError(path + " is an SQLite database but not a libaudit store");
-    return version == kStoreSchemaVersion;
-  };
-  if (check(db.query_int("PRAGMA user_version"), db.query_int("PRAGMA application_id"))) return;
-  sql::WriteTxn txn(db);
-  const std::int64_t version = db.query_int("PRAGMA user_version");  // again: another process may have migrated
-  if (check(version, db.query_int("PRAGMA application_id"))) return;
-  for (std::int64_t v = version; v < kStoreSchemaVersion; ++v) db.exec(kMigrations[v]);
-  db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
-  db.exec(("PRAGMA user_version = " + std::to_string(kStoreSchemaVersion)).c_str());
-  txn.commit();
-}
+constexpr const char* kStoreTables[] = {"meta",   "departments",       "systems",   "checklists", "items",
+                                        "cycles", "cycle_departments", "responses", "trail"};
+constexpr schema::EntityTable kStoreEntities[] = {{"body", "meta"},      {"department", "departments"},
+                                                  {"system", "systems"}, {"checklist", "checklists"},
+                                                  {"cycle", "cycles"},   {"response", "responses"}};
+constexpr schema::Component kStoreComponent{
+    "store", 3, kStoreMigrations, kStoreTables, kStoreEntities, &verify::store_rows, &verify::store_checks};
+// Here, beside Store::open, so that every program that opens a store registers it.
+const bool kStoreRegistered = schema::register_component(kStoreComponent);
+
+// Counts an upsert's rows and names the trail action of the one in hand.
+struct UpsertCounter {
+  ImportResult result;
+  bool update = false;
+  explicit UpsertCounter(std::size_t rows) { result.rows = rows; }
+  // Whether a row (stored before or not, equal to it or not) is to be written.
+  bool changes(bool exists, bool equal) {
+    if (equal) {
+      ++result.unchanged;
+      return false;
+    }
+    update = exists;
+    ++(exists ? result.updated : result.inserted);
+    return true;
+  }
+  const char* action() const { return update ? "update" : "insert"; }
+};
 
 void check_text(std::vector<Diagnostic>& diags, const std::string& source, int line, std::string_view what,
                 std::string_view value) {
@@ -226,7 +160,37 @@ void check_text(std::vector<Diagnostic>& diags, const std::string& source, int l
 
 }  // namespace
 
-static_assert(kApplicationId == 1279350084);
+// ---- Imports' shared steps ---------------------------------------------------------------
+
+std::vector<int> detail::csv_columns(const csv::Table& t, std::span<const char* const> cols, std::size_t required,
+                                     std::string_view expected) {
+  std::vector<Diagnostic> diags;
+  std::vector<int> col;
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    col.push_back(csv::column(t.header, cols[k]));
+    if (col.back() < 0 && k < required)
+      diags.push_back({t.source, 1, 1, std::string("missing column '") + cols[k] + "'"});
+  }
+  for (const std::string& h : t.header) {
+    bool known = false;
+    for (const char* c : cols) known |= csv::column({h}, c) == 0;
+    if (!known)
+      diags.push_back({t.source, 1, 1, "unknown column '" + h + "' (expected " + std::string(expected) + ")"});
+  }
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  return col;
+}
+
+std::string detail::csv_field(const csv::Record& r, const std::vector<int>& col, std::size_t k) {
+  return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])];
+}
+
+void detail::throw_import_errors(std::vector<Diagnostic>& diags) {
+  if (diags.empty()) return;
+  std::stable_sort(diags.begin(), diags.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+  throw ImportValidationError(std::move(diags));
+}
 
 // ---- Enumerations ------------------------------------------------------------------------
 
@@ -320,7 +284,7 @@ Store Store::open(const std::filesystem::path& path, const OpenOptions& options)
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA cache_size = -65536");
   db.exec("PRAGMA temp_store = MEMORY");
-  migrate(db, p);
+  schema::migrate(db, p);
   return Store(std::move(impl));
 }
 
@@ -340,6 +304,8 @@ Store::Impl& live(const std::unique_ptr<Store::Impl>& p) {
 }  // namespace
 
 int Store::schema_version() const { return int(live(impl_).db.query_int("PRAGMA user_version")); }
+
+std::map<std::string, int> Store::schema_versions() const { return schema::recorded_versions(live(impl_).db); }
 
 std::string Store::body() const {
   sql::Stmt s = live(impl_).db.prepare("SELECT value FROM meta WHERE key = 'body'");
@@ -367,11 +333,7 @@ void Store::set_body(std::string_view actor, std::string_view body) {
       .bind(1, b)
       .run();
   TrailWriter trail(im.db, im.sha, actor, now_iso());
-  std::string st = "{";
-  json_key(st, "name");
-  json_string(st, b);
-  st += '}';
-  trail.append("body", "body", had ? "update" : "insert", st);
+  trail.append("body", "body", had ? "update" : "insert", body_state(b));
   txn.commit();
 }
 
@@ -399,7 +361,7 @@ std::string Store::exchange_secret() {
 
 // ---- Organisation ------------------------------------------------------------------------
 
-std::int64_t Store::Impl::department_id(std::string_view code) {
+std::int64_t detail::department_id(sql::Db& db, std::string_view code) {
   sql::Stmt s = db.prepare("SELECT id FROM departments WHERE code = ?");
   s.bind(1, code);
   return s.step() ? s.i64(0) : 0;
@@ -426,16 +388,14 @@ void Store::put_department(std::string_view actor, const Department& d) {
   import_departments(actor, {DepartmentRow{d, 1}}, ImportOptions{"<department>", {}});
 }
 
-ImportResult Store::import_departments(std::string_view actor, const std::vector<DepartmentRow>& rows,
-                                       const ImportOptions& options) {
-  require_actor(actor);
-  Impl& im = live(impl_);
-  const std::string& src = options.source;
-  std::vector<Diagnostic> diags;
-  // Normalise and check each row on its own.
+namespace {
+
+// Each row on its own, normalised into `in` (line_of: code -> line).
+std::vector<Department> clean_departments(const std::vector<DepartmentRow>& rows, const std::string& src,
+                                          std::vector<Diagnostic>& diags,
+                                          std::unordered_map<std::string, int>& line_of) {
   std::vector<Department> in;
   in.reserve(rows.size());
-  std::unordered_map<std::string, int> line_of;
   for (const DepartmentRow& r : rows) {
     Department d = r.department;
     for (auto* f : {&d.code, &d.name, &d.parent_code, &d.security_officer, &d.security_manager})
@@ -458,17 +418,19 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
                        "department " + d.code + " is listed twice (also on line " + std::to_string(it->second) + ")"});
     in.push_back(std::move(d));
   }
+  return in;
+}
 
-  sql::WriteTxn txn(im.db);
-  // What is stored now.
-  std::unordered_map<std::string, Department> stored;
-  for (Department& d : departments()) stored.emplace(d.code, std::move(d));
-  // Parents: in the file or already stored, and no loops.
+// Parents of the stored and the incoming departments (code -> parent code): every parent
+// exists, in the file or stored, and no loops.
+std::unordered_map<std::string, std::string> check_parents(const std::vector<Department>& in,
+                                                           const std::unordered_map<std::string, Department>& stored,
+                                                           std::unordered_map<std::string, int>& line_of,
+                                                           const std::string& src, std::vector<Diagnostic>& diags) {
   std::unordered_map<std::string, std::string> parent;
   for (const auto& [code, d] : stored) parent[code] = d.parent_code;
   for (const Department& d : in) parent[d.code] = d.parent_code;
-  for (std::size_t k = 0; k < in.size(); ++k) {
-    const Department& d = in[k];
+  for (const Department& d : in) {
     const int line = line_of[d.code];
     if (!d.parent_code.empty() && !parent.count(d.parent_code))
       diags.push_back({src, line, 1, "parent_code '" + d.parent_code + "' names no department"});
@@ -480,13 +442,12 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
       }
     }
   }
-  if (!diags.empty()) {
-    std::stable_sort(diags.begin(), diags.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
-    throw ImportValidationError(std::move(diags));
-  }
+  return parent;
+}
 
-  // Write parents before children: order by depth.
+// Indices of `in` ordered parents before children (by depth).
+std::vector<std::size_t> parents_first(const std::vector<Department>& in,
+                                       std::unordered_map<std::string, std::string>& parent) {
   auto depth = [&](const std::string& code) {
     int n = 0;
     for (std::string p = parent[code]; !p.empty() && n < 10000; p = parent[p]) ++n;
@@ -495,59 +456,64 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
   std::vector<std::pair<int, std::size_t>> order;
   for (std::size_t k = 0; k < in.size(); ++k) order.emplace_back(depth(in[k].code), k);
   std::stable_sort(order.begin(), order.end());
+  std::vector<std::size_t> out;
+  for (const auto& [d, k] : order) out.push_back(k);
+  return out;
+}
 
-  ImportResult result;
-  result.rows = rows.size();
+void upsert_department(sql::Db& db, const Department& d) {
+  const std::int64_t parent_id = d.parent_code.empty() ? 0 : department_id(db, d.parent_code);
+  sql::Stmt s = db.prepare(
+      "INSERT INTO departments(code, name, parent_id, security_officer, security_manager) VALUES (?,?,?,?,?) "
+      "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, "
+      "security_officer = excluded.security_officer, security_manager = excluded.security_manager");
+  s.bind(1, d.code).bind(2, d.name).bind(4, d.security_officer).bind(5, d.security_manager);
+  if (parent_id)
+    s.bind(3, parent_id);
+  else
+    s.bind_null(3);
+  s.run();
+}
+
+}  // namespace
+
+ImportResult Store::import_departments(std::string_view actor, const std::vector<DepartmentRow>& rows,
+                                       const ImportOptions& options) {
+  require_actor(actor);
+  Impl& im = live(impl_);
+  std::vector<Diagnostic> diags;
+  std::unordered_map<std::string, int> line_of;
+  const std::vector<Department> in = clean_departments(rows, options.source, diags, line_of);
+  sql::WriteTxn txn(im.db);
+  std::unordered_map<std::string, Department> stored;
+  for (Department& d : departments()) stored.emplace(d.code, std::move(d));
+  auto parent = check_parents(in, stored, line_of, options.source, diags);
+  throw_import_errors(diags);
+  auto same = [](const Department& a, const Department& b) {
+    return a.name == b.name && a.parent_code == b.parent_code && a.security_officer == b.security_officer &&
+           a.security_manager == b.security_manager;
+  };
+  UpsertCounter count(rows.size());
   TrailWriter trail(im.db, im.sha, actor, now_iso());
-  for (const auto& [dep, k] : order) {
+  for (std::size_t k : parents_first(in, parent)) {
     const Department& d = in[k];
-    auto it = stored.find(d.code);
-    const bool exists = it != stored.end();
-    if (exists && it->second.name == d.name && it->second.parent_code == d.parent_code &&
-        it->second.security_officer == d.security_officer && it->second.security_manager == d.security_manager) {
-      ++result.unchanged;
-      continue;
-    }
-    const std::int64_t parent_id = d.parent_code.empty() ? 0 : im.department_id(d.parent_code);
-    sql::Stmt s = im.db.prepare(
-        "INSERT INTO departments(code, name, parent_id, security_officer, security_manager) VALUES (?,?,?,?,?) "
-        "ON CONFLICT(code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, "
-        "security_officer = excluded.security_officer, security_manager = excluded.security_manager");
-    s.bind(1, d.code).bind(2, d.name).bind(4, d.security_officer).bind(5, d.security_manager);
-    if (parent_id)
-      s.bind(3, parent_id);
-    else
-      s.bind_null(3);
-    s.run();
-    trail.append("department", d.code, exists ? "update" : "insert", department_state(d));
-    ++(exists ? result.updated : result.inserted);
+    const auto it = stored.find(d.code);
+    if (!count.changes(it != stored.end(), it != stored.end() && same(it->second, d))) continue;
+    upsert_department(im.db, d);
+    trail.append("department", d.code, count.action(), department_state(d));
   }
   txn.commit();
-  return result;
+  return count.result;
 }
 
 ImportResult Store::import_departments_csv(std::string_view actor, const std::filesystem::path& file,
                                            csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"code", "name", "parent_code", "security_officer", "security_manager"};
-  std::vector<Diagnostic> diags;
-  int col[5];
-  for (int k = 0; k < 5; ++k) {
-    col[k] = csv::column(t.header, kCols[k]);
-    if (col[k] < 0 && k < 2) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
-  }
-  for (std::size_t k = 0; k < t.header.size(); ++k) {
-    bool known = false;
-    for (const char* c : kCols) known |= csv::column({t.header[k]}, c) == 0;
-    if (!known)
-      diags.push_back(
-          {t.source, 1, 1,
-           "unknown column '" + t.header[k] + "' (expected code,name,parent_code,security_officer,security_manager)"});
-  }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  const std::vector<int> col = csv_columns(t, kCols, 2, "code,name,parent_code,security_officer,security_manager");
   std::vector<DepartmentRow> rows;
   for (const csv::Record& r : t.records) {
-    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
     rows.push_back({Department{f(0), f(1), f(2), f(3), f(4)}, r.line});
   }
   return import_departments(actor, rows, ImportOptions{t.source, {}});
@@ -618,7 +584,7 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
     if (x.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
     if (x.department_code.empty())
       diags.push_back({src, r.line, 1, "department is empty"});
-    else if (!im.department_id(x.department_code))
+    else if (!department_id(im.db, x.department_code))
       diags.push_back({src, r.line, 1, "department '" + x.department_code + "' names no department"});
     if (auto t = parse_tier(x.tier))
       x.tier = *t;
@@ -638,54 +604,38 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
   std::unordered_map<std::string, System> stored;
   for (System& x : systems()) stored.emplace(x.name, std::move(x));
-  ImportResult result;
-  result.rows = rows.size();
+  UpsertCounter count(rows.size());
   TrailWriter trail(im.db, im.sha, actor, now_iso());
   for (const System& x : in) {
-    auto it = stored.find(x.name);
+    const auto it = stored.find(x.name);
     const bool exists = it != stored.end();
-    if (exists && it->second.department_code == x.department_code && it->second.tier == x.tier &&
-        it->second.important_assets == x.important_assets) {
-      ++result.unchanged;
+    if (!count.changes(exists, exists && it->second.department_code == x.department_code && it->second.tier == x.tier &&
+                                   it->second.important_assets == x.important_assets))
       continue;
-    }
     im.db
         .prepare(
             "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
             "ON CONFLICT(name) DO UPDATE SET department_id = excluded.department_id, tier = excluded.tier, "
             "important_assets = excluded.important_assets")
         .bind(1, x.name)
-        .bind(2, im.department_id(x.department_code))
+        .bind(2, department_id(im.db, x.department_code))
         .bind(3, x.tier)
         .bind(4, x.important_assets)
         .run();
-    trail.append("system", x.name, exists ? "update" : "insert", system_state(x));
-    ++(exists ? result.updated : result.inserted);
+    trail.append("system", x.name, count.action(), system_state(x));
   }
   txn.commit();
-  return result;
+  return count.result;
 }
 
 ImportResult Store::import_systems_csv(std::string_view actor, const std::filesystem::path& file,
                                        csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"name", "department", "tier", "important_assets"};
-  std::vector<Diagnostic> diags;
-  int col[4];
-  for (int k = 0; k < 4; ++k) {
-    col[k] = csv::column(t.header, kCols[k]);
-    if (col[k] < 0 && k < 3) diags.push_back({t.source, 1, 1, std::string("missing column '") + kCols[k] + "'"});
-  }
-  for (const std::string& h : t.header) {
-    bool known = false;
-    for (const char* c : kCols) known |= csv::column({h}, c) == 0;
-    if (!known)
-      diags.push_back({t.source, 1, 1, "unknown column '" + h + "' (expected name,department,tier,important_assets)"});
-  }
-  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  const std::vector<int> col = csv_columns(t, kCols, 3, "name,department,tier,important_assets");
   std::vector<SystemRow> rows;
   for (const csv::Record& r : t.records) {
-    auto f = [&](int k) { return col[k] < 0 ? std::string() : r.fields[std::size_t(col[k])]; };
+    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
     rows.push_back({System{f(0), f(1), f(2), false}, f(3), r.line});
   }
   return import_systems(actor, rows, ImportOptions{t.source, {}});
@@ -785,7 +735,7 @@ Checklist Store::load_checklist(std::int64_t id) const {
 
 // ---- Cycles ------------------------------------------------------------------------------
 
-Cycle Store::Impl::load_cycle(std::int64_t id) {
+Cycle detail::load_cycle(sql::Db& db, std::int64_t id) {
   Cycle c;
   {
     sql::Stmt s =
@@ -809,7 +759,7 @@ Cycle Store::Impl::load_cycle(std::int64_t id) {
 }
 
 void Store::Impl::write_cycle_trail(TrailWriter& trail, std::int64_t id, std::string_view action) {
-  trail.append("cycle", std::to_string(id), action, cycle_state(load_cycle(id)));
+  trail.append("cycle", std::to_string(id), action, cycle_state(load_cycle(db, id)));
 }
 
 std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) {
@@ -872,7 +822,7 @@ namespace {
 void transition(Store::Impl& im, std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
   require_actor(actor);
   sql::WriteTxn txn(im.db);
-  const Cycle c = im.load_cycle(id);
+  const Cycle c = load_cycle(im.db, id);
   if (c.status != from)
     throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is " + std::string(to_string(c.status)) +
                           "; only a " + std::string(to_string(from)) + " cycle can become " +
@@ -901,16 +851,16 @@ std::vector<Cycle> Store::cycles() const {
     while (s.step()) ids.push_back(s.i64(0));
   }
   std::vector<Cycle> out;
-  for (std::int64_t id : ids) out.push_back(im.load_cycle(id));
+  for (std::int64_t id : ids) out.push_back(load_cycle(im.db, id));
   return out;
 }
 
-Cycle Store::cycle(std::int64_t id) const { return live(impl_).load_cycle(id); }
+Cycle Store::cycle(std::int64_t id) const { return load_cycle(live(impl_).db, id); }
 
 std::vector<Response> Store::responses(std::int64_t cycle) const {
   Impl& im = live(impl_);
   sql::ReadTxn snapshot(im.db);
-  im.load_cycle(cycle);  // NotFoundError for an unknown cycle
+  load_cycle(im.db, cycle);  // NotFoundError for an unknown cycle
   sql::Stmt s = im.db.prepare(
       "SELECT d.code, r.item_id, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at FROM responses r "
       "JOIN departments d ON d.id = r.department WHERE r.cycle = ? ORDER BY d.code, r.item_id");
@@ -932,7 +882,7 @@ void Store::scan_responses(std::int64_t cycle,
                            const std::function<void(std::uint32_t, std::uint32_t, Answer)>& row) const {
   Impl& im = live(impl_);
   sql::ReadTxn snapshot(im.db);
-  const Cycle c = im.load_cycle(cycle);  // NotFoundError for an unknown cycle
+  const Cycle c = load_cycle(im.db, cycle);  // NotFoundError for an unknown cycle
   // Department row id -> index in c.departments (same ORDER BY d.code as load_cycle).
   std::unordered_map<std::int64_t, std::uint32_t> dept_index;
   {

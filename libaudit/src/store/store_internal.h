@@ -1,5 +1,6 @@
-// Internal to the store (store.cpp, trail.cpp, import.cpp): the Impl behind Store, the
-// canonical JSON encoding of trail states, SHA-256, and the trail appender.
+// Internal to the store stage (store.cpp, trail.cpp, import.cpp, verify.cpp): the Impl behind
+// Store, the canonical JSON encoding of trail states, SHA-256, and the trail appender. Later
+// stages reach a Store through store/access.h, not through the Impl.
 #pragma once
 
 #include <openssl/evp.h>
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +30,44 @@ inline void json_key(std::string& out, std::string_view k) {  // k is a trusted 
 }
 void json_int(std::string& out, std::int64_t v);
 inline void json_bool(std::string& out, bool v) { out += v ? "true" : "false"; }
+
+// Builds one canonical JSON object, its fields in the order added.
+class JsonObject {
+ public:
+  JsonObject& str(std::string_view k, std::string_view v) {
+    key(k);
+    json_string(s_, v);
+    return *this;
+  }
+  JsonObject& num(std::string_view k, std::int64_t v) {
+    key(k);
+    json_int(s_, v);
+    return *this;
+  }
+  JsonObject& flag(std::string_view k, bool v) {
+    key(k);
+    json_bool(s_, v);
+    return *this;
+  }
+  JsonObject& strings(std::string_view k, const std::vector<std::string>& v) {
+    key(k);
+    s_ += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) s_ += ',';
+      json_string(s_, v[i]);
+    }
+    s_ += ']';
+    return *this;
+  }
+  std::string done() { return std::move(s_) + "}"; }  // once
+
+ private:
+  void key(std::string_view k) {
+    if (s_.size() > 1) s_ += ',';
+    json_key(s_, k);
+  }
+  std::string s_ = "{";
+};
 
 // ---- SHA-256 through OpenSSL's EVP interface; one context reused.
 class Sha256 {
@@ -180,17 +220,29 @@ std::vector<ItemRow> item_rows(const Checklist& c);
 // Normalises a code or id as stored: trimmed, NFKC (a no-op fast path for plain ASCII).
 std::string normalise_key(std::string_view s);
 
+// The indices of `cols` in a CSV table's header (-1: absent); the first `required` must be
+// there and no other column may be (the message lists `expected`). ImportValidationError.
+std::vector<int> csv_columns(const csv::Table& t, std::span<const char* const> cols, std::size_t required,
+                             std::string_view expected);
+// Field k of a record read with csv_columns (empty when the column is absent).
+std::string csv_field(const csv::Record& r, const std::vector<int>& col, std::size_t k);
+// Throws ImportValidationError with `diags` ordered by line, unless there are none.
+void throw_import_errors(std::vector<Diagnostic>& diags);
+
 // Throws ValidationError when the actor is empty.
 void require_actor(std::string_view actor);
 
-// A later stage's rows for verify(): calls row(table, entity, key, state) with the current
-// state of every row of that stage's tables, in the form their trail records carry. Stages
-// register theirs once, at static initialisation (interim: the schema registry replaces this).
-using RowVisitor =
-    std::function<void(const char* table, const char* entity, const std::string& key, const std::string& state)>;
-using VerifyReader = void (*)(sql::Db& db, const RowVisitor& row);
-bool register_verify_reader(VerifyReader reader);
-const std::vector<VerifyReader>& verify_readers();
+// The state of a trail row as JSON into `out`: column c of `s` is `state`, c + 1 `state_size`.
+// False when a deflated state does not inflate to its size.
+bool stored_state(const sql::Stmt& s, int c, std::string& out);
+
+// The body's state: {"name":"…"}.
+std::string body_state(std::string_view name);
+
+// The row id of department `code` (normalised), 0 when absent.
+std::int64_t department_id(sql::Db& db, std::string_view code);
+// Cycle `id` with its target 課 (sorted); NotFoundError.
+Cycle load_cycle(sql::Db& db, std::int64_t id);
 
 }  // namespace libaudit::detail
 
@@ -202,22 +254,7 @@ struct Store::Impl {
   std::string path;
   detail::Sha256 sha;
 
-  // Helpers shared by the write paths (call inside a transaction).
-  std::int64_t department_id(std::string_view code);  // 0 when absent
-  Cycle load_cycle(std::int64_t id);                  // throws NotFoundError
   void write_cycle_trail(detail::TrailWriter& trail, std::int64_t id, std::string_view action);
 };
 
 }  // namespace libaudit
-
-namespace libaudit::detail {
-
-// The findings module's way in (findings.cpp): the Impl of an open Store, else StoreError.
-struct StoreAccess {
-  static Store::Impl& impl(const Store& s) {
-    if (!s.impl_) throw StoreError("the store is closed");
-    return *s.impl_;
-  }
-};
-
-}  // namespace libaudit::detail

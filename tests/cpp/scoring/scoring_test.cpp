@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "followup/world.h"
+#include "libaudit/followup/findings.h"
 #include "libaudit/scoring/scoring.h"
 #include "test_support.h"
 
@@ -476,4 +478,56 @@ BOOST_AUTO_TEST_CASE(cycle_read_from_a_store) {
     BOOST_TEST(row(score(d, GroupBy::parent), "100").name == "総務部");
     BOOST_CHECK_THROW(CycleData::load(s, 99), NotFoundError);
   }
+}
+
+// ---- Exceptions (例外措置) feeding the scores: moved from tests/cpp/followup/findings_test.cpp
+// (its only case that needs the scoring stage), every assertion kept.
+
+BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
+  libaudit::testing::World w;
+  w.s.import_responses("t", w.self_cycle, {{"11", "8.1", "not_implemented"}, {"12", "8.1", "implemented"}});
+  Exceptions x(w.s);
+  auto rate = [&](const Date& as_of) {
+    ScoreOptions o;
+    o.exceptions = x.for_scoring(w.self_cycle, as_of);
+    const ScoreTable t = score(CycleData::load(w.s, w.self_cycle), GroupBy::body, o);
+    return std::make_pair(t.rows.at(0).score, t.rows.at(0).counts.excepted);
+  };
+  BOOST_CHECK_THROW(x.request("課長12", ExceptionSpec{"11", "8.1", "", "r", "m", {2025, 1, 1}, {2025, 1, 31}}),
+                    RoleError);
+  const std::int64_t id =
+      x.request("課長11", ExceptionSpec{"11", "8.1", "", "更新中", "手作業で確認", {2025, 1, 1}, {2025, 1, 31}});
+  BOOST_TEST(rate(Date{2025, 1, 15}).second == 0u);  // requested: not yet in force
+  BOOST_CHECK_THROW(x.approve("課長11", id), RoleError);
+  x.approve("CISO", id, "やむを得ない");
+  BOOST_CHECK_THROW(x.approve("CISO", id), TransitionError);
+  // 11 answered not_implemented, 12 implemented: 50% without the exception, 100% with it.
+  BOOST_TEST(rate(Date{2024, 12, 31}).first == 50.0);
+  BOOST_TEST(rate(Date{2025, 1, 1}).first == 100.0);
+  BOOST_TEST(rate(Date{2025, 1, 1}).second == 1u);
+  BOOST_TEST(rate(Date{2025, 1, 31}).first == 100.0);
+  BOOST_TEST(rate(Date{2025, 2, 1}).first == 50.0);  // expired
+  BOOST_TEST(x.expired(Date{2025, 2, 1}).size() == 1u);
+  BOOST_TEST(x.expiring(7, Date{2025, 1, 24}).size() == 1u);
+  BOOST_TEST(x.expiring(7, Date{2025, 1, 23}).empty());
+  // The applicability rule comes first: an exception for a pair that does not apply (8.2 is for
+  // system owners; 11 owns none) leaves it not applicable, not excepted.
+  const std::int64_t na = x.request("課長11", ExceptionSpec{"11", "8.2", "", "r", "m", {2025, 1, 1}, {2025, 1, 31}});
+  x.approve("CISO", na);
+  BOOST_TEST(x.for_scoring(w.self_cycle, Date{2025, 1, 15}).size() == 2u);
+  BOOST_TEST(rate(Date{2025, 1, 15}).second == 1u);
+  // Rejected: never in force.
+  const std::int64_t rej = x.request("課長12", ExceptionSpec{"12", "8.1", "", "r", "m", {2025, 1, 1}, {2025, 12, 31}});
+  x.reject("CISO", rej);
+  BOOST_TEST(rate(Date{2025, 1, 15}).second == 1u);
+  // Emergency: taken, late after the report window unless reported.
+  const std::int64_t em =
+      x.request("課長12", ExceptionSpec{"12", "8.1", "人事給与", "障害", "代替", {2025, 1, 1}, {2025, 1, 10}, true});
+  BOOST_TEST(!x.get(em).late(Date{2025, 1, 8}));
+  BOOST_TEST(x.get(em).late(Date{2025, 1, 9}));
+  BOOST_TEST(x.late(kEmergencyReportDays, Date{2025, 1, 9}).size() == 1u);
+  BOOST_CHECK_THROW(x.approve("CISO", em), TransitionError);  // report it first
+  x.report("課長12", em);
+  x.approve("CISO", em);
+  BOOST_TEST(w.s.verify().ok());
 }

@@ -476,7 +476,7 @@ def test_a_schema_1_store_migrates(tmp_path):
     )
     con.close()
     with libaudit.Store(path) as s:
-        assert s.schema_version == 3
+        assert s.schema_version == 4  # per-component versions since #12 (was 3)
         s.people.add(ACTOR, "監査 一郎", "201", "auditor")
         assert [p.name for p in s.people.list()] == ["監査 一郎"]
         assert s.verify().ok

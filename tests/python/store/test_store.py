@@ -54,7 +54,7 @@ def test_wal_foreign_keys_and_version(tmp_path):
     Store(tmp_path / "a.db").close()
     con = sqlite3.connect(tmp_path / "a.db")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 3  # 3: deflated trail states (migrations tested below)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 4  # 4: per-component versions (migrations tested below)
 
 
 def test_newer_schema_version_is_refused(tmp_path):
@@ -639,7 +639,7 @@ def test_a_schema_2_store_migrates(tmp_path):
     con.executescript("ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;")
     con.close()
     with Store(path) as s:
-        assert s.schema_version == 3
+        assert s.schema_version == 4  # per-component versions since #12 (was 3)
         assert s.trail() == before and s.verify().ok
         s.import_responses(ACTOR, cycle, long_comment_rows())
         assert s.verify().ok and len(s.trail()) == len(before) + 1

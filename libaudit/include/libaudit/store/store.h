@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,8 +37,10 @@
 
 namespace libaudit {
 
-// The schema version this libaudit writes (PRAGMA user_version).
-inline constexpr int kStoreSchemaVersion = 3;  // 2: people, findings, exceptions (findings.h); 3: deflated trail states
+// The schema version this libaudit writes (PRAGMA user_version). 1-3 were global versions
+// (2: the follow-up tables, 3: deflated trail states); 4 means that each stage's tables carry a
+// version of their own, in the table schema_versions (Store::schema_versions(), docs/store.md).
+inline constexpr int kStoreSchemaVersion = 4;
 
 // ---- Model -------------------------------------------------------------------------------
 
@@ -179,11 +182,22 @@ struct TrailRecord {
 
 // One thing verify() found wrong.
 struct Problem {
-  std::string table;              // "trail", "departments", "systems", "checklists", "cycles", "responses"
-  std::string key;                // trail: the seq; otherwise the entity key
-  std::string kind;               // altered | deleted | inserted | broken_chain
+  std::string table;              // "trail", "departments", "systems", "checklists", "cycles", "responses", …
+  std::string key;                // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
+  std::string kind;               // altered | deleted | inserted | broken_chain | unchecked
   std::string detail;             // what differs, in words
-  std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"
+  std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"; no key: "t: unchecked: …"
+};
+
+// A trail record known from elsewhere (VerifyReport::head_hash and records, written down when
+// they were taken): verify() checks that the chain still holds it.
+struct TrailAnchor {
+  std::int64_t seq = 0;  // the record's seq; 0: any record may carry the hash
+  std::string hash;      // 64 hex digits (case and surrounding space ignored); empty: no anchor
+};
+
+struct VerifyOptions {
+  TrailAnchor anchor;  // problem ("trail", "anchor", …) when the chain no longer holds it
 };
 
 struct VerifyReport {
@@ -201,10 +215,6 @@ struct OpenOptions {
   int busy_timeout_ms = 30'000;  // how long a writer waits for another before StoreError
 };
 
-namespace detail {
-struct StoreAccess;  // store_internal.h: lets the findings module (findings.h) reach the Impl
-}
-
 class Store {
  public:
   // Opens (and if needed creates or migrates) a store. `path` may be ":memory:".
@@ -219,7 +229,10 @@ class Store {
   void close() noexcept;
   bool is_open() const noexcept;
   const std::string& path() const noexcept;
-  int schema_version() const;
+  int schema_version() const;  // PRAGMA user_version: kStoreSchemaVersion
+  // The version of each stage's tables (schema component → version), e.g. {"followup": 1,
+  // "store": 2}; a component this program links but the file lacks is migrated at open.
+  std::map<std::string, int> schema_versions() const;
 
   // The body (団体) this store is for, e.g. "小牧市"; empty until set.
   std::string body() const;
@@ -290,13 +303,17 @@ class Store {
   // -- Trail
   // Records with seq > after, in order, at most `limit` (0: all).
   std::vector<TrailRecord> trail(std::int64_t after = 0, std::size_t limit = 0) const;
-  // Walks the chain and replays it against the current tables (docs/store.md, "verify").
-  VerifyReport verify() const;
+  // Walks the chain and replays it against the current tables of every registered schema
+  // component (docs/store.md, "verify"); with an anchor, checks the chain still holds it.
+  VerifyReport verify(const VerifyOptions& options = {}) const;
 
   struct Impl;
+  // The store stage's interface for the later stages of libaudit (a read snapshot and a write
+  // transaction with its trail), defined in the internal store/access.h.
+  class Snapshot;
+  class Transaction;
 
  private:
-  friend struct detail::StoreAccess;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

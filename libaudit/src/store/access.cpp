@@ -1,0 +1,33 @@
+// Store::Snapshot and Store::Transaction (access.h).
+#include "store/access.h"
+
+namespace libaudit {
+
+namespace {
+Store::Impl& open_impl(const std::unique_ptr<Store::Impl>& impl) {
+  if (!impl) throw StoreError("the store is closed");
+  return *impl;
+}
+}  // namespace
+
+Store::Snapshot::Snapshot(const Store& store) : db(open_impl(store.impl_).db), txn_(db) {}
+
+std::int64_t Store::Snapshot::department_id(std::string_view code) const { return detail::department_id(db, code); }
+
+Store::Transaction::Transaction(Store& store) : db(open_impl(store.impl_).db), sha_(store.impl_->sha), txn_(db) {}
+
+detail::TrailWriter& Store::Transaction::trail(std::string_view actor, std::string at) {
+  if (!trail_) {
+    trail_.emplace(db, sha_, actor, std::move(at));
+    actor_ = actor;
+  } else if (actor != actor_) {
+    throw StoreError("internal error: one transaction's trail written for two actors");
+  }
+  return *trail_;
+}
+
+void Store::Transaction::commit() { txn_.commit(); }
+
+std::int64_t Store::Transaction::department_id(std::string_view code) const { return detail::department_id(db, code); }
+
+}  // namespace libaudit

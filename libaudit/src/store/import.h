@@ -1,0 +1,75 @@
+// Internal to the store: the phases of Store::import_responses() (import.cpp), each usable on
+// its own so that tests can drive them one by one. All run inside the caller's write
+// transaction; only write_responses() and the caller write.
+//
+//   1. load_import_context  the cycle (open), its 課, every department code, the item ids
+//   2. validate_responses   every row on its own, then duplicates: ImportValidationError listing
+//                           every bad row, or the clean rows in primary-key order
+//   3. classify_responses   each clean row against the stored one: insert, update or unchanged
+//   4. seal_response_batches the trail records for the changed rows (no database access)
+//   5. write_responses      the changed rows
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "store/store_internal.h"
+
+namespace libaudit::detail {
+
+struct ImportContext {
+  std::int64_t cycle = 0;
+  std::int64_t checklist = 0;
+  std::unordered_map<std::string, std::int64_t> targets;          // the cycle's 課: code -> id
+  std::unordered_map<std::string, std::int64_t> all_departments;  // every code -> id
+  std::unordered_map<std::string, std::uint32_t> items;           // item id -> rank in byte order
+};
+
+// NotFoundError (no cycle), CycleStateError (not open).
+ImportContext load_import_context(sql::Db& db, std::int64_t cycle);
+
+// A validated row.
+struct CleanRow {
+  std::uint64_t key;  // department id << 32 | item rank: the primary key's order
+  std::int64_t department;
+  const std::string* code;  // into ImportContext::targets
+  const std::string* item;  // into ImportContext::items
+  Answer answer;
+  std::uint32_t row;  // index into the rows
+};
+
+// The clean rows sorted by key; ImportValidationError (every bad row, by line) otherwise.
+std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
+                                         const std::string& source);
+
+enum class RowChange : unsigned char { insert, update, same };
+// For each clean row (in order), what writing it would do to the stored responses.
+std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const std::vector<CleanRow>& clean,
+                                          std::span<const ResponseRowView> rows);
+
+// What an import writes for each changed row: the clean rows, their change, and the defaults
+// for answered_by / answered_at.
+struct ImportWrite {
+  std::int64_t cycle = 0;
+  std::span<const ResponseRowView> rows;
+  const std::vector<CleanRow>& clean;
+  const std::vector<RowChange>& change;
+  std::string_view actor;
+  std::string_view now;
+  std::string_view answered_by(const ResponseRowView& r) const { return r.answered_by.empty() ? actor : r.answered_by; }
+  std::string_view answered_at(const ResponseRowView& r) const;
+};
+
+// One "responses" batch record per kResponseBatch changed rows, sealed from the chain head
+// (head_seq, head_hash). Touches no database (it may run in another thread).
+std::vector<SealedRecord> seal_response_batches(const ImportWrite& w, std::int64_t head_seq,
+                                                const std::string& head_hash, const std::string& trail_source);
+
+// Writes the changed rows, in order; calls progress(done, changed) now and then.
+void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,
+                     const std::function<void(std::size_t, std::size_t)>& progress);
+
+}  // namespace libaudit::detail

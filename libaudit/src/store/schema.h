@@ -1,0 +1,85 @@
+// The schema registry (internal to libaudit: the store stage and the stages after it include
+// it; a C++ user of the library never does). Each stage that keeps tables in a store registers
+// one component: its name, its ordered migrations (numbered in its own versions), the tables it
+// owns, the entity → table names of its trail records, and the reader verify() replays its rows
+// with. The store stage registers its own component ("store") the same way; verify() walks what
+// is registered and knows no later stage's tables.
+//
+// Versions are kept per component in the database: table schema_versions(component, version),
+// with PRAGMA user_version = kPerComponentSchema. Files of the global versions before it
+// (user_version 1, 2, 3) are read as the component versions they stand for and recorded at the
+// first write-open. migrate() runs the pending migrations of every registered component, in
+// rank order, in one write transaction; a component recorded in the file that this program has
+// not registered, or a newer version of one it has, is refused with SchemaVersionError.
+//
+// Registration is reliable because it sits in a translation unit every user of the stage
+// links: the store's in store.cpp (beside Store::open); a later stage's in its own schema.cpp,
+// called from the static initialiser of the file that defines its classes (each stage's
+// schema.cpp says which). A table in the file that no registered component owns is a verify()
+// problem ("unchecked: no component registered for it"): a missing registration is loud, never
+// silent.
+//
+// Thread-safety: components register during static initialisation (single-threaded); the
+// registry is only read afterwards. Errors: register_component() never throws (a second
+// registration of the same name is ignored); migrate() throws SchemaVersionError or StoreError.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libaudit/store/store.h"
+#include "store/sqlite.h"
+
+namespace libaudit::schema {
+
+// PRAGMA user_version of a store whose versions are kept per component (schema_versions).
+inline constexpr int kPerComponentSchema = kStoreSchemaVersion;
+
+// Calls row(table, entity, key, state) with the current state of a row, in the canonical form
+// its last trail record carries (docs/store.md, "verify").
+using RowVisitor =
+    std::function<void(const char* table, const char* entity, const std::string& key, const std::string& state)>;
+// Visits every current row of a component's tables (one call per row).
+using RowReader = void (*)(sql::Db& db, const RowVisitor& row);
+// Checks of a component's own invariants beyond the replay (e.g. rows derived from other rows):
+// appends what is wrong to `problems` and counts the rows it compared in `rows`.
+using ExtraCheck = void (*)(sql::Db& db, std::vector<Problem>& problems, std::size_t& rows);
+
+struct EntityTable {
+  const char* entity;  // TrailRecord::entity
+  const char* table;   // the table its rows live in
+};
+
+struct Component {
+  const char* name;  // "store", "followup": the key in schema_versions
+  int rank;          // the stage's place in the data flow; migrations run in rank order
+  // migrations[v] takes the component's tables from version v to v + 1; its version is their
+  // number. Each is SQL text run with sql::Db::exec.
+  std::span<const char* const> migrations;
+  std::span<const char* const> tables;    // every table the migrations create
+  std::span<const EntityTable> entities;  // for verify's "deleted" problems
+  RowReader reader = nullptr;
+  ExtraCheck check = nullptr;
+  int version() const noexcept { return int(migrations.size()); }
+};
+
+// Registers `c` (which must outlive the program: a namespace-scope constant). Returns true, so
+// that `const bool registered = register_component(kComponent);` registers at static init.
+bool register_component(const Component& c) noexcept;
+// The registered components, by rank (then name).
+std::vector<const Component*> components();
+const Component* find_component(std::string_view name);
+
+// The versions the file records (legacy user_versions mapped), by component; components at
+// version 0 are absent.
+std::map<std::string, int> recorded_versions(sql::Db& db);
+// Refuses a file of a newer libaudit or not a libaudit store, and brings every registered
+// component to its version. An up-to-date file is only read, so opening it waits for no writer.
+void migrate(sql::Db& db, const std::string& path);
+
+}  // namespace libaudit::schema

@@ -1,0 +1,410 @@
+// Store::verify() and its phases (verify.h): the chain replay, the row checks of every
+// registered component, missing rows, unowned tables and the trail anchor.
+#include "store/verify.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "libaudit/base/text.h"
+
+namespace libaudit::detail::verify {
+
+namespace {
+
+std::array<unsigned char, 32> digest_of(Sha256& sha, std::string_view s) {
+  sha.begin();
+  sha.update(s);
+  return sha.finish();
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// One row of a "responses" batch record as the object a responses row compares with, or null
+// when the row is malformed.
+nlohmann::json batch_row_state(const nlohmann::json& batch, const nlohmann::json& row) {
+  if (!row.is_array() || (row.size() != 6 && row.size() != 8)) return nullptr;
+  for (const auto& f : row)
+    if (!f.is_string()) return nullptr;
+  nlohmann::json o = nlohmann::json::object();
+  o["answer"] = row[3];
+  o["comment"] = row[4];
+  o["evidence"] = row[5];
+  o["answered_by"] = row.size() == 8 ? row[6] : batch["answered_by"];
+  o["answered_at"] = row.size() == 8 ? row[7] : batch["answered_at"];
+  return o;
+}
+
+// Field-by-field differences between two JSON objects, in words.
+std::string diff_states(std::string_view trail_state, std::string_view row_state) {
+  nlohmann::json a = nlohmann::json::parse(trail_state, nullptr, false);
+  nlohmann::json b = nlohmann::json::parse(row_state, nullptr, false);
+  if (!a.is_object() || !b.is_object())
+    return "trail says " + std::string(trail_state) + ", table has " + std::string(row_state);
+  std::string out;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    auto jt = b.find(it.key());
+    const std::string now = jt == b.end() ? "(absent)" : jt->dump();
+    if (jt == b.end() || *jt != it.value()) {
+      if (!out.empty()) out += "; ";
+      out += it.key() + ": trail " + it.value().dump() + ", table " + now;
+    }
+  }
+  return out.empty() ? "the row differs from its last trail record" : out;
+}
+
+// A "responses" batch record expanded into one expectation per row; false when its state is
+// not a valid batch.
+bool expect_batch(ChainReplay& r, Sha256& sha, std::int64_t seq, const std::string& state) {
+  const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
+  if (!(st.is_object() && st.contains("cycle") && st["cycle"].is_number_integer() && st.contains("rows") &&
+        st["rows"].is_array() && st.contains("answered_by") && st.contains("answered_at")))
+    return false;
+  const std::int64_t cycle = st["cycle"].get<std::int64_t>();
+  auto& m = r.expected["response"];
+  std::uint32_t index = 0;
+  for (const auto& row : st["rows"]) {
+    const nlohmann::json row_state = batch_row_state(st, row);
+    if (row_state.is_null()) return false;
+    Expected& e = m[response_key(cycle, row[0].get<std::string>(), row[1].get<std::string>())];
+    e.seq = seq;
+    e.index = index++;
+    e.deleted = false;
+    e.digest = digest_of(sha, dump(row_state));
+  }
+  return true;
+}
+
+// One trail row (columns as replay_chain selects them) whose state is `state` (inflated, or
+// "null" when `inflated` is false): what it leaves expected.
+void expect_record(ChainReplay& r, Sha256& sha, const sql::Stmt& s, const std::string& state, bool inflated) {
+  const std::int64_t seq = s.i64(0);
+  if (s.text(3) == "responses" && s.text(5) == "batch") {
+    if (!expect_batch(r, sha, seq, state) && inflated)
+      r.problems.push_back(
+          {"trail", std::to_string(seq), "altered", "the record's state is not a valid batch of responses"});
+    if (!inflated) r.unreadable_batches[s.str(4)] = seq;
+    return;
+  }
+  Expected& e = r.expected[s.str(3)][s.str(4)];
+  e.seq = seq;
+  e.deleted = s.text(5) == "delete";
+  e.digest = digest_of(sha, state);
+}
+
+// The link from the record before (`last_seq`, `prev`) to this one.
+void check_link(ChainReplay& r, std::int64_t seq, std::int64_t last_seq, std::string_view prev_hash,
+                std::string_view prev) {
+  const std::string seq_s = std::to_string(seq);
+  if (seq != last_seq + 1)
+    r.problems.push_back({"trail", seq_s, "deleted",
+                          seq == last_seq + 2 ? "record " + std::to_string(last_seq + 1) + " is missing"
+                                              : "records " + std::to_string(last_seq + 1) + "-" +
+                                                    std::to_string(seq - 1) + " are missing"});
+  else if (prev_hash != prev)
+    r.problems.push_back(
+        {"trail", seq_s, "broken_chain", "prev_hash does not match the hash of record " + std::to_string(last_seq)});
+}
+
+}  // namespace
+
+ChainReplay replay_chain(sql::Db& db, Sha256& sha) {
+  ChainReplay r;
+  sql::Stmt s = db.prepare(
+      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash FROM trail ORDER BY seq");
+  std::string prev(kGenesisHash);
+  std::int64_t last_seq = 0;
+  std::string record, state;
+  char computed[64];
+  while (s.step()) {
+    const std::int64_t seq = s.i64(0);
+    const std::string_view prev_hash = s.text(8), hash = s.text(9);
+    check_link(r, seq, last_seq, prev_hash, prev);
+    const bool inflated = stored_state(s, 6, state);
+    if (!inflated) {
+      r.problems.push_back({"trail", std::to_string(seq), "altered",
+                            "the record's deflated state does not inflate to its state_size (entity " + s.str(3) +
+                                ", key " + s.str(4) + ")"});
+      state = "null";
+    } else {
+      record_json(record, seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), state);
+      sha.begin();
+      sha.update(prev_hash);
+      sha.update(record);
+      sha.finish_hex(computed);
+      if (std::string_view(computed, 64) != hash)
+        r.problems.push_back(
+            {"trail", std::to_string(seq), "altered",
+             "the record's content does not match its hash (entity " + s.str(3) + ", key " + s.str(4) + ")"});
+    }
+    expect_record(r, sha, s, state, inflated);
+    prev = std::string(hash);
+    last_seq = seq;
+    ++r.records;
+  }
+  r.head_hash = last_seq ? prev : std::string();
+  return r;
+}
+
+std::string RowCheck::unrecorded_detail(std::string_view entity, const std::string& key) const {
+  if (entity == "response" && !replay_.unreadable_batches.empty()) {
+    const std::string cycle = key.substr(1, key.find(',') - 1);  // key: [cycle,"課","item"]
+    if (auto d = replay_.unreadable_batches.find(cycle); d != replay_.unreadable_batches.end())
+      return "the row has no readable trail record: trail record " + std::to_string(d->second) +
+             " of its cycle is damaged";
+  }
+  return "the row has no trail record (written outside libaudit)";
+}
+
+std::string RowCheck::trail_state_of(std::string_view entity, const Expected& e) {
+  sql::Stmt t = db_.prepare("SELECT state, state_size FROM trail WHERE seq = ?");
+  t.bind(1, e.seq);
+  std::string state;
+  if (!t.step() || !stored_state(t, 0, state)) return "null";
+  if (entity != "response") return state;
+  const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
+  return st.is_object() && st.contains("rows") && st["rows"].size() > e.index
+             ? dump(batch_row_state(st, st["rows"][e.index]))
+             : std::string("null");
+}
+
+void RowCheck::operator()(const char* table, const char* entity, const std::string& key, const std::string& state) {
+  ++rows_;
+  auto& m = replay_.expected[entity];
+  auto it = m.find(key);
+  if (it == m.end() || it->second.deleted) {
+    problems_.push_back({table, key, "inserted", unrecorded_detail(entity, key)});
+    return;
+  }
+  it->second.seen = true;
+  if (digest_of(sha_, state) != it->second.digest)
+    problems_.push_back({table, key, "altered",
+                         diff_states(trail_state_of(entity, it->second), state) + " (last trail record " +
+                             std::to_string(it->second.seq) + ")"});
+}
+
+void report_missing(const ChainReplay& replay, const std::vector<const schema::Component*>& components,
+                    std::vector<Problem>& problems) {
+  auto table_of = [&](const std::string& entity) {
+    for (const schema::Component* c : components)
+      for (const schema::EntityTable& e : c->entities)
+        if (entity == e.entity) return std::string(e.table);
+    return entity;
+  };
+  for (const auto& [entity, rows] : replay.expected) {
+    const std::string table = table_of(entity);
+    std::vector<std::pair<std::int64_t, std::string>> missing;
+    for (const auto& [key, e] : rows)
+      if (!e.seen && !e.deleted) missing.emplace_back(e.seq, key);
+    std::sort(missing.begin(), missing.end());
+    for (const auto& [seq, key] : missing)
+      problems.push_back(
+          {table, key, "deleted",
+           "the trail says the row exists (record " + std::to_string(seq) + ") but it is not in the table"});
+  }
+}
+
+void report_unchecked(sql::Db& db, const std::vector<const schema::Component*>& components,
+                      std::vector<Problem>& problems) {
+  sql::Stmt s = db.prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+      "AND name <> 'schema_versions' ORDER BY name");
+  while (s.step()) {
+    const std::string_view name = s.text(0);
+    const bool owned = std::any_of(components.begin(), components.end(), [&](const schema::Component* c) {
+      return std::find(c->tables.begin(), c->tables.end(), name) != c->tables.end();
+    });
+    if (!owned)
+      problems.push_back({std::string(name), "", "unchecked",
+                          "no component registered for it (このテーブルを持つステージがこのプログラムに登録されて"
+                          "いないため、検証していない)"});
+  }
+}
+
+std::optional<Problem> check_anchor(sql::Db& db, const TrailAnchor& anchor) {
+  std::string hash(text::trim(anchor.hash));
+  std::transform(hash.begin(), hash.end(), hash.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; });
+  if (hash.empty()) return std::nullopt;
+  if (anchor.seq <= 0) {
+    sql::Stmt s = db.prepare("SELECT 1 FROM trail WHERE hash = ? LIMIT 1");
+    s.bind(1, hash);
+    if (s.step()) return std::nullopt;
+    return Problem{
+        "trail", "anchor", "deleted",
+        "no record has the anchored hash " + hash + ": the trail was cut back or rewritten since it was taken"};
+  }
+  sql::Stmt s = db.prepare("SELECT hash FROM trail WHERE seq = ?");
+  s.bind(1, anchor.seq);
+  const std::string seq = std::to_string(anchor.seq);
+  if (!s.step())
+    return Problem{"trail", "anchor", "deleted",
+                   "アンカーの記録 " + seq + " が証跡にない: 証跡はアンカーを取った後に切り詰められた"};
+  if (s.text(0) != hash)
+    return Problem{
+        "trail", "anchor", "altered",
+        "記録 " + seq + " のハッシュがアンカー " + hash + " と違う: 証跡はアンカーを取った後に書き換えられた"};
+  return std::nullopt;
+}
+
+// ---- The store component's rows ---------------------------------------------------------
+
+void store_rows(sql::Db& db, const schema::RowVisitor& row) {
+  {
+    sql::Stmt s = db.prepare("SELECT value FROM meta WHERE key = 'body'");
+    if (s.step()) row("meta", "body", "body", body_state(s.text(0)));
+  }
+  {
+    sql::Stmt s = db.prepare(
+        "SELECT d.code, d.name, coalesce(p.code, ''), d.security_officer, d.security_manager "
+        "FROM departments d LEFT JOIN departments p ON p.id = d.parent_id");
+    while (s.step()) {
+      Department d{s.str(0), s.str(1), s.str(2), s.str(3), s.str(4)};
+      row("departments", "department", d.code, department_state(d));
+    }
+  }
+  {
+    sql::Stmt s = db.prepare(
+        "SELECT s.name, coalesce(d.code, ''), s.tier, s.important_assets FROM systems s "
+        "LEFT JOIN departments d ON d.id = s.department_id");
+    while (s.step()) {
+      System x{s.str(0), s.str(1), s.str(2), s.i64(3) != 0};
+      row("systems", "system", x.name, system_state(x));
+    }
+  }
+  {
+    sql::Stmt s = db.prepare("SELECT id, checklist_id, version, title, sha256 FROM checklists");
+    while (s.step()) {
+      const StoredChecklist c{s.i64(0), s.str(1), s.str(2), s.str(3), {}, s.str(4), {}, 0};
+      row("checklists", "checklist", checklist_key(c.checklist_id, c.version), checklist_state(c));
+    }
+  }
+  std::vector<std::int64_t> ids;
+  {
+    sql::Stmt s = db.prepare("SELECT id FROM cycles ORDER BY id");
+    while (s.step()) ids.push_back(s.i64(0));
+  }
+  for (std::int64_t id : ids) row("cycles", "cycle", std::to_string(id), cycle_state(load_cycle(db, id)));
+  sql::Stmt s = db.prepare(
+      "SELECT r.cycle, coalesce(d.code, ''), r.item_id, r.answer, r.comment, r.evidence, r.answered_by, "
+      "r.answered_at FROM responses r LEFT JOIN departments d ON d.id = r.department");
+  nlohmann::json state = nlohmann::json::object();
+  while (s.step()) {
+    // The same form as the batch rows (expect_batch): nlohmann's canonical dump (sorted keys).
+    state["answer"] = s.str(3);
+    state["comment"] = s.str(4);
+    state["evidence"] = s.str(5);
+    state["answered_by"] = s.str(6);
+    state["answered_at"] = s.str(7);
+    row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)), dump(state));
+  }
+}
+
+namespace {
+
+// "position: checklist 1, table 2; …" for the fields in which two items rows differ.
+std::string item_differences(const ItemRow& w, const ItemRow& r) {
+  std::string what;
+  auto field = [&](const char* name, const std::string& a, const std::string& b) {
+    if (a != b) what += std::string(what.empty() ? "" : "; ") + name + ": checklist " + a + ", table " + b;
+  };
+  auto flag = [](bool b) { return std::string(b ? "1" : "0"); };
+  field("position", std::to_string(w.position), std::to_string(r.position));
+  field("chapter_id", w.chapter_id, r.chapter_id);
+  field("section_id", w.section_id, r.section_id);
+  field("clause", w.clause, r.clause);
+  field("weight", nlohmann::json(w.weight).dump(), nlohmann::json(r.weight).dump());
+  field("self_inspection", flag(w.self_inspection), flag(r.self_inspection));
+  field("audit", flag(w.audit), flag(r.audit));
+  field("departments", w.departments, r.departments);
+  field("tiers", w.tiers, r.tiers);
+  field("important_assets", flag(w.important_assets), flag(r.important_assets));
+  return what;
+}
+
+// The items rows of checklist `id` against `want` (derived from its content).
+void check_items(sql::Db& db, std::int64_t id, const std::string& key, const std::vector<ItemRow>& want,
+                 std::vector<Problem>& problems, std::size_t& rows) {
+  std::map<std::string, const ItemRow*> expected_items;
+  for (const ItemRow& r : want) expected_items.emplace(r.item_id, &r);
+  sql::Stmt t = db.prepare(
+      "SELECT item_id, position, chapter_id, section_id, clause, weight, self_inspection, audit, departments, tiers, "
+      "important_assets FROM items WHERE checklist = ? ORDER BY position");
+  t.bind(1, id);
+  while (t.step()) {
+    const ItemRow r{t.str(0),      t.i64(1),      t.str(2), t.str(3), t.str(4),      t.real(5),
+                    t.i64(6) != 0, t.i64(7) != 0, t.str(8), t.str(9), t.i64(10) != 0};
+    ++rows;
+    auto it = expected_items.find(r.item_id);
+    const std::string item_key = key + "/" + r.item_id;
+    if (it == expected_items.end()) {
+      problems.push_back({"items", item_key, "inserted", "the item is not in the stored checklist"});
+      continue;
+    }
+    if (!(*it->second == r)) problems.push_back({"items", item_key, "altered", item_differences(*it->second, r)});
+    expected_items.erase(it);
+  }
+  for (const auto& [item_id, r] : expected_items)
+    problems.push_back({"items", key + "/" + item_id, "deleted", "the stored checklist has this item"});
+}
+
+}  // namespace
+
+void store_checks(sql::Db& db, std::vector<Problem>& problems, std::size_t& rows) {
+  Sha256 sha;
+  sql::Stmt s = db.prepare("SELECT id, checklist_id, version, sha256, content, yaml FROM checklists");
+  while (s.step()) {
+    const std::string key = checklist_key(s.text(1), s.text(2));
+    if (sha.hex_of(s.text(4)) != s.text(3)) {
+      problems.push_back({"checklists", key, "altered", "the stored content does not match its sha256"});
+      continue;
+    }
+    // A checklist's YAML must load back to its content, and its items rows (which scoring
+    // joins) must be the ones derived from it.
+    std::vector<ItemRow> want;
+    try {
+      const Checklist c = Checklist::from_yaml(s.text(5), "store:" + s.str(1) + "@" + s.str(2));
+      if (c.to_json() != s.text(4)) {
+        problems.push_back({"checklists", key, "altered", "the stored YAML does not match the stored content"});
+        continue;
+      }
+      want = item_rows(c);
+    } catch (const Error& e) {
+      problems.push_back({"checklists", key, "altered", std::string("the stored YAML does not load: ") + e.what()});
+      continue;
+    }
+    check_items(db, s.i64(0), key, want, problems, rows);
+  }
+}
+
+}  // namespace libaudit::detail::verify
+
+namespace libaudit {
+
+using namespace detail;
+
+std::string Problem::to_string() const {
+  return table + (key.empty() ? "" : " " + key) + ": " + kind + (detail.empty() ? "" : ": " + detail);
+}
+
+VerifyReport Store::verify(const VerifyOptions& options) const {
+  if (!impl_) throw StoreError("the store is closed");
+  sql::Db& db = impl_->db;
+  sql::ReadTxn snapshot(db);
+  detail::verify::ChainReplay replay = detail::verify::replay_chain(db, impl_->sha);
+  VerifyReport report;
+  report.records = replay.records;
+  report.head_hash = replay.head_hash;
+  report.problems = std::move(replay.problems);
+  const std::vector<const schema::Component*> components = schema::components();
+  detail::verify::RowCheck check(db, impl_->sha, replay, report.problems, report.rows);
+  for (const schema::Component* c : components) {
+    if (c->reader) c->reader(db, std::ref(check));
+    if (c->check) c->check(db, report.problems, report.rows);
+  }
+  detail::verify::report_missing(replay, components, report.problems);
+  detail::verify::report_unchecked(db, components, report.problems);
+  if (auto p = detail::verify::check_anchor(db, options.anchor)) report.problems.push_back(std::move(*p));
+  return report;
+}
+
+}  // namespace libaudit

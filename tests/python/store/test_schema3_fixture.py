@@ -1,0 +1,60 @@
+"""A schema-3 store written by the code before the stage layout (tests/fixtures/schema3) opens,
+migrates to per-component schema versions, verifies, and scores to the same numbers, computed
+by the very function that made expected.json.xz (make_expected.figures)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import lzma
+import sqlite3
+from pathlib import Path
+from types import ModuleType
+
+import libaudit
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "schema3"
+
+
+def make_expected() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_expected", FIXTURE / "make_expected.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def columns(path: Path) -> list[tuple[str, str, str, int, str | None, int]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(
+            'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk FROM sqlite_schema m, '
+            "pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
+    db = tmp_path / "demo.db"
+    db.write_bytes(lzma.decompress((FIXTURE / "demo.db.xz").read_bytes()))
+    expected = json.loads(lzma.decompress((FIXTURE / "expected.json.xz").read_bytes()))
+    old_columns = columns(db)
+
+    got = make_expected().figures(str(db))  # opens (and migrates) the store, then computes
+
+    assert expected["schema_version"] == 3
+    assert got["schema_version"] == libaudit._core.STORE_SCHEMA_VERSION == 4
+    assert expected["verify"]["ok"] and got["verify"] == expected["verify"]
+    assert got.keys() == expected.keys()
+    for key in sorted(expected.keys() - {"schema_version"}):
+        assert got[key] == expected[key], key  # the same code computes both: floats compare exactly
+
+    con = sqlite3.connect(db)
+    assert dict(con.execute("SELECT component, version FROM schema_versions")) == {"followup": 1, "store": 2}
+    con.close()
+    # The migration added the registry and changed nothing else; a new store has the same.
+    registry = [c for c in columns(db) if c[0] == "schema_versions"]
+    assert [c for c in columns(db) if c[0] != "schema_versions"] == old_columns
+    libaudit.Store(tmp_path / "new.db").close()
+    assert columns(tmp_path / "new.db") == sorted(old_columns + registry, key=lambda c: c[0])  # stable: cid order kept
