@@ -161,3 +161,21 @@ def test_a_relative_include_counts_in_the_stage_it_reaches(tmp_path):
         "libaudit/src/base/x.cpp:2: libaudit/src/base/x.cpp (stage base) includes libaudit/src/store/db.h "
         "(stage store), a later stage"
     ]
+
+
+def test_modules_of_one_subpackage_share_a_private_core_name(tmp_path):
+    pkg = tmp_path / "bindings" / "python" / "libaudit"
+    (pkg / "exchange").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "exchange" / "__init__.py").write_text("")
+    (pkg / "exchange" / "reading.py").write_text("from .. import _core\n_core._Returned\n")
+    (pkg / "exchange" / "writing.py").write_text("from .. import _core\n_core._Returned\n")
+    (pkg / "scoring.py").write_text("from . import _core\n_core._Returned\n")
+    problems, _ = check_layering.check_python(tmp_path)
+    text = [str(p) for p in problems]
+    # exchange.reading and exchange.writing are one owner; scoring is a second: all three uses fail
+    assert len([t for t in text if "private _core._Returned" in t]) == 3
+    assert all("2 modules reach (libaudit.exchange, libaudit.scoring)" in t for t in text if "_Returned" in t)
+    (pkg / "scoring.py").write_text("")
+    problems, _ = check_layering.check_python(tmp_path)
+    assert not [p for p in problems if "_Returned" in str(p)]  # one subpackage: allowed
