@@ -140,8 +140,6 @@ void bind_findings(py::module_& m) {
     }
     return out;
   });
-  m.def("japan_date_of", [](std::string_view iso) { return japan_date_of(iso).to_string(); });
-  m.def("today_japan", [] { return today_japan().to_string(); });
   m.def("emergency_report_days", [] { return kEmergencyReportDays; });
 
   // -- people

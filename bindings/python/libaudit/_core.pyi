@@ -22,6 +22,15 @@ def builtin_roles() -> list[tuple[str, str]]:
 def tiers() -> list[tuple[str, str]]:
     """Network tiers as (id, Japanese label) pairs."""
 
+def vocabularies() -> list[str]:
+    """The names of the labelled vocabularies (answer, cycle_kind, …)."""
+
+def terms(vocabulary: str) -> list[tuple[str, str]]:
+    """A vocabulary's (id, Japanese label) pairs in display order. ValidationError for an unknown vocabulary."""
+
+def label(vocabulary: str, id: str) -> str:
+    """The Japanese label of an id ('' when the vocabulary has no such id). ValidationError for an unknown vocabulary."""
+
 class AppliesTo:
     """Where an item applies: tiers, which 課, important assets only."""
     @property

@@ -15,7 +15,7 @@ import os
 import random
 from pathlib import Path
 
-from . import Checklist, _core
+from . import Checklist, _core, labels
 from .store import Store
 
 ACTOR = "demo"
@@ -216,10 +216,10 @@ def build_demo_store(
         draws = {(code, item.id): rng.random() for code in sorted(managers) for item in checklist.items}
         cycles = {}
         for year in (2024, 2025):
-            label = {2024: "令和6年度", 2025: "令和7年度"}[year]
+            label = _core.fiscal_year_label(year)
             cycle = store.create_cycle(
                 ACTOR,
-                name=f"{label} 情報セキュリティ自己点検",
+                name=f"{label} 情報セキュリティ{labels.label('cycle_kind', 'self_inspection')}",
                 kind="self_inspection",
                 fiscal_year=year,
                 checklist=checklist_id,
