@@ -518,13 +518,36 @@ struct Reporter::Impl {
 
   // ---- the four view models
 
+  // The committee report: the summary, then one block per table of the report.
   json committee() const {
     json v = common(ReportKind::committee, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" +
                                                kind_label(data.cycle().kind) + "結果報告");
+    json na = json::array(), incomplete = json::array();
+    v["summary"] = committee_summary(na, incomplete);
+    v["parents"] = parent_rows();
+    v["departments"] = department_ranking();
+    v["chapters"] = chapter_rows();
+    v["matrix"] = json{{"rows", matrix_rows()}};
+    v["weakest"] = weakest_rows();
+    v["has_weakest"] = !v["weakest"].empty();
+    v["weakest_count"] = v["weakest"].size();
+    v["trend"] = trend_rows();
+    v["has_trend"] = history.size() >= 3;
+    v["findings"] = findings_summary(scoped_findings());
+    v["exceptions"] = exceptions_block();
+    v["not_answered"] = na;
+    v["has_not_answered"] = !na.empty();
+    v["incomplete"] = incomplete;
+    v["has_incomplete"] = !incomplete.empty();
+    return v;
+  }
+
+  // The body's figures and the spread over 課; the 課 that answered nothing go to
+  // `not_answered`, those that left items unanswered to `incomplete`.
+  json committee_summary(json& not_answered_rows, json& incomplete) const {
     const double all = body_rate();
     const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
     std::size_t not_answered = 0;
-    json na = json::array(), incomplete = json::array();
     for (const GroupScore& g : by_department.rows) {
       json r{{"code", g.group},
              {"name", g.name},
@@ -534,11 +557,12 @@ struct Reporter::Impl {
              {"applicable", g.counts.applicable()}};
       if (g.counts.answered() == 0) {
         ++not_answered;
-        na.push_back(std::move(r));
+        not_answered_rows.push_back(std::move(r));
       } else if (g.counts.unanswered > 0) {
         incomplete.push_back(std::move(r));
       }
     }
+    const Distribution& d = by_department.distribution;
     json summary{{"rate", jnum(all)},
                  {"rate_text", pct(all)},
                  {"response_rate_text", b ? pct(b->counts.response_rate()) : "—"},
@@ -547,15 +571,18 @@ struct Reporter::Impl {
                  {"departments_not_answered", not_answered},
                  {"parents", by_parent.rows.size()},
                  {"items", data.checklist().size()},
-                 {"mean_text", pct(by_department.distribution.mean)},
-                 {"sd_text", std::isnan(by_department.distribution.sd) ? "—" : fixed(by_department.distribution.sd)},
-                 {"min_text", pct(by_department.distribution.min)},
-                 {"median_text", pct(by_department.distribution.median)},
-                 {"max_text", pct(by_department.distribution.max)}};
+                 {"mean_text", pct(d.mean)},
+                 {"sd_text", std::isnan(d.sd) ? "—" : fixed(d.sd)},
+                 {"min_text", pct(d.min)},
+                 {"median_text", pct(d.median)},
+                 {"max_text", pct(d.max)}};
     if (b) summary.update(counts_json(b->counts));
     add_change(summary, all, previous ? std::optional<double>(prev_body) : std::nullopt);
-    v["summary"] = summary;
+    return summary;
+  }
 
+  // 部, with their number of 課 and change.
+  json parent_rows() const {
     json parents = json::array();
     for (const GroupScore& g : by_parent.rows) {
       json r = score_json(g);
@@ -565,9 +592,12 @@ struct Reporter::Impl {
       add_change(r, g.score, prev_of(prev_parent, g.group));
       parents.push_back(std::move(r));
     }
-    v["parents"] = parents;
+    return parents;
+  }
 
-    // 課, sorted by rate (highest first; no score last), with rank and change.
+  // 課, sorted by rate (highest first; no score last), with rank and change.
+  json department_ranking() const {
+    const double all = body_rate();
     std::vector<const GroupScore*> sorted;
     for (const GroupScore& g : by_department.rows) sorted.push_back(&g);
     std::stable_sort(sorted.begin(), sorted.end(), [](const GroupScore* a, const GroupScore* b) {
@@ -586,11 +616,12 @@ struct Reporter::Impl {
       add_change(r, g->score, prev_of(prev_department, g->group));
       depts.push_back(std::move(r));
     }
-    v["departments"] = depts;
+    return depts;
+  }
 
+  json chapter_rows() const {
     json chapters = json::array();
-    for (std::size_t c = 0; c < by_chapter.rows.size(); ++c) {
-      const GroupScore& g = by_chapter.rows[c];
+    for (const GroupScore& g : by_chapter.rows) {
       json r = score_json(g);
       const Section* s = data.checklist().find_section(g.group);
       r["label"] = s ? chapter_label(*s) : g.name;
@@ -598,50 +629,45 @@ struct Reporter::Impl {
       add_change(r, g.score, prev_of(prev_chapter, g.group));
       chapters.push_back(std::move(r));
     }
-    v["chapters"] = chapters;
+    return chapters;
+  }
 
-    // The heatmap's numbers as a table too (Markdown, CSV, screen readers).
-    json matrix_rows = json::array();
+  // The heatmap's numbers as a table too (Markdown, CSV, screen readers).
+  json matrix_rows() const {
+    json rows = json::array();
     for (std::size_t r = 0; r < matrix.rows.size(); ++r) {
       json cells = json::array();
       for (const GroupScore& cell : matrix.cells[r])
         cells.push_back(json{{"rate", jnum(cell.score)}, {"rate_text", pct(cell.score)}});
-      matrix_rows.push_back(json{{"code", matrix.rows[r].group},
-                                 {"name", matrix.rows[r].name},
-                                 {"rate_text", pct(matrix.rows[r].score)},
-                                 {"cells", cells}});
+      rows.push_back(json{{"code", matrix.rows[r].group},
+                          {"name", matrix.rows[r].name},
+                          {"rate_text", pct(matrix.rows[r].score)},
+                          {"cells", cells}});
     }
-    v["matrix"] = json{{"rows", matrix_rows}};
+    return rows;
+  }
 
+  json weakest_rows() const {
     json weak = json::array();
-    int wr = 0;
+    int rank = 0;
     for (const GroupScore& g : weakest) {
       json r = score_json(g);
       const Item* it = data.checklist().find_item(g.group);
-      r["rank"] = ++wr;
+      r["rank"] = ++rank;
       r["id"] = g.group;
       r["clause"] = it ? it->clause : g.group;
       r["question"] = it ? it->question : g.name;
       r["chapter"] = it ? chapter_label(data.checklist().chapter_of(*it)) : "";
       weak.push_back(std::move(r));
     }
-    v["weakest"] = weak;
-    v["has_weakest"] = !weak.empty();
-    v["weakest_count"] = weak.size();
+    return weak;
+  }
 
+  json trend_rows() const {
     json trend = json::array();
     for (const auto& [label, rate] : history)
       trend.push_back(json{{"label", label}, {"rate", jnum(rate)}, {"rate_text", pct(rate)}});
-    v["trend"] = trend;
-    v["has_trend"] = history.size() >= 3;
-
-    v["findings"] = findings_summary(scoped_findings());
-    v["exceptions"] = exceptions_block();
-    v["not_answered"] = na;
-    v["has_not_answered"] = !na.empty();
-    v["incomplete"] = incomplete;
-    v["has_incomplete"] = !incomplete.empty();
-    return v;
+    return trend;
   }
 
   std::size_t department_index(const std::string& code) const {
