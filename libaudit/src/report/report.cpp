@@ -10,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "libaudit/base/csv.h"
 #include "libaudit/base/vocabulary.h"
 #include "report/report_findings.h"
 #include "report/report_svg.h"
@@ -98,7 +99,7 @@ constexpr FindingState kStates[] = {FindingState::open,           FindingState::
 
 // ---- Escaping for CSV ------------------------------------------------------------------------
 
-// RFC 4180 quoting; a text cell a spreadsheet would take for a formula gets a leading '.
+// RFC 4180 quoting (csv::quote); a text cell a spreadsheet would take for a formula gets a leading '.
 std::string csv_cell(const json& v) {
   std::string s;
   if (v.is_string()) {
@@ -114,13 +115,7 @@ std::string csv_cell(const json& v) {
   } else {
     s = v.dump();
   }
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return csv::quote(s);
 }
 
 std::string csv_table(const std::vector<std::string>& headers, const std::vector<std::vector<json>>& rows) {
