@@ -133,7 +133,7 @@ class Checklist:
         """The top-level section (chapter) holding `item`."""
     def to_json(self) -> str:
         """Canonical JSON of the whole content, defaults filled in."""
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The whole content as plain Python data."""
     def to_yaml(self, header_comment: str = "") -> str:
         """The checklist in the documented YAML format."""

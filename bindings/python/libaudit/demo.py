@@ -16,6 +16,7 @@ import random
 from pathlib import Path
 
 from . import Checklist, _core, labels
+from .scoring import CycleData
 from .store import Store
 
 ACTOR = "demo"
@@ -147,7 +148,7 @@ def _answer(x: float, maturity: float) -> str:
 
 
 def _responses(
-    data: _core._CycleData,
+    data: CycleData,
     year: int,
     maturity: dict[str, float],
     draws: dict[tuple[str, str], float],
@@ -156,7 +157,7 @@ def _responses(
 ) -> list[tuple[str, ...]]:
     """A year's answers of every 課 of the cycle; 該当しない where the item does not apply to the
     課 (the library's own rule, CycleData.applies, from the systems it owns)."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     items = [(k, i) for k, i in enumerate(data.checklist.items) if "self_inspection" in i.audience]
     for d, code in sorted(enumerate(x["code"] for x in data.departments), key=lambda p: p[1]):
         day = 1 + rng.randrange(28)
@@ -225,7 +226,7 @@ def build_demo_store(
                 checklist=checklist_id,
             )
             store.open_cycle(ACTOR, cycle)
-            rows = _responses(_core._CycleData(store._s, cycle), year, maturity, draws, managers, rng)
+            rows = _responses(CycleData(store, cycle), year, maturity, draws, managers, rng)
             store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
             if year == 2024 or close_last:
                 store.close_cycle(ACTOR, cycle)

@@ -25,12 +25,17 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 from . import _core
 from .errors import PdfError
 
+if TYPE_CHECKING:
+    from .store import Store
+
 PathLike = Union[str, "os.PathLike[str]"]
+# A libaudit.Store, or the compiled store inside one.
+AnyStore = Union["Store", _core._Store]
 KINDS = ("committee", "department", "audit", "findings")
 FORMATS = ("html", "md", "csv", "json", "pdf")
 _EXT = {"html": "html", "md": "md", "markdown": "md", "csv": "csv", "json": "json", "pdf": "pdf"}
@@ -59,7 +64,7 @@ class Reporter:
 
     def __init__(
         self,
-        store,
+        store: AnyStore,
         cycle: int,
         *,
         compare: int | None = None,
@@ -77,7 +82,7 @@ class Reporter:
         title: str = "",
     ):
         dirs = ([os.fspath(templates)] if templates else []) + [os.fspath(template_dir())]
-        core_store = getattr(store, "_s", store)
+        core_store: Any = getattr(store, "_s", store)  # the compiled store, or its serialising wrapper
         self._r = _core._Reporter(
             core_store,
             int(cycle),
@@ -102,7 +107,8 @@ class Reporter:
 
     def view(self, kind: str, dept: str | None = None) -> dict[str, Any]:
         """The view model of a report (what the templates see; the JSON format)."""
-        return json.loads(self._r.view(kind, dept or ""))
+        view: dict[str, Any] = json.loads(self._r.view(kind, dept or ""))
+        return view
 
     def render(self, kind: str, format: str = "html", dept: str | None = None) -> str:
         """One report as text: html, md, csv or json (for PDF use :func:`render`)."""
@@ -116,7 +122,7 @@ def _safe(name: str) -> str:
 
 
 def render(
-    store,
+    store: AnyStore,
     kind: str,
     *,
     cycle: int,
@@ -168,10 +174,11 @@ def render(
     return _write_text(Path(out), text)
 
 
-def _departments(store, codes: Iterable[str]) -> list[dict[str, str]]:
+def _departments(store: AnyStore, codes: Iterable[str]) -> list[dict[str, str]]:
     wanted = set(codes)
     try:
-        return [{"code": d.code, "name": d.name} for d in store.departments() if d.code in wanted]
+        departments: Iterable[Any] = store.departments()
+        return [{"code": d.code, "name": d.name} for d in departments if d.code in wanted]
     except AttributeError:  # a bare _core store
         return []
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import Checklist, Diagnostic, extract_checklist
 from ..table import format_table
+from .checklist import item_count
 
 
 def register_checklist_extract(cs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,11 +48,7 @@ def read_policy(path: str) -> tuple[str, str]:
 
 def chapter_counts(c: Checklist) -> list[tuple[str, str, int]]:
     """(clause, title, items) for every chapter (top-level section) of `c`."""
-
-    def count(section) -> int:
-        return len(section.item_indices) + sum(count(s) for s in section.sections)
-
-    return [(s.clause, s.title, count(s)) for s in c.sections]
+    return [(s.clause, s.title, item_count(s)) for s in c.sections]
 
 
 def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str:
