@@ -53,10 +53,16 @@ py::dict to_dict(const Distribution& d) {
   return o;
 }
 
-py::dict to_dict(const ScoreTable& t) {
+// The keys every scoring result starts with.
+py::dict result_dict(std::int64_t cycle, const std::string& model) {
   py::dict out;
-  out["cycle"] = t.cycle;
-  out["model"] = t.model;
+  out["cycle"] = cycle;
+  out["model"] = model;
+  return out;
+}
+
+py::dict to_dict(const ScoreTable& t) {
+  py::dict out = result_dict(t.cycle, t.model);
   out["by"] = std::string(to_string(t.by));
   out["rows"] = to_list(t.rows);
   out["distribution"] = to_dict(t.distribution);
@@ -64,9 +70,7 @@ py::dict to_dict(const ScoreTable& t) {
 }
 
 py::dict to_dict(const ScoreMatrix& t) {
-  py::dict out;
-  out["cycle"] = t.cycle;
-  out["model"] = t.model;
+  py::dict out = result_dict(t.cycle, t.model);
   out["rows"] = to_list(t.rows);
   out["columns"] = to_list(t.columns);
   py::list cells;

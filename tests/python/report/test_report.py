@@ -47,14 +47,19 @@ ANSWERS_2024 = {
 FORMULA = '=HYPERLINK("http://example.invalid","x")'
 
 
+def new_store(path: Path) -> tuple[libaudit.Store, int]:
+    """A store at `path` with the body, its 課 and the checklist; and the checklist's id."""
+    store = libaudit.Store(path)
+    store.set_body(ACTOR, "テスト市")
+    store.import_departments_csv(ACTOR, write(path.with_suffix(".csv"), DEPARTMENTS))
+    return store, store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
+
+
 @pytest.fixture(scope="module")
 def body(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     path = tmp / "r.db"
-    store = libaudit.Store(path)
-    store.set_body(ACTOR, "テスト市")
-    store.import_departments_csv(ACTOR, write(tmp / "d.csv", DEPARTMENTS))
-    cl = store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
+    store, cl = new_store(path)
     cycles = {}
     for year, answers in ((2023, ANSWERS_2023), (2024, ANSWERS_2024)):
         c = store.create_cycle(
@@ -395,10 +400,7 @@ def test_report_dates_are_japan_dates_of_timestamps_with_any_zone(tmp_path, rais
     import sqlite3
 
     path = tmp_path / "z.db"
-    store = libaudit.Store(path)
-    store.set_body(ACTOR, "テスト市")
-    store.import_departments_csv(ACTOR, write(tmp_path / "d.csv", DEPARTMENTS))
-    cl = store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
+    store, cl = new_store(path)
     audit = store.create_cycle(ACTOR, name="内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
     store.open_cycle(ACTOR, audit)
     store.people.add(ACTOR, "監査 一郎", "101", ["auditor"])
