@@ -82,13 +82,7 @@ class XccdfDefaultModel final : public ScoringModel {
     // The benchmark is a group whose children are the chapters.
     Node root{0, 0};
     double accumulator = 0;
-    for (const Section& ch : c.sections()) {
-      const Node n = group(c, ch, items);
-      if (n.count == 0) continue;
-      root.score += n.score * kGroupWeight;
-      ++root.count;
-      accumulator += kGroupWeight;
-    }
+    add_groups(c, c.sections(), items, root, accumulator);
     if (root.count == 0) return {kNoScore, 100.0, {}};
     if (accumulator != 0) root.score /= accumulator;
     return {root.score, 100.0, {}};
@@ -112,15 +106,20 @@ class XccdfDefaultModel final : public ScoringModel {
       ++g.count;
       accumulator += w;
     }
-    for (const Section& sub : s.sections) {
+    add_groups(c, s.sections, items, g, accumulator);
+    if (g.count && accumulator != 0) g.score /= accumulator;
+    return g;
+  }
+  // Adds the sections that count to g as children of weight kGroupWeight.
+  static void add_groups(const Checklist& c, std::span<const Section> sections, std::span<const Counts> items, Node& g,
+                         double& accumulator) {
+    for (const Section& sub : sections) {
       const Node n = group(c, sub, items);
       if (n.count == 0) continue;
       g.score += n.score * kGroupWeight;
       ++g.count;
       accumulator += kGroupWeight;
     }
-    if (g.count && accumulator != 0) g.score /= accumulator;
-    return g;
   }
 };
 
