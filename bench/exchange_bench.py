@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -126,8 +127,8 @@ def main() -> int:
             shared = exchange._Cycle(s, cycle)  # the baseline gets its rows ready-made
             rows_by_dept = {c: shared.rows(c) for c in s.cycle(cycle).departments}
             order = [
-                ("export", lambda: exchange.export_all(s, cycle, out)),
-                ("base_write", lambda: baseline_write(rows_by_dept, base)),
+                ("export", partial(exchange.export_all, s, cycle, out)),
+                ("base_write", partial(baseline_write, rows_by_dept, base)),
             ]
             for name, fn in order if rnd % 2 == 0 else order[::-1]:
                 results[name].append(timed(fn)[:2])
@@ -136,15 +137,15 @@ def main() -> int:
             for p in fill_base.values():  # the baseline reads the same answers
                 shutil.copy(out / next(q.name for q in out.glob(f"{p.stem}_*.xlsx")), p)
             order = [
-                ("import", lambda: exchange.import_files(s, cycle, [out], ACTOR)),
-                ("base_read", lambda: baseline_read(base)),
+                ("import", partial(exchange.import_files, s, cycle, [out], ACTOR)),
+                ("base_read", partial(baseline_read, base)),
             ]
             for name, fn in order if rnd % 2 == 0 else order[::-1]:
                 w, c, r = timed(fn)
                 results[name].append((w, c))
                 if name == "import":
                     assert r.inserted == answered, (r.inserted, answered)
-            results["reimport"].append(timed(lambda: exchange.import_files(s, cycle, [out], ACTOR))[:2])
+            results["reimport"].append(timed(partial(exchange.import_files, s, cycle, [out], ACTOR))[:2])
             items = len(exchange._Cycle(s, cycle).rows(s.cycle(cycle).departments[0]))
             s.close()
         best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in results.items()}

@@ -5,6 +5,8 @@
 // the ratios. Times are CPU time of the process (the work is single-threaded).
 //
 //   extract_bench [SEED_FILE] [REPEATS]
+//
+// SEED_FILE defaults to 002_65e417b3328f2695.txt in $LIBAUDIT_SEEDS, else in <repo>/../shared/seeds.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,10 +43,16 @@ double best_of(int repeats, F work) {
 
 volatile std::size_t sink;
 
+std::string default_seed() {
+  const char* env = std::getenv("LIBAUDIT_SEEDS");
+  const std::string dir = env != nullptr && *env != '\0' ? env : LIBAUDIT_SOURCE_DIR "/../shared/seeds";
+  return dir + "/002_65e417b3328f2695.txt";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string path = argc > 1 ? argv[1] : std::string(LIBAUDIT_SEEDS_DIR) + "/002_65e417b3328f2695.txt";
+  std::string path = argc > 1 ? argv[1] : default_seed();
   int repeats = argc > 2 ? std::atoi(argv[2]) : 20;
   std::ifstream in(path, std::ios::binary);
   if (!in) {

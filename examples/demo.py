@@ -43,7 +43,7 @@ def step_checklists() -> list:
             "<<<>><",
         )
     )
-    for path, c in loaded:
+    for _, c in loaded:
         print()
         print(render_summary(summary(c)))
     return loaded
@@ -77,7 +77,8 @@ def step_extract() -> None:
     found = {libaudit.nfkc("".join(i.text.split())) for i in draft}
     matched = sum(libaudit.nfkc("".join(i.text.split())) in found for i in curated)
     print(
-        f"抽出項目 {len(draft)}、手作業で確認した点検表 {len(curated)} 項目のうち {matched} 項目の原文と一致、警告 {len(warnings)} 件"
+        f"抽出項目 {len(draft)}、手作業で確認した点検表 {len(curated)} 項目のうち {matched} 項目の原文と一致、"
+        f"警告 {len(warnings)} 件"
     )
     out = OUT / "komaki-draft.yaml"
     out.parent.mkdir(parents=True, exist_ok=True)

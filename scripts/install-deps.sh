@@ -4,6 +4,7 @@
 # sudo), Python packages into the project virtual environment .venv/.
 #
 #   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --lint     also clang-format and clang-tidy for make lint
 #   scripts/install-deps.sh --fuzz     also clang for the libFuzzer targets
 #   scripts/install-deps.sh --office   also LibreOffice Calc (soffice) for the workbook round trip
 #   scripts/install-deps.sh --chromium also Chromium, poppler-utils and a Japanese font for PDF reports
@@ -12,11 +13,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv="${LIBAUDIT_VENV:-$here/.venv}"
 want_fuzz=0
+want_lint=0
 want_office=0
 want_chromium=0
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want_fuzz=1 ;;
+    --lint) want_lint=1 ;;
     --office) want_office=1 ;;
     --chromium) want_chromium=1 ;;
     *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
@@ -39,6 +42,11 @@ debs=(
   python3-dev python3-venv
 )
 [ "$want_fuzz" = 1 ] && debs+=(clang libclang-rt-14-dev)
+# make lint: the C++ formatter and linter (.clang-format, .clang-tidy); skipped when already on the PATH.
+if [ "$want_lint" = 1 ]; then
+  command -v clang-format >/dev/null || debs+=(clang-format)
+  command -v clang-tidy >/dev/null || debs+=(clang-tidy)
+fi
 # Debian's libreoffice-calc without the GUI (tests/python/exchange/test_exchange.py sends a workbook
 # through real office software); skipped when some soffice is already on the PATH.
 [ "$want_office" = 1 ] && ! command -v soffice >/dev/null && debs+=(libreoffice-calc-nogui)

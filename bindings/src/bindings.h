@@ -21,6 +21,7 @@ void bind_checklist(py::module_& m);  // checklist.cpp
 void bind_extract(py::module_& m);    // extract.cpp
 void bind_store(py::module_& m);      // store.cpp
 void bind_scoring(py::module_& m);    // scoring.cpp
+void bind_exchange(py::module_& m);   // exchange.cpp: the questionnaire model
 void bind_report(py::module_& m);     // report.cpp
 void bind_findings(py::module_& m);   // findings.cpp: people, findings, exceptions
 

@@ -9,6 +9,7 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_extract(m);
   libaudit::python::bind_store(m);
   libaudit::python::bind_scoring(m);
+  libaudit::python::bind_exchange(m);
   libaudit::python::bind_report(m);
   libaudit::python::bind_findings(m);
 }

@@ -1,8 +1,9 @@
-// The base stage's bindings: text helpers, the label table (vocabulary.h) and Japan time
-// (fiscal_year.h).
+// The base stage's bindings: text helpers, the label table (vocabulary.h), Japan time
+// (fiscal_year.h) and the CSV reader (csv.h).
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "libaudit/base/csv.h"
 #include "libaudit/base/error.h"
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
@@ -69,6 +70,21 @@ void bind_text(py::module_& m) {
       "The date in Japan (ISO) of an ISO 8601 timestamp with Z or ±HH:MM; a plain date as is.");
   m.def(
       "today_japan", [] { return today_japan().to_string(); }, "Today's date in Japan (UTC+9), ISO.");
+
+  // -- CSV
+  m.def(
+      "read_csv_table",
+      [](const py::bytes& data, std::string_view source, std::string_view encoding) {
+        const std::string bytes = data;
+        const csv::Encoding e = csv::parse_encoding(encoding);
+        csv::Table t = csv::parse(csv::decode(bytes, e, source), source);
+        std::vector<std::pair<int, std::vector<std::string>>> records;
+        for (csv::Record& r : t.records) records.emplace_back(r.line, std::move(r.fields));
+        return std::make_pair(std::move(t.header), std::move(records));
+      },
+      py::arg("data"), py::arg("source"), py::arg("encoding") = "detect",
+      "CSV bytes through the core's reader (libaudit/base/csv.h: encoding detection, BOM, CP932, RFC 4180): "
+      "(header, [(line, fields)]). ValidationError with every located problem.");
 }
 
 }  // namespace libaudit::python

@@ -11,8 +11,33 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = Path(os.environ.get("LIBAUDIT_SEEDS") or REPO.parent / "shared" / "seeds")
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
+
+# The seed documents (the five source policies) live outside the repository: at $LIBAUDIT_SEEDS,
+# else at <repo>/../shared/seeds. Tests reach them only through seed_path().
+SEEDS_FROM_ENV = bool(os.environ.get("LIBAUDIT_SEEDS"))
+SEEDS = Path(os.environ["LIBAUDIT_SEEDS"]) if SEEDS_FROM_ENV else REPO.parent / "shared" / "seeds"
+SEED_NAMES = (
+    "000_3c81d922953f4b58.txt",
+    "001_1ef01afb4d91e38e.txt",
+    "002_65e417b3328f2695.txt",
+    "003_f560b98fa22c2f2f.txt",
+    "004_c7b83743516ed7df.txt",
+)
+KOMAKI_SEED_NAME = "002_65e417b3328f2695.txt"
+
+
+def seed_path(name: str) -> Path:
+    """The path of seed document `name`, for a test that reads it. Skips the calling test (with
+    the reason) when LIBAUDIT_SEEDS is unset and the default folder is absent, so that a clone
+    with nothing beside it passes; fails it when LIBAUDIT_SEEDS is set (as .ci/run sets it) or the
+    folder exists, but the file is missing."""
+    path = SEEDS / name
+    if path.is_file():
+        return path
+    if not SEEDS_FROM_ENV and not SEEDS.is_dir():
+        pytest.skip(f"seeds: {SEEDS} not found (set LIBAUDIT_SEEDS)")
+    pytest.fail(f"seed {path} not found (LIBAUDIT_SEEDS={os.environ.get('LIBAUDIT_SEEDS', 'unset')})")
 
 
 _FOOTER = re.compile(r"\s*[-－―]\s*\d+\s*[-－―]\s*")

@@ -283,7 +283,8 @@ std::string svg_trend(std::string_view id, std::string_view title, const std::ve
   auto px = [&](std::size_t i) { return n > 1 ? left + step * double(i) : (left + width - right) / 2; };
   auto py = [&](double v) { return top + plot_h * (hi - v) / (hi - lo); };
   std::string s = open_svg(title, width, height);
-  for (double g = lo; g <= hi + 1e-9; g += 10) {
+  for (int k = 0; lo + 10.0 * k <= hi + 1e-9; ++k) {  // lo is a multiple of 10, so every g is exact
+    const double g = lo + 10.0 * k;
     s += "<line x1=\"" + num(left) + "\" y1=\"" + num(py(g)) + "\" x2=\"" + num(width - right) + "\" y2=\"" +
          num(py(g)) + "\" stroke=\"#ddd\" stroke-width=\"0.7\"/>";
     s += text(left - 6, py(g) + 4, num(g, 0) + "%", "text-anchor=\"end\" font-size=\"10\" fill=\"#444\"");

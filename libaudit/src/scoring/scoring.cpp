@@ -134,10 +134,9 @@ class ScoringEngine {
     const auto& items = data.checklist().items();
     n_items_ = items.size();
     // Items outside the cycle's audience (self-inspection or audit) are not part of the cycle.
-    const bool audit = data.cycle().kind != CycleKind::self_inspection;
-    for (const Item& it : items)
-      masks_.push_back((audit ? it.audit : it.self_inspection) ? applicability_mask(it.applies_to) : 0);
-    for (const Item& it : items) in_scope_.push_back(audit ? it.audit : it.self_inspection);
+    const CycleKind kind = data.cycle().kind;
+    for (const Item& it : items) masks_.push_back(in_audience(it, kind) ? applicability_mask(it.applies_to) : 0);
+    for (const Item& it : items) in_scope_.push_back(in_audience(it, kind));
     for (const ScoredDepartment& d : data.departments()) profiles_.push_back(profile_bits(d));
     if (!options.exceptions.empty()) {
       std::unordered_map<std::string_view, std::size_t> dix;

@@ -86,4 +86,8 @@ std::vector<DepartmentProfile> department_profiles(const Store& store, const std
   return out;
 }
 
+bool in_audience(const Item& item, CycleKind kind) noexcept {
+  return kind == CycleKind::self_inspection ? item.self_inspection : item.audit;
+}
+
 }  // namespace libaudit

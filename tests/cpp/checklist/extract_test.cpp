@@ -3,18 +3,20 @@
 #define BOOST_TEST_MODULE extract
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "libaudit/checklist/extract.h"
+#include "test_support.h"
 
 using libaudit::extract_checklist;
 using libaudit::ExtractOptions;
 using libaudit::question_for;
 using libaudit::roles_in;
 using libaudit::subject_of;
+using libaudit::testing::read_seed;
+using libaudit::testing::seeds_available;
 
 namespace {
 
@@ -27,13 +29,6 @@ ExtractOptions options() {
   o.body = "小牧市";
   o.source_document = "test.txt";
   return o;
-}
-
-std::string read_seed(const std::string& name) {
-  std::ifstream in(std::string(LIBAUDIT_SEEDS_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -305,7 +300,8 @@ BOOST_AUTO_TEST_CASE(bad_input_and_options) {
   BOOST_CHECK_THROW(extract_checklist("１ 章\nア 守らなければならない。\n", o), libaudit::ValidationError);
 }
 
-BOOST_AUTO_TEST_CASE(komaki_standard_every_item_traces_to_its_source) {
+BOOST_AUTO_TEST_CASE(komaki_standard_every_item_traces_to_its_source,
+                     *boost::unit_test::label("seeds") * boost::unit_test::precondition(seeds_available)) {
   const std::string seed = read_seed("002_65e417b3328f2695.txt");
   ExtractOptions o = options();
   o.part = "対策基準";

@@ -3,15 +3,16 @@
 #define BOOST_TEST_MODULE clause
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "libaudit/policy/clause.h"
+#include "test_support.h"
 
 using libaudit::ClauseTree;
 using libaudit::normalize;
 using libaudit::parse_clauses;
+using libaudit::testing::read_seed;
+using libaudit::testing::seeds_available;
 
 namespace {
 
@@ -21,13 +22,6 @@ std::string joined_paths(const ClauseTree& t, std::size_t part = 0) {
   std::string out;
   for (const auto& p : t.paths(part)) out += (out.empty() ? "" : " ") + p;
   return out;
-}
-
-std::string read_seed(const std::string& name) {
-  std::ifstream in(std::string(LIBAUDIT_SEEDS_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 bool has_warning(const ClauseTree& t, int line, const std::string& fragment) {
@@ -196,7 +190,8 @@ BOOST_AUTO_TEST_CASE(two_documents_in_one_text) {
   BOOST_TEST(t.warnings.empty());
 }
 
-BOOST_AUTO_TEST_CASE(komaki_standard_parses_into_its_eight_chapters) {
+BOOST_AUTO_TEST_CASE(komaki_standard_parses_into_its_eight_chapters,
+                     *boost::unit_test::label("seeds") * boost::unit_test::precondition(seeds_available)) {
   auto t = parse_clauses(normalize(read_seed("002_65e417b3328f2695.txt")), "002");
   BOOST_REQUIRE_EQUAL(t.parts.size(), 2u);
   BOOST_TEST(t.parts[0].clauses.size() == 10u);  // 基本方針 1-10

@@ -3,26 +3,16 @@
 #define BOOST_TEST_MODULE normalize
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "libaudit/policy/normalize.h"
+#include "test_support.h"
 
 using libaudit::LabelStyle;
 using libaudit::match_label;
 using libaudit::normalize;
-
-namespace {
-
-std::string read_seed(const std::string& name) {
-  std::ifstream in(std::string(LIBAUDIT_SEEDS_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
+using libaudit::testing::read_seed;
+using libaudit::testing::seeds_available;
 
 BOOST_AUTO_TEST_CASE(labels_of_every_numbering_style) {
   struct Case {
@@ -177,7 +167,8 @@ BOOST_AUTO_TEST_CASE(empty_and_odd_inputs) {
   BOOST_TEST(normalize(std::string("a\0b", 3)).lines.size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(komaki_seed_keeps_every_sentence_and_drops_the_footers) {
+BOOST_AUTO_TEST_CASE(komaki_seed_keeps_every_sentence_and_drops_the_footers,
+                     *boost::unit_test::label("seeds") * boost::unit_test::precondition(seeds_available)) {
   std::string text = read_seed("002_65e417b3328f2695.txt");
   BOOST_REQUIRE(!text.empty());
   auto n = normalize(text, "002_65e417b3328f2695.txt");

@@ -170,7 +170,7 @@ def test_cli_validate_reports_every_problem(cli, tmp_path: Path):
     assert r.returncode == 1
     lines = r.stderr.strip().splitlines()
     assert f"{bad}:19:17: 'weight' in item '8.2.a.1' must be a number, found 'x'" in lines
-    assert any(l.startswith(f"{bad}:25:17: unknown role 'staf'") for l in lines)
+    assert any(line.startswith(f"{bad}:25:17: unknown role 'staf'") for line in lines)
     assert "ok (komaki-taisaku-kijun" in r.stdout  # the good file still reported
 
 
@@ -198,11 +198,11 @@ def test_cli_show_table_and_json(cli):
 def test_cli_show_aligns_japanese_by_display_width(cli):
     r = cli("checklist", "show", str(KOMAKI))
     lines = r.stdout.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("章"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("章"))
     header, rule, *rows = lines[start:]
-    rows = rows[: next((i for i, l in enumerate(rows) if not l.strip()), len(rows))]
+    rows = rows[: next((i for i, row in enumerate(rows) if not row.strip()), len(rows))]
     # The count column is right-aligned: every row ends at the same display column.
-    widths = {libaudit.display_width(l) for l in [header, rule, *rows]}
+    widths = {libaudit.display_width(line) for line in [header, rule, *rows]}
     assert len(widths) == 1, lines[start:]
 
 

@@ -9,7 +9,7 @@ For every checklists/**/*.yaml:
   * libaudit.Checklist.load reads it with the same items (test_load_*; needs the C++
     extension, deselect with -k "not load" while it is not built).
 
-The seeds dir is $LIBAUDIT_SEEDS if set, else <repo>/../shared/seeds.
+The seeds dir is $LIBAUDIT_SEEDS if set, else <repo>/../shared/seeds (conftest.seed_path).
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import squash
+from conftest import seed_path, squash
 
 REPO = Path(__file__).resolve().parents[3]
 CHECKLISTS = REPO / "checklists"
 SCHEMA_PATH = CHECKLISTS / "schema.json"
-SEEDS = Path(os.environ.get("LIBAUDIT_SEEDS") or REPO.parent / "shared" / "seeds")
 
 CHECKLIST_FILES = sorted(CHECKLISTS.rglob("*.yaml"))
 
@@ -119,9 +118,7 @@ def test_item_roles_declared(path):
 @pytest.mark.parametrize("path", CHECKLIST_FILES, ids=_rel)
 def test_item_text_occurs_in_seed(path):
     data = _read_yaml(path)
-    seed = SEEDS / data["source"]["document"]
-    if not seed.is_file():
-        pytest.fail(f"source document {seed} not found (set LIBAUDIT_SEEDS to the seeds dir)")
+    seed = seed_path(data["source"]["document"])
     haystack = squash(seed.read_text(encoding="utf-8"))
     missing = [
         f"{item['id']}: {item['text']}" for item in _items(data["sections"]) if squash(item["text"]) not in haystack
@@ -286,7 +283,7 @@ def test_item_clause_exists_in_the_parsed_clause_tree(path):
     import libaudit
 
     checklist = libaudit.Checklist.load(path)
-    seed = SEEDS / checklist.source["document"]
+    seed = seed_path(checklist.source["document"])
     parsed = libaudit.extract_checklist(
         seed.read_text(encoding="utf-8"), id="trace", title="trace", body=checklist.body
     )

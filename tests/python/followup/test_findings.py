@@ -71,7 +71,10 @@ def actor_for(frm: str, to: str) -> str:
 PATH = ["open", "plan_submitted", "in_remediation", "remediation_reported", "verified"]
 
 
-def finding_in(store, si, audit, state, dept_seq=iter(range(10**6))):
+_DEPT_SEQ = iter(range(10**6))  # shared by every call, so successive findings get other items
+
+
+def finding_in(store, si, audit, state, dept_seq=_DEPT_SEQ):
     f = store.findings
     if state in ("draft", "discarded"):
         item = ["7.1", "7.2", "8.1", "8.2", "8.3"][next(dept_seq) % 5]
@@ -558,7 +561,6 @@ def test_cli(world, tmp_path, capsys):
     assert cli(["finding", "show", db, str(fid), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["history"]) == 1
     with libaudit.Store(db) as s:
-        s.open_cycle
         s.import_responses(ACTOR, si, [("102", "7.2", "not_implemented")])
     assert cli(["finding", "promote", db, "--cycle", str(si), "--into", str(audit), "--by", "監査 一郎"]) == 0
     assert "1 draft findings" in capsys.readouterr().out

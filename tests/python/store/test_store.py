@@ -490,7 +490,7 @@ def test_tamper_edited_answer(store):
     )
     [p] = store.verify().problems
     assert (p.table, p.kind) == ("responses", "altered")
-    assert p.key == '[%d,"102","8.2"]' % store.cycle_id
+    assert p.key == f'[{store.cycle_id},"102","8.2"]'
     assert 'answer: trail "implemented", table "not_implemented"' in p.detail
 
 
@@ -501,7 +501,7 @@ def test_tamper_deleted_response(store):
         "DELETE FROM responses WHERE item_id = '7.2' AND department = (SELECT id FROM departments WHERE code = '201')",
     )
     [p] = store.verify().problems
-    assert (p.table, p.kind, p.key) == ("responses", "deleted", '[%d,"201","7.2"]' % store.cycle_id)
+    assert (p.table, p.kind, p.key) == ("responses", "deleted", f'[{store.cycle_id},"201","7.2"]')
 
 
 def test_tamper_inserted_rows(store):
@@ -509,13 +509,13 @@ def test_tamper_inserted_rows(store):
     last = all_rows()[-1]
     tamper(
         store.path,
-        "INSERT INTO responses VALUES (%d, (SELECT id FROM departments WHERE code = '%s'), '%s', 'implemented', "
-        "'', '', 'mallory', '2024-01-01')" % (store.cycle_id, last[0], last[1]),
+        f"INSERT INTO responses VALUES ({store.cycle_id}, (SELECT id FROM departments WHERE code = '{last[0]}'), "
+        f"'{last[1]}', 'implemented', '', '', 'mallory', '2024-01-01')",
         "INSERT INTO departments(code, name) VALUES ('999', '幽霊課')",
     )
     problems = {(p.table, p.key, p.kind) for p in store.verify().problems}
     assert problems == {
-        ("responses", '[%d,"%s","%s"]' % (store.cycle_id, last[0], last[1]), "inserted"),
+        ("responses", f'[{store.cycle_id},"{last[0]}","{last[1]}"]', "inserted"),
         ("departments", "999", "inserted"),
     }
 
@@ -626,7 +626,7 @@ def test_tamper_deflated_trail_record(store, tmp_path):
         kinds = {(p.table, p.key, p.kind) for p in s.verify().problems}
         assert ("trail", str(seq), "altered") in kinds
         row = state["rows"][0]
-        assert ("responses", '[%d,"%s","%s"]' % (cycle, row[0], row[1]), "altered") in kinds
+        assert ("responses", f'[{cycle},"{row[0]}","{row[1]}"]', "altered") in kinds
 
 
 def test_a_schema_2_store_migrates(tmp_path):

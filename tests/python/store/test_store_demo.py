@@ -38,5 +38,8 @@ def test_demo_is_deterministic(tmp_path):
     with libaudit.Store(tmp_path / "a.db") as a, libaudit.Store(tmp_path / "b.db") as b:
         assert [c.status for c in b.cycles()] == ["closed", "open"]
         for ca, cb in zip(a.cycles(), b.cycles()):
-            key = lambda r: (r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at)
+
+            def key(r):
+                return (r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at)
+
             assert [key(r) for r in a.responses(ca.id)] == [key(r) for r in b.responses(cb.id)]

@@ -19,6 +19,7 @@ struct Date {
   int month = 1;  // 1-12
   int day = 1;    // 1-31
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads the synthesized comparison with 0.
   auto operator<=>(const Date&) const = default;
   std::string to_string() const;  // ISO 8601, "2024-04-01"
 };

@@ -38,4 +38,8 @@ bool applies(const AppliesTo& a, const DepartmentProfile& department);
 unsigned profile_bits(const DepartmentProfile& department);
 std::uint32_t applicability_mask(const AppliesTo& a);
 
+// The audience rule: a self-inspection asks the items whose audience includes self_inspection,
+// an internal or external audit those whose audience includes audit.
+bool in_audience(const Item& item, CycleKind kind) noexcept;
+
 }  // namespace libaudit

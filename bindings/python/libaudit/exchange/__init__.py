@@ -1,0 +1,147 @@
+"""Questionnaires out, answers in: per-課 Excel workbooks and CSV files that departments fill,
+read back safely (docs/exchange.md).
+
+::
+
+    from libaudit import Store, exchange
+    with Store("audit.db") as store:
+        exchange.export_all(store, cycle=3, folder="out/questionnaires", carry_over_from=2,
+                            deadline="2025-06-30", contact="情報政策課 内線 1234")
+        # ... the 課 fill them in and send them back ...
+        result = exchange.import_files(store, 3, ["returned/"], actor="情報政策課 渡辺")
+        print(result.table())
+
+Export writes, for one 課 of a cycle, only the items that apply to it (the applicability and
+audience rules, ``CycleData::applies``) grouped by chapter, with a drop-down of the five
+answers. A hidden, protected sheet (``_libaudit``; in CSV, three extra columns) identifies the
+cycle, the 課 and the checklist version and carries an HMAC-SHA256 of every row, keyed by the
+store's own secret (``Store.exchange_secret()``), so that a file for another 課 or cycle, an
+edited item id, a deleted, inserted or re-ordered row, or a tampered checksum is found.
+
+Import checks every file completely and collects **every** problem (file, sheet, row, column,
+reason) before deciding; with any problem it raises :class:`QuestionnaireError` and writes
+nothing. Otherwise all answers of all files go to the store in one transaction
+(``Store.import_responses``), and the trail records who imported which files (name and SHA-256).
+
+The modules: ``model`` (layouts, and the C++ questionnaire model ``_core._Questionnaires``:
+rows, identity, checksums, checking), ``workbook`` (openpyxl), ``csv_format``, ``files``
+(collecting, limits) and ``importing``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ValidationError
+from ..store import Store
+from .csv_format import _from_text, export_csv, is_questionnaire_csv
+from .files import (
+    MAX_COMPRESSION_RATIO,
+    MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_ZIP_MEMBERS,
+    collect_files,
+)
+from .importing import FileSummary, ImportSummary, import_files
+from .model import (
+    ANSWER_LABELS,
+    COLUMNS,
+    CSV_COLUMNS,
+    EDITABLE,
+    FORMAT,
+    FORMAT_VERSION,
+    HEADER_ROW,
+    KIND_LABELS,
+    LABEL_OF,
+    SHEET_ID,
+    SHEET_INFO,
+    SHEET_QUESTIONS,
+    PathLike,
+    Row,
+    _Cycle,
+    file_name,
+)
+from .workbook import export_workbook
+
+
+def export_all(
+    store: Store,
+    cycle: int,
+    folder: PathLike,
+    *,
+    format: str = "xlsx",
+    encoding: str = "utf-8-sig",
+    carry_over_from: int | None = None,
+    deadline: None | str | _dt.date = None,
+    contact: str | None = None,
+    departments: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """One questionnaire per target 課 of the cycle (or the given 課) into `folder`; returns the
+    paths. ``progress(done, total)`` is called after each file."""
+    if format not in ("xlsx", "csv"):
+        raise ValidationError(f"unknown format {format!r}: xlsx or csv")
+    cy = _Cycle(store, cycle, carry_over_from)
+    codes = list(departments) if departments else list(cy.cycle.departments)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for k, code in enumerate(codes, start=1):
+        target = folder / file_name(cy, code, format)
+        if format == "xlsx":
+            out.append(export_workbook(store, cycle, code, target, deadline=deadline, contact=contact, _shared=cy))
+        else:
+            out.append(export_csv(store, cycle, code, target, encoding=encoding, _shared=cy))
+        if progress:
+            progress(k, len(codes))
+    return out
+
+
+def is_questionnaire(path: PathLike) -> bool:
+    """True for an .xlsx file, or a .csv whose header is a questionnaire's (not the plain
+    department,item,answer,… responses CSV of ``Store.import_responses_csv``)."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        return True
+    if p.suffix.lower() != ".csv":
+        return False
+    try:
+        with open(p, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return is_questionnaire_csv(head)
+
+
+__all__ = [
+    "ANSWER_LABELS",
+    "COLUMNS",
+    "CSV_COLUMNS",
+    "EDITABLE",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "HEADER_ROW",
+    "KIND_LABELS",
+    "LABEL_OF",
+    "MAX_COMPRESSION_RATIO",
+    "MAX_FILE_BYTES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "SHEET_ID",
+    "SHEET_INFO",
+    "SHEET_QUESTIONS",
+    "FileSummary",
+    "ImportSummary",
+    "Row",
+    "_from_text",
+    "collect_files",
+    "export_all",
+    "export_csv",
+    "export_workbook",
+    "file_name",
+    "import_files",
+    "is_questionnaire",
+]

@@ -1,0 +1,119 @@
+"""What a questionnaire holds and where: the column layouts of the workbook and the CSV, and one
+cycle's questionnaires as the C++ model gives them (``_core._Questionnaires``: which rows, what is
+pre-filled, identity and checksums, the checking of returned cells; questionnaire.h)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass
+from typing import Union
+
+from .. import _core
+from ..store import ANSWERS, Department, Store
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+FORMAT = "libaudit-questionnaire"
+FORMAT_VERSION = "1"
+
+SHEET_INFO = "記入方法"
+SHEET_QUESTIONS = "点検票"
+SHEET_ID = "_libaudit"
+
+LABEL_OF = dict(ANSWERS)  # code -> 実施している …
+ANSWER_LABELS = [label for _, label in ANSWERS]
+
+KIND_LABELS = {"self_inspection": "自己点検", "internal_audit": "内部監査", "external_audit": "外部監査"}
+
+# The columns, in order: (key, heading, width in Excel units). The workbook groups the rows
+# under chapter rows; CSV has no such rows and carries the chapter in a column instead.
+COLUMNS: list[tuple[str, str, int]] = [
+    ("no", "番号", 6),
+    ("clause", "条項", 13),
+    ("question", "点検項目", 58),
+    ("roles", "担当", 16),
+    ("answer", "回答", 17),
+    ("comment", "備考", 40),
+    ("evidence", "根拠資料", 28),
+    ("item", "項目ID", 12),
+]
+CSV_COLUMNS: list[tuple[str, str]] = (
+    [("no", "番号"), ("chapter", "章")]
+    + [(k, h) for k, h, _ in COLUMNS[1:]]
+    + [("cycle", "実施回"), ("department", "課"), ("items", "項目数"), ("checksum", "検査値")]
+)
+COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}  # 0-based, workbook
+LETTER = {key: chr(ord("A") + i) for key, i in COL.items()}
+
+HEADER_ROW = 2  # the column headings; rows above: the title
+EDITABLE = ("answer", "comment", "evidence")
+
+# What the C++ checker needs of the workbook layout: header row, columns, then the 0-based
+# columns of item, answer, comment and evidence.
+WORKBOOK_LAYOUT = (HEADER_ROW, len(COLUMNS), COL["item"], COL["answer"], COL["comment"], COL["evidence"])
+
+
+@dataclass(frozen=True)
+class Row:
+    """One questionnaire row: an item that applies to the 課, and what is pre-filled."""
+
+    no: int
+    item: str
+    chapter: str
+    clause: str
+    question: str
+    roles: str
+    answer: str = ""  # a Japanese label, or ""
+    comment: str = ""
+    evidence: str = ""
+
+
+class _Cycle:
+    """What every questionnaire of one cycle shares, read once (export_all reuses it): the C++
+    model, and what the sheets print (names, the checklist's title)."""
+
+    def __init__(self, store: Store, cycle: int, carry_over_from: int | None = None):
+        # store._s forwards every call to the compiled _core._Store under the Store's lock.
+        self.model = _core._Questionnaires(store._s, cycle, carry_over_from)  # type: ignore[arg-type]
+        self.cycle = store.cycle(cycle)
+        self.stored = next(c for c in store.checklists() if c.id == self.cycle.checklist)
+        self.body = store.body
+        self.departments: dict[str, Department] = {d.code: d for d in store.departments()}
+
+    def rows(self, department: str) -> list[Row]:
+        return [Row(*r) for r in self.model.rows(department)]
+
+    def title(self) -> str:
+        return f"{self.body} {self.cycle.name}".strip()
+
+    def department_name(self, code: str) -> str:
+        return self.model.department_name(code)
+
+
+def text_lf(s: str) -> str:
+    """Line breaks as LF (Excel and CSV writers differ); nothing else changes."""
+    return s.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def date_text(value: None | str | _dt.date) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, _dt.date):
+        value = value.isoformat()
+    try:
+        d = _dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{d.year}年{d.month}月{d.day}日（{'月火水木金土日'[d.weekday()]}）"
+
+
+def file_name(store_or_cycle: Store | _Cycle, department: str, fmt: str = "xlsx") -> str:
+    """The file name of a 課's questionnaire: '4010_市民課.xlsx'."""
+    if isinstance(store_or_cycle, Store):
+        d = {x.code: x for x in store_or_cycle.departments()}.get(department)
+    else:
+        d = store_or_cycle.departments.get(department)
+    unsafe: dict[str, str | int | None] = dict.fromkeys('\\/:*?"<>| ', "_")
+    name = (d.name if d else "").translate(str.maketrans(unsafe))
+    return f"{department}_{name}.{fmt}" if name else f"{department}.{fmt}"

@@ -1,0 +1,336 @@
+"""The .xlsx questionnaire, written and read with openpyxl: which cell holds what, styles, the
+answer drop-down, protection. What the cells mean (identity, checksums, answers) is the C++
+model's (``_Cycle.model``)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import math
+import warnings
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+from .._core import display_width, nfkc
+from ..store import ANSWERS, Store, fiscal_year_label
+from .files import write_atomically
+from .model import (
+    ANSWER_LABELS,
+    COL,
+    COLUMNS,
+    EDITABLE,
+    HEADER_ROW,
+    KIND_LABELS,
+    LETTER,
+    SHEET_ID,
+    SHEET_INFO,
+    SHEET_QUESTIONS,
+    WORKBOOK_LAYOUT,
+    PathLike,
+    Row,
+    _Cycle,
+    date_text,
+    text_lf,
+)
+
+FONT = "游ゴシック"
+INPUT_FILL = "FFF9D6"
+
+STEPS = [
+    f"1. 「{SHEET_QUESTIONS}」シートの黄色の欄（回答・備考・根拠資料）だけに記入してください。"
+    "ほかの欄は保護されています。",
+    "2. 回答は一覧から選んでください: " + " / ".join(ANSWER_LABELS) + "。",
+    "3. 一部実施している・実施していない・わからない場合は、理由や今後の予定を備考に書いてください。",
+    "4. 根拠資料には、確認できる文書や記録の名称（例: 監査調書、研修受講記録）を書いてください。",
+    "5. 回答を記入していない項目は「未回答」のまま取り込まれます。途中までの提出もできます。",
+    "6. 行の追加・削除・並べ替え、シート名の変更はしないでください。"
+    "取り込み時に検出され、ファイル全体が差し戻されます。",
+    "7. 前年度の回答が入っている場合は、今年度の状況に合わせて見直してください。",
+]
+MEANINGS = {
+    "implemented": "規定どおりに実施している。",
+    "partial": "実施しているが、一部の業務・職員・期間で実施できていない。",
+    "not_implemented": "実施していない。",
+    "not_applicable": "この課には該当する業務・システム・資産がない。",
+    "unknown": "実施しているかどうか確認できない。",
+}
+
+
+def export_workbook(
+    store: Store,
+    cycle: int,
+    department: str,
+    path: PathLike,
+    *,
+    carry_over_from: int | None = None,
+    deadline: None | str | _dt.date = None,
+    contact: str | None = None,
+    _shared: _Cycle | None = None,
+) -> Path:
+    """Write the questionnaire of one 課 for a cycle to `path` (.xlsx); returns the path.
+
+    Only the items that apply to the 課 are listed. Answers already stored for the cycle are
+    pre-filled; with ``carry_over_from`` (an earlier cycle of the same checklist id), the answers
+    of that cycle fill the rest, matched by item id.
+    """
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    cy = _shared or _Cycle(store, cycle, carry_over_from)
+    department = nfkc(str(department)).strip()
+    rows = cy.rows(department)
+    wb = Workbook()
+    respondent_row = _info_sheet(wb.active, cy, department, len(rows), deadline, contact)
+    id_rows = _question_sheet(wb, cy, department, rows)
+    wb.active = 1
+    _identity_sheet(wb, cy, department, id_rows, f"{SHEET_INFO}!B{respondent_row}")
+    wb.security.lockStructure = True
+
+    return write_atomically(path, wb.save)
+
+
+def _info_sheet(
+    info: Any, cy: _Cycle, department: str, n: int, deadline: None | str | _dt.date, contact: str | None
+) -> int:
+    """記入方法 (instructions); returns the row of the 回答者 cell."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
+
+    font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    thin = Side(style="thin", color="999999")
+    dept = cy.departments.get(department)
+    parent = cy.departments.get(dept.parent_code) if dept and dept.parent_code else None
+    info.title = SHEET_INFO
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 80
+    info["A1"] = cy.title()
+    info["A1"].font = Font(name=FONT, size=14, bold=True)
+    fields = [
+        ("団体", cy.body),
+        ("実施回", f"{cy.cycle.name}（{KIND_LABELS.get(cy.cycle.kind, cy.cycle.kind)}）"),
+        ("年度", f"{fiscal_year_label(cy.cycle.fiscal_year)}（{cy.cycle.fiscal_year}年度）"),
+        ("部", f"{parent.code} {parent.name}" if parent else ""),
+        ("課", cy.department_name(department)),
+        ("情報セキュリティ管理者", dept.security_manager if dept else ""),
+        ("点検表", f"{cy.stored.title}（{cy.stored.checklist_id} 版 {cy.stored.version}）"),
+        ("項目数", f"{n} 項目（この課に該当する項目のみ）"),
+        ("回答期限", date_text(deadline)),
+        ("問い合わせ先", contact or ""),
+    ]
+    r = 3
+    for label, value in fields:
+        info.cell(r, 1, label).font = bold
+        c = info.cell(r, 2, value)
+        c.font, c.alignment = font, wrap
+        c.data_type = "s"
+        r += 1
+    respondent_row = r
+    info.cell(r, 1, "回答者（氏名）").font = bold
+    c = info.cell(r, 2)
+    c.protection, c.fill = Protection(locked=False), PatternFill("solid", fgColor=INPUT_FILL)
+    c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    r += 2
+    info.cell(r, 1, "記入方法").font = bold
+    last = (
+        "8. 記入が終わったら、上の「回答者（氏名）」を記入し、"
+        f"{date_text(deadline) or '期限'}までに問い合わせ先へ提出してください。"
+    )
+    for text in [*STEPS, last]:
+        r += 1
+        c = info.cell(r, 2, text)
+        c.font, c.alignment = font, wrap
+        info.row_dimensions[r].height = 15 * max(1, math.ceil(display_width(text) / 78))
+    r += 2
+    info.cell(r, 1, "回答の意味").font = bold
+    for code, label in ANSWERS:
+        r += 1
+        info.cell(r, 1, label).font = font
+        info.cell(r, 2, MEANINGS.get(code, "")).font = font
+    info.protection.sheet = True
+    info.protection.formatColumns = False
+    info.protection.formatRows = False
+    info.page_setup.paperSize = info.PAPERSIZE_A4
+    info.page_setup.orientation = "portrait"
+    return respondent_row
+
+
+def _answer_validation() -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+    return DataValidation(
+        type="list",
+        formula1='"' + ",".join(ANSWER_LABELS) + '"',
+        allow_blank=True,
+        showDropDown=False,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="回答",
+        error="一覧から選んでください: " + " / ".join(ANSWER_LABELS),
+        showInputMessage=True,
+        promptTitle="回答",
+        prompt="一覧から選んでください",
+    )
+
+
+def _column_styles(wb: Any) -> dict[str, Any]:
+    """One style per column, set on a scratch cell the slow way, to be copied into every row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+    thin = Side(style="thin", color="999999")
+    styles = {}
+    scratch = wb.create_sheet("scratch")
+    for key, _, _ in COLUMNS:
+        c = scratch.cell(1, COL[key] + 1)
+        c.font = Font(name=FONT, size=10)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if key in EDITABLE:
+            c.protection, c.fill = Protection(locked=False), PatternFill("solid", fgColor=INPUT_FILL)
+        if key == "item":
+            c.font = Font(name=FONT, size=8, color="808080")
+        styles[key] = copy(c._style)
+    wb.remove(scratch)
+    return styles
+
+
+def _question_sheet(wb: Any, cy: _Cycle, department: str, rows: list[Row]) -> list[tuple[int, str]]:
+    """点検票 (the questions, grouped under chapter rows); returns (sheet row, item) per question."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    bold = Font(name=FONT, size=10, bold=True)
+    thin = Side(style="thin", color="999999")
+    ws = wb.create_sheet(SHEET_QUESTIONS)
+    ws["A1"] = f"{cy.title()} 点検票 — {cy.department_name(department)}"
+    ws["A1"].font = Font(name=FONT, size=12, bold=True)
+    ws.merge_cells(f"A1:{LETTER['item']}1")
+    for i, (_, heading, width) in enumerate(COLUMNS, start=1):
+        c = ws.cell(HEADER_ROW, i, heading)
+        c.font, c.fill = bold, PatternFill("solid", fgColor="DDE5F0")
+        c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[chr(64 + i)].width = width
+    dv = _answer_validation()
+    ws.add_data_validation(dv)
+    styles = _column_styles(wb)
+    chapter_fill = PatternFill("solid", fgColor="EEEEEE")
+    id_rows: list[tuple[int, str]] = []
+    r = HEADER_ROW
+    chapter = None
+    block_start: int | None = None
+    blocks = []
+    for row in rows:
+        if row.chapter != chapter:
+            if block_start is not None:
+                blocks.append((block_start, r))
+            chapter = row.chapter
+            r += 1
+            c = ws.cell(r, 1, chapter)
+            c.font, c.fill = bold, chapter_fill
+            c.data_type = "s"
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COLUMNS))
+            block_start = r + 1
+        r += 1
+        _question_row(ws, r, row, styles)
+        id_rows.append((r, row.item))
+    if block_start is not None:
+        blocks.append((block_start, r))
+    for a, b in blocks:
+        dv.add(f"{LETTER['answer']}{a}:{LETTER['answer']}{b}")
+    _question_page_setup(ws)
+    return id_rows
+
+
+def _question_row(ws: Any, r: int, row: Row, styles: dict[str, Any]) -> None:
+    values = {
+        "no": row.no,
+        "clause": row.clause,
+        "question": row.question,
+        "roles": row.roles,
+        "answer": row.answer,
+        "comment": text_lf(row.comment),
+        "evidence": text_lf(row.evidence),
+        "item": row.item,
+    }
+    lines = 1
+    for key, _, width in COLUMNS:
+        v = values[key]
+        c = ws.cell(r, COL[key] + 1, v if v != "" else None)
+        if isinstance(v, str) and v:
+            c.data_type = "s"  # never a formula, whatever the text starts with
+            lines = max(
+                lines, sum(math.ceil(max(1, display_width(part)) / max(1, width - 1)) for part in v.split("\n"))
+            )
+        c._style = copy(styles[key])  # a style built once per column (openpyxl's slow path once)
+    ws.row_dimensions[r].height = min(409, 14 * lines + 3)
+
+
+def _question_page_setup(ws: Any) -> None:
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.oddFooter.center.text = "&P / &N"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _identity_sheet(wb: Any, cy: _Cycle, department: str, id_rows: list[tuple[int, str]], respondent: str) -> None:
+    """_libaudit: the identity lines and one checksum per question (the model's); very hidden."""
+    idws = wb.create_sheet(SHEET_ID)
+    meta = cy.model.workbook_identity(department, len(id_rows), SHEET_QUESTIONS, respondent)
+    for k, (key, value) in enumerate(meta, start=1):
+        idws.cell(k, 1, key)
+        idws.cell(k, 2, value).data_type = "s"
+    base = len(meta) + 2
+    idws.cell(base, 1, "row")
+    idws.cell(base, 2, "item")
+    idws.cell(base, 3, "hmac")
+    ident = cy.model.identity(department, len(id_rows))
+    for k, (sheet_row, item) in enumerate(id_rows, start=1):
+        idws.cell(base + k, 1, str(sheet_row))
+        idws.cell(base + k, 2, item).data_type = "s"
+        idws.cell(base + k, 3, cy.model.mac(ident, [str(sheet_row), item]))
+    idws.sheet_state = "veryHidden"
+    idws.protection.sheet = True
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def cell_text(v: object) -> str:
+    """A cell's value as the text the model checks."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+        return v.isoformat()
+    return text_lf(str(v))
+
+
+def read_workbook(cy: _Cycle, name: str, data: bytes) -> Any:
+    """Every sheet's cells as text, checked by the model; returns its ``_core._Returned``."""
+    from openpyxl import load_workbook
+
+    from .. import _core
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a damaged file
+        return _core._Returned(
+            name, [(name, "", 0, "", f"not a readable Excel workbook (.xlsx): {type(e).__name__}: {e}")]
+        )
+    try:
+        sheets = {ws.title: [[cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    finally:
+        wb.close()
+    return cy.model.check_workbook(name, sheets, WORKBOOK_LAYOUT)

@@ -1,0 +1,474 @@
+// Checking returned questionnaires (questionnaire.h; the messages are docs/exchange.md's table
+// "What is refused"). Every check of a file runs and every problem is kept, except where a
+// failed check makes the rest meaningless (no identity, a checksum that does not match).
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <set>
+
+#include "libaudit/base/text.h"
+#include "libaudit/exchange/questionnaire.h"
+
+namespace libaudit::exchange {
+
+namespace {
+
+using Meta = std::map<std::string, std::string, std::less<>>;
+
+const std::string& cell(const std::vector<std::string>& row, std::size_t column) {
+  static const std::string kEmpty;
+  return column < row.size() ? row[column] : kEmpty;
+}
+
+std::string get(const Meta& meta, std::string_view key, std::string_view fallback = "") {
+  const auto v = meta.find(key);
+  return v == meta.end() ? std::string(fallback) : v->second;
+}
+
+std::string trimmed(std::string_view s) { return std::string(text::trim(s)); }
+std::string normal(std::string_view s) { return trimmed(text::nfkc(s)); }
+
+// Line breaks as LF (spreadsheets and CSV writers differ); nothing else changes.
+std::string to_lf(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r') {
+      out += '\n';
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+bool same_mac(std::string_view given, std::string_view expected) {
+  return given.size() == expected.size() && CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+std::string column_letter(int column) {
+  std::string out;
+  for (int n = column + 1; n > 0; n = (n - 1) / 26) out.insert(out.begin(), char('A' + (n - 1) % 26));
+  return out;
+}
+
+// The first `n` characters of valid UTF-8 `s`, written as Python's repr() writes a str.
+std::string py_repr(std::string_view s, std::size_t n) {
+  std::size_t end = 0, chars = 0;
+  while (end < s.size() && chars < n) {
+    ++end;
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+    ++chars;
+  }
+  s = s.substr(0, end);
+  const char q = (s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos) ? '"' : '\'';
+  std::string out(1, q);
+  for (char c : s) {
+    if (c == '\\' || c == q) {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  return out + q;
+}
+
+std::optional<long long> parse_int(std::string_view s) {
+  s = text::trim(s);
+  if (s.empty()) return std::nullopt;
+  std::size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
+  if (i == s.size() || s.size() > 18) return std::nullopt;
+  long long v = 0;
+  for (std::size_t k = i; k < s.size(); ++k) {
+    if (s[k] < '0' || s[k] > '9') return std::nullopt;
+    v = v * 10 + (s[k] - '0');
+  }
+  return s[0] == '-' ? -v : v;
+}
+
+std::string invalid_answer(std::string_view text) {
+  std::string labels;
+  for (Answer a :
+       {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable, Answer::unknown}) {
+    if (!labels.empty()) labels += " / ";
+    labels += answer_label(a);
+  }
+  return "回答 '" + std::string(text) + "' is not one of " + labels +
+         " (or implemented, partial, not_implemented, not_applicable, unknown)";
+}
+
+// Excel keeps ="0101" as the text 0101; the writer puts identity fields that look like numbers so.
+std::string from_text(std::string_view v) {
+  if (v.size() >= 3 && v.starts_with("=\"") && v.ends_with("\"")) {
+    std::string out;
+    const std::string_view inner = v.substr(2, v.size() - 3);
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+      out += inner[i];
+      if (inner[i] == '"' && i + 1 < inner.size() && inner[i + 1] == '"') ++i;
+    }
+    return out;
+  }
+  return std::string(v);
+}
+
+// Which field holds each column: a heading matches after NFKC, trimming and ASCII lower case, or
+// by its key; the first match counts.
+std::map<std::string, std::size_t, std::less<>> header_columns(const std::vector<std::string>& header,
+                                                               const std::vector<CsvColumn>& columns) {
+  auto lower = [](std::string s) {
+    for (char& c : s)
+      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+  };
+  std::map<std::string, std::string, std::less<>> alias;
+  for (const CsvColumn& c : columns) alias.emplace(lower(normal(c.heading)), c.key);
+  for (const CsvColumn& c : columns) alias.emplace(c.key, c.key);
+  std::map<std::string, std::size_t, std::less<>> col;
+  for (std::size_t k = 0; k < header.size(); ++k)
+    if (const auto a = alias.find(lower(normal(header[k]))); a != alias.end()) col.emplace(a->second, k);
+  return col;
+}
+
+}  // namespace
+
+bool Questionnaires::check_identity(Returned& r, std::string_view sheet, const Meta& meta, std::size_t n) const {
+  bool ok = true;
+  auto problem = [&](std::string message) {
+    ok = false;
+    r.problems.push_back({r.file, std::string(sheet), 0, "", std::move(message)});
+  };
+  const std::string cycle_text = get(meta, "cycle");
+  r.department = normal(get(meta, "department"));
+  const std::string id = std::to_string(cycle().id);
+  if (cycle_text != id)
+    problem("this questionnaire is for cycle " + cycle_text + " (" + get(meta, "cycle_name", "?") + "), not cycle " +
+            id + " (" + cycle().name + ")");
+  if (!is_target(r.department))
+    problem("this questionnaire is for 課 " + department_name(r.department) + ", which is not a target of cycle " + id);
+  if (meta.contains("checklist") &&
+      (get(meta, "checklist") != stored_.checklist_id || get(meta, "version", "None") != stored_.version ||
+       get(meta, "sha256", "None") != stored_.sha256))
+    problem("this questionnaire is for checklist " + get(meta, "checklist") + " version " +
+            get(meta, "version", "None") + ", cycle " + id + " uses " + stored_.checklist_id + " version " +
+            stored_.version);
+  if (ok && n == 0) problem("the questionnaire lists no items");
+  return ok;
+}
+
+void Questionnaires::check_answer(Returned& r, ReturnedRow row, std::string_view answer_text) const {
+  const std::string t = normal(answer_text);
+  if (!t.empty()) {
+    const std::optional<Answer> a = parse_answer(t);
+    if (!a) {
+      r.problems.push_back({r.file, row.sheet, row.row, row.column, invalid_answer(answer_text)});
+      return;
+    }
+    row.answer = std::string(to_string(*a));
+  }
+  if (row.answer.empty()) {
+    if (!text::trim(row.comment).empty() || !text::trim(row.evidence).empty()) {
+      r.problems.push_back({r.file, row.sheet, row.row, row.column,
+                            "item " + row.item +
+                                " has a comment or evidence but no 回答: choose an answer (わからない if unsure) or "
+                                "clear the comment"});
+      return;
+    }
+    row.comment.clear();
+    row.evidence.clear();
+  }
+  r.rows.push_back(std::move(row));
+}
+
+Returned Questionnaires::check_workbook(std::string_view file, const std::map<std::string, Grid, std::less<>>& sheets,
+                                        const WorkbookLayout& layout) const {
+  Returned r{std::string(file), {}, {}, {}, {}};
+  auto problem = [&](std::string_view sheet, std::string message) {
+    r.problems.push_back({r.file, std::string(sheet), 0, "", std::move(message)});
+  };
+  const auto id = sheets.find(kIdentitySheet);
+  if (id == sheets.end()) {
+    problem("", "not a libaudit questionnaire: the workbook has no identity sheet (" + std::string(kIdentitySheet) +
+                    "); answer the workbook exported by libaudit for your 課");
+    return r;
+  }
+  const Grid& rows = id->second;
+  Meta meta;
+  std::size_t k = 0;
+  for (; k < rows.size() && !cell(rows[k], 0).empty(); ++k) meta[cell(rows[k], 0)] = cell(rows[k], 1);
+  while (k < rows.size() && cell(rows[k], 0) != "row") ++k;
+  Grid listed;
+  for (++k; k < rows.size(); ++k)
+    if (!cell(rows[k], 0).empty() || !cell(rows[k], 1).empty() || !cell(rows[k], 2).empty())
+      listed.push_back({cell(rows[k], 0), cell(rows[k], 1), cell(rows[k], 2)});
+  if (get(meta, "format") != kFormat) {
+    problem(kIdentitySheet, "not a libaudit questionnaire (its identity sheet is not libaudit's)");
+    return r;
+  }
+  if (get(meta, "format_version") != kFormatVersion) {
+    const auto v = meta.find("format_version");
+    problem(kIdentitySheet, "questionnaire format version " + (v == meta.end() ? "None" : py_repr(v->second, 1000)) +
+                                " is not " + std::string(kFormatVersion) + ": export it again with this libaudit");
+    return r;
+  }
+  if (!check_identity(r, kIdentitySheet, meta, listed.size())) return r;
+  const std::string sheet = get(meta, "sheet"), respondent = get(meta, "respondent");
+  const std::string ident = identity(r.department, static_cast<long long>(listed.size()));
+  if (!same_mac(get(meta, "identity_hmac"), mac(ident, {sheet, respondent}))) {
+    problem(kIdentitySheet,
+            "the identity checksum does not match: the workbook was exported by another libaudit database, or its "
+            "課, cycle, checklist or row count was edited");
+    return r;
+  }
+  const auto questions = sheets.find(sheet);
+  if (questions == sheets.end()) {
+    problem(sheet, "the questionnaire sheet '" + sheet + "' is missing (renamed or deleted)");
+    return r;
+  }
+  if (const std::size_t bang = respondent.find('!'); bang != std::string::npos && bang + 2 <= respondent.size()) {
+    const auto rs = sheets.find(std::string_view(respondent).substr(0, bang));
+    const int col = respondent[bang + 1] - 'A';
+    const std::optional<long long> row = parse_int(std::string_view(respondent).substr(bang + 2));
+    if (rs != sheets.end() && col >= 0 && row && *row >= 1 && std::size_t(*row) <= rs->second.size())
+      r.respondent = trimmed(cell(rs->second[std::size_t(*row - 1)], std::size_t(col)));
+  }
+  check_listed_rows(r, questions->second, sheet, listed, layout);
+  return r;
+}
+
+void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::string_view sheet, const Grid& listed,
+                                       const WorkbookLayout& layout) const {
+  const std::string ident = identity(r.department, static_cast<long long>(listed.size()));
+  const std::string item_col = column_letter(layout.item), answer_col = column_letter(layout.answer);
+  auto problem = [&](std::string_view where, long long row, std::string column, std::string message) {
+    r.problems.push_back({r.file, std::string(where), int(row), std::move(column), std::move(message)});
+  };
+  static const std::vector<std::string> kNoCells;
+  std::set<long long> listed_rows;
+  for (std::size_t k = 0; k < listed.size(); ++k) {
+    const std::string& row_text = listed[k][0];
+    const std::string& item = listed[k][1];
+    const std::optional<long long> sheet_row = parse_int(row_text);
+    if (!sheet_row) {
+      problem(kIdentitySheet, 0, "", "entry " + std::to_string(k + 1) + ": row '" + row_text + "' is not a number");
+      continue;
+    }
+    listed_rows.insert(*sheet_row);
+    const std::string row_no = std::to_string(*sheet_row);
+    if (!same_mac(listed[k][2], mac(ident, {row_no, item}))) {
+      problem(sheet, *sheet_row, item_col,
+              "the checksum of row " + row_no + " (item " + item + ") does not match: the identity sheet was edited");
+      continue;
+    }
+    const bool inside = *sheet_row >= 1 && std::size_t(*sheet_row) <= grid.size();
+    const std::vector<std::string>& values = inside ? grid[std::size_t(*sheet_row - 1)] : kNoCells;
+    const std::string got = normal(cell(values, std::size_t(layout.item)));
+    if (got != item) {
+      problem(sheet, *sheet_row, item_col,
+              "項目ID is '" + got + "' but this row was exported for item " + item +
+                  ": rows were deleted, inserted or re-ordered, or the id was edited; answer in the workbook as "
+                  "exported");
+      continue;
+    }
+    ReturnedRow row{item,
+                    "",
+                    to_lf(cell(values, std::size_t(layout.comment))),
+                    to_lf(cell(values, std::size_t(layout.evidence))),
+                    std::string(sheet),
+                    int(*sheet_row),
+                    answer_col};
+    check_answer(r, std::move(row), cell(values, std::size_t(layout.answer)));
+  }
+  // Answers typed outside the exported rows would be lost: refuse them.
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    const long long row_no = static_cast<long long>(k) + 1;
+    if (row_no <= layout.header_row || listed_rows.contains(row_no)) continue;
+    for (std::size_t c = 1; c < std::size_t(layout.columns) && c < grid[k].size(); ++c) {
+      if (grid[k][c].empty()) continue;
+      problem(sheet, row_no, "A",
+              "a row that is not one of the exported questions holds data (" + py_repr(grid[k][c], 20) +
+                  "): rows were inserted or moved");
+      break;
+    }
+  }
+}
+
+Returned Questionnaires::check_csv(std::string_view file, std::string_view bytes, csv::Encoding encoding,
+                                   const std::vector<CsvColumn>& columns) const {
+  Returned r{std::string(file), {}, {}, {}, {}};
+  auto problem = [&](int line, std::string message) {
+    r.problems.push_back({r.file, "", line, "", std::move(message)});
+  };
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    problem(0, "the CSV is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or 'CSV' instead");
+    return r;
+  }
+  std::string text;
+  try {
+    text = csv::decode(bytes, encoding, file);
+  } catch (const ValidationError& e) {
+    const bool bom = bytes.starts_with("\xEF\xBB\xBF");
+    const std::string names = encoding == csv::Encoding::cp932         ? "CP932 (Shift_JIS)"
+                              : encoding == csv::Encoding::utf8 || bom ? "UTF-8"
+                                                                       : "UTF-8 or CP932 (Shift_JIS)";
+    problem(e.diagnostics().empty() ? 0 : e.diagnostics().front().line,
+            "the CSV is not valid " + names + ": save it from Excel as 'CSV UTF-8' or 'CSV (comma delimited)'");
+    return r;
+  }
+  if (text.find_first_not_of("\r\n") == std::string::npos) {
+    problem(0, "the CSV is empty");
+    return r;
+  }
+  csv::Table table;
+  try {
+    table = csv::parse(text, file);
+  } catch (const ValidationError& e) {
+    for (const Diagnostic& d : e.diagnostics()) problem(d.line, "not a valid CSV: " + d.message);
+    return r;
+  }
+  std::vector<csv::Record> records;
+  records.push_back({1, std::move(table.header)});
+  for (csv::Record& rec : table.records) records.push_back(std::move(rec));
+  return check_csv_records(file, records, columns);
+}
+
+Returned Questionnaires::check_csv_records(std::string_view file, const std::vector<csv::Record>& records,
+                                           const std::vector<CsvColumn>& columns) const {
+  Returned r{std::string(file), {}, {}, {}, {}};
+  auto problem = [&](int line, std::string column, std::string message) {
+    r.problems.push_back({r.file, "", line, std::move(column), std::move(message)});
+  };
+  if (records.empty()) {
+    problem(0, "", "the CSV is empty");
+    return r;
+  }
+  const std::map<std::string, std::size_t, std::less<>> col = header_columns(records.front().fields, columns);
+  std::map<std::string, std::string, std::less<>> heading;
+  std::string missing;
+  for (const CsvColumn& c : columns) {
+    heading.emplace(c.key, c.heading);
+    if (!col.contains(c.key)) missing += (missing.empty() ? "" : ", ") + c.heading;
+  }
+  if (!missing.empty()) {
+    problem(1, "",
+            "not a libaudit questionnaire CSV: the header lacks " + missing +
+                " (is it in another encoding than UTF-8 or CP932, or were columns deleted?)");
+    return r;
+  }
+  const std::vector<std::string>& header = records.front().fields;
+  std::vector<const csv::Record*> body;
+  for (std::size_t k = 1; k < records.size(); ++k)
+    if (std::any_of(records[k].fields.begin(), records[k].fields.end(),
+                    [](const std::string& f) { return !text::trim(f).empty(); }))
+      body.push_back(&records[k]);
+  if (body.empty()) {
+    problem(0, "", "the questionnaire lists no items");
+    return r;
+  }
+  auto field = [&](const csv::Record& rec, std::string_view key) {
+    return from_text(cell(rec.fields, col.find(key)->second));
+  };
+  // Identity: every row carries the cycle, the 課 and the number of rows exported; they must agree.
+  const csv::Record& first = *body.front();
+  const Meta meta{{"cycle", trimmed(field(first, "cycle"))}, {"department", trimmed(field(first, "department"))}};
+  const std::string n_text = trimmed(field(first, "items"));
+  for (std::size_t k = 1; k < body.size(); ++k)
+    if (trimmed(field(*body[k], "cycle")) != meta.at("cycle") ||
+        trimmed(field(*body[k], "department")) != meta.at("department") || trimmed(field(*body[k], "items")) != n_text)
+      problem(body[k]->line, heading.at("department"),
+              "this row names another cycle, 課 or 項目数 than the first row: rows from two questionnaires were "
+              "mixed, or the columns edited");
+  if (!r.problems.empty() || !check_identity(r, "", meta, body.size())) return r;
+  const bool digits = !n_text.empty() && n_text.find_first_not_of("0123456789") == std::string::npos;
+  const long long n = digits ? parse_int(n_text).value_or(-1) : -1;
+  if (n != static_cast<long long>(body.size()))
+    problem(0, "",
+            "the questionnaire has " + std::to_string(body.size()) + " rows but was exported with " +
+                (n_text.empty() ? std::string("?") : n_text) + " (項目数): rows were deleted or added");
+  const std::string ident = identity(r.department, n);
+  for (std::size_t k = 1; k <= body.size(); ++k) {
+    const csv::Record& rec = *body[k - 1];
+    if (rec.fields.size() != header.size()) {
+      problem(rec.line, "",
+              std::to_string(rec.fields.size()) + " fields, the header has " + std::to_string(header.size()));
+      continue;
+    }
+    const std::string no = trimmed(field(rec, "no")), item = normal(field(rec, "item")), want = std::to_string(k);
+    if (no != want) {
+      problem(rec.line, heading.at("no"),
+              "番号 is '" + no + "', expected " + want + ": rows were deleted, inserted or re-ordered");
+      continue;
+    }
+    if (!same_mac(trimmed(field(rec, "checksum")), mac(ident, {want, item}))) {
+      problem(rec.line, heading.at("checksum"),
+              "the checksum of 番号 " + want + " (item " + item +
+                  ") does not match: the 項目ID or checksum was edited, rows were deleted or added, or the file was "
+                  "exported by another libaudit database");
+      continue;
+    }
+    ReturnedRow row{item, "",       to_lf(field(rec, "comment")), to_lf(field(rec, "evidence")),
+                    "",   rec.line, heading.at("answer")};
+    check_answer(r, std::move(row), field(rec, "answer"));
+  }
+  return r;
+}
+
+std::vector<Problem> Questionnaires::import_problems(const std::vector<Returned>& files,
+                                                     const std::optional<std::string>& department) const {
+  std::vector<Problem> out;
+  const Cycle& c = cycle();
+  if (c.status != CycleStatus::open)
+    out.push_back({"<cycle>", "", 0, "",
+                   "cycle " + std::to_string(c.id) + " (" + c.name + ") is " + std::string(to_string(c.status)) + ": " +
+                       (c.status == CycleStatus::closed ? "a closed cycle takes no answers" : "open it first")});
+  for (const Returned& f : files) out.insert(out.end(), f.problems.begin(), f.problems.end());
+  // One file per 課: two returned files for one 課 would overwrite each other.
+  std::map<std::string, std::string, std::less<>> seen;
+  const std::string wanted = department ? normal(*department) : "";
+  for (const Returned& f : files) {
+    if (f.department.empty()) continue;
+    if (department && f.department != wanted)
+      out.push_back({f.file, "", 0, "",
+                     "this questionnaire is for 課 " + department_name(f.department) + ", not " + *department});
+    if (const auto s = seen.find(f.department); s != seen.end())
+      out.push_back({f.file, "", 0, "",
+                     "a second questionnaire for 課 " + department_name(f.department) + " (also " + s->second + ")"});
+    else
+      seen.emplace(f.department, f.file);
+  }
+  return out;
+}
+
+ImportPlan Questionnaires::plan(const std::vector<Returned>& files, std::string_view actor) const {
+  ImportPlan out;
+  static const Answers kNone;
+  for (const Returned& f : files) {
+    const auto s = current_.find(f.department);
+    const Answers& stored = s == current_.end() ? kNone : s->second;
+    FileCounts n;
+    for (const ReturnedRow& row : f.rows) {
+      if (row.answer.empty()) {
+        ++n.blank;
+        continue;
+      }
+      ++n.answered;
+      const auto was = stored.find(row.item);
+      if (was != stored.end() && was->second == std::tie(row.answer, row.comment, row.evidence))
+        ++n.unchanged;
+      else
+        ++n.changed;
+      out.rows.push_back({f.department, row.item, row.answer, row.comment, row.evidence,
+                          f.respondent.empty() ? std::string(actor) : f.respondent, "", row.row});
+    }
+    out.files.push_back(n);
+  }
+  return out;
+}
+
+}  // namespace libaudit::exchange

@@ -1,0 +1,177 @@
+// What goes into a questionnaire: its rows, identity and checksums (questionnaire.h).
+#include "libaudit/exchange/questionnaire.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <utility>
+
+#include "libaudit/base/text.h"
+#include "libaudit/store/applicability.h"
+
+namespace libaudit::exchange {
+
+namespace {
+
+[[noreturn]] void invalid(std::string message) {
+  throw ValidationError({Diagnostic{"<questionnaire>", 1, 1, std::move(message)}});
+}
+
+std::string from_hex(std::string_view hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  if (hex.size() % 2) invalid("the exchange secret is not hexadecimal");
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) invalid("the exchange secret is not hexadecimal");
+    out += char((hi << 4) | lo);
+  }
+  return out;
+}
+
+std::map<std::string, std::tuple<std::string, std::string, std::string>, std::less<>> answers_of(
+    const std::vector<Response>& responses, std::string_view department) {
+  std::map<std::string, std::tuple<std::string, std::string, std::string>, std::less<>> out;
+  for (const Response& r : responses)
+    if (r.department == department) out[r.item] = {std::string(to_string(r.answer)), r.comment, r.evidence};
+  return out;
+}
+
+}  // namespace
+
+Questionnaires Questionnaires::load(Store& store, std::int64_t cycle, std::optional<std::int64_t> carry_over_from) {
+  CycleData data = CycleData::load(store, cycle);  // NotFoundError
+  const std::string secret = store.exchange_secret();
+  return Questionnaires(store, std::move(data), secret, carry_over_from);
+}
+
+Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_view secret_hex,
+                               std::optional<std::int64_t> carry_over_from)
+    : data_(std::move(data)),
+      stored_(store.stored_checklist(data_.cycle().checklist)),
+      body_(store.body()),
+      key_(from_hex(secret_hex)) {
+  for (Department& d : store.departments()) departments_.emplace(d.code, std::move(d));
+  for (std::size_t k = 0; k < data_.departments().size(); ++k) index_.emplace(data_.departments()[k].code, k);
+  const std::vector<Response> now = store.responses(data_.cycle().id);
+  for (const auto& [code, _] : index_) current_[code] = answers_of(now, code);
+  if (!carry_over_from) return;
+  const Cycle prev = store.cycle(*carry_over_from);  // NotFoundError
+  const StoredChecklist prev_cl = store.stored_checklist(prev.checklist);
+  if (prev_cl.checklist_id != stored_.checklist_id)
+    invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name +
+            "): it uses checklist " + prev_cl.checklist_id + ", cycle " + std::to_string(cycle().id) + " uses " +
+            stored_.checklist_id);
+  const std::vector<Response> before = store.responses(prev.id);
+  for (const auto& [code, _] : index_) previous_[code] = answers_of(before, code);
+}
+
+bool Questionnaires::is_target(std::string_view department) const { return index_.contains(department); }
+
+std::string Questionnaires::department_name(std::string_view code) const {
+  const auto d = departments_.find(code);
+  return d == departments_.end() ? std::string(code) : std::string(code) + " " + d->second.name;
+}
+
+std::vector<QuestionRow> Questionnaires::rows(std::string_view department) const {
+  const auto d = index_.find(department);
+  if (d == index_.end())
+    invalid("課 " + std::string(department) + " is " +
+            (departments_.contains(department) ? "not a target of" : "unknown to") + " cycle " +
+            std::to_string(cycle().id) + " (" + cycle().name + ")");
+  const Checklist& cl = data_.checklist();
+  std::map<std::string, std::string, std::less<>> role_names;
+  for (const RoleDefinition& r : cl.roles()) role_names.emplace(r.id, r.label);
+  static const Answers kNone;
+  const auto now = current_.find(department);
+  const auto before = previous_.find(department);
+  std::vector<QuestionRow> out;
+  for (std::size_t k = 0; k < cl.items().size(); ++k) {
+    const Item& item = cl.items()[k];
+    if (!in_audience(item, cycle().kind) || !data_.applies(d->second, k)) continue;
+    QuestionRow row;
+    row.no = int(out.size()) + 1;
+    row.item = item.id;
+    const Section& ch = cl.chapter_of(item);
+    row.chapter = std::string(text::trim(ch.clause + " " + ch.title));
+    row.clause = item.clause;
+    row.question = item.question;
+    for (const std::string& r : item.roles) {
+      if (!row.roles.empty()) row.roles += "、";
+      const auto name = role_names.find(r);
+      row.roles += name == role_names.end() ? r : name->second;
+    }
+    const Answers& a = now != current_.end() ? now->second : kNone;
+    const Answers& b = before != previous_.end() ? before->second : kNone;
+    const std::tuple<std::string, std::string, std::string>* pre = nullptr;
+    if (const auto f = a.find(item.id); f != a.end())
+      pre = &f->second;
+    else if (const auto g = b.find(item.id); g != b.end())
+      pre = &g->second;
+    if (pre) {
+      const auto& [answer, comment, evidence] = *pre;
+      if (const auto code = parse_answer(answer)) row.answer = std::string(answer_label(*code));
+      row.comment = comment;
+      row.evidence = evidence;
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::string Questionnaires::identity(std::string_view department, long long n) const {
+  const char sep = '\x1f';
+  std::string out(kFormat);
+  for (const std::string& part : {std::string(kFormatVersion), std::to_string(cycle().id), std::string(department),
+                                  stored_.checklist_id, stored_.version, stored_.sha256, std::to_string(n)}) {
+    out += sep;
+    out += part;
+  }
+  return out;
+}
+
+std::string Questionnaires::mac(std::string_view identity, const std::vector<std::string>& parts) const {
+  std::string msg(identity);
+  for (const std::string& p : parts) {
+    msg += '\x1f';
+    msg += p;
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key_.data(), int(key_.size()), reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+            out, &len))
+    throw Error("HMAC-SHA256 failed (OpenSSL)");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    hex += kHex[out[i] >> 4];
+    hex += kHex[out[i] & 15];
+  }
+  return hex;
+}
+
+std::vector<std::pair<std::string, std::string>> Questionnaires::workbook_identity(
+    std::string_view department, std::size_t n, std::string_view sheet, std::string_view respondent_cell) const {
+  const std::string ident = identity(department, static_cast<long long>(n));
+  return {
+      {"format", std::string(kFormat)},
+      {"format_version", std::string(kFormatVersion)},
+      {"cycle", std::to_string(cycle().id)},
+      {"cycle_name", cycle().name},
+      {"department", std::string(department)},
+      {"checklist", stored_.checklist_id},
+      {"version", stored_.version},
+      {"sha256", stored_.sha256},
+      {"sheet", std::string(sheet)},
+      {"items", std::to_string(n)},
+      {"respondent", std::string(respondent_cell)},
+      {"identity_hmac", mac(ident, {std::string(sheet), std::string(respondent_cell)})},
+  };
+}
+
+}  // namespace libaudit::exchange
