@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from .store import Store
 
 PathLike = Union[str, "os.PathLike[str]"]
-# A libaudit.Store, or the compiled store inside one.
-AnyStore = Union["Store", _core._Store]
 KINDS = ("committee", "department", "audit", "findings")
 FORMATS = ("html", "md", "csv", "json", "pdf")
 _EXT = {"html": "html", "md": "md", "markdown": "md", "csv": "csv", "json": "json", "pdf": "pdf"}
@@ -64,7 +62,7 @@ class Reporter:
 
     def __init__(
         self,
-        store: AnyStore,
+        store: Store,
         cycle: int,
         *,
         compare: int | None = None,
@@ -122,7 +120,7 @@ def _safe(name: str) -> str:
 
 
 def render(
-    store: AnyStore,
+    store: Store,
     kind: str,
     *,
     cycle: int,
@@ -174,7 +172,7 @@ def render(
     return _write_text(Path(out), text)
 
 
-def _departments(store: AnyStore, codes: Iterable[str]) -> list[dict[str, str]]:
+def _departments(store: Store, codes: Iterable[str]) -> list[dict[str, str]]:
     wanted = set(codes)
     try:
         departments: Iterable[Any] = store.departments()

@@ -8,8 +8,9 @@ import sys
 from collections import Counter
 from typing import Any
 
-from .. import Checklist, ChecklistError, LibauditIOError, _core, labels
+from .. import Checklist, ChecklistError, LibauditIOError, labels
 from ..table import format_table
+from .extract import item_count
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,11 +52,6 @@ def _validate(args: argparse.Namespace) -> int:
             continue
         print(f"{path}: ok ({c.id}, {len(c)} items)")
     return 1 if failed else 0
-
-
-def item_count(section: _core.Section) -> int:
-    """Items in a section and all its sub-sections."""
-    return len(section.item_indices) + sum(item_count(s) for s in section.sections)
 
 
 def summary(c: Checklist) -> dict[str, Any]:

@@ -10,9 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import Checklist, Diagnostic, extract_checklist
+from .. import Checklist, Diagnostic, _core, extract_checklist
 from ..table import format_table
-from .checklist import item_count
 
 
 def register_checklist_extract(cs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +43,11 @@ def read_policy(path: str) -> tuple[str, str]:
             raise ValueError(
                 f"{path}: neither UTF-8 nor Shift_JIS (first bad byte at offset {first.start}); save it as UTF-8"
             ) from None
+
+
+def item_count(section: _core.Section) -> int:
+    """Items in a section and all its sub-sections."""
+    return len(section.item_indices) + sum(item_count(s) for s in section.sections)
 
 
 def chapter_counts(c: Checklist) -> list[tuple[str, str, int]]:
