@@ -18,25 +18,30 @@ Every action names a person of the register (``by``); role checks and the separa
 ValueError), ValidationError, NotFoundError, and change nothing. Everything is in the store's
 hash-chained trail and covered by ``store.verify()``.
 
-Dates are ISO strings or ``datetime.date``; "today" is the date in Japan (Asia/Tokyo, UTC+9).
-Every query that depends on the day takes ``today=`` (a date, an ISO date, or an aware
-datetime, converted to Japan time), defaulting to today in Japan.
+The rules live in the C++ core; this module only wraps its calls. The entities (Person, Finding,
+Transition, CheckRequest, ExceptionRecord) are the core's read-only classes, whose attributes
+come from the core's field tables (libaudit/followup/fields.h). Dates are ISO strings,
+``datetime.date`` or aware ``datetime`` (converted to Japan time; naive ones are UTC); "today"
+is the date in Japan (Asia/Tokyo, UTC+9). Every query that depends on the day takes ``today=``,
+defaulting to today in Japan.
+
+This is the follow-up stage: it uses the store stage (libaudit.store) and nothing later.
+``libaudit.Store`` (the package's top) offers these facades as ``store.people``,
+``store.findings`` and ``store.exceptions``; ``People(store)`` etc. are the same.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import datetime as _dt
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
 from . import _core
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
+from ._core import CheckRequest, ExceptionRecord, Finding, Person, Transition
+from .store import ImportResult, Store, core_call
 
 DateLike = Union[None, str, _dt.date, _dt.datetime]
 
@@ -71,119 +76,11 @@ TRANSITIONS: tuple[TransitionRule, ...] = tuple(
 def japan_date(when: DateLike = None) -> _dt.date:
     """The calendar date in Japan: of an aware datetime (naive ones are taken as UTC), of an ISO
     8601 timestamp with a zone ("2025-03-31T15:00:00Z" -> 2025-04-01), a date as is, or today."""
-    if when is None:
-        return _dt.date.fromisoformat(_core.today_japan())
-    if isinstance(when, _dt.datetime):
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=_dt.timezone.utc)
-        return when.astimezone(JST).date()
-    if isinstance(when, _dt.date):
-        return when
-    return _dt.date.fromisoformat(_core.japan_date_of(str(when)))
-
-
-def _day(when: DateLike) -> str:
-    """'' (today in Japan, decided by the core) or an ISO date."""
-    return "" if when is None else japan_date(when).isoformat()
-
-
-def _date(when: str | _dt.date | _dt.datetime) -> str:
-    return japan_date(when).isoformat()
-
-
-class _Plain:
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (English codes), as ``--json`` prints it."""
-        return asdict(self)  # type: ignore[call-overload]
+    return _dt.date.fromisoformat(_core.japan_date(when))
 
 
 @dataclass(frozen=True)
-class Person(_Plain):
-    """Someone who acts: name (unique), the department (課) they belong to, their roles."""
-
-    name: str
-    department: str
-    roles: tuple[str, ...]
-
-    def has(self, role: str) -> bool:
-        return role in self.roles
-
-
-@dataclass(frozen=True)
-class Finding(_Plain):
-    """A finding (指摘事項) against one 課 and one or more checklist items."""
-
-    id: int
-    cycle: int
-    department: str
-    items: tuple[str, ...]
-    severity: str
-    state: str
-    condition: str
-    criterion: str
-    evidence: str
-    recommendation: str
-    due: str
-    raised_by: str
-    raised_at: str
-    source_finding: int
-    promoted_from: int
-    remediated_by: str
-    updated_at: str
-    checks_open: int
-    checks_total: int
-    days_overdue: int = 0
-
-    @property
-    def severity_label(self) -> str:
-        return SEVERITY_LABELS.get(self.severity, self.severity)
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def closed(self) -> bool:
-        return self.state in ("verified", "risk_accepted", "discarded")
-
-    def is_overdue(self, today: DateLike = None) -> bool:
-        """Past its due date (in Japan) and not closed (drafts are never overdue)."""
-        return not self.closed and self.state != "draft" and _dt.date.fromisoformat(self.due) < japan_date(today)
-
-
-@dataclass(frozen=True)
-class Transition(_Plain):
-    id: int
-    finding: int
-    from_state: str
-    to_state: str
-    by: str
-    at: str
-    note: str
-
-
-@dataclass(frozen=True)
-class CheckRequest(_Plain):
-    """A 横展開 request: 課 `department` checks for the problem of `finding`."""
-
-    id: int
-    finding: int
-    department: str
-    requested_by: str
-    requested_at: str
-    answer: str  # "" (unanswered), checked_no_issue or same_issue_found
-    answered_by: str
-    answered_at: str
-    note: str
-    linked_finding: int
-
-    @property
-    def answered(self) -> bool:
-        return bool(self.answer)
-
-
-@dataclass(frozen=True)
-class OverdueGroup(_Plain):
+class OverdueGroup:
     """Overdue findings of one 課: how many, the oldest's days past due, ids oldest first."""
 
     department: str
@@ -192,104 +89,45 @@ class OverdueGroup(_Plain):
     oldest_days: int
     findings: tuple[int, ...]
 
-
-@dataclass(frozen=True)
-class ExceptionRecord(_Plain):
-    """An exception (例外措置) from an item for a 課 (and optionally one of its systems)."""
-
-    id: int
-    department: str
-    item: str
-    system: str
-    reason: str
-    compensating_measure: str
-    start: str
-    end: str
-    emergency: bool
-    status: str
-    requested_by: str
-    requested_at: str
-    decided_by: str
-    decided_at: str
-    decision_note: str
-    reported_at: str
-    late: bool = False
-
-    @property
-    def status_label(self) -> str:
-        return EXCEPTION_STATUS_LABELS.get(self.status, self.status)
-
-    def in_force(self, today: DateLike = None) -> bool:
-        """Approved and `today` (Japan) within [start, end]."""
-        d = japan_date(today)
-        return self.status == "approved" and _dt.date.fromisoformat(self.start) <= d <= _dt.date.fromisoformat(self.end)
-
-
-def _finding(d: dict[str, Any]) -> Finding:
-    d = dict(d)
-    d["items"] = tuple(d["items"])
-    return Finding(**d)
-
-
-def _group(d: dict[str, Any]) -> OverdueGroup:
-    d = dict(d)
-    d["findings"] = tuple(d["findings"])
-    return OverdueGroup(**d)
-
-
-class _Caller:
-    """Calls a core function with the Store's compiled store, under the Store's lock (threads
-    sharing a Store take turns, as for the Store's own methods)."""
-
-    def __init__(self, store: Store):
-        s = store._s
-        self._raw = getattr(s, "_store", s)
-        self._lock = getattr(s, "_lock", None) or contextlib.nullcontext()
-
-    def __call__(self, fn: Any, *args: Any) -> Any:
-        with self._lock:
-            return fn(self._raw, *args)
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, as ``--json`` prints it."""
+        return asdict(self)
 
 
 class People:
     """The register of people (``store.people``)."""
 
     def __init__(self, store: Store):
-        self._c = _Caller(store)
+        self._store = store
 
     def add(self, actor: str, name: str, department: str, roles: str | Iterable[str]) -> None:
         """Insert or update one person. `roles`: DOMAIN.md ids, a list or a string separated by
         ';' or spaces. ValidationError for an unknown department or role."""
         if not isinstance(roles, str):
             roles = " ".join(roles)
-        self._c(_core.person_put, actor, name, department, roles)
+        core_call(self._store, _core.person_put, actor, name, department, roles)
 
-    def import_rows(self, actor: str, rows: Iterable[Sequence[str]]):
+    def import_rows(self, actor: str, rows: Iterable[Sequence[str]]) -> ImportResult:
         """All-or-nothing import of (name, department, roles) rows; ImportValidationError lists
         every bad row."""
-        from .store import ImportResult
+        return ImportResult(**core_call(self._store, _core.person_import, actor, [list(r) for r in rows]))
 
-        return ImportResult(**self._c(_core.person_import, actor, [list(r) for r in rows]))
-
-    def import_csv(self, actor: str, path: str | os.PathLike[str], encoding: str = "detect"):
+    def import_csv(self, actor: str, path: str | os.PathLike[str], encoding: str = "detect") -> ImportResult:
         """CSV with the header ``name,department,roles`` (roles separated by ';' or spaces)."""
-        from .store import ImportResult
-
-        return ImportResult(**self._c(_core.person_import_csv, actor, os.fspath(path), encoding))
+        return ImportResult(**core_call(self._store, _core.person_import_csv, actor, os.fspath(path), encoding))
 
     def list(self) -> builtins.list[Person]:
-        return [Person(p["name"], p["department"], tuple(p["roles"])) for p in self._c(_core.person_list)]
+        return core_call(self._store, _core.person_list)
 
     def get(self, name: str) -> Person:
-        p = self._c(_core.person_get, name)
-        return Person(p["name"], p["department"], tuple(p["roles"]))
+        return core_call(self._store, _core.person_get, name)
 
 
 class Findings:
     """Findings (``store.findings``): raise, move, list, overdue, 横展開, promote."""
 
     def __init__(self, store: Store):
-        self._c = _Caller(store)
+        self._store = store
 
     def open(
         self,
@@ -305,28 +143,19 @@ class Findings:
         recommendation: str = "",
     ) -> int:
         """Raise a finding (state ``open``) in an audit cycle; returns its id. `by` is an auditor
-        or chief auditor not of `department` (RoleError). The criterion is filled from the items."""
+        or chief auditor not of `department` (RoleError). The criterion is filled from the items.
+        C++: Findings::raise (``raise`` is a Python keyword)."""
         if isinstance(items, str):
             items = [i for i in items.replace(",", " ").split() if i]
-        return self._c(
-            _core.finding_raise,
-            by,
-            cycle,
-            department,
-            list(items),
-            severity,
-            condition,
-            evidence,
-            recommendation,
-            _date(due),
-        )
+        args = (cycle, department, list(items), severity, condition, evidence, recommendation, due)
+        return core_call(self._store, _core.finding_raise, by, *args)
 
     def move(self, by: str, finding: int, state: str, note: str = "") -> None:
         """Move a finding to `state` (see TRANSITIONS); TransitionError or RoleError otherwise."""
-        self._c(_core.finding_move, by, finding, state, note)
+        core_call(self._store, _core.finding_move, by, finding, state, note)
 
     def get(self, finding: int) -> Finding:
-        return _finding(self._c(_core.finding_get, finding))
+        return core_call(self._store, _core.finding_get, finding)
 
     def list(
         self,
@@ -338,60 +167,49 @@ class Findings:
         drafts: bool = True,
         today: DateLike = None,
     ) -> builtins.list[Finding]:
-        """Findings by id, filtered."""
-        return [
-            _finding(d) for d in self._c(_core.finding_list, cycle, department, state, overdue, drafts, _day(today))
-        ]
+        """Findings by id, filtered. NotFoundError when `cycle` names no cycle."""
+        return core_call(self._store, _core.finding_list, cycle, department, state, overdue, drafts, today)
 
     def history(self, finding: int) -> builtins.list[Transition]:
         """The transitions of a finding: who, when, from, to, note."""
-        return [Transition(**d) for d in self._c(_core.finding_history, finding)]
+        return core_call(self._store, _core.finding_history, finding)
 
     def overdue(self, today: DateLike = None) -> builtins.list[Finding]:
         """Overdue findings, oldest due date first (``days_overdue`` set)."""
-        return [_finding(d) for d in self._c(_core.finding_overdue, _day(today))]
+        return core_call(self._store, _core.finding_overdue, today)
 
     def overdue_by_department(self, today: DateLike = None) -> builtins.list[OverdueGroup]:
         """Overdue findings grouped by 課, the 課 with most first."""
-        return [_group(d) for d in self._c(_core.finding_overdue_by_department, _day(today))]
+        groups = core_call(self._store, _core.finding_overdue_by_department, today)
+        return [OverdueGroup(d, n, c, o, tuple(f)) for d, n, c, o, f in groups]
 
     def spread(self, by: str, finding: int, departments: Sequence[str] | None = None) -> builtins.list[int]:
         """横展開: ask `departments` (default: every other 課 one of the finding's items applies
         to) to check for the same problem. Returns the new request ids."""
-        return list(self._c(_core.finding_spread, by, finding, list(departments or [])))
+        return core_call(self._store, _core.finding_spread, by, finding, list(departments or []))
 
-    def answer_check(
-        self, by: str, request: int, answer: str, note: str = "", due: None | str | _dt.date = None
-    ) -> int:
+    def answer_check(self, by: str, request: int, answer: str, note: str = "", due: DateLike = None) -> int:
         """Answer a check request (checked_no_issue / same_issue_found); the latter raises a linked
         finding against the answering 課, whose id is returned (else 0)."""
-        return self._c(_core.finding_answer_check, by, request, answer, note, "" if due is None else _date(due))
+        return core_call(self._store, _core.finding_answer_check, by, request, answer, note, due)
 
     def checks(self, finding: int) -> builtins.list[CheckRequest]:
-        return [CheckRequest(**d) for d in self._c(_core.finding_checks, finding)]
+        return core_call(self._store, _core.finding_checks, finding)
 
     def promote(
-        self,
-        by: str,
-        self_inspection: int,
-        into: int,
-        *,
-        include_partial: bool = False,
-        due: None | str | _dt.date = None,
+        self, by: str, self_inspection: int, into: int, *, include_partial: bool = False, due: DateLike = None
     ) -> tuple[builtins.list[int], int]:
         """Draft findings from a self-inspection's not_implemented (and optionally partial)
         answers, into audit cycle `into`. Returns (created draft ids, skipped count)."""
-        r = self._c(
-            _core.finding_promote, by, self_inspection, into, include_partial, "" if due is None else _date(due)
-        )
-        return list(r["created"]), int(r["skipped"])
+        return core_call(self._store, _core.finding_promote, by, self_inspection, into, include_partial, due)
 
 
 class Exceptions:
-    """Exceptions (``store.exceptions``, 例外措置, 小牧市 7(7))."""
+    """Exceptions (``store.exceptions``, 例外措置, 小牧市 7(7)). ``late`` of a returned record is
+    computed as of the query's `today` and report window."""
 
     def __init__(self, store: Store):
-        self._c = _Caller(store)
+        self._store = store
 
     def request(
         self,
@@ -408,41 +226,27 @@ class Exceptions:
     ) -> int:
         """Request an exception (status requested), or record an emergency one as taken
         (emergency=True: to be reported to the CISO). Returns its id."""
-        return self._c(
-            _core.exception_request,
-            by,
-            department,
-            item,
-            system,
-            reason,
-            compensating_measure,
-            _date(start),
-            _date(end),
-            emergency,
-        )
+        args = (department, item, system, reason, compensating_measure, start, end, emergency)
+        return core_call(self._store, _core.exception_request, by, *args)
 
     def approve(self, by: str, exception: int, note: str = "") -> None:
         """CISO only (RoleError); a requested or reported exception (TransitionError)."""
-        self._c(_core.exception_approve, by, exception, note)
+        core_call(self._store, _core.exception_approve, by, exception, note)
 
     def reject(self, by: str, exception: int, note: str = "") -> None:
-        self._c(_core.exception_reject, by, exception, note)
+        core_call(self._store, _core.exception_reject, by, exception, note)
 
     def report(self, by: str, exception: int, note: str = "") -> None:
         """An emergency exception reported to the CISO (taken -> reported)."""
-        self._c(_core.exception_report, by, exception, note)
+        core_call(self._store, _core.exception_report, by, exception, note)
 
     def _records(self, which: str, days: int, today: DateLike, report_days: int) -> builtins.list[ExceptionRecord]:
-        t = _day(today)
-        late = set(self._c(_core.exception_late_ids, report_days, t))
-        return [ExceptionRecord(**d, late=d["id"] in late) for d in self._c(_core.exception_list, which, days, t)]
+        return core_call(self._store, _core.exception_list, which, days, today, report_days)
 
     def get(
         self, exception: int, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS
     ) -> ExceptionRecord:
-        d = self._c(_core.exception_get, exception)
-        late = d["id"] in set(self._c(_core.exception_late_ids, report_days, _day(today)))
-        return ExceptionRecord(**d, late=late)
+        return core_call(self._store, _core.exception_get, exception, today, report_days)
 
     def list(
         self, *, today: DateLike = None, report_days: int = EMERGENCY_REPORT_DAYS
@@ -468,7 +272,7 @@ class Exceptions:
     def for_scoring(self, cycle: int, as_of: DateLike = None) -> set[tuple[str, str]]:
         """(課 code, item id) pairs of the cycle covered by an exception in force on `as_of`
         (default today in Japan): the ``exceptions`` option of the scores."""
-        return {tuple(p) for p in self._c(_core.exceptions_for_scoring, cycle, _day(as_of))}  # type: ignore[misc]
+        return set(core_call(self._store, _core.exceptions_for_scoring, cycle, as_of))
 
 
 __all__ = [

@@ -25,13 +25,11 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError
-
-if TYPE_CHECKING:
-    from .store import Store
+from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
 KINDS = ("committee", "department", "audit", "findings")
@@ -80,9 +78,9 @@ class Reporter:
         title: str = "",
     ):
         dirs = ([os.fspath(templates)] if templates else []) + [os.fspath(template_dir())]
-        core_store: Any = getattr(store, "_s", store)  # the compiled store, or its serialising wrapper
-        self._r = _core._Reporter(
-            core_store,
+        self._r = core_call(
+            store,
+            _core._Reporter,
             int(cycle),
             compare,
             dept or "",

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, cast
 
 from . import _core
+from .store import core_call
 
 GROUPINGS = ("department", "parent", "chapter", "section", "role", "tier", "item", "body")
 Exceptions = Iterable[tuple[str, str]]
@@ -264,7 +265,7 @@ class CycleData:
     """
 
     def __init__(self, store: Any, cycle: int):
-        self._d = _core._CycleData(store._s, int(cycle))
+        self._d = core_call(store, _core._CycleData, int(cycle))
 
     @property
     def cycle(self) -> dict[str, Any]:

@@ -16,6 +16,11 @@ file, with an append-only, hash-chained trail of every change (docs/store.md).
 Every write takes the actor (who makes the change) first; the library never invents one.
 Queries return plain dataclasses; ``to_pandas()`` gives DataFrames when pandas is installed.
 Threads may share a Store (its calls take turns); any number of processes may share a file.
+
+This is the store stage: it imports no later stage. ``libaudit.Store`` (libaudit/__init__.py)
+is this class with the follow-up facades (people, findings, exceptions) and the scores added.
+Another module of the package hands a Store to a ``_core`` function only through
+:func:`core_call`, the one documented way to reach the compiled store.
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 from . import _core
 from ._core import Checklist
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Optional[Callable[[int, int], None]]
+_T = TypeVar("_T")
+_S = TypeVar("_S", bound="Store")
 
 
 @dataclass(frozen=True)
@@ -147,9 +154,9 @@ class ImportResult:
     unchanged: int
 
 
-def _frame(rows: Sequence[Any], cls: type):
+def _frame(rows: Sequence[Any], cls: type) -> Any:
     try:
-        import pandas as pd  # optional dependency
+        import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]  # optional
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("to_pandas() needs pandas: pip install pandas") from e
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(cls)])
@@ -187,13 +194,14 @@ class Store:
     """
 
     def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0):
-        self._s = _Serialised(_core._Store(os.fspath(path), create, int(busy_timeout * 1000)))
+        # Typed as the compiled store it forwards to (every call made under its lock).
+        self._s = cast(_core._Store, _Serialised(_core._Store(os.fspath(path), create, int(busy_timeout * 1000))))
 
     # -- lifetime
     def close(self) -> None:
         self._s.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self: _S) -> _S:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -350,6 +358,8 @@ class Store:
         return [Response(*r) for r in self._s.responses(cycle)]
 
     def response_count(self, cycle: int) -> int:
+        """Responses stored for a cycle; NotFoundError when there is no such cycle."""
+        self._s.cycle(cycle)
         return self._s.response_count(cycle)
 
     def response_history(self, cycle: int, department: str, item: str) -> list[dict[str, Any]]:
@@ -358,6 +368,7 @@ class Store:
         answered_at it was given."""
         import json
 
+        self._s.cycle(cycle)  # NotFoundError, as for every call naming a cycle
         out: list[dict[str, Any]] = []
         for t in self.trail():
             if t.entity != "responses" or t.key != str(cycle):
@@ -380,61 +391,6 @@ class Store:
                         }
                     )
         return out
-
-    # -- follow-up (libaudit.findings, docs/findings.md)
-    @property
-    def people(self):
-        """The register of people who act: a libaudit.findings.People."""
-        from .findings import People
-
-        return People(self)
-
-    @property
-    def findings(self):
-        """Findings (指摘事項), 横展開 and promotion: a libaudit.findings.Findings."""
-        from .findings import Findings
-
-        return Findings(self)
-
-    @property
-    def exceptions(self):
-        """Exceptions (例外措置): a libaudit.findings.Exceptions."""
-        from .findings import Exceptions
-
-        return Exceptions(self)
-
-    def _with_exceptions(self, cycle: int, options: dict[str, Any]) -> dict[str, Any]:
-        """Scores leave out the exceptions in force (as of ``as_of``, default today in Japan)
-        unless ``exceptions=`` is given."""
-        as_of = options.pop("as_of", None)
-        if options.get("exceptions") is None:
-            options["exceptions"] = self.exceptions.for_scoring(cycle, as_of)
-        return options
-
-    # -- scores (libaudit.scoring, docs/scoring.md; the store itself knows nothing of scoring)
-    def scoring_data(self, cycle: int):
-        """The cycle read once for several analyses: a libaudit.scoring.CycleData."""
-        from .scoring import CycleData
-
-        return CycleData(self, cycle)
-
-    def score(self, cycle: int, model: str = "rate", by: str = "department", **options: Any):
-        """Scores of a cycle by department (課), parent (部), chapter, section, role, tier, item
-        or body: a libaudit.scoring.ScoreTable. Options: partial_value, exceptions (default: the
-        exceptions in force ``as_of`` a date, default today in Japan; ``exceptions=()`` for none)."""
-        return self.scoring_data(cycle).score(model, by, **self._with_exceptions(cycle, options))
-
-    def score_matrix(self, cycle: int, model: str = "rate", **options: Any):
-        """課 × chapter scores: a libaudit.scoring.ScoreMatrix (exceptions as in score())."""
-        return self.scoring_data(cycle).matrix(model, **self._with_exceptions(cycle, options))
-
-    def weakest_items(self, cycle: int, n: int = 10, model: str = "rate", **options: Any):
-        """The n items with the lowest score across the body (exceptions as in score())."""
-        return self.scoring_data(cycle).weakest_items(n, model, **self._with_exceptions(cycle, options))
-
-    def compare_scores(self, before: int, after: int, by: str = "department", model: str = "rate", **options: Any):
-        """Two cycles (e.g. two 年度) compared group by group: a libaudit.scoring.Comparison."""
-        return self.scoring_data(before).compare(self.scoring_data(after), by, model, **options)
 
     # -- trail
     def trail(self, after: int = 0, limit: int = 0) -> list[TrailRecord]:
@@ -466,10 +422,10 @@ class Store:
         return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"], problems=tuple(problems))
 
     # -- pandas
-    def to_pandas(self, what: str, cycle: int | None = None):
+    def to_pandas(self, what: str, cycle: int | None = None) -> Any:
         """A pandas DataFrame of "departments", "systems", "checklists", "cycles", "trail" or
         "responses" (give `cycle`). Needs pandas (an optional dependency)."""
-        table = {
+        table: dict[str, tuple[Callable[[], Sequence[Any]], type]] = {
             "departments": (self.departments, Department),
             "systems": (self.systems, System),
             "checklists": (self.checklists, StoredChecklist),
@@ -484,6 +440,17 @@ class Store:
             raise ValueError(f"unknown table {what!r}: one of responses, {', '.join(table)}")
         getter, cls = table[what]
         return _frame(getter(), cls)
+
+
+def core_call(store: Store | _core._Store, fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(compiled store, *args)`` under the Store's lock: THE way another module of the package
+    passes a Store to a ``_core`` function (libaudit.findings, scoring, report, exchange). Threads
+    sharing a Store take turns, as for its own methods. A ``_core._Store`` is passed as it is."""
+    if isinstance(store, _core._Store):
+        return fn(store, *args)
+    serialised = cast(_Serialised, store._s)
+    with serialised._lock:
+        return fn(serialised._store, *args)
 
 
 def fiscal_year_of(date: str) -> int:
@@ -515,6 +482,7 @@ __all__ = [
     "System",
     "TrailRecord",
     "VerifyReport",
+    "core_call",
     "fiscal_year_label",
     "fiscal_year_of",
     "fiscal_year_range",

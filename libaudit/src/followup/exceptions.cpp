@@ -26,22 +26,12 @@ std::string_view exception_status_label(ExceptionStatus s) noexcept {
   return label_of(Vocabulary::exception_status, to_string(s));
 }
 
-namespace {
-ExceptionStatus parse_status(std::string_view s) {
+ExceptionStatus detail::parse_exception_status(std::string_view s) {
   for (ExceptionStatus v : {ExceptionStatus::requested, ExceptionStatus::approved, ExceptionStatus::rejected,
                             ExceptionStatus::taken, ExceptionStatus::reported})
     if (s == to_string(v)) return v;
   throw ValidationError({Diagnostic{"<exception>", 1, 1, "unknown exception status '" + std::string(s) + "'"}});
 }
-
-Date date_or_epoch(std::string_view s) {
-  try {
-    return parse_date(s);
-  } catch (const Error&) {
-    return Date{};
-  }
-}
-}  // namespace
 
 bool ExceptionRecord::late(const Date& today, int report_days) const {
   if (!emergency) return false;
@@ -50,85 +40,10 @@ bool ExceptionRecord::late(const Date& today, int report_days) const {
   return japan_date_of(reported_at) > deadline;
 }
 
-namespace detail {
-
-std::string exception_state(const ExceptionRecord& e) {
-  std::string s = "{";
-  json_key(s, "department");
-  json_string(s, e.department);
-  s += ',';
-  json_key(s, "item");
-  json_string(s, e.item);
-  s += ',';
-  json_key(s, "system");
-  json_string(s, e.system);
-  s += ',';
-  json_key(s, "reason");
-  json_string(s, e.reason);
-  s += ',';
-  json_key(s, "compensating_measure");
-  json_string(s, e.compensating_measure);
-  s += ',';
-  json_key(s, "start");
-  json_string(s, e.start.to_string());
-  s += ',';
-  json_key(s, "end");
-  json_string(s, e.end.to_string());
-  s += ',';
-  json_key(s, "emergency");
-  json_bool(s, e.emergency);
-  s += ',';
-  json_key(s, "status");
-  json_string(s, to_string(e.status));
-  s += ',';
-  json_key(s, "requested_by");
-  json_string(s, e.requested_by);
-  s += ',';
-  json_key(s, "requested_at");
-  json_string(s, e.requested_at);
-  s += ',';
-  json_key(s, "decided_by");
-  json_string(s, e.decided_by);
-  s += ',';
-  json_key(s, "decided_at");
-  json_string(s, e.decided_at);
-  s += ',';
-  json_key(s, "decision_note");
-  json_string(s, e.decision_note);
-  s += ',';
-  json_key(s, "reported_at");
-  json_string(s, e.reported_at);
-  s += '}';
-  return s;
-}
-
-ExceptionRecord read_exception(sql::Stmt& s) {
-  ExceptionRecord e;
-  e.id = s.i64(0);
-  e.department = s.str(1);
-  e.item = s.str(2);
-  e.system = s.str(3);
-  e.reason = s.str(4);
-  e.compensating_measure = s.str(5);
-  e.start = date_or_epoch(s.text(6));
-  e.end = date_or_epoch(s.text(7));
-  e.emergency = s.i64(8) != 0;
-  e.status = parse_status(s.text(9));
-  e.requested_by = s.str(10);
-  e.requested_at = s.str(11);
-  e.decided_by = s.str(12);
-  e.decided_at = s.str(13);
-  e.decision_note = s.str(14);
-  e.reported_at = s.str(15);
-  return e;
-}
-
-}  // namespace detail
-
 namespace {
 
 ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
-  sql::Stmt s = db.prepare(kExceptionSelect " WHERE id = ?");
+  sql::Stmt s = db.prepare(select_sql<ExceptionRecord>(" WHERE id = ?"));
   s.bind(1, id);
   if (!s.step()) throw NotFoundError("no exception with id " + std::to_string(id));
   return read_exception(s);
@@ -152,7 +67,7 @@ void write_exception(Store::Impl& im, const ExceptionRecord& e, const std::strin
 
 std::vector<ExceptionRecord> all(Store& store) {
   Store::Impl& im = StoreAccess::impl(store);
-  sql::Stmt s = im.db.prepare(kExceptionSelect " ORDER BY id");
+  sql::Stmt s = im.db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
   std::vector<ExceptionRecord> out;
   while (s.step()) out.push_back(read_exception(s));
   return out;
@@ -207,24 +122,7 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
   e.status = spec.emergency ? ExceptionStatus::taken : ExceptionStatus::requested;
   e.requested_by = p.name;
   e.requested_at = now_iso();
-  im.db
-      .prepare(
-          "INSERT INTO exceptions(department, item, system, reason, compensating_measure, start, end, emergency, "
-          "status, "
-          "requested_by, requested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(1, e.department)
-      .bind(2, e.item)
-      .bind(3, e.system)
-      .bind(4, e.reason)
-      .bind(5, e.compensating_measure)
-      .bind(6, e.start.to_string())
-      .bind(7, e.end.to_string())
-      .bind(8, e.emergency)
-      .bind(9, to_string(e.status))
-      .bind(10, e.requested_by)
-      .bind(11, e.requested_at)
-      .run();
-  e.id = sqlite3_last_insert_rowid(im.db.handle());
+  e.id = insert_row(im.db, e);
   TrailWriter trail(im.db, im.sha, p.name, e.requested_at);
   trail.append("exception", std::to_string(e.id), "insert", exception_state(e));
   txn.commit();
@@ -291,38 +189,38 @@ ExceptionRecord Exceptions::get(std::int64_t id) const { return load_exception(S
 
 std::vector<ExceptionRecord> Exceptions::list() const { return all(store_); }
 
+namespace {
+// The exceptions of `store` for which keep(e) holds, by id.
+template <class Keep>
+std::vector<ExceptionRecord> where(Store& store, Keep keep) {
+  std::vector<ExceptionRecord> out;
+  for (ExceptionRecord& e : all(store))
+    if (keep(e)) out.push_back(std::move(e));
+  return out;
+}
+}  // namespace
+
 std::vector<ExceptionRecord> Exceptions::in_force(std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.in_force(d)) out.push_back(std::move(e));
-  return out;
+  return where(store_, [&](const ExceptionRecord& e) { return e.in_force(d); });
 }
 
 std::vector<ExceptionRecord> Exceptions::expiring(int within_days, std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
   const Date until = add_days(d, within_days);
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.in_force(d) && e.end <= until) out.push_back(std::move(e));
+  std::vector<ExceptionRecord> out = where(store_, [&](const auto& e) { return e.in_force(d) && e.end <= until; });
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.end < b.end; });
   return out;
 }
 
 std::vector<ExceptionRecord> Exceptions::expired(std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.status == ExceptionStatus::approved && e.end < d) out.push_back(std::move(e));
-  return out;
+  return where(store_, [&](const ExceptionRecord& e) { return e.expired(d); });
 }
 
 std::vector<ExceptionRecord> Exceptions::late(int report_days, std::optional<Date> today) const {
   const Date d = today.value_or(today_japan());
-  std::vector<ExceptionRecord> out;
-  for (ExceptionRecord& e : all(store_))
-    if (e.late(d, report_days)) out.push_back(std::move(e));
-  return out;
+  return where(store_, [&](const ExceptionRecord& e) { return e.late(d, report_days); });
 }
 
 std::set<std::pair<std::string, std::string>> Exceptions::for_scoring(std::int64_t cycle,

@@ -138,128 +138,6 @@ void json_strings(std::string& s, const std::vector<std::string>& v) {
   s += ']';
 }
 
-std::string person_state(const Person& p) {
-  std::string s = "{";
-  json_key(s, "name");
-  json_string(s, p.name);
-  s += ',';
-  json_key(s, "department");
-  json_string(s, p.department);
-  s += ',';
-  json_key(s, "roles");
-  json_strings(s, p.roles);
-  s += '}';
-  return s;
-}
-
-std::string finding_state(const Finding& f) {
-  std::string s = "{";
-  json_key(s, "cycle");
-  json_int(s, f.cycle);
-  s += ',';
-  json_key(s, "department");
-  json_string(s, f.department);
-  s += ',';
-  json_key(s, "items");
-  json_strings(s, f.items);
-  s += ',';
-  json_key(s, "severity");
-  json_string(s, to_string(f.severity));
-  s += ',';
-  json_key(s, "state");
-  json_string(s, to_string(f.state));
-  s += ',';
-  json_key(s, "condition");
-  json_string(s, f.condition);
-  s += ',';
-  json_key(s, "criterion");
-  json_string(s, f.criterion);
-  s += ',';
-  json_key(s, "evidence");
-  json_string(s, f.evidence);
-  s += ',';
-  json_key(s, "recommendation");
-  json_string(s, f.recommendation);
-  s += ',';
-  json_key(s, "due");
-  json_string(s, f.due.to_string());
-  s += ',';
-  json_key(s, "raised_by");
-  json_string(s, f.raised_by);
-  s += ',';
-  json_key(s, "raised_at");
-  json_string(s, f.raised_at);
-  s += ',';
-  json_key(s, "source_finding");
-  json_int(s, f.source_finding);
-  s += ',';
-  json_key(s, "promoted_from");
-  json_int(s, f.promoted_from);
-  s += ',';
-  json_key(s, "remediated_by");
-  json_string(s, f.remediated_by);
-  s += ',';
-  json_key(s, "updated_at");
-  json_string(s, f.updated_at);
-  s += '}';
-  return s;
-}
-
-std::string transition_state(const Transition& t) {
-  std::string s = "{";
-  json_key(s, "finding");
-  json_int(s, t.finding);
-  s += ',';
-  json_key(s, "from");
-  json_string(s, to_string(t.from));
-  s += ',';
-  json_key(s, "to");
-  json_string(s, to_string(t.to));
-  s += ',';
-  json_key(s, "by");
-  json_string(s, t.by);
-  s += ',';
-  json_key(s, "at");
-  json_string(s, t.at);
-  s += ',';
-  json_key(s, "note");
-  json_string(s, t.note);
-  s += '}';
-  return s;
-}
-
-std::string check_state(const CheckRequest& c) {
-  std::string s = "{";
-  json_key(s, "finding");
-  json_int(s, c.finding);
-  s += ',';
-  json_key(s, "department");
-  json_string(s, c.department);
-  s += ',';
-  json_key(s, "requested_by");
-  json_string(s, c.requested_by);
-  s += ',';
-  json_key(s, "requested_at");
-  json_string(s, c.requested_at);
-  s += ',';
-  json_key(s, "answer");
-  json_string(s, c.answer ? to_string(*c.answer) : std::string_view());
-  s += ',';
-  json_key(s, "answered_by");
-  json_string(s, c.answered_by);
-  s += ',';
-  json_key(s, "answered_at");
-  json_string(s, c.answered_at);
-  s += ',';
-  json_key(s, "note");
-  json_string(s, c.note);
-  s += ',';
-  json_key(s, "linked_finding");
-  json_int(s, c.linked_finding);
-  s += '}';
-  return s;
-}
-
 std::vector<std::string> split_words(std::string_view s, std::string_view seps) {
   std::vector<std::string> out;
   std::size_t i = 0;
@@ -279,56 +157,6 @@ std::string join_words(const std::vector<std::string>& v) {
   return out;
 }
 
-Person read_person(sql::Stmt& s) {  // name, department, roles
-  return Person{s.str(0), s.str(1), split_words(s.text(2), " ")};
-}
-
-Finding read_finding(sql::Stmt& s) {
-  Finding f;
-  f.id = s.i64(0);
-  f.cycle = s.i64(1);
-  f.department = s.str(2);
-  f.items = split_words(s.text(3), " ");
-  f.severity = parse_severity(s.text(4));
-  f.state = parse_finding_state(s.text(5));
-  f.condition = s.str(6);
-  f.criterion = s.str(7);
-  f.evidence = s.str(8);
-  f.recommendation = s.str(9);
-  try {
-    f.due = parse_date(s.text(10));
-  } catch (const Error&) {
-    f.due = Date{};
-  }
-  f.raised_by = s.str(11);
-  f.raised_at = s.str(12);
-  f.source_finding = s.i64(13);
-  f.promoted_from = s.i64(14);
-  f.remediated_by = s.str(15);
-  f.updated_at = s.str(16);
-  return f;
-}
-
-Transition read_transition(sql::Stmt& s) {
-  return Transition{s.i64(0), s.i64(1), parse_finding_state(s.text(2)), parse_finding_state(s.text(3)), s.str(4),
-                    s.str(5), s.str(6)};
-}
-
-CheckRequest read_check(sql::Stmt& s) {
-  CheckRequest c;
-  c.id = s.i64(0);
-  c.finding = s.i64(1);
-  c.department = s.str(2);
-  c.requested_by = s.str(3);
-  c.requested_at = s.str(4);
-  if (!s.text(5).empty()) c.answer = parse_check_answer(s.text(5));
-  c.answered_by = s.str(6);
-  c.answered_at = s.str(7);
-  c.note = s.str(8);
-  c.linked_finding = s.i64(9);
-  return c;
-}
-
 void followup_rows(sql::Db& db,
                    const std::function<void(const char*, const char*, const std::string&, const std::string&)>& row) {
   // A row the readers cannot even parse (e.g. a state changed to nonsense) is reported with its
@@ -343,25 +171,25 @@ void followup_rows(sql::Db& db,
     row(table, entity, key, state);
   };
   {
-    sql::Stmt s = db.prepare("SELECT name, department, roles FROM people");
+    sql::Stmt s = db.prepare(select_sql<Person>());
     while (s.step()) guarded("people", "person", s.str(0), [&] { return person_state(read_person(s)); });
   }
   {
-    sql::Stmt s = db.prepare(kFindingSelect " ORDER BY id");
+    sql::Stmt s = db.prepare(select_sql<Finding>(" ORDER BY id"));
     while (s.step()) guarded("findings", "finding", s.str(0), [&] { return finding_state(read_finding(s)); });
   }
   {
-    sql::Stmt s = db.prepare(kTransitionSelect " ORDER BY id");
+    sql::Stmt s = db.prepare(select_sql<Transition>(" ORDER BY id"));
     while (s.step())
       guarded("finding_transitions", "finding_transition", s.str(0),
               [&] { return transition_state(read_transition(s)); });
   }
   {
-    sql::Stmt s = db.prepare(kCheckSelect " ORDER BY id");
+    sql::Stmt s = db.prepare(select_sql<CheckRequest>(" ORDER BY id"));
     while (s.step()) guarded("check_requests", "check_request", s.str(0), [&] { return check_state(read_check(s)); });
   }
   {
-    sql::Stmt s = db.prepare(kExceptionSelect " ORDER BY id");
+    sql::Stmt s = db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
     while (s.step()) guarded("exceptions", "exception", s.str(0), [&] { return exception_state(read_exception(s)); });
   }
 }
@@ -374,7 +202,7 @@ const bool kFollowupRowsRegistered = register_verify_reader(&followup_rows);
 
 Person load_person(sql::Db& db, std::string_view name) {
   require_actor(name);
-  sql::Stmt s = db.prepare("SELECT name, department, roles FROM people WHERE name = ?");
+  sql::Stmt s = db.prepare(select_sql<Person>(" WHERE name = ?"));
   const std::string n(text::trim(name));
   s.bind(1, n);
   if (!s.step())
@@ -487,7 +315,7 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
     bool had = false;
     Person old;
     {
-      sql::Stmt s = im.db.prepare("SELECT name, department, roles FROM people WHERE name = ?");
+      sql::Stmt s = im.db.prepare(select_sql<Person>(" WHERE name = ?"));
       s.bind(1, p.name);
       if (s.step()) {
         had = true;
@@ -532,7 +360,7 @@ ImportResult People::import_csv(std::string_view actor, const std::filesystem::p
 
 std::vector<Person> People::list() const {
   Store::Impl& im = StoreAccess::impl(store_);
-  sql::Stmt s = im.db.prepare("SELECT name, department, roles FROM people ORDER BY name");
+  sql::Stmt s = im.db.prepare(select_sql<Person>(" ORDER BY name"));
   std::vector<Person> out;
   while (s.step()) out.push_back(read_person(s));
   return out;
@@ -545,7 +373,7 @@ Person People::get(std::string_view name) const { return load_person(StoreAccess
 namespace {
 
 Finding load_finding(sql::Db& db, std::int64_t id) {
-  sql::Stmt s = db.prepare(kFindingSelect " WHERE id = ?");
+  sql::Stmt s = db.prepare(select_sql<Finding>(" WHERE id = ?"));
   s.bind(1, id);
   if (!s.step()) throw NotFoundError("no finding with id " + std::to_string(id));
   return read_finding(s);
@@ -585,29 +413,7 @@ std::string criterion_of(const Checklist& c, const std::vector<std::string>& ite
 
 std::int64_t insert_finding(Store::Impl& im, TrailWriter& trail, Finding& f) {
   f.updated_at = f.raised_at;
-  im.db
-      .prepare(
-          "INSERT INTO findings(cycle, department, items, severity, state, condition, criterion, evidence, "
-          "recommendation, due, raised_by, raised_at, source_finding, promoted_from, remediated_by, updated_at) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-      .bind(1, f.cycle)
-      .bind(2, f.department)
-      .bind(3, join_words(f.items))
-      .bind(4, to_string(f.severity))
-      .bind(5, to_string(f.state))
-      .bind(6, f.condition)
-      .bind(7, f.criterion)
-      .bind(8, f.evidence)
-      .bind(9, f.recommendation)
-      .bind(10, f.due.to_string())
-      .bind(11, f.raised_by)
-      .bind(12, f.raised_at)
-      .bind(13, f.source_finding)
-      .bind(14, f.promoted_from)
-      .bind(15, f.remediated_by)
-      .bind(16, f.updated_at)
-      .run();
-  f.id = sqlite3_last_insert_rowid(im.db.handle());
+  f.id = insert_row(im.db, f);
   trail.append("finding", std::to_string(f.id), "insert", finding_state(f));
   return f.id;
 }
@@ -678,11 +484,10 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   return id;
 }
 
-void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
-  Store::Impl& im = StoreAccess::impl(writable());
-  sql::WriteTxn txn(im.db);
-  const Person p = load_person(im.db, by);
-  Finding f = load_finding(im.db, id);
+namespace {
+
+// The rule moving `f` to `to`; TransitionError naming the moves there are.
+const TransitionRule& rule_for(const Finding& f, FindingState to) {
   const TransitionRule* rule = nullptr;
   std::string possible;
   for (const TransitionRule& r : kTransitions) {
@@ -691,14 +496,19 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
     if (r.to == to) rule = &r;
   }
   if (!rule)
-    throw TransitionError("finding " + std::to_string(id) + " is " + std::string(to_string(f.state)) + " (" +
+    throw TransitionError("finding " + std::to_string(f.id) + " is " + std::string(to_string(f.state)) + " (" +
                           std::string(state_label(f.state)) + "); it cannot become " + std::string(to_string(to)) +
                           (possible.empty() ? std::string(" (it is closed)")
                                             : " (from " + std::string(to_string(f.state)) + ": " + possible + ")"));
-  // Allowed when one of the person's roles in the rule passes that role's condition.
+  return *rule;
+}
+
+// `p` may make the move `rule` of `f`: one of their roles in the rule passes that role's
+// condition (兼務の禁止, the verifier is not the remediator, the 課's own managers); RoleError.
+void require_mover(sql::Db& db, const Person& p, const Finding& f, const TransitionRule& rule) {
   std::string why;
   bool ok = false;
-  for (std::string_view role : rule->roles) {
+  for (std::string_view role : rule.roles) {
     if (!p.has(role)) continue;
     if (role == "auditor" || role == "chief_auditor") {
       if (p.department == f.department) {
@@ -712,7 +522,7 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
       }
       ok = true;
     } else if (role == "security_manager" || role == "security_officer") {
-      if (!acts_for_department(im.db, p, role, f.department)) {
+      if (!acts_for_department(db, p, role, f.department)) {
         why = p.name + " is a " + std::string(role) + " of " + p.department + ", not of 課 " + f.department;
         continue;
       }
@@ -724,11 +534,22 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   }
   if (!ok) {
     std::string need;
-    for (std::string_view r : rule->roles) need += (need.empty() ? "" : " or ") + std::string(r);
-    throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(id) + " from " +
-                    std::string(to_string(f.state)) + " to " + std::string(to_string(to)) + ": " +
+    for (std::string_view r : rule.roles) need += (need.empty() ? "" : " or ") + std::string(r);
+    throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(f.id) + " from " +
+                    std::string(to_string(f.state)) + " to " + std::string(to_string(rule.to)) + ": " +
                     (why.empty() ? "it needs " + need : why));
   }
+}
+
+}  // namespace
+
+void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
+  Store::Impl& im = StoreAccess::impl(writable());
+  sql::WriteTxn txn(im.db);
+  const Person p = load_person(im.db, by);
+  Finding f = load_finding(im.db, id);
+  const TransitionRule& rule = rule_for(f, to);
+  require_mover(im.db, p, f, rule);
   const std::string at = now_iso();
   const FindingState from = f.state;
   f.state = to;
@@ -767,6 +588,7 @@ Finding Findings::get(std::int64_t id) const {
 std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<Date> today) const {
   Store::Impl& im = StoreAccess::impl(store_);
   sql::ReadTxn snap(im.db);
+  if (filter.cycle) im.load_cycle(*filter.cycle);  // NotFoundError, as everywhere a cycle is named
   const Date d = today.value_or(today_japan());
   std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> checks;
   {
@@ -774,7 +596,7 @@ std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<D
     while (s.step()) checks[s.i64(0)] = {std::size_t(s.i64(1)), std::size_t(s.i64(2))};
   }
   const std::string dept = filter.department ? normalise_key(*filter.department) : std::string();
-  sql::Stmt s = im.db.prepare(kFindingSelect " ORDER BY id");
+  sql::Stmt s = im.db.prepare(select_sql<Finding>(" ORDER BY id"));
   std::vector<Finding> out;
   while (s.step()) {
     if (filter.cycle && s.i64(1) != *filter.cycle) continue;
@@ -793,7 +615,7 @@ std::vector<Transition> Findings::history(std::int64_t finding) const {
   Store::Impl& im = StoreAccess::impl(store_);
   sql::ReadTxn snap(im.db);
   load_finding(im.db, finding);
-  sql::Stmt s = im.db.prepare(kTransitionSelect " WHERE finding = ? ORDER BY id");
+  sql::Stmt s = im.db.prepare(select_sql<Transition>(" WHERE finding = ? ORDER BY id"));
   s.bind(1, finding);
   std::vector<Transition> out;
   while (s.step()) out.push_back(read_transition(s));
@@ -805,9 +627,9 @@ std::vector<OverdueFinding> Findings::overdue(std::optional<Date> today) const {
   sql::ReadTxn snap(im.db);
   const Date d = today.value_or(today_japan());
   const std::string ds = d.to_string();
-  sql::Stmt s = im.db.prepare(kFindingSelect
-                              " WHERE state <> 'verified' AND state <> 'risk_accepted' AND state <> 'discarded' "
-                              "AND state <> 'draft' AND due < ? ORDER BY due, id");
+  sql::Stmt s = im.db.prepare(
+      select_sql<Finding>(" WHERE state <> 'verified' AND state <> 'risk_accepted' AND state <> 'discarded' "
+                          "AND state <> 'draft' AND due < ? ORDER BY due, id"));
   s.bind(1, ds);
   std::vector<OverdueFinding> out;
   while (s.step()) {
@@ -924,7 +746,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
   const Person p = load_person(im.db, by);
   CheckRequest c;
   {
-    sql::Stmt s = im.db.prepare(kCheckSelect " WHERE id = ?");
+    sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE id = ?"));
     s.bind(1, request);
     if (!s.step()) throw NotFoundError("no check request with id " + std::to_string(request));
     c = read_check(s);
@@ -983,7 +805,7 @@ std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
   Store::Impl& im = StoreAccess::impl(store_);
   sql::ReadTxn snap(im.db);
   load_finding(im.db, finding);
-  sql::Stmt s = im.db.prepare(kCheckSelect " WHERE finding = ? ORDER BY department");
+  sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE finding = ? ORDER BY department"));
   s.bind(1, finding);
   std::vector<CheckRequest> out;
   while (s.step()) out.push_back(read_check(s));

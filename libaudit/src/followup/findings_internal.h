@@ -1,42 +1,30 @@
-// Internal to findings.cpp and exceptions.cpp: the column lists, row readers and trail states
-// of the follow-up tables, and the checks both use.
+// Internal to findings.cpp and exceptions.cpp: the row readers and trail states of the
+// follow-up tables (from their field tables, fields_sql.h), and the checks both use.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "followup/fields_sql.h"
 #include "libaudit/followup/findings.h"
 #include "store/store_internal.h"
 
 namespace libaudit::detail {
 
-#define kFindingSelect                                                                                     \
-  "SELECT id, cycle, department, items, severity, state, condition, criterion, evidence, recommendation, " \
-  "due, raised_by, raised_at, source_finding, promoted_from, remediated_by, updated_at FROM findings"
-#define kTransitionSelect "SELECT id, finding, from_state, to_state, by, at, note FROM finding_transitions"
-#define kCheckSelect                                                                                     \
-  "SELECT id, finding, department, requested_by, requested_at, answer, answered_by, answered_at, note, " \
-  "linked_finding FROM check_requests"
-#define kExceptionSelect                                                                               \
-  "SELECT id, department, item, system, reason, compensating_measure, start, end, emergency, status, " \
-  "requested_by, requested_at, decided_by, decided_at, decision_note, reported_at FROM exceptions"
+// The trail states and row readers of the follow-up entities: the field tables walked
+// (fields_sql.h); the names stay for the readers verify replays.
+inline std::string person_state(const Person& p) { return state_of(p); }
+inline std::string finding_state(const Finding& f) { return state_of(f); }
+inline std::string transition_state(const Transition& t) { return state_of(t); }
+inline std::string check_state(const CheckRequest& c) { return state_of(c); }
+inline std::string exception_state(const ExceptionRecord& e) { return state_of(e); }
 
-void json_strings(std::string& s, const std::vector<std::string>& v);
-std::string person_state(const Person& p);
-std::string finding_state(const Finding& f);
-std::string transition_state(const Transition& t);
-std::string check_state(const CheckRequest& c);
-std::string exception_state(const ExceptionRecord& e);
-
-Person read_person(sql::Stmt& s);
-Finding read_finding(sql::Stmt& s);
-Transition read_transition(sql::Stmt& s);
-CheckRequest read_check(sql::Stmt& s);
-ExceptionRecord read_exception(sql::Stmt& s);
-
-std::vector<std::string> split_words(std::string_view s, std::string_view seps);
-std::string join_words(const std::vector<std::string>& v);
+inline Person read_person(sql::Stmt& s) { return read_row<Person>(s); }
+inline Finding read_finding(sql::Stmt& s) { return read_row<Finding>(s); }
+inline Transition read_transition(sql::Stmt& s) { return read_row<Transition>(s); }
+inline CheckRequest read_check(sql::Stmt& s) { return read_row<CheckRequest>(s); }
+inline ExceptionRecord read_exception(sql::Stmt& s) { return read_row<ExceptionRecord>(s); }
 
 // The person named `name` from the register; NotFoundError.
 Person load_person(sql::Db& db, std::string_view name);

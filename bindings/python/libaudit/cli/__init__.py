@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist, exchange, findings, report, score, store
+from . import checklist, cycles, exceptions, exchange, findings, organisation, people, report, score, store
 
-_GROUPS = [checklist, store, exchange, score, findings, report]
+# Each module registers its command groups; this package composes them (and only it imports
+# every command module). Shared helpers are in cli/common.py.
+_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, report]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import Checklist, ChecklistError, LibauditIOError, labels
 from ..table import format_table
+from .common import load_checklist
 from .extract import item_count
 
 
@@ -102,11 +103,8 @@ def render_summary(s: dict[str, Any]) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
-    try:
-        c = Checklist.load(args.file)
-    except ChecklistError as e:
-        for d in e.diagnostics:
-            print(str(d), file=sys.stderr)
+    c = load_checklist(args.file)
+    if c is None:
         return 1
     s = summary(c)
     if args.json:

@@ -1,6 +1,6 @@
 """``libaudit export``: per-課 questionnaires (.xlsx or CSV) of a cycle (docs/exchange.md).
 
-Returned questionnaires are read by ``libaudit responses import`` (cli/store.py), which hands
+Returned questionnaires are read by ``libaudit responses import`` (cli/cycles.py), which hands
 workbooks, questionnaire CSVs and folders to :func:`run_import` below.
 """
 
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .store import Progress
+    from .common import Progress
 
     with Store(args.db, create=False) as s:
         out = Path(args.output)

@@ -8,7 +8,7 @@ import sys
 
 from ..report import render
 from ..store import Store
-from .store import Progress
+from .common import Progress
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

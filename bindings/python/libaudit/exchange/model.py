@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from .. import _core
-from ..store import ANSWERS, Department, Store
+from ..store import ANSWERS, Department, Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -74,8 +74,7 @@ class _Cycle:
     model, and what the sheets print (names, the checklist's title)."""
 
     def __init__(self, store: Store, cycle: int, carry_over_from: int | None = None):
-        # store._s forwards every call to the compiled _core._Store under the Store's lock.
-        self.model = _core._Questionnaires(store._s, cycle, carry_over_from)  # type: ignore[arg-type]
+        self.model = core_call(store, _core._Questionnaires, cycle, carry_over_from)
         self.cycle = store.cycle(cycle)
         self.stored = next(c for c in store.checklists() if c.id == self.cycle.checklist)
         self.body = store.body

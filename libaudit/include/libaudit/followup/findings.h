@@ -147,6 +147,8 @@ struct Finding {
   bool overdue(const Date& today) const noexcept {
     return !is_closed(state) && state != FindingState::draft && due < today;
   }
+  // Days past due on `today` when overdue(today), else 0.
+  int days_past_due(const Date& today) const noexcept { return overdue(today) ? days_between(due, today) : 0; }
 };
 
 struct FindingSpec {
@@ -214,6 +216,7 @@ class Findings {
   void move(std::string_view by, std::int64_t finding, FindingState to, std::string_view note = {});
 
   Finding get(std::int64_t id) const;  // NotFoundError
+  // By id. NotFoundError when filter.cycle names no cycle.
   std::vector<Finding> list(const FindingFilter& filter = {}, std::optional<Date> today = {}) const;
   std::vector<Transition> history(std::int64_t finding) const;
   // Open, not closed, due before today: oldest first / grouped by 課 (most first).
@@ -272,6 +275,8 @@ struct ExceptionRecord {
   bool in_force(const Date& today) const noexcept {
     return status == ExceptionStatus::approved && start <= today && today <= end;
   }
+  // Approved, and the period ended before today.
+  bool expired(const Date& today) const noexcept { return status == ExceptionStatus::approved && end < today; }
 };
 
 struct ExceptionSpec {

@@ -1,0 +1,171 @@
+"""What the command modules share: who acts (``--as``), the common options, opening a store,
+subcommand groups, the progress bar, and printing import results, diagnostics and JSON.
+
+This module imports only the library. The command modules import it; between themselves the
+only imports are one-way (checklist -> store and extract for the subcommands they add to the
+checklist group, cycles -> exchange for returned questionnaires), so they form no circle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, Callable, TextIO
+
+from .. import Checklist, ChecklistError, ImportValidationError, Store
+from ..store import ImportResult
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def actor(args: argparse.Namespace) -> str:
+    """``--as NAME``, else the login name; SystemExit when there is none."""
+    if args.actor:
+        return str(args.actor)
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (e.g. a container without a passwd entry)
+        raise SystemExit("libaudit: cannot tell who you are; give --as NAME") from None
+
+
+def writer() -> argparse.ArgumentParser:
+    """The parent parser of every command that writes: ``--as NAME``."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--as", dest="actor", metavar="NAME", help="who makes the change (default: your login name)")
+    return p
+
+
+def encoding() -> argparse.ArgumentParser:
+    """The parent parser of every command that reads a CSV: ``--encoding``."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--encoding",
+        default="detect",
+        choices=["detect", "utf-8", "cp932"],
+        help="the CSV's encoding (default: detect UTF-8 with or without BOM, else CP932)",
+    )
+    return p
+
+
+def by_option(p: argparse.ArgumentParser) -> None:
+    """``--by PERSON``: who acts, a name from the person register (the follow-up commands)."""
+    p.add_argument("--by", required=True, metavar="PERSON", help="who acts (a name from the person register)")
+
+
+def today_option(p: argparse.ArgumentParser) -> None:
+    """``--today DATE``: the day overdue and expiry are computed for."""
+    p.add_argument("--today", metavar="DATE", help="the day to compute overdue/expiry for (default: today in Japan)")
+
+
+def open_store(path: str) -> Store:
+    """An existing store (a command other than ``init`` never creates one)."""
+    return Store(path, create=False)
+
+
+def group(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str) -> Any:
+    """A command with required subcommands (``libaudit NAME SUBCOMMAND …``)."""
+    p = sub.add_parser(name, help=help)
+    subs = p.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND")
+    subs.required = True
+    return subs
+
+
+def command(
+    subs: Any,
+    name: str,
+    func: Command,
+    help: str,
+    *,
+    parents: Sequence[argparse.ArgumentParser] = (),
+    positionals: Iterable[str] = (),
+    json_flag: bool = False,
+) -> argparse.ArgumentParser:
+    """A subcommand taking the store ``DB`` first, then `positionals` (metavars, e.g. "FILE.csv",
+    stored as their lower-case stem: ``file``), and ``--json`` when `json_flag`."""
+    x: argparse.ArgumentParser = subs.add_parser(name, parents=list(parents), help=help)
+    x.add_argument("db", metavar="DB")
+    for metavar in positionals:
+        x.add_argument(metavar.split(".")[0].lower(), metavar=metavar)
+    if json_flag:
+        x.add_argument("--json", action="store_true")
+    x.set_defaults(func=func)
+    return x
+
+
+class Progress:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.label = label
+        self.active = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.active or total <= 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = width * done // total
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def report_import(what: str, r: ImportResult) -> None:
+    print(f"{what}: {r.rows} rows, {r.inserted} inserted, {r.updated} updated, {r.unchanged} unchanged")
+
+
+def print_diagnostics(diagnostics: Iterable[object]) -> None:
+    for d in diagnostics:
+        print(str(d), file=sys.stderr)
+
+
+def run_import(args: argparse.Namespace, what: str, fn: Callable[[Store], ImportResult]) -> int:
+    """`fn` on the store ``args.db``, its result reported; a refused import lists every bad row."""
+    try:
+        with open_store(args.db) as s:
+            report_import(what, fn(s))
+    except ImportValidationError as e:
+        print("libaudit: nothing was imported; fix these rows and import again:", file=sys.stderr)
+        print_diagnostics(e.diagnostics)
+        return 1
+    return 0
+
+
+def load_checklist(path: str) -> Checklist | None:
+    """The checklist at `path`, or None after printing its diagnostics."""
+    try:
+        return Checklist.load(path)
+    except ChecklistError as e:
+        print_diagnostics(e.diagnostics)
+        return None
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def listed(args: argparse.Namespace, fetch: Callable[[Store], Sequence[Any]]) -> Sequence[Any] | None:
+    """The rows `fetch` reads from the store ``args.db``; with ``--json`` they are printed (as
+    dataclasses) and None is returned, so the caller prints its table only when it gets rows."""
+    with open_store(args.db) as s:
+        rows = fetch(s)
+    if args.json:
+        print_json([dataclasses.asdict(r) for r in rows])
+        return None
+    return rows
+
+
+def print_dicts(rows: Iterable[Any]) -> None:
+    """Objects with ``to_dict()`` as a JSON list (``--json``)."""
+    print_json([r.to_dict() for r in rows])
