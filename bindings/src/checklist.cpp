@@ -1,3 +1,5 @@
+// Bindings of libaudit/checklist/checklist.h: Checklist and its read-only parts (Section, Item,
+// AppliesTo), which keep their Checklist alive.
 #include "libaudit/checklist/checklist.h"
 
 #include <pybind11/stl.h>
@@ -15,14 +17,22 @@ py::list refs(const std::vector<T>& values, const py::object& owner) {
   for (const T& v : values) out.append(py::cast(&v, py::return_value_policy::reference_internal, owner));
   return out;
 }
-}  // namespace
 
-void bind_checklist(py::module_& m) {
+// The same, for a list of pointers into `owner`.
+template <class T>
+py::list refs(const std::vector<const T*>& values, const py::object& owner) {
+  py::list out;
+  for (const T* v : values) out.append(py::cast(v, py::return_value_policy::reference_internal, owner));
+  return out;
+}
+
+std::string scope_name(const AppliesTo& a) { return a.departments == DepartmentScope::all ? "all" : "system_owners"; }
+
+// AppliesTo, Item and Section: read-only views owned by their Checklist.
+void bind_parts(py::module_& m) {
   py::class_<AppliesTo>(m, "AppliesTo", "Where an item applies: tiers, which 課, important assets only.")
       .def_readonly("tiers", &AppliesTo::tiers)
-      .def_property_readonly(
-          "departments",
-          [](const AppliesTo& a) { return a.departments == DepartmentScope::all ? "all" : "system_owners"; })
+      .def_property_readonly("departments", &scope_name)
       .def_readonly("important_assets", &AppliesTo::important_assets)
       .def("__repr__", [](const AppliesTo& a) {
         return "AppliesTo(tiers=" + py::repr(py::cast(a.tiers)).cast<std::string>() + ", departments='" +
@@ -60,6 +70,12 @@ void bind_checklist(py::module_& m) {
       .def_property_readonly("item_indices", [](const Section& s) { return s.items; })
       .def_readonly("line", &Section::line)
       .def("__repr__", [](const Section& s) { return "<Section " + s.id + " " + s.title + ">"; });
+}
+
+}  // namespace
+
+void bind_checklist(py::module_& m) {
+  bind_parts(m);
 
   py::class_<Checklist>(m, "Checklist", R"doc(A checklist (点検表): sections following the clauses of a
 standard, whose leaves are items. Immutable. Load with Checklist.load(path) or
@@ -102,19 +118,13 @@ Checklist.from_yaml(text); invalid input raises ChecklistError listing every pro
       .def(
           "items_for_role",
           [](const py::object& self, std::string_view role) {
-            py::list out;
-            for (const Item* i : self.cast<const Checklist&>().items_for_role(role))
-              out.append(py::cast(i, py::return_value_policy::reference_internal, self));
-            return out;
+            return refs(self.cast<const Checklist&>().items_for_role(role), self);
           },
           py::arg("role"), "Items naming this role, in document order.")
       .def(
           "items_for_tier",
           [](const py::object& self, std::string_view tier) {
-            py::list out;
-            for (const Item* i : self.cast<const Checklist&>().items_for_tier(tier))
-              out.append(py::cast(i, py::return_value_policy::reference_internal, self));
-            return out;
+            return refs(self.cast<const Checklist&>().items_for_tier(tier), self);
           },
           py::arg("tier"), "Items that apply to this tier, in document order.")
       .def("chapter_of", &Checklist::chapter_of, py::arg("item"), py::return_value_policy::reference_internal)

@@ -205,11 +205,9 @@ void bind_vocabulary(py::module_& m) {
     }
     return out;
   });
-  m.def("japan_date_of", [](std::string_view iso) { return japan_date_of(iso).to_string(); });
   m.def(
       "japan_date", [](const py::object& when) { return date_arg(when).to_string(); }, py::arg("when") = py::none(),
       "The ISO date in Japan of a date argument (None: today).");
-  m.def("today_japan", [] { return today_japan().to_string(); });
   m.def("emergency_report_days", [] { return kEmergencyReportDays; });
 }
 

@@ -53,8 +53,90 @@ py::dict to_dict(const Distribution& d) {
   return o;
 }
 
-ScoreOptions options(const std::string& model, double partial_value,
-                     const std::vector<std::pair<std::string, std::string>>& exceptions) {
+// The keys every scoring result starts with.
+py::dict result_dict(std::int64_t cycle, const std::string& model) {
+  py::dict out;
+  out["cycle"] = cycle;
+  out["model"] = model;
+  return out;
+}
+
+py::dict to_dict(const ScoreTable& t) {
+  py::dict out = result_dict(t.cycle, t.model);
+  out["by"] = std::string(to_string(t.by));
+  out["rows"] = to_list(t.rows);
+  out["distribution"] = to_dict(t.distribution);
+  return out;
+}
+
+py::dict to_dict(const ScoreMatrix& t) {
+  py::dict out = result_dict(t.cycle, t.model);
+  out["rows"] = to_list(t.rows);
+  out["columns"] = to_list(t.columns);
+  py::list cells;
+  for (const auto& r : t.cells) cells.append(to_list(r));
+  out["cells"] = cells;
+  return out;
+}
+
+py::object optional_dict(const std::optional<GroupScore>& g) {
+  return g ? py::object(to_dict(*g)) : py::object(py::none());
+}
+
+py::dict to_dict(const Comparison& c) {
+  py::dict out;
+  out["before_cycle"] = c.before_cycle;
+  out["after_cycle"] = c.after_cycle;
+  out["before_year"] = c.before_year;
+  out["after_year"] = c.after_year;
+  out["model"] = c.model;
+  out["by"] = std::string(to_string(c.by));
+  py::list rows;
+  for (const ScoreChange& ch : c.rows) {
+    py::dict r;
+    r["group"] = ch.group;
+    r["name"] = ch.name;
+    r["before"] = optional_dict(ch.before);
+    r["after"] = optional_dict(ch.after);
+    r["change"] = num(ch.change);
+    rows.append(r);
+  }
+  out["rows"] = rows;
+  out["items_added"] = c.items_added;
+  out["items_removed"] = c.items_removed;
+  out["departments_added"] = c.departments_added;
+  out["departments_removed"] = c.departments_removed;
+  return out;
+}
+
+py::dict cycle_dict(const CycleData& d) {
+  py::dict o;
+  o["id"] = d.cycle().id;
+  o["name"] = d.cycle().name;
+  o["fiscal_year"] = d.cycle().fiscal_year;
+  o["checklist"] = d.cycle().checklist;
+  return o;
+}
+
+py::list departments_list(const CycleData& d) {
+  py::list out;
+  for (const ScoredDepartment& s : d.departments()) {
+    py::dict o;
+    o["code"] = s.code;
+    o["name"] = s.name;
+    o["parent_code"] = s.parent_code;
+    o["parent_name"] = s.parent_name;
+    o["tiers"] = s.tiers;
+    o["owns_system"] = s.owns_system;
+    o["important_assets"] = s.important_assets;
+    out.append(o);
+  }
+  return out;
+}
+
+using Exceptions = std::vector<std::pair<std::string, std::string>>;
+
+ScoreOptions options(const std::string& model, double partial_value, const Exceptions& exceptions) {
   ScoreOptions o;
   o.model = model;
   o.partial_value = partial_value;
@@ -62,7 +144,12 @@ ScoreOptions options(const std::string& model, double partial_value,
   return o;
 }
 
-using Exceptions = std::vector<std::pair<std::string, std::string>>;
+// f() with the GIL released (the scoring functions touch no Python object).
+template <class F>
+auto without_gil(F&& f) {
+  py::gil_scoped_release nogil;
+  return f();
+}
 
 }  // namespace
 
@@ -72,88 +159,35 @@ void bind_scoring(py::module_& m) {
 
   py::class_<CycleData>(m, "_CycleData", "One cycle read for scoring. Use libaudit.scoring.CycleData.")
       .def(py::init([](const Store& store, std::int64_t cycle) {
-             py::gil_scoped_release nogil;
-             return CycleData::load(store, cycle);
+             return without_gil([&] { return CycleData::load(store, cycle); });
            }),
            py::arg("store"), py::arg("cycle"))
-      .def_property_readonly("cycle",
-                             [](const CycleData& d) {
-                               py::dict o;
-                               o["id"] = d.cycle().id;
-                               o["name"] = d.cycle().name;
-                               o["fiscal_year"] = d.cycle().fiscal_year;
-                               o["checklist"] = d.cycle().checklist;
-                               return o;
-                             })
+      .def_property_readonly("cycle", &cycle_dict)
       .def_property_readonly("body", &CycleData::body)
       .def_property_readonly("checklist", &CycleData::checklist)
       .def_property_readonly("answered", &CycleData::answered)
-      .def_property_readonly("departments",
-                             [](const CycleData& d) {
-                               py::list out;
-                               for (const ScoredDepartment& s : d.departments()) {
-                                 py::dict o;
-                                 o["code"] = s.code;
-                                 o["name"] = s.name;
-                                 o["parent_code"] = s.parent_code;
-                                 o["parent_name"] = s.parent_name;
-                                 o["tiers"] = s.tiers;
-                                 o["owns_system"] = s.owns_system;
-                                 o["important_assets"] = s.important_assets;
-                                 out.append(o);
-                               }
-                               return out;
-                             })
+      .def_property_readonly("departments", &departments_list)
       .def("applies", &CycleData::applies, py::arg("department"), py::arg("item"))
       .def(
           "score",
           [](const CycleData& d, std::string_view by, const std::string& model, double p, const Exceptions& ex) {
             const GroupBy g = parse_group_by(by);
             const ScoreOptions o = options(model, p, ex);
-            ScoreTable t;
-            {
-              py::gil_scoped_release nogil;
-              t = score(d, g, o);
-            }
-            py::dict out;
-            out["cycle"] = t.cycle;
-            out["model"] = t.model;
-            out["by"] = std::string(to_string(t.by));
-            out["rows"] = to_list(t.rows);
-            out["distribution"] = to_dict(t.distribution);
-            return out;
+            return to_dict(without_gil([&] { return score(d, g, o); }));
           },
           py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
       .def(
           "matrix",
           [](const CycleData& d, const std::string& model, double p, const Exceptions& ex) {
             const ScoreOptions o = options(model, p, ex);
-            ScoreMatrix t;
-            {
-              py::gil_scoped_release nogil;
-              t = score_matrix(d, o);
-            }
-            py::dict out;
-            out["cycle"] = t.cycle;
-            out["model"] = t.model;
-            out["rows"] = to_list(t.rows);
-            out["columns"] = to_list(t.columns);
-            py::list cells;
-            for (const auto& r : t.cells) cells.append(to_list(r));
-            out["cells"] = cells;
-            return out;
+            return to_dict(without_gil([&] { return score_matrix(d, o); }));
           },
           py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
       .def(
           "weakest",
           [](const CycleData& d, std::size_t n, const std::string& model, double p, const Exceptions& ex) {
             const ScoreOptions o = options(model, p, ex);
-            std::vector<GroupScore> rows;
-            {
-              py::gil_scoped_release nogil;
-              rows = weakest_items(d, n, o);
-            }
-            return to_list(rows);
+            return to_list(without_gil([&] { return weakest_items(d, n, o); }));
           },
           py::arg("n"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
       .def(
@@ -162,34 +196,7 @@ void bind_scoring(py::module_& m) {
              const Exceptions& ex) {
             const GroupBy g = parse_group_by(by);
             const ScoreOptions o = options(model, p, ex);
-            Comparison c;
-            {
-              py::gil_scoped_release nogil;
-              c = compare(before, after, g, o);
-            }
-            py::dict out;
-            out["before_cycle"] = c.before_cycle;
-            out["after_cycle"] = c.after_cycle;
-            out["before_year"] = c.before_year;
-            out["after_year"] = c.after_year;
-            out["model"] = c.model;
-            out["by"] = std::string(to_string(c.by));
-            py::list rows;
-            for (const ScoreChange& ch : c.rows) {
-              py::dict r;
-              r["group"] = ch.group;
-              r["name"] = ch.name;
-              r["before"] = ch.before ? py::object(to_dict(*ch.before)) : py::object(py::none());
-              r["after"] = ch.after ? py::object(to_dict(*ch.after)) : py::object(py::none());
-              r["change"] = num(ch.change);
-              rows.append(r);
-            }
-            out["rows"] = rows;
-            out["items_added"] = c.items_added;
-            out["items_removed"] = c.items_removed;
-            out["departments_added"] = c.departments_added;
-            out["departments_removed"] = c.departments_removed;
-            return out;
+            return to_dict(without_gil([&] { return compare(before, after, g, o); }));
           },
           py::arg("after"), py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"));
 }

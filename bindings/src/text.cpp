@@ -1,11 +1,34 @@
+// The base stage's bindings: text helpers, the label table (vocabulary.h), Japan time
+// (fiscal_year.h) and the CSV reader (csv.h).
 #include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "libaudit/base/csv.h"
+#include "libaudit/base/error.h"
+#include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
 namespace libaudit::python {
+
+namespace {
+
+std::vector<std::pair<std::string, std::string>> pairs(std::span<const Term> terms) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Term& t : terms) out.emplace_back(t.id, t.label);
+  return out;
+}
+
+// The vocabulary named `name`; ValidationError (a ValueError in Python) naming them all otherwise.
+Vocabulary vocabulary_named(std::string_view name) {
+  if (const auto v = parse_vocabulary(name)) return *v;
+  std::string all;
+  for (Vocabulary v : vocabularies()) all += (all.empty() ? "" : ", ") + std::string(to_string(v));
+  throw ValidationError(
+      {Diagnostic{"<vocabulary>", 1, 1, "unknown vocabulary '" + std::string(name) + "' (" + all + ")"}});
+}
+
+}  // namespace
 
 void bind_text(py::module_& m) {
   m.def(
@@ -15,21 +38,40 @@ void bind_text(py::module_& m) {
       "nfkc", [](std::string_view s) { return text::nfkc(s); }, py::arg("text"),
       "Unicode NFKC normalisation (full-width digits and brackets become ASCII).");
   m.def(
-      "builtin_roles",
-      [] {
-        std::vector<std::pair<std::string, std::string>> out;
-        for (const Term& t : builtin_roles()) out.emplace_back(t.id, t.label);
-        return out;
-      },
-      "DOMAIN.md roles as (id, Japanese label) pairs.");
+      "builtin_roles", [] { return pairs(builtin_roles()); }, "DOMAIN.md roles as (id, Japanese label) pairs.");
   m.def(
-      "tiers",
+      "tiers", [] { return pairs(tiers()); }, "Network tiers as (id, Japanese label) pairs.");
+
+  // -- the label table
+  m.def(
+      "vocabularies",
       [] {
-        std::vector<std::pair<std::string, std::string>> out;
-        for (const Term& t : tiers()) out.emplace_back(t.id, t.label);
+        std::vector<std::string> out;
+        for (Vocabulary v : vocabularies()) out.emplace_back(to_string(v));
         return out;
       },
-      "Network tiers as (id, Japanese label) pairs.");
+      "The names of the labelled vocabularies (answer, cycle_kind, …).");
+  m.def(
+      "terms", [](std::string_view vocabulary) { return pairs(terms(vocabulary_named(vocabulary))); },
+      py::arg("vocabulary"),
+      "A vocabulary's (id, Japanese label) pairs in display order. ValidationError for an unknown vocabulary.");
+  m.def(
+      "label",
+      [](std::string_view vocabulary, std::string_view id) {
+        return std::string(label_of(vocabulary_named(vocabulary), id));
+      },
+      py::arg("vocabulary"), py::arg("id"),
+      "The Japanese label of an id ('' when the vocabulary has no such id). ValidationError for an unknown "
+      "vocabulary.");
+
+  // -- Japan time
+  m.def(
+      "japan_date_of", [](std::string_view iso) { return japan_date_of(iso).to_string(); }, py::arg("iso"),
+      "The date in Japan (ISO) of an ISO 8601 timestamp with Z or ±HH:MM; a plain date as is.");
+  m.def(
+      "today_japan", [] { return today_japan().to_string(); }, "Today's date in Japan (UTC+9), ISO.");
+
+  // -- CSV
   m.def(
       "read_csv_table",
       [](const py::bytes& data, std::string_view source, std::string_view encoding) {

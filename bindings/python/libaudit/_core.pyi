@@ -23,6 +23,16 @@ def builtin_roles() -> list[tuple[str, str]]:
 def tiers() -> list[tuple[str, str]]:
     """Network tiers as (id, Japanese label) pairs."""
 
+def vocabularies() -> list[str]:
+    """The names of the labelled vocabularies (answer, cycle_kind, …)."""
+
+def terms(vocabulary: str) -> list[tuple[str, str]]:
+    """A vocabulary's (id, Japanese label) pairs in display order. ValidationError for an unknown vocabulary."""
+
+def label(vocabulary: str, id: str) -> str:
+    """The Japanese label of an id ('' when the vocabulary has no such id).
+    ValidationError for an unknown vocabulary."""
+
 def read_csv_table(data: bytes, source: str, encoding: str = "detect") -> tuple[list[str], list[tuple[int, list[str]]]]:
     """CSV bytes through the core's reader: (header, [(line, fields)]); ValidationError with every located problem."""
 

@@ -15,8 +15,9 @@ import os
 import random
 from pathlib import Path
 
-from . import Checklist, _core
-from .store import Store, core_call
+from . import Checklist, _core, labels
+from .scoring import CycleData
+from .store import Store
 
 ACTOR = "demo"
 BODY = "小牧市"
@@ -147,7 +148,7 @@ def _answer(x: float, maturity: float) -> str:
 
 
 def _responses(
-    data: _core._CycleData,
+    data: CycleData,
     year: int,
     maturity: dict[str, float],
     draws: dict[tuple[str, str], float],
@@ -156,7 +157,7 @@ def _responses(
 ) -> list[tuple[str, ...]]:
     """A year's answers of every 課 of the cycle; 該当しない where the item does not apply to the
     課 (the library's own rule, CycleData.applies, from the systems it owns)."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     items = [(k, i) for k, i in enumerate(data.checklist.items) if "self_inspection" in i.audience]
     for d, code in sorted(enumerate(x["code"] for x in data.departments), key=lambda p: p[1]):
         day = 1 + rng.randrange(28)
@@ -216,16 +217,16 @@ def build_demo_store(
         draws = {(code, item.id): rng.random() for code in sorted(managers) for item in checklist.items}
         cycles = {}
         for year in (2024, 2025):
-            label = {2024: "令和6年度", 2025: "令和7年度"}[year]
+            label = _core.fiscal_year_label(year)
             cycle = store.create_cycle(
                 ACTOR,
-                name=f"{label} 情報セキュリティ自己点検",
+                name=f"{label} 情報セキュリティ{labels.label('cycle_kind', 'self_inspection')}",
                 kind="self_inspection",
                 fiscal_year=year,
                 checklist=checklist_id,
             )
             store.open_cycle(ACTOR, cycle)
-            rows = _responses(core_call(store, _core._CycleData, cycle), year, maturity, draws, managers, rng)
+            rows = _responses(CycleData(store, cycle), year, maturity, draws, managers, rng)
             store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
             if year == 2024 or close_last:
                 store.close_cycle(ACTOR, cycle)

@@ -29,7 +29,7 @@ from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError
-from .store import core_call
+from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
 KINDS = ("committee", "department", "audit", "findings")
@@ -60,7 +60,7 @@ class Reporter:
 
     def __init__(
         self,
-        store,
+        store: Store,
         cycle: int,
         *,
         compare: int | None = None,
@@ -103,7 +103,8 @@ class Reporter:
 
     def view(self, kind: str, dept: str | None = None) -> dict[str, Any]:
         """The view model of a report (what the templates see; the JSON format)."""
-        return json.loads(self._r.view(kind, dept or ""))
+        view: dict[str, Any] = json.loads(self._r.view(kind, dept or ""))
+        return view
 
     def render(self, kind: str, format: str = "html", dept: str | None = None) -> str:
         """One report as text: html, md, csv or json (for PDF use :func:`render`)."""
@@ -117,7 +118,7 @@ def _safe(name: str) -> str:
 
 
 def render(
-    store,
+    store: Store,
     kind: str,
     *,
     cycle: int,
@@ -169,10 +170,11 @@ def render(
     return _write_text(Path(out), text)
 
 
-def _departments(store, codes: Iterable[str]) -> list[dict[str, str]]:
+def _departments(store: Store, codes: Iterable[str]) -> list[dict[str, str]]:
     wanted = set(codes)
     try:
-        return [{"code": d.code, "name": d.name} for d in store.departments() if d.code in wanted]
+        departments: Iterable[Any] = store.departments()
+        return [{"code": d.code, "name": d.name} for d in departments if d.code in wanted]
     except AttributeError:  # a bare _core store
         return []
 

@@ -18,9 +18,10 @@ do not touch the store again, so reuse it for several tables. The numbers are co
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, cast
 
 from . import _core
 from .store import core_call
@@ -40,9 +41,9 @@ def ipa_band(score: float) -> str:
     return _core.ipa_band(score)
 
 
-def _pandas():
+def _pandas() -> Any:
     try:
-        import pandas as pd  # optional dependency
+        pd = importlib.import_module("pandas")  # optional dependency
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("to_pandas() needs pandas: pip install pandas") from e
     return pd
@@ -92,11 +93,16 @@ class Distribution:
         return asdict(self)
 
 
+def _pairs(exceptions: Exceptions) -> list[tuple[str, str]]:
+    """The (課, item) pairs as the core takes them (a wrong shape fails there, with a TypeError)."""
+    return [cast("tuple[str, str]", tuple(e)) for e in exceptions]
+
+
 def _rows(rows: Sequence[dict[str, Any]]) -> tuple[GroupScore, ...]:
     return tuple(GroupScore(**r) for r in rows)
 
 
-def _frame(rows: Sequence[GroupScore]):
+def _frame(rows: Sequence[GroupScore]) -> Any:
     pd = _pandas()
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(GroupScore)])
 
@@ -133,7 +139,7 @@ class ScoreTable:
             "distribution": self.distribution.to_dict(),
         }
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """One row per group, the columns of GroupScore. Needs pandas."""
         return _frame(self.rows)
 
@@ -157,7 +163,7 @@ class ScoreMatrix:
             "cells": [[c.to_dict() for c in row] for row in self.cells],
         }
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """Scores as a DataFrame indexed by 課 code, one column per chapter id. Needs pandas."""
         pd = _pandas()
         return pd.DataFrame(
@@ -212,7 +218,7 @@ class Comparison:
             d[k] = list(d[k])
         return d
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """group, name, before, after, change, and both sides' applicable/answered. Needs pandas."""
         pd = _pandas()
         cols = [
@@ -270,18 +276,23 @@ class CycleData:
         return self._d.body
 
     @property
-    def checklist(self):
+    def checklist(self) -> _core.Checklist:
         return self._d.checklist
 
     @property
     def departments(self) -> list[dict[str, Any]]:
         return self._d.departments
 
+    def applies(self, department: int, item: int) -> bool:
+        """Whether item `item` (an index into the checklist's items) applies to 課 `department`
+        (an index into :attr:`departments`): the store stage's applicability rule."""
+        return self._d.applies(department, item)
+
     def score(
         self, model: str = "rate", by: str = "department", *, partial_value: float = 0.5, exceptions: Exceptions = ()
     ) -> ScoreTable:
         _check(model, by)
-        d = self._d.score(by, model, float(partial_value), [tuple(e) for e in exceptions])
+        d = self._d.score(by, model, float(partial_value), _pairs(exceptions))
         return ScoreTable(
             cycle=d["cycle"],
             model=d["model"],
@@ -291,7 +302,7 @@ class CycleData:
         )
 
     def matrix(self, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()) -> ScoreMatrix:
-        d = self._d.matrix(model, float(partial_value), [tuple(e) for e in exceptions])
+        d = self._d.matrix(model, float(partial_value), _pairs(exceptions))
         return ScoreMatrix(
             cycle=d["cycle"],
             model=d["model"],
@@ -304,7 +315,7 @@ class CycleData:
         self, n: int = 10, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()
     ) -> list[GroupScore]:
         """The n items with the lowest score across the body (name = question, parent = chapter)."""
-        return list(_rows(self._d.weakest(int(n), model, float(partial_value), [tuple(e) for e in exceptions])))
+        return list(_rows(self._d.weakest(int(n), model, float(partial_value), _pairs(exceptions))))
 
     def compare(
         self,
@@ -317,7 +328,7 @@ class CycleData:
     ) -> Comparison:
         """This cycle (before) against a later one, group by group."""
         _check(model, by)
-        d = self._d.compare(after._d, by, model, float(partial_value), [tuple(e) for e in exceptions])
+        d = self._d.compare(after._d, by, model, float(partial_value), _pairs(exceptions))
         rows = tuple(
             ScoreChange(
                 group=r["group"],

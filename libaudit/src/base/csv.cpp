@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 
 namespace libaudit::csv {
 
@@ -54,24 +55,25 @@ std::string from_cp932(std::string_view bytes, std::string_view source) {
 
 }  // namespace
 
+namespace {
+// The first name of each encoding is the one printed; the others are accepted.
+constexpr EnumName<Encoding> kEncodings[] = {
+    {Encoding::detect, "detect"},     {Encoding::detect, "auto"},     {Encoding::detect, ""},
+    {Encoding::utf8, "utf-8"},        {Encoding::utf8, "utf8"},       {Encoding::utf8, "utf-8-sig"},
+    {Encoding::cp932, "cp932"},       {Encoding::cp932, "shift-jis"}, {Encoding::cp932, "sjis"},
+    {Encoding::cp932, "windows-31j"}, {Encoding::cp932, "ms932"},
+};
+}  // namespace
+
 Encoding parse_encoding(std::string_view name) {
   std::string n;
   for (char c : name) n += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : (c == '_' ? '-' : c);
-  if (n == "detect" || n == "auto" || n.empty()) return Encoding::detect;
-  if (n == "utf-8" || n == "utf8" || n == "utf-8-sig") return Encoding::utf8;
-  if (n == "cp932" || n == "shift-jis" || n == "sjis" || n == "windows-31j" || n == "ms932") return Encoding::cp932;
+  if (const auto e = value_of(kEncodings, n)) return *e;
   throw ValidationError(
       {Diagnostic{"<encoding>", 1, 1, "unknown encoding '" + std::string(name) + "' (use utf-8, cp932 or detect)"}});
 }
 
-std::string_view encoding_name(Encoding e) noexcept {
-  switch (e) {
-    case Encoding::detect: return "detect";
-    case Encoding::utf8: return "utf-8";
-    case Encoding::cp932: return "cp932";
-  }
-  return "detect";
-}
+std::string_view encoding_name(Encoding e) noexcept { return name_of(kEncodings, e, "detect"); }
 
 std::string decode(std::string_view bytes, Encoding encoding, std::string_view source, Encoding* used) {
   const bool bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";

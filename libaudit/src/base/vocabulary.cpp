@@ -5,7 +5,47 @@
 namespace libaudit {
 namespace {
 
-constexpr std::array<Term, 13> kRoles{{
+constexpr Term kAnswers[] = {
+    {"implemented", "実施している"},  {"partial", "一部実施している"}, {"not_implemented", "実施していない"},
+    {"not_applicable", "該当しない"}, {"unknown", "わからない"},
+};
+
+constexpr Term kCycleKinds[] = {
+    {"self_inspection", "自己点検"},
+    {"internal_audit", "内部監査"},
+    {"external_audit", "外部監査"},
+};
+
+constexpr Term kCycleStatuses[] = {
+    {"planned", "計画中"},
+    {"open", "実施中"},
+    {"closed", "終了"},
+};
+
+constexpr Term kSeverities[] = {
+    {"major_nonconformity", "重大な不適合"},
+    {"minor_nonconformity", "軽微な不適合"},
+    {"observation", "観察事項"},
+    {"recommendation", "推奨事項"},
+};
+
+constexpr Term kFindingStates[] = {
+    {"draft", "未確定"},
+    {"open", "未対応"},
+    {"plan_submitted", "改善計画提出済"},
+    {"in_remediation", "改善中"},
+    {"remediation_reported", "改善報告済"},
+    {"verified", "確認済(完了)"},
+    {"risk_accepted", "リスク受容"},
+    {"discarded", "取消"},
+};
+
+constexpr Term kExceptionStatuses[] = {
+    {"requested", "申請中"},          {"approved", "承認"}, {"rejected", "却下"}, {"taken", "緊急実施(未報告)"},
+    {"reported", "緊急実施(報告済)"},
+};
+
+constexpr Term kRoles[] = {
     {"ciso", "最高情報セキュリティ責任者"},
     {"chief_security_officer", "統括情報セキュリティ責任者"},
     {"security_officer", "情報セキュリティ責任者"},
@@ -19,26 +59,84 @@ constexpr std::array<Term, 13> kRoles{{
     {"chief_auditor", "監査統括責任者"},
     {"auditor", "監査人"},
     {"auditee", "被監査部門"},
-}};
+};
 
-constexpr std::array<Term, 3> kTiers{{
+constexpr Term kTiers[] = {
     {"mynumber", "マイナンバー利用事務系"},
     {"lgwan", "LGWAN接続系"},
     {"internet", "インターネット接続系"},
-}};
+};
 
-template <std::size_t N>
-const Term* find(const std::array<Term, N>& terms, std::string_view id) noexcept {
-  for (const Term& t : terms)
+struct Entry {
+  Vocabulary vocabulary;
+  std::string_view name;
+  std::span<const Term> terms;
+};
+
+// Indexed by Vocabulary.
+constexpr Entry kVocabularies[] = {
+    {Vocabulary::answer, "answer", kAnswers},
+    {Vocabulary::cycle_kind, "cycle_kind", kCycleKinds},
+    {Vocabulary::cycle_status, "cycle_status", kCycleStatuses},
+    {Vocabulary::severity, "severity", kSeverities},
+    {Vocabulary::finding_state, "finding_state", kFindingStates},
+    {Vocabulary::exception_status, "exception_status", kExceptionStatuses},
+    {Vocabulary::role, "role", kRoles},
+    {Vocabulary::tier, "tier", kTiers},
+};
+
+constexpr std::array<Vocabulary, std::size(kVocabularies)> kAll = [] {
+  std::array<Vocabulary, std::size(kVocabularies)> all{};
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = kVocabularies[i].vocabulary;
+  return all;
+}();
+
+constexpr bool indexed_by_enum() {
+  for (std::size_t i = 0; i < std::size(kVocabularies); ++i)
+    if (std::size_t(kVocabularies[i].vocabulary) != i) return false;
+  return true;
+}
+static_assert(indexed_by_enum(), "kVocabularies must be in the order of enum Vocabulary");
+
+const Entry& entry(Vocabulary v) noexcept {
+  const auto i = std::size_t(v);
+  return kVocabularies[i < std::size(kVocabularies) ? i : 0];
+}
+
+const Term* find(Vocabulary v, std::string_view id) noexcept {
+  for (const Term& t : entry(v).terms)
     if (t.id == id) return &t;
   return nullptr;
 }
 
 }  // namespace
 
+std::span<const Vocabulary> vocabularies() noexcept { return kAll; }
+
+std::span<const Term> terms(Vocabulary v) noexcept { return entry(v).terms; }
+
+std::string_view label_of(Vocabulary v, std::string_view id) noexcept {
+  const Term* t = find(v, id);
+  return t ? t->label : std::string_view{};
+}
+
+std::optional<std::string_view> id_of(Vocabulary v, std::string_view id_or_label) noexcept {
+  for (const Term& t : entry(v).terms)
+    if (t.id == id_or_label || t.label == id_or_label) return t.id;
+  return std::nullopt;
+}
+
+std::string_view to_string(Vocabulary v) noexcept { return entry(v).name; }
+
+std::optional<Vocabulary> parse_vocabulary(std::string_view name) noexcept {
+  for (const Entry& e : kVocabularies)
+    if (e.name == name) return e.vocabulary;
+  return std::nullopt;
+}
+
 std::span<const Term> builtin_roles() noexcept { return kRoles; }
 std::span<const Term> tiers() noexcept { return kTiers; }
-const Term* find_role(std::string_view id) noexcept { return find(kRoles, id); }
-const Term* find_tier(std::string_view id) noexcept { return find(kTiers, id); }
+const Term* find_role(std::string_view id) noexcept { return find(Vocabulary::role, id); }
+const Term* find_tier(std::string_view id) noexcept { return find(Vocabulary::tier, id); }
 
 }  // namespace libaudit

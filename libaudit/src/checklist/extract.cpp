@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -792,9 +791,9 @@ void emit_subsections(std::string& y, const SectionOut& s, const NormalizedText&
   for (const SectionOut& sub : s.sections) emit_section(y, sub, t, in);
 }
 
-}  // namespace
+// ---- extract_checklist's phases -------------------------------------------------------------
 
-Extraction extract_checklist(std::string_view input, const ExtractOptions& options) {
+void check_options(const ExtractOptions& options) {
   std::vector<Diagnostic> problems;
   auto need = [&](const std::string& v, const char* what) {
     if (text::trim(v).empty()) problems.push_back(Diagnostic{"<options>", 1, 1, std::string(what) + " is required"});
@@ -805,29 +804,23 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   if (!options.id.empty() && !is_lower_id(options.id))
     problems.push_back(Diagnostic{"<options>", 1, 1, "id '" + options.id + "' may contain only a-z, 0-9 and '-'"});
   if (!problems.empty()) throw ValidationError(std::move(problems));
+}
 
-  const std::string source = options.source_document.empty() ? "<text>" : options.source_document;
-  NormalizedText norm = normalize(input, source);
-  ClauseTree tree = parse_clauses(norm, source);
-  std::vector<Diagnostic> warnings = norm.warnings;
-  warnings.insert(warnings.end(), tree.warnings.begin(), tree.warnings.end());
-  std::vector<TierAlias> aliases = detect_tier_aliases(norm);
-  std::vector<Obligation> obligations = find_obligations(norm, tree, aliases, &warnings, source);
-
-  // Which parts to extract.
+// The parts (documents) to extract: those with clauses, and with `part` in their title when
+// given (none is an error). Several documents get a warning.
+std::vector<std::size_t> select_parts(const ClauseTree& tree, std::string_view part, const std::string& source,
+                                      std::vector<Diagnostic>& warnings) {
   std::vector<std::size_t> parts;
+  const std::string wanted = text::squash_spaces(text::nfkc(part));
   for (std::size_t p = 0; p < tree.parts.size(); ++p) {
-    const ClausePart& part = tree.parts[p];
-    if (part.clauses.empty()) continue;
-    if (options.part.empty() ||
-        text::squash_spaces(text::nfkc(part.title)).find(text::squash_spaces(text::nfkc(options.part))) !=
-            std::string::npos)
-      parts.push_back(p);
+    const ClausePart& cp = tree.parts[p];
+    if (cp.clauses.empty()) continue;
+    if (part.empty() || text::squash_spaces(text::nfkc(cp.title)).find(wanted) != std::string::npos) parts.push_back(p);
   }
-  if (!options.part.empty() && parts.empty())
+  if (!part.empty() && parts.empty())
     throw ValidationError(
-        {Diagnostic{source, 1, 1, "no document in the text has a title containing '" + options.part + "'"}});
-  if (options.part.empty() && parts.size() > 1) {
+        {Diagnostic{source, 1, 1, "no document in the text has a title containing '" + std::string(part) + "'"}});
+  if (part.empty() && parts.size() > 1) {
     std::string titles;
     for (std::size_t p : parts) titles += (titles.empty() ? "" : ", ") + std::string("'") + tree.parts[p].title + "'";
     warnings.push_back(
@@ -835,87 +828,100 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
                    "the text holds " + std::to_string(parts.size()) + " documents (" + titles +
                        "); ids of the second and later are prefixed p2., p3., …; pass part= to extract one"});
   }
-  const bool prefix = parts.size() > 1;
+  return parts;
+}
 
-  // Obligations per clause, in document order.
-  std::map<const Clause*, std::vector<const Obligation*>> by_clause;
-  for (const Obligation& o : obligations)
-    if (std::find(parts.begin(), parts.end(), o.part) != parts.end()) by_clause[o.clause].push_back(&o);
-
-  std::set<std::string> used;
-  // Where the numbering repeats, the next _N to try per id (keeps many repeats linear).
-  std::map<std::string, int> next_suffix;
-  std::vector<SectionOut> chapters;
-  // Sections (docs/checklist-format.md, "Ids"): the chapters, and the second-level clauses
-  // that have sub-clauses; every other clause's sentences are items of the nearest section,
-  // in document order.
-  auto is_section = [](const Clause& c) { return c.depth == 1 || (c.depth == 2 && !c.children.empty()); };
-  std::function<void(const Clause&, std::size_t, SectionOut*, const std::string&)> walk =
-      [&](const Clause& c, std::size_t p, SectionOut* section, const std::string& pre) {
-        SectionOut* target = section;
-        SectionOut mine;
-        const bool here = is_section(c) || !section;
-        if (here) {
-          mine.clause = &c;
-          mine.id = pre + c.id;
-          target = &mine;
-        }
-        if (auto it = by_clause.find(&c); it != by_clause.end()) {
-          // the clause's first sentence takes its id, the k-th sentence (counting every
-          // sentence of the clause's text, obligation or not) adds -k; a clause that is a
-          // section keeps its id for the section, so its sentences are -1, -2, …
-          const auto& obs = it->second;
-          for (std::size_t i = 0; i < obs.size(); ++i) {
-            std::string id = pre + c.id;
-            if (obs[i]->sentence > 1 || here) id += "-" + std::to_string(obs[i]->sentence);
-            std::string unique = id;
-            for (int& n = next_suffix.try_emplace(id, 2).first->second; used.count(unique); ++n)
-              unique = id + "_" + std::to_string(n);
-            if (unique != id)
-              warnings.push_back(
-                  Diagnostic{source, obs[i]->first_line, 1,
-                             "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
-            used.insert(unique);
-            target->items.push_back({obs[i], unique});
-          }
-        }
-        for (const Clause& ch : c.children) walk(ch, p, target, pre);
-        if (here && (!mine.items.empty() || !mine.sections.empty())) {
-          if (section)
-            section->sections.push_back(std::move(mine));
-          else
-            chapters.push_back(std::move(mine));
-        }
-      };
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    std::string pre = prefix && i > 0 ? "p" + std::to_string(i + 1) + "." : "";
-    for (const Clause& c : tree.parts[parts[i]].clauses) walk(c, parts[i], nullptr, pre);
+// Sections (docs/checklist-format.md, "Ids"): the chapters, and the second-level clauses that
+// have sub-clauses; every other clause's sentences are items of the nearest section, in
+// document order. Ids are unique: a repeat gets _N (items) or _sN (sections), with a warning.
+class SectionBuilder {
+ public:
+  SectionBuilder(const std::vector<Obligation>& obligations, const std::vector<std::size_t>& parts,
+                 const std::string& source, std::vector<Diagnostic>& warnings)
+      : source_(source), warnings_(warnings) {
+    for (const Obligation& o : obligations)
+      if (std::find(parts.begin(), parts.end(), o.part) != parts.end()) by_clause_[o.clause].push_back(&o);
   }
-  // Section ids must not clash with item ids.
-  std::function<void(SectionOut&)> fix_sections = [&](SectionOut& s) {
+
+  // The chapters of the parts, the second and later prefixed p2., p3., … when there are several.
+  std::vector<SectionOut> build(const ClauseTree& tree, const std::vector<std::size_t>& parts) && {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::string pre = parts.size() > 1 && i > 0 ? "p" + std::to_string(i + 1) + "." : "";
+      for (const Clause& c : tree.parts[parts[i]].clauses) walk(c, nullptr, pre);
+    }
+    for (SectionOut& s : chapters_) unique_section_ids(s);  // section ids must not clash with item ids
+    return std::move(chapters_);
+  }
+
+ private:
+  const std::string& source_;
+  std::vector<Diagnostic>& warnings_;
+  std::map<const Clause*, std::vector<const Obligation*>> by_clause_;  // in document order
+  std::set<std::string> used_;
+  // Where the numbering repeats, the next _N to try per id (keeps many repeats linear).
+  std::map<std::string, int> next_suffix_;
+  std::vector<SectionOut> chapters_;
+
+  static bool is_section(const Clause& c) { return c.depth == 1 || (c.depth == 2 && !c.children.empty()); }
+
+  void walk(const Clause& c, SectionOut* section, const std::string& pre) {
+    SectionOut* target = section;
+    SectionOut mine;
+    const bool here = is_section(c) || !section;
+    if (here) {
+      mine.clause = &c;
+      mine.id = pre + c.id;
+      target = &mine;
+    }
+    if (auto it = by_clause_.find(&c); it != by_clause_.end()) add_items(c, it->second, here, pre, *target);
+    for (const Clause& ch : c.children) walk(ch, target, pre);
+    if (here && (!mine.items.empty() || !mine.sections.empty())) {
+      if (section)
+        section->sections.push_back(std::move(mine));
+      else
+        chapters_.push_back(std::move(mine));
+    }
+  }
+
+  // The clause's first sentence takes its id, the k-th sentence (counting every sentence of the
+  // clause's text, obligation or not) adds -k; a clause that is a section keeps its id for the
+  // section, so its sentences are -1, -2, …
+  void add_items(const Clause& c, const std::vector<const Obligation*>& obs, bool here, const std::string& pre,
+                 SectionOut& target) {
+    for (const Obligation* o : obs) {
+      std::string id = pre + c.id;
+      if (o->sentence > 1 || here) id += "-" + std::to_string(o->sentence);
+      std::string unique = id;
+      for (int& n = next_suffix_.try_emplace(id, 2).first->second; used_.count(unique); ++n)
+        unique = id + "_" + std::to_string(n);
+      if (unique != id)
+        warnings_.push_back(
+            Diagnostic{source_, o->first_line, 1,
+                       "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
+      used_.insert(unique);
+      target.items.push_back({o, unique});
+    }
+  }
+
+  void unique_section_ids(SectionOut& s) {
     std::string id = s.id;
-    for (int& n = next_suffix.try_emplace("s:" + s.id, 2).first->second; used.count(id); ++n)
+    for (int& n = next_suffix_.try_emplace("s:" + s.id, 2).first->second; used_.count(id); ++n)
       id = s.id + "_s" + std::to_string(n);
     s.id = id;
-    used.insert(id);
-    for (SectionOut& sub : s.sections) fix_sections(sub);
-  };
-  for (SectionOut& s : chapters) fix_sections(s);
+    used_.insert(id);
+    for (SectionOut& sub : s.sections) unique_section_ids(sub);
+  }
+};
 
-  if (chapters.empty())
-    throw ChecklistError({Diagnostic{source, 1, 1,
-                                     "no obligation sentence found (しなければならない, してはならない, "
-                                     "ものとする, …); nothing to put in a checklist"}});
-
-  std::string doc_title = options.source_title;
-  if (doc_title.empty() && !parts.empty()) doc_title = tree.parts[parts.front()].title;
-  if (doc_title.empty()) doc_title = options.title;
-
-  std::string header = "DRAFT checklist generated by `libaudit checklist extract` from " + source +
-                       ".\nEvery item needs checking by hand before use: questions, roles, tiers, weights, "
-                       "evidence.\nSee docs/extractor.md for the rules the extractor follows.";
+// The draft checklist as YAML, with its "draft generated from" header.
+std::string draft_yaml(const ExtractOptions& options, const std::string& source, const std::string& doc_title,
+                       const std::vector<TierAlias>& aliases, const std::vector<SectionOut>& chapters,
+                       const NormalizedText& norm, std::size_t size_hint) {
+  const std::string header = "DRAFT checklist generated by `libaudit checklist extract` from " + source +
+                             ".\nEvery item needs checking by hand before use: questions, roles, tiers, weights, "
+                             "evidence.\nSee docs/extractor.md for the rules the extractor follows.";
   std::string y;
-  y.reserve(input.size() * 2);
+  y.reserve(size_hint);
   {
     std::istringstream lines(header);
     for (std::string line; std::getline(lines, line);) y += "# " + line + "\n";
@@ -943,10 +949,35 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   }
   y += "sections:\n";
   for (const SectionOut& s : chapters) emit_section(y, s, norm, "  ");
+  return y;
+}
+
+}  // namespace
+
+Extraction extract_checklist(std::string_view input, const ExtractOptions& options) {
+  check_options(options);
+  const std::string source = options.source_document.empty() ? "<text>" : options.source_document;
+  NormalizedText norm = normalize(input, source);
+  ClauseTree tree = parse_clauses(norm, source);
+  std::vector<Diagnostic> warnings = norm.warnings;
+  warnings.insert(warnings.end(), tree.warnings.begin(), tree.warnings.end());
+  std::vector<TierAlias> aliases = detect_tier_aliases(norm);
+  std::vector<Obligation> obligations = find_obligations(norm, tree, aliases, &warnings, source);
+
+  const std::vector<std::size_t> parts = select_parts(tree, options.part, source, warnings);
+  const std::vector<SectionOut> chapters = SectionBuilder(obligations, parts, source, warnings).build(tree, parts);
+  if (chapters.empty())
+    throw ChecklistError({Diagnostic{source, 1, 1,
+                                     "no obligation sentence found (しなければならない, してはならない, "
+                                     "ものとする, …); nothing to put in a checklist"}});
+
+  std::string doc_title = options.source_title;
+  if (doc_title.empty() && !parts.empty()) doc_title = tree.parts[parts.front()].title;
+  if (doc_title.empty()) doc_title = options.title;
+  std::string yaml = draft_yaml(options, source, doc_title, aliases, chapters, norm, input.size() * 2);
 
   // Validated by the loader: a draft that does not load is a bug in the extractor.
-  Checklist checklist = Checklist::from_yaml(y, "<extracted from " + source + ">");
-  std::string yaml = std::move(y);
+  Checklist checklist = Checklist::from_yaml(yaml, "<extracted from " + source + ">");
   for (Obligation& o : obligations) o.clause_path = o.clause ? o.clause->path : std::string();
   // Moving the tree keeps its clauses where they are, so the obligations' pointers stay valid.
   return Extraction{std::move(checklist), std::move(warnings), std::move(yaml), std::move(tree),

@@ -5,6 +5,7 @@
 
 #include "followup/findings_internal.h"
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 
 namespace libaudit {
 
@@ -22,14 +23,7 @@ std::string_view to_string(ExceptionStatus s) noexcept {
 }
 
 std::string_view exception_status_label(ExceptionStatus s) noexcept {
-  switch (s) {
-    case ExceptionStatus::requested: return "申請中";
-    case ExceptionStatus::approved: return "承認";
-    case ExceptionStatus::rejected: return "却下";
-    case ExceptionStatus::taken: return "緊急実施(未報告)";
-    case ExceptionStatus::reported: return "緊急実施(報告済)";
-  }
-  return "申請中";
+  return label_of(Vocabulary::exception_status, to_string(s));
 }
 
 ExceptionStatus detail::parse_exception_status(std::string_view s) {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "followup/findings_internal.h"
+#include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
@@ -63,15 +64,7 @@ std::string_view to_string(Severity s) noexcept {
   return "observation";
 }
 
-std::string_view severity_label(Severity s) noexcept {
-  switch (s) {
-    case Severity::major_nonconformity: return "重大な不適合";
-    case Severity::minor_nonconformity: return "軽微な不適合";
-    case Severity::observation: return "観察事項";
-    case Severity::recommendation: return "推奨事項";
-  }
-  return "観察事項";
-}
+std::string_view severity_label(Severity s) noexcept { return label_of(Vocabulary::severity, to_string(s)); }
 
 Severity parse_severity(std::string_view s) {
   const std::string n = normalise_key(s);
@@ -103,19 +96,7 @@ std::string_view to_string(FindingState s) noexcept {
   return "open";
 }
 
-std::string_view state_label(FindingState s) noexcept {
-  switch (s) {
-    case S::draft: return "未確定";
-    case S::open: return "未対応";
-    case S::plan_submitted: return "改善計画提出済";
-    case S::in_remediation: return "改善中";
-    case S::remediation_reported: return "改善報告済";
-    case S::verified: return "確認済(完了)";
-    case S::risk_accepted: return "リスク受容";
-    case S::discarded: return "取消";
-  }
-  return "未対応";
-}
+std::string_view state_label(FindingState s) noexcept { return label_of(Vocabulary::finding_state, to_string(s)); }
 
 FindingState parse_finding_state(std::string_view s) {
   const std::string n = normalise_key(s);
@@ -143,73 +124,6 @@ CheckAnswer parse_check_answer(std::string_view s) {
 bool Person::has(std::string_view role) const noexcept {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
-
-// ---- Japan time ---------------------------------------------------------------------------
-
-namespace {
-// Howard Hinnant's days_from_civil / civil_from_days.
-std::int64_t days_from_civil(int y, int m, int d) noexcept {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * unsigned(m + (m > 2 ? -3 : 9)) + 2) / 5 + unsigned(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + std::int64_t(doe) - 719468;
-}
-Date civil_from_days(std::int64_t z) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = std::int64_t(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return Date{int(y + (m <= 2)), int(m), int(d)};
-}
-std::int64_t ordinal(const Date& d) noexcept { return days_from_civil(d.year, d.month, d.day); }
-}  // namespace
-
-Date japan_date(std::chrono::system_clock::time_point t) noexcept {
-  using namespace std::chrono;
-  const std::int64_t secs = duration_cast<seconds>(t.time_since_epoch()).count() + 9 * 3600;
-  std::int64_t days = secs / 86400;
-  if (secs % 86400 < 0) --days;
-  return civil_from_days(days);
-}
-
-Date japan_date_of(std::string_view iso) {
-  const std::string s(text::trim(iso));
-  const Date d = parse_date(s);
-  if (s.size() <= 10) return d;
-  // YYYY-MM-DDTHH:MM[:SS[.ffffff]](Z|+HH:MM)
-  auto bad = [&] {
-    return ValidationError({Diagnostic{"<time>", 1, 1, "'" + s + "' is not an ISO 8601 UTC time (…T15:00:00Z)"}});
-  };
-  if (s.size() < 16 || (s[10] != 'T' && s[10] != ' ')) throw bad();
-  auto num = [&](std::size_t at) {
-    if (at + 2 > s.size() || !std::isdigit((unsigned char)s[at]) || !std::isdigit((unsigned char)s[at + 1]))
-      throw bad();
-    return (s[at] - '0') * 10 + (s[at + 1] - '0');
-  };
-  const int hh = num(11), mm = num(14);
-  int offset_min = 0;
-  std::size_t z = s.find_first_of("Z+-", 16);
-  if (z == std::string::npos) throw bad();  // a time without a zone is ambiguous
-  if (s[z] != 'Z') {
-    offset_min = num(z + 1) * 60 + num(z + 4);
-    if (s[z] == '-') offset_min = -offset_min;
-  }
-  const std::int64_t minutes = ordinal(d) * 1440 + hh * 60 + mm - offset_min + 9 * 60;
-  std::int64_t day = minutes / 1440;
-  if (minutes % 1440 < 0) --day;
-  return civil_from_days(day);
-}
-
-Date today_japan() noexcept { return japan_date(std::chrono::system_clock::now()); }
-int days_between(const Date& a, const Date& b) noexcept { return int(ordinal(b) - ordinal(a)); }
-Date add_days(const Date& d, int days) noexcept { return civil_from_days(ordinal(d) + days); }
 
 // ---- Trail states -------------------------------------------------------------------------
 

@@ -149,129 +149,164 @@ std::vector<std::string> ClauseTree::paths(std::size_t part) const {
   return out;
 }
 
-ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
-  ClauseTree tree;
-  tree.parts.emplace_back();
-  std::vector<Clause*> stack;
-  std::string pending_caption;
-  auto warn = [&](int line, std::string message) {
-    tree.warnings.push_back(Diagnostic{std::string(source), line, 1, std::move(message)});
-  };
-  auto own_lines = [&]() -> std::vector<std::size_t>& {
-    return stack.empty() ? tree.parts.back().lines : stack.back()->lines;
-  };
+namespace {
 
-  for (std::size_t k = 0; k < t.lines.size(); ++k) {
-    const LogicalLine& line = t.lines[k];
-    ClausePart& part = tree.parts.back();
-    if (!line.label) {
-      if (k + 1 < t.lines.size() && t.lines[k + 1].label && t.lines[k + 1].label->style == LabelStyle::article &&
-          is_caption(line)) {
-        pending_caption = caption_text(line);
-        own_lines().push_back(k);
-        continue;
-      }
-      // The first short unnumbered line titles the document; a Markdown heading is preferred.
-      if (part.clauses.empty() && is_title_line(line) &&
-          (part.title.empty() || (line.heading_level > 0 && !part.title_is_heading))) {
-        part.title = line.text;
-        part.first_line = line.first_line;
-        part.title_is_heading = line.heading_level > 0;
-      }
-      own_lines().push_back(k);
-      continue;
+// parse_clauses' state: the tree so far and the open clauses, outermost first. A labelled
+// line goes through the phases of add(): restyle, new document?, close to its level, check its
+// number, then attach.
+class ClauseParser {
+ public:
+  ClauseParser(const NormalizedText& t, std::string_view source) : t_(t), source_(source) {
+    tree_.parts.emplace_back();
+  }
+
+  ClauseTree run() && {
+    for (std::size_t k = 0; k < t_.lines.size(); ++k) {
+      if (t_.lines[k].label)
+        labelled(k);
+      else
+        unlabelled(k);
     }
+    finish();
+    return std::move(tree_);
+  }
 
+ private:
+  const NormalizedText& t_;
+  std::string_view source_;
+  ClauseTree tree_;
+  std::vector<Clause*> stack_;
+  std::string pending_caption_;
+
+  void warn(int line, std::string message) {
+    tree_.warnings.push_back(Diagnostic{std::string(source_), line, 1, std::move(message)});
+  }
+  std::vector<std::size_t>& own_lines() { return stack_.empty() ? tree_.parts.back().lines : stack_.back()->lines; }
+
+  // A caption before an article (（目的）), the document's title, or text of the open clause.
+  void unlabelled(std::size_t k) {
+    const LogicalLine& line = t_.lines[k];
+    ClausePart& part = tree_.parts.back();
+    if (k + 1 < t_.lines.size() && t_.lines[k + 1].label && t_.lines[k + 1].label->style == LabelStyle::article &&
+        is_caption(line)) {
+      pending_caption_ = caption_text(line);
+      own_lines().push_back(k);
+      return;
+    }
+    // The first short unnumbered line titles the document; a Markdown heading is preferred.
+    if (part.clauses.empty() && is_title_line(line) &&
+        (part.title.empty() || (line.heading_level > 0 && !part.title_is_heading))) {
+      part.title = line.text;
+      part.first_line = line.first_line;
+      part.title_is_heading = line.heading_level > 0;
+    }
+    own_lines().push_back(k);
+  }
+
+  void labelled(std::size_t k) {
+    const LogicalLine& line = t_.lines[k];
     Label label = *line.label;
     // A bare number inside an article is a 項.
-    if (label.style == LabelStyle::number &&
-        std::any_of(stack.begin(), stack.end(), [](const Clause* c) { return c->label.style == LabelStyle::article; }))
+    if (label.style == LabelStyle::number && std::any_of(stack_.begin(), stack_.end(), [](const Clause* c) {
+          return c->label.style == LabelStyle::article;
+        }))
       label.style = LabelStyle::paragraph;
-
-    // A new document: the top-level numbering restarts at 1 right after a title line.
-    if (!part.clauses.empty() && label.number == 1 && same_level(label, part.clauses.front().label) && k > 0 &&
-        is_title_line(t.lines[k - 1])) {
-      std::vector<std::size_t>& prev_owner = own_lines();
-      if (!prev_owner.empty() && prev_owner.back() == k - 1) prev_owner.pop_back();
-      stack.clear();
-      ClausePart next;
-      next.title = t.lines[k - 1].text;
-      next.first_line = t.lines[k - 1].first_line;
-      next.lines.push_back(k - 1);
-      tree.parts.push_back(std::move(next));
+    maybe_start_document(k, label);
+    if (label.style == LabelStyle::paragraph) close_to_article();
+    const std::size_t level = level_of(label);
+    if (!in_sequence(k, label, level)) {
+      own_lines().push_back(k);  // イメージ… in running text, or a stray letter: not a clause
+      return;
     }
-    ClausePart& cur = tree.parts.back();
+    if (level < stack_.size()) stack_.resize(level);
+    attach(k, label);
+  }
 
-    // A 項 belongs to its article: close what is open below the article.
-    if (label.style == LabelStyle::paragraph) {
-      std::size_t article = stack.size();
-      for (std::size_t i = stack.size(); i-- > 0;)
-        if (stack[i]->label.style == LabelStyle::article) {
-          article = i;
-          break;
-        }
-      bool open_paragraph = false;
-      for (std::size_t i = article + 1; i < stack.size(); ++i)
-        if (stack[i]->label.style == LabelStyle::paragraph) open_paragraph = true;
-      if (!open_paragraph && article < stack.size()) stack.resize(article + 1);
-    }
+  // A new document: the top-level numbering restarts at 1 right after a title line.
+  void maybe_start_document(std::size_t k, const Label& label) {
+    const ClausePart& part = tree_.parts.back();
+    if (part.clauses.empty() || label.number != 1 || !same_level(label, part.clauses.front().label) || k == 0 ||
+        !is_title_line(t_.lines[k - 1]))
+      return;
+    std::vector<std::size_t>& prev_owner = own_lines();
+    if (!prev_owner.empty() && prev_owner.back() == k - 1) prev_owner.pop_back();
+    stack_.clear();
+    ClausePart next;
+    next.title = t_.lines[k - 1].text;
+    next.first_line = t_.lines[k - 1].first_line;
+    next.lines.push_back(k - 1);
+    tree_.parts.push_back(std::move(next));
+  }
 
-    // Find the open level with this numbering style.
-    std::size_t level = stack.size();
-    for (std::size_t i = stack.size(); i-- > 0;) {
-      if (same_level(stack[i]->label, label)) {
-        level = i;
+  // A 項 belongs to its article: close what is open below the article.
+  void close_to_article() {
+    std::size_t article = stack_.size();
+    for (std::size_t i = stack_.size(); i-- > 0;)
+      if (stack_[i]->label.style == LabelStyle::article) {
+        article = i;
         break;
       }
-    }
-    bool top_sibling =
-        level == stack.size() && stack.empty() && !cur.clauses.empty() && same_level(cur.clauses.front().label, label);
-    const Label* previous = nullptr;
-    if (level < stack.size())
-      previous = &stack[level]->label;
-    else if (top_sibling)
-      previous = &cur.clauses.back().label;
+    bool open_paragraph = false;
+    for (std::size_t i = article + 1; i < stack_.size(); ++i)
+      if (stack_[i]->label.style == LabelStyle::paragraph) open_paragraph = true;
+    if (!open_paragraph && article < stack_.size()) stack_.resize(article + 1);
+  }
 
+  // The open level with this numbering style, or stack_.size() for a new one.
+  std::size_t level_of(const Label& label) const {
+    for (std::size_t i = stack_.size(); i-- > 0;)
+      if (same_level(stack_[i]->label, label)) return i;
+    return stack_.size();
+  }
+
+  // Whether the label opens a clause; warns of numbering that restarts, skips, runs out of
+  // order or starts elsewhere than 1. A letter far out of sequence is text, unless the line is
+  // a heading (a real skip).
+  bool in_sequence(std::size_t k, const Label& label, std::size_t level) {
+    const LogicalLine& line = t_.lines[k];
+    const ClausePart& cur = tree_.parts.back();
+    const bool top_sibling = level == stack_.size() && stack_.empty() && !cur.clauses.empty() &&
+                             same_level(cur.clauses.front().label, label);
+    const Label* previous = level < stack_.size() ? &stack_[level]->label
+                            : top_sibling         ? &cur.clauses.back().label
+                                                  : nullptr;
     const bool letter = label.style == LabelStyle::katakana || label.style == LabelStyle::latin;
-    if (previous) {
-      int expected = previous->number + 1;
-      // A letter far out of sequence is text, unless the line is a heading (a real skip).
-      if (letter && label.number != 1 && !line.heading && (label.number < expected || label.number > expected + 2)) {
-        // イメージ… in running text, or a stray letter: not a clause.
-        own_lines().push_back(k);
-        continue;
-      }
-      if (label.number == expected) {
-        // in order
-      } else if (label.number == 1) {
-        warn(line.first_line, "numbering restarts: '" + label.written + "' after '" + previous->written + "'");
-      } else if (label.number > expected) {
-        std::string missing = label_for(label, expected);
-        if (label.number > expected + 1) missing += " … " + label_for(label, label.number - 1);
-        warn(line.first_line,
-             "numbering skips " + missing + ": '" + label.written + "' after '" + previous->written + "'");
-      } else {
-        warn(line.first_line, "numbering out of order: '" + label.written + "' after '" + previous->written + "'");
-      }
-      if (level < stack.size()) stack.resize(level);
-    } else {
-      if (letter && label.number != 1) {
-        own_lines().push_back(k);
-        continue;
-      }
+    if (!previous) {
+      if (letter && label.number != 1) return false;
       // 項 are numbered from 2 (the first has no number)
       if (label.number != 1 && !(label.style == LabelStyle::paragraph && label.number == 2))
         warn(line.first_line, "numbering starts at '" + label.written + "' (expected " + label_for(label, 1) +
                                   ", style " + style_name(label) + ")");
+      return true;
     }
+    const int expected = previous->number + 1;
+    if (letter && label.number != 1 && !line.heading && (label.number < expected || label.number > expected + 2))
+      return false;
+    if (label.number == expected) {
+      // in order
+    } else if (label.number == 1) {
+      warn(line.first_line, "numbering restarts: '" + label.written + "' after '" + previous->written + "'");
+    } else if (label.number > expected) {
+      std::string missing = label_for(label, expected);
+      if (label.number > expected + 1) missing += " … " + label_for(label, label.number - 1);
+      warn(line.first_line,
+           "numbering skips " + missing + ": '" + label.written + "' after '" + previous->written + "'");
+    } else {
+      warn(line.first_line, "numbering out of order: '" + label.written + "' after '" + previous->written + "'");
+    }
+    return true;
+  }
 
+  // Opens the clause under the innermost open one (or at the top).
+  void attach(std::size_t k, const Label& label) {
+    const LogicalLine& line = t_.lines[k];
     Clause node;
     node.label = label;
     node.title = line.heading ? line.body : std::string();
-    if (label.style == LabelStyle::article && !pending_caption.empty()) node.title = pending_caption;
-    pending_caption.clear();
+    if (label.style == LabelStyle::article && !pending_caption_.empty()) node.title = pending_caption_;
+    pending_caption_.clear();
     node.lines.push_back(k);
-    Clause* parent = stack.empty() ? nullptr : stack.back();
+    Clause* parent = stack_.empty() ? nullptr : stack_.back();
     const std::string seg = path_segment(label);
     if (label.style == LabelStyle::hyphenated || !parent) {
       node.path = text::squash_spaces(text::nfkc(seg));
@@ -281,21 +316,27 @@ ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) {
       node.id = parent->id + "." + id_segment(label);
     }
     node.depth = parent ? parent->depth + 1 : 1;
-    std::vector<Clause>& siblings = parent ? parent->children : cur.clauses;
+    std::vector<Clause>& siblings = parent ? parent->children : tree_.parts.back().clauses;
     siblings.push_back(std::move(node));
-    stack.push_back(&siblings.back());
+    stack_.push_back(&siblings.back());
   }
 
-  for (ClausePart& p : tree.parts) {
-    for (Clause& c : p.clauses) finish_ranges(c, t);
-    if (p.first_line == 0) {
-      if (!p.lines.empty())
-        p.first_line = t.lines[p.lines.front()].first_line;
-      else if (!p.clauses.empty())
-        p.first_line = p.clauses.front().first_line;
+  // Line ranges of every clause, and each part's first line.
+  void finish() {
+    for (ClausePart& p : tree_.parts) {
+      for (Clause& c : p.clauses) finish_ranges(c, t_);
+      if (p.first_line == 0) {
+        if (!p.lines.empty())
+          p.first_line = t_.lines[p.lines.front()].first_line;
+        else if (!p.clauses.empty())
+          p.first_line = p.clauses.front().first_line;
+      }
     }
   }
-  return tree;
-}
+};
+
+}  // namespace
+
+ClauseTree parse_clauses(const NormalizedText& t, std::string_view source) { return ClauseParser(t, source).run(); }
 
 }  // namespace libaudit

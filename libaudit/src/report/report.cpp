@@ -4,13 +4,14 @@
 #include "libaudit/report/report.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "libaudit/base/csv.h"
+#include "libaudit/base/vocabulary.h"
 #include "report/report_findings.h"
 #include "report/report_svg.h"
 #include "report/report_template.h"
@@ -22,83 +23,35 @@ using namespace report_detail;
 
 // ---- names -----------------------------------------------------------------------------
 
-std::string_view to_string(ReportKind k) noexcept {
-  switch (k) {
-    case ReportKind::committee: return "committee";
-    case ReportKind::department: return "department";
-    case ReportKind::audit: return "audit";
-    case ReportKind::findings: return "findings";
-  }
-  return "committee";
-}
+namespace {
+constexpr EnumName<ReportKind> kReportKinds[] = {{ReportKind::committee, "committee"},
+                                                 {ReportKind::department, "department"},
+                                                 {ReportKind::audit, "audit"},
+                                                 {ReportKind::findings, "findings"}};
+constexpr EnumName<ReportFormat> kReportFormats[] = {{ReportFormat::html, "html"},
+                                                     {ReportFormat::markdown, "md"},
+                                                     {ReportFormat::csv, "csv"},
+                                                     {ReportFormat::json, "json"},
+                                                     {ReportFormat::markdown, "markdown"}};  // parsed, not printed
+}  // namespace
 
-std::string_view to_string(ReportFormat f) noexcept {
-  switch (f) {
-    case ReportFormat::html: return "html";
-    case ReportFormat::markdown: return "md";
-    case ReportFormat::csv: return "csv";
-    case ReportFormat::json: return "json";
-  }
-  return "html";
-}
+std::string_view to_string(ReportKind k) noexcept { return name_of(kReportKinds, k, "committee"); }
+
+std::string_view to_string(ReportFormat f) noexcept { return name_of(kReportFormats, f, "html"); }
 
 ReportKind parse_report_kind(std::string_view s) {
-  for (ReportKind k : {ReportKind::committee, ReportKind::department, ReportKind::audit, ReportKind::findings})
-    if (s == to_string(k)) return k;
+  if (const auto k = value_of(kReportKinds, s)) return *k;
   throw NotFoundError("unknown report '" + std::string(s) + "' (committee, department, audit, findings)");
 }
 
 ReportFormat parse_report_format(std::string_view s) {
-  if (s == "markdown") return ReportFormat::markdown;
-  for (ReportFormat f : {ReportFormat::html, ReportFormat::markdown, ReportFormat::csv, ReportFormat::json})
-    if (s == to_string(f)) return f;
+  if (const auto f = value_of(kReportFormats, s)) return *f;
   throw NotFoundError("unknown report format '" + std::string(s) + "' (html, md, csv, json)");
 }
 
-// ---- Japanese dates and numbers ---------------------------------------------------------
+// ---- Japanese numbers ---------------------------------------------------------
 
 namespace {
-
-// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
-long days_from_civil(const Date& d) {
-  int y = d.year - (d.month <= 2);
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * unsigned(d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + unsigned(d.day) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + long(doe) - 719468;
-}
-
-long days(const Date& a, const Date& b) { return days_from_civil(b) - days_from_civil(a); }
-
-Date today_in_japan() {
-  using namespace std::chrono;
-  const auto t = floor<std::chrono::days>(system_clock::now() + hours(9));
-  const year_month_day ymd{t};
-  return Date{int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day()))};
-}
-
-// The date (in Japan) of an ISO 8601 timestamp; nullopt if it does not parse.
-std::optional<Date> date_of(std::string_view iso) {
-  if (iso.size() < 10) return std::nullopt;
-  try {
-    Date d = parse_date(iso.substr(0, 10));
-    // A UTC time at or after 15:00 is the next day in Japan.
-    if (iso.size() >= 13 && iso.back() == 'Z' && iso[10] == 'T') {
-      const int hour = std::atoi(std::string(iso.substr(11, 2)).c_str());
-      if (hour >= 15) {
-        using namespace std::chrono;
-        const auto next =
-            sys_days{year{d.year} / month{unsigned(d.month)} / day{unsigned(d.day)}} + std::chrono::days{1};
-        const year_month_day ymd{next};
-        d = Date{int(ymd.year()), int(unsigned(ymd.month())), int(unsigned(ymd.day()))};
-      }
-    }
-    return d;
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
 
 std::string fixed(double x, int decimals = 1) {
   char buf[48];
@@ -136,53 +89,7 @@ std::string period_text(int fiscal_year) {
   return wareki_date(a) + "～" + wareki_date(b) + "（" + a.to_string() + "～" + b.to_string() + "）";
 }
 
-std::string kind_label(CycleKind k) {
-  switch (k) {
-    case CycleKind::self_inspection: return "自己点検";
-    case CycleKind::internal_audit: return "内部監査";
-    case CycleKind::external_audit: return "外部監査";
-  }
-  return "";
-}
-
-std::string severity_text(Severity s) {
-  switch (s) {
-    case Severity::major_nonconformity: return "重大な不適合";
-    case Severity::minor_nonconformity: return "軽微な不適合";
-    case Severity::observation: return "観察事項";
-    case Severity::recommendation: return "推奨事項";
-  }
-  return "";
-}
-
-std::string state_text(FindingState s) {
-  switch (s) {
-    case FindingState::draft: return "未確定";
-    case FindingState::open: return "未対応";
-    case FindingState::plan_submitted: return "改善計画提出済";
-    case FindingState::in_remediation: return "改善中";
-    case FindingState::remediation_reported: return "改善報告済";
-    case FindingState::verified: return "確認済（完了）";
-    case FindingState::risk_accepted: return "リスク受容";
-    case FindingState::discarded: return "取消";
-  }
-  return "";
-}
-
-bool closed_state(FindingState s) {
-  return s == FindingState::verified || s == FindingState::risk_accepted || s == FindingState::discarded;
-}
-
-std::string exception_status_text(ExceptionStatus s) {
-  switch (s) {
-    case ExceptionStatus::requested: return "申請中";
-    case ExceptionStatus::approved: return "承認済";
-    case ExceptionStatus::rejected: return "却下";
-    case ExceptionStatus::taken: return "緊急実施（報告前）";
-    case ExceptionStatus::reported: return "緊急実施（報告済）";
-  }
-  return "";
-}
+std::string kind_label(CycleKind k) { return std::string(label_of(Vocabulary::cycle_kind, to_string(k))); }
 
 constexpr Severity kSeverities[] = {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,
                                     Severity::recommendation};
@@ -192,7 +99,7 @@ constexpr FindingState kStates[] = {FindingState::open,           FindingState::
 
 // ---- Escaping for CSV ------------------------------------------------------------------------
 
-// RFC 4180 quoting; a text cell a spreadsheet would take for a formula gets a leading '.
+// RFC 4180 quoting (csv::quote); a text cell a spreadsheet would take for a formula gets a leading '.
 std::string csv_cell(const json& v) {
   std::string s;
   if (v.is_string()) {
@@ -208,13 +115,7 @@ std::string csv_cell(const json& v) {
   } else {
     s = v.dump();
   }
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return csv::quote(s);
 }
 
 std::string csv_table(const std::vector<std::string>& headers, const std::vector<std::vector<json>>& rows) {
@@ -235,22 +136,6 @@ std::string csv_table(const std::vector<std::string>& headers, const std::vector
 }
 
 }  // namespace
-
-std::string wareki_date(const Date& d) {
-  struct Era {
-    Date first;
-    const char* name;
-  };
-  static const Era kEras[] = {{{2019, 5, 1}, "令和"}, {{1989, 1, 8}, "平成"}, {{1926, 12, 25}, "昭和"}};
-  for (const Era& e : kEras) {
-    if (d >= e.first) {
-      const int y = d.year - e.first.year + 1;
-      return std::string(e.name) + (y == 1 ? std::string("元") : std::to_string(y)) + "年" + std::to_string(d.month) +
-             "月" + std::to_string(d.day) + "日";
-    }
-  }
-  return "西暦" + std::to_string(d.year) + "年" + std::to_string(d.month) + "月" + std::to_string(d.day) + "日";
-}
 
 // ---- The Reporter --------------------------------------------------------------------------
 
@@ -282,7 +167,7 @@ struct Reporter::Impl {
 
   Impl(const Store& store, RenderOptions o)
       : options(std::move(o)), data(CycleData::load(store, options.cycle)), templates(options.template_dirs) {
-    as_of = options.as_of ? *options.as_of : today_in_japan();
+    as_of = options.as_of ? *options.as_of : today_japan();
     body = data.body().empty() ? store.body() : data.body();
     for (const Department& d : store.departments()) departments.emplace(d.code, d);
     systems = store.systems();
@@ -458,16 +343,16 @@ struct Reporter::Impl {
     auto it = cycles.find(f.cycle);
     const int year = it == cycles.end() ? data.cycle().fiscal_year : it->second.fiscal_year;
     if (year == data.cycle().fiscal_year) return true;
-    return year < data.cycle().fiscal_year && !closed_state(f.state);
+    return year < data.cycle().fiscal_year && !is_closed(f.state);
   }
 
   json finding_json(const Finding& f) const {
-    const bool closed = closed_state(f.state);
+    const bool closed = is_closed(f.state);
     const bool overdue = !closed && f.state != FindingState::draft && f.due < as_of;
-    const auto raised = date_of(f.raised_at);
-    const auto until = closed ? date_of(f.updated_at) : std::optional<Date>(as_of);
-    const long age = raised && until ? std::max(0L, days(*raised, *until)) : 0;
-    const long late = overdue ? days(f.due, as_of) : 0;
+    const auto raised = try_japan_date_of(f.raised_at);
+    const auto until = closed ? try_japan_date_of(f.updated_at) : std::optional<Date>(as_of);
+    const long age = raised && until ? std::max(0L, long(days_between(*raised, *until))) : 0;
+    const long late = overdue ? long(days_between(f.due, as_of)) : 0;
     auto cit = cycles.find(f.cycle);
     const Department* d = dept(f.department);
     json items = json::array();
@@ -487,9 +372,9 @@ struct Reporter::Impl {
         {"items_text", items_text(f.items, data.checklist())},
         {"items", items},
         {"severity", std::string(to_string(f.severity))},
-        {"severity_label", severity_text(f.severity)},
+        {"severity_label", severity_label(f.severity)},
         {"state", std::string(to_string(f.state))},
-        {"state_label", state_text(f.state)},
+        {"state_label", state_label(f.state)},
         {"closed", closed},
         {"condition", f.condition},
         {"criterion", f.criterion},
@@ -512,7 +397,7 @@ struct Reporter::Impl {
 
   json exception_json(const ExceptionRecord& e) const {
     const Item* it = data.checklist().find_item(e.item);
-    const long left = days(as_of, e.end);
+    const long left = days_between(as_of, e.end);
     const bool in_force = e.in_force(as_of);
     return json{{"id", e.id},
                 {"department_code", e.department},
@@ -527,7 +412,7 @@ struct Reporter::Impl {
                 {"end_text", wareki_date(e.end)},
                 {"period_text", wareki_date(e.start) + "～" + wareki_date(e.end)},
                 {"emergency", e.emergency},
-                {"status_label", exception_status_text(e.status)},
+                {"status_label", exception_status_label(e.status)},
                 {"in_force", in_force},
                 {"days_left", left},
                 {"expiring", in_force && left <= options.expiring_days}};
@@ -556,10 +441,10 @@ struct Reporter::Impl {
       for (const Finding* f : fs)
         if (f->severity == s) {
           ++total;
-          if (!closed_state(f->state)) ++o;
-          if (!closed_state(f->state) && f->due < as_of) ++late;
+          if (!is_closed(f->state)) ++o;
+          if (!is_closed(f->state) && f->due < as_of) ++late;
         }
-      by_sev.push_back(json{{"label", severity_text(s)},
+      by_sev.push_back(json{{"label", severity_label(s)},
                             {"severity", std::string(to_string(s))},
                             {"total", total},
                             {"open", o},
@@ -569,7 +454,7 @@ struct Reporter::Impl {
     for (FindingState st : kStates) {
       std::size_t n = 0;
       for (const Finding* f : fs) n += f->state == st;
-      by_state.push_back(json{{"label", state_text(st)}, {"state", std::string(to_string(st))}, {"count", n}});
+      by_state.push_back(json{{"label", state_label(st)}, {"state", std::string(to_string(st))}, {"count", n}});
     }
     std::size_t checks_total = 0, checks_done = 0;
     for (const Finding* f : fs) {
@@ -600,7 +485,7 @@ struct Reporter::Impl {
     for (const Finding& f : findings.findings) {
       if (!finding_in_scope(f)) continue;
       if (!department.empty() && f.department != department) continue;
-      if (open_only && closed_state(f.state)) continue;
+      if (open_only && is_closed(f.state)) continue;
       out.push_back(&f);
     }
     return out;
@@ -628,13 +513,36 @@ struct Reporter::Impl {
 
   // ---- the four view models
 
+  // The committee report: the summary, then one block per table of the report.
   json committee() const {
     json v = common(ReportKind::committee, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" +
                                                kind_label(data.cycle().kind) + "結果報告");
+    json na = json::array(), incomplete = json::array();
+    v["summary"] = committee_summary(na, incomplete);
+    v["parents"] = parent_rows();
+    v["departments"] = department_ranking();
+    v["chapters"] = chapter_rows();
+    v["matrix"] = json{{"rows", matrix_rows()}};
+    v["weakest"] = weakest_rows();
+    v["has_weakest"] = !v["weakest"].empty();
+    v["weakest_count"] = v["weakest"].size();
+    v["trend"] = trend_rows();
+    v["has_trend"] = history.size() >= 3;
+    v["findings"] = findings_summary(scoped_findings());
+    v["exceptions"] = exceptions_block();
+    v["not_answered"] = na;
+    v["has_not_answered"] = !na.empty();
+    v["incomplete"] = incomplete;
+    v["has_incomplete"] = !incomplete.empty();
+    return v;
+  }
+
+  // The body's figures and the spread over 課; the 課 that answered nothing go to
+  // `not_answered`, those that left items unanswered to `incomplete`.
+  json committee_summary(json& not_answered_rows, json& incomplete) const {
     const double all = body_rate();
     const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
     std::size_t not_answered = 0;
-    json na = json::array(), incomplete = json::array();
     for (const GroupScore& g : by_department.rows) {
       json r{{"code", g.group},
              {"name", g.name},
@@ -644,11 +552,12 @@ struct Reporter::Impl {
              {"applicable", g.counts.applicable()}};
       if (g.counts.answered() == 0) {
         ++not_answered;
-        na.push_back(std::move(r));
+        not_answered_rows.push_back(std::move(r));
       } else if (g.counts.unanswered > 0) {
         incomplete.push_back(std::move(r));
       }
     }
+    const Distribution& d = by_department.distribution;
     json summary{{"rate", jnum(all)},
                  {"rate_text", pct(all)},
                  {"response_rate_text", b ? pct(b->counts.response_rate()) : "—"},
@@ -657,15 +566,18 @@ struct Reporter::Impl {
                  {"departments_not_answered", not_answered},
                  {"parents", by_parent.rows.size()},
                  {"items", data.checklist().size()},
-                 {"mean_text", pct(by_department.distribution.mean)},
-                 {"sd_text", std::isnan(by_department.distribution.sd) ? "—" : fixed(by_department.distribution.sd)},
-                 {"min_text", pct(by_department.distribution.min)},
-                 {"median_text", pct(by_department.distribution.median)},
-                 {"max_text", pct(by_department.distribution.max)}};
+                 {"mean_text", pct(d.mean)},
+                 {"sd_text", std::isnan(d.sd) ? "—" : fixed(d.sd)},
+                 {"min_text", pct(d.min)},
+                 {"median_text", pct(d.median)},
+                 {"max_text", pct(d.max)}};
     if (b) summary.update(counts_json(b->counts));
     add_change(summary, all, previous ? std::optional<double>(prev_body) : std::nullopt);
-    v["summary"] = summary;
+    return summary;
+  }
 
+  // 部, with their number of 課 and change.
+  json parent_rows() const {
     json parents = json::array();
     for (const GroupScore& g : by_parent.rows) {
       json r = score_json(g);
@@ -675,9 +587,12 @@ struct Reporter::Impl {
       add_change(r, g.score, prev_of(prev_parent, g.group));
       parents.push_back(std::move(r));
     }
-    v["parents"] = parents;
+    return parents;
+  }
 
-    // 課, sorted by rate (highest first; no score last), with rank and change.
+  // 課, sorted by rate (highest first; no score last), with rank and change.
+  json department_ranking() const {
+    const double all = body_rate();
     std::vector<const GroupScore*> sorted;
     for (const GroupScore& g : by_department.rows) sorted.push_back(&g);
     std::stable_sort(sorted.begin(), sorted.end(), [](const GroupScore* a, const GroupScore* b) {
@@ -696,11 +611,12 @@ struct Reporter::Impl {
       add_change(r, g->score, prev_of(prev_department, g->group));
       depts.push_back(std::move(r));
     }
-    v["departments"] = depts;
+    return depts;
+  }
 
+  json chapter_rows() const {
     json chapters = json::array();
-    for (std::size_t c = 0; c < by_chapter.rows.size(); ++c) {
-      const GroupScore& g = by_chapter.rows[c];
+    for (const GroupScore& g : by_chapter.rows) {
       json r = score_json(g);
       const Section* s = data.checklist().find_section(g.group);
       r["label"] = s ? chapter_label(*s) : g.name;
@@ -708,50 +624,45 @@ struct Reporter::Impl {
       add_change(r, g.score, prev_of(prev_chapter, g.group));
       chapters.push_back(std::move(r));
     }
-    v["chapters"] = chapters;
+    return chapters;
+  }
 
-    // The heatmap's numbers as a table too (Markdown, CSV, screen readers).
-    json matrix_rows = json::array();
+  // The heatmap's numbers as a table too (Markdown, CSV, screen readers).
+  json matrix_rows() const {
+    json rows = json::array();
     for (std::size_t r = 0; r < matrix.rows.size(); ++r) {
       json cells = json::array();
       for (const GroupScore& cell : matrix.cells[r])
         cells.push_back(json{{"rate", jnum(cell.score)}, {"rate_text", pct(cell.score)}});
-      matrix_rows.push_back(json{{"code", matrix.rows[r].group},
-                                 {"name", matrix.rows[r].name},
-                                 {"rate_text", pct(matrix.rows[r].score)},
-                                 {"cells", cells}});
+      rows.push_back(json{{"code", matrix.rows[r].group},
+                          {"name", matrix.rows[r].name},
+                          {"rate_text", pct(matrix.rows[r].score)},
+                          {"cells", cells}});
     }
-    v["matrix"] = json{{"rows", matrix_rows}};
+    return rows;
+  }
 
+  json weakest_rows() const {
     json weak = json::array();
-    int wr = 0;
+    int rank = 0;
     for (const GroupScore& g : weakest) {
       json r = score_json(g);
       const Item* it = data.checklist().find_item(g.group);
-      r["rank"] = ++wr;
+      r["rank"] = ++rank;
       r["id"] = g.group;
       r["clause"] = it ? it->clause : g.group;
       r["question"] = it ? it->question : g.name;
       r["chapter"] = it ? chapter_label(data.checklist().chapter_of(*it)) : "";
       weak.push_back(std::move(r));
     }
-    v["weakest"] = weak;
-    v["has_weakest"] = !weak.empty();
-    v["weakest_count"] = weak.size();
+    return weak;
+  }
 
+  json trend_rows() const {
     json trend = json::array();
     for (const auto& [label, rate] : history)
       trend.push_back(json{{"label", label}, {"rate", jnum(rate)}, {"rate_text", pct(rate)}});
-    v["trend"] = trend;
-    v["has_trend"] = history.size() >= 3;
-
-    v["findings"] = findings_summary(scoped_findings());
-    v["exceptions"] = exceptions_block();
-    v["not_answered"] = na;
-    v["has_not_answered"] = !na.empty();
-    v["incomplete"] = incomplete;
-    v["has_incomplete"] = !incomplete.empty();
-    return v;
+    return trend;
   }
 
   std::size_t department_index(const std::string& code) const {

@@ -78,24 +78,21 @@ Counts& Counts::operator+=(const Counts& o) noexcept {
   return *this;
 }
 
-std::string_view to_string(GroupBy g) noexcept {
-  switch (g) {
-    case GroupBy::department: return "department";
-    case GroupBy::parent: return "parent";
-    case GroupBy::chapter: return "chapter";
-    case GroupBy::section: return "section";
-    case GroupBy::role: return "role";
-    case GroupBy::tier: return "tier";
-    case GroupBy::item: return "item";
-    case GroupBy::body: return "body";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<GroupBy> kGroupings[] = {{GroupBy::department, "department"},
+                                            {GroupBy::parent, "parent"},
+                                            {GroupBy::chapter, "chapter"},
+                                            {GroupBy::section, "section"},
+                                            {GroupBy::role, "role"},
+                                            {GroupBy::tier, "tier"},
+                                            {GroupBy::item, "item"},
+                                            {GroupBy::body, "body"}};
+}  // namespace
+
+std::string_view to_string(GroupBy g) noexcept { return name_of(kGroupings, g, "?"); }
 
 GroupBy parse_group_by(std::string_view s) {
-  for (GroupBy g : {GroupBy::department, GroupBy::parent, GroupBy::chapter, GroupBy::section, GroupBy::role,
-                    GroupBy::tier, GroupBy::item, GroupBy::body})
-    if (to_string(g) == s) return g;
+  if (const auto g = value_of(kGroupings, s)) return *g;
   throw NotFoundError("unknown grouping '" + std::string(s) +
                       "': one of department, parent, chapter, section, role, tier, item, body");
 }

@@ -19,6 +19,23 @@ std::string ipa_band(double score) {
 
 namespace {
 
+// 100 × Σ w·points(k) / Σ w·most·answered(k) over the answered items (w the item's weight): the
+// share of the most points the answers could have earned. kNoScore when nothing is answered.
+template <class Points>
+double weighted_percent(const Checklist& c, std::span<const Counts> items, double most, Points points) {
+  const auto& it = c.items();
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Counts& k = items[i];
+    const std::size_t n = k.answered();
+    if (!n) continue;
+    const double w = it[i].weight;
+    num += w * points(k);
+    den += w * most * double(n);
+  }
+  return den > 0 ? 100.0 * num / den : kNoScore;
+}
+
 // 実施率: 100 × Σ w·v / Σ w over answered items, v = 1, p, 0, 0.
 class RateModel final : public ScoringModel {
  public:
@@ -27,17 +44,11 @@ class RateModel final : public ScoringModel {
     return "実施率: 100 × Σw·v / Σw (v = 1 implemented, p partial, 0 not implemented or unknown)";
   }
   ModelScore score(const Checklist& c, std::span<const Counts> items, const ScoreOptions& o) const override {
-    const auto& it = c.items();
-    double num = 0, den = 0;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const Counts& k = items[i];
-      const std::size_t n = k.answered();
-      if (!n) continue;
-      const double w = it[i].weight;
-      num += w * (double(k.implemented) + o.partial_value * double(k.partial));
-      den += w * double(n);
-    }
-    return {den > 0 ? 100.0 * num / den : kNoScore, 100.0, {}};
+    return {
+        weighted_percent(c, items, 1.0,
+                         [&](const Counts& k) { return double(k.implemented) + o.partial_value * double(k.partial); }),
+        100.0,
+        {}};
   }
 };
 
@@ -49,17 +60,9 @@ class IpaModel final : public ScoringModel {
     return "IPA 自社診断: 100 × Σw·pts / (4Σw), pts = 4 implemented, 2 partial, 0 not implemented, -1 unknown";
   }
   ModelScore score(const Checklist& c, std::span<const Counts> items, const ScoreOptions&) const override {
-    const auto& it = c.items();
-    double pts = 0, den = 0;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const Counts& k = items[i];
-      const std::size_t n = k.answered();
-      if (!n) continue;
-      const double w = it[i].weight;
-      pts += w * (4.0 * double(k.implemented) + 2.0 * double(k.partial) - double(k.unknown));
-      den += w * 4.0 * double(n);
-    }
-    const double s = den > 0 ? 100.0 * pts / den : kNoScore;
+    const double s = weighted_percent(c, items, 4.0, [](const Counts& k) {
+      return 4.0 * double(k.implemented) + 2.0 * double(k.partial) - double(k.unknown);
+    });
     return {s, 100.0, ipa_band(s)};
   }
 };
@@ -79,13 +82,7 @@ class XccdfDefaultModel final : public ScoringModel {
     // The benchmark is a group whose children are the chapters.
     Node root{0, 0};
     double accumulator = 0;
-    for (const Section& ch : c.sections()) {
-      const Node n = group(c, ch, items);
-      if (n.count == 0) continue;
-      root.score += n.score * kGroupWeight;
-      ++root.count;
-      accumulator += kGroupWeight;
-    }
+    add_groups(c, c.sections(), items, root, accumulator);
     if (root.count == 0) return {kNoScore, 100.0, {}};
     if (accumulator != 0) root.score /= accumulator;
     return {root.score, 100.0, {}};
@@ -109,15 +106,20 @@ class XccdfDefaultModel final : public ScoringModel {
       ++g.count;
       accumulator += w;
     }
-    for (const Section& sub : s.sections) {
+    add_groups(c, s.sections, items, g, accumulator);
+    if (g.count && accumulator != 0) g.score /= accumulator;
+    return g;
+  }
+  // Adds the sections that count to g as children of weight kGroupWeight.
+  static void add_groups(const Checklist& c, std::span<const Section> sections, std::span<const Counts> items, Node& g,
+                         double& accumulator) {
+    for (const Section& sub : sections) {
       const Node n = group(c, sub, items);
       if (n.count == 0) continue;
       g.score += n.score * kGroupWeight;
       ++g.count;
       accumulator += kGroupWeight;
     }
-    if (g.count && accumulator != 0) g.score /= accumulator;
-    return g;
   }
 };
 

@@ -213,10 +213,9 @@ std::string_view to_string(CycleStatus s) noexcept {
 }
 
 CycleKind parse_cycle_kind(std::string_view s) {
-  const std::string n = normalise_key(s);
-  if (n == "self_inspection" || n == "自己点検") return CycleKind::self_inspection;
-  if (n == "internal_audit" || n == "内部監査") return CycleKind::internal_audit;
-  if (n == "external_audit" || n == "外部監査") return CycleKind::external_audit;
+  if (const auto id = id_of(Vocabulary::cycle_kind, normalise_key(s)))
+    for (CycleKind k : {CycleKind::self_inspection, CycleKind::internal_audit, CycleKind::external_audit})
+      if (*id == to_string(k)) return k;
   throw ValidationError(
       {Diagnostic{"<kind>", 1, 1,
                   "unknown cycle kind '" + std::string(s) + "' (self_inspection, internal_audit or external_audit)"}});
@@ -241,16 +240,7 @@ std::string_view to_string(Answer a) noexcept {
   return "unknown";
 }
 
-std::string_view answer_label(Answer a) noexcept {
-  switch (a) {
-    case Answer::implemented: return "実施している";
-    case Answer::partial: return "一部実施している";
-    case Answer::not_implemented: return "実施していない";
-    case Answer::not_applicable: return "該当しない";
-    case Answer::unknown: return "わからない";
-  }
-  return "わからない";
-}
+std::string_view answer_label(Answer a) noexcept { return label_of(Vocabulary::answer, to_string(a)); }
 
 std::optional<Answer> parse_answer(std::string_view s) {
   static constexpr Answer kAll[] = {Answer::implemented, Answer::partial, Answer::not_implemented,

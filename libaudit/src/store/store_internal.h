@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "libaudit/base/fiscal_year.h"
 #include "libaudit/store/store.h"
 #include "store/sqlite.h"
 
@@ -100,8 +101,8 @@ std::string response_key(std::int64_t cycle, std::string_view department, std::s
 void response_state(std::string& out, std::string_view answer, std::string_view comment, std::string_view evidence,
                     std::string_view answered_by, std::string_view answered_at);
 
-// UTC now, ISO 8601 with microseconds: 2024-04-01T09:00:00.000000Z
-std::string now_iso();
+// The store's spelling of base's now_utc_iso() (libaudit/base/fiscal_year.h).
+inline std::string now_iso() { return now_utc_iso(); }
 
 // A trail record sealed into the chain: its hash covers the previous hash and the canonical
 // record (with the state as JSON); `state` is stored deflated when `state_size` > 0.

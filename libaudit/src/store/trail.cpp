@@ -167,20 +167,6 @@ void response_state(std::string& s, std::string_view answer, std::string_view co
   s += '}';
 }
 
-std::string now_iso() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto secs = time_point_cast<seconds>(now);
-  const auto us = duration_cast<microseconds>(now - secs).count();
-  const std::time_t t = system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
-  return buf;
-}
-
 std::string normalise_key(std::string_view s) {
   s = text::trim(s);
   for (unsigned char c : s)

@@ -47,14 +47,19 @@ ANSWERS_2024 = {
 FORMULA = '=HYPERLINK("http://example.invalid","x")'
 
 
+def new_store(path: Path) -> tuple[libaudit.Store, int]:
+    """A store at `path` with the body, its 課 and the checklist; and the checklist's id."""
+    store = libaudit.Store(path)
+    store.set_body(ACTOR, "テスト市")
+    store.import_departments_csv(ACTOR, write(path.with_suffix(".csv"), DEPARTMENTS))
+    return store, store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
+
+
 @pytest.fixture(scope="module")
 def body(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     path = tmp / "r.db"
-    store = libaudit.Store(path)
-    store.set_body(ACTOR, "テスト市")
-    store.import_departments_csv(ACTOR, write(tmp / "d.csv", DEPARTMENTS))
-    cl = store.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
+    store, cl = new_store(path)
     cycles = {}
     for year, answers in ((2023, ANSWERS_2023), (2024, ANSWERS_2024)):
         c = store.create_cycle(
@@ -378,3 +383,41 @@ def test_pdf_committee_and_department_sheet(body):
             ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(OUT / pdf.stem)], check=True
         )
     assert len(list(OUT.glob("committee-*.png"))) >= 3
+
+
+@pytest.mark.parametrize(
+    ("raised_at", "raised_on", "age_days"),
+    [
+        ("2025-04-01T00:30:00+09:00", "2025-04-01", 9),  # a time written in Japan time
+        ("2025-03-31T23:59:00+09:00", "2025-03-31", 10),
+        ("2025-03-31T15:30:00.000001Z", "2025-04-01", 9),  # the store's own format
+        ("2025-03-31T15:30:00+00:00", "2025-04-01", 9),  # read only a trailing Z before
+        ("2025-03-31T10:30:00-05:00", "2025-04-01", 9),
+    ],
+)
+def test_report_dates_are_japan_dates_of_timestamps_with_any_zone(tmp_path, raised_at, raised_on, age_days):
+    import sqlite3
+
+    path = tmp_path / "z.db"
+    store, cl = new_store(path)
+    audit = store.create_cycle(ACTOR, name="内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
+    store.open_cycle(ACTOR, audit)
+    store.people.add(ACTOR, "監査 一郎", "101", ["auditor"])
+    fid = store.findings.open(
+        "監査 一郎",
+        cycle=audit,
+        department="201",
+        items=["7.1"],
+        severity="observation",
+        condition="x",
+        due="2025-12-31",
+    )
+    store.close()
+    with sqlite3.connect(path) as db:  # a timestamp another writer (or an import) may have left
+        db.execute("UPDATE findings SET raised_at = ? WHERE id = ?", (raised_at, fid))
+    store = libaudit.Store(path)
+    try:
+        rows = Reporter(store, audit, as_of="2025-04-10").view("findings")["findings"]["rows"]
+        assert [(r["raised_on"], r["age_days"]) for r in rows] == [(raised_on, age_days)]
+    finally:
+        store.close()

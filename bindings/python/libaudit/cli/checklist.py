@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from collections import Counter
+from typing import Any
 
-from .. import Checklist, ChecklistError, LibauditIOError
+from .. import Checklist, ChecklistError, LibauditIOError, labels
 from ..table import format_table
 from .common import load_checklist
+from .extract import item_count
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,11 +55,8 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def summary(c: Checklist) -> dict[str, object]:
+def summary(c: Checklist) -> dict[str, Any]:
     """Counts a person wants first: items per section, per role, per tier."""
-
-    def count(section) -> int:
-        return len(section.item_indices) + sum(count(s) for s in section.sections)
 
     roles = Counter(r for i in c.items for r in i.roles)
     tiers = Counter(t for i in c.items for t in i.applies_to.tiers)
@@ -68,37 +67,35 @@ def summary(c: Checklist) -> dict[str, object]:
         "version": c.version,
         "body": c.body,
         "items": len(c),
-        "sections": [{"id": s.id, "clause": s.clause, "title": s.title, "items": count(s)} for s in c.sections],
+        "sections": [{"id": s.id, "clause": s.clause, "title": s.title, "items": item_count(s)} for s in c.sections],
         "roles": [
             {"role": r, "label": role_labels.get(r, r), "items": n}
             for r, n in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
-        "tiers": [
-            {"tier": t, "name": c.tier_name(t), "items": tiers.get(t, 0)} for t, _ in __import__("libaudit").tiers()
-        ],
+        "tiers": [{"tier": t, "name": c.tier_name(t), "items": tiers.get(t, 0)} for t, _ in labels.terms("tier")],
     }
 
 
-def render_summary(s: dict[str, object]) -> str:
+def render_summary(s: dict[str, Any]) -> str:
     lines: list[str] = [
         f"{s['title']}",
         f"  id {s['id']}  版 {s['version']}  団体 {s['body']}  項目数 {s['items']}",
         "",
         format_table(
             ["章", "見出し", "項目数"],
-            [(x["clause"], x["title"], x["items"]) for x in s["sections"]],  # type: ignore[index]
+            [(x["clause"], x["title"], x["items"]) for x in s["sections"]],
             "<<>",
         ),
         "",
         format_table(
             ["役割", "", "項目数"],
-            [(x["label"], x["role"], x["items"]) for x in s["roles"]],  # type: ignore[index]
+            [(x["label"], x["role"], x["items"]) for x in s["roles"]],
             "<<>",
         ),
         "",
         format_table(
             ["系統", "", "項目数"],
-            [(x["name"], x["tier"], x["items"]) for x in s["tiers"]],  # type: ignore[index]
+            [(x["name"], x["tier"], x["items"]) for x in s["tiers"]],
             "<<>",
         ),
     ]

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import Checklist, Diagnostic, extract_checklist
+from .. import Checklist, Diagnostic, _core, extract_checklist
 from ..table import format_table
 
 
@@ -45,13 +45,14 @@ def read_policy(path: str) -> tuple[str, str]:
             ) from None
 
 
+def item_count(section: _core.Section) -> int:
+    """Items in a section and all its sub-sections."""
+    return len(section.item_indices) + sum(item_count(s) for s in section.sections)
+
+
 def chapter_counts(c: Checklist) -> list[tuple[str, str, int]]:
     """(clause, title, items) for every chapter (top-level section) of `c`."""
-
-    def count(section) -> int:
-        return len(section.item_indices) + sum(count(s) for s in section.sections)
-
-    return [(s.clause, s.title, count(s)) for s in c.sections]
+    return [(s.clause, s.title, item_count(s)) for s in c.sections]
 
 
 def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str:

@@ -168,6 +168,7 @@ def _compare(before: CycleData, after: CycleData, args: argparse.Namespace, opts
         out = []
         for r in c.rows:
             side = r.after or r.before
+            assert side is not None  # a row is in at least one of the cycles
             o = {
                 "group": r.group,
                 "name": r.name,

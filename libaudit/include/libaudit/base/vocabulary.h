@@ -1,7 +1,12 @@
-// The shared vocabulary of ../shared/DOMAIN.md: roles and network tiers, with their Japanese
-// names. Plain constant data; safe to use from any thread.
+// The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
+// answers, cycle kinds and statuses, finding severities and states, exception statuses, roles
+// and network tiers. Every stage's *_label function and the Python package (libaudit.labels,
+// through _core.terms/_core.label) read this table. Plain constant data; safe to use from any
+// thread; nothing here throws.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -12,14 +17,59 @@ struct Term {
   std::string_view label;  // Japanese name, e.g. "情報セキュリティ管理者"
 };
 
-// Roles (DOMAIN.md, "Who does what"), in the order of that table.
+// The vocabularies with Japanese labels. Each stage's enum (Answer, CycleKind, …) spells its
+// values with the ids of the matching vocabulary.
+enum class Vocabulary { answer, cycle_kind, cycle_status, severity, finding_state, exception_status, role, tier };
+
+// Every vocabulary, in the order of the enum.
+std::span<const Vocabulary> vocabularies() noexcept;
+
+// The terms of a vocabulary in display order (the order of its enum; roles in DOMAIN.md's order).
+std::span<const Term> terms(Vocabulary v) noexcept;
+
+// The Japanese label of an id; "" when the vocabulary has no such id.
+std::string_view label_of(Vocabulary v, std::string_view id) noexcept;
+
+// The id of a term named by its id or its exact label; nullopt otherwise. Callers normalise
+// (NFKC, trim) first if their input may need it.
+std::optional<std::string_view> id_of(Vocabulary v, std::string_view id_or_label) noexcept;
+
+// The name of a vocabulary as the bindings spell it ("answer", "cycle_kind", …) and back.
+std::string_view to_string(Vocabulary v) noexcept;
+std::optional<Vocabulary> parse_vocabulary(std::string_view name) noexcept;
+
+// Roles (DOMAIN.md, "Who does what"), in the order of that table: terms(Vocabulary::role).
 std::span<const Term> builtin_roles() noexcept;
 
-// Network tiers: mynumber, lgwan, internet.
+// Network tiers: mynumber, lgwan, internet: terms(Vocabulary::tier).
 std::span<const Term> tiers() noexcept;
 
 // The term with this id, or nullptr.
 const Term* find_role(std::string_view id) noexcept;
 const Term* find_tier(std::string_view id) noexcept;
+
+// A table from an enum's values to their names, for to_string/parse pairs that are not a
+// labelled vocabulary (report kinds, groupings, …): name_of(kTable, v), value_of(kTable, s).
+template <class E>
+struct EnumName {
+  E value;
+  std::string_view name;
+};
+
+// The name of v in the table, or `fallback` when it is missing.
+template <class E, std::size_t N>
+constexpr std::string_view name_of(const EnumName<E> (&table)[N], E v, std::string_view fallback = {}) noexcept {
+  for (const EnumName<E>& e : table)
+    if (e.value == v) return e.name;
+  return fallback;
+}
+
+// The value named s, or nullopt.
+template <class E, std::size_t N>
+constexpr std::optional<E> value_of(const EnumName<E> (&table)[N], std::string_view s) noexcept {
+  for (const EnumName<E>& e : table)
+    if (e.name == s) return e.value;
+  return std::nullopt;
+}
 
 }  // namespace libaudit

@@ -49,18 +49,6 @@ class RoleError : public Error {
   using Error::Error;
 };
 
-// ---- Japan time ------------------------------------------------------------------------
-
-// The calendar date in Japan (UTC+9) at a UTC instant.
-Date japan_date(std::chrono::system_clock::time_point t) noexcept;
-// The date in Japan of an ISO 8601 UTC timestamp ("2025-03-31T15:00:00Z" -> 2025-04-01).
-// A plain date is returned as is. Throws ValidationError.
-Date japan_date_of(std::string_view iso_utc);
-Date today_japan() noexcept;
-// Days from a to b (b - a), e.g. days_between(2024-03-31, 2024-04-01) == 1.
-int days_between(const Date& a, const Date& b) noexcept;
-Date add_days(const Date& d, int days) noexcept;
-
 // ---- People ------------------------------------------------------------------------------
 
 struct Person {

@@ -109,8 +109,4 @@ class Reporter {
 // One-shot convenience: Reporter(store, options).render(kind, format, options.department).
 std::string render_report(const Store& store, ReportKind kind, ReportFormat format, const RenderOptions& options);
 
-// Japanese date helpers for reports: 2025-03-31 -> "令和7年3月31日" (元年 for the first
-// year of an era; dates before 1926-12-25 are written 西暦).
-std::string wareki_date(const Date& date);
-
 }  // namespace libaudit

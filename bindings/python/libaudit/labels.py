@@ -1,0 +1,44 @@
+"""The Japanese labels of libaudit's vocabularies (base stage).
+
+One table, in the C++ core (``libaudit/base/vocabulary.h``): answers, cycle kinds and
+statuses, finding severities and states, exception statuses, roles and network tiers. The
+package's modules read labels here instead of keeping their own copies::
+
+    from libaudit import labels
+
+    labels.label("cycle_kind", "self_inspection")  # '自己点検'
+    labels.terms("answer")[0]  # ('implemented', '実施している')
+
+An unknown vocabulary raises ``libaudit.errors.ValidationError`` (a ``ValueError``); an
+unknown id has the label ``""``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from . import _core
+
+Vocabulary = Literal[
+    "answer", "cycle_kind", "cycle_status", "severity", "finding_state", "exception_status", "role", "tier"
+]
+
+VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())
+
+
+def terms(vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """The vocabulary's ``(id, Japanese label)`` pairs, in display order."""
+    return _core.terms(vocabulary)
+
+
+def label(vocabulary: Vocabulary, id: str) -> str:
+    """The Japanese label of ``id`` in ``vocabulary``; ``""`` when it has no such id."""
+    return _core.label(vocabulary, id)
+
+
+def label_or_id(vocabulary: Vocabulary, id: str) -> str:
+    """The Japanese label of ``id``, or ``id`` itself when the vocabulary has no such id."""
+    return _core.label(vocabulary, id) or id
+
+
+__all__ = ["VOCABULARIES", "Vocabulary", "label", "label_or_id", "terms"]

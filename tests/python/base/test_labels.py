@@ -1,0 +1,68 @@
+"""The base stage from Python: the label table (libaudit.labels, _core.terms/_core.label) and
+Japan time (_core.japan_date_of, _core.today_japan), bound from the C++ core."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from libaudit.errors import ValidationError
+
+from libaudit import _core, labels
+
+VOCABULARIES = (
+    "answer",
+    "cycle_kind",
+    "cycle_status",
+    "severity",
+    "finding_state",
+    "exception_status",
+    "role",
+    "tier",
+)
+
+
+def test_every_vocabulary_round_trips():
+    assert labels.VOCABULARIES == VOCABULARIES
+    for v in VOCABULARIES:
+        pairs = labels.terms(v)  # type: ignore[arg-type]
+        assert pairs and pairs == _core.terms(v)
+        assert len({i for i, _ in pairs}) == len(pairs)
+        for id_, label in pairs:
+            assert isinstance(id_, str) and isinstance(label, str) and label
+            assert labels.label(v, id_) == _core.label(v, id_) == label  # type: ignore[arg-type]
+        assert labels.label(v, "no-such-id") == ""  # type: ignore[arg-type]
+        assert labels.label_or_id(v, "no-such-id") == "no-such-id"  # type: ignore[arg-type]
+
+
+def test_labels_are_the_ones_the_stages_print():
+    assert labels.label("cycle_kind", "self_inspection") == "自己点検"
+    assert labels.label("cycle_status", "open") == "実施中"
+    assert labels.terms("answer")[0] == ("implemented", "実施している")
+    assert labels.terms("answer") == _core.answer_labels()
+    assert labels.terms("severity") == _core.finding_severities()
+    assert labels.terms("finding_state") == _core.finding_states()
+    assert labels.terms("exception_status") == _core.exception_statuses()
+    assert labels.terms("role") == _core.builtin_roles()
+    assert labels.terms("tier") == _core.tiers()
+
+
+def test_unknown_vocabulary_is_a_value_error():
+    with pytest.raises(ValidationError, match="unknown vocabulary 'colour'") as e:
+        labels.terms("colour")  # type: ignore[arg-type]
+    assert isinstance(e.value, ValueError)
+    assert "cycle_kind" in str(e.value)
+    with pytest.raises(ValueError):
+        _core.label("colour", "red")
+
+
+def test_japan_dates_from_the_core():
+    assert _core.japan_date_of("2025-03-31T15:00:00Z") == "2025-04-01"
+    assert _core.japan_date_of("2025-04-01T00:00:00+09:00") == "2025-04-01"
+    assert _core.japan_date_of("2025-03-31T15:00:00+00:00") == "2025-04-01"
+    assert _core.japan_date_of("2025-03-31") == "2025-03-31"
+    with pytest.raises(ValidationError):
+        _core.japan_date_of("2025-03-31T15:00:00")  # no zone
+    today = dt.date.fromisoformat(_core.today_japan())
+    utc = dt.datetime.now(dt.timezone.utc).date()
+    assert today - utc in (dt.timedelta(0), dt.timedelta(days=1))
