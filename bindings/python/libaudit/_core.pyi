@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterator
-from typing import Any, Literal, Union
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
 
 from .errors import Diagnostic
 
@@ -193,8 +193,6 @@ def roles_in(phrase: str) -> list[str]:
     """Role ids named in `phrase`, longest name first."""
 
 # ---- The store (bindings/src/store.cpp); use libaudit.Store, which wraps _Store. ----
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Callable, Optional
 
 STORE_SCHEMA_VERSION: int
 
@@ -210,8 +208,8 @@ def fiscal_year_label(fiscal_year: int) -> str:
 def answer_labels() -> list[tuple[str, str]]:
     """Answers as (code, Japanese label) pairs."""
 
-_Row = Union[Sequence[str | None], Mapping[str, str | None]]
-_Progress = Optional[Callable[[int, int], None]]
+_Row = Sequence[str | None] | Mapping[str, str | None]
+_Progress = Callable[[int, int], None] | None
 
 class _Store:
     """The compiled store: returns plain dicts and tuples. Use libaudit.Store."""

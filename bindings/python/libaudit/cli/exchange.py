@@ -93,7 +93,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def run_import(
-    store: Store, cycle: int, paths: list[str], actor: str, *, dry_run: bool, encoding: str, department: str = None
+    store: Store,
+    cycle: int,
+    paths: list[str],
+    actor: str,
+    *,
+    dry_run: bool,
+    encoding: str,
+    department: str | None = None,
 ) -> int:
     """Import returned questionnaires and print the per-file summary (or every problem)."""
     try:
