@@ -76,6 +76,8 @@ lint-checks:
 	  | xargs -0 -r clang-format --dry-run -Werror
 	@echo "lint: clang-tidy (libaudit/src)" && python3 tools/clang_tidy.py $(BUILD) -j $(JOBS)
 	@echo "lint: source lists" && python3 tools/check_sources.py
+	@echo "lint: function length (at most 100 lines)" && $(VENV)/bin/lizard -L 100 -C 1000 -a 100 -w \
+	  libaudit/src bindings/src bindings/python/libaudit
 	@echo "lint: layering" && $(MAKE) --no-print-directory layering
 	@echo "lint: ok"
 
