@@ -519,3 +519,26 @@ BOOST_AUTO_TEST_CASE(import_phases_one_by_one) {
   BOOST_TEST(std::string(records[0].prev_hash, 64) == head);
   BOOST_TEST(records[0].state.find("\"rows\":[[\"11\",\"8.2\",\"insert\",\"unknown\"") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(response_history_reads_every_state_from_the_trail) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s);
+  s.import_responses("t", cycle, rows());
+  auto changed = rows();
+  changed[2].answer = "実施していない";
+  changed[2].comment = "年度内に対応";
+  s.import_responses("監査A", cycle, changed);
+  const std::vector<ResponseVersion> h = s.response_history(cycle, "１２", " 8.1 ");  // normalised as on import
+  BOOST_TEST_REQUIRE(h.size() == 2u);
+  BOOST_TEST(h[0].action == "insert");
+  BOOST_TEST(h[0].answer == "implemented");
+  BOOST_TEST(h[0].actor == "t");
+  BOOST_TEST(h[1].action == "update");
+  BOOST_TEST(h[1].answer == "not_implemented");
+  BOOST_TEST(h[1].comment == "年度内に対応");
+  BOOST_TEST(h[1].actor == "監査A");
+  BOOST_TEST(h[0].seq < h[1].seq);
+  BOOST_TEST(!h[1].answered_at.empty());
+  BOOST_TEST(s.response_history(cycle, "11", "9.9").empty());  // never answered
+  BOOST_CHECK_THROW(s.response_history(999, "11", "8.1"), NotFoundError);
+}

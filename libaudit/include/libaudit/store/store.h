@@ -168,6 +168,15 @@ struct ImportOptions {
 
 // ---- Trail and verification --------------------------------------------------------------
 
+// One recorded state of a response, from the trail's "responses" batch records.
+struct ResponseVersion {
+  std::int64_t seq = 0;  // the trail record that carries it
+  std::string at, actor;
+  std::string action;  // insert | update
+  std::string answer, comment, evidence, answered_by, answered_at;
+  bool operator==(const ResponseVersion&) const = default;
+};
+
 struct TrailRecord {
   std::int64_t seq = 0;  // 1, 2, 3, … without gaps
   std::string at;        // UTC, ISO 8601 with microseconds
@@ -291,6 +300,11 @@ class Store {
                                     std::function<void(std::size_t, std::size_t)> progress = {});
   std::vector<Response> responses(std::int64_t cycle) const;  // ordered by 課, item
   std::size_t response_count(std::int64_t cycle) const;
+  // Every recorded state of one response, oldest first, read from the trail (the only reader
+  // of its batch format outside verify). Codes and ids are normalised as on import. Throws
+  // NotFoundError for an unknown cycle, StoreError for a batch record that does not inflate.
+  std::vector<ResponseVersion> response_history(std::int64_t cycle, std::string_view department,
+                                                std::string_view item) const;
   // Bulk read for analysis (scoring): calls row(department, item, answer) once per response
   // of the cycle, from one read snapshot, in no particular order. `department` indexes
   // cycle(id).departments and `item` indexes load_checklist(cycle(id).checklist).items();

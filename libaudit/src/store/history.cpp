@@ -1,0 +1,67 @@
+// Store::response_history: one response's states, read from the "responses" batch records of
+// its cycle (store_internal.h, ResponseBatch, gives the format).
+#include <nlohmann/json.hpp>
+
+#include "libaudit/store/store.h"
+#include "store/access.h"
+#include "store/store_internal.h"
+
+namespace libaudit {
+
+using namespace detail;
+
+namespace {
+
+// Row `row` of batch `batch` as the version it records, or nullopt when it is another
+// response's or malformed (verify reports malformed records; history only skips them).
+std::optional<ResponseVersion> version_of(const nlohmann::json& batch, const nlohmann::json& row,
+                                          std::string_view department, std::string_view item) {
+  if (!row.is_array() || (row.size() != 6 && row.size() != 8)) return std::nullopt;
+  for (const auto& f : row)
+    if (!f.is_string()) return std::nullopt;
+  if (row[0].get_ref<const std::string&>() != department || row[1].get_ref<const std::string&>() != item)
+    return std::nullopt;
+  const bool own = row.size() == 8;
+  const auto text = [](const nlohmann::json& j) { return j.is_string() ? j.get<std::string>() : std::string(); };
+  ResponseVersion v;
+  v.action = row[2].get<std::string>();
+  v.answer = row[3].get<std::string>();
+  v.comment = row[4].get<std::string>();
+  v.evidence = row[5].get<std::string>();
+  v.answered_by = own ? row[6].get<std::string>() : text(batch.value("answered_by", nlohmann::json()));
+  v.answered_at = own ? row[7].get<std::string>() : text(batch.value("answered_at", nlohmann::json()));
+  return v;
+}
+
+}  // namespace
+
+std::vector<ResponseVersion> Store::response_history(std::int64_t cycle, std::string_view department,
+                                                     std::string_view item) const {
+  const Snapshot snap(*this);
+  snap.load_cycle(cycle);  // NotFoundError, as for every call naming a cycle
+  const std::string dept = normalise_key(department), id = normalise_key(item);
+  sql::Stmt s = snap.db.prepare(
+      "SELECT seq, at, actor, state, state_size FROM trail WHERE entity = 'responses' AND key = ? ORDER BY seq");
+  const std::string key = std::to_string(cycle);  // bound without a copy: must outlive the steps
+  s.bind(1, key);
+  std::vector<ResponseVersion> out;
+  std::string state;
+  while (s.step()) {
+    if (!stored_state(s, 3, state))
+      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path() +
+                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
+    const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
+    if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
+    for (const auto& row : batch["rows"]) {
+      std::optional<ResponseVersion> v = version_of(batch, row, dept, id);
+      if (!v) continue;
+      v->seq = s.i64(0);
+      v->at = s.str(1);
+      v->actor = s.str(2);
+      out.push_back(std::move(*v));
+    }
+  }
+  return out;
+}
+
+}  // namespace libaudit
