@@ -334,7 +334,7 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
         .bind(2, p.department)
         .bind(3, roles)
         .run();
-    if (!trail) trail = &im.trail(actor, now_iso());
+    if (!trail) trail = &im.trail(actor, now_utc_iso());
     trail->append("person", p.name, had ? "update" : "insert", person_state(p));
     ++(had ? result.updated : result.inserted);
   }
@@ -475,7 +475,7 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   f.recommendation = std::string(text::trim(spec.recommendation));
   f.due = spec.due;
   f.raised_by = p.name;
-  f.raised_at = now_iso();
+  f.raised_at = now_utc_iso();
   TrailWriter& trail = im.trail(p.name, f.raised_at);
   const std::int64_t id = insert_finding(im, trail, f);
   im.commit();
@@ -547,7 +547,7 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   Finding f = load_finding(im.db, id);
   const TransitionRule& rule = rule_for(f, to);
   require_mover(im.db, p, f, rule);
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   const FindingState from = f.state;
   f.state = to;
   if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
@@ -700,7 +700,7 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   }
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   TrailWriter* trail = nullptr;
   std::vector<std::int64_t> out;
   for (const std::string& dept : targets) {
@@ -752,7 +752,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
                     ": it needs its security_manager, security_officer or "
                     "system_administrator");
   const Finding src = load_finding(im.db, c.finding);
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   TrailWriter& trail = im.trail(p.name, at);
   if (answer == CheckAnswer::same_issue_found) {
     Finding f;
@@ -833,7 +833,7 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     while (s.step()) rows.emplace_back(s.str(0), s.str(1), s.str(2), s.str(3));
   }
   PromoteResult result;
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   TrailWriter* trail = nullptr;
   for (const auto& [dept, item, answer, comment] : rows) {
     if (!std::binary_search(dst.departments.begin(), dst.departments.end(), dept) || !checklist->find_item(item) ||

@@ -366,7 +366,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   const std::size_t changed = result.inserted + result.updated;
   if (!changed) return result;  // nothing to write: no trail record either
 
-  TrailWriter trail(db, impl_->sha, actor, now_iso());
+  TrailWriter trail(db, impl_->sha, actor, now_utc_iso());
   const ImportWrite w{cycle_id, rows, clean, change, actor, trail.at()};
   // The records depend only on the validated rows, so a large import seals them in a second
   // thread while this one writes the rows (docs/store.md, "Trail").
