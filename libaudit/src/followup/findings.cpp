@@ -113,10 +113,12 @@ std::string_view to_string(CheckAnswer a) noexcept {
   return a == CheckAnswer::checked_no_issue ? "checked_no_issue" : "same_issue_found";
 }
 
+std::string_view check_answer_label(CheckAnswer a) noexcept { return label_of(Vocabulary::check_answer, to_string(a)); }
+
 CheckAnswer parse_check_answer(std::string_view s) {
   const std::string n = normalise_key(s);
-  if (n == "checked_no_issue" || n == "問題なし") return CheckAnswer::checked_no_issue;
-  if (n == "same_issue_found" || n == "同様の問題あり") return CheckAnswer::same_issue_found;
+  for (CheckAnswer v : {CheckAnswer::checked_no_issue, CheckAnswer::same_issue_found})
+    if (n == to_string(v) || n == check_answer_label(v)) return v;
   throw ValidationError({Diagnostic{
       "<answer>", 1, 1, "unknown check answer '" + std::string(s) + "' (checked_no_issue, same_issue_found)"}});
 }
@@ -762,7 +764,8 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
     f.severity = src.severity;
     f.state = S::open;
     const std::string n(text::trim(note));
-    f.condition = "横展開 (finding " + std::to_string(src.id) + "): 同様の問題あり" + (n.empty() ? "" : ": " + n);
+    f.condition = "横展開 (finding " + std::to_string(src.id) + "): " + std::string(check_answer_label(answer)) +
+                  (n.empty() ? "" : ": " + n);
     f.criterion = src.criterion;
     f.recommendation = src.recommendation;
     f.due = due.value_or(src.due);
@@ -848,8 +851,9 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     const bool partial = answer == "partial";
     f.severity = partial ? Severity::observation : Severity::minor_nonconformity;
     f.state = S::draft;
-    f.condition = "自己点検 (cycle " + std::to_string(self_inspection) +
-                  ") の回答: " + std::string(partial ? "一部実施している" : "実施していない") +
+    f.condition = std::string(label_of(Vocabulary::cycle_kind, to_string(CycleKind::self_inspection))) + " (cycle " +
+                  std::to_string(self_inspection) +
+                  ") の回答: " + std::string(answer_label(partial ? Answer::partial : Answer::not_implemented)) +
                   (comment.empty() ? "" : " — " + comment);
     f.criterion = criterion_of(*checklist, f.items);
     f.due = due;
