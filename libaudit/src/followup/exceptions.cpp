@@ -137,8 +137,8 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
   ExceptionRecord e = load_exception(im.db, id);
   const char* verb = to == ExceptionStatus::approved ? "approve" : "reject";
   if (!p.has("ciso"))
-    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + verb +
-                    " an exception: only the CISO (最高情報セキュリティ責任者) can (小牧市 7(7)ア)");
+    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + verb + " an exception: only the CISO (" +
+                    std::string(label_of(Vocabulary::role, "ciso")) + ") can (小牧市 7(7)ア)");
   if (e.status != ExceptionStatus::requested && e.status != ExceptionStatus::reported)
     throw TransitionError("exception " + std::to_string(id) + " is " + std::string(to_string(e.status)) + "; only a " +
                           "requested one, or a reported emergency one, can be decided" +
