@@ -70,6 +70,7 @@ void bind_text(py::module_& m) {
       "The date in Japan (ISO) of an ISO 8601 timestamp with Z or ±HH:MM; a plain date as is.");
   m.def(
       "today_japan", [] { return today_japan().to_string(); }, "Today's date in Japan (UTC+9), ISO.");
+  m.attr("JAPAN_UTC_OFFSET_MINUTES") = kJapanUtcOffsetMinutes;
 
   // -- CSV
   m.def(

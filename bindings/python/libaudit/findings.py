@@ -39,21 +39,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Union
 
-from . import _core
+from . import _core, labels
 from ._core import CheckRequest, ExceptionRecord, Finding, Person, Transition
 from .store import ImportResult, Store, core_call
 
 DateLike = Union[None, str, _dt.date, _dt.datetime]
 
-SEVERITIES: tuple[tuple[str, str], ...] = tuple(_core.finding_severities())
-STATES: tuple[tuple[str, str], ...] = tuple(_core.finding_states())
-EXCEPTION_STATUSES: tuple[tuple[str, str], ...] = tuple(_core.exception_statuses())
+SEVERITIES: tuple[tuple[str, str], ...] = tuple(labels.terms("severity"))
+STATES: tuple[tuple[str, str], ...] = tuple(labels.terms("finding_state"))
+EXCEPTION_STATUSES: tuple[tuple[str, str], ...] = tuple(labels.terms("exception_status"))
 SEVERITY_LABELS: dict[str, str] = dict(SEVERITIES)
 STATE_LABELS: dict[str, str] = dict(STATES)
 EXCEPTION_STATUS_LABELS: dict[str, str] = dict(EXCEPTION_STATUSES)
 #: 小牧市 7(7)イ: emergency exceptions are reported 事後速やかに; the default window in days.
 EMERGENCY_REPORT_DAYS: int = _core.emergency_report_days()
-JST = _dt.timezone(_dt.timedelta(hours=9), "JST")
+#: Japan time, as the core reckons it (libaudit/base/fiscal_year.h), for showing a trail time.
+JST = _dt.timezone(_dt.timedelta(minutes=_core.JAPAN_UTC_OFFSET_MINUTES), "JST")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The Japanese labels of libaudit's vocabularies (base stage).
 
 One table, in the C++ core (``libaudit/base/vocabulary.h``): answers, cycle kinds and
-statuses, finding severities and states, exception statuses, roles and network tiers. The
-package's modules read labels here instead of keeping their own copies::
+statuses, finding severities and states, exception statuses, answers to 横展開 check requests,
+roles and network tiers. The package's modules read labels here instead of keeping their own
+copies::
 
     from libaudit import labels
 
@@ -20,7 +21,15 @@ from typing import Literal
 from . import _core
 
 Vocabulary = Literal[
-    "answer", "cycle_kind", "cycle_status", "severity", "finding_state", "exception_status", "role", "tier"
+    "answer",
+    "cycle_kind",
+    "cycle_status",
+    "severity",
+    "finding_state",
+    "exception_status",
+    "check_answer",
+    "role",
+    "tier",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

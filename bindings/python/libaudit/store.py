@@ -456,7 +456,9 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return _core.fiscal_year_label(fiscal_year)
 
 
-ANSWERS: tuple[tuple[str, str], ...] = tuple(_core.answer_labels())
+# The label table's answers (what libaudit.labels.terms("answer") reads; this stage imports only
+# _core and errors).
+ANSWERS: tuple[tuple[str, str], ...] = tuple(_core.terms("answer"))
 
 __all__ = [
     "ANSWERS",

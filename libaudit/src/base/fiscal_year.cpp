@@ -61,8 +61,6 @@ std::int64_t ordinal(const Date& d) noexcept { return days_from_civil(d.year, d.
 // floor(a / b) for b > 0.
 std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept { return a / b - (a % b < 0); }
 
-constexpr int kJapanOffsetMinutes = 9 * 60;
-
 }  // namespace
 
 std::string Date::to_string() const {
@@ -87,7 +85,7 @@ Date today_utc() {
 
 Date japan_date(std::chrono::system_clock::time_point t) noexcept {
   using namespace std::chrono;
-  const std::int64_t secs = duration_cast<seconds>(t.time_since_epoch()).count() + kJapanOffsetMinutes * 60;
+  const std::int64_t secs = duration_cast<seconds>(t.time_since_epoch()).count() + kJapanUtcOffsetMinutes * 60;
   return civil_from_days(floor_div(secs, 86400));
 }
 
@@ -113,7 +111,7 @@ Date japan_date_of(std::string_view iso) {
     offset_min = num(z + 1) * 60 + num(z + 4);
     if (s[z] == '-') offset_min = -offset_min;
   }
-  const std::int64_t minutes = ordinal(d) * 1440 + hh * 60 + mm - offset_min + kJapanOffsetMinutes;
+  const std::int64_t minutes = ordinal(d) * 1440 + hh * 60 + mm - offset_min + kJapanUtcOffsetMinutes;
   return civil_from_days(floor_div(minutes, 1440));
 }
 

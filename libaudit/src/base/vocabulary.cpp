@@ -45,6 +45,11 @@ constexpr Term kExceptionStatuses[] = {
     {"reported", "緊急実施(報告済)"},
 };
 
+constexpr Term kCheckAnswers[] = {
+    {"checked_no_issue", "問題なし"},
+    {"same_issue_found", "同様の問題あり"},
+};
+
 constexpr Term kRoles[] = {
     {"ciso", "最高情報セキュリティ責任者"},
     {"chief_security_officer", "統括情報セキュリティ責任者"},
@@ -81,6 +86,7 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::severity, "severity", kSeverities},
     {Vocabulary::finding_state, "finding_state", kFindingStates},
     {Vocabulary::exception_status, "exception_status", kExceptionStatuses},
+    {Vocabulary::check_answer, "check_answer", kCheckAnswers},
     {Vocabulary::role, "role", kRoles},
     {Vocabulary::tier, "tier", kTiers},
 };

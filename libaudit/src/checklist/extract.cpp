@@ -12,6 +12,7 @@
 
 #include "base/jtext.h"
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 
 namespace libaudit {
 
@@ -293,11 +294,12 @@ struct TierName {
   std::string tier;
 };
 
+// The tiers' labels (vocabulary.h), the other name of マイナンバー利用事務系, then the body's
+// aliases; longest first.
 std::vector<TierName> tier_names(const std::vector<TierAlias>& aliases) {
-  std::vector<TierName> v = {{"マイナンバー利用事務系", "mynumber"},
-                             {"個人番号利用事務系", "mynumber"},
-                             {"LGWAN接続系", "lgwan"},
-                             {"インターネット接続系", "internet"}};
+  std::vector<TierName> v;
+  for (const Term& t : tiers()) v.push_back({std::string(t.label), std::string(t.id)});
+  v.push_back({"個人番号利用事務系", "mynumber"});
   for (const TierAlias& a : aliases) v.push_back({text::squash_spaces(text::nfkc(a.name)), a.tier});
   std::stable_sort(v.begin(), v.end(),
                    [](const TierName& a, const TierName& b) { return a.name.size() > b.name.size(); });
@@ -320,8 +322,8 @@ std::vector<std::string> tiers_in(std::string_view sentence, const std::vector<T
     }
   }
   std::vector<std::string> ordered;
-  for (std::string_view id : {"mynumber", "lgwan", "internet"})
-    if (std::find(found.begin(), found.end(), id) != found.end()) ordered.emplace_back(id);
+  for (const Term& t : tiers())
+    if (std::find(found.begin(), found.end(), t.id) != found.end()) ordered.emplace_back(t.id);
   return ordered;
 }
 

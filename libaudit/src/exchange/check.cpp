@@ -7,6 +7,7 @@
 #include <set>
 
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 #include "libaudit/exchange/questionnaire.h"
 
 namespace libaudit::exchange {
@@ -94,14 +95,12 @@ std::optional<long long> parse_int(std::string_view s) {
 }
 
 std::string invalid_answer(std::string_view text) {
-  std::string labels;
-  for (Answer a :
-       {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable, Answer::unknown}) {
-    if (!labels.empty()) labels += " / ";
-    labels += answer_label(a);
+  std::string labels, codes;
+  for (const Term& t : terms(Vocabulary::answer)) {
+    labels += (labels.empty() ? "" : " / ") + std::string(t.label);
+    codes += (codes.empty() ? "" : ", ") + std::string(t.id);
   }
-  return "回答 '" + std::string(text) + "' is not one of " + labels +
-         " (or implemented, partial, not_implemented, not_applicable, unknown)";
+  return "回答 '" + std::string(text) + "' is not one of " + labels + " (or " + codes + ")";
 }
 
 // Excel keeps ="0101" as the text 0101; the writer puts identity fields that look like numbers so.
@@ -175,9 +174,8 @@ void Questionnaires::check_answer(Returned& r, ReturnedRow row, std::string_view
   if (row.answer.empty()) {
     if (!text::trim(row.comment).empty() || !text::trim(row.evidence).empty()) {
       r.problems.push_back({r.file, row.sheet, row.row, row.column,
-                            "item " + row.item +
-                                " has a comment or evidence but no 回答: choose an answer (わからない if unsure) or "
-                                "clear the comment"});
+                            "item " + row.item + " has a comment or evidence but no 回答: choose an answer (" +
+                                std::string(answer_label(Answer::unknown)) + " if unsure) or clear the comment"});
       return;
     }
     row.comment.clear();

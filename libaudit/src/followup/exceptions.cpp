@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "followup/findings_internal.h"
+#include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -121,7 +122,7 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
   e.emergency = spec.emergency;
   e.status = spec.emergency ? ExceptionStatus::taken : ExceptionStatus::requested;
   e.requested_by = p.name;
-  e.requested_at = now_iso();
+  e.requested_at = now_utc_iso();
   e.id = insert_row(im.db, e);
   TrailWriter& trail = im.trail(p.name, e.requested_at);
   trail.append("exception", std::to_string(e.id), "insert", exception_state(e));
@@ -136,15 +137,15 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
   ExceptionRecord e = load_exception(im.db, id);
   const char* verb = to == ExceptionStatus::approved ? "approve" : "reject";
   if (!p.has("ciso"))
-    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + verb +
-                    " an exception: only the CISO (最高情報セキュリティ責任者) can (小牧市 7(7)ア)");
+    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + verb + " an exception: only the CISO (" +
+                    std::string(label_of(Vocabulary::role, "ciso")) + ") can (小牧市 7(7)ア)");
   if (e.status != ExceptionStatus::requested && e.status != ExceptionStatus::reported)
     throw TransitionError("exception " + std::to_string(id) + " is " + std::string(to_string(e.status)) + "; only a " +
                           "requested one, or a reported emergency one, can be decided" +
                           (e.status == ExceptionStatus::taken ? " (report it to the CISO first)" : ""));
   e.status = to;
   e.decided_by = p.name;
-  e.decided_at = now_iso();
+  e.decided_at = now_utc_iso();
   e.decision_note = std::string(text::trim(note));
   write_exception(im, e, p.name, e.decided_at);
   im.commit();
@@ -177,7 +178,7 @@ void Exceptions::report(std::string_view by, std::int64_t id, std::string_view n
     ok = ok || acts_for_department(im.db, p, role, e.department);
   if (!ok) throw RoleError(p.name + " (" + roles_text(p) + ") cannot report for 課 " + e.department);
   e.status = ExceptionStatus::reported;
-  e.reported_at = now_iso();
+  e.reported_at = now_utc_iso();
   if (!note.empty()) e.decision_note = std::string(text::trim(note));
   write_exception(im, e, p.name, e.reported_at);
   im.commit();

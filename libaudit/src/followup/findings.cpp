@@ -113,10 +113,12 @@ std::string_view to_string(CheckAnswer a) noexcept {
   return a == CheckAnswer::checked_no_issue ? "checked_no_issue" : "same_issue_found";
 }
 
+std::string_view check_answer_label(CheckAnswer a) noexcept { return label_of(Vocabulary::check_answer, to_string(a)); }
+
 CheckAnswer parse_check_answer(std::string_view s) {
   const std::string n = normalise_key(s);
-  if (n == "checked_no_issue" || n == "問題なし") return CheckAnswer::checked_no_issue;
-  if (n == "same_issue_found" || n == "同様の問題あり") return CheckAnswer::same_issue_found;
+  for (CheckAnswer v : {CheckAnswer::checked_no_issue, CheckAnswer::same_issue_found})
+    if (n == to_string(v) || n == check_answer_label(v)) return v;
   throw ValidationError({Diagnostic{
       "<answer>", 1, 1, "unknown check answer '" + std::string(s) + "' (checked_no_issue, same_issue_found)"}});
 }
@@ -334,7 +336,7 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
         .bind(2, p.department)
         .bind(3, roles)
         .run();
-    if (!trail) trail = &im.trail(actor, now_iso());
+    if (!trail) trail = &im.trail(actor, now_utc_iso());
     trail->append("person", p.name, had ? "update" : "insert", person_state(p));
     ++(had ? result.updated : result.inserted);
   }
@@ -475,7 +477,7 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   f.recommendation = std::string(text::trim(spec.recommendation));
   f.due = spec.due;
   f.raised_by = p.name;
-  f.raised_at = now_iso();
+  f.raised_at = now_utc_iso();
   TrailWriter& trail = im.trail(p.name, f.raised_at);
   const std::int64_t id = insert_finding(im, trail, f);
   im.commit();
@@ -547,7 +549,7 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   Finding f = load_finding(im.db, id);
   const TransitionRule& rule = rule_for(f, to);
   require_mover(im.db, p, f, rule);
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   const FindingState from = f.state;
   f.state = to;
   if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
@@ -700,7 +702,7 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   }
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   TrailWriter* trail = nullptr;
   std::vector<std::int64_t> out;
   for (const std::string& dept : targets) {
@@ -752,7 +754,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
                     ": it needs its security_manager, security_officer or "
                     "system_administrator");
   const Finding src = load_finding(im.db, c.finding);
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   TrailWriter& trail = im.trail(p.name, at);
   if (answer == CheckAnswer::same_issue_found) {
     Finding f;
@@ -762,7 +764,8 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
     f.severity = src.severity;
     f.state = S::open;
     const std::string n(text::trim(note));
-    f.condition = "横展開 (finding " + std::to_string(src.id) + "): 同様の問題あり" + (n.empty() ? "" : ": " + n);
+    f.condition = "横展開 (finding " + std::to_string(src.id) + "): " + std::string(check_answer_label(answer)) +
+                  (n.empty() ? "" : ": " + n);
     f.criterion = src.criterion;
     f.recommendation = src.recommendation;
     f.due = due.value_or(src.due);
@@ -833,7 +836,7 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     while (s.step()) rows.emplace_back(s.str(0), s.str(1), s.str(2), s.str(3));
   }
   PromoteResult result;
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   TrailWriter* trail = nullptr;
   for (const auto& [dept, item, answer, comment] : rows) {
     if (!std::binary_search(dst.departments.begin(), dst.departments.end(), dept) || !checklist->find_item(item) ||
@@ -848,8 +851,9 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     const bool partial = answer == "partial";
     f.severity = partial ? Severity::observation : Severity::minor_nonconformity;
     f.state = S::draft;
-    f.condition = "自己点検 (cycle " + std::to_string(self_inspection) +
-                  ") の回答: " + std::string(partial ? "一部実施している" : "実施していない") +
+    f.condition = std::string(label_of(Vocabulary::cycle_kind, to_string(CycleKind::self_inspection))) + " (cycle " +
+                  std::to_string(self_inspection) +
+                  ") の回答: " + std::string(answer_label(partial ? Answer::partial : Answer::not_implemented)) +
                   (comment.empty() ? "" : " — " + comment);
     f.criterion = criterion_of(*checklist, f.items);
     f.due = due;

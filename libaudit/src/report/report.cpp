@@ -948,8 +948,9 @@ struct Reporter::Impl {
                           f["items_text"], f["severity_label"], f["state_label"], f["condition"], f["criterion"],
                           f["evidence"], f["recommendation"], f["due"], f["age_days"], f["overdue"], f["overdue_days"],
                           f["lateral_text"]});
-        return csv_table({"番号", "実施回", "部", "課", "情報セキュリティ管理者", "対象項目", "重要度", "状態", "状況",
-                          "監査基準", "監査証拠", "改善提案", "期限", "経過日数", "期限超過", "超過日数", "横展開"},
+        return csv_table({"番号", "実施回", "部", "課", std::string(label_of(Vocabulary::role, "security_manager")),
+                          "対象項目", "重要度", "状態", "状況", "監査基準", "監査証拠", "改善提案", "期限", "経過日数",
+                          "期限超過", "超過日数", "横展開"},
                          rows);
       }
     }

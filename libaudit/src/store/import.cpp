@@ -8,6 +8,7 @@
 
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 #include "libaudit/store/store.h"
 #include "store/import.h"
 #include "store/store_internal.h"
@@ -53,6 +54,20 @@ bool valid_timestamp(std::string_view s) {
   } catch (const ValidationError&) {
     return false;
   }
+}
+
+// What an answer may be, for the error on one that is not: "implemented, partial, …, unknown,
+// or 実施している, …, わからない" (every code, then every label, of the answer vocabulary).
+const std::string& answer_choices() {
+  static const std::string text = [] {
+    std::string codes, labels;
+    for (const Term& t : terms(Vocabulary::answer)) {
+      codes += std::string(t.id) + ", ";
+      labels += (labels.empty() ? "" : ", ") + std::string(t.label);
+    }
+    return codes + "or " + labels;
+  }();
+  return text;
 }
 
 }  // namespace
@@ -155,10 +170,7 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
       diags.push_back({src_, line, 1, "item '" + item + "' is not in the cycle's checklist"});
     const std::optional<Answer> answer = parse_answer(r.answer);
     if (!answer)
-      diags.push_back({src_, line, 1,
-                       "invalid answer '" + std::string(r.answer) +
-                           "' (implemented, partial, not_implemented, not_applicable, unknown, or "
-                           "実施している, 一部実施している, 実施していない, 該当しない, わからない)"});
+      diags.push_back({src_, line, 1, "invalid answer '" + std::string(r.answer) + "' (" + answer_choices() + ")"});
     if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
       diags.push_back(
           {src_, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
@@ -366,7 +378,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   const std::size_t changed = result.inserted + result.updated;
   if (!changed) return result;  // nothing to write: no trail record either
 
-  TrailWriter trail(db, impl_->sha, actor, now_iso());
+  TrailWriter trail(db, impl_->sha, actor, now_utc_iso());
   const ImportWrite w{cycle_id, rows, clean, change, actor, trail.at()};
   // The records depend only on the validated rows, so a large import seals them in a second
   // thread while this one writes the rows (docs/store.md, "Trail").

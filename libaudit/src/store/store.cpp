@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "store/schema.h"
@@ -322,7 +323,7 @@ void Store::set_body(std::string_view actor, std::string_view body) {
   im.db.prepare("INSERT INTO meta(key, value) VALUES ('body', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .bind(1, b)
       .run();
-  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
   trail.append("body", "body", had ? "update" : "insert", body_state(b));
   txn.commit();
 }
@@ -484,7 +485,7 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
            a.security_manager == b.security_manager;
   };
   UpsertCounter count(rows.size());
-  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
   for (std::size_t k : parents_first(in, parent)) {
     const Department& d = in[k];
     const auto it = stored.find(d.code);
@@ -595,7 +596,7 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
   std::unordered_map<std::string, System> stored;
   for (System& x : systems()) stored.emplace(x.name, std::move(x));
   UpsertCounter count(rows.size());
-  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
   for (const System& x : in) {
     const auto it = stored.find(x.name);
     const bool exists = it != stored.end();
@@ -655,7 +656,7 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
   sc.title = c.title();
   sc.body = c.body();
   sc.sha256 = sha;
-  sc.imported_at = now_iso();
+  sc.imported_at = now_utc_iso();
   // What load_checklist() will give back. Its document order is the one the items rows keep:
   // YAML lists a section's items before its subsections, so a source that interleaves them
   // comes back in that (tree) order, and verify() compares against the reloaded checklist.
@@ -789,7 +790,7 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
   if (!diags.empty()) throw ValidationError(std::move(diags));
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  const std::string at = now_iso();
+  const std::string at = now_utc_iso();
   im.db
       .prepare(
           "INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
@@ -818,7 +819,7 @@ void transition(Store::Impl& im, std::string_view actor, std::int64_t id, CycleS
                           "; only a " + std::string(to_string(from)) + " cycle can become " +
                           std::string(to_string(to)));
   im.db.prepare("UPDATE cycles SET status = ? WHERE id = ?").bind(1, to_string(to)).bind(2, id).run();
-  TrailWriter trail(im.db, im.sha, actor, now_iso());
+  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
   im.write_cycle_trail(trail, id, "update");
   txn.commit();
 }

@@ -15,7 +15,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "libaudit/base/fiscal_year.h"
 #include "libaudit/store/store.h"
 #include "store/sqlite.h"
 
@@ -100,9 +99,6 @@ std::string cycle_state(const Cycle& c);
 std::string response_key(std::int64_t cycle, std::string_view department, std::string_view item);
 void response_state(std::string& out, std::string_view answer, std::string_view comment, std::string_view evidence,
                     std::string_view answered_by, std::string_view answered_at);
-
-// The store's spelling of base's now_utc_iso() (libaudit/base/fiscal_year.h).
-inline std::string now_iso() { return now_utc_iso(); }
 
 // A trail record sealed into the chain: its hash covers the previous hash and the canonical
 // record (with the state as JSON); `state` is stored deflated when `state_size` > 0.

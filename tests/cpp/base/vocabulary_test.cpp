@@ -21,7 +21,7 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_vocabulary_is_non_empty_with_unique_ids_and_labels) {
-  BOOST_TEST(vocabularies().size() == 8u);
+  BOOST_TEST(vocabularies().size() == 9u);
   for (Vocabulary v : vocabularies()) {
     BOOST_TEST_CONTEXT(to_string(v)) {
       BOOST_TEST(!terms(v).empty());
@@ -55,6 +55,8 @@ BOOST_AUTO_TEST_CASE(vocabulary_names_round_trip) {
   for (Vocabulary v : vocabularies()) BOOST_TEST((parse_vocabulary(to_string(v)) == v));
   BOOST_TEST(to_string(Vocabulary::cycle_kind) == "cycle_kind");
   BOOST_TEST(to_string(Vocabulary::exception_status) == "exception_status");
+  BOOST_TEST(to_string(Vocabulary::check_answer) == "check_answer");
+  BOOST_TEST((parse_vocabulary("check_answer") == Vocabulary::check_answer));
   BOOST_TEST(!parse_vocabulary("colour"));
   BOOST_TEST(!parse_vocabulary(""));
 }
@@ -86,6 +88,8 @@ BOOST_AUTO_TEST_CASE(labels_equal_the_old_strings) {
                                                            {"rejected", "却下"},
                                                            {"taken", "緊急実施(未報告)"},
                                                            {"reported", "緊急実施(報告済)"}}));
+  BOOST_TEST((pairs(Vocabulary::check_answer) ==
+              Pairs{{"checked_no_issue", "問題なし"}, {"same_issue_found", "同様の問題あり"}}));
   BOOST_TEST(terms(Vocabulary::role).size() == 13u);
   BOOST_TEST(terms(Vocabulary::role).front().id == "ciso");
   BOOST_TEST(label_of(Vocabulary::role, "security_manager") == "情報セキュリティ管理者");

@@ -212,6 +212,7 @@ BOOST_AUTO_TEST_CASE(spread_to_several_departments_with_mixed_answers) {
   BOOST_TEST(l.department == "13");
   BOOST_TEST(l.source_finding == id);
   BOOST_TEST((l.state == S::open));
+  BOOST_TEST(l.condition == "横展開 (finding " + std::to_string(id) + "): 同様の問題あり: 同様");
   BOOST_TEST(f.get(id).checks_open == 1u);
   BOOST_TEST(f.get(id).checks_total == 3u);
   // A system-owners item spreads only to 課 owning a system (12).
@@ -220,6 +221,21 @@ BOOST_AUTO_TEST_CASE(spread_to_several_departments_with_mixed_answers) {
   BOOST_TEST(f.spread("統括", sys).size() == 1u);
   BOOST_TEST(f.checks(sys)[0].department == "12");
   BOOST_TEST(w.s.verify().ok());
+}
+
+BOOST_AUTO_TEST_CASE(check_answers_are_the_vocabulary) {
+  BOOST_TEST(check_answer_label(CheckAnswer::checked_no_issue) == "問題なし");
+  BOOST_TEST(check_answer_label(CheckAnswer::same_issue_found) == "同様の問題あり");
+  BOOST_TEST((parse_check_answer("checked_no_issue") == CheckAnswer::checked_no_issue));
+  BOOST_TEST((parse_check_answer(" 問題なし ") == CheckAnswer::checked_no_issue));
+  BOOST_TEST((parse_check_answer("同様の問題あり") == CheckAnswer::same_issue_found));
+  BOOST_TEST((parse_check_answer("same_issue_found") == CheckAnswer::same_issue_found));
+  try {
+    parse_check_answer("たぶん");
+    BOOST_FAIL("expected ValidationError");
+  } catch (const ValidationError& e) {
+    BOOST_TEST(e.diagnostics().at(0).message == "unknown check answer 'たぶん' (checked_no_issue, same_issue_found)");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(promotion_from_a_self_inspection) {
@@ -233,11 +249,15 @@ BOOST_AUTO_TEST_CASE(promotion_from_a_self_inspection) {
   auto r = f.promote("監査A", w.self_cycle, w.audit);
   BOOST_TEST(r.created.size() == 2u);
   for (std::int64_t id : r.created) BOOST_TEST((f.get(id).state == S::draft));
+  BOOST_TEST(f.get(r.created[0]).condition ==
+             "自己点検 (cycle " + std::to_string(w.self_cycle) + ") の回答: 実施していない");
   BOOST_TEST(f.overdue(Date{2030, 1, 1}).empty());  // drafts are never overdue
   r = f.promote("監査A", w.self_cycle, w.audit, PromoteOptions{true, {}});
   BOOST_TEST(r.created.size() == 1u);  // only the partial one is new
   BOOST_TEST(r.skipped == 2u);
   BOOST_TEST((f.get(r.created[0]).severity == Severity::observation));
+  BOOST_TEST(f.get(r.created[0]).condition ==
+             "自己点検 (cycle " + std::to_string(w.self_cycle) + ") の回答: 一部実施している");
   BOOST_TEST(f.get(r.created[0]).due.to_string() == "2025-03-31");
   BOOST_CHECK_THROW(f.promote("課長11", w.self_cycle, w.audit), RoleError);
   BOOST_TEST(w.s.verify().ok());

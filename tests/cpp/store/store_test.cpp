@@ -281,6 +281,9 @@ BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
     BOOST_TEST(at(60001)->message.find("item '9.9'") != std::string::npos);
     BOOST_REQUIRE(at(70000) != d.end());
     BOOST_TEST(at(70000)->message.find("invalid answer 'たぶん'") != std::string::npos);
+    BOOST_TEST(at(70000)->message ==
+               "invalid answer 'たぶん' (implemented, partial, not_implemented, not_applicable, unknown, or "
+               "実施している, 一部実施している, 実施していない, 該当しない, わからない)");
   }
   BOOST_TEST(s.trail().size() == trail.size());
   BOOST_TEST(to_string(s.responses(cycle).front().answer) == "partial");

@@ -4,6 +4,7 @@ Japan time (_core.japan_date_of, _core.today_japan), bound from the C++ core."""
 from __future__ import annotations
 
 import datetime as dt
+import typing
 
 import pytest
 from libaudit.errors import ValidationError
@@ -11,19 +12,15 @@ from libaudit.errors import ValidationError
 from libaudit import _core, labels
 
 VOCABULARIES = (
-    "answer",
-    "cycle_kind",
-    "cycle_status",
-    "severity",
-    "finding_state",
-    "exception_status",
-    "role",
-    "tier",
+    *("answer", "cycle_kind", "cycle_status"),  # the store's
+    *("severity", "finding_state", "exception_status", "check_answer"),  # follow-up's
+    *("role", "tier"),  # the organisation's and the checklist's
 )
 
 
 def test_every_vocabulary_round_trips():
     assert labels.VOCABULARIES == VOCABULARIES
+    assert typing.get_args(labels.Vocabulary) == VOCABULARIES  # the Literal follows the C++ table
     for v in VOCABULARIES:
         pairs = labels.terms(v)  # type: ignore[arg-type]
         assert pairs and pairs == _core.terms(v)
@@ -43,6 +40,7 @@ def test_labels_are_the_ones_the_stages_print():
     assert labels.terms("severity") == _core.finding_severities()
     assert labels.terms("finding_state") == _core.finding_states()
     assert labels.terms("exception_status") == _core.exception_statuses()
+    assert labels.terms("check_answer") == [("checked_no_issue", "問題なし"), ("same_issue_found", "同様の問題あり")]
     assert labels.terms("role") == _core.builtin_roles()
     assert labels.terms("tier") == _core.tiers()
 

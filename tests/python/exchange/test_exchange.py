@@ -768,3 +768,37 @@ def test_audit_cycle_lists_the_audit_items_only(env):
     selfc = s.create_cycle(ACTOR, name="令和6年度 自己点検2", kind="self_inspection", fiscal_year=2024, checklist=cl2)
     assert "8.4" not in items_of(exchange.export_workbook(s, audit, "101", tmp / "a.xlsx"))
     assert "8.4" in items_of(exchange.export_workbook(s, selfc, "101", tmp / "s.xlsx"))
+
+
+def test_the_package_label_names_are_the_label_table():
+    """The public label names of store, findings, exchange and the CLI are the C++ table's
+    (libaudit.labels), with the texts they had when they were literals."""
+    import datetime as dt
+
+    from libaudit.cli import build_parser
+    from libaudit.cli import findings as cli_findings
+
+    from libaudit import findings, labels, store
+
+    answers = ["実施している", "一部実施している", "実施していない", "該当しない", "わからない"]
+    assert answers == exchange.ANSWER_LABELS
+    assert exchange.LABEL_OF == dict(store.ANSWERS) == dict(labels.terms("answer"))
+    assert list(exchange.LABEL_OF.values()) == answers
+    assert exchange.KIND_LABELS == {
+        "self_inspection": "自己点検",
+        "internal_audit": "内部監査",
+        "external_audit": "外部監査",
+    }
+    assert dict(labels.terms("severity")) == findings.SEVERITY_LABELS
+    assert findings.STATE_LABELS["open"] == "未対応"
+    assert findings.EXCEPTION_STATUS_LABELS["approved"] == "承認"
+    assert findings.JST.utcoffset(None) == dt.timedelta(hours=9)
+    assert cli_findings.CHECK_ANSWER_LABELS == {
+        "": "未回答",
+        "checked_no_issue": "問題なし",
+        "same_issue_found": "同様の問題あり",
+    }
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["cycle", "create", "x.db", "--name", "n", "--kind", "audit"])
+    args = ["--name", "n", "--kind", "external_audit", "--fiscal-year", "2024", "--checklist", "1"]
+    assert build_parser().parse_args(["cycle", "create", "x.db", *args]).kind == "external_audit"

@@ -10,7 +10,7 @@ import argparse
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import exchange
+from .. import exchange, labels
 from ..store import fiscal_year_label
 from ..table import format_table
 from .common import Progress, actor, command, encoding, group, listed, open_store, print_json, run_import, writer
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cs = group(sub, "cycle", "cycles (実施回): self-inspections and audits")
     x = command(cs, "create", _cycle_create, "create a planned cycle; prints its id", parents=[w])
     x.add_argument("--name", required=True)
-    x.add_argument("--kind", required=True, choices=["self_inspection", "internal_audit", "external_audit"])
+    x.add_argument("--kind", required=True, choices=[kind for kind, _ in labels.terms("cycle_kind")])
     x.add_argument("--fiscal-year", type=int, required=True, metavar="YYYY", help="年度 (April YYYY to March YYYY+1)")
     x.add_argument("--checklist", type=int, required=True, metavar="ID", help="the stored checklist's id")
     x.add_argument("--departments", default="", metavar="CODE,...", help="target 課 (default: every 課)")

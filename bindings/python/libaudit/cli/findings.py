@@ -15,12 +15,13 @@ from typing import Any
 
 import libaudit
 
-from ..findings import SEVERITIES, STATE_LABELS, STATES, DateLike, Finding, Findings
+from .. import labels
+from ..findings import SEVERITIES, STATES, DateLike, Finding, Findings
 from ..table import format_table
 from .common import by_option, command, group, open_store, print_dicts, print_json, today_option
 from .exceptions import EXCEPTION_HEADERS, exception_rows  # re-exported for the demo
 
-CHECK_ANSWER_LABELS = {"": "未回答", "checked_no_issue": "問題なし", "same_issue_found": "同様の問題あり"}
+CHECK_ANSWER_LABELS = {"": "未回答", **dict(labels.terms("check_answer"))}
 
 
 def _csv_list(text: str) -> list[str]:
@@ -71,7 +72,7 @@ def _register_followups(fs: Any) -> None:
     by_option(x)
     x = command(fs, "answer-check", _answer, "answer a 横展開 check request")
     x.add_argument("request", type=int, metavar="REQUEST")
-    x.add_argument("answer", choices=["checked_no_issue", "same_issue_found"])
+    x.add_argument("answer", choices=[code for code, _ in labels.terms("check_answer")])
     by_option(x)
     x.add_argument("--note", default="", metavar="TEXT")
     x.add_argument("--due", metavar="DATE", help="due date of the linked finding (default: the source's)")
@@ -183,7 +184,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _label(state: str) -> str:
-    return STATE_LABELS.get(state, state)
+    return labels.label_or_id("finding_state", state)
 
 
 def _spread(args: argparse.Namespace) -> int:

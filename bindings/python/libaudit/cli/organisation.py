@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import labels
 from ..store import Department
 from ..table import format_table
 from .common import actor, command, encoding, group, listed, run_import, writer
@@ -46,7 +47,8 @@ def _dept_list(args: argparse.Namespace) -> int:
             walk(d.code, depth + 1)
 
     walk("", 0)
-    print(format_table(["コード", "名称", "情報セキュリティ責任者", "情報セキュリティ管理者"], rows))
+    roles = [labels.label("role", r) for r in ("security_officer", "security_manager")]
+    print(format_table(["コード", "名称", *roles], rows))
     return 0
 
 

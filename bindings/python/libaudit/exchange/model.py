@@ -9,8 +9,8 @@ import os
 from dataclasses import dataclass
 from typing import Union
 
-from .. import _core
-from ..store import ANSWERS, Department, Store, core_call
+from .. import _core, labels
+from ..store import Department, Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -21,10 +21,10 @@ SHEET_INFO = "記入方法"
 SHEET_QUESTIONS = "点検票"
 SHEET_ID = "_libaudit"
 
-LABEL_OF = dict(ANSWERS)  # code -> 実施している …
-ANSWER_LABELS = [label for _, label in ANSWERS]
-
-KIND_LABELS = {"self_inspection": "自己点検", "internal_audit": "内部監査", "external_audit": "外部監査"}
+# From the label table (libaudit.labels).
+LABEL_OF: dict[str, str] = dict(labels.terms("answer"))  # code -> 実施している …
+ANSWER_LABELS: list[str] = [label for _, label in labels.terms("answer")]
+KIND_LABELS: dict[str, str] = dict(labels.terms("cycle_kind"))  # self_inspection -> 自己点検 …
 
 # The columns, in order: (key, heading, width in Excel units). The workbook groups the rows
 # under chapter rows; CSV has no such rows and carries the chapter in a column instead.

@@ -12,6 +12,7 @@ from copy import copy
 from pathlib import Path
 from typing import Any
 
+from .. import labels
 from .._core import display_width, nfkc
 from ..store import ANSWERS, Store, fiscal_year_label
 from .files import write_atomically
@@ -22,6 +23,7 @@ from .model import (
     EDITABLE,
     HEADER_ROW,
     KIND_LABELS,
+    LABEL_OF,
     LETTER,
     SHEET_ID,
     SHEET_INFO,
@@ -41,7 +43,9 @@ STEPS = [
     f"1. 「{SHEET_QUESTIONS}」シートの黄色の欄（回答・備考・根拠資料）だけに記入してください。"
     "ほかの欄は保護されています。",
     "2. 回答は一覧から選んでください: " + " / ".join(ANSWER_LABELS) + "。",
-    "3. 一部実施している・実施していない・わからない場合は、理由や今後の予定を備考に書いてください。",
+    "3. "
+    + "・".join(LABEL_OF[code] for code in ("partial", "not_implemented", "unknown"))
+    + "場合は、理由や今後の予定を備考に書いてください。",
     "4. 根拠資料には、確認できる文書や記録の名称（例: 監査調書、研修受講記録）を書いてください。",
     "5. 回答を記入していない項目は「未回答」のまま取り込まれます。途中までの提出もできます。",
     "6. 行の追加・削除・並べ替え、シート名の変更はしないでください。"
@@ -111,7 +115,7 @@ def _info_sheet(
         ("年度", f"{fiscal_year_label(cy.cycle.fiscal_year)}（{cy.cycle.fiscal_year}年度）"),
         ("部", f"{parent.code} {parent.name}" if parent else ""),
         ("課", cy.department_name(department)),
-        ("情報セキュリティ管理者", dept.security_manager if dept else ""),
+        (labels.label("role", "security_manager"), dept.security_manager if dept else ""),
         ("点検表", f"{cy.stored.title}（{cy.stored.checklist_id} 版 {cy.stored.version}）"),
         ("項目数", f"{n} 項目（この課に該当する項目のみ）"),
         ("回答期限", date_text(deadline)),

@@ -33,6 +33,9 @@ Date today_utc();
 
 // ---- Japan time -----------------------------------------------------------------------------
 
+// Japan's offset from UTC, in minutes (UTC+9 all year).
+inline constexpr int kJapanUtcOffsetMinutes = 9 * 60;
+
 // The calendar date in Japan (UTC+9) at an instant.
 Date japan_date(std::chrono::system_clock::time_point t) noexcept;
 // The date in Japan of an ISO 8601 timestamp with a zone: "2025-03-31T15:00:00Z" and

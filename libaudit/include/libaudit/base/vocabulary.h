@@ -1,8 +1,8 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
-// answers, cycle kinds and statuses, finding severities and states, exception statuses, roles
-// and network tiers. Every stage's *_label function and the Python package (libaudit.labels,
-// through _core.terms/_core.label) read this table. Plain constant data; safe to use from any
-// thread; nothing here throws.
+// answers, cycle kinds and statuses, finding severities and states, exception statuses, the
+// answers to 横展開 check requests, roles and network tiers. Every stage's *_label function and
+// the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
+// constant data; safe to use from any thread; nothing here throws.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +19,17 @@ struct Term {
 
 // The vocabularies with Japanese labels. Each stage's enum (Answer, CycleKind, …) spells its
 // values with the ids of the matching vocabulary.
-enum class Vocabulary { answer, cycle_kind, cycle_status, severity, finding_state, exception_status, role, tier };
+enum class Vocabulary {
+  answer,
+  cycle_kind,
+  cycle_status,
+  severity,
+  finding_state,
+  exception_status,
+  check_answer,
+  role,
+  tier
+};
 
 // Every vocabulary, in the order of the enum.
 std::span<const Vocabulary> vocabularies() noexcept;

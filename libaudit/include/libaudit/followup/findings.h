@@ -182,6 +182,8 @@ struct OverdueByDepartment {
 
 enum class CheckAnswer { checked_no_issue, same_issue_found };
 std::string_view to_string(CheckAnswer a) noexcept;
+std::string_view check_answer_label(CheckAnswer a) noexcept;  // 問題なし, 同様の問題あり
+// The answer named by its code or its label (after trim + NFKC); throws ValidationError.
 CheckAnswer parse_check_answer(std::string_view s);
 
 struct CheckRequest {
