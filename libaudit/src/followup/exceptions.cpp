@@ -11,25 +11,14 @@ namespace libaudit {
 
 using namespace detail;
 
-std::string_view to_string(ExceptionStatus s) noexcept {
-  switch (s) {
-    case ExceptionStatus::requested: return "requested";
-    case ExceptionStatus::approved: return "approved";
-    case ExceptionStatus::rejected: return "rejected";
-    case ExceptionStatus::taken: return "taken";
-    case ExceptionStatus::reported: return "reported";
-  }
-  return "requested";
-}
+std::string_view to_string(ExceptionStatus s) noexcept { return enum_id(Vocabulary::exception_status, s, "requested"); }
 
 std::string_view exception_status_label(ExceptionStatus s) noexcept {
   return label_of(Vocabulary::exception_status, to_string(s));
 }
 
 ExceptionStatus detail::parse_exception_status(std::string_view s) {
-  for (ExceptionStatus v : {ExceptionStatus::requested, ExceptionStatus::approved, ExceptionStatus::rejected,
-                            ExceptionStatus::taken, ExceptionStatus::reported})
-    if (s == to_string(v)) return v;
+  if (const auto v = enum_of_id<ExceptionStatus>(Vocabulary::exception_status, s)) return *v;
   throw ValidationError({Diagnostic{"<exception>", 1, 1, "unknown exception status '" + std::string(s) + "'"}});
 }
 
@@ -43,10 +32,7 @@ bool ExceptionRecord::late(const Date& today, int report_days) const {
 namespace {
 
 ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
-  sql::Stmt s = db.prepare(select_sql<ExceptionRecord>(" WHERE id = ?"));
-  s.bind(1, id);
-  if (!s.step()) throw NotFoundError("no exception with id " + std::to_string(id));
-  return read_exception(s);
+  return load_by_id<ExceptionRecord>(db, id, "exception");
 }
 
 void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std::string& actor,

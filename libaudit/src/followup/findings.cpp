@@ -54,56 +54,27 @@ std::span<const TransitionRule> transition_rules() noexcept { return kTransition
 
 // ---- Vocabulary ---------------------------------------------------------------------------
 
-std::string_view to_string(Severity s) noexcept {
-  switch (s) {
-    case Severity::major_nonconformity: return "major_nonconformity";
-    case Severity::minor_nonconformity: return "minor_nonconformity";
-    case Severity::observation: return "observation";
-    case Severity::recommendation: return "recommendation";
-  }
-  return "observation";
-}
+std::string_view to_string(Severity s) noexcept { return enum_id(Vocabulary::severity, s, "observation"); }
 
 std::string_view severity_label(Severity s) noexcept { return label_of(Vocabulary::severity, to_string(s)); }
 
+// Severities and states are read by id or Japanese label, after normalise_key (NFKC, trim);
+// the labels of both vocabularies are NFKC-normal already.
 Severity parse_severity(std::string_view s) {
-  const std::string n = normalise_key(s);
-  for (Severity v :
-       {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation, Severity::recommendation})
-    if (n == to_string(v) || n == severity_label(v)) return v;
+  if (const auto v = enum_of<Severity>(Vocabulary::severity, normalise_key(s))) return *v;
   throw ValidationError({Diagnostic{"<severity>", 1, 1,
                                     "unknown severity '" + std::string(s) +
                                         "' (major_nonconformity, minor_nonconformity, observation, recommendation)"}});
 }
 
-namespace {
-constexpr FindingState kStates[] = {
-    S::draft,    S::open,          S::plan_submitted, S::in_remediation, S::remediation_reported,
-    S::verified, S::risk_accepted, S::discarded};
-}
-
-std::string_view to_string(FindingState s) noexcept {
-  switch (s) {
-    case S::draft: return "draft";
-    case S::open: return "open";
-    case S::plan_submitted: return "plan_submitted";
-    case S::in_remediation: return "in_remediation";
-    case S::remediation_reported: return "remediation_reported";
-    case S::verified: return "verified";
-    case S::risk_accepted: return "risk_accepted";
-    case S::discarded: return "discarded";
-  }
-  return "open";
-}
+std::string_view to_string(FindingState s) noexcept { return enum_id(Vocabulary::finding_state, s, "open"); }
 
 std::string_view state_label(FindingState s) noexcept { return label_of(Vocabulary::finding_state, to_string(s)); }
 
 FindingState parse_finding_state(std::string_view s) {
-  const std::string n = normalise_key(s);
-  for (FindingState v : kStates)
-    if (n == to_string(v) || n == normalise_key(state_label(v))) return v;
+  if (const auto v = enum_of<FindingState>(Vocabulary::finding_state, normalise_key(s))) return *v;
   std::string all;
-  for (FindingState v : kStates) all += (all.empty() ? "" : ", ") + std::string(to_string(v));
+  for (const Term& t : terms(Vocabulary::finding_state)) all += (all.empty() ? "" : ", ") + std::string(t.id);
   throw ValidationError({Diagnostic{"<state>", 1, 1, "unknown finding state '" + std::string(s) + "' (" + all + ")"}});
 }
 
@@ -371,12 +342,7 @@ Person People::get(std::string_view name) const { return load_person(Store::Snap
 
 namespace {
 
-Finding load_finding(sql::Db& db, std::int64_t id) {
-  sql::Stmt s = db.prepare(select_sql<Finding>(" WHERE id = ?"));
-  s.bind(1, id);
-  if (!s.step()) throw NotFoundError("no finding with id " + std::to_string(id));
-  return read_finding(s);
-}
+Finding load_finding(sql::Db& db, std::int64_t id) { return load_by_id<Finding>(db, id, "finding"); }
 
 void count_checks(sql::Db& db, Finding& f) {
   sql::Stmt s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM check_requests WHERE finding = ?");

@@ -28,6 +28,15 @@ inline Transition read_transition(sql::Stmt& s) { return read_row<Transition>(s)
 inline CheckRequest read_check(sql::Stmt& s) { return read_row<CheckRequest>(s); }
 inline ExceptionRecord read_exception(sql::Stmt& s) { return read_row<ExceptionRecord>(s); }
 
+// The row of T with this row id; NotFoundError "no <what> with id <id>".
+template <class T>
+T load_by_id(sql::Db& db, std::int64_t id, std::string_view what) {
+  sql::Stmt s = db.prepare(select_sql<T>(" WHERE id = ?"));
+  s.bind(1, id);
+  if (!s.step()) throw NotFoundError("no " + std::string(what) + " with id " + std::to_string(id));
+  return read_row<T>(s);
+}
+
 // The person named `name` from the register; NotFoundError.
 Person load_person(sql::Db& db, std::string_view name);
 // The code of a 課 (normalised); NotFoundError, or ValidationError when it is not a leaf.

@@ -194,28 +194,12 @@ void detail::throw_import_errors(std::vector<Diagnostic>& diags) {
 
 // ---- Enumerations ------------------------------------------------------------------------
 
-std::string_view to_string(CycleKind k) noexcept {
-  switch (k) {
-    case CycleKind::self_inspection: return "self_inspection";
-    case CycleKind::internal_audit: return "internal_audit";
-    case CycleKind::external_audit: return "external_audit";
-  }
-  return "self_inspection";
-}
+std::string_view to_string(CycleKind k) noexcept { return enum_id(Vocabulary::cycle_kind, k, "self_inspection"); }
 
-std::string_view to_string(CycleStatus s) noexcept {
-  switch (s) {
-    case CycleStatus::planned: return "planned";
-    case CycleStatus::open: return "open";
-    case CycleStatus::closed: return "closed";
-  }
-  return "planned";
-}
+std::string_view to_string(CycleStatus s) noexcept { return enum_id(Vocabulary::cycle_status, s, "planned"); }
 
 CycleKind parse_cycle_kind(std::string_view s) {
-  if (const auto id = id_of(Vocabulary::cycle_kind, normalise_key(s)))
-    for (CycleKind k : {CycleKind::self_inspection, CycleKind::internal_audit, CycleKind::external_audit})
-      if (*id == to_string(k)) return k;
+  if (const auto k = enum_of<CycleKind>(Vocabulary::cycle_kind, normalise_key(s))) return *k;
   throw ValidationError(
       {Diagnostic{"<kind>", 1, 1,
                   "unknown cycle kind '" + std::string(s) + "' (self_inspection, internal_audit or external_audit)"}});
@@ -223,34 +207,17 @@ CycleKind parse_cycle_kind(std::string_view s) {
 
 namespace {
 CycleStatus parse_status(std::string_view s) {
-  if (s == "open") return CycleStatus::open;
-  if (s == "closed") return CycleStatus::closed;
-  return CycleStatus::planned;
+  return enum_of_id<CycleStatus>(Vocabulary::cycle_status, s).value_or(CycleStatus::planned);
 }
 }  // namespace
 
-std::string_view to_string(Answer a) noexcept {
-  switch (a) {
-    case Answer::implemented: return "implemented";
-    case Answer::partial: return "partial";
-    case Answer::not_implemented: return "not_implemented";
-    case Answer::not_applicable: return "not_applicable";
-    case Answer::unknown: return "unknown";
-  }
-  return "unknown";
-}
+std::string_view to_string(Answer a) noexcept { return enum_id(Vocabulary::answer, a, "unknown"); }
 
 std::string_view answer_label(Answer a) noexcept { return label_of(Vocabulary::answer, to_string(a)); }
 
 std::optional<Answer> parse_answer(std::string_view s) {
-  static constexpr Answer kAll[] = {Answer::implemented, Answer::partial, Answer::not_implemented,
-                                    Answer::not_applicable, Answer::unknown};
-  for (Answer a : kAll)
-    if (s == to_string(a) || s == answer_label(a)) return a;
-  const std::string n = normalise_key(s);
-  for (Answer a : kAll)
-    if (n == to_string(a) || n == answer_label(a)) return a;
-  return std::nullopt;
+  if (const auto a = enum_of<Answer>(Vocabulary::answer, s)) return a;
+  return enum_of<Answer>(Vocabulary::answer, normalise_key(s));
 }
 
 // ---- Opening -----------------------------------------------------------------------------
