@@ -54,10 +54,7 @@ void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std
 
 std::vector<ExceptionRecord> all(Store& store) {
   const Store::Snapshot im(store);
-  sql::Stmt s = im.db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
-  std::vector<ExceptionRecord> out;
-  while (s.step()) out.push_back(read_exception(s));
-  return out;
+  return load_rows<ExceptionRecord>(im.db, " ORDER BY id");
 }
 
 }  // namespace

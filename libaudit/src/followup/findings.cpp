@@ -128,41 +128,34 @@ std::string join_words(const std::vector<std::string>& v) {
   return out;
 }
 
-void followup_rows(sql::Db& db,
-                   const std::function<void(const char*, const char*, const std::string&, const std::string&)>& row) {
-  // A row the readers cannot even parse (e.g. a state changed to nonsense) is reported with its
-  // raw columns, so verify still names it.
-  auto guarded = [&](const char* table, const char* entity, const std::string& key, auto make) {
+namespace {
+
+// Reports every row of T's table as row(table, entity, key, state), in `suffix` order. A row the
+// reader cannot even parse (e.g. a state changed to nonsense) is reported with an "unreadable"
+// state naming the error, so verify still names it.
+template <class T>
+void replay_rows(sql::Db& db, const char* suffix, const char* table, const char* entity,
+                 const schema::RowVisitor& row) {
+  sql::Stmt s = db.prepare(select_sql<T>(suffix));
+  while (s.step()) {
     std::string state;
     try {
-      state = make();
+      state = state_of(read_row<T>(s));
     } catch (const Error& e) {
       state = std::string("{\"unreadable\":\"") + e.what() + "\"}";
     }
-    row(table, entity, key, state);
-  };
-  {
-    sql::Stmt s = db.prepare(select_sql<Person>());
-    while (s.step()) guarded("people", "person", s.str(0), [&] { return person_state(read_person(s)); });
+    row(table, entity, s.str(0), state);
   }
-  {
-    sql::Stmt s = db.prepare(select_sql<Finding>(" ORDER BY id"));
-    while (s.step()) guarded("findings", "finding", s.str(0), [&] { return finding_state(read_finding(s)); });
-  }
-  {
-    sql::Stmt s = db.prepare(select_sql<Transition>(" ORDER BY id"));
-    while (s.step())
-      guarded("finding_transitions", "finding_transition", s.str(0),
-              [&] { return transition_state(read_transition(s)); });
-  }
-  {
-    sql::Stmt s = db.prepare(select_sql<CheckRequest>(" ORDER BY id"));
-    while (s.step()) guarded("check_requests", "check_request", s.str(0), [&] { return check_state(read_check(s)); });
-  }
-  {
-    sql::Stmt s = db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
-    while (s.step()) guarded("exceptions", "exception", s.str(0), [&] { return exception_state(read_exception(s)); });
-  }
+}
+
+}  // namespace
+
+void followup_rows(sql::Db& db, const schema::RowVisitor& row) {
+  replay_rows<Person>(db, "", "people", "person", row);
+  replay_rows<Finding>(db, " ORDER BY id", "findings", "finding", row);
+  replay_rows<Transition>(db, " ORDER BY id", "finding_transitions", "finding_transition", row);
+  replay_rows<CheckRequest>(db, " ORDER BY id", "check_requests", "check_request", row);
+  replay_rows<ExceptionRecord>(db, " ORDER BY id", "exceptions", "exception", row);
 }
 
 namespace {
@@ -330,10 +323,7 @@ ImportResult People::import_csv(std::string_view actor, const std::filesystem::p
 
 std::vector<Person> People::list() const {
   const Store::Snapshot im(store_);
-  sql::Stmt s = im.db.prepare(select_sql<Person>(" ORDER BY name"));
-  std::vector<Person> out;
-  while (s.step()) out.push_back(read_person(s));
-  return out;
+  return load_rows<Person>(im.db, " ORDER BY name");
 }
 
 Person People::get(std::string_view name) const { return load_person(Store::Snapshot(store_).db, name); }
@@ -575,11 +565,7 @@ std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<D
 std::vector<Transition> Findings::history(std::int64_t finding) const {
   const Store::Snapshot im(store_);
   load_finding(im.db, finding);
-  sql::Stmt s = im.db.prepare(select_sql<Transition>(" WHERE finding = ? ORDER BY id"));
-  s.bind(1, finding);
-  std::vector<Transition> out;
-  while (s.step()) out.push_back(read_transition(s));
-  return out;
+  return load_rows<Transition>(im.db, " WHERE finding = ? ORDER BY id", finding);
 }
 
 std::vector<OverdueFinding> Findings::overdue(std::optional<Date> today) const {
@@ -700,13 +686,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
                                     std::string_view note, std::optional<Date> due) {
   Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
-  CheckRequest c;
-  {
-    sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE id = ?"));
-    s.bind(1, request);
-    if (!s.step()) throw NotFoundError("no check request with id " + std::to_string(request));
-    c = read_check(s);
-  }
+  CheckRequest c = load_by_id<CheckRequest>(im.db, request, "check request");
   if (c.answer)
     throw TransitionError("check request " + std::to_string(request) + " was already answered (" +
                           std::string(to_string(*c.answer)) + " by " + c.answered_by + ")");
@@ -760,11 +740,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
 std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
   const Store::Snapshot im(store_);
   load_finding(im.db, finding);
-  sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE finding = ? ORDER BY department"));
-  s.bind(1, finding);
-  std::vector<CheckRequest> out;
-  while (s.step()) out.push_back(read_check(s));
-  return out;
+  return load_rows<CheckRequest>(im.db, " WHERE finding = ? ORDER BY department", finding);
 }
 
 // ---- Promotion from a self-inspection ----------------------------------------------------

@@ -467,12 +467,10 @@ ImportResult Store::import_departments_csv(std::string_view actor, const std::fi
                                            csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"code", "name", "parent_code", "security_officer", "security_manager"};
-  const std::vector<int> col = csv_columns(t, kCols, 2, "code,name,parent_code,security_officer,security_manager");
-  std::vector<DepartmentRow> rows;
-  for (const csv::Record& r : t.records) {
-    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
-    rows.push_back({Department{f(0), f(1), f(2), f(3), f(4)}, r.line});
-  }
+  const auto rows = csv_rows<DepartmentRow>(t, kCols, 2, "code,name,parent_code,security_officer,security_manager",
+                                            [](const auto& f, int line) {
+                                              return DepartmentRow{Department{f(0), f(1), f(2), f(3), f(4)}, line};
+                                            });
   return import_departments(actor, rows, ImportOptions{t.source, {}});
 }
 
@@ -589,12 +587,10 @@ ImportResult Store::import_systems_csv(std::string_view actor, const std::filesy
                                        csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"name", "department", "tier", "important_assets"};
-  const std::vector<int> col = csv_columns(t, kCols, 3, "name,department,tier,important_assets");
-  std::vector<SystemRow> rows;
-  for (const csv::Record& r : t.records) {
-    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
-    rows.push_back({System{f(0), f(1), f(2), false}, f(3), r.line});
-  }
+  const auto rows =
+      csv_rows<SystemRow>(t, kCols, 3, "name,department,tier,important_assets", [](const auto& f, int line) {
+        return SystemRow{System{f(0), f(1), f(2), false}, f(3), line};
+      });
   return import_systems(actor, rows, ImportOptions{t.source, {}});
 }
 
