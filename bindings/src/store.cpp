@@ -163,6 +163,30 @@ std::vector<Row> rows_of(const py::list& rows, Make make) {
 
 using StoreClass = py::class_<Store>;
 
+// Binds rows_name(actor, rows, source), each dict of the list `rows` made a Row by
+// row_of(dict, line), and csv_name(actor, file, encoding); both import without the GIL.
+template <class Row, class RowOf>
+void bind_row_imports(StoreClass& c, const char* rows_name, const char* csv_name,
+                      ImportResult (Store::*import_rows)(std::string_view, const std::vector<Row>&,
+                                                         const ImportOptions&),
+                      ImportResult (Store::*import_csv)(std::string_view, const std::filesystem::path&, csv::Encoding),
+                      RowOf row_of) {
+  c.def(
+       rows_name,
+       [import_rows, row_of](Store& s, std::string_view actor, const py::list& rows, std::string source) {
+         const auto in = rows_of<Row>(rows, row_of);
+         return import_without_gil([&] { return (s.*import_rows)(actor, in, ImportOptions{source, {}}); });
+       },
+       py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
+      .def(
+          csv_name,
+          [import_csv](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
+            const csv::Encoding e = csv::parse_encoding(encoding);
+            return import_without_gil([&] { return (s.*import_csv)(actor, file, e); });
+          },
+          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect");
+}
+
 // The body, 課 and systems: the organisation a cycle is run over.
 void bind_organisation(StoreClass& c) {
   c.def("body", &Store::body)
@@ -172,22 +196,6 @@ void bind_organisation(StoreClass& c) {
           "put_department",
           [](Store& s, std::string_view actor, const py::dict& d) { s.put_department(actor, department_of(d)); },
           py::arg("actor"), py::arg("department"))
-      .def(
-          "import_departments",
-          [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
-            const auto in = rows_of<DepartmentRow>(rows, [](const py::dict& d, int line) {
-              return DepartmentRow{department_of(d), line};
-            });
-            return import_without_gil([&] { return s.import_departments(actor, in, ImportOptions{source, {}}); });
-          },
-          py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
-      .def(
-          "import_departments_csv",
-          [](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
-            const csv::Encoding e = csv::parse_encoding(encoding);
-            return import_without_gil([&] { return s.import_departments_csv(actor, file, e); });
-          },
-          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
       .def("departments", [](const Store& s) { return list_of(s.departments(), to_dict_of<Department>); })
       .def(
           "put_system",
@@ -196,23 +204,15 @@ void bind_organisation(StoreClass& c) {
                              ImportOptions{"<system>", {}});
           },
           py::arg("actor"), py::arg("system"))
-      .def(
-          "import_systems",
-          [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
-            const auto in = rows_of<SystemRow>(rows, [](const py::dict& d, int line) {
-              return SystemRow{system_of(d), field(d, "important_assets"), line};
-            });
-            return import_without_gil([&] { return s.import_systems(actor, in, ImportOptions{source, {}}); });
-          },
-          py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
-      .def(
-          "import_systems_csv",
-          [](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
-            const csv::Encoding e = csv::parse_encoding(encoding);
-            return import_without_gil([&] { return s.import_systems_csv(actor, file, e); });
-          },
-          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
       .def("systems", [](const Store& s) { return list_of(s.systems(), to_dict_of<System>); });
+  bind_row_imports<DepartmentRow>(c, "import_departments", "import_departments_csv", &Store::import_departments,
+                                  &Store::import_departments_csv, [](const py::dict& d, int line) {
+                                    return DepartmentRow{department_of(d), line};
+                                  });
+  bind_row_imports<SystemRow>(c, "import_systems", "import_systems_csv", &Store::import_systems,
+                              &Store::import_systems_csv, [](const py::dict& d, int line) {
+                                return SystemRow{system_of(d), field(d, "important_assets"), line};
+                              });
 }
 
 // Checklists and the cycles run with them.
