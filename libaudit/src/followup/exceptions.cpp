@@ -41,12 +41,7 @@ void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std
       .prepare(
           "UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, reported_at = ? "
           "WHERE id = ?")
-      .bind(1, to_string(e.status))
-      .bind(2, e.decided_by)
-      .bind(3, e.decided_at)
-      .bind(4, e.decision_note)
-      .bind(5, e.reported_at)
-      .bind(6, e.id)
+      .bind_all(to_string(e.status), e.decided_by, e.decided_at, e.decision_note, e.reported_at, e.id)
       .run();
   TrailWriter& trail = im.trail(actor, at);
   trail.append("exception", std::to_string(e.id), "update", exception_state(e));

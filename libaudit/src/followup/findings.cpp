@@ -294,9 +294,7 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
         .prepare(
             "INSERT INTO people(name, department, roles) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET "
             "department = excluded.department, roles = excluded.roles")
-        .bind(1, p.name)
-        .bind(2, p.department)
-        .bind(3, roles)
+        .bind_all(p.name, p.department, roles)
         .run();
     if (!trail) trail = &im.trail(actor, now_iso());
     trail->append("person", p.name, had ? "update" : "insert", person_state(p));
@@ -509,19 +507,11 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
   f.updated_at = at;
   im.db.prepare("UPDATE findings SET state = ?, remediated_by = ?, updated_at = ? WHERE id = ?")
-      .bind(1, to_string(to))
-      .bind(2, f.remediated_by)
-      .bind(3, at)
-      .bind(4, id)
+      .bind_all(to_string(to), f.remediated_by, at, id)
       .run();
   Transition t{0, id, from, to, p.name, at, std::string(text::trim(note))};
   im.db.prepare("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (?,?,?,?,?,?)")
-      .bind(1, id)
-      .bind(2, to_string(from))
-      .bind(3, to_string(to))
-      .bind(4, t.by)
-      .bind(5, at)
-      .bind(6, t.note)
+      .bind_all(id, to_string(from), to_string(to), t.by, at, t.note)
       .run();
   t.id = sqlite3_last_insert_rowid(im.db.handle());
   TrailWriter& trail = im.trail(p.name, at);
@@ -668,10 +658,7 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
     c.requested_by = p.name;
     c.requested_at = at;
     im.db.prepare("INSERT INTO check_requests(finding, department, requested_by, requested_at) VALUES (?,?,?,?)")
-        .bind(1, finding)
-        .bind(2, dept)
-        .bind(3, p.name)
-        .bind(4, at)
+        .bind_all(finding, dept, p.name, at)
         .run();
     c.id = sqlite3_last_insert_rowid(im.db.handle());
     if (!trail) trail = &im.trail(p.name, at);
@@ -725,12 +712,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
       .prepare(
           "UPDATE check_requests SET answer = ?, answered_by = ?, answered_at = ?, note = ?, linked_finding = ? "
           "WHERE id = ?")
-      .bind(1, to_string(answer))
-      .bind(2, c.answered_by)
-      .bind(3, at)
-      .bind(4, c.note)
-      .bind(5, c.linked_finding)
-      .bind(6, request)
+      .bind_all(to_string(answer), c.answered_by, at, c.note, c.linked_finding, request)
       .run();
   trail.append("check_request", std::to_string(request), "update", check_state(c));
   im.commit();

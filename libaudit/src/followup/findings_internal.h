@@ -43,8 +43,7 @@ T load_by_id(sql::Db& db, std::int64_t id, std::string_view what) {
 template <class T, class... Args>
 std::vector<T> load_rows(sql::Db& db, const char* suffix, const Args&... args) {
   sql::Stmt s = db.prepare(select_sql<T>(suffix));
-  int i = 0;
-  (s.bind(++i, args), ...);
+  s.bind_all(args...);
   std::vector<T> out;
   while (s.step()) out.push_back(read_row<T>(s));
   return out;

@@ -572,10 +572,7 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
             "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
             "ON CONFLICT(name) DO UPDATE SET department_id = excluded.department_id, tier = excluded.tier, "
             "important_assets = excluded.important_assets")
-        .bind(1, x.name)
-        .bind(2, department_id(im.db, x.department_code))
-        .bind(3, x.tier)
-        .bind(4, x.important_assets)
+        .bind_all(x.name, department_id(im.db, x.department_code), x.tier, x.important_assets)
         .run();
     trail.append("system", x.name, count.action(), system_state(x));
   }
@@ -628,14 +625,7 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
       .prepare(
           "INSERT INTO checklists(checklist_id, version, title, body, content, yaml, sha256, imported_at) "
           "VALUES (?,?,?,?,?,?,?,?)")
-      .bind(1, sc.checklist_id)
-      .bind(2, sc.version)
-      .bind(3, sc.title)
-      .bind(4, sc.body)
-      .bind(5, content)
-      .bind(6, yaml)
-      .bind(7, sha)
-      .bind(8, sc.imported_at)
+      .bind_all(sc.checklist_id, sc.version, sc.title, sc.body, content, yaml, sha, sc.imported_at)
       .run();
   sc.id = sqlite3_last_insert_rowid(im.db.handle());
   for (const ItemRow& r : item_rows(stored)) {
@@ -643,18 +633,8 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
         .prepare(
             "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
             "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, sc.id)
-        .bind(2, r.item_id)
-        .bind(3, r.position)
-        .bind(4, r.chapter_id)
-        .bind(5, r.section_id)
-        .bind(6, r.clause)
-        .bind(7, r.weight)
-        .bind(8, r.self_inspection)
-        .bind(9, r.audit)
-        .bind(10, r.departments)
-        .bind(11, r.tiers)
-        .bind(12, r.important_assets)
+        .bind_all(sc.id, r.item_id, r.position, r.chapter_id, r.section_id, r.clause, r.weight, r.self_inspection,
+                  r.audit, r.departments, r.tiers, r.important_assets)
         .run();
   }
   TrailWriter trail(im.db, im.sha, actor, sc.imported_at);
@@ -756,11 +736,7 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
   im.db
       .prepare(
           "INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
-      .bind(1, name)
-      .bind(2, to_string(spec.kind))
-      .bind(3, spec.fiscal_year)
-      .bind(4, spec.checklist)
-      .bind(5, at)
+      .bind_all(name, to_string(spec.kind), spec.fiscal_year, spec.checklist, at)
       .run();
   const std::int64_t id = sqlite3_last_insert_rowid(im.db.handle());
   for (std::int64_t d : targets)
