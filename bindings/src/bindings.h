@@ -11,9 +11,30 @@ struct ImportResult;
 namespace libaudit::python {
 
 namespace py = pybind11;
+using namespace pybind11::literals;  // "key"_a = value, for py::dict(...) and keyword arguments
 
 // Shared conversions, defined once (store.cpp) and used by every module that imports rows.
 py::dict import_result_dict(const ImportResult& r);  // rows, inserted, updated, unchanged
+
+// Runs an import without the GIL and returns its counts as import_result_dict does. `run` must
+// not touch Python objects; what it throws propagates with the GIL held again.
+template <class Run>
+py::dict import_without_gil(Run&& run) {
+  decltype(run()) r;
+  {
+    py::gil_scoped_release nogil;
+    r = run();
+  }
+  return import_result_dict(r);
+}
+
+// A Python list of f(x) for every x of `xs`, in order.
+template <class Range, class F>
+py::list list_of(const Range& xs, F&& f) {
+  py::list out;
+  for (const auto& x : xs) out.append(f(x));
+  return out;
+}
 
 void bind_errors(py::module_& m);     // errors.cpp: C++ exceptions -> libaudit.errors
 void bind_text(py::module_& m);       // text.cpp

@@ -14,124 +14,63 @@ namespace {
 py::object num(double x) { return std::isnan(x) ? py::object(py::none()) : py::object(py::float_(x)); }
 
 py::dict to_dict(const GroupScore& g) {
-  py::dict o;
-  o["group"] = g.group;
-  o["name"] = g.name;
-  o["parent"] = g.parent;
-  o["score"] = num(g.score);
-  o["maximum"] = num(g.maximum);
-  o["band"] = g.band;
-  o["deviation"] = num(g.deviation);
-  o["pairs"] = g.counts.pairs;
-  o["applicable"] = g.counts.applicable();
-  o["answered"] = g.counts.answered();
-  o["unanswered"] = g.counts.unanswered;
-  o["not_applicable"] = g.counts.not_applicable;
-  o["excepted"] = g.counts.excepted;
-  o["implemented"] = g.counts.implemented;
-  o["partial"] = g.counts.partial;
-  o["not_implemented"] = g.counts.not_implemented;
-  o["unknown"] = g.counts.unknown;
-  o["response_rate"] = num(g.counts.response_rate());
-  return o;
+  const Counts& n = g.counts;
+  return py::dict("group"_a = g.group, "name"_a = g.name, "parent"_a = g.parent, "score"_a = num(g.score),
+                  "maximum"_a = num(g.maximum), "band"_a = g.band, "deviation"_a = num(g.deviation),
+                  "pairs"_a = n.pairs, "applicable"_a = n.applicable(), "answered"_a = n.answered(),
+                  "unanswered"_a = n.unanswered, "not_applicable"_a = n.not_applicable, "excepted"_a = n.excepted,
+                  "implemented"_a = n.implemented, "partial"_a = n.partial, "not_implemented"_a = n.not_implemented,
+                  "unknown"_a = n.unknown, "response_rate"_a = num(n.response_rate()));
 }
 
 py::list to_list(const std::vector<GroupScore>& rows) {
-  py::list out;
-  for (const GroupScore& g : rows) out.append(to_dict(g));
-  return out;
+  return list_of(rows, [](const GroupScore& g) { return to_dict(g); });
 }
 
 py::dict to_dict(const Distribution& d) {
-  py::dict o;
-  o["n"] = d.n;
-  o["mean"] = num(d.mean);
-  o["sd"] = num(d.sd);
-  o["min"] = num(d.min);
-  o["median"] = num(d.median);
-  o["max"] = num(d.max);
-  return o;
+  return py::dict("n"_a = d.n, "mean"_a = num(d.mean), "sd"_a = num(d.sd), "min"_a = num(d.min),
+                  "median"_a = num(d.median), "max"_a = num(d.max));
 }
 
-// The keys every scoring result starts with.
-py::dict result_dict(std::int64_t cycle, const std::string& model) {
-  py::dict out;
-  out["cycle"] = cycle;
-  out["model"] = model;
-  return out;
-}
-
+// Every scoring result starts with the keys "cycle" and "model".
 py::dict to_dict(const ScoreTable& t) {
-  py::dict out = result_dict(t.cycle, t.model);
-  out["by"] = std::string(to_string(t.by));
-  out["rows"] = to_list(t.rows);
-  out["distribution"] = to_dict(t.distribution);
-  return out;
+  return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "by"_a = std::string(to_string(t.by)),
+                  "rows"_a = to_list(t.rows), "distribution"_a = to_dict(t.distribution));
 }
 
 py::dict to_dict(const ScoreMatrix& t) {
-  py::dict out = result_dict(t.cycle, t.model);
-  out["rows"] = to_list(t.rows);
-  out["columns"] = to_list(t.columns);
-  py::list cells;
-  for (const auto& r : t.cells) cells.append(to_list(r));
-  out["cells"] = cells;
-  return out;
+  return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "rows"_a = to_list(t.rows),
+                  "columns"_a = to_list(t.columns), "cells"_a = list_of(t.cells, to_list));
 }
 
 py::object optional_dict(const std::optional<GroupScore>& g) {
   return g ? py::object(to_dict(*g)) : py::object(py::none());
 }
 
+py::dict to_dict(const ScoreChange& ch) {
+  return py::dict("group"_a = ch.group, "name"_a = ch.name, "before"_a = optional_dict(ch.before),
+                  "after"_a = optional_dict(ch.after), "change"_a = num(ch.change));
+}
+
 py::dict to_dict(const Comparison& c) {
-  py::dict out;
-  out["before_cycle"] = c.before_cycle;
-  out["after_cycle"] = c.after_cycle;
-  out["before_year"] = c.before_year;
-  out["after_year"] = c.after_year;
-  out["model"] = c.model;
-  out["by"] = std::string(to_string(c.by));
-  py::list rows;
-  for (const ScoreChange& ch : c.rows) {
-    py::dict r;
-    r["group"] = ch.group;
-    r["name"] = ch.name;
-    r["before"] = optional_dict(ch.before);
-    r["after"] = optional_dict(ch.after);
-    r["change"] = num(ch.change);
-    rows.append(r);
-  }
-  out["rows"] = rows;
-  out["items_added"] = c.items_added;
-  out["items_removed"] = c.items_removed;
-  out["departments_added"] = c.departments_added;
-  out["departments_removed"] = c.departments_removed;
-  return out;
+  return py::dict("before_cycle"_a = c.before_cycle, "after_cycle"_a = c.after_cycle, "before_year"_a = c.before_year,
+                  "after_year"_a = c.after_year, "model"_a = c.model, "by"_a = std::string(to_string(c.by)),
+                  "rows"_a = list_of(c.rows, [](const ScoreChange& ch) { return to_dict(ch); }),
+                  "items_added"_a = c.items_added, "items_removed"_a = c.items_removed,
+                  "departments_added"_a = c.departments_added, "departments_removed"_a = c.departments_removed);
 }
 
 py::dict cycle_dict(const CycleData& d) {
-  py::dict o;
-  o["id"] = d.cycle().id;
-  o["name"] = d.cycle().name;
-  o["fiscal_year"] = d.cycle().fiscal_year;
-  o["checklist"] = d.cycle().checklist;
-  return o;
+  const Cycle& c = d.cycle();
+  return py::dict("id"_a = c.id, "name"_a = c.name, "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist);
 }
 
 py::list departments_list(const CycleData& d) {
-  py::list out;
-  for (const ScoredDepartment& s : d.departments()) {
-    py::dict o;
-    o["code"] = s.code;
-    o["name"] = s.name;
-    o["parent_code"] = s.parent_code;
-    o["parent_name"] = s.parent_name;
-    o["tiers"] = s.tiers;
-    o["owns_system"] = s.owns_system;
-    o["important_assets"] = s.important_assets;
-    out.append(o);
-  }
-  return out;
+  return list_of(d.departments(), [](const ScoredDepartment& s) {
+    return py::dict("code"_a = s.code, "name"_a = s.name, "parent_code"_a = s.parent_code,
+                    "parent_name"_a = s.parent_name, "tiers"_a = s.tiers, "owns_system"_a = s.owns_system,
+                    "important_assets"_a = s.important_assets);
+  });
 }
 
 using Exceptions = std::vector<std::pair<std::string, std::string>>;

@@ -15,49 +15,32 @@ namespace libaudit::python {
 namespace {
 
 py::dict to_dict(const Department& d) {
-  py::dict o;
-  o["code"] = d.code;
-  o["name"] = d.name;
-  o["parent_code"] = d.parent_code;
-  o["security_officer"] = d.security_officer;
-  o["security_manager"] = d.security_manager;
-  o["is_leaf"] = d.is_leaf;
-  return o;
+  return py::dict("code"_a = d.code, "name"_a = d.name, "parent_code"_a = d.parent_code,
+                  "security_officer"_a = d.security_officer, "security_manager"_a = d.security_manager,
+                  "is_leaf"_a = d.is_leaf);
 }
 
 py::dict to_dict(const System& s) {
-  py::dict o;
-  o["name"] = s.name;
-  o["department"] = s.department_code;
-  o["tier"] = s.tier;
-  o["important_assets"] = s.important_assets;
-  return o;
+  return py::dict("name"_a = s.name, "department"_a = s.department_code, "tier"_a = s.tier,
+                  "important_assets"_a = s.important_assets);
 }
 
 py::dict to_dict(const StoredChecklist& c) {
-  py::dict o;
-  o["id"] = c.id;
-  o["checklist_id"] = c.checklist_id;
-  o["version"] = c.version;
-  o["title"] = c.title;
-  o["body"] = c.body;
-  o["sha256"] = c.sha256;
-  o["imported_at"] = c.imported_at;
-  o["items"] = c.items;
-  return o;
+  return py::dict("id"_a = c.id, "checklist_id"_a = c.checklist_id, "version"_a = c.version, "title"_a = c.title,
+                  "body"_a = c.body, "sha256"_a = c.sha256, "imported_at"_a = c.imported_at, "items"_a = c.items);
 }
 
 py::dict to_dict(const Cycle& c) {
-  py::dict o;
-  o["id"] = c.id;
-  o["name"] = c.name;
-  o["kind"] = std::string(to_string(c.kind));
-  o["fiscal_year"] = c.fiscal_year;
-  o["checklist"] = c.checklist;
-  o["status"] = std::string(to_string(c.status));
-  o["departments"] = c.departments;
-  o["created_at"] = c.created_at;
-  return o;
+  return py::dict("id"_a = c.id, "name"_a = c.name, "kind"_a = std::string(to_string(c.kind)),
+                  "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist,
+                  "status"_a = std::string(to_string(c.status)), "departments"_a = c.departments,
+                  "created_at"_a = c.created_at);
+}
+
+// to_dict of one entity type, as a value that list_of can take (to_dict is overloaded).
+template <class T>
+py::dict to_dict_of(const T& x) {
+  return to_dict(x);
 }
 
 constexpr const char* kResponseFields[] = {"department", "item",        "answer",     "comment",
@@ -160,18 +143,170 @@ std::function<void(std::size_t, std::size_t)> progress_fn(py::object progress) {
   };
 }
 
-}  // namespace
-
-py::dict import_result_dict(const ImportResult& r) {
-  py::dict o;
-  o["rows"] = r.rows;
-  o["inserted"] = r.inserted;
-  o["updated"] = r.updated;
-  o["unchanged"] = r.unchanged;
-  return o;
+Department department_of(const py::dict& d) {
+  return Department{field(d, "code"), field(d, "name"), field(d, "parent_code"), field(d, "security_officer"),
+                    field(d, "security_manager")};
 }
 
-void bind_store(py::module_& m) {
+System system_of(const py::dict& d) {
+  return System{field(d, "name"), field(d, "department"), field(d, "tier"), false};
+}
+
+// Rows given as a list of dicts, numbered from line 1 in the order given.
+template <class Row, class Make>
+std::vector<Row> rows_of(const py::list& rows, Make make) {
+  std::vector<Row> in;
+  int line = 0;
+  for (const py::handle& h : rows) in.push_back(make(h.cast<py::dict>(), ++line));
+  return in;
+}
+
+using StoreClass = py::class_<Store>;
+
+// Binds rows_name(actor, rows, source), each dict of the list `rows` made a Row by
+// row_of(dict, line), and csv_name(actor, file, encoding); both import without the GIL.
+template <class Row, class RowOf>
+void bind_row_imports(StoreClass& c, const char* rows_name, const char* csv_name,
+                      ImportResult (Store::*import_rows)(std::string_view, const std::vector<Row>&,
+                                                         const ImportOptions&),
+                      ImportResult (Store::*import_csv)(std::string_view, const std::filesystem::path&, csv::Encoding),
+                      RowOf row_of) {
+  c.def(
+       rows_name,
+       [import_rows, row_of](Store& s, std::string_view actor, const py::list& rows, std::string source) {
+         const auto in = rows_of<Row>(rows, row_of);
+         return import_without_gil([&] { return (s.*import_rows)(actor, in, ImportOptions{source, {}}); });
+       },
+       py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
+      .def(
+          csv_name,
+          [import_csv](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
+            const csv::Encoding e = csv::parse_encoding(encoding);
+            return import_without_gil([&] { return (s.*import_csv)(actor, file, e); });
+          },
+          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect");
+}
+
+// The body, 課 and systems: the organisation a cycle is run over.
+void bind_organisation(StoreClass& c) {
+  c.def("body", &Store::body)
+      .def("set_body", &Store::set_body, py::arg("actor"), py::arg("body"))
+      .def("exchange_secret", &Store::exchange_secret)
+      .def(
+          "put_department",
+          [](Store& s, std::string_view actor, const py::dict& d) { s.put_department(actor, department_of(d)); },
+          py::arg("actor"), py::arg("department"))
+      .def("departments", [](const Store& s) { return list_of(s.departments(), to_dict_of<Department>); })
+      .def(
+          "put_system",
+          [](Store& s, std::string_view actor, const py::dict& d) {
+            s.import_systems(actor, {SystemRow{system_of(d), field(d, "important_assets"), 1}},
+                             ImportOptions{"<system>", {}});
+          },
+          py::arg("actor"), py::arg("system"))
+      .def("systems", [](const Store& s) { return list_of(s.systems(), to_dict_of<System>); });
+  bind_row_imports<DepartmentRow>(c, "import_departments", "import_departments_csv", &Store::import_departments,
+                                  &Store::import_departments_csv, [](const py::dict& d, int line) {
+                                    return DepartmentRow{department_of(d), line};
+                                  });
+  bind_row_imports<SystemRow>(c, "import_systems", "import_systems_csv", &Store::import_systems,
+                              &Store::import_systems_csv, [](const py::dict& d, int line) {
+                                return SystemRow{system_of(d), field(d, "important_assets"), line};
+                              });
+}
+
+// Checklists and the cycles run with them.
+void bind_cycles(StoreClass& c) {
+  c.def("import_checklist", &Store::import_checklist, py::arg("actor"), py::arg("checklist"))
+      .def("checklists", [](const Store& s) { return list_of(s.checklists(), to_dict_of<StoredChecklist>); })
+      .def("load_checklist", &Store::load_checklist, py::arg("id"))
+      .def(
+          "create_cycle",
+          [](Store& s, std::string_view actor, const std::string& name, std::string_view kind, int fiscal_year,
+             std::int64_t checklist, std::vector<std::string> departments) {
+            return s.create_cycle(
+                actor, CycleSpec{name, parse_cycle_kind(kind), fiscal_year, checklist, std::move(departments)});
+          },
+          py::arg("actor"), py::arg("name"), py::arg("kind"), py::arg("fiscal_year"), py::arg("checklist"),
+          py::arg("departments") = std::vector<std::string>{})
+      .def("open_cycle", &Store::open_cycle, py::arg("actor"), py::arg("cycle"))
+      .def("close_cycle", &Store::close_cycle, py::arg("actor"), py::arg("cycle"))
+      .def("cycles", [](const Store& s) { return list_of(s.cycles(), to_dict_of<Cycle>); })
+      .def(
+          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"));
+}
+
+// The answers of a cycle: bulk imports (without the GIL) and reading them back.
+void bind_responses(StoreClass& c) {
+  c.def(
+       "import_responses",
+       [](Store& s, std::string_view actor, std::int64_t cycle, const py::handle& rows, std::string source,
+          py::object progress, std::string trail_source) {
+         ResponseRowsFromPython in;
+         response_rows(rows, in);
+         ImportOptions o = options_for(std::move(source), std::move(progress));
+         o.trail_source = std::move(trail_source);
+         return import_without_gil(
+             [&] { return s.import_responses(actor, cycle, std::span<const ResponseRowView>(in.views), o); });
+       },
+       py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",
+       py::arg("progress") = py::none(), py::arg("trail_source") = "")
+      .def(
+          "import_responses_csv",
+          [](Store& s, std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
+             std::string_view encoding, py::object progress) {
+            const csv::Encoding e = csv::parse_encoding(encoding);
+            auto p = progress_fn(std::move(progress));
+            return import_without_gil([&] { return s.import_responses_csv(actor, cycle, file, e, p); });
+          },
+          py::arg("actor"), py::arg("cycle"), py::arg("file"), py::arg("encoding") = "detect",
+          py::arg("progress") = py::none())
+      .def(
+          "responses",
+          [](const Store& s, std::int64_t cycle) {
+            // Tuples, not dicts: the Python side builds its objects (or a DataFrame) from them.
+            std::vector<Response> rs;
+            {
+              py::gil_scoped_release nogil;
+              rs = s.responses(cycle);
+            }
+            return list_of(rs, [](const Response& r) {
+              return py::make_tuple(r.cycle, r.department, r.item, std::string(to_string(r.answer)), r.comment,
+                                    r.evidence, r.answered_by, r.answered_at);
+            });
+          },
+          py::arg("cycle"))
+      .def("response_count", &Store::response_count, py::arg("cycle"));
+}
+
+// The trail and the check of the whole store against it.
+void bind_trail(StoreClass& c) {
+  c.def(
+       "trail",
+       [](const Store& s, std::int64_t after, std::size_t limit) {
+         return list_of(s.trail(after, limit), [](const TrailRecord& t) {
+           return py::make_tuple(t.seq, t.at, t.actor, t.entity, t.key, t.action, t.state, t.prev_hash, t.hash);
+         });
+       },
+       py::arg("after") = 0, py::arg("limit") = 0)
+      .def(
+          "verify",
+          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq) {
+            VerifyReport r;
+            {
+              py::gil_scoped_release nogil;
+              r = s.verify(VerifyOptions{TrailAnchor{anchor_seq, anchor}});
+            }
+            py::list problems =
+                list_of(r.problems, [](const Problem& p) { return py::make_tuple(p.table, p.key, p.kind, p.detail); });
+            return py::dict("records"_a = r.records, "rows"_a = r.rows, "head_hash"_a = r.head_hash,
+                            "problems"_a = problems);
+          },
+          py::arg("anchor") = "", py::arg("anchor_seq") = 0);
+}
+
+// Module-level functions of the store stage: 年度 and answer labels.
+void bind_store_functions(py::module_& m) {
   m.attr("STORE_SCHEMA_VERSION") = kStoreSchemaVersion;
   m.def(
       "fiscal_year_of", [](std::string_view date) { return fiscal_year_of(parse_date(date)); }, py::arg("date"),
@@ -191,207 +326,31 @@ void bind_store(py::module_& m) {
         return out;
       },
       "Answers as (code, Japanese label) pairs.");
+}
 
-  py::class_<Store>(m, "_Store", "The compiled store. Use libaudit.Store.")
-      .def(py::init([](const std::string& path, bool create, int busy_timeout_ms) {
-             py::gil_scoped_release nogil;
-             return Store::open(path, OpenOptions{create, busy_timeout_ms});
-           }),
-           py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000)
+}  // namespace
+
+py::dict import_result_dict(const ImportResult& r) {
+  return py::dict("rows"_a = r.rows, "inserted"_a = r.inserted, "updated"_a = r.updated, "unchanged"_a = r.unchanged);
+}
+
+void bind_store(py::module_& m) {
+  bind_store_functions(m);
+  StoreClass c(m, "_Store", "The compiled store. Use libaudit.Store.");
+  c.def(py::init([](const std::string& path, bool create, int busy_timeout_ms) {
+          py::gil_scoped_release nogil;
+          return Store::open(path, OpenOptions{create, busy_timeout_ms});
+        }),
+        py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000)
       .def("close", &Store::close)
       .def_property_readonly("is_open", &Store::is_open)
       .def_property_readonly("path", &Store::path)
       .def_property_readonly("schema_version", &Store::schema_version)
-      .def("schema_versions", &Store::schema_versions)
-      .def("body", &Store::body)
-      .def("set_body", &Store::set_body, py::arg("actor"), py::arg("body"))
-      .def("exchange_secret", &Store::exchange_secret)
-      .def(
-          "put_department",
-          [](Store& s, std::string_view actor, const py::dict& d) {
-            s.put_department(actor, Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
-                                               field(d, "security_officer"), field(d, "security_manager")});
-          },
-          py::arg("actor"), py::arg("department"))
-      .def(
-          "import_departments",
-          [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
-            std::vector<DepartmentRow> in;
-            int line = 0;
-            for (const py::handle& h : rows) {
-              py::dict d = h.cast<py::dict>();
-              in.push_back({Department{field(d, "code"), field(d, "name"), field(d, "parent_code"),
-                                       field(d, "security_officer"), field(d, "security_manager")},
-                            ++line});
-            }
-            py::gil_scoped_release nogil;
-            ImportResult r = s.import_departments(actor, in, ImportOptions{source, {}});
-            py::gil_scoped_acquire gil;
-            return import_result_dict(r);
-          },
-          py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
-      .def(
-          "import_departments_csv",
-          [](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
-            const csv::Encoding e = csv::parse_encoding(encoding);
-            py::gil_scoped_release nogil;
-            ImportResult r = s.import_departments_csv(actor, file, e);
-            py::gil_scoped_acquire gil;
-            return import_result_dict(r);
-          },
-          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
-      .def("departments",
-           [](const Store& s) {
-             py::list out;
-             for (const Department& d : s.departments()) out.append(to_dict(d));
-             return out;
-           })
-      .def(
-          "put_system",
-          [](Store& s, std::string_view actor, const py::dict& d) {
-            s.import_systems(actor,
-                             {SystemRow{System{field(d, "name"), field(d, "department"), field(d, "tier"), false},
-                                        field(d, "important_assets"), 1}},
-                             ImportOptions{"<system>", {}});
-          },
-          py::arg("actor"), py::arg("system"))
-      .def(
-          "import_systems",
-          [](Store& s, std::string_view actor, const py::list& rows, std::string source) {
-            std::vector<SystemRow> in;
-            int line = 0;
-            for (const py::handle& h : rows) {
-              py::dict d = h.cast<py::dict>();
-              in.push_back({System{field(d, "name"), field(d, "department"), field(d, "tier"), false},
-                            field(d, "important_assets"), ++line});
-            }
-            py::gil_scoped_release nogil;
-            ImportResult r = s.import_systems(actor, in, ImportOptions{source, {}});
-            py::gil_scoped_acquire gil;
-            return import_result_dict(r);
-          },
-          py::arg("actor"), py::arg("rows"), py::arg("source") = "<rows>")
-      .def(
-          "import_systems_csv",
-          [](Store& s, std::string_view actor, const std::filesystem::path& file, std::string_view encoding) {
-            const csv::Encoding e = csv::parse_encoding(encoding);
-            py::gil_scoped_release nogil;
-            ImportResult r = s.import_systems_csv(actor, file, e);
-            py::gil_scoped_acquire gil;
-            return import_result_dict(r);
-          },
-          py::arg("actor"), py::arg("file"), py::arg("encoding") = "detect")
-      .def("systems",
-           [](const Store& s) {
-             py::list out;
-             for (const System& x : s.systems()) out.append(to_dict(x));
-             return out;
-           })
-      .def("import_checklist", &Store::import_checklist, py::arg("actor"), py::arg("checklist"))
-      .def("checklists",
-           [](const Store& s) {
-             py::list out;
-             for (const StoredChecklist& c : s.checklists()) out.append(to_dict(c));
-             return out;
-           })
-      .def("load_checklist", &Store::load_checklist, py::arg("id"))
-      .def(
-          "create_cycle",
-          [](Store& s, std::string_view actor, const std::string& name, std::string_view kind, int fiscal_year,
-             std::int64_t checklist, std::vector<std::string> departments) {
-            return s.create_cycle(
-                actor, CycleSpec{name, parse_cycle_kind(kind), fiscal_year, checklist, std::move(departments)});
-          },
-          py::arg("actor"), py::arg("name"), py::arg("kind"), py::arg("fiscal_year"), py::arg("checklist"),
-          py::arg("departments") = std::vector<std::string>{})
-      .def("open_cycle", &Store::open_cycle, py::arg("actor"), py::arg("cycle"))
-      .def("close_cycle", &Store::close_cycle, py::arg("actor"), py::arg("cycle"))
-      .def("cycles",
-           [](const Store& s) {
-             py::list out;
-             for (const Cycle& c : s.cycles()) out.append(to_dict(c));
-             return out;
-           })
-      .def(
-          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
-      .def(
-          "import_responses",
-          [](Store& s, std::string_view actor, std::int64_t cycle, const py::handle& rows, std::string source,
-             py::object progress, std::string trail_source) {
-            ResponseRowsFromPython in;
-            response_rows(rows, in);
-            ImportOptions o = options_for(std::move(source), std::move(progress));
-            o.trail_source = std::move(trail_source);
-            ImportResult r;
-            {
-              py::gil_scoped_release nogil;
-              r = s.import_responses(actor, cycle, std::span<const ResponseRowView>(in.views), o);
-            }
-            return import_result_dict(r);
-          },
-          py::arg("actor"), py::arg("cycle"), py::arg("rows"), py::arg("source") = "<rows>",
-          py::arg("progress") = py::none(), py::arg("trail_source") = "")
-      .def(
-          "import_responses_csv",
-          [](Store& s, std::string_view actor, std::int64_t cycle, const std::filesystem::path& file,
-             std::string_view encoding, py::object progress) {
-            const csv::Encoding e = csv::parse_encoding(encoding);
-            auto p = progress_fn(std::move(progress));
-            ImportResult r;
-            {
-              py::gil_scoped_release nogil;
-              r = s.import_responses_csv(actor, cycle, file, e, p);
-            }
-            return import_result_dict(r);
-          },
-          py::arg("actor"), py::arg("cycle"), py::arg("file"), py::arg("encoding") = "detect",
-          py::arg("progress") = py::none())
-      .def(
-          "responses",
-          [](const Store& s, std::int64_t cycle) {
-            // Tuples, not dicts: the Python side builds its objects (or a DataFrame) from them.
-            std::vector<Response> rs;
-            {
-              py::gil_scoped_release nogil;
-              rs = s.responses(cycle);
-            }
-            py::list out(rs.size());
-            for (std::size_t k = 0; k < rs.size(); ++k) {
-              const Response& r = rs[k];
-              out[k] = py::make_tuple(r.cycle, r.department, r.item, std::string(to_string(r.answer)), r.comment,
-                                      r.evidence, r.answered_by, r.answered_at);
-            }
-            return out;
-          },
-          py::arg("cycle"))
-      .def("response_count", &Store::response_count, py::arg("cycle"))
-      .def(
-          "trail",
-          [](const Store& s, std::int64_t after, std::size_t limit) {
-            py::list out;
-            for (const TrailRecord& t : s.trail(after, limit))
-              out.append(py::make_tuple(t.seq, t.at, t.actor, t.entity, t.key, t.action, t.state, t.prev_hash, t.hash));
-            return out;
-          },
-          py::arg("after") = 0, py::arg("limit") = 0)
-      .def(
-          "verify",
-          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq) {
-            VerifyReport r;
-            {
-              py::gil_scoped_release nogil;
-              r = s.verify(VerifyOptions{TrailAnchor{anchor_seq, anchor}});
-            }
-            py::list problems;
-            for (const Problem& p : r.problems) problems.append(py::make_tuple(p.table, p.key, p.kind, p.detail));
-            py::dict o;
-            o["records"] = r.records;
-            o["rows"] = r.rows;
-            o["head_hash"] = r.head_hash;
-            o["problems"] = problems;
-            return o;
-          },
-          py::arg("anchor") = "", py::arg("anchor_seq") = 0);
+      .def("schema_versions", &Store::schema_versions);
+  bind_organisation(c);
+  bind_cycles(c);
+  bind_responses(c);
+  bind_trail(c);
 }
 
 }  // namespace libaudit::python

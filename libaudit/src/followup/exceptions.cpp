@@ -12,25 +12,14 @@ namespace libaudit {
 
 using namespace detail;
 
-std::string_view to_string(ExceptionStatus s) noexcept {
-  switch (s) {
-    case ExceptionStatus::requested: return "requested";
-    case ExceptionStatus::approved: return "approved";
-    case ExceptionStatus::rejected: return "rejected";
-    case ExceptionStatus::taken: return "taken";
-    case ExceptionStatus::reported: return "reported";
-  }
-  return "requested";
-}
+std::string_view to_string(ExceptionStatus s) noexcept { return enum_id(Vocabulary::exception_status, s, "requested"); }
 
 std::string_view exception_status_label(ExceptionStatus s) noexcept {
   return label_of(Vocabulary::exception_status, to_string(s));
 }
 
 ExceptionStatus detail::parse_exception_status(std::string_view s) {
-  for (ExceptionStatus v : {ExceptionStatus::requested, ExceptionStatus::approved, ExceptionStatus::rejected,
-                            ExceptionStatus::taken, ExceptionStatus::reported})
-    if (s == to_string(v)) return v;
+  if (const auto v = enum_of_id<ExceptionStatus>(Vocabulary::exception_status, s)) return *v;
   throw ValidationError({Diagnostic{"<exception>", 1, 1, "unknown exception status '" + std::string(s) + "'"}});
 }
 
@@ -44,10 +33,7 @@ bool ExceptionRecord::late(const Date& today, int report_days) const {
 namespace {
 
 ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
-  sql::Stmt s = db.prepare(select_sql<ExceptionRecord>(" WHERE id = ?"));
-  s.bind(1, id);
-  if (!s.step()) throw NotFoundError("no exception with id " + std::to_string(id));
-  return read_exception(s);
+  return load_by_id<ExceptionRecord>(db, id, "exception");
 }
 
 void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std::string& actor,
@@ -56,12 +42,7 @@ void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std
       .prepare(
           "UPDATE exceptions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, reported_at = ? "
           "WHERE id = ?")
-      .bind(1, to_string(e.status))
-      .bind(2, e.decided_by)
-      .bind(3, e.decided_at)
-      .bind(4, e.decision_note)
-      .bind(5, e.reported_at)
-      .bind(6, e.id)
+      .bind_all(to_string(e.status), e.decided_by, e.decided_at, e.decision_note, e.reported_at, e.id)
       .run();
   TrailWriter& trail = im.trail(actor, at);
   trail.append("exception", std::to_string(e.id), "update", exception_state(e));
@@ -69,10 +50,7 @@ void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std
 
 std::vector<ExceptionRecord> all(Store& store) {
   const Store::Snapshot im(store);
-  sql::Stmt s = im.db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
-  std::vector<ExceptionRecord> out;
-  while (s.step()) out.push_back(read_exception(s));
-  return out;
+  return load_rows<ExceptionRecord>(im.db, " ORDER BY id");
 }
 
 }  // namespace

@@ -54,56 +54,27 @@ std::span<const TransitionRule> transition_rules() noexcept { return kTransition
 
 // ---- Vocabulary ---------------------------------------------------------------------------
 
-std::string_view to_string(Severity s) noexcept {
-  switch (s) {
-    case Severity::major_nonconformity: return "major_nonconformity";
-    case Severity::minor_nonconformity: return "minor_nonconformity";
-    case Severity::observation: return "observation";
-    case Severity::recommendation: return "recommendation";
-  }
-  return "observation";
-}
+std::string_view to_string(Severity s) noexcept { return enum_id(Vocabulary::severity, s, "observation"); }
 
 std::string_view severity_label(Severity s) noexcept { return label_of(Vocabulary::severity, to_string(s)); }
 
+// Severities and states are read by id or Japanese label, after normalise_key (NFKC, trim);
+// the labels of both vocabularies are NFKC-normal already.
 Severity parse_severity(std::string_view s) {
-  const std::string n = normalise_key(s);
-  for (Severity v :
-       {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation, Severity::recommendation})
-    if (n == to_string(v) || n == severity_label(v)) return v;
+  if (const auto v = enum_of<Severity>(Vocabulary::severity, normalise_key(s))) return *v;
   throw ValidationError({Diagnostic{"<severity>", 1, 1,
                                     "unknown severity '" + std::string(s) +
                                         "' (major_nonconformity, minor_nonconformity, observation, recommendation)"}});
 }
 
-namespace {
-constexpr FindingState kStates[] = {
-    S::draft,    S::open,          S::plan_submitted, S::in_remediation, S::remediation_reported,
-    S::verified, S::risk_accepted, S::discarded};
-}
-
-std::string_view to_string(FindingState s) noexcept {
-  switch (s) {
-    case S::draft: return "draft";
-    case S::open: return "open";
-    case S::plan_submitted: return "plan_submitted";
-    case S::in_remediation: return "in_remediation";
-    case S::remediation_reported: return "remediation_reported";
-    case S::verified: return "verified";
-    case S::risk_accepted: return "risk_accepted";
-    case S::discarded: return "discarded";
-  }
-  return "open";
-}
+std::string_view to_string(FindingState s) noexcept { return enum_id(Vocabulary::finding_state, s, "open"); }
 
 std::string_view state_label(FindingState s) noexcept { return label_of(Vocabulary::finding_state, to_string(s)); }
 
 FindingState parse_finding_state(std::string_view s) {
-  const std::string n = normalise_key(s);
-  for (FindingState v : kStates)
-    if (n == to_string(v) || n == normalise_key(state_label(v))) return v;
+  if (const auto v = enum_of<FindingState>(Vocabulary::finding_state, normalise_key(s))) return *v;
   std::string all;
-  for (FindingState v : kStates) all += (all.empty() ? "" : ", ") + std::string(to_string(v));
+  for (const Term& t : terms(Vocabulary::finding_state)) all += (all.empty() ? "" : ", ") + std::string(t.id);
   throw ValidationError({Diagnostic{"<state>", 1, 1, "unknown finding state '" + std::string(s) + "' (" + all + ")"}});
 }
 
@@ -159,41 +130,34 @@ std::string join_words(const std::vector<std::string>& v) {
   return out;
 }
 
-void followup_rows(sql::Db& db,
-                   const std::function<void(const char*, const char*, const std::string&, const std::string&)>& row) {
-  // A row the readers cannot even parse (e.g. a state changed to nonsense) is reported with its
-  // raw columns, so verify still names it.
-  auto guarded = [&](const char* table, const char* entity, const std::string& key, auto make) {
+namespace {
+
+// Reports every row of T's table as row(table, entity, key, state), in `suffix` order. A row the
+// reader cannot even parse (e.g. a state changed to nonsense) is reported with an "unreadable"
+// state naming the error, so verify still names it.
+template <class T>
+void replay_rows(sql::Db& db, const char* suffix, const char* table, const char* entity,
+                 const schema::RowVisitor& row) {
+  sql::Stmt s = db.prepare(select_sql<T>(suffix));
+  while (s.step()) {
     std::string state;
     try {
-      state = make();
+      state = state_of(read_row<T>(s));
     } catch (const Error& e) {
       state = std::string("{\"unreadable\":\"") + e.what() + "\"}";
     }
-    row(table, entity, key, state);
-  };
-  {
-    sql::Stmt s = db.prepare(select_sql<Person>());
-    while (s.step()) guarded("people", "person", s.str(0), [&] { return person_state(read_person(s)); });
+    row(table, entity, s.str(0), state);
   }
-  {
-    sql::Stmt s = db.prepare(select_sql<Finding>(" ORDER BY id"));
-    while (s.step()) guarded("findings", "finding", s.str(0), [&] { return finding_state(read_finding(s)); });
-  }
-  {
-    sql::Stmt s = db.prepare(select_sql<Transition>(" ORDER BY id"));
-    while (s.step())
-      guarded("finding_transitions", "finding_transition", s.str(0),
-              [&] { return transition_state(read_transition(s)); });
-  }
-  {
-    sql::Stmt s = db.prepare(select_sql<CheckRequest>(" ORDER BY id"));
-    while (s.step()) guarded("check_requests", "check_request", s.str(0), [&] { return check_state(read_check(s)); });
-  }
-  {
-    sql::Stmt s = db.prepare(select_sql<ExceptionRecord>(" ORDER BY id"));
-    while (s.step()) guarded("exceptions", "exception", s.str(0), [&] { return exception_state(read_exception(s)); });
-  }
+}
+
+}  // namespace
+
+void followup_rows(sql::Db& db, const schema::RowVisitor& row) {
+  replay_rows<Person>(db, "", "people", "person", row);
+  replay_rows<Finding>(db, " ORDER BY id", "findings", "finding", row);
+  replay_rows<Transition>(db, " ORDER BY id", "finding_transitions", "finding_transition", row);
+  replay_rows<CheckRequest>(db, " ORDER BY id", "check_requests", "check_request", row);
+  replay_rows<ExceptionRecord>(db, " ORDER BY id", "exceptions", "exception", row);
 }
 
 namespace {
@@ -332,9 +296,7 @@ ImportResult People::import_rows(std::string_view actor, const std::vector<Perso
         .prepare(
             "INSERT INTO people(name, department, roles) VALUES (?,?,?) ON CONFLICT(name) DO UPDATE SET "
             "department = excluded.department, roles = excluded.roles")
-        .bind(1, p.name)
-        .bind(2, p.department)
-        .bind(3, roles)
+        .bind_all(p.name, p.department, roles)
         .run();
     if (!trail) trail = &im.trail(actor, now_utc_iso());
     trail->append("person", p.name, had ? "update" : "insert", person_state(p));
@@ -361,10 +323,7 @@ ImportResult People::import_csv(std::string_view actor, const std::filesystem::p
 
 std::vector<Person> People::list() const {
   const Store::Snapshot im(store_);
-  sql::Stmt s = im.db.prepare(select_sql<Person>(" ORDER BY name"));
-  std::vector<Person> out;
-  while (s.step()) out.push_back(read_person(s));
-  return out;
+  return load_rows<Person>(im.db, " ORDER BY name");
 }
 
 Person People::get(std::string_view name) const { return load_person(Store::Snapshot(store_).db, name); }
@@ -373,12 +332,7 @@ Person People::get(std::string_view name) const { return load_person(Store::Snap
 
 namespace {
 
-Finding load_finding(sql::Db& db, std::int64_t id) {
-  sql::Stmt s = db.prepare(select_sql<Finding>(" WHERE id = ?"));
-  s.bind(1, id);
-  if (!s.step()) throw NotFoundError("no finding with id " + std::to_string(id));
-  return read_finding(s);
-}
+Finding load_finding(sql::Db& db, std::int64_t id) { return load_by_id<Finding>(db, id, "finding"); }
 
 void count_checks(sql::Db& db, Finding& f) {
   sql::Stmt s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM check_requests WHERE finding = ?");
@@ -555,19 +509,11 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
   f.updated_at = at;
   im.db.prepare("UPDATE findings SET state = ?, remediated_by = ?, updated_at = ? WHERE id = ?")
-      .bind(1, to_string(to))
-      .bind(2, f.remediated_by)
-      .bind(3, at)
-      .bind(4, id)
+      .bind_all(to_string(to), f.remediated_by, at, id)
       .run();
   Transition t{0, id, from, to, p.name, at, std::string(text::trim(note))};
   im.db.prepare("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (?,?,?,?,?,?)")
-      .bind(1, id)
-      .bind(2, to_string(from))
-      .bind(3, to_string(to))
-      .bind(4, t.by)
-      .bind(5, at)
-      .bind(6, t.note)
+      .bind_all(id, to_string(from), to_string(to), t.by, at, t.note)
       .run();
   t.id = sqlite3_last_insert_rowid(im.db.handle());
   TrailWriter& trail = im.trail(p.name, at);
@@ -611,11 +557,7 @@ std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<D
 std::vector<Transition> Findings::history(std::int64_t finding) const {
   const Store::Snapshot im(store_);
   load_finding(im.db, finding);
-  sql::Stmt s = im.db.prepare(select_sql<Transition>(" WHERE finding = ? ORDER BY id"));
-  s.bind(1, finding);
-  std::vector<Transition> out;
-  while (s.step()) out.push_back(read_transition(s));
-  return out;
+  return load_rows<Transition>(im.db, " WHERE finding = ? ORDER BY id", finding);
 }
 
 std::vector<OverdueFinding> Findings::overdue(std::optional<Date> today) const {
@@ -718,10 +660,7 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
     c.requested_by = p.name;
     c.requested_at = at;
     im.db.prepare("INSERT INTO check_requests(finding, department, requested_by, requested_at) VALUES (?,?,?,?)")
-        .bind(1, finding)
-        .bind(2, dept)
-        .bind(3, p.name)
-        .bind(4, at)
+        .bind_all(finding, dept, p.name, at)
         .run();
     c.id = sqlite3_last_insert_rowid(im.db.handle());
     if (!trail) trail = &im.trail(p.name, at);
@@ -736,13 +675,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
                                     std::string_view note, std::optional<Date> due) {
   Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
-  CheckRequest c;
-  {
-    sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE id = ?"));
-    s.bind(1, request);
-    if (!s.step()) throw NotFoundError("no check request with id " + std::to_string(request));
-    c = read_check(s);
-  }
+  CheckRequest c = load_by_id<CheckRequest>(im.db, request, "check request");
   if (c.answer)
     throw TransitionError("check request " + std::to_string(request) + " was already answered (" +
                           std::string(to_string(*c.answer)) + " by " + c.answered_by + ")");
@@ -782,12 +715,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
       .prepare(
           "UPDATE check_requests SET answer = ?, answered_by = ?, answered_at = ?, note = ?, linked_finding = ? "
           "WHERE id = ?")
-      .bind(1, to_string(answer))
-      .bind(2, c.answered_by)
-      .bind(3, at)
-      .bind(4, c.note)
-      .bind(5, c.linked_finding)
-      .bind(6, request)
+      .bind_all(to_string(answer), c.answered_by, at, c.note, c.linked_finding, request)
       .run();
   trail.append("check_request", std::to_string(request), "update", check_state(c));
   im.commit();
@@ -797,11 +725,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
 std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
   const Store::Snapshot im(store_);
   load_finding(im.db, finding);
-  sql::Stmt s = im.db.prepare(select_sql<CheckRequest>(" WHERE finding = ? ORDER BY department"));
-  s.bind(1, finding);
-  std::vector<CheckRequest> out;
-  while (s.step()) out.push_back(read_check(s));
-  return out;
+  return load_rows<CheckRequest>(im.db, " WHERE finding = ? ORDER BY department", finding);
 }
 
 // ---- Promotion from a self-inspection ----------------------------------------------------

@@ -10,6 +10,7 @@
 #include "followup/fields_sql.h"
 #include "libaudit/followup/findings.h"
 #include "store/access.h"
+#include "store/schema.h"
 #include "store/store_internal.h"
 
 namespace libaudit::detail {
@@ -28,6 +29,26 @@ inline Transition read_transition(sql::Stmt& s) { return read_row<Transition>(s)
 inline CheckRequest read_check(sql::Stmt& s) { return read_row<CheckRequest>(s); }
 inline ExceptionRecord read_exception(sql::Stmt& s) { return read_row<ExceptionRecord>(s); }
 
+// The row of T with this row id; NotFoundError "no <what> with id <id>".
+template <class T>
+T load_by_id(sql::Db& db, std::int64_t id, std::string_view what) {
+  sql::Stmt s = db.prepare(select_sql<T>(" WHERE id = ?"));
+  s.bind(1, id);
+  if (!s.step()) throw NotFoundError("no " + std::string(what) + " with id " + std::to_string(id));
+  return read_row<T>(s);
+}
+
+// Every row of T that select_sql<T>(suffix) gives, in its order, with `args` bound to the
+// suffix's placeholders in turn.
+template <class T, class... Args>
+std::vector<T> load_rows(sql::Db& db, const char* suffix, const Args&... args) {
+  sql::Stmt s = db.prepare(select_sql<T>(suffix));
+  s.bind_all(args...);
+  std::vector<T> out;
+  while (s.step()) out.push_back(read_row<T>(s));
+  return out;
+}
+
 // The person named `name` from the register; NotFoundError.
 Person load_person(sql::Db& db, std::string_view name);
 // The code of a 課 (normalised); NotFoundError, or ValidationError when it is not a leaf.
@@ -37,8 +58,7 @@ bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, st
 std::string roles_text(const Person& p);
 
 // verify()'s reader of the follow-up tables (findings.cpp): row(table, entity, key, state).
-void followup_rows(sql::Db& db,
-                   const std::function<void(const char*, const char*, const std::string&, const std::string&)>& row);
+void followup_rows(sql::Db& db, const schema::RowVisitor& row);
 // Registers the follow-up schema component (schema.cpp); findings.cpp calls it at static
 // initialisation, so that every program using the follow-up stage registers its tables.
 bool register_followup_schema();

@@ -408,14 +408,9 @@ ImportResult Store::import_responses_csv(std::string_view actor, std::int64_t cy
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"department", "item",        "answer",     "comment",
                                           "evidence",   "answered_by", "answered_at"};
-  const std::vector<int> col =
-      csv_columns(t, kCols, 3, "department,item,answer,comment,evidence[,answered_by,answered_at]");
-  std::vector<ResponseRow> rows;
-  rows.reserve(t.records.size());
-  for (const csv::Record& r : t.records) {
-    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
-    rows.push_back({f(0), f(1), f(2), f(3), f(4), f(5), f(6), r.line});
-  }
+  const auto rows = csv_rows<ResponseRow>(
+      t, kCols, 3, "department,item,answer,comment,evidence[,answered_by,answered_at]",
+      [](const auto& f, int line) { return ResponseRow{f(0), f(1), f(2), f(3), f(4), f(5), f(6), line}; });
   return import_responses(actor, cycle, rows, ImportOptions{t.source, std::move(progress)});
 }
 

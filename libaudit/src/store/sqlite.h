@@ -53,6 +53,13 @@ class Stmt {
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   // Bytes as a BLOB; they must outlive the next step().
+  // Binds args to ?1, ?2, … in order, each as bind(i, arg) does (texts are not copied either).
+  template <class... Args>
+  Stmt& bind_all(const Args&... args) {
+    int i = 0;
+    (bind(++i, args), ...);
+    return *this;
+  }
   Stmt& bind_blob(int i, std::string_view v) {
     check(sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC));
     return *this;

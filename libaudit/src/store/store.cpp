@@ -195,28 +195,12 @@ void detail::throw_import_errors(std::vector<Diagnostic>& diags) {
 
 // ---- Enumerations ------------------------------------------------------------------------
 
-std::string_view to_string(CycleKind k) noexcept {
-  switch (k) {
-    case CycleKind::self_inspection: return "self_inspection";
-    case CycleKind::internal_audit: return "internal_audit";
-    case CycleKind::external_audit: return "external_audit";
-  }
-  return "self_inspection";
-}
+std::string_view to_string(CycleKind k) noexcept { return enum_id(Vocabulary::cycle_kind, k, "self_inspection"); }
 
-std::string_view to_string(CycleStatus s) noexcept {
-  switch (s) {
-    case CycleStatus::planned: return "planned";
-    case CycleStatus::open: return "open";
-    case CycleStatus::closed: return "closed";
-  }
-  return "planned";
-}
+std::string_view to_string(CycleStatus s) noexcept { return enum_id(Vocabulary::cycle_status, s, "planned"); }
 
 CycleKind parse_cycle_kind(std::string_view s) {
-  if (const auto id = id_of(Vocabulary::cycle_kind, normalise_key(s)))
-    for (CycleKind k : {CycleKind::self_inspection, CycleKind::internal_audit, CycleKind::external_audit})
-      if (*id == to_string(k)) return k;
+  if (const auto k = enum_of<CycleKind>(Vocabulary::cycle_kind, normalise_key(s))) return *k;
   throw ValidationError(
       {Diagnostic{"<kind>", 1, 1,
                   "unknown cycle kind '" + std::string(s) + "' (self_inspection, internal_audit or external_audit)"}});
@@ -224,34 +208,17 @@ CycleKind parse_cycle_kind(std::string_view s) {
 
 namespace {
 CycleStatus parse_status(std::string_view s) {
-  if (s == "open") return CycleStatus::open;
-  if (s == "closed") return CycleStatus::closed;
-  return CycleStatus::planned;
+  return enum_of_id<CycleStatus>(Vocabulary::cycle_status, s).value_or(CycleStatus::planned);
 }
 }  // namespace
 
-std::string_view to_string(Answer a) noexcept {
-  switch (a) {
-    case Answer::implemented: return "implemented";
-    case Answer::partial: return "partial";
-    case Answer::not_implemented: return "not_implemented";
-    case Answer::not_applicable: return "not_applicable";
-    case Answer::unknown: return "unknown";
-  }
-  return "unknown";
-}
+std::string_view to_string(Answer a) noexcept { return enum_id(Vocabulary::answer, a, "unknown"); }
 
 std::string_view answer_label(Answer a) noexcept { return label_of(Vocabulary::answer, to_string(a)); }
 
 std::optional<Answer> parse_answer(std::string_view s) {
-  static constexpr Answer kAll[] = {Answer::implemented, Answer::partial, Answer::not_implemented,
-                                    Answer::not_applicable, Answer::unknown};
-  for (Answer a : kAll)
-    if (s == to_string(a) || s == answer_label(a)) return a;
-  const std::string n = normalise_key(s);
-  for (Answer a : kAll)
-    if (n == to_string(a) || n == answer_label(a)) return a;
-  return std::nullopt;
+  if (const auto a = enum_of<Answer>(Vocabulary::answer, s)) return a;
+  return enum_of<Answer>(Vocabulary::answer, normalise_key(s));
 }
 
 // ---- Opening -----------------------------------------------------------------------------
@@ -501,12 +468,10 @@ ImportResult Store::import_departments_csv(std::string_view actor, const std::fi
                                            csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"code", "name", "parent_code", "security_officer", "security_manager"};
-  const std::vector<int> col = csv_columns(t, kCols, 2, "code,name,parent_code,security_officer,security_manager");
-  std::vector<DepartmentRow> rows;
-  for (const csv::Record& r : t.records) {
-    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
-    rows.push_back({Department{f(0), f(1), f(2), f(3), f(4)}, r.line});
-  }
+  const auto rows = csv_rows<DepartmentRow>(t, kCols, 2, "code,name,parent_code,security_officer,security_manager",
+                                            [](const auto& f, int line) {
+                                              return DepartmentRow{Department{f(0), f(1), f(2), f(3), f(4)}, line};
+                                            });
   return import_departments(actor, rows, ImportOptions{t.source, {}});
 }
 
@@ -608,10 +573,7 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
             "INSERT INTO systems(name, department_id, tier, important_assets) VALUES (?,?,?,?) "
             "ON CONFLICT(name) DO UPDATE SET department_id = excluded.department_id, tier = excluded.tier, "
             "important_assets = excluded.important_assets")
-        .bind(1, x.name)
-        .bind(2, department_id(im.db, x.department_code))
-        .bind(3, x.tier)
-        .bind(4, x.important_assets)
+        .bind_all(x.name, department_id(im.db, x.department_code), x.tier, x.important_assets)
         .run();
     trail.append("system", x.name, count.action(), system_state(x));
   }
@@ -623,12 +585,10 @@ ImportResult Store::import_systems_csv(std::string_view actor, const std::filesy
                                        csv::Encoding encoding) {
   const csv::Table t = csv::read(file, encoding);
   static constexpr const char* kCols[] = {"name", "department", "tier", "important_assets"};
-  const std::vector<int> col = csv_columns(t, kCols, 3, "name,department,tier,important_assets");
-  std::vector<SystemRow> rows;
-  for (const csv::Record& r : t.records) {
-    auto f = [&](std::size_t k) { return csv_field(r, col, k); };
-    rows.push_back({System{f(0), f(1), f(2), false}, f(3), r.line});
-  }
+  const auto rows =
+      csv_rows<SystemRow>(t, kCols, 3, "name,department,tier,important_assets", [](const auto& f, int line) {
+        return SystemRow{System{f(0), f(1), f(2), false}, f(3), line};
+      });
   return import_systems(actor, rows, ImportOptions{t.source, {}});
 }
 
@@ -666,14 +626,7 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
       .prepare(
           "INSERT INTO checklists(checklist_id, version, title, body, content, yaml, sha256, imported_at) "
           "VALUES (?,?,?,?,?,?,?,?)")
-      .bind(1, sc.checklist_id)
-      .bind(2, sc.version)
-      .bind(3, sc.title)
-      .bind(4, sc.body)
-      .bind(5, content)
-      .bind(6, yaml)
-      .bind(7, sha)
-      .bind(8, sc.imported_at)
+      .bind_all(sc.checklist_id, sc.version, sc.title, sc.body, content, yaml, sha, sc.imported_at)
       .run();
   sc.id = sqlite3_last_insert_rowid(im.db.handle());
   for (const ItemRow& r : item_rows(stored)) {
@@ -681,18 +634,8 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
         .prepare(
             "INSERT INTO items(checklist, item_id, position, chapter_id, section_id, clause, weight, self_inspection, "
             "audit, departments, tiers, important_assets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, sc.id)
-        .bind(2, r.item_id)
-        .bind(3, r.position)
-        .bind(4, r.chapter_id)
-        .bind(5, r.section_id)
-        .bind(6, r.clause)
-        .bind(7, r.weight)
-        .bind(8, r.self_inspection)
-        .bind(9, r.audit)
-        .bind(10, r.departments)
-        .bind(11, r.tiers)
-        .bind(12, r.important_assets)
+        .bind_all(sc.id, r.item_id, r.position, r.chapter_id, r.section_id, r.clause, r.weight, r.self_inspection,
+                  r.audit, r.departments, r.tiers, r.important_assets)
         .run();
   }
   TrailWriter trail(im.db, im.sha, actor, sc.imported_at);
@@ -794,11 +737,7 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
   im.db
       .prepare(
           "INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
-      .bind(1, name)
-      .bind(2, to_string(spec.kind))
-      .bind(3, spec.fiscal_year)
-      .bind(4, spec.checklist)
-      .bind(5, at)
+      .bind_all(name, to_string(spec.kind), spec.fiscal_year, spec.checklist, at)
       .run();
   const std::int64_t id = sqlite3_last_insert_rowid(im.db.handle());
   for (std::int64_t d : targets)

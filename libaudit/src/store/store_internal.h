@@ -223,6 +223,18 @@ std::vector<int> csv_columns(const csv::Table& t, std::span<const char* const> c
                              std::string_view expected);
 // Field k of a record read with csv_columns (empty when the column is absent).
 std::string csv_field(const csv::Record& r, const std::vector<int>& col, std::size_t k);
+// The records of `t` as import rows, in file order: make(f, line) where f(k) is csv_field k of
+// the columns `cols` (checked as csv_columns does).
+template <class Row, class Make>
+std::vector<Row> csv_rows(const csv::Table& t, std::span<const char* const> cols, std::size_t required,
+                          std::string_view expected, Make make) {
+  const std::vector<int> col = csv_columns(t, cols, required, expected);
+  std::vector<Row> rows;
+  rows.reserve(t.records.size());
+  for (const csv::Record& r : t.records)
+    rows.push_back(make([&](std::size_t k) { return csv_field(r, col, k); }, r.line));
+  return rows;
+}
 // Throws ImportValidationError with `diags` ordered by line, unless there are none.
 void throw_import_errors(std::vector<Diagnostic>& diags);
 

@@ -117,3 +117,19 @@ BOOST_AUTO_TEST_CASE(enum_name_tables) {
   BOOST_TEST(!value_of(kColours, "blue"));
   static_assert(name_of(kColours, Colour::red) == "red");
 }
+
+namespace {
+// An enum spelled by a vocabulary, declared in the order of its terms.
+enum class Status { planned, open, closed };
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(enum_maps_follow_the_order_of_the_terms) {
+  BOOST_TEST(enum_id(Vocabulary::cycle_status, Status::planned) == "planned");
+  BOOST_TEST(enum_id(Vocabulary::cycle_status, Status::closed) == "closed");
+  BOOST_TEST(enum_id(Vocabulary::cycle_status, static_cast<Status>(7), "fallback") == "fallback");
+  BOOST_TEST((enum_of_id<Status>(Vocabulary::cycle_status, "open") == Status::open));
+  BOOST_TEST(!enum_of_id<Status>(Vocabulary::cycle_status, "実施中").has_value());  // ids only
+  BOOST_TEST((enum_of<Status>(Vocabulary::cycle_status, "実施中") == Status::open));
+  BOOST_TEST((enum_of<Status>(Vocabulary::cycle_status, "closed") == Status::closed));
+  BOOST_TEST(!enum_of<Status>(Vocabulary::cycle_status, "finished").has_value());
+}

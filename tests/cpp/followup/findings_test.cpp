@@ -59,6 +59,31 @@ std::int64_t finding_in(World& w, S state) {
 
 }  // namespace
 
+// to_string and the parsers of the store's and follow-up's enums read the label table by index
+// (enum_id, enum_of): a value declared out of the order of its vocabulary fails here.
+BOOST_AUTO_TEST_CASE(enums_spell_their_vocabulary_in_order) {
+  const Answer answers[] = {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable,
+                            Answer::unknown};
+  const char* answer_ids[] = {"implemented", "partial", "not_implemented", "not_applicable", "unknown"};
+  for (std::size_t i = 0; i < std::size(answers); ++i) {
+    BOOST_TEST(to_string(answers[i]) == answer_ids[i]);
+    BOOST_TEST((parse_answer(answer_ids[i]) == answers[i]));
+    BOOST_TEST((parse_answer(answer_label(answers[i])) == answers[i]));
+  }
+  BOOST_TEST(!parse_answer("maybe").has_value());
+  BOOST_TEST(to_string(CycleKind::internal_audit) == "internal_audit");
+  BOOST_TEST((parse_cycle_kind("外部監査") == CycleKind::external_audit));
+  BOOST_TEST(to_string(CycleStatus::closed) == "closed");
+  BOOST_TEST(to_string(Severity::minor_nonconformity) == "minor_nonconformity");
+  BOOST_TEST((parse_severity("推奨事項") == Severity::recommendation));
+  BOOST_TEST(to_string(S::remediation_reported) == "remediation_reported");
+  BOOST_TEST((parse_finding_state("確認済(完了)") == S::verified));
+  BOOST_TEST((parse_finding_state(" discarded ") == S::discarded));
+  BOOST_TEST(to_string(ExceptionStatus::taken) == "taken");
+  BOOST_TEST(exception_status_label(ExceptionStatus::reported) == "緊急実施(報告済)");
+  BOOST_CHECK_THROW(parse_finding_state("done"), ValidationError);
+}
+
 BOOST_AUTO_TEST_CASE(the_table_is_the_issue_paragraph) {
   std::set<std::pair<S, S>> edges;
   for (const TransitionRule& r : transition_rules()) edges.emplace(r.from, r.to);

@@ -58,6 +58,34 @@ std::span<const Term> tiers() noexcept;
 const Term* find_role(std::string_view id) noexcept;
 const Term* find_tier(std::string_view id) noexcept;
 
+// Enums spelled by a vocabulary (Answer, CycleKind, CycleStatus, Severity, FindingState,
+// ExceptionStatus) declare their values in the order of terms(v): the value with index i is
+// terms(v)[i]. These three templates are the one map between such an enum and its ids.
+
+// The id of e, or `fallback` when e is not a value of the vocabulary.
+template <class E>
+std::string_view enum_id(Vocabulary v, E e, std::string_view fallback = {}) noexcept {
+  const std::span<const Term> t = terms(v);
+  const auto i = static_cast<std::size_t>(e);
+  return i < t.size() ? t[i].id : fallback;
+}
+
+// The value whose id is `id`, or nullopt.
+template <class E>
+std::optional<E> enum_of_id(Vocabulary v, std::string_view id) noexcept {
+  const std::span<const Term> t = terms(v);
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t[i].id == id) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+// The value named by its id or its exact label, or nullopt (as id_of).
+template <class E>
+std::optional<E> enum_of(Vocabulary v, std::string_view id_or_label) noexcept {
+  const std::optional<std::string_view> id = id_of(v, id_or_label);
+  return id ? enum_of_id<E>(v, *id) : std::nullopt;
+}
+
 // A table from an enum's values to their names, for to_string/parse pairs that are not a
 // labelled vocabulary (report kinds, groupings, …): name_of(kTable, v), value_of(kTable, s).
 template <class E>
