@@ -276,7 +276,17 @@ void bind_responses(StoreClass& c) {
             });
           },
           py::arg("cycle"))
-      .def("response_count", &Store::response_count, py::arg("cycle"));
+      .def("response_count", &Store::response_count, py::arg("cycle"))
+      .def(
+          "response_history",
+          [](const Store& s, std::int64_t cycle, std::string_view department, std::string_view item) {
+            return list_of(s.response_history(cycle, department, item), [](const ResponseVersion& v) {
+              return py::dict("seq"_a = v.seq, "at"_a = v.at, "actor"_a = v.actor, "action"_a = v.action,
+                              "answer"_a = v.answer, "comment"_a = v.comment, "evidence"_a = v.evidence,
+                              "answered_by"_a = v.answered_by, "answered_at"_a = v.answered_at);
+            });
+          },
+          py::arg("cycle"), py::arg("department"), py::arg("item"));
 }
 
 // The trail and the check of the whole store against it.

@@ -13,7 +13,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE = '#!/bin/sh\necho "start $(basename "$0") $*" >> "{log}"; sleep 0.2; echo "end $(basename "$0") $*" >> "{log}"\n'
-PROGRAMS = ("scripts/install-deps.sh", ".venv/bin/python", ".venv/bin/ruff", ".venv/bin/mypy", ".venv/bin/ctest")
+PROGRAMS = (
+    "scripts/install-deps.sh",
+    ".venv/bin/python",
+    ".venv/bin/ruff",
+    ".venv/bin/mypy",
+    ".venv/bin/lizard",
+    ".venv/bin/ctest",
+)
 
 pytestmark = pytest.mark.skipif(not (shutil.which("make") and shutil.which("git")), reason="needs make and git")
 
@@ -68,6 +75,7 @@ def test_make_j4_test_runs_every_step_in_order_and_none_at_once(tmp_path):
         "python tools/stubtest.py",
         "clang_tidy",
         "check_sources",
+        "lizard -L",
         "check_layering",
         "ctest --test-dir",
         "python -m",  # pytest

@@ -365,32 +365,8 @@ class Store:
     def response_history(self, cycle: int, department: str, item: str) -> list[dict[str, Any]]:
         """Every recorded state of one response, oldest first, from the trail: dicts with seq,
         at, actor, action (insert/update) and the answer, comment, evidence, answered_by,
-        answered_at it was given."""
-        import json
-
-        self._s.cycle(cycle)  # NotFoundError, as for every call naming a cycle
-        out: list[dict[str, Any]] = []
-        for t in self.trail():
-            if t.entity != "responses" or t.key != str(cycle):
-                continue
-            batch = json.loads(t.state)
-            for row in batch["rows"]:
-                if row[0] == department and row[1] == item:
-                    by, at = (row[6], row[7]) if len(row) == 8 else (batch["answered_by"], batch["answered_at"])
-                    out.append(
-                        {
-                            "seq": t.seq,
-                            "at": t.at,
-                            "actor": t.actor,
-                            "action": row[2],
-                            "answer": row[3],
-                            "comment": row[4],
-                            "evidence": row[5],
-                            "answered_by": by,
-                            "answered_at": at,
-                        }
-                    )
-        return out
+        answered_at it was given. NotFoundError for an unknown cycle."""
+        return self._s.response_history(cycle, department, item)
 
     # -- trail
     def trail(self, after: int = 0, limit: int = 0) -> list[TrailRecord]:
