@@ -194,7 +194,7 @@ class Loader {
     while (!pending.empty()) {
       if (budget == 0) return false;
       --budget;
-      YAML::Node n = std::move(pending.back());
+      YAML::Node n = pending.back();  // a handle: copying it copies no tree
       pending.pop_back();
       if (n.IsSequence()) {
         for (const auto& child : n) pending.push_back(child);

@@ -61,6 +61,6 @@ std::string roles_text(const Person& p);
 void followup_rows(sql::Db& db, const schema::RowVisitor& row);
 // Registers the follow-up schema component (schema.cpp); findings.cpp calls it at static
 // initialisation, so that every program using the follow-up stage registers its tables.
-bool register_followup_schema();
+bool register_followup_schema() noexcept;
 
 }  // namespace libaudit::detail

@@ -97,6 +97,6 @@ constexpr schema::Component kFollowupComponent{
 
 }  // namespace
 
-bool register_followup_schema() { return schema::register_component(kFollowupComponent); }
+bool register_followup_schema() noexcept { return schema::register_component(kFollowupComponent); }
 
 }  // namespace libaudit::detail
