@@ -72,6 +72,7 @@ lint-checks:
 	@echo "lint: ruff format --check" && $(VENV)/bin/ruff format --check .
 	@echo "lint: mypy (strict)" && $(VENV)/bin/mypy
 	@echo "lint: stubtest libaudit._core" && PYTHONPATH=$(BUILD)/python $(PY) tools/stubtest.py
+	@echo "lint: entity stubs" && PYTHONPATH=$(BUILD)/python $(PY) tools/entity_stubs.py --check
 	@echo "lint: clang-format" && git ls-files -z -- '*.cpp' '*.h' ':!:tests/fuzz/corpus/**' \
 	  | xargs -0 -r clang-format --dry-run -Werror
 	@echo "lint: clang-tidy (libaudit/src)" && python3 tools/clang_tidy.py $(BUILD) -j $(JOBS)

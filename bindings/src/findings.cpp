@@ -92,17 +92,36 @@ py::dict to_dict(const ExceptionView& e) {
   return d;
 }
 
+// The Python type of what to_py() makes of a member (for the stubs: tools/entity_stubs.py).
+template <class M>
+constexpr const char* py_type() {
+  if constexpr (std::is_same_v<M, bool>)
+    return "bool";
+  else if constexpr (std::is_integral_v<M>)
+    return "int";
+  else if constexpr (std::is_same_v<M, std::vector<std::string>>)
+    return "tuple[str, ...]";
+  else
+    return "str";  // strings, dates, enums and check answers as their codes
+}
+
 // A read-only class `name` for C (T, or a view derived from T): one property per kPython field
-// of T, to_dict(), equality, hashing and a repr, as the frozen dataclasses had.
+// of T, to_dict(), equality, hashing and a repr, as the frozen dataclasses had; and
+// __field_types__ ({attribute: Python type}, in the field table's order), from which
+// tools/entity_stubs.py writes the properties into _core.pyi.
 template <class C, class T = C>
 py::class_<C> bind_entity(py::module_& m, const char* name, const char* doc) {
   py::class_<C> c(m, name, doc);
+  py::dict types;
   fields::for_each_field<T>([&](const auto& f) {
-    if constexpr ((std::decay_t<decltype(f)>::use & fields::kPython) != 0) {
+    using Field = std::decay_t<decltype(f)>;
+    if constexpr ((Field::use & fields::kPython) != 0) {
       auto member = f.member;
       c.def_property_readonly(std::string(f.name).c_str(), [member](const C& x) { return to_py(x.*member); });
+      types[py::str(std::string(f.name))] = py::str(py_type<typename Field::Member>());
     }
   });
+  c.attr("__field_types__") = types;
   c.def(
       "to_dict", [](const C& x) { return to_dict(x); }, "Plain data (English codes), as ``--json`` prints it.");
   c.def("__eq__", [](const C& a, const py::object& b) {

@@ -73,6 +73,7 @@ def test_make_j4_test_runs_every_step_in_order_and_none_at_once(tmp_path):
         "ruff format",
         "mypy",
         "python tools/stubtest.py",
+        "python tools/entity_stubs.py",
         "clang_tidy",
         "check_sources",
         "lizard -L",

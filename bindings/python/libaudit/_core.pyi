@@ -281,18 +281,25 @@ _DateArg = str | datetime.date | None
 
 class Person:
     """Someone who acts: name (unique), the 課 they belong to, their roles."""
+
+    # fields: written by tools/entity_stubs.py from the field table (libaudit/followup/fields.h)
+    __field_types__: dict[str, str]
     @property
     def name(self) -> str: ...
     @property
     def department(self) -> str: ...
     @property
     def roles(self) -> tuple[str, ...]: ...
+    # end of fields
     def has(self, role: str) -> bool: ...
     def to_dict(self) -> dict[str, Any]:
         """Plain data (English codes), as ``--json`` prints it."""
 
 class Finding:
     """A finding (指摘事項) against one 課 and checklist items."""
+
+    # fields: written by tools/entity_stubs.py from the field table (libaudit/followup/fields.h)
+    __field_types__: dict[str, str]
     @property
     def id(self) -> int: ...
     @property
@@ -331,6 +338,7 @@ class Finding:
     def checks_open(self) -> int: ...
     @property
     def checks_total(self) -> int: ...
+    # end of fields
     @property
     def days_overdue(self) -> int:
         """Days past due (Findings.overdue(); else 0)."""
@@ -350,6 +358,9 @@ class Finding:
 
 class Transition:
     """One move of a finding: who, when, from, to, note."""
+
+    # fields: written by tools/entity_stubs.py from the field table (libaudit/followup/fields.h)
+    __field_types__: dict[str, str]
     @property
     def id(self) -> int: ...
     @property
@@ -364,11 +375,15 @@ class Transition:
     def at(self) -> str: ...
     @property
     def note(self) -> str: ...
+    # end of fields
     def to_dict(self) -> dict[str, Any]:
         """Plain data (English codes), as ``--json`` prints it."""
 
 class CheckRequest:
     """A 横展開 request: 課 `department` checks for the finding's problem."""
+
+    # fields: written by tools/entity_stubs.py from the field table (libaudit/followup/fields.h)
+    __field_types__: dict[str, str]
     @property
     def id(self) -> int: ...
     @property
@@ -380,8 +395,7 @@ class CheckRequest:
     @property
     def requested_at(self) -> str: ...
     @property
-    def answer(self) -> str:
-        """ "" (unanswered), checked_no_issue or same_issue_found."""
+    def answer(self) -> str: ...
     @property
     def answered_by(self) -> str: ...
     @property
@@ -390,6 +404,7 @@ class CheckRequest:
     def note(self) -> str: ...
     @property
     def linked_finding(self) -> int: ...
+    # end of fields
     @property
     def answered(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]:
@@ -397,6 +412,9 @@ class CheckRequest:
 
 class ExceptionRecord:
     """An exception (例外措置) from an item for a 課 (and a system)."""
+
+    # fields: written by tools/entity_stubs.py from the field table (libaudit/followup/fields.h)
+    __field_types__: dict[str, str]
     @property
     def id(self) -> int: ...
     @property
@@ -429,6 +447,7 @@ class ExceptionRecord:
     def decision_note(self) -> str: ...
     @property
     def reported_at(self) -> str: ...
+    # end of fields
     @property
     def late(self) -> bool:
         """Emergency and not reported in time, as of the query's day and report window."""
