@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parents[2]
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
 
 # The seed documents (the five source policies) live outside the repository: at $LIBAUDIT_SEEDS,
-# else at <repo>/../shared/seeds. Tests reach them only through seed_path().
+# else (LIBAUDIT_SEEDS unset) in shared/seeds beside the repository. Tests reach them only
+# through seed_path().
 SEEDS_FROM_ENV = bool(os.environ.get("LIBAUDIT_SEEDS"))
 SEEDS = Path(os.environ["LIBAUDIT_SEEDS"]) if SEEDS_FROM_ENV else REPO.parent / "shared" / "seeds"
 SEED_NAMES = (

@@ -69,7 +69,7 @@ def test_ci_fails_clearly_without_its_seeds(tmp_path):
     repo = _ci_copy(tmp_path)
     r = _run_ci(repo, tmp_path)
     assert r.returncode == 1
-    assert f"no folder {tmp_path}/shared/seeds" in r.stderr
+    assert f"no folder {tmp_path / 'shared' / 'seeds'}" in r.stderr
     assert "make test" not in r.stdout
 
 
