@@ -42,8 +42,7 @@ std::vector<ResponseVersion> Store::response_history(std::int64_t cycle, std::st
   const std::string dept = normalise_key(department), id = normalise_key(item);
   sql::Stmt s = snap.db.prepare(
       "SELECT seq, at, actor, state, state_size FROM trail WHERE entity = 'responses' AND key = ? ORDER BY seq");
-  const std::string key = std::to_string(cycle);  // bound without a copy: must outlive the steps
-  s.bind(1, key);
+  s.bind(1, std::to_string(cycle));  // a temporary: bound as a copy (sqlite.h)
   std::vector<ResponseVersion> out;
   std::string state;
   while (s.step()) {

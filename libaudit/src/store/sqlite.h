@@ -52,6 +52,11 @@ class Stmt {
   }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  // A temporary string (bind(1, std::to_string(id))) dies before step(): SQLite copies it.
+  Stmt& bind(int i, std::string&& v) {
+    check(sqlite3_bind_text(s_, i, v.data(), int(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
   // Bytes as a BLOB; they must outlive the next step().
   // Binds args to ?1, ?2, … in order, each as bind(i, arg) does (texts are not copied either).
   template <class... Args>
