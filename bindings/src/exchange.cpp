@@ -78,7 +78,7 @@ void bind_exchange(py::module_& m) {
       .def("identity", &Questionnaires::identity, py::arg("department"), py::arg("n"))
       .def("mac", &Questionnaires::mac, py::arg("identity"), py::arg("parts"))
       .def("workbook_identity", &Questionnaires::workbook_identity, py::arg("department"), py::arg("n"),
-           py::arg("sheet"), py::arg("respondent_cell"))
+           py::arg("sheet"), py::arg("respondent_cell"), py::arg("shows") = std::vector<Questionnaires::ShownCell>{})
       .def(
           "check_workbook",
           [](const Questionnaires& q, std::string_view file, const std::map<std::string, Grid, std::less<>>& sheets,

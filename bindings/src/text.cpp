@@ -86,6 +86,9 @@ void bind_text(py::module_& m) {
       py::arg("data"), py::arg("source"), py::arg("encoding") = "detect",
       "CSV bytes through the core's reader (libaudit/base/csv.h: encoding detection, BOM, CP932, RFC 4180): "
       "(header, [(line, fields)]). ValidationError with every located problem.");
+  m.def(
+      "neutralise_formula", [](std::string_view field) { return csv::neutralise_formula(field); }, py::arg("field"),
+      "Text a spreadsheet would run as a formula (= + - @ TAB CR first) with a leading ' (csv.h); other text as is.");
 }
 
 }  // namespace libaudit::python

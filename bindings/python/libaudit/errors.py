@@ -9,7 +9,7 @@ file an ``OSError``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Diagnostic(NamedTuple):
@@ -93,8 +93,9 @@ class QuestionnaireError(ImportValidationError):
     """Returned questionnaires refused as a whole (nothing was written); ``problems`` lists every
     problem of every file, ``diagnostics`` the same as file:row:column diagnostics."""
 
-    def __init__(self, message: str, problems: Sequence[QuestionnaireProblem] = ()):
+    def __init__(self, message: str, problems: Sequence[QuestionnaireProblem] = (), outcomes: Sequence[Any] = ()):
         problems = list(problems)
+        self.outcomes: list[Any] = list(outcomes)  # exchange.FileOutcome per file: read, refused or skipped
         super().__init__(
             message,
             [

@@ -211,4 +211,18 @@ std::string quote(std::string_view field) {
   return out;
 }
 
+namespace {
+bool starts_formula(std::string_view s) {
+  return !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+}
+}  // namespace
+
+std::string neutralise_formula(std::string_view field) {
+  return starts_formula(field) ? "'" + std::string(field) : std::string(field);
+}
+
+std::string_view restore_formula(std::string_view field) {
+  return field.size() >= 2 && field[0] == '\'' && starts_formula(field.substr(1)) ? field.substr(1) : field;
+}
+
 }  // namespace libaudit::csv

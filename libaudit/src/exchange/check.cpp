@@ -53,6 +53,24 @@ std::string column_letter(int column) {
   return out;
 }
 
+// The text of a cell named as "sheet!B12" (one or more column letters); nullopt when the name is
+// not a cell or the sheet does not hold it (an empty cell is "").
+std::optional<std::string> cell_at(const std::map<std::string, Grid, std::less<>>& sheets, std::string_view ref) {
+  const std::size_t bang = ref.rfind('!');
+  if (bang == std::string_view::npos) return std::nullopt;
+  const auto sheet = sheets.find(ref.substr(0, bang));
+  std::size_t i = bang + 1;
+  long long column = 0;
+  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && column < 16384; ++i)
+    column = column * 26 + (ref[i] - 'A' + 1);
+  long long row = 0;
+  const std::size_t digits = i;
+  for (; i < ref.size() && ref[i] >= '0' && ref[i] <= '9' && row < 1048576; ++i) row = row * 10 + (ref[i] - '0');
+  if (sheet == sheets.end() || column == 0 || digits == i || i != ref.size() || row == 0) return std::nullopt;
+  if (std::size_t(row) > sheet->second.size()) return std::string();
+  return cell(sheet->second[std::size_t(row - 1)], std::size_t(column - 1));
+}
+
 // The first `n` characters of valid UTF-8 `s`, written as Python's repr() writes a str.
 std::string py_repr(std::string_view s, std::size_t n) {
   std::size_t end = 0, chars = 0;
@@ -161,6 +179,24 @@ bool Questionnaires::check_identity(Returned& r, std::string_view sheet, const M
   return ok;
 }
 
+bool Questionnaires::check_shown(Returned& r, const std::map<std::string, Grid, std::less<>>& sheets,
+                                 const std::vector<ShownCell>& shows) const {
+  bool ok = true;
+  for (const auto& [where, text] : shows) {
+    const std::optional<std::string> got = cell_at(sheets, where);
+    if (got && normal(*got) == normal(text)) continue;
+    ok = false;
+    const std::size_t bang = where.rfind('!');
+    r.problems.push_back({r.file, bang == std::string::npos ? where : where.substr(0, bang), 0, "",
+                          "this workbook's identity is for 課 " + department_name(r.department) + " (cycle " +
+                              std::to_string(cycle().id) + ", " + cycle().name + "), but " + where + " shows " +
+                              py_repr(got.value_or(""), 60) + " where it was exported with " + py_repr(text, 60) +
+                              ": the identity sheet was copied from another 課's workbook, or the header was "
+                              "edited; answer the workbook exported for your 課"});
+  }
+  return ok;
+}
+
 void Questionnaires::check_answer(Returned& r, ReturnedRow row, std::string_view answer_text) const {
   const std::string t = normal(answer_text);
   if (!t.empty()) {
@@ -198,8 +234,15 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
   }
   const Grid& rows = id->second;
   Meta meta;
+  std::vector<ShownCell> shows;  // in the order written: the order identity_hmac covers them
   std::size_t k = 0;
-  for (; k < rows.size() && !cell(rows[k], 0).empty(); ++k) meta[cell(rows[k], 0)] = cell(rows[k], 1);
+  for (; k < rows.size() && !cell(rows[k], 0).empty(); ++k) {
+    const std::string& key = cell(rows[k], 0);
+    if (key.starts_with(kShownPrefix))
+      shows.emplace_back(key.substr(kShownPrefix.size()), cell(rows[k], 1));
+    else
+      meta[key] = cell(rows[k], 1);
+  }
   while (k < rows.size() && cell(rows[k], 0) != "row") ++k;
   Grid listed;
   for (++k; k < rows.size(); ++k)
@@ -218,7 +261,12 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
   if (!check_identity(r, kIdentitySheet, meta, listed.size())) return r;
   const std::string sheet = get(meta, "sheet"), respondent = get(meta, "respondent");
   const std::string ident = identity(r.department, static_cast<long long>(listed.size()));
-  if (!same_mac(get(meta, "identity_hmac"), mac(ident, {sheet, respondent}))) {
+  std::vector<std::string> covered = {sheet, respondent};
+  for (const auto& [where, text] : shows) {
+    covered.push_back(where);
+    covered.push_back(text);
+  }
+  if (!same_mac(get(meta, "identity_hmac"), mac(ident, covered))) {
     problem(kIdentitySheet,
             "the identity checksum does not match: the workbook was exported by another libaudit database, or its "
             "課, cycle, checklist or row count was edited");
@@ -229,13 +277,8 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
     problem(sheet, "the questionnaire sheet '" + sheet + "' is missing (renamed or deleted)");
     return r;
   }
-  if (const std::size_t bang = respondent.find('!'); bang != std::string::npos && bang + 2 <= respondent.size()) {
-    const auto rs = sheets.find(std::string_view(respondent).substr(0, bang));
-    const int col = respondent[bang + 1] - 'A';
-    const std::optional<long long> row = parse_int(std::string_view(respondent).substr(bang + 2));
-    if (rs != sheets.end() && col >= 0 && row && *row >= 1 && std::size_t(*row) <= rs->second.size())
-      r.respondent = trimmed(cell(rs->second[std::size_t(*row - 1)], std::size_t(col)));
-  }
+  if (!check_shown(r, sheets, shows)) return r;
+  if (const std::optional<std::string> who = cell_at(sheets, respondent)) r.respondent = trimmed(*who);
   check_listed_rows(r, questions->second, sheet, listed, layout);
   return r;
 }
@@ -410,8 +453,13 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
                   "exported by another libaudit database");
       continue;
     }
-    ReturnedRow row{item, "",       to_lf(field(rec, "comment")), to_lf(field(rec, "evidence")),
-                    "",   rec.line, heading.at("answer")};
+    ReturnedRow row{item,
+                    "",
+                    to_lf(csv::restore_formula(field(rec, "comment"))),
+                    to_lf(csv::restore_formula(field(rec, "evidence"))),
+                    "",
+                    rec.line,
+                    heading.at("answer")};
     check_answer(r, std::move(row), field(rec, "answer"));
   }
   return r;

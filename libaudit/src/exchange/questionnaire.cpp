@@ -156,9 +156,10 @@ std::string Questionnaires::mac(std::string_view identity, const std::vector<std
 }
 
 std::vector<std::pair<std::string, std::string>> Questionnaires::workbook_identity(
-    std::string_view department, std::size_t n, std::string_view sheet, std::string_view respondent_cell) const {
+    std::string_view department, std::size_t n, std::string_view sheet, std::string_view respondent_cell,
+    const std::vector<ShownCell>& shows) const {
   const std::string ident = identity(department, static_cast<long long>(n));
-  return {
+  std::vector<std::pair<std::string, std::string>> lines = {
       {"format", std::string(kFormat)},
       {"format_version", std::string(kFormatVersion)},
       {"cycle", std::to_string(cycle().id)},
@@ -170,8 +171,15 @@ std::vector<std::pair<std::string, std::string>> Questionnaires::workbook_identi
       {"sheet", std::string(sheet)},
       {"items", std::to_string(n)},
       {"respondent", std::string(respondent_cell)},
-      {"identity_hmac", mac(ident, {std::string(sheet), std::string(respondent_cell)})},
   };
+  std::vector<std::string> covered = {std::string(sheet), std::string(respondent_cell)};
+  for (const auto& [cell, text] : shows) {
+    lines.emplace_back(std::string(kShownPrefix) + cell, text);
+    covered.push_back(cell);
+    covered.push_back(text);
+  }
+  lines.emplace_back("identity_hmac", mac(ident, covered));
+  return lines;
 }
 
 }  // namespace libaudit::exchange

@@ -99,13 +99,11 @@ constexpr FindingState kStates[] = {FindingState::open,           FindingState::
 
 // ---- Escaping for CSV ------------------------------------------------------------------------
 
-// RFC 4180 quoting (csv::quote); a text cell a spreadsheet would take for a formula gets a leading '.
+// RFC 4180 quoting (csv::quote); text a spreadsheet would take for a formula neutralised (csv.h).
 std::string csv_cell(const json& v) {
   std::string s;
   if (v.is_string()) {
-    s = v.get<std::string>();
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
-      s.insert(s.begin(), '\'');
+    s = csv::neutralise_formula(v.get<std::string>());
   } else if (v.is_null()) {
     return "";
   } else if (v.is_boolean()) {

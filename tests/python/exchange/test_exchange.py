@@ -527,7 +527,7 @@ def test_bad_not_an_xlsx(env):
     with zipfile.ZipFile(tmp / "notexcel.xlsx", "w") as z:
         z.writestr("word/document.xml", "<w/>")
     refused(s, cycle, [tmp / "renamed.xlsx"], "renamed.xlsx: not an Excel workbook (.xlsx): not a ZIP container")
-    refused(s, cycle, [tmp / "old.xlsx"], "old.xlsx: not an Excel workbook (.xlsx): an old Excel 97-2003")
+    refused(s, cycle, [tmp / "old.xlsx"], "old.xlsx: an Excel 97-2003 workbook (.xls), or a password-protected")
     refused(s, cycle, [tmp / "notexcel.xlsx"], "no xl/workbook.xml")
 
 
@@ -607,7 +607,7 @@ def test_every_problem_of_every_file_is_listed(env):
 def test_bad_two_files_for_one_department_and_closed_cycle(answered):
     s, cycle, _, tmp, p = answered
     shutil.copy(p, tmp / "copy.xlsx")
-    refused(s, cycle, [p, tmp / "copy.xlsx"], "copy.xlsx: a second questionnaire for 課 102 人事課 (also 102.xlsx)")
+    refused(s, cycle, [p, tmp / "copy.xlsx"], f"copy.xlsx: a second questionnaire for 課 102 人事課 (also {p})")
     s.close_cycle(ACTOR, cycle)
     refused(s, cycle, [p], "cycle 1 (令和6年度 自己点検) is closed")
 
@@ -616,9 +616,17 @@ def test_bad_inserted_row_with_an_answer(answered):
     s, cycle, _, tmp, p = answered
     wb = load_workbook(p)
     ws = wb[exchange.SHEET_QUESTIONS]
-    ws.cell(ws.max_row + 2, 5).value = "実施している"
+    below = ws.max_row + 2
+    ws.cell(below, 5).value = "実施している"
+    ws.unmerge_cells(start_row=exchange.HEADER_ROW + 1, start_column=1, end_row=exchange.HEADER_ROW + 1, end_column=8)
+    ws.cell(exchange.HEADER_ROW + 1, 5).value = "実施している"  # a chapter row, inside the exported grid
     wb.save(p)
-    refused(s, cycle, [p], "is not one of the exported questions holds data")
+    refused(s, cycle, [p], f"点検票!E{below}: a cell outside the questionnaire holds data ('実施している')")
+    ws.cell(below, 5).value = None
+    wb.save(p)
+    refused(
+        s, cycle, [p], f"点検票!A{exchange.HEADER_ROW + 1}: a row that is not one of the exported questions holds data"
+    )
 
 
 # ---- CLI ----------------------------------------------------------------------------------
@@ -755,7 +763,8 @@ def test_is_questionnaire_reads_the_header_in_either_encoding(env):
     assert exchange.is_questionnaire(exchange.export_csv(s, cycle, "101", tmp / "u.csv"))
     assert exchange.is_questionnaire(exchange.export_csv(s, cycle, "101", tmp / "s.csv", encoding="cp932"))
     assert not exchange.is_questionnaire(write(tmp / "plain.csv", "department,item,answer\n101,7.1,実施している\n"))
-    assert exchange.is_questionnaire(tmp / "any.xlsx") and not exchange.is_questionnaire(tmp / "x.txt")
+    # Anything but a plain responses CSV goes to import_files, which reads it by its content.
+    assert exchange.is_questionnaire(tmp / "any.xlsx") and exchange.is_questionnaire(tmp / "x.ods")
 
 
 def test_audit_cycle_lists_the_audit_items_only(env):

@@ -111,7 +111,15 @@ def run_import(
         print(f"libaudit: {e.args[0]}; fix these and import again:", file=sys.stderr)
         for p in e.problems:
             print(str(p), file=sys.stderr)
+        if e.outcomes:
+            print("files:", file=sys.stderr)
+            for o in e.outcomes:
+                print(f"  {o}", file=sys.stderr)
         return 1
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for o in result.skipped:
+        print(str(o), file=sys.stderr)
     print(result.table())
     if dry_run:
         print(f"dry run: {result.changed} answer(s) would change; nothing was written")

@@ -45,7 +45,7 @@ from .files import (
     MAX_ZIP_MEMBERS,
     collect_files,
 )
-from .importing import FileSummary, ImportSummary, import_files
+from .importing import FileOutcome, FileSummary, ImportSummary, import_files
 from .model import (
     ANSWER_LABELS,
     COLUMNS,
@@ -101,13 +101,12 @@ def export_all(
 
 
 def is_questionnaire(path: PathLike) -> bool:
-    """True for an .xlsx file, or a .csv whose header is a questionnaire's (not the plain
-    department,item,answer,… responses CSV of ``Store.import_responses_csv``)."""
+    """False only for a plain responses CSV (department,item,answer,…; ``Store.import_responses_csv``):
+    every other file is for ``import_files``, which reads it by its content (a workbook, a
+    questionnaire CSV) or refuses it saying what it is (.xlsm, .xls, .ods …)."""
     p = Path(path)
-    if p.suffix.lower() == ".xlsx":
-        return True
     if p.suffix.lower() != ".csv":
-        return False
+        return True
     try:
         with open(p, "rb") as f:
             head = f.read(4096)
@@ -133,6 +132,7 @@ __all__ = [
     "SHEET_ID",
     "SHEET_INFO",
     "SHEET_QUESTIONS",
+    "FileOutcome",
     "FileSummary",
     "ImportSummary",
     "Row",

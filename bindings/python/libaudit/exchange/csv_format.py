@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import _core
-from .._core import nfkc
+from .._core import neutralise_formula, nfkc
 from ..errors import Diagnostic, ValidationError
 from ..store import Store
 from .files import write_atomically
@@ -66,17 +66,18 @@ def export_csv(
     rows = cy.rows(department)
     ident = cy.model.identity(department, len(rows))
     records = [[h for _, h in CSV_COLUMNS]]
+    text = neutralise_formula  # a comment '=cmd|…' must not run when Excel opens the file (csv.h)
     for row in rows:
         records.append(
             [
                 str(row.no),
-                row.chapter,
-                row.clause,
-                row.question,
-                row.roles,
+                text(row.chapter),
+                text(row.clause),
+                text(row.question),
+                text(row.roles),
                 row.answer,
-                text_lf(row.comment),
-                text_lf(row.evidence),
+                text(text_lf(row.comment)),
+                text(text_lf(row.evidence)),
                 _as_text(row.item),
                 _as_text(str(cy.cycle.id)),
                 _as_text(department),
@@ -86,12 +87,11 @@ def export_csv(
         )
     buf = io.StringIO()
     csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(records)
-    text = buf.getvalue()
     if enc == "cp932":
         _refuse_outside_cp932(path, records)
-        data = text.encode("cp932")
+        data = buf.getvalue().encode("cp932")
     else:
-        data = codecs.BOM_UTF8 + text.encode("utf-8")
+        data = codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 

@@ -1,11 +1,12 @@
-"""Returned files: collecting them from folders, and the limits checked before a file is parsed
-(size, ZIP container, ZIP bombs; docs/exchange.md, "Limits")."""
+"""Returned files: collecting them from folders, what each is by its content, and the limits
+checked before a file is parsed (size, ZIP container, ZIP bombs; docs/exchange.md, "Limits")."""
 
 from __future__ import annotations
 
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Callable
@@ -28,32 +29,38 @@ def write_atomically(path: PathLike, write: Callable[[Path], Any]) -> Path:
     return path
 
 
+# What a returned file is, from its content (``sniff``); the name only picks what a folder offers.
+XLSX, CSV = "xlsx", "csv"
+SPREADSHEET_SUFFIXES = frozenset(
+    (".xlsx", ".csv", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods", ".ots", ".fods", ".numbers")
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAVE_AS_XLSX = "save it as an Excel workbook (.xlsx) and send that file"
+
+
 def collect_files(paths: Iterable[PathLike]) -> list[Path]:
-    """The files named, with every .xlsx and .csv under named folders (sorted; Excel's '~$' lock
-    files and hidden files skipped)."""
+    """The files named, and every file under named folders (sorted; hidden files and Excel's '~$'
+    lock files left out). Which of them are questionnaires is decided by ``offered``."""
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in (".xlsx", ".csv") and not f.name.startswith(("~$", "."))
-                )
-            )
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(("~$", "."))))
         else:
             out.append(p)
     return out
 
 
+def offered(path: Path, named: bool) -> str:
+    """Why a file found in a folder is not read ('' when it is): only files named like a
+    spreadsheet or CSV are; a file named on the command line always is."""
+    if named or path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return ""
+    return "not a questionnaire (only .xlsx workbooks and .csv files are read from a folder)"
+
+
 def read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
-    """The file's bytes, or None and why it is refused (not .xlsx/.csv, unreadable, too large)."""
-    if path.suffix.lower() not in (".xlsx", ".csv"):
-        return (
-            None,
-            "not a questionnaire: give .xlsx workbooks or .csv files (an .xls or .ods file: save it as .xlsx first)",
-        )
+    """The file's bytes, or None and why it is refused (unreadable, too large)."""
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -70,21 +77,62 @@ def read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
         return None, f"cannot read the file: {e.strerror or e}"
 
 
-def check_zip(data: bytes) -> str:
-    """Why `data` is not a workbook openpyxl may open ('' when it may): not a ZIP, an old .xls,
-    too many parts, a ZIP bomb (from ``infolist()``, before anything is unpacked)."""
-    if not data.startswith(b"PK"):
-        kind = (
-            "an old Excel 97-2003 (.xls) or encrypted workbook"
-            if data.startswith(b"\xd0\xcf\x11\xe0")
-            else "not a ZIP container"
+def sniff(path: Path, data: bytes) -> tuple[str, str]:
+    """What `data` is, by its content: (XLSX, '') for an .xlsx workbook openpyxl-compatible
+    readers may open, (CSV, '') for text, or ('', why) for anything refused: a macro workbook, a
+    binary or old workbook, an OpenDocument spreadsheet, another ZIP, a ZIP bomb."""
+    if data.startswith(_OLE2):
+        return "", (
+            "an Excel 97-2003 workbook (.xls), or a password-protected workbook: "
+            f"neither can be read; remove any password, {_SAVE_AS_XLSX}"
         )
-        return f"not an Excel workbook (.xlsx): {kind}; was it renamed? Save it from Excel as .xlsx"
+    if not data.startswith(b"PK"):
+        if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+            return CSV, ""
+        return "", (
+            "not an Excel workbook (.xlsx): not a ZIP container, and not named .csv: was it renamed? "
+            f"Open it and {_SAVE_AS_XLSX}"
+        )
+    why = check_zip(data)
+    if why:
+        return "", why
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = {n.lower() for n in z.namelist()}
+            mimetype = _head(z, "mimetype", 100)
+            types = _head(z, "[Content_Types].xml", 1_000_000)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as e:
+        return "", f"not an Excel workbook (.xlsx): a damaged ZIP container ({e})"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument") or "content.xml" in names:
+        return "", (
+            "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc choose ファイル > 名前を付けて保存, "
+            "file type 'Excel 2007-365 (.xlsx)', keep the current format when asked, and send the .xlsx"
+        )
+    if any(n.endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
+        return "", f"a macro workbook (.xlsm): macro workbooks are not accepted; {_SAVE_AS_XLSX}"
+    if "xl/workbook.bin" in names:
+        return "", f"an Excel binary workbook (.xlsb) is not read; {_SAVE_AS_XLSX}"
+    if "xl/workbook.xml" not in names:
+        return "", "not an Excel workbook (.xlsx): a ZIP container with no xl/workbook.xml; is it the right file?"
+    return XLSX, ""
+
+
+def _head(z: zipfile.ZipFile, name: str, n: int) -> bytes:
+    """The first `n` bytes of a member ('' when there is none)."""
+    try:
+        with z.open(name) as f:
+            return f.read(n)
+    except KeyError:
+        return b""
+
+
+def check_zip(data: bytes) -> str:
+    """Why the ZIP container `data` may not be opened ('' when it may): damaged, too many parts,
+    a ZIP bomb (from ``infolist()``, before anything is unpacked)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
         return f"not an Excel workbook (.xlsx): a damaged ZIP container ({e})"
     if len(infos) > MAX_ZIP_MEMBERS:
         return f"refused: the workbook holds {len(infos)} parts (limit {MAX_ZIP_MEMBERS})"
@@ -100,6 +148,4 @@ def check_zip(data: bytes) -> str:
                 f"refused: part {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 "
                 f"(limit {MAX_COMPRESSION_RATIO}:1): a ZIP bomb or not a questionnaire"
             )
-    if "xl/workbook.xml" not in names:
-        return "not an Excel workbook (.xlsx): the ZIP container has no xl/workbook.xml"
     return ""

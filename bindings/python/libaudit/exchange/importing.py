@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from .. import _core
 from ..errors import QuestionnaireError, QuestionnaireProblem
 from ..store import Store
 from .csv_format import read_csv
-from .files import MAX_FILE_BYTES, check_zip, collect_files, read_bytes
+from .files import CSV, MAX_FILE_BYTES, XLSX, collect_files, offered, read_bytes, sniff
 from .model import PathLike, _Cycle
 from .workbook import read_workbook
 
@@ -31,6 +31,20 @@ class FileSummary:
     changed: int = 0  # answered rows that differ from the store (new or updated)
     unchanged: int = 0  # answered rows equal to what is stored
     blank: int = 0  # rows left without an answer (stay unanswered)
+    warnings: list[QuestionnaireProblem] = field(default_factory=list)  # e.g. a formula kept as typed
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file of an import: ``read`` (checked, no problem), ``refused`` (it has
+    problems; nothing of any file is written) or ``skipped`` (not a questionnaire; not read)."""
+
+    path: str
+    outcome: str
+    reason: str = ""  # the first problem, or why it was skipped
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.outcome}" + (f" — {self.reason}" if self.reason else "")
 
 
 @dataclass
@@ -40,6 +54,11 @@ class ImportSummary:
     dry_run: bool
     inserted: int = 0
     updated: int = 0
+    skipped: list[FileOutcome] = field(default_factory=list)  # files in folders that are not questionnaires
+
+    @property
+    def warnings(self) -> list[QuestionnaireProblem]:
+        return [w for f in self.files for w in f.warnings]
 
     @property
     def answered(self) -> int:
@@ -77,18 +96,34 @@ class ImportSummary:
         return format_table(["file", "課", "answered", "changed", "unchanged", "blank"], rows, "<<>>>>")
 
 
-def _read_file(cy: _Cycle, path: Path, encoding: str, max_bytes: int) -> tuple[Any, str]:
-    """One file checked (``_core._Returned``) and its SHA-256 ('' when it could not be read)."""
+@dataclass
+class _Read:
+    """One file after reading and checking."""
+
+    path: Path
+    returned: Any = None  # _core._Returned; None when skipped
+    sha256: str = ""
+    warnings: list[QuestionnaireProblem] = field(default_factory=list)
+    skipped: str = ""
+
+
+def _read_file(cy: _Cycle, path: Path, named: bool, encoding: str, max_bytes: int) -> _Read:
+    """One file: skipped (a folder's non-questionnaire), or read by its content and checked."""
+    name = os.fspath(path)
+    why = offered(path, named)
+    if why:
+        return _Read(path, skipped=why)
     data, why = read_bytes(path, max_bytes)
     if data is None:
-        return _core._Returned(path.name, [(path.name, "", 0, "", why)]), ""
+        return _Read(path, _core._Returned(name, [(name, "", 0, "", why)]))
     sha256 = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() == ".csv":
-        return read_csv(cy, path.name, data, encoding), sha256
-    why = check_zip(data)
-    if why:
-        return _core._Returned(path.name, [(path.name, "", 0, "", why)]), sha256
-    return read_workbook(cy, path.name, data), sha256
+    kind, why = sniff(path, data)
+    if kind == CSV:
+        return _Read(path, read_csv(cy, name, data, encoding), sha256)
+    if kind != XLSX:
+        return _Read(path, _core._Returned(name, [(name, "", 0, "", why)]), sha256)
+    returned, warnings = read_workbook(cy, name, data)
+    return _Read(path, returned, sha256, warnings)
 
 
 def import_files(
@@ -105,34 +140,69 @@ def import_files(
     """Import returned questionnaires (.xlsx workbooks and CSV files, or folders of them) into
     an open cycle: all answers of all files in one transaction, or nothing.
 
-    Every file is checked completely first; any problem in any file raises QuestionnaireError
-    listing every problem (file, sheet or line, column, reason) and nothing is written. With
-    ``department``, every file must be that 課's. ``dry_run`` checks and summarises only.
+    Every file is checked completely first, by its content, whatever its name. Any problem in
+    any file raises QuestionnaireError listing every problem (file, sheet or line, column,
+    reason) and, in ``outcomes``, what became of every file; nothing is written. A file in a
+    folder that is not named as a spreadsheet or CSV is skipped and listed. With ``department``,
+    every file must be that 課's. ``dry_run`` checks and summarises only.
     Returns the per-file summary.
     """
-    files = collect_files(paths)
+    given = [Path(p) for p in paths]
+    named = {p for p in given if not p.is_dir()}
+    files = collect_files(given)
     if not files:
         raise QuestionnaireError(
             "no questionnaire files given (.xlsx or .csv)",
             [QuestionnaireProblem("<none>", "", 0, "", "no .xlsx or .csv files found")],
         )
     cy = _Cycle(store, cycle)
-    read = [_read_file(cy, f, encoding, max_bytes) for f in files]
-    returned = [r for r, _ in read]
+    read_all = [_read_file(cy, f, f in named, encoding, max_bytes) for f in files]
+    skipped = [FileOutcome(os.fspath(r.path), "skipped", r.skipped) for r in read_all if r.skipped]
+    read = [r for r in read_all if not r.skipped]
+    returned = [r.returned for r in read]
     problems = [QuestionnaireProblem(*p) for p in cy.model.import_problems(returned, department)]
-    if problems:
+    if problems or not read:
+        if not read:
+            problems = [QuestionnaireProblem("<none>", "", 0, "", "no .xlsx or .csv files found")]
+        first: dict[str, QuestionnaireProblem] = {}
+        for p in problems:
+            first.setdefault(p.file, p)
+        outcomes = [
+            FileOutcome(os.fspath(r.path), "refused", first[os.fspath(r.path)].message)
+            if os.fspath(r.path) in first
+            else FileOutcome(os.fspath(r.path), "read")
+            for r in read
+        ]
         n = len({x.file for x in problems})
-        raise QuestionnaireError(f"nothing was imported: {len(problems)} problem(s) in {n} file(s)", problems)
+        raise QuestionnaireError(
+            f"nothing was imported: {len(problems)} problem(s) in {n} file(s)", problems, outcomes + skipped
+        )
 
     rows, counts = cy.model.plan(returned, actor)
-    summary = ImportSummary(cycle=cy.cycle.id, files=[], dry_run=dry_run)
-    for f, (r, sha256), (answered, changed, unchanged, blank) in zip(files, read, counts):
-        name = cy.departments[r.department].name
-        summary.files.append(FileSummary(os.fspath(f), r.department, name, sha256, answered, changed, unchanged, blank))
-    if not dry_run and rows:
-        source = "; ".join(f"{f.name} sha256:{sha256}" for f, (_, sha256) in zip(files, read))
-        r = store.import_responses(
-            actor, cy.cycle.id, rows, source=", ".join(f.name for f in files), trail_source=f"questionnaires: {source}"
+    summary = ImportSummary(cycle=cy.cycle.id, files=[], dry_run=dry_run, skipped=skipped)
+    for r, (answered, changed, unchanged, blank) in zip(read, counts):
+        dept = r.returned.department
+        summary.files.append(
+            FileSummary(
+                os.fspath(r.path),
+                dept,
+                cy.departments[dept].name,
+                r.sha256,
+                answered,
+                changed,
+                unchanged,
+                blank,
+                r.warnings,
+            )
         )
-        summary.inserted, summary.updated = r.inserted, r.updated
+    if not dry_run and rows:
+        source = "; ".join(f"{r.path.name} sha256:{r.sha256}" for r in read)
+        result = store.import_responses(
+            actor,
+            cy.cycle.id,
+            rows,
+            source=", ".join(r.path.name for r in read),
+            trail_source=f"questionnaires: {source}",
+        )
+        summary.inserted, summary.updated = result.inserted, result.updated
     return summary

@@ -5,15 +5,14 @@ model's (``_Cycle.model``)."""
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import math
-import warnings
 from copy import copy
 from pathlib import Path
 from typing import Any
 
 from .. import labels
 from .._core import display_width, nfkc
+from ..errors import QuestionnaireProblem
 from ..store import ANSWERS, Store, fiscal_year_label
 from .files import write_atomically
 from .model import (
@@ -35,8 +34,11 @@ from .model import (
     date_text,
     text_lf,
 )
+from .reader import ReadProblem, ReturnedWorkbook, column_letter
 
 FONT = "游ゴシック"
+INFO_ROWS = 40  # 記入方法 is written within A1:B40 (asserted), and read so
+ID_META_ROWS = 40  # the identity sheet's key/value lines before its row table (about 15 now)
 INPUT_FILL = "FFF9D6"
 
 STEPS = [
@@ -84,10 +86,11 @@ def export_workbook(
     department = nfkc(str(department)).strip()
     rows = cy.rows(department)
     wb = Workbook()
-    respondent_row = _info_sheet(wb.active, cy, department, len(rows), deadline, contact)
-    id_rows = _question_sheet(wb, cy, department, rows)
+    respondent_row, shows = _info_sheet(wb.active, cy, department, len(rows), deadline, contact)
+    id_rows, title = _question_sheet(wb, cy, department, rows)
     wb.active = 1
-    _identity_sheet(wb, cy, department, id_rows, f"{SHEET_INFO}!B{respondent_row}")
+    shows.insert(0, (f"{SHEET_QUESTIONS}!A1", title))
+    _identity_sheet(wb, cy, department, id_rows, f"{SHEET_INFO}!B{respondent_row}", shows)
     wb.security.lockStructure = True
 
     return write_atomically(path, wb.save)
@@ -95,8 +98,9 @@ def export_workbook(
 
 def _info_sheet(
     info: Any, cy: _Cycle, department: str, n: int, deadline: None | str | _dt.date, contact: str | None
-) -> int:
-    """記入方法 (instructions); returns the row of the 回答者 cell."""
+) -> tuple[int, list[tuple[str, str]]]:
+    """記入方法 (instructions); returns the row of the 回答者 cell, and the cells that name the
+    workbook's 課 and cycle as the person sees them (bound by the identity)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
 
     font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
@@ -122,11 +126,14 @@ def _info_sheet(
         ("問い合わせ先", contact or ""),
     ]
     r = 3
+    shows = []
     for label, value in fields:
         info.cell(r, 1, label).font = bold
         c = info.cell(r, 2, value)
         c.font, c.alignment = font, wrap
         c.data_type = "s"
+        if label in ("実施回", "課"):
+            shows.append((f"{SHEET_INFO}!B{r}", value))
         r += 1
     respondent_row = r
     info.cell(r, 1, "回答者（氏名）").font = bold
@@ -155,7 +162,8 @@ def _info_sheet(
     info.protection.formatRows = False
     info.page_setup.paperSize = info.PAPERSIZE_A4
     info.page_setup.orientation = "portrait"
-    return respondent_row
+    assert r <= INFO_ROWS, "the reader reads 記入方法 up to INFO_ROWS"
+    return respondent_row, shows
 
 
 def _answer_validation() -> Any:
@@ -197,14 +205,24 @@ def _column_styles(wb: Any) -> dict[str, Any]:
     return styles
 
 
-def _question_sheet(wb: Any, cy: _Cycle, department: str, rows: list[Row]) -> list[tuple[int, str]]:
-    """点検票 (the questions, grouped under chapter rows); returns (sheet row, item) per question."""
+def question_sheet_rows(rows: list[Row]) -> int:
+    """The last row of a 点検票 listing `rows`: the header, then a chapter row before each run of
+    one chapter's questions, then the questions."""
+    runs = sum(1 for k, row in enumerate(rows) if k == 0 or row.chapter != rows[k - 1].chapter)
+    return HEADER_ROW + runs + len(rows)
+
+
+def _question_sheet(wb: Any, cy: _Cycle, department: str, rows: list[Row]) -> tuple[list[tuple[int, str]], str]:
+    """点検票 (the questions, grouped under chapter rows); returns (sheet row, item) per question
+    and the title written in A1."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     bold = Font(name=FONT, size=10, bold=True)
     thin = Side(style="thin", color="999999")
     ws = wb.create_sheet(SHEET_QUESTIONS)
-    ws["A1"] = f"{cy.title()} 点検票 — {cy.department_name(department)}"
+    title = f"{cy.title()} 点検票 — {cy.department_name(department)}"
+    ws["A1"] = title
+    ws["A1"].data_type = "s"
     ws["A1"].font = Font(name=FONT, size=12, bold=True)
     ws.merge_cells(f"A1:{LETTER['item']}1")
     for i, (_, heading, width) in enumerate(COLUMNS, start=1):
@@ -241,7 +259,8 @@ def _question_sheet(wb: Any, cy: _Cycle, department: str, rows: list[Row]) -> li
     for a, b in blocks:
         dv.add(f"{LETTER['answer']}{a}:{LETTER['answer']}{b}")
     _question_page_setup(ws)
-    return id_rows
+    assert r == question_sheet_rows(rows), "the reader's grid is the rows written"
+    return id_rows, title
 
 
 def _question_row(ws: Any, r: int, row: Row, styles: dict[str, Any]) -> None:
@@ -283,10 +302,17 @@ def _question_page_setup(ws: Any) -> None:
     ws.protection.formatRows = False
 
 
-def _identity_sheet(wb: Any, cy: _Cycle, department: str, id_rows: list[tuple[int, str]], respondent: str) -> None:
+def _identity_sheet(
+    wb: Any,
+    cy: _Cycle,
+    department: str,
+    id_rows: list[tuple[int, str]],
+    respondent: str,
+    shows: list[tuple[str, str]],
+) -> None:
     """_libaudit: the identity lines and one checksum per question (the model's); very hidden."""
     idws = wb.create_sheet(SHEET_ID)
-    meta = cy.model.workbook_identity(department, len(id_rows), SHEET_QUESTIONS, respondent)
+    meta = cy.model.workbook_identity(department, len(id_rows), SHEET_QUESTIONS, respondent, shows)
     for k, (key, value) in enumerate(meta, start=1):
         idws.cell(k, 1, key)
         idws.cell(k, 2, value).data_type = "s"
@@ -306,35 +332,65 @@ def _identity_sheet(wb: Any, cy: _Cycle, department: str, id_rows: list[tuple[in
 # ---- reading ------------------------------------------------------------------------------
 
 
-def cell_text(v: object) -> str:
-    """A cell's value as the text the model checks."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-        return v.isoformat()
-    return text_lf(str(v))
-
-
-def read_workbook(cy: _Cycle, name: str, data: bytes) -> Any:
-    """Every sheet's cells as text, checked by the model; returns its ``_core._Returned``."""
-    from openpyxl import load_workbook
-
+def read_workbook(cy: _Cycle, name: str, data: bytes) -> tuple[Any, list[QuestionnaireProblem]]:
+    """A returned workbook's cells read within the exported grid (``reader``) and checked by the
+    model; returns its ``_core._Returned`` and the warnings (cells that held a formula, kept as
+    the text typed)."""
     from .. import _core
 
+    def refused(e: ReadProblem) -> tuple[Any, list[QuestionnaireProblem]]:
+        return _core._Returned(name, [(name, e.sheet, e.row, e.column, e.message)]), []
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a damaged file
-        return _core._Returned(
-            name, [(name, "", 0, "", f"not a readable Excel workbook (.xlsx): {type(e).__name__}: {e}")]
-        )
+        wb = ReturnedWorkbook(data)
+    except ReadProblem as e:
+        return refused(e)
     try:
-        sheets = {ws.title: [[cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        sheets, warnings = _read_sheets(cy, name, wb)
+    except ReadProblem as e:
+        return refused(e)
     finally:
         wb.close()
-    return cy.model.check_workbook(name, sheets, WORKBOOK_LAYOUT)
+    return cy.model.check_workbook(name, sheets, WORKBOOK_LAYOUT), warnings
+
+
+def _read_sheets(
+    cy: _Cycle, name: str, wb: ReturnedWorkbook
+) -> tuple[dict[str, list[list[str]]], list[QuestionnaireProblem]]:
+    """Every sheet's cells within its grid: the identity sheet first, which names the 課 and so
+    the exact rows of its questions sheet; a sheet the export does not write may hold nothing."""
+    targets = {code: cy.rows(code) for code in cy.cycle.departments}
+    longest = max((len(rows) for rows in targets.values()), default=0)
+    sheets: dict[str, list[list[str]]] = {}
+    warnings: list[QuestionnaireProblem] = []
+    if SHEET_ID not in wb.sheet_names:
+        return sheets, warnings  # the model refuses a workbook without its identity
+    identity = wb.cells(SHEET_ID, ID_META_ROWS + 2 + longest, 3).grid
+    sheets[SHEET_ID] = identity
+    department = nfkc(next((row[1] for row in identity if row[0] == "department"), "")).strip()
+    rows = targets.get(department)
+    questions = (
+        question_sheet_rows(rows)
+        if rows is not None
+        else max((question_sheet_rows(r) for r in targets.values()), default=HEADER_ROW)
+    )
+    grids = {SHEET_QUESTIONS: (questions, len(COLUMNS)), SHEET_INFO: (INFO_ROWS, 2)}
+    for sheet in wb.sheet_names:
+        if sheet == SHEET_ID:
+            continue
+        extent = grids.get(sheet, (0, 0))
+        read = wb.cells(sheet, *extent)
+        sheets[sheet] = read.grid
+        for row, column in read.formulas:
+            typed = read.grid[row - 1][column - 1]
+            warnings.append(
+                QuestionnaireProblem(
+                    name,
+                    sheet,
+                    row,
+                    column_letter(column),
+                    f"the cell holds a formula; it is kept as the text typed ({typed[:40]!r}). To write a text "
+                    "that starts with '=', type a ' before it",
+                )
+            )
+    return sheets, warnings

@@ -59,4 +59,12 @@ int column(const std::vector<std::string>& header, std::string_view name);
 // A field as one CSV value: quoted when it holds a comma, quote, CR or LF.
 std::string quote(std::string_view field);
 
+// Text that a spreadsheet opening the CSV would run as a formula (it starts with = + - @, TAB
+// or CR) gets a leading ' and so stays text; other text is returned as it is. Every CSV the
+// project writes passes its text fields through this (one rule: docs/exchange.md).
+std::string neutralise_formula(std::string_view field);
+// The inverse, for a field read back from a CSV the project wrote: one leading ' before such a
+// character is removed.
+std::string_view restore_formula(std::string_view field);
+
 }  // namespace libaudit::csv

@@ -32,6 +32,7 @@ namespace libaudit::exchange {
 inline constexpr std::string_view kFormat = "libaudit-questionnaire";
 inline constexpr std::string_view kFormatVersion = "1";
 inline constexpr std::string_view kIdentitySheet = "_libaudit";
+inline constexpr std::string_view kShownPrefix = "shows:";  // identity lines naming a visible cell
 
 // One row of a 課's questionnaire: an item of the cycle's audience that applies to the 課.
 struct QuestionRow {
@@ -138,10 +139,15 @@ class Questionnaires {
   std::string identity(std::string_view department, long long n) const;
   // HMAC-SHA256 (lower-case hex) of identity and parts, joined with U+001F, keyed by the secret.
   std::string mac(std::string_view identity, const std::vector<std::string>& parts) const;
-  // The identity sheet's key/value lines of a workbook (format … identity_hmac), in order.
+  // A cell the person filling the workbook sees ("記入方法!B7") and the text it was written with.
+  using ShownCell = std::pair<std::string, std::string>;
+  // The identity sheet's key/value lines of a workbook (format … identity_hmac), in order. Each
+  // of `shows` is one line "shows:CELL" = text; identity_hmac covers them, so the identity binds
+  // the workbook to the 課 and cycle its visible header names (check_workbook compares them).
   std::vector<std::pair<std::string, std::string>> workbook_identity(std::string_view department, std::size_t n,
                                                                      std::string_view sheet,
-                                                                     std::string_view respondent_cell) const;
+                                                                     std::string_view respondent_cell,
+                                                                     const std::vector<ShownCell>& shows = {}) const;
 
   // Checks a returned workbook: `sheets` maps every sheet's name to its cells.
   Returned check_workbook(std::string_view file, const std::map<std::string, Grid, std::less<>>& sheets,
@@ -165,6 +171,8 @@ class Questionnaires {
   using Answers = std::map<std::string, std::tuple<std::string, std::string, std::string>, std::less<>>;
   bool check_identity(Returned& r, std::string_view sheet, const std::map<std::string, std::string, std::less<>>& meta,
                       std::size_t n) const;
+  bool check_shown(Returned& r, const std::map<std::string, Grid, std::less<>>& sheets,
+                   const std::vector<ShownCell>& shows) const;
   void check_listed_rows(Returned& r, const Grid& grid, std::string_view sheet, const Grid& listed,
                          const WorkbookLayout& layout) const;
   void check_answer(Returned& r, ReturnedRow row, std::string_view answer_text) const;
