@@ -10,7 +10,7 @@ BUILD  ?= build/py
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps lint-deps test-deps office chromium build test test-cpp test-python lint lint-checks \
-        layering demo bench fuzz clean
+        layering demo bench fuzz fuzz-workbook clean
 
 all: build
 
@@ -98,6 +98,15 @@ fuzz:
 	  -DLIBAUDIT_BUILD_FUZZ=ON -DLIBAUDIT_BUILD_TESTS=OFF -DLIBAUDIT_BUILD_PYTHON=OFF -DLIBAUDIT_BUILD_BENCH=OFF \
 	  -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV))/bin/ninja
 	cmake --build build/fuzz
+
+# The returned-workbook reader under atheris for FUZZ_SECONDS (docs/fuzzing.md); seeds from tests/hostile/corpus.py.
+FUZZ_SECONDS ?= 600
+fuzz-workbook: build
+	@scripts/install-deps.sh --fuzz
+	mkdir -p build/fuzz/workbook-corpus
+	PYTHONPATH=build/py/python $(PY) tests/fuzz/workbook_fuzzer.py --seeds build/fuzz/workbook-corpus
+	cd build/fuzz && PYTHONPATH=$(abspath build/py/python) $(abspath $(PY)) $(abspath tests/fuzz/workbook_fuzzer.py) \
+	  workbook-corpus -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=300000
 
 clean:
 	rm -rf build out

@@ -83,3 +83,8 @@ if [ ! -f "$stamp" ] || ! cmp -s "$reqs" "$stamp"; then
 else
   say "Python packages present"
 fi
+# make fuzz-workbook: atheris, the coverage-guided fuzzer for Python code (tests/fuzz/workbook_fuzzer.py).
+if [ "$want_fuzz" = 1 ] && ! "$venv/bin/python" -c "import atheris" 2>/dev/null; then
+  say "installing atheris into $venv"
+  "$venv/bin/python" -m pip install -q atheris
+fi

@@ -110,7 +110,7 @@ def xfd_every_row(data: bytes, value: str = "") -> bytes:
             flags=re.S,
         )
         xml = re.sub(r'<row ([^>]*?)spans="[^"]*"', r"<row \1", xml)
-        return re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:XFD{last}"/>', xml)
+        return re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:XFD{last}"/>', xml)
 
     return edit_sheet(data, QUESTIONS, edit)
 
@@ -128,7 +128,7 @@ def extra_rows(data: bytes, n: int, value: str = "x", column: str = "A") -> byte
         else:
             body = "".join(f'<row r="{r}"/>' for r in range(last + 1, last + 1 + n))
         xml = xml.replace("</sheetData>", body + "</sheetData>")
-        return re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{column}{last + n}"/>', xml)
+        return re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{column}{last + n}"/>', xml)
 
     return edit_sheet(data, QUESTIONS, edit)
 
