@@ -99,6 +99,12 @@ Table parse(std::string_view s, std::string_view source) {
   bool first = true;
   const std::size_t n = s.size();
   while (i < n) {
+    if (diags.size() >= kMaxDiagnostics) {
+      diags.push_back({t.source, line, 1,
+                       "stopped after " + std::to_string(kMaxDiagnostics) +
+                           " problems: the rest of the file was not read; is it the right file?"});
+      break;
+    }
     Record rec;
     rec.line = line;
     std::string field;

@@ -153,6 +153,16 @@ std::map<std::string, std::size_t, std::less<>> header_columns(const std::vector
   return col;
 }
 
+// At most kMaxProblemsPerFile problems, then one that counts the rest.
+void limit_problems(Returned& r) {
+  if (r.problems.size() <= kMaxProblemsPerFile) return;
+  const std::size_t more = r.problems.size() - kMaxProblemsPerFile;
+  r.problems.resize(kMaxProblemsPerFile);
+  r.problems.push_back({r.file, "", 0, "",
+                        "… and " + std::to_string(more) +
+                            " more problem(s) in this file, not listed: fix the ones above and import again"});
+}
+
 }  // namespace
 
 bool Questionnaires::check_identity(Returned& r, std::string_view sheet, const Meta& meta, std::size_t n) const {
@@ -280,6 +290,7 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
   if (!check_shown(r, sheets, shows)) return r;
   if (const std::optional<std::string> who = cell_at(sheets, respondent)) r.respondent = trimmed(*who);
   check_listed_rows(r, questions->second, sheet, listed, layout);
+  limit_problems(r);
   return r;
 }
 
@@ -462,6 +473,7 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
                     heading.at("answer")};
     check_answer(r, std::move(row), field(rec, "answer"));
   }
+  limit_problems(r);
   return r;
 }
 

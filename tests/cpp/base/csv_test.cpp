@@ -55,6 +55,30 @@ BOOST_AUTO_TEST_CASE(every_problem_with_its_line) {
   BOOST_CHECK_THROW(csv::parse("", "empty.csv"), ValidationError);
 }
 
+BOOST_AUTO_TEST_CASE(a_million_bad_lines_cost_a_bounded_list) {
+  std::string text = "a,b\n";
+  for (int k = 0; k < 1000000; ++k) text += "x\n";
+  try {
+    csv::parse(text, "junk.csv");
+    BOOST_FAIL("no error");
+  } catch (const ValidationError& e) {
+    BOOST_REQUIRE_EQUAL(e.diagnostics().size(), csv::kMaxDiagnostics + 1);
+    BOOST_TEST(e.diagnostics().back().line == int(csv::kMaxDiagnostics) + 2);
+    BOOST_TEST(e.diagnostics().back().message.find("stopped after 100 problems") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(formula_prefixes_are_neutralised_and_restored) {
+  for (const std::string f : {"=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"}) {
+    BOOST_TEST(csv::neutralise_formula(f) == "'" + f);
+    BOOST_TEST(csv::restore_formula(csv::neutralise_formula(f)) == f);
+  }
+  for (const std::string t : {"", "text", "'quoted", "1-2", " =x"}) {
+    BOOST_TEST(csv::neutralise_formula(t) == t);
+    BOOST_TEST(csv::restore_formula(t) == t);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(decode_detects_bom_utf8_and_cp932) {
   csv::Encoding used{};
   BOOST_TEST(csv::decode("\xEF\xBB\xBF"

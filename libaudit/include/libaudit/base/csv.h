@@ -4,7 +4,8 @@
 //
 // Errors: IoError when the file cannot be read; ValidationError listing every problem (bad
 // bytes for the encoding, an unterminated quote, text after a closing quote, a record with the
-// wrong number of fields) with the 1-based line it is on. Nothing is returned on error.
+// wrong number of fields) with the 1-based line it is on, up to kMaxDiagnostics: parsing stops
+// there, so a hostile file costs a bounded list. Nothing is returned on error.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +17,9 @@
 #include "libaudit/base/error.h"
 
 namespace libaudit::csv {
+
+// The most problems a parse reports; one more diagnostic then says where it stopped.
+inline constexpr std::size_t kMaxDiagnostics = 100;
 
 enum class Encoding {
   detect,  // byte-order mark -> UTF-8; valid UTF-8 -> UTF-8; otherwise CP932

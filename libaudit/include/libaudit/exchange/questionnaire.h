@@ -11,7 +11,8 @@
 //
 // Errors: NotFoundError (unknown cycle), ValidationError (a 課 that is not a target, carrying
 // over from a cycle of another checklist id). A returned file that is not valid is not an
-// error: Returned::problems lists every problem found in it, located.
+// error: Returned::problems lists every problem found in it, located (at most kMaxProblemsPerFile,
+// then one that counts the rest).
 #pragma once
 
 #include <cstddef>
@@ -69,6 +70,9 @@ struct ReturnedRow {
   int row = 0;
   std::string column;
 };
+
+// The most problems kept for one returned file; one more then says how many were left out.
+inline constexpr std::size_t kMaxProblemsPerFile = 100;
 
 // A returned file after checking: valid when problems is empty.
 struct Returned {
