@@ -79,9 +79,20 @@ class _Cycle:
         self.stored = next(c for c in store.checklists() if c.id == self.cycle.checklist)
         self.body = store.body
         self.departments: dict[str, Department] = {d.code: d for d in store.departments()}
+        self._rows: dict[str, list[Row]] = {}
+        self._longest: int | None = None
 
     def rows(self, department: str) -> list[Row]:
-        return [Row(*r) for r in self.model.rows(department)]
+        """The rows of a 課's questionnaire (read once per 課: an import of 100 files asks often)."""
+        if department not in self._rows:
+            self._rows[department] = [Row(*r) for r in self.model.rows(department)]
+        return self._rows[department]
+
+    def longest(self) -> int:
+        """The number of rows of the longest questionnaire of the cycle's target 課."""
+        if self._longest is None:
+            self._longest = max((len(self.rows(code)) for code in self.cycle.departments), default=0)
+        return self._longest
 
     def title(self) -> str:
         return f"{self.body} {self.cycle.name}".strip()

@@ -359,21 +359,18 @@ def _read_sheets(
 ) -> tuple[dict[str, list[list[str]]], list[QuestionnaireProblem]]:
     """Every sheet's cells within its grid: the identity sheet first, which names the 課 and so
     the exact rows of its questions sheet; a sheet the export does not write may hold nothing."""
-    targets = {code: cy.rows(code) for code in cy.cycle.departments}
-    longest = max((len(rows) for rows in targets.values()), default=0)
     sheets: dict[str, list[list[str]]] = {}
     warnings: list[QuestionnaireProblem] = []
     if SHEET_ID not in wb.sheet_names:
         return sheets, warnings  # the model refuses a workbook without its identity
+    longest = cy.longest()
     identity = wb.cells(SHEET_ID, ID_META_ROWS + 2 + longest, 3).grid
     sheets[SHEET_ID] = identity
     department = nfkc(next((row[1] for row in identity if row[0] == "department"), "")).strip()
-    rows = targets.get(department)
-    questions = (
-        question_sheet_rows(rows)
-        if rows is not None
-        else max((question_sheet_rows(r) for r in targets.values()), default=HEADER_ROW)
-    )
+    # A 課 the cycle does not target: the model refuses the file; read within the widest grid
+    # any 課 could have (a chapter row before every question at most).
+    known = department in cy.cycle.departments
+    questions = question_sheet_rows(cy.rows(department)) if known else HEADER_ROW + 2 * longest
     grids = {SHEET_QUESTIONS: (questions, len(COLUMNS)), SHEET_INFO: (INFO_ROWS, 2)}
     for sheet in wb.sheet_names:
         if sheet == SHEET_ID:
