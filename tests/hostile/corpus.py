@@ -212,6 +212,29 @@ def xls() -> bytes:
 FORMULA_COMMENTS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\t=1", "=今後対応予定"]
 
 
+def junk_lines(data: bytes, n: int) -> bytes:
+    """A questionnaire CSV followed by `n` lines of one field each: one problem per line, unless
+    the reader stops."""
+    return data + b"x\r\n" * n
+
+
+# ---- templates --------------------------------------------------------------------------------
+
+
+def self_including_partial(folder: Path, name: str = "loop") -> Path:
+    """A partial that includes itself (once a crash: signal 11)."""
+    path = folder / f"{name}.mustache"
+    path.write_text(f"{{{{> {name}}}}}", encoding="utf-8")
+    return path
+
+
+def symlinked_partial(folder: Path, target: Path, name: str = "leak") -> Path:
+    """A partial that is a symbolic link out of the template folder (once: /etc/passwd rendered)."""
+    path = folder / f"{name}.mustache"
+    path.symlink_to(target)
+    return path
+
+
 # ---- the whole corpus ---------------------------------------------------------------------------
 
 

@@ -168,7 +168,7 @@ def test_a_million_bad_csv_lines_give_a_bounded_list(env):
     """Each bad line was one problem: a 3 MB file gave a million lines, 12 s and 1.3 GB."""
     s, cycle, tmp = env
     path = exchange.export_csv(s, cycle, "102", tmp / "102.csv")
-    path.write_bytes(path.read_bytes() + b"x\r\n" * 1_000_000)
+    path.write_bytes(corpus.junk_lines(path.read_bytes(), 1_000_000))
     e = refused(s, cycle, [path])
     assert len(e.problems) == 101, len(e.problems)
     assert "stopped after 100 problems: the rest of the file was not read" in e.problems[-1].message
