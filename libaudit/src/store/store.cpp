@@ -230,7 +230,7 @@ Store::~Store() = default;
 
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
   const std::string p = path.string();
-  if (!options.create && p != ":memory:" && !std::filesystem::exists(path))
+  if ((!options.create || options.read_only) && p != ":memory:" && !std::filesystem::exists(path))
     throw StoreError("no store at " + p + " (create one with `libaudit init " + p + "`)");
   if (options.read_only && p == ":memory:") throw StoreError("a read-only store must be a file, not :memory:");
   auto impl = std::make_unique<Impl>(p, options);

@@ -139,7 +139,12 @@ BOOST_AUTO_TEST_CASE(read_only_open_writes_nothing) {
   BOOST_TEST(file_bytes(db.path) == before);
   BOOST_TEST((fs::last_write_time(db.path) == mtime));
   BOOST_CHECK_THROW(Store::open(":memory:", ro), StoreError);
-  BOOST_CHECK_THROW(Store::open(fs::temp_directory_path() / "libaudit_no_such.db", ro), StoreError);
+  try {
+    Store::open(fs::temp_directory_path() / "libaudit_no_such.db", ro);  // create is ignored
+    BOOST_FAIL("opened a missing store read-only");
+  } catch (const StoreError& e) {
+    BOOST_TEST(std::string(e.what()).find("no store at") != std::string::npos, e.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(read_only_open_refuses_a_store_that_needs_an_upgrade) {

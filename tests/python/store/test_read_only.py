@@ -138,11 +138,18 @@ def test_a_read_only_store_writes_nothing(store_dir):
 
 def test_verify_and_report_on_the_cli_write_nothing(store_dir, cli, tmp_path):
     db = store_dir / "a.db"
+    # A store in rollback-journal mode (a copy made by a tool, say): a writable open switches it
+    # to WAL, which rewrites the file's header; a read-only open leaves it.
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    c.close()
     before = db.read_bytes(), db.stat().st_mtime_ns
     assert cli("verify", str(db)).returncode == 0
     assert cli("report", "committee", str(db), "--cycle", "1", "-o", str(tmp_path / "r.html")).returncode == 0
     assert cli("finding", "list", str(db)).returncode == 0
+    assert cli("score", str(db), "--cycle", "1").returncode == 0
     assert (db.read_bytes(), db.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in store_dir.iterdir()) == ["a.db"]
 
 
 def test_an_old_schema_needs_a_writable_open_once(tmp_path, cli):
