@@ -15,13 +15,15 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def _escape(m: re.Match[str]) -> str:
     c = ord(m.group())
-    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    return f"\\x{c:02x}" if c < 0x20 else f"\\u{c:04x}"
 
 
 def terminal_safe(text: str) -> str:
     """`text` with every character that would act on a terminal instead of showing (an escape
     sequence, NUL, a carriage return, a bidi override) written as a visible escape: ESC as
-    ``\\x1b``, U+202E as ``\\u202e``. Tab and newline are kept. Idempotent."""
+    ``\\x1b``, DEL, C1 and bidi controls as ``\\u007f``, ``\\u202e``. Tab and newline are
+    kept. Idempotent. JSON stays JSON: json.dumps escapes C0 itself, and ``\\uNNNN`` is a JSON
+    escape of the same character."""
     return _UNSAFE.sub(_escape, text)
 
 

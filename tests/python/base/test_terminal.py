@@ -4,6 +4,8 @@ escaped by ``finding show``, in ``finding list`` and in an error message."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from _store_util import ACTOR, ready_store, write
 from libaudit.table import format_table, terminal_safe
@@ -13,7 +15,7 @@ RAW = ("\x00", "\x1b", "\u202e", "\r", "\x9b", "\x7f")
 
 
 def test_terminal_safe():
-    assert terminal_safe(HOSTILE) == "監視なし\\x00\\x1b[2J\\u202eevil\\x0d\\x9b31m\\x7f"
+    assert terminal_safe(HOSTILE) == "監視なし\\x00\\x1b[2J\\u202eevil\\x0d\\u009b31m\\u007f"
     assert terminal_safe("a\tb\nc 全角") == "a\tb\nc 全角"
     assert terminal_safe(terminal_safe(HOSTILE)) == terminal_safe(HOSTILE)
     for c in ("\u202a", "\u202d", "\u2066", "\u2069", "\x85"):
@@ -63,6 +65,14 @@ def test_finding_show_and_list_escape_controls(db, cli):
     assert r.returncode == 0, r.stderr
     assert_safe(r.stdout)
     assert "監視なし\\x00\\x1b[2J" in r.stdout
+
+
+def test_json_output_stays_json(db, cli):
+    path, _, fid = db
+    r = cli("finding", "show", path, str(fid), "--json")
+    assert r.returncode == 0, r.stderr
+    assert_safe(r.stdout)
+    assert json.loads(r.stdout)["condition"] == HOSTILE
 
 
 def test_error_messages_escape_controls(db, cli):
