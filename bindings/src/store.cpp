@@ -347,11 +347,11 @@ py::dict import_result_dict(const ImportResult& r) {
 void bind_store(py::module_& m) {
   bind_store_functions(m);
   StoreClass c(m, "_Store", "The compiled store. Use libaudit.Store.");
-  c.def(py::init([](const std::string& path, bool create, int busy_timeout_ms) {
+  c.def(py::init([](const std::string& path, bool create, int busy_timeout_ms, bool read_only) {
           py::gil_scoped_release nogil;
-          return Store::open(path, OpenOptions{create, busy_timeout_ms});
+          return Store::open(path, OpenOptions{create, busy_timeout_ms, read_only});
         }),
-        py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000)
+        py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000, py::arg("read_only") = false)
       .def("close", &Store::close)
       .def_property_readonly("is_open", &Store::is_open)
       .def_property_readonly("path", &Store::path)

@@ -29,6 +29,7 @@ from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError
+from .files import write_atomically, write_text
 from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -167,7 +168,7 @@ def render(
     text = reporter.render(kind, format, dept)
     if out is None:
         return text
-    return _write_text(Path(out), text)
+    return write_text(Path(out), text)
 
 
 def _departments(store: Store, codes: Iterable[str]) -> list[dict[str, str]]:
@@ -179,22 +180,13 @@ def _departments(store: Store, codes: Iterable[str]) -> list[dict[str, str]]:
         return []
 
 
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # newline="" keeps CSV's CRLF as written.
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    return path
-
-
 def _write(reporter: Reporter, kind: str, format: str, dept: str | None, path: Path) -> Path:
     if format != "pdf":
-        return _write_text(path, reporter.render(kind, format, dept))
+        return write_text(path, reporter.render(kind, format, dept))
     html = reporter.render(kind, "html", dept)
-    path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="libaudit-pdf-") as tmp:
         src = Path(tmp) / "report.html"
-        src.write_text(html, encoding="utf-8")
+        src.write_text(html, encoding="utf-8")  # a private scratch copy, not a file the user gets
         html_to_pdf(src, path)
     return path
 
@@ -238,27 +230,32 @@ def chromium_command(binary: str, profile: PathLike) -> list[str]:
 
 def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Path:
     """Print an HTML file to PDF with headless Chromium (A4, the page's print stylesheet, no
-    browser header or footer). Raises PdfError when Chromium is missing or fails."""
+    browser header or footer). Chromium prints to a temporary file beside `pdf`, which replaces
+    `pdf` only when it is a non-empty PDF (libaudit.files.write_atomically): a failure leaves
+    the previous `pdf` as it was. Raises PdfError when Chromium is missing or fails,
+    LibauditIOError when the folder cannot be written."""
     binary = find_chromium()
     if not binary:
         raise PdfError(_INSTALL_HINT)
     pdf = Path(pdf).resolve()
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="libaudit-chromium-") as profile:
-        cmd = chromium_command(binary, profile) + [
-            "--no-pdf-header-footer",
-            "--print-to-pdf-no-header",
-            f"--print-to-pdf={pdf}",
-            Path(html).resolve().as_uri(),
-        ]
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise PdfError(f"Chromium failed to print {html}: {e}") from e
-    if not pdf.exists() or pdf.stat().st_size == 0:
-        raise PdfError(f"Chromium did not write {pdf} (exit {r.returncode}): {r.stderr.strip()[-500:]}")
-    return pdf
+
+    def print_to(tmp: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="libaudit-chromium-") as profile:
+            cmd = chromium_command(binary, profile) + [
+                "--no-pdf-header-footer",
+                "--print-to-pdf-no-header",
+                f"--print-to-pdf={tmp}",
+                Path(html).resolve().as_uri(),
+            ]
+            try:
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                raise PdfError(f"Chromium failed to print {html}: {e}") from e
+        with open(tmp, "rb") as f:
+            if f.read(5) != b"%PDF-":
+                raise PdfError(f"Chromium did not write {pdf} (exit {r.returncode}): {r.stderr.strip()[-500:]}")
+
+    return write_atomically(pdf, print_to)
 
 
 __all__ = [

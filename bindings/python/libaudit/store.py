@@ -188,14 +188,18 @@ class _Serialised:
 class Store:
     """A libaudit store at `path` (a file, or ``":memory:"``). Context manager: closes on exit.
 
-    ``create=False`` refuses to create a missing file. Writers wait for each other up to
-    ``busy_timeout`` seconds. Raises StoreError, or SchemaVersionError for a store written by a
-    newer libaudit.
+    ``create=False`` refuses to create a missing file. ``read_only=True`` opens an existing store
+    without ever writing it (no upgrade, no journal change; it works on a read-only filesystem),
+    and every write then raises StoreError. Writers wait for each other up to ``busy_timeout``
+    seconds. Raises StoreError (a store needing an upgrade cannot be opened read-only; a write
+    refused by the filesystem says why), or SchemaVersionError for a store written by a newer
+    libaudit.
     """
 
-    def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0):
+    def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0, read_only: bool = False):
         # Typed as the compiled store it forwards to (every call made under its lock).
-        self._s = cast(_core._Store, _Serialised(_core._Store(os.fspath(path), create, int(busy_timeout * 1000))))
+        core = _core._Store(os.fspath(path), create, int(busy_timeout * 1000), read_only)
+        self._s = cast(_core._Store, _Serialised(core))
 
     # -- lifetime
     def close(self) -> None:

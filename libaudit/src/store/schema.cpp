@@ -133,4 +133,16 @@ void migrate(sql::Db& db, const std::string& path) {
   txn.commit();
 }
 
+void require_current(sql::Db& db, const std::string& path) {
+  const FileSchema f = read_file(db);
+  if (check(db, f, path)) return;
+  if (f.user_version == 0 && f.versions.empty() && db.query_int("SELECT count(*) FROM sqlite_schema") == 0)
+    throw StoreError(path + " is empty, not a libaudit store (create one with `libaudit init " + path + "`)");
+  throw StoreError("the store " + path + " was written by an older libaudit (schema version " +
+                   std::to_string(f.user_version) +
+                   ") and needs an upgrade before it can be read read-only: open it writable once (e.g. `libaudit "
+                   "init " +
+                   path + "`, which upgrades it and changes nothing else)");
+}
+
 }  // namespace libaudit::schema

@@ -81,5 +81,8 @@ std::map<std::string, int> recorded_versions(sql::Db& db);
 // Refuses a file of a newer libaudit or not a libaudit store, and brings every registered
 // component to its version. An up-to-date file is only read, so opening it waits for no writer.
 void migrate(sql::Db& db, const std::string& path);
+// What migrate() refuses, and a file not up to date (a read-only open cannot migrate): throws
+// StoreError saying it needs an upgrade. Only reads.
+void require_current(sql::Db& db, const std::string& path);
 
 }  // namespace libaudit::schema

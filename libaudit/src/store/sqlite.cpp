@@ -1,7 +1,13 @@
 #include "store/sqlite.h"
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <random>
+#include <system_error>
 #include <thread>
 
 namespace libaudit::sql {
@@ -24,6 +30,42 @@ int exec_retrying(sqlite3* db, const char* sql, int timeout_ms) {
   }
 }
 
+int primary(int rc) { return rc & 0xff; }
+
+// Why the store at `path` cannot be written, as a clause for a message ("" when the file system
+// does not say): checked when SQLite refuses to write or to create a file.
+std::string why_not_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file = fs::absolute(path, ec);
+  const fs::path folder = file.parent_path();
+  struct statvfs vfs {};
+  if (statvfs(folder.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) return "it is on a read-only filesystem";
+  if (access(file.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS)) return "the store file is read-only";
+  if (access(folder.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS))
+    return "its folder " + folder.string() +
+           " cannot be written (SQLite keeps the -wal and -shm files beside the store)";
+  return "";
+}
+
+// A file: URI for `path` that sqlite3_open_v2 (SQLITE_OPEN_URI) reads back as the same file.
+std::string file_uri(const std::string& path, const char* query) {
+  std::error_code ec;
+  const std::string abs = std::filesystem::absolute(path, ec).string();
+  std::string uri = "file://";
+  for (const char c : abs.empty() ? path : abs) {
+    if (c == '%' || c == '?' || c == '#') {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
 }  // namespace
 
 bool Stmt::step() {
@@ -38,18 +80,48 @@ void Stmt::check(int rc) {
   if (rc != SQLITE_OK) db_->fail(rc, "bind");
 }
 
-Db::Db(const std::string& path, bool create, int busy_timeout_ms) : path_(path), busy_timeout_ms_(busy_timeout_ms) {
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (create) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+Db::Db(const std::string& path, OpenMode mode, int busy_timeout_ms)
+    : mode_(mode), path_(path), busy_timeout_ms_(busy_timeout_ms) {
+  if (mode == OpenMode::read_only) {
+    open_read_only();
+    return;
+  }
+  open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == OpenMode::create ? SQLITE_OPEN_CREATE : 0));
+}
+
+void Db::open(const std::string& name, int flags) {
+  const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);
     db_ = nullptr;
-    throw StoreError("cannot open the store " + path + ": " + msg);
+    if (mode_ != OpenMode::read_only && (primary(rc) == SQLITE_CANTOPEN || primary(rc) == SQLITE_READONLY)) {
+      const std::string why = why_not_writable(path_);
+      if (!why.empty()) msg += " (" + why + ")";
+    }
+    throw StoreError("cannot open the store " + path_ + ": " + msg);
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  sqlite3_busy_timeout(db_, busy_timeout_ms_);
+}
+
+void Db::open_read_only() {
+  open(path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+  // The first read opens (or, for a WAL store, creates) the -shm file.
+  const int rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return;
+  const std::string msg = sqlite3_errmsg(db_);
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+  if (primary(rc) != SQLITE_CANTOPEN && primary(rc) != SQLITE_READONLY)
+    throw StoreError("cannot read the store " + path_ + ": " + msg);
+  std::error_code ec;
+  if (std::filesystem::file_size(path_ + "-wal", ec) > 0 && !ec)
+    throw StoreError("cannot read the store " + path_ + " read-only: its folder cannot be written and " + path_ +
+                     "-wal holds changes not yet in the store file; copy the store with its -wal file to a "
+                     "writable folder, or open it writable once");
+  // Nobody can write a file in a folder that cannot be written to: reading it immutable is safe.
+  open(file_uri(path_, "immutable=1"), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI);
 }
 
 Db::~Db() {
@@ -61,6 +133,10 @@ void Db::fail(int rc, std::string_view what) const {
   std::string msg = "store " + path_ + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
   if (is_busy(rc))
     msg += " (another process held the database for longer than " + std::to_string(busy_timeout_ms_) + " ms)";
+  if (primary(rc) == SQLITE_READONLY || primary(rc) == SQLITE_CANTOPEN) {
+    const std::string why = mode_ == OpenMode::read_only ? "the store was opened read-only" : why_not_writable(path_);
+    if (!why.empty()) msg += " (" + why + ")";
+  }
   (void)what;
   throw StoreError(msg);
 }

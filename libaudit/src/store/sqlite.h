@@ -19,6 +19,10 @@ namespace libaudit::sql {
 
 class Db;
 
+// How Db opens its file: create it when absent, open an existing one for writing, or read only
+// (SQLITE_OPEN_READONLY; immutable when a WAL file's folder cannot be written, see Db).
+enum class OpenMode { create, write, read_only };
+
 // A prepared statement from Db::prepare. Binding indices are 1-based, columns 0-based.
 // Reset (and its bindings cleared) when the Stmt goes out of scope.
 class Stmt {
@@ -105,8 +109,11 @@ class Stmt {
 
 class Db {
  public:
-  // Opens `path` (":memory:" allowed). Throws StoreError.
-  Db(const std::string& path, bool create, int busy_timeout_ms);
+  // Opens `path` (":memory:" allowed, except read_only). Throws StoreError. A read_only Db
+  // reads the schema once: when that fails because SQLite cannot create the -shm file of a WAL
+  // store (a read-only folder), it reopens the file immutable (no locks, no -shm), unless a
+  // non-empty -wal file holds changes the immutable read would miss (StoreError).
+  Db(const std::string& path, OpenMode mode, int busy_timeout_ms);
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
   ~Db();
@@ -126,7 +133,10 @@ class Db {
   bool in_transaction() const noexcept { return !sqlite3_get_autocommit(db_); }
 
  private:
+  void open(const std::string& name, int flags);
+  void open_read_only();
   sqlite3* db_ = nullptr;
+  OpenMode mode_;
   std::string path_;
   int busy_timeout_ms_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;

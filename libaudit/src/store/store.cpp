@@ -230,11 +230,18 @@ Store::~Store() = default;
 
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
   const std::string p = path.string();
-  if (!options.create && p != ":memory:" && !std::filesystem::exists(path))
+  if ((!options.create || options.read_only) && p != ":memory:" && !std::filesystem::exists(path))
     throw StoreError("no store at " + p + " (create one with `libaudit init " + p + "`)");
+  if (options.read_only && p == ":memory:") throw StoreError("a read-only store must be a file, not :memory:");
   auto impl = std::make_unique<Impl>(p, options);
   sql::Db& db = impl->db;
   db.exec("PRAGMA foreign_keys = ON");
+  if (options.read_only) {
+    db.exec("PRAGMA cache_size = -65536");
+    db.exec("PRAGMA temp_store = MEMORY");
+    schema::require_current(db, p);
+    return Store(std::move(impl));
+  }
   if (p != ":memory:") {
     // Switching to WAL needs a moment of exclusive access; Db::exec retries while busy.
     db.exec("PRAGMA journal_mode = WAL");

@@ -258,7 +258,13 @@ Cycle load_cycle(sql::Db& db, std::int64_t id);
 namespace libaudit {
 
 struct Store::Impl {
-  Impl(const std::string& p, const OpenOptions& o) : db(p, o.create, o.busy_timeout_ms), path(p) {}
+  Impl(const std::string& p, const OpenOptions& o)
+      : db(p,
+           o.read_only ? sql::OpenMode::read_only
+           : o.create  ? sql::OpenMode::create
+                       : sql::OpenMode::write,
+           o.busy_timeout_ms),
+        path(p) {}
   sql::Db db;
   std::string path;
   detail::Sha256 sha;

@@ -9,6 +9,8 @@
 #include <boost/test/unit_test.hpp>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -102,6 +104,67 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
     BOOST_TEST(std::string(e.what()).find("newer libaudit") != std::string::npos);
   }
   BOOST_CHECK_THROW(Store::open(fs::temp_directory_path() / "libaudit_no_such.db", OpenOptions{false}), StoreError);
+}
+
+namespace {
+std::string file_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(read_only_open_writes_nothing) {
+  TempDb db("libaudit_store_test_read_only.db");
+  {
+    Store s = Store::open(db.path);
+    s.set_body("tester", "小牧市");
+  }
+  const std::string before = file_bytes(db.path);
+  const auto mtime = fs::last_write_time(db.path);
+  OpenOptions ro;
+  ro.read_only = true;
+  {
+    Store s = Store::open(db.path, ro);
+    BOOST_TEST(s.body() == "小牧市");
+    BOOST_TEST(s.schema_version() == kStoreSchemaVersion);
+    try {
+      s.set_body("tester", "別の市");
+      BOOST_FAIL("a read-only store wrote");
+    } catch (const StoreError& e) {
+      BOOST_TEST(std::string(e.what()).find("opened read-only") != std::string::npos, e.what());
+    }
+    BOOST_CHECK_THROW(s.exchange_secret(), StoreError);  // not there yet: making it is a write
+    BOOST_TEST(s.verify().ok());
+  }
+  BOOST_TEST(file_bytes(db.path) == before);
+  BOOST_TEST((fs::last_write_time(db.path) == mtime));
+  BOOST_CHECK_THROW(Store::open(":memory:", ro), StoreError);
+  try {
+    Store::open(fs::temp_directory_path() / "libaudit_no_such.db", ro);  // create is ignored
+    BOOST_FAIL("opened a missing store read-only");
+  } catch (const StoreError& e) {
+    BOOST_TEST(std::string(e.what()).find("no store at") != std::string::npos, e.what());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(read_only_open_refuses_a_store_that_needs_an_upgrade) {
+  TempDb db("libaudit_store_test_read_only_old.db");
+  Store::open(db.path).close();
+  // The store component one version behind: migrate() would run its last migration.
+  db.exec("UPDATE schema_versions SET version = version - 1 WHERE component = 'store'");
+  const std::string before = file_bytes(db.path);
+  OpenOptions ro;
+  ro.read_only = true;
+  try {
+    Store::open(db.path, ro);
+    BOOST_FAIL("opened an old store read-only");
+  } catch (const StoreError& e) {
+    BOOST_TEST(std::string(e.what()).find("needs an upgrade") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("open it writable once") != std::string::npos, e.what());
+  }
+  BOOST_TEST(file_bytes(db.path) == before);
+  db.exec("PRAGMA user_version = 9");
+  BOOST_CHECK_THROW(Store::open(db.path, ro), SchemaVersionError);  // newer: as a writable open
 }
 
 BOOST_AUTO_TEST_CASE(departments_leaves_and_cycle_targets) {
@@ -292,7 +355,7 @@ BOOST_AUTO_TEST_CASE(large_import_seals_its_trail_in_order) {
 // The bulk import checks references itself with foreign-key enforcement off; it must be on
 // again afterwards, whether the write committed or failed.
 BOOST_AUTO_TEST_CASE(foreign_keys_off_is_scoped) {
-  sql::Db db(":memory:", true, 1000);
+  sql::Db db(":memory:", sql::OpenMode::create, 1000);
   db.exec(
       "PRAGMA foreign_keys = ON; CREATE TABLE p(id INTEGER PRIMARY KEY); "
       "CREATE TABLE c(p INTEGER NOT NULL REFERENCES p(id));");
@@ -402,7 +465,7 @@ BOOST_AUTO_TEST_CASE(chain_replay_reports_exactly_the_broken_link) {
     Store s = Store::open(db.path);
     setup(s);
   }
-  sql::Db conn(db.path.string(), false, 1000);
+  sql::Db conn(db.path.string(), sql::OpenMode::write, 1000);
   detail::Sha256 sha;
   verify::ChainReplay clean = verify::replay_chain(conn, sha);
   BOOST_TEST(clean.problems.empty());
@@ -422,7 +485,7 @@ BOOST_AUTO_TEST_CASE(chain_replay_reports_exactly_the_broken_link) {
 }
 
 BOOST_AUTO_TEST_CASE(row_check_against_a_crafted_expectation_map) {
-  sql::Db conn(":memory:", true, 1000);
+  sql::Db conn(":memory:", sql::OpenMode::create, 1000);
   conn.exec("CREATE TABLE trail(seq INTEGER PRIMARY KEY, state TEXT NOT NULL, state_size INTEGER NOT NULL)");
   detail::Sha256 sha;
   verify::ChainReplay replay;
@@ -485,7 +548,7 @@ BOOST_AUTO_TEST_CASE(import_phases_one_by_one) {
     cycle = setup(s);
     s.import_responses("t", cycle, {{"11", "8.1", "implemented"}});
   }
-  sql::Db conn(db.path.string(), false, 1000);
+  sql::Db conn(db.path.string(), sql::OpenMode::write, 1000);
   const detail::ImportContext ctx = detail::load_import_context(conn, cycle);
   BOOST_TEST(ctx.targets.size() == 2u);
   BOOST_TEST(ctx.all_departments.size() == 3u);

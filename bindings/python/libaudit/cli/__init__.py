@@ -8,6 +8,7 @@ import sys
 from .. import __version__
 from ..errors import LibauditError
 from . import checklist, cycles, exceptions, exchange, findings, organisation, people, report, score, store
+from .common import TerminalSafe
 
 # Each module registers its command groups; this package composes them (and only it imports
 # every command module). Shared helpers are in cli/common.py.
@@ -28,8 +29,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Runs one command. Everything it prints goes through terminal_safe (cli/common.py); an
+    error is one line ``libaudit: …`` on stderr, never a traceback."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(out), TerminalSafe(err)
+    try:
+        return _run(build_parser().parse_args(argv))
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except LibauditError as e:
@@ -40,3 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a file named on the command line that cannot be read or written
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"libaudit: {where}{e.strerror or e}", file=sys.stderr)
+        return 1

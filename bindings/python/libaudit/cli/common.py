@@ -19,6 +19,7 @@ from typing import Any, Callable, TextIO
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
 from ..store import ImportResult
+from ..table import terminal_safe
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -62,9 +63,27 @@ def today_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--today", metavar="DATE", help="the day to compute overdue/expiry for (default: today in Japan)")
 
 
-def open_store(path: str) -> Store:
-    """An existing store (a command other than ``init`` never creates one)."""
-    return Store(path, create=False)
+def open_store(path: str, *, read_only: bool = False) -> Store:
+    """An existing store (a command other than ``init`` never creates one); a command that only
+    reads opens it `read_only` (it then works on a read-only filesystem and writes nothing)."""
+    return Store(path, create=False, read_only=read_only)
+
+
+class TerminalSafe:
+    """A text stream that writes everything through :func:`libaudit.table.terminal_safe`: what
+    the command line prints (tables, ``show``, errors, argparse's messages) never holds a raw
+    control character or bidi override. ``unescaped`` is the stream itself (the progress bar's
+    carriage return)."""
+
+    def __init__(self, stream: TextIO):
+        self.unescaped = stream
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, …
+        return getattr(self.unescaped, name)
 
 
 def group(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str) -> Any:
@@ -101,7 +120,8 @@ class Progress:
     """A progress bar on stderr, drawn only when stderr is a terminal."""
 
     def __init__(self, label: str, stream: TextIO | None = None):
-        self.stream = stream or sys.stderr
+        stream = stream or sys.stderr
+        self.stream: TextIO = getattr(stream, "unescaped", stream)
         self.label = label
         self.active = bool(getattr(self.stream, "isatty", lambda: False)())
         self.last = 0.0
@@ -158,7 +178,7 @@ def print_json(data: object) -> None:
 def listed(args: argparse.Namespace, fetch: Callable[[Store], Sequence[Any]]) -> Sequence[Any] | None:
     """The rows `fetch` reads from the store ``args.db``; with ``--json`` they are printed (as
     dataclasses) and None is returned, so the caller prints its table only when it gets rows."""
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         rows = fetch(s)
     if args.json:
         print_json([dataclasses.asdict(r) for r in rows])

@@ -96,7 +96,7 @@ def _cycle_close(args: argparse.Namespace) -> int:
 
 
 def _cycle_list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         cycles = s.cycles()
         counts = {c.id: s.response_count(c.id) for c in cycles}
     if args.json:

@@ -84,7 +84,7 @@ EXCEPTION_HEADERS = ["番号", "課", "項目", "システム", "状態", "開�
 
 
 def _list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         x = s.exceptions
         if args.which == "all":
             rows = x.list(today=args.today, report_days=args.report_days)

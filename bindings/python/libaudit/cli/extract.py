@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .. import Checklist, Diagnostic, _core, extract_checklist
+from ..files import write_text
 from ..table import format_table
 
 
@@ -87,7 +88,7 @@ def _extract(args: argparse.Namespace) -> int:
     )
     summary = render_summary(ex.checklist, ex.warnings, args.file)
     if args.output:
-        Path(args.output).write_text(ex.yaml, encoding="utf-8")
+        write_text(args.output, ex.yaml)
         print(summary)
         print(f"\nwrote {args.output} (a draft: check every item by hand)")
     else:

@@ -128,7 +128,7 @@ def _overdue(findings: Findings, args: argparse.Namespace) -> list[Finding]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         if args.by_dept:
             groups = s.findings.overdue_by_department(args.today)
             if args.json:
@@ -149,7 +149,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         f = s.findings.get(args.finding)
         history = s.findings.history(args.finding)
         checks = s.findings.checks(args.finding)

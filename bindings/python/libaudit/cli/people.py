@@ -37,7 +37,7 @@ def _person_add(args: argparse.Namespace) -> int:
 
 
 def _person_list(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         people = s.people.list()
         if args.json:
             print_dicts(people)

@@ -7,8 +7,7 @@ import argparse
 import sys
 
 from ..report import render
-from ..store import Store
-from .common import Progress
+from .common import Progress, open_store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,7 +46,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.kind == "department" and not (args.dept or args.all_depts):
         print("libaudit: the department sheet needs --dept CODE or --all-depts", file=sys.stderr)
         return 2
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, read_only=True) as store:
         result = render(
             store,
             args.kind,

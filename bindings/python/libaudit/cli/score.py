@@ -13,10 +13,10 @@ import json
 import math
 from typing import Any
 
-from .. import Store
 from ..scoring import GROUPINGS, CycleData, GroupScore, model_names
 from ..store import fiscal_year_label
 from ..table import format_table
+from .common import open_store
 
 _GROUP_HEADER = {
     "department": "課",
@@ -104,7 +104,7 @@ def _score(args: argparse.Namespace) -> int:
     if args.model not in model_names():
         raise SystemExit(f"libaudit: unknown model {args.model!r}: one of {', '.join(model_names())}")
     opts = {"partial_value": args.partial_value}
-    with Store(args.db, create=False) as store:
+    with open_store(args.db, read_only=True) as store:
         data = store.scoring_data(args.cycle)
         if args.compare is None:  # 例外措置 in force today (Japan) leave the scores (docs/findings.md)
             opts["exceptions"] = store.exceptions.for_scoring(args.cycle)

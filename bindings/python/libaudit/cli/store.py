@@ -72,7 +72,7 @@ def _checklist_import(args: argparse.Namespace) -> int:
 
 
 def _trail(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         records = s.trail(after=args.after, limit=args.limit)
     if args.json:
         for t in records:
@@ -91,7 +91,7 @@ def _trail(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
+    with open_store(args.db, read_only=True) as s:
         report = s.verify(anchor=args.anchor)
     if args.json:
         print_json(

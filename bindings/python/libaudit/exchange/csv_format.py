@@ -15,8 +15,8 @@ from typing import Any
 from .. import _core
 from .._core import neutralise_formula, nfkc
 from ..errors import Diagnostic, ValidationError
+from ..files import write_atomically
 from ..store import Store
-from .files import write_atomically
 from .model import CSV_COLUMNS, PathLike, _Cycle, text_lf
 
 # Excel turns CSV fields that look like numbers or dates into numbers ('0101' -> 101, '8.10' ->

@@ -4,12 +4,10 @@ checked before a file is parsed (size, ZIP container, ZIP bombs; docs/exchange.m
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Callable
 
 from .model import PathLike
 
@@ -17,16 +15,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a 300-item workbook is about 40 KB
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all members of an .xlsx together
 MAX_COMPRESSION_RATIO = 100  # per member above 1 MiB (text XML compresses ~10:1)
 MAX_ZIP_MEMBERS = 1000
-
-
-def write_atomically(path: PathLike, write: Callable[[Path], Any]) -> Path:
-    """``write(tmp)`` beside `path`, then renamed over it: a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    os.replace(tmp, path)
-    return path
 
 
 # What a returned file is, from its content (``sniff``); the name only picks what a folder offers.

@@ -5,6 +5,7 @@ model's (``_Cycle.model``)."""
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import math
 from copy import copy
 from pathlib import Path
@@ -13,8 +14,8 @@ from typing import Any
 from .. import labels
 from .._core import display_width, nfkc
 from ..errors import QuestionnaireProblem
+from ..files import write_atomically
 from ..store import ANSWERS, Store, fiscal_year_label
-from .files import write_atomically
 from .model import (
     ANSWER_LABELS,
     COL,
@@ -93,7 +94,15 @@ def export_workbook(
     _identity_sheet(wb, cy, department, id_rows, f"{SHEET_INFO}!B{respondent_row}", shows)
     wb.security.lockStructure = True
 
-    return write_atomically(path, wb.save)
+    def save(tmp: Path) -> None:
+        # Into memory, then the file in one go: a save that fails into a file leaves openpyxl's
+        # ZIP open, and its clean-up prints a traceback. Inside write_atomically, so that an
+        # error of openpyxl's own temporary files is reported for `path` too.
+        data = io.BytesIO()
+        wb.save(data)
+        tmp.write_bytes(data.getvalue())
+
+    return write_atomically(path, save)
 
 
 def _info_sheet(

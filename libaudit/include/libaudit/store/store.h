@@ -222,12 +222,21 @@ struct VerifyReport {
 struct OpenOptions {
   bool create = true;            // create the file (and schema) when absent
   int busy_timeout_ms = 30'000;  // how long a writer waits for another before StoreError
+  // Open for reading only (create is then ignored): the file is never written, no migration
+  // runs and the journal mode is left as it is, so a store on a read-only filesystem or in a
+  // read-only folder opens. A WAL store whose folder cannot be written (SQLite cannot make its
+  // -shm file) is opened immutable, unless a -wal file beside it holds changes (StoreError). A
+  // store whose schema is behind this libaudit's is refused with StoreError (open it writable
+  // once to upgrade it). Every write then throws StoreError.
+  bool read_only = false;
 };
 
 class Store {
  public:
-  // Opens (and if needed creates or migrates) a store. `path` may be ":memory:".
-  // Throws StoreError, or SchemaVersionError for a database from a newer libaudit.
+  // Opens (and if needed creates or migrates) a store. `path` may be ":memory:" (not read-only).
+  // Throws StoreError, or SchemaVersionError for a database from a newer libaudit. When a write
+  // cannot happen because of the file system, the StoreError says why: a read-only filesystem,
+  // a read-only store file, or a folder that cannot be written.
   static Store open(const std::filesystem::path& path, const OpenOptions& options = {});
 
   Store(Store&&) noexcept;

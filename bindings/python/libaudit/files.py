@@ -1,0 +1,94 @@
+"""Writing a file the package makes (reports, PDF, questionnaires, checklist drafts): always
+through :func:`write_atomically`, so that a reader, a crash or a full disk never leaves half a
+file, and an error leaves the previous file as it was.
+
+Errors: a write that fails raises :class:`libaudit.errors.LibauditIOError` (an ``OSError``,
+with the ``errno`` of the cause) naming the file and saying that the previous file is unchanged;
+the temporary file is gone by then.
+"""
+
+# libaudit-stage: base
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Callable, Union
+
+from .errors import LibauditIOError
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def write_atomically(path: PathLike, write: Callable[[Path], Any]) -> Path:
+    """``write(tmp)`` to a new temporary file beside `path` (same folder, so same filesystem),
+    flushed to disk, then renamed over `path` (``os.replace``): `path` is either the previous
+    file, byte for byte, or the whole new one. On any error or interruption the temporary file
+    is removed; an OSError becomes a LibauditIOError naming `path`. Returns `path`.
+
+    `write` may write the temporary file itself or replace it (e.g. a program told to write
+    there); it must leave a file at `tmp`.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _create_temporary(path)
+    except OSError as e:
+        raise _write_error(path, e) from e
+    try:
+        write(tmp)
+        _fsync(tmp)
+        _keep_mode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError) and not isinstance(e, LibauditIOError):
+            raise _write_error(path, e) from e
+        raise
+    return path
+
+
+def write_text(path: PathLike, text: str) -> Path:
+    """`text` as UTF-8 at `path`, atomically; line ends as given (a CSV's CRLF is kept)."""
+    data = text.encode("utf-8")
+    return write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _create_temporary(path: Path) -> Path:
+    """A new empty file ``.NAME.<random>.tmp`` beside `path`, created exclusively (never an
+    existing file) with the permissions a plain open() gives (0666 less the umask)."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def _keep_mode(path: Path, tmp: Path) -> None:
+    """The replaced file's permissions carried over to its successor."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return
+    os.chmod(tmp, mode)
+
+
+def _write_error(path: Path, e: OSError) -> LibauditIOError:
+    err = LibauditIOError(f"cannot write {path}: {e.strerror or e}; the previous file (if any) is unchanged")
+    err.errno = e.errno
+    return err
+
+
+__all__ = ["write_atomically", "write_text"]
