@@ -252,12 +252,16 @@ class TrackingContext : public mu::basic_context<std::string> {
 // before anything renders, naming the chain.
 class DepthCheck {
  public:
+  static void run(Templates::Impl& impl, const Source& root) { DepthCheck check(impl, root); }
+
+ private:
   DepthCheck(Templates::Impl& impl, const Source& root) : impl_(impl) {
-    chain_.push_back(root.name.substr(0, root.name.size() - std::string_view(".mustache").size()));
+    constexpr std::string_view kSuffix = ".mustache";
+    const bool suffixed = root.name.size() > kSuffix.size() && root.name.ends_with(kSuffix);
+    chain_.push_back(suffixed ? root.name.substr(0, root.name.size() - kSuffix.size()) : root.name);
     below("", root);
   }
 
- private:
   // The longest chain of partials under `s` (partial `name`, "" for the template itself).
   int below(const std::string& name, const Source& s) {
     int longest = 0;
@@ -266,7 +270,14 @@ class DepthCheck {
       if (known == height_.end()) {
         if (std::find(chain_.begin() + 1, chain_.end(), p) != chain_.end()) fail(s, p, "'" + p + "' includes itself");
         if (chain_.size() > kMaxPartialDepth) fail(s, p);
-        const Source* ps = impl_.find(p + ".mustache", p);
+        const Source* ps = nullptr;
+        try {
+          ps = impl_.find(p + ".mustache", p);
+        } catch (const TemplateError& e) {  // a partial refused: located at its tag in `s`
+          auto [line, col] = locate(s.text, p);
+          throw TemplateError({Diagnostic{s.path.string(), line ? line : 1, col ? col : 1,
+                                          "template " + s.name + ": " + e.diagnostics().front().message}});
+        }
         if (!ps) continue;  // reported, where it is rendered, as not found
         chain_.push_back(p);
         const int h = 1 + below(p, *ps);
@@ -343,7 +354,7 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
     }
     throw fail(*src, "template " + src->name + ": " + msg, line, col);
   }
-  DepthCheck(*impl_, *src);
+  DepthCheck::run(*impl_, *src);
   if (escape == Escape::markdown) tmpl.set_custom_escape(markdown_escape);
   const Data data = to_data(view);
   TrackingContext ctx(&data, *impl_);

@@ -259,6 +259,8 @@ def test_hostile_partials_are_refused_not_followed(body, tmp_path):
     with pytest.raises(TemplateError, match="partial 'passwd' refused: .*outside the template directory") as e:
         reporter(body, templates=tmp_path).render("committee", "md")
     assert "root:" not in str(e.value)
+    d = e.value.diagnostics[0]
+    assert d.file == str(tmp_path / "committee.md.mustache") and (d.line, d.column) == (1, 1)
 
 
 def test_render_writes_files_and_all_departments(body, tmp_path):
