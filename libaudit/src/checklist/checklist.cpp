@@ -2,11 +2,13 @@
 // problem as a Diagnostic; the checklist is built only when there are none.
 #include "libaudit/checklist/checklist.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -50,6 +52,15 @@ struct Checklist::Data {
 namespace {
 
 constexpr int kMaxDepth = 64;  // sections within sections; far beyond any standard
+
+// "42.6 MB" (MB = 2^20 bytes, as in LoadOptions::max_bytes), "32 MB", or "100 bytes" below 1 MB.
+std::string size_text(std::uintmax_t bytes) {
+  constexpr std::uintmax_t kMB = 1u << 20;
+  if (bytes < kMB) return std::to_string(bytes) + " bytes";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, bytes % kMB ? "%.1f MB" : "%.0f MB", double(bytes) / double(kMB));
+  return buf;
+}
 
 // Maps yaml-cpp marks (0-based line, byte-based column) to 1-based character columns.
 class SourceText {
@@ -121,14 +132,15 @@ bool is_id_char(char c) {
 
 class Loader {
  public:
-  Loader(std::string_view yaml, std::string origin, const LoadOptions& options)
-      : yaml_(yaml), origin_(std::move(origin)), options_(options), source_(yaml) {}
+  // `size`: the size of the whole file when `yaml` is only its first part (read up to the limit).
+  Loader(std::string_view yaml, std::string origin, const LoadOptions& options, std::uintmax_t size)
+      : yaml_(yaml), origin_(std::move(origin)), options_(options), size_(size), source_(yaml) {}
 
   std::shared_ptr<Checklist::Data> run() {
-    if (yaml_.size() > options_.max_bytes) {
+    if (size_ > options_.max_bytes) {
       fail_at(1, 1,
-              "file is " + std::to_string(yaml_.size()) + " bytes, over the limit of " +
-                  std::to_string(options_.max_bytes) + " bytes");
+              "the file is " + size_text(size_) + ", over the limit of " + size_text(options_.max_bytes) +
+                  " for a checklist");
       throw ChecklistError(std::move(diags_));
     }
     if (auto bad = text::find_invalid_utf8(yaml_)) {
@@ -145,6 +157,11 @@ class Loader {
       // YAML::Load, not LoadAll: yaml-cpp 0.7's LoadAll loops forever on input such as ","
       // (upstream issue #1040, fixed after 0.8). Extra documents are refused above.
       root = YAML::Load(std::string(yaml_));
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp's own guard (a few hundred levels), far past kMaxDepth: the same refusal.
+      fail(e.mark, "nested more than " + std::to_string(kMaxDepth) +
+                       " deep (sections, lists or mappings within each other); the YAML parser stops here");
+      throw ChecklistError(std::move(diags_));
     } catch (const YAML::Exception& e) {
       fail(e.mark, "not valid YAML: " + e.msg);
       throw ChecklistError(std::move(diags_));
@@ -567,11 +584,13 @@ class Loader {
   std::string_view yaml_;
   std::string origin_;
   LoadOptions options_;
+  std::uintmax_t size_;
   SourceText source_;
   std::vector<Diagnostic> diags_;
   std::unordered_map<std::string, int> ids_;  // id -> line of first use
 };
 
+// The file's bytes, read only up to just past `max_bytes` (enough to know it is too large).
 std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw IoError(path.string() + ": is a directory");
@@ -593,11 +612,18 @@ Checklist::Checklist(std::shared_ptr<const Data> data) : d_(std::move(data)) {}
 
 Checklist Checklist::load(const std::filesystem::path& path, const LoadOptions& options) {
   std::string yaml = read_file(path, options.max_bytes);
-  return from_yaml(yaml, path.string(), options);
+  std::uintmax_t size = yaml.size();
+  if (size > options.max_bytes) {
+    std::error_code ec;
+    const std::uintmax_t whole = std::filesystem::file_size(path, ec);
+    if (!ec && whole > size) size = whole;  // a regular file: its real size, not what was read
+  }
+  Loader loader(yaml, path.string(), options, size);
+  return Checklist(loader.run());
 }
 
 Checklist Checklist::from_yaml(std::string_view yaml, std::string_view source, const LoadOptions& options) {
-  Loader loader(yaml, std::string(source), options);
+  Loader loader(yaml, std::string(source), options, yaml.size());
   return Checklist(loader.run());
 }
 

@@ -4,10 +4,12 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "libaudit/base/error.h"
 #include "libaudit/report/report.h"
@@ -119,29 +121,75 @@ std::pair<int, int> locate(const std::string& text, const std::string& tag) {
   return {0, 0};
 }
 
+// The partial tags of a template in order, read as kainjow's parser reads them (delimiter
+// changes included, so none is hidden from the depth check); the scan ends at an unclosed tag,
+// which the parser reports.
+std::vector<std::string> partial_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::string open = "{{", close = "}}";
+  auto trim = [](const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\n\r\f\v");
+    return b == std::string::npos ? std::string() : s.substr(b, s.find_last_not_of(" \t\n\r\f\v") - b + 1);
+  };
+  for (std::size_t pos = text.find(open); pos != std::string::npos; pos = text.find(open, pos)) {
+    std::size_t start = pos + open.size();
+    const bool triple = open == "{{" && close == "}}" && start < text.size() && text[start] == '{';
+    if (triple) ++start;
+    const std::string& end = triple ? std::string("}}}") : close;
+    const std::size_t stop = text.find(end, start);
+    if (stop == std::string::npos) break;
+    const std::string tag = trim(text.substr(start, stop - start));
+    pos = stop + end.size();
+    if (triple || tag.empty()) continue;
+    if (tag[0] == '>') {
+      out.push_back(trim(tag.substr(1)));
+    } else if (tag[0] == '=' && tag.size() >= 5 && tag.back() == '=') {
+      const std::string inner = trim(tag.substr(1, tag.size() - 2));
+      const auto space = inner.find(' ');
+      if (space == std::string::npos) continue;
+      open = inner.substr(0, space);
+      close = inner.substr(inner.find_first_not_of(' ', space));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Templates::Impl {
   std::vector<fs::path> dirs;
   std::map<std::string, std::unique_ptr<Source>> sources;  // by name; null: looked for, not found
 
-  const Source* find(const std::string& name) {
+  // The template or partial file `name` (a file name: no '/', '\\'): the first directory that
+  // has it, or null. TemplateError when the file found resolves (through symbolic links) to
+  // something outside that directory or to something other than a regular file.
+  const Source* find(const std::string& name, const std::string& partial = "") {
     auto it = sources.find(name);
     if (it != sources.end()) return it->second.get();
+    const std::string what = partial.empty() ? "template '" + name + "'" : "partial '" + partial + "'";
+    auto refuse = [&](const fs::path& p, const std::string& why) {
+      return TemplateError({Diagnostic{p.string(), 1, 1, what + " refused: " + why}});
+    };
+    if (name.find_first_of(std::string("/\\\0", 3)) != std::string::npos)
+      throw refuse(name, "a template or partial is named as a file of the template directory (no '/', '\\' or '..')");
     std::unique_ptr<Source> found;
-    if (name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
-        name.find("..") == std::string::npos) {
-      for (const fs::path& d : dirs) {
-        const fs::path p = d / name;
-        std::error_code ec;
-        if (!fs::is_regular_file(p, ec)) continue;
-        std::ifstream in(p, std::ios::binary);
-        if (!in) throw IoError("cannot read template " + p.string());
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        found = std::make_unique<Source>(Source{name, p, ss.str()});
-        break;
-      }
+    for (const fs::path& d : dirs) {
+      const fs::path p = d / name;
+      std::error_code ec;
+      if (!fs::exists(fs::symlink_status(p, ec))) continue;
+      const fs::path real = fs::canonical(p, ec);
+      if (ec) throw refuse(p, "it cannot be resolved (" + ec.message() + ")");
+      const fs::path root = fs::canonical(d);
+      const auto [r, rest] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+      if (r != root.end())
+        throw refuse(p, "it resolves to " + real.string() + ", outside the template directory " + root.string());
+      if (!fs::is_regular_file(real, ec)) throw refuse(p, "it is not a regular file");
+      std::ifstream in(real, std::ios::binary);
+      if (!in) throw IoError("cannot read template " + p.string());
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      found = std::make_unique<Source>(Source{name, p, ss.str()});
+      break;
     }
     const Source* out = found.get();
     sources.emplace(name, std::move(found));
@@ -178,7 +226,7 @@ class TrackingContext : public mu::basic_context<std::string> {
   const Data* get_partial(const std::string& name) const override {
     auto it = partials_.find(name);
     if (it != partials_.end()) return &it->second;
-    const Source* s = impl_.find(name + ".mustache");
+    const Source* s = impl_.find(name + ".mustache", name);
     if (!s) {
       if (seen_partials_.insert(name).second) missing_partials.push_back(name);
       return nullptr;
@@ -198,6 +246,72 @@ class TrackingContext : public mu::basic_context<std::string> {
 };
 
 }  // namespace
+
+// Every chain of partials the template can reach, whatever the data, is at most
+// kMaxPartialDepth partials long; a partial that includes itself (an endless chain) is refused
+// before anything renders, naming the chain.
+class DepthCheck {
+ public:
+  static void run(Templates::Impl& impl, const Source& root) { DepthCheck check(impl, root); }
+
+ private:
+  DepthCheck(Templates::Impl& impl, const Source& root) : impl_(impl) {
+    constexpr std::string_view kSuffix = ".mustache";
+    const bool suffixed = root.name.size() > kSuffix.size() && root.name.ends_with(kSuffix);
+    chain_.push_back(suffixed ? root.name.substr(0, root.name.size() - kSuffix.size()) : root.name);
+    below("", root);
+  }
+
+  // The longest chain of partials under `s` (partial `name`, "" for the template itself).
+  int below(const std::string& name, const Source& s) {
+    int longest = 0;
+    for (const std::string& p : partial_names(s.text)) {
+      auto known = height_.find(p);
+      if (known == height_.end()) {
+        if (std::find(chain_.begin() + 1, chain_.end(), p) != chain_.end()) fail(s, p, "'" + p + "' includes itself");
+        if (chain_.size() > kMaxPartialDepth) fail(s, p);
+        const Source* ps = nullptr;
+        try {
+          ps = impl_.find(p + ".mustache", p);
+        } catch (const TemplateError& e) {  // a partial refused: located at its tag in `s`
+          auto [line, col] = locate(s.text, p);
+          throw TemplateError({Diagnostic{s.path.string(), line ? line : 1, col ? col : 1,
+                                          "template " + s.name + ": " + e.diagnostics().front().message}});
+        }
+        if (!ps) continue;  // reported, where it is rendered, as not found
+        chain_.push_back(p);
+        const int h = 1 + below(p, *ps);
+        chain_.pop_back();
+        known = height_.emplace(p, h).first;
+      }
+      if (chain_.size() - 1 + std::size_t(known->second) > kMaxPartialDepth) fail(s, p);
+      if (known->second > longest) {
+        longest = known->second;
+        next_[name] = p;
+      }
+    }
+    return longest;
+  }
+
+  [[noreturn]] void fail(const Source& s, const std::string& p, const std::string& why = "") {
+    std::string text =
+        "template " + s.name + ": partial depth limit " + std::to_string(kMaxPartialDepth) + " exceeded: ";
+    for (const std::string& step : chain_) text += step + " > ";
+    text += p;
+    if (!why.empty()) {
+      text += " > … (" + why + ")";
+    } else {
+      for (auto it = next_.find(p); it != next_.end(); it = next_.find(it->second)) text += " > " + it->second;
+    }
+    auto [line, col] = locate(s.text, p);
+    throw TemplateError({Diagnostic{s.path.string(), line ? line : 1, col ? col : 1, text}});
+  }
+
+  Templates::Impl& impl_;
+  std::vector<std::string> chain_;           // the template, then the partials being read
+  std::map<std::string, int> height_;        // a partial read: the longest chain it starts, itself included
+  std::map<std::string, std::string> next_;  // a partial ("" the template) -> the next partial of that chain
+};
 
 Templates::Templates(std::vector<fs::path> dirs) : impl_(std::make_unique<Impl>()) {
   for (const fs::path& d : dirs) {
@@ -240,6 +354,7 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
     }
     throw fail(*src, "template " + src->name + ": " + msg, line, col);
   }
+  DepthCheck::run(*impl_, *src);
   if (escape == Escape::markdown) tmpl.set_custom_escape(markdown_escape);
   const Data data = to_data(view);
   TrackingContext ctx(&data, *impl_);

@@ -3,6 +3,7 @@
 // import.h.
 #include <algorithm>
 #include <future>
+#include <optional>
 #include <system_error>
 #include <unordered_map>
 
@@ -46,13 +47,13 @@ const char* multi_row_insert_sql() {
   return sql.c_str();
 }
 
-// A timestamp as given: "YYYY-MM-DD" or an ISO 8601 date-time starting with one.
-bool valid_timestamp(std::string_view s) {
+// The date of a timestamp as given ("YYYY-MM-DD" or an ISO 8601 date-time starting with one),
+// or nullopt when it is neither.
+std::optional<Date> timestamp_date(std::string_view s) {
   try {
-    parse_date(s);
-    return true;
+    return parse_date(s);
   } catch (const ValidationError&) {
-    return false;
+    return std::nullopt;
   }
 }
 
@@ -171,9 +172,17 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
     const std::optional<Answer> answer = parse_answer(r.answer);
     if (!answer)
       diags.push_back({src_, line, 1, "invalid answer '" + std::string(r.answer) + "' (" + answer_choices() + ")"});
-    if (!r.answered_at.empty() && !valid_timestamp(text::trim(r.answered_at)))
-      diags.push_back(
-          {src_, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+    if (!r.answered_at.empty()) {
+      const std::optional<Date> at = timestamp_date(text::trim(r.answered_at));
+      if (!at)
+        diags.push_back(
+            {src_, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+      else if (*at < kEarliestImportDate || *at > kLatestImportDate)
+        diags.push_back({src_, line, 1,
+                         "answered_at '" + std::string(r.answered_at) + "' is outside " +
+                             kEarliestImportDate.to_string() + " … " + kLatestImportDate.to_string() +
+                             " (a typing error?)"});
+    }
     if (diags.size() != before) continue;
     if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
       throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");

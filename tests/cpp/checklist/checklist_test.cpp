@@ -304,6 +304,59 @@ BOOST_AUTO_TEST_CASE(file_over_size_limit) {
   expect(d, 1, 1, "over the limit of 100 bytes");
 }
 
+// A checklist whose sections nest `depth` deep, written in block or in flow style.
+std::string nested_sections(int depth, bool flow) {
+  std::string head = "id: t\ntitle: t\nversion: \"1\"\nbody: b\nsource: {document: d, title: t}\nsections:\n";
+  std::string open, close;
+  const std::string item = "items: [{id: i, clause: c, text: t, question: q, roles: [staff]}]";
+  for (int i = 0; i < depth; ++i) {
+    const std::string id = "s" + std::to_string(i);
+    if (flow) {
+      open += "[{id: " + id + ", clause: c, title: t, " + (i + 1 < depth ? "sections: " : item);
+      close = "}]" + close;
+    } else {
+      const std::string pad(std::size_t(4 * i + 2), ' ');
+      open += pad + "- id: " + id + "\n" + pad + "  clause: c\n" + pad + "  title: t\n" + pad + "  " +
+              (i + 1 < depth ? "sections:\n" : item + "\n");
+    }
+  }
+  return head + (flow ? "  " + open + close + "\n" : open);
+}
+
+BOOST_AUTO_TEST_CASE(sections_nested_too_deep_get_the_same_message_at_every_depth) {
+  auto message = [](const std::string& yaml) {
+    const auto d = diagnostics_of(yaml);
+    BOOST_REQUIRE(!d.empty());
+    return d.front().message;
+  };
+  BOOST_TEST(Checklist::from_yaml(nested_sections(64, false), "t.yaml").sections().size() == 1u);
+  BOOST_TEST(Checklist::from_yaml(nested_sections(64, true), "t.yaml").sections().size() == 1u);
+  for (int depth : {65, 200, 400, 1000})
+    for (bool flow : {false, true}) {
+      const std::string m = message(nested_sections(depth, flow));
+      BOOST_TEST(m.find("nested more than 64 deep") != std::string::npos,
+                 depth << (flow ? " flow: " : " block: ") << m);
+    }
+  // Lists within lists anywhere, beyond what the YAML parser follows: the same message, located.
+  const auto d = diagnostics_of("id: " + std::string(100000, '[') + "\n");
+  BOOST_TEST(d.front().message.find("nested more than 64 deep") != std::string::npos, d.front().message);
+}
+
+BOOST_AUTO_TEST_CASE(an_oversized_file_is_reported_with_its_real_size) {
+  const auto path = std::filesystem::temp_directory_path() / "libaudit_checklist_test_big.yaml";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << kValid << "# " << std::string(std::size_t(42.6 * 1048576) - kValid.size() - 3, 'x') << "\n";
+  }
+  try {
+    Checklist::load(path);
+    BOOST_FAIL("expected ChecklistError");
+  } catch (const ChecklistError& e) {
+    BOOST_TEST(e.diagnostics().front().message == "the file is 42.6 MB, over the limit of 32 MB for a checklist");
+  }
+  std::filesystem::remove(path);
+}
+
 BOOST_AUTO_TEST_CASE(every_problem_is_reported_at_once_in_file_order) {
   std::string yaml = with("title: テスト点検表", "titel: テスト点検表",
                           with("weight: 2", "weight: -3", with("roles: [staff]", "roles: [stuff]")));

@@ -174,6 +174,70 @@ BOOST_FIXTURE_TEST_CASE(template_errors_name_template_line_and_tag, Fixture) {
   BOOST_CHECK_THROW(Reporter(store, o), IoError);
 }
 
+namespace {
+
+// The committee report in Markdown, or the message of the TemplateError rendering it throws.
+// A new Reporter each time: a Reporter reads each template file once.
+std::string committee_md(const Store& store, const RenderOptions& o) {
+  try {
+    return Reporter(store, o).render(ReportKind::committee, ReportFormat::markdown);
+  } catch (const TemplateError& e) {
+    return "TemplateError: " + e.diagnostics().front().message;
+  }
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(partials_nest_at_most_16_deep_and_never_include_themselves, Fixture) {
+  const fs::path dir = temp_dir("partial_depth");
+  RenderOptions o = options();
+  o.template_dirs.insert(o.template_dirs.begin(), dir);
+  write(dir / "committee.md.mustache", "{{#departments}}{{> a}}{{/departments}}\n");
+  write(dir / "a.mustache", "x{{> a}}");  // itself, directly
+  const std::string self = committee_md(store, o);
+  BOOST_TEST(self.find("partial depth limit 16 exceeded: committee.md > a > a > …") != std::string::npos, self);
+  BOOST_TEST(self.find("'a' includes itself") != std::string::npos, self);
+  write(dir / "a.mustache", "{{> b}}");  // through another
+  write(dir / "b.mustache", "{{=<% %>=}}<%> a%>");
+  const std::string mutual = committee_md(store, o);
+  BOOST_TEST(mutual.find("committee.md > a > b > a > … ('a' includes itself)") != std::string::npos, mutual);
+  // A chain of 16 renders; 17 is refused, naming every step.
+  for (int i = 1; i <= 17; ++i)
+    write(dir / ("p" + std::to_string(i) + ".mustache"), i < 17 ? "{{> p" + std::to_string(i + 1) + "}}" : "end");
+  write(dir / "committee.md.mustache", "{{> p2}}\n");
+  BOOST_TEST(committee_md(store, o) == "end\n");
+  write(dir / "committee.md.mustache", "{{> p1}}\n");
+  const std::string deep = committee_md(store, o);
+  BOOST_TEST(deep.find("committee.md > p1 > p2 > p3 > p4 > p5 > p6 > p7 > p8 > p9 > p10 > p11 > p12 > p13 > p14 > p15 "
+                       "> p16 > p17") != std::string::npos,
+             deep);
+}
+
+BOOST_FIXTURE_TEST_CASE(partials_are_regular_files_inside_the_template_directory, Fixture) {
+  const fs::path dir = temp_dir("partial_escape");
+  const fs::path outside = temp_dir("partial_outside");
+  write(outside / "secret.mustache", "SECRET");
+  RenderOptions o = options();
+  o.template_dirs.insert(o.template_dirs.begin(), dir);
+  fs::create_symlink("/etc/passwd", dir / "passwd.mustache");
+  write(dir / "committee.md.mustache", "{{> passwd}}\n");
+  const std::string link = committee_md(store, o);
+  BOOST_TEST(link.find("partial 'passwd'") != std::string::npos, link);
+  BOOST_TEST(link.find("outside the template directory") != std::string::npos, link);
+  write(dir / "committee.md.mustache", "{{> ../libaudit_report_test_partial_outside/secret}}\n");
+  const std::string dots = committee_md(store, o);
+  BOOST_TEST(dots.find("partial '../libaudit_report_test_partial_outside/secret' refused") != std::string::npos, dots);
+  fs::create_directory(dir / "sub.mustache");
+  write(dir / "committee.md.mustache", "{{> sub}}\n");
+  const std::string notfile = committee_md(store, o);
+  BOOST_TEST(notfile.find("not a regular file") != std::string::npos, notfile);
+  // A symlink to a file inside the directory is a partial like any other.
+  write(dir / "real.mustache", "inside");
+  fs::create_symlink(dir / "real.mustache", dir / "alias.mustache");
+  write(dir / "committee.md.mustache", "{{> alias}}\n");
+  BOOST_TEST(committee_md(store, o) == "inside\n");
+}
+
 BOOST_AUTO_TEST_CASE(wareki_dates) {
   BOOST_TEST(wareki_date(Date{2025, 3, 31}) == "令和7年3月31日");
   BOOST_TEST(wareki_date(Date{2019, 5, 1}) == "令和元年5月1日");

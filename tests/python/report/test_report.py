@@ -248,6 +248,21 @@ def test_template_error_names_template_and_tag(body, tmp_path):
         reporter(body, templates=tmp_path).render("findings", "md")
 
 
+def test_hostile_partials_are_refused_not_followed(body, tmp_path):
+    # Each of these crashed the process (signal 11) or rendered /etc/passwd.
+    (tmp_path / "committee.md.mustache").write_text("{{> loop}}\n", encoding="utf-8")
+    (tmp_path / "loop.mustache").write_text("{{> loop}}", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"partial depth limit 16 exceeded: committee.md > loop > loop"):
+        reporter(body, templates=tmp_path).render("committee", "md")
+    (tmp_path / "passwd.mustache").symlink_to("/etc/passwd")
+    (tmp_path / "committee.md.mustache").write_text("{{> passwd}}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="partial 'passwd' refused: .*outside the template directory") as e:
+        reporter(body, templates=tmp_path).render("committee", "md")
+    assert "root:" not in str(e.value)
+    d = e.value.diagnostics[0]
+    assert d.file == str(tmp_path / "committee.md.mustache") and (d.line, d.column) == (1, 1)
+
+
 def test_render_writes_files_and_all_departments(body, tmp_path):
     store = body["store"]
     out = libaudit.render(

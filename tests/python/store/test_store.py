@@ -429,6 +429,32 @@ def test_import_all_or_nothing_lists_every_bad_row(store, tmp_path):
     assert store.response_count(store.cycle_id) == 0
 
 
+def test_answered_at_outside_1989_to_2100_is_refused_naming_the_row(store, tmp_path):
+    csv = (
+        "department,item,answer,comment,evidence,answered_by,answered_at\n"
+        "101,7.1,implemented,,,佐藤,1989-01-01\n"
+        "101,7.2,implemented,,,佐藤,9999-12-31\n"  # 3: a typing error
+        "102,7.1,implemented,,,佐藤,1988-12-31T23:59:59+09:00\n"  # 4: before 平成
+        "102,7.2,implemented,,,佐藤,2100-12-31T23:59:59Z\n"
+    )
+    with pytest.raises(ImportValidationError) as e:
+        store.import_responses_csv(ACTOR, store.cycle_id, write(tmp_path / "r.csv", csv))
+    diags = e.value.diagnostics
+    assert [(d.line, d.file.endswith("r.csv")) for d in diags] == [(3, True), (4, True)]
+    assert "answered_at '9999-12-31' is outside 1989-01-01 … 2100-12-31" in diags[0].message
+    assert store.response_count(store.cycle_id) == 0
+    # Rows from Python: the same bound, the row named by its position.
+    with pytest.raises(ImportValidationError) as e:
+        store.import_responses(ACTOR, store.cycle_id, [("101", "7.1", "implemented", "", "", "", "2101-01-01")])
+    assert e.value.diagnostics[0].line == 1 and "outside 1989-01-01" in e.value.diagnostics[0].message
+    assert store.response_count(store.cycle_id) == 0
+    rows = [
+        ("101", "7.1", "implemented", "", "", "", "1989-01-01"),
+        ("101", "7.2", "partial", "", "", "", "2100-12-31"),
+    ]
+    assert store.import_responses(ACTOR, store.cycle_id, rows).inserted == 2
+
+
 def test_responses_csv_cp932_with_japanese_labels(store, tmp_path):
     csv = "department,item,answer,comment,evidence\r\n" + "".join(
         f"{d},{i},一部実施している,改善中（～３月）,点検記録①\r\n" for d in LEAVES for i in ITEMS

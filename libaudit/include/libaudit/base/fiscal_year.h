@@ -24,6 +24,12 @@ struct Date {
   std::string to_string() const;  // ISO 8601, "2024-04-01"
 };
 
+// The dates an import accepts (a response's answered_at, and any date read from a file or
+// from rows a caller passes): 平成 onwards, to the end of 2100. A date outside is a typing
+// error (9999-12-31), refused naming the row. Inclusive.
+inline constexpr Date kEarliestImportDate{1989, 1, 1};
+inline constexpr Date kLatestImportDate{2100, 12, 31};
+
 // Parses "YYYY-MM-DD" (also the date part of an ISO 8601 timestamp such as
 // "2024-04-01T09:00:00Z"). Throws ValidationError on anything else or an impossible date.
 Date parse_date(std::string_view text);
