@@ -10,6 +10,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -249,12 +250,15 @@ def test_template_error_names_template_and_tag(body, tmp_path):
 
 
 def test_hostile_partials_are_refused_not_followed(body, tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hostile"))
+    import corpus
+
     # Each of these crashed the process (signal 11) or rendered /etc/passwd.
     (tmp_path / "committee.md.mustache").write_text("{{> loop}}\n", encoding="utf-8")
-    (tmp_path / "loop.mustache").write_text("{{> loop}}", encoding="utf-8")
+    corpus.self_including_partial(tmp_path, "loop")
     with pytest.raises(TemplateError, match=r"partial depth limit 16 exceeded: committee.md > loop > loop"):
         reporter(body, templates=tmp_path).render("committee", "md")
-    (tmp_path / "passwd.mustache").symlink_to("/etc/passwd")
+    corpus.symlinked_partial(tmp_path, Path("/etc/passwd"), "passwd")
     (tmp_path / "committee.md.mustache").write_text("{{> passwd}}\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="partial 'passwd' refused: .*outside the template directory") as e:
         reporter(body, templates=tmp_path).render("committee", "md")
