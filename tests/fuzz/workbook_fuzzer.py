@@ -29,10 +29,9 @@ with atheris.instrument_imports():
     from libaudit.exchange import files, workbook
 
 import corpus  # noqa: E402
-from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write  # noqa: E402
+from _store_util import ready_store  # noqa: E402
 
-import libaudit  # noqa: E402
-from libaudit import Store, _core, exchange  # noqa: E402
+from libaudit import _core, exchange  # noqa: E402
 
 PARTS = [
     "xl/worksheets/sheet2.xml",  # 点検票
@@ -46,12 +45,7 @@ PARTS = [
 
 def _setup() -> tuple[object, dict[str, bytes]]:
     tmp = Path(tempfile.mkdtemp(prefix="libaudit-fuzz-"))
-    s = Store(tmp / "audit.db")
-    s.set_body(ACTOR, "テスト市")
-    s.import_departments_csv(ACTOR, write(tmp / "departments.csv", DEPARTMENTS_CSV))
-    cl = s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
-    cycle = s.create_cycle(ACTOR, name="令和6年度 自己点検", kind="self_inspection", fiscal_year=2024, checklist=cl)
-    s.open_cycle(ACTOR, cycle)
+    s, cycle = ready_store(tmp / "audit.db", tmp)
     path = exchange.export_workbook(s, cycle, "102", tmp / "102.xlsx")
     return exchange._Cycle(s, cycle), corpus.members(path.read_bytes())
 

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
+from _store_util import ACTOR, ready_store
 from libaudit.cli import main as cli_main
 from libaudit.errors import QuestionnaireError
 from openpyxl import load_workbook
 
-import libaudit
 from libaudit import Store, exchange
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hostile"))
@@ -26,12 +25,7 @@ FIRST = exchange.HEADER_ROW + 2  # the first question row (a chapter row comes b
 
 @pytest.fixture
 def env(tmp_path):
-    s = Store(tmp_path / "audit.db")
-    s.set_body(ACTOR, "テスト市")
-    s.import_departments_csv(ACTOR, write(tmp_path / "departments.csv", DEPARTMENTS_CSV))
-    cl = s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(CHECKLIST_YAML, "test.yaml"))
-    cycle = s.create_cycle(ACTOR, name="令和6年度 自己点検", kind="self_inspection", fiscal_year=2024, checklist=cl)
-    s.open_cycle(ACTOR, cycle)
+    s, cycle = ready_store(tmp_path / "audit.db", tmp_path)
     yield s, cycle, tmp_path
     s.close()
 
