@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,50 @@ def test_the_reader_uses_defusedxml_and_openpyxl_would_too():
     assert openpyxl.DEFUSEDXML is True
     assert reader.iterparse is defusedxml.ElementTree.iterparse
     assert reader.fromstring is defusedxml.ElementTree.fromstring
+
+
+@pytest.mark.parametrize(
+    "cap, edit, needle",
+    [
+        (
+            "cell_chars",
+            lambda x: corpus.set_cell(x, f"F{FIRST}", corpus._inline(f"F{FIRST}", "長" * 32_768)),
+            "Excel's limit is 32,767",
+        ),
+        (
+            "part_bytes",
+            lambda x: x.replace("</worksheet>", "<extLst>" + " " * (9 << 20) + "</extLst></worksheet>"),
+            "unpacks to more than 8 MB",
+        ),
+        (
+            "elements",
+            lambda x: x.replace("</worksheet>", "<extLst>" + "<ext/>" * 250_001 + "</extLst></worksheet>"),
+            "more than 250,000 XML elements",
+        ),
+    ],
+)
+def test_each_cap_refuses_with_one_located_problem(env, cap, edit, needle):
+    s, cycle, tmp = env
+    good = answered(s, cycle, "102", tmp / "good.xlsx")
+    path = tmp / f"{cap}.xlsx"
+    path.write_bytes(corpus.edit_sheet(good, Q, edit, zipfile.ZIP_STORED))  # past the ratio check
+    e = refused(s, cycle, [path])
+    assert len(e.problems) == 1 and e.problems[0].sheet == Q and needle in e.problems[0].message, e.problems
+
+
+def test_too_many_sheets_and_a_dangling_shared_string_are_refused(env):
+    s, cycle, tmp = env
+    good = answered(s, cycle, "102", tmp / "good.xlsx")
+    parts = corpus.members(good)
+    sheets = "".join(f'<sheet name="s{k}" sheetId="{k + 10}" r:id="rId{k + 10}"/>' for k in range(14))
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"</sheets>", sheets.encode() + b"</sheets>")
+    (tmp / "sheets.xlsx").write_bytes(corpus.pack(parts))
+    e = refused(s, cycle, [tmp / "sheets.xlsx"])
+    assert [p.message for p in e.problems] == ["the workbook has more than 16 sheets: refused"]
+    dangling = corpus.edit_sheet(
+        good, Q, lambda x: corpus.set_cell(x, f"F{FIRST}", f'<c r="F{FIRST}" t="s"><v>99999</v></c>')
+    )
+    (tmp / "dangling.xlsx").write_bytes(dangling)
+    e = refused(s, cycle, [tmp / "dangling.xlsx"])
+    assert len(e.problems) == 1 and e.problems[0].where == f"{Q}!F{FIRST}", e.problems
+    assert "a shared-string index '99999' that the table does not hold" in e.problems[0].message
