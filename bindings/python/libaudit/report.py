@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Union
 
 from . import _core
-from .errors import PdfError
+from .errors import PdfError, ValidationError
 from .files import write_atomically, write_text
 from .store import Store, core_call
 
@@ -118,13 +118,32 @@ def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "_"
 
 
+def format_of(out: PathLike | None, format: str | None, *, directory: bool = False) -> str:
+    """The format a report is written in: `format` when given, else the extension of `out`
+    (.html/.htm, .md, .csv, .json, .pdf), else html. ValidationError for an unknown format, or
+    one that contradicts the file's extension."""
+    if format is not None and format not in _EXT:
+        raise ValidationError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+    path = Path(out) if out is not None and not directory else None
+    suffix = path.suffix.lower().lstrip(".") if path else ""
+    named = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (*_EXT, "htm") else None
+    if format is None:
+        return named or "html"
+    if path is not None and named is not None and named != _EXT[format]:
+        raise ValidationError(
+            f"{path} is named {path.suffix} but the format is {format}: "
+            f"name the file .{_EXT[format]}, or leave the format out to take it from the name"
+        )
+    return _EXT[format]
+
+
 def render(
     store: Store,
     kind: str,
     *,
     cycle: int,
     compare: int | None = None,
-    format: str = "html",
+    format: str | None = None,
     out: PathLike | None = None,
     templates: PathLike | None = None,
     dept: str | None = None,
@@ -135,14 +154,15 @@ def render(
     """Render a report of `kind` (committee, department, audit, findings) for `cycle`.
 
     Without ``out`` the text is returned (not for PDF). With ``out`` it is written there and the
-    path returned. ``all_depts=True`` (department sheets) writes one file per 課 into the
-    directory ``out`` (``<code>_<課>.<ext>``) and returns their paths; ``progress(done, total)``
-    is called after each. Other options: see :class:`Reporter`.
+    path returned. ``format`` is html, md, csv, json or pdf; without it, the file's extension
+    says (``committee.pdf``: PDF), else html. A format that contradicts the extension is refused
+    (ValidationError): ``x.pdf`` never holds HTML. ``all_depts=True`` (department sheets)
+    writes one file per 課 into the directory ``out`` (``<code>_<課>.<ext>``) and returns their
+    paths; ``progress(done, total)`` is called after each. Other options: see :class:`Reporter`.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown report {kind!r}: one of {', '.join(KINDS)}")
-    if format not in _EXT:
-        raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+    format = format_of(out, format, directory=all_depts)
     if kind == "department" and not dept and not all_depts:
         raise ValueError("the department sheet needs dept=CODE or all_depts=True")
     reporter = Reporter(store, cycle, compare=compare, dept=dept, templates=templates, **options)

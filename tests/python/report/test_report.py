@@ -440,3 +440,21 @@ def test_report_dates_are_japan_dates_of_timestamps_with_any_zone(tmp_path, rais
         assert [(r["raised_on"], r["age_days"]) for r in rows] == [(raised_on, age_days)]
     finally:
         store.close()
+
+
+def test_the_format_follows_the_file_name_and_a_contradiction_is_refused(body, tmp_path, cli):
+    """`report committee … -o x.pdf` wrote HTML into x.pdf and exited 0."""
+    from libaudit.report import format_of
+
+    names = ("html", "htm", "md", "csv", "json", "pdf")
+    assert [format_of(tmp_path / f"x.{e}", None) for e in names] == ["html", "html", "md", "csv", "json", "pdf"]
+    assert format_of(tmp_path / "x.txt", None) == "html" and format_of(None, None) == "html"
+    assert format_of(tmp_path / "out", "csv", directory=True) == "csv"
+    args = ("report", "committee", str(body["path"]), "--cycle", str(body["cycles"][2024]))
+    r = cli(*args, "--format", "html", "-o", str(tmp_path / "x.pdf"))
+    assert r.returncode == 1 and not (tmp_path / "x.pdf").exists(), r.stderr
+    assert "x.pdf is named .pdf but the format is html" in r.stderr and "Traceback" not in r.stderr
+    r = cli(*args, "-o", str(tmp_path / "x.md"))
+    assert r.returncode == 0, r.stderr
+    assert "情報セキュリティ自己点検結果報告" in (tmp_path / "x.md").read_text(encoding="utf-8")
+    assert not (tmp_path / "x.md").read_text(encoding="utf-8").lstrip().startswith("<")

@@ -23,7 +23,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     who = p.add_mutually_exclusive_group()
     who.add_argument("--dept", metavar="CODE", help="department sheet: the 課")
     who.add_argument("--all-depts", action="store_true", help="department sheet: one file per 課 into the directory -o")
-    p.add_argument("--format", default="html", choices=["html", "md", "csv", "json", "pdf"])
+    p.add_argument(
+        "--format",
+        choices=["html", "md", "csv", "json", "pdf"],
+        help="default: from the extension of -o (x.pdf: PDF), else html; a contradiction is refused",
+    )
     p.add_argument("-o", "--out", required=True, metavar="OUT", help="the file to write (a directory with --all-depts)")
     p.add_argument(
         "--templates", metavar="DIR", help="your template directory (files missing there: the built-in ones)"
