@@ -272,3 +272,16 @@ def test_too_many_sheets_and_a_dangling_shared_string_are_refused(env):
     e = refused(s, cycle, [tmp / "dangling.xlsx"])
     assert len(e.problems) == 1 and e.problems[0].where == f"{Q}!F{FIRST}", e.problems
     assert "a shared-string index '99999' that the table does not hold" in e.problems[0].message
+
+
+@pytest.mark.parametrize("deadline", ["2025-06-31", "6月末", "2025/6/30", "20250630"])
+def test_a_deadline_that_is_not_a_real_day_is_refused_before_any_file(env, capsys, deadline):
+    """`export --deadline 2025-06-31` was accepted and printed on every questionnaire."""
+    s, cycle, tmp = env
+    code = cli_main(
+        ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and f"回答期限 (deadline) {deadline!r} is not a date" in err, err
+    assert not (tmp / "q").exists() or not list((tmp / "q").iterdir())
+    assert exchange.export_workbook(s, cycle, "102", tmp / "ok.xlsx", deadline="2025-06-30").exists()

@@ -62,6 +62,7 @@ from .model import (
     PathLike,
     Row,
     _Cycle,
+    deadline_date,
     file_name,
 )
 from .workbook import export_workbook
@@ -84,6 +85,7 @@ def export_all(
     paths. ``progress(done, total)`` is called after each file."""
     if format not in ("xlsx", "csv"):
         raise ValidationError(f"unknown format {format!r}: xlsx or csv")
+    deadline = deadline_date(deadline)  # refused before any file is written
     cy = _Cycle(store, cycle, carry_over_from)
     codes = list(departments) if departments else list(cy.cycle.departments)
     folder = Path(folder)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from .. import _core, labels
+from ..errors import ValidationError
 from ..store import Department, Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -106,15 +107,27 @@ def text_lf(s: str) -> str:
     return s.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def date_text(value: None | str | _dt.date) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, _dt.date):
-        value = value.isoformat()
+def deadline_date(value: None | str | _dt.date) -> _dt.date | None:
+    """A 回答期限 as a date: a date, or text 'YYYY-MM-DD' naming a real day. ValidationError for
+    anything else ('2025-06-31', '6月末'): it is printed on every questionnaire."""
+    if value is None or isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
     try:
-        d = _dt.date.fromisoformat(str(value))
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return _dt.date.fromisoformat(text)
     except ValueError:
-        return str(value)
+        pass
+    raise ValidationError(
+        f"回答期限 (deadline) {text!r} is not a date: write it as YYYY-MM-DD, a real day (2025-06-30)"
+    )
+
+
+def date_text(value: None | str | _dt.date) -> str:
+    """A 回答期限 as the questionnaire prints it: 2025年6月30日（月）; '' for none."""
+    d = deadline_date(value)
+    if d is None:
+        return ""
     return f"{d.year}年{d.month}月{d.day}日（{'月火水木金土日'[d.weekday()]}）"
 
 
