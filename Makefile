@@ -106,7 +106,7 @@ fuzz-workbook: build
 	mkdir -p build/fuzz/workbook-corpus
 	PYTHONPATH=build/py/python $(PY) tests/fuzz/workbook_fuzzer.py --seeds build/fuzz/workbook-corpus
 	cd build/fuzz && PYTHONPATH=$(abspath build/py/python) $(abspath $(PY)) $(abspath tests/fuzz/workbook_fuzzer.py) \
-	  workbook-corpus -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=300000
+	  workbook-corpus -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=300000 -len_control=0
 
 clean:
 	rm -rf build out
