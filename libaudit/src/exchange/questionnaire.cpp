@@ -67,6 +67,10 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
     invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name +
             "): it uses checklist " + prev_cl.checklist_id + ", cycle " + std::to_string(cycle().id) + " uses " +
             stored_.checklist_id);
+  if (prev.id >= cycle().id)
+    invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name + ") into cycle " +
+            std::to_string(cycle().id) + " (" + cycle().name + "): carry-over is from an earlier cycle" +
+            (prev.id == cycle().id ? ", not the cycle itself" : ""));
   const std::vector<Response> before = store.responses(prev.id);
   for (const auto& [code, _] : index_) previous_[code] = answers_of(before, code);
 }

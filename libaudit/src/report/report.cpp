@@ -813,6 +813,12 @@ struct Reporter::Impl {
   }
 
   json view(ReportKind kind, std::string_view department) const {
+    const Cycle& c = data.cycle();
+    if (kind == ReportKind::audit && c.kind == CycleKind::self_inspection)
+      throw ValidationError({Diagnostic{"<options>", 1, 1,
+                                        "the audit report (監査報告書) is for an audit cycle; cycle " +
+                                            std::to_string(c.id) + " (" + c.name + ") is a " + kind_label(c.kind) +
+                                            ": report it with `report committee` or `report department`"}});
     switch (kind) {
       case ReportKind::committee: return committee();
       case ReportKind::department: return this->department(std::string(department));

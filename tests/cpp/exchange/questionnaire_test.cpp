@@ -213,6 +213,15 @@ BOOST_AUTO_TEST_CASE(prefilled_and_carried_over) {
                                       " (別の点検): it uses checklist u, cycle " + std::to_string(next) + " uses t") !=
            std::string::npos;
   });
+  // From the cycle itself, or from a later one: refused.
+  BOOST_CHECK_EXCEPTION(f.model(next, next), ValidationError, [&](const ValidationError& e) {
+    return std::string(e.what()).find("carry-over is from an earlier cycle, not the cycle itself") != std::string::npos;
+  });
+  BOOST_CHECK_EXCEPTION(f.model(f.self, next), ValidationError, [&](const ValidationError& e) {
+    return std::string(e.what()).find("cannot carry answers over from cycle " + std::to_string(next) +
+                                      " (令和7年度 自己点検) into cycle " + std::to_string(f.self)) !=
+           std::string::npos;
+  });
 }
 
 BOOST_AUTO_TEST_CASE(a_good_workbook_and_its_plan) {

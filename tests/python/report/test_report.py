@@ -458,3 +458,13 @@ def test_the_format_follows_the_file_name_and_a_contradiction_is_refused(body, t
     assert r.returncode == 0, r.stderr
     assert "情報セキュリティ自己点検結果報告" in (tmp_path / "x.md").read_text(encoding="utf-8")
     assert not (tmp_path / "x.md").read_text(encoding="utf-8").lstrip().startswith("<")
+
+
+def test_the_audit_report_is_only_for_an_audit_cycle(body, cli):
+    """`report audit` on a self-inspection cycle produced a 監査報告書."""
+    assert "監査報告書" in Reporter(body["store"], body["audit"], as_of=AS_OF).render("audit", "md")
+    with pytest.raises(libaudit.ValidationError, match=r"the audit report \(監査報告書\) is for an audit cycle"):
+        Reporter(body["store"], body["cycles"][2024], as_of=AS_OF).render("audit", "md")
+    r = cli("report", "audit", str(body["path"]), "--cycle", str(body["cycles"][2024]), "-o", str(body["tmp"] / "a.md"))
+    assert r.returncode == 1 and "is a 自己点検: report it with `report committee`" in r.stderr, r.stderr
+    assert not (body["tmp"] / "a.md").exists() and "Traceback" not in r.stderr

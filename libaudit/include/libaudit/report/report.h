@@ -24,7 +24,7 @@
 // renders any number of reports from it; it is not thread-safe (use one per thread).
 //
 // Errors: NotFoundError (unknown cycle, 課, report kind or format), ValidationError (bad
-// options), TemplateError (a template that does not render), IoError (a template directory or
+// options; the audit report of a self-inspection cycle), TemplateError (a template that does not render), IoError (a template directory or
 // file that cannot be read).
 #pragma once
 
