@@ -10,9 +10,9 @@
 // read from any number of threads at once.
 //
 // Errors: NotFoundError (unknown cycle), ValidationError (a 課 that is not a target, carrying
-// over from a cycle of another checklist id, from the cycle itself or from a later one). A returned file that is not valid is not an
-// error: Returned::problems lists every problem found in it, located (at most kMaxProblemsPerFile,
-// then one that counts the rest).
+// over from a cycle of another checklist id, from the cycle itself or from a later one). A
+// returned file that is not valid is not an error: Returned::problems lists every problem found
+// in it, located (at most kMaxProblemsPerFile, then one that counts the rest).
 #pragma once
 
 #include <cstddef>

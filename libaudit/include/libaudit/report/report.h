@@ -24,8 +24,8 @@
 // renders any number of reports from it; it is not thread-safe (use one per thread).
 //
 // Errors: NotFoundError (unknown cycle, 課, report kind or format), ValidationError (bad
-// options; the audit report of a self-inspection cycle), TemplateError (a template that does not render), IoError (a template directory or
-// file that cannot be read).
+// options; the audit report of a self-inspection cycle), TemplateError (a template that does
+// not render), IoError (a template directory or file that cannot be read).
 #pragma once
 
 #include <cstdint>
