@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE csv
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -104,7 +105,8 @@ BOOST_AUTO_TEST_CASE(undecodable_bytes_name_their_line) {
 }
 
 BOOST_AUTO_TEST_CASE(read_file_and_columns) {
-  const auto path = std::filesystem::temp_directory_path() / "libaudit_csv_test.csv";
+  const auto path =
+      std::filesystem::temp_directory_path() / ("libaudit_csv_test." + std::to_string(::getpid()) + ".csv");
   {
     std::ofstream out(path, std::ios::binary);
     out << "\x63\x6F\x64\x65, Name ,parent_code\r\n\x31\x30\x31,\x91\x8D\x96\xB1\x89\xDB,\r\n";

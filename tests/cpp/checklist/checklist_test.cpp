@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE checklist
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -343,7 +344,8 @@ BOOST_AUTO_TEST_CASE(sections_nested_too_deep_get_the_same_message_at_every_dept
 }
 
 BOOST_AUTO_TEST_CASE(an_oversized_file_is_reported_with_its_real_size) {
-  const auto path = std::filesystem::temp_directory_path() / "libaudit_checklist_test_big.yaml";
+  const auto path =
+      std::filesystem::temp_directory_path() / ("libaudit_checklist_test_big." + std::to_string(::getpid()) + ".yaml");
   {
     std::ofstream out(path, std::ios::binary);
     out << kValid << "# " << std::string(std::size_t(42.6 * 1048576) - kValid.size() - 3, 'x') << "\n";
@@ -375,7 +377,7 @@ BOOST_AUTO_TEST_CASE(ids_and_formats) {
 }
 
 BOOST_AUTO_TEST_CASE(load_from_file_and_io_errors) {
-  auto dir = std::filesystem::temp_directory_path() / "libaudit_checklist_test";
+  auto dir = std::filesystem::temp_directory_path() / ("libaudit_checklist_test." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = dir / "c.yaml";
   { std::ofstream(path) << kValid; }

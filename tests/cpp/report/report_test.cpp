@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE report
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -80,7 +81,7 @@ struct Fixture {
 };
 
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("libaudit_report_test_" + name);
+  fs::path d = fs::temp_directory_path() / ("libaudit_report_test_" + name + "." + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
