@@ -99,7 +99,7 @@ class QuestionnaireError(ImportValidationError):
         super().__init__(
             message,
             [
-                Diagnostic(p.file, p.row, _column_number(p.column), f"{p.where}: {p.message}" if p.where else p.message)
+                Diagnostic(p.file, p.row, column_number(p.column), f"{p.where}: {p.message}" if p.where else p.message)
                 for p in problems
             ],
         )
@@ -109,7 +109,7 @@ class QuestionnaireError(ImportValidationError):
         return "\n".join([self.args[0]] + [str(p) for p in self.problems])
 
 
-def _column_number(column: str) -> int:
+def column_number(column: str) -> int:
     """'A' -> 1, 'AB' -> 28; a CSV column given as a name -> 0."""
     n = 0
     for ch in column:

@@ -31,6 +31,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
 
+from ..errors import column_number
 from .model import text_lf
 
 
@@ -79,13 +80,6 @@ def column_letter(column: int) -> str:
         column, r = divmod(column - 1, 26)
         out = chr(65 + r) + out
     return out
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _local(tag: object) -> str:
@@ -342,7 +336,7 @@ class ReturnedWorkbook:
             m = _REF.fullmatch(ref)
             if not m:
                 raise ReadProblem(f"a cell reference {ref[:20]!r} that is not one: the file is damaged", sheet)
-            row, column = int(m.group(2)), _column_number(m.group(1))
+            row, column = int(m.group(2)), column_number(m.group(1))
         if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
             raise ReadProblem(f"cell {column_letter(column)}{row} is outside Excel's grid: the file is damaged", sheet)
         return row, column
