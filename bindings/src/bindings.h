@@ -4,8 +4,14 @@
 
 #include <pybind11/pybind11.h>
 
+#include <optional>
+#include <string>
+
+#include "libaudit/base/fiscal_year.h"
+
 namespace libaudit {
 struct ImportResult;
+struct TrailPoint;
 }
 
 namespace libaudit::python {
@@ -27,6 +33,14 @@ py::dict import_without_gil(Run&& run) {
   }
   return import_result_dict(r);
 }
+
+// A day from Python: None, an ISO string (a date, or a time with a zone), a datetime.date or a
+// datetime.datetime (naive: UTC); the day in Japan (findings.cpp).
+std::optional<Date> opt_date(const py::handle& when);
+// "As of" that day: the UTC instant at which it ends in Japan (japan_day_end_utc); None: now.
+std::optional<std::string> as_of_instant(const py::handle& when);
+// A TrailPoint as {"seq", "at", "hash"} (store.cpp).
+py::dict point_dict(const TrailPoint& p);
 
 // A Python list of f(x) for every x of `xs`, in order.
 template <class Range, class F>

@@ -62,6 +62,7 @@ void bind_exchange(py::module_& m) {
              return Questionnaires::load(store, cycle, carry_over_from);
            }),
            py::arg("store"), py::arg("cycle"), py::arg("carry_over_from") = py::none())
+      .def("check_exportable", &Questionnaires::check_exportable)
       .def("is_target", &Questionnaires::is_target, py::arg("department"))
       .def("department_name", &Questionnaires::department_name, py::arg("code"))
       .def(

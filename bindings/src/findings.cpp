@@ -19,11 +19,6 @@
 
 namespace libaudit::python {
 
-namespace {
-
-// ---- Dates -------------------------------------------------------------------------------
-
-// The date in Japan of a date argument (see the file comment); nullopt for None.
 std::optional<Date> opt_date(const py::handle& when) {
   if (when.is_none()) return std::nullopt;
   if (py::isinstance<py::str>(when)) return japan_date_of(when.cast<std::string>());
@@ -39,6 +34,17 @@ std::optional<Date> opt_date(const py::handle& when) {
                        py::str(py::type::of(when)).cast<std::string>());
 }
 
+std::optional<std::string> as_of_instant(const py::handle& when) {
+  const std::optional<Date> d = opt_date(when);
+  if (!d) return std::nullopt;
+  return japan_day_end_utc(*d);
+}
+
+namespace {
+
+// ---- Dates -------------------------------------------------------------------------------
+
+// The date in Japan of a date argument (see the file comment); nullopt for None.
 Date date_arg(const py::handle& when) { return opt_date(when).value_or(today_japan()); }
 
 // ---- Values of members in Python -----------------------------------------------------------
@@ -351,7 +357,7 @@ void bind_exceptions(py::module_& m) {
     return late_marked(std::move(v), d, report_days);
   });
   m.def("exceptions_for_scoring", [](Store& s, std::int64_t cycle, const py::object& as_of) {
-    const auto set = Exceptions(s).for_scoring(cycle, opt_date(as_of));
+    const auto set = Exceptions(s).for_scoring(cycle, s.cycle_point(cycle, as_of_instant(as_of)));
     return std::vector<std::pair<std::string, std::string>>(set.begin(), set.end());
   });
 }

@@ -14,7 +14,7 @@ void bind_report(py::module_& m) {
       .def(py::init([](const Store& store, std::int64_t cycle, std::optional<std::int64_t> compare,
                        const std::string& department, const std::vector<std::filesystem::path>& template_dirs,
                        const std::string& model, double partial_value, std::size_t weakest, const std::string& as_of,
-                       int expiring_days, const std::string& opinion, const std::string& purpose,
+                       const py::object& at, int expiring_days, const std::string& opinion, const std::string& purpose,
                        const std::vector<std::string>& auditors, const std::string& period, const std::string& title) {
              RenderOptions o;
              o.cycle = cycle;
@@ -25,6 +25,7 @@ void bind_report(py::module_& m) {
              o.scoring.partial_value = partial_value;
              o.weakest = weakest;
              if (!as_of.empty()) o.as_of = parse_date(as_of);
+             o.at = as_of_instant(at);
              o.expiring_days = expiring_days;
              o.opinion = opinion;
              o.purpose = purpose;
@@ -35,7 +36,7 @@ void bind_report(py::module_& m) {
              return Reporter(store, std::move(o));
            }),
            py::arg("store"), py::arg("cycle"), py::arg("compare"), py::arg("department"), py::arg("template_dirs"),
-           py::arg("model"), py::arg("partial_value"), py::arg("weakest"), py::arg("as_of"), py::arg("expiring_days"),
+           py::arg("model"), py::arg("partial_value"), py::arg("weakest"), py::arg("as_of"), py::arg("at"), py::arg("expiring_days"),
            py::arg("opinion"), py::arg("purpose"), py::arg("auditors"), py::arg("period"), py::arg("title"))
       .def("departments", &Reporter::departments)
       .def(

@@ -2,6 +2,7 @@
 // back as plain dicts (NaN as None); libaudit/scoring.py turns them into dataclasses. Loading
 // and scoring run without the GIL.
 #include "libaudit/scoring/scoring.h"
+#include "libaudit/scoring/publication.h"
 
 #include <pybind11/stl.h>
 
@@ -83,6 +84,13 @@ ScoreOptions options(const std::string& model, double partial_value, const Excep
   return o;
 }
 
+py::dict publication_dict(const Publication& p) {
+  const py::module_ json = py::module_::import("json");
+  return py::dict("cycle"_a = p.cycle, "edition"_a = p.edition, "closed_by"_a = p.closed_by,
+                  "closed_at"_a = p.closed_at, "close"_a = point_dict(p.close), "record"_a = point_dict(p.record),
+                  "results"_a = json.attr("loads")(p.results), "changes"_a = json.attr("loads")(p.changes));
+}
+
 // f() with the GIL released (the scoring functions touch no Python object).
 template <class F>
 auto without_gil(F&& f) {
@@ -132,12 +140,54 @@ void bind_scoring(py::module_& m) {
       .def(
           "compare",
           [](const CycleData& before, const CycleData& after, std::string_view by, const std::string& model, double p,
-             const Exceptions& ex) {
+             const Exceptions& before_exceptions, const Exceptions& after_exceptions) {
             const GroupBy g = parse_group_by(by);
-            const ScoreOptions o = options(model, p, ex);
-            return to_dict(without_gil([&] { return compare(before, after, g, o); }));
+            const ScoreOptions a = options(model, p, before_exceptions), b = options(model, p, after_exceptions);
+            return to_dict(without_gil([&] { return compare(before, a, after, b, g); }));
           },
-          py::arg("after"), py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"));
+          py::arg("after"), py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("before_exceptions"),
+          py::arg("after_exceptions"));
+
+  m.def(
+      "cycle_at",
+      [](const Store& store, std::int64_t cycle, const py::object& as_of) {
+        std::optional<std::string> instant = as_of_instant(as_of);
+        CycleAt at = without_gil([&] { return CycleAt::load(store, cycle, {}, std::move(instant)); });
+        Exceptions ex(at.options.exceptions.begin(), at.options.exceptions.end());
+        return py::make_tuple(std::move(at.data), point_dict(at.point), ex);
+      },
+      py::arg("store"), py::arg("cycle"), py::arg("as_of"),
+      "(CycleData, point, exceptions): the cycle read by the as-of rule (scoring.h, CycleAt).");
+
+  m.def(
+      "publish_cycle",
+      [](Store& store, const std::string& by, std::int64_t cycle) {
+        return publication_dict(without_gil([&] { return Publications(store).close(by, cycle); }));
+      },
+      py::arg("store"), py::arg("by"), py::arg("cycle"));
+  m.def(
+      "reopen_cycle",
+      [](Store& store, const std::string& by, std::int64_t cycle, const std::string& reason) {
+        const Reopening r = Publications(store).reopen(by, cycle, reason);
+        return py::dict("cycle"_a = r.cycle, "number"_a = r.number, "reason"_a = r.reason, "by"_a = r.by,
+                        "at"_a = r.at);
+      },
+      py::arg("store"), py::arg("by"), py::arg("cycle"), py::arg("reason"));
+  m.def(
+      "publications",
+      [](const Store& store, std::int64_t cycle) {
+        return list_of(Publications(store).list(cycle), [](const Publication& p) { return publication_dict(p); });
+      },
+      py::arg("store"), py::arg("cycle"));
+  m.def(
+      "reopenings",
+      [](const Store& store, std::int64_t cycle) {
+        return list_of(Publications(store).reopenings(cycle), [](const Reopening& r) {
+          return py::dict("cycle"_a = r.cycle, "number"_a = r.number, "reason"_a = r.reason, "by"_a = r.by,
+                          "at"_a = r.at);
+        });
+      },
+      py::arg("store"), py::arg("cycle"));
 }
 
 }  // namespace libaudit::python

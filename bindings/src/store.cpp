@@ -231,6 +231,15 @@ void bind_cycles(StoreClass& c) {
           py::arg("departments") = std::vector<std::string>{})
       .def("open_cycle", &Store::open_cycle, py::arg("actor"), py::arg("cycle"))
       .def("close_cycle", &Store::close_cycle, py::arg("actor"), py::arg("cycle"))
+      .def("trail_head", [](const Store& s) { return point_dict(s.trail_head()); })
+      .def(
+          "cycle_point",
+          [](const Store& s, std::int64_t cycle, const py::object& as_of) {
+            return point_dict(s.cycle_point(cycle, as_of_instant(as_of)));
+          },
+          py::arg("cycle"), py::arg("as_of") = py::none())
+      .def("cycle_closes", [](const Store& s, std::int64_t cycle) { return list_of(s.cycle_closes(cycle), &point_dict); },
+           py::arg("cycle"))
       .def("cycles", [](const Store& s) { return list_of(s.cycles(), to_dict_of<Cycle>); })
       .def(
           "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"));
@@ -339,6 +348,8 @@ void bind_store_functions(py::module_& m) {
 }
 
 }  // namespace
+
+py::dict point_dict(const TrailPoint& p) { return py::dict("seq"_a = p.seq, "at"_a = p.at, "hash"_a = p.hash); }
 
 py::dict import_result_dict(const ImportResult& r) {
   return py::dict("rows"_a = r.rows, "inserted"_a = r.inserted, "updated"_a = r.updated, "unchanged"_a = r.unchanged);

@@ -40,7 +40,7 @@ from .errors import (
     StoreError,
     ValidationError,
 )
-from .findings import Exceptions, Findings, People
+from .findings import DateLike, Exceptions, Findings, People
 from .report import Reporter, render
 from .scoring import Comparison, CycleData, ScoreMatrix, ScoreTable
 from .store import fiscal_year_label, fiscal_year_of, fiscal_year_range
@@ -79,38 +79,62 @@ class Store(_store.Store):
         """Exceptions (例外措置): a libaudit.findings.Exceptions."""
         return Exceptions(self)
 
-    # -- scores (libaudit.scoring)
-    def _with_exceptions(self, cycle: int, options: dict[str, Any]) -> dict[str, Any]:
-        """Scores leave out the exceptions in force (as of ``as_of``, default today in Japan)
-        unless ``exceptions=`` is given."""
-        as_of = options.pop("as_of", None)
-        if options.get("exceptions") is None:
-            options["exceptions"] = self.exceptions.for_scoring(cycle, as_of)
-        return options
+    # -- close = publish (libaudit.scoring, docs/scoring.md "Publication")
+    def close_cycle(self, actor: str, cycle: int) -> dict[str, Any]:
+        """Closes an open cycle and publishes it: its results (every model by body, 部, 課 and
+        chapter) and the trail head, as one trail record. Returns the edition (``edition``,
+        ``record`` — the anchor its reports print —, ``results``, ``changes``)."""
+        return _store.core_call(self, _core.publish_cycle, actor, int(cycle))
 
-    def scoring_data(self, cycle: int) -> CycleData:
+    def reopen_cycle(self, by: str, cycle: int, reason: str) -> dict[str, Any]:
+        """Reopens a closed cycle to take a late 課: `by` must hold chief_auditor or ciso; the
+        reason goes into the trail. Closing it again publishes the next edition (第2版)."""
+        return _store.core_call(self, _core.reopen_cycle, by, int(cycle), reason)
+
+    def publications(self, cycle: int) -> list[dict[str, Any]]:
+        """The cycle's editions, oldest first (as close_cycle returns them)."""
+        return list(_store.core_call(self, _core.publications, int(cycle)))
+
+    def reopenings(self, cycle: int) -> list[dict[str, Any]]:
+        """The cycle's reopenings, oldest first: number, reason, by, at."""
+        return list(_store.core_call(self, _core.reopenings, int(cycle)))
+
+    # -- scores (libaudit.scoring). Each reads the cycle by the as-of rule (CycleData): a closed
+    # cycle at its close, another as of ``as_of`` (a day in Japan, default now), with the
+    # exceptions that count for it then unless ``exceptions=`` is given (``()`` for none).
+    def scoring_data(self, cycle: int, as_of: DateLike = None) -> CycleData:
         """The cycle read once for several analyses: a libaudit.scoring.CycleData."""
-        return CycleData(self, cycle)
+        return CycleData(self, cycle, as_of)
 
-    def score(self, cycle: int, model: str = "rate", by: str = "department", **options: Any) -> ScoreTable:
+    def score(
+        self, cycle: int, model: str = "rate", by: str = "department", as_of: DateLike = None, **options: Any
+    ) -> ScoreTable:
         """Scores of a cycle by department (課), parent (部), chapter, section, role, tier, item
-        or body: a libaudit.scoring.ScoreTable. Options: partial_value, exceptions (default: the
-        exceptions in force ``as_of`` a date, default today in Japan; ``exceptions=()`` for none)."""
-        return self.scoring_data(cycle).score(model, by, **self._with_exceptions(cycle, options))
+        or body: a libaudit.scoring.ScoreTable. Options: partial_value, exceptions."""
+        return self.scoring_data(cycle, as_of).score(model, by, **options)
 
-    def score_matrix(self, cycle: int, model: str = "rate", **options: Any) -> ScoreMatrix:
-        """課 × chapter scores: a libaudit.scoring.ScoreMatrix (exceptions as in score())."""
-        return self.scoring_data(cycle).matrix(model, **self._with_exceptions(cycle, options))
+    def score_matrix(self, cycle: int, model: str = "rate", as_of: DateLike = None, **options: Any) -> ScoreMatrix:
+        """課 × chapter scores: a libaudit.scoring.ScoreMatrix."""
+        return self.scoring_data(cycle, as_of).matrix(model, **options)
 
-    def weakest_items(self, cycle: int, n: int = 10, model: str = "rate", **options: Any) -> Any:
-        """The n items with the lowest score across the body (exceptions as in score())."""
-        return self.scoring_data(cycle).weakest_items(n, model, **self._with_exceptions(cycle, options))
+    def weakest_items(
+        self, cycle: int, n: int = 10, model: str = "rate", as_of: DateLike = None, **options: Any
+    ) -> Any:
+        """The n items with the lowest score across the body."""
+        return self.scoring_data(cycle, as_of).weakest_items(n, model, **options)
 
     def compare_scores(
-        self, before: int, after: int, by: str = "department", model: str = "rate", **options: Any
+        self,
+        before: int,
+        after: int,
+        by: str = "department",
+        model: str = "rate",
+        as_of: DateLike = None,
+        **options: Any,
     ) -> Comparison:
-        """Two cycles (e.g. two 年度) compared group by group: a libaudit.scoring.Comparison."""
-        return self.scoring_data(before).compare(self.scoring_data(after), by, model, **options)
+        """Two cycles (e.g. two 年度) compared group by group, each read by the as-of rule: a
+        libaudit.scoring.Comparison."""
+        return self.scoring_data(before, as_of).compare(self.scoring_data(after, as_of), by, model, **options)
 
 
 __all__ = [

@@ -271,8 +271,9 @@ class Exceptions:
         return self._records("late", report_days, today, report_days)
 
     def for_scoring(self, cycle: int, as_of: DateLike = None) -> set[tuple[str, str]]:
-        """(課 code, item id) pairs of the cycle covered by an exception in force on `as_of`
-        (default today in Japan): the ``exceptions`` option of the scores."""
+        """(課 code, item id) pairs of the exceptions that count for the cycle (docs/scoring.md,
+        "As of"): approved at the point the cycle is read at (a closed cycle: its close; another:
+        the end of day `as_of` in Japan, default now) and their period overlapping its 年度."""
         return set(core_call(self._store, _core.exceptions_for_scoring, cycle, as_of))
 
 

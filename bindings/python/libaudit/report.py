@@ -29,6 +29,7 @@ from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError, ValidationError
+from .findings import DateLike
 from .files import write_atomically, write_text
 from .store import Store, core_call
 
@@ -53,8 +54,13 @@ class Reporter:
     of reports from. Not thread-safe.
 
     ``templates``: your own template directory, searched before the built-in one.
+    The cycle is read by the as-of rule (docs/scoring.md): a closed cycle as it stood at its
+    close (the report prints its edition, 第N版, and the publication's trail anchor), an open one
+    as the store stood at the end of day ``at`` in Japan (default now; the CLI's ``--as-of`` sets
+    ``at`` and ``as_of`` together).
     Options: ``model`` (default "rate"), ``partial_value``, ``weakest`` (10), ``as_of`` (ISO
-    date for overdue and expiry; default today in Japan), ``expiring_days`` (30), and for the
+    date the report is dated and counts overdue and expiry from; default a closed cycle's close
+    day, else today in Japan), ``expiring_days`` (30), and for the
     audit report the auditors' own ``opinion``, ``purpose``, ``auditors``, ``period``; ``title``
     overrides a report's title.
     """
@@ -71,6 +77,7 @@ class Reporter:
         partial_value: float = 0.5,
         weakest: int = 10,
         as_of: str | None = None,
+        at: DateLike = None,
         expiring_days: int = 30,
         opinion: str = "",
         purpose: str = "",
@@ -90,6 +97,7 @@ class Reporter:
             float(partial_value),
             int(weakest),
             str(as_of or ""),
+            at,
             int(expiring_days),
             opinion,
             purpose,

@@ -12,7 +12,9 @@ year comparison.
         table.to_pandas()                      # needs pandas
 
 A cycle is read once into a :class:`CycleData` (``store.scoring_data(cycle)``); analyses on it
-do not touch the store again, so reuse it for several tables. The numbers are computed in C++
+do not touch the store again, so reuse it for several tables. It is read by the as-of rule
+(docs/scoring.md, "As of"): a closed cycle as it stood at its close, another as of ``as_of`` (a
+day in Japan; default now), with the exceptions that count for it then. The numbers are computed in C++
 (libaudit/scoring/scoring.h) and are the same whether asked from Python or C++.
 """
 
@@ -24,6 +26,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, cast
 
 from . import _core
+from .findings import DateLike
 from .store import core_call
 
 GROUPINGS = ("department", "parent", "chapter", "section", "role", "tier", "item", "body")
@@ -257,15 +260,25 @@ def _check(model: str, by: str | None = None) -> None:
 
 
 class CycleData:
-    """One cycle read from a store for scoring (its checklist, 課, systems and answers).
+    """One cycle read from a store for scoring (its checklist, 課, systems and answers), at one
+    point of the trail (:attr:`point`): a closed cycle at its close, another as of ``as_of`` (a
+    day in Japan, default now). :attr:`exceptions` are the (課 code, item id) pairs of the
+    exceptions that count for it at that point: approved by then, their period overlapping the
+    cycle's 年度.
 
     Options taken by every analysis: ``model`` (see :func:`model_names`), ``partial_value``
-    (rate: the value of 一部実施, default 0.5) and ``exceptions``, (課 code, item id) pairs
-    covered by an approved, unexpired exception (counted as excepted, left out of scores).
+    (rate: the value of 一部実施, default 0.5) and ``exceptions``: None (the default) for the
+    cycle's own, or pairs of your own (``()`` for none), counted as excepted and left out of
+    every score.
     """
 
-    def __init__(self, store: Any, cycle: int):
-        self._d = core_call(store, _core._CycleData, int(cycle))
+    def __init__(self, store: Any, cycle: int, as_of: DateLike = None):
+        self._d, point, pairs = core_call(store, _core.cycle_at, int(cycle), as_of)
+        self.point: dict[str, Any] = point
+        self.exceptions: frozenset[tuple[str, str]] = frozenset(pairs)
+
+    def _pairs(self, exceptions: Exceptions | None) -> list[tuple[str, str]]:
+        return sorted(self.exceptions) if exceptions is None else _pairs(exceptions)
 
     @property
     def cycle(self) -> dict[str, Any]:
@@ -289,10 +302,15 @@ class CycleData:
         return self._d.applies(department, item)
 
     def score(
-        self, model: str = "rate", by: str = "department", *, partial_value: float = 0.5, exceptions: Exceptions = ()
+        self,
+        model: str = "rate",
+        by: str = "department",
+        *,
+        partial_value: float = 0.5,
+        exceptions: Exceptions | None = None,
     ) -> ScoreTable:
         _check(model, by)
-        d = self._d.score(by, model, float(partial_value), _pairs(exceptions))
+        d = self._d.score(by, model, float(partial_value), self._pairs(exceptions))
         return ScoreTable(
             cycle=d["cycle"],
             model=d["model"],
@@ -301,8 +319,10 @@ class CycleData:
             distribution=Distribution(**d["distribution"]),
         )
 
-    def matrix(self, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()) -> ScoreMatrix:
-        d = self._d.matrix(model, float(partial_value), _pairs(exceptions))
+    def matrix(
+        self, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions | None = None
+    ) -> ScoreMatrix:
+        d = self._d.matrix(model, float(partial_value), self._pairs(exceptions))
         return ScoreMatrix(
             cycle=d["cycle"],
             model=d["model"],
@@ -312,10 +332,10 @@ class CycleData:
         )
 
     def weakest_items(
-        self, n: int = 10, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions = ()
+        self, n: int = 10, model: str = "rate", *, partial_value: float = 0.5, exceptions: Exceptions | None = None
     ) -> list[GroupScore]:
         """The n items with the lowest score across the body (name = question, parent = chapter)."""
-        return list(_rows(self._d.weakest(int(n), model, float(partial_value), _pairs(exceptions))))
+        return list(_rows(self._d.weakest(int(n), model, float(partial_value), self._pairs(exceptions))))
 
     def compare(
         self,
@@ -324,11 +344,15 @@ class CycleData:
         model: str = "rate",
         *,
         partial_value: float = 0.5,
-        exceptions: Exceptions = (),
+        exceptions: Exceptions | None = None,
     ) -> Comparison:
-        """This cycle (before) against a later one, group by group."""
+        """This cycle (before) against a later one, group by group, each with its own exceptions
+        (``exceptions`` given: the same pairs for both), so that each side's figure is the one
+        :meth:`score` gives for it."""
         _check(model, by)
-        d = self._d.compare(after._d, by, model, float(partial_value), _pairs(exceptions))
+        d = self._d.compare(
+            after._d, by, model, float(partial_value), self._pairs(exceptions), after._pairs(exceptions)
+        )
         rows = tuple(
             ScoreChange(
                 group=r["group"],

@@ -143,6 +143,12 @@ std::string now_utc_iso() {
   return buf;
 }
 
+std::string japan_day_end_utc(const Date& day) {
+  // Midnight in Japan at the start of the next day is 15:00 UTC of this one (UTC+9, no DST).
+  static_assert(kJapanUtcOffsetMinutes == 9 * 60);
+  return day.to_string() + "T15:00:00.000000Z";
+}
+
 int fiscal_year_of(const Date& date) noexcept { return date.month >= 4 ? date.year : date.year - 1; }
 
 Date fiscal_year_start(int fiscal_year) noexcept { return Date{fiscal_year, 4, 1}; }

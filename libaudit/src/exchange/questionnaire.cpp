@@ -50,6 +50,15 @@ Questionnaires Questionnaires::load(Store& store, std::int64_t cycle, std::optio
   return Questionnaires(store, std::move(data), secret, carry_over_from);
 }
 
+void Questionnaires::check_exportable() const {
+  const Cycle& c = cycle();
+  if (c.status == CycleStatus::closed)
+    throw CycleStateError("実施回 " + std::to_string(c.id) + "（" + c.name +
+                          "）は締め切り済みのため、調査票を配っても回答は取り込めない。遅れた課の回答を受け付けるには"
+                          "先に再開する: libaudit cycle reopen DB " +
+                          std::to_string(c.id) + " --reason 理由 --by 氏名（監査統括責任者または CISO）");
+}
+
 Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_view secret_hex,
                                std::optional<std::int64_t> carry_over_from)
     : data_(std::move(data)),

@@ -201,19 +201,19 @@ std::vector<ExceptionRecord> Exceptions::late(int report_days, std::optional<Dat
 }
 
 std::set<std::pair<std::string, std::string>> Exceptions::for_scoring(std::int64_t cycle,
-                                                                      std::optional<Date> as_of) const {
-  const Date d = as_of.value_or(today_japan());
+                                                                      std::optional<TrailPoint> point) const {
   const Cycle c = store_.cycle(cycle);  // NotFoundError
-  const Store::Snapshot im(store_);
+  const TrailPoint at = point ? *point : store_.cycle_point(cycle);
   std::set<std::string> items;
   {
+    const Store::Snapshot im(store_);
     sql::Stmt s = im.db.prepare("SELECT item_id FROM items WHERE checklist = ?");
     s.bind(1, c.checklist);
     while (s.step()) items.insert(s.str(0));
   }
   std::set<std::pair<std::string, std::string>> out;
-  for (const ExceptionRecord& e : all(store_))
-    if (e.in_force(d) && items.count(e.item) &&
+  for (const ExceptionRecord& e : followup_at(store_, at).exceptions)
+    if (e.counts_for(c.fiscal_year) && items.count(e.item) &&
         std::binary_search(c.departments.begin(), c.departments.end(), e.department))
       out.emplace(e.department, e.item);
   return out;

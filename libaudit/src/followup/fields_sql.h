@@ -16,6 +16,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "libaudit/followup/fields.h"
 #include "store/store_internal.h"
 
@@ -43,6 +45,42 @@ inline void get_column(const sql::Stmt& s, int c, std::optional<CheckAnswer>& v)
 inline void get_column(const sql::Stmt& s, int c, Date& v) {
   try {
     v = parse_date(s.text(c));
+  } catch (const Error&) {
+    v = Date{};
+  }
+}
+
+// ---- Codecs: trail state value -> member (the inverse of put_state). A value of the wrong
+// type leaves the member at its default; a code that does not parse throws ValidationError.
+inline void get_state(const nlohmann::json& j, std::int64_t& v) {
+  if (j.is_number_integer()) v = j.get<std::int64_t>();
+}
+inline void get_state(const nlohmann::json& j, std::string& v) {
+  if (j.is_string()) v = j.get<std::string>();
+}
+inline void get_state(const nlohmann::json& j, bool& v) {
+  if (j.is_boolean()) v = j.get<bool>();
+}
+inline void get_state(const nlohmann::json& j, std::vector<std::string>& v) {
+  v.clear();
+  if (j.is_array())
+    for (const auto& x : j)
+      if (x.is_string()) v.push_back(x.get<std::string>());
+}
+inline std::string state_text(const nlohmann::json& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
+inline void get_state(const nlohmann::json& j, Severity& v) { v = parse_severity(state_text(j)); }
+inline void get_state(const nlohmann::json& j, FindingState& v) { v = parse_finding_state(state_text(j)); }
+inline void get_state(const nlohmann::json& j, ExceptionStatus& v) { v = parse_exception_status(state_text(j)); }
+inline void get_state(const nlohmann::json& j, std::optional<CheckAnswer>& v) {
+  const std::string t = state_text(j);
+  if (t.empty())
+    v.reset();
+  else
+    v = parse_check_answer(t);
+}
+inline void get_state(const nlohmann::json& j, Date& v) {
+  try {
+    v = parse_date(state_text(j));
   } catch (const Error&) {
     v = Date{};
   }
@@ -150,6 +188,21 @@ std::string state_of(const T& x) {
   });
   s += '}';
   return s;
+}
+
+// The entity a trail state records (state_of's inverse); fields absent from the state keep
+// their defaults (kOmitDefault), the row id is the caller's (it is the trail key).
+template <class T>
+T read_state(const nlohmann::json& j) {
+  T x{};
+  fields::for_each_field<T>([&](const auto& f) {
+    using F = std::decay_t<decltype(f)>;
+    if constexpr ((F::use & fields::kState) != 0) {
+      const auto it = j.find(std::string(f.key()));
+      if (it != j.end()) get_state(*it, x.*f.member);
+    }
+  });
+  return x;
 }
 
 }  // namespace libaudit::detail

@@ -12,6 +12,7 @@
 
 #include "libaudit/base/csv.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/scoring/publication.h"
 #include "report/report_findings.h"
 #include "report/report_svg.h"
 #include "report/report_template.h"
@@ -139,9 +140,14 @@ std::string csv_table(const std::vector<std::string>& headers, const std::vector
 
 struct Reporter::Impl {
   RenderOptions options;
+  CycleAt at;  // the cycle read at its point (CycleAt): data and scoring come from it
   Date as_of;
   std::string body;
   CycleData data;
+  std::optional<Publication> publication;  // a closed cycle's latest edition
+  std::vector<Reopening> reopenings;
+  TrailPoint anchor;                                // what the report prints as its trail anchor
+  std::set<std::pair<std::string, std::string>> late;  // (課, item) answered after the first close
   std::optional<CycleData> previous;
   ScoreOptions scoring;
 
@@ -163,22 +169,44 @@ struct Reporter::Impl {
 
   Templates templates;
 
+  // Everything is read at one point of the trail (docs/scoring.md, "As of"): a closed cycle at
+  // its close, another at the end of options.as_of (default today) in Japan.
   Impl(const Store& store, RenderOptions o)
-      : options(std::move(o)), data(CycleData::load(store, options.cycle)), templates(options.template_dirs) {
-    as_of = options.as_of ? *options.as_of : today_japan();
+      : options(std::move(o)),
+        at(CycleAt::load(store, options.cycle, options.scoring, options.at)),
+        data(at.data),
+        templates(options.template_dirs) {
+    const bool closed = data.cycle().status == CycleStatus::closed;
+    // The day overdue, age and expiry count from: the day asked, else a closed cycle's close day,
+    // else today.
+    as_of = options.as_of                          ? *options.as_of
+            : closed && !at.point.at.empty() ? japan_date_of(at.point.at)
+                                                   : today_japan();
     body = data.body().empty() ? store.body() : data.body();
-    for (const Department& d : store.departments()) departments.emplace(d.code, d);
-    systems = store.systems();
+    for (const Department& d : store.departments_at(at.point.seq)) departments.emplace(d.code, d);
+    systems = store.systems_at(at.point.seq);
     stored_checklist = store.stored_checklist(data.cycle().checklist);
     for (const Cycle& c : store.cycles()) cycles.emplace(c.id, c);
     for (const Response& r : store.responses(options.cycle))
       if (!r.comment.empty()) comments.emplace(std::pair{r.department, r.item}, r.comment);
-    findings = load_findings(store);
+    {
+      FollowupAt f = followup_at(store, at.point);
+      findings.available = true;
+      findings.findings = std::move(f.findings);
+      findings.exceptions = std::move(f.exceptions);
+    }
+    scoring = at.options;  // with the exceptions that count for the cycle (CycleAt)
 
-    scoring = options.scoring;
-    // Exceptions in force on the day are left out of every score (docs/scoring.md).
-    for (const ExceptionRecord& e : findings.exceptions)
-      if (e.in_force(as_of)) scoring.exceptions.emplace(e.department, e.item);
+    // The edition and the anchor: a published cycle prints its publication record, any other
+    // the point it was read at.
+    const Publications pubs(store);
+    if (closed) publication = pubs.latest(options.cycle);
+    anchor = publication && publication->record.seq ? publication->record : at.point;
+    if (publication && publication->edition > 1) reopenings = pubs.reopenings(options.cycle);
+    const std::vector<TrailPoint> closes = store.cycle_closes(options.cycle);
+    if (!closes.empty())
+      for (const ResponseWrite& w : store.responses_written_after(options.cycle, closes.front().seq))
+        if (w.version.seq <= at.point.seq) late.insert({w.department, w.item});
 
     if (!options.department.empty() &&
         !std::count(data.cycle().departments.begin(), data.cycle().departments.end(), options.department))
@@ -191,13 +219,22 @@ struct Reporter::Impl {
     matrix = score_matrix(data, scoring);
     weakest = weakest_items(data, options.weakest, scoring);
 
+    // Each earlier cycle by the same rule, with its own exceptions: the figure `score` gives it.
+    const auto earlier = [&](std::int64_t id) {
+      // An earlier cycle still open is read at this one's point: "~" sorts after every digit and
+      // "Z", so the bound includes the records of the point's own transaction.
+      return CycleAt::load(store, id, options.scoring,
+                           at.point.seq ? std::optional<std::string>(at.point.at + "~") : std::nullopt);
+    };
     if (options.compare) {
-      previous.emplace(CycleData::load(store, *options.compare));
-      for (const GroupScore& g : score(*previous, GroupBy::department, scoring).rows)
+      const CycleAt before = earlier(*options.compare);
+      previous.emplace(before.data);
+      for (const GroupScore& g : score(*previous, GroupBy::department, before.options).rows)
         prev_department[g.group] = g.score;
-      for (const GroupScore& g : score(*previous, GroupBy::chapter, scoring).rows) prev_chapter[g.group] = g.score;
-      for (const GroupScore& g : score(*previous, GroupBy::parent, scoring).rows) prev_parent[g.group] = g.score;
-      const auto b = score(*previous, GroupBy::body, scoring).rows;
+      for (const GroupScore& g : score(*previous, GroupBy::chapter, before.options).rows)
+        prev_chapter[g.group] = g.score;
+      for (const GroupScore& g : score(*previous, GroupBy::parent, before.options).rows) prev_parent[g.group] = g.score;
+      const auto b = score(*previous, GroupBy::body, before.options).rows;
       if (!b.empty()) prev_body = b.front().score;
     }
 
@@ -217,7 +254,8 @@ struct Reporter::Impl {
       if (previous && previous->cycle().id == id) {
         v = prev_body;
       } else {
-        const auto rows = score(CycleData::load(store, id), GroupBy::body, scoring).rows;
+        const CycleAt c = earlier(id);
+        const auto rows = score(c.data, GroupBy::body, c.options).rows;
         if (!rows.empty()) v = rows.front().score;
       }
       history.emplace_back(fiscal_year_label(year), v);
@@ -273,7 +311,72 @@ struct Reporter::Impl {
     v["has_compare"] = previous.has_value();
     v["compare"] = previous ? cycle_json(previous->cycle()) : cycle_json(Cycle{});
     v["model"] = json{{"name", scoring.model}, {"label", scoring.model == "rate" ? "実施率" : scoring.model}};
+    v["anchor"] = anchor_json();
+    v["edition"] = edition_json();
     return v;
+  }
+
+  // The trail anchor the report prints: verify --anchor REPORT.json checks the trail still holds it.
+  json anchor_json() const {
+    const std::string short_hash = anchor.hash.substr(0, 12);
+    return json{{"seq", anchor.seq},
+                {"hash", anchor.hash},
+                {"short", short_hash},
+                {"text", anchor.seq ? "証跡 " + std::to_string(anchor.seq) + ":" + short_hash : std::string("証跡なし")},
+                {"at", anchor.at}};
+  }
+
+  std::string answer_text(const std::string& code) const {
+    return code.empty() ? std::string("（未回答）") : std::string(label_of(Vocabulary::answer, code));
+  }
+
+  // The edition of a published (closed) cycle and, from the second on, what changed since the
+  // one before (Publication::changes).
+  json edition_json() const {
+    const int n = publication ? publication->edition : 0;
+    json late_rows = json::array(), score_rows = json::array();
+    json reopening = json{{"number", 0}, {"reason", ""}, {"by", ""}, {"at_text", ""}};
+    if (publication && n > 1) {
+      const nlohmann::json ch = nlohmann::json::parse(publication->changes, nullptr, false);
+      if (ch.is_object()) {
+        for (const auto& r : ch.value("late_answers", nlohmann::json::array())) {
+          if (!r.is_array() || r.size() != 4) continue;
+          const std::string dept = r[0].get<std::string>(), item = r[1].get<std::string>();
+          late_rows.push_back(json{{"department", dept},
+                                   {"department_name", dept_name(dept)},
+                                   {"item", item},
+                                   {"before", answer_text(r[2].get<std::string>())},
+                                   {"after", answer_text(r[3].get<std::string>())}});
+        }
+        for (const auto& r : ch.value("scores", nlohmann::json::array())) {
+          const auto rate = [](const nlohmann::json& x) { return x.is_number() ? pct(x.get<double>()) : pct(kNoScore); };
+          score_rows.push_back(json{{"scope", r.value("by", "") == "body" ? "全体" : "課"},
+                                    {"group", r.value("group", "")},
+                                    {"name", r.value("name", "")},
+                                    {"before_text", rate(r["before"])},
+                                    {"after_text", rate(r["after"])}});
+        }
+        if (ch.contains("reopening") && ch["reopening"].is_object()) {
+          const auto& o = ch["reopening"];
+          const std::string when = o.value("at", "");
+          const auto day = try_japan_date_of(when);
+          reopening = json{{"number", o.value("number", 0)},
+                           {"reason", o.value("reason", "")},
+                           {"by", o.value("by", "")},
+                           {"at_text", day ? date_text(*day) : when}};
+        }
+      }
+    }
+    return json{{"number", n},
+                {"published", publication.has_value()},
+                {"label", n ? "第" + std::to_string(n) + "版" : std::string("速報（未締切）")},
+                {"revised", n > 1},
+                {"closed_text", publication ? date_text(japan_date_of(publication->closed_at)) : std::string()},
+                {"reopening", std::move(reopening)},
+                {"has_late_answers", !late_rows.empty()},
+                {"late_answers", std::move(late_rows)},
+                {"has_score_changes", !score_rows.empty()},
+                {"score_changes", std::move(score_rows)}};
   }
 
   json counts_json(const Counts& c) const {
@@ -727,6 +830,7 @@ struct Reporter::Impl {
       json r = item_json(items[i]);
       auto cm = comments.find({code, items[i].id});
       r["comment"] = cm == comments.end() ? "" : cm->second;
+      r["late"] = late.count({code, items[i].id}) > 0;  // answered after the first close (reopened)
       if (!a) {
         unanswered.push_back(std::move(r));
         continue;

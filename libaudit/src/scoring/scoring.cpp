@@ -9,8 +9,14 @@
 #include <unordered_set>
 
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/followup/findings.h"
+#include "scoring/publication_internal.h"
 
 namespace libaudit {
+
+namespace {
+const bool kScoringSchemaRegistered = detail::register_scoring_schema();  // publication.cpp
+}  // namespace
 
 namespace {}  // namespace
 
@@ -23,10 +29,13 @@ CycleData::CycleData(Cycle cycle, std::string body, Checklist checklist, std::ve
       departments_(std::move(departments)),
       answers_(departments_.size() * checklist_.size(), 0) {}
 
-CycleData CycleData::load(const Store& store, std::int64_t id) {
+CycleData CycleData::load(const Store& store, std::int64_t id) { return load(store, id, store.trail_head()); }
+
+CycleData CycleData::load(const Store& store, std::int64_t id, const TrailPoint& point) {
   Cycle cycle = store.cycle(id);  // NotFoundError
   Checklist checklist = store.load_checklist(cycle.checklist);
-  std::vector<ScoredDepartment> depts = department_profiles(store, cycle.departments);
+  std::vector<ScoredDepartment> depts =
+      department_profiles(store.departments_at(point.seq), store.systems_at(point.seq), cycle.departments);
   std::string body = store.body();
   if (body.empty()) body = checklist.body();
   CycleData data(std::move(cycle), std::move(body), std::move(checklist), std::move(depts));
@@ -36,6 +45,15 @@ CycleData CycleData::load(const Store& store, std::int64_t id) {
     if (d < n_depts && i < n_items) answers[std::size_t(d) * n_items + i] = std::uint8_t(1 + int(a));
   });
   return data;
+}
+
+CycleAt CycleAt::load(const Store& store, std::int64_t cycle, const ScoreOptions& options,
+                      std::optional<std::string> as_of_utc) {
+  const TrailPoint point = store.cycle_point(cycle, std::move(as_of_utc));  // NotFoundError
+  CycleAt out{point, CycleData::load(store, cycle, point), options};
+  const std::set<std::pair<std::string, std::string>> counted = Exceptions(store).for_scoring(cycle, point);
+  out.options.exceptions.insert(counted.begin(), counted.end());
+  return out;
 }
 
 void CycleData::set_answer(std::size_t department, std::size_t item, Answer answer) {
@@ -422,13 +440,27 @@ std::vector<GroupScore> weakest_items(const CycleData& data, std::size_t n, cons
 }
 
 Comparison compare(const CycleData& before, const CycleData& after, GroupBy by, const ScoreOptions& options) {
+  return compare(before, options, after, options, by);
+}
+
+Comparison compare(const CycleAt& before, const CycleAt& after, GroupBy by) {
+  return compare(before.data, before.options, after.data, after.options, by);
+}
+
+Comparison compare(const CycleData& before, const ScoreOptions& before_options, const CycleData& after,
+                   const ScoreOptions& after_options, GroupBy by) {
+  if (before_options.model != after_options.model)
+    throw ValidationError({Diagnostic{"<compare>", 1, 1,
+                                      "比較する2つの実施回は同じ採点モデルで採点する必要がある（" +
+                                          before_options.model + " と " + after_options.model + "）"}});
+  const ScoreOptions& options = after_options;
   Comparison c;
   c.before_cycle = before.cycle().id;
   c.after_cycle = after.cycle().id;
   c.before_year = before.cycle().fiscal_year;
   c.after_year = after.cycle().fiscal_year;
   c.by = by;
-  ScoreTable a = score(before, by, options);
+  ScoreTable a = score(before, by, before_options);
   ScoreTable b = score(after, by, options);
   c.model = b.model;
   std::unordered_map<std::string, std::size_t> in_a;

@@ -1,6 +1,8 @@
 // Store::Snapshot and Store::Transaction (access.h).
 #include "store/access.h"
 
+#include "libaudit/base/fiscal_year.h"
+
 namespace libaudit {
 
 namespace {
@@ -27,6 +29,11 @@ detail::TrailWriter& Store::Transaction::trail(std::string_view actor, std::stri
 }
 
 void Store::Transaction::commit() { txn_.commit(); }
+
+void Store::Transaction::move_cycle(std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
+  detail::require_actor(actor);
+  detail::move_cycle_status(db, trail(actor, now_utc_iso()), id, from, to);
+}
 
 std::int64_t Store::Transaction::department_id(std::string_view code) const { return detail::department_id(db, code); }
 

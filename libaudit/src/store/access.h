@@ -49,6 +49,8 @@ class Store::Transaction {
   // to it commit with the transaction.
   detail::TrailWriter& trail(std::string_view actor, std::string at);
   void commit();  // once; the destructor rolls back an uncommitted transaction
+  // Moves a cycle's status (CycleStateError unless it is `from`), its record in trail(actor).
+  void move_cycle(std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to);
 
   Cycle load_cycle(std::int64_t id) const { return detail::load_cycle(db, id); }  // NotFoundError
   std::int64_t department_id(std::string_view code) const;                        // 0 when absent

@@ -48,13 +48,18 @@ std::uint32_t applicability_mask(const AppliesTo& a) {
 }
 
 std::vector<DepartmentProfile> department_profiles(const Store& store, const std::vector<std::string>& codes) {
+  return department_profiles(store.departments(), store.systems(), codes);
+}
+
+std::vector<DepartmentProfile> department_profiles(std::vector<Department> departments,
+                                                   const std::vector<System>& systems,
+                                                   const std::vector<std::string>& codes) {
   std::unordered_map<std::string, Department> by_code;
   std::vector<std::string> wanted = codes;
-  for (Department& d : store.departments()) {  // ordered by code
+  for (Department& d : departments) {  // ordered by code
     if (codes.empty() && d.is_leaf) wanted.push_back(d.code);
     by_code.emplace(d.code, std::move(d));
   }
-  const std::vector<System> systems = store.systems();
   std::unordered_map<std::string, std::vector<const System*>> owned;
   for (const System& s : systems) owned[s.department_code].push_back(&s);
 

@@ -12,15 +12,12 @@ using namespace detail;
 
 namespace {
 
-// Row `row` of batch `batch` as the version it records, or nullopt when it is another
-// response's or malformed (verify reports malformed records; history only skips them).
-std::optional<ResponseVersion> version_of(const nlohmann::json& batch, const nlohmann::json& row,
-                                          std::string_view department, std::string_view item) {
+// Row `row` of batch `batch` as the version it records, or nullopt when it is malformed
+// (verify reports malformed records; history only skips them).
+std::optional<ResponseVersion> version_of(const nlohmann::json& batch, const nlohmann::json& row) {
   if (!row.is_array() || (row.size() != 6 && row.size() != 8)) return std::nullopt;
   for (const auto& f : row)
     if (!f.is_string()) return std::nullopt;
-  if (row[0].get_ref<const std::string&>() != department || row[1].get_ref<const std::string&>() != item)
-    return std::nullopt;
   const bool own = row.size() == 8;
   const auto text = [](const nlohmann::json& j) { return j.is_string() ? j.get<std::string>() : std::string(); };
   ResponseVersion v;
@@ -52,12 +49,40 @@ std::vector<ResponseVersion> Store::response_history(std::int64_t cycle, std::st
     const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
     if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
     for (const auto& row : batch["rows"]) {
-      std::optional<ResponseVersion> v = version_of(batch, row, dept, id);
+      if (!row.is_array() || row.size() < 2 || row[0] != dept || row[1] != id) continue;
+      std::optional<ResponseVersion> v = version_of(batch, row);
       if (!v) continue;
       v->seq = s.i64(0);
       v->at = s.str(1);
       v->actor = s.str(2);
       out.push_back(std::move(*v));
+    }
+  }
+  return out;
+}
+
+std::vector<ResponseWrite> Store::responses_written_after(std::int64_t cycle, std::int64_t seq) const {
+  const Snapshot snap(*this);
+  snap.load_cycle(cycle);  // NotFoundError
+  sql::Stmt s = snap.db.prepare(
+      "SELECT seq, at, actor, state, state_size FROM trail WHERE entity = 'responses' AND key = ? AND seq > ? "
+      "ORDER BY seq");
+  s.bind(1, std::to_string(cycle)).bind(2, seq);
+  std::vector<ResponseWrite> out;
+  std::string state;
+  while (s.step()) {
+    if (!stored_state(s, 3, state))
+      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path() +
+                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
+    const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
+    if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
+    for (const auto& row : batch["rows"]) {
+      std::optional<ResponseVersion> v = version_of(batch, row);
+      if (!v) continue;
+      v->seq = s.i64(0);
+      v->at = s.str(1);
+      v->actor = s.str(2);
+      out.push_back(ResponseWrite{row[0].get<std::string>(), row[1].get<std::string>(), std::move(*v)});
     }
   }
   return out;

@@ -95,7 +95,10 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
     if (status != "open")
       throw CycleStateError(
           "cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
-          (status == "closed" ? ": a closed cycle refuses changes" : ": open it before recording responses"));
+          (status == "closed" ? ": a closed cycle refuses changes (締め切り済み。遅れた回答を取り込むには先に再開する: "
+                                "libaudit cycle reopen DB " +
+                                    std::to_string(cycle_id) + " --reason 理由 --by 氏名)"
+                              : ": open it before recording responses"));
     ctx.checklist = s.i64(1);
   }
   {

@@ -755,18 +755,22 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
   return id;
 }
 
-namespace {
-void transition(Store::Impl& im, std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
-  require_actor(actor);
-  sql::WriteTxn txn(im.db);
-  const Cycle c = load_cycle(im.db, id);
+void detail::move_cycle_status(sql::Db& db, TrailWriter& trail, std::int64_t id, CycleStatus from, CycleStatus to) {
+  const Cycle c = load_cycle(db, id);
   if (c.status != from)
     throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is " + std::string(to_string(c.status)) +
                           "; only a " + std::string(to_string(from)) + " cycle can become " +
                           std::string(to_string(to)));
-  im.db.prepare("UPDATE cycles SET status = ? WHERE id = ?").bind(1, to_string(to)).bind(2, id).run();
+  db.prepare("UPDATE cycles SET status = ? WHERE id = ?").bind(1, to_string(to)).bind(2, id).run();
+  trail.append("cycle", std::to_string(id), "update", cycle_state(load_cycle(db, id)));
+}
+
+namespace {
+void transition(Store::Impl& im, std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
+  require_actor(actor);
+  sql::WriteTxn txn(im.db);
   TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
-  im.write_cycle_trail(trail, id, "update");
+  move_cycle_status(im.db, trail, id, from, to);
   txn.commit();
 }
 }  // namespace

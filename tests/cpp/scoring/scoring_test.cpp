@@ -487,9 +487,12 @@ BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
   libaudit::testing::World w;
   w.s.import_responses("t", w.self_cycle, {{"11", "8.1", "not_implemented"}, {"12", "8.1", "implemented"}});
   Exceptions x(w.s);
-  auto rate = [&](const Date& as_of) {
+  // The as-of rule (docs/scoring.md): an exception counts for a cycle when it is approved at the
+  // point the cycle is read at and its period overlaps the cycle's 年度 (here 2024: 2024-04-01 to
+  // 2025-03-31), whatever day inside the 年度 it covers.
+  auto rate = [&](std::optional<TrailPoint> at = {}) {
     ScoreOptions o;
-    o.exceptions = x.for_scoring(w.self_cycle, as_of);
+    o.exceptions = x.for_scoring(w.self_cycle, at);
     const ScoreTable t = score(CycleData::load(w.s, w.self_cycle), GroupBy::body, o);
     return std::make_pair(t.rows.at(0).score, t.rows.at(0).counts.excepted);
   };
@@ -497,29 +500,40 @@ BOOST_AUTO_TEST_CASE(exceptions_approve_expire_reject_and_scores) {
                     RoleError);
   const std::int64_t id =
       x.request("課長11", ExceptionSpec{"11", "8.1", "", "更新中", "手作業で確認", {2025, 1, 1}, {2025, 1, 31}});
-  BOOST_TEST(rate(Date{2025, 1, 15}).second == 0u);  // requested: not yet in force
+  BOOST_TEST(rate().second == 0u);  // requested: does not count yet
+  const TrailPoint before_approval = w.s.trail_head();
   BOOST_CHECK_THROW(x.approve("課長11", id), RoleError);
   x.approve("CISO", id, "やむを得ない");
   BOOST_CHECK_THROW(x.approve("CISO", id), TransitionError);
   // 11 answered not_implemented, 12 implemented: 50% without the exception, 100% with it.
-  BOOST_TEST(rate(Date{2024, 12, 31}).first == 50.0);
-  BOOST_TEST(rate(Date{2025, 1, 1}).first == 100.0);
-  BOOST_TEST(rate(Date{2025, 1, 1}).second == 1u);
-  BOOST_TEST(rate(Date{2025, 1, 31}).first == 100.0);
-  BOOST_TEST(rate(Date{2025, 2, 1}).first == 50.0);  // expired
+  BOOST_TEST(rate(before_approval).first == 50.0);  // read as it stood before the approval
+  BOOST_TEST(rate(before_approval).second == 0u);
+  BOOST_TEST(rate().first == 100.0);
+  BOOST_TEST(rate().second == 1u);
+  BOOST_TEST(rate(w.s.trail_head()).first == 100.0);
+  // The days a query counts from still say what is in force, expiring or expired.
+  BOOST_TEST(x.in_force(Date{2025, 1, 15}).size() == 1u);
+  BOOST_TEST(x.in_force(Date{2025, 2, 1}).empty());
   BOOST_TEST(x.expired(Date{2025, 2, 1}).size() == 1u);
   BOOST_TEST(x.expiring(7, Date{2025, 1, 24}).size() == 1u);
   BOOST_TEST(x.expiring(7, Date{2025, 1, 23}).empty());
+  // A period outside the cycle's 年度 does not count for it, approved or not.
+  const std::int64_t later = x.request("課長12", ExceptionSpec{"12", "8.1", "", "r", "m", {2025, 4, 1}, {2025, 9, 30}});
+  x.approve("CISO", later);
+  BOOST_TEST(rate().second == 1u);
+  BOOST_TEST(x.get(later).counts_for(2025));
+  BOOST_TEST(!x.get(later).counts_for(2024));
+  BOOST_TEST(x.get(id).counts_for(2024));
   // The applicability rule comes first: an exception for a pair that does not apply (8.2 is for
   // system owners; 11 owns none) leaves it not applicable, not excepted.
   const std::int64_t na = x.request("課長11", ExceptionSpec{"11", "8.2", "", "r", "m", {2025, 1, 1}, {2025, 1, 31}});
   x.approve("CISO", na);
-  BOOST_TEST(x.for_scoring(w.self_cycle, Date{2025, 1, 15}).size() == 2u);
-  BOOST_TEST(rate(Date{2025, 1, 15}).second == 1u);
-  // Rejected: never in force.
+  BOOST_TEST(x.for_scoring(w.self_cycle).size() == 2u);
+  BOOST_TEST(rate().second == 1u);
+  // Rejected: never counts.
   const std::int64_t rej = x.request("課長12", ExceptionSpec{"12", "8.1", "", "r", "m", {2025, 1, 1}, {2025, 12, 31}});
   x.reject("CISO", rej);
-  BOOST_TEST(rate(Date{2025, 1, 15}).second == 1u);
+  BOOST_TEST(rate().second == 1u);
   // Emergency: taken, late after the report window unless reported.
   const std::int64_t em =
       x.request("課長12", ExceptionSpec{"12", "8.1", "人事給与", "障害", "代替", {2025, 1, 1}, {2025, 1, 10}, true});

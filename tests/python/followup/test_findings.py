@@ -353,11 +353,13 @@ def test_promotion_to_drafts(world):
 
 
 def test_exceptions_change_scores_exactly_per_the_rule(world):
+    """docs/scoring.md, "As of": an exception counts for a cycle when it is approved at the point
+    the cycle is read at and its period overlaps the cycle's 年度 (here 2024)."""
     store, si, audit = world
     store.import_responses(ACTOR, si, [("101", "7.1", "not_implemented"), ("102", "7.1", "implemented")])
     x = store.exceptions
 
-    def body(as_of):
+    def body(as_of=None):
         row = store.score(si, by="body", as_of=as_of).rows[0]
         return row.score, row.excepted, row.applicable
 
@@ -372,26 +374,31 @@ def test_exceptions_change_scores_exactly_per_the_rule(world):
         start="2025-01-01",
         end="2025-01-31",
     )
-    base = body("2025-01-15")
+    base = body()
     assert base[0] == 50.0 and base[1] == 0  # requested: nothing changes
     with pytest.raises(RoleError):
         x.approve("統括 三郎", eid)
     x.approve("CISO 四郎", eid, "やむを得ない")
     assert x.get(eid).status == "approved"
-    # In force from start to end, both days included, in Japan time.
-    assert body(jst(2024, 12, 31, 23, 59)) == base
-    assert body(jst(2025, 1, 1, 0, 0)) == (100.0, 1, base[2] - 1)
-    assert body(jst(2025, 1, 31, 23, 59)) == (100.0, 1, base[2] - 1)
-    assert body(jst(2025, 2, 1, 0, 0)) == base  # expired
-    assert store.score(si, by="body", as_of="2025-01-15", exceptions=()).rows[0].score == 50.0
-    assert x.for_scoring(si, "2025-01-15") == {("101", "7.1")}
+    assert body() == (100.0, 1, base[2] - 1)
+    assert store.score(si, by="body", exceptions=()).rows[0].score == 50.0
+    assert x.for_scoring(si) == {("101", "7.1")}
+    # An as-of day before the cycle existed is refused, not read as an empty store.
+    with pytest.raises(ValidationError, match="まだ作られていない"):
+        body("2020-01-01")
+    # Queries by day still say what is in force, expiring or expired on that day.
+    assert [e.id for e in x.in_force("2025-01-15")] == [eid] and x.in_force("2025-02-01") == []
     assert [e.id for e in x.expiring(7, "2025-01-24")] == [eid]
     assert x.expiring(7, "2025-01-23") == []
     assert [e.id for e in x.expired("2025-02-01")] == [eid] and x.expired("2025-01-31") == []
+    # A period outside the 年度 does not count for the cycle.
+    later = x.request("鈴木 一郎", department="102", item="7.1", reason="r", start="2025-04-01", end="2025-09-30")
+    x.approve("CISO 四郎", later)
+    assert body() == (100.0, 1, base[2] - 1)
     # Rejected: never counted.
     rid = x.request("鈴木 一郎", department="102", item="7.1", reason="r", start="2025-01-01", end="2025-12-31")
     x.reject("CISO 四郎", rid, "理由不十分")
-    assert body("2025-01-15") == (100.0, 1, base[2] - 1)
+    assert body() == (100.0, 1, base[2] - 1)
     with pytest.raises(TransitionError):
         x.approve("CISO 四郎", rid)
     assert store.verify().ok
@@ -471,8 +478,8 @@ def test_a_schema_1_store_migrates(tmp_path):
     con = sqlite3.connect(path)
     con.executescript(
         "DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; "
-        "DROP TABLE check_requests; DROP TABLE exceptions; "
-        "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;"
+        "DROP TABLE check_requests; DROP TABLE exceptions; DROP TABLE publications; DROP TABLE reopenings; "
+        "DROP TABLE schema_versions; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;"
     )
     con.close()
     with libaudit.Store(path) as s:

@@ -6,6 +6,7 @@ of the first pages in out/report-test/)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from _store_util import ACTOR, CHECKLIST_YAML, write
 from libaudit.errors import TemplateError
+from libaudit.findings import japan_date
 from libaudit.report import Reporter, find_chromium
 
 import libaudit
@@ -129,10 +131,15 @@ def test_committee_numbers_match_scoring(body):
     store = body["store"]
     r = reporter(body)
     v = r.view("committee")
-    # The approved exception (102, 8.3) is in force on AS_OF and left out of the scores.
+    # The approved exception (102, 8.3), 2024-04-01 to 2025-04-20, counts for the 2024 cycle and
+    # is left out of its scores; it does not overlap 2023 (to 2024-03-31), so the 2023 cycle keeps
+    # the pair: each cycle with its own exceptions, the figures `score` gives each.
     ex = [("102", "8.3")]
-    by_dept = {g.group: g for g in store.score(body["cycles"][2024], by="department", exceptions=ex)}
-    before = {g.group: g for g in store.score(body["cycles"][2023], by="department", exceptions=ex)}
+    assert store.exceptions.for_scoring(body["cycles"][2024]) == set(ex)
+    assert store.exceptions.for_scoring(body["cycles"][2023]) == set()
+    by_dept = {g.group: g for g in store.score(body["cycles"][2024], by="department")}
+    assert by_dept == {g.group: g for g in store.score(body["cycles"][2024], by="department", exceptions=ex)}
+    before = {g.group: g for g in store.score(body["cycles"][2023], by="department")}
     whole = store.score(body["cycles"][2024], by="body", exceptions=ex).rows[0]
     assert v["summary"]["rate"] == pytest.approx(whole.score)
     assert v["summary"]["rate_text"] == f"{whole.score:.1f}%"
@@ -431,13 +438,21 @@ def test_report_dates_are_japan_dates_of_timestamps_with_any_zone(tmp_path, rais
         condition="x",
         due="2025-12-31",
     )
+    raised = store.findings.get(fid).raised_at
     store.close()
-    with sqlite3.connect(path) as db:  # a timestamp another writer (or an import) may have left
+    with sqlite3.connect(path) as db:  # a timestamp another writer may have left in the table
         db.execute("UPDATE findings SET raised_at = ? WHERE id = ?", (raised_at, fid))
     store = libaudit.Store(path)
     try:
+        # The report's dates are the Japan dates of their timestamps, whatever their zone: the one
+        # rule (japan_date_of) the report applies, seen from Python.
+        assert japan_date(raised_at).isoformat() == raised_on
+        assert (dt.date(2025, 4, 10) - japan_date(raised_at)).days == age_days
+        # The report reads the register as the trail has it at its point (docs/scoring.md, "As
+        # of"), not the edited table: the finding was raised today; verify names the edit.
         rows = Reporter(store, audit, as_of="2025-04-10").view("findings")["findings"]["rows"]
-        assert [(r["raised_on"], r["age_days"]) for r in rows] == [(raised_on, age_days)]
+        assert [r["raised_on"] for r in rows] == [japan_date(raised).isoformat()]
+        assert [(p.table, p.kind) for p in store.verify().problems] == [("findings", "altered")]
     finally:
         store.close()
 

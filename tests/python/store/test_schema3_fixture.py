@@ -51,10 +51,17 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
         assert got[key] == expected[key], key  # the same code computes both: floats compare exactly
 
     con = sqlite3.connect(db)
-    assert dict(con.execute("SELECT component, version FROM schema_versions")) == {"followup": 1, "store": 2}
+    assert dict(con.execute("SELECT component, version FROM schema_versions")) == {
+        "followup": 1,
+        "scoring": 1,
+        "store": 2,
+    }
     con.close()
-    # The migration added the registry and changed nothing else; a new store has the same.
-    registry = [c for c in columns(db) if c[0] == "schema_versions"]
-    assert [c for c in columns(db) if c[0] != "schema_versions"] == old_columns
+    # The migration added the registry and the scoring stage's tables (publications of closed
+    # cycles, reopenings) and changed nothing else; a new store has the same.
+    added = {"schema_versions", "publications", "reopenings"}
+    registry = [c for c in columns(db) if c[0] in added]
+    assert {c[0] for c in registry} == added
+    assert [c for c in columns(db) if c[0] not in added] == old_columns
     libaudit.Store(tmp_path / "new.db").close()
     assert columns(tmp_path / "new.db") == sorted(old_columns + registry, key=lambda c: c[0])  # stable: cid order kept

@@ -28,9 +28,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--departments", default="", metavar="CODE,...", help="target 課 (default: every 課)")
     for name, fn, text in (
         ("open", _cycle_open, "open a planned cycle for responses"),
-        ("close", _cycle_close, "close an open cycle; it then refuses changes"),
+        (
+            "close",
+            _cycle_close,
+            "close an open cycle and publish its results (第N版) into the trail; it then refuses changes",
+        ),
     ):
         command(cs, name, fn, text, parents=[w]).add_argument("id", type=int, metavar="ID")
+    x = command(
+        cs, "reopen", _cycle_reopen, "reopen a closed cycle to take a late 課 (chief auditor or CISO), with a reason"
+    )
+    x.add_argument("id", type=int, metavar="ID")
+    x.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded in the trail)")
+    x.add_argument("--by", required=True, metavar="PERSON", help="監査統括責任者 or CISO, by name in the register")
     command(cs, "list", _cycle_list, "list cycles", json_flag=True)
 
     rs = group(sub, "responses", "responses (回答) to a cycle")
@@ -91,7 +101,22 @@ def _cycle_open(args: argparse.Namespace) -> int:
 
 def _cycle_close(args: argparse.Namespace) -> int:
     with open_store(args.db) as s:
-        s.close_cycle(actor(args), args.id)
+        p = s.close_cycle(actor(args), args.id)
+    r = p["record"]
+    print(
+        f"実施回 {args.id} を締め切り、第{p['edition']}版として公表しました（証跡 {r['seq']}:{r['hash'][:12]}）。"
+        f" 報告書はこの時点の数値で作られます。アンカー: {r['hash']}"
+    )
+    return 0
+
+
+def _cycle_reopen(args: argparse.Namespace) -> int:
+    with open_store(args.db) as s:
+        r = s.reopen_cycle(args.by, args.id, args.reason)
+    print(
+        f"実施回 {args.id} を再開しました（{r['number']}回目、{r['by']}、理由: {r['reason']}）。"
+        f" 遅れた回答を取り込んだら `libaudit cycle close {args.db} {args.id}` で第2版以降を公表してください。"
+    )
     return 0
 
 

@@ -40,7 +40,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--period", default="", metavar="TEXT", help="audit report: the audit period as written")
     p.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="the day overdue and expiry are counted from (default: today in Japan)"
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="an open cycle as the store stood at the end of this day in Japan, dated and counting overdue and "
+        "expiry from it (default: now / today); a closed cycle is always its published close (docs/scoring.md)",
     )
     p.add_argument("--model", default="rate", help="scoring model (default: rate, 実施率)")
     p.set_defaults(func=_report)
@@ -66,6 +69,7 @@ def _report(args: argparse.Namespace) -> int:
             auditors=args.auditor,
             period=args.period,
             as_of=args.as_of,
+            at=args.as_of,
             model=args.model,
         )
     for path in result if isinstance(result, list) else [result]:

@@ -46,6 +46,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--partial-value", type=float, default=0.5, metavar="P", help="rate: the value of 一部実施 (default 0.5)"
     )
     p.add_argument("--compare", type=int, metavar="ID", help="another cycle (e.g. last 年度) to compare with")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "
+        "a closed cycle is always read at its close (docs/scoring.md)",
+    )
     p.add_argument("--matrix", action="store_true", help="課 × chapter instead of --by")
     p.add_argument("--weakest", type=int, metavar="N", help="the N items with the lowest score instead of --by")
     p.add_argument("--json", action="store_true", help="a list of objects, one per group")
@@ -67,8 +73,9 @@ def _score_header(model: str) -> str:
 
 
 def _title(data: CycleData, what: str) -> str:
-    c = data.cycle
-    return f"{c['name']} (cycle {c['id']}, {fiscal_year_label(c['fiscal_year'])}): {what}"
+    c, p = data.cycle, data.point
+    at = f"証跡 {p['seq']}:{p['hash'][:12]} 時点" if p["seq"] else "証跡なし"
+    return f"{c['name']} (cycle {c['id']}, {fiscal_year_label(c['fiscal_year'])}, {at}): {what}"
 
 
 def _counts(r: GroupScore) -> list[Any]:
@@ -105,11 +112,10 @@ def _score(args: argparse.Namespace) -> int:
         raise SystemExit(f"libaudit: unknown model {args.model!r}: one of {', '.join(model_names())}")
     opts = {"partial_value": args.partial_value}
     with open_store(args.db, read_only=True) as store:
-        data = store.scoring_data(args.cycle)
-        if args.compare is None:  # 例外措置 in force today (Japan) leave the scores (docs/findings.md)
-            opts["exceptions"] = store.exceptions.for_scoring(args.cycle)
+        # Each cycle by the as-of rule, with the exceptions that count for it (docs/scoring.md).
+        data = store.scoring_data(args.cycle, args.as_of)
         if args.compare is not None:
-            return _compare(store.scoring_data(args.compare), data, args, opts)
+            return _compare(store.scoring_data(args.compare, args.as_of), data, args, opts)
         if args.matrix:
             return _matrix(data, args, opts)
         if args.weakest is not None:

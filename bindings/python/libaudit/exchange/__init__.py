@@ -87,6 +87,7 @@ def export_all(
         raise ValidationError(f"unknown format {format!r}: xlsx or csv")
     deadline = deadline_date(deadline)  # refused before any file is written
     cy = _Cycle(store, cycle, carry_over_from)
+    cy.model.check_exportable()  # a closed cycle: refused before the folder is made
     codes = list(departments) if departments else list(cy.cycle.departments)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -62,6 +62,7 @@ def export_csv(
     cannot hold is refused (ValidationError naming each row and column), never written as '?'."""
     enc = _csv_encoding(encoding)
     cy = _shared or _Cycle(store, cycle, carry_over_from)
+    cy.model.check_exportable()  # a closed cycle: refused before any file is written
     department = nfkc(str(department)).strip()
     rows = cy.rows(department)
     ident = cy.model.identity(department, len(rows))

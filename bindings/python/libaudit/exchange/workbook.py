@@ -84,6 +84,7 @@ def export_workbook(
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
     cy = _shared or _Cycle(store, cycle, carry_over_from)
+    cy.model.check_exportable()  # a closed cycle: refused before any file is written
     department = nfkc(str(department)).strip()
     rows = cy.rows(department)
     wb = Workbook()

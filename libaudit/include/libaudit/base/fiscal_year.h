@@ -61,6 +61,9 @@ Date add_days(const Date& d, int days) noexcept;
 // The current UTC time as the trail and the tables store it, ISO 8601 with microseconds:
 // "2024-04-01T09:00:00.000000Z" (always 27 characters; sorts as text in time order).
 std::string now_utc_iso();
+// The UTC instant, in now_utc_iso's form, at which a day in Japan ends (the next day begins):
+// 2025-03-31 -> "2025-03-31T15:00:00.000000Z". "As of a day" means before this instant.
+std::string japan_day_end_utc(const Date& day);
 
 // The fiscal year a date falls in: 2025-03-31 -> 2024, 2025-04-01 -> 2025.
 int fiscal_year_of(const Date& date) noexcept;

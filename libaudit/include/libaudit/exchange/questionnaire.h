@@ -128,6 +128,9 @@ class Questionnaires {
                  std::optional<std::int64_t> carry_over_from = {});
 
   const Cycle& cycle() const noexcept { return data_.cycle(); }
+  // Throws CycleStateError for a closed cycle, saying how to reopen it: a questionnaire filled
+  // for it would be refused on return. Export calls it before writing any file.
+  void check_exportable() const;
   const StoredChecklist& checklist() const noexcept { return stored_; }
   const std::string& body() const noexcept { return body_; }  // Store::body(), "" when unset
   bool is_target(std::string_view department) const;

@@ -279,6 +279,13 @@ struct ExceptionRecord {
   }
   // Approved, and the period ended before today.
   bool expired(const Date& today) const noexcept { return status == ExceptionStatus::approved && end < today; }
+  // THE rule of which exceptions count for a cycle of 年度 `fiscal_year` (docs/scoring.md, "As of"):
+  // approved — in the state the cycle is read at (followup_at) — and its period overlapping the
+  // 年度 (April 1 to March 31 of the next year).
+  bool counts_for(int fiscal_year) const noexcept {
+    return status == ExceptionStatus::approved && start <= fiscal_year_end(fiscal_year) &&
+           fiscal_year_start(fiscal_year) <= end;
+  }
 };
 
 struct ExceptionSpec {
@@ -308,14 +315,31 @@ class Exceptions {
   std::vector<ExceptionRecord> expired(std::optional<Date> today = {}) const;
   std::vector<ExceptionRecord> late(int report_days = kEmergencyReportDays, std::optional<Date> today = {}) const;
 
-  // ScoreOptions::exceptions for a cycle: (課 code, item id) of the exceptions in force on
-  // `as_of` (default today in Japan) for the cycle's 課 and checklist items.
-  std::set<std::pair<std::string, std::string>> for_scoring(std::int64_t cycle, std::optional<Date> as_of = {}) const;
+  // ScoreOptions::exceptions for a cycle: (課 code, item id) of the exceptions that count for it
+  // (ExceptionRecord::counts_for) as the store stood at `point` (default: Store::cycle_point),
+  // for the cycle's 課 and checklist items.
+  std::set<std::pair<std::string, std::string>> for_scoring(std::int64_t cycle,
+                                                            std::optional<TrailPoint> point = {}) const;
 
  private:
   Store& writable() const;  // store_, or StoreError when read-only
   Store& store_;
   bool read_only_ = false;
 };
+
+// ---- The register at a point of the trail ------------------------------------------------
+
+// People, findings (drafts included, with their 横展開 counts) and exceptions as they stood just
+// after trail record `point.seq`, read from the trail (each row's last record up to it): what a
+// computation over a cycle at that point reads, so that nothing approved, raised or changed
+// later moves it. A plain value. Errors: StoreError (a damaged record), ValidationError (a
+// state that no longer parses: run verify).
+struct FollowupAt {
+  TrailPoint point;
+  std::vector<Person> people;               // by name
+  std::vector<Finding> findings;            // by id
+  std::vector<ExceptionRecord> exceptions;  // by id
+};
+FollowupAt followup_at(const Store& store, const TrailPoint& point);
 
 }  // namespace libaudit

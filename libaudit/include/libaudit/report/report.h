@@ -69,7 +69,13 @@ struct RenderOptions {
   std::vector<std::filesystem::path> template_dirs;
   ScoreOptions scoring;       // model (default rate), partial value
   std::size_t weakest = 10;   // how many weakest items the committee report lists
-  std::optional<Date> as_of;  // the day overdue, age and expiry are counted from (default today, UTC)
+  // The point of the trail an open cycle is read at (docs/scoring.md, "As of"): a UTC time in
+  // now_utc_iso's form (japan_day_end_utc(day) for "as of a day"); default now. A closed cycle
+  // is always read at its close, whatever this says.
+  std::optional<std::string> at;
+  // The day the report is dated and overdue, age and expiry are counted from (default: a closed
+  // cycle's close day, else today in Japan). The CLI's --as-of DATE sets it and `at` together.
+  std::optional<Date> as_of;
   int expiring_days = 30;     // exceptions ending within this many days are "expiring"
   // The audit report: the fields the auditors write (never generated).
   std::string opinion;                // 総合意見

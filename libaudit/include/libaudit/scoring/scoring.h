@@ -52,6 +52,9 @@ class CycleData {
   // Reads the cycle from the store (Store::cycle, departments, systems, load_checklist,
   // scan_responses). Throws NotFoundError for an unknown cycle.
   static CycleData load(const Store& store, std::int64_t cycle);
+  // The same with the organisation (departments, systems: applicability) as it stood at `point`
+  // (Store::departments_at); the answers are the cycle's (a closed cycle's cannot change).
+  static CycleData load(const Store& store, std::int64_t cycle, const TrailPoint& point);
 
   // For tests and other sources: no answers yet (all unanswered).
   CycleData(Cycle cycle, std::string body, Checklist checklist, std::vector<ScoredDepartment> departments);
@@ -112,6 +115,19 @@ struct Counts {
   }
   Counts& operator+=(const Counts& o) noexcept;
   bool operator==(const Counts&) const = default;
+};
+
+// A cycle read by the as-of rule (docs/scoring.md, "As of"): at Store::cycle_point (a closed
+// cycle at its close, another at `as_of_utc`, default now), with the organisation as it stood
+// then and `options` plus the exceptions that count for it then (Exceptions::for_scoring).
+// The one way score, compare and every report read a cycle, so that they give one figure.
+struct CycleAt {
+  TrailPoint point;
+  CycleData data;
+  ScoreOptions options;
+  // NotFoundError for an unknown cycle.
+  static CycleAt load(const Store& store, std::int64_t cycle, const ScoreOptions& options = {},
+                      std::optional<std::string> as_of_utc = {});
 };
 
 // ---- Models ------------------------------------------------------------------------------
@@ -209,7 +225,12 @@ ScoreMatrix score_matrix(const CycleData& data, const ScoreOptions& options = {}
 // The n items with the lowest score across the body (ties: document order); unscored items last
 // are left out.
 std::vector<GroupScore> weakest_items(const CycleData& data, std::size_t n, const ScoreOptions& options = {});
-// Groups matched by key (item id, 課 code, chapter id, …) between two cycles.
+// Groups matched by key (item id, 課 code, chapter id, …) between two cycles, each scored with
+// its own options (its exceptions: CycleAt); ValidationError when the models differ.
+Comparison compare(const CycleData& before, const ScoreOptions& before_options, const CycleData& after,
+                   const ScoreOptions& after_options, GroupBy by);
+Comparison compare(const CycleAt& before, const CycleAt& after, GroupBy by);
+// Both cycles with the same options (no exceptions of their own).
 Comparison compare(const CycleData& before, const CycleData& after, GroupBy by, const ScoreOptions& options = {});
 
 }  // namespace libaudit

@@ -27,6 +27,10 @@ struct DepartmentProfile {
 // Profiles of the 課 with these codes, in this order (every leaf 課, by code, when `codes` is
 // empty). An unknown code gets a profile with only its code (it owns nothing).
 std::vector<DepartmentProfile> department_profiles(const Store& store, const std::vector<std::string>& codes = {});
+// The same over an organisation given (e.g. Store::departments_at and systems_at: as it stood then).
+std::vector<DepartmentProfile> department_profiles(std::vector<Department> departments,
+                                                   const std::vector<System>& systems,
+                                                   const std::vector<std::string>& codes = {});
 
 // False when `a` excludes the 課: it owns no system in any listed tier, it owns no system and
 // the item is for system owners, or it holds no important assets and the item needs them.

@@ -217,6 +217,22 @@ struct VerifyReport {
   bool ok() const noexcept { return problems.empty(); }
 };
 
+// A point of the trail: the store as it stood just after record `seq` was written (seq 0: before
+// the first record). Every computation over a cycle reads the store at one such point
+// (Store::cycle_point, docs/scoring.md "As of"), and a report prints its point as its anchor.
+struct TrailPoint {
+  std::int64_t seq = 0;
+  std::string at;    // the record's time, UTC (now_utc_iso's form); empty for seq 0
+  std::string hash;  // the record's hash; empty for seq 0
+  bool operator==(const TrailPoint&) const = default;
+};
+
+// A response written by a trail record after some point (Store::responses_written_after).
+struct ResponseWrite {
+  std::string department, item;
+  ResponseVersion version;
+};
+
 // ---- The store ---------------------------------------------------------------------------
 
 struct OpenOptions {
@@ -329,6 +345,26 @@ class Store {
   // Walks the chain and replays it against the current tables of every registered schema
   // component (docs/store.md, "verify"); with an anchor, checks the chain still holds it.
   VerifyReport verify(const VerifyOptions& options = {}) const;
+
+  // -- Points of the trail (as of). All read one snapshot; NotFoundError for an unknown cycle.
+  TrailPoint trail_head() const;
+  // The last record written before `utc` (an ISO 8601 UTC time in now_utc_iso's form).
+  TrailPoint trail_point_before(std::string_view utc) const;
+  // THE as-of rule: a closed cycle is read as it stood at its (last) close, the record that
+  // closed it; any other cycle as it stood before `as_of_utc` (default: now).
+  TrailPoint cycle_point(std::int64_t cycle, std::optional<std::string> as_of_utc = {}) const;
+  // Each record that closed the cycle, oldest first (a cycle reopened and closed again has two).
+  std::vector<TrailPoint> cycle_closes(std::int64_t cycle) const;
+  // The state (canonical JSON) of every key of `entity` as its last record at or before `seq`
+  // left it; keys deleted by then are absent. For the entities with one record per row (not
+  // "responses"). StoreError for a record that does not inflate.
+  std::map<std::string, std::string> states_at(std::string_view entity, std::int64_t seq) const;
+  // The organisation as it stood at `seq` (ordered as departments() and systems()).
+  std::vector<Department> departments_at(std::int64_t seq) const;
+  std::vector<System> systems_at(std::int64_t seq) const;
+  // Every response of the cycle written by a record after `seq`, in trail order (late answers
+  // after a close). Codes and ids as stored.
+  std::vector<ResponseWrite> responses_written_after(std::int64_t cycle, std::int64_t seq) const;
 
   struct Impl;
   // The store stage's interface for the later stages of libaudit (a read snapshot and a write
