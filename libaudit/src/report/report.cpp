@@ -13,6 +13,7 @@
 #include "libaudit/base/csv.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/scoring/publication.h"
+#include "libaudit/store/applicability.h"
 #include "report/report_findings.h"
 #include "report/report_svg.h"
 #include "report/report_template.h"
@@ -54,33 +55,37 @@ ReportFormat parse_report_format(std::string_view s) {
 
 namespace {
 
-std::string fixed(double x, int decimals = 1) {
+// The one rounding of every figure a report prints, in every format (HTML, Markdown, CSV):
+// one decimal as printf rounds it, and never "-0.0" (a change that rounds to nothing is 0.0).
+// The `*_text` twins, the CSV cells and the arrows all come from it, so they cannot disagree.
+std::string decimal1(double x) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  return buf;
+  std::snprintf(buf, sizeof buf, "%.1f", x);
+  return std::string_view(buf) == "-0.0" ? "0.0" : buf;
 }
 
-double round1(double x) { return std::round(x * 10.0) / 10.0; }
-
-std::string pct(double x) { return std::isnan(x) ? "—" : fixed(x) + "%"; }
+std::string pct(double x) { return std::isnan(x) ? "—" : decimal1(x) + "%"; }
 
 json jnum(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
+
+// The sign of a change as printed: -1, 0 (it rounds to 0.0) or +1.
+int printed_sign(double x) {
+  const std::string s = decimal1(x);
+  return s == "0.0" ? 0 : s.front() == '-' ? -1 : 1;
+}
 
 // "+3.2pt", "−1.0pt", "±0.0pt"; "—" without a change.
 std::string change_text(double x) {
   if (std::isnan(x)) return "—";
-  const double r = round1(x);
-  std::string out = r > 0 ? "+" : r < 0 ? "−" : "±";
-  out += fixed(std::abs(r));
-  out += "pt";
-  if (r != 0) return out;
-  return "±0.0pt";
+  const int sign = printed_sign(x);
+  return (sign > 0 ? "+" : sign < 0 ? "−" : "±") + decimal1(std::abs(x)) + "pt";
 }
 
+// ↑ ↓ →, on the change as printed (→ when it prints as ±0.0pt).
 std::string arrow(double x) {
   if (std::isnan(x)) return "";
-  const double r = round1(x);
-  return r > 0 ? "↑" : r < 0 ? "↓" : "→";
+  const int sign = printed_sign(x);
+  return sign > 0 ? "↑" : sign < 0 ? "↓" : "→";
 }
 
 std::string date_text(const Date& d) { return wareki_date(d) + "（" + d.to_string() + "）"; }
@@ -110,7 +115,7 @@ std::string csv_cell(const json& v) {
   } else if (v.is_boolean()) {
     return v.get<bool>() ? "1" : "0";
   } else if (v.is_number_float()) {
-    s = fixed(v.get<double>());
+    s = decimal1(v.get<double>());  // as the `*_text` twin prints it
   } else {
     s = v.dump();
   }
@@ -399,7 +404,7 @@ struct Reporter::Impl {
            {"rate_text", pct(g.score)},
            {"response_rate", jnum(g.counts.response_rate())},
            {"response_rate_text", pct(g.counts.response_rate())},
-           {"deviation_text", std::isnan(g.deviation) ? "—" : fixed(g.deviation)}};
+           {"deviation_text", std::isnan(g.deviation) ? "—" : decimal1(g.deviation)}};
     v.update(counts_json(g.counts));
     return v;
   }
@@ -668,7 +673,7 @@ struct Reporter::Impl {
                  {"parents", by_parent.rows.size()},
                  {"items", data.checklist().size()},
                  {"mean_text", pct(d.mean)},
-                 {"sd_text", std::isnan(d.sd) ? "—" : fixed(d.sd)},
+                 {"sd_text", std::isnan(d.sd) ? "—" : decimal1(d.sd)},
                  {"min_text", pct(d.min)},
                  {"median_text", pct(d.median)},
                  {"max_text", pct(d.max)}};
@@ -773,6 +778,22 @@ struct Reporter::Impl {
     throw NotFoundError("課 '" + code + "' is not a target of cycle " + std::to_string(data.cycle().id));
   }
 
+  // What one (課, item) pair is in this cycle, by the rule of scoring's Counts and in its order:
+  // an item outside the cycle's audience (in_audience) is not part of the cycle at all; then not
+  // applicable (applies_to excludes the 課: `excluded`; or answered 該当しない), excepted (an
+  // exception in force), unanswered, answered. The department sheet's item lists and its CSV rows
+  // are both made from it, so that they tally to the sheet's counts.
+  enum class Pair { outside, excluded, not_applicable, excepted, unanswered, answered };
+  Pair pair_of(std::size_t di, std::size_t i) const {
+    const Item& it = data.checklist().items()[i];
+    if (!in_audience(it, data.cycle().kind)) return Pair::outside;
+    if (!data.applies(di, i)) return Pair::excluded;
+    const auto a = data.answer(di, i);
+    if (a == Answer::not_applicable) return Pair::not_applicable;
+    if (scoring.exceptions.count({data.departments()[di].code, it.id})) return Pair::excepted;
+    return a ? Pair::answered : Pair::unanswered;
+  }
+
   json department(const std::string& code_in) const {
     const std::string code = code_in.empty() ? options.department : code_in;
     if (code.empty())
@@ -825,13 +846,14 @@ struct Reporter::Impl {
     json unanswered = json::array();
     const auto& items = data.checklist().items();
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (!data.applies(di, i) || scoring.exceptions.count({code, items[i].id})) continue;
+      const Pair p = pair_of(di, i);
+      if (p != Pair::unanswered && p != Pair::answered) continue;
       const auto a = data.answer(di, i);
       json r = item_json(items[i]);
       auto cm = comments.find({code, items[i].id});
       r["comment"] = cm == comments.end() ? "" : cm->second;
       r["late"] = late.count({code, items[i].id}) > 0;  // answered after the first close (reopened)
-      if (!a) {
+      if (p == Pair::unanswered) {
         unanswered.push_back(std::move(r));
         continue;
       }
@@ -1034,17 +1056,19 @@ struct Reporter::Impl {
         const std::string code = v["department"]["code"].get<std::string>();
         const std::size_t di = department_index(code);
         const auto& items = data.checklist().items();
+        // One row per item of the cycle, as pair_of counts it: the rows tally to the sheet's
+        // counts, and its item tables are the rows answered so, in the same order.
         for (std::size_t i = 0; i < items.size(); ++i) {
-          const bool applies = data.applies(di, i);
-          const bool excepted = scoring.exceptions.count({code, items[i].id}) > 0;
+          const Pair p = pair_of(di, i);
+          if (p == Pair::outside) continue;
           const auto a = data.answer(di, i);
           auto cm = comments.find({code, items[i].id});
           rows.push_back({chapter_label(data.checklist().chapter_of(items[i])), items[i].clause, items[i].id,
                           items[i].question,
-                          !applies   ? "対象外"
-                          : excepted ? "例外措置"
-                          : a        ? std::string(answer_label(*a))
-                                     : "未回答",
+                          p == Pair::excluded     ? "対象外"
+                          : p == Pair::excepted   ? "例外措置"
+                          : p == Pair::unanswered ? "未回答"
+                                                  : std::string(answer_label(*a)),
                           cm == comments.end() ? "" : cm->second});
         }
         return csv_table({"章", "項番", "項目ID", "点検項目", "回答", "コメント"}, rows);
