@@ -51,10 +51,13 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
         assert got[key] == expected[key], key  # the same code computes both: floats compare exactly
 
     con = sqlite3.connect(db)
-    assert dict(con.execute("SELECT component, version FROM schema_versions")) == {"followup": 1, "store": 2}
+    assert dict(con.execute("SELECT component, version FROM schema_versions")) == {"followup": 1, "store": 3}
     con.close()
-    # The migration added the registry and changed nothing else; a new store has the same.
+    # The migration added the registry and the trail's mac column (store 3, #14) and changed
+    # nothing else; a new store has the same.
     registry = [c for c in columns(db) if c[0] == "schema_versions"]
-    assert [c for c in columns(db) if c[0] != "schema_versions"] == old_columns
+    mac = ("trail", "mac", "TEXT", 1, "''", 0)
+    assert [c for c in columns(db) if c[0] != "schema_versions"] == sorted(old_columns + [mac], key=lambda c: c[0])
+    assert mac not in old_columns
     libaudit.Store(tmp_path / "new.db").close()
     assert columns(tmp_path / "new.db") == sorted(old_columns + registry, key=lambda c: c[0])  # stable: cid order kept

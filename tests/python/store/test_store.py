@@ -662,7 +662,9 @@ def test_a_schema_2_store_migrates(tmp_path):
     before = store.trail()
     store.close()
     con = sqlite3.connect(path)  # what a libaudit of schema 2 wrote: no state_size, every state text
-    con.executescript("ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;")
+    con.executescript(
+        "DROP INDEX trail_seals; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;"
+    )
     con.close()
     with Store(path) as s:
         assert s.schema_version == 4  # per-component versions since #12 (was 3)
