@@ -60,4 +60,6 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     assert [c for c in columns(db) if c[0] != "schema_versions"] == sorted(old_columns + [mac], key=lambda c: c[0])
     assert mac not in old_columns
     libaudit.Store(tmp_path / "new.db").close()
-    assert columns(tmp_path / "new.db") == sorted(old_columns + registry, key=lambda c: c[0])  # stable: cid order kept
+    assert columns(tmp_path / "new.db") == sorted(
+        old_columns + [mac] + registry, key=lambda c: c[0]
+    )  # stable: cid order kept

@@ -663,7 +663,8 @@ def test_a_schema_2_store_migrates(tmp_path):
     store.close()
     con = sqlite3.connect(path)  # what a libaudit of schema 2 wrote: no state_size, every state text
     con.executescript(
-        "DROP INDEX trail_seals; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;"
+        "DROP INDEX trail_seals; ALTER TABLE trail DROP COLUMN mac; "  # store 3 (#14)
+        "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;"
     )
     con.close()
     with Store(path) as s:
