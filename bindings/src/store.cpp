@@ -327,8 +327,7 @@ void bind_store_functions(py::module_& m) {
       [](int fy) { return std::make_pair(fiscal_year_start(fy).to_string(), fiscal_year_end(fy).to_string()); },
       py::arg("fiscal_year"), "First and last day of a 年度 as ISO dates.");
   m.def(
-      "read_trail_key",
-      [](const std::string& path) { return py::bytes(read_trail_key(path)); }, py::arg("path"),
+      "read_trail_key", [](const std::string& path) { return py::bytes(read_trail_key(path)); }, py::arg("path"),
       "The trail key in a key file (64 hex digits and a newline, mode 0600): its raw bytes.");
   m.def(
       "write_trail_key", [](const std::string& path) { write_trail_key(path); }, py::arg("path"),
@@ -358,12 +357,12 @@ py::dict import_result_dict(const ImportResult& r) {
 void bind_store(py::module_& m) {
   bind_store_functions(m);
   StoreClass c(m, "_Store", "The compiled store. Use libaudit.Store.");
-  c.def(py::init([](const std::string& path, bool create, int busy_timeout_ms, bool read_only,
-                     const py::bytes& trail_key) {
-          OpenOptions options{create, busy_timeout_ms, read_only, std::string(trail_key)};
-          py::gil_scoped_release nogil;
-          return Store::open(path, options);
-        }),
+  c.def(py::init(
+            [](const std::string& path, bool create, int busy_timeout_ms, bool read_only, const py::bytes& trail_key) {
+              OpenOptions options{create, busy_timeout_ms, read_only, std::string(trail_key)};
+              py::gil_scoped_release nogil;
+              return Store::open(path, options);
+            }),
         py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000, py::arg("read_only") = false,
         py::arg("trail_key") = py::bytes())
       .def("close", &Store::close)
