@@ -310,18 +310,19 @@ void bind_trail(StoreClass& c) {
        py::arg("after") = 0, py::arg("limit") = 0)
       .def(
           "verify",
-          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq) {
+          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq, const py::bytes& trail_key) {
             VerifyReport r;
+            VerifyOptions options{TrailAnchor{anchor_seq, anchor}, std::string(trail_key)};
             {
               py::gil_scoped_release nogil;
-              r = s.verify(VerifyOptions{TrailAnchor{anchor_seq, anchor}});
+              r = s.verify(options);
             }
             py::list problems =
                 list_of(r.problems, [](const Problem& p) { return py::make_tuple(p.table, p.key, p.kind, p.detail); });
             return py::dict("records"_a = r.records, "rows"_a = r.rows, "head_hash"_a = r.head_hash,
-                            "problems"_a = problems);
+                            "problems"_a = problems, "sealed_from"_a = r.sealed_from, "key_id"_a = r.key_id);
           },
-          py::arg("anchor") = "", py::arg("anchor_seq") = 0);
+          py::arg("anchor") = "", py::arg("anchor_seq") = 0, py::arg("trail_key") = py::bytes());
 }
 
 // Module-level functions of the store stage: 年度 and answer labels.
@@ -334,6 +335,15 @@ void bind_store_functions(py::module_& m) {
       "fiscal_year_range",
       [](int fy) { return std::make_pair(fiscal_year_start(fy).to_string(), fiscal_year_end(fy).to_string()); },
       py::arg("fiscal_year"), "First and last day of a 年度 as ISO dates.");
+  m.def(
+      "read_trail_key", [](const std::string& path) { return py::bytes(read_trail_key(path)); }, py::arg("path"),
+      "The trail key in a key file (64 hex digits and a newline, mode 0600): its raw bytes.");
+  m.def(
+      "write_trail_key", [](const std::string& path) { write_trail_key(path); }, py::arg("path"),
+      "Writes a new key file of 32 random bytes, mode 0600; never replaces a file.");
+  m.def(
+      "trail_key_id", [](const py::bytes& key) { return trail_key_id(std::string(key)); }, py::arg("key"),
+      "The first 16 hex digits of SHA-256(key).");
   m.def("fiscal_year_label", &fiscal_year_label, py::arg("fiscal_year"), "The 和暦 label: 2024 -> '令和6年度'.");
   m.def(
       "answer_labels",
@@ -358,11 +368,14 @@ py::dict import_result_dict(const ImportResult& r) {
 void bind_store(py::module_& m) {
   bind_store_functions(m);
   StoreClass c(m, "_Store", "The compiled store. Use libaudit.Store.");
-  c.def(py::init([](const std::string& path, bool create, int busy_timeout_ms, bool read_only) {
-          py::gil_scoped_release nogil;
-          return Store::open(path, OpenOptions{create, busy_timeout_ms, read_only});
-        }),
-        py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000, py::arg("read_only") = false)
+  c.def(py::init(
+            [](const std::string& path, bool create, int busy_timeout_ms, bool read_only, const py::bytes& trail_key) {
+              OpenOptions options{create, busy_timeout_ms, read_only, std::string(trail_key)};
+              py::gil_scoped_release nogil;
+              return Store::open(path, options);
+            }),
+        py::arg("path"), py::arg("create") = true, py::arg("busy_timeout_ms") = 30000, py::arg("read_only") = false,
+        py::arg("trail_key") = py::bytes())
       .def("close", &Store::close)
       .def_property_readonly("is_open", &Store::is_open)
       .def_property_readonly("path", &Store::path)

@@ -206,6 +206,15 @@ def fiscal_year_range(fiscal_year: int) -> tuple[str, str]:
 def fiscal_year_label(fiscal_year: int) -> str:
     """The 和暦 label: 2024 -> '令和6年度'."""
 
+def read_trail_key(path: str) -> bytes:
+    """The trail key in a key file (64 hex digits and a newline, mode 0600): its raw bytes."""
+
+def write_trail_key(path: str) -> None:
+    """Writes a new key file of 32 random bytes, mode 0600; never replaces a file."""
+
+def trail_key_id(key: bytes) -> str:
+    """The first 16 hex digits of SHA-256(key)."""
+
 def answer_labels() -> list[tuple[str, str]]:
     """Answers as (code, Japanese label) pairs."""
 
@@ -215,7 +224,12 @@ _Progress = Callable[[int, int], None] | None
 class _Store:
     """The compiled store: returns plain dicts and tuples. Use libaudit.Store."""
     def __init__(
-        self, path: str, create: bool = True, busy_timeout_ms: int = 30000, read_only: bool = False
+        self,
+        path: str,
+        create: bool = True,
+        busy_timeout_ms: int = 30000,
+        read_only: bool = False,
+        trail_key: bytes = b"",
     ) -> None: ...
     def close(self) -> None: ...
     @property
@@ -270,10 +284,10 @@ class _Store:
     def response_history(self, cycle: int, department: str, item: str) -> list[dict[str, Any]]:
         """Every recorded state of one response, oldest first (Store::response_history)."""
     def trail(self, after: int = 0, limit: int = 0) -> list[tuple[int, str, str, str, str, str, str, str, str]]: ...
-    def verify(self, anchor: str = "", anchor_seq: int = 0) -> dict[str, Any]:
-        """records, rows, head_hash, problems: [(table, key, kind, detail), ...]; with an anchor
-        hash (and its seq, 0: any record), a ("trail", "anchor", ...) problem when the chain no
-        longer holds it."""
+    def verify(self, anchor: str = "", anchor_seq: int = 0, trail_key: bytes = b"") -> dict[str, Any]:
+        """records, rows, head_hash, problems: [(table, key, kind, detail), ...], sealed_from,
+        key_id; with an anchor hash (and its seq, 0: any record), a ("trail", "anchor", ...)
+        problem when the chain no longer holds it; with a trail key, the MACs checked."""
 
 # ---- Findings and exceptions (bindings/src/findings.cpp); use store.people / store.findings /
 # store.exceptions (libaudit.findings). The classes' attributes follow the field tables

@@ -137,6 +137,10 @@ class VerifyReport:
     rows: int
     head_hash: str
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    #: With a trail key: the seq of the seal record from which on the key vouches for every
+    #: record (0: no seal of this key, or no key given), and the key's id.
+    sealed_from: int = 0
+    key_id: str = ""
 
     @property
     def ok(self) -> bool:
@@ -194,11 +198,24 @@ class Store:
     seconds. Raises StoreError (a store needing an upgrade cannot be opened read-only; a write
     refused by the filesystem says why), or SchemaVersionError for a store written by a newer
     libaudit.
+
+    ``trail_key`` (raw bytes, at least 32, e.g. :func:`read_trail_key`; else ValidationError)
+    seals the trail: every record written carries an HMAC of the key, and ``verify(trail_key=…)``
+    then catches records appended or rewritten by someone without it (docs/store.md, "Threat
+    model").
     """
 
-    def __init__(self, path: PathLike, *, create: bool = True, busy_timeout: float = 30.0, read_only: bool = False):
+    def __init__(
+        self,
+        path: PathLike,
+        *,
+        create: bool = True,
+        busy_timeout: float = 30.0,
+        read_only: bool = False,
+        trail_key: bytes | None = None,
+    ):
         # Typed as the compiled store it forwards to (every call made under its lock).
-        core = _core._Store(os.fspath(path), create, int(busy_timeout * 1000), read_only)
+        core = _core._Store(os.fspath(path), create, int(busy_timeout * 1000), read_only, trail_key or b"")
         self._s = cast(_core._Store, _Serialised(core))
 
     # -- lifetime
@@ -377,17 +394,28 @@ class Store:
         """Trail records with seq > after, in order (at most `limit`; 0 means all)."""
         return [TrailRecord(*t) for t in self._s.trail(after, limit)]
 
-    def verify(self, anchor: str | None = None) -> VerifyReport:
+    def verify(self, anchor: str | None = None, *, trail_key: bytes | None = None) -> VerifyReport:
         """Walk the hash chain and replay it against the tables; every problem is listed.
 
         `anchor` is a head hash recorded earlier (VerifyReport.head_hash, kept outside the
         store): the chain must still contain it, which shows that nothing before it was removed
         or rewritten — including the removal of the last records together with their rows,
         which the chain alone cannot show. The check is the core's (Store::verify's TrailAnchor).
+
+        `trail_key` (raw bytes): every record from the first seal record of this key on must
+        carry its MAC ("trail" problems "unsealed" and "forged"; no such seal record at all is
+        the problem ("trail", "seal", "unsealed")). Without it MACs are not looked at.
         """
-        r = self._s.verify(anchor or "")
+        r = self._s.verify(anchor or "", 0, trail_key or b"")
         problems = [Problem(*p) for p in r["problems"]]
-        return VerifyReport(records=r["records"], rows=r["rows"], head_hash=r["head_hash"], problems=tuple(problems))
+        return VerifyReport(
+            records=r["records"],
+            rows=r["rows"],
+            head_hash=r["head_hash"],
+            problems=tuple(problems),
+            sealed_from=r["sealed_from"],
+            key_id=r["key_id"],
+        )
 
     # -- pandas
     def to_pandas(self, what: str, cycle: int | None = None) -> Any:
@@ -436,6 +464,25 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return _core.fiscal_year_label(fiscal_year)
 
 
+def read_trail_key(path: PathLike) -> bytes:
+    """The trail key in the key file at `path`: its 32 raw bytes. The file must hold exactly 64
+    hex digits and a newline and be readable by its owner only (mode 0600); anything else is a
+    ValidationError naming the file and the fix (``chmod 600``), an unreadable file a
+    LibauditIOError."""
+    return _core.read_trail_key(os.fspath(path))
+
+
+def new_trail_key(path: PathLike) -> None:
+    """Writes a new key file of 32 random bytes at `path`, mode 0600, whole or not at all;
+    LibauditIOError when `path` exists (it is never replaced) or cannot be written."""
+    _core.write_trail_key(os.fspath(path))
+
+
+def trail_key_id(key: bytes) -> str:
+    """The key's id as seal records name it: the first 16 hex digits of SHA-256(key)."""
+    return _core.trail_key_id(key)
+
+
 # The label table's answers (what libaudit.labels.terms("answer") reads; this stage imports only
 # _core and errors).
 ANSWERS: tuple[tuple[str, str], ...] = tuple(_core.terms("answer"))
@@ -456,4 +503,7 @@ __all__ = [
     "fiscal_year_label",
     "fiscal_year_of",
     "fiscal_year_range",
+    "new_trail_key",
+    "read_trail_key",
+    "trail_key_id",
 ]

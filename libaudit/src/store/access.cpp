@@ -16,11 +16,12 @@ Store::Snapshot::Snapshot(const Store& store) : db(open_impl(store.impl_).db), t
 
 std::int64_t Store::Snapshot::department_id(std::string_view code) const { return detail::department_id(db, code); }
 
-Store::Transaction::Transaction(Store& store) : db(open_impl(store.impl_).db), sha_(store.impl_->sha), txn_(db) {}
+Store::Transaction::Transaction(Store& store)
+    : db(open_impl(store.impl_).db), sha_(store.impl_->sha), trail_key_(store.impl_->trail_key), txn_(db) {}
 
 detail::TrailWriter& Store::Transaction::trail(std::string_view actor, std::string at) {
   if (!trail_) {
-    trail_.emplace(db, sha_, actor, std::move(at));
+    trail_.emplace(db, sha_, trail_key_, actor, std::move(at));
     actor_ = actor;
   } else if (actor != actor_) {
     throw StoreError("internal error: one transaction's trail written for two actors");

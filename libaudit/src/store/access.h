@@ -57,6 +57,7 @@ class Store::Transaction {
 
  private:
   detail::Sha256& sha_;
+  const std::string& trail_key_;  // the Store's (OpenOptions::trail_key)
   sql::WriteTxn txn_;
   std::optional<detail::TrailWriter> trail_;
   std::string actor_;

@@ -269,9 +269,10 @@ std::string_view ImportWrite::answered_at(const ResponseRowView& r) const {
 }
 
 std::vector<SealedRecord> seal_response_batches(const ImportWrite& w, std::int64_t head_seq,
-                                                const std::string& head_hash, const std::string& trail_source) {
+                                                const std::string& head_hash, const std::string& trail_source,
+                                                std::string_view trail_key) {
   Sha256 sha;
-  TrailChain chain(sha, head_seq, head_hash, w.actor, std::string(w.now));
+  TrailChain chain(sha, head_seq, head_hash, w.actor, std::string(w.now), trail_key);
   ResponseBatch batch(w.cycle, w.actor, w.now);
   batch.set_source(trail_source);
   const std::string key = std::to_string(w.cycle);
@@ -390,12 +391,13 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   const std::size_t changed = result.inserted + result.updated;
   if (!changed) return result;  // nothing to write: no trail record either
 
-  TrailWriter trail(db, impl_->sha, actor, now_utc_iso());
+  TrailWriter trail(db, impl_->sha, impl_->trail_key, actor, now_utc_iso());
+  trail.start_seal();  // the batch records continue the chain after the seal record, if one is due
   const ImportWrite w{cycle_id, rows, clean, change, actor, trail.at()};
   // The records depend only on the validated rows, so a large import seals them in a second
   // thread while this one writes the rows (docs/store.md, "Trail").
   auto seal = [&, head_seq = trail.chain().head_seq(), head = std::string(trail.chain().head_hash())] {
-    return seal_response_batches(w, head_seq, head, options.trail_source);
+    return seal_response_batches(w, head_seq, head, options.trail_source, trail.trail_key());
   };
   std::vector<SealedRecord> records;
   std::future<std::vector<SealedRecord>> sealing;  // joined before the locals it reads go

@@ -64,9 +64,11 @@ struct ImportWrite {
 };
 
 // One "responses" batch record per kResponseBatch changed rows, sealed from the chain head
-// (head_seq, head_hash). Touches no database (it may run in another thread).
+// (head_seq, head_hash), each with its MAC when `trail_key` is not empty. Touches no database
+// (it may run in another thread).
 std::vector<SealedRecord> seal_response_batches(const ImportWrite& w, std::int64_t head_seq,
-                                                const std::string& head_hash, const std::string& trail_source);
+                                                const std::string& head_hash, const std::string& trail_source,
+                                                std::string_view trail_key);
 
 // Writes the changed rows, in order; calls progress(done, changed) now and then.
 void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,

@@ -124,6 +124,12 @@ CREATE TRIGGER trail_append_only_delete BEFORE DELETE ON trail
     R"sql(
 ALTER TABLE trail ADD COLUMN state_size INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 2 -> 3: a record written with a trail key carries its MAC, '' without one; the seal records (whose last one a
+    // keyed writer looks up on every write) are indexed on their own (docs/store.md, "Threat model").
+    R"sql(
+ALTER TABLE trail ADD COLUMN mac TEXT NOT NULL DEFAULT '';
+CREATE INDEX trail_seals ON trail(seq) WHERE entity = 'trail_seal';
+)sql",
 };
 
 constexpr const char* kStoreTables[] = {"meta",   "departments",       "systems",   "checklists", "items",
@@ -233,7 +239,12 @@ Store Store::open(const std::filesystem::path& path, const OpenOptions& options)
   if ((!options.create || options.read_only) && p != ":memory:" && !std::filesystem::exists(path))
     throw StoreError("no store at " + p + " (create one with `libaudit init " + p + "`)");
   if (options.read_only && p == ":memory:") throw StoreError("a read-only store must be a file, not :memory:");
+  if (!options.trail_key.empty() && options.trail_key.size() < kTrailKeyBytes)
+    throw ValidationError({Diagnostic{"<trail_key>", 1, 1,
+                                      "証跡の鍵が短い: " + std::to_string(options.trail_key.size()) + " バイト (" +
+                                          std::to_string(kTrailKeyBytes) + " バイト以上であること)"}});
   auto impl = std::make_unique<Impl>(p, options);
+  impl->trail_key = options.trail_key;
   sql::Db& db = impl->db;
   db.exec("PRAGMA foreign_keys = ON");
   if (options.read_only) {
@@ -297,7 +308,7 @@ void Store::set_body(std::string_view actor, std::string_view body) {
   im.db.prepare("INSERT INTO meta(key, value) VALUES ('body', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .bind(1, b)
       .run();
-  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, now_utc_iso());
   trail.append("body", "body", had ? "update" : "insert", body_state(b));
   txn.commit();
 }
@@ -459,7 +470,7 @@ ImportResult Store::import_departments(std::string_view actor, const std::vector
            a.security_manager == b.security_manager;
   };
   UpsertCounter count(rows.size());
-  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, now_utc_iso());
   for (std::size_t k : parents_first(in, parent)) {
     const Department& d = in[k];
     const auto it = stored.find(d.code);
@@ -568,7 +579,7 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
   std::unordered_map<std::string, System> stored;
   for (System& x : systems()) stored.emplace(x.name, std::move(x));
   UpsertCounter count(rows.size());
-  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, now_utc_iso());
   for (const System& x : in) {
     const auto it = stored.find(x.name);
     const bool exists = it != stored.end();
@@ -645,7 +656,7 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
                   r.audit, r.departments, r.tiers, r.important_assets)
         .run();
   }
-  TrailWriter trail(im.db, im.sha, actor, sc.imported_at);
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, sc.imported_at);
   trail.append("checklist", checklist_key(sc.checklist_id, sc.version), "insert", checklist_state(sc));
   txn.commit();
   return sc.id;
@@ -749,7 +760,7 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
   const std::int64_t id = sqlite3_last_insert_rowid(im.db.handle());
   for (std::int64_t d : targets)
     im.db.prepare("INSERT INTO cycle_departments(cycle, department) VALUES (?, ?)").bind(1, id).bind(2, d).run();
-  TrailWriter trail(im.db, im.sha, actor, at);
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, at);
   im.write_cycle_trail(trail, id, "insert");
   txn.commit();
   return id;
@@ -769,7 +780,7 @@ namespace {
 void transition(Store::Impl& im, std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
   require_actor(actor);
   sql::WriteTxn txn(im.db);
-  TrailWriter trail(im.db, im.sha, actor, now_utc_iso());
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, now_utc_iso());
   move_cycle_status(im.db, trail, id, from, to);
   txn.commit();
 }

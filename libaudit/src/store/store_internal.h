@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -88,6 +89,34 @@ class Sha256 {
   EVP_MD* md_;
 };
 
+// ---- HMAC-SHA-256 through OpenSSL's EVP_MAC, for the trail key. One context, reused; like
+// Sha256, one per thread. Keeps a copy of the key.
+class HmacSha256 {
+ public:
+  explicit HmacSha256(std::string_view key);
+  ~HmacSha256();
+  HmacSha256(const HmacSha256&) = delete;
+  HmacSha256& operator=(const HmacSha256&) = delete;
+  void begin();
+  void update(std::string_view data);
+  // The MAC as 64 lower-case hex digits written into `hex`.
+  void finish_hex(char* hex);
+
+ private:
+  EVP_MAC* mac_;
+  EVP_MAC_CTX* ctx_;
+  std::string key_;
+};
+
+// The entity of a seal record: the trail's first record under a key, state seal_state(seq,
+// key id). Its MAC is the key's; verify() checks records from the first valid one on and owes
+// it no table row (docs/store.md, "Threat model").
+inline constexpr std::string_view kSealEntity = "trail_seal";
+// {"from":seq,"key_id":"…"}: sealing starts at record `seq`, the seal record itself.
+std::string seal_state(std::int64_t seq, std::string_view key_id);
+// The MAC of a record: HMAC(key, prev_hash || record), record as record_json gives it.
+void trail_mac(HmacSha256& mac, std::string_view prev_hash, std::string_view record, char* hex);
+
 inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // Entity states, canonical JSON (docs/store.md, "Trail").
@@ -109,6 +138,7 @@ struct SealedRecord {
   std::int64_t state_size = 0;  // 0: state is the JSON text
   char prev_hash[64];
   char hash[64];
+  std::string mac;  // 64 hex digits; empty when the chain has no key
 };
 
 // States at or above this size are stored deflated (docs/store.md, "The trail"); below it the
@@ -124,12 +154,14 @@ bool inflate_state(std::string_view stored, std::int64_t size, std::string& out)
 
 // Extends a chain from a known head. Touches no database, so it can run in another thread
 // than the connection's (the bulk import seals its batch records while the rows are written),
-// with a Sha256 of its own.
+// with a Sha256 of its own. With a trail key (raw bytes; empty: none) every record it seals
+// carries its MAC, from an HMAC context of the chain's own.
 class TrailChain {
  public:
-  TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor, std::string at);
-  // The next record, sealed: seq = head + 1, its hash computed, its state deflated when it is
-  // at least kDeflateAtBytes long; the head moves to it.
+  TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor, std::string at,
+             std::string_view trail_key);
+  // The next record, sealed: seq = head + 1, its hash (and with a key its MAC) computed, its
+  // state deflated when it is at least kDeflateAtBytes long; the head moves to it.
   SealedRecord seal(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
   std::int64_t head_seq() const noexcept { return seq_; }
   std::string_view head_hash() const noexcept { return {prev_, 64}; }
@@ -143,6 +175,7 @@ class TrailChain {
 
  private:
   Sha256& sha_;
+  std::unique_ptr<HmacSha256> mac_;  // null without a key
   std::string actor_, at_;
   std::int64_t seq_;
   char prev_[64];
@@ -150,22 +183,38 @@ class TrailChain {
 };
 
 // Appends trail records inside the caller's write transaction. Reads the chain head when
-// constructed, so it must be constructed after BEGIN IMMEDIATE.
+// constructed, so it must be constructed after BEGIN IMMEDIATE. With a trail key (raw bytes,
+// which must outlive the writer; empty: none) its records carry MACs, and the first record it
+// writes is preceded by a seal record unless the trail's last seal record is a valid one of
+// this key (start_seal).
 class TrailWriter {
  public:
-  TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at);
+  TrailWriter(sql::Db& db, Sha256& sha, std::string_view trail_key, std::string_view actor, std::string at);
   void append(std::string_view entity, std::string_view key, std::string_view action, std::string_view state);
-  // Inserts records sealed elsewhere (a TrailChain started from this writer's head), in order;
-  // the head moves to the last. Throws StoreError if they do not continue the chain.
+  // Inserts records sealed elsewhere (a TrailChain started from this writer's head, with its
+  // key), in order; the head moves to the last. Throws StoreError if they do not continue the
+  // chain.
   void insert(const std::vector<SealedRecord>& records);
+  // Appends the seal record if one is due (once; append() does it itself). Call it before
+  // reading chain() to start a TrailChain elsewhere.
+  void start_seal();
   const TrailChain& chain() const noexcept { return chain_; }
+  std::string_view trail_key() const noexcept { return key_; }
   const std::string& at() const noexcept { return chain_.at(); }
 
  private:
   void insert_row(const SealedRecord& r);
   sql::Db& db_;
+  std::string_view key_;
+  bool seal_checked_ = false;
   TrailChain chain_;
 };
+
+// Whether trail row `s` (columns seq, at, actor, entity, key, action, state, state_size,
+// prev_hash, hash, mac, as replay_chain selects them) is a valid seal record of the key `mac`
+// holds (`key_id` = its trail_key_id): entity kSealEntity, state seal_state(seq, key_id), and
+// its MAC the key's. Its hash is not checked here.
+bool is_seal_of(const sql::Stmt& s, HmacSha256& mac, std::string_view key_id);
 
 // Collects changed responses of one cycle into one "responses" trail record:
 // {"cycle":1,"answered_by":"…","answered_at":"…","rows":[["101","8.1.a","insert","implemented",
@@ -271,6 +320,7 @@ struct Store::Impl {
   sql::Db db;
   std::string path;
   detail::Sha256 sha;
+  std::string trail_key;  // OpenOptions::trail_key: every TrailWriter of this store is given it
 
   void write_cycle_trail(detail::TrailWriter& trail, std::int64_t id, std::string_view action);
 };

@@ -1,12 +1,20 @@
 // The trail: canonical states and the hash chain (verify() is in verify.cpp).
+#include <fcntl.h>
 #include <libdeflate.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -90,6 +98,57 @@ std::string Sha256::hex_of(std::string_view data) {
   std::string hex(64, '0');
   finish_hex(hex.data());
   return hex;
+}
+
+// ---- HMAC-SHA-256 ------------------------------------------------------------------------
+
+HmacSha256::HmacSha256(std::string_view key) : mac_(EVP_MAC_fetch(nullptr, "HMAC", nullptr)), ctx_(nullptr), key_(key) {
+  if (mac_) ctx_ = EVP_MAC_CTX_new(mac_);
+  if (!mac_ || !ctx_) {
+    EVP_MAC_free(mac_);
+    throw Error("HMAC is not available from OpenSSL");
+  }
+}
+
+HmacSha256::~HmacSha256() {
+  OPENSSL_cleanse(key_.data(), key_.size());
+  EVP_MAC_CTX_free(ctx_);
+  EVP_MAC_free(mac_);
+}
+
+void HmacSha256::begin() {
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key_.data()), key_.size(), params) != 1)
+    throw Error("EVP_MAC_init failed");
+}
+
+void HmacSha256::update(std::string_view data) {
+  if (EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
+    throw Error("EVP_MAC_update failed");
+}
+
+void HmacSha256::finish_hex(char* hex) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  unsigned char d[32];
+  std::size_t n = 0;
+  if (EVP_MAC_final(ctx_, d, &n, sizeof d) != 1 || n != 32) throw Error("EVP_MAC_final failed");
+  for (std::size_t i = 0; i < 32; ++i) {
+    hex[2 * i] = kHex[d[i] >> 4];
+    hex[2 * i + 1] = kHex[d[i] & 15];
+  }
+}
+
+void trail_mac(HmacSha256& mac, std::string_view prev_hash, std::string_view record, char* hex) {
+  mac.begin();
+  mac.update(prev_hash);
+  mac.update(record);
+  mac.finish_hex(hex);
+}
+
+std::string seal_state(std::int64_t seq, std::string_view key_id) {
+  return JsonObject().num("from", seq).str("key_id", key_id).done();
 }
 
 // ---- Entity states -----------------------------------------------------------------------
@@ -263,8 +322,12 @@ bool inflate_state(std::string_view stored, std::int64_t size, std::string& out)
 }
 
 TrailChain::TrailChain(Sha256& sha, std::int64_t head_seq, std::string_view head_hash, std::string_view actor,
-                       std::string at)
-    : sha_(sha), actor_(actor), at_(std::move(at)), seq_(head_seq) {
+                       std::string at, std::string_view trail_key)
+    : sha_(sha),
+      mac_(trail_key.empty() ? nullptr : std::make_unique<HmacSha256>(trail_key)),
+      actor_(actor),
+      at_(std::move(at)),
+      seq_(head_seq) {
   std::memcpy(prev_, (head_hash.size() == 64 ? head_hash : kGenesisHash).data(), 64);
   record_.reserve(512);
 }
@@ -281,6 +344,10 @@ SealedRecord TrailChain::seal(std::string_view entity, std::string_view key, std
   sha_.update(std::string_view(prev_, 64));
   sha_.update(record_);
   sha_.finish_hex(r.hash);
+  if (mac_) {
+    r.mac.resize(64);
+    trail_mac(*mac_, std::string_view(prev_, 64), record_, r.mac.data());
+  }
   std::memcpy(r.prev_hash, prev_, 64);
   if (state.size() >= kDeflateAtBytes) {
     deflate_state(state, r.state);
@@ -294,36 +361,68 @@ SealedRecord TrailChain::seal(std::string_view entity, std::string_view key, std
 }
 
 namespace {
-TrailChain chain_from_head(sql::Db& db, Sha256& sha, std::string_view actor, std::string at) {
+TrailChain chain_from_head(sql::Db& db, Sha256& sha, std::string_view actor, std::string at,
+                           std::string_view trail_key) {
   sql::Stmt s = db.prepare("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1");
-  if (s.step()) return TrailChain(sha, s.i64(0), s.text(1), actor, std::move(at));
-  return TrailChain(sha, 0, kGenesisHash, actor, std::move(at));
+  if (s.step()) return TrailChain(sha, s.i64(0), s.text(1), actor, std::move(at), trail_key);
+  return TrailChain(sha, 0, kGenesisHash, actor, std::move(at), trail_key);
 }
 }  // namespace
 
-TrailWriter::TrailWriter(sql::Db& db, Sha256& sha, std::string_view actor, std::string at)
-    : db_(db), chain_(chain_from_head(db, sha, actor, std::move(at))) {}
+bool is_seal_of(const sql::Stmt& s, HmacSha256& mac, std::string_view key_id) {
+  if (s.text(3) != kSealEntity || s.text(10).size() != 64) return false;
+  std::string state, record;
+  if (!stored_state(s, 6, state) || state != seal_state(s.i64(0), key_id)) return false;
+  record_json(record, s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), state);
+  char want[64];
+  trail_mac(mac, s.text(8), record, want);
+  return CRYPTO_memcmp(want, s.text(10).data(), 64) == 0;
+}
+
+TrailWriter::TrailWriter(sql::Db& db, Sha256& sha, std::string_view trail_key, std::string_view actor, std::string at)
+    : db_(db), key_(trail_key), chain_(chain_from_head(db, sha, actor, std::move(at), trail_key)) {}
+
+void TrailWriter::start_seal() {
+  if (seal_checked_) return;
+  seal_checked_ = true;
+  if (key_.empty()) return;
+  const std::string key_id = trail_key_id(key_);
+  {
+    // The partial index trail_seals makes this a lookup, not a scan of the trail.
+    sql::Stmt s = db_.prepare(
+        "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail "
+        "WHERE entity = 'trail_seal' ORDER BY seq DESC LIMIT 1");
+    HmacSha256 mac(key_);
+    if (s.step() && is_seal_of(s, mac, key_id)) return;
+  }
+  insert_row(chain_.seal(kSealEntity, "trail", "insert", seal_state(chain_.head_seq() + 1, key_id)));
+}
 
 void TrailWriter::insert_row(const SealedRecord& r) {
   sql::Stmt ins = db_.prepare(
-      "INSERT INTO trail(seq, at, actor, entity, key, action, state, state_size, prev_hash, hash) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO trail(seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   ins.bind(1, r.seq).bind(2, chain_.at()).bind(3, chain_.actor()).bind(4, r.entity).bind(5, r.key).bind(6, r.action);
   if (r.state_size)
     ins.bind_blob(7, r.state);
   else
     ins.bind(7, r.state);
   ins.bind(8, r.state_size).bind(9, std::string_view(r.prev_hash, 64)).bind(10, std::string_view(r.hash, 64));
+  ins.bind(11, r.mac);
   ins.run();
 }
 
 void TrailWriter::append(std::string_view entity, std::string_view key, std::string_view action,
                          std::string_view state) {
+  start_seal();
   insert_row(chain_.seal(entity, key, action, state));
 }
 
 void TrailWriter::insert(const std::vector<SealedRecord>& records) {
+  start_seal();
   for (const SealedRecord& r : records) {
+    if (r.mac.empty() != key_.empty())
+      throw StoreError("internal error: trail record " + std::to_string(r.seq) + " was sealed with another key");
     if (r.seq != chain_.head_seq() + 1 || std::string_view(r.prev_hash, 64) != chain_.head_hash())
       throw StoreError("internal error: trail record " + std::to_string(r.seq) + " does not continue the chain");
     insert_row(r);
@@ -393,7 +492,7 @@ bool detail::stored_state(const sql::Stmt& s, int c, std::string& out) {
 std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) const {
   if (!impl_) throw StoreError("the store is closed");
   sql::Stmt s = impl_->db.prepare(
-      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash FROM trail "
+      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail "
       "WHERE seq > ? ORDER BY seq LIMIT ?");
   s.bind(1, after).bind(2, limit ? std::int64_t(limit) : std::int64_t(-1));
   std::vector<TrailRecord> out;
@@ -402,9 +501,101 @@ std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) con
     if (!stored_state(s, 6, state))
       throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + impl_->path +
                        " is damaged: its deflated state does not inflate (run `libaudit verify`)");
-    out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), state, s.str(8), s.str(9)});
+    out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), state, s.str(8), s.str(9), s.str(10)});
   }
   return out;
+}
+
+}  // namespace libaudit
+
+// ---- The trail key -----------------------------------------------------------------------
+
+namespace libaudit {
+
+std::string trail_key_id(std::string_view key) { return detail::Sha256().hex_of(key).substr(0, 16); }
+
+namespace {
+
+constexpr std::string_view kKeyFormat = "64 桁の16進数 (32 バイト) と改行 1 つ";
+
+ValidationError key_file_error(const std::filesystem::path& file, std::string message) {
+  return ValidationError({Diagnostic{file.string(), 1, 1, std::move(message)}});
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string read_trail_key(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  struct stat st {};
+  if (::stat(name.c_str(), &st) != 0) throw IoError("鍵ファイル " + name + " を読めない: " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw key_file_error(file, "鍵ファイル " + name + " は通常のファイルでない");
+  if (st.st_mode & 077) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+    throw key_file_error(file, "鍵ファイル " + name + " はグループか他の利用者に権限がある (" + mode +
+                                   "): 所有者だけが読めるよう `chmod 600 " + name + "` とすること");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string text;
+  if (in) text.assign(std::istreambuf_iterator<char>(in), {});
+  if (!in && !in.eof()) throw IoError("鍵ファイル " + name + " を読めない");
+  std::string key;
+  bool ok = text.size() == 2 * kTrailKeyBytes + 1 && text.back() == '\n';
+  for (std::size_t i = 0; ok && i < 2 * kTrailKeyBytes; i += 2) {
+    const int hi = hex_digit(text[i]), lo = hex_digit(text[i + 1]);
+    ok = hi >= 0 && lo >= 0;
+    key += char(hi * 16 + lo);
+  }
+  OPENSSL_cleanse(text.data(), text.size());
+  if (!ok) {
+    OPENSSL_cleanse(key.data(), key.size());
+    throw key_file_error(file, "鍵ファイル " + name + " の形式が違う: " + std::string(kKeyFormat) +
+                                   "であること (`libaudit trail-key new PATH` で作る)");
+  }
+  return key;
+}
+
+void write_trail_key(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  if (std::filesystem::exists(std::filesystem::symlink_status(file)))
+    throw IoError("鍵ファイル " + name + " は既にある: 上書きしない");
+  unsigned char key[kTrailKeyBytes];
+  if (RAND_bytes(key, sizeof key) != 1) throw IoError("鍵の乱数を引けない (RAND_bytes)");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (unsigned char b : key) {
+    text += kHex[b >> 4];
+    text += kHex[b & 15];
+  }
+  text += '\n';
+  OPENSSL_cleanse(key, sizeof key);
+  // Written beside the target, then linked into place: link(2) never replaces a file, and the
+  // key appears whole or not at all.
+  std::string tmp = name + ".tmp-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());  // mode 0600
+  if (fd < 0) throw IoError("鍵ファイル " + name + " を書けない: " + std::strerror(errno));
+  const bool written =
+      ::fchmod(fd, 0600) == 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
+  const int write_errno = errno;
+  OPENSSL_cleanse(text.data(), text.size());
+  ::close(fd);
+  if (!written) {
+    ::unlink(tmp.c_str());
+    throw IoError("鍵ファイル " + name + " を書けない: " + std::strerror(write_errno));
+  }
+  const int linked = ::link(tmp.c_str(), name.c_str());
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (linked != 0)
+    throw IoError(link_errno == EEXIST ? "鍵ファイル " + name + " は既にある: 上書きしない"
+                                       : "鍵ファイル " + name + " を書けない: " + std::strerror(link_errno));
 }
 
 }  // namespace libaudit

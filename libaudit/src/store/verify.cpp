@@ -2,7 +2,10 @@
 // registered component, missing rows, unowned tables and the trail anchor.
 #include "store/verify.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "libaudit/base/text.h"
@@ -107,14 +110,20 @@ void check_link(ChainReplay& r, std::int64_t seq, std::int64_t last_seq, std::st
 
 }  // namespace
 
-ChainReplay replay_chain(sql::Db& db, Sha256& sha) {
+ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
   ChainReplay r;
   sql::Stmt s = db.prepare(
-      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash FROM trail ORDER BY seq");
+      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail ORDER BY seq");
   std::string prev(kGenesisHash);
   std::int64_t last_seq = 0;
   std::string record, state;
   char computed[64];
+  std::unique_ptr<HmacSha256> mac;
+  std::vector<std::string> other_seals;  // key ids of seal records that are not this key's
+  if (!trail_key.empty()) {
+    mac = std::make_unique<HmacSha256>(trail_key);
+    r.key_id = trail_key_id(trail_key);
+  }
   while (s.step()) {
     const std::int64_t seq = s.i64(0);
     const std::string_view prev_hash = s.text(8), hash = s.text(9);
@@ -136,12 +145,43 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha) {
             {"trail", std::to_string(seq), "altered",
              "the record's content does not match its hash (entity " + s.str(3) + ", key " + s.str(4) + ")"});
     }
-    expect_record(r, sha, s, state, inflated);
+    if (mac && !r.sealed_from) {
+      if (is_seal_of(s, *mac, r.key_id)) {
+        r.sealed_from = seq;
+      } else if (s.text(3) == kSealEntity) {
+        const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
+        other_seals.push_back(st.is_object() && st.contains("key_id") && st["key_id"].is_string()
+                                  ? st["key_id"].get<std::string>()
+                                  : "?");
+      }
+    } else if (mac) {
+      // A state that does not inflate is "altered" already; its MAC cannot be recomputed.
+      const std::string_view stored_mac = s.text(10);
+      const std::string seq_s = std::to_string(seq);
+      if (stored_mac.empty()) {
+        r.problems.push_back({"trail", seq_s, "unsealed", "記録 " + seq_s + " に MAC がない: 鍵なしで追記された"});
+      } else if (inflated) {
+        trail_mac(*mac, prev_hash, record, computed);
+        if (stored_mac.size() != 64 || CRYPTO_memcmp(computed, stored_mac.data(), 64) != 0)
+          r.problems.push_back(
+              {"trail", seq_s, "forged", "記録 " + seq_s + " の MAC が鍵と合わない: 鍵を持たない者が書き換えた"});
+      }
+    }
+    if (s.text(3) != kSealEntity) expect_record(r, sha, s, state, inflated);
     prev = std::string(hash);
     last_seq = seq;
     ++r.records;
   }
   r.head_hash = last_seq ? prev : std::string();
+  if (mac && !r.sealed_from) {
+    std::string detail = "この鍵で封印された記録がない (鍵の key_id " + r.key_id + ")";
+    if (!other_seals.empty()) {
+      detail += ": 証跡の封印の記録は key_id";
+      for (const std::string& id : other_seals) detail += " " + id;
+      detail += " (別の鍵か、封印の記録が書き換えられた)";
+    }
+    r.problems.push_back({"trail", "seal", "unsealed", std::move(detail)});
+  }
   return r;
 }
 
@@ -390,10 +430,12 @@ VerifyReport Store::verify(const VerifyOptions& options) const {
   if (!impl_) throw StoreError("the store is closed");
   sql::Db& db = impl_->db;
   sql::ReadTxn snapshot(db);
-  detail::verify::ChainReplay replay = detail::verify::replay_chain(db, impl_->sha);
+  detail::verify::ChainReplay replay = detail::verify::replay_chain(db, impl_->sha, options.trail_key);
   VerifyReport report;
   report.records = replay.records;
   report.head_hash = replay.head_hash;
+  report.sealed_from = replay.sealed_from;
+  report.key_id = replay.key_id;
   report.problems = std::move(replay.problems);
   const std::vector<const schema::Component*> components = schema::components();
   detail::verify::RowCheck check(db, impl_->sha, replay, report.problems, report.rows);

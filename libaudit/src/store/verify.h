@@ -44,11 +44,17 @@ struct ChainReplay {
   // Cycle key -> seq of a "responses" batch whose state does not inflate: its rows cannot be
   // checked, which the problems for them say.
   std::map<std::string, std::int64_t> unreadable_batches;
+  // With a trail key: its id, and the seq of the first valid seal record of it (0: none).
+  std::string key_id;
+  std::int64_t sealed_from = 0;
 };
 
 // Phase 1: the chain (consecutive seqs, each prev_hash the hash before it, each hash its
-// content's) and the expectations it leaves.
-ChainReplay replay_chain(sql::Db& db, Sha256& sha);
+// content's) and the expectations it leaves (seal records leave none). With a trail key (raw
+// bytes; empty: none), also the MACs: every record after the first valid seal record of the key
+// must carry its MAC ("unsealed" when it has none, "forged" when it is wrong), and a trail
+// without such a seal record is a problem ("trail", "seal", "unsealed").
+ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key = {});
 
 // Phase 2: one current row against the replay; marks the expectation seen, counts the row in
 // `rows` and appends "inserted" / "altered" problems.

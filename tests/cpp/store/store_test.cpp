@@ -405,7 +405,7 @@ BOOST_AUTO_TEST_CASE(a_new_store_records_the_version_of_each_registered_componen
   TempDb db("libaudit_schema_new.db");
   Store s = Store::open(db.path);
   BOOST_TEST(s.schema_version() == 4);
-  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"store", 2}}));  // only the store is linked
+  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"store", 3}}));  // only the store is linked
   BOOST_TEST(schema::find_component("store") != nullptr);
   BOOST_TEST(schema::find_component("followup") == nullptr);
   BOOST_TEST(s.verify().ok());
@@ -418,17 +418,22 @@ BOOST_AUTO_TEST_CASE(a_legacy_schema_1_store_migrates_and_verifies) {
     setup(s);
   }
   // What a libaudit of global schema 1 wrote: no registry, no state_size.
-  db.exec("DROP TABLE schema_versions; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;");
+  db.exec(
+      "DROP TABLE schema_versions; DROP INDEX trail_seals; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE trail DROP "
+      "COLUMN state_size; PRAGMA user_version = 1;");
   Store s = Store::open(db.path);
   BOOST_TEST(s.schema_version() == 4);
-  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"store", 2}}));
+  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"store", 3}}));
   BOOST_TEST(s.verify().ok());
 }
 
 BOOST_AUTO_TEST_CASE(a_legacy_store_with_followup_tables_is_refused_without_the_stage) {
   TempDb db("libaudit_schema_legacy3.db");
   Store::open(db.path).close();
-  db.exec("DROP TABLE schema_versions; CREATE TABLE people(name TEXT PRIMARY KEY); PRAGMA user_version = 3;");
+  db.exec(
+      "DROP TABLE schema_versions; DROP INDEX trail_seals; ALTER TABLE trail DROP COLUMN mac; CREATE TABLE people(name "
+      "TEXT PRIMARY KEY); "
+      "PRAGMA user_version = 3;");
   const std::string what = refusal(db);
   BOOST_TEST(what.find("'followup'") != std::string::npos);
   BOOST_TEST(what.find("written by a newer libaudit") != std::string::npos);
@@ -442,7 +447,7 @@ BOOST_AUTO_TEST_CASE(unknown_and_newer_components_are_refused) {
   db.exec("DELETE FROM schema_versions WHERE component = 'evidence'; UPDATE schema_versions SET version = 9");
   const std::string what = refusal(db);
   BOOST_TEST(what.find("component 'store' at version 9, written by a newer libaudit") != std::string::npos);
-  db.exec("UPDATE schema_versions SET version = 2");
+  db.exec("UPDATE schema_versions SET version = 3");
   BOOST_TEST(refusal(db).empty());
 }
 
@@ -579,7 +584,7 @@ BOOST_AUTO_TEST_CASE(import_phases_one_by_one) {
 
   const detail::ImportWrite w{cycle, rows, clean, change, "t", "2024-04-01T00:00:00.000000Z"};
   const std::string head(64, 'a');
-  const auto records = detail::seal_response_batches(w, 7, head, "");
+  const auto records = detail::seal_response_batches(w, 7, head, "", "");
   BOOST_REQUIRE(records.size() == 1u);  // two changed rows: one batch
   BOOST_TEST(records[0].seq == 8);
   BOOST_TEST(std::string(records[0].prev_hash, 64) == head);

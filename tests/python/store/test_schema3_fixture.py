@@ -54,14 +54,19 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     assert dict(con.execute("SELECT component, version FROM schema_versions")) == {
         "followup": 1,
         "scoring": 1,
-        "store": 2,
+        "store": 3,
     }
     con.close()
-    # The migration added the registry and the scoring stage's tables (publications of closed
-    # cycles, reopenings) and changed nothing else; a new store has the same.
+    # The migration added the registry, the trail's mac column (store 3, #14) and the scoring
+    # stage's tables (publications of closed cycles, reopenings) and changed nothing else; a new
+    # store has the same.
     added = {"schema_versions", "publications", "reopenings"}
     registry = [c for c in columns(db) if c[0] in added]
     assert {c[0] for c in registry} == added
-    assert [c for c in columns(db) if c[0] not in added] == old_columns
+    mac = ("trail", "mac", "TEXT", 1, "''", 0)
+    assert [c for c in columns(db) if c[0] not in added] == sorted(old_columns + [mac], key=lambda c: c[0])
+    assert mac not in old_columns
     libaudit.Store(tmp_path / "new.db").close()
-    assert columns(tmp_path / "new.db") == sorted(old_columns + registry, key=lambda c: c[0])  # stable: cid order kept
+    assert columns(tmp_path / "new.db") == sorted(
+        old_columns + [mac] + registry, key=lambda c: c[0]
+    )  # stable: cid order kept

@@ -12,13 +12,14 @@ import argparse
 import dataclasses
 import getpass
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Callable, TextIO
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
-from ..store import ImportResult
+from ..store import ImportResult, read_trail_key
 from ..table import terminal_safe
 
 Command = Callable[[argparse.Namespace], int]
@@ -63,10 +64,35 @@ def today_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--today", metavar="DATE", help="the day to compute overdue/expiry for (default: today in Japan)")
 
 
-def open_store(path: str, *, read_only: bool = False) -> Store:
+#: The environment variable naming the trail key file (docs/store.md, "Threat model").
+TRAIL_KEY_ENV = "LIBAUDIT_TRAIL_KEY"
+
+
+def key_file_option(p: argparse.ArgumentParser) -> None:
+    """``--key-file PATH``: the trail key file (else $LIBAUDIT_TRAIL_KEY)."""
+    p.add_argument(
+        "--key-file",
+        metavar="PATH",
+        help=f"the trail key file (mode 0600; default: ${TRAIL_KEY_ENV}); made by `libaudit trail-key new`",
+    )
+
+
+def trail_key(key_file: str | None = None) -> bytes | None:
+    """The trail key read from `key_file`, else from the file $LIBAUDIT_TRAIL_KEY names; None when
+    neither is given. A bad key file raises (ValidationError, LibauditIOError): nothing is done
+    with a key that cannot be read."""
+    path = key_file or os.environ.get(TRAIL_KEY_ENV)
+    return read_trail_key(path) if path else None
+
+
+def open_store(path: str, *, read_only: bool = False, key_file: str | None = None) -> Store:
     """An existing store (a command other than ``init`` never creates one); a command that only
-    reads opens it `read_only` (it then works on a read-only filesystem and writes nothing)."""
-    return Store(path, create=False, read_only=read_only)
+    reads opens it `read_only` (it then works on a read-only filesystem and writes nothing). A
+    store opened for writing gets the trail key (:func:`trail_key`), so that every command
+    that writes seals its trail records when a key is given."""
+    if read_only:
+        return Store(path, create=False, read_only=True)
+    return Store(path, create=False, trail_key=trail_key(key_file))
 
 
 class TerminalSafe:

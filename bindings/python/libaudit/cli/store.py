@@ -14,14 +14,27 @@ from dataclasses import asdict
 from typing import Any
 
 from .. import Store
+from ..store import new_trail_key, read_trail_key, trail_key_id
 from ..table import format_table
-from .common import Progress, actor, command, load_checklist, open_store, print_json, writer
+from .common import (
+    Progress,
+    actor,
+    command,
+    group,
+    key_file_option,
+    load_checklist,
+    open_store,
+    print_json,
+    trail_key,
+    writer,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", parents=[writer()], help="create a store (an SQLite file)")
     p.add_argument("db", metavar="DB")
     p.add_argument("--body", help="the body (団体) the store is for, e.g. 小牧市")
+    key_file_option(p)
     p.set_defaults(func=_init)
 
     p = sub.add_parser("trail", help="print the trail (every recorded change), oldest first")
@@ -38,8 +51,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="HASH",
         help="a head hash printed by an earlier verify and kept elsewhere: it must still be in the chain",
     )
+    key_file_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_verify)
+
+    keys = group(sub, "trail-key", "the trail key that seals the trail (docs/store.md, Threat model)")
+    p = keys.add_parser("new", help="write a new trail key file (32 random bytes, mode 0600; never overwrites)")
+    p.add_argument("path", metavar="PATH")
+    p.set_defaults(func=_trail_key_new)
 
 
 def register_checklist_import(cs: Any) -> None:
@@ -55,7 +74,7 @@ def register_checklist_import(cs: Any) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    with Store(args.db) as s:
+    with Store(args.db, trail_key=trail_key(args.key_file)) as s:
         if args.body:
             s.set_body(actor(args), args.body)
         print(f"{args.db}: libaudit store, schema version {s.schema_version}")
@@ -91,8 +110,9 @@ def _trail(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    key = trail_key(args.key_file)
     with open_store(args.db, read_only=True) as s:
-        report = s.verify(anchor=args.anchor)
+        report = s.verify(anchor=args.anchor, trail_key=key)
     if args.json:
         print_json(
             {
@@ -101,15 +121,32 @@ def _verify(args: argparse.Namespace) -> int:
                 "rows": report.rows,
                 "head_hash": report.head_hash,
                 "problems": [asdict(p) for p in report.problems],
+                **({"sealed_from": report.sealed_from, "key_id": report.key_id} if key else {}),
             }
         )
     elif report.ok:
         print(f"{args.db}: intact ({report.records} trail records, {report.rows} rows; head {report.head_hash})")
+        if key:
+            print(_sealed_line(report))
     else:
         for p in report.problems:
             print(str(p))
         print(f"{args.db}: {len(report.problems)} problem(s) found", file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _sealed_line(report: Any) -> str:
+    """What the key vouched for, in words (a store verified clean with its key)."""
+    before = report.sealed_from - 1
+    line = f"鍵 {report.key_id} で封印: 記録 {report.sealed_from} 以降"
+    return line + (f" (それより前の {before} 件は鍵の封印の前に書かれた)" if before else "")
+
+
+def _trail_key_new(args: argparse.Namespace) -> int:
+    new_trail_key(args.path)
+    key_id = trail_key_id(read_trail_key(args.path))
+    print(f"{args.path}: 証跡の鍵 (key_id {key_id}) を作った。ストアとは別の場所に保管すること")
+    return 0
 
 
 __all__ = ["Progress", "register", "register_checklist_import"]

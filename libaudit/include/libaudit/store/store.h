@@ -187,6 +187,7 @@ struct TrailRecord {
   std::string state;      // the row's new state, canonical JSON; "null" after delete
   std::string prev_hash;  // hash of record seq-1 (64 zeros for the first)
   std::string hash;       // SHA-256(prev_hash || canonical record), lower-case hex
+  std::string mac;        // HMAC-SHA-256(trail key, the same), hex; empty when written without a key
 };
 
 // One thing verify() found wrong.
@@ -207,6 +208,11 @@ struct TrailAnchor {
 
 struct VerifyOptions {
   TrailAnchor anchor;  // problem ("trail", "anchor", …) when the chain no longer holds it
+  // The trail key (raw bytes, read_trail_key; empty: none). With it, every record from the
+  // first seal record this key made on must carry a valid MAC ("trail" problems "unsealed",
+  // "forged"); a trail no record of which this key sealed is a problem ("trail", "seal").
+  // Without it MACs are not looked at (docs/store.md, "Threat model").
+  std::string trail_key = {};
 };
 
 struct VerifyReport {
@@ -214,6 +220,10 @@ struct VerifyReport {
   std::string head_hash;          // hash of the last record (record it elsewhere to anchor)
   std::size_t rows = 0;           // current rows compared
   std::vector<Problem> problems;  // empty when intact
+  // With VerifyOptions::trail_key: the seq of the seal record from which on the key vouches for
+  // every record (records before it are not checked with the key); 0 without a key or a seal.
+  std::int64_t sealed_from = 0;
+  std::string key_id;  // with a key: trail_key_id of it; else empty
   bool ok() const noexcept { return problems.empty(); }
 };
 
@@ -233,6 +243,22 @@ struct ResponseWrite {
   ResponseVersion version;
 };
 
+// ---- The trail key (docs/store.md, "Threat model") ----------------------------------------
+
+// The smallest trail key: 32 bytes.
+inline constexpr std::size_t kTrailKeyBytes = 32;
+// The key's file: exactly 64 hex digits (32 bytes) and one "\n", readable by its owner only
+// (no permission bit for group or others). Returns the raw bytes. IoError when it cannot be
+// read; ValidationError (located at the file, message in Japanese saying what to do) for a
+// file that group or others may read or write, or that is not in that form.
+std::string read_trail_key(const std::filesystem::path& file);
+// Writes a new key file of 32 random bytes (OpenSSL RAND_bytes) at `file`, mode 0600: written
+// beside it and linked into place, so it appears whole or not at all and never replaces a
+// file. IoError when `file` exists or cannot be written.
+void write_trail_key(const std::filesystem::path& file);
+// The first 16 hex digits of SHA-256(key): names a key in seal records without revealing it.
+std::string trail_key_id(std::string_view key);
+
 // ---- The store ---------------------------------------------------------------------------
 
 struct OpenOptions {
@@ -245,6 +271,12 @@ struct OpenOptions {
   // store whose schema is behind this libaudit's is refused with StoreError (open it writable
   // once to upgrade it). Every write then throws StoreError.
   bool read_only = false;
+  // The trail key (raw bytes, at least kTrailKeyBytes, else ValidationError; empty: none). With
+  // it every trail record written carries mac = HMAC-SHA-256(key, prev_hash || canonical
+  // record), and the first such write to a trail that this key has not sealed appends a seal
+  // record ("trail_seal") first (docs/store.md, "Threat model"). Without it records are written
+  // with no MAC, as before.
+  std::string trail_key = {};
 };
 
 class Store {
