@@ -168,21 +168,21 @@ void check_exception_update(const schema::RuleContext& ctx, const schema::TrailG
   const json now = json::parse(r.state, nullptr, false);
   const std::string to = text_of(now, "status"), from = text_of(was, "status");
   if ((to != "approved" && to != "rejected") || from == to) return;
-  const std::string what = "例外措置 " + r.key + " の決定（" + to + "）";
+  const std::string what = "例外措置 " + r.key + " を " + to + " にした";
   if (from != "requested" && from != "reported")
     schema::forged(problems, r.seq,
-                   what + " の前の状態が " + (from.empty() ? std::string("(記録なし)") : from) +
-                       "（決定できるのは requested か reported のみ）" + by(g));
+                   "例外措置 " + r.key + " が " + (from.empty() ? std::string("(記録なし)") : from) + " から " + to +
+                       " になっている（決定できるのは requested か reported のみ）" + by(g));
   const std::string decider = text_of(now, "decided_by");
   if (decider != g.actor) {
-    schema::forged(problems, r.seq, what + " の決定者 " + decider + " が記録の実行者 " + g.actor + " と違う");
+    schema::forged(problems, r.seq, what + "決定者 " + decider + " が記録の実行者 " + g.actor + " と違う");
     return;
   }
   const std::optional<Person> p = person_at(ctx, g, i, decider);
   if (!p)
-    schema::forged(problems, r.seq, what + " の決定者 " + decider + " はその時点で名簿にない");
+    schema::forged(problems, r.seq, what + " " + decider + " はその時点で名簿にない");
   else if (!p->has("ciso"))
-    schema::forged(problems, r.seq, what + " の決定者 " + decider + "（" + roles_of(*p) + "）は ciso ではない");
+    schema::forged(problems, r.seq, what + " " + decider + "（" + roles_of(*p) + "）は ciso ではない");
 }
 
 // A reopening: by a chief_auditor or the CISO of the time, who wrote the record.
@@ -190,17 +190,16 @@ void check_reopening(const schema::RuleContext& ctx, const schema::TrailGroup& g
                      std::vector<Problem>& problems) {
   const schema::TrailEntry& r = g.records[i];
   const json st = json::parse(r.state, nullptr, false);
-  const std::string who = text_of(st, "by"), what = "サイクル " + std::to_string(int_of(st, "cycle")) + " の再開";
+  const std::string who = text_of(st, "by"), what = "サイクル " + std::to_string(int_of(st, "cycle")) + " を再開した ";
   if (who != g.actor) {
-    schema::forged(problems, r.seq, what + " を行った " + who + " が記録の実行者 " + g.actor + " と違う");
+    schema::forged(problems, r.seq, what + who + " が記録の実行者 " + g.actor + " と違う");
     return;
   }
   const std::optional<Person> p = person_at(ctx, g, i, who);
   if (!p)
-    schema::forged(problems, r.seq, what + " を行った " + who + " はその時点で名簿にない");
+    schema::forged(problems, r.seq, what + who + " はその時点で名簿にない");
   else if (!p->has("chief_auditor") && !p->has("ciso"))
-    schema::forged(problems, r.seq,
-                   what + " を行った " + who + "（" + roles_of(*p) + "）は chief_auditor でも ciso でもない");
+    schema::forged(problems, r.seq, what + who + "（" + roles_of(*p) + "）は chief_auditor でも ciso でもない");
 }
 
 }  // namespace
