@@ -1,7 +1,9 @@
 // The store component's rules (verify.h, store_rules; docs/store.md, "verify replays the
 // rules"): what Store's own writes guarantee, checked again on the trail as it stands.
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "store/verify.h"
@@ -22,13 +24,73 @@ std::string text_of(const json& o, const char* key) {
 
 std::string by(const schema::TrailGroup& g) { return "（実行者 " + g.actor + "）"; }
 
+// What the batch rule needs of a "responses" state, read without building it (a batch holds up
+// to 1,024 rows): its "cycle" and the 課 (first field) of every row of "rows".
+class BatchScan final : public json::json_sax_t {
+ public:
+  std::optional<std::int64_t> cycle;
+  std::set<std::string> departments;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t v) override {
+    if (depth_ == 1 && key_ == "cycle") cycle = v;
+    return value();
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (depth_ == 1 && key_ == "cycle" && v <= number_unsigned_t(INT64_MAX)) cycle = std::int64_t(v);
+    return value();
+  }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t& v) override {
+    if (in_row_ && depth_ == 3 && position_ == 0) departments.insert(v);
+    return value();
+  }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(false); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(true); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    if (depth_ == 1) key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool value() {
+    if (depth_ == 3) ++position_;
+    return true;
+  }
+  bool open(bool array) {
+    if (depth_ == 3) ++position_;
+    if (depth_ == 1) in_rows_ = array && key_ == "rows";
+    if (depth_ == 2) {
+      in_row_ = in_rows_ && array;
+      position_ = 0;
+    }
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    if (depth_ == 2) in_row_ = false;
+    if (depth_ == 1) in_rows_ = false;
+    return true;
+  }
+  int depth_ = 0;
+  std::string key_;
+  bool in_rows_ = false, in_row_ = false;
+  std::size_t position_ = 0;
+};
+
 // A "responses" batch: into a cycle open at the time, and only for its target 課.
 void check_batch(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,
                  std::vector<Problem>& problems) {
   const schema::TrailEntry& r = g.records[i];
-  const json st = json::parse(r.state, nullptr, false);
-  if (!st.is_object() || !st.contains("cycle") || !st["cycle"].is_number_integer()) return;  // replay_chain: altered
-  const std::string cycle = std::to_string(st["cycle"].get<std::int64_t>());
+  BatchScan scan;
+  if (!json::sax_parse(r.state, &scan) || !scan.cycle) return;  // replay_chain: altered
+  const std::string cycle = std::to_string(*scan.cycle);
   const json c = parse(ctx.at(g, i, "cycle", cycle));
   if (!c.is_object()) {
     schema::forged(problems, r.seq, "回答の一括記録のサイクル " + cycle + " は、その時点で証跡にない" + by(g));
@@ -44,15 +106,11 @@ void check_batch(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
   if (const auto d = c.find("departments"); d != c.end() && d->is_array())
     for (const json& code : *d)
       if (code.is_string()) targets.insert(code.get<std::string>());
-  std::set<std::string> outside;
-  if (const auto rows = st.find("rows"); rows != st.end() && rows->is_array())
-    for (const json& row : *rows)
-      if (row.is_array() && !row.empty() && row[0].is_string() && !targets.count(row[0].get<std::string>()))
-        outside.insert(row[0].get<std::string>());
-  if (outside.empty()) return;
-  std::string list;
-  for (const std::string& code : outside) list += (list.empty() ? "" : ", ") + code;
-  schema::forged(problems, r.seq, "サイクル " + cycle + " の対象でない課 " + list + " の回答がある" + by(g));
+  std::string outside;
+  for (const std::string& code : scan.departments)
+    if (!targets.count(code)) outside += (outside.empty() ? "" : ", ") + code;
+  if (!outside.empty())
+    schema::forged(problems, r.seq, "サイクル " + cycle + " の対象でない課 " + outside + " の回答がある" + by(g));
 }
 
 // A cycle's record: created planned; updated only in its status, planned → open → closed, and
