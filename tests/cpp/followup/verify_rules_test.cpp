@@ -175,6 +175,8 @@ BOOST_AUTO_TEST_CASE(an_exception_approved_by_someone_not_the_ciso_is_forged) {
   std::string st = replace(last_state(w.s, "exception", key), "\"status\":\"requested\"", "\"status\":\"approved\"");
   st = replace(st, "\"decided_by\":\"\"", "\"decided_by\":\"課長12\"");
   const std::int64_t seq = forge(db, "課長12", "exception", key, "update", st);
+  // Made CISO afterwards: the rule judges the person as of the record.
+  People(w.s).put("t", {"課長12", "12", {"ciso", "security_manager", "system_administrator"}});
   const VerifyReport r = w.s.verify();
   BOOST_TEST_REQUIRE(r.problems.size() == 1u, all(r));
   BOOST_TEST(r.problems[0].detail == "記録 " + std::to_string(seq) + ": 例外措置 " + key +
@@ -262,4 +264,34 @@ BOOST_AUTO_TEST_CASE(cycle_status_changes_replay_against_the_lifecycle) {
              "記録 " + std::to_string(skip) + ": サイクル " + k +
                  " の状態 planned → closed は認められない遷移（planned → open、open → closed、再開の記録を伴う "
                  "closed → open のみ）（実行者 t）");
+}
+
+BOOST_AUTO_TEST_CASE(a_finding_inserted_closed_and_a_transition_without_its_move_are_forged) {
+  TempDb db("verify_rules_insert.db");
+  World w(db.path);
+  const std::int64_t id = w.raise("11");
+  const std::string key = std::to_string(id);
+  const std::string st = replace(last_state(w.s, "finding", key), "\"state\":\"open\"", "\"state\":\"verified\"");
+  db.exec(
+      "INSERT INTO findings(cycle, department, items, severity, state, condition, criterion, evidence, "
+      "recommendation, due, raised_by, raised_at, updated_at) SELECT cycle, department, items, severity, "
+      "'verified', condition, criterion, evidence, recommendation, due, raised_by, raised_at, updated_at FROM "
+      "findings WHERE id = " +
+      key);
+  const std::string copy = std::to_string(id + 1);
+  const std::int64_t inserted = forge(db, "監査A", "finding", copy, "insert", st);
+  db.exec("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (" + key +
+          ", 'open', 'plan_submitted', '課長11', 'T', '')");
+  const std::int64_t alone =
+      forge(db, "課長11", "finding_transition", "1", "insert",
+            R"({"finding":)" + key + R"(,"from":"open","to":"plan_submitted","by":"課長11","at":"T","note":""})",
+            "2026-12-02T05:00:00Z");
+  const VerifyReport r = w.s.verify();
+  BOOST_TEST_REQUIRE(r.problems.size() == 2u, all(r));
+  BOOST_TEST(r.problems[0].detail == "記録 " + std::to_string(inserted) + ": 指摘 " + copy +
+                                         " が状態 verified で登録されている（登録時は open か draft）（実行者 監査A）");
+  BOOST_TEST(r.problems[1].detail ==
+             "記録 " + std::to_string(alone) + ": 指摘 " + key +
+                 " の遷移 open → plan_submitted の記録に、対応する指摘の状態の変更がない（実行者 "
+                 "課長11）");
 }
