@@ -11,7 +11,9 @@
 
 #include "followup/world.h"
 #include "libaudit/followup/findings.h"
+#include "store/access.h"
 #include "store/store_internal.h"
+#include "store/verify.h"
 #include "test_support.h"
 
 using namespace libaudit;
@@ -294,4 +296,38 @@ BOOST_AUTO_TEST_CASE(a_finding_inserted_closed_and_a_transition_without_its_move
              "記録 " + std::to_string(alone) + ": 指摘 " + key +
                  " の遷移 open → plan_submitted の記録に、対応する指摘の状態の変更がない（実行者 "
                  "課長11）");
+}
+
+namespace {
+// What a RuleCheck saw: each group's first seq and entities, and the state before it of
+// finding 1.
+std::vector<std::pair<std::int64_t, std::string>> seen;
+void record_groups(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::vector<Problem>&) {
+  std::string entities;
+  for (const schema::TrailEntry& r : g.records) entities += (entities.empty() ? "" : " ") + r.entity;
+  const std::string* before = ctx.before("finding", "1");
+  const bool open = before && before->find("\"state\":\"open\"") != std::string::npos;
+  seen.emplace_back(g.records.front().seq, entities + (open ? " (finding 1 open before)" : ""));
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_rules_see_one_group_per_transaction_with_the_states_before_it) {
+  World w;
+  const std::int64_t id = w.raise("12");
+  const std::int64_t head = w.head();
+  Findings(w.s).move("課長12", id, S::plan_submitted);
+  constexpr schema::Component probe{"probe", 99, {}, {}, {}, nullptr, nullptr, &record_groups};
+  std::vector<Problem> problems;
+  seen.clear();
+  {
+    const Store::Snapshot im(w.s);
+    detail::verify::replay_rules(im.db, {&probe}, problems);
+  }
+  BOOST_TEST(problems.empty());
+  BOOST_TEST_REQUIRE(seen.size() >= 3u);
+  BOOST_TEST(seen.front().second.find("department department") == 0u);  // one import, one group
+  BOOST_TEST(seen[seen.size() - 2].first == head);
+  BOOST_TEST(seen[seen.size() - 2].second == "finding");
+  BOOST_TEST(seen.back().first == head + 1);
+  BOOST_TEST(seen.back().second == "finding finding_transition (finding 1 open before)");
 }
