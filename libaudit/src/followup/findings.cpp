@@ -193,10 +193,40 @@ std::string require_leaf(sql::Db& db, std::string_view raw) {
   return code;
 }
 
+bool acts_for(const Person& p, std::string_view role, std::string_view dept, std::string_view parent) {
+  if (!p.has(role)) return false;
+  if (role == "security_officer") return p.department == dept || (!parent.empty() && p.department == parent);
+  return p.department == dept;
+}
+
 bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept) {
   if (!p.has(role)) return false;
-  if (role == "security_officer") return p.department == dept || p.department == parent_of(db, dept);
-  return p.department == dept;
+  return acts_for(p, role, dept, role == "security_officer" ? parent_of(db, dept) : std::string());
+}
+
+MoverVerdict judge_mover(const Person& p, const Finding& f, const TransitionRule& rule, std::string_view parent) {
+  MoverVerdict v;
+  v.why = MoverVerdict::no_role;
+  for (std::string_view role : rule.roles) {
+    if (!p.has(role)) continue;
+    if (role == "auditor" || role == "chief_auditor") {
+      if (p.department == f.department) {
+        v = {MoverVerdict::own_department, role};
+        continue;
+      }
+      if (f.state == S::remediation_reported && p.name == f.remediated_by) {
+        v = {MoverVerdict::remediator, role};
+        continue;
+      }
+    } else if (role == "security_manager" || role == "security_officer") {
+      if (!acts_for(p, role, f.department, parent)) {
+        v = {MoverVerdict::other_department, role};
+        continue;
+      }
+    }
+    return {MoverVerdict::ok, role};  // ciso: no condition
+  }
+  return v;
 }
 
 std::string roles_text(const Person& p) {
@@ -457,42 +487,29 @@ const TransitionRule& rule_for(const Finding& f, FindingState to) {
   return *rule;
 }
 
-// `p` may make the move `rule` of `f`: one of their roles in the rule passes that role's
-// condition (兼務の禁止, the verifier is not the remediator, the 課's own managers); RoleError.
+// `p` may make the move `rule` of `f` (judge_mover); RoleError.
 void require_mover(sql::Db& db, const Person& p, const Finding& f, const TransitionRule& rule) {
+  const MoverVerdict v = judge_mover(p, f, rule, parent_of(db, f.department));
+  if (v.why == MoverVerdict::ok) return;
   std::string why;
-  bool ok = false;
-  for (std::string_view role : rule.roles) {
-    if (!p.has(role)) continue;
-    if (role == "auditor" || role == "chief_auditor") {
-      if (p.department == f.department) {
-        why =
-            p.name + " belongs to 課 " + f.department + " (兼務の禁止: an auditor may not audit their own department)";
-        continue;
-      }
-      if (f.state == S::remediation_reported && p.name == f.remediated_by) {
-        why = p.name + " reported the remediation and cannot also verify it (the verifier is not the remediator)";
-        continue;
-      }
-      ok = true;
-    } else if (role == "security_manager" || role == "security_officer") {
-      if (!acts_for_department(db, p, role, f.department)) {
-        why = p.name + " is a " + std::string(role) + " of " + p.department + ", not of 課 " + f.department;
-        continue;
-      }
-      ok = true;
-    } else {
-      ok = true;  // ciso
+  switch (v.why) {
+    case MoverVerdict::own_department:
+      why = p.name + " belongs to 課 " + f.department + " (兼務の禁止: an auditor may not audit their own department)";
+      break;
+    case MoverVerdict::remediator:
+      why = p.name + " reported the remediation and cannot also verify it (the verifier is not the remediator)";
+      break;
+    case MoverVerdict::other_department:
+      why = p.name + " is a " + std::string(v.role) + " of " + p.department + ", not of 課 " + f.department;
+      break;
+    default: {
+      std::string need;
+      for (std::string_view r : rule.roles) need += (need.empty() ? "" : " or ") + std::string(r);
+      why = "it needs " + need;
     }
-    if (ok) break;
   }
-  if (!ok) {
-    std::string need;
-    for (std::string_view r : rule.roles) need += (need.empty() ? "" : " or ") + std::string(r);
-    throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(f.id) + " from " +
-                    std::string(to_string(f.state)) + " to " + std::string(to_string(rule.to)) + ": " +
-                    (why.empty() ? "it needs " + need : why));
-  }
+  throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(f.id) + " from " +
+                  std::string(to_string(f.state)) + " to " + std::string(to_string(rule.to)) + ": " + why);
 }
 
 }  // namespace

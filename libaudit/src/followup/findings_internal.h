@@ -56,6 +56,23 @@ std::string require_leaf(sql::Db& db, std::string_view code);
 // The person holds `role` and acts for `dept`: of the 課 itself, or (security_officer) its 部.
 bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept);
 std::string roles_text(const Person& p);
+// acts_for_department with the 部 of `dept` given (`parent`, empty for none): touches no store,
+// so verify's rules judge people as of a trail record with it.
+bool acts_for(const Person& p, std::string_view role, std::string_view dept, std::string_view parent);
+
+// Whether `p` may make the move `rule` of `f` (THE role conditions of findings.cpp's table:
+// 兼務の禁止, the verifier is not the remediator, the 課's own managers), `parent` being the 部 of
+// f.department. Not ok: the reason of the last of p's roles in the rule that failed its
+// condition (no_role when p holds none of them). Used by move() and by verify's rules.
+struct MoverVerdict {
+  enum Why { ok, no_role, own_department, remediator, other_department } why = ok;
+  std::string_view role;  // the role judged last
+};
+MoverVerdict judge_mover(const Person& p, const Finding& f, const TransitionRule& rule, std::string_view parent);
+
+// The follow-up component's rules (rules.cpp; docs/store.md, "verify replays the rules").
+void followup_rules(const schema::RuleContext& context, const schema::TrailGroup& group,
+                    std::vector<Problem>& problems);
 
 // verify()'s reader of the follow-up tables (findings.cpp): row(table, entity, key, state).
 void followup_rows(sql::Db& db, const schema::RowVisitor& row);

@@ -1,5 +1,6 @@
 // The follow-up stage's schema component (store/schema.h): its tables' migrations, the tables
-// and entities it owns, and the reader verify() replays them with (followup_rows, findings.cpp).
+// and entities it owns, the reader verify() replays them with (followup_rows, findings.cpp) and
+// the rules it replays their trail records against (followup_rules, rules.cpp).
 // Registered by register_followup_schema(), which findings.cpp calls at static initialisation:
 // any program that uses People, Findings or Exceptions links findings.cpp, hence this file.
 #include "store/schema.h"
@@ -93,7 +94,7 @@ constexpr schema::EntityTable kFollowupEntities[] = {{"person", "people"},
                                                      {"exception", "exceptions"}};
 
 constexpr schema::Component kFollowupComponent{
-    "followup", 4, kFollowupMigrations, kFollowupTables, kFollowupEntities, &followup_rows, nullptr};
+    "followup", 4, kFollowupMigrations, kFollowupTables, kFollowupEntities, &followup_rows, nullptr, &followup_rules};
 
 }  // namespace
 

@@ -1,9 +1,10 @@
 // The schema registry (internal to libaudit: the store stage and the stages after it include
 // it; a C++ user of the library never does). Each stage that keeps tables in a store registers
 // one component: its name, its ordered migrations (numbered in its own versions), the tables it
-// owns, the entity → table names of its trail records, and the reader verify() replays its rows
-// with. The store stage registers its own component ("store") the same way; verify() walks what
-// is registered and knows no later stage's tables.
+// owns, the entity → table names of its trail records, the reader verify() replays its rows
+// with, and the rules it replays the trail against (RuleCheck). The store stage registers its
+// own component ("store") the same way; verify() walks what is registered and knows no later
+// stage's tables.
 //
 // Versions are kept per component in the database: table schema_versions(component, version),
 // with PRAGMA user_version = kPerComponentSchema. Files of the global versions before it
@@ -25,6 +26,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <span>
@@ -50,6 +52,51 @@ using RowReader = void (*)(sql::Db& db, const RowVisitor& row);
 // appends what is wrong to `problems` and counts the rows it compared in `rows`.
 using ExtraCheck = void (*)(sql::Db& db, std::vector<Problem>& problems, std::size_t& rows);
 
+// ---- Rule replay (verify.cpp, replay_rules; docs/store.md, "verify replays the rules") -------
+// verify() walks the trail in seq order once more and cuts it into groups: consecutive records
+// with the same `at` and `actor` (a TrailWriter gives every record of one transaction both). A
+// group larger than kRuleGroupBytes of states is passed in consecutive parts, each a group of
+// its own to the rules (only bulk imports of responses write such transactions).
+
+// One trail record of a group; `state` is its JSON ("null" when it does not inflate).
+struct TrailEntry {
+  std::int64_t seq = 0;
+  std::string entity, key, action, state;
+};
+
+struct TrailGroup {
+  std::string at, actor;
+  std::vector<TrailEntry> records;  // in seq order, never empty
+};
+
+// What the trail says about entities other than responses just before a group: the state
+// (JSON) of entity `entity` key `key` after its last record before the group; nullptr when it
+// has none or its last was a delete. Response rows' states are not kept (memory stays bounded
+// by the other entities). Valid during the RuleCheck call it is passed to.
+class RuleContext {
+ public:
+  virtual const std::string* before(std::string_view entity, std::string_view key) const = 0;
+  // The state just before record `index` of `group`: its earlier records first, then before().
+  const std::string* at(const TrailGroup& group, std::size_t index, std::string_view entity,
+                        std::string_view key) const;
+
+ protected:
+  ~RuleContext() = default;
+};
+
+// Checks one group against a component's rules: appends a Problem of kind "forged" (table
+// "trail", key the seq of the record, detail in Japanese naming the rule and the record) for
+// every rule the group breaks. Never throws for what the records say (malformed states are
+// problems or ignored); StoreError only for the database.
+using RuleCheck = void (*)(const RuleContext& context, const TrailGroup& group, std::vector<Problem>& problems);
+
+// Appends the "forged" problem of record `seq`: detail "記録 <seq>: <what>".
+inline void forged(std::vector<Problem>& problems, std::int64_t seq, const std::string& what) {
+  problems.push_back({"trail", std::to_string(seq), "forged", "記録 " + std::to_string(seq) + ": " + what});
+}
+
+inline constexpr std::size_t kRuleGroupBytes = std::size_t(8) << 20;
+
 struct EntityTable {
   const char* entity;  // TrailRecord::entity
   const char* table;   // the table its rows live in
@@ -65,6 +112,7 @@ struct Component {
   std::span<const EntityTable> entities;  // for verify's "deleted" problems
   RowReader reader = nullptr;
   ExtraCheck check = nullptr;
+  RuleCheck rules = nullptr;  // called for every group of the trail
   int version() const noexcept { return int(migrations.size()); }
 };
 

@@ -137,8 +137,14 @@ constexpr const char* kStoreTables[] = {"meta",   "departments",       "systems"
 constexpr schema::EntityTable kStoreEntities[] = {{"body", "meta"},      {"department", "departments"},
                                                   {"system", "systems"}, {"checklist", "checklists"},
                                                   {"cycle", "cycles"},   {"response", "responses"}};
-constexpr schema::Component kStoreComponent{
-    "store", 3, kStoreMigrations, kStoreTables, kStoreEntities, &verify::store_rows, &verify::store_checks};
+constexpr schema::Component kStoreComponent{"store",
+                                            3,
+                                            kStoreMigrations,
+                                            kStoreTables,
+                                            kStoreEntities,
+                                            &verify::store_rows,
+                                            &verify::store_checks,
+                                            &verify::store_rules};
 // Here, beside Store::open, so that every program that opens a store registers it.
 const bool kStoreRegistered = schema::register_component(kStoreComponent);
 

@@ -416,9 +416,84 @@ void store_checks(sql::Db& db, std::vector<Problem>& problems, std::size_t& rows
   }
 }
 
+// ---- Phase 6: the rules ---------------------------------------------------------------------
+
+namespace {
+
+// The states of every entity but responses after the groups absorbed so far.
+class RuleStates final : public schema::RuleContext {
+ public:
+  const std::string* before(std::string_view entity, std::string_view key) const override {
+    const auto e = states_.find(entity);
+    if (e == states_.end()) return nullptr;
+    const auto k = e->second.find(std::string(key));
+    return k == e->second.end() ? nullptr : &k->second;
+  }
+  void absorb(const schema::TrailGroup& group) {
+    for (const schema::TrailEntry& r : group.records) {
+      if (r.entity == "responses" || r.entity == "response") continue;
+      auto& m = states_[r.entity];
+      if (r.action == "delete")
+        m.erase(r.key);
+      else
+        m[r.key] = r.state;
+    }
+  }
+
+ private:
+  std::map<std::string, std::unordered_map<std::string, std::string>, std::less<>> states_;
+};
+
+}  // namespace
+
+void replay_rules(sql::Db& db, const std::vector<const schema::Component*>& components,
+                  std::vector<Problem>& problems) {
+  std::vector<schema::RuleCheck> rules;
+  for (const schema::Component* c : components)
+    if (c->rules) rules.push_back(c->rules);
+  if (rules.empty()) return;
+  RuleStates states;
+  schema::TrailGroup group;
+  std::size_t bytes = 0;
+  auto flush = [&] {
+    if (group.records.empty()) return;
+    for (schema::RuleCheck check : rules) check(states, group, problems);
+    states.absorb(group);
+    group.records.clear();
+    bytes = 0;
+  };
+  sql::Stmt s = db.prepare("SELECT seq, at, actor, entity, key, action, state, state_size FROM trail ORDER BY seq");
+  while (s.step()) {
+    if (!group.records.empty() &&
+        (s.text(1) != group.at || s.text(2) != group.actor || bytes >= schema::kRuleGroupBytes))
+      flush();
+    if (group.records.empty()) {
+      group.at = s.str(1);
+      group.actor = s.str(2);
+    }
+    schema::TrailEntry& r = group.records.emplace_back();
+    r.seq = s.i64(0);
+    r.entity = s.str(3);
+    r.key = s.str(4);
+    r.action = s.str(5);
+    if (!stored_state(s, 6, r.state)) r.state = "null";  // replay_chain reports it
+    bytes += r.state.size();
+  }
+  flush();
+}
+
 }  // namespace libaudit::detail::verify
 
 namespace libaudit {
+
+const std::string* schema::RuleContext::at(const TrailGroup& group, std::size_t index, std::string_view entity,
+                                           std::string_view key) const {
+  for (std::size_t i = std::min(index, group.records.size()); i-- > 0;) {
+    const TrailEntry& r = group.records[i];
+    if (r.entity == entity && r.key == key) return r.action == "delete" ? nullptr : &r.state;
+  }
+  return before(entity, key);
+}
 
 using namespace detail;
 
@@ -446,6 +521,7 @@ VerifyReport Store::verify(const VerifyOptions& options) const {
   detail::verify::report_missing(replay, components, report.problems);
   detail::verify::report_unchecked(db, components, report.problems);
   if (auto p = detail::verify::check_anchor(db, options.anchor)) report.problems.push_back(std::move(*p));
+  detail::verify::replay_rules(db, components, report.problems);
   return report;
 }
 

@@ -10,6 +10,8 @@
 //   3. report_missing   entities the trail says exist but no reader visited
 //   4. report_unchecked tables no registered component owns
 //   5. check_anchor     an anchor {seq, hash} taken earlier is still in the chain
+//   6. replay_rules     walk the trail again in groups (one transaction each) and call every
+//                       registered component's RuleCheck (schema.h): "forged" problems
 #pragma once
 
 #include <array>
@@ -87,6 +89,15 @@ void report_unchecked(sql::Db& db, const std::vector<const schema::Component*>& 
 // Phase 5: a problem when the anchor is not in the chain: no record at anchor.seq, or one with
 // another hash, or (seq 0) no record with the hash at all. Nothing for an empty hash.
 std::optional<Problem> check_anchor(sql::Db& db, const TrailAnchor& anchor);
+
+// Phase 6: the trail in groups (schema.h, "Rule replay"), each passed to the RuleCheck of every
+// component in `components` that has one, with the states before it; then absorbed.
+void replay_rules(sql::Db& db, const std::vector<const schema::Component*>& components, std::vector<Problem>& problems);
+
+// The store component's rules (rules.cpp): responses batches only into an open cycle and its
+// target 課; cycles created planned and moved planned → open → closed (closed → open only with
+// a "reopening" record in the same group).
+void store_rules(const schema::RuleContext& context, const schema::TrailGroup& group, std::vector<Problem>& problems);
 
 // The store component's reader and check (registered in store.cpp): body, departments,
 // systems, checklists, cycles and responses; the checklists' content and items rows.

@@ -190,11 +190,12 @@ struct TrailRecord {
   std::string mac;        // HMAC-SHA-256(trail key, the same), hex; empty when written without a key
 };
 
-// One thing verify() found wrong.
+// One thing verify() found wrong. "forged": a trail record that breaks a rule of a registered
+// component (docs/store.md, "verify replays the rules"); table "trail", key its seq.
 struct Problem {
   std::string table;              // "trail", "departments", "systems", "checklists", "cycles", "responses", …
   std::string key;                // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
-  std::string kind;               // altered | deleted | inserted | broken_chain | unchecked
+  std::string kind;               // altered | deleted | inserted | broken_chain | unchecked | forged (a rule broken)
   std::string detail;             // what differs, in words
   std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"; no key: "t: unchecked: …"
 };

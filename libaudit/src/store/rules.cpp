@@ -1,0 +1,176 @@
+// The store component's rules (verify.h, store_rules; docs/store.md, "verify replays the
+// rules"): what Store's own writes guarantee, checked again on the trail as it stands.
+#include <algorithm>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "store/verify.h"
+
+namespace libaudit::detail::verify {
+
+namespace {
+
+using nlohmann::json;
+
+json parse(const std::string* state) { return state ? json::parse(*state, nullptr, false) : json(nullptr); }
+
+std::string text_of(const json& o, const char* key) {
+  if (!o.is_object()) return {};
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string by(const schema::TrailGroup& g) { return "（実行者 " + g.actor + "）"; }
+
+// What the batch rule needs of a "responses" state, read without building it (a batch holds up
+// to 1,024 rows): its "cycle" and the 課 (first field) of every row of "rows".
+class BatchScan final : public json::json_sax_t {
+ public:
+  std::optional<std::int64_t> cycle;
+  std::set<std::string> departments;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t v) override {
+    if (depth_ == 1 && key_ == "cycle") cycle = v;
+    return value();
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (depth_ == 1 && key_ == "cycle" && v <= number_unsigned_t(INT64_MAX)) cycle = std::int64_t(v);
+    return value();
+  }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t& v) override {
+    if (in_row_ && depth_ == 3 && position_ == 0) departments.insert(v);
+    return value();
+  }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(false); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(true); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    if (depth_ == 1) key_ = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool value() {
+    if (depth_ == 3) ++position_;
+    return true;
+  }
+  bool open(bool array) {
+    if (depth_ == 3) ++position_;
+    if (depth_ == 1) in_rows_ = array && key_ == "rows";
+    if (depth_ == 2) {
+      in_row_ = in_rows_ && array;
+      position_ = 0;
+    }
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    if (depth_ == 2) in_row_ = false;
+    if (depth_ == 1) in_rows_ = false;
+    return true;
+  }
+  int depth_ = 0;
+  std::string key_;
+  bool in_rows_ = false, in_row_ = false;
+  std::size_t position_ = 0;
+};
+
+// A "responses" batch: into a cycle open at the time, and only for its target 課.
+void check_batch(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,
+                 std::vector<Problem>& problems) {
+  const schema::TrailEntry& r = g.records[i];
+  BatchScan scan;
+  if (!json::sax_parse(r.state, &scan) || !scan.cycle) return;  // replay_chain: altered
+  const std::string cycle = std::to_string(*scan.cycle);
+  const json c = parse(ctx.at(g, i, "cycle", cycle));
+  if (!c.is_object()) {
+    schema::forged(problems, r.seq, "回答の一括記録のサイクル " + cycle + " は、その時点で証跡にない" + by(g));
+    return;
+  }
+  const std::string status = text_of(c, "status");
+  if (status != "open")
+    schema::forged(problems, r.seq,
+                   "回答の一括記録がサイクル " + cycle + " に書かれているが、サイクルはその時点で " +
+                       (status.empty() ? std::string("(状態なし)") : status) +
+                       " だった（回答を受け付けるのは open のみ）" + by(g));
+  std::set<std::string> targets;
+  if (const auto d = c.find("departments"); d != c.end() && d->is_array())
+    for (const json& code : *d)
+      if (code.is_string()) targets.insert(code.get<std::string>());
+  std::string outside;
+  for (const std::string& code : scan.departments)
+    if (!targets.count(code)) outside += (outside.empty() ? "" : ", ") + code;
+  if (!outside.empty())
+    schema::forged(problems, r.seq, "サイクル " + cycle + " の対象でない課 " + outside + " の回答がある" + by(g));
+}
+
+// A cycle's record: created planned; updated only in its status, planned → open → closed, and
+// closed → open only beside a "reopening" record of the cycle in the same group.
+void check_cycle(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,
+                 std::vector<Problem>& problems) {
+  const schema::TrailEntry& r = g.records[i];
+  const json now = json::parse(r.state, nullptr, false);
+  if (r.action == "insert") {
+    if (const std::string status = text_of(now, "status"); status != "planned")
+      schema::forged(problems, r.seq,
+                     "サイクル " + r.key + " が状態 " + status + " で作成されている（作成時は planned）" + by(g));
+    return;
+  }
+  if (r.action == "delete") {
+    schema::forged(problems, r.seq, "サイクル " + r.key + " の削除の記録（libaudit はサイクルを削除しない）" + by(g));
+    return;
+  }
+  const json was = parse(ctx.at(g, i, "cycle", r.key));
+  if (!was.is_object()) {
+    schema::forged(problems, r.seq, "サイクル " + r.key + " の更新の前に作成の記録がない" + by(g));
+    return;
+  }
+  if (!now.is_object()) return;
+  std::string changed;
+  for (auto it = now.begin(); it != now.end(); ++it)
+    if (it.key() != "status" && (!was.contains(it.key()) || was[it.key()] != it.value()))
+      changed += (changed.empty() ? "" : ", ") + it.key();
+  if (!changed.empty())
+    schema::forged(problems, r.seq, "サイクル " + r.key + " の更新が状態以外（" + changed + "）を変えている" + by(g));
+  const std::string from = text_of(was, "status"), to = text_of(now, "status");
+  if ((from == "planned" && to == "open") || (from == "open" && to == "closed")) return;
+  if (from == "closed" && to == "open") {
+    const bool reopened = std::any_of(g.records.begin(), g.records.end(), [&](const schema::TrailEntry& e) {
+      if (e.entity != "reopening" || e.action != "insert") return false;
+      const json st = json::parse(e.state, nullptr, false);
+      return st.is_object() && st.contains("cycle") && st["cycle"].is_number_integer() &&
+             std::to_string(st["cycle"].get<std::int64_t>()) == r.key;
+    });
+    if (!reopened)
+      schema::forged(problems, r.seq,
+                     "サイクル " + r.key + " の状態 closed → open に再開（reopening）の記録がない" + by(g));
+    return;
+  }
+  schema::forged(problems, r.seq,
+                 "サイクル " + r.key + " の状態 " + from + " → " + to +
+                     " は認められない遷移（planned → open、open → closed、再開の記録を伴う closed → open のみ）" +
+                     by(g));
+}
+
+}  // namespace
+
+void store_rules(const schema::RuleContext& context, const schema::TrailGroup& group, std::vector<Problem>& problems) {
+  for (std::size_t i = 0; i < group.records.size(); ++i) {
+    const schema::TrailEntry& r = group.records[i];
+    if (r.entity == "responses" && r.action == "batch")
+      check_batch(context, group, i, problems);
+    else if (r.entity == "cycle")
+      check_cycle(context, group, i, problems);
+  }
+}
+
+}  // namespace libaudit::detail::verify
