@@ -12,7 +12,7 @@
 namespace libaudit {
 struct ImportResult;
 struct TrailPoint;
-}
+}  // namespace libaudit
 
 namespace libaudit::python {
 

@@ -36,8 +36,9 @@ void bind_report(py::module_& m) {
              return Reporter(store, std::move(o));
            }),
            py::arg("store"), py::arg("cycle"), py::arg("compare"), py::arg("department"), py::arg("template_dirs"),
-           py::arg("model"), py::arg("partial_value"), py::arg("weakest"), py::arg("as_of"), py::arg("at"), py::arg("expiring_days"),
-           py::arg("opinion"), py::arg("purpose"), py::arg("auditors"), py::arg("period"), py::arg("title"))
+           py::arg("model"), py::arg("partial_value"), py::arg("weakest"), py::arg("as_of"), py::arg("at"),
+           py::arg("expiring_days"), py::arg("opinion"), py::arg("purpose"), py::arg("auditors"), py::arg("period"),
+           py::arg("title"))
       .def("departments", &Reporter::departments)
       .def(
           "view",

@@ -238,8 +238,10 @@ void bind_cycles(StoreClass& c) {
             return point_dict(s.cycle_point(cycle, as_of_instant(as_of)));
           },
           py::arg("cycle"), py::arg("as_of") = py::none())
-      .def("cycle_closes", [](const Store& s, std::int64_t cycle) { return list_of(s.cycle_closes(cycle), &point_dict); },
-           py::arg("cycle"))
+      .def(
+          "cycle_closes",
+          [](const Store& s, std::int64_t cycle) { return list_of(s.cycle_closes(cycle), &point_dict); },
+          py::arg("cycle"))
       .def("cycles", [](const Store& s) { return list_of(s.cycles(), to_dict_of<Cycle>); })
       .def(
           "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"));

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _core
 from . import store as _store
 from ._core import (
     AppliesTo,

@@ -15,9 +15,8 @@ import os
 import random
 from pathlib import Path
 
-from . import Checklist, _core, labels
+from . import Checklist, Store, _core, labels
 from .scoring import CycleData
-from .store import Store
 
 ACTOR = "demo"
 BODY = "小牧市"

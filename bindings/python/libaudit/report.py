@@ -29,8 +29,8 @@ from typing import Any, Callable, Union
 
 from . import _core
 from .errors import PdfError, ValidationError
-from .findings import DateLike
 from .files import write_atomically, write_text
+from .findings import DateLike
 from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]

@@ -273,6 +273,7 @@ class CycleData:
     """
 
     def __init__(self, store: Any, cycle: int, as_of: DateLike = None):
+        self._d: _core._CycleData
         self._d, point, pairs = core_call(store, _core.cycle_at, int(cycle), as_of)
         self.point: dict[str, Any] = point
         self.exceptions: frozenset[tuple[str, str]] = frozenset(pairs)

@@ -329,8 +329,21 @@ class Store:
     def open_cycle(self, actor: str, cycle: int) -> None:
         self._s.open_cycle(actor, cycle)
 
-    def close_cycle(self, actor: str, cycle: int) -> None:
-        self._s.close_cycle(actor, cycle)
+    # Closing is publishing: libaudit.Store.close_cycle (the scoring stage's Publications), not here.
+
+    # -- points of the trail (docs/scoring.md, "As of"): {"seq", "at", "hash"}
+    def trail_head(self) -> dict[str, Any]:
+        """The last trail record: the point "now" reads the store at."""
+        return dict(self._s.trail_head())
+
+    def cycle_point(self, cycle: int, as_of: Any = None) -> dict[str, Any]:
+        """THE as-of rule: the point a computation over the cycle reads the store at — its close
+        when closed, else the end of day `as_of` in Japan (default now)."""
+        return dict(self._s.cycle_point(cycle, as_of))
+
+    def cycle_closes(self, cycle: int) -> list[dict[str, Any]]:
+        """Each record that closed the cycle, oldest first (two after a reopening)."""
+        return [dict(p) for p in self._s.cycle_closes(cycle)]
 
     def cycles(self) -> list[Cycle]:
         return [self._cycle(d) for d in self._s.cycles()]
@@ -394,19 +407,20 @@ class Store:
         """Trail records with seq > after, in order (at most `limit`; 0 means all)."""
         return [TrailRecord(*t) for t in self._s.trail(after, limit)]
 
-    def verify(self, anchor: str | None = None, *, trail_key: bytes | None = None) -> VerifyReport:
+    def verify(self, anchor: str | None = None, *, anchor_seq: int = 0, trail_key: bytes | None = None) -> VerifyReport:
         """Walk the hash chain and replay it against the tables; every problem is listed.
 
         `anchor` is a head hash recorded earlier (VerifyReport.head_hash, kept outside the
         store): the chain must still contain it, which shows that nothing before it was removed
         or rewritten — including the removal of the last records together with their rows,
         which the chain alone cannot show. The check is the core's (Store::verify's TrailAnchor).
+        With `anchor_seq` (a report's ``anchor.seq``) that record must carry the hash.
 
         `trail_key` (raw bytes): every record from the first seal record of this key on must
         carry its MAC ("trail" problems "unsealed" and "forged"; no such seal record at all is
         the problem ("trail", "seal", "unsealed")). Without it MACs are not looked at.
         """
-        r = self._s.verify(anchor or "", 0, trail_key or b"")
+        r = self._s.verify(anchor or "", int(anchor_seq), trail_key or b"")
         problems = [Problem(*p) for p in r["problems"]]
         return VerifyReport(
             records=r["records"],

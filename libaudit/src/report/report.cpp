@@ -151,7 +151,7 @@ struct Reporter::Impl {
   CycleData data;
   std::optional<Publication> publication;  // a closed cycle's latest edition
   std::vector<Reopening> reopenings;
-  TrailPoint anchor;                                // what the report prints as its trail anchor
+  TrailPoint anchor;                                   // what the report prints as its trail anchor
   std::set<std::pair<std::string, std::string>> late;  // (課, item) answered after the first close
   std::optional<CycleData> previous;
   ScoreOptions scoring;
@@ -184,9 +184,9 @@ struct Reporter::Impl {
     const bool closed = data.cycle().status == CycleStatus::closed;
     // The day overdue, age and expiry count from: the day asked, else a closed cycle's close day,
     // else today.
-    as_of = options.as_of                          ? *options.as_of
+    as_of = options.as_of                    ? *options.as_of
             : closed && !at.point.at.empty() ? japan_date_of(at.point.at)
-                                                   : today_japan();
+                                             : today_japan();
     body = data.body().empty() ? store.body() : data.body();
     for (const Department& d : store.departments_at(at.point.seq)) departments.emplace(d.code, d);
     systems = store.systems_at(at.point.seq);
@@ -324,11 +324,12 @@ struct Reporter::Impl {
   // The trail anchor the report prints: verify --anchor REPORT.json checks the trail still holds it.
   json anchor_json() const {
     const std::string short_hash = anchor.hash.substr(0, 12);
-    return json{{"seq", anchor.seq},
-                {"hash", anchor.hash},
-                {"short", short_hash},
-                {"text", anchor.seq ? "証跡 " + std::to_string(anchor.seq) + ":" + short_hash : std::string("証跡なし")},
-                {"at", anchor.at}};
+    return json{
+        {"seq", anchor.seq},
+        {"hash", anchor.hash},
+        {"short", short_hash},
+        {"text", anchor.seq ? "証跡 " + std::to_string(anchor.seq) + ":" + short_hash : std::string("証跡なし")},
+        {"at", anchor.at}};
   }
 
   std::string answer_text(const std::string& code) const {
@@ -354,7 +355,9 @@ struct Reporter::Impl {
                                    {"after", answer_text(r[3].get<std::string>())}});
         }
         for (const auto& r : ch.value("scores", nlohmann::json::array())) {
-          const auto rate = [](const nlohmann::json& x) { return x.is_number() ? pct(x.get<double>()) : pct(kNoScore); };
+          const auto rate = [](const nlohmann::json& x) {
+            return x.is_number() ? pct(x.get<double>()) : pct(kNoScore);
+          };
           score_rows.push_back(json{{"scope", r.value("by", "") == "body" ? "全体" : "課"},
                                     {"group", r.value("group", "")},
                                     {"name", r.value("name", "")},

@@ -67,7 +67,12 @@ std::string publication_state(const Publication& p) {
 }
 
 std::string reopening_state(const Reopening& r) {
-  return detail::JsonObject().num("cycle", r.cycle).num("number", r.number).str("reason", r.reason).str("by", r.by).done();
+  return detail::JsonObject()
+      .num("cycle", r.cycle)
+      .num("number", r.number)
+      .str("reason", r.reason)
+      .str("by", r.by)
+      .done();
 }
 
 constexpr const char* kSelectPublications =
@@ -106,8 +111,8 @@ void scoring_rows(sql::Db& db, const schema::RowVisitor& row) {
   }
 }
 
-constexpr schema::Component kScoringComponent{"scoring",        5, kScoringMigrations, kScoringTables,
-                                              kScoringEntities, &scoring_rows, nullptr};
+constexpr schema::Component kScoringComponent{
+    "scoring", 5, kScoringMigrations, kScoringTables, kScoringEntities, &scoring_rows, nullptr};
 
 // ---- Results ---------------------------------------------------------------------------------
 
@@ -120,15 +125,14 @@ json group_json(const GroupScore& g) {
               {"score", number_or_null(g.score)},
               {"maximum", number_or_null(g.maximum)},
               {"band", g.band},
-              {"counts",
-               json{{"pairs", c.pairs},
-                    {"not_applicable", c.not_applicable},
-                    {"excepted", c.excepted},
-                    {"unanswered", c.unanswered},
-                    {"implemented", c.implemented},
-                    {"partial", c.partial},
-                    {"not_implemented", c.not_implemented},
-                    {"unknown", c.unknown}}}};
+              {"counts", json{{"pairs", c.pairs},
+                              {"not_applicable", c.not_applicable},
+                              {"excepted", c.excepted},
+                              {"unanswered", c.unanswered},
+                              {"implemented", c.implemented},
+                              {"partial", c.partial},
+                              {"not_implemented", c.not_implemented},
+                              {"unknown", c.unknown}}}};
 }
 
 constexpr GroupBy kPublished[] = {GroupBy::body, GroupBy::parent, GroupBy::department, GroupBy::chapter};
@@ -156,8 +160,8 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 json changes_json(const Store& store, std::int64_t cycle, const Publication& previous, const json& results,
                   const Reopening& reopening) {
   json out = json::object();
-  out["reopening"] = json{{"number", reopening.number}, {"reason", reopening.reason}, {"by", reopening.by},
-                          {"at", reopening.at}};
+  out["reopening"] =
+      json{{"number", reopening.number}, {"reason", reopening.reason}, {"by", reopening.by}, {"at", reopening.at}};
   // The last write of each (課, item) after the previous close, against its answer then.
   std::map<std::pair<std::string, std::string>, std::string> last;
   for (const ResponseWrite& w : store.responses_written_after(cycle, previous.close.seq))
@@ -180,8 +184,8 @@ json changes_json(const Store& store, std::int64_t cycle, const Publication& pre
       const auto it = was.find(r["group"].get<std::string>());
       const json before = it == was.end() ? json(nullptr) : it->second;
       if (before != r["score"])
-        moved.push_back(json{{"by", by}, {"group", r["group"]}, {"name", r["name"]}, {"before", before},
-                             {"after", r["score"]}});
+        moved.push_back(
+            json{{"by", by}, {"group", r["group"]}, {"name", r["name"]}, {"before", before}, {"after", r["score"]}});
     }
   }
   out["scores"] = std::move(moved);
@@ -195,7 +199,8 @@ std::vector<Publication> publications_of(sql::Db& db, std::int64_t cycle) {
   std::vector<Publication> out;
   while (s.step()) out.push_back(read_publication(s));
   for (Publication& p : out) {
-    sql::Stmt t = db.prepare("SELECT seq, at, hash FROM trail WHERE entity = 'publication' AND key = ? ORDER BY seq DESC LIMIT 1");
+    sql::Stmt t = db.prepare(
+        "SELECT seq, at, hash FROM trail WHERE entity = 'publication' AND key = ? ORDER BY seq DESC LIMIT 1");
     t.bind(1, pair_key(p.cycle, p.edition));
     if (t.step()) p.record = TrailPoint{t.i64(0), t.str(1), t.str(2)};
   }
@@ -259,7 +264,8 @@ Reopening Publications::reopen(std::string_view by, std::int64_t cycle, std::str
   Store& store = writable();
   const std::string why(text::trim(reason));
   if (why.empty() || text::find_invalid_utf8(why))
-    throw ValidationError({Diagnostic{"<reopen>", 1, 1, "再開の理由（--reason）を書いてください: 理由は証跡に残ります"}});
+    throw ValidationError(
+        {Diagnostic{"<reopen>", 1, 1, "再開の理由（--reason）を書いてください: 理由は証跡に残ります"}});
   Store::Transaction txn(store);
   const Person p = People(static_cast<const Store&>(store)).get(by);  // NotFoundError
   if (!p.has("chief_auditor") && !p.has("ciso"))

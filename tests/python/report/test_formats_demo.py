@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-import libaudit
 from libaudit.demo import build_demo_store
 from libaudit.report import Reporter
+
+import libaudit
 
 KOMAKI = Path(__file__).resolve().parents[3] / "checklists" / "komaki" / "taisaku-kijun.yaml"
 

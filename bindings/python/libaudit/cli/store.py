@@ -48,8 +48,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("db", metavar="DB")
     p.add_argument(
         "--anchor",
-        metavar="HASH",
-        help="a head hash printed by an earlier verify and kept elsewhere: it must still be in the chain",
+        metavar="HASH|REPORT.json",
+        help="a head hash kept elsewhere (printed by verify and by cycle close), or a report's JSON, whose "
+        "anchor (seq and hash) the trail must still hold",
     )
     key_file_option(p)
     p.add_argument("--json", action="store_true")
@@ -109,10 +110,33 @@ def _trail(args: argparse.Namespace) -> int:
     return 0
 
 
+def anchor_of(given: str | None) -> tuple[str | None, int]:
+    """(hash, seq) of ``--anchor``: a hash as given (seq 0: any record), or a report's JSON file
+    (its ``anchor``: the record that report was computed at, docs/reports.md)."""
+    if not given or not given.lower().endswith(".json"):
+        return given, 0
+    try:
+        with open(given, encoding="utf-8-sig") as f:
+            view = json.load(f)
+        anchor = view["anchor"]
+        hash_, seq = anchor["hash"], anchor["seq"]
+        if not isinstance(hash_, str) or not isinstance(seq, int) or not hash_:
+            raise TypeError
+    except OSError as e:
+        raise SystemExit(f"libaudit: {given} を読めない: {e.strerror}") from None
+    except (ValueError, KeyError, TypeError):
+        raise SystemExit(
+            f"libaudit: {given} は libaudit の報告書 JSON ではない（anchor の seq と hash がない）: "
+            "`libaudit report … -o 報告書.json` で作った JSON か、ハッシュそのものを渡してください"
+        ) from None
+    return hash_, seq
+
+
 def _verify(args: argparse.Namespace) -> int:
     key = trail_key(args.key_file)
     with open_store(args.db, read_only=True) as s:
-        report = s.verify(anchor=args.anchor, trail_key=key)
+        hash_, seq = anchor_of(args.anchor)
+        report = s.verify(anchor=hash_, anchor_seq=seq, trail_key=key)
     if args.json:
         print_json(
             {

@@ -67,8 +67,8 @@ struct RenderOptions {
   std::string department;               // 課 code: the department sheet's default 課
   // Where templates are looked for, in order (first match wins): e.g. {user dir, built-in}.
   std::vector<std::filesystem::path> template_dirs;
-  ScoreOptions scoring;       // model (default rate), partial value
-  std::size_t weakest = 10;   // how many weakest items the committee report lists
+  ScoreOptions scoring;      // model (default rate), partial value
+  std::size_t weakest = 10;  // how many weakest items the committee report lists
   // The point of the trail an open cycle is read at (docs/scoring.md, "As of"): a UTC time in
   // now_utc_iso's form (japan_day_end_utc(day) for "as of a day"); default now. A closed cycle
   // is always read at its close, whatever this says.
@@ -76,7 +76,7 @@ struct RenderOptions {
   // The day the report is dated and overdue, age and expiry are counted from (default: a closed
   // cycle's close day, else today in Japan). The CLI's --as-of DATE sets it and `at` together.
   std::optional<Date> as_of;
-  int expiring_days = 30;     // exceptions ending within this many days are "expiring"
+  int expiring_days = 30;  // exceptions ending within this many days are "expiring"
   // The audit report: the fields the auditors write (never generated).
   std::string opinion;                // 総合意見
   std::string purpose;                // 監査の目的 (empty: a standard sentence)
