@@ -125,10 +125,13 @@ CREATE TRIGGER trail_append_only_delete BEFORE DELETE ON trail
 ALTER TABLE trail ADD COLUMN state_size INTEGER NOT NULL DEFAULT 0;
 )sql",
     // 2 -> 3: a record written with a trail key carries its MAC, '' without one; the seal records (whose last one a
-    // keyed writer looks up on every write) are indexed on their own (docs/store.md, "Threat model").
+    // keyed writer looks up on every write) are indexed on their own (docs/store.md, "Threat model"). The records of
+    // one entity (one key) are indexed in trail order: reading the store as it stood at a point (as_of.cpp, history)
+    // walks one entity's records, not the whole trail.
     R"sql(
 ALTER TABLE trail ADD COLUMN mac TEXT NOT NULL DEFAULT '';
 CREATE INDEX trail_seals ON trail(seq) WHERE entity = 'trail_seal';
+CREATE INDEX trail_entity ON trail(entity, key, seq);
 )sql",
 };
 
