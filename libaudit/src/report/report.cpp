@@ -182,11 +182,11 @@ struct Reporter::Impl {
         data(at.data),
         templates(options.template_dirs) {
     const bool closed = data.cycle().status == CycleStatus::closed;
-    // The day overdue, age and expiry count from: the day asked, else a closed cycle's close day,
-    // else today.
-    as_of = options.as_of                    ? *options.as_of
-            : closed && !at.point.at.empty() ? japan_date_of(at.point.at)
-                                             : today_japan();
+    // The day the report is dated and overdue, age and expiry count from: a closed cycle's close
+    // day (its figures are the close's, whatever day is asked), else the day asked, else today.
+    as_of = closed && !at.point.at.empty() ? japan_date_of(at.point.at)
+            : options.as_of                ? *options.as_of
+                                           : today_japan();
     body = data.body().empty() ? store.body() : data.body();
     for (const Department& d : store.departments_at(at.point.seq)) departments.emplace(d.code, d);
     systems = store.systems_at(at.point.seq);
@@ -340,7 +340,7 @@ struct Reporter::Impl {
   // one before (Publication::changes).
   json edition_json() const {
     const int n = publication ? publication->edition : 0;
-    json late_rows = json::array(), score_rows = json::array();
+    json late_rows = json::array(), score_rows = json::array(), exception_rows = json::array();
     json reopening = json{{"number", 0}, {"reason", ""}, {"by", ""}, {"at_text", ""}};
     if (publication && n > 1) {
       const nlohmann::json ch = nlohmann::json::parse(publication->changes, nullptr, false);
@@ -364,6 +364,12 @@ struct Reporter::Impl {
                                     {"before_text", rate(r["before"])},
                                     {"after_text", rate(r["after"])}});
         }
+        for (const auto& r : ch.value("exceptions", nlohmann::json::array())) {
+          if (!r.is_array() || r.size() != 2) continue;
+          const std::string dept = r[0].get<std::string>();
+          exception_rows.push_back(
+              json{{"department", dept}, {"department_name", dept_name(dept)}, {"item", r[1].get<std::string>()}});
+        }
         if (ch.contains("reopening") && ch["reopening"].is_object()) {
           const auto& o = ch["reopening"];
           const std::string when = o.value("at", "");
@@ -377,12 +383,16 @@ struct Reporter::Impl {
     }
     return json{{"number", n},
                 {"published", publication.has_value()},
-                {"label", n ? "第" + std::to_string(n) + "版" : std::string("速報（未締切）")},
+                {"label", n                                            ? "第" + std::to_string(n) + "版"
+                          : data.cycle().status == CycleStatus::closed ? std::string("締切済み（公表の記録なし）")
+                                                                       : std::string("速報（未締切）")},
                 {"revised", n > 1},
                 {"closed_text", publication ? date_text(japan_date_of(publication->closed_at)) : std::string()},
                 {"reopening", std::move(reopening)},
                 {"has_late_answers", !late_rows.empty()},
                 {"late_answers", std::move(late_rows)},
+                {"has_new_exceptions", !exception_rows.empty()},
+                {"new_exceptions", std::move(exception_rows)},
                 {"has_score_changes", !score_rows.empty()},
                 {"score_changes", std::move(score_rows)}};
   }

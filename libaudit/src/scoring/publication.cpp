@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/text.h"
@@ -156,9 +157,10 @@ json results_json(const CycleAt& at) {
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::strict); }
 
 // What edition `edition` (>= 2) changed since the one before: the reopening, the answers written
-// after the previous close, and the rate scores (body and 課) that moved.
+// after the previous close, the exceptions that count now and did not then, and the rate scores
+// (body and 課) that moved.
 json changes_json(const Store& store, std::int64_t cycle, const Publication& previous, const json& results,
-                  const Reopening& reopening) {
+                  const std::set<std::pair<std::string, std::string>>& now_excepted, const Reopening& reopening) {
   json out = json::object();
   out["reopening"] =
       json{{"number", reopening.number}, {"reason", reopening.reason}, {"by", reopening.by}, {"at", reopening.at}};
@@ -174,6 +176,12 @@ json changes_json(const Store& store, std::int64_t cycle, const Publication& pre
     if (before != answer) late.push_back(json::array({key.first, key.second, before, answer}));
   }
   out["late_answers"] = std::move(late);
+  // Exceptions that began or ceased to count between the closes (approved since: counted now).
+  const std::set<std::pair<std::string, std::string>> was = Exceptions(store).for_scoring(cycle, previous.close);
+  json began = json::array();
+  for (const auto& [dept, item] : now_excepted)
+    if (!was.count({dept, item})) began.push_back(json::array({dept, item}));
+  out["exceptions"] = std::move(began);
   json moved = json::array();
   const json old = json::parse(previous.results, nullptr, false);
   for (const char* by : {"body", "department"}) {
@@ -244,7 +252,8 @@ Publication Publications::close(std::string_view by, std::int64_t cycle) {
   json changes = json::object();
   if (!before.empty()) {
     const std::vector<Reopening> r = reopenings_of(txn.db, cycle);
-    changes = changes_json(store, cycle, before.back(), results, r.empty() ? Reopening{} : r.back());
+    changes =
+        changes_json(store, cycle, before.back(), results, at.options.exceptions, r.empty() ? Reopening{} : r.back());
   }
   p.changes = dump(changes);
   txn.db

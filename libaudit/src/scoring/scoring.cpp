@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -44,6 +45,26 @@ CycleData CycleData::load(const Store& store, std::int64_t id, const TrailPoint&
   store.scan_responses(id, [&](std::uint32_t d, std::uint32_t i, Answer a) {
     if (d < n_depts && i < n_items) answers[std::size_t(d) * n_items + i] = std::uint8_t(1 + int(a));
   });
+  // Answers written after the point are taken back to what they were at it (none: unanswered).
+  // A closed cycle takes no answers, so only an open one read as of a past day has any.
+  std::set<std::pair<std::string, std::string>> later;
+  for (const ResponseWrite& w : store.responses_written_after(id, point.seq)) later.emplace(w.department, w.item);
+  if (later.empty()) return data;
+  std::unordered_map<std::string, std::size_t> dept_index, item_index;
+  for (std::size_t d = 0; d < n_depts; ++d) dept_index.emplace(data.departments_[d].code, d);
+  for (std::size_t i = 0; i < n_items; ++i) item_index.emplace(data.checklist_.items()[i].id, i);
+  for (const auto& [dept, item] : later) {
+    const auto d = dept_index.find(dept);
+    const auto i = item_index.find(item);
+    if (d == dept_index.end() || i == item_index.end()) continue;
+    std::uint8_t then = 0;
+    for (const ResponseVersion& v : store.response_history(id, dept, item))
+      if (v.seq <= point.seq) {
+        const std::optional<Answer> a = parse_answer(v.answer);
+        then = a ? std::uint8_t(1 + int(*a)) : 0;
+      }
+    answers[d->second * n_items + i->second] = then;
+  }
   return data;
 }
 

@@ -779,7 +779,7 @@ void detail::move_cycle_status(sql::Db& db, TrailWriter& trail, std::int64_t id,
   const Cycle c = load_cycle(db, id);
   if (c.status != from)
     throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is " + std::string(to_string(c.status)) +
-                          "; only a " + std::string(to_string(from)) + " cycle can become " +
+                          "; only a cycle that is " + std::string(to_string(from)) + " can become " +
                           std::string(to_string(to)));
   db.prepare("UPDATE cycles SET status = ? WHERE id = ?").bind(1, to_string(to)).bind(2, id).run();
   trail.append("cycle", std::to_string(id), "update", cycle_state(load_cycle(db, id)));

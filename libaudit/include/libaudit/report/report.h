@@ -73,8 +73,9 @@ struct RenderOptions {
   // now_utc_iso's form (japan_day_end_utc(day) for "as of a day"); default now. A closed cycle
   // is always read at its close, whatever this says.
   std::optional<std::string> at;
-  // The day the report is dated and overdue, age and expiry are counted from (default: a closed
-  // cycle's close day, else today in Japan). The CLI's --as-of DATE sets it and `at` together.
+  // The day the report is dated and overdue, age and expiry are counted from, for an open cycle
+  // (default today in Japan); a closed cycle's report is dated its close day, whatever this says.
+  // The CLI's --as-of DATE sets it and `at` together.
   std::optional<Date> as_of;
   int expiring_days = 30;  // exceptions ending within this many days are "expiring"
   // The audit report: the fields the auditors write (never generated).

@@ -33,8 +33,9 @@ struct Publication {
   // Canonical JSON. results: {"models":{"<model>":{"body":[…],"parent":[…],"department":[…],
   // "chapter":[…]}}}, each row {"group","name","score","maximum","band","counts":{…}} (score
   // null when nothing is scored). changes: {} for edition 1; later {"reopening":{…},
-  // "late_answers":[[課, item, before, after], …], "scores":[{"group","name","before","after"}]}
-  // (rate model, body and 課 whose score moved).
+  // "late_answers":[[課, item, before, after], …], "exceptions":[[課, item], …] (those that count
+  // now and did not at the previous close), "scores":[{"by","group","name","before","after"}]}
+  // (rate model; by: body or department, whose score moved).
   std::string results, changes;
 };
 

@@ -52,8 +52,9 @@ class CycleData {
   // Reads the cycle from the store (Store::cycle, departments, systems, load_checklist,
   // scan_responses). Throws NotFoundError for an unknown cycle.
   static CycleData load(const Store& store, std::int64_t cycle);
-  // The same with the organisation (departments, systems: applicability) as it stood at `point`
-  // (Store::departments_at); the answers are the cycle's (a closed cycle's cannot change).
+  // The same as the store stood at `point`: the organisation (departments, systems:
+  // applicability; Store::departments_at) and the answers (one written after the point counts
+  // as it was then, or unanswered; Store::responses_written_after, response_history).
   static CycleData load(const Store& store, std::int64_t cycle, const TrailPoint& point);
 
   // For tests and other sources: no answers yet (all unanswered).
