@@ -20,7 +20,8 @@ alternating rounds, wall clock and CPU time of the process (all threads).
 
 It then checks (an assertion, not a test) that the closed cycle's committee report in JSON is
 byte-identical before and after a new exception is approved and a new finding raised, and that
-the open cycle's is not (the check can fail). Results: docs/performance.md, "Close = publish".
+the open cycle's is not (the check can fail). Results: docs/performance.md, "Close = publish, and
+the report of a closed cycle".
 """
 
 from __future__ import annotations
@@ -272,9 +273,9 @@ def bench_render(closed: Path, opened: Path, ids: dict[str, int], rounds: int) -
     return t
 
 
-def check_as_of(path: Path, ids: dict[str, int]) -> tuple[bool, bool, int]:
-    """Renders the committee JSON, approves a new exception and raises a new finding, renders
-    again. Returns (closed report unchanged, open report changed, its size)."""
+def check_as_of(path: Path, ids: dict[str, int]) -> tuple[bool, bool, int, int]:
+    """Renders the committee report, approves a new exception and raises a new finding, renders
+    it again. Returns (JSON unchanged, HTML unchanged, the JSON's and the HTML's bytes)."""
     with libaudit.Store(path, create=False) as store:
         first = libaudit.Reporter(store, ids["after"], compare=ids["before"]).render("committee", "json")
         first_html = libaudit.Reporter(store, ids["after"], compare=ids["before"]).render("committee", "html")
@@ -299,7 +300,7 @@ def check_as_of(path: Path, ids: dict[str, int]) -> tuple[bool, bool, int]:
         )
         again = libaudit.Reporter(store, ids["after"], compare=ids["before"]).render("committee", "json")
         again_html = libaudit.Reporter(store, ids["after"], compare=ids["before"]).render("committee", "html")
-        return first == again, first_html == again_html, len(first.encode())
+        return first == again, first_html == again_html, len(first.encode()), len(first_html.encode())
 
 
 def main() -> int:
@@ -347,14 +348,14 @@ def main() -> int:
             print(row(o))
             print(row(c, o))
 
-        same, same_html, n_bytes = check_as_of(closed, ids)
-        open_same, _, _ = check_as_of(template, ids)
+        same, same_html, n_json, n_html = check_as_of(closed, ids)
+        open_same, _, _, _ = check_as_of(template, ids)
     changed = not open_same
     ok = same and changed
     print(
         "as of the close: after a new exception approved and a new finding raised, the closed cycle's committee "
-        f"JSON ({n_bytes:,} bytes) is {'byte-identical' if same else 'DIFFERENT'} "
-        f"(HTML {'identical' if same_html else 'different'}); the open cycle's {'changed' if changed else 'DID NOT'}"
+        f"JSON ({n_json:,} bytes) is {'byte-identical' if same else 'DIFFERENT'} (HTML, {n_html:,} bytes: "
+        f"{'identical' if same_html else 'different'}); the open cycle's {'changed' if changed else 'DID NOT'}"
     )
     assert same, "the closed cycle's committee report moved after the close"
     assert changed, "the open cycle's report did not see the new exception and finding: the check proves nothing"
