@@ -208,6 +208,7 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli)
     report = write(tmp_path / "committee.json", reports[("committee", "", "json")])
     r = cli("verify", db, "--anchor", str(report))
     assert r.returncode == 0, r.stdout + r.stderr
+    assert f"記録 {view['anchor']['seq']} のハッシュ）は証跡にある" in r.stdout
     view["anchor"]["hash"] = "0" * 64
     forged = write(tmp_path / "forged.json", json.dumps(view, ensure_ascii=False))
     r = cli("verify", db, "--anchor", str(forged))

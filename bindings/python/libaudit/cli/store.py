@@ -152,6 +152,9 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"{args.db}: intact ({report.records} trail records, {report.rows} rows; head {report.head_hash})")
         if key:
             print(_sealed_line(report))
+        if hash_:
+            at = f"記録 {seq} の" if seq else ""
+            print(f"アンカー {hash_[:12]}（{at}ハッシュ）は証跡にある: その時点までの記録は書き換えられていない")
     else:
         for p in report.problems:
             print(str(p))
