@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "followup/findings_internal.h"
+#include "store/rule_state.h"
 
 namespace libaudit::detail {
 
@@ -13,21 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-json parse(const std::string* state) { return state ? json::parse(*state, nullptr, false) : json(nullptr); }
-
-std::string text_of(const json& o, const char* key) {
-  if (!o.is_object()) return {};
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t int_of(const json& o, const char* key) {
-  if (!o.is_object()) return 0;
-  const auto it = o.find(key);
-  return it != o.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
-std::string by(const schema::TrailGroup& g) { return "（実行者 " + g.actor + "）"; }
+json parse(const std::string* state) { return schema::parse_state(state); }
+std::string text_of(const json& o, const char* key) { return schema::text_field(o, key); }
+std::int64_t int_of(const json& o, const char* key) { return schema::int_field(o, key); }
+std::string by(const schema::TrailGroup& g) { return schema::by_actor(g); }
 
 // The person `name` as of record `i` of `g`; nullopt when the register did not have them.
 std::optional<Person> person_at(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,

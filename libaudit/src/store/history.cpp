@@ -32,59 +32,56 @@ std::optional<ResponseVersion> version_of(const nlohmann::json& batch, const nlo
 
 }  // namespace
 
-std::vector<ResponseVersion> Store::response_history(std::int64_t cycle, std::string_view department,
-                                                     std::string_view item) const {
-  const Snapshot snap(*this);
-  snap.load_cycle(cycle);  // NotFoundError, as for every call naming a cycle
-  const std::string dept = normalise_key(department), id = normalise_key(item);
+namespace {
+
+// Calls fn(row, version) for every well-formed row of the cycle's "responses" batch records after
+// `after`, in trail order, the version's seq, at and actor those of its record.
+template <class Fn>
+void each_version(const Store::Snapshot& snap, const std::string& path, std::int64_t cycle, std::int64_t after,
+                  Fn&& fn) {
   sql::Stmt s = snap.db.prepare(
-      "SELECT seq, at, actor, state, state_size FROM trail WHERE entity = 'responses' AND key = ? ORDER BY seq");
-  s.bind(1, std::to_string(cycle));  // a temporary: bound as a copy (sqlite.h)
-  std::vector<ResponseVersion> out;
+      "SELECT seq, at, actor, state, state_size FROM trail WHERE entity = 'responses' AND key = ? AND seq > ? "
+      "ORDER BY seq");
+  s.bind(1, std::to_string(cycle)).bind(2, after);  // a temporary: bound as a copy (sqlite.h)
   std::string state;
   while (s.step()) {
     if (!stored_state(s, 3, state))
-      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path() +
+      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path +
                        " is damaged: its deflated state does not inflate (run `libaudit verify`)");
     const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
     if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
     for (const auto& row : batch["rows"]) {
-      if (!row.is_array() || row.size() < 2 || row[0] != dept || row[1] != id) continue;
       std::optional<ResponseVersion> v = version_of(batch, row);
       if (!v) continue;
       v->seq = s.i64(0);
       v->at = s.str(1);
       v->actor = s.str(2);
-      out.push_back(std::move(*v));
+      fn(row, std::move(*v));
     }
   }
+}
+
+}  // namespace
+
+std::vector<ResponseVersion> Store::response_history(std::int64_t cycle, std::string_view department,
+                                                     std::string_view item) const {
+  const Snapshot snap(*this);
+  snap.load_cycle(cycle);  // NotFoundError, as for every call naming a cycle
+  const std::string dept = normalise_key(department), id = normalise_key(item);
+  std::vector<ResponseVersion> out;
+  each_version(snap, path(), cycle, 0, [&](const nlohmann::json& row, ResponseVersion&& v) {
+    if (row[0] == dept && row[1] == id) out.push_back(std::move(v));
+  });
   return out;
 }
 
 std::vector<ResponseWrite> Store::responses_written_after(std::int64_t cycle, std::int64_t seq) const {
   const Snapshot snap(*this);
   snap.load_cycle(cycle);  // NotFoundError
-  sql::Stmt s = snap.db.prepare(
-      "SELECT seq, at, actor, state, state_size FROM trail WHERE entity = 'responses' AND key = ? AND seq > ? "
-      "ORDER BY seq");
-  s.bind(1, std::to_string(cycle)).bind(2, seq);
   std::vector<ResponseWrite> out;
-  std::string state;
-  while (s.step()) {
-    if (!stored_state(s, 3, state))
-      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path() +
-                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
-    const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
-    if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
-    for (const auto& row : batch["rows"]) {
-      std::optional<ResponseVersion> v = version_of(batch, row);
-      if (!v) continue;
-      v->seq = s.i64(0);
-      v->at = s.str(1);
-      v->actor = s.str(2);
-      out.push_back(ResponseWrite{row[0].get<std::string>(), row[1].get<std::string>(), std::move(*v)});
-    }
-  }
+  each_version(snap, path(), cycle, seq, [&](const nlohmann::json& row, ResponseVersion&& v) {
+    out.push_back(ResponseWrite{row[0].get<std::string>(), row[1].get<std::string>(), std::move(v)});
+  });
   return out;
 }
 

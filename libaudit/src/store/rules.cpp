@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "store/rule_state.h"
 #include "store/verify.h"
 
 namespace libaudit::detail::verify {
@@ -14,15 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-json parse(const std::string* state) { return state ? json::parse(*state, nullptr, false) : json(nullptr); }
-
-std::string text_of(const json& o, const char* key) {
-  if (!o.is_object()) return {};
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string by(const schema::TrailGroup& g) { return "（実行者 " + g.actor + "）"; }
+json parse(const std::string* state) { return schema::parse_state(state); }
+std::string text_of(const json& o, const char* key) { return schema::text_field(o, key); }
+std::string by(const schema::TrailGroup& g) { return schema::by_actor(g); }
 
 // What the batch rule needs of a "responses" state, read without building it (a batch holds up
 // to 1,024 rows): its "cycle" and the 課 (first field) of every row of "rows".
