@@ -188,6 +188,9 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli)
     ]
     moved = {(c["by"], c["group"]) for c in changes["scores"]}
     assert ("body", store.body) in moved and ("department", "201") in moved
+    listed = {c["id"]: c for c in json.loads(cli("cycle", "list", db, "--json").stdout)}
+    assert listed[si]["edition"] == 2 and listed[audit]["edition"] == 0
+    assert "第2版" in cli("cycle", "list", db).stdout
     # The trail shows both closes, each with its publication.
     assert len(store.cycle_closes(si)) == 2
     trail = store.trail()

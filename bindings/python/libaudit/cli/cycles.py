@@ -124,6 +124,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as s:
         cycles = s.cycles()
         counts = {c.id: s.response_count(c.id) for c in cycles}
+        editions = {c.id: len(s.publications(c.id)) for c in cycles}
     if args.json:
         out = []
         for c in cycles:
@@ -131,6 +132,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
             d["departments"] = list(c.departments)
             d["fiscal_year_label"] = fiscal_year_label(c.fiscal_year)
             d["responses"] = counts[c.id]
+            d["edition"] = editions[c.id]
             out.append(d)
         print_json(out)
         return 0
@@ -142,12 +144,13 @@ def _cycle_list(args: argparse.Namespace) -> int:
             fiscal_year_label(c.fiscal_year),
             c.checklist,
             c.status,
+            f"第{editions[c.id]}版" if editions[c.id] else "-",
             len(c.departments),
             counts[c.id],
         )
         for c in cycles
     ]
-    print(format_table(["ID", "名称", "種別", "年度", "点検表", "状態", "課", "回答"], rows, ">" + "<<<><>>"))
+    print(format_table(["ID", "名称", "種別", "年度", "点検表", "状態", "公表", "課", "回答"], rows, ">" + "<<<><<>>"))
     return 0
 
 
