@@ -222,7 +222,8 @@ def bench_close(template: Path, work: Path, cycle: int, rounds: int) -> tuple[Ti
                 store.score(cycle, m, by)
 
     def status_only(store: libaudit.Store) -> None:
-        libaudit.store.Store.close_cycle(store, ACTOR, cycle)  # the base class: the store-only close
+        # The store stage's own close (C++ Store::close_cycle): the status change, no results.
+        libaudit.store.core_call(store, libaudit._core._Store.close_cycle, ACTOR, cycle)
 
     def status_then_scores(store: libaudit.Store) -> None:
         status_only(store)

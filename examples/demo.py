@@ -254,11 +254,15 @@ def step_findings(store_path: Path) -> None:
         print("例外措置:")
         print(format_table(EXCEPTION_HEADERS, exception_rows(store.exceptions.list(today=today), today)))
         si = max((c for c in store.cycles() if c.kind == "self_inspection"), key=lambda c: c.fiscal_year)
-        with_x = {r.group: r for r in store.score(si.id, as_of=today)}["2030"]
-        without = {r.group: r for r in store.score(si.id, exceptions=())}["2030"]
+        # The as-of rule (docs/scoring.md): a closed cycle is read at its close, so an exception
+        # approved after it does not move its published figures, although its period overlaps the 年度.
+        ex = next(e for e in store.exceptions.list() if e.department == "2030" and e.status == "approved")
+        now = {r.group: r for r in store.score(si.id)}["2030"]
+        had = {r.group: r for r in store.score(si.id, exceptions=[("2030", ex.item)])}["2030"]
         print(
-            f"{si.fiscal_year_label} 2030 {with_x.name}の実施率: {without.score:.1f}% → 承認済みの例外措置を"
-            f"分母から除くと {with_x.score:.1f}% (例外 {with_x.excepted} 件)"
+            f"{si.fiscal_year_label} 2030 {now.name}の実施率: {now.score:.1f}%（締切時点で公表した値、例外 "
+            f"{now.excepted} 件）。例外措置 {ex.id}（{ex.start}～{ex.end}）は締切後に承認されたので数えない"
+            f"（締切前に承認されていれば {had.score:.1f}%）"
         )
         print(f"trail verified: {store.verify().ok}")
 
@@ -349,7 +353,7 @@ def _raise_demo_findings(store, name: str) -> None:
         item=(weak or everywhere[3:])[0],
         reason="基幹システム更改中のため",
         compensating_measure="月次で管理者が目視確認",
-        start="2026-04-01",
+        start="2025-10-01",
         end="2026-09-30",
     )
     x.approve("副市長 CISO", eid, "更改完了まで承認")
