@@ -63,7 +63,8 @@ py::dict to_dict(const Comparison& c) {
 
 py::dict cycle_dict(const CycleData& d) {
   const Cycle& c = d.cycle();
-  return py::dict("id"_a = c.id, "name"_a = c.name, "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist);
+  return py::dict("id"_a = c.id, "name"_a = c.name, "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist,
+                  "status"_a = std::string(to_string(c.status)), "kind"_a = std::string(to_string(c.kind)));
 }
 
 py::list departments_list(const CycleData& d) {

@@ -236,7 +236,11 @@ Store& Publications::writable() const {
 Publication Publications::close(std::string_view by, std::int64_t cycle) {
   Store& store = writable();
   Store::Transaction txn(store);
-  txn.move_cycle(by, cycle, CycleStatus::open, CycleStatus::closed);  // CycleStateError, NotFoundError
+  if (const Cycle c = txn.load_cycle(cycle); c.status != CycleStatus::open)  // NotFoundError
+    throw CycleStateError("実施回 " + std::to_string(cycle) + "（" + c.name + "）は" +
+                          (c.status == CycleStatus::closed ? "既に締め切られている" : "まだ開始されていない") +
+                          ": 締め切れるのは開始済み（open）の実施回だけ");
+  txn.move_cycle(by, cycle, CycleStatus::open, CycleStatus::closed);
   detail::TrailWriter& trail = txn.trail(by, now_utc_iso());
   const std::vector<Publication> before = publications_of(txn.db, cycle);
   Publication p;
@@ -281,7 +285,10 @@ Reopening Publications::reopen(std::string_view by, std::int64_t cycle, std::str
     throw RoleError(p.name + " は締め切った実施回を再開できない: 再開できるのは" +
                     std::string(label_of(Vocabulary::role, "chief_auditor")) + "または" +
                     std::string(label_of(Vocabulary::role, "ciso")) + "（CISO）");
-  txn.move_cycle(p.name, cycle, CycleStatus::closed, CycleStatus::open);  // CycleStateError
+  if (const Cycle c = txn.load_cycle(cycle); c.status != CycleStatus::closed)  // NotFoundError
+    throw CycleStateError("実施回 " + std::to_string(cycle) + "（" + c.name +
+                          "）は締め切られていない: 再開できるのは締切済み（closed）の実施回だけ");
+  txn.move_cycle(p.name, cycle, CycleStatus::closed, CycleStatus::open);
   detail::TrailWriter& trail = txn.trail(p.name, now_utc_iso());
   const std::vector<Reopening> before = reopenings_of(txn.db, cycle);
   Reopening r{cycle, before.empty() ? 1 : before.back().number + 1, why, p.name, trail.at()};

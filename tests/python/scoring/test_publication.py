@@ -156,6 +156,12 @@ def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli):
     assert r.returncode != 0 and "まだ作られていない" in r.stderr and "Traceback" not in r.stderr
     r = cli("score", db, "--cycle", str(si), "--as-of", "4月1日")
     assert r.returncode != 0 and "Traceback" not in r.stderr
+    # A closed cycle is always its close: --as-of is said to be unused, and the figures are the same.
+    closed = store.close_cycle(ACTOR, si)
+    r = cli("score", db, "--cycle", str(si), "--by", "body", "--json", "--as-of", today)
+    assert r.returncode == 0 and "締切済みのため --as-of" in r.stderr
+    assert json.loads(r.stdout) == json.loads(cli("score", db, "--cycle", str(si), "--by", "body", "--json").stdout)
+    assert closed["results"]["models"]["rate"]["body"][0]["score"] == json.loads(r.stdout)[0]["score"]
 
 
 def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli):
@@ -179,8 +185,13 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli)
     assert r.returncode == 0 and "再開しました" in r.stdout, r.stderr
     store.import_responses(ACTOR, si, [("201", item, "implemented") for item in ITEMS[:3]])
     store.import_responses(ACTOR, si, [("101", "7.2", "implemented")])  # a correction too
+    with pytest.raises(CycleStateError, match="締め切られていない"):
+        store.reopen_cycle("統括 三郎", si, "二度目")
     second = store.close_cycle(ACTOR, si)
     assert second["edition"] == 2
+    with pytest.raises(CycleStateError, match="既に締め切られている"):
+        store.close_cycle(ACTOR, si)
+    assert len(store.publications(si)) == 2  # the refused close wrote nothing
     changes = second["changes"]
     assert changes["reopening"]["reason"] == "市民課の回答が遅れた" and changes["reopening"]["by"] == "統括 三郎"
     assert changes["late_answers"] == [["101", "7.2", "not_implemented", "implemented"]] + [

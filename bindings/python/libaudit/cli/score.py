@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from typing import Any
 
 from ..scoring import GROUPINGS, CycleData, GroupScore, model_names
@@ -114,6 +115,12 @@ def _score(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as store:
         # Each cycle by the as-of rule, with the exceptions that count for it (docs/scoring.md).
         data = store.scoring_data(args.cycle, args.as_of)
+        if args.as_of and data.cycle["status"] == "closed":
+            print(
+                f"libaudit: 実施回 {args.cycle} は締切済みのため --as-of {args.as_of} は使わず、締切時点の数値を示す"
+                " (docs/scoring.md「As of」)",
+                file=sys.stderr,
+            )
         if args.compare is not None:
             return _compare(store.scoring_data(args.compare, args.as_of), data, args, opts)
         if args.matrix:
