@@ -77,6 +77,7 @@ lint-checks:
 	  | xargs -0 -r clang-format --dry-run -Werror
 	@echo "lint: clang-tidy (libaudit/src)" && python3 tools/clang_tidy.py $(BUILD) -j $(JOBS)
 	@echo "lint: source lists" && python3 tools/check_sources.py
+	@echo "lint: messages (every marked message has its Japanese)" && python3 tools/check_messages.py
 	@echo "lint: function length (at most 100 lines)" && $(VENV)/bin/lizard -L 100 -C 1000 -a 100 -w \
 	  libaudit/src bindings/src bindings/python/libaudit
 	@echo "lint: layering" && $(MAKE) --no-print-directory layering

@@ -38,6 +38,8 @@ debs=(
   nlohmann-json3-dev    # JSON output
   libutf8proc-dev       # UTF-8 validation, NFKC, display width
   libkainjow-mustache-dev  # report templates
+  libfmt-dev            # {fmt}: message placeholders filled in the catalogue's word order
+  gettext               # msgfmt/msgcat build the message catalogue; xgettext checks it (make lint)
   libboost-test-dev     # C++ unit tests
   python3-dev python3-venv
 )

@@ -6,6 +6,7 @@
 #include "libaudit/base/csv.h"
 #include "libaudit/base/error.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -31,6 +32,14 @@ Vocabulary vocabulary_named(std::string_view name) {
 }  // namespace
 
 void bind_text(py::module_& m) {
+  m.def(
+      "use_catalog", [](const std::string& path) { use_catalog(path); }, py::arg("path"),
+      "Translate the core's messages with the compiled gettext catalogue (.mo) at `path`.");
+  m.def("use_no_catalog", &use_no_catalog, "The core's messages in the English of the code.");
+  m.def("catalog_language", &catalog_language, "The language of the catalogue in use ('' for English).");
+  m.def(
+      "tr", [](std::string_view msgid) { return tr(msgid); }, py::arg("msgid"),
+      "The core's translation of `msgid` (itself when the catalogue has none).");
   m.def(
       "display_width", [](std::string_view s) { return text::display_width(s); }, py::arg("text"),
       "Columns `text` takes in a terminal: East Asian wide and full-width characters count 2.");

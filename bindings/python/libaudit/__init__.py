@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _core
+from . import _core, i18n
 from . import store as _store
 from ._core import (
     AppliesTo,
@@ -138,6 +138,10 @@ class Store(_store.Store):
         return self.scoring_data(before, as_of).compare(self.scoring_data(after, as_of), by, model, **options)
 
 
+# Messages in the environment's language (libaudit.i18n): LIBAUDIT_LANG=ja or a ja_JP locale.
+i18n.setup_from_environment()
+set_language = i18n.set_language
+
 __all__ = [
     "AppliesTo",
     "Checklist",
@@ -156,6 +160,7 @@ __all__ = [
     "Store",
     "StoreError",
     "ValidationError",
+    "set_language",
     "__version__",
     "builtin_roles",
     "display_width",

@@ -23,6 +23,18 @@ def builtin_roles() -> list[tuple[str, str]]:
 def tiers() -> list[tuple[str, str]]:
     """Network tiers as (id, Japanese label) pairs."""
 
+def use_catalog(path: str) -> None:
+    """Translate the core's messages with the compiled gettext catalogue (.mo) at `path`."""
+
+def use_no_catalog() -> None:
+    """The core's messages in the English of the code."""
+
+def catalog_language() -> str:
+    """The language of the catalogue in use ('' for English)."""
+
+def tr(msgid: str) -> str:
+    """The core's translation of `msgid` (itself when the catalogue has none)."""
+
 def vocabularies() -> list[str]:
     """The names of the labelled vocabularies (answer, cycle_kind, …)."""
 

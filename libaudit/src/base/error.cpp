@@ -1,5 +1,7 @@
 #include "libaudit/base/error.h"
 
+#include "libaudit/base/messages.h"
+
 namespace libaudit {
 
 std::string Diagnostic::to_string() const {
@@ -8,11 +10,10 @@ std::string Diagnostic::to_string() const {
 
 namespace {
 std::string summarise(const std::vector<Diagnostic>& diagnostics) {
-  if (diagnostics.empty()) return "invalid input";
+  if (diagnostics.empty()) return tr("invalid input");
   std::string out = diagnostics.front().to_string();
   if (diagnostics.size() > 1)
-    out +=
-        " (and " + std::to_string(diagnostics.size() - 1) + " more problem" + (diagnostics.size() > 2 ? "s" : "") + ")";
+    out += message_n(" (and {n} more problem)", " (and {n} more problems)", diagnostics.size() - 1);
   return out;
 }
 }  // namespace
