@@ -179,10 +179,10 @@ BOOST_AUTO_TEST_CASE(rows_by_cycle_kind_and_applicability) {
   BOOST_TEST(rows[1].chapter == "7 運用");
   BOOST_TEST(rows[0].roles == "情報セキュリティ管理者");
   BOOST_CHECK_EXCEPTION(self.rows("103"), ValidationError, [](const ValidationError& e) {
-    return std::string(e.what()).find("課 103 is not a target of cycle 1 (令和6年度 自己点検)") != std::string::npos;
+    return std::string(e.what()).find("department 103 is not a target of cycle 1 (令和6年度 自己点検)") != std::string::npos;
   });
   BOOST_CHECK_EXCEPTION(self.rows("999"), ValidationError, [](const ValidationError& e) {
-    return std::string(e.what()).find("課 999 is unknown to cycle 1") != std::string::npos;
+    return std::string(e.what()).find("department 999 is unknown to cycle 1") != std::string::npos;
   });
   BOOST_TEST(self.department_name("101") == "101 総務課");
   BOOST_TEST(self.department_name("999") == "999");
@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
     const Returned r = q.check_workbook("a.xlsx", s);
     BOOST_TEST(messages(r) ==
                "_libaudit!0: the identity checksum does not match: the workbook was exported by "
-               "another libaudit database, or its 課, cycle, checklist or row count was edited\n");
+               "another libaudit database, or its department, cycle, checklist or row count was edited\n");
   }
   {  // another database's key
     const Questionnaires other(f.store, CycleData::load(f.store, f.self), std::string(64, '1'));
@@ -285,8 +285,8 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
     s["点検票"].erase(s["点検票"].begin() + 3);
     const Returned r = q.check_workbook("a.xlsx", s);
     BOOST_TEST(r.problems.size() == 2u);
-    BOOST_TEST(r.problems[0].message.starts_with("項目ID is '8.1' but this row was exported for item 7.2"));
-    BOOST_TEST(r.problems[1].message.starts_with("項目ID is '' but this row was exported for item 8.1"));
+    BOOST_TEST(r.problems[0].message.starts_with("the item id is '8.1' but this row was exported for item 7.2"));
+    BOOST_TEST(r.problems[1].message.starts_with("the item id is '' but this row was exported for item 8.1"));
   }
   {  // a bad answer label; a comment without an answer; data in an extra row
     auto s = good;
@@ -324,8 +324,8 @@ BOOST_AUTO_TEST_CASE(identity_of_another_department_or_cycle) {
   BOOST_TEST(messages(r102) == "");
   const auto problems = q.import_problems({r102, r102}, std::string("101"));
   BOOST_REQUIRE(problems.size() == 3u);
-  BOOST_TEST(problems[0].message == "this questionnaire is for 課 102 人事課, not 101");
-  BOOST_TEST(problems[2].message == "a second questionnaire for 課 102 人事課 (also 102.xlsx)");
+  BOOST_TEST(problems[0].message == "this questionnaire is for department 102 人事課, not 101");
+  BOOST_TEST(problems[2].message == "a second questionnaire for department 102 人事課 (also 102.xlsx)");
   // A file of another cycle.
   const Questionnaires audit(f.store, CycleData::load(f.store, f.audit), kSecret);
   const Returned r = audit.check_workbook("102.xlsx", workbook(q, "102", {}));

@@ -10,7 +10,22 @@ import json
 import sqlite3
 from pathlib import Path
 
+import libaudit.i18n
+import pytest
 from _store_util import ACTOR, ready_store, write
+
+import libaudit
+
+
+@pytest.fixture
+def japanese(monkeypatch):
+    """Messages in Japanese, in this process and in the CLI it starts."""
+    before = libaudit.i18n.language()
+    monkeypatch.setenv("LIBAUDIT_LANG", "ja")
+    libaudit.set_language("ja")
+    yield
+    libaudit.set_language(before)
+
 
 REPO = Path(__file__).resolve().parents[3]
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
@@ -77,7 +92,7 @@ def test_the_demo_stores_verify_intact(tmp_path, cli):
     assert ": intact (" in r.stdout
 
 
-def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli):
+def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli, japanese):
     db = tmp_path / "f.db"
     store, _ = ready_store(db, tmp_path)
     cl = store.cycle(1).checklist
