@@ -122,9 +122,12 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
   const Person p = load_person(im.db, by);
   ExceptionRecord e = load_exception(im.db, id);
   if (!p.has("ciso")) {
+    // fmt::arg keeps a reference: the values live here.
+    const std::string roles_of_p = roles_text(p);
+    const std::string_view ciso_label = label_of(Vocabulary::role, "ciso");
     const auto name = fmt::arg("name", p.name);
-    const auto roles = fmt::arg("roles", roles_text(p));
-    const auto ciso = fmt::arg("ciso", label_of(Vocabulary::role, "ciso"));
+    const auto roles = fmt::arg("roles", roles_of_p);
+    const auto ciso = fmt::arg("ciso", ciso_label);
     throw RoleError(to == ExceptionStatus::approved
                         ? message("{name} ({roles}) cannot approve an exception: exceptions are decided by the CISO "
                                   "({ciso}) alone",

@@ -231,7 +231,8 @@ void check_reopening(const schema::RuleContext& ctx, const schema::TrailGroup& g
   const schema::TrailEntry& r = g.records[i];
   const json st = json::parse(r.state, nullptr, false);
   const std::string who = text_of(st, "by");
-  const auto cycle = fmt::arg("cycle", int_of(st, "cycle"));
+  const std::int64_t cycle_id = int_of(st, "cycle");
+  const auto cycle = fmt::arg("cycle", cycle_id);  // a reference: cycle_id lives here
   const auto who_arg = fmt::arg("who", who);
   if (who != g.actor) {
     schema::forged(problems, r.seq,
