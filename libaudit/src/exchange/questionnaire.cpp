@@ -175,7 +175,7 @@ std::string Questionnaires::mac(std::string_view identity, const std::vector<std
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key_.data(), int(key_.size()), reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
             out, &len))
-    throw Error("HMAC-SHA256 failed (OpenSSL)");
+    throw Error(tr("HMAC-SHA256 failed (OpenSSL)"));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < len; ++i) {

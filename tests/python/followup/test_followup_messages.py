@@ -188,3 +188,22 @@ def test_cycle_refusals(world, language):
         assert str(e.value).startswith(f"実施回 {si}（") and "自己点検である" in str(e.value)
     else:
         assert f"cycle {si} (" in str(e.value) and "is a self-inspection" in str(e.value)
+
+
+def test_the_cli_prints_the_cores_refusals_in_japanese(world, tmp_path, cli, monkeypatch):
+    """LIBAUDIT_LANG=ja: a refused register import names the bad role in Japanese, lists the ids
+    and says which command shows them; a refused move says why, in Japanese."""
+    store, _, audit = world
+    db = str(store.path)
+    spec = {"items": ["7.1"], "severity": "observation", "condition": "x", "due": "2025-03-31"}
+    fid = store.findings.open("監査 一郎", cycle=audit, department="101", **spec)
+    store.close()
+    monkeypatch.setenv("LIBAUDIT_LANG", "ja")
+    bad = write(tmp_path / "bad.csv", "name,department,roles\n山田 次郎,101,secutity_officer\n")
+    r = cli("person", "import", db, str(bad), "--as", ACTOR)
+    assert r.returncode != 0
+    assert "役割 'secutity_officer' は使えない: " in r.stderr and "`libaudit vocabulary role`" in r.stderr, r.stderr
+    assert "DOMAIN.md" not in r.stderr
+    r = cli("finding", "move", db, str(fid), "verified", "--by", "高橋 監査")
+    assert r.returncode != 0
+    assert f"指摘 {fid} は open（未対応）で、verified にはできない（open から移れるのは " in r.stderr, r.stderr
