@@ -601,7 +601,7 @@ def test_every_problem_of_every_file_is_listed(env):
         "201_市民課.xlsx: not an Excel workbook",
     )
     assert len(e.problems) == 3
-    assert "nothing was imported: 3 problem(s) in 2 file(s)" in str(e)
+    assert "nothing was imported: 3 problems in 2 files" in str(e)
 
 
 def test_bad_two_files_for_one_department_and_closed_cycle(answered):
