@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("pre-fill the answers of an earlier cycle of the same checklist (e.g. last 年度's)"),
     )
     p.add_argument("--deadline", metavar="YYYY-MM-DD", help=_("回答期限, printed on the instructions sheet"))
-    p.add_argument("--contact", metavar="TEXT", help=_("問い合わせ先, printed on the instructions sheet"))
+    p.add_argument("--contact", metavar="TEXT", help=_("the contact for questions, printed on the instructions sheet"))
     p.add_argument(
         "-o",
         "--output",

@@ -57,6 +57,8 @@ def _system_list(args: argparse.Namespace) -> int:
     systems = listed(args, lambda s: s.systems())
     if systems is None:
         return 0
-    rows = [(x.name, x.department, x.tier, _("yes") if x.important_assets else "") for x in systems]
+    rows = [
+        (x.name, x.department, labels.shown("tier", x.tier), _("yes") if x.important_assets else "") for x in systems
+    ]
     print(format_table([_("system"), _("課"), _("tier"), _("important assets")], rows))
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import labels
 from ..i18n import _
 from ..table import format_table
 from .common import actor, command, encoding, group, open_store, print_dicts, writer
@@ -48,6 +49,7 @@ def _person_list(args: argparse.Namespace) -> int:
             print_dicts(people)
             return 0
         names = {d.code: d.name for d in s.departments()}
-    rows = [[p.name, p.department, names.get(p.department, ""), " ".join(p.roles)] for p in people]
+    roles = {p.name: " ".join(labels.shown("role", r) for r in p.roles) for p in people}
+    rows = [[p.name, p.department, names.get(p.department, ""), roles[p.name]] for p in people]
     print(format_table([_("name"), _("課"), _("課 name"), _("roles")], rows))
     return 0
