@@ -240,7 +240,50 @@ def invocations(root: Path, store: Path) -> list[list[str]]:
         runs += [filled(path, parser, v) for v in fillings]
     for group in sorted(group_paths):
         runs += [[*group, "--help"], list(group)]
-    return runs
+    return runs + error_paths(root, str(store))
+
+
+def error_paths(root: Path, db: str) -> list[list[str]]:
+    """The error paths the walk does not reach by itself: refused dates and models, a returned
+    questionnaire that is no workbook, a folder of them, a CSV with a bad row, a forged anchor."""
+    returned = root / "returned"
+    returned.mkdir()
+    (returned / "101_総務課.xlsx").write_bytes(b"not a workbook")
+    (returned / "memo.txt").write_text("返送のメモ", encoding="utf-8")
+    bad_rows = write(root / "depts.csv", "code,name,parent_code,security_officer,security_manager\n,名前だけ,999,,\n")
+    anchor = write(root / "anchor.json", "{}")
+    out = str(root / "out.xlsx")
+    return [
+        ["export", db, "--cycle", "1", "--dept", "101", "--deadline", "2025-06-31", "-o", out],
+        ["export", db, "--cycle", "1", "--dept", "101", "--deadline", "6月末", "-o", out],
+        ["export", db, "--cycle", "1", "--dept", "101", "--format", "csv", "--encoding", "cp932", "-o", out],
+        ["score", db, "--cycle", "1", "--model", "nope"],
+        ["score", db, "--cycle", "1", "--as-of", "2025-06-31"],
+        ["report", "committee", db, "--cycle", "1", "--as-of", "2025-13-01", "-o", str(root / "r.html")],
+        ["report", "department", db, "--cycle", "1", "-o", str(root / "r.html")],
+        ["report", "committee", db, "--cycle", "1", "--format", "md", "-o", str(root / "r.html")],
+        ["responses", "import", db, "--cycle", "1", str(returned / "101_総務課.xlsx")],
+        ["responses", "import", db, "--cycle", "1", str(returned)],
+        ["responses", "import", db, "--cycle", "1", "--dry-run", str(bad_rows)],
+        ["responses", "import", db, "--cycle", "1", str(bad_rows), str(returned)],
+        ["dept", "import", db, str(bad_rows)],
+        ["verify", db, "--anchor", str(anchor)],
+        ["verify", db, "--anchor", str(root / "absent.json")],
+        ["finding", "move", db, "1", "nope", "--by", "監査 一郎"],
+        [
+            "cycle",
+            "create",
+            db,
+            "--name",
+            "x",
+            "--kind",
+            "self_inspection",
+            "--fiscal-year",
+            "2024",
+            "--checklist",
+            "x",
+        ],
+    ]
 
 
 # --------------------------------------------------------------------------------------------
