@@ -467,3 +467,30 @@ def test_the_installed_command_speaks_japanese(tmp_path: Path, environment: str)
         assert done.returncode == code, (argv, done.stderr)
         lines = (done.stdout + done.stderr).splitlines()
         assert lines and not [line for line in lines if english_sentence(line)], (argv, lines)
+
+
+def test_tables_show_labels_in_japanese_and_ids_in_english(tmp_path: Path, fixture_store: Path, cli: Any) -> None:
+    """`cycle list` (issue 15: it showed self_inspection / closed to Japanese staff), `person
+    list`, `system list` and `responses list`: Japanese headings and labels, English ones and ids."""
+    db = str(tmp_path / "audit.db")
+    shutil.copy(fixture_store, db)
+    with libaudit.Store(db) as s:
+        s.import_responses("管理者", 1, [("101", "7.1", "partial")])
+        s.import_systems_csv(
+            "管理者", str(write(tmp_path / "s.csv", "name,department,tier,important_assets\n住基,101,mynumber,true\n"))
+        )
+    ja = cli("cycle", "list", db, lang="ja").stdout
+    en = cli("cycle", "list", db, lang="en").stdout
+    assert ja.splitlines()[0].split() == ["ID", "名称", "種別", "年度", "点検表", "状態", "公表", "課", "回答"]
+    assert "自己点検" in ja and "内部監査" in ja and "実施中" in ja and "self_inspection" not in ja and "open" not in ja
+    assert en.splitlines()[0].split()[:3] == ["ID", "name", "kind"]
+    assert "self_inspection" in en and "internal_audit" in en and "open" in en
+    ja = cli("person", "list", db, lang="ja").stdout
+    assert "監査人" in ja and "auditor" not in ja
+    assert "auditor chief_auditor" in cli("person", "list", db, lang="en").stdout
+    ja = cli("system", "list", db, lang="ja").stdout
+    assert "マイナンバー利用事務系" in ja and "mynumber" not in ja
+    assert "mynumber" in cli("system", "list", db, lang="en").stdout
+    ja = cli("responses", "list", db, "--cycle", "1", lang="ja").stdout
+    assert "一部実施" in ja and "partial" not in ja
+    assert "partial" in cli("responses", "list", db, "--cycle", "1", lang="en").stdout

@@ -180,6 +180,9 @@ def _responses_list(args: argparse.Namespace) -> int:
     responses = listed(args, lambda s: s.responses(args.cycle))
     if responses is None:
         return 0
-    rows = [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses]
+    rows = [
+        (r.department, r.item, labels.shown("answer", r.answer), r.comment, r.answered_by, r.answered_at)
+        for r in responses
+    ]
     print(format_table([_("課"), _("item"), _("answer"), _("comment"), _("answered by"), _("answered at")], rows))
     return 0
