@@ -196,7 +196,7 @@ def test_cli_show_table_and_json(cli):
 
 
 def test_cli_show_aligns_japanese_by_display_width(cli):
-    r = cli("checklist", "show", str(KOMAKI))
+    r = cli("checklist", "show", str(KOMAKI), lang="ja")
     lines = r.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("章"))
     header, rule, *rows = lines[start:]
