@@ -819,10 +819,8 @@ def test_the_package_label_names_are_the_label_table():
 
 @pytest.fixture(params=["en", "ja"])
 def language(request):
-    before = libaudit.i18n.language()
-    libaudit.set_language(request.param)
-    yield request.param
-    libaudit.set_language(before)
+    with speaking(request.param):
+        yield request.param
 
 
 def test_questionnaire_problems_follow_the_language(answered, language):

@@ -168,20 +168,16 @@ def test_roles_and_separation_of_duties(world):
     store, si, audit = world
     f = store.findings
     before = snapshot(store)
-    libaudit.set_language("ja")
-    try:
-        with pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
-            f.open(
-                "高橋 監査",
-                cycle=audit,
-                department="101",
-                items=["7.1"],
-                severity="observation",
-                condition="x",
-                due="2025-03-31",
-            )
-    finally:
-        libaudit.set_language("en")
+    with speaking("ja"), pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
+        f.open(
+            "高橋 監査",
+            cycle=audit,
+            department="101",
+            items=["7.1"],
+            severity="observation",
+            condition="x",
+            due="2025-03-31",
+        )
     assert isinstance(e.value, PermissionError) and "兼務" in str(e.value)
     with pytest.raises(RoleError):  # not an auditor
         f.open(

@@ -10,11 +10,12 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.errors import ImportValidationError, RoleError, TransitionError
 
 import libaudit
-from libaudit import _core, i18n
+from libaudit import _core
 
 PEOPLE_CSV = """\
 name,department,roles
@@ -39,10 +40,8 @@ def world(tmp_path):
 
 @pytest.fixture(params=["en", "ja"])
 def language(request) -> Iterator[str]:
-    before = i18n.language()
-    libaudit.set_language(request.param)
-    yield request.param
-    libaudit.set_language(before)
+    with speaking(request.param):
+        yield request.param
 
 
 def no_english_sentence(text: str) -> bool:
@@ -190,20 +189,19 @@ def test_cycle_refusals(world, language):
         assert f"cycle {si} (" in str(e.value) and "is a self-inspection" in str(e.value)
 
 
-def test_the_cli_prints_the_cores_refusals_in_japanese(world, tmp_path, cli, monkeypatch):
-    """LIBAUDIT_LANG=ja: a refused register import names the bad role in Japanese, lists the ids
+def test_the_cli_prints_the_cores_refusals_in_japanese(world, tmp_path, cli):
+    """In Japanese (LIBAUDIT_LANG=ja): a refused register import names the bad role in Japanese, lists the ids
     and says which command shows them; a refused move says why, in Japanese."""
     store, _, audit = world
     db = str(store.path)
     spec = {"items": ["7.1"], "severity": "observation", "condition": "x", "due": "2025-03-31"}
     fid = store.findings.open("監査 一郎", cycle=audit, department="101", **spec)
     store.close()
-    monkeypatch.setenv("LIBAUDIT_LANG", "ja")
     bad = write(tmp_path / "bad.csv", "name,department,roles\n山田 次郎,101,secutity_officer\n")
-    r = cli("person", "import", db, str(bad), "--as", ACTOR)
+    r = cli("person", "import", db, str(bad), "--as", ACTOR, lang="ja")
     assert r.returncode != 0
     assert "役割 'secutity_officer' は使えない: " in r.stderr and "`libaudit vocabulary role`" in r.stderr, r.stderr
     assert "DOMAIN.md" not in r.stderr
-    r = cli("finding", "move", db, str(fid), "verified", "--by", "高橋 監査")
+    r = cli("finding", "move", db, str(fid), "verified", "--by", "高橋 監査", lang="ja")
     assert r.returncode != 0
     assert f"指摘 {fid} は open（未対応）で、verified にはできない（open から移れるのは " in r.stderr, r.stderr

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, CHECKLIST_YAML, write
 from libaudit.errors import TemplateError
 from libaudit.findings import japan_date
@@ -490,10 +491,8 @@ def test_the_audit_report_is_only_for_an_audit_cycle(body, cli):
 
 @pytest.fixture(params=["en", "ja"])
 def language(request):
-    before = libaudit.i18n.language()
-    libaudit.set_language(request.param)
-    yield request.param
-    libaudit.set_language(before)
+    with speaking(request.param):
+        yield request.param
 
 
 def test_report_option_errors_follow_the_language(body, language):

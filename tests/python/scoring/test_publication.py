@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-import libaudit.i18n
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.errors import CycleStateError, RoleError, ValidationError
 
@@ -15,13 +15,10 @@ import libaudit
 
 
 @pytest.fixture
-def japanese(monkeypatch):
-    """Messages in Japanese, in this process and in the CLI it starts."""
-    before = libaudit.i18n.language()
-    monkeypatch.setenv("LIBAUDIT_LANG", "ja")
-    libaudit.set_language("ja")
-    yield
-    libaudit.set_language(before)
+def japanese():
+    """The package and the core speak Japanese in this test (the CLI: cli(…, lang="ja"))."""
+    with speaking("ja"):
+        yield
 
 
 PEOPLE_CSV = """\
@@ -246,10 +243,8 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli,
 
 @pytest.fixture(params=["en", "ja"])
 def language(request):
-    before = libaudit.i18n.language()
-    libaudit.set_language(request.param)
-    yield request.param
-    libaudit.set_language(before)
+    with speaking(request.param):
+        yield request.param
 
 
 def test_close_and_reopen_refusals_follow_the_language(world, language):
