@@ -16,7 +16,8 @@ import secrets
 from pathlib import Path
 from typing import Any, Callable, Union
 
-from .errors import LibauditIOError
+from .errors import LibauditIOError, ValidationError
+from .i18n import _
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -55,6 +56,53 @@ def write_text(path: PathLike, text: str) -> Path:
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
+#: What an output file's name says of its format, where the extension is not the format's name.
+_EXTENSION_FORMATS = {"htm": "html", "markdown": "md"}
+
+
+def output_format(
+    out: PathLike | None,
+    format: str | None,
+    formats: tuple[str, ...],
+    *,
+    default: str,
+    directory: bool = False,
+) -> str:
+    """The format of an output file (reports, questionnaires): `format` when given, else the one
+    the extension of `out` names (``x.pdf``: pdf; ``.htm``, ``.markdown`` too), else `default`.
+    ValidationError, with nothing written, for a format not in `formats`, for a `format` that
+    contradicts the file's extension (``-o x.pdf --format html``: x.pdf never holds HTML), and
+    for standard output (``out`` ``"-"``) without `format`. `directory`: `out` is a folder of
+    files, whose name says nothing of the format."""
+    if format is not None and format not in formats:
+        raise ValidationError(
+            _("unknown format '{format}': one of {formats}").format(format=format, formats=", ".join(formats))
+        )
+    if out is not None and os.fspath(out) == "-":
+        if format is None:
+            raise ValidationError(
+                _("standard output (-o -) has no extension to tell the format: give --format ({formats})").format(
+                    formats=", ".join(formats)
+                )
+            )
+        return format
+    path = Path(out) if out is not None and not directory else None
+    suffix = path.suffix.lower().lstrip(".") if path else ""
+    named = _EXTENSION_FORMATS.get(suffix, suffix) if suffix else None
+    if named is not None and named not in formats:
+        named = None
+    if format is None:
+        return named or default
+    if path is not None and named is not None and named != format:
+        raise ValidationError(
+            _(
+                "{path} is named .{named} but the format is {format}: name the file .{format}, or leave "
+                "--format out to take the format from the name"
+            ).format(path=path, named=named, format=format)
+        )
+    return format
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -66,7 +114,7 @@ def _fsync(path: Path) -> None:
 def _create_temporary(path: Path) -> Path:
     """A new empty file ``.NAME.<random>.tmp`` beside `path`, created exclusively (never an
     existing file) with the permissions a plain open() gives (0666 less the umask)."""
-    for _ in range(100):
+    for _attempt in range(100):
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Literal
 
 from . import _core
+from .i18n import language
 
 Vocabulary = Literal[
     "answer",
@@ -50,4 +51,10 @@ def label_or_id(vocabulary: Vocabulary, id: str) -> str:
     return _core.label(vocabulary, id) or id
 
 
-__all__ = ["VOCABULARIES", "Vocabulary", "label", "label_or_id", "terms"]
+def shown(vocabulary: Vocabulary, id: str) -> str:
+    """What a table shows for ``id``: its Japanese label when libaudit speaks Japanese
+    (:func:`libaudit.i18n.language`), else the id itself (also for an id the vocabulary lacks)."""
+    return label_or_id(vocabulary, id) if language() == "ja" else id
+
+
+__all__ = ["VOCABULARIES", "Vocabulary", "label", "label_or_id", "shown", "terms"]

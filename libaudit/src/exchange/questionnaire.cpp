@@ -76,7 +76,7 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
     invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name +
             "): it uses checklist " + prev_cl.checklist_id + ", cycle " + std::to_string(cycle().id) + " uses " +
             stored_.checklist_id);
-  if (prev.id >= cycle().id)
+  if (!earlier_cycle(prev, cycle()))
     invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name + ") into cycle " +
             std::to_string(cycle().id) + " (" + cycle().name + "): carry-over is from an earlier cycle" +
             (prev.id == cycle().id ? ", not the cycle itself" : ""));

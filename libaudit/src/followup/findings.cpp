@@ -12,6 +12,7 @@
 
 #include "followup/findings_internal.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
@@ -256,7 +257,8 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
       for (std::string& role : split_words(normalise_key(r.roles), ";, \t")) {
         if (!find_role(role)) {
           diags.push_back(
-              {src, r.line, 1, "unknown role '" + role + "' (DOMAIN.md ids: auditor, chief_auditor, ciso, …)"});
+              {src, r.line, 1,
+               message("unknown role '{role}' (the role ids: libaudit vocabulary role)", fmt::arg("role", role))});
           continue;
         }
         p.roles.push_back(role);

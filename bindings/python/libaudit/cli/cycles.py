@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import exchange, labels
+from ..i18n import _
 from ..store import fiscal_year_label
 from ..table import format_table
 from .common import Progress, actor, command, encoding, group, listed, open_store, print_json, run_import, writer
@@ -24,7 +25,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--name", required=True)
     x.add_argument("--kind", required=True, choices=[kind for kind, _ in labels.terms("cycle_kind")])
     x.add_argument("--fiscal-year", type=int, required=True, metavar="YYYY", help="年度 (April YYYY to March YYYY+1)")
-    x.add_argument("--checklist", type=int, required=True, metavar="ID", help="the stored checklist's id")
+    x.add_argument(
+        "--checklist",
+        required=True,
+        metavar="ID[@VERSION]",
+        help=_(
+            "the stored checklist: its own id (komaki-taisaku-kijun), id@version when several versions are "
+            "stored, or its number in the store (libaudit checklist list DB)"
+        ),
+    )
     x.add_argument("--departments", default="", metavar="CODE,...", help="target 課 (default: every 課)")
     for name, fn, text in (
         ("open", _cycle_open, "open a planned cycle for responses"),
@@ -125,6 +134,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
         cycles = s.cycles()
         counts = {c.id: s.response_count(c.id) for c in cycles}
         editions = {c.id: len(s.publications(c.id)) for c in cycles}
+        checklists = {k.id: f"{k.checklist_id}@{k.version}" for k in s.checklists()}
     if args.json:
         out = []
         for c in cycles:
@@ -140,10 +150,10 @@ def _cycle_list(args: argparse.Namespace) -> int:
         (
             c.id,
             c.name,
-            c.kind,
+            labels.shown("cycle_kind", c.kind),
             fiscal_year_label(c.fiscal_year),
-            c.checklist,
-            c.status,
+            checklists.get(c.checklist, c.checklist),
+            labels.shown("cycle_status", c.status),
             f"第{editions[c.id]}版" if editions[c.id] else "-",
             len(c.departments),
             counts[c.id],
@@ -158,6 +168,9 @@ def _responses_list(args: argparse.Namespace) -> int:
     responses = listed(args, lambda s: s.responses(args.cycle))
     if responses is None:
         return 0
-    rows = [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses]
+    rows = [
+        (r.department, r.item, labels.shown("answer", r.answer), r.comment, r.answered_by, r.answered_at)
+        for r in responses
+    ]
     print(format_table(["課", "項目", "回答", "コメント", "回答者", "回答日時"], rows))
     return 0

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Iterable
 from typing import Any
 
+from ..dates import day_argument
 from ..findings import EMERGENCY_REPORT_DAYS, DateLike, ExceptionRecord
 from ..table import format_table
 from .common import by_option, command, group, open_store, print_dicts, today_option
@@ -20,8 +21,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--system", default="", metavar="NAME")
     x.add_argument("--reason", required=True, metavar="TEXT")
     x.add_argument("--measure", default="", metavar="TEXT", help="the compensating measure (代替措置)")
-    x.add_argument("--start", required=True, metavar="DATE")
-    x.add_argument("--end", required=True, metavar="DATE")
+    x.add_argument("--start", required=True, type=day_argument, metavar="DATE")
+    x.add_argument("--end", required=True, type=day_argument, metavar="DATE")
     x.add_argument("--emergency", action="store_true", help="taken already; to be reported to the CISO (7(7)イ)")
     by_option(x)
     for name, help_ in (

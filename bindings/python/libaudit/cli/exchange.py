@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 from .. import exchange
+from ..dates import day_argument
 from ..errors import QuestionnaireError
+from ..files import output_format
+from ..i18n import _
 from ..store import Store
 
 
@@ -22,7 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--dept", metavar="CODE", help="one 課")
     who.add_argument("--all-depts", action="store_true", help="every target 課 of the cycle, into the folder -o")
-    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    p.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        help=_("default: from the extension of -o (x.csv: CSV), else xlsx; a contradiction is refused"),
+    )
     p.add_argument(
         "--encoding",
         choices=["utf-8-sig", "cp932"],
@@ -35,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="CYCLE",
         help="pre-fill the answers of an earlier cycle of the same checklist (e.g. last 年度's)",
     )
-    p.add_argument("--deadline", metavar="YYYY-MM-DD", help="回答期限, printed on the instructions sheet")
+    p.add_argument(
+        "--deadline", type=day_argument, metavar="YYYY-MM-DD", help="回答期限, printed on the instructions sheet"
+    )
     p.add_argument("--contact", metavar="TEXT", help="問い合わせ先, printed on the instructions sheet")
     p.add_argument(
         "-o",
@@ -52,6 +61,8 @@ def _export(args: argparse.Namespace) -> int:
 
     with Store(args.db, create=False) as s:
         out = Path(args.output)
+        folder = args.all_depts or out.is_dir()
+        args.format = output_format(out, args.format, exchange.QUESTIONNAIRE_FORMATS, default="xlsx", directory=folder)
         if args.all_depts:
             bar = Progress("exporting")
             paths = exchange.export_all(

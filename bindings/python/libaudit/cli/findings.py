@@ -16,6 +16,7 @@ from typing import Any
 import libaudit
 
 from .. import labels
+from ..dates import day_argument
 from ..findings import SEVERITIES, STATES, DateLike, Finding, Findings
 from ..table import format_table
 from .common import by_option, command, group, open_store, print_dicts, print_json, today_option
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--severity", required=True, metavar="S", help=", ".join(f"{c} ({label})" for c, label in SEVERITIES)
     )
     by_option(x)
-    x.add_argument("--due", required=True, metavar="DATE")
+    x.add_argument("--due", required=True, type=day_argument, metavar="DATE")
     x.add_argument("--condition", required=True, metavar="TEXT", help="what was found (状況)")
     x.add_argument("--evidence", default="", metavar="TEXT", help="the evidence seen (監査証拠)")
     x.add_argument("--recommendation", default="", metavar="TEXT")
@@ -75,12 +76,14 @@ def _register_followups(fs: Any) -> None:
     x.add_argument("answer", choices=[code for code, _ in labels.terms("check_answer")])
     by_option(x)
     x.add_argument("--note", default="", metavar="TEXT")
-    x.add_argument("--due", metavar="DATE", help="due date of the linked finding (default: the source's)")
+    x.add_argument(
+        "--due", type=day_argument, metavar="DATE", help="due date of the linked finding (default: the source's)"
+    )
     x = command(fs, "promote", _promote, "draft findings from a self-inspection's not_implemented answers")
     x.add_argument("--cycle", type=int, required=True, metavar="ID", help="the self-inspection cycle")
     x.add_argument("--into", type=int, required=True, metavar="AUDIT_CYCLE")
     x.add_argument("--include-partial", action="store_true", help="also 一部実施 (partial) answers")
-    x.add_argument("--due", metavar="DATE", help="default: the end of the audit cycle's 年度")
+    x.add_argument("--due", type=day_argument, metavar="DATE", help="default: the end of the audit cycle's 年度")
     by_option(x)
 
 

@@ -56,6 +56,6 @@ def _system_list(args: argparse.Namespace) -> int:
     systems = listed(args, lambda s: s.systems())
     if systems is None:
         return 0
-    rows = [(x.name, x.department, x.tier, "有" if x.important_assets else "") for x in systems]
+    rows = [(x.name, x.department, labels.shown("tier", x.tier), "有" if x.important_assets else "") for x in systems]
     print(format_table(["システム", "課", "系統", "重要な情報資産"], rows))
     return 0

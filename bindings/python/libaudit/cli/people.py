@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from .. import labels
+from ..i18n import _
 from ..table import format_table
 from .common import actor, command, encoding, group, open_store, print_dicts, writer
 
@@ -18,7 +20,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x = command(ps, "add", _person_add, "add or update one person", parents=[writer()])
     x.add_argument("name")
     x.add_argument("--dept", required=True, metavar="CODE")
-    x.add_argument("--roles", required=True, metavar="ROLE,…", help="DOMAIN.md ids: auditor, ciso, security_manager, …")
+    x.add_argument(
+        "--roles",
+        required=True,
+        metavar="ROLE,…",
+        help=_("role ids such as auditor, ciso, security_manager (all of them: libaudit vocabulary role)"),
+    )
     command(ps, "list", _person_list, "list the register", json_flag=True)
 
 
@@ -43,6 +50,9 @@ def _person_list(args: argparse.Namespace) -> int:
             print_dicts(people)
             return 0
         names = {d.code: d.name for d in s.departments()}
-    rows = [[p.name, p.department, names.get(p.department, ""), " ".join(p.roles)] for p in people]
+    rows = [
+        [p.name, p.department, names.get(p.department, ""), " ".join(labels.shown("role", r) for r in p.roles)]
+        for p in people
+    ]
     print(format_table(["氏名", "所属", "課名", "役割"], rows))
     return 0
