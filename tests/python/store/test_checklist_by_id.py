@@ -111,7 +111,7 @@ def test_other_tables_show_labels_in_japanese(db, tmp_path):
     assert run_en("system", "import", db, str(write(tmp_path / "s.csv", systems)), "--as", ACTOR).returncode == 0
     assert "マイナンバー利用事務系" in run_ja("system", "list", db).stdout
     assert "mynumber" in run_en("system", "list", db).stdout
-    r = run_en("person", "add", db, "--name", "監査 一郎", "--dept", "101", "--roles", "auditor", "--as", ACTOR)
+    r = run_en("person", "add", db, "監査 一郎", "--dept", "101", "--roles", "auditor", "--as", ACTOR)
     assert r.returncode == 0, r.stderr
     ja = run_ja("person", "list", db).stdout
     assert "監査人" in ja and "auditor" not in ja, ja
