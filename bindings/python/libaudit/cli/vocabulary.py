@@ -15,7 +15,9 @@ from .common import print_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("vocabulary", help=_("the ids libaudit accepts (answers, roles, tiers and the rest) with their labels"))
+    p = sub.add_parser(
+        "vocabulary", help=_("the ids libaudit accepts (answers, roles, tiers and the rest) with their labels")
+    )
     p.add_argument(
         "name",
         nargs="?",
