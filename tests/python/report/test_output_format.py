@@ -6,6 +6,8 @@ refused with nothing written. The rule is libaudit.files.output_format."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from _lang_cli import run_en, run_ja
 from _store_util import ready_store
@@ -64,6 +66,8 @@ def test_export_takes_its_format_from_the_file_name(db, tmp_path):
     r = run_en("export", path, "--cycle", cycle, "--dept", "101", "--format", "xlsx", "-o", str(tmp_path / "w.csv"))
     assert r.returncode == 1 and "w.csv is named .csv but the format is xlsx" in r.stderr, r.stderr
     assert not (tmp_path / "w.csv").exists()
+    r = run_ja("export", path, "--cycle", cycle, "--dept", "101", "--format", "csv", "-o", "-")
+    assert r.returncode == 1 and "標準出力" in r.stderr and not (Path.cwd() / "-").exists(), r.stderr
     r = run_en("export", path, "--cycle", cycle, "--all-depts", "-o", str(tmp_path / "all"))
     assert r.returncode == 0 and len(list((tmp_path / "all").glob("*.xlsx"))) == 3
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import exchange
 from ..dates import day_argument
-from ..errors import QuestionnaireError
+from ..errors import QuestionnaireError, ValidationError
 from ..files import output_format
 from ..i18n import _
 from ..store import Store
@@ -60,6 +60,8 @@ def _export(args: argparse.Namespace) -> int:
     from .common import Progress
 
     with Store(args.db, create=False) as s:
+        if args.output == "-":
+            raise ValidationError(_("a questionnaire is written to a file (.xlsx or .csv), not to standard output"))
         out = Path(args.output)
         folder = args.all_depts or out.is_dir()
         args.format = output_format(out, args.format, exchange.QUESTIONNAIRE_FORMATS, default="xlsx", directory=folder)
