@@ -11,6 +11,7 @@ the temporary file is gone by then.
 
 from __future__ import annotations
 
+import errno as _errno
 import os
 import secrets
 from pathlib import Path
@@ -76,7 +77,7 @@ def output_format(
     files, whose name says nothing of the format."""
     if format is not None and format not in formats:
         raise ValidationError(
-            _("unknown format '{format}': one of {formats}").format(format=format, formats=", ".join(formats))
+            _("unknown format {format!r}: one of {formats}").format(format=format, formats=", ".join(formats))
         )
     if out is not None and os.fspath(out) == "-":
         if format is None:
@@ -96,9 +97,9 @@ def output_format(
     if path is not None and named is not None and named != format:
         raise ValidationError(
             _(
-                "{path} is named .{named} but the format is {format}: name the file .{format}, or leave "
-                "--format out to take the format from the name"
-            ).format(path=path, named=named, format=format)
+                "{path} is named {suffix} but the format is {format}: name the file .{ext}, or leave the format "
+                "out to take it from the name"
+            ).format(path=path, suffix=path.suffix, format=format, ext=format)
         )
     return format
 
@@ -121,7 +122,7 @@ def _create_temporary(path: Path) -> Path:
             return tmp
         except FileExistsError:
             continue
-    raise FileExistsError(f"no free temporary name beside {path}")
+    raise FileExistsError(_("no free temporary name beside {path}").format(path=path))
 
 
 def _keep_mode(path: Path, tmp: Path) -> None:
@@ -133,10 +134,34 @@ def _keep_mode(path: Path, tmp: Path) -> None:
     os.chmod(tmp, mode)
 
 
+def os_error_text(e: OSError) -> str:
+    """What went wrong, in the language in use: the system's own words (``strerror``, English
+    whatever the locale; the msgids are glibc's) translated for the errors a person meets with files."""
+    known = {
+        _errno.ENOENT: _("No such file or directory"),
+        _errno.EACCES: _("Permission denied"),
+        _errno.EPERM: _("Operation not permitted"),
+        _errno.EISDIR: _("Is a directory"),
+        _errno.ENOTDIR: _("Not a directory"),
+        _errno.EEXIST: _("File exists"),
+        _errno.ENOSPC: _("No space left on device"),
+        _errno.EROFS: _("Read-only file system"),
+        _errno.EFBIG: _("File too large"),
+        _errno.ENAMETOOLONG: _("File name too long"),
+    }
+    if e.errno in known:
+        return known[e.errno]
+    return str(e.strerror or e)
+
+
 def _write_error(path: Path, e: OSError) -> LibauditIOError:
-    err = LibauditIOError(f"cannot write {path}: {e.strerror or e}; the previous file (if any) is unchanged")
+    err = LibauditIOError(
+        _("cannot write {path}: {reason}; the previous file (if any) is unchanged").format(
+            path=path, reason=os_error_text(e)
+        )
+    )
     err.errno = e.errno
     return err
 
 
-__all__ = ["write_atomically", "write_text"]
+__all__ = ["os_error_text", "write_atomically", "write_text"]

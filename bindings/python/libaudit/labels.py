@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from . import _core
-from .i18n import language
+from . import _core, i18n
 
 Vocabulary = Literal[
     "answer",
@@ -52,9 +51,9 @@ def label_or_id(vocabulary: Vocabulary, id: str) -> str:
 
 
 def shown(vocabulary: Vocabulary, id: str) -> str:
-    """What a table shows for ``id``: its Japanese label when libaudit speaks Japanese
-    (:func:`libaudit.i18n.language`), else the id itself (also for an id the vocabulary lacks)."""
-    return label_or_id(vocabulary, id) if language() == "ja" else id
+    """What a table shows for ``id``: its Japanese label when the language in use is Japanese
+    (:func:`libaudit.i18n.language`), else the id itself (English output names the ids)."""
+    return label_or_id(vocabulary, id) if i18n.language() == "ja" else id
 
 
 __all__ = ["VOCABULARIES", "Vocabulary", "label", "label_or_id", "shown", "terms"]

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store
 from libaudit.cli import main as cli_main
 from libaudit.errors import QuestionnaireError
@@ -280,14 +281,17 @@ def test_a_deadline_that_is_not_a_real_day_is_refused_before_any_file(env, capsy
     """`export --deadline 2025-06-31` was accepted and printed on every questionnaire."""
     s, cycle, tmp = env
     # The command line refuses it as a usage error (exit 2; libaudit.dates.day_argument, the type of
-    # every date option), before the store is opened.
-    with pytest.raises(SystemExit) as exit_:
-        cli_main(
-            ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
-        )
-    err = capsys.readouterr().err
-    assert exit_.value.code == 2 and f"argument --deadline: '{deadline}' is not a day: write it as YYYY-MM-DD" in err
-    assert not (tmp / "q").exists() or not list((tmp / "q").iterdir())
+    # every date option), before the store is opened, in the language in use.
+    argv = ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
+    for language, says in (
+        ("ja", f"'{deadline}' は日付ではない: 実在する日を YYYY-MM-DD の形で書く"),
+        ("en", f"argument --deadline: '{deadline}' is not a day: write it as YYYY-MM-DD"),
+    ):
+        with speaking(language), pytest.raises(SystemExit) as exit_:
+            cli_main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and says in err, err
+        assert not (tmp / "q").exists() or not list((tmp / "q").iterdir())
     # The library refuses it too, before any file.
     with pytest.raises(libaudit.ValidationError, match=f"'{deadline}' is not a day: write it as YYYY-MM-DD"):
         exchange.export_all(s, cycle, tmp / "q", deadline=deadline)

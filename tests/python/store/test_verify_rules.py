@@ -108,7 +108,7 @@ def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli):
         f"trail {seq}: forged: 記録 {seq}: 指摘 {key} の状態 open → verified は状態遷移表にない遷移で、"
         "遷移の記録もない（実行者 監査 一郎）"
     ]
-    assert "1 problem(s) found" in r.stderr
+    assert "1 problem found" in r.stderr
 
 
 def test_a_responses_batch_into_a_closed_cycle_is_forged(tmp_path, cli):

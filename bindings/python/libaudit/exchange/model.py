@@ -11,6 +11,7 @@ from typing import Union
 
 from .. import _core, labels
 from ..dates import parse_day
+from ..i18n import _
 from ..store import Department, Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -114,6 +115,14 @@ def deadline_date(value: None | str | _dt.date) -> _dt.date | None:
     """A 回答期限 as a date: a date, or text 'YYYY-MM-DD' naming a real day. ValidationError for
     anything else ('2025-06-31', '6月末'): it is printed on every questionnaire."""
     return None if value is None else parse_day(value)
+
+
+def formula_kept(typed: str) -> str:
+    """The warning for a returned cell that held a formula (kept as the text typed)."""
+    return _(
+        "the cell holds a formula; it is kept as the text typed ({typed!r}). To write a text that starts with "
+        "'=', type a ' before it"
+    ).format(typed=typed[:40])
 
 
 def date_text(value: None | str | _dt.date) -> str:
