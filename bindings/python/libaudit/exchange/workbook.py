@@ -14,7 +14,7 @@ from typing import Any
 from .. import labels
 from .._core import display_width, nfkc
 from ..errors import QuestionnaireProblem
-from ..files import write_atomically
+from ..files import output_format, write_atomically
 from ..store import ANSWERS, Store, fiscal_year_label
 from .model import (
     ANSWER_LABELS,
@@ -25,6 +25,7 @@ from .model import (
     KIND_LABELS,
     LABEL_OF,
     LETTER,
+    QUESTIONNAIRE_FORMATS,
     SHEET_ID,
     SHEET_INFO,
     SHEET_QUESTIONS,
@@ -84,6 +85,7 @@ def export_workbook(
     """
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
+    output_format(path, "xlsx", QUESTIONNAIRE_FORMATS, default="xlsx")  # not a workbook into x.csv
     cy = _shared or _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before any file is written
     department = nfkc(str(department)).strip()
