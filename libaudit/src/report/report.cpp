@@ -875,6 +875,12 @@ struct Reporter::Impl {
     s["difference_text"] = std::isnan(g.score) || std::isnan(all) ? "—" : change_text(g.score - all);
     s["rank_text"] = std::isnan(g.score) ? "—" : std::to_string(ranked) + "課中" + std::to_string(rank + 1) + "位";
     s["above_average"] = !std::isnan(g.score) && !std::isnan(all) && g.score >= all;
+    // Without a score the sheet says why in words, never "実施率は—であり".
+    s["has_rate"] = !std::isnan(g.score);
+    s["no_rate_text"] = std::isnan(g.score) ? g.counts.answered() == 0
+                                                  ? "回答がないため実施率は算出できない"
+                                                  : "実施率の算出の対象となる回答がないため実施率は算出できない"
+                                            : "";
     add_change(s, g.score, prev_of(prev_department, code));
     v["summary"] = s;
 

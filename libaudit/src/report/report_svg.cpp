@@ -61,8 +61,9 @@ std::string num(double x, int decimals = 1) {
   return buf;
 }
 
-std::string open_svg(std::string_view title, double w, double h) {
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 " + num(w, 0) +
+std::string open_svg(std::string_view title, double w, double h, std::string_view kind = "") {
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart" + (kind.empty() ? "" : " " + std::string(kind)) +
+                  "\" role=\"img\" viewBox=\"0 0 " + num(w, 0) +
                   " " + num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) + "\" aria-label=\"" +
                   xml_escape(title) + "\" font-size=\"" + num(kFont, 0) + "\">";
   s += "<title>" + xml_escape(title) + "</title>";
@@ -96,7 +97,7 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
                           std::string_view average_label) {
   double label_w = 60;
   for (const Bar& b : bars) label_w = std::max(label_w, text_width(b.label));
-  label_w = std::min(label_w, 220.0) + 8;
+  label_w = std::min(label_w, 300.0) + 8;  // 25 full-width characters before a name is cut
   const double width = 700, top = 28, row = 17, bar_h = 11, right = 48;
   const double x0 = label_w, plot_w = width - x0 - right;
   const double height = top + row * double(bars.size()) + 26;
@@ -277,7 +278,7 @@ std::string svg_radar(std::string_view id, std::string_view title, const std::ve
   }
   s += radar_series(series, n, point, box);
   const double pad = 6, w = box.x1 - box.x0 + 2 * pad, h = box.y1 - box.y0 + 2 * pad;
-  return open_svg(title, w, h) + "<g transform=\"translate(" + num(pad - box.x0) + " " + num(pad - box.y0) + ")\">" + s +
+  return open_svg(title, w, h, "radar") + "<g transform=\"translate(" + num(pad - box.x0) + " " + num(pad - box.y0) + ")\">" + s +
          "</g></svg>";
 }
 
@@ -286,7 +287,7 @@ std::string svg_heatmap(std::string_view id, std::string_view title, const std::
   (void)id;
   double label_w = 60;
   for (const std::string& r : rows) label_w = std::max(label_w, text_width(r, 11));
-  label_w = std::min(label_w, 200.0) + 8;
+  label_w = std::min(label_w, 300.0) + 8;
   const double cell_h = 16, top = 34;
   const double cell_w = std::clamp((700 - label_w) / std::max<double>(1, double(columns.size())), 34.0, 64.0);
   const double width = label_w + cell_w * double(columns.size()) + 4;
