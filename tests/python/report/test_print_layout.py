@@ -251,6 +251,53 @@ def test_every_printed_page_has_its_number_header_and_content(which: str, tmp_pa
         silent = "".join(_page_text(OUT / which / f"department-{SILENT}.pdf", 1).split())
         assert "回答がないため実施率は算出できない" in silent
         assert "実施率は—であり" not in silent
-        committee = "".join(subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True).stdout.split())
+        text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
+        committee = "".join(text.split())
         assert "令和7年度（令和7年4月1日～令和8年3月31日）" in committee
         assert "（2025-04-01～2026-03-31））" not in committee
+
+
+def test_instructions_sheet_prints_on_one_a4_page(tmp_path: Path) -> None:
+    """記入方法 printed on two pages, its title cut 「自己点 | 検」 and long lines cut at the margin."""
+    from libaudit.exchange.workbook import INFO_WIDTHS, SHEET_INFO, export_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    db = tmp_path / "wb.db"
+    summary = build_demo_store(db, KOMAKI, close_last=False)
+    cycle = summary["cycles"][2025]["id"]  # type: ignore[index]
+    xlsx = tmp_path / "q.xlsx"
+    contact = "総務部情報政策課 情報セキュリティ担当（内線1234、security@example.lg.jp）"
+    with libaudit.Store(db) as store:
+        export_workbook(store, cycle, "6030", xlsx, deadline="2026-05-31", contact=contact)
+    wb = load_workbook(xlsx)
+    info = wb[SHEET_INFO]
+    setup = info.page_setup
+    assert info.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 1)
+    assert (str(setup.paperSize), setup.orientation) == (str(info.PAPERSIZE_A4), "portrait")
+    assert info.print_area is not None and "$A$1:$B$" in str(info.print_area)
+    # Every text of column B wraps, in a row tall enough for its lines.
+    for row in info.iter_rows(min_col=2, max_col=2):
+        cell = row[0]
+        if isinstance(cell.value, str) and cell.value:
+            assert cell.alignment.wrap_text, cell.coordinate
+            lines = -(-libaudit.display_width(cell.value) // (INFO_WIDTHS[1] - 4))
+            assert (info.row_dimensions[cell.row].height or 15) >= 14 * lines, cell.coordinate
+    soffice = shutil.which("soffice")
+    if not (soffice and shutil.which("pdfinfo")):
+        pytest.skip("LibreOffice (soffice) / pdfinfo not installed (scripts/install-deps.sh --office --chromium)")
+    for name in wb.sheetnames:  # the instructions sheet alone, as it prints
+        if name != SHEET_INFO:
+            del wb[name]
+    only = tmp_path / "info.xlsx"
+    wb.save(only)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(only)],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    assert _page_count(tmp_path / "info.pdf") == 1
+    text = subprocess.run(["pdftotext", str(tmp_path / "info.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "情報セキュリティ自己点検" in "".join(text.split())  # the title whole, on that page
