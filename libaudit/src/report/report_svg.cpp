@@ -98,7 +98,7 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
   double label_w = 60;
   for (const Bar& b : bars) label_w = std::max(label_w, text_width(b.label));
   label_w = std::min(label_w, 300.0) + 8;  // 25 full-width characters before a name is cut
-  const double width = 700, top = 28, row = 17, bar_h = 11, right = 48;
+  const double width = 700, top = 28, row = 15, bar_h = 10, right = 48;
   const double x0 = label_w, plot_w = width - x0 - right;
   const double height = top + row * double(bars.size()) + 26;
   const std::string pat = std::string(id) + "-below";
