@@ -62,9 +62,9 @@ std::string num(double x, int decimals = 1) {
 }
 
 std::string open_svg(std::string_view title, double w, double h, std::string_view kind = "") {
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart" + (kind.empty() ? "" : " " + std::string(kind)) +
-                  "\" role=\"img\" viewBox=\"0 0 " + num(w, 0) +
-                  " " + num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) + "\" aria-label=\"" +
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart" +
+                  (kind.empty() ? "" : " " + std::string(kind)) + "\" role=\"img\" viewBox=\"0 0 " + num(w, 0) + " " +
+                  num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) + "\" aria-label=\"" +
                   xml_escape(title) + "\" font-size=\"" + num(kFont, 0) + "\">";
   s += "<title>" + xml_escape(title) + "</title>";
   return s;
@@ -146,9 +146,9 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
     const std::string label = std::string(average_label) + " " + num(average) + "%";
     const double tw = text_width(label, 11);
     const bool right_side = x + 5 + tw <= width - 2;
-    s += text(right_side ? x + 5 : x - 5, top - 9, label,
-              std::string("font-size=\"11\" font-weight=\"bold\" text-anchor=\"") + (right_side ? "start" : "end") +
-                  "\"");
+    s += text(
+        right_side ? x + 5 : x - 5, top - 9, label,
+        std::string("font-size=\"11\" font-weight=\"bold\" text-anchor=\"") + (right_side ? "start" : "end") + "\"");
   }
   s += "</svg>";
   return s;
@@ -223,8 +223,8 @@ std::string radar_series(const std::vector<Series>& series, std::size_t n, Point
                              "\" width=\"5\" height=\"5\" fill=\"#fff\" stroke=\"" + kStroke[st] + "\"/>";
     }
     if (drawn >= 3)
-      s += "<polygon points=\"" + pts + "\" fill=\"" + kFill[st] + "\" stroke=\"" + kStroke[st] +
-           "\" stroke-width=\"" + (st == 0 ? "2" : "1.5") + "\"" + kDash[st] + "/>";
+      s += "<polygon points=\"" + pts + "\" fill=\"" + kFill[st] + "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"" +
+           (st == 0 ? "2" : "1.5") + "\"" + kDash[st] + "/>";
     if (drawn > 0) s += marks;
     const double ly = legend_y + 18.0 * double(k);
     const std::string name = series[k].name + (drawn == 0 ? "（回答がないため表示なし）" : "");
@@ -278,8 +278,8 @@ std::string svg_radar(std::string_view id, std::string_view title, const std::ve
   }
   s += radar_series(series, n, point, box);
   const double pad = 6, w = box.x1 - box.x0 + 2 * pad, h = box.y1 - box.y0 + 2 * pad;
-  return open_svg(title, w, h, "radar") + "<g transform=\"translate(" + num(pad - box.x0) + " " + num(pad - box.y0) + ")\">" + s +
-         "</g></svg>";
+  return open_svg(title, w, h, "radar") + "<g transform=\"translate(" + num(pad - box.x0) + " " + num(pad - box.y0) +
+         ")\">" + s + "</g></svg>";
 }
 
 std::string svg_heatmap(std::string_view id, std::string_view title, const std::vector<std::string>& rows,
