@@ -251,6 +251,13 @@ def test_every_printed_page_has_its_number_header_and_content(which: str, tmp_pa
         silent = "".join(_page_text(OUT / which / f"department-{SILENT}.pdf", 1).split())
         assert "回答がないため実施率は算出できない" in silent
         assert "実施率は—であり" not in silent
+        with libaudit.Store(path, create=False) as store:
+            html = libaudit.render(store, "department", cycle=body["cycles"][2025], dept=SILENT, as_of=AS_OF)  # type: ignore[index]
+        assert isinstance(html, str)
+        radar = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart radar"') :]
+        radar = radar[: radar.index("</svg>")]
+        assert "<circle" not in radar  # no dot of the 課 (it would read as 0 %) …
+        assert "（回答がないため表示なし）" in radar  # … and the legend says why
         text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
         committee = "".join(text.split())
         assert "令和7年度（令和7年4月1日～令和8年3月31日）" in committee
