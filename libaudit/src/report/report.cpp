@@ -515,7 +515,10 @@ struct Reporter::Impl {
     json items = json::array();
     for (const std::string& id : f.items) {
       const Item* it = data.checklist().find_item(id);
-      items.push_back(json{{"id", id}, {"clause", it ? it->clause : id}, {"question", it ? it->question : ""}});
+      items.push_back(json{{"id", id},
+                           {"clause", it ? it->clause : id},
+                           {"question", it ? it->question : ""},
+                           {"first", items.empty()}});
     }
     const std::size_t checks_done = f.checks_total - std::min(f.checks_open, f.checks_total);
     return json{
