@@ -252,12 +252,20 @@ def test_every_printed_page_has_its_number_header_and_content(which: str, tmp_pa
         assert "回答がないため実施率は算出できない" in silent
         assert "実施率は—であり" not in silent
         with libaudit.Store(path, create=False) as store:
-            html = libaudit.render(store, "department", cycle=body["cycles"][2025], dept=SILENT, as_of=AS_OF)  # type: ignore[index]
+            html = libaudit.render(store, "department", cycle=body["cycles"][2025], dept=SILENT, as_of=AS_OF)
         assert isinstance(html, str)
         radar = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart radar"') :]
         radar = radar[: radar.index("</svg>")]
         assert "<circle" not in radar  # no dot of the 課 (it would read as 0 %) …
         assert "（回答がないため表示なし）" in radar  # … and the legend says why
+        # The finding of two clauses: one clause a line in every format.
+        with libaudit.Store(path, create=False) as store:
+            audit_html = str(libaudit.render(store, "audit", cycle=body["audit"], as_of=AS_OF))
+            audit_md = str(libaudit.render(store, "audit", cycle=body["audit"], format="md", as_of=AS_OF))
+        assert '<td class="criteria"><p>1(1)ウ(ア) ' in audit_html and "。</p><p>1(1)ウ(キ) " in audit_html
+        assert "- 監査基準：\n  - 1(1)ウ(ア) " in audit_md and "。\n  - 1(1)ウ(キ) " in audit_md
+        audit_text = subprocess.run(["pdftotext", str(pdfs[1]), "-"], capture_output=True, text=True, check=True).stdout
+        assert any(line.startswith("1(1)ウ(キ) ") for line in audit_text.splitlines())
         text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
         committee = "".join(text.split())
         assert "令和7年度（令和7年4月1日～令和8年3月31日）" in committee
@@ -271,7 +279,7 @@ def test_instructions_sheet_prints_on_one_a4_page(tmp_path: Path) -> None:
 
     db = tmp_path / "wb.db"
     summary = build_demo_store(db, KOMAKI, close_last=False)
-    cycle = summary["cycles"][2025]["id"]  # type: ignore[index]
+    cycle = summary["cycles"][2025]["id"]
     xlsx = tmp_path / "q.xlsx"
     contact = "総務部情報政策課 情報セキュリティ担当（内線1234、security@example.lg.jp）"
     with libaudit.Store(db) as store:
