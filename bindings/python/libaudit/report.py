@@ -252,7 +252,8 @@ def chromium_command(binary: str, profile: PathLike) -> list[str]:
 
 def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Path:
     """Print an HTML file to PDF with headless Chromium (A4, the page's print stylesheet, no
-    browser header or footer). Chromium prints to a temporary file beside `pdf`, which replaces
+    browser header or footer: the reports' own running header and page numbers, ``N / M``, come
+    from their stylesheet's ``@page`` margin boxes). Chromium prints to a temporary file beside `pdf`, which replaces
     `pdf` only when it is a non-empty PDF (libaudit.files.write_atomically): a failure leaves
     the previous `pdf` as it was. Raises PdfError when Chromium is missing or fails,
     LibauditIOError when the folder cannot be written."""
