@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import exchange
 from ..errors import QuestionnaireError
 from ..store import Store
+from .common import print_problems
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,6 +102,7 @@ def run_import(
     dry_run: bool,
     encoding: str,
     department: str | None = None,
+    show_all: bool = False,
 ) -> int:
     """Import returned questionnaires and print the per-file summary (or every problem)."""
     try:
@@ -109,8 +111,7 @@ def run_import(
         )
     except QuestionnaireError as e:
         print(f"libaudit: {e.args[0]}; fix these and import again:", file=sys.stderr)
-        for p in e.problems:
-            print(str(p), file=sys.stderr)
+        print_problems(e.problems, show_all=show_all)
         if e.outcomes:
             print("files:", file=sys.stderr)
             for o in e.outcomes:

@@ -10,15 +10,28 @@ tables with Japanese labels; ``--json`` prints objects with the English codes.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable
 from typing import Any
 
 import libaudit
 
 from .. import labels
+from ..errors import ImportValidationError, ValidationError
 from ..findings import SEVERITIES, STATES, DateLike, Finding, Findings
+from ..i18n import _, ngettext
 from ..table import format_table
-from .common import by_option, command, group, open_store, print_dicts, print_json, today_option
+from .common import (
+    by_option,
+    command,
+    encoding,
+    group,
+    open_store,
+    print_dicts,
+    print_json,
+    print_problems,
+    today_option,
+)
 from .exceptions import EXCEPTION_HEADERS, exception_rows  # re-exported for the demo
 
 CHECK_ANSWER_LABELS = {"": "未回答", **dict(labels.terms("check_answer"))}
@@ -42,11 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--condition", required=True, metavar="TEXT", help="what was found (状況)")
     x.add_argument("--evidence", default="", metavar="TEXT", help="the evidence seen (監査証拠)")
     x.add_argument("--recommendation", default="", metavar="TEXT")
-    x = command(fs, "move", _move, "move a finding to another state")
-    x.add_argument("finding", type=int, metavar="FINDING")
-    x.add_argument("state", metavar="STATE", help=", ".join(c for c, _ in STATES))
-    by_option(x)
-    x.add_argument("--note", default="", metavar="TEXT")
+    _register_move(fs)
     x = command(fs, "list", _list, "list findings")
     x.add_argument("--cycle", type=int, metavar="ID")
     x.add_argument("--dept", metavar="CODE")
@@ -60,6 +69,41 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     today_option(x)
     x.add_argument("--json", action="store_true")
     _register_followups(fs)
+
+
+def _register_move(fs: Any) -> None:
+    """``finding move``: one finding, every finding a filter selects, or a CSV of decisions."""
+    x = command(
+        fs,
+        "move",
+        _move,
+        _("move a finding to another state, or many at once (--where, --decisions), all or nothing"),
+        parents=[encoding()],
+    )
+    x.usage = (
+        "libaudit finding move DB (FINDING STATE | --where KEY=VALUE,… STATE | --decisions FILE.csv) "
+        "--by PERSON [--note TEXT] [--dry-run] [--all]"
+    )
+    x.add_argument(
+        "targets",
+        nargs="*",
+        metavar="FINDING STATE",
+        help=_("the finding and its new state ({states}); with --where the state only").format(
+            states=", ".join(c for c, _label in STATES)
+        ),
+    )
+    by_option(x)
+    x.add_argument("--note", default="", metavar="TEXT")
+    many = x.add_mutually_exclusive_group()
+    many.add_argument(
+        "--where",
+        metavar="KEY=VALUE,…",
+        help=_("move every finding that matches: {keys} (e.g. state=draft,cycle=2)").format(keys=", ".join(WHERE_KEYS)),
+    )
+    many.add_argument(
+        "--decisions", metavar="FILE.csv", help=_("one move per row: finding,state,note (指摘番号,状態,メモ)")
+    )
+    x.add_argument("--dry-run", action="store_true", help=_("check every move and print it; write nothing"))
 
 
 def _register_followups(fs: Any) -> None:
@@ -92,11 +136,117 @@ def _open(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The keys of ``finding move --where`` and the filter argument each sets.
+WHERE_KEYS = {"state": "from_state", "cycle": "cycle", "dept": "department", "severity": "severity"}
+
+
+def parse_where(text: str) -> dict[str, Any]:
+    """``state=draft,cycle=2,dept=CODE,severity=S`` as keyword arguments of
+    :meth:`Findings.move_where`; SystemExit naming a key that is not one of WHERE_KEYS."""
+    out: dict[str, Any] = {}
+    for part in _csv_list(text):
+        key, sep, value = part.partition("=")
+        key, value = libaudit.nfkc(key).strip().lower(), value.strip()
+        if key == "department":
+            key = "dept"
+        if not sep or key not in WHERE_KEYS or not value:
+            raise SystemExit(
+                "libaudit: "
+                + _("--where {part!r}: write KEY=VALUE, KEY one of {keys}").format(
+                    part=part, keys=", ".join(WHERE_KEYS)
+                )
+            )
+        if key == "cycle":
+            try:
+                out["cycle"] = int(libaudit.nfkc(value))
+            except ValueError:
+                raise SystemExit(
+                    "libaudit: " + _("--where cycle={value}: not a cycle id").format(value=value)
+                ) from None
+        else:
+            out[WHERE_KEYS[key]] = value
+    if not out:
+        raise SystemExit("libaudit: " + _("--where names no filter: e.g. --where state=draft,cycle=2"))
+    return out
+
+
 def _move(args: argparse.Namespace) -> int:
+    wanted = 1 if args.where else 0 if args.decisions else 2
+    if len(args.targets) != wanted:
+        usage = {
+            0: _("--decisions takes no FINDING or STATE: the file gives them"),
+            1: _("--where takes the new STATE only"),
+            2: _("give FINDING and STATE (or --where … STATE, or --decisions FILE.csv)"),
+        }
+        raise SystemExit(f"libaudit: {usage[wanted]}")
+    if wanted == 2 and not args.dry_run:
+        try:
+            finding = int(args.targets[0])
+        except ValueError:
+            raise SystemExit(
+                "libaudit: " + _("FINDING is a finding number, not {text!r}").format(text=args.targets[0])
+            ) from None
+        with open_store(args.db) as s:
+            s.findings.move(args.by, finding, args.targets[1], args.note)
+            f = s.findings.get(finding)
+        print(f"finding {f.id}: {f.state} ({f.state_label})")
+        return 0
+    return _move_many(args)
+
+
+def _move_many(args: argparse.Namespace) -> int:
+    """--where, --decisions, or one move with --dry-run: all or nothing, every refusal listed."""
     with open_store(args.db) as s:
-        s.findings.move(args.by, args.finding, args.state, args.note)
-        f = s.findings.get(args.finding)
-    print(f"finding {f.id}: {f.state} ({f.state_label})")
+        try:
+            if args.where:
+                done = s.findings.move_where(
+                    args.by, args.targets[0], note=args.note, dry_run=args.dry_run, **parse_where(args.where)
+                )
+            elif args.decisions:
+                done = s.findings.move_decisions(args.by, args.decisions, encoding=args.encoding, dry_run=args.dry_run)
+            else:
+                move = (int(args.targets[0]), args.targets[1], args.note)
+                done = s.findings.move_many(args.by, [move], dry_run=args.dry_run)
+        except ValidationError as e:
+            if isinstance(e, ImportValidationError) or not e.diagnostics:
+                raise  # a decisions file that does not read, a bad state: printed by main
+            n = len(e.diagnostics)
+            print(
+                "libaudit: "
+                + ngettext(
+                    "nothing was moved: {n} move is refused", "nothing was moved: {n} moves are refused", n
+                ).format(n=n),
+                file=sys.stderr,
+            )
+            print_problems(e.diagnostics, show_all=args.all)
+            return 1
+        findings = {f.id: f for f in s.findings.list()}
+    if not done:
+        print("libaudit: " + _("no finding matches --where {where}").format(where=args.where), file=sys.stderr)
+        return 1
+    rows = [
+        [
+            t.finding,
+            findings[t.finding].department,
+            ",".join(findings[t.finding].items),
+            _label(t.from_state),
+            _label(t.to_state),
+            t.note,
+        ]
+        for t in done
+    ]
+    print(format_table(["番号", "課", "項目", "変更前", "変更後", "メモ"], rows, "><<<<<"))
+    n = len(done)
+    if args.dry_run:
+        print(
+            ngettext(
+                "dry run: {n} finding would move; nothing was written",
+                "dry run: {n} findings would move; nothing was written",
+                n,
+            ).format(n=n)
+        )
+    else:
+        print(ngettext("{n} finding moved", "{n} findings moved", n).format(n=n))
     return 0
 
 
@@ -213,4 +363,12 @@ def _promote(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["EXCEPTION_HEADERS", "FINDING_HEADERS", "exception_rows", "finding_rows", "register"]
+__all__ = [
+    "EXCEPTION_HEADERS",
+    "FINDING_HEADERS",
+    "WHERE_KEYS",
+    "exception_rows",
+    "finding_rows",
+    "parse_where",
+    "register",
+]

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import _core
 from ..errors import QuestionnaireError, QuestionnaireProblem
+from ..i18n import ngettext
 from ..store import Store
 from .csv_format import read_csv
 from .files import CSV, MAX_FILE_BYTES, XLSX, collect_files, offered, read_bytes, sniff
@@ -126,6 +127,21 @@ def _read_file(cy: _Cycle, path: Path, named: bool, encoding: str, max_bytes: in
     return _Read(path, returned, sha256, warnings)
 
 
+def refusal_summary(problems: list[QuestionnaireProblem], read: list[_Read]) -> str:
+    """'nothing was imported: 3 problems in 2 files', counting only the files read that have
+    problems (a problem of the cycle, "<cycle>", is in no file)."""
+    n, files = len(problems), len({p.file for p in problems} & {os.fspath(r.path) for r in read})
+    if files == 0:
+        return ngettext("nothing was imported: {n} problem", "nothing was imported: {n} problems", n).format(n=n)
+    if files == 1:
+        return ngettext(
+            "nothing was imported: {n} problem in 1 file", "nothing was imported: {n} problems in 1 file", n
+        ).format(n=n)
+    return ngettext(
+        "nothing was imported: {n} problem in {files} files", "nothing was imported: {n} problems in {files} files", n
+    ).format(n=n, files=files)
+
+
 def import_files(
     store: Store,
     cycle: int,
@@ -173,10 +189,7 @@ def import_files(
             else FileOutcome(os.fspath(r.path), "read")
             for r in read
         ]
-        n = len({x.file for x in problems})
-        raise QuestionnaireError(
-            f"nothing was imported: {len(problems)} problem(s) in {n} file(s)", problems, outcomes + skipped
-        )
+        raise QuestionnaireError(refusal_summary(problems, read), problems, outcomes + skipped)
 
     rows, counts = cy.model.plan(returned, actor)
     summary = ImportSummary(cycle=cy.cycle.id, files=[], dry_run=dry_run, skipped=skipped)
