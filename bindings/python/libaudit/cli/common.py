@@ -122,6 +122,24 @@ def group(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, h
     return subs
 
 
+class IntermixedParser(argparse.ArgumentParser):
+    """A command whose positionals may follow its options (``finding move DB --where F STATE``):
+    argparse's plain parse fills a ``nargs="*"`` positional at its first chance, empty, and then
+    refuses the later ones; the intermixed parse takes them wherever they are. Set on a parser
+    made by :func:`command` with ``parser.__class__ = IntermixedParser``."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._intermixing:  # parse_known_intermixed_args calls this again for each pass
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def command(
     subs: Any,
     name: str,

@@ -22,6 +22,7 @@ from ..findings import SEVERITIES, STATES, DateLike, Finding, Findings
 from ..i18n import _, ngettext
 from ..table import format_table
 from .common import (
+    IntermixedParser,
     by_option,
     command,
     encoding,
@@ -80,6 +81,7 @@ def _register_move(fs: Any) -> None:
         _("move a finding to another state, or many at once (--where, --decisions), all or nothing"),
         parents=[encoding()],
     )
+    x.__class__ = IntermixedParser  # STATE may follow --where FILTER
     x.usage = (
         "libaudit finding move DB (FINDING STATE | --where KEY=VALUE,… STATE | --decisions FILE.csv) "
         "--by PERSON [--note TEXT] [--dry-run] [--all]"

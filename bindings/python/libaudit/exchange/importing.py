@@ -75,7 +75,7 @@ class ImportSummary:
 
         rows: list[tuple[object, ...]] = [
             (
-                Path(f.path).name,
+                f.path,  # as given: two folders may hold files of one name
                 f"{f.department} {f.department_name}".strip(),
                 f.answered,
                 f.changed,
