@@ -114,3 +114,15 @@ def test_cli_prints_the_deleted_row_once_with_the_path_as_given(env, capsys, mon
     assert err[0].startswith("libaudit: nothing was imported: 1 problem in 1 file")
     assert err[1].startswith("回収/総務部/101.csv: the row of item ")
     assert err[2:] == ["files:", "  回収/総務部/101.csv: refused — " + err[1].split(": ", 1)[1]]
+
+
+def test_the_count_names_one_file_for_one_file(env):
+    s, cycle, tmp = env
+    p = exchange.export_csv(s, cycle, "101", tmp / "101.csv")
+    rows = csv_rows(p)
+    del rows[5]
+    write_csv(p, rows)
+    s.close_cycle(ACTOR, cycle)  # a problem of the cycle, in no file
+    with pytest.raises(QuestionnaireError) as e:
+        exchange.import_files(s, cycle, [p], actor=ACTOR)
+    assert e.value.args[0] == "nothing was imported: 2 problems in 1 file"  # was "2 problem(s) in 2 file(s)"
