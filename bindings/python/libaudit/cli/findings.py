@@ -2,6 +2,9 @@
 (docs/findings.md). The register is ``libaudit person`` (cli/people.py), exceptions are
 ``libaudit exception`` (cli/exceptions.py).
 
+``finding move`` moves one finding, or many at once (``--where state=draft,cycle=2 STATE``, or
+``--decisions FILE.csv``): all or nothing, each move checked as a single one, every refusal listed.
+
 Actions name the person who acts with ``--by PERSON`` (a name from the register, which the role
 checks and the separation of duties read; it is also the trail's actor). Listings print aligned
 tables with Japanese labels; ``--json`` prints objects with the English codes.
