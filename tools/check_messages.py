@@ -50,8 +50,7 @@ def sources(root: Path) -> tuple[list[str], list[str]]:
 
 def extract(root: Path, tmp: Path) -> Path:
     cpp, py = sources(root)
-    # With a header, so that the .pot says charset=UTF-8: without one msgcat reads it as ASCII and
-    # drops every non-ASCII character of a message ("番号 {no}" would become " {no}").
+    # No --omit-header: without the header xgettext cannot declare UTF-8 and drops non-ASCII text from msgids.
     common = ["xgettext", "--from-code=UTF-8", "--sort-by-file", "-D", str(root)]
     cpp_pot, py_pot, pot = tmp / "cpp.pot", tmp / "py.pot", tmp / "libaudit.pot"
     run(
