@@ -468,11 +468,11 @@ void Questionnaires::check_moved_rows(Returned& r, const Grid& grid, std::string
     const std::vector<std::string> none;
     const std::vector<std::string>& values =
         l->row >= 1 && std::size_t(l->row) <= grid.size() ? grid[std::size_t(l->row - 1)] : none;
-    r.problems.push_back({r.file, std::string(sheet), int(l->row), item_col,
-                          "項目ID is '" + normal(cell(values, std::size_t(layout.item))) +
-                              "' but this row was exported for item " + l->item +
-                              ": rows were deleted, inserted or re-ordered, or the id was edited; answer in the "
-                              "workbook as exported"});
+    r.problems.push_back(
+        {r.file, std::string(sheet), int(l->row), item_col,
+         message("the item id is '{got}' but this row was exported for item {item}: rows were deleted, "
+                 "inserted or re-ordered, or the id was edited; answer in the workbook as exported",
+                 fmt::arg("got", normal(cell(values, std::size_t(layout.item)))), fmt::arg("item", l->item))});
   }
 }
 

@@ -69,7 +69,7 @@ def test_csv_copied_and_inserted_rows(env):
     write_csv(p, rows[:5] + [rows[2]] + rows[5:])  # 番号 2 copied below 番号 4
     refused_once(s, cycle, p, "(番号 2) is also on line 3: a row was copied; delete the copy")
     write_csv(p, rows[:5] + [["", "", "", "追加", "", "実施している"] + [""] * 7] + rows[5:])  # a row typed in
-    refused_once(s, cycle, p, "this row names another cycle, 課 or 項目数 than the first row")
+    refused_once(s, cycle, p, "this row names another cycle, department or 項目数 than the first row")
     write_csv(p, [rows[0]] + rows[1:][::-1])  # rows sorted another way: each row is still itself
     assert exchange.import_files(s, cycle, [p], actor=ACTOR, dry_run=True).files[0].blank == N
 
