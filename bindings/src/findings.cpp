@@ -271,6 +271,30 @@ void bind_finding_calls(py::module_& m) {
   });
   m.def("finding_move", [](Store& s, std::string_view by, std::int64_t id, const std::string& to,
                            const std::string& note) { Findings(s).move(by, id, parse_finding_state(to), note); });
+  m.def("finding_move_many", [](Store& s, std::string_view by,
+                                const std::vector<std::tuple<std::int64_t, std::string, std::string, int>>& moves,
+                                bool dry_run, const std::string& source) {
+    std::vector<FindingMove> v;
+    for (const auto& [id, to, note, line] : moves) v.push_back({id, parse_finding_state(to), note, line});
+    return Findings(s).move_many(by, v, dry_run, source);
+  });
+  m.def("finding_move_where",
+        [](Store& s, std::string_view by, std::optional<std::int64_t> cycle, std::optional<std::string> dept,
+           std::optional<std::string> state, std::optional<std::string> severity, const std::string& to,
+           const std::string& note, bool dry_run) {
+          FindingFilter f;
+          f.cycle = cycle;
+          f.department = dept;
+          if (state) f.state = parse_finding_state(*state);
+          if (severity) f.severity = parse_severity(*severity);
+          return Findings(s).move_where(by, f, parse_finding_state(to), note, dry_run);
+        });
+  m.def("finding_read_decisions", [](const std::filesystem::path& file, std::string_view encoding) {
+    std::vector<std::tuple<std::int64_t, std::string, std::string, int>> out;
+    for (const FindingMove& m : read_decisions(file, csv::parse_encoding(encoding)))
+      out.emplace_back(m.finding, std::string(to_string(m.to)), m.note, m.line);
+    return out;
+  });
   m.def("finding_get", [](Store& s, std::int64_t id) { return FindingView{Findings(s).get(id)}; });
   m.def("finding_list", [](Store& s, std::optional<std::int64_t> cycle, std::optional<std::string> dept,
                            std::optional<std::string> state, bool overdue, bool drafts, const py::object& today) {

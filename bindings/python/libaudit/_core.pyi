@@ -532,6 +532,23 @@ def finding_raise(
     due: _DateArg,
 ) -> int: ...
 def finding_move(store: _Store, by: str, id: int, to: str, note: str) -> None: ...
+def finding_move_many(
+    store: _Store, by: str, moves: list[tuple[int, str, str, int]], dry_run: bool, source: str
+) -> list[Transition]: ...
+def finding_move_where(
+    store: _Store,
+    by: str,
+    cycle: int | None,
+    department: str | None,
+    state: str | None,
+    severity: str | None,
+    to: str,
+    note: str,
+    dry_run: bool,
+) -> list[Transition]: ...
+def finding_read_decisions(file: str | os.PathLike[str], encoding: str) -> list[tuple[int, str, str, int]]:
+    """(finding id, state code, note, line) per row of a decisions CSV (finding,state,note)."""
+
 def finding_get(store: _Store, id: int) -> Finding: ...
 def finding_list(
     store: _Store,

@@ -23,7 +23,8 @@ class Diagnostic(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        """``file:line:column: message``; the message alone when there is no file."""
+        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
 
 
 class LibauditError(Exception):

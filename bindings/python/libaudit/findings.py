@@ -41,6 +41,7 @@ from typing import Any, Union
 
 from . import _core, labels
 from ._core import CheckRequest, ExceptionRecord, Finding, Person, Transition
+from .i18n import _
 from .store import ImportResult, Store, core_call
 
 DateLike = Union[None, str, _dt.date, _dt.datetime]
@@ -93,6 +94,35 @@ class OverdueGroup:
     def to_dict(self) -> dict[str, Any]:
         """Plain data, as ``--json`` prints it."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class FindingMove:
+    """One move of a bulk move (:meth:`Findings.move_many`): `finding` to `state` with `note`;
+    `line` is the line of the decisions CSV it was read from (0: none)."""
+
+    finding: int
+    state: str
+    note: str = ""
+    line: int = 0
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> FindingMove:
+        """From ``(finding, state)`` or ``(finding, state, note)``."""
+        if len(row) not in (2, 3):
+            raise TypeError(
+                _("a move is (finding, state) or (finding, state, note), not {row!r}").format(row=tuple(row))
+            )
+        return cls(int(row[0]), str(row[1]), str(row[2]) if len(row) == 3 else "")
+
+    def as_tuple(self) -> tuple[int, str, str, int]:
+        return (self.finding, self.state, self.note, self.line)
+
+
+def read_decisions(path: str | os.PathLike[str], encoding: str = "detect") -> builtins.list[FindingMove]:
+    """The moves of a decisions CSV: header ``finding,state,note`` (or 指摘番号,状態,メモ; note
+    optional), the state by code or Japanese label. ImportValidationError lists every bad row."""
+    return [FindingMove(*row) for row in _core.finding_read_decisions(os.fspath(path), encoding)]
 
 
 class People:
@@ -154,6 +184,49 @@ class Findings:
     def move(self, by: str, finding: int, state: str, note: str = "") -> None:
         """Move a finding to `state` (see TRANSITIONS); TransitionError or RoleError otherwise."""
         core_call(self._store, _core.finding_move, by, finding, state, note)
+
+    def move_many(
+        self,
+        by: str,
+        moves: Iterable[FindingMove | Sequence[Any]],
+        *,
+        dry_run: bool = False,
+        source: str = "",
+    ) -> builtins.list[Transition]:
+        """Several moves, all or nothing: each ``(finding, state[, note])`` (or a
+        :class:`FindingMove`) is checked as :meth:`move` checks it and recorded in the trail as it
+        records it, in one transaction. When any is refused, nothing moves and ValidationError's
+        ``diagnostics`` lists every refusal (located in `source` at the move's line, when it has
+        one). `dry_run`: checked, nothing written. Returns the transitions (id 0 on a dry run)."""
+        rows = [m.as_tuple() if isinstance(m, FindingMove) else FindingMove.of(m).as_tuple() for m in moves]
+        return core_call(self._store, _core.finding_move_many, by, rows, dry_run, source)
+
+    def move_where(
+        self,
+        by: str,
+        state: str,
+        *,
+        cycle: int | None = None,
+        department: str | None = None,
+        from_state: str | None = None,
+        severity: str | None = None,
+        note: str = "",
+        dry_run: bool = False,
+    ) -> builtins.list[Transition]:
+        """:meth:`move_many` of every finding the filter selects (its cycle, 課, current state
+        `from_state`, severity), each to `state`: e.g. confirm a cycle's promoted drafts with
+        ``move_where(by, "open", cycle=2, from_state="draft")``. Selected and moved in one
+        transaction; nothing selected returns []."""
+        args = (cycle, department, from_state, severity, state, note, dry_run)
+        return core_call(self._store, _core.finding_move_where, by, *args)
+
+    def move_decisions(
+        self, by: str, path: str | os.PathLike[str], *, encoding: str = "detect", dry_run: bool = False
+    ) -> builtins.list[Transition]:
+        """:meth:`move_many` of the decisions in a CSV with the header ``finding,state,note``
+        (:func:`read_decisions`); refusals are located at the file's lines."""
+        moves = read_decisions(path, encoding)
+        return self.move_many(by, moves, dry_run=dry_run, source=os.fspath(path))
 
     def get(self, finding: int) -> Finding:
         return core_call(self._store, _core.finding_get, finding)
@@ -284,6 +357,7 @@ __all__ = [
     "ExceptionRecord",
     "Exceptions",
     "Finding",
+    "FindingMove",
     "Findings",
     "OverdueGroup",
     "People",
@@ -294,4 +368,5 @@ __all__ = [
     "Transition",
     "TransitionRule",
     "japan_date",
+    "read_decisions",
 ]

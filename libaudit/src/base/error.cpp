@@ -5,6 +5,7 @@
 namespace libaudit {
 
 std::string Diagnostic::to_string() const {
+  if (file.empty()) return message;  // a problem of no file (a move chosen by a filter)
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 

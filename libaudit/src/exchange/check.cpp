@@ -312,6 +312,41 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
   return r;
 }
 
+// One row the identity sheet lists: where it was exported and its item (its checksum checked).
+struct Questionnaires::ListedRow {
+  long long row = 0;
+  std::string item;
+};
+
+namespace {
+
+// Where each item is now: the rows (1-based) below the header whose 項目ID cell holds it.
+std::map<std::string, std::vector<long long>, std::less<>> item_rows(const Grid& grid, const WorkbookLayout& layout) {
+  std::map<std::string, std::vector<long long>, std::less<>> at;
+  for (std::size_t k = std::size_t(layout.header_row); k < grid.size(); ++k) {
+    const std::string id = normal(cell(grid[k], std::size_t(layout.item)));
+    if (!id.empty()) at[id].push_back(static_cast<long long>(k) + 1);
+  }
+  return at;
+}
+
+// Row `row` (1-based) of `grid`, or no cells.
+const std::vector<std::string>& row_of(const Grid& grid, long long row) {
+  static const std::vector<std::string> kNone;
+  return row >= 1 && std::size_t(row) <= grid.size() ? grid[std::size_t(row - 1)] : kNone;
+}
+
+std::string row_list(const std::vector<long long>& rows) {
+  std::string out;
+  for (long long r : rows) out += (out.empty() ? "" : ", ") + std::to_string(r);
+  return out;
+}
+
+}  // namespace
+
+// The exported rows matched to the sheet by their 項目ID: a deleted, copied or inserted row is one
+// problem, not one per row after it. Rows that only moved (below a deleted row) are read where
+// they are; a file with any of these problems is refused as a whole all the same.
 void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::string_view sheet, const Grid& listed,
                                        const WorkbookLayout& layout) const {
   const std::string ident = identity(r.department, static_cast<long long>(listed.size()));
@@ -319,8 +354,10 @@ void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::strin
   auto problem = [&](std::string_view where, long long row, std::string column, std::string message) {
     r.problems.push_back({r.file, std::string(where), int(row), std::move(column), std::move(message)});
   };
-  static const std::vector<std::string> kNoCells;
-  std::set<long long> listed_rows;
+  const std::size_t first_problem = r.problems.size();
+  std::vector<ListedRow> rows;
+  std::set<std::string, std::less<>> exported;
+  std::set<long long> unlisted;  // rows whose listing was edited: reported once, above
   for (std::size_t k = 0; k < listed.size(); ++k) {
     const std::string& row_text = listed[k][0];
     const std::string& item = listed[k][1];
@@ -331,45 +368,111 @@ void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::strin
           message("entry {entry}: row '{row}' is not a number", fmt::arg("entry", k + 1), fmt::arg("row", row_text)));
       continue;
     }
-    listed_rows.insert(*sheet_row);
     const std::string row_no = std::to_string(*sheet_row);
     if (!same_mac(listed[k][2], mac(ident, {row_no, item}))) {
       problem(sheet, *sheet_row, item_col,
               message("the checksum of row {row} (item {item}) does not match: the identity sheet was edited",
                       fmt::arg("row", row_no), fmt::arg("item", item)));
+      unlisted.insert(*sheet_row);
       continue;
     }
-    const bool inside = *sheet_row >= 1 && std::size_t(*sheet_row) <= grid.size();
-    const std::vector<std::string>& values = inside ? grid[std::size_t(*sheet_row - 1)] : kNoCells;
-    const std::string got = normal(cell(values, std::size_t(layout.item)));
-    if (got != item) {
-      problem(sheet, *sheet_row, item_col,
+    rows.push_back({*sheet_row, item});
+    exported.insert(item);
+  }
+  auto at = item_rows(grid, layout);
+  std::set<long long> claimed = unlisted;  // rows that hold an exported item (or its edited id)
+  bool explained = false;                  // a deleted, copied or edited row explains rows that moved
+  // An exported item found nowhere: its row was deleted, or its id edited where it stands.
+  for (const ListedRow& l : rows) {
+    if (at.contains(l.item)) continue;
+    explained = true;
+    const std::string got = normal(cell(row_of(grid, l.row), std::size_t(layout.item)));
+    const auto g = at.find(got);
+    if (!got.empty() && (!exported.contains(got) || (g != at.end() && g->second.size() > 1))) {
+      problem(sheet, l.row, item_col,
               message("the item id is '{got}' but this row was exported for item {item}: rows were deleted, "
                       "inserted or re-ordered, or the id was edited; answer in the workbook as exported",
-                      fmt::arg("got", got), fmt::arg("item", item)));
+                      fmt::arg("got", got), fmt::arg("item", l.item)));
+      claimed.insert(l.row);
+      if (g != at.end()) std::erase(g->second, l.row);
+    } else {
+      problem(sheet, 0, "",
+              message("the row of item {item} is missing (row {row} of the exported sheet): it was deleted; put it "
+                      "back from the exported workbook",
+                      fmt::arg("item", l.item), fmt::arg("row", l.row)));
+    }
+  }
+  std::vector<std::pair<const ListedRow*, long long>> placed;  // each item found once, and where
+  for (const ListedRow& l : rows) {
+    const auto where = at.find(l.item);
+    if (where == at.end() || where->second.empty()) continue;
+    claimed.insert(where->second.begin(), where->second.end());
+    if (where->second.size() > 1) {
+      explained = true;
+      problem(sheet, where->second[1], item_col,
+              message("item {item} is on rows {rows}: a row was copied; delete the copy", fmt::arg("item", l.item),
+                      fmt::arg("rows", row_list(where->second))));
       continue;
     }
-    ReturnedRow row{item,
-                    "",
-                    to_lf(cell(values, std::size_t(layout.comment))),
-                    to_lf(cell(values, std::size_t(layout.evidence))),
-                    std::string(sheet),
-                    int(*sheet_row),
-                    answer_col};
-    check_answer(r, std::move(row), cell(values, std::size_t(layout.answer)));
+    placed.emplace_back(&l, where->second.front());
   }
   // Answers typed outside the exported rows would be lost: refuse them.
   for (std::size_t k = 0; k < grid.size(); ++k) {
     const long long row_no = static_cast<long long>(k) + 1;
-    if (row_no <= layout.header_row || listed_rows.contains(row_no)) continue;
+    if (row_no <= layout.header_row || claimed.contains(row_no)) continue;
     for (std::size_t c = 1; c < std::size_t(layout.columns) && c < grid[k].size(); ++c) {
       if (grid[k][c].empty()) continue;
+      explained = true;
       problem(sheet, row_no, "A",
               message("a row that is not one of the exported questions holds data ({value}): rows were inserted or "
                       "moved",
                       fmt::arg("value", py_repr(grid[k][c], 20))));
       break;
     }
+  }
+  if (!explained) check_moved_rows(r, grid, sheet, placed, layout);
+  for (const auto& [l, now] : placed) {
+    const std::vector<std::string>& values = row_of(grid, now);
+    ReturnedRow row{l->item,
+                    "",
+                    to_lf(cell(values, std::size_t(layout.comment))),
+                    to_lf(cell(values, std::size_t(layout.evidence))),
+                    std::string(sheet),
+                    int(now),
+                    answer_col};
+    check_answer(r, std::move(row), cell(values, std::size_t(layout.answer)));
+  }
+  // In sheet order: the sheet's own problems first, then row by row.
+  std::stable_sort(r.problems.begin() + std::ptrdiff_t(first_problem), r.problems.end(),
+                   [](const Problem& x, const Problem& y) { return x.row < y.row; });
+}
+
+// Rows found away from where they were exported, with nothing deleted, copied or holding stray
+// data: in their order, an empty row was inserted above them (one problem); out of it, they were
+// re-ordered (one problem per row).
+void Questionnaires::check_moved_rows(Returned& r, const Grid& grid, std::string_view sheet,
+                                      const std::vector<std::pair<const ListedRow*, long long>>& placed,
+                                      const WorkbookLayout& layout) const {
+  const std::string item_col = column_letter(layout.item);
+  bool in_order = true;
+  for (std::size_t k = 1; k < placed.size(); ++k) in_order = in_order && placed[k - 1].second < placed[k].second;
+  for (const auto& [l, now] : placed) {
+    if (now == l->row) continue;
+    if (in_order) {
+      r.problems.push_back({r.file, std::string(sheet), int(now), item_col,
+                            message("a row was inserted above row {now}: item {item}, exported on row {row}, is now "
+                                    "on row {now}; delete the inserted row",
+                                    fmt::arg("item", l->item), fmt::arg("row", l->row), fmt::arg("now", now))});
+      return;
+    }
+    const std::vector<std::string> none;
+    const std::vector<std::string>& values =
+        l->row >= 1 && std::size_t(l->row) <= grid.size() ? grid[std::size_t(l->row - 1)] : none;
+    r.problems.push_back(
+        {r.file, std::string(sheet), int(l->row), item_col,
+         message("the item id is '{got}' but this row was exported for item {item}: rows were deleted, "
+                 "inserted or re-ordered, or the id was edited; answer in the workbook as exported",
+                 fmt::arg("got", normal(cell(values, std::size_t(layout.item)))), fmt::arg("item", l->item))});
   }
 }
 
@@ -412,6 +515,76 @@ Returned Questionnaires::check_csv(std::string_view file, std::string_view bytes
   records.push_back({1, std::move(table.header)});
   for (csv::Record& rec : table.records) records.push_back(std::move(rec));
   return check_csv_records(file, records, columns);
+}
+
+// Each row names itself: its 番号 and 項目ID, which its checksum binds to this questionnaire. Rows
+// are matched by 番号, so a deleted, copied or inserted row is one problem, not one per row after it.
+void Questionnaires::check_numbered_rows(Returned& r, const std::vector<const csv::Record*>& body, std::size_t fields,
+                                         long long n, const CsvField& field, const CsvHeadings& heading) const {
+  auto problem = [&](int line, std::string column, std::string message) {
+    r.problems.push_back({r.file, "", line, std::move(column), std::move(message)});
+  };
+  const std::string ident = identity(r.department, n);
+  std::map<long long, std::pair<const csv::Record*, std::string>> found;  // 番号 -> the row, its item
+  std::size_t mismatched = 0;
+  std::set<long long> edited;  // 番号 of rows whose checksum failed: reported there, not as missing
+  const std::size_t first_problem = r.problems.size();
+  for (const csv::Record* rec : body) {
+    if (rec->fields.size() != fields) {
+      problem(rec->line, "",
+              message("{fields} fields, the header has {header}", fmt::arg("fields", rec->fields.size()),
+                      fmt::arg("header", fields)));
+      continue;
+    }
+    const std::string no = trimmed(field(*rec, "no")), item = normal(field(*rec, "item"));
+    const std::optional<long long> k = parse_int(no);
+    if (!k || *k < 1 || *k > n || !same_mac(trimmed(field(*rec, "checksum")), mac(ident, {std::to_string(*k), item}))) {
+      ++mismatched;
+      if (k) edited.insert(*k);
+      problem(rec->line, heading.at("checksum"),
+              message("the checksum of {no_column} {no} (item {item}) does not match: the {item_column} or checksum "
+                      "was edited, rows were deleted or added, or the file was exported by another libaudit database",
+                      fmt::arg("no_column", heading.at("no")), fmt::arg("no", no), fmt::arg("item", item),
+                      fmt::arg("item_column", heading.at("item"))));
+      continue;
+    }
+    if (const auto [first, fresh] = found.try_emplace(*k, rec, item); !fresh)
+      problem(rec->line, heading.at("no"),
+              message("the row of item {item} (番号 {no}) is also on line {line}: a row was copied; delete the copy",
+                      fmt::arg("item", item), fmt::arg("no", *k), fmt::arg("line", first->second.first->line)));
+  }
+  if (mismatched > 1 && mismatched == body.size()) {  // one cause, not one problem per row
+    r.problems.resize(r.problems.size() - mismatched);
+    problem(0, "",
+            message("no row's checksum matches: the file was exported by another libaudit database, or its 項目数, "
+                    "課 or cycle columns were edited"));
+    return;
+  }
+  const std::vector<QuestionRow> exported = rows(r.department);
+  for (long long k = 1; k <= n; ++k) {
+    if (found.contains(k) || edited.contains(k)) continue;
+    const bool known = exported.size() == std::size_t(n);
+    problem(0, "",
+            known ? message("the row of item {item} (番号 {no}) is missing: it was deleted; put it back from the "
+                            "exported file",
+                            fmt::arg("item", exported[std::size_t(k - 1)].item), fmt::arg("no", k))
+                  : message("the row of 番号 {no} is missing: it was deleted; put it back from the exported file",
+                            fmt::arg("no", k)));
+  }
+  for (const auto& [k, found_row] : found) {
+    const auto& [rec, item] = found_row;
+    ReturnedRow row{item,
+                    "",
+                    to_lf(csv::restore_formula(field(*rec, "comment"))),
+                    to_lf(csv::restore_formula(field(*rec, "evidence"))),
+                    "",
+                    rec->line,
+                    heading.at("answer")};
+    check_answer(r, std::move(row), field(*rec, "answer"));
+  }
+  // In file order: the file's own problems first, then line by line.
+  std::stable_sort(r.problems.begin() + std::ptrdiff_t(first_problem), r.problems.end(),
+                   [](const Problem& x, const Problem& y) { return x.row < y.row; });
 }
 
 Returned Questionnaires::check_csv_records(std::string_view file, const std::vector<csv::Record>& records,
@@ -465,45 +638,14 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
   if (!r.problems.empty() || !check_identity(r, "", meta, body.size())) return r;
   const bool digits = !n_text.empty() && n_text.find_first_not_of("0123456789") == std::string::npos;
   const long long n = digits ? parse_int(n_text).value_or(-1) : -1;
-  if (n != static_cast<long long>(body.size()))
+  if (n < 1) {
     problem(0, "",
-            message("the questionnaire has {rows} rows but was exported with {exported} ({items}): rows were deleted "
-                    "or added",
-                    fmt::arg("rows", body.size()), fmt::arg("exported", n_text.empty() ? std::string("?") : n_text),
-                    fmt::arg("items", heading.at("items"))));
-  const std::string ident = identity(r.department, n);
-  for (std::size_t k = 1; k <= body.size(); ++k) {
-    const csv::Record& rec = *body[k - 1];
-    if (rec.fields.size() != header.size()) {
-      problem(rec.line, "",
-              message("{fields} fields, the header has {header}", fmt::arg("fields", rec.fields.size()),
-                      fmt::arg("header", header.size())));
-      continue;
-    }
-    const std::string no = trimmed(field(rec, "no")), item = normal(field(rec, "item")), want = std::to_string(k);
-    if (no != want) {
-      problem(rec.line, heading.at("no"),
-              message("{column} is '{got}', expected {want}: rows were deleted, inserted or re-ordered",
-                      fmt::arg("column", heading.at("no")), fmt::arg("got", no), fmt::arg("want", want)));
-      continue;
-    }
-    if (!same_mac(trimmed(field(rec, "checksum")), mac(ident, {want, item}))) {
-      problem(rec.line, heading.at("checksum"),
-              message("the checksum of {no_column} {no} (item {item}) does not match: the {item_column} or checksum "
-                      "was edited, rows were deleted or added, or the file was exported by another libaudit database",
-                      fmt::arg("no_column", heading.at("no")), fmt::arg("no", want), fmt::arg("item", item),
-                      fmt::arg("item_column", heading.at("item"))));
-      continue;
-    }
-    ReturnedRow row{item,
-                    "",
-                    to_lf(csv::restore_formula(field(rec, "comment"))),
-                    to_lf(csv::restore_formula(field(rec, "evidence"))),
-                    "",
-                    rec.line,
-                    heading.at("answer")};
-    check_answer(r, std::move(row), field(rec, "answer"));
+            message("項目数 is '{text}', not the number of rows exported: the column was edited; answer the file as "
+                    "exported",
+                    fmt::arg("text", n_text)));
+    return r;
   }
+  check_numbered_rows(r, body, header.size(), n, field, heading);
   limit_problems(r);
   return r;
 }

@@ -561,6 +561,106 @@ void require_mover(sql::Db& db, const Person& p, const Finding& f, const Transit
 
 }  // namespace
 
+namespace {
+
+// Writes the move of `f` to `to` by `p` (checked already): the finding, its transition row and
+// their two trail records. `f` is left as it now stands.
+Transition apply_move(Store::Transaction& im, TrailWriter& trail, const Person& p, Finding& f, FindingState to,
+                      std::string_view note, const std::string& at) {
+  const FindingState from = f.state;
+  f.state = to;
+  if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
+  f.updated_at = at;
+  im.db.prepare("UPDATE findings SET state = ?, remediated_by = ?, updated_at = ? WHERE id = ?")
+      .bind_all(to_string(to), f.remediated_by, at, f.id)
+      .run();
+  Transition t{0, f.id, from, to, p.name, at, std::string(text::trim(note))};
+  im.db.prepare("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (?,?,?,?,?,?)")
+      .bind_all(f.id, to_string(from), to_string(to), t.by, at, t.note)
+      .run();
+  t.id = sqlite3_last_insert_rowid(im.db.handle());
+  trail.append("finding", std::to_string(f.id), "update", finding_state(f));
+  trail.append("finding_transition", std::to_string(t.id), "insert", transition_state(t));
+  return t;
+}
+
+// One refusal of a bulk move, located at the move's line of `source` (unlocated for line 0).
+Diagnostic refusal_of(const FindingMove& m, const std::string& source, std::string why) {
+  return m.line > 0 ? Diagnostic{source, m.line, 1, std::move(why)} : Diagnostic{"", 1, 1, std::move(why)};
+}
+
+// THE bulk move inside `im` (move_many, move_where): every move checked first, every refusal
+// kept; then, when none is refused and not `dry_run`, every move written and committed.
+std::vector<Transition> move_all(Store::Transaction& im, const Person& p, const std::vector<FindingMove>& moves,
+                                 bool dry_run, const std::string& source) {
+  std::vector<Diagnostic> refused;
+  std::vector<Finding> found;
+  std::map<std::int64_t, int> seen;  // finding -> the line of its first move
+  for (const FindingMove& m : moves) {
+    if (const auto [first, fresh] = seen.emplace(m.finding, m.line); !fresh) {
+      refused.push_back(refusal_of(
+          m, source,
+          first->second > 0 ? message("finding {id} is named twice (first on line {line}); a finding moves once",
+                                      fmt::arg("id", m.finding), fmt::arg("line", first->second))
+                            : message("finding {id} is named twice; a finding moves once", fmt::arg("id", m.finding))));
+      continue;
+    }
+    try {
+      Finding f = load_finding(im.db, m.finding);
+      require_mover(im.db, p, f, rule_for(f, m.to));
+      found.push_back(std::move(f));
+    } catch (const NotFoundError& e) {
+      refused.push_back(refusal_of(m, source, e.what()));
+    } catch (const TransitionError& e) {
+      refused.push_back(refusal_of(m, source, e.what()));
+    } catch (const RoleError& e) {
+      refused.push_back(refusal_of(m, source, e.what()));
+    }
+  }
+  if (!refused.empty()) throw ValidationError(std::move(refused));
+  std::vector<Transition> out;
+  const std::string at = dry_run ? std::string() : now_utc_iso();
+  TrailWriter* trail = nullptr;
+  for (std::size_t k = 0; k < moves.size(); ++k) {
+    Finding& f = found[k];
+    const FindingMove& m = moves[k];
+    if (dry_run) {
+      out.push_back({0, f.id, f.state, m.to, p.name, "", std::string(text::trim(m.note))});
+      continue;
+    }
+    if (!trail) trail = &im.trail(p.name, at);
+    out.push_back(apply_move(im, *trail, p, f, m.to, m.note, at));
+  }
+  if (!dry_run) im.commit();
+  return out;
+}
+
+// The findings `filter` selects, by id, with their 横展開 counts (list(), move_where()).
+std::vector<Finding> select_findings(sql::Db& db, const FindingFilter& filter, const Date& d) {
+  std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> checks;
+  {
+    sql::Stmt s = db.prepare("SELECT finding, count(*), sum(answer = '') FROM check_requests GROUP BY finding");
+    while (s.step()) checks[s.i64(0)] = {std::size_t(s.i64(1)), std::size_t(s.i64(2))};
+  }
+  const std::string dept = filter.department ? normalise_key(*filter.department) : std::string();
+  sql::Stmt s = db.prepare(select_sql<Finding>(" ORDER BY id"));
+  std::vector<Finding> out;
+  while (s.step()) {
+    if (filter.cycle && s.i64(1) != *filter.cycle) continue;
+    if (filter.department && s.text(2) != dept) continue;
+    Finding f = read_finding(s);
+    if (filter.state && f.state != *filter.state) continue;
+    if (filter.severity && f.severity != *filter.severity) continue;
+    if (!filter.include_drafts && (f.state == S::draft || f.state == S::discarded)) continue;
+    if (filter.overdue_only && !f.overdue(d)) continue;
+    if (auto it = checks.find(f.id); it != checks.end()) std::tie(f.checks_total, f.checks_open) = it->second;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
 void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::string_view note) {
   Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
@@ -568,22 +668,26 @@ void Findings::move(std::string_view by, std::int64_t id, FindingState to, std::
   const TransitionRule& rule = rule_for(f, to);
   require_mover(im.db, p, f, rule);
   const std::string at = now_utc_iso();
-  const FindingState from = f.state;
-  f.state = to;
-  if (from == S::in_remediation && to == S::remediation_reported) f.remediated_by = p.name;
-  f.updated_at = at;
-  im.db.prepare("UPDATE findings SET state = ?, remediated_by = ?, updated_at = ? WHERE id = ?")
-      .bind_all(to_string(to), f.remediated_by, at, id)
-      .run();
-  Transition t{0, id, from, to, p.name, at, std::string(text::trim(note))};
-  im.db.prepare("INSERT INTO finding_transitions(finding, from_state, to_state, by, at, note) VALUES (?,?,?,?,?,?)")
-      .bind_all(id, to_string(from), to_string(to), t.by, at, t.note)
-      .run();
-  t.id = sqlite3_last_insert_rowid(im.db.handle());
-  TrailWriter& trail = im.trail(p.name, at);
-  trail.append("finding", std::to_string(id), "update", finding_state(f));
-  trail.append("finding_transition", std::to_string(t.id), "insert", transition_state(t));
+  apply_move(im, im.trail(p.name, at), p, f, to, note, at);
   im.commit();
+}
+
+std::vector<Transition> Findings::move_many(std::string_view by, const std::vector<FindingMove>& moves, bool dry_run,
+                                            const std::string& source) {
+  Store::Transaction im(writable());
+  const Person p = load_person(im.db, by);
+  return move_all(im, p, moves, dry_run, source);
+}
+
+std::vector<Transition> Findings::move_where(std::string_view by, const FindingFilter& filter, FindingState to,
+                                             std::string_view note, bool dry_run) {
+  Store::Transaction im(writable());
+  const Person p = load_person(im.db, by);
+  if (filter.cycle) im.load_cycle(*filter.cycle);  // NotFoundError
+  std::vector<FindingMove> moves;
+  for (const Finding& f : select_findings(im.db, filter, today_japan()))
+    moves.push_back({f.id, to, std::string(note), 0});
+  return move_all(im, p, moves, dry_run, {});
 }
 
 Finding Findings::get(std::int64_t id) const {
@@ -596,26 +700,7 @@ Finding Findings::get(std::int64_t id) const {
 std::vector<Finding> Findings::list(const FindingFilter& filter, std::optional<Date> today) const {
   const Store::Snapshot im(store_);
   if (filter.cycle) im.load_cycle(*filter.cycle);  // NotFoundError, as everywhere a cycle is named
-  const Date d = today.value_or(today_japan());
-  std::unordered_map<std::int64_t, std::pair<std::size_t, std::size_t>> checks;
-  {
-    sql::Stmt s = im.db.prepare("SELECT finding, count(*), sum(answer = '') FROM check_requests GROUP BY finding");
-    while (s.step()) checks[s.i64(0)] = {std::size_t(s.i64(1)), std::size_t(s.i64(2))};
-  }
-  const std::string dept = filter.department ? normalise_key(*filter.department) : std::string();
-  sql::Stmt s = im.db.prepare(select_sql<Finding>(" ORDER BY id"));
-  std::vector<Finding> out;
-  while (s.step()) {
-    if (filter.cycle && s.i64(1) != *filter.cycle) continue;
-    if (filter.department && s.text(2) != dept) continue;
-    Finding f = read_finding(s);
-    if (filter.state && f.state != *filter.state) continue;
-    if (!filter.include_drafts && (f.state == S::draft || f.state == S::discarded)) continue;
-    if (filter.overdue_only && !f.overdue(d)) continue;
-    if (auto it = checks.find(f.id); it != checks.end()) std::tie(f.checks_total, f.checks_open) = it->second;
-    out.push_back(std::move(f));
-  }
-  return out;
+  return select_findings(im.db, filter, today.value_or(today_japan()));
 }
 
 std::vector<Transition> Findings::history(std::int64_t finding) const {
@@ -798,6 +883,54 @@ std::vector<CheckRequest> Findings::checks(std::int64_t finding) const {
   const Store::Snapshot im(store_);
   load_finding(im.db, finding);
   return load_rows<CheckRequest>(im.db, " WHERE finding = ? ORDER BY department", finding);
+}
+
+// ---- Decisions on many findings -----------------------------------------------------------
+
+namespace {
+
+// A finding id as a person types it (full-width digits too); nullopt when it is not one.
+std::optional<std::int64_t> finding_id(std::string_view raw) {
+  const std::string t(text::trim(text::nfkc(raw)));
+  if (t.empty() || t.size() > 18 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(t);
+}
+
+}  // namespace
+
+std::vector<FindingMove> read_decisions(const std::filesystem::path& file, csv::Encoding encoding) {
+  const csv::Table t = csv::read(file, encoding);
+  auto col = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (int c = csv::column(t.header, n); c >= 0) return c;
+    return -1;
+  };
+  const int cf = col({"finding", "指摘番号", "指摘", "番号"}), cs = col({"state", "状態", "新しい状態"});
+  const int cn = col({"note", "メモ", "備考"});
+  if (cf < 0 || cs < 0)
+    throw ImportValidationError(
+        {Diagnostic{t.source, 1, 1, tr("the header must name the columns finding,state (and note, if any)")}});
+  std::vector<FindingMove> out;
+  std::vector<Diagnostic> diags;
+  for (const csv::Record& r : t.records) {
+    auto field = [&](int c) { return c >= 0 && std::size_t(c) < r.fields.size() ? r.fields[std::size_t(c)] : ""; };
+    const std::string id_text = field(cf);
+    const std::optional<std::int64_t> id = finding_id(id_text);
+    if (!id) {
+      diags.push_back(
+          {t.source, r.line, cf + 1, message("finding '{text}' is not a finding number", fmt::arg("text", id_text))});
+      continue;
+    }
+    try {
+      out.push_back({*id, parse_finding_state(field(cs)), field(cn), r.line});
+    } catch (const ValidationError& e) {
+      const std::string why = e.diagnostics().empty() ? e.what() : e.diagnostics().front().message;
+      diags.push_back({t.source, r.line, cs + 1, why});
+    }
+  }
+  if (out.empty() && diags.empty()) diags.push_back({t.source, 1, 1, tr("the decisions file lists no finding")});
+  if (!diags.empty()) throw ImportValidationError(std::move(diags));
+  return out;
 }
 
 // ---- Promotion from a self-inspection ----------------------------------------------------

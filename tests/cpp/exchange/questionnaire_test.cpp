@@ -281,13 +281,30 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
                "点検票!H3: the item id is '9.9' but this row was exported for item 7.1: rows were deleted, inserted or "
                "re-ordered, or the id was edited; answer in the workbook as exported\n");
   }
-  {  // a row deleted: every row after it is reported
+  {  // a row deleted: one problem, naming the item (issue 15: not one per row after it)
     auto s = good;
     s["点検票"].erase(s["点検票"].begin() + 3);
     const Returned r = q.check_workbook("a.xlsx", s);
-    BOOST_TEST(r.problems.size() == 2u);
-    BOOST_TEST(r.problems[0].message.starts_with("the item id is '8.1' but this row was exported for item 7.2"));
-    BOOST_TEST(r.problems[1].message.starts_with("the item id is '' but this row was exported for item 8.1"));
+    BOOST_REQUIRE(r.problems.size() == 1u);
+    BOOST_TEST(r.problems[0].message ==
+               "the row of item 7.2 is missing (row 4 of the exported sheet): it was deleted; put it back from the "
+               "exported workbook");
+    BOOST_TEST(r.problems[0].sheet == "点検票");
+    BOOST_TEST(r.rows.size() == 2u);  // the rows below are read where they now are
+  }
+  {  // a row copied below: one problem
+    auto s = good;
+    s["点検票"].push_back(s["点検票"][3]);
+    const Returned r = q.check_workbook("a.xlsx", s);
+    BOOST_TEST(messages(r) == "点検票!H6: item 7.2 is on rows 4, 6: a row was copied; delete the copy\n");
+  }
+  {  // an empty row inserted: one problem, though every row below it moved
+    auto s = good;
+    s["点検票"].insert(s["点検票"].begin() + 2, std::vector<std::string>{});
+    const Returned r = q.check_workbook("a.xlsx", s);
+    BOOST_TEST(messages(r) ==
+               "点検票!H4: a row was inserted above row 4: item 7.1, exported on row 3, is now on row 4; delete the "
+               "inserted row\n");
   }
   {  // a bad answer label; a comment without an answer; data in an extra row
     auto s = good;
@@ -361,17 +378,26 @@ BOOST_AUTO_TEST_CASE(csv_records_and_problems) {
   bad.back().line = 5;
   const Returned r = q.check_csv_records("101.csv", bad, kCsvColumns);
   BOOST_TEST(messages(r) ==
-             "!0: the questionnaire has 4 rows but was exported with 3 (項目数): rows were deleted or added\n"
              "!回答2: the answer 'done' is not one of 実施している / 一部実施している / 実施していない / 該当しない / "
              "わからない (or implemented, partial, not_implemented, not_applicable, unknown)\n"
              "!検査値3: the checksum of 番号 2 (item 9.9) does not match: the 項目ID or checksum was edited, rows were "
              "deleted or added, or the file was exported by another libaudit database\n"
-             "!番号5: 番号 is '3', expected 4: rows were deleted, inserted or re-ordered\n");
+             "!番号5: the row of item 8.1 (番号 3) is also on line 4: a row was copied; delete the copy\n");
+  // A deleted row is one problem naming its item (issue 15: not one per row after it).
   auto missing = good;
-  missing.erase(missing.begin() + 2);  // a missing item
-  BOOST_TEST(
-      messages(q.check_csv_records("101.csv", missing, kCsvColumns)).find("has 2 rows but was exported with 3") !=
-      std::string::npos);
+  missing.erase(missing.begin() + 2);
+  BOOST_TEST(messages(q.check_csv_records("101.csv", missing, kCsvColumns)) ==
+             "!0: the row of item 7.2 (番号 2) is missing: it was deleted; put it back from the exported file\n");
+  // Rows in another order are each still themselves.
+  auto sorted = good;
+  std::swap(sorted[1], sorted[3]);
+  BOOST_TEST(messages(q.check_csv_records("101.csv", sorted, kCsvColumns)) == "");
+  // 項目数 edited on every row: one problem, not one per row.
+  auto count = good;
+  for (std::size_t k = 1; k < count.size(); ++k) count[k].fields[11] = "4";
+  BOOST_TEST(messages(q.check_csv_records("101.csv", count, kCsvColumns)) ==
+             "!0: no row's checksum matches: the file was exported by another libaudit database, or its 項目数, 課 or "
+             "cycle columns were edited\n");
   auto cols = good;
   for (auto& rec : cols) rec.fields.pop_back();
   BOOST_TEST(messages(q.check_csv_records("101.csv", cols, kCsvColumns)) ==

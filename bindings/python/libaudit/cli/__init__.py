@@ -22,7 +22,7 @@ from . import (
     store,
     vocabulary,
 )
-from .common import TerminalSafe
+from .common import TerminalSafe, add_all_options, print_error
 
 # Each module registers its command groups; this package composes them (and only it imports
 # every command module). Shared helpers are in cli/common.py.
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for group in _GROUPS:
         group.register(sub)
+    add_all_options(parser)  # --all on every command: print every problem, not the first 20
     return parser
 
 
@@ -59,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except LibauditError as e:
-        print(f"libaudit: {e}", file=sys.stderr)
+        print_error(e, show_all=getattr(args, "all", False))
         return 1
     except KeyboardInterrupt:
         print("libaudit: " + _("interrupted"), file=sys.stderr)

@@ -12,7 +12,7 @@ from .. import Checklist, ChecklistError, LibauditIOError, labels
 from ..files import os_error_text
 from ..i18n import _, ngettext
 from ..table import format_table
-from .common import load_checklist
+from .common import load_checklist, print_problems
 from .extract import item_count
 
 
@@ -46,8 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
             c = Checklist.load(path)
         except ChecklistError as e:
             failed += 1
-            for d in e.diagnostics:
-                print(str(d), file=sys.stderr)
+            print_problems(e.diagnostics, show_all=args.all)
             continue
         except (LibauditIOError, OSError) as e:
             failed += 1
@@ -109,7 +108,7 @@ def render_summary(s: dict[str, Any]) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
-    c = load_checklist(args.file)
+    c = load_checklist(args.file, show_all=args.all)
     if c is None:
         return 1
     s = summary(c)

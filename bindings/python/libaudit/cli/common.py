@@ -20,7 +20,8 @@ from typing import Any, Callable, TextIO
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
 from ..dates import day_argument
-from ..i18n import _
+from ..errors import LibauditError, QuestionnaireError
+from ..i18n import _, ngettext
 from ..store import ImportResult, read_trail_key
 from ..table import terminal_safe
 
@@ -129,6 +130,24 @@ def group(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, h
     return subs
 
 
+class IntermixedParser(argparse.ArgumentParser):
+    """A command whose positionals may follow its options (``finding move DB --where F STATE``):
+    argparse's plain parse fills a ``nargs="*"`` positional at its first chance, empty, and then
+    refuses the later ones; the intermixed parse takes them wherever they are. Set on a parser
+    made by :func:`command` with ``parser.__class__ = IntermixedParser``."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._intermixing:  # parse_known_intermixed_args calls this again for each pass
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
 def command(
     subs: Any,
     name: str,
@@ -184,9 +203,70 @@ def report_import(what: str, r: ImportResult) -> None:
     )
 
 
-def print_diagnostics(diagnostics: Iterable[object]) -> None:
-    for d in diagnostics:
-        print(str(d), file=sys.stderr)
+#: How many problems a command prints before the line that says how many more (``--all``: all).
+PROBLEMS_SHOWN = 20
+
+
+def all_option(p: argparse.ArgumentParser) -> None:
+    """``--all``: print every problem, not the first :data:`PROBLEMS_SHOWN`."""
+    p.add_argument(
+        "--all",
+        dest="all",
+        action="store_true",
+        help=_("print every problem found (default: the first {n}, then how many more)").format(n=PROBLEMS_SHOWN),
+    )
+
+
+def add_all_options(parser: argparse.ArgumentParser) -> None:
+    """``--all`` (:func:`all_option`) on every command of `parser`'s tree that has no ``--all`` of
+    its own (``finding spread --all`` means every 課; it shows every problem too)."""
+    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for action in subparsers:
+        for child in dict.fromkeys(action.choices.values()):  # aliases map to one parser
+            add_all_options(child)
+    if not subparsers and not any("--all" in a.option_strings for a in parser._actions):
+        all_option(parser)
+
+
+def print_problems(problems: Sequence[object], *, show_all: bool = False, stream: TextIO | None = None) -> None:
+    """THE way a command prints problems: one a line (``str(p)``: the file as given, line, what),
+    at most :data:`PROBLEMS_SHOWN` unless `show_all` (``--all``), then one line saying how many
+    more there are and that ``--all`` shows them."""
+    out = stream or sys.stderr
+    shown = problems if show_all or len(problems) <= PROBLEMS_SHOWN else problems[:PROBLEMS_SHOWN]
+    for p in shown:
+        print(str(p), file=out)
+    more = len(problems) - len(shown)
+    if more:
+        print(
+            ngettext(
+                "… and {n} more problem, not shown: --all shows it",
+                "… and {n} more problems, not shown: --all shows them all",
+                more,
+            ).format(n=more),
+            file=out,
+        )
+
+
+def print_error(e: LibauditError, *, show_all: bool = False) -> None:
+    """An error as the command line prints it: ``libaudit: …`` on stderr; an error that lists
+    problems (ValidationError's diagnostics, a questionnaire's problems) prints them all through
+    :func:`print_problems`, under a line that counts them."""
+    problems: Sequence[object] = getattr(e, "problems", None) or getattr(e, "diagnostics", None) or []
+    if len(problems) <= 1:
+        print(f"libaudit: {problems[0] if problems else e}", file=sys.stderr)
+        return
+    files = {getattr(p, "file", "") for p in problems} - {""}
+    if isinstance(e, QuestionnaireError):
+        head = str(e.args[0])
+    elif len(files) == 1:
+        head = ngettext("{n} problem in {file}:", "{n} problems in {file}:", len(problems)).format(
+            n=len(problems), file=next(iter(files))
+        )
+    else:
+        head = ngettext("{n} problem:", "{n} problems:", len(problems)).format(n=len(problems))
+    print(f"libaudit: {head}", file=sys.stderr)
+    print_problems(problems, show_all=show_all)
 
 
 def run_import(args: argparse.Namespace, what: str, fn: Callable[[Store], ImportResult]) -> int:
@@ -196,17 +276,17 @@ def run_import(args: argparse.Namespace, what: str, fn: Callable[[Store], Import
             report_import(what, fn(s))
     except ImportValidationError as e:
         print("libaudit: " + _("nothing was imported; fix these rows and import again:"), file=sys.stderr)
-        print_diagnostics(e.diagnostics)
+        print_problems(e.diagnostics, show_all=args.all)
         return 1
     return 0
 
 
-def load_checklist(path: str) -> Checklist | None:
+def load_checklist(path: str, *, show_all: bool = False) -> Checklist | None:
     """The checklist at `path`, or None after printing its diagnostics."""
     try:
         return Checklist.load(path)
     except ChecklistError as e:
-        print_diagnostics(e.diagnostics)
+        print_problems(e.diagnostics, show_all=show_all)
         return None
 
 

@@ -89,6 +89,7 @@ def _responses_import(args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 encoding=args.encoding,
                 department=args.dept,
+                show_all=args.all,
             )
     if args.dry_run or args.dept:
         raise SystemExit("libaudit: " + _("--dry-run and --dept are for questionnaires, not a plain responses CSV"))

@@ -16,6 +16,7 @@ from ..errors import QuestionnaireError, ValidationError
 from ..files import output_format
 from ..i18n import _, ngettext
 from ..store import Store
+from .common import print_problems
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -117,6 +118,7 @@ def run_import(
     dry_run: bool,
     encoding: str,
     department: str | None = None,
+    show_all: bool = False,
 ) -> int:
     """Import returned questionnaires and print the per-file summary (or every problem)."""
     try:
@@ -125,8 +127,7 @@ def run_import(
         )
     except QuestionnaireError as e:
         print("libaudit: " + _("{problem}; fix these and import again:").format(problem=e.args[0]), file=sys.stderr)
-        for p in e.problems:
-            print(str(p), file=sys.stderr)
+        print_problems(e.problems, show_all=show_all)
         if e.outcomes:
             print(_("files:"), file=sys.stderr)
             for o in e.outcomes:

@@ -2,6 +2,9 @@
 (docs/findings.md). The register is ``libaudit person`` (cli/people.py), exceptions are
 ``libaudit exception`` (cli/exceptions.py).
 
+``finding move`` moves one finding, or many at once (``--where state=draft,cycle=2 STATE``, or
+``--decisions FILE.csv``): all or nothing, each move checked as a single one, every refusal listed.
+
 Actions name the person who acts with ``--by PERSON`` (a name from the register, which the role
 checks and the separation of duties read; it is also the trail's actor). Listings print aligned
 tables with Japanese labels; ``--json`` prints objects with the English codes.
@@ -10,6 +13,7 @@ tables with Japanese labels; ``--json`` prints objects with the English codes.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,10 +21,22 @@ import libaudit
 
 from .. import labels
 from ..dates import day_argument
+from ..errors import ImportValidationError, ValidationError
 from ..findings import SEVERITIES, STATES, DateLike, Finding, Findings
 from ..i18n import _, ngettext
 from ..table import format_table
-from .common import by_option, command, group, open_store, print_dicts, print_json, today_option
+from .common import (
+    IntermixedParser,
+    by_option,
+    command,
+    encoding,
+    group,
+    open_store,
+    print_dicts,
+    print_json,
+    print_problems,
+    today_option,
+)
 from .exceptions import EXCEPTION_HEADERS, exception_headers, exception_rows  # re-exported for the demo
 
 CHECK_ANSWER_LABELS = {"": "未回答", **dict(labels.terms("check_answer"))}  # "" -> 未回答 (data: a label)
@@ -47,13 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--condition", required=True, metavar="TEXT", help=_("what was found (状況)"))
     x.add_argument("--evidence", default="", metavar="TEXT", help=_("the evidence seen (監査証拠)"))
     x.add_argument("--recommendation", default="", metavar="TEXT", help=_("the recommendation (改善提案)"))
-    x = command(fs, "move", _move, _("move a finding to another state"))
-    x.add_argument("finding", type=int, metavar="FINDING", help=_("the finding's id"))
-    x.add_argument(
-        "state", metavar="STATE", help=_("the new state: {states}").format(states=", ".join(c for c, _s in STATES))
-    )
-    by_option(x)
-    x.add_argument("--note", default="", metavar="TEXT", help=_("a note for the history"))
+    _register_move(fs)
     x = command(fs, "list", _list, _("list findings"))
     x.add_argument("--cycle", type=int, metavar="ID", help=_("only this cycle's"))
     x.add_argument("--dept", metavar="CODE", help=_("only this 課's"))
@@ -67,6 +77,42 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     today_option(x)
     x.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
     _register_followups(fs)
+
+
+def _register_move(fs: Any) -> None:
+    """``finding move``: one finding, every finding a filter selects, or a CSV of decisions."""
+    x = command(
+        fs,
+        "move",
+        _move,
+        _("move a finding to another state, or many at once (--where, --decisions), all or nothing"),
+        parents=[encoding()],
+    )
+    x.__class__ = IntermixedParser  # STATE may follow --where FILTER
+    x.usage = (
+        "libaudit finding move DB (FINDING STATE | --where KEY=VALUE,… STATE | --decisions FILE.csv) "
+        "--by PERSON [--note TEXT] [--dry-run] [--all]"
+    )
+    x.add_argument(
+        "targets",
+        nargs="*",
+        metavar="FINDING STATE",
+        help=_("the finding and its new state ({states}); with --where the state only").format(
+            states=", ".join(c for c, _label in STATES)
+        ),
+    )
+    by_option(x)
+    x.add_argument("--note", default="", metavar="TEXT")
+    many = x.add_mutually_exclusive_group()
+    many.add_argument(
+        "--where",
+        metavar="KEY=VALUE,…",
+        help=_("move every finding that matches: {keys} (e.g. state=draft,cycle=2)").format(keys=", ".join(WHERE_KEYS)),
+    )
+    many.add_argument(
+        "--decisions", metavar="FILE.csv", help=_("one move per row: finding,state,note (指摘番号,状態,メモ)")
+    )
+    x.add_argument("--dry-run", action="store_true", help=_("check every move and print it; write nothing"))
 
 
 def _register_followups(fs: Any) -> None:
@@ -103,11 +149,117 @@ def _open(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The keys of ``finding move --where`` and the filter argument each sets.
+WHERE_KEYS = {"state": "from_state", "cycle": "cycle", "dept": "department", "severity": "severity"}
+
+
+def parse_where(text: str) -> dict[str, Any]:
+    """``state=draft,cycle=2,dept=CODE,severity=S`` as keyword arguments of
+    :meth:`Findings.move_where`; SystemExit naming a key that is not one of WHERE_KEYS."""
+    out: dict[str, Any] = {}
+    for part in _csv_list(text):
+        key, sep, value = part.partition("=")
+        key, value = libaudit.nfkc(key).strip().lower(), value.strip()
+        if key == "department":
+            key = "dept"
+        if not sep or key not in WHERE_KEYS or not value:
+            raise SystemExit(
+                "libaudit: "
+                + _("--where {part!r}: write KEY=VALUE, KEY one of {keys}").format(
+                    part=part, keys=", ".join(WHERE_KEYS)
+                )
+            )
+        if key == "cycle":
+            try:
+                out["cycle"] = int(libaudit.nfkc(value))
+            except ValueError:
+                raise SystemExit(
+                    "libaudit: " + _("--where cycle={value}: not a cycle id").format(value=value)
+                ) from None
+        else:
+            out[WHERE_KEYS[key]] = value
+    if not out:
+        raise SystemExit("libaudit: " + _("--where names no filter: e.g. --where state=draft,cycle=2"))
+    return out
+
+
 def _move(args: argparse.Namespace) -> int:
+    wanted = 1 if args.where else 0 if args.decisions else 2
+    if len(args.targets) != wanted:
+        usage = {
+            0: _("--decisions takes no FINDING or STATE: the file gives them"),
+            1: _("--where takes the new STATE only"),
+            2: _("give FINDING and STATE (or --where … STATE, or --decisions FILE.csv)"),
+        }
+        raise SystemExit(f"libaudit: {usage[wanted]}")
+    if wanted == 2 and not args.dry_run:
+        try:
+            finding = int(args.targets[0])
+        except ValueError:
+            raise SystemExit(
+                "libaudit: " + _("FINDING is a finding number, not {text!r}").format(text=args.targets[0])
+            ) from None
+        with open_store(args.db) as s:
+            s.findings.move(args.by, finding, args.targets[1], args.note)
+            f = s.findings.get(finding)
+        print(_("finding {id}: {state} ({label})").format(id=f.id, state=f.state, label=f.state_label))
+        return 0
+    return _move_many(args)
+
+
+def _move_many(args: argparse.Namespace) -> int:
+    """--where, --decisions, or one move with --dry-run: all or nothing, every refusal listed."""
     with open_store(args.db) as s:
-        s.findings.move(args.by, args.finding, args.state, args.note)
-        f = s.findings.get(args.finding)
-    print(_("finding {id}: {state} ({label})").format(id=f.id, state=f.state, label=f.state_label))
+        try:
+            if args.where:
+                done = s.findings.move_where(
+                    args.by, args.targets[0], note=args.note, dry_run=args.dry_run, **parse_where(args.where)
+                )
+            elif args.decisions:
+                done = s.findings.move_decisions(args.by, args.decisions, encoding=args.encoding, dry_run=args.dry_run)
+            else:
+                move = (int(args.targets[0]), args.targets[1], args.note)
+                done = s.findings.move_many(args.by, [move], dry_run=args.dry_run)
+        except ValidationError as e:
+            if isinstance(e, ImportValidationError) or not e.diagnostics:
+                raise  # a decisions file that does not read, a bad state: printed by main
+            n = len(e.diagnostics)
+            print(
+                "libaudit: "
+                + ngettext(
+                    "nothing was moved: {n} move is refused", "nothing was moved: {n} moves are refused", n
+                ).format(n=n),
+                file=sys.stderr,
+            )
+            print_problems(e.diagnostics, show_all=args.all)
+            return 1
+        findings = {f.id: f for f in s.findings.list()}
+    if not done:
+        print("libaudit: " + _("no finding matches --where {where}").format(where=args.where), file=sys.stderr)
+        return 1
+    rows = [
+        [
+            t.finding,
+            findings[t.finding].department,
+            ",".join(findings[t.finding].items),
+            _label(t.from_state),
+            _label(t.to_state),
+            t.note,
+        ]
+        for t in done
+    ]
+    print(format_table([_("no."), _("課"), _("items"), _("from"), _("to"), _("note")], rows, "><<<<<"))
+    n = len(done)
+    if args.dry_run:
+        print(
+            ngettext(
+                "dry run: {n} finding would move; nothing was written",
+                "dry run: {n} findings would move; nothing was written",
+                n,
+            ).format(n=n)
+        )
+    else:
+        print(ngettext("{n} finding moved", "{n} findings moved", n).format(n=n))
     return 0
 
 
@@ -277,9 +429,11 @@ def _promote(args: argparse.Namespace) -> int:
 __all__ = [
     "EXCEPTION_HEADERS",
     "FINDING_HEADERS",
+    "WHERE_KEYS",
     "exception_headers",
     "exception_rows",
     "finding_headers",
     "finding_rows",
+    "parse_where",
     "register",
 ]

@@ -94,7 +94,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _checklist_import(args: argparse.Namespace) -> int:
-    checklist = load_checklist(args.file)
+    checklist = load_checklist(args.file, show_all=args.all)
     if checklist is None:
         return 1
     with open_store(args.db) as s:

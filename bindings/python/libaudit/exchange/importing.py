@@ -76,7 +76,7 @@ class ImportSummary:
 
         rows: list[tuple[object, ...]] = [
             (
-                Path(f.path).name,
+                f.path,  # as given: two folders may hold files of one name
                 f"{f.department} {f.department_name}".strip(),
                 f.answered,
                 f.changed,
@@ -130,7 +130,12 @@ def _read_file(cy: _Cycle, path: Path, named: bool, encoding: str, max_bytes: in
 
 
 def _nothing_imported(problems: int, files: int) -> str:
-    """'nothing was imported: 3 problems in 1 file', each count in its own plural form."""
+    """'nothing was imported: 3 problems in 1 file', each count in its own plural form; a problem
+    in no file (the cycle's) is counted in none."""
+    if files == 0:
+        return ngettext("nothing was imported: {n} problem", "nothing was imported: {n} problems", problems).format(
+            n=problems
+        )
     in_files = ngettext("in {n} file", "in {n} files", files).format(n=files)
     return ngettext(
         "nothing was imported: {n} problem {in_files}", "nothing was imported: {n} problems {in_files}", problems
@@ -184,7 +189,7 @@ def import_files(
             else FileOutcome(os.fspath(r.path), "read")
             for r in read
         ]
-        n = len({x.file for x in problems})
+        n = len({x.file for x in problems} & {os.fspath(r.path) for r in read})  # "<cycle>" is no file
         raise QuestionnaireError(_nothing_imported(len(problems), n), problems, outcomes + skipped)
 
     rows, counts = cy.model.plan(returned, actor)

@@ -17,7 +17,8 @@ struct Diagnostic {
   int column = 1;
   std::string message;
 
-  // "file:line:column: message", the form editors and compilers use.
+  // "file:line:column: message", the form editors and compilers use; the message alone when
+  // file is empty (a problem that is in no file).
   std::string to_string() const;
 };
 

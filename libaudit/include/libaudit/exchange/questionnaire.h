@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -182,7 +183,16 @@ class Questionnaires {
                    const std::vector<ShownCell>& shows) const;
   void check_listed_rows(Returned& r, const Grid& grid, std::string_view sheet, const Grid& listed,
                          const WorkbookLayout& layout) const;
+  struct ListedRow;  // check.cpp
+  void check_moved_rows(Returned& r, const Grid& grid, std::string_view sheet,
+                        const std::vector<std::pair<const ListedRow*, long long>>& placed,
+                        const WorkbookLayout& layout) const;
   void check_answer(Returned& r, ReturnedRow row, std::string_view answer_text) const;
+  // The data rows of a CSV matched to the n rows exported by their 番号 (check_csv_records).
+  using CsvField = std::function<std::string(const csv::Record&, std::string_view)>;
+  using CsvHeadings = std::map<std::string, std::string, std::less<>>;
+  void check_numbered_rows(Returned& r, const std::vector<const csv::Record*>& body, std::size_t fields, long long n,
+                           const CsvField& field, const CsvHeadings& heading) const;
 
   CycleData data_;
   StoredChecklist stored_;

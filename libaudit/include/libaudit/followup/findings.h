@@ -164,6 +164,7 @@ struct FindingFilter {
   std::optional<std::int64_t> cycle;
   std::optional<std::string> department;
   std::optional<FindingState> state;
+  std::optional<Severity> severity;
   bool overdue_only = false;
   bool include_drafts = true;
 };
@@ -196,6 +197,21 @@ struct CheckRequest {
   std::int64_t linked_finding = 0;  // same_issue_found: the finding it raised
 };
 
+// One move of a bulk move (Findings::move_many): `finding` to `to`, with `note`. `line` is where
+// the move was read (a line of a decisions CSV, read_decisions); 0 for a move chosen by a filter.
+struct FindingMove {
+  std::int64_t finding = 0;
+  FindingState to = FindingState::open;
+  std::string note;
+  int line = 0;
+};
+
+// Decisions on findings from a CSV with the header finding,state,note (or 指摘番号,状態,メモ; note
+// may be left out): one move per row, the state by its code or label. ImportValidationError
+// lists every bad row (a finding that is not a number, an unknown state, a missing column).
+std::vector<FindingMove> read_decisions(const std::filesystem::path& file,
+                                        csv::Encoding encoding = csv::Encoding::detect);
+
 struct PromoteOptions {
   bool include_partial = false;
   std::optional<Date> due;  // default: the last day of the audit cycle's 年度
@@ -216,6 +232,20 @@ class Findings {
   std::int64_t raise(std::string_view by, const FindingSpec& spec);
   // Moves a finding along the machine (transition_rules()); TransitionError or RoleError.
   void move(std::string_view by, std::int64_t finding, FindingState to, std::string_view note = {});
+  // Several moves, all or nothing, in one transaction: each is checked as move() checks it (the
+  // machine, the roles, 兼務の禁止) and recorded in the trail as move() records it. When any is
+  // refused (an unknown finding, a finding named twice, a move the machine lacks, a role the
+  // person lacks), nothing moves and ValidationError lists every refusal, one diagnostic each
+  // (file `source` and the move's line; no file for a move of line 0). With `dry_run` everything
+  // is checked and nothing written. Returns the transitions, in the order of `moves` (made, or
+  // with id 0 and at "" when dry_run).
+  std::vector<Transition> move_many(std::string_view by, const std::vector<FindingMove>& moves, bool dry_run = false,
+                                    const std::string& source = {});
+  // move_many of every finding `filter` selects (by id; overdue_only and include_drafts apply as
+  // in list()), each to `to` with `note`, selected and moved in one transaction. Nothing
+  // selected: no transitions. NotFoundError when filter.cycle names no cycle.
+  std::vector<Transition> move_where(std::string_view by, const FindingFilter& filter, FindingState to,
+                                     std::string_view note = {}, bool dry_run = false);
 
   Finding get(std::int64_t id) const;  // NotFoundError
   // By id. NotFoundError when filter.cycle names no cycle.
