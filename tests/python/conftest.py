@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,16 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None) -> su
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def japanese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Messages in Japanese for one test: the core's and the package's in this process
+    (``libaudit.set_language``) and the command line's it runs (``LIBAUDIT_LANG=ja``)."""
+    from libaudit import i18n
+
+    before = i18n.language()
+    i18n.set_language("ja")
+    monkeypatch.setenv("LIBAUDIT_LANG", "ja")
+    yield
+    i18n.set_language(before)

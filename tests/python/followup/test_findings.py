@@ -352,7 +352,7 @@ def test_promotion_to_drafts(world):
     assert store.verify().ok
 
 
-def test_exceptions_change_scores_exactly_per_the_rule(world):
+def test_exceptions_change_scores_exactly_per_the_rule(world, japanese):
     """docs/scoring.md, "As of": an exception counts for a cycle when it is approved at the point
     the cycle is read at and its period overlaps the cycle's 年度 (here 2024)."""
     store, si, audit = world

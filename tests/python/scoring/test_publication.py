@@ -142,7 +142,7 @@ def test_compare_and_the_committee_report_give_one_figure_per_cycle(world, cli):
     assert v["summary"]["rate"] == pytest.approx(alone) and v["summary"]["previous_rate"] == pytest.approx(earlier)
 
 
-def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli):
+def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli, japanese):
     store, path, si, audit = world
     db = str(path)
     x = store.exceptions
@@ -164,7 +164,7 @@ def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli):
     assert closed["results"]["models"]["rate"]["body"][0]["score"] == json.loads(r.stdout)[0]["score"]
 
 
-def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli):
+def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli, japanese):
     store, path, si, audit = world
     db = str(path)
     r = cli("cycle", "close", db, str(si))

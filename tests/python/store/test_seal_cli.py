@@ -85,7 +85,7 @@ def trail_rows(db: str) -> list[tuple]:
         con.close()
 
 
-def test_trail_key_new_writes_0600_and_never_overwrites(tmp_path, cli, key):
+def test_trail_key_new_writes_0600_and_never_overwrites(tmp_path, cli, key, japanese):
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
     text = key.read_text()
     assert len(text) == 65 and text.endswith("\n") and int(text[:64], 16) >= 0
@@ -118,7 +118,7 @@ def test_a_sealed_store_verifies_clean_with_its_key(tmp_path, cli, key, monkeypa
     assert "で封印: 記録 1 以降" in cli("verify", db).stdout
 
 
-def test_a_write_without_the_key_is_caught_with_it(tmp_path, cli, key, monkeypatch):
+def test_a_write_without_the_key_is_caught_with_it(tmp_path, cli, key, monkeypatch, japanese):
     db = sealed_store(tmp_path, cli, key, monkeypatch)
     assert (
         cli("dept", "import", db, str(write(tmp_path / "d2.csv", "code,name\n999,新しい課\n")), "--as", "x").returncode
@@ -147,12 +147,13 @@ def test_a_forged_append_with_a_correct_hash_is_caught_only_with_the_key(tmp_pat
     con.close()
     plain = cli("verify", db)
     assert plain.returncode == 0 and "intact" in plain.stdout  # the chain and the tables agree
+    monkeypatch.setenv("LIBAUDIT_LANG", "ja")  # the problem below is asserted in Japanese
     r = cli("verify", db, "--key-file", str(key))
     assert r.returncode == 1
     assert r.stdout == f"trail {seq}: forged: 記録 {seq} の MAC が鍵と合わない: 鍵を持たない者が書き換えた\n"
 
 
-def test_a_rewritten_and_rehashed_trail_is_caught_with_the_key(tmp_path, cli, key, monkeypatch):
+def test_a_rewritten_and_rehashed_trail_is_caught_with_the_key(tmp_path, cli, key, monkeypatch, japanese):
     db = sealed_store(tmp_path, cli, key, monkeypatch)
     rows = [list(r) for r in trail_rows(db)]
     rows[2][2] = "別人"  # who made record 3
@@ -179,7 +180,7 @@ def test_a_rewritten_and_rehashed_trail_is_caught_with_the_key(tmp_path, cli, ke
     ]
 
 
-def test_a_wrong_key_finds_no_seal(tmp_path, cli, key, monkeypatch):
+def test_a_wrong_key_finds_no_seal(tmp_path, cli, key, monkeypatch, japanese):
     db = sealed_store(tmp_path, cli, key, monkeypatch)
     other = tmp_path / "other.key"
     assert cli("trail-key", "new", str(other)).returncode == 0
@@ -194,7 +195,7 @@ def test_a_wrong_key_finds_no_seal(tmp_path, cli, key, monkeypatch):
     assert report["sealed_from"] == 0 and report["key_id"] == mine
 
 
-def test_a_key_file_others_may_read_is_refused_and_nothing_is_written(tmp_path, cli, key, monkeypatch):
+def test_a_key_file_others_may_read_is_refused_and_nothing_is_written(tmp_path, cli, key, monkeypatch, japanese):
     db = sealed_store(tmp_path, cli, key, monkeypatch)
     before = trail_rows(db)
     os.chmod(key, 0o644)
@@ -211,7 +212,7 @@ def test_a_key_file_others_may_read_is_refused_and_nothing_is_written(tmp_path, 
     assert cli("dept", "list", db).returncode == 0  # a command that only reads needs no key
 
 
-def test_a_key_file_not_in_the_format_is_refused(tmp_path, cli):
+def test_a_key_file_not_in_the_format_is_refused(tmp_path, cli, japanese):
     bad = tmp_path / "bad.key"
     bad.write_text("00" * 31 + "\n")
     os.chmod(bad, 0o600)
@@ -227,7 +228,7 @@ def test_a_key_file_not_in_the_format_is_refused(tmp_path, cli):
     assert r.returncode == 1 and "鍵ファイル" in r.stderr and "を読めない" in r.stderr
 
 
-def test_the_python_api_takes_raw_keys(tmp_path):
+def test_the_python_api_takes_raw_keys(tmp_path, japanese):
     with pytest.raises(libaudit.ValidationError, match="証跡の鍵が短い: 8 バイト"):
         libaudit.Store(":memory:", trail_key=b"12345678")
     k = bytes(range(32))

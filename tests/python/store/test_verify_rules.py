@@ -77,7 +77,7 @@ def test_the_demo_stores_verify_intact(tmp_path, cli):
     assert ": intact (" in r.stdout
 
 
-def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli):
+def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli, japanese):
     db = tmp_path / "f.db"
     store, _ = ready_store(db, tmp_path)
     cl = store.cycle(1).checklist
@@ -111,7 +111,7 @@ def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli):
     assert "1 problem(s) found" in r.stderr
 
 
-def test_a_responses_batch_into_a_closed_cycle_is_forged(tmp_path, cli):
+def test_a_responses_batch_into_a_closed_cycle_is_forged(tmp_path, cli, japanese):
     db = tmp_path / "r.db"
     store, cycle = ready_store(db, tmp_path)
     store.import_responses(ACTOR, cycle, [("101", "7.1", "implemented")])
