@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,8 +51,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", "".join(lines)).replace("\u3000", "")
 
 
-def run_cli(*args: str, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Runs `python -m libaudit ARGS` as a user would, capturing text output."""
+def run_cli(
+    *args: str, input: str | None = None, cwd: Path | None = None, lang: str = "en"
+) -> subprocess.CompletedProcess:
+    """Runs `python -m libaudit ARGS` as a user would, capturing text output, in `lang` (``en``
+    by default, whatever the machine's locale; ``ja`` for a test of the Japanese output)."""
     return subprocess.run(
         [sys.executable, "-m", "libaudit", *args],
         capture_output=True,
@@ -61,23 +63,10 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None) -> su
         encoding="utf-8",
         input=input,
         cwd=cwd,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "LIBAUDIT_LANG": lang},
     )
 
 
 @pytest.fixture
 def cli():
     return run_cli
-
-
-@pytest.fixture
-def japanese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Messages in Japanese for one test: the core's and the package's in this process
-    (``libaudit.set_language``) and the command line's it runs (``LIBAUDIT_LANG=ja``)."""
-    from libaudit import i18n
-
-    before = i18n.language()
-    i18n.set_language("ja")
-    monkeypatch.setenv("LIBAUDIT_LANG", "ja")
-    yield
-    i18n.set_language(before)

@@ -31,6 +31,7 @@ from . import _core
 from .errors import PdfError, ValidationError
 from .files import write_atomically, write_text
 from .findings import DateLike
+from .i18n import _
 from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -118,7 +119,7 @@ class Reporter:
     def render(self, kind: str, format: str = "html", dept: str | None = None) -> str:
         """One report as text: html, md, csv or json (for PDF use :func:`render`)."""
         if format == "pdf":
-            raise ValueError("PDF is written to a file: use libaudit.render(..., format='pdf', out=PATH)")
+            raise ValueError(_("PDF is written to a file: use libaudit.render(..., format='pdf', out=PATH)"))
         return self._r.render(kind, format, dept or "")
 
 
@@ -131,7 +132,9 @@ def format_of(out: PathLike | None, format: str | None, *, directory: bool = Fal
     (.html/.htm, .md, .csv, .json, .pdf), else html. ValidationError for an unknown format, or
     one that contradicts the file's extension."""
     if format is not None and format not in _EXT:
-        raise ValidationError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
+        raise ValidationError(
+            _("unknown format {format!r}: one of {formats}").format(format=format, formats=", ".join(FORMATS))
+        )
     path = Path(out) if out is not None and not directory else None
     suffix = path.suffix.lower().lstrip(".") if path else ""
     named = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (*_EXT, "htm") else None
@@ -139,8 +142,10 @@ def format_of(out: PathLike | None, format: str | None, *, directory: bool = Fal
         return named or "html"
     if path is not None and named is not None and named != _EXT[format]:
         raise ValidationError(
-            f"{path} is named {path.suffix} but the format is {format}: "
-            f"name the file .{_EXT[format]}, or leave the format out to take it from the name"
+            _(
+                "{path} is named {suffix} but the format is {format}: name the file .{ext}, or leave the format "
+                "out to take it from the name"
+            ).format(path=path, suffix=path.suffix, format=format, ext=_EXT[format])
         )
     return _EXT[format]
 
@@ -169,14 +174,14 @@ def render(
     paths; ``progress(done, total)`` is called after each. Other options: see :class:`Reporter`.
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown report {kind!r}: one of {', '.join(KINDS)}")
+        raise ValueError(_("unknown report {kind!r}: one of {kinds}").format(kind=kind, kinds=", ".join(KINDS)))
     format = format_of(out, format, directory=all_depts)
     if kind == "department" and not dept and not all_depts:
-        raise ValueError("the department sheet needs dept=CODE or all_depts=True")
+        raise ValueError(_("the department sheet needs dept=CODE or all_depts=True"))
     reporter = Reporter(store, cycle, compare=compare, dept=dept, templates=templates, **options)
     if all_depts:
         if out is None:
-            raise ValueError("all_depts=True writes files: give out=DIRECTORY")
+            raise ValueError(_("all_depts=True writes files: give out=DIRECTORY"))
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         codes = reporter.departments()
@@ -191,7 +196,7 @@ def render(
         return paths
     if format == "pdf":
         if out is None:
-            raise ValueError("format='pdf' writes a file: give out=PATH")
+            raise ValueError(_("format='pdf' writes a file: give out=PATH"))
         return _write(reporter, kind, format, dept, Path(out))
     text = reporter.render(kind, format, dept)
     if out is None:
@@ -221,10 +226,12 @@ def _write(reporter: Reporter, kind: str, format: str, dept: str | None, path: P
 
 # ---- Chromium ---------------------------------------------------------------------------------
 
-_INSTALL_HINT = (
-    "PDF needs Chromium: install it with `apt-get install chromium` "
-    "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary"
-)
+
+def _install_hint() -> str:
+    return _(
+        "PDF needs Chromium: install it with `apt-get install chromium` "
+        "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary"
+    )
 
 
 def find_chromium() -> str | None:
@@ -264,7 +271,7 @@ def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Pat
     LibauditIOError when the folder cannot be written."""
     binary = find_chromium()
     if not binary:
-        raise PdfError(_INSTALL_HINT)
+        raise PdfError(_install_hint())
     pdf = Path(pdf).resolve()
 
     def print_to(tmp: Path) -> None:
@@ -278,10 +285,14 @@ def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Pat
             try:
                 r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
             except (OSError, subprocess.TimeoutExpired) as e:
-                raise PdfError(f"Chromium failed to print {html}: {e}") from e
+                raise PdfError(_("Chromium failed to print {html}: {error}").format(html=html, error=e)) from e
         with open(tmp, "rb") as f:
             if f.read(5) != b"%PDF-":
-                raise PdfError(f"Chromium did not write {pdf} (exit {r.returncode}): {r.stderr.strip()[-500:]}")
+                raise PdfError(
+                    _("Chromium did not write {pdf} (exit {code}): {stderr}").format(
+                        pdf=pdf, code=r.returncode, stderr=r.stderr.strip()[-500:]
+                    )
+                )
 
     return write_atomically(pdf, print_to)
 

@@ -33,6 +33,7 @@ from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 from . import _core
 from ._core import Checklist
+from .i18n import _
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Optional[Callable[[int, int], None]]
@@ -162,7 +163,7 @@ def _frame(rows: Sequence[Any], cls: type) -> Any:
     try:
         import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]  # optional
     except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+        raise ImportError(_("to_pandas() needs pandas: pip install pandas")) from e
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(cls)])
 
 
@@ -444,10 +445,12 @@ class Store:
         }
         if what == "responses":
             if cycle is None:
-                raise ValueError("to_pandas('responses') needs cycle=")
+                raise ValueError(_("to_pandas('responses') needs cycle="))
             return _frame(self.responses(cycle), Response)
         if what not in table:
-            raise ValueError(f"unknown table {what!r}: one of responses, {', '.join(table)}")
+            raise ValueError(
+                _("unknown table {what!r}: one of responses, {tables}").format(what=what, tables=", ".join(table))
+            )
         getter, cls = table[what]
         return _frame(getter(), cls)
 

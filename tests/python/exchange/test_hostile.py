@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store
 from libaudit.cli import main as cli_main
 from libaudit.errors import QuestionnaireError
@@ -278,10 +279,14 @@ def test_too_many_sheets_and_a_dangling_shared_string_are_refused(env):
 def test_a_deadline_that_is_not_a_real_day_is_refused_before_any_file(env, capsys, deadline):
     """`export --deadline 2025-06-31` was accepted and printed on every questionnaire."""
     s, cycle, tmp = env
-    code = cli_main(
-        ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
-    )
+    argv = ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
+    with speaking("ja"):
+        code = cli_main(argv)
     err = capsys.readouterr().err
-    assert code == 1 and f"回答期限 (deadline) {deadline!r} is not a date" in err, err
+    assert code == 1 and f"回答期限 {deadline!r} は日付ではない" in err, err
+    with speaking("en"):
+        code = cli_main(argv)
+    err = capsys.readouterr().err
+    assert code == 1 and f"the deadline (回答期限) {deadline!r} is not a date" in err, err
     assert not (tmp / "q").exists() or not list((tmp / "q").iterdir())
     assert exchange.export_workbook(s, cycle, "102", tmp / "ok.xlsx", deadline="2025-06-30").exists()

@@ -142,7 +142,7 @@ def test_compare_and_the_committee_report_give_one_figure_per_cycle(world, cli):
     assert v["summary"]["rate"] == pytest.approx(alone) and v["summary"]["previous_rate"] == pytest.approx(earlier)
 
 
-def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli, japanese):
+def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli):
     store, path, si, audit = world
     db = str(path)
     x = store.exceptions
@@ -152,22 +152,22 @@ def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli, japanese)
     x.approve("CISO 四郎", eid)
     now = json.loads(cli("score", db, "--cycle", str(si), "--by", "body", "--json").stdout)[0]
     assert base["excepted"] == 0 and now["excepted"] == 1 and now["score"] != base["score"]
-    r = cli("score", db, "--cycle", str(si), "--as-of", "2001-04-01")
+    r = cli("score", db, "--cycle", str(si), "--as-of", "2001-04-01", lang="ja")
     assert r.returncode != 0 and "まだ作られていない" in r.stderr and "Traceback" not in r.stderr
     r = cli("score", db, "--cycle", str(si), "--as-of", "4月1日")
     assert r.returncode != 0 and "Traceback" not in r.stderr
     # A closed cycle is always its close: --as-of is said to be unused, and the figures are the same.
     closed = store.close_cycle(ACTOR, si)
-    r = cli("score", db, "--cycle", str(si), "--by", "body", "--json", "--as-of", today)
+    r = cli("score", db, "--cycle", str(si), "--by", "body", "--json", "--as-of", today, lang="ja")
     assert r.returncode == 0 and "締切済みのため --as-of" in r.stderr
     assert json.loads(r.stdout) == json.loads(cli("score", db, "--cycle", str(si), "--by", "body", "--json").stdout)
     assert closed["results"]["models"]["rate"]["body"][0]["score"] == json.loads(r.stdout)[0]["score"]
 
 
-def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli, japanese):
+def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli):
     store, path, si, audit = world
     db = str(path)
-    r = cli("cycle", "close", db, str(si))
+    r = cli("cycle", "close", db, str(si), lang="ja")
     assert r.returncode == 0 and "第1版として公表" in r.stdout, r.stderr
     # A closed cycle refuses the late 課, saying how to reopen.
     r = cli("export", db, "--cycle", str(si), "--all-depts", "-o", str(tmp_path / "out"))
@@ -181,8 +181,8 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli,
     with pytest.raises(ValidationError, match="理由"):
         store.reopen_cycle("統括 三郎", si, "  ")
     assert store.cycle(si).status == "closed"
-    r = cli("cycle", "reopen", db, str(si), "--reason", "市民課の回答が遅れた", "--by", "統括 三郎")
-    assert r.returncode == 0 and "再開しました" in r.stdout, r.stderr
+    r = cli("cycle", "reopen", db, str(si), "--reason", "市民課の回答が遅れた", "--by", "統括 三郎", lang="ja")
+    assert r.returncode == 0 and "再開した" in r.stdout, r.stderr
     store.import_responses(ACTOR, si, [("201", item, "implemented") for item in ITEMS[:3]])
     store.import_responses(ACTOR, si, [("101", "7.2", "implemented")])  # a correction too
     with pytest.raises(CycleStateError, match="締め切られていない"):
@@ -201,7 +201,8 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli,
     assert ("body", store.body) in moved and ("department", "201") in moved
     listed = {c["id"]: c for c in json.loads(cli("cycle", "list", db, "--json").stdout)}
     assert listed[si]["edition"] == 2 and listed[audit]["edition"] == 0
-    assert "第2版" in cli("cycle", "list", db).stdout
+    assert "第2版" in cli("cycle", "list", db, lang="ja").stdout
+    assert "edition 2" in cli("cycle", "list", db, lang="en").stdout
     # The trail shows both closes, each with its publication.
     assert len(store.cycle_closes(si)) == 2
     trail = store.trail()
@@ -220,12 +221,12 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli,
     assert store.verify().ok
     # Every published report anchors the trail: verify --anchor REPORT.json checks it still holds.
     report = write(tmp_path / "committee.json", reports[("committee", "", "json")])
-    r = cli("verify", db, "--anchor", str(report))
+    r = cli("verify", db, "--anchor", str(report), lang="ja")
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"記録 {view['anchor']['seq']} のハッシュ）は証跡にある" in r.stdout
     view["anchor"]["hash"] = "0" * 64
     forged = write(tmp_path / "forged.json", json.dumps(view, ensure_ascii=False))
-    r = cli("verify", db, "--anchor", str(forged))
+    r = cli("verify", db, "--anchor", str(forged), lang="ja")
     assert r.returncode == 1 and "アンカー" in r.stdout
-    r = cli("verify", db, "--anchor", str(write(tmp_path / "x.json", "{}")))
+    r = cli("verify", db, "--anchor", str(write(tmp_path / "x.json", "{}")), lang="ja")
     assert r.returncode != 0 and "報告書 JSON ではない" in r.stderr and "Traceback" not in r.stderr

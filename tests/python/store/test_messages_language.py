@@ -1,6 +1,6 @@
 """The core's messages of the early stages (policy, checklist, store) in the language chosen:
 the code's English by default, Japanese from the catalogue under ``set_language("ja")`` (and
-``LIBAUDIT_LANG=ja`` for the command line). One representative of each: an extractor warning, a
+``LIBAUDIT_LANG=ja`` for the command line: ``cli(..., lang="ja")``). One representative of each: an extractor warning, a
 checklist loader diagnostic, an import refusal, a closed cycle's refusal, a verify problem."""
 
 from __future__ import annotations
@@ -10,19 +10,17 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, ready_store, write
 
 import libaudit
-from libaudit import i18n
 
 
 @pytest.fixture(params=["en", "ja"])
-def language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    before = i18n.language()
-    i18n.set_language(request.param)
-    monkeypatch.setenv("LIBAUDIT_LANG", request.param)
-    yield request.param
-    i18n.set_language(before)
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The language of the test, in this process; a command line it runs is given it (lang=)."""
+    with speaking(request.param):
+        yield request.param
 
 
 def expected(language: str, english: str, japanese: str) -> str:
@@ -66,7 +64,7 @@ def test_an_import_refusal_in_python_and_on_the_command_line(language: str, tmp_
     ]
     store.close()
     csv = write(tmp_path / "r.csv", "department,item,answer\n999,7.1,implemented\n")
-    r = cli("responses", "import", str(db), "--cycle", str(cycle), str(csv), "--as", ACTOR)
+    r = cli("responses", "import", str(db), "--cycle", str(cycle), str(csv), "--as", ACTOR, lang=language)
     assert r.returncode == 1
     assert expected(language, "r.csv:2:1: unknown department '999'", "r.csv:2:1: 部署 '999' はない") in r.stderr
     with libaudit.Store(db) as s:
@@ -104,5 +102,5 @@ def test_a_verify_problem(language: str, tmp_path, cli) -> None:
         r'departments 101: altered: name: 証跡では "[^"]+"、テーブルでは "影の課"（最後の証跡の記録 \d+）',
     )
     assert len(problems) == 1 and re.fullmatch(pattern, problems[0]), problems
-    r = cli("verify", str(db))
+    r = cli("verify", str(db), lang=language)
     assert r.returncode == 1 and problems[0] in r.stdout

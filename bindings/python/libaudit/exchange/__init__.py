@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ValidationError
+from ..i18n import _
 from ..store import Store
 from .csv_format import _from_text, export_csv, is_questionnaire_csv
 from .files import (
@@ -84,7 +85,7 @@ def export_all(
     """One questionnaire per target 課 of the cycle (or the given 課) into `folder`; returns the
     paths. ``progress(done, total)`` is called after each file."""
     if format not in ("xlsx", "csv"):
-        raise ValidationError(f"unknown format {format!r}: xlsx or csv")
+        raise ValidationError(_("unknown format {format!r}: xlsx or csv").format(format=format))
     deadline = deadline_date(deadline)  # refused before any file is written
     cy = _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before the folder is made

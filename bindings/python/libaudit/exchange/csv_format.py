@@ -16,6 +16,7 @@ from .. import _core
 from .._core import neutralise_formula, nfkc
 from ..errors import Diagnostic, ValidationError
 from ..files import write_atomically
+from ..i18n import _, ngettext
 from ..store import Store
 from .model import CSV_COLUMNS, PathLike, _Cycle, text_lf
 
@@ -44,7 +45,9 @@ def _csv_encoding(encoding: str) -> str:
         return "utf-8-sig"
     if e in ("cp932", "shift-jis", "sjis", "windows-31j", "ms932"):
         return "cp932"
-    raise ValidationError(f"unknown CSV encoding {encoding!r}: utf-8-sig (UTF-8 with BOM) or cp932")
+    raise ValidationError(
+        _("unknown CSV encoding {encoding!r}: utf-8-sig (UTF-8 with BOM) or cp932").format(encoding=encoding)
+    )
 
 
 def export_csv(
@@ -99,7 +102,7 @@ def export_csv(
 def _refuse_outside_cp932(path: PathLike, records: list[list[str]]) -> None:
     bad = []
     for line_no, rec in enumerate(records, start=1):
-        for (_, heading), value in zip(CSV_COLUMNS, rec):
+        for (_column, heading), value in zip(CSV_COLUMNS, rec):
             for ch in value:
                 try:
                     ch.encode("cp932")
@@ -109,12 +112,21 @@ def _refuse_outside_cp932(path: PathLike, records: list[list[str]]) -> None:
                             os.fspath(path),
                             line_no,
                             0,
-                            f"番号 {rec[0]} ({heading}): '{ch}' (U+{ord(ch):04X}) cannot be "
-                            "written in CP932; export UTF-8 (the default) or change the text",
+                            _(
+                                "番号 {no} ({heading}): '{ch}' (U+{code:04X}) cannot be written in CP932; export "
+                                "UTF-8 (the default) or change the text"
+                            ).format(no=rec[0], heading=heading, ch=ch, code=ord(ch)),
                         )
                     )
     if bad:
-        raise ValidationError(f"{os.fspath(path)}: {len(bad)} character(s) cannot be written in CP932", bad)
+        raise ValidationError(
+            ngettext(
+                "{file}: {n} character cannot be written in CP932",
+                "{file}: {n} characters cannot be written in CP932",
+                len(bad),
+            ).format(file=os.fspath(path), n=len(bad)),
+            bad,
+        )
 
 
 def read_csv(cy: _Cycle, name: str, data: bytes, encoding: str) -> Any:

@@ -11,6 +11,7 @@ from typing import Union
 
 from .. import _core, labels
 from ..errors import ValidationError
+from ..i18n import _
 from ..store import Department, Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -119,8 +120,18 @@ def deadline_date(value: None | str | _dt.date) -> _dt.date | None:
     except ValueError:
         pass
     raise ValidationError(
-        f"回答期限 (deadline) {text!r} is not a date: write it as YYYY-MM-DD, a real day (2025-06-30)"
+        _("the deadline (回答期限) {text!r} is not a date: write it as YYYY-MM-DD, a real day (2025-06-30)").format(
+            text=text
+        )
     )
+
+
+def formula_kept(typed: str) -> str:
+    """The warning for a returned cell that held a formula (kept as the text typed)."""
+    return _(
+        "the cell holds a formula; it is kept as the text typed ({typed!r}). To write a text that starts with "
+        "'=', type a ' before it"
+    ).format(typed=typed[:40])
 
 
 def date_text(value: None | str | _dt.date) -> str:

@@ -33,6 +33,7 @@ from .model import (
     Row,
     _Cycle,
     date_text,
+    formula_kept,
     text_lf,
 )
 from .reader import ReadProblem, ReturnedWorkbook, column_letter
@@ -396,8 +397,7 @@ def _read_sheets(
                     sheet,
                     row,
                     column_letter(column),
-                    f"the cell holds a formula; it is kept as the text typed ({typed[:40]!r}). To write a text "
-                    "that starts with '=', type a ' before it",
+                    formula_kept(typed),
                 )
             )
     return sheets, warnings
