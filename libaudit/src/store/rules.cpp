@@ -110,7 +110,7 @@ void check_batch(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
   if (!outside.empty())
     schema::forged(
         problems, r.seq,
-        message("there are responses of departments {departments}, which are not targets of cycle {cycle} (by {actor})",
+        message("there are responses of 課 {departments}, which are not targets of cycle {cycle} (by {actor})",
                 fmt::arg("departments", outside), fmt::arg("cycle", cycle), fmt::arg("actor", g.actor)));
 }
 

@@ -736,12 +736,6 @@ void Store::Impl::write_cycle_trail(TrailWriter& trail, std::int64_t id, std::st
   trail.append("cycle", std::to_string(id), action, cycle_state(load_cycle(db, id)));
 }
 
-namespace {
-// 課, the unit a cycle targets: a domain term the English messages keep (in a placeholder, as a
-// message's text is ASCII for the catalogue's tools).
-constexpr std::string_view kKa = "課";
-}  // namespace
-
 std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) {
   require_actor(actor);
   Impl& im = live(impl_);
@@ -763,9 +757,7 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
     sql::Stmt s = im.db.prepare(
         "SELECT id FROM departments d WHERE NOT EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id)");
     while (s.step()) targets.push_back(s.i64(0));
-    if (targets.empty())
-      diags.push_back(
-          {"<cycle>", 1, 1, message("the store has no {unit} yet: import departments first", fmt::arg("unit", kKa))});
+    if (targets.empty()) diags.push_back({"<cycle>", 1, 1, tr("the store has no 課 yet: import departments first")});
   } else {
     for (const std::string& raw : spec.departments) {
       const std::string code = normalise_key(raw);
@@ -776,8 +768,7 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
         diags.push_back({"<cycle>", 1, 1, message("department '{code}' names no department", fmt::arg("code", code))});
       else if (s.i64(1))
         diags.push_back({"<cycle>", 1, 1,
-                         message("department '{code}' is not a {unit} (it has sub-departments)", fmt::arg("code", code),
-                                 fmt::arg("unit", kKa))});
+                         message("department '{code}' is not a 課 (it has sub-departments)", fmt::arg("code", code))});
       else
         targets.push_back(s.i64(0));
     }
