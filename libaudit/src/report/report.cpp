@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "libaudit/base/csv.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/scoring/publication.h"
 #include "libaudit/store/applicability.h"
@@ -43,12 +44,13 @@ std::string_view to_string(ReportFormat f) noexcept { return name_of(kReportForm
 
 ReportKind parse_report_kind(std::string_view s) {
   if (const auto k = value_of(kReportKinds, s)) return *k;
-  throw NotFoundError("unknown report '" + std::string(s) + "' (committee, department, audit, findings)");
+  throw NotFoundError(
+      message("unknown report '{report}' (committee, department, audit, findings)", fmt::arg("report", s)));
 }
 
 ReportFormat parse_report_format(std::string_view s) {
   if (const auto f = value_of(kReportFormats, s)) return *f;
-  throw NotFoundError("unknown report format '" + std::string(s) + "' (html, md, csv, json)");
+  throw NotFoundError(message("unknown report format '{format}' (html, md, csv, json)", fmt::arg("format", s)));
 }
 
 // ---- Japanese numbers ---------------------------------------------------------
@@ -215,7 +217,8 @@ struct Reporter::Impl {
 
     if (!options.department.empty() &&
         !std::count(data.cycle().departments.begin(), data.cycle().departments.end(), options.department))
-      throw NotFoundError("課 '" + options.department + "' is not a target of cycle " + std::to_string(options.cycle));
+      throw NotFoundError(message("department '{department}' is not a target of cycle {cycle}",
+                                  fmt::arg("department", options.department), fmt::arg("cycle", options.cycle)));
 
     by_department = score(data, GroupBy::department, scoring);
     by_parent = score(data, GroupBy::parent, scoring);
@@ -788,7 +791,8 @@ struct Reporter::Impl {
     const auto& ds = data.departments();
     for (std::size_t i = 0; i < ds.size(); ++i)
       if (ds[i].code == code) return i;
-    throw NotFoundError("課 '" + code + "' is not a target of cycle " + std::to_string(data.cycle().id));
+    throw NotFoundError(message("department '{department}' is not a target of cycle {cycle}",
+                                fmt::arg("department", code), fmt::arg("cycle", data.cycle().id)));
   }
 
   // What one (課, item) pair is in this cycle, by the rule of scoring's Counts and in its order:
@@ -810,7 +814,7 @@ struct Reporter::Impl {
   json department(const std::string& code_in) const {
     const std::string code = code_in.empty() ? options.department : code_in;
     if (code.empty())
-      throw ValidationError({Diagnostic{"<options>", 1, 1, "the department sheet needs a 課 (department code)"}});
+      throw ValidationError({Diagnostic{"<options>", 1, 1, tr("the department sheet needs a department code")}});
     const std::size_t di = department_index(code);
     const ScoredDepartment& sd = data.departments()[di];
     json v = common(ReportKind::department, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" +
@@ -954,10 +958,11 @@ struct Reporter::Impl {
   json view(ReportKind kind, std::string_view department) const {
     const Cycle& c = data.cycle();
     if (kind == ReportKind::audit && c.kind == CycleKind::self_inspection)
-      throw ValidationError({Diagnostic{"<options>", 1, 1,
-                                        "the audit report (監査報告書) is for an audit cycle; cycle " +
-                                            std::to_string(c.id) + " (" + c.name + ") is a " + kind_label(c.kind) +
-                                            ": report it with `report committee` or `report department`"}});
+      throw ValidationError({Diagnostic{
+          "<options>", 1, 1,
+          message("the audit report is for an audit cycle; cycle {cycle} ({name}) is a "
+                  "{kind}: report it with `report committee` or `report department`",
+                  fmt::arg("cycle", c.id), fmt::arg("name", c.name), fmt::arg("kind", kind_label(c.kind)))}});
     switch (kind) {
       case ReportKind::committee: return committee();
       case ReportKind::department: return this->department(std::string(department));

@@ -24,7 +24,7 @@ using S = FindingState;
 
 namespace {
 
-// The problems and refusals below are asserted in Japanese, from the built catalogue.
+// The problems are asserted in Japanese: the catalogue in use for every case.
 struct Japanese {
   Japanese() { use_catalog(LIBAUDIT_MO_JA); }
   ~Japanese() { use_no_catalog(); }

@@ -108,7 +108,7 @@ def test_identity_pasted_from_another_department_names_both(env):
     path.write_bytes(corpus.identity_of(donor, target))
     e = refused(s, cycle, [path])
     text = str(e)
-    assert "identity is for 課 102 人事課" in text and "201 市民課" in text, text
+    assert "identity is for department 102 人事課" in text and "201 市民課" in text, text
     assert f"{exchange.SHEET_INFO}: " in text or f"{Q}: " in text
 
 

@@ -168,7 +168,7 @@ def test_roles_and_separation_of_duties(world):
     store, si, audit = world
     f = store.findings
     before = snapshot(store)
-    with pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
+    with speaking("ja"), pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
         f.open(
             "高橋 監査",
             cycle=audit,
