@@ -144,7 +144,7 @@ RangeValidator::Target RangeValidator::target(const ResponseRowView& r, int line
   const std::string code = normalise_key(r.department);
   const Target t = ctx_.targets.find(code);
   if (code.empty())
-    diags.push_back({src_, line, 1, tr("department is empty")});
+    diags.push_back({src_, line, 1, tr("the response's department is empty")});
   else if (t == ctx_.targets.end())
     diags.push_back({src_, line, 1,
                      ctx_.all_departments.count(code)

@@ -399,7 +399,7 @@ std::vector<Department> clean_departments(const std::vector<DepartmentRow>& rows
       diags.push_back({src, r.line, 1, tr("code is empty")});
     else if (d.code.find_first_of("/\"\\") != std::string::npos)
       diags.push_back({src, r.line, 1, message("code '{code}' contains '/', '\"' or '\\'", fmt::arg("code", d.code))});
-    if (d.name.empty()) diags.push_back({src, r.line, 1, tr("name is empty")});
+    if (d.name.empty()) diags.push_back({src, r.line, 1, tr("the department's name is empty")});
     if (!d.code.empty() && d.code == d.parent_code)
       diags.push_back({src, r.line, 1, message("department {code} is its own parent", fmt::arg("code", d.code))});
     if (auto [it, fresh] = line_of.emplace(d.code, r.line); !fresh)
@@ -571,9 +571,9 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
     if (diags.size() != before) continue;
     x.name = std::string(text::trim(x.name));
     x.department_code = normalise_key(x.department_code);
-    if (x.name.empty()) diags.push_back({src, r.line, 1, tr("name is empty")});
+    if (x.name.empty()) diags.push_back({src, r.line, 1, tr("the system's name is empty")});
     if (x.department_code.empty())
-      diags.push_back({src, r.line, 1, tr("department is empty")});
+      diags.push_back({src, r.line, 1, tr("the system's department is empty")});
     else if (!department_id(im.db, x.department_code))
       diags.push_back(
           {src, r.line, 1, message("department '{code}' names no department", fmt::arg("code", x.department_code))});
