@@ -60,7 +60,9 @@ def test_an_import_refusal_in_python_and_on_the_command_line(language: str, tmp_
         store.import_responses(ACTOR, cycle, [("999", "7.1", "implemented"), ("101", "9.9", "implemented")])
     assert [d.message for d in e.value.diagnostics] == [
         expected(language, "unknown department '999'", "部署 '999' はない"),
-        expected(language, "item '9.9' is not in the cycle's checklist", "点検項目 '9.9' は実施回のチェックリストにない"),
+        expected(
+            language, "item '9.9' is not in the cycle's checklist", "点検項目 '9.9' は実施回のチェックリストにない"
+        ),
     ]
     store.close()
     csv = write(tmp_path / "r.csv", "department,item,answer\n999,7.1,implemented\n")
