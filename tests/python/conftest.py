@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# The tests assert English unless they ask for Japanese (tests/python/_lang.py, run_cli(lang=)):
+# the language is pinned before libaudit is first imported, whatever the machine's locale.
+os.environ["LIBAUDIT_LANG"] = "en"
+
 REPO = Path(__file__).resolve().parents[2]
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
 

@@ -17,7 +17,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Callable, Union
 
-from .errors import LibauditIOError
+from .errors import LibauditIOError, ValidationError
 from .i18n import _
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -55,6 +55,53 @@ def write_text(path: PathLike, text: str) -> Path:
     """`text` as UTF-8 at `path`, atomically; line ends as given (a CSV's CRLF is kept)."""
     data = text.encode("utf-8")
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+#: What an output file's name says of its format, where the extension is not the format's name.
+_EXTENSION_FORMATS = {"htm": "html", "markdown": "md"}
+
+
+def output_format(
+    out: PathLike | None,
+    format: str | None,
+    formats: tuple[str, ...],
+    *,
+    default: str,
+    directory: bool = False,
+) -> str:
+    """The format of an output file (reports, questionnaires): `format` when given, else the one
+    the extension of `out` names (``x.pdf``: pdf; ``.htm``, ``.markdown`` too), else `default`.
+    ValidationError, with nothing written, for a format not in `formats`, for a `format` that
+    contradicts the file's extension (``-o x.pdf --format html``: x.pdf never holds HTML), and
+    for standard output (``out`` ``"-"``) without `format`. `directory`: `out` is a folder of
+    files, whose name says nothing of the format."""
+    if format is not None and format not in formats:
+        raise ValidationError(
+            _("unknown format {format!r}: one of {formats}").format(format=format, formats=", ".join(formats))
+        )
+    if out is not None and os.fspath(out) == "-":
+        if format is None:
+            raise ValidationError(
+                _("standard output (-o -) has no extension to tell the format: give --format ({formats})").format(
+                    formats=", ".join(formats)
+                )
+            )
+        return format
+    path = Path(out) if out is not None and not directory else None
+    suffix = path.suffix.lower().lstrip(".") if path else ""
+    named = _EXTENSION_FORMATS.get(suffix, suffix) if suffix else None
+    if named is not None and named not in formats:
+        named = None
+    if format is None:
+        return named or default
+    if path is not None and named is not None and named != format:
+        raise ValidationError(
+            _(
+                "{path} is named {suffix} but the format is {format}: name the file .{ext}, or leave the format "
+                "out to take it from the name"
+            ).format(path=path, suffix=path.suffix, format=format, ext=format)
+        )
+    return format
 
 
 def _fsync(path: Path) -> None:

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, Callable, Union
 
 from . import _core
-from .errors import PdfError, ValidationError
-from .files import write_atomically, write_text
+from .errors import PdfError
+from .files import output_format, write_atomically, write_text
 from .findings import DateLike
 from .i18n import _
 from .store import Store, core_call
@@ -129,25 +129,12 @@ def _safe(name: str) -> str:
 
 def format_of(out: PathLike | None, format: str | None, *, directory: bool = False) -> str:
     """The format a report is written in: `format` when given, else the extension of `out`
-    (.html/.htm, .md, .csv, .json, .pdf), else html. ValidationError for an unknown format, or
-    one that contradicts the file's extension."""
-    if format is not None and format not in _EXT:
-        raise ValidationError(
-            _("unknown format {format!r}: one of {formats}").format(format=format, formats=", ".join(FORMATS))
-        )
-    path = Path(out) if out is not None and not directory else None
-    suffix = path.suffix.lower().lstrip(".") if path else ""
-    named = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (*_EXT, "htm") else None
-    if format is None:
-        return named or "html"
-    if path is not None and named is not None and named != _EXT[format]:
-        raise ValidationError(
-            _(
-                "{path} is named {suffix} but the format is {format}: name the file .{ext}, or leave the format "
-                "out to take it from the name"
-            ).format(path=path, suffix=path.suffix, format=format, ext=_EXT[format])
-        )
-    return _EXT[format]
+    (.html/.htm, .md, .csv, .json, .pdf), else html. ValidationError for an unknown format, one
+    that contradicts the file's extension, or standard output (``"-"``) without a format
+    (:func:`libaudit.files.output_format`)."""
+    if format == "markdown":
+        format = "md"
+    return output_format(out, format, FORMATS, default="html", directory=directory)
 
 
 def render(
@@ -265,7 +252,8 @@ def chromium_command(binary: str, profile: PathLike) -> list[str]:
 
 def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Path:
     """Print an HTML file to PDF with headless Chromium (A4, the page's print stylesheet, no
-    browser header or footer). Chromium prints to a temporary file beside `pdf`, which replaces
+    browser header or footer: the reports' own running header and page numbers, ``N / M``, come
+    from their stylesheet's ``@page`` margin boxes). Chromium prints to a temporary file beside `pdf`, which replaces
     `pdf` only when it is a non-empty PDF (libaudit.files.write_atomically): a failure leaves
     the previous `pdf` as it was. Raises PdfError when Chromium is missing or fails,
     LibauditIOError when the folder cannot be written."""

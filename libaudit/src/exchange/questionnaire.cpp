@@ -80,7 +80,7 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
         "cycle {cycle} uses {checklist}",
         fmt::arg("from", prev.id), fmt::arg("from_name", prev.name), fmt::arg("from_checklist", prev_cl.checklist_id),
         fmt::arg("cycle", cycle().id), fmt::arg("checklist", stored_.checklist_id)));
-  if (prev.id >= cycle().id) {
+  if (!earlier_cycle(prev, cycle())) {
     const auto from = fmt::arg("from", prev.id);
     const auto from_name = fmt::arg("from_name", prev.name);
     const auto into = fmt::arg("cycle", cycle().id);

@@ -9,12 +9,24 @@ from .. import __version__
 from ..errors import LibauditError
 from ..files import os_error_text
 from ..i18n import _
-from . import checklist, cycles, exceptions, exchange, findings, organisation, people, report, score, store
+from . import (
+    checklist,
+    cycles,
+    exceptions,
+    exchange,
+    findings,
+    organisation,
+    people,
+    report,
+    score,
+    store,
+    vocabulary,
+)
 from .common import TerminalSafe
 
 # Each module registers its command groups; this package composes them (and only it imports
 # every command module). Shared helpers are in cli/common.py.
-_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, report]
+_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, report, vocabulary]
 
 
 def build_parser() -> argparse.ArgumentParser:

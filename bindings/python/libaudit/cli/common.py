@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Callable, TextIO
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
+from ..dates import day_argument
 from ..i18n import _
 from ..store import ImportResult, read_trail_key
 from ..table import terminal_safe
@@ -62,7 +63,12 @@ def by_option(p: argparse.ArgumentParser) -> None:
 
 def today_option(p: argparse.ArgumentParser) -> None:
     """``--today DATE``: the day overdue and expiry are computed for."""
-    p.add_argument("--today", metavar="DATE", help=_("the day to compute overdue/expiry for (default: today in Japan)"))
+    p.add_argument(
+        "--today",
+        type=day_argument,
+        metavar="DATE",
+        help=_("the day to compute overdue/expiry for (default: today in Japan)"),
+    )
 
 
 #: The environment variable naming the trail key file (docs/store.md, "Threat model").

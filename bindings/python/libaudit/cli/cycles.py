@@ -29,7 +29,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument(
         "--fiscal-year", type=int, required=True, metavar="YYYY", help=_("年度 (April YYYY to March YYYY+1)")
     )
-    x.add_argument("--checklist", type=int, required=True, metavar="ID", help=_("the stored checklist's id"))
+    x.add_argument(
+        "--checklist",
+        required=True,
+        metavar="ID[@VERSION]",
+        help=_(
+            "the stored checklist: its own id (komaki-taisaku-kijun), id@version when several versions are "
+            "stored, or its number in the store (libaudit checklist list DB)"
+        ),
+    )
     x.add_argument("--departments", default="", metavar="CODE,...", help=_("target 課 (default: every 課)"))
     for name, fn, text in (
         ("open", _cycle_open, _("open a planned cycle for responses")),
@@ -136,6 +144,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
         cycles = s.cycles()
         counts = {c.id: s.response_count(c.id) for c in cycles}
         editions = {c.id: len(s.publications(c.id)) for c in cycles}
+        checklists = {k.id: f"{k.checklist_id}@{k.version}" for k in s.checklists()}
     if args.json:
         out = []
         for c in cycles:
@@ -153,7 +162,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
             c.name,
             labels.shown("cycle_kind", c.kind),
             fiscal_year_label(c.fiscal_year),
-            c.checklist,
+            checklists.get(c.checklist, c.checklist),
             labels.shown("cycle_status", c.status),
             _("edition {n}").format(n=editions[c.id]) if editions[c.id] else "-",
             len(c.departments),

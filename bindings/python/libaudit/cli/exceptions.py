@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Iterable
 from typing import Any
 
+from ..dates import day_argument
 from ..findings import EMERGENCY_REPORT_DAYS, DateLike, ExceptionRecord
 from ..i18n import _
 from ..table import format_table
@@ -21,8 +22,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--system", default="", metavar="NAME", help=_("the information system, if one"))
     x.add_argument("--reason", required=True, metavar="TEXT", help=_("why the item cannot be followed"))
     x.add_argument("--measure", default="", metavar="TEXT", help=_("the compensating measure (代替措置)"))
-    x.add_argument("--start", required=True, metavar="DATE", help=_("first day (YYYY-MM-DD)"))
-    x.add_argument("--end", required=True, metavar="DATE", help=_("last day (YYYY-MM-DD)"))
+    x.add_argument("--start", required=True, type=day_argument, metavar="DATE", help=_("first day (YYYY-MM-DD)"))
+    x.add_argument("--end", required=True, type=day_argument, metavar="DATE", help=_("last day (YYYY-MM-DD)"))
     x.add_argument("--emergency", action="store_true", help=_("taken already; to be reported to the CISO afterwards"))
     by_option(x)
     for name, help_ in (

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 from .. import exchange
-from ..errors import QuestionnaireError
+from ..dates import day_argument
+from ..errors import QuestionnaireError, ValidationError
+from ..files import output_format
 from ..i18n import _, ngettext
 from ..store import Store
 
@@ -23,7 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--dept", metavar="CODE", help=_("one 課"))
     who.add_argument("--all-depts", action="store_true", help=_("every target 課 of the cycle, into the folder -o"))
-    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help=_("the file format (default: xlsx)"))
+    p.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        help=_("default: from the extension of -o (x.csv: CSV), else xlsx; a contradiction is refused"),
+    )
     p.add_argument(
         "--encoding",
         choices=["utf-8-sig", "cp932"],
@@ -36,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="CYCLE",
         help=_("pre-fill the answers of an earlier cycle of the same checklist (e.g. last 年度's)"),
     )
-    p.add_argument("--deadline", metavar="YYYY-MM-DD", help=_("回答期限, printed on the instructions sheet"))
+    p.add_argument(
+        "--deadline", type=day_argument, metavar="YYYY-MM-DD", help=_("回答期限, printed on the instructions sheet")
+    )
     p.add_argument("--contact", metavar="TEXT", help=_("the contact for questions, printed on the instructions sheet"))
     p.add_argument(
         "-o",
@@ -52,7 +60,11 @@ def _export(args: argparse.Namespace) -> int:
     from .common import Progress
 
     with Store(args.db, create=False) as s:
+        if args.output == "-":
+            raise ValidationError(_("a questionnaire is written to a file (.xlsx or .csv), not to standard output"))
         out = Path(args.output)
+        folder = args.all_depts or out.is_dir()
+        args.format = output_format(out, args.format, exchange.QUESTIONNAIRE_FORMATS, default="xlsx", directory=folder)
         if args.all_depts:
             bar = Progress(_("exporting"))
             paths = exchange.export_all(

@@ -16,6 +16,7 @@ from typing import Any
 import libaudit
 
 from .. import labels
+from ..dates import day_argument
 from ..findings import SEVERITIES, STATES, DateLike, Finding, Findings
 from ..i18n import _, ngettext
 from ..table import format_table
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("the severity: {severities}").format(severities=", ".join(f"{c} ({label})" for c, label in SEVERITIES)),
     )
     by_option(x)
-    x.add_argument("--due", required=True, metavar="DATE", help=_("due date (YYYY-MM-DD)"))
+    x.add_argument("--due", required=True, type=day_argument, metavar="DATE", help=_("due date (YYYY-MM-DD)"))
     x.add_argument("--condition", required=True, metavar="TEXT", help=_("what was found (状況)"))
     x.add_argument("--evidence", default="", metavar="TEXT", help=_("the evidence seen (監査証拠)"))
     x.add_argument("--recommendation", default="", metavar="TEXT", help=_("the recommendation (改善提案)"))
@@ -81,14 +82,16 @@ def _register_followups(fs: Any) -> None:
     x.add_argument("answer", choices=[code for code, _label in labels.terms("check_answer")], help=_("the answer"))
     by_option(x)
     x.add_argument("--note", default="", metavar="TEXT", help=_("a note with the answer"))
-    x.add_argument("--due", metavar="DATE", help=_("due date of the linked finding (default: the source's)"))
+    x.add_argument(
+        "--due", type=day_argument, metavar="DATE", help=_("due date of the linked finding (default: the source's)")
+    )
     x = command(fs, "promote", _promote, _("draft findings from a self-inspection's not_implemented answers"))
     x.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the self-inspection cycle"))
     x.add_argument(
         "--into", type=int, required=True, metavar="AUDIT_CYCLE", help=_("the audit cycle the drafts go into")
     )
     x.add_argument("--include-partial", action="store_true", help=_("also 一部実施 (partial) answers"))
-    x.add_argument("--due", metavar="DATE", help=_("default: the end of the audit cycle's 年度"))
+    x.add_argument("--due", type=day_argument, metavar="DATE", help=_("default: the end of the audit cycle's 年度"))
     by_option(x)
 
 

@@ -20,7 +20,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x = command(ps, "add", _person_add, _("add or update one person"), parents=[writer()])
     x.add_argument("name", help=_("the person's name as written in the register"))
     x.add_argument("--dept", required=True, metavar="CODE")
-    x.add_argument("--roles", required=True, metavar="ROLE,…", help=_("role ids: auditor, ciso, security_manager, …"))
+    x.add_argument(
+        "--roles",
+        required=True,
+        metavar="ROLE,…",
+        help=_("role ids such as auditor, ciso, security_manager (all of them: libaudit vocabulary role)"),
+    )
     command(ps, "list", _person_list, _("list the register"), json_flag=True)
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..dates import day_argument
+from ..errors import ValidationError
 from ..i18n import _
-from ..report import render
+from ..report import format_of, render
 from .common import Progress, open_store
 
 
@@ -34,7 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("default: from the extension of -o (x.pdf: PDF), else html; a contradiction is refused"),
     )
     p.add_argument(
-        "-o", "--out", required=True, metavar="OUT", help=_("the file to write (a directory with --all-depts)")
+        "-o",
+        "--out",
+        required=True,
+        metavar="OUT",
+        help=_("the file to write (a directory with --all-depts; - for standard output, with --format)"),
     )
     p.add_argument(
         "--templates", metavar="DIR", help=_("your template directory (files missing there: the built-in ones)")
@@ -48,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--period", default="", metavar="TEXT", help=_("audit report: the audit period as written"))
     p.add_argument(
         "--as-of",
+        type=day_argument,
         metavar="YYYY-MM-DD",
         help=_(
             "an open cycle as the store stood at the end of this day in Japan, dated and counting overdue and "
@@ -62,14 +69,20 @@ def _report(args: argparse.Namespace) -> int:
     if args.kind == "department" and not (args.dept or args.all_depts):
         print("libaudit: " + _("the department sheet needs --dept CODE or --all-depts"), file=sys.stderr)
         return 2
+    # The format before the store is opened: -o x.pdf --format html, or -o - without --format, is
+    # refused with nothing read or written.
+    fmt = format_of(args.out, args.format, directory=args.all_depts)
+    to_stdout = args.out == "-"
+    if to_stdout and (fmt == "pdf" or args.all_depts):
+        raise ValidationError(_("standard output (-o -) takes one report as html, md, csv or json"))
     with open_store(args.db, read_only=True) as store:
         result = render(
             store,
             args.kind,
             cycle=args.cycle,
             compare=args.compare,
-            format=args.format,
-            out=args.out,
+            format=fmt,
+            out=None if to_stdout else args.out,
             templates=args.templates,
             dept=args.dept,
             all_depts=args.all_depts,
@@ -81,6 +94,9 @@ def _report(args: argparse.Namespace) -> int:
             at=args.as_of,
             model=args.model,
         )
+    if isinstance(result, str):
+        sys.stdout.write(result)
+        return 0
     for path in result if isinstance(result, list) else [result]:
         print(path)
     return 0

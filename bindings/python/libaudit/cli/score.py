@@ -14,6 +14,7 @@ import math
 import sys
 from typing import Any
 
+from ..dates import day_argument
 from ..i18n import _
 from ..scoring import GROUPINGS, CycleData, GroupScore, model_names
 from ..store import fiscal_year_label
@@ -53,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--compare", type=int, metavar="ID", help=_("another cycle (e.g. last 年度) to compare with"))
     p.add_argument(
         "--as-of",
+        type=day_argument,
         metavar="DATE",
         help=_(
             "an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "

@@ -76,6 +76,13 @@ def register_checklist_import(cs: Any) -> None:
         parents=[writer()],
         positionals=["FILE.yaml"],
     )
+    command(
+        cs,
+        "list",
+        _checklist_list,
+        _("list the checklist versions a store holds (id, version, title, items, stored at)"),
+        json_flag=True,
+    )
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -92,6 +99,18 @@ def _checklist_import(args: argparse.Namespace) -> int:
         return 1
     with open_store(args.db) as s:
         print(s.import_checklist(actor(args), checklist))
+    return 0
+
+
+def _checklist_list(args: argparse.Namespace) -> int:
+    with open_store(args.db, read_only=True) as s:
+        stored = s.checklists()
+    if args.json:
+        print_json([asdict(c) for c in stored])
+        return 0
+    rows = [(c.id, c.checklist_id, c.version, c.title, c.items, c.imported_at[:19].replace("T", " ")) for c in stored]
+    headers = [_("No."), _("checklist id"), _("version"), _("title"), _("items"), _("stored at (UTC)")]
+    print(format_table(headers, rows, "><<<><"))
     return 0
 
 

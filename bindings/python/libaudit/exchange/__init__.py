@@ -35,8 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ValidationError
-from ..i18n import _
+from ..files import output_format
 from ..store import Store
 from .csv_format import _from_text, export_csv, is_questionnaire_csv
 from .files import (
@@ -57,6 +56,7 @@ from .model import (
     HEADER_ROW,
     KIND_LABELS,
     LABEL_OF,
+    QUESTIONNAIRE_FORMATS,
     SHEET_ID,
     SHEET_INFO,
     SHEET_QUESTIONS,
@@ -84,8 +84,7 @@ def export_all(
 ) -> list[Path]:
     """One questionnaire per target 課 of the cycle (or the given 課) into `folder`; returns the
     paths. ``progress(done, total)`` is called after each file."""
-    if format not in ("xlsx", "csv"):
-        raise ValidationError(_("unknown format {format!r}: xlsx or csv").format(format=format))
+    format = output_format(folder, format, QUESTIONNAIRE_FORMATS, default="xlsx", directory=True)
     deadline = deadline_date(deadline)  # refused before any file is written
     cy = _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before the folder is made
@@ -120,6 +119,7 @@ def is_questionnaire(path: PathLike) -> bool:
 
 
 __all__ = [
+    "QUESTIONNAIRE_FORMATS",
     "ANSWER_LABELS",
     "COLUMNS",
     "CSV_COLUMNS",

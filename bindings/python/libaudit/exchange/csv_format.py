@@ -15,10 +15,10 @@ from typing import Any
 from .. import _core
 from .._core import neutralise_formula, nfkc
 from ..errors import Diagnostic, ValidationError
-from ..files import write_atomically
+from ..files import output_format, write_atomically
 from ..i18n import _, ngettext
 from ..store import Store
-from .model import CSV_COLUMNS, PathLike, _Cycle, text_lf
+from .model import CSV_COLUMNS, QUESTIONNAIRE_FORMATS, PathLike, _Cycle, text_lf
 
 # Excel turns CSV fields that look like numbers or dates into numbers ('0101' -> 101, '8.10' ->
 # 8.1, '1-2' -> a date) and writes them back so. Identity fields that look so are written as
@@ -64,6 +64,7 @@ def export_csv(
     Excel on Japanese Windows reads and writes). Every field is quoted. A character that CP932
     cannot hold is refused (ValidationError naming each row and column), never written as '?'."""
     enc = _csv_encoding(encoding)
+    output_format(path, "csv", QUESTIONNAIRE_FORMATS, default="csv")  # not CSV into x.xlsx
     cy = _shared or _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before any file is written
     department = nfkc(str(department)).strip()

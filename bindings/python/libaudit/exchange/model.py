@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from .. import _core, labels
-from ..errors import ValidationError
+from ..dates import parse_day
 from ..i18n import _
 from ..store import Department, Store, core_call
 
@@ -18,6 +18,9 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 FORMAT = "libaudit-questionnaire"
 FORMAT_VERSION = "1"
+
+#: The formats a questionnaire is written in.
+QUESTIONNAIRE_FORMATS = ("xlsx", "csv")
 
 SHEET_INFO = "記入方法"
 SHEET_QUESTIONS = "点検票"
@@ -111,19 +114,7 @@ def text_lf(s: str) -> str:
 def deadline_date(value: None | str | _dt.date) -> _dt.date | None:
     """A 回答期限 as a date: a date, or text 'YYYY-MM-DD' naming a real day. ValidationError for
     anything else ('2025-06-31', '6月末'): it is printed on every questionnaire."""
-    if value is None or isinstance(value, _dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        if len(text) == 10 and text[4] == text[7] == "-":
-            return _dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValidationError(
-        _("the deadline (回答期限) {text!r} is not a date: write it as YYYY-MM-DD, a real day (2025-06-30)").format(
-            text=text
-        )
-    )
+    return None if value is None else parse_day(value)
 
 
 def formula_kept(typed: str) -> str:
