@@ -9,6 +9,7 @@
 
 #include "bindings.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 
 namespace libaudit::python {
 
@@ -65,8 +66,8 @@ std::string_view utf8_of(PyObject* v, std::size_t row, const char* field, std::v
     held.push_back(py::str(v));
     v = held.back().ptr();
   } else if (!PyUnicode_Check(v)) {
-    throw py::type_error("row " + std::to_string(row + 1) + ": " + field + " must be a str, not " +
-                         std::string(Py_TYPE(v)->tp_name));
+    throw py::type_error(message("row {row}: {field} must be a str, not {type}", fmt::arg("row", row + 1),
+                                 fmt::arg("field", field), fmt::arg("type", Py_TYPE(v)->tp_name)));
   } else if (hold) {
     held.push_back(py::reinterpret_borrow<py::object>(v));
   }
@@ -81,8 +82,8 @@ void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
   if (!out.snapshot) {
     if (!PyErr_ExceptionMatches(PyExc_TypeError)) throw py::error_already_set();
     PyErr_Clear();
-    throw py::type_error("rows must be an iterable of rows (tuples, lists or dicts), not " +
-                         std::string(Py_TYPE(rows.ptr())->tp_name));
+    throw py::type_error(message("rows must be an iterable of rows (tuples, lists or dicts), not {type}",
+                                 fmt::arg("type", Py_TYPE(rows.ptr())->tp_name)));
   }
   const Py_ssize_t n = PyTuple_GET_SIZE(out.snapshot.ptr());
   out.views.resize(static_cast<std::size_t>(n));
@@ -98,9 +99,9 @@ void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
       const Py_ssize_t m = mutable_row ? PyList_GET_SIZE(row) : PyTuple_GET_SIZE(row);
       if (m < 3 || m > 7)
         throw py::value_error(
-            "row " + std::to_string(k + 1) +
-            ": expected (department, item, answer[, comment, evidence, answered_by, answered_at]), got " +
-            std::to_string(m) + " values");
+            message("row {row}: expected (department, item, answer[, comment, evidence, "
+                    "answered_by, answered_at]), got {n} values",
+                    fmt::arg("row", k + 1), fmt::arg("n", m)));
       for (Py_ssize_t j = 0; j < m; ++j) {
         PyObject* v = mutable_row ? PyList_GET_ITEM(row, j) : PyTuple_GET_ITEM(row, j);
         *fields[j] = utf8_of(v, row_no, kResponseFields[j], out.held, mutable_row);
@@ -109,8 +110,8 @@ void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
       for (std::size_t j = 0; j < 7; ++j)
         *fields[j] = utf8_of(PyDict_GetItemString(row, kResponseFields[j]), row_no, kResponseFields[j], out.held, true);
     } else {
-      throw py::type_error("row " + std::to_string(k + 1) + " must be a tuple, list or dict, not " +
-                           std::string(Py_TYPE(row)->tp_name));
+      throw py::type_error(message("row {row} must be a tuple, list or dict, not {type}", fmt::arg("row", k + 1),
+                                   fmt::arg("type", Py_TYPE(row)->tp_name)));
     }
   }
 }

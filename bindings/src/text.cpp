@@ -26,7 +26,8 @@ Vocabulary vocabulary_named(std::string_view name) {
   std::string all;
   for (Vocabulary v : vocabularies()) all += (all.empty() ? "" : ", ") + std::string(to_string(v));
   throw ValidationError(
-      {Diagnostic{"<vocabulary>", 1, 1, "unknown vocabulary '" + std::string(name) + "' (" + all + ")"}});
+      {Diagnostic{"<vocabulary>", 1, 1,
+                  message("unknown vocabulary '{name}' ({names})", fmt::arg("name", name), fmt::arg("names", all))}});
 }
 
 }  // namespace

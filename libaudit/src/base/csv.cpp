@@ -7,6 +7,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -27,7 +28,7 @@ int line_at(std::string_view bytes, std::size_t offset) {
 
 std::string from_cp932(std::string_view bytes, std::string_view source) {
   iconv_t cd = iconv_open("UTF-8", "CP932");
-  if (cd == reinterpret_cast<iconv_t>(-1)) throw Error("CP932 decoding is not available (iconv_open failed)");
+  if (cd == reinterpret_cast<iconv_t>(-1)) throw Error(tr("CP932 decoding is not available (iconv_open failed)"));
   std::string out(bytes.size() * 3 / 2 + 16, '\0');
   char* in = const_cast<char*>(bytes.data());
   std::size_t in_left = bytes.size();
@@ -44,9 +45,9 @@ std::string from_cp932(std::string_view bytes, std::string_view source) {
     }
     const std::size_t offset = bytes.size() - in_left;
     iconv_close(cd);
-    fail(
-        source, line_at(bytes, offset),
-        "the file is neither UTF-8 nor CP932 (Shift_JIS): invalid byte sequence at byte " + std::to_string(offset + 1));
+    fail(source, line_at(bytes, offset),
+         message("the file is neither UTF-8 nor CP932 (Shift_JIS): invalid byte sequence at byte {offset}",
+                 fmt::arg("offset", offset + 1)));
   }
   iconv_close(cd);
   out.resize(done);
@@ -69,8 +70,8 @@ Encoding parse_encoding(std::string_view name) {
   std::string n;
   for (char c : name) n += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : (c == '_' ? '-' : c);
   if (const auto e = value_of(kEncodings, n)) return *e;
-  throw ValidationError(
-      {Diagnostic{"<encoding>", 1, 1, "unknown encoding '" + std::string(name) + "' (use utf-8, cp932 or detect)"}});
+  throw ValidationError({Diagnostic{
+      "<encoding>", 1, 1, message("unknown encoding '{name}' (use utf-8, cp932 or detect)", fmt::arg("name", name))}});
 }
 
 std::string_view encoding_name(Encoding e) noexcept { return name_of(kEncodings, e, "detect"); }
@@ -84,7 +85,7 @@ std::string decode(std::string_view bytes, Encoding encoding, std::string_view s
     if (bom) bytes.remove_prefix(3);
     if (auto bad = text::find_invalid_utf8(bytes))
       throw ValidationError({Diagnostic{std::string(source), bad->line, bad->column,
-                                        "invalid UTF-8 (is the file CP932? try --encoding cp932)"}});
+                                        tr("invalid UTF-8 (is the file CP932? try --encoding cp932)")}});
     return std::string(bytes);
   }
   return from_cp932(bytes, source);
@@ -101,8 +102,8 @@ Table parse(std::string_view s, std::string_view source) {
   while (i < n) {
     if (diags.size() >= kMaxDiagnostics) {
       diags.push_back({t.source, line, 1,
-                       "stopped after " + std::to_string(kMaxDiagnostics) +
-                           " problems: the rest of the file was not read; is it the right file?"});
+                       message("stopped after {n} problems: the rest of the file was not read; is it the right file?",
+                               fmt::arg("n", kMaxDiagnostics))});
       break;
     }
     Record rec;
@@ -137,12 +138,12 @@ Table parse(std::string_view s, std::string_view source) {
           ++i;
         }
         if (!closed) {
-          diags.push_back({t.source, open_line, 1, "unterminated quoted field (a '\"' is missing)"});
+          diags.push_back({t.source, open_line, 1, tr("unterminated quoted field (a '\"' is missing)")});
           i = n;
           bad = true;
         } else if (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
           diags.push_back(
-              {t.source, line, 1, "text after a closing quote (write a quote inside a quoted field as \"\")"});
+              {t.source, line, 1, tr("text after a closing quote (write a quote inside a quoted field as \"\")")});
           bad = true;
           while (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r') ++i;
         }
@@ -169,22 +170,22 @@ Table parse(std::string_view s, std::string_view source) {
     }
     if (rec.fields.size() != t.header.size()) {
       diags.push_back({t.source, rec.line, 1,
-                       "expected " + std::to_string(t.header.size()) + " fields as in the header, found " +
-                           std::to_string(rec.fields.size())});
+                       message("expected {expected} fields as in the header, found {found}",
+                               fmt::arg("expected", t.header.size()), fmt::arg("found", rec.fields.size()))});
       continue;
     }
     t.records.push_back(std::move(rec));
   }
-  if (first && diags.empty()) diags.push_back({t.source, 1, 1, "empty file: a header line is expected"});
+  if (first && diags.empty()) diags.push_back({t.source, 1, 1, tr("empty file: a header line is expected")});
   if (!diags.empty()) throw ValidationError(std::move(diags));
   return t;
 }
 
 Table read(const std::filesystem::path& path, Encoding encoding) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot read " + path.string());
+  if (!in) throw IoError(message("cannot read {file}", fmt::arg("file", path.string())));
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw IoError("cannot read " + path.string());
+  if (in.bad()) throw IoError(message("cannot read {file}", fmt::arg("file", path.string())));
   Encoding used = Encoding::utf8;
   const std::string source = path.string();
   std::string utf8 = decode(bytes, encoding, source, &used);

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "libaudit/base/error.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 
 namespace libaudit {
@@ -22,7 +23,8 @@ int days_in_month(int y, int m) noexcept {
 }
 
 [[noreturn]] void bad_date(std::string_view text) {
-  throw ValidationError({Diagnostic{"<date>", 1, 1, "not a date (YYYY-MM-DD): '" + std::string(text) + "'"}});
+  throw ValidationError(
+      {Diagnostic{"<date>", 1, 1, message("not a date (YYYY-MM-DD): '{text}'", fmt::arg("text", text))}});
 }
 
 int parse_int(std::string_view s, std::string_view whole) {
@@ -95,7 +97,9 @@ Date japan_date_of(std::string_view iso) {
   if (s.size() <= 10) return d;
   // YYYY-MM-DDTHH:MM[:SS[.ffffff]](Z|+HH:MM|-HH:MM)
   auto bad = [&] {
-    return ValidationError({Diagnostic{"<time>", 1, 1, "'" + s + "' is not an ISO 8601 UTC time (…T15:00:00Z)"}});
+    return ValidationError(
+        {Diagnostic{"<time>", 1, 1,
+                    message("'{text}' is not an ISO 8601 UTC time (e.g. 2025-03-31T15:00:00Z)", fmt::arg("text", s))}});
   };
   if (s.size() < 16 || (s[10] != 'T' && s[10] != ' ')) throw bad();
   auto num = [&](std::size_t at) {

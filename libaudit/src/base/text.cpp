@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "libaudit/base/error.h"
+#include "libaudit/base/messages.h"
 
 namespace libaudit::text {
 
@@ -46,7 +47,7 @@ std::string nfkc(std::string_view s) {
   utf8proc_uint8_t* out = nullptr;
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
                         &out, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
-  if (n < 0) throw Error(std::string("text is not valid UTF-8: ") + utf8proc_errmsg(n));
+  if (n < 0) throw Error(message("text is not valid UTF-8: {reason}", fmt::arg("reason", utf8proc_errmsg(n))));
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(out, &std::free);
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }

@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "checklist/suggest.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -56,7 +57,7 @@ constexpr int kMaxDepth = 64;  // sections within sections; far beyond any stand
 // "42.6 MB" (MB = 2^20 bytes, as in LoadOptions::max_bytes), "32 MB", or "100 bytes" below 1 MB.
 std::string size_text(std::uintmax_t bytes) {
   constexpr std::uintmax_t kMB = 1u << 20;
-  if (bytes < kMB) return std::to_string(bytes) + " bytes";
+  if (bytes < kMB) return message_n("{n} byte", "{n} bytes", bytes);
   char buf[32];
   std::snprintf(buf, sizeof buf, bytes % kMB ? "%.1f MB" : "%.0f MB", double(bytes) / double(kMB));
   return buf;
@@ -116,13 +117,13 @@ int second_document_line(std::string_view text) {
   return 0;
 }
 
-const char* kind_name(const YAML::Node& n) {
+std::string kind_name(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Null: return "nothing";
-    default: return "an undefined value";
+    case YAML::NodeType::Map: return tr("a mapping");
+    case YAML::NodeType::Sequence: return tr("a list");
+    case YAML::NodeType::Scalar: return tr("a scalar");
+    case YAML::NodeType::Null: return tr("nothing");
+    default: return tr("an undefined value");
   }
 }
 
@@ -139,17 +140,17 @@ class Loader {
   std::shared_ptr<Checklist::Data> run() {
     if (size_ > options_.max_bytes) {
       fail_at(1, 1,
-              "the file is " + size_text(size_) + ", over the limit of " + size_text(options_.max_bytes) +
-                  " for a checklist");
+              message("the file is {size}, over the limit of {limit} for a checklist",
+                      fmt::arg("size", size_text(size_)), fmt::arg("limit", size_text(options_.max_bytes))));
       throw ChecklistError(std::move(diags_));
     }
     if (auto bad = text::find_invalid_utf8(yaml_)) {
       fail_at(bad->line, bad->column,
-              "invalid UTF-8 (byte offset " + std::to_string(bad->offset) + "); save the file as UTF-8");
+              message("invalid UTF-8 (byte offset {offset}); save the file as UTF-8", fmt::arg("offset", bad->offset)));
       throw ChecklistError(std::move(diags_));
     }
     if (int line = second_document_line(yaml_)) {
-      fail_at(line, 1, "more than one YAML document in the file; a checklist is one document");
+      fail_at(line, 1, tr("more than one YAML document in the file; a checklist is one document"));
       throw ChecklistError(std::move(diags_));
     }
     YAML::Node root;
@@ -159,20 +160,21 @@ class Loader {
       root = YAML::Load(std::string(yaml_));
     } catch (const YAML::DeepRecursion& e) {
       // yaml-cpp's own guard (a few hundred levels), far past kMaxDepth: the same refusal.
-      fail(e.mark, "nested more than " + std::to_string(kMaxDepth) +
-                       " deep (sections, lists or mappings within each other); the YAML parser stops here");
+      fail(e.mark, message("nested more than {depth} deep (sections, lists or mappings within each other); the YAML "
+                           "parser stops here",
+                           fmt::arg("depth", kMaxDepth)));
       throw ChecklistError(std::move(diags_));
     } catch (const YAML::Exception& e) {
-      fail(e.mark, "not valid YAML: " + e.msg);
+      fail(e.mark, message("not valid YAML: {reason}", fmt::arg("reason", e.msg)));
       throw ChecklistError(std::move(diags_));
     }
     if (!root.IsDefined() || root.IsNull()) {
-      fail_at(1, 1, "empty document: a checklist is a YAML mapping with id, title, sections, ...");
+      fail_at(1, 1, tr("empty document: a checklist is a YAML mapping with id, title, sections, ..."));
       throw ChecklistError(std::move(diags_));
     }
     if (!within_budget(root, options_.max_expanded_nodes)) {
-      fail(root.Mark(), "the document expands past " + std::to_string(options_.max_expanded_nodes) +
-                            " nodes (aliases nested too deeply: a YAML bomb?)");
+      fail(root.Mark(), message("the document expands past {n} nodes (aliases nested too deeply: a YAML bomb?)",
+                                fmt::arg("n", options_.max_expanded_nodes)));
       throw ChecklistError(std::move(diags_));
     }
 
@@ -182,7 +184,7 @@ class Loader {
       read_root(root, *data);
     } catch (const YAML::Exception& e) {
       // A shape the walk did not foresee: still a diagnostic, never a crash.
-      fail(e.mark, "unexpected structure: " + e.msg);
+      fail(e.mark, message("unexpected structure: {reason}", fmt::arg("reason", e.msg)));
     }
     if (!diags_.empty()) {
       std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -232,28 +234,33 @@ class Loader {
   bool check_mapping(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
                      std::initializer_list<std::string_view> required, const std::string& what) {
     if (!node.IsMap()) {
-      fail(node.Mark(), what + " must be a mapping (key: value), found " + kind_name(node));
+      fail(node.Mark(), message("{what} must be a mapping (key: value), found {kind}", fmt::arg("what", what),
+                                fmt::arg("kind", kind_name(node))));
       return false;
     }
     std::vector<std::string_view> known(allowed);
     std::set<std::string> seen;
     for (const auto& kv : node) {
       if (!kv.first.IsScalar()) {
-        fail(kv.first.Mark(), "keys in " + what + " must be plain names");
+        fail(kv.first.Mark(), message("keys in {what} must be plain names", fmt::arg("what", what)));
         continue;
       }
       const std::string& key = kv.first.Scalar();
       if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string msg = "unknown key '" + key + "' in " + what;
-        if (auto s = suggest(key, known)) msg += " (did you mean '" + std::string(*s) + "'?)";
-        fail(kv.first.Mark(), msg);
+        if (auto s = suggest(key, known))
+          fail(kv.first.Mark(), message("unknown key '{key}' in {what} (did you mean '{suggestion}'?)",
+                                        fmt::arg("key", key), fmt::arg("what", what), fmt::arg("suggestion", *s)));
+        else
+          fail(kv.first.Mark(), message("unknown key '{key}' in {what}", fmt::arg("key", key), fmt::arg("what", what)));
       } else if (!seen.insert(key).second) {
-        fail(kv.first.Mark(), "key '" + key + "' appears twice in " + what);
+        fail(kv.first.Mark(),
+             message("key '{key}' appears twice in {what}", fmt::arg("key", key), fmt::arg("what", what)));
       }
     }
     for (std::string_view key : required)
       if (!seen.count(std::string(key)))
-        fail(node.Mark(), "missing required key '" + std::string(key) + "' in " + what);
+        fail(node.Mark(),
+             message("missing required key '{key}' in {what}", fmt::arg("key", key), fmt::arg("what", what)));
     return true;
   }
 
@@ -262,12 +269,13 @@ class Loader {
                                     bool non_empty) {
     if (!n.IsDefined()) return std::nullopt;
     if (!n.IsScalar()) {
-      fail(n.Mark(), "'" + std::string(key) + "' in " + what + " must be text, found " + kind_name(n));
+      fail(n.Mark(), message("'{key}' in {what} must be text, found {kind}", fmt::arg("key", key),
+                             fmt::arg("what", what), fmt::arg("kind", kind_name(n))));
       return std::nullopt;
     }
     std::string value = n.Scalar();
     if (non_empty && text::trim(value).empty()) {
-      fail(n.Mark(), "'" + std::string(key) + "' in " + what + " is empty");
+      fail(n.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", key), fmt::arg("what", what)));
       return std::nullopt;
     }
     return value;
@@ -278,7 +286,7 @@ class Loader {
     if (value.IsDefined() && value.IsNull()) {  // "text:" with nothing after it: point at the key, not the next line
       for (const auto& kv : map)
         if (kv.first.IsScalar() && kv.first.Scalar() == key) {
-          fail(kv.first.Mark(), "'" + std::string(key) + "' in " + what + " is empty");
+          fail(kv.first.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", key), fmt::arg("what", what)));
           return {};
         }
     }
@@ -290,12 +298,14 @@ class Loader {
     std::vector<std::pair<std::string, YAML::Mark>> out;
     if (!n.IsDefined()) return out;
     if (!n.IsSequence()) {
-      fail(n.Mark(), "'" + std::string(key) + "' in " + what + " must be a list, found " + kind_name(n));
+      fail(n.Mark(), message("'{key}' in {what} must be a list, found {kind}", fmt::arg("key", key),
+                             fmt::arg("what", what), fmt::arg("kind", kind_name(n))));
       return out;
     }
     for (const auto& e : n) {
       if (!e.IsScalar() || text::trim(e.Scalar()).empty()) {
-        fail(e.Mark(), "entries of '" + std::string(key) + "' in " + what + " must be non-empty text");
+        fail(e.Mark(), message("entries of '{key}' in {what} must be non-empty text", fmt::arg("key", key),
+                               fmt::arg("what", what)));
         continue;
       }
       out.emplace_back(e.Scalar(), e.Mark());
@@ -310,17 +320,20 @@ class Loader {
     if (!raw) return {};
     std::string id = std::string(text::trim(text::nfkc(*raw)));
     if (!std::all_of(id.begin(), id.end(), is_id_char)) {
-      fail(n.Mark(), "id '" + id + "' of " + what + " may contain only letters, digits, '.', '_' and '-'");
+      fail(n.Mark(), message("id '{id}' of {what} may contain only letters, digits, '.', '_' and '-'",
+                             fmt::arg("id", id), fmt::arg("what", what)));
       return id;
     }
     auto [it, inserted] = ids_.emplace(id, source_.position(n.Mark()).first);
-    if (!inserted) fail(n.Mark(), "duplicate id '" + id + "' (first used on line " + std::to_string(it->second) + ")");
+    if (!inserted)
+      fail(n.Mark(), message("duplicate id '{id}' (first used on line {line})", fmt::arg("id", id),
+                             fmt::arg("line", it->second)));
     return id;
   }
 
   // ---- the document
   void read_root(const YAML::Node& root, Checklist::Data& d) {
-    const std::string what = "the checklist";
+    const std::string what = tr("the checklist");
     if (!check_mapping(
             root,
             {"format", "id", "title", "version", "body", "description", "source", "roles", "tier_names", "sections"},
@@ -328,15 +341,15 @@ class Loader {
       return;
     if (const YAML::Node f = root["format"]; f.IsDefined()) {
       if (!f.IsScalar() || f.Tag() == "!" || f.Scalar() != "1")
-        fail(f.Mark(), "unsupported format '" + (f.IsScalar() ? f.Scalar() : std::string(kind_name(f))) +
-                           "'; this version of libaudit reads format 1");
+        fail(f.Mark(), message("unsupported format '{format}'; this version of libaudit reads format 1",
+                               fmt::arg("format", f.IsScalar() ? f.Scalar() : kind_name(f))));
     }
     if (const YAML::Node n = root["id"]; n.IsDefined()) {
       if (auto id = scalar(n, "id", what, true)) {
         d.id = *id;
         bool ok = std::all_of(d.id.begin(), d.id.end(),
                               [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-        if (!ok) fail(n.Mark(), "checklist id '" + d.id + "' may contain only a-z, 0-9 and '-'");
+        if (!ok) fail(n.Mark(), message("checklist id '{id}' may contain only a-z, 0-9 and '-'", fmt::arg("id", d.id)));
       }
     }
     d.title = required_text(root, "title", what);
@@ -350,7 +363,7 @@ class Loader {
     const YAML::Node sections = root["sections"];
     if (sections.IsDefined()) {
       if (!sections.IsSequence() || sections.size() == 0) {
-        fail(sections.Mark(), "'sections' must be a non-empty list of sections");
+        fail(sections.Mark(), tr("'sections' must be a non-empty list of sections"));
       } else {
         for (const auto& s : sections) read_section(s, d, d.sections, 1);
       }
@@ -372,7 +385,7 @@ class Loader {
       return;
     }
     if (!n.IsSequence()) {
-      fail(n.Mark(), "'roles' must be a list of role ids, found " + std::string(kind_name(n)));
+      fail(n.Mark(), message("'roles' must be a list of role ids, found {kind}", fmt::arg("kind", kind_name(n))));
       return;
     }
     std::vector<std::string_view> builtin_ids;
@@ -383,24 +396,28 @@ class Loader {
         role.id = e.Scalar();
         const Term* t = find_role(role.id);
         if (!t) {
-          std::string msg = "unknown role '" + role.id + "'";
-          if (auto s = suggest(role.id, builtin_ids)) msg += " (did you mean '" + std::string(*s) + "'?)";
-          msg += "; a new role needs a label: {id: " + role.id + ", label: ...}";
-          fail(e.Mark(), msg);
+          if (auto s = suggest(role.id, builtin_ids))
+            fail(e.Mark(), message("unknown role '{role}' (did you mean '{suggestion}'?); a new role needs a label: "
+                                   "{{id: {role}, label: ...}}",
+                                   fmt::arg("role", role.id), fmt::arg("suggestion", *s)));
+          else
+            fail(e.Mark(), message("unknown role '{role}'; a new role needs a label: {{id: {role}, label: ...}}",
+                                   fmt::arg("role", role.id)));
           continue;
         }
         role.label = std::string(t->label);
       } else if (e.IsMap()) {
-        if (!check_mapping(e, {"id", "label"}, {"id", "label"}, "a role definition")) continue;
-        role.id = required_text(e, "id", "a role definition");
-        role.label = required_text(e, "label", "a role definition");
+        const std::string definition = tr("a role definition");
+        if (!check_mapping(e, {"id", "label"}, {"id", "label"}, definition)) continue;
+        role.id = required_text(e, "id", definition);
+        role.label = required_text(e, "label", definition);
         if (role.id.empty() || role.label.empty()) continue;
       } else {
-        fail(e.Mark(), "a role is an id or {id, label}, found " + std::string(kind_name(e)));
+        fail(e.Mark(), message("a role is an id or {{id, label}}, found {kind}", fmt::arg("kind", kind_name(e))));
         continue;
       }
       if (std::any_of(d.roles.begin(), d.roles.end(), [&](const auto& r) { return r.id == role.id; })) {
-        fail(e.Mark(), "role '" + role.id + "' is declared twice");
+        fail(e.Mark(), message("role '{role}' is declared twice", fmt::arg("role", role.id)));
         continue;
       }
       d.roles.push_back(std::move(role));
@@ -410,7 +427,8 @@ class Loader {
   void read_tier_names(const YAML::Node& n, Checklist::Data& d) {
     if (!n.IsDefined()) return;
     if (!n.IsMap()) {
-      fail(n.Mark(), "'tier_names' must map tier ids to the body's names, found " + std::string(kind_name(n)));
+      fail(n.Mark(),
+           message("'tier_names' must map tier ids to the body's names, found {kind}", fmt::arg("kind", kind_name(n))));
       return;
     }
     for (const auto& kv : n) {
@@ -425,26 +443,26 @@ class Loader {
     if (find_tier(tier)) return true;
     std::vector<std::string_view> ids;
     for (const Term& t : tiers()) ids.push_back(t.id);
-    std::string msg = "unknown tier '" + tier + "'";
     if (auto s = suggest(tier, ids))
-      msg += " (did you mean '" + std::string(*s) + "'?)";
+      fail(mark, message("unknown tier '{tier}' (did you mean '{suggestion}'?)", fmt::arg("tier", tier),
+                         fmt::arg("suggestion", *s)));
     else
-      msg += "; tiers are mynumber, lgwan and internet";
-    fail(mark, msg);
+      fail(mark, message("unknown tier '{tier}'; tiers are mynumber, lgwan and internet", fmt::arg("tier", tier)));
     return false;
   }
 
   void read_section(const YAML::Node& n, Checklist::Data& d, std::vector<Section>& out, int depth) {
     if (depth > kMaxDepth) {
-      fail(n.Mark(), "sections nested more than " + std::to_string(kMaxDepth) + " deep");
+      fail(n.Mark(), message("sections nested more than {depth} deep", fmt::arg("depth", kMaxDepth)));
       return;
     }
-    std::string what = name_of(n, "section", "a section");
+    const std::string written = id_of(n);
+    std::string what = written.empty() ? tr("a section") : message("section '{id}'", fmt::arg("id", written));
     if (!check_mapping(n, {"id", "clause", "title", "sections", "items"}, {"id", "clause", "title"}, what)) return;
     Section s;
     s.line = source_.position(n.Mark()).first;
     s.id = read_id(n, what);
-    if (!s.id.empty()) what = "section '" + s.id + "'";
+    if (!s.id.empty()) what = message("section '{id}'", fmt::arg("id", s.id));
     if (auto c = scalar(n["clause"], "clause", what, true)) s.clause = std::string(text::trim(text::nfkc(*c)));
     s.title = required_text(n, "title", what);
 
@@ -454,7 +472,7 @@ class Loader {
     bool has_items = items.IsDefined() && !items.IsNull();
     if ((!has_subs || (subs.IsSequence() && subs.size() == 0)) &&
         (!has_items || (items.IsSequence() && items.size() == 0))) {
-      fail(n.Mark(), what + " has neither items nor sections");
+      fail(n.Mark(), message("{what} has neither items nor sections", fmt::arg("what", what)));
     }
     // Follow the order in which 'items' and 'sections' appear in the file.
     for (const auto& kv : n) {
@@ -462,7 +480,8 @@ class Loader {
       const std::string& key = kv.first.Scalar();
       if (key == "items" && has_items) {
         if (!items.IsSequence()) {
-          fail(items.Mark(), "'items' in " + what + " must be a list, found " + kind_name(items));
+          fail(items.Mark(), message("'{key}' in {what} must be a list, found {kind}", fmt::arg("key", "items"),
+                                     fmt::arg("what", what), fmt::arg("kind", kind_name(items))));
           continue;
         }
         for (const auto& it : items) {
@@ -471,7 +490,8 @@ class Loader {
         }
       } else if (key == "sections" && has_subs) {
         if (!subs.IsSequence()) {
-          fail(subs.Mark(), "'sections' in " + what + " must be a list, found " + kind_name(subs));
+          fail(subs.Mark(), message("'{key}' in {what} must be a list, found {kind}", fmt::arg("key", "sections"),
+                                    fmt::arg("what", what), fmt::arg("kind", kind_name(subs))));
           continue;
         }
         for (const auto& sub : subs) read_section(sub, d, s.sections, depth + 1);
@@ -480,17 +500,18 @@ class Loader {
     out.push_back(std::move(s));
   }
 
-  // "item '8.2.a.1'" when the mapping has a usable id, else `fallback`.
-  static std::string name_of(const YAML::Node& n, const std::string& kind, const std::string& fallback) {
+  // The id as written when the mapping has a usable one ("8.2.a.1"), else "".
+  static std::string id_of(const YAML::Node& n) {
     if (n.IsMap()) {
       const YAML::Node id = n["id"];
-      if (id.IsDefined() && id.IsScalar() && !id.Scalar().empty()) return kind + " '" + id.Scalar() + "'";
+      if (id.IsDefined() && id.IsScalar()) return id.Scalar();
     }
-    return fallback;
+    return {};
   }
 
   bool read_item(const YAML::Node& n, Checklist::Data& d, const std::string& section_id) {
-    std::string what = name_of(n, "item", "an item");
+    const std::string written = id_of(n);
+    std::string what = written.empty() ? tr("an item") : message("item '{id}'", fmt::arg("id", written));
     if (!check_mapping(
             n, {"id", "clause", "text", "question", "roles", "applies_to", "weight", "audience", "evidence", "note"},
             {"id", "clause", "text", "question", "roles"}, what))
@@ -499,7 +520,7 @@ class Loader {
     item.section_id = section_id;
     item.line = source_.position(n.Mark()).first;
     item.id = read_id(n, what);
-    if (!item.id.empty()) what = "item '" + item.id + "'";
+    if (!item.id.empty()) what = message("item '{id}'", fmt::arg("id", item.id));
     if (auto c = scalar(n["clause"], "clause", what, true)) item.clause = std::string(text::trim(text::nfkc(*c)));
     item.text = required_text(n, "text", what);
     item.question = required_text(n, "question", what);
@@ -507,24 +528,25 @@ class Loader {
 
     const YAML::Node roles = n["roles"];
     auto role_list = string_list(roles, "roles", what);
-    if (roles.IsSequence() && roles.size() == 0) fail(roles.Mark(), "'roles' in " + what + " is empty");
+    if (roles.IsSequence() && roles.size() == 0)
+      fail(roles.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", "roles"), fmt::arg("what", what)));
     std::vector<std::string_view> declared;
     for (const auto& r : d.roles) declared.push_back(r.id);
     for (auto& [role, mark] : role_list) {
       if (std::find(declared.begin(), declared.end(), role) == declared.end()) {
-        std::string msg = "unknown role '" + role + "' in " + what;
         if (auto s = suggest(role, declared))
-          msg += " (did you mean '" + std::string(*s) + "'?)";
+          fail(mark, message("unknown role '{role}' in {what} (did you mean '{suggestion}'?)", fmt::arg("role", role),
+                             fmt::arg("what", what), fmt::arg("suggestion", *s)));
         else
-          msg += "; declare it under 'roles' at the top";
-        fail(mark, msg);
+          fail(mark, message("unknown role '{role}' in {what}; declare it under 'roles' at the top",
+                             fmt::arg("role", role), fmt::arg("what", what)));
       } else {
         item.roles.push_back(role);
       }
     }
 
     if (const YAML::Node a = n["applies_to"]; a.IsDefined()) {
-      const std::string where = "'applies_to' of " + what;
+      const std::string where = message("'applies_to' of {what}", fmt::arg("what", what));
       if (check_mapping(a, {"tiers", "departments", "important_assets"}, {}, where)) {
         for (auto& [tier, mark] : string_list(a["tiers"], "tiers", where))
           if (check_tier(tier, mark)) item.applies_to.tiers.push_back(tier);
@@ -534,13 +556,13 @@ class Loader {
           else if (*dep == "system_owners")
             item.applies_to.departments = DepartmentScope::system_owners;
           else
-            fail(a["departments"].Mark(),
-                 "'departments' in " + where + " is 'all' or 'system_owners', not '" + *dep + "'");
+            fail(a["departments"].Mark(), message("'departments' in {what} is 'all' or 'system_owners', not '{value}'",
+                                                  fmt::arg("what", where), fmt::arg("value", *dep)));
         }
         if (const YAML::Node ia = a["important_assets"]; ia.IsDefined()) {
           bool value = false;
           if (!ia.IsScalar() || ia.Tag() == "!" || !YAML::convert<bool>::decode(ia, value))
-            fail(ia.Mark(), "'important_assets' in " + where + " is true or false");
+            fail(ia.Mark(), message("'important_assets' in {what} is true or false", fmt::arg("what", where)));
           item.applies_to.important_assets = value;
         }
       }
@@ -551,17 +573,19 @@ class Loader {
       // A quoted scalar ("1") is text, as JSON Schema sees it: refuse it like the schema does.
       bool is_number = w.IsScalar() && w.Tag() != "!" && YAML::convert<double>::decode(w, value);
       if (!is_number || !std::isfinite(value))
-        fail(w.Mark(), "'weight' in " + what + " must be a number, found '" +
-                           (w.IsScalar() ? w.Scalar() : std::string(kind_name(w))) + "'");
+        fail(w.Mark(), message("'weight' in {what} must be a number, found '{value}'", fmt::arg("what", what),
+                               fmt::arg("value", w.IsScalar() ? w.Scalar() : kind_name(w))));
       else if (value < 0)
-        fail(w.Mark(), "'weight' in " + what + " must not be negative (" + w.Scalar() + ")");
+        fail(w.Mark(), message("'weight' in {what} must not be negative ({value})", fmt::arg("what", what),
+                               fmt::arg("value", w.Scalar())));
       else
         item.weight = value;
     }
 
     if (const YAML::Node a = n["audience"]; a.IsDefined()) {
       auto list = string_list(a, "audience", what);
-      if (a.IsSequence() && a.size() == 0) fail(a.Mark(), "'audience' in " + what + " is empty");
+      if (a.IsSequence() && a.size() == 0)
+        fail(a.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", "audience"), fmt::arg("what", what)));
       if (a.IsSequence() && a.size() > 0) item.self_inspection = item.audit = false;
       for (auto& [aud, mark] : list) {
         if (aud == "self_inspection")
@@ -569,9 +593,12 @@ class Loader {
         else if (aud == "audit")
           item.audit = true;
         else {
-          std::string msg = "unknown audience '" + aud + "' in " + what;
-          if (auto s = suggest(aud, {"self_inspection", "audit"})) msg += " (did you mean '" + std::string(*s) + "'?)";
-          fail(mark, msg);
+          if (auto s = suggest(aud, {"self_inspection", "audit"}))
+            fail(mark, message("unknown audience '{audience}' in {what} (did you mean '{suggestion}'?)",
+                               fmt::arg("audience", aud), fmt::arg("what", what), fmt::arg("suggestion", *s)));
+          else
+            fail(mark,
+                 message("unknown audience '{audience}' in {what}", fmt::arg("audience", aud), fmt::arg("what", what)));
         }
       }
     }
@@ -593,16 +620,17 @@ class Loader {
 // The file's bytes, read only up to just past `max_bytes` (enough to know it is too large).
 std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw IoError(path.string() + ": is a directory");
+  if (std::filesystem::is_directory(path, ec))
+    throw IoError(message("{file}: is a directory", fmt::arg("file", path.string())));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path.string() + ": cannot open for reading");
+  if (!in) throw IoError(message("{file}: cannot open for reading", fmt::arg("file", path.string())));
   std::string data;
   char buf[1 << 16];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     data.append(buf, static_cast<std::size_t>(in.gcount()));
     if (data.size() > max_bytes) break;  // enough to know it is too large
   }
-  if (in.bad()) throw IoError(path.string() + ": read error");
+  if (in.bad()) throw IoError(message("{file}: read error", fmt::arg("file", path.string())));
   return data;
 }
 
@@ -642,7 +670,7 @@ std::size_t Checklist::size() const noexcept { return d_->items.size(); }
 std::string Checklist::tier_name(std::string_view tier) const {
   if (auto it = d_->tier_names.find(std::string(tier)); it != d_->tier_names.end()) return it->second;
   if (const Term* t = find_tier(tier)) return std::string(t->label);
-  throw NotFoundError("unknown tier '" + std::string(tier) + "'");
+  throw NotFoundError(message("unknown tier '{tier}'", fmt::arg("tier", tier)));
 }
 
 const Item* Checklist::find_item(std::string_view id) const {
@@ -652,7 +680,8 @@ const Item* Checklist::find_item(std::string_view id) const {
 
 const Item& Checklist::item(std::string_view id) const {
   if (const Item* i = find_item(id)) return *i;
-  throw NotFoundError("checklist '" + d_->id + "' has no item '" + std::string(id) + "'");
+  throw NotFoundError(
+      message("checklist '{checklist}' has no item '{item}'", fmt::arg("checklist", d_->id), fmt::arg("item", id)));
 }
 
 const Section* Checklist::find_section(std::string_view id) const {
@@ -662,7 +691,8 @@ const Section* Checklist::find_section(std::string_view id) const {
 
 const Section& Checklist::section(std::string_view id) const {
   if (const Section* s = find_section(id)) return *s;
-  throw NotFoundError("checklist '" + d_->id + "' has no section '" + std::string(id) + "'");
+  throw NotFoundError(message("checklist '{checklist}' has no section '{section}'", fmt::arg("checklist", d_->id),
+                              fmt::arg("section", id)));
 }
 
 std::vector<const Item*> Checklist::items_for_role(std::string_view role) const {
@@ -683,7 +713,8 @@ std::vector<const Item*> Checklist::items_for_tier(std::string_view tier) const 
 const Section& Checklist::chapter_of(const Item& item) const {
   auto it = d_->item_index.find(item.id);
   if (it == d_->item_index.end() || &d_->items[it->second] != &item)
-    throw NotFoundError("item '" + item.id + "' is not from checklist '" + d_->id + "'");
+    throw NotFoundError(message("item '{item}' is not from checklist '{checklist}'", fmt::arg("item", item.id),
+                                fmt::arg("checklist", d_->id)));
   return d_->sections[d_->item_chapter[it->second]];
 }
 

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "base/jtext.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -563,8 +564,8 @@ struct Walker {
         o.important_assets = s.text.find("重要な情報資産") != std::string::npos;
         o.question = question_for(s.text);
         if (o.question.empty())
-          warn(o.first_line,
-               "no question form for the ending of: " + s.text.substr(0, std::min<std::size_t>(s.text.size(), 90)));
+          warn(o.first_line, message("no question form for the ending of: {sentence}",
+                                     fmt::arg("sentence", s.text.substr(0, std::min<std::size_t>(s.text.size(), 90)))));
         out.push_back(std::move(o));
         if (introduces_list(s.text))
           list_owner = &out.back();
@@ -664,9 +665,10 @@ std::vector<Obligation> find_obligations(const NormalizedText& text, const Claus
       const LogicalLine& l = text.lines[k];
       for (const Sentence& s : split_sentences(l.text)) {
         if (classify(s.text, find_subject(s.text).found) && warnings)
-          warnings->push_back(Diagnostic{std::string(source), l.line_at(s.offset), 1,
-                                         "obligation outside any numbered clause, not extracted: " +
-                                             s.text.substr(0, std::min<std::size_t>(s.text.size(), 90))});
+          warnings->push_back(
+              Diagnostic{std::string(source), l.line_at(s.offset), 1,
+                         message("obligation outside any numbered clause, not extracted: {sentence}",
+                                 fmt::arg("sentence", s.text.substr(0, std::min<std::size_t>(s.text.size(), 90))))});
       }
     }
     for (const Clause& c : part.clauses) w.clause(p, c, {}, false, {}, {});  // chapters inherit nothing
@@ -798,13 +800,15 @@ void emit_subsections(std::string& y, const SectionOut& s, const NormalizedText&
 void check_options(const ExtractOptions& options) {
   std::vector<Diagnostic> problems;
   auto need = [&](const std::string& v, const char* what) {
-    if (text::trim(v).empty()) problems.push_back(Diagnostic{"<options>", 1, 1, std::string(what) + " is required"});
+    if (text::trim(v).empty())
+      problems.push_back(Diagnostic{"<options>", 1, 1, message("{option} is required", fmt::arg("option", what))});
   };
   need(options.id, "id");
   need(options.title, "title");
   need(options.body, "body");
   if (!options.id.empty() && !is_lower_id(options.id))
-    problems.push_back(Diagnostic{"<options>", 1, 1, "id '" + options.id + "' may contain only a-z, 0-9 and '-'"});
+    problems.push_back(Diagnostic{"<options>", 1, 1,
+                                  message("id '{id}' may contain only a-z, 0-9 and '-'", fmt::arg("id", options.id))});
   if (!problems.empty()) throw ValidationError(std::move(problems));
 }
 
@@ -820,15 +824,16 @@ std::vector<std::size_t> select_parts(const ClauseTree& tree, std::string_view p
     if (part.empty() || text::squash_spaces(text::nfkc(cp.title)).find(wanted) != std::string::npos) parts.push_back(p);
   }
   if (!part.empty() && parts.empty())
-    throw ValidationError(
-        {Diagnostic{source, 1, 1, "no document in the text has a title containing '" + std::string(part) + "'"}});
+    throw ValidationError({Diagnostic{
+        source, 1, 1, message("no document in the text has a title containing '{part}'", fmt::arg("part", part))}});
   if (part.empty() && parts.size() > 1) {
     std::string titles;
     for (std::size_t p : parts) titles += (titles.empty() ? "" : ", ") + std::string("'") + tree.parts[p].title + "'";
     warnings.push_back(
         Diagnostic{source, tree.parts[parts[1]].first_line, 1,
-                   "the text holds " + std::to_string(parts.size()) + " documents (" + titles +
-                       "); ids of the second and later are prefixed p2., p3., …; pass part= to extract one"});
+                   message("the text holds {n} documents ({titles}); ids of the second and later are prefixed p2., "
+                           "p3. and so on; pass part= to extract one",
+                           fmt::arg("n", parts.size()), fmt::arg("titles", titles))});
   }
   return parts;
 }
@@ -897,9 +902,9 @@ class SectionBuilder {
       for (int& n = next_suffix_.try_emplace(id, 2).first->second; used_.count(unique); ++n)
         unique = id + "_" + std::to_string(n);
       if (unique != id)
-        warnings_.push_back(
-            Diagnostic{source_, o->first_line, 1,
-                       "item id '" + id + "' is taken (the numbering repeats); using '" + unique + "'"});
+        warnings_.push_back(Diagnostic{source_, o->first_line, 1,
+                                       message("item id '{id}' is taken (the numbering repeats); using '{unique}'",
+                                               fmt::arg("id", id), fmt::arg("unique", unique))});
       used_.insert(unique);
       target.items.push_back({o, unique});
     }
@@ -969,9 +974,10 @@ Extraction extract_checklist(std::string_view input, const ExtractOptions& optio
   const std::vector<std::size_t> parts = select_parts(tree, options.part, source, warnings);
   const std::vector<SectionOut> chapters = SectionBuilder(obligations, parts, source, warnings).build(tree, parts);
   if (chapters.empty())
-    throw ChecklistError({Diagnostic{source, 1, 1,
-                                     "no obligation sentence found (しなければならない, してはならない, "
-                                     "ものとする, …); nothing to put in a checklist"}});
+    throw ChecklistError(
+        {Diagnostic{source, 1, 1,
+                    message("no obligation sentence found ({endings}); nothing to put in a checklist",
+                            fmt::arg("endings", "しなければならない, してはならない, ものとする, …"))}});
 
   std::string doc_title = options.source_title;
   if (doc_title.empty() && !parts.empty()) doc_title = tree.parts[parts.front()].title;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "base/jtext.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 
 namespace libaudit {
@@ -275,8 +276,9 @@ class ClauseParser {
       if (letter && label.number != 1) return false;
       // 項 are numbered from 2 (the first has no number)
       if (label.number != 1 && !(label.style == LabelStyle::paragraph && label.number == 2))
-        warn(line.first_line, "numbering starts at '" + label.written + "' (expected " + label_for(label, 1) +
-                                  ", style " + style_name(label) + ")");
+        warn(line.first_line, message("numbering starts at '{label}' (expected {first}, style {style})",
+                                      fmt::arg("label", label.written), fmt::arg("first", label_for(label, 1)),
+                                      fmt::arg("style", style_name(label))));
       return true;
     }
     const int expected = previous->number + 1;
@@ -285,14 +287,17 @@ class ClauseParser {
     if (label.number == expected) {
       // in order
     } else if (label.number == 1) {
-      warn(line.first_line, "numbering restarts: '" + label.written + "' after '" + previous->written + "'");
+      warn(line.first_line, message("numbering restarts: '{label}' after '{previous}'",
+                                    fmt::arg("label", label.written), fmt::arg("previous", previous->written)));
     } else if (label.number > expected) {
       std::string missing = label_for(label, expected);
       if (label.number > expected + 1) missing += " … " + label_for(label, label.number - 1);
       warn(line.first_line,
-           "numbering skips " + missing + ": '" + label.written + "' after '" + previous->written + "'");
+           message("numbering skips {missing}: '{label}' after '{previous}'", fmt::arg("missing", missing),
+                   fmt::arg("label", label.written), fmt::arg("previous", previous->written)));
     } else {
-      warn(line.first_line, "numbering out of order: '" + label.written + "' after '" + previous->written + "'");
+      warn(line.first_line, message("numbering out of order: '{label}' after '{previous}'",
+                                    fmt::arg("label", label.written), fmt::arg("previous", previous->written)));
     }
     return true;
   }

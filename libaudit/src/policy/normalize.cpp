@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "base/jtext.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 
 namespace libaudit {
@@ -608,9 +609,9 @@ std::vector<LogicalLine> join_lines(const RawText& raw, const PageShape& page) {
 
 NormalizedText normalize(std::string_view input, std::string_view source) {
   if (auto bad = text::find_invalid_utf8(input)) {
-    throw ValidationError(
-        {Diagnostic{std::string(source), bad->line, bad->column,
-                    "invalid UTF-8 (byte offset " + std::to_string(bad->offset) + "); save the text as UTF-8"}});
+    throw ValidationError({Diagnostic{
+        std::string(source), bad->line, bad->column,
+        message("invalid UTF-8 (byte offset {offset}); save the text as UTF-8", fmt::arg("offset", bad->offset))}});
   }
   const RawText raw = read_lines(input);
   NormalizedText result;

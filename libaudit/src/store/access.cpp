@@ -2,12 +2,13 @@
 #include "store/access.h"
 
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 
 namespace libaudit {
 
 namespace {
 Store::Impl& open_impl(const std::unique_ptr<Store::Impl>& impl) {
-  if (!impl) throw StoreError("the store is closed");
+  if (!impl) throw StoreError(tr("the store is closed"));
   return *impl;
 }
 }  // namespace

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/access.h"
 #include "store/store_internal.h"
@@ -71,8 +72,9 @@ TrailPoint Store::cycle_point(std::int64_t cycle, std::optional<std::string> as_
   s.bind(1, std::to_string(cycle));
   if (s.step() && !s.is_null(0) && point.seq < s.i64(0))
     throw ValidationError({Diagnostic{"<as-of>", 1, 1,
-                                      "実施回 " + std::to_string(cycle) + " はその時点（" + *as_of_utc +
-                                          " より前）にはまだ作られていない: 作成より後の日を指定してください"}});
+                                      message("cycle {cycle} did not exist yet at that time (before {time}): give a "
+                                              "day after it was created",
+                                              fmt::arg("cycle", cycle), fmt::arg("time", *as_of_utc))}});
   return point;
 }
 
@@ -85,8 +87,10 @@ std::map<std::string, std::string> Store::states_at(std::string_view entity, std
   std::string state;
   while (s.step()) {
     if (!stored_state(s, 3, state))
-      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path() +
-                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
+      throw StoreError(
+          message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
+                  "`libaudit verify`)",
+                  fmt::arg("seq", s.i64(0)), fmt::arg("path", path())));
     if (s.text(2) == "delete")
       out.erase(s.str(1));
     else

@@ -2,6 +2,7 @@
 // its cycle (store_internal.h, ResponseBatch, gives the format).
 #include <nlohmann/json.hpp>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/access.h"
 #include "store/store_internal.h"
@@ -46,8 +47,10 @@ void each_version(const Store::Snapshot& snap, const std::string& path, std::int
   std::string state;
   while (s.step()) {
     if (!stored_state(s, 3, state))
-      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + path +
-                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
+      throw StoreError(
+          message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
+                  "`libaudit verify`)",
+                  fmt::arg("seq", s.i64(0)), fmt::arg("path", path)));
     const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
     if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
     for (const auto& row : batch["rows"]) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/store.h"
@@ -59,16 +60,17 @@ std::optional<Date> timestamp_date(std::string_view s) {
 
 // What an answer may be, for the error on one that is not: "implemented, partial, …, unknown,
 // or 実施している, …, わからない" (every code, then every label, of the answer vocabulary).
-const std::string& answer_choices() {
-  static const std::string text = [] {
+// The answers' ids and labels, each a list joined by ", ".
+const std::pair<std::string, std::string>& answer_choices() {
+  static const std::pair<std::string, std::string> lists = [] {
     std::string codes, labels;
     for (const Term& t : terms(Vocabulary::answer)) {
-      codes += std::string(t.id) + ", ";
+      codes += (codes.empty() ? "" : ", ") + std::string(t.id);
       labels += (labels.empty() ? "" : ", ") + std::string(t.label);
     }
-    return codes + "or " + labels;
+    return std::pair{codes, labels};
   }();
-  return text;
+  return lists;
 }
 
 }  // namespace
@@ -90,15 +92,16 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
   {
     sql::Stmt s = db.prepare("SELECT status, checklist, name FROM cycles WHERE id = ?");
     s.bind(1, cycle_id);
-    if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(cycle_id));
+    if (!s.step()) throw NotFoundError(message("no cycle with id {id}", fmt::arg("id", cycle_id)));
     const std::string_view status = s.text(0);
     if (status != "open")
       throw CycleStateError(
-          "cycle " + std::to_string(cycle_id) + " (" + s.str(2) + ") is " + std::string(status) +
-          (status == "closed" ? ": a closed cycle refuses changes (締め切り済み。遅れた回答を取り込むには先に再開する: "
-                                "libaudit cycle reopen DB " +
-                                    std::to_string(cycle_id) + " --reason 理由 --by 氏名)"
-                              : ": open it before recording responses"));
+          status == "closed"
+              ? message("cycle {id} ({name}) is closed: a closed cycle refuses changes (to take a late answer, reopen "
+                        "it first: libaudit cycle reopen DB {id} --reason REASON --by NAME)",
+                        fmt::arg("id", cycle_id), fmt::arg("name", s.str(2)))
+              : message("cycle {id} ({name}) is {status}: open it before recording responses", fmt::arg("id", cycle_id),
+                        fmt::arg("name", s.str(2)), fmt::arg("status", status)));
     ctx.checklist = s.i64(1);
   }
   {
@@ -141,12 +144,13 @@ RangeValidator::Target RangeValidator::target(const ResponseRowView& r, int line
   const std::string code = normalise_key(r.department);
   const Target t = ctx_.targets.find(code);
   if (code.empty())
-    diags.push_back({src_, line, 1, "department is empty"});
+    diags.push_back({src_, line, 1, tr("the response's department is empty")});
   else if (t == ctx_.targets.end())
     diags.push_back({src_, line, 1,
                      ctx_.all_departments.count(code)
-                         ? "department '" + code + "' is not a target of cycle " + std::to_string(ctx_.cycle)
-                         : "unknown department '" + code + "'"});
+                         ? message("department '{code}' is not a target of cycle {cycle}", fmt::arg("code", code),
+                                   fmt::arg("cycle", ctx_.cycle))
+                         : message("unknown department '{code}'", fmt::arg("code", code))});
   last_department_ = r.department;
   last_target_ = t;
   return t;
@@ -161,7 +165,7 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
     const std::size_t before = diags.size();
     for (std::string_view f : {r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at})
       if (text::find_invalid_utf8(f)) {
-        diags.push_back({src_, line, 1, "a field is not valid UTF-8"});
+        diags.push_back({src_, line, 1, tr("a field is not valid UTF-8")});
         break;
       }
     if (diags.size() != before) continue;
@@ -169,26 +173,32 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
     const std::string item = normalise_key(r.item);
     auto it = ctx_.items.find(item);
     if (item.empty())
-      diags.push_back({src_, line, 1, "item is empty"});
+      diags.push_back({src_, line, 1, tr("item is empty")});
     else if (it == ctx_.items.end())
-      diags.push_back({src_, line, 1, "item '" + item + "' is not in the cycle's checklist"});
+      diags.push_back(
+          {src_, line, 1, message("item '{item}' is not in the cycle's checklist", fmt::arg("item", item))});
     const std::optional<Answer> answer = parse_answer(r.answer);
     if (!answer)
-      diags.push_back({src_, line, 1, "invalid answer '" + std::string(r.answer) + "' (" + answer_choices() + ")"});
+      diags.push_back(
+          {src_, line, 1,
+           message("invalid answer '{answer}' ({codes}, or {labels})", fmt::arg("answer", r.answer),
+                   fmt::arg("codes", answer_choices().first), fmt::arg("labels", answer_choices().second))});
     if (!r.answered_at.empty()) {
       const std::optional<Date> at = timestamp_date(text::trim(r.answered_at));
       if (!at)
         diags.push_back(
-            {src_, line, 1, "answered_at '" + std::string(r.answered_at) + "' is not an ISO 8601 date or time"});
+            {src_, line, 1,
+             message("answered_at '{value}' is not an ISO 8601 date or time", fmt::arg("value", r.answered_at))});
       else if (*at < kEarliestImportDate || *at > kLatestImportDate)
-        diags.push_back({src_, line, 1,
-                         "answered_at '" + std::string(r.answered_at) + "' is outside " +
-                             kEarliestImportDate.to_string() + " … " + kLatestImportDate.to_string() +
-                             " (a typing error?)"});
+        diags.push_back(
+            {src_, line, 1,
+             message("answered_at '{value}' is outside {range} (a typing error?)", fmt::arg("value", r.answered_at),
+                     fmt::arg("range", kEarliestImportDate.to_string() + " … " + kLatestImportDate.to_string()))});
     }
     if (diags.size() != before) continue;
     if (t->second < 0 || t->second >= (std::int64_t{1} << 31))
-      throw StoreError("department row id " + std::to_string(t->second) + " is out of the range bulk import handles");
+      throw StoreError(
+          message("department row id {id} is out of the range bulk import handles", fmt::arg("id", t->second)));
     out.push_back(
         {std::uint64_t(t->second) << 32 | it->second, t->second, &t->first, &it->first, *answer, std::uint32_t(k)});
   }
@@ -226,8 +236,9 @@ std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<con
   for (std::size_t k = 1; k < clean.size(); ++k)
     if (clean[k].key == clean[k - 1].key)
       diags.push_back({src, line_of(clean[k]), 1,
-                       "department " + *clean[k].code + " item " + *clean[k].item +
-                           " is answered twice (also on line " + std::to_string(line_of(clean[k - 1])) + ")"});
+                       message("department {code} item {item} is answered twice (also on line {line})",
+                               fmt::arg("code", *clean[k].code), fmt::arg("item", *clean[k].item),
+                               fmt::arg("line", line_of(clean[k - 1])))});
   throw_import_errors(diags);
   return clean;
 }
@@ -374,7 +385,7 @@ void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,
 ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
                                      std::span<const ResponseRowView> rows, const ImportOptions& options) {
   require_actor(actor);
-  if (!impl_) throw StoreError("the store is closed");
+  if (!impl_) throw StoreError(tr("the store is closed"));
   sql::Db& db = impl_->db;
   // Every row's (cycle, 課) is checked against cycle_departments, read in this same write
   // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.

@@ -29,7 +29,7 @@ inline std::int64_t int_field(const nlohmann::json& o, const char* key) {
   return it != o.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
-// "（実行者 NAME）": who wrote a group, as every forged message ends.
-inline std::string by_actor(const TrailGroup& g) { return "（実行者 " + g.actor + "）"; }
+// " (by NAME)" (（実行者 NAME）): who wrote a group, as every forged message ends.
+inline std::string by_actor(const TrailGroup& g) { return message(" (by {actor})", fmt::arg("actor", g.actor)); }
 
 }  // namespace libaudit::schema

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "libaudit/base/messages.h"
 #include "store/rule_state.h"
 #include "store/verify.h"
 
@@ -17,7 +18,6 @@ using nlohmann::json;
 
 json parse(const std::string* state) { return schema::parse_state(state); }
 std::string text_of(const json& o, const char* key) { return schema::text_field(o, key); }
-std::string by(const schema::TrailGroup& g) { return schema::by_actor(g); }
 
 // What the batch rule needs of a "responses" state, read without building it (a batch holds up
 // to 1,024 rows): its "cycle" and the 課 (first field) of every row of "rows".
@@ -88,15 +88,18 @@ void check_batch(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
   const std::string cycle = std::to_string(*scan.cycle);
   const json c = parse(ctx.at(g, i, "cycle", cycle));
   if (!c.is_object()) {
-    schema::forged(problems, r.seq, "回答の一括記録のサイクル " + cycle + " は、その時点で証跡にない" + by(g));
+    schema::forged(problems, r.seq,
+                   message("the cycle {cycle} of a batch of responses is not in the trail at that time (by {actor})",
+                           fmt::arg("cycle", cycle), fmt::arg("actor", g.actor)));
     return;
   }
   const std::string status = text_of(c, "status");
   if (status != "open")
     schema::forged(problems, r.seq,
-                   "回答の一括記録がサイクル " + cycle + " に書かれているが、サイクルはその時点で " +
-                       (status.empty() ? std::string("(状態なし)") : status) +
-                       " だった（回答を受け付けるのは open のみ）" + by(g));
+                   message("a batch of responses is written to cycle {cycle}, but the cycle was {status} at that "
+                           "time (only an open cycle takes responses) (by {actor})",
+                           fmt::arg("cycle", cycle), fmt::arg("status", status.empty() ? tr("(no status)") : status),
+                           fmt::arg("actor", g.actor)));
   std::set<std::string> targets;
   if (const auto d = c.find("departments"); d != c.end() && d->is_array())
     for (const json& code : *d)
@@ -105,7 +108,10 @@ void check_batch(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
   for (const std::string& code : scan.departments)
     if (!targets.count(code)) outside += (outside.empty() ? "" : ", ") + code;
   if (!outside.empty())
-    schema::forged(problems, r.seq, "サイクル " + cycle + " の対象でない課 " + outside + " の回答がある" + by(g));
+    schema::forged(
+        problems, r.seq,
+        message("there are responses of 課 {departments}, which are not targets of cycle {cycle} (by {actor})",
+                fmt::arg("departments", outside), fmt::arg("cycle", cycle), fmt::arg("actor", g.actor)));
 }
 
 // A cycle's record: created planned; updated only in its status, planned → open → closed, and
@@ -117,16 +123,21 @@ void check_cycle(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
   if (r.action == "insert") {
     if (const std::string status = text_of(now, "status"); status != "planned")
       schema::forged(problems, r.seq,
-                     "サイクル " + r.key + " が状態 " + status + " で作成されている（作成時は planned）" + by(g));
+                     message("cycle {cycle} is created with status {status} (a new cycle is planned) (by {actor})",
+                             fmt::arg("cycle", r.key), fmt::arg("status", status), fmt::arg("actor", g.actor)));
     return;
   }
   if (r.action == "delete") {
-    schema::forged(problems, r.seq, "サイクル " + r.key + " の削除の記録（libaudit はサイクルを削除しない）" + by(g));
+    schema::forged(problems, r.seq,
+                   message("a record deletes cycle {cycle} (libaudit never deletes a cycle) (by {actor})",
+                           fmt::arg("cycle", r.key), fmt::arg("actor", g.actor)));
     return;
   }
   const json was = parse(ctx.at(g, i, "cycle", r.key));
   if (!was.is_object()) {
-    schema::forged(problems, r.seq, "サイクル " + r.key + " の更新の前に作成の記録がない" + by(g));
+    schema::forged(problems, r.seq,
+                   message("cycle {cycle} is updated with no record of its creation before (by {actor})",
+                           fmt::arg("cycle", r.key), fmt::arg("actor", g.actor)));
     return;
   }
   if (!now.is_object()) return;
@@ -135,7 +146,9 @@ void check_cycle(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
     if (it.key() != "status" && (!was.contains(it.key()) || was[it.key()] != it.value()))
       changed += (changed.empty() ? "" : ", ") + it.key();
   if (!changed.empty())
-    schema::forged(problems, r.seq, "サイクル " + r.key + " の更新が状態以外（" + changed + "）を変えている" + by(g));
+    schema::forged(problems, r.seq,
+                   message("an update of cycle {cycle} changes more than its status ({fields}) (by {actor})",
+                           fmt::arg("cycle", r.key), fmt::arg("fields", changed), fmt::arg("actor", g.actor)));
   const std::string from = text_of(was, "status"), to = text_of(now, "status");
   if ((from == "planned" && to == "open") || (from == "open" && to == "closed")) return;
   if (from == "closed" && to == "open") {
@@ -147,13 +160,15 @@ void check_cycle(const schema::RuleContext& ctx, const schema::TrailGroup& g, st
     });
     if (!reopened)
       schema::forged(problems, r.seq,
-                     "サイクル " + r.key + " の状態 closed → open に再開（reopening）の記録がない" + by(g));
+                     message("cycle {cycle} goes from closed to open with no reopening record (by {actor})",
+                             fmt::arg("cycle", r.key), fmt::arg("actor", g.actor)));
     return;
   }
-  schema::forged(problems, r.seq,
-                 "サイクル " + r.key + " の状態 " + from + " → " + to +
-                     " は認められない遷移（planned → open、open → closed、再開の記録を伴う closed → open のみ）" +
-                     by(g));
+  schema::forged(
+      problems, r.seq,
+      message("cycle {cycle} goes from {from} to {to}, a move that is not allowed (only planned -> open, "
+              "open -> closed, and closed -> open with a reopening record) (by {actor})",
+              fmt::arg("cycle", r.key), fmt::arg("from", from), fmt::arg("to", to), fmt::arg("actor", g.actor)));
 }
 
 }  // namespace

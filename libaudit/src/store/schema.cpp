@@ -1,6 +1,8 @@
 // The schema registry and the migration of a store's file (schema.h).
 #include "store/schema.h"
 
+#include "libaudit/base/messages.h"
+
 #include <algorithm>
 
 namespace libaudit::schema {
@@ -53,25 +55,28 @@ FileSchema read_file(sql::Db& db) {
 // Throws when this program cannot open the file; returns whether it is up to date.
 bool check(sql::Db& db, const FileSchema& f, const std::string& path) {
   if (f.user_version > kPerComponentSchema)
-    throw SchemaVersionError("the store " + path + " has schema version " + std::to_string(f.user_version) +
-                             ", written by a newer libaudit; this libaudit knows versions up to " +
-                             std::to_string(kPerComponentSchema) + ". Upgrade libaudit to open it.");
+    throw SchemaVersionError(
+        message("the store {path} has schema version {version}, written by a newer libaudit; "
+                "this libaudit knows versions up to {known}. Upgrade libaudit to open it.",
+                fmt::arg("path", path), fmt::arg("version", f.user_version), fmt::arg("known", kPerComponentSchema)));
   if (f.application_id != kApplicationId &&
       (f.application_id != 0 || f.user_version != 0 || db.query_int("SELECT count(*) FROM sqlite_schema") != 0))
-    throw StoreError(path + " is an SQLite database but not a libaudit store");
+    throw StoreError(message("{path} is an SQLite database but not a libaudit store", fmt::arg("path", path)));
   for (const auto& [name, version] : f.versions) {
     const Component* c = find_component(name);
     if (!c)
-      throw SchemaVersionError("ストア " + path + " には、このプログラムが知らないスキーマ部品 '" + name + "'（版 " +
-                               std::to_string(version) +
-                               "）が記録されています: written by a newer libaudit か、より多くのステージを"
-                               "リンクしたプログラムが書いたものです。libaudit を更新するか libaudit::libaudit を"
-                               "リンクしてください。");
+      throw SchemaVersionError(
+          message("the store {path} records a schema component this program does not know, "
+                  "'{component}' (version {version}): it was written by a newer libaudit or by a "
+                  "program that links more stages. Upgrade libaudit or link libaudit::libaudit.",
+                  fmt::arg("path", path), fmt::arg("component", name), fmt::arg("version", version)));
     if (version > c->version())
-      throw SchemaVersionError("the store " + path + " has schema component '" + name + "' at version " +
-                               std::to_string(version) +
-                               ", written by a newer libaudit; this libaudit knows versions up to " +
-                               std::to_string(c->version()) + ". Upgrade libaudit to open it.");
+      throw SchemaVersionError(
+          message("the store {path} has schema component '{component}' at version {version}, "
+                  "written by a newer libaudit; this libaudit knows versions up to {known}. "
+                  "Upgrade libaudit to open it.",
+                  fmt::arg("path", path), fmt::arg("component", name), fmt::arg("version", version),
+                  fmt::arg("known", c->version())));
   }
   if (f.user_version != kPerComponentSchema) return false;
   for (const Component* c : components()) {
@@ -137,12 +142,13 @@ void require_current(sql::Db& db, const std::string& path) {
   const FileSchema f = read_file(db);
   if (check(db, f, path)) return;
   if (f.user_version == 0 && f.versions.empty() && db.query_int("SELECT count(*) FROM sqlite_schema") == 0)
-    throw StoreError(path + " is empty, not a libaudit store (create one with `libaudit init " + path + "`)");
-  throw StoreError("the store " + path + " was written by an older libaudit (schema version " +
-                   std::to_string(f.user_version) +
-                   ") and needs an upgrade before it can be read read-only: open it writable once (e.g. `libaudit "
-                   "init " +
-                   path + "`, which upgrades it and changes nothing else)");
+    throw StoreError(message("{path} is empty, not a libaudit store (create one with `libaudit init {path}`)",
+                             fmt::arg("path", path)));
+  throw StoreError(
+      message("the store {path} was written by an older libaudit (schema version {version}) and needs an "
+              "upgrade before it can be read read-only: open it writable once (e.g. `libaudit init "
+              "{path}`, which upgrades it and changes nothing else)",
+              fmt::arg("path", path), fmt::arg("version", f.user_version)));
 }
 
 }  // namespace libaudit::schema

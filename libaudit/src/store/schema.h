@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/sqlite.h"
 
@@ -85,14 +86,15 @@ class RuleContext {
 };
 
 // Checks one group against a component's rules: appends a Problem of kind "forged" (table
-// "trail", key the seq of the record, detail in Japanese naming the rule and the record) for
+// "trail", key the seq of the record, detail in the catalogue's language naming the rule and the record) for
 // every rule the group breaks. Never throws for what the records say (malformed states are
 // problems or ignored); StoreError only for the database.
 using RuleCheck = void (*)(const RuleContext& context, const TrailGroup& group, std::vector<Problem>& problems);
 
-// Appends the "forged" problem of record `seq`: detail "記録 <seq>: <what>".
+// Appends the "forged" problem of record `seq`: detail "record <seq>: <what>" (記録 <seq>: <what>).
 inline void forged(std::vector<Problem>& problems, std::int64_t seq, const std::string& what) {
-  problems.push_back({"trail", std::to_string(seq), "forged", "記録 " + std::to_string(seq) + ": " + what});
+  problems.push_back({"trail", std::to_string(seq), "forged",
+                      message("record {seq}: {what}", fmt::arg("seq", seq), fmt::arg("what", what))});
 }
 
 inline constexpr std::size_t kRuleGroupBytes = std::size_t(8) << 20;

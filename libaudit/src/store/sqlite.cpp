@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include "libaudit/base/messages.h"
+
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -40,11 +42,11 @@ std::string why_not_writable(const std::string& path) {
   const fs::path file = fs::absolute(path, ec);
   const fs::path folder = file.parent_path();
   struct statvfs vfs {};
-  if (statvfs(folder.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) return "it is on a read-only filesystem";
-  if (access(file.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS)) return "the store file is read-only";
+  if (statvfs(folder.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) return tr("it is on a read-only filesystem");
+  if (access(file.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS)) return tr("the store file is read-only");
   if (access(folder.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS))
-    return "its folder " + folder.string() +
-           " cannot be written (SQLite keeps the -wal and -shm files beside the store)";
+    return message("its folder {folder} cannot be written (SQLite keeps the -wal and -shm files beside the store)",
+                   fmt::arg("folder", folder.string()));
   return "";
 }
 
@@ -99,7 +101,8 @@ void Db::open(const std::string& name, int flags) {
       const std::string why = why_not_writable(path_);
       if (!why.empty()) msg += " (" + why + ")";
     }
-    throw StoreError("cannot open the store " + path_ + ": " + msg);
+    throw StoreError(
+        message("cannot open the store {path}: {reason}", fmt::arg("path", path_), fmt::arg("reason", msg)));
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms_);
@@ -114,12 +117,15 @@ void Db::open_read_only() {
   sqlite3_close_v2(db_);
   db_ = nullptr;
   if (primary(rc) != SQLITE_CANTOPEN && primary(rc) != SQLITE_READONLY)
-    throw StoreError("cannot read the store " + path_ + ": " + msg);
+    throw StoreError(
+        message("cannot read the store {path}: {reason}", fmt::arg("path", path_), fmt::arg("reason", msg)));
   std::error_code ec;
   if (std::filesystem::file_size(path_ + "-wal", ec) > 0 && !ec)
-    throw StoreError("cannot read the store " + path_ + " read-only: its folder cannot be written and " + path_ +
-                     "-wal holds changes not yet in the store file; copy the store with its -wal file to a "
-                     "writable folder, or open it writable once");
+    throw StoreError(
+        message("cannot read the store {path} read-only: its folder cannot be written and {path}-wal "
+                "holds changes not yet in the store file; copy the store with its -wal file to a "
+                "writable folder, or open it writable once",
+                fmt::arg("path", path_)));
   // Nobody can write a file in a folder that cannot be written to: reading it immutable is safe.
   open(file_uri(path_, "immutable=1"), SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI);
 }
@@ -130,11 +136,14 @@ Db::~Db() {
 }
 
 void Db::fail(int rc, std::string_view what) const {
-  std::string msg = "store " + path_ + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  std::string msg = message("store {path}: {reason}", fmt::arg("path", path_),
+                            fmt::arg("reason", db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
   if (is_busy(rc))
-    msg += " (another process held the database for longer than " + std::to_string(busy_timeout_ms_) + " ms)";
+    msg += " (" +
+           message("another process held the database for longer than {ms} ms", fmt::arg("ms", busy_timeout_ms_)) + ")";
   if (primary(rc) == SQLITE_READONLY || primary(rc) == SQLITE_CANTOPEN) {
-    const std::string why = mode_ == OpenMode::read_only ? "the store was opened read-only" : why_not_writable(path_);
+    const std::string why =
+        mode_ == OpenMode::read_only ? tr("the store was opened read-only") : why_not_writable(path_);
     if (!why.empty()) msg += " (" + why + ")";
   }
   (void)what;

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "store/schema.h"
@@ -169,9 +170,8 @@ struct UpsertCounter {
   const char* action() const { return update ? "update" : "insert"; }
 };
 
-void check_text(std::vector<Diagnostic>& diags, const std::string& source, int line, std::string_view what,
-                std::string_view value) {
-  if (text::find_invalid_utf8(value)) diags.push_back({source, line, 1, std::string(what) + " is not valid UTF-8"});
+void check_text(std::vector<Diagnostic>& diags, const std::string& source, int line, std::string_view value) {
+  if (text::find_invalid_utf8(value)) diags.push_back({source, line, 1, tr("a field is not valid UTF-8")});
 }
 
 }  // namespace
@@ -185,13 +185,15 @@ std::vector<int> detail::csv_columns(const csv::Table& t, std::span<const char* 
   for (std::size_t k = 0; k < cols.size(); ++k) {
     col.push_back(csv::column(t.header, cols[k]));
     if (col.back() < 0 && k < required)
-      diags.push_back({t.source, 1, 1, std::string("missing column '") + cols[k] + "'"});
+      diags.push_back({t.source, 1, 1, message("missing column '{column}'", fmt::arg("column", cols[k]))});
   }
   for (const std::string& h : t.header) {
     bool known = false;
     for (const char* c : cols) known |= csv::column({h}, c) == 0;
     if (!known)
-      diags.push_back({t.source, 1, 1, "unknown column '" + h + "' (expected " + std::string(expected) + ")"});
+      diags.push_back({t.source, 1, 1,
+                       message("unknown column '{column}' (expected {expected})", fmt::arg("column", h),
+                               fmt::arg("expected", expected))});
   }
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
   return col;
@@ -218,7 +220,8 @@ CycleKind parse_cycle_kind(std::string_view s) {
   if (const auto k = enum_of<CycleKind>(Vocabulary::cycle_kind, normalise_key(s))) return *k;
   throw ValidationError(
       {Diagnostic{"<kind>", 1, 1,
-                  "unknown cycle kind '" + std::string(s) + "' (self_inspection, internal_audit or external_audit)"}});
+                  message("unknown cycle kind '{kind}' (self_inspection, internal_audit or external_audit)",
+                          fmt::arg("kind", s))}});
 }
 
 namespace {
@@ -246,12 +249,13 @@ Store::~Store() = default;
 Store Store::open(const std::filesystem::path& path, const OpenOptions& options) {
   const std::string p = path.string();
   if ((!options.create || options.read_only) && p != ":memory:" && !std::filesystem::exists(path))
-    throw StoreError("no store at " + p + " (create one with `libaudit init " + p + "`)");
-  if (options.read_only && p == ":memory:") throw StoreError("a read-only store must be a file, not :memory:");
+    throw StoreError(message("no store at {path} (create one with `libaudit init {path}`)", fmt::arg("path", p)));
+  if (options.read_only && p == ":memory:") throw StoreError(tr("a read-only store must be a file, not :memory:"));
   if (!options.trail_key.empty() && options.trail_key.size() < kTrailKeyBytes)
-    throw ValidationError({Diagnostic{"<trail_key>", 1, 1,
-                                      "証跡の鍵が短い: " + std::to_string(options.trail_key.size()) + " バイト (" +
-                                          std::to_string(kTrailKeyBytes) + " バイト以上であること)"}});
+    throw ValidationError(
+        {Diagnostic{"<trail_key>", 1, 1,
+                    message("the trail key is too short: {size} bytes ({minimum} bytes or more)",
+                            fmt::arg("size", options.trail_key.size()), fmt::arg("minimum", kTrailKeyBytes))}});
   auto impl = std::make_unique<Impl>(p, options);
   impl->trail_key = options.trail_key;
   sql::Db& db = impl->db;
@@ -283,7 +287,7 @@ const std::string& Store::path() const noexcept {
 
 namespace {
 Store::Impl& live(const std::unique_ptr<Store::Impl>& p) {
-  if (!p) throw StoreError("the store is closed");
+  if (!p) throw StoreError(tr("the store is closed"));
   return *p;
 }
 }  // namespace
@@ -302,7 +306,7 @@ void Store::set_body(std::string_view actor, std::string_view body) {
   Impl& im = live(impl_);
   const std::string b(text::trim(body));
   if (b.empty() || text::find_invalid_utf8(b))
-    throw ValidationError({Diagnostic{"<body>", 1, 1, "the body's name must be non-empty UTF-8"}});
+    throw ValidationError({Diagnostic{"<body>", 1, 1, tr("the body's name must be non-empty UTF-8")}});
   sql::WriteTxn txn(im.db);
   std::string old;
   bool had = false;
@@ -332,7 +336,7 @@ std::string Store::exchange_secret() {
   sql::WriteTxn txn(im.db);
   if (std::string v = read(); !v.empty()) return v;  // another writer created it first
   unsigned char key[32];
-  if (RAND_bytes(key, sizeof key) != 1) throw StoreError("cannot draw a random exchange secret (RAND_bytes)");
+  if (RAND_bytes(key, sizeof key) != 1) throw StoreError(tr("cannot draw a random exchange secret (RAND_bytes)"));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned char b : key) {
@@ -366,7 +370,7 @@ Department Store::department(std::string_view code) const {
   const std::string c = normalise_key(code);
   for (Department& d : departments())
     if (d.code == c) return d;
-  throw NotFoundError("no department with code '" + std::string(code) + "'");
+  throw NotFoundError(message("no department with code '{code}'", fmt::arg("code", code)));
 }
 
 void Store::put_department(std::string_view actor, const Department& d) {
@@ -384,7 +388,7 @@ std::vector<Department> clean_departments(const std::vector<DepartmentRow>& rows
   for (const DepartmentRow& r : rows) {
     Department d = r.department;
     for (auto* f : {&d.code, &d.name, &d.parent_code, &d.security_officer, &d.security_manager})
-      check_text(diags, src, r.line, "a field", *f);
+      check_text(diags, src, r.line, *f);
     if (!diags.empty() && diags.back().line == r.line) continue;
     d.code = normalise_key(d.code);
     d.parent_code = normalise_key(d.parent_code);
@@ -392,15 +396,16 @@ std::vector<Department> clean_departments(const std::vector<DepartmentRow>& rows
     d.security_officer = std::string(text::trim(d.security_officer));
     d.security_manager = std::string(text::trim(d.security_manager));
     if (d.code.empty())
-      diags.push_back({src, r.line, 1, "code is empty"});
+      diags.push_back({src, r.line, 1, tr("code is empty")});
     else if (d.code.find_first_of("/\"\\") != std::string::npos)
-      diags.push_back({src, r.line, 1, "code '" + d.code + "' contains '/', '\"' or '\\'"});
-    if (d.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
+      diags.push_back({src, r.line, 1, message("code '{code}' contains '/', '\"' or '\\'", fmt::arg("code", d.code))});
+    if (d.name.empty()) diags.push_back({src, r.line, 1, tr("the department's name is empty")});
     if (!d.code.empty() && d.code == d.parent_code)
-      diags.push_back({src, r.line, 1, "department " + d.code + " is its own parent"});
+      diags.push_back({src, r.line, 1, message("department {code} is its own parent", fmt::arg("code", d.code))});
     if (auto [it, fresh] = line_of.emplace(d.code, r.line); !fresh)
       diags.push_back({src, r.line, 1,
-                       "department " + d.code + " is listed twice (also on line " + std::to_string(it->second) + ")"});
+                       message("department {code} is listed twice (also on line {line})", fmt::arg("code", d.code),
+                               fmt::arg("line", it->second))});
     in.push_back(std::move(d));
   }
   return in;
@@ -418,11 +423,13 @@ std::unordered_map<std::string, std::string> check_parents(const std::vector<Dep
   for (const Department& d : in) {
     const int line = line_of[d.code];
     if (!d.parent_code.empty() && !parent.count(d.parent_code))
-      diags.push_back({src, line, 1, "parent_code '" + d.parent_code + "' names no department"});
+      diags.push_back(
+          {src, line, 1, message("parent_code '{code}' names no department", fmt::arg("code", d.parent_code))});
     std::set<std::string> seen{d.code};
     for (std::string p = d.parent_code; !p.empty(); p = parent.count(p) ? parent[p] : std::string()) {
       if (!seen.insert(p).second) {
-        diags.push_back({src, line, 1, "department " + d.code + " is part of a parent loop"});
+        diags.push_back(
+            {src, line, 1, message("department {code} is part of a parent loop", fmt::arg("code", d.code))});
         break;
       }
     }
@@ -560,28 +567,33 @@ ImportResult Store::import_systems(std::string_view actor, const std::vector<Sys
     const std::size_t before = diags.size();
     for (std::string_view f : {std::string_view(x.name), std::string_view(x.department_code), std::string_view(x.tier),
                                std::string_view(r.important_assets_text)})
-      check_text(diags, src, r.line, "a field", f);
+      check_text(diags, src, r.line, f);
     if (diags.size() != before) continue;
     x.name = std::string(text::trim(x.name));
     x.department_code = normalise_key(x.department_code);
-    if (x.name.empty()) diags.push_back({src, r.line, 1, "name is empty"});
+    if (x.name.empty()) diags.push_back({src, r.line, 1, tr("the system's name is empty")});
     if (x.department_code.empty())
-      diags.push_back({src, r.line, 1, "department is empty"});
+      diags.push_back({src, r.line, 1, tr("the system's department is empty")});
     else if (!department_id(im.db, x.department_code))
-      diags.push_back({src, r.line, 1, "department '" + x.department_code + "' names no department"});
+      diags.push_back(
+          {src, r.line, 1, message("department '{code}' names no department", fmt::arg("code", x.department_code))});
     if (auto t = parse_tier(x.tier))
       x.tier = *t;
     else
-      diags.push_back({src, r.line, 1, "tier '" + x.tier + "' is not one of mynumber, lgwan, internet"});
+      diags.push_back(
+          {src, r.line, 1, message("tier '{tier}' is not one of mynumber, lgwan, internet", fmt::arg("tier", x.tier))});
     if (!r.important_assets_text.empty()) {
       if (auto f = parse_flag(r.important_assets_text))
         x.important_assets = *f;
       else
-        diags.push_back({src, r.line, 1, "important_assets '" + r.important_assets_text + "' is not true/false (1/0)"});
+        diags.push_back({src, r.line, 1,
+                         message("important_assets '{value}' is not true/false (1/0)",
+                                 fmt::arg("value", r.important_assets_text))});
     }
     if (auto [it, fresh] = line_of.emplace(x.name, r.line); !fresh)
       diags.push_back({src, r.line, 1,
-                       "system '" + x.name + "' is listed twice (also on line " + std::to_string(it->second) + ")"});
+                       message("system '{name}' is listed twice (also on line {line})", fmt::arg("name", x.name),
+                               fmt::arg("line", it->second))});
     in.push_back(std::move(x));
   }
   if (!diags.empty()) throw ImportValidationError(std::move(diags));
@@ -633,8 +645,9 @@ std::int64_t Store::import_checklist(std::string_view actor, const Checklist& c)
     if (s.step()) {
       if (s.text(1) == sha) return s.i64(0);
       throw ValidationError({Diagnostic{c.origin(), 1, 1,
-                                        "the store already holds checklist " + c.id() + " version " + c.version() +
-                                            " with different content; give the changed checklist a new version"}});
+                                        message("the store already holds checklist {id} version {version} with "
+                                                "different content; give the changed checklist a new version",
+                                                fmt::arg("id", c.id()), fmt::arg("version", c.version()))}});
     }
   }
   StoredChecklist sc;
@@ -684,13 +697,13 @@ std::vector<StoredChecklist> Store::checklists() const {
 StoredChecklist Store::stored_checklist(std::int64_t id) const {
   for (StoredChecklist& c : checklists())
     if (c.id == id) return c;
-  throw NotFoundError("no checklist with id " + std::to_string(id) + " in the store");
+  throw NotFoundError(message("no checklist with id {id} in the store", fmt::arg("id", id)));
 }
 
 Checklist Store::load_checklist(std::int64_t id) const {
   sql::Stmt s = live(impl_).db.prepare("SELECT yaml, checklist_id, version FROM checklists WHERE id = ?");
   s.bind(1, id);
-  if (!s.step()) throw NotFoundError("no checklist with id " + std::to_string(id) + " in the store");
+  if (!s.step()) throw NotFoundError(message("no checklist with id {id} in the store", fmt::arg("id", id)));
   return Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2));
 }
 
@@ -702,7 +715,7 @@ Cycle detail::load_cycle(sql::Db& db, std::int64_t id) {
     sql::Stmt s =
         db.prepare("SELECT id, name, kind, fiscal_year, checklist, status, created_at FROM cycles WHERE id = ?");
     s.bind(1, id);
-    if (!s.step()) throw NotFoundError("no cycle with id " + std::to_string(id));
+    if (!s.step()) throw NotFoundError(message("no cycle with id {id}", fmt::arg("id", id)));
     c.id = s.i64(0);
     c.name = s.str(1);
     c.kind = parse_cycle_kind(s.text(2));
@@ -728,21 +741,23 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
   Impl& im = live(impl_);
   std::vector<Diagnostic> diags;
   const std::string name(text::trim(spec.name));
-  if (name.empty() || text::find_invalid_utf8(name)) diags.push_back({"<cycle>", 1, 1, "the cycle needs a name"});
+  if (name.empty() || text::find_invalid_utf8(name)) diags.push_back({"<cycle>", 1, 1, tr("the cycle needs a name")});
   if (spec.fiscal_year < 1900 || spec.fiscal_year > 9999)
-    diags.push_back({"<cycle>", 1, 1, "fiscal year " + std::to_string(spec.fiscal_year) + " is out of range"});
+    diags.push_back(
+        {"<cycle>", 1, 1, message("fiscal year {year} is out of range", fmt::arg("year", spec.fiscal_year))});
   sql::WriteTxn txn(im.db);
   {
     sql::Stmt s = im.db.prepare("SELECT 1 FROM checklists WHERE id = ?");
     s.bind(1, spec.checklist);
-    if (!s.step()) throw NotFoundError("no checklist with id " + std::to_string(spec.checklist) + " in the store");
+    if (!s.step())
+      throw NotFoundError(message("no checklist with id {id} in the store", fmt::arg("id", spec.checklist)));
   }
   std::vector<std::int64_t> targets;
   if (spec.departments.empty()) {
     sql::Stmt s = im.db.prepare(
         "SELECT id FROM departments d WHERE NOT EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id)");
     while (s.step()) targets.push_back(s.i64(0));
-    if (targets.empty()) diags.push_back({"<cycle>", 1, 1, "the store has no 課 yet: import departments first"});
+    if (targets.empty()) diags.push_back({"<cycle>", 1, 1, tr("the store has no 課 yet: import departments first")});
   } else {
     for (const std::string& raw : spec.departments) {
       const std::string code = normalise_key(raw);
@@ -750,9 +765,10 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
           "SELECT id, EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id) FROM departments d WHERE code = ?");
       s.bind(1, code);
       if (!s.step())
-        diags.push_back({"<cycle>", 1, 1, "department '" + code + "' names no department"});
+        diags.push_back({"<cycle>", 1, 1, message("department '{code}' names no department", fmt::arg("code", code))});
       else if (s.i64(1))
-        diags.push_back({"<cycle>", 1, 1, "department '" + code + "' is not a 課 (it has sub-departments)"});
+        diags.push_back({"<cycle>", 1, 1,
+                         message("department '{code}' is not a 課 (it has sub-departments)", fmt::arg("code", code))});
       else
         targets.push_back(s.i64(0));
     }
@@ -778,9 +794,9 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
 void detail::move_cycle_status(sql::Db& db, TrailWriter& trail, std::int64_t id, CycleStatus from, CycleStatus to) {
   const Cycle c = load_cycle(db, id);
   if (c.status != from)
-    throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is " + std::string(to_string(c.status)) +
-                          "; only a cycle that is " + std::string(to_string(from)) + " can become " +
-                          std::string(to_string(to)));
+    throw CycleStateError(message("cycle {id} ({name}) is {status}; only a cycle that is {from} can become {to}",
+                                  fmt::arg("id", id), fmt::arg("name", c.name), fmt::arg("status", to_string(c.status)),
+                                  fmt::arg("from", to_string(from)), fmt::arg("to", to_string(to))));
   db.prepare("UPDATE cycles SET status = ? WHERE id = ?").bind(1, to_string(to)).bind(2, id).run();
   trail.append("cycle", std::to_string(id), "update", cycle_state(load_cycle(db, id)));
 }

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "store/store_internal.h"
 
@@ -256,7 +257,7 @@ std::vector<ItemRow> item_rows(const Checklist& c) {
 
 void require_actor(std::string_view actor) {
   if (text::trim(actor).empty())
-    throw ValidationError({Diagnostic{"<actor>", 1, 1, "an actor (who makes the change) is required"}});
+    throw ValidationError({Diagnostic{"<actor>", 1, 1, tr("an actor (who makes the change) is required")}});
 }
 
 // ---- Records and the chain ---------------------------------------------------------------
@@ -490,7 +491,7 @@ bool detail::stored_state(const sql::Stmt& s, int c, std::string& out) {
 }
 
 std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) const {
-  if (!impl_) throw StoreError("the store is closed");
+  if (!impl_) throw StoreError(tr("the store is closed"));
   sql::Stmt s = impl_->db.prepare(
       "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail "
       "WHERE seq > ? ORDER BY seq LIMIT ?");
@@ -499,8 +500,10 @@ std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) con
   std::string state;
   while (s.step()) {
     if (!stored_state(s, 6, state))
-      throw StoreError("trail record " + std::to_string(s.i64(0)) + " of " + impl_->path +
-                       " is damaged: its deflated state does not inflate (run `libaudit verify`)");
+      throw StoreError(
+          message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
+                  "`libaudit verify`)",
+                  fmt::arg("seq", s.i64(0)), fmt::arg("path", impl_->path)));
     out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), state, s.str(8), s.str(9), s.str(10)});
   }
   return out;
@@ -515,8 +518,6 @@ namespace libaudit {
 std::string trail_key_id(std::string_view key) { return detail::Sha256().hex_of(key).substr(0, 16); }
 
 namespace {
-
-constexpr std::string_view kKeyFormat = "64 桁の16進数 (32 バイト) と改行 1 つ";
 
 ValidationError key_file_error(const std::filesystem::path& file, std::string message) {
   return ValidationError({Diagnostic{file.string(), 1, 1, std::move(message)}});
@@ -534,18 +535,22 @@ int hex_digit(char c) {
 std::string read_trail_key(const std::filesystem::path& file) {
   const std::string name = file.string();
   struct stat st {};
-  if (::stat(name.c_str(), &st) != 0) throw IoError("鍵ファイル " + name + " を読めない: " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) throw key_file_error(file, "鍵ファイル " + name + " は通常のファイルでない");
+  if (::stat(name.c_str(), &st) != 0)
+    throw IoError(message("cannot read the key file {file}: {reason}", fmt::arg("file", name),
+                          fmt::arg("reason", std::strerror(errno))));
+  if (!S_ISREG(st.st_mode))
+    throw key_file_error(file, message("the key file {file} is not a regular file", fmt::arg("file", name)));
   if (st.st_mode & 077) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
-    throw key_file_error(file, "鍵ファイル " + name + " はグループか他の利用者に権限がある (" + mode +
-                                   "): 所有者だけが読めるよう `chmod 600 " + name + "` とすること");
+    throw key_file_error(file, message("the key file {file} is open to its group or to others ({mode}): make it "
+                                       "readable by its owner only with `chmod 600 {file}`",
+                                       fmt::arg("file", name), fmt::arg("mode", mode)));
   }
   std::ifstream in(file, std::ios::binary);
   std::string text;
   if (in) text.assign(std::istreambuf_iterator<char>(in), {});
-  if (!in && !in.eof()) throw IoError("鍵ファイル " + name + " を読めない");
+  if (!in && !in.eof()) throw IoError(message("cannot read the key file {file}", fmt::arg("file", name)));
   std::string key;
   bool ok = text.size() == 2 * kTrailKeyBytes + 1 && text.back() == '\n';
   for (std::size_t i = 0; ok && i < 2 * kTrailKeyBytes; i += 2) {
@@ -556,8 +561,9 @@ std::string read_trail_key(const std::filesystem::path& file) {
   OPENSSL_cleanse(text.data(), text.size());
   if (!ok) {
     OPENSSL_cleanse(key.data(), key.size());
-    throw key_file_error(file, "鍵ファイル " + name + " の形式が違う: " + std::string(kKeyFormat) +
-                                   "であること (`libaudit trail-key new PATH` で作る)");
+    throw key_file_error(file, message("the key file {file} is not in the format: 64 hex digits (32 bytes) and one "
+                                       "newline (make one with `libaudit trail-key new PATH`)",
+                                       fmt::arg("file", name)));
   }
   return key;
 }
@@ -565,9 +571,9 @@ std::string read_trail_key(const std::filesystem::path& file) {
 void write_trail_key(const std::filesystem::path& file) {
   const std::string name = file.string();
   if (std::filesystem::exists(std::filesystem::symlink_status(file)))
-    throw IoError("鍵ファイル " + name + " は既にある: 上書きしない");
+    throw IoError(message("the key file {file} exists already: it is not overwritten", fmt::arg("file", name)));
   unsigned char key[kTrailKeyBytes];
-  if (RAND_bytes(key, sizeof key) != 1) throw IoError("鍵の乱数を引けない (RAND_bytes)");
+  if (RAND_bytes(key, sizeof key) != 1) throw IoError(tr("cannot draw random bytes for the key (RAND_bytes)"));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string text;
   for (unsigned char b : key) {
@@ -580,7 +586,9 @@ void write_trail_key(const std::filesystem::path& file) {
   // key appears whole or not at all.
   std::string tmp = name + ".tmp-XXXXXX";
   const int fd = ::mkstemp(tmp.data());  // mode 0600
-  if (fd < 0) throw IoError("鍵ファイル " + name + " を書けない: " + std::strerror(errno));
+  if (fd < 0)
+    throw IoError(message("cannot write the key file {file}: {reason}", fmt::arg("file", name),
+                          fmt::arg("reason", std::strerror(errno))));
   const bool written =
       ::fchmod(fd, 0600) == 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size()) && ::fsync(fd) == 0;
   const int write_errno = errno;
@@ -588,14 +596,17 @@ void write_trail_key(const std::filesystem::path& file) {
   ::close(fd);
   if (!written) {
     ::unlink(tmp.c_str());
-    throw IoError("鍵ファイル " + name + " を書けない: " + std::strerror(write_errno));
+    throw IoError(message("cannot write the key file {file}: {reason}", fmt::arg("file", name),
+                          fmt::arg("reason", std::strerror(write_errno))));
   }
   const int linked = ::link(tmp.c_str(), name.c_str());
   const int link_errno = errno;
   ::unlink(tmp.c_str());
   if (linked != 0)
-    throw IoError(link_errno == EEXIST ? "鍵ファイル " + name + " は既にある: 上書きしない"
-                                       : "鍵ファイル " + name + " を書けない: " + std::strerror(link_errno));
+    throw IoError(link_errno == EEXIST
+                      ? message("the key file {file} exists already: it is not overwritten", fmt::arg("file", name))
+                      : message("cannot write the key file {file}: {reason}", fmt::arg("file", name),
+                                fmt::arg("reason", std::strerror(link_errno))));
 }
 
 }  // namespace libaudit

@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 
 namespace libaudit::detail::verify {
@@ -42,17 +43,19 @@ std::string diff_states(std::string_view trail_state, std::string_view row_state
   nlohmann::json a = nlohmann::json::parse(trail_state, nullptr, false);
   nlohmann::json b = nlohmann::json::parse(row_state, nullptr, false);
   if (!a.is_object() || !b.is_object())
-    return "trail says " + std::string(trail_state) + ", table has " + std::string(row_state);
+    return message("trail says {trail}, table has {table}", fmt::arg("trail", trail_state),
+                   fmt::arg("table", row_state));
   std::string out;
   for (auto it = a.begin(); it != a.end(); ++it) {
     auto jt = b.find(it.key());
-    const std::string now = jt == b.end() ? "(absent)" : jt->dump();
+    const std::string now = jt == b.end() ? tr("(absent)") : jt->dump();
     if (jt == b.end() || *jt != it.value()) {
       if (!out.empty()) out += "; ";
-      out += it.key() + ": trail " + it.value().dump() + ", table " + now;
+      out += message("{field}: trail {trail}, table {table}", fmt::arg("field", it.key()),
+                     fmt::arg("trail", it.value().dump()), fmt::arg("table", now));
     }
   }
-  return out.empty() ? "the row differs from its last trail record" : out;
+  return out.empty() ? tr("the row differs from its last trail record") : out;
 }
 
 // A "responses" batch record expanded into one expectation per row; false when its state is
@@ -84,7 +87,7 @@ void expect_record(ChainReplay& r, Sha256& sha, const sql::Stmt& s, const std::s
   if (s.text(3) == "responses" && s.text(5) == "batch") {
     if (!expect_batch(r, sha, seq, state) && inflated)
       r.problems.push_back(
-          {"trail", std::to_string(seq), "altered", "the record's state is not a valid batch of responses"});
+          {"trail", std::to_string(seq), "altered", tr("the record's state is not a valid batch of responses")});
     if (!inflated) r.unreadable_batches[s.str(4)] = seq;
     return;
   }
@@ -100,12 +103,12 @@ void check_link(ChainReplay& r, std::int64_t seq, std::int64_t last_seq, std::st
   const std::string seq_s = std::to_string(seq);
   if (seq != last_seq + 1)
     r.problems.push_back({"trail", seq_s, "deleted",
-                          seq == last_seq + 2 ? "record " + std::to_string(last_seq + 1) + " is missing"
-                                              : "records " + std::to_string(last_seq + 1) + "-" +
-                                                    std::to_string(seq - 1) + " are missing"});
+                          seq == last_seq + 2 ? message("record {seq} is missing", fmt::arg("seq", last_seq + 1))
+                                              : message("records {first}-{last} are missing",
+                                                        fmt::arg("first", last_seq + 1), fmt::arg("last", seq - 1))});
   else if (prev_hash != prev)
-    r.problems.push_back(
-        {"trail", seq_s, "broken_chain", "prev_hash does not match the hash of record " + std::to_string(last_seq)});
+    r.problems.push_back({"trail", seq_s, "broken_chain",
+                          message("prev_hash does not match the hash of record {seq}", fmt::arg("seq", last_seq))});
 }
 
 }  // namespace
@@ -131,8 +134,9 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
     const bool inflated = stored_state(s, 6, state);
     if (!inflated) {
       r.problems.push_back({"trail", std::to_string(seq), "altered",
-                            "the record's deflated state does not inflate to its state_size (entity " + s.str(3) +
-                                ", key " + s.str(4) + ")"});
+                            message("the record's deflated state does not inflate to its state_size (entity "
+                                    "{entity}, key {key})",
+                                    fmt::arg("entity", s.text(3)), fmt::arg("key", s.text(4)))});
       state = "null";
     } else {
       record_json(record, seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), state);
@@ -141,9 +145,9 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
       sha.update(record);
       sha.finish_hex(computed);
       if (std::string_view(computed, 64) != hash)
-        r.problems.push_back(
-            {"trail", std::to_string(seq), "altered",
-             "the record's content does not match its hash (entity " + s.str(3) + ", key " + s.str(4) + ")"});
+        r.problems.push_back({"trail", std::to_string(seq), "altered",
+                              message("the record's content does not match its hash (entity {entity}, key {key})",
+                                      fmt::arg("entity", s.text(3)), fmt::arg("key", s.text(4)))});
     }
     if (mac && !r.sealed_from) {
       if (is_seal_of(s, *mac, r.key_id)) {
@@ -159,12 +163,16 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
       const std::string_view stored_mac = s.text(10);
       const std::string seq_s = std::to_string(seq);
       if (stored_mac.empty()) {
-        r.problems.push_back({"trail", seq_s, "unsealed", "記録 " + seq_s + " に MAC がない: 鍵なしで追記された"});
+        r.problems.push_back(
+            {"trail", seq_s, "unsealed",
+             message("record {seq} has no MAC: it was appended without the key", fmt::arg("seq", seq))});
       } else if (inflated) {
         trail_mac(*mac, prev_hash, record, computed);
         if (stored_mac.size() != 64 || CRYPTO_memcmp(computed, stored_mac.data(), 64) != 0)
           r.problems.push_back(
-              {"trail", seq_s, "forged", "記録 " + seq_s + " の MAC が鍵と合わない: 鍵を持たない者が書き換えた"});
+              {"trail", seq_s, "forged",
+               message("the MAC of record {seq} does not match the key: someone without the key rewrote it",
+                       fmt::arg("seq", seq))});
       }
     }
     if (s.text(3) != kSealEntity) expect_record(r, sha, s, state, inflated);
@@ -174,13 +182,15 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
   }
   r.head_hash = last_seq ? prev : std::string();
   if (mac && !r.sealed_from) {
-    std::string detail = "この鍵で封印された記録がない (鍵の key_id " + r.key_id + ")";
-    if (!other_seals.empty()) {
-      detail += ": 証跡の封印の記録は key_id";
-      for (const std::string& id : other_seals) detail += " " + id;
-      detail += " (別の鍵か、封印の記録が書き換えられた)";
-    }
-    r.problems.push_back({"trail", "seal", "unsealed", std::move(detail)});
+    std::string others;
+    for (const std::string& id : other_seals) others += (others.empty() ? "" : " ") + id;
+    r.problems.push_back(
+        {"trail", "seal", "unsealed",
+         other_seals.empty()
+             ? message("no record is sealed with this key (the key's key_id {key_id})", fmt::arg("key_id", r.key_id))
+             : message("no record is sealed with this key (the key's key_id {key_id}): the trail's seal records have "
+                       "key_id {others} (another key, or the seal records were rewritten)",
+                       fmt::arg("key_id", r.key_id), fmt::arg("others", others))});
   }
   return r;
 }
@@ -189,10 +199,10 @@ std::string RowCheck::unrecorded_detail(std::string_view entity, const std::stri
   if (entity == "response" && !replay_.unreadable_batches.empty()) {
     const std::string cycle = key.substr(1, key.find(',') - 1);  // key: [cycle,"課","item"]
     if (auto d = replay_.unreadable_batches.find(cycle); d != replay_.unreadable_batches.end())
-      return "the row has no readable trail record: trail record " + std::to_string(d->second) +
-             " of its cycle is damaged";
+      return message("the row has no readable trail record: trail record {seq} of its cycle is damaged",
+                     fmt::arg("seq", d->second));
   }
-  return "the row has no trail record (written outside libaudit)";
+  return tr("the row has no trail record (written outside libaudit)");
 }
 
 std::string RowCheck::trail_state_of(std::string_view entity, const Expected& e) {
@@ -218,8 +228,9 @@ void RowCheck::operator()(const char* table, const char* entity, const std::stri
   it->second.seen = true;
   if (digest_of(sha_, state) != it->second.digest)
     problems_.push_back({table, key, "altered",
-                         diff_states(trail_state_of(entity, it->second), state) + " (last trail record " +
-                             std::to_string(it->second.seq) + ")"});
+                         message("{differences} (last trail record {seq})",
+                                 fmt::arg("differences", diff_states(trail_state_of(entity, it->second), state)),
+                                 fmt::arg("seq", it->second.seq))});
 }
 
 void report_missing(const ChainReplay& replay, const std::vector<const schema::Component*>& components,
@@ -239,7 +250,7 @@ void report_missing(const ChainReplay& replay, const std::vector<const schema::C
     for (const auto& [seq, key] : missing)
       problems.push_back(
           {table, key, "deleted",
-           "the trail says the row exists (record " + std::to_string(seq) + ") but it is not in the table"});
+           message("the trail says the row exists (record {seq}) but it is not in the table", fmt::arg("seq", seq))});
   }
 }
 
@@ -255,8 +266,8 @@ void report_unchecked(sql::Db& db, const std::vector<const schema::Component*>& 
     });
     if (!owned)
       problems.push_back({std::string(name), "", "unchecked",
-                          "no component registered for it (このテーブルを持つステージがこのプログラムに登録されて"
-                          "いないため、検証していない)"});
+                          tr("no component registered for it (no stage of this program owns this table, so it was "
+                             "not checked)")});
   }
 }
 
@@ -271,18 +282,23 @@ std::optional<Problem> check_anchor(sql::Db& db, const TrailAnchor& anchor) {
     if (s.step()) return std::nullopt;
     return Problem{
         "trail", "anchor", "deleted",
-        "no record has the anchored hash " + hash + ": the trail was cut back or rewritten since it was taken"};
+        message("no record has the anchored hash {hash}: the trail was cut back or rewritten since it was taken",
+                fmt::arg("hash", hash))};
   }
   sql::Stmt s = db.prepare("SELECT hash FROM trail WHERE seq = ?");
   s.bind(1, anchor.seq);
   const std::string seq = std::to_string(anchor.seq);
   if (!s.step())
     return Problem{"trail", "anchor", "deleted",
-                   "アンカーの記録 " + seq + " が証跡にない: 証跡はアンカーを取った後に切り詰められた"};
+                   message("the anchor's record {seq} is not in the trail: the trail was cut back after the anchor was "
+                           "taken",
+                           fmt::arg("seq", seq))};
   if (s.text(0) != hash)
     return Problem{
         "trail", "anchor", "altered",
-        "記録 " + seq + " のハッシュがアンカー " + hash + " と違う: 証跡はアンカーを取った後に書き換えられた"};
+        message("the hash of record {seq} differs from the anchor {hash}: the trail was rewritten after the anchor "
+                "was taken",
+                fmt::arg("seq", seq), fmt::arg("hash", hash))};
   return std::nullopt;
 }
 
@@ -345,7 +361,10 @@ namespace {
 std::string item_differences(const ItemRow& w, const ItemRow& r) {
   std::string what;
   auto field = [&](const char* name, const std::string& a, const std::string& b) {
-    if (a != b) what += std::string(what.empty() ? "" : "; ") + name + ": checklist " + a + ", table " + b;
+    if (a != b)
+      what +=
+          (what.empty() ? "" : "; ") + message("{field}: checklist {checklist}, table {table}", fmt::arg("field", name),
+                                               fmt::arg("checklist", a), fmt::arg("table", b));
   };
   auto flag = [](bool b) { return std::string(b ? "1" : "0"); };
   field("position", std::to_string(w.position), std::to_string(r.position));
@@ -377,14 +396,14 @@ void check_items(sql::Db& db, std::int64_t id, const std::string& key, const std
     auto it = expected_items.find(r.item_id);
     const std::string item_key = key + "/" + r.item_id;
     if (it == expected_items.end()) {
-      problems.push_back({"items", item_key, "inserted", "the item is not in the stored checklist"});
+      problems.push_back({"items", item_key, "inserted", tr("the item is not in the stored checklist")});
       continue;
     }
     if (!(*it->second == r)) problems.push_back({"items", item_key, "altered", item_differences(*it->second, r)});
     expected_items.erase(it);
   }
   for (const auto& [item_id, r] : expected_items)
-    problems.push_back({"items", key + "/" + item_id, "deleted", "the stored checklist has this item"});
+    problems.push_back({"items", key + "/" + item_id, "deleted", tr("the stored checklist has this item")});
 }
 
 }  // namespace
@@ -395,7 +414,7 @@ void store_checks(sql::Db& db, std::vector<Problem>& problems, std::size_t& rows
   while (s.step()) {
     const std::string key = checklist_key(s.text(1), s.text(2));
     if (sha.hex_of(s.text(4)) != s.text(3)) {
-      problems.push_back({"checklists", key, "altered", "the stored content does not match its sha256"});
+      problems.push_back({"checklists", key, "altered", tr("the stored content does not match its sha256")});
       continue;
     }
     // A checklist's YAML must load back to its content, and its items rows (which scoring
@@ -404,12 +423,13 @@ void store_checks(sql::Db& db, std::vector<Problem>& problems, std::size_t& rows
     try {
       const Checklist c = Checklist::from_yaml(s.text(5), "store:" + s.str(1) + "@" + s.str(2));
       if (c.to_json() != s.text(4)) {
-        problems.push_back({"checklists", key, "altered", "the stored YAML does not match the stored content"});
+        problems.push_back({"checklists", key, "altered", tr("the stored YAML does not match the stored content")});
         continue;
       }
       want = item_rows(c);
     } catch (const Error& e) {
-      problems.push_back({"checklists", key, "altered", std::string("the stored YAML does not load: ") + e.what()});
+      problems.push_back({"checklists", key, "altered",
+                          message("the stored YAML does not load: {reason}", fmt::arg("reason", e.what()))});
       continue;
     }
     check_items(db, s.i64(0), key, want, problems, rows);
@@ -502,7 +522,7 @@ std::string Problem::to_string() const {
 }
 
 VerifyReport Store::verify(const VerifyOptions& options) const {
-  if (!impl_) throw StoreError("the store is closed");
+  if (!impl_) throw StoreError(tr("the store is closed"));
   sql::Db& db = impl_->db;
   sql::ReadTxn snapshot(db);
   detail::verify::ChainReplay replay = detail::verify::replay_chain(db, impl_->sha, options.trail_key);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/checklist/checklist.h"
 
 using libaudit::Checklist;
@@ -412,4 +413,29 @@ BOOST_AUTO_TEST_CASE(repository_checklists_load) {
     }
   }
   BOOST_TEST(files > 0u);
+}
+
+// The loader's diagnostics and the lookups' refusals speak the catalogue's language: the code's
+// English without one, Japanese with the built one; where a problem is stays the same.
+BOOST_AUTO_TEST_CASE(diagnostics_in_the_language_of_the_catalogue) {
+  struct English {
+    ~English() { libaudit::use_no_catalog(); }
+  } restore;
+  const std::string roles = with("roles: [staff]", "roles: [staf]");
+  const std::string weight = with("weight: 2", "weight: heavy");
+  const Checklist c = Checklist::from_yaml(kValid, "t.yaml");
+  libaudit::use_no_catalog();
+  expect(diagnostics_of(roles), 28, 21, "unknown role 'staf' in item '8.2.c.1' (did you mean 'staff'?)");
+  expect(diagnostics_of(weight), 22, 21, "'weight' in item '8.2.a.1' must be a number, found 'heavy'");
+  BOOST_CHECK_EXCEPTION(c.item("9.9"), libaudit::NotFoundError, [](const libaudit::NotFoundError& e) {
+    return std::string(e.what()) == "checklist 'test-list' has no item '9.9'";
+  });
+  libaudit::use_catalog(LIBAUDIT_MO_JA);
+  expect(diagnostics_of(roles), 28, 21, "点検項目 '8.2.c.1' の役割 'staf' はない（'staff' の誤りか）");
+  expect(diagnostics_of(weight), 22, 21, "点検項目 '8.2.a.1' の 'weight' は数値でなければならないが、'heavy' である");
+  expect(diagnostics_of(with("title: テスト点検表", "titel: テスト点検表")), 1, 1,
+         "点検表 に必須のキー 'title' がない");
+  BOOST_CHECK_EXCEPTION(c.item("9.9"), libaudit::NotFoundError, [](const libaudit::NotFoundError& e) {
+    return std::string(e.what()) == "点検表 'test-list' に点検項目 '9.9' はない";
+  });
 }

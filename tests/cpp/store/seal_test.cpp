@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/store_internal.h"
 #include "test_support.h"
@@ -24,6 +25,13 @@ using libaudit::testing::TempDb;
 namespace fs = std::filesystem;
 
 namespace {
+
+// The problems and refusals below are asserted in Japanese, from the built catalogue.
+struct Japanese {
+  Japanese() { use_catalog(LIBAUDIT_MO_JA); }
+  ~Japanese() { use_no_catalog(); }
+};
+BOOST_TEST_GLOBAL_FIXTURE(Japanese);
 
 const std::string kKey(32, '\x5a');
 const std::string kOtherKey(32, '\x33');

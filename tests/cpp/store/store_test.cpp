@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/import.h"
 #include "store/schema.h"
@@ -614,4 +615,63 @@ BOOST_AUTO_TEST_CASE(response_history_reads_every_state_from_the_trail) {
   BOOST_TEST(!h[1].answered_at.empty());
   BOOST_TEST(s.response_history(cycle, "11", "9.9").empty());  // never answered
   BOOST_CHECK_THROW(s.response_history(999, "11", "8.1"), NotFoundError);
+}
+
+// An import's refusal and verify's problems speak the catalogue's language: the code's English
+// without one, Japanese with the built one.
+BOOST_AUTO_TEST_CASE(refusals_and_problems_in_the_language_of_the_catalogue) {
+  struct English {
+    ~English() { use_no_catalog(); }
+  } restore;
+  TempDb db("libaudit_store_test_language.db");
+  std::int64_t cycle = 0;
+  {
+    Store s = Store::open(db.path);
+    cycle = setup(s);
+  }
+  db.exec("INSERT INTO systems(name, department_id, tier) VALUES ('影のシステム', 2, 'internet')");
+  Store s = Store::open(db.path);
+  const std::vector<ResponseRow> bad = {{"99", "8.1", "implemented", "", "", "", "", 2},
+                                        {"11", "8.1", "たぶん", "", "", "", "", 3}};
+  auto refusal_of = [&] {
+    std::vector<std::string> out;
+    try {
+      s.import_responses("t", cycle, bad, ImportOptions{"r.csv", {}});
+    } catch (const ImportValidationError& e) {
+      for (const Diagnostic& d : e.diagnostics()) out.push_back(d.to_string());
+    }
+    return out;
+  };
+  auto problems = [&] {
+    std::vector<std::string> out;
+    for (const Problem& p : s.verify().problems) out.push_back(p.to_string());
+    return out;
+  };
+  use_no_catalog();
+  BOOST_TEST(refusal_of() == (std::vector<std::string>{"r.csv:2:1: unknown department '99'",
+                                                       "r.csv:3:1: invalid answer 'たぶん' (implemented, partial, "
+                                                       "not_implemented, not_applicable, unknown, or 実施している, "
+                                                       "一部実施している, 実施していない, 該当しない, わからない)"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(
+      problems() == (std::vector<std::string>{
+                        "systems 影のシステム: inserted: the row has no trail record (written outside libaudit)"}),
+      boost::test_tools::per_element());
+  use_catalog(LIBAUDIT_MO_JA);
+  BOOST_TEST(refusal_of() == (std::vector<std::string>{"r.csv:2:1: 部署 '99' はない",
+                                                       "r.csv:3:1: 回答 'たぶん' は使えない（implemented, partial, "
+                                                       "not_implemented, not_applicable, unknown、または 実施している, "
+                                                       "一部実施している, 実施していない, 該当しない, わからない）"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(problems() == (std::vector<std::string>{
+                               "systems 影のシステム: inserted: 行に証跡の記録がない（libaudit の外で書き込まれた）"}),
+             boost::test_tools::per_element());
+  s.close_cycle("t", cycle);
+  BOOST_CHECK_EXCEPTION(s.import_responses("t", cycle, rows()), CycleStateError, [&](const CycleStateError& e) {
+    return std::string(e.what()) ==
+           "実施回 " + std::to_string(cycle) +
+               "（令和6年度）は締め切り済みで、変更を受け付けない（遅れた回答を取り込むには先に再開"
+               "する: libaudit cycle reopen DB " +
+               std::to_string(cycle) + " --reason 理由 --by 氏名）";
+  });
 }

@@ -385,7 +385,7 @@ def test_exceptions_change_scores_exactly_per_the_rule(world):
     assert store.score(si, by="body", exceptions=()).rows[0].score == 50.0
     assert x.for_scoring(si) == {("101", "7.1")}
     # An as-of day before the cycle existed is refused, not read as an empty store.
-    with pytest.raises(ValidationError, match="まだ作られていない"):
+    with speaking("ja"), pytest.raises(ValidationError, match="まだ作られていない"):
         body("2020-01-01")
     # Queries by day still say what is in force, expiring or expired on that day.
     assert [e.id for e in x.in_force("2025-01-15")] == [eid] and x.in_force("2025-02-01") == []

@@ -161,7 +161,7 @@ def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli):
     x.approve("CISO 四郎", eid)
     now = json.loads(cli("score", db, "--cycle", str(si), "--by", "body", "--json").stdout)[0]
     assert base["excepted"] == 0 and now["excepted"] == 1 and now["score"] != base["score"]
-    r = cli("score", db, "--cycle", str(si), "--as-of", "2001-04-01")
+    r = cli("score", db, "--cycle", str(si), "--as-of", "2001-04-01", lang="ja")
     assert r.returncode != 0 and "まだ作られていない" in r.stderr and "Traceback" not in r.stderr
     r = cli("score", db, "--cycle", str(si), "--as-of", "4月1日")
     assert r.returncode != 0 and "Traceback" not in r.stderr

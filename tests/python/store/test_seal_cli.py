@@ -12,6 +12,7 @@ import sqlite3
 import stat
 
 import pytest
+from _lang import speaking
 from _store_util import CHECKLIST_YAML, DEPARTMENTS_CSV, ITEMS, LEAVES, write
 from libaudit.store import new_trail_key, read_trail_key, trail_key_id
 
@@ -90,7 +91,7 @@ def test_trail_key_new_writes_0600_and_never_overwrites(tmp_path, cli, key):
     text = key.read_text()
     assert len(text) == 65 and text.endswith("\n") and int(text[:64], 16) >= 0
     assert len(read_trail_key(key)) == 32
-    r = cli("trail-key", "new", str(key))
+    r = cli("trail-key", "new", str(key), lang="ja")
     assert r.returncode == 1
     assert r.stderr == f"libaudit: 鍵ファイル {key} は既にある: 上書きしない\n"
     assert key.read_text() == text
@@ -127,7 +128,7 @@ def test_a_write_without_the_key_is_caught_with_it(tmp_path, cli, key, monkeypat
     seq = trail_rows(db)[-1][0]
     assert trail_rows(db)[-1][9] == ""
     assert cli("verify", db).returncode == 0
-    r = cli("verify", db, "--key-file", str(key))
+    r = cli("verify", db, "--key-file", str(key), lang="ja")
     assert r.returncode == 1
     assert r.stdout == f"trail {seq}: unsealed: 記録 {seq} に MAC がない: 鍵なしで追記された\n"
 
@@ -147,7 +148,7 @@ def test_a_forged_append_with_a_correct_hash_is_caught_only_with_the_key(tmp_pat
     con.close()
     plain = cli("verify", db)
     assert plain.returncode == 0 and "intact" in plain.stdout  # the chain and the tables agree
-    r = cli("verify", db, "--key-file", str(key))
+    r = cli("verify", db, "--key-file", str(key), lang="ja")
     assert r.returncode == 1
     assert r.stdout == f"trail {seq}: forged: 記録 {seq} の MAC が鍵と合わない: 鍵を持たない者が書き換えた\n"
 
@@ -171,7 +172,7 @@ def test_a_rewritten_and_rehashed_trail_is_caught_with_the_key(tmp_path, cli, ke
         )
     con.close()
     assert cli("verify", db).returncode == 0
-    r = cli("verify", db, "--key-file", str(key))
+    r = cli("verify", db, "--key-file", str(key), lang="ja")
     assert r.returncode == 1
     assert r.stdout.splitlines() == [
         f"trail {q}: forged: 記録 {q} の MAC が鍵と合わない: 鍵を持たない者が書き換えた"
@@ -183,7 +184,7 @@ def test_a_wrong_key_finds_no_seal(tmp_path, cli, key, monkeypatch):
     db = sealed_store(tmp_path, cli, key, monkeypatch)
     other = tmp_path / "other.key"
     assert cli("trail-key", "new", str(other)).returncode == 0
-    r = cli("verify", db, "--key-file", str(other))
+    r = cli("verify", db, "--key-file", str(other), lang="ja")
     assert r.returncode == 1
     mine, theirs = trail_key_id(read_trail_key(other)), trail_key_id(read_trail_key(key))
     assert r.stdout == (
@@ -202,10 +203,10 @@ def test_a_key_file_others_may_read_is_refused_and_nothing_is_written(tmp_path, 
         f"libaudit: {key}:1:1: 鍵ファイル {key} はグループか他の利用者に権限がある (0644): "
         f"所有者だけが読めるよう `chmod 600 {key}` とすること\n"
     )
-    r = cli("verify", db, "--key-file", str(key))
+    r = cli("verify", db, "--key-file", str(key), lang="ja")
     assert r.returncode == 1 and r.stdout == "" and r.stderr == want
     monkeypatch.setenv(ENV, str(key))
-    r = cli("dept", "import", db, str(write(tmp_path / "d2.csv", "code,name\n999,新しい課\n")), "--as", "x")
+    r = cli("dept", "import", db, str(write(tmp_path / "d2.csv", "code,name\n999,新しい課\n")), "--as", "x", lang="ja")
     assert r.returncode == 1 and r.stderr == want
     assert trail_rows(db) == before
     assert cli("dept", "list", db).returncode == 0  # a command that only reads needs no key
@@ -216,19 +217,19 @@ def test_a_key_file_not_in_the_format_is_refused(tmp_path, cli):
     bad.write_text("00" * 31 + "\n")
     os.chmod(bad, 0o600)
     db = str(tmp_path / "a.db")
-    r = cli("init", db, "--key-file", str(bad))
+    r = cli("init", db, "--key-file", str(bad), lang="ja")
     assert r.returncode == 1
     assert r.stderr == (
         f"libaudit: {bad}:1:1: 鍵ファイル {bad} の形式が違う: 64 桁の16進数 (32 バイト) と改行 1 つであること "
         "(`libaudit trail-key new PATH` で作る)\n"
     )
     assert not os.path.exists(db)
-    r = cli("verify", db, "--key-file", str(tmp_path / "missing.key"))
+    r = cli("verify", db, "--key-file", str(tmp_path / "missing.key"), lang="ja")
     assert r.returncode == 1 and "鍵ファイル" in r.stderr and "を読めない" in r.stderr
 
 
 def test_the_python_api_takes_raw_keys(tmp_path):
-    with pytest.raises(libaudit.ValidationError, match="証跡の鍵が短い: 8 バイト"):
+    with speaking("ja"), pytest.raises(libaudit.ValidationError, match="証跡の鍵が短い: 8 バイト"):
         libaudit.Store(":memory:", trail_key=b"12345678")
     k = bytes(range(32))
     with libaudit.Store(tmp_path / "s.db", trail_key=k) as s:

@@ -138,7 +138,7 @@ def test_a_responses_batch_into_a_closed_cycle_is_forged(tmp_path, cli):
     seq = forge(
         db, "鈴木 一郎", "responses", str(cycle), "batch", json.dumps(batch, ensure_ascii=False, separators=(",", ":"))
     )
-    r = cli("verify", str(db))
+    r = cli("verify", str(db), lang="ja")
     assert r.returncode == 1
     assert r.stdout.splitlines() == [
         f"trail {seq}: forged: 記録 {seq}: 回答の一括記録がサイクル {cycle} に書かれているが、サイクルはその時点で "
