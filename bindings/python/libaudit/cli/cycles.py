@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import exchange, labels
 from ..store import fiscal_year_label
 from ..table import format_table
+from . import collection
 from .common import Progress, actor, command, encoding, group, listed, open_store, print_json, run_import, writer
 from .exchange import run_import as import_questionnaires
 
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded in the trail)")
     x.add_argument("--by", required=True, metavar="PERSON", help="監査統括責任者 or CISO, by name in the register")
     command(cs, "list", _cycle_list, "list cycles", json_flag=True)
+    collection.register(cs)  # cycle status (回収状況)
 
     rs = group(sub, "responses", "responses (回答) to a cycle")
     help_ = (
