@@ -125,12 +125,19 @@ void bind_collection(py::module_& m) {
       "_record_export",
       [](Store& store, std::string_view actor, std::int64_t cycle, std::string department, std::string file,
          std::string format, std::string deadline, std::string sha256, std::int64_t carry_over) {
-        return export_dict(exchange::Exports(store).record(
-            actor, exchange::ExportRecord{cycle, std::move(department), 0, std::move(file), std::move(format),
-                                          std::move(deadline), std::move(sha256), carry_over, {}, {}}));
+        return export_dict(exchange::Exports(store).record(actor, exchange::ExportRecord{cycle,
+                                                                                         std::move(department),
+                                                                                         0,
+                                                                                         std::move(file),
+                                                                                         std::move(format),
+                                                                                         std::move(deadline),
+                                                                                         std::move(sha256),
+                                                                                         carry_over,
+                                                                                         {},
+                                                                                         {}}));
       },
-      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("file"),
-      py::arg("format"), py::arg("deadline"), py::arg("sha256"), py::arg("carry_over") = 0,
+      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("file"), py::arg("format"),
+      py::arg("deadline"), py::arg("sha256"), py::arg("carry_over") = 0,
       "Record an exported questionnaire (collection.h). Use libaudit.exchange.");
   m.def(
       "_exports",

@@ -223,7 +223,12 @@ def _collect(store: Store, cycle: int, rows: list[tuple[str, ...]], folder: Path
     late = [LATE_DEPARTMENT]
     on_time = [code for code in sorted(by_dept) if code not in late]
     exchange.export_all(
-        store, cycle, sent, format="csv", departments=on_time, actor=ACTOR,
+        store,
+        cycle,
+        sent,
+        format="csv",
+        departments=on_time,
+        actor=ACTOR,
         deadline=today + _dt.timedelta(days=DEADLINE_DAYS),
     )
     exchange.export_all(

@@ -152,8 +152,7 @@ const ReturnedFile* file_of(const std::vector<ReturnedFile>& files, const std::s
   for (const ReturnedFile& f : files)
     if (f.department == code) return &f;
   for (const ReturnedFile& f : files)
-    if (f.department.empty() && (f.file.starts_with(code + "_") || f.file.starts_with(code + ".")))
-      return &f;
+    if (f.department.empty() && (f.file.starts_with(code + "_") || f.file.starts_with(code + "."))) return &f;
   return files.size() == 1 ? &files.front() : nullptr;
 }
 
@@ -243,7 +242,8 @@ ExportRecord Exports::record(std::string_view by, ExportRecord e) {
   e.department = libaudit::detail::normalise_key(e.department);
   check_export(e, c);
   detail::TrailWriter& trail = txn.trail(by, now_utc_iso());
-  sql::Stmt n = txn.db.prepare("SELECT COALESCE(MAX(number), 0) FROM questionnaire_exports WHERE cycle = ? AND department = ?");
+  sql::Stmt n =
+      txn.db.prepare("SELECT COALESCE(MAX(number), 0) FROM questionnaire_exports WHERE cycle = ? AND department = ?");
   n.bind(1, e.cycle).bind(2, e.department);
   e.number = n.step() ? int(n.i64(0)) + 1 : 1;
   e.by = std::string(by);

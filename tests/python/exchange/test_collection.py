@@ -7,16 +7,15 @@ import csv
 import io
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 from conftest import KOMAKI
 from libaudit.cli import main as cli_main
+from libaudit.demo import LATE_DEPARTMENT, MISSING_DEPARTMENT, build_demo_store
 from test_exchange import fill, make_store
 
 import libaudit
 from libaudit import CycleStateError, NotFoundError, exchange
-from libaudit.demo import LATE_DEPARTMENT, MISSING_DEPARTMENT, build_demo_store
 
 PAST = "2000-01-31"
 FUTURE = "2099-12-31"
@@ -88,19 +87,35 @@ def test_status_rows(collected):
     by = {r.department: r for r in st.rows}
     assert [r.department for r in st.rows] == ["101", "102", "201"]
     a, b, c = by["101"], by["102"], by["201"]
-    assert (a.status, a.returned, a.late, a.returned_by, a.returned_file) == ("returned", True, False, "佐藤 花子", "101.xlsx")
+    assert (a.status, a.returned, a.late, a.returned_by, a.returned_file) == (
+        "returned",
+        True,
+        False,
+        "佐藤 花子",
+        "101.xlsx",
+    )
     assert a.last_export is not None and a.last_export.file == "101.xlsx" and a.deadline == FUTURE
     # 101 has 6 items (8.4 applies to system owners); 7.1 was stored before, 7.2 is new.
     assert (a.items, a.answered, a.blank, a.changed) == (6, 2, 4, 1)
-    assert (b.status, b.late, b.returned_by, b.answered, b.blank, b.changed) == ("returned_late", True, "鈴木 一郎", 1, 4, 1)
+    assert (b.status, b.late, b.returned_by, b.answered, b.blank, b.changed) == (
+        "returned_late",
+        True,
+        "鈴木 一郎",
+        1,
+        4,
+        1,
+    )
     assert (c.status, c.returned, c.late, c.answered, c.security_manager) == ("overdue", False, True, 0, "田中 三郎")
     assert st.totals["returned"] == 2 and st.totals["late"] == 2 and st.totals["not_returned"] == 1
     assert st.by_status["overdue"] == 1 and st.by_status["returned"] == 1 and st.totals["departments"] == 3
     assert [r.department for r in st.to_remind()] == ["102", "201"]
     d = a.to_dict()
     assert d["status_label"] == "回収済" and d["last_export"]["format"] == "xlsx"
-    # As of the day before the deadline of 201 it was sent and not yet late.
-    assert s.collection_status(cycle, as_of="2000-01-30").as_of == "2000-01-30"
+    # As of a day given: today's rows; a day before the cycle existed is refused.
+    today = libaudit._core.today_japan()
+    assert s.collection_status(cycle, as_of=today).rows == st.rows and st.as_of == today
+    with pytest.raises(libaudit.ValidationError):
+        s.collection_status(cycle, as_of="2000-01-30")
 
 
 def test_status_not_sent(env_store):

@@ -107,9 +107,7 @@ def export_all(
         target = folder / file_name(cy, code, format)
         if format == "xlsx":
             out.append(
-                export_workbook(
-                    store, cycle, code, target, deadline=deadline, contact=contact, actor=actor, _shared=cy
-                )
+                export_workbook(store, cycle, code, target, deadline=deadline, contact=contact, actor=actor, _shared=cy)
             )
         else:
             out.append(

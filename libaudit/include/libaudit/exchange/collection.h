@@ -31,13 +31,13 @@ namespace libaudit::exchange {
 struct ExportRecord {
   std::int64_t cycle = 0;
   std::string department;
-  int number = 0;         // 1, 2, … per (cycle, 課): a questionnaire sent again is the next
-  std::string file;       // the file's name as written (no folder)
-  std::string format;     // xlsx | csv
-  std::string deadline;   // 回答期限, YYYY-MM-DD; "" when none was given
-  std::string sha256;     // of the file's bytes, lower-case hex
+  int number = 0;               // 1, 2, … per (cycle, 課): a questionnaire sent again is the next
+  std::string file;             // the file's name as written (no folder)
+  std::string format;           // xlsx | csv
+  std::string deadline;         // 回答期限, YYYY-MM-DD; "" when none was given
+  std::string sha256;           // of the file's bytes, lower-case hex
   std::int64_t carry_over = 0;  // the cycle whose answers it pre-filled (--carry-over); 0: none
-  std::string by, at;     // the actor and the UTC time of the record
+  std::string by, at;           // the actor and the UTC time of the record
 };
 
 class Exports {
@@ -67,14 +67,14 @@ struct CollectionRow {
   std::size_t items = 0;         // rows of its questionnaire (items of the audience that apply)
   std::size_t exports = 0;       // questionnaires written for it
   std::optional<ExportRecord> last_export;
-  std::string deadline;          // the last export's 回答期限 ("" when none)
-  bool returned = false;         // a returned questionnaire of it was imported
+  std::string deadline;   // the last export's 回答期限 ("" when none)
+  bool returned = false;  // a returned questionnaire of it was imported
   std::string returned_at, returned_by, returned_file, returned_sha256;  // the first return
-  std::size_t returns = 0;        // imports of returned questionnaires that wrote its answers
-  std::size_t answered = 0;       // its items with a stored answer
-  std::size_t blank = 0;          // items - answered
-  std::size_t changed = 0;        // answers the returns wrote that differ from what was pre-filled
-  bool late = false;              // returned after the deadline, or not returned and it has passed
+  std::size_t returns = 0;   // imports of returned questionnaires that wrote its answers
+  std::size_t answered = 0;  // its items with a stored answer
+  std::size_t blank = 0;     // items - answered
+  std::size_t changed = 0;   // answers the returns wrote that differ from what was pre-filled
+  bool late = false;         // returned after the deadline, or not returned and it has passed
   Collection status = Collection::not_sent;
 };
 
@@ -86,7 +86,7 @@ struct CollectionTotals {
 
 struct CollectionStatus {
   Cycle cycle;
-  Date as_of;  // the day in Japan lateness is judged for
+  Date as_of;                       // the day in Japan lateness is judged for
   std::vector<CollectionRow> rows;  // the target 課, by code
   CollectionTotals totals;
   // The 課 to chase: not returned, or returned late, in the order of rows.
