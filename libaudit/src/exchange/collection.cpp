@@ -273,7 +273,8 @@ std::vector<const CollectionRow*> CollectionStatus::to_remind() const {
   return out;
 }
 
-CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::optional<Date> as_of) {
+CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::optional<Date> as_of,
+                                   std::optional<std::string> until_utc) {
   CollectionStatus out;
   out.cycle = store.cycle(cycle);  // NotFoundError
   const std::vector<TrailPoint> closes = store.cycle_closes(cycle);
@@ -281,8 +282,11 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
     out.as_of = japan_date_of(closes.back().at);
   else
     out.as_of = as_of.value_or(today_japan());
-  const std::string until = japan_day_end_utc(out.as_of);
-  const CycleData data = CycleData::load(store, cycle, store.cycle_point(cycle, until));
+  const std::string until = until_utc ? *until_utc : japan_day_end_utc(out.as_of);
+  // A day before the cycle was created: nothing sent or returned by then, no answers.
+  const bool before = until <= out.cycle.created_at;
+  const CycleData data =
+      before ? CycleData::load(store, cycle) : CycleData::load(store, cycle, store.cycle_point(cycle, until));
   std::map<std::string, std::string> managers;
   for (const Department& d : store.departments()) managers[d.code] = d.security_manager;
   const Checklist& cl = data.checklist();
@@ -297,7 +301,7 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
     for (std::size_t k = 0; k < cl.items().size(); ++k) {
       if (!in_audience(cl.items()[k], out.cycle.kind) || !data.applies(d, k)) continue;
       ++r.items;
-      if (data.answer(d, k)) ++r.answered;
+      if (!before && data.answer(d, k)) ++r.answered;
     }
     r.blank = r.items - r.answered;
     out.rows.push_back(std::move(r));

@@ -203,7 +203,7 @@ struct Reporter::Impl {
       findings.exceptions = std::move(f.exceptions);
     }
     scoring = at.options;  // with the exceptions that count for the cycle (CycleAt)
-    collection = exchange::collection_status(store, options.cycle, as_of);
+    collection = exchange::collection_status(store, options.cycle, as_of, options.at ? *options.at : now_utc_iso());
 
     // The edition and the anchor: a published cycle prints its publication record, any other
     // the point it was read at.

@@ -111,11 +111,11 @@ def test_status_rows(collected):
     assert [r.department for r in st.to_remind()] == ["102", "201"]
     d = a.to_dict()
     assert d["status_label"] == "回収済" and d["last_export"]["format"] == "xlsx"
-    # As of a day given: today's rows; a day before the cycle existed is refused.
+    # As of a day given: today's rows; a day before the cycle existed: nothing sent, nothing answered.
     today = libaudit._core.today_japan()
     assert s.collection_status(cycle, as_of=today).rows == st.rows and st.as_of == today
-    with pytest.raises(libaudit.ValidationError):
-        s.collection_status(cycle, as_of="2000-01-30")
+    early = s.collection_status(cycle, as_of="2000-01-30")
+    assert {r.status for r in early.rows} == {"not_sent"} and early.totals["answered"] == 0
 
 
 def test_status_not_sent(env_store):

@@ -94,10 +94,12 @@ struct CollectionStatus {
 };
 
 // The collection status of a cycle as of the end of day `as_of` in Japan (default: today in
-// Japan; for a closed cycle, the day of its last close): exports and returns recorded after it
-// are not seen. A 課 is late when its first return came after the end of its deadline day, or
-// when it has not returned and its deadline is before `as_of`. NotFoundError for an unknown
-// cycle.
-CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::optional<Date> as_of = {});
+// Japan; for a closed cycle, the day of its last close): exports, returns and answers recorded
+// after it are not seen (`until_utc`, a time in now_utc_iso's form, reads the trail up to that
+// instant instead: a report dated one day and read at another point). A 課 is late when its
+// first return came after the end of its deadline day, or when it has not returned and its
+// deadline is before `as_of`. NotFoundError for an unknown cycle.
+CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::optional<Date> as_of = {},
+                                   std::optional<std::string> until_utc = {});
 
 }  // namespace libaudit::exchange
