@@ -107,7 +107,7 @@ void check_export(const ExportRecord& e, const Cycle& c) {
   bool target = false;
   for (const std::string& d : c.departments) target = target || d == e.department;
   if (!target)
-    invalid(message("課 {department} is not a target of cycle {cycle} ({name})", fmt::arg("department", e.department),
+    invalid(message("department {department} is not a target of cycle {cycle} ({name})", fmt::arg("department", e.department),
                     fmt::arg("cycle", c.id), fmt::arg("name", c.name)));
 }
 

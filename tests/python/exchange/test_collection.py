@@ -196,3 +196,12 @@ def test_demo_current_cycle(tmp_path):
         assert all(r.returned_file and r.returned_sha256 and r.blank == 0 for r in others)
         assert [r.department for r in st.to_remind()] == sorted([LATE_DEPARTMENT, MISSING_DEPARTMENT])
         assert s.verify().ok
+        # The committee report's 未回答 section reads the same status.
+        from libaudit.report import Reporter
+
+        v = Reporter(s, current).view("committee")
+        assert [(d["code"], d["status"]) for d in v["not_answered"]] == [(MISSING_DEPARTMENT, "sent")]
+        assert v["not_answered"][0]["status_label"] == "配布済・未回収"
+        assert [d["code"] for d in v["late_returns"]] == [LATE_DEPARTMENT]
+        md = Reporter(s, current).render("committee", "md")
+        assert "回答期限後に回収した課" in md and "配布済・未回収" in md

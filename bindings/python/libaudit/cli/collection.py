@@ -31,7 +31,9 @@ def register(cs: Any) -> None:
         cs,
         "status",
         _status,
-        _("回収状況: per target 課, questionnaire sent, returned (when, by whom, how complete), late; --remind"),
+        _(
+            "collection status: per target department, questionnaire sent, returned (when, by whom, how complete), late; --remind"
+        ),
         json_flag=True,
     )
     x.add_argument("id", type=int, metavar="ID")
@@ -44,7 +46,7 @@ def register(cs: Any) -> None:
     x.add_argument(
         "--remind",
         action="store_true",
-        help=_("write the 課 to chase (not returned, or late) with their 情報セキュリティ管理者, and a mail text"),
+        help=_("write the departments to chase (not returned, or late) with their security managers, and a mail text"),
     )
     x.add_argument("-o", "--output", metavar="FILE.csv", help=_("--remind: the CSV (default: remind.csv)"))
     x.add_argument(
@@ -75,9 +77,11 @@ def _status(args: argparse.Namespace) -> int:
     chase = status.to_remind()
     path = exchange.write_remind_csv(status, args.output or "remind.csv", args.encoding)
     print(
-        ngettext("{n} 課 to remind, written to {path}", "{n} 課 to remind, written to {path}", len(chase)).format(
-            n=len(chase), path=path
-        ),
+        ngettext(
+            "{n} department to remind, written to {path}",
+            "{n} departments to remind, written to {path}",
+            len(chase),
+        ).format(n=len(chase), path=path),
         file=sys.stderr,
     )
     text = exchange.remind_mail_text(status, body)

@@ -137,7 +137,7 @@ class CollectionStatus:
         """The status as a text table, aligned by display width, totals at the bottom."""
         from ..table import format_table
 
-        head = [_("課"), _("部"), _("status"), _("exported"), _("deadline"), _("returned"), _("by")]
+        head = [_("department"), _("division"), _("status"), _("exported"), _("deadline"), _("returned"), _("by")]
         head += [_("items"), _("answered"), _("blank"), _("changed")]
         rows: list[tuple[object, ...]] = [
             (
