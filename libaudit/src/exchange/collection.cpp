@@ -107,8 +107,8 @@ void check_export(const ExportRecord& e, const Cycle& c) {
   bool target = false;
   for (const std::string& d : c.departments) target = target || d == e.department;
   if (!target)
-    invalid(message("department {department} is not a target of cycle {cycle} ({name})", fmt::arg("department", e.department),
-                    fmt::arg("cycle", c.id), fmt::arg("name", c.name)));
+    invalid(message("department {department} is not a target of cycle {cycle} ({name})",
+                    fmt::arg("department", e.department), fmt::arg("cycle", c.id), fmt::arg("name", c.name)));
 }
 
 // ---- Returns, read from the trail --------------------------------------------------------------
@@ -169,7 +169,7 @@ void add_returns(const Store& store, CollectionStatus& out, const std::string& u
         m[{r.department, r.item}] = {std::string(to_string(r.answer)), r.comment, r.evidence};
     }
   std::map<std::pair<std::string, std::string>, Answer3> written;  // (課, item) -> last state a return wrote
-  std::set<std::pair<std::string, std::int64_t>> seen;             // (課, record) counted as a return
+  std::set<std::pair<std::string, std::string>> seen;              // (課, time of the import) counted as a return
   for (const ResponseWrite& w : store.responses_written_after(out.cycle.id, 0)) {
     if (w.version.at > until) break;
     const std::vector<ReturnedFile> files = parse_source(w.version.source);
@@ -177,7 +177,7 @@ void add_returns(const Store& store, CollectionStatus& out, const std::string& u
     if (files.empty() || row == rows.end()) continue;
     CollectionRow& r = *row->second;
     written[{w.department, w.item}] = {w.version.answer, w.version.comment, w.version.evidence};
-    if (!seen.insert({w.department, w.version.seq}).second) continue;
+    if (!seen.insert({w.department, w.version.at}).second) continue;  // an import's records share `at`
     ++r.returns;
     if (r.returned) continue;
     r.returned = true;
@@ -229,6 +229,12 @@ void judge(CollectionStatus& out) {
 }  // namespace
 
 bool register_schema() noexcept { return schema::register_component(kExchangeComponent); }
+
+namespace {
+// Here too (questionnaire.cpp registers it as well): a program that links only the collection
+// status still knows the table.
+const bool kRegistered = register_schema();
+}  // namespace
 
 std::string_view to_string(Collection c) noexcept { return enum_id(Vocabulary::collection_status, c); }
 
