@@ -9,7 +9,8 @@ is slightly better than the first, as a municipality's results usually are.
     summary = build_demo_store("out/demo/demo.db", "checklists/komaki/taisaku-kijun.yaml")
 
 The second year (令和7年度, the current cycle) is collected as a 情報政策課 would: every 課's
-questionnaire is exported as CSV and recorded with a 回答期限, each 課 returns its filled file,
+questionnaire is exported as CSV with last year's answers carried over and recorded with a
+回答期限, each 課 returns its filled file,
 and the file's answers are imported under that file's name and SHA-256 (the trail source a
 questionnaire import writes), keeping the answers' own dates so that two builds give the same
 responses. A demo is built in one go, so every record is made on the build day: 子育て世代包括支援センター
@@ -210,7 +211,14 @@ def _fill(exported: Path, answers: dict[str, tuple[str, ...]]) -> bytes:
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
-def _collect(store: Store, cycle: int, rows: list[tuple[str, ...]], folder: Path) -> None:
+def _listed_items(exported: Path) -> list[str]:
+    """The item ids an exported questionnaire CSV lists."""
+    records = list(csv.reader(io.StringIO(exported.read_bytes().decode("utf-8-sig"), newline="")))
+    at = records[0].index("項目ID")
+    return [rec[at].removeprefix('="').removesuffix('"') for rec in records[1:]]
+
+
+def _collect(store: Store, cycle: int, rows: list[tuple[str, ...]], folder: Path, year: int, carry_over: int) -> None:
     """The current cycle's questionnaires sent (recorded with a 回答期限) and returned (each 課's
     filled file imported by its 情報セキュリティ管理者 under the file's name and SHA-256), except
     MISSING_DEPARTMENT's; LATE_DEPARTMENT's 回答期限 has passed when it returns."""
@@ -229,15 +237,32 @@ def _collect(store: Store, cycle: int, rows: list[tuple[str, ...]], folder: Path
         format="csv",
         departments=on_time,
         actor=ACTOR,
+        carry_over_from=carry_over,
         deadline=today + _dt.timedelta(days=DEADLINE_DAYS),
     )
     exchange.export_all(
-        store, cycle, sent, format="csv", departments=late, actor=ACTOR, deadline=today - _dt.timedelta(days=1)
+        store,
+        cycle,
+        sent,
+        format="csv",
+        departments=late,
+        actor=ACTOR,
+        carry_over_from=carry_over,
+        deadline=today - _dt.timedelta(days=1),
+    )
+    # 該当しない for the items a 課's questionnaire does not list (they do not apply to it), as
+    # the first year had them; then each 課's questionnaire answers as it returns them.
+    listed = {code: set(_listed_items(sent / exchange.file_name(store, code, "csv"))) for code in by_dept}
+    store.import_responses(
+        ACTOR,
+        cycle,
+        [r for r in rows if r[0] != MISSING_DEPARTMENT and r[1] not in listed[r[0]]],
+        source=f"demo {year}",
     )
     for code in sorted(by_dept):
         if code == MISSING_DEPARTMENT:
             continue
-        dept_rows = by_dept[code]
+        dept_rows = [r for r in by_dept[code] if r[1] in listed[code]]
         name = exchange.file_name(store, code, "csv")
         data = _fill(sent / name, {r[1]: (r[2], r[3], r[4]) for r in dept_rows})
         (returned / name).write_bytes(data)
@@ -304,7 +329,7 @@ def build_demo_store(
             if year == 2024:
                 store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
             else:
-                _collect(store, cycle, rows, path.parent / f"{path.stem}-{year}")
+                _collect(store, cycle, rows, path.parent / f"{path.stem}-{year}", year, cycles[2024]["id"])
                 rows = [r for r in rows if r[0] != MISSING_DEPARTMENT]
             if year == 2024 or close_last:
                 store.close_cycle(ACTOR, cycle)

@@ -158,8 +158,11 @@ const ReturnedFile* file_of(const std::vector<ReturnedFile>& files, const std::s
 
 using Answer3 = std::tuple<std::string, std::string, std::string>;
 
+// The returns of each 課 (rows: by code), read from the trail up to `until`; `asked` holds the
+// (課, item) pairs of the questionnaires, the only answers `changed` counts.
 void add_returns(const Store& store, CollectionStatus& out, const std::string& until,
-                 const std::map<std::string, CollectionRow*>& rows) {
+                 const std::map<std::string, CollectionRow*>& rows,
+                 const std::set<std::pair<std::string, std::string>>& asked) {
   // The carry-over answers each 課's last export pre-filled (only read when an export carried over).
   std::map<std::int64_t, std::map<std::pair<std::string, std::string>, Answer3>> carried;
   for (const auto& [code, row] : rows)
@@ -176,7 +179,8 @@ void add_returns(const Store& store, CollectionStatus& out, const std::string& u
     const auto row = rows.find(w.department);
     if (files.empty() || row == rows.end()) continue;
     CollectionRow& r = *row->second;
-    written[{w.department, w.item}] = {w.version.answer, w.version.comment, w.version.evidence};
+    if (asked.contains({w.department, w.item}))
+      written[{w.department, w.item}] = {w.version.answer, w.version.comment, w.version.evidence};
     if (!seen.insert({w.department, w.version.at}).second) continue;  // an import's records share `at`
     ++r.returns;
     if (r.returned) continue;
@@ -297,6 +301,7 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
   for (const Department& d : store.departments()) managers[d.code] = d.security_manager;
   const Checklist& cl = data.checklist();
   out.rows.reserve(data.departments().size());
+  std::set<std::pair<std::string, std::string>> asked;
   for (std::size_t d = 0; d < data.departments().size(); ++d) {
     const DepartmentProfile& p = data.departments()[d];
     CollectionRow r;
@@ -307,6 +312,7 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
     for (std::size_t k = 0; k < cl.items().size(); ++k) {
       if (!in_audience(cl.items()[k], out.cycle.kind) || !data.applies(d, k)) continue;
       ++r.items;
+      asked.emplace(p.code, cl.items()[k].id);
       if (!before && data.answer(d, k)) ++r.answered;
     }
     r.blank = r.items - r.answered;
@@ -321,7 +327,7 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
     r->second->last_export = e;
     r->second->deadline = e.deadline;
   }
-  add_returns(store, out, until, rows);
+  add_returns(store, out, until, rows, asked);
   judge(out);
   return out;
 }

@@ -31,9 +31,7 @@ def register(cs: Any) -> None:
         cs,
         "status",
         _status,
-        _(
-            "collection status: per target department, questionnaire sent, returned (when, by whom, how complete), late; --remind"
-        ),
+        _("collection status of each target department: sent, returned (when, by whom), answered, late"),
         json_flag=True,
     )
     x.add_argument("id", type=int, metavar="ID")
