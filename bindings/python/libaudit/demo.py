@@ -314,7 +314,7 @@ def build_demo_store(
         # The same draw per (課, item) in both years, so a higher maturity only ever improves an answer.
         maturity = {code: rng.uniform(0.55, 0.88) for code in managers}
         draws = {(code, item.id): rng.random() for code in sorted(managers) for item in checklist.items}
-        cycles = {}
+        cycles: dict[int, dict[str, int]] = {}
         for year in (2024, 2025):
             label = _core.fiscal_year_label(year)
             cycle = store.create_cycle(
