@@ -151,7 +151,7 @@ def step_collection(store_path: Path) -> None:
     print(status.table())
     print(status.summary())
     remind = write_remind_csv(status, OUT / "remind.csv")
-    names = "、".join(f"{r.department} {r.name}（{r.status_label}）" for r in status.to_remind())
+    names = "、".join(f"{r.department} {r.name}（{r.to_dict()['status_label']}）" for r in status.to_remind())
     print(f"督促する課: {names} → {remind.relative_to(REPO).as_posix()}")
     print()
     print(remind_mail_text(status, body), end="")

@@ -205,3 +205,24 @@ def test_demo_current_cycle(tmp_path):
         assert [d["code"] for d in v["late_returns"]] == [LATE_DEPARTMENT]
         md = Reporter(s, current).render("committee", "md")
         assert "回答期限後に回収した課" in md and "配布済・未回収" in md
+
+
+def test_cli_export_records_each_file(env_store, capsys):
+    s, cycle, tmp = env_store
+    s.close()
+    db = str(tmp / "audit.db")
+    argv = ["export", db, "--cycle", str(cycle), "--all-depts", "--format", "csv", "--deadline", FUTURE]
+    assert cli_main([*argv, "-o", str(tmp / "out"), "--as", "渡辺"]) == 0
+    capsys.readouterr()
+    with libaudit.Store(tmp / "audit.db") as t:
+        recorded = exchange.exports(t, cycle)
+        assert [(e.department, e.format, e.deadline, e.by) for e in recorded] == [
+            (code, "csv", FUTURE, "渡辺") for code in ("101", "102", "201")
+        ]
+        assert {r.status for r in t.collection_status(cycle).rows} == {"sent"}
+        assert t.verify().ok
+    # A bad deadline is refused before anything is written or recorded.
+    assert cli_main([*argv[:-1], "2025-06-31", "-o", str(tmp / "out2"), "--as", "渡辺"]) == 1
+    assert not (tmp / "out2").exists()
+    with libaudit.Store(tmp / "audit.db") as t:
+        assert len(exchange.exports(t, cycle)) == 3
