@@ -50,7 +50,8 @@ def sources(root: Path) -> tuple[list[str], list[str]]:
 
 def extract(root: Path, tmp: Path) -> Path:
     cpp, py = sources(root)
-    common = ["xgettext", "--from-code=UTF-8", "--omit-header", "--sort-by-file", "-D", str(root)]
+    # No --omit-header: without the header xgettext cannot declare UTF-8 and drops non-ASCII text from msgids.
+    common = ["xgettext", "--from-code=UTF-8", "--sort-by-file", "-D", str(root)]
     cpp_pot, py_pot, pot = tmp / "cpp.pot", tmp / "py.pot", tmp / "libaudit.pot"
     run(
         *common,

@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "bindings.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/followup/fields.h"
 
 namespace libaudit::python {
@@ -30,8 +31,8 @@ std::optional<Date> opt_date(const py::handle& when) {
     return japan_date_of(t.attr("astimezone")(utc).attr("isoformat")().cast<std::string>());
   }
   if (py::isinstance(when, dt.attr("date"))) return parse_date(when.attr("isoformat")().cast<std::string>());
-  throw py::type_error("a date is None, an ISO string, a datetime.date or a datetime.datetime, not " +
-                       py::str(py::type::of(when)).cast<std::string>());
+  throw py::type_error(message("a date is None, an ISO string, a datetime.date or a datetime.datetime, not {type}",
+                               fmt::arg("type", py::str(py::type::of(when)).cast<std::string>())));
 }
 
 std::optional<std::string> as_of_instant(const py::handle& when) {
@@ -225,8 +226,8 @@ void bind_vocabulary(py::module_& m) {
     py::list out;
     for (const TransitionRule& r : transition_rules()) {
       std::vector<std::string> roles(r.roles.begin(), r.roles.end());
-      out.append(
-          py::make_tuple(std::string(to_string(r.from)), std::string(to_string(r.to)), roles, std::string(r.note)));
+      out.append(py::make_tuple(std::string(to_string(r.from)), std::string(to_string(r.to)), roles,
+                                r.note.empty() ? std::string() : tr(r.note)));
     }
     return out;
   });
@@ -353,7 +354,8 @@ void bind_exceptions(py::module_& m) {
     else if (which == "all")
       v = x.list();
     else
-      throw py::value_error("unknown exception list '" + which + "': all, in_force, expiring, expired or late");
+      throw py::value_error(message("unknown exception list '{list}': all, in_force, expiring, expired or late",
+                                    fmt::arg("list", which)));
     return late_marked(std::move(v), d, report_days);
   });
   m.def("exceptions_for_scoring", [](Store& s, std::int64_t cycle, const py::object& as_of) {

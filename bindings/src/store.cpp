@@ -221,6 +221,9 @@ void bind_cycles(StoreClass& c) {
       .def("checklists", [](const Store& s) { return list_of(s.checklists(), to_dict_of<StoredChecklist>); })
       .def("load_checklist", &Store::load_checklist, py::arg("id"))
       .def(
+          "find_checklist", [](const Store& s, std::string_view ref) { return to_dict_of(s.find_checklist(ref)); },
+          py::arg("ref"))
+      .def(
           "create_cycle",
           [](Store& s, std::string_view actor, const std::string& name, std::string_view kind, int fiscal_year,
              std::int64_t checklist, std::vector<std::string> departments) {

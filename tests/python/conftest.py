@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# The tests assert English unless they ask for Japanese (tests/python/_lang.py, run_cli(lang=)):
+# the language is pinned before libaudit is first imported, whatever the machine's locale.
+os.environ["LIBAUDIT_LANG"] = "en"
+
 REPO = Path(__file__).resolve().parents[2]
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
 
@@ -51,8 +55,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", "".join(lines)).replace("\u3000", "")
 
 
-def run_cli(*args: str, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Runs `python -m libaudit ARGS` as a user would, capturing text output."""
+def run_cli(
+    *args: str, input: str | None = None, cwd: Path | None = None, lang: str = "en"
+) -> subprocess.CompletedProcess:
+    """Runs `python -m libaudit ARGS` as a user would, capturing text output, in `lang` (``en``
+    by default, whatever the machine's locale; ``ja`` for a test of the Japanese output)."""
     return subprocess.run(
         [sys.executable, "-m", "libaudit", *args],
         capture_output=True,
@@ -60,7 +67,7 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None) -> su
         encoding="utf-8",
         input=input,
         cwd=cwd,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "LIBAUDIT_LANG": lang},
     )
 
 

@@ -35,7 +35,7 @@ def scratch(tmp: Path, failing: str | None = None) -> Path:
         p.write_text(FAKE.format(log=log) + ("exit 1\n" if rel == failing else ""), encoding="utf-8")
         p.chmod(0o755)
     (tmp / "tools").mkdir()
-    for tool in ("clang_tidy", "check_sources", "check_layering", "stubtest"):
+    for tool in ("clang_tidy", "check_sources", "check_messages", "check_layering", "stubtest"):
         (tmp / "tools" / f"{tool}.py").write_text(f"open({str(log)!r}, 'a').write('tool {tool}\\n')\n")
     return log
 
@@ -76,6 +76,7 @@ def test_make_j4_test_runs_every_step_in_order_and_none_at_once(tmp_path):
         "python tools/entity_stubs.py",
         "clang_tidy",
         "check_sources",
+        "check_messages",
         "lizard -L",
         "check_layering",
         "ctest --test-dir",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from .i18n import _
+
 
 class Diagnostic(NamedTuple):
     """One problem in an input: where (1-based line, column in characters) and what."""
@@ -82,7 +84,8 @@ class QuestionnaireProblem(NamedTuple):
         if self.sheet:
             return self.sheet + (f"!{self.column}{self.row}" if self.row else "")
         if self.row:
-            return f"line {self.row}" + (f" ({self.column})" if self.column else "")
+            line = _("line {row}").format(row=self.row)
+            return line + (f" ({self.column})" if self.column else "")
         return ""
 
     def __str__(self) -> str:

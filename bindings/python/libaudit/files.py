@@ -11,12 +11,14 @@ the temporary file is gone by then.
 
 from __future__ import annotations
 
+import errno as _errno
 import os
 import secrets
 from pathlib import Path
 from typing import Any, Callable, Union
 
-from .errors import LibauditIOError
+from .errors import LibauditIOError, ValidationError
+from .i18n import _
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -55,6 +57,53 @@ def write_text(path: PathLike, text: str) -> Path:
     return write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
+#: What an output file's name says of its format, where the extension is not the format's name.
+_EXTENSION_FORMATS = {"htm": "html", "markdown": "md"}
+
+
+def output_format(
+    out: PathLike | None,
+    format: str | None,
+    formats: tuple[str, ...],
+    *,
+    default: str,
+    directory: bool = False,
+) -> str:
+    """The format of an output file (reports, questionnaires): `format` when given, else the one
+    the extension of `out` names (``x.pdf``: pdf; ``.htm``, ``.markdown`` too), else `default`.
+    ValidationError, with nothing written, for a format not in `formats`, for a `format` that
+    contradicts the file's extension (``-o x.pdf --format html``: x.pdf never holds HTML), and
+    for standard output (``out`` ``"-"``) without `format`. `directory`: `out` is a folder of
+    files, whose name says nothing of the format."""
+    if format is not None and format not in formats:
+        raise ValidationError(
+            _("unknown format {format!r}: one of {formats}").format(format=format, formats=", ".join(formats))
+        )
+    if out is not None and os.fspath(out) == "-":
+        if format is None:
+            raise ValidationError(
+                _("standard output (-o -) has no extension to tell the format: give --format ({formats})").format(
+                    formats=", ".join(formats)
+                )
+            )
+        return format
+    path = Path(out) if out is not None and not directory else None
+    suffix = path.suffix.lower().lstrip(".") if path else ""
+    named = _EXTENSION_FORMATS.get(suffix, suffix) if suffix else None
+    if named is not None and named not in formats:
+        named = None
+    if format is None:
+        return named or default
+    if path is not None and named is not None and named != format:
+        raise ValidationError(
+            _(
+                "{path} is named {suffix} but the format is {format}: name the file .{ext}, or leave the format "
+                "out to take it from the name"
+            ).format(path=path, suffix=path.suffix, format=format, ext=format)
+        )
+    return format
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -66,14 +115,14 @@ def _fsync(path: Path) -> None:
 def _create_temporary(path: Path) -> Path:
     """A new empty file ``.NAME.<random>.tmp`` beside `path`, created exclusively (never an
     existing file) with the permissions a plain open() gives (0666 less the umask)."""
-    for _ in range(100):
+    for _attempt in range(100):
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
         try:
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             return tmp
         except FileExistsError:
             continue
-    raise FileExistsError(f"no free temporary name beside {path}")
+    raise FileExistsError(_("no free temporary name beside {path}").format(path=path))
 
 
 def _keep_mode(path: Path, tmp: Path) -> None:
@@ -85,10 +134,34 @@ def _keep_mode(path: Path, tmp: Path) -> None:
     os.chmod(tmp, mode)
 
 
+def os_error_text(e: OSError) -> str:
+    """What went wrong, in the language in use: the system's own words (``strerror``, English
+    whatever the locale; the msgids are glibc's) translated for the errors a person meets with files."""
+    known = {
+        _errno.ENOENT: _("No such file or directory"),
+        _errno.EACCES: _("Permission denied"),
+        _errno.EPERM: _("Operation not permitted"),
+        _errno.EISDIR: _("Is a directory"),
+        _errno.ENOTDIR: _("Not a directory"),
+        _errno.EEXIST: _("File exists"),
+        _errno.ENOSPC: _("No space left on device"),
+        _errno.EROFS: _("Read-only file system"),
+        _errno.EFBIG: _("File too large"),
+        _errno.ENAMETOOLONG: _("File name too long"),
+    }
+    if e.errno in known:
+        return known[e.errno]
+    return str(e.strerror or e)
+
+
 def _write_error(path: Path, e: OSError) -> LibauditIOError:
-    err = LibauditIOError(f"cannot write {path}: {e.strerror or e}; the previous file (if any) is unchanged")
+    err = LibauditIOError(
+        _("cannot write {path}: {reason}; the previous file (if any) is unchanged").format(
+            path=path, reason=os_error_text(e)
+        )
+    )
     err.errno = e.errno
     return err
 
 
-__all__ = ["write_atomically", "write_text"]
+__all__ = ["os_error_text", "write_atomically", "write_text"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from . import _core
+from . import _core, i18n
 
 Vocabulary = Literal[
     "answer",
@@ -51,4 +51,10 @@ def label_or_id(vocabulary: Vocabulary, id: str) -> str:
     return _core.label(vocabulary, id) or id
 
 
-__all__ = ["VOCABULARIES", "Vocabulary", "label", "label_or_id", "terms"]
+def shown(vocabulary: Vocabulary, id: str) -> str:
+    """What a table shows for ``id``: its Japanese label when the language in use is Japanese
+    (:func:`libaudit.i18n.language`), else the id itself (English output names the ids)."""
+    return label_or_id(vocabulary, id) if i18n.language() == "ja" else id
+
+
+__all__ = ["VOCABULARIES", "Vocabulary", "label", "label_or_id", "shown", "terms"]

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any, Callable, Union
 
 from . import _core
-from .errors import PdfError, ValidationError
-from .files import write_atomically, write_text
+from .errors import PdfError
+from .files import output_format, write_atomically, write_text
 from .findings import DateLike
+from .i18n import _
 from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -118,7 +119,7 @@ class Reporter:
     def render(self, kind: str, format: str = "html", dept: str | None = None) -> str:
         """One report as text: html, md, csv or json (for PDF use :func:`render`)."""
         if format == "pdf":
-            raise ValueError("PDF is written to a file: use libaudit.render(..., format='pdf', out=PATH)")
+            raise ValueError(_("PDF is written to a file: use libaudit.render(..., format='pdf', out=PATH)"))
         return self._r.render(kind, format, dept or "")
 
 
@@ -128,21 +129,12 @@ def _safe(name: str) -> str:
 
 def format_of(out: PathLike | None, format: str | None, *, directory: bool = False) -> str:
     """The format a report is written in: `format` when given, else the extension of `out`
-    (.html/.htm, .md, .csv, .json, .pdf), else html. ValidationError for an unknown format, or
-    one that contradicts the file's extension."""
-    if format is not None and format not in _EXT:
-        raise ValidationError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
-    path = Path(out) if out is not None and not directory else None
-    suffix = path.suffix.lower().lstrip(".") if path else ""
-    named = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in (*_EXT, "htm") else None
-    if format is None:
-        return named or "html"
-    if path is not None and named is not None and named != _EXT[format]:
-        raise ValidationError(
-            f"{path} is named {path.suffix} but the format is {format}: "
-            f"name the file .{_EXT[format]}, or leave the format out to take it from the name"
-        )
-    return _EXT[format]
+    (.html/.htm, .md, .csv, .json, .pdf), else html. ValidationError for an unknown format, one
+    that contradicts the file's extension, or standard output (``"-"``) without a format
+    (:func:`libaudit.files.output_format`)."""
+    if format == "markdown":
+        format = "md"
+    return output_format(out, format, FORMATS, default="html", directory=directory)
 
 
 def render(
@@ -169,14 +161,14 @@ def render(
     paths; ``progress(done, total)`` is called after each. Other options: see :class:`Reporter`.
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown report {kind!r}: one of {', '.join(KINDS)}")
+        raise ValueError(_("unknown report {kind!r}: one of {kinds}").format(kind=kind, kinds=", ".join(KINDS)))
     format = format_of(out, format, directory=all_depts)
     if kind == "department" and not dept and not all_depts:
-        raise ValueError("the department sheet needs dept=CODE or all_depts=True")
+        raise ValueError(_("the department sheet needs dept=CODE or all_depts=True"))
     reporter = Reporter(store, cycle, compare=compare, dept=dept, templates=templates, **options)
     if all_depts:
         if out is None:
-            raise ValueError("all_depts=True writes files: give out=DIRECTORY")
+            raise ValueError(_("all_depts=True writes files: give out=DIRECTORY"))
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         codes = reporter.departments()
@@ -191,7 +183,7 @@ def render(
         return paths
     if format == "pdf":
         if out is None:
-            raise ValueError("format='pdf' writes a file: give out=PATH")
+            raise ValueError(_("format='pdf' writes a file: give out=PATH"))
         return _write(reporter, kind, format, dept, Path(out))
     text = reporter.render(kind, format, dept)
     if out is None:
@@ -221,10 +213,12 @@ def _write(reporter: Reporter, kind: str, format: str, dept: str | None, path: P
 
 # ---- Chromium ---------------------------------------------------------------------------------
 
-_INSTALL_HINT = (
-    "PDF needs Chromium: install it with `apt-get install chromium` "
-    "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary"
-)
+
+def _install_hint() -> str:
+    return _(
+        "PDF needs Chromium: install it with `apt-get install chromium` "
+        "(or `scripts/install-deps.sh --chromium`), or set LIBAUDIT_CHROMIUM to a Chromium binary"
+    )
 
 
 def find_chromium() -> str | None:
@@ -258,13 +252,14 @@ def chromium_command(binary: str, profile: PathLike) -> list[str]:
 
 def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Path:
     """Print an HTML file to PDF with headless Chromium (A4, the page's print stylesheet, no
-    browser header or footer). Chromium prints to a temporary file beside `pdf`, which replaces
+    browser header or footer: the reports' own running header and page numbers, ``N / M``, come
+    from their stylesheet's ``@page`` margin boxes). Chromium prints to a temporary file beside `pdf`, which replaces
     `pdf` only when it is a non-empty PDF (libaudit.files.write_atomically): a failure leaves
     the previous `pdf` as it was. Raises PdfError when Chromium is missing or fails,
     LibauditIOError when the folder cannot be written."""
     binary = find_chromium()
     if not binary:
-        raise PdfError(_INSTALL_HINT)
+        raise PdfError(_install_hint())
     pdf = Path(pdf).resolve()
 
     def print_to(tmp: Path) -> None:
@@ -278,10 +273,14 @@ def html_to_pdf(html: PathLike, pdf: PathLike, *, timeout: float = 120.0) -> Pat
             try:
                 r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
             except (OSError, subprocess.TimeoutExpired) as e:
-                raise PdfError(f"Chromium failed to print {html}: {e}") from e
+                raise PdfError(_("Chromium failed to print {html}: {error}").format(html=html, error=e)) from e
         with open(tmp, "rb") as f:
             if f.read(5) != b"%PDF-":
-                raise PdfError(f"Chromium did not write {pdf} (exit {r.returncode}): {r.stderr.strip()[-500:]}")
+                raise PdfError(
+                    _("Chromium did not write {pdf} (exit {code}): {stderr}").format(
+                        pdf=pdf, code=r.returncode, stderr=r.stderr.strip()[-500:]
+                    )
+                )
 
     return write_atomically(pdf, print_to)
 

@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from . import _core
 from .findings import DateLike
+from .i18n import _
 from .store import core_call
 
 GROUPINGS = ("department", "parent", "chapter", "section", "role", "tier", "item", "body")
@@ -48,7 +49,7 @@ def _pandas() -> Any:
     try:
         pd = importlib.import_module("pandas")  # optional dependency
     except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+        raise ImportError(_("to_pandas() needs pandas: pip install pandas")) from e
     return pd
 
 
@@ -256,7 +257,7 @@ class Comparison:
 
 def _check(model: str, by: str | None = None) -> None:
     if by is not None and by not in GROUPINGS:
-        raise ValueError(f"unknown grouping {by!r}: one of {', '.join(GROUPINGS)}")
+        raise ValueError(_("unknown grouping {by!r}: one of {groupings}").format(by=by, groupings=", ".join(GROUPINGS)))
 
 
 class CycleData:

@@ -33,6 +33,7 @@ from typing import Any, Callable, Optional, TypeVar, Union, cast
 
 from . import _core
 from ._core import Checklist
+from .i18n import _
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Optional[Callable[[int, int], None]]
@@ -162,7 +163,7 @@ def _frame(rows: Sequence[Any], cls: type) -> Any:
     try:
         import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]  # optional
     except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from e
+        raise ImportError(_("to_pandas() needs pandas: pip install pandas")) from e
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(cls)])
 
 
@@ -315,16 +316,36 @@ class Store:
     def checklists(self) -> list[StoredChecklist]:
         return [StoredChecklist(**d) for d in self._s.checklists()]
 
-    def load_checklist(self, id: int) -> Checklist:
-        """The stored checklist version, loaded back."""
-        return self._s.load_checklist(id)
+    def find_checklist(self, ref: int | str) -> StoredChecklist:
+        """The stored checklist version `ref` names: its id in the store (``3``), the checklist's
+        own id (``"komaki-taisaku-kijun"``, when one version of it is stored) or
+        ``"id@version"`` (``"komaki-taisaku-kijun@2024-03-01"``). NotFoundError naming what is
+        stored; ValidationError listing the versions when an id has several."""
+        return StoredChecklist(**self._s.find_checklist(str(ref)))
+
+    def load_checklist(self, id: int | str) -> Checklist:
+        """The stored checklist version, loaded back (`id` as :meth:`find_checklist` takes it)."""
+        return self._s.load_checklist(self._checklist_row(id))
+
+    def _checklist_row(self, ref: int | str) -> int:
+        return ref if isinstance(ref, int) else self.find_checklist(ref).id
 
     # -- cycles
     def create_cycle(
-        self, actor: str, *, name: str, kind: str, fiscal_year: int, checklist: int, departments: Sequence[str] = ()
+        self,
+        actor: str,
+        *,
+        name: str,
+        kind: str,
+        fiscal_year: int,
+        checklist: int | str,
+        departments: Sequence[str] = (),
     ) -> int:
-        """A new planned cycle; `departments` are 課 codes (default: every 課). Returns its id."""
-        return self._s.create_cycle(actor, name, kind, fiscal_year, checklist, list(departments))
+        """A new planned cycle; `checklist` is a stored version as :meth:`find_checklist` takes it
+        (``"komaki-taisaku-kijun"``, ``"komaki-taisaku-kijun@2024-03-01"`` or its id in the store),
+        `departments` are 課 codes (default: every 課). Returns its id."""
+        row = self._checklist_row(checklist)
+        return self._s.create_cycle(actor, name, kind, fiscal_year, row, list(departments))
 
     def open_cycle(self, actor: str, cycle: int) -> None:
         self._s.open_cycle(actor, cycle)
@@ -444,10 +465,12 @@ class Store:
         }
         if what == "responses":
             if cycle is None:
-                raise ValueError("to_pandas('responses') needs cycle=")
+                raise ValueError(_("to_pandas('responses') needs cycle="))
             return _frame(self.responses(cycle), Response)
         if what not in table:
-            raise ValueError(f"unknown table {what!r}: one of responses, {', '.join(table)}")
+            raise ValueError(
+                _("unknown table {what!r}: one of responses, {tables}").format(what=what, tables=", ".join(table))
+            )
         getter, cls = table[what]
         return _frame(getter(), cls)
 

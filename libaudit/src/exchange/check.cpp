@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/exchange/questionnaire.h"
@@ -118,7 +119,8 @@ std::string invalid_answer(std::string_view text) {
     labels += (labels.empty() ? "" : " / ") + std::string(t.label);
     codes += (codes.empty() ? "" : ", ") + std::string(t.id);
   }
-  return "回答 '" + std::string(text) + "' is not one of " + labels + " (or " + codes + ")";
+  return message("the answer '{answer}' is not one of {labels} (or {codes})", fmt::arg("answer", text),
+                 fmt::arg("labels", labels), fmt::arg("codes", codes));
 }
 
 // Excel keeps ="0101" as the text 0101; the writer puts identity fields that look like numbers so.
@@ -159,8 +161,11 @@ void limit_problems(Returned& r) {
   const std::size_t more = r.problems.size() - kMaxProblemsPerFile;
   r.problems.resize(kMaxProblemsPerFile);
   r.problems.push_back({r.file, "", 0, "",
-                        "… and " + std::to_string(more) +
-                            " more problem(s) in this file, not listed: fix the ones above and import again"});
+                        message_n("... and {n} more problem in this file, not listed: fix the ones above and import "
+                                  "again",
+                                  "... and {n} more problems in this file, not listed: fix the ones above and import "
+                                  "again",
+                                  more)});
 }
 
 }  // namespace
@@ -175,17 +180,22 @@ bool Questionnaires::check_identity(Returned& r, std::string_view sheet, const M
   r.department = normal(get(meta, "department"));
   const std::string id = std::to_string(cycle().id);
   if (cycle_text != id)
-    problem("this questionnaire is for cycle " + cycle_text + " (" + get(meta, "cycle_name", "?") + "), not cycle " +
-            id + " (" + cycle().name + ")");
+    problem(message("this questionnaire is for cycle {cycle} ({name}), not cycle {this} ({this_name})",
+                    fmt::arg("cycle", cycle_text), fmt::arg("name", get(meta, "cycle_name", "?")), fmt::arg("this", id),
+                    fmt::arg("this_name", cycle().name)));
   if (!is_target(r.department))
-    problem("this questionnaire is for 課 " + department_name(r.department) + ", which is not a target of cycle " + id);
+    problem(message("this questionnaire is for department {department}, which is not a target of cycle {cycle}",
+                    fmt::arg("department", department_name(r.department)), fmt::arg("cycle", id)));
   if (meta.contains("checklist") &&
       (get(meta, "checklist") != stored_.checklist_id || get(meta, "version", "None") != stored_.version ||
        get(meta, "sha256", "None") != stored_.sha256))
-    problem("this questionnaire is for checklist " + get(meta, "checklist") + " version " +
-            get(meta, "version", "None") + ", cycle " + id + " uses " + stored_.checklist_id + " version " +
-            stored_.version);
-  if (ok && n == 0) problem("the questionnaire lists no items");
+    problem(
+        message("this questionnaire is for checklist {checklist} version {version}, cycle {cycle} uses "
+                "{cycle_checklist} version {cycle_version}",
+                fmt::arg("checklist", get(meta, "checklist")), fmt::arg("version", get(meta, "version", "None")),
+                fmt::arg("cycle", id), fmt::arg("cycle_checklist", stored_.checklist_id),
+                fmt::arg("cycle_version", stored_.version)));
+  if (ok && n == 0) problem(tr("the questionnaire lists no items"));
   return ok;
 }
 
@@ -197,12 +207,15 @@ bool Questionnaires::check_shown(Returned& r, const std::map<std::string, Grid, 
     if (got && normal(*got) == normal(text)) continue;
     ok = false;
     const std::size_t bang = where.rfind('!');
-    r.problems.push_back({r.file, bang == std::string::npos ? where : where.substr(0, bang), 0, "",
-                          "this workbook's identity is for 課 " + department_name(r.department) + " (cycle " +
-                              std::to_string(cycle().id) + ", " + cycle().name + "), but " + where + " shows " +
-                              py_repr(got.value_or(""), 60) + " where it was exported with " + py_repr(text, 60) +
-                              ": the identity sheet was copied from another 課's workbook, or the header was "
-                              "edited; answer the workbook exported for your 課"});
+    r.problems.push_back(
+        {r.file, bang == std::string::npos ? where : where.substr(0, bang), 0, "",
+         message("this workbook's identity is for department {department} (cycle {cycle}, {name}), "
+                 "but {where} shows {got} where it was exported with {want}: the identity sheet "
+                 "was copied from another department's workbook, or the header was edited; answer "
+                 "the workbook exported for your department",
+                 fmt::arg("department", department_name(r.department)), fmt::arg("cycle", cycle().id),
+                 fmt::arg("name", cycle().name), fmt::arg("where", where),
+                 fmt::arg("got", py_repr(got.value_or(""), 60)), fmt::arg("want", py_repr(text, 60)))});
   }
   return ok;
 }
@@ -220,8 +233,9 @@ void Questionnaires::check_answer(Returned& r, ReturnedRow row, std::string_view
   if (row.answer.empty()) {
     if (!text::trim(row.comment).empty() || !text::trim(row.evidence).empty()) {
       r.problems.push_back({r.file, row.sheet, row.row, row.column,
-                            "item " + row.item + " has a comment or evidence but no 回答: choose an answer (" +
-                                std::string(answer_label(Answer::unknown)) + " if unsure) or clear the comment"});
+                            message("item {item} has a comment or evidence but no answer: choose an answer "
+                                    "({unknown} if unsure) or clear the comment",
+                                    fmt::arg("item", row.item), fmt::arg("unknown", answer_label(Answer::unknown)))});
       return;
     }
     row.comment.clear();
@@ -238,8 +252,9 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
   };
   const auto id = sheets.find(kIdentitySheet);
   if (id == sheets.end()) {
-    problem("", "not a libaudit questionnaire: the workbook has no identity sheet (" + std::string(kIdentitySheet) +
-                    "); answer the workbook exported by libaudit for your 課");
+    problem("", message("not a libaudit questionnaire: the workbook has no identity sheet ({sheet}); answer the "
+                        "workbook exported by libaudit for your department",
+                        fmt::arg("sheet", kIdentitySheet)));
     return r;
   }
   const Grid& rows = id->second;
@@ -259,13 +274,15 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
     if (!cell(rows[k], 0).empty() || !cell(rows[k], 1).empty() || !cell(rows[k], 2).empty())
       listed.push_back({cell(rows[k], 0), cell(rows[k], 1), cell(rows[k], 2)});
   if (get(meta, "format") != kFormat) {
-    problem(kIdentitySheet, "not a libaudit questionnaire (its identity sheet is not libaudit's)");
+    problem(kIdentitySheet, tr("not a libaudit questionnaire (its identity sheet is not libaudit's)"));
     return r;
   }
   if (get(meta, "format_version") != kFormatVersion) {
     const auto v = meta.find("format_version");
-    problem(kIdentitySheet, "questionnaire format version " + (v == meta.end() ? "None" : py_repr(v->second, 1000)) +
-                                " is not " + std::string(kFormatVersion) + ": export it again with this libaudit");
+    problem(kIdentitySheet,
+            message("questionnaire format version {version} is not {expected}: export it again with this libaudit",
+                    fmt::arg("version", v == meta.end() ? std::string("None") : py_repr(v->second, 1000)),
+                    fmt::arg("expected", kFormatVersion)));
     return r;
   }
   if (!check_identity(r, kIdentitySheet, meta, listed.size())) return r;
@@ -278,13 +295,14 @@ Returned Questionnaires::check_workbook(std::string_view file, const std::map<st
   }
   if (!same_mac(get(meta, "identity_hmac"), mac(ident, covered))) {
     problem(kIdentitySheet,
-            "the identity checksum does not match: the workbook was exported by another libaudit database, or its "
-            "課, cycle, checklist or row count was edited");
+            tr("the identity checksum does not match: the workbook was exported by another libaudit database, or "
+               "its department, cycle, checklist or row count was edited"));
     return r;
   }
   const auto questions = sheets.find(sheet);
   if (questions == sheets.end()) {
-    problem(sheet, "the questionnaire sheet '" + sheet + "' is missing (renamed or deleted)");
+    problem(sheet,
+            message("the questionnaire sheet '{sheet}' is missing (renamed or deleted)", fmt::arg("sheet", sheet)));
     return r;
   }
   if (!check_shown(r, sheets, shows)) return r;
@@ -308,14 +326,17 @@ void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::strin
     const std::string& item = listed[k][1];
     const std::optional<long long> sheet_row = parse_int(row_text);
     if (!sheet_row) {
-      problem(kIdentitySheet, 0, "", "entry " + std::to_string(k + 1) + ": row '" + row_text + "' is not a number");
+      problem(
+          kIdentitySheet, 0, "",
+          message("entry {entry}: row '{row}' is not a number", fmt::arg("entry", k + 1), fmt::arg("row", row_text)));
       continue;
     }
     listed_rows.insert(*sheet_row);
     const std::string row_no = std::to_string(*sheet_row);
     if (!same_mac(listed[k][2], mac(ident, {row_no, item}))) {
       problem(sheet, *sheet_row, item_col,
-              "the checksum of row " + row_no + " (item " + item + ") does not match: the identity sheet was edited");
+              message("the checksum of row {row} (item {item}) does not match: the identity sheet was edited",
+                      fmt::arg("row", row_no), fmt::arg("item", item)));
       continue;
     }
     const bool inside = *sheet_row >= 1 && std::size_t(*sheet_row) <= grid.size();
@@ -323,9 +344,9 @@ void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::strin
     const std::string got = normal(cell(values, std::size_t(layout.item)));
     if (got != item) {
       problem(sheet, *sheet_row, item_col,
-              "項目ID is '" + got + "' but this row was exported for item " + item +
-                  ": rows were deleted, inserted or re-ordered, or the id was edited; answer in the workbook as "
-                  "exported");
+              message("the item id is '{got}' but this row was exported for item {item}: rows were deleted, "
+                      "inserted or re-ordered, or the id was edited; answer in the workbook as exported",
+                      fmt::arg("got", got), fmt::arg("item", item)));
       continue;
     }
     ReturnedRow row{item,
@@ -344,8 +365,9 @@ void Questionnaires::check_listed_rows(Returned& r, const Grid& grid, std::strin
     for (std::size_t c = 1; c < std::size_t(layout.columns) && c < grid[k].size(); ++c) {
       if (grid[k][c].empty()) continue;
       problem(sheet, row_no, "A",
-              "a row that is not one of the exported questions holds data (" + py_repr(grid[k][c], 20) +
-                  "): rows were inserted or moved");
+              message("a row that is not one of the exported questions holds data ({value}): rows were inserted or "
+                      "moved",
+                      fmt::arg("value", py_repr(grid[k][c], 20))));
       break;
     }
   }
@@ -358,7 +380,7 @@ Returned Questionnaires::check_csv(std::string_view file, std::string_view bytes
     r.problems.push_back({r.file, "", line, "", std::move(message)});
   };
   if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
-    problem(0, "the CSV is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or 'CSV' instead");
+    problem(0, tr("the CSV is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or 'CSV' instead"));
     return r;
   }
   std::string text;
@@ -370,18 +392,20 @@ Returned Questionnaires::check_csv(std::string_view file, std::string_view bytes
                               : encoding == csv::Encoding::utf8 || bom ? "UTF-8"
                                                                        : "UTF-8 or CP932 (Shift_JIS)";
     problem(e.diagnostics().empty() ? 0 : e.diagnostics().front().line,
-            "the CSV is not valid " + names + ": save it from Excel as 'CSV UTF-8' or 'CSV (comma delimited)'");
+            message("the CSV is not valid {encoding}: save it from Excel as 'CSV UTF-8' or 'CSV (comma delimited)'",
+                    fmt::arg("encoding", names)));
     return r;
   }
   if (text.find_first_not_of("\r\n") == std::string::npos) {
-    problem(0, "the CSV is empty");
+    problem(0, tr("the CSV is empty"));
     return r;
   }
   csv::Table table;
   try {
     table = csv::parse(text, file);
   } catch (const ValidationError& e) {
-    for (const Diagnostic& d : e.diagnostics()) problem(d.line, "not a valid CSV: " + d.message);
+    for (const Diagnostic& d : e.diagnostics())
+      problem(d.line, message("not a valid CSV: {problem}", fmt::arg("problem", d.message)));
     return r;
   }
   std::vector<csv::Record> records;
@@ -397,7 +421,7 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
     r.problems.push_back({r.file, "", line, std::move(column), std::move(message)});
   };
   if (records.empty()) {
-    problem(0, "", "the CSV is empty");
+    problem(0, "", tr("the CSV is empty"));
     return r;
   }
   const std::map<std::string, std::size_t, std::less<>> col = header_columns(records.front().fields, columns);
@@ -409,8 +433,9 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
   }
   if (!missing.empty()) {
     problem(1, "",
-            "not a libaudit questionnaire CSV: the header lacks " + missing +
-                " (is it in another encoding than UTF-8 or CP932, or were columns deleted?)");
+            message("not a libaudit questionnaire CSV: the header lacks {columns} (is it in another encoding than "
+                    "UTF-8 or CP932, or were columns deleted?)",
+                    fmt::arg("columns", missing)));
     return r;
   }
   const std::vector<std::string>& header = records.front().fields;
@@ -420,7 +445,7 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
                     [](const std::string& f) { return !text::trim(f).empty(); }))
       body.push_back(&records[k]);
   if (body.empty()) {
-    problem(0, "", "the questionnaire lists no items");
+    problem(0, "", tr("the questionnaire lists no items"));
     return r;
   }
   auto field = [&](const csv::Record& rec, std::string_view key) {
@@ -434,34 +459,40 @@ Returned Questionnaires::check_csv_records(std::string_view file, const std::vec
     if (trimmed(field(*body[k], "cycle")) != meta.at("cycle") ||
         trimmed(field(*body[k], "department")) != meta.at("department") || trimmed(field(*body[k], "items")) != n_text)
       problem(body[k]->line, heading.at("department"),
-              "this row names another cycle, 課 or 項目数 than the first row: rows from two questionnaires were "
-              "mixed, or the columns edited");
+              message("this row names another cycle, department or {items} than the first row: rows from two "
+                      "questionnaires were mixed, or the columns edited",
+                      fmt::arg("items", heading.at("items"))));
   if (!r.problems.empty() || !check_identity(r, "", meta, body.size())) return r;
   const bool digits = !n_text.empty() && n_text.find_first_not_of("0123456789") == std::string::npos;
   const long long n = digits ? parse_int(n_text).value_or(-1) : -1;
   if (n != static_cast<long long>(body.size()))
     problem(0, "",
-            "the questionnaire has " + std::to_string(body.size()) + " rows but was exported with " +
-                (n_text.empty() ? std::string("?") : n_text) + " (項目数): rows were deleted or added");
+            message("the questionnaire has {rows} rows but was exported with {exported} ({items}): rows were deleted "
+                    "or added",
+                    fmt::arg("rows", body.size()), fmt::arg("exported", n_text.empty() ? std::string("?") : n_text),
+                    fmt::arg("items", heading.at("items"))));
   const std::string ident = identity(r.department, n);
   for (std::size_t k = 1; k <= body.size(); ++k) {
     const csv::Record& rec = *body[k - 1];
     if (rec.fields.size() != header.size()) {
       problem(rec.line, "",
-              std::to_string(rec.fields.size()) + " fields, the header has " + std::to_string(header.size()));
+              message("{fields} fields, the header has {header}", fmt::arg("fields", rec.fields.size()),
+                      fmt::arg("header", header.size())));
       continue;
     }
     const std::string no = trimmed(field(rec, "no")), item = normal(field(rec, "item")), want = std::to_string(k);
     if (no != want) {
       problem(rec.line, heading.at("no"),
-              "番号 is '" + no + "', expected " + want + ": rows were deleted, inserted or re-ordered");
+              message("{column} is '{got}', expected {want}: rows were deleted, inserted or re-ordered",
+                      fmt::arg("column", heading.at("no")), fmt::arg("got", no), fmt::arg("want", want)));
       continue;
     }
     if (!same_mac(trimmed(field(rec, "checksum")), mac(ident, {want, item}))) {
       problem(rec.line, heading.at("checksum"),
-              "the checksum of 番号 " + want + " (item " + item +
-                  ") does not match: the 項目ID or checksum was edited, rows were deleted or added, or the file was "
-                  "exported by another libaudit database");
+              message("the checksum of {no_column} {no} (item {item}) does not match: the {item_column} or checksum "
+                      "was edited, rows were deleted or added, or the file was exported by another libaudit database",
+                      fmt::arg("no_column", heading.at("no")), fmt::arg("no", want), fmt::arg("item", item),
+                      fmt::arg("item_column", heading.at("item"))));
       continue;
     }
     ReturnedRow row{item,
@@ -482,9 +513,13 @@ std::vector<Problem> Questionnaires::import_problems(const std::vector<Returned>
   std::vector<Problem> out;
   const Cycle& c = cycle();
   if (c.status != CycleStatus::open)
-    out.push_back({"<cycle>", "", 0, "",
-                   "cycle " + std::to_string(c.id) + " (" + c.name + ") is " + std::string(to_string(c.status)) + ": " +
-                       (c.status == CycleStatus::closed ? "a closed cycle takes no answers" : "open it first")});
+    out.push_back(
+        {"<cycle>", "", 0, "",
+         c.status == CycleStatus::closed
+             ? message("cycle {cycle} ({name}) is {status}: a closed cycle takes no answers", fmt::arg("cycle", c.id),
+                       fmt::arg("name", c.name), fmt::arg("status", to_string(c.status)))
+             : message("cycle {cycle} ({name}) is {status}: open it first", fmt::arg("cycle", c.id),
+                       fmt::arg("name", c.name), fmt::arg("status", to_string(c.status)))});
   for (const Returned& f : files) out.insert(out.end(), f.problems.begin(), f.problems.end());
   // One file per 課: two returned files for one 課 would overwrite each other.
   std::map<std::string, std::string, std::less<>> seen;
@@ -493,10 +528,12 @@ std::vector<Problem> Questionnaires::import_problems(const std::vector<Returned>
     if (f.department.empty()) continue;
     if (department && f.department != wanted)
       out.push_back({f.file, "", 0, "",
-                     "this questionnaire is for 課 " + department_name(f.department) + ", not " + *department});
+                     message("this questionnaire is for department {department}, not {wanted}",
+                             fmt::arg("department", department_name(f.department)), fmt::arg("wanted", *department))});
     if (const auto s = seen.find(f.department); s != seen.end())
       out.push_back({f.file, "", 0, "",
-                     "a second questionnaire for 課 " + department_name(f.department) + " (also " + s->second + ")"});
+                     message("a second questionnaire for department {department} (also {file})",
+                             fmt::arg("department", department_name(f.department)), fmt::arg("file", s->second))});
     else
       seen.emplace(f.department, f.file);
   }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "exchange/collection_internal.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/store/applicability.h"
 
@@ -28,10 +29,10 @@ std::string from_hex(std::string_view hex) {
     return -1;
   };
   std::string out;
-  if (hex.size() % 2) invalid("the exchange secret is not hexadecimal");
+  if (hex.size() % 2) invalid(tr("the exchange secret is not hexadecimal"));
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) invalid("the exchange secret is not hexadecimal");
+    if (hi < 0 || lo < 0) invalid(tr("the exchange secret is not hexadecimal"));
     out += char((hi << 4) | lo);
   }
   return out;
@@ -56,10 +57,11 @@ Questionnaires Questionnaires::load(Store& store, std::int64_t cycle, std::optio
 void Questionnaires::check_exportable() const {
   const Cycle& c = cycle();
   if (c.status == CycleStatus::closed)
-    throw CycleStateError("実施回 " + std::to_string(c.id) + "（" + c.name +
-                          "）は締め切り済みのため、調査票を配っても回答は取り込めない。遅れた課の回答を受け付けるには"
-                          "先に再開する: libaudit cycle reopen DB " +
-                          std::to_string(c.id) + " --reason 理由 --by 氏名（監査統括責任者または CISO）");
+    throw CycleStateError(message(
+        "cycle {cycle} ({name}) is closed, so answers to questionnaires sent now cannot be imported. To take a "
+        "late department's answers, reopen it first: libaudit cycle reopen DB {cycle} --reason REASON --by NAME "
+        "(the chief auditor or the CISO)",
+        fmt::arg("cycle", c.id), fmt::arg("name", c.name)));
 }
 
 Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_view secret_hex,
@@ -76,13 +78,24 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
   const Cycle prev = store.cycle(*carry_over_from);  // NotFoundError
   const StoredChecklist prev_cl = store.stored_checklist(prev.checklist);
   if (prev_cl.checklist_id != stored_.checklist_id)
-    invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name +
-            "): it uses checklist " + prev_cl.checklist_id + ", cycle " + std::to_string(cycle().id) + " uses " +
-            stored_.checklist_id);
-  if (prev.id >= cycle().id)
-    invalid("cannot carry answers over from cycle " + std::to_string(prev.id) + " (" + prev.name + ") into cycle " +
-            std::to_string(cycle().id) + " (" + cycle().name + "): carry-over is from an earlier cycle" +
-            (prev.id == cycle().id ? ", not the cycle itself" : ""));
+    invalid(message(
+        "cannot carry answers over from cycle {from} ({from_name}): it uses checklist {from_checklist}, "
+        "cycle {cycle} uses {checklist}",
+        fmt::arg("from", prev.id), fmt::arg("from_name", prev.name), fmt::arg("from_checklist", prev_cl.checklist_id),
+        fmt::arg("cycle", cycle().id), fmt::arg("checklist", stored_.checklist_id)));
+  if (!earlier_cycle(prev, cycle())) {
+    const auto from = fmt::arg("from", prev.id);
+    const auto from_name = fmt::arg("from_name", prev.name);
+    const auto into = fmt::arg("cycle", cycle().id);
+    const auto name = fmt::arg("name", cycle().name);
+    invalid(prev.id == cycle().id
+                ? message("cannot carry answers over from cycle {from} ({from_name}) into cycle {cycle} ({name}): "
+                          "carry-over is from an earlier cycle, not the cycle itself",
+                          from, from_name, into, name)
+                : message("cannot carry answers over from cycle {from} ({from_name}) into cycle {cycle} ({name}): "
+                          "carry-over is from an earlier cycle",
+                          from, from_name, into, name));
+  }
   const std::vector<Response> before = store.responses(prev.id);
   for (const auto& [code, _] : index_) previous_[code] = answers_of(before, code);
 }
@@ -97,9 +110,13 @@ std::string Questionnaires::department_name(std::string_view code) const {
 std::vector<QuestionRow> Questionnaires::rows(std::string_view department) const {
   const auto d = index_.find(department);
   if (d == index_.end())
-    invalid("課 " + std::string(department) + " is " +
-            (departments_.contains(department) ? "not a target of" : "unknown to") + " cycle " +
-            std::to_string(cycle().id) + " (" + cycle().name + ")");
+    invalid(departments_.contains(department)
+                ? message("department {department} is not a target of cycle {cycle} ({name})",
+                          fmt::arg("department", department), fmt::arg("cycle", cycle().id),
+                          fmt::arg("name", cycle().name))
+                : message("department {department} is unknown to cycle {cycle} ({name})",
+                          fmt::arg("department", department), fmt::arg("cycle", cycle().id),
+                          fmt::arg("name", cycle().name)));
   const Checklist& cl = data_.checklist();
   std::map<std::string, std::string, std::less<>> role_names;
   for (const RoleDefinition& r : cl.roles()) role_names.emplace(r.id, r.label);
@@ -161,7 +178,7 @@ std::string Questionnaires::mac(std::string_view identity, const std::vector<std
   unsigned int len = 0;
   if (!HMAC(EVP_sha256(), key_.data(), int(key_.size()), reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
             out, &len))
-    throw Error("HMAC-SHA256 failed (OpenSSL)");
+    throw Error(tr("HMAC-SHA256 failed (OpenSSL)"));
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < len; ++i) {

@@ -1,10 +1,11 @@
-// Exceptions (例外措置, 小牧市 7(7)): request, CISO approval or rejection, emergency exceptions
+// Exceptions (例外措置; 小牧市 7(7) for one body): request, CISO approval or rejection, emergency exceptions
 // reported afterwards, expiry, and the set in force that scoring leaves out (findings.h).
 #include <algorithm>
 #include <memory>
 
 #include "followup/findings_internal.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
@@ -20,7 +21,8 @@ std::string_view exception_status_label(ExceptionStatus s) noexcept {
 
 ExceptionStatus detail::parse_exception_status(std::string_view s) {
   if (const auto v = enum_of_id<ExceptionStatus>(Vocabulary::exception_status, s)) return *v;
-  throw ValidationError({Diagnostic{"<exception>", 1, 1, "unknown exception status '" + std::string(s) + "'"}});
+  throw ValidationError(
+      {Diagnostic{"<exception>", 1, 1, message("unknown exception status '{status}'", fmt::arg("status", s))}});
 }
 
 bool ExceptionRecord::late(const Date& today, int report_days) const {
@@ -33,7 +35,7 @@ bool ExceptionRecord::late(const Date& today, int report_days) const {
 namespace {
 
 ExceptionRecord load_exception(sql::Db& db, std::int64_t id) {
-  return load_by_id<ExceptionRecord>(db, id, "exception");
+  return load_by_id<ExceptionRecord>(db, id, message("no exception with id {id}", fmt::arg("id", id)));
 }
 
 void write_exception(Store::Transaction& im, const ExceptionRecord& e, const std::string& actor,
@@ -64,15 +66,19 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
   for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
     ok = ok || acts_for_department(im.db, p, role, e.department);
   if (!ok)
-    throw RoleError(p.name + " (" + roles_text(p) + ", of " + p.department + ") cannot request an exception for 課 " +
-                    e.department + ": it needs its security_manager, security_officer or system_administrator");
+    throw RoleError(
+        message("{name} ({roles}, of {own}) cannot request an exception for department {department}: it needs "
+                "its security_manager, security_officer or system_administrator",
+                fmt::arg("name", p.name), fmt::arg("roles", roles_text(p)), fmt::arg("own", p.department),
+                fmt::arg("department", e.department)));
   std::vector<Diagnostic> diags;
   e.item = normalise_key(spec.item);
   {
     sql::Stmt s = im.db.prepare("SELECT 1 FROM items WHERE item_id = ? LIMIT 1");
     s.bind(1, e.item);
     if (e.item.empty() || !s.step())
-      diags.push_back({"<exception>", 1, 1, "item '" + e.item + "' is in no stored checklist"});
+      diags.push_back(
+          {"<exception>", 1, 1, message("item '{item}' is in no stored checklist", fmt::arg("item", e.item))});
   }
   e.system = std::string(text::trim(spec.system));
   if (!e.system.empty()) {
@@ -80,22 +86,24 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
         im.db.prepare("SELECT d.code FROM systems s JOIN departments d ON d.id = s.department_id WHERE s.name = ?");
     s.bind(1, e.system);
     if (!s.step())
-      diags.push_back({"<exception>", 1, 1, "no system named '" + e.system + "'"});
+      diags.push_back({"<exception>", 1, 1, message("no system named '{system}'", fmt::arg("system", e.system))});
     else if (s.text(0) != e.department)
-      diags.push_back(
-          {"<exception>", 1, 1, "system '" + e.system + "' belongs to " + s.str(0) + ", not " + e.department});
+      diags.push_back({"<exception>", 1, 1,
+                       message("system '{system}' belongs to {owner}, not {department}", fmt::arg("system", e.system),
+                               fmt::arg("owner", s.str(0)), fmt::arg("department", e.department))});
   }
   e.reason = std::string(text::trim(spec.reason));
   e.compensating_measure = std::string(text::trim(spec.compensating_measure));
   if (e.reason.empty())
-    diags.push_back({"<exception>", 1, 1, "the reason is empty (7(7)ア: a 合理的な理由 is required)"});
+    diags.push_back({"<exception>", 1, 1, tr("the reason is empty: an exception needs a reasonable cause")});
   for (const std::string* f : {&e.reason, &e.compensating_measure})
-    if (text::find_invalid_utf8(*f)) diags.push_back({"<exception>", 1, 1, "a text field is not valid UTF-8"});
+    if (text::find_invalid_utf8(*f)) diags.push_back({"<exception>", 1, 1, tr("a text field is not valid UTF-8")});
   e.start = spec.start;
   e.end = spec.end;
   if (e.end < e.start)
     diags.push_back({"<exception>", 1, 1,
-                     "the period ends (" + e.end.to_string() + ") before it starts (" + e.start.to_string() + ")"});
+                     message("the period ends ({end}) before it starts ({start})", fmt::arg("end", e.end.to_string()),
+                             fmt::arg("start", e.start.to_string()))});
   if (!diags.empty()) throw ValidationError(std::move(diags));
   e.emergency = spec.emergency;
   e.status = spec.emergency ? ExceptionStatus::taken : ExceptionStatus::requested;
@@ -113,14 +121,30 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
   Store::Transaction im(store);
   const Person p = load_person(im.db, by);
   ExceptionRecord e = load_exception(im.db, id);
-  const char* verb = to == ExceptionStatus::approved ? "approve" : "reject";
-  if (!p.has("ciso"))
-    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + verb + " an exception: only the CISO (" +
-                    std::string(label_of(Vocabulary::role, "ciso")) + ") can (小牧市 7(7)ア)");
+  if (!p.has("ciso")) {
+    // fmt::arg keeps a reference: the values live here.
+    const std::string roles_of_p = roles_text(p);
+    const std::string_view ciso_label = label_of(Vocabulary::role, "ciso");
+    const auto name = fmt::arg("name", p.name);
+    const auto roles = fmt::arg("roles", roles_of_p);
+    const auto ciso = fmt::arg("ciso", ciso_label);
+    throw RoleError(to == ExceptionStatus::approved
+                        ? message("{name} ({roles}) cannot approve an exception: exceptions are decided by the CISO "
+                                  "({ciso}) alone",
+                                  name, roles, ciso)
+                        : message("{name} ({roles}) cannot reject an exception: exceptions are decided by the CISO "
+                                  "({ciso}) alone",
+                                  name, roles, ciso));
+  }
   if (e.status != ExceptionStatus::requested && e.status != ExceptionStatus::reported)
-    throw TransitionError("exception " + std::to_string(id) + " is " + std::string(to_string(e.status)) + "; only a " +
-                          "requested one, or a reported emergency one, can be decided" +
-                          (e.status == ExceptionStatus::taken ? " (report it to the CISO first)" : ""));
+    throw TransitionError(
+        e.status == ExceptionStatus::taken
+            ? message("exception {exception} is {status}; only a requested one, or a reported emergency one, can be "
+                      "decided (report it to the CISO first)",
+                      fmt::arg("exception", id), fmt::arg("status", to_string(e.status)))
+            : message("exception {exception} is {status}; only a requested one, or a reported emergency one, can be "
+                      "decided",
+                      fmt::arg("exception", id), fmt::arg("status", to_string(e.status))));
   e.status = to;
   e.decided_by = p.name;
   e.decided_at = now_utc_iso();
@@ -131,7 +155,7 @@ void decide(Store& store, std::string_view by, std::int64_t id, std::string_view
 }  // namespace
 
 Store& Exceptions::writable() const {
-  if (read_only_) throw StoreError("these Exceptions were built from a const Store: read-only");
+  if (read_only_) throw StoreError(tr("these Exceptions were built from a const Store: read-only"));
   return store_;
 }
 
@@ -148,13 +172,19 @@ void Exceptions::report(std::string_view by, std::int64_t id, std::string_view n
   const Person p = load_person(im.db, by);
   ExceptionRecord e = load_exception(im.db, id);
   if (!e.emergency || e.status != ExceptionStatus::taken)
-    throw TransitionError("exception " + std::to_string(id) + " is " + std::string(to_string(e.status)) +
-                          (e.emergency ? "" : " and not an emergency one") +
-                          "; only an emergency exception taken and not yet reported can be reported");
+    throw TransitionError(
+        e.emergency ? message("exception {exception} is {status}; only an emergency exception taken and not yet "
+                              "reported can be reported",
+                              fmt::arg("exception", id), fmt::arg("status", to_string(e.status)))
+                    : message("exception {exception} is {status} and not an emergency one; only an emergency exception "
+                              "taken and not yet reported can be reported",
+                              fmt::arg("exception", id), fmt::arg("status", to_string(e.status))));
   bool ok = p.has("ciso");
   for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
     ok = ok || acts_for_department(im.db, p, role, e.department);
-  if (!ok) throw RoleError(p.name + " (" + roles_text(p) + ") cannot report for 課 " + e.department);
+  if (!ok)
+    throw RoleError(message("{name} ({roles}) cannot report for department {department}", fmt::arg("name", p.name),
+                            fmt::arg("roles", roles_text(p)), fmt::arg("department", e.department)));
   e.status = ExceptionStatus::reported;
   e.reported_at = now_utc_iso();
   if (!note.empty()) e.decision_note = std::string(text::trim(note));

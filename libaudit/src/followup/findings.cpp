@@ -12,6 +12,7 @@
 
 #include "followup/findings_internal.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
@@ -36,17 +37,22 @@ constexpr std::string_view kOwners[] = {"security_manager", "security_officer"};
 constexpr std::string_view kOwnersOrChief[] = {"security_manager", "security_officer", "chief_auditor"};
 constexpr std::string_view kCiso[] = {"ciso"};
 
+// Marks a note of the table for the catalogue (xgettext knows gettext_noop); the binding shows
+// it through tr().
+constexpr std::string_view gettext_noop(std::string_view s) noexcept { return s; }
+
 constexpr TransitionRule kTransitions[] = {
     // from                     to                        roles allowed      condition
-    {S::draft, S::open, kAuditors, "confirms a promoted draft"},
-    {S::draft, S::discarded, kAuditors, "discards a promoted draft"},
-    {S::open, S::plan_submitted, kOwners, "the 課 submits its remediation plan"},
-    {S::plan_submitted, S::in_remediation, kOwnersOrChief, "the plan is accepted; work starts"},
-    {S::in_remediation, S::remediation_reported, kOwners, "the reporter becomes the remediator"},
-    {S::remediation_reported, S::verified, kAuditors, "the verifier is not the remediator"},
-    {S::remediation_reported, S::in_remediation, kAuditors, "sent back by a verifier, not the remediator"},
-    {S::open, S::risk_accepted, kCiso, "risk accepted by the CISO"},
-    {S::plan_submitted, S::risk_accepted, kCiso, "risk accepted by the CISO"},
+    {S::draft, S::open, kAuditors, gettext_noop("confirms a promoted draft")},
+    {S::draft, S::discarded, kAuditors, gettext_noop("discards a promoted draft")},
+    {S::open, S::plan_submitted, kOwners, gettext_noop("the department submits its remediation plan")},
+    {S::plan_submitted, S::in_remediation, kOwnersOrChief, gettext_noop("the plan is accepted; work starts")},
+    {S::in_remediation, S::remediation_reported, kOwners, gettext_noop("the reporter becomes the remediator")},
+    {S::remediation_reported, S::verified, kAuditors, gettext_noop("the verifier is not the remediator")},
+    {S::remediation_reported, S::in_remediation, kAuditors,
+     gettext_noop("sent back by a verifier, not the remediator")},
+    {S::open, S::risk_accepted, kCiso, gettext_noop("risk accepted by the CISO")},
+    {S::plan_submitted, S::risk_accepted, kCiso, gettext_noop("risk accepted by the CISO")},
 };
 }  // namespace
 
@@ -62,9 +68,11 @@ std::string_view severity_label(Severity s) noexcept { return label_of(Vocabular
 // the labels of both vocabularies are NFKC-normal already.
 Severity parse_severity(std::string_view s) {
   if (const auto v = enum_of<Severity>(Vocabulary::severity, normalise_key(s))) return *v;
-  throw ValidationError({Diagnostic{"<severity>", 1, 1,
-                                    "unknown severity '" + std::string(s) +
-                                        "' (major_nonconformity, minor_nonconformity, observation, recommendation)"}});
+  throw ValidationError(
+      {Diagnostic{"<severity>", 1, 1,
+                  message("unknown severity '{severity}' (major_nonconformity, minor_nonconformity, observation, "
+                          "recommendation)",
+                          fmt::arg("severity", s))}});
 }
 
 std::string_view to_string(FindingState s) noexcept { return enum_id(Vocabulary::finding_state, s, "open"); }
@@ -75,7 +83,9 @@ FindingState parse_finding_state(std::string_view s) {
   if (const auto v = enum_of<FindingState>(Vocabulary::finding_state, normalise_key(s))) return *v;
   std::string all;
   for (const Term& t : terms(Vocabulary::finding_state)) all += (all.empty() ? "" : ", ") + std::string(t.id);
-  throw ValidationError({Diagnostic{"<state>", 1, 1, "unknown finding state '" + std::string(s) + "' (" + all + ")"}});
+  throw ValidationError({Diagnostic{
+      "<state>", 1, 1,
+      message("unknown finding state '{state}' ({states})", fmt::arg("state", s), fmt::arg("states", all))}});
 }
 
 bool is_closed(FindingState s) noexcept { return s == S::verified || s == S::risk_accepted || s == S::discarded; }
@@ -91,7 +101,8 @@ CheckAnswer parse_check_answer(std::string_view s) {
   for (CheckAnswer v : {CheckAnswer::checked_no_issue, CheckAnswer::same_issue_found})
     if (n == to_string(v) || n == check_answer_label(v)) return v;
   throw ValidationError({Diagnostic{
-      "<answer>", 1, 1, "unknown check answer '" + std::string(s) + "' (checked_no_issue, same_issue_found)"}});
+      "<answer>", 1, 1,
+      message("unknown check answer '{answer}' (checked_no_issue, same_issue_found)", fmt::arg("answer", s))}});
 }
 
 bool Person::has(std::string_view role) const noexcept {
@@ -172,7 +183,9 @@ Person load_person(sql::Db& db, std::string_view name) {
   const std::string n(text::trim(name));
   s.bind(1, n);
   if (!s.step())
-    throw NotFoundError("no person named '" + n + "' in the register (add them with `libaudit person add` or import)");
+    throw NotFoundError(
+        message("no person named '{name}' in the register (add them with `libaudit person add` or import)",
+                fmt::arg("name", n)));
   return read_person(s);
 }
 
@@ -188,8 +201,11 @@ std::string require_leaf(sql::Db& db, std::string_view raw) {
   sql::Stmt s = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM departments c WHERE c.parent_id = d.id) FROM departments d WHERE d.code = ?");
   s.bind(1, code);
-  if (!s.step()) throw NotFoundError("no department with code '" + code + "'");
-  if (s.i64(0)) throw ValidationError({Diagnostic{"<department>", 1, 1, "department '" + code + "' is not a 課"}});
+  if (!s.step()) throw NotFoundError(message("no department with code '{code}'", fmt::arg("code", code)));
+  if (s.i64(0))
+    throw ValidationError({Diagnostic{
+        "<department>", 1, 1,
+        message("department '{code}' is not a section (it has sections under it)", fmt::arg("code", code))}});
   return code;
 }
 
@@ -230,7 +246,16 @@ MoverVerdict judge_mover(const Person& p, const Finding& f, const TransitionRule
 }
 
 std::string roles_text(const Person& p) {
-  return p.roles.empty() ? std::string("no roles") : "roles " + join_words(p.roles);
+  return p.roles.empty() ? tr("no roles") : message("roles {roles}", fmt::arg("roles", join_words(p.roles)));
+}
+
+std::string own_department_rule() { return tr("no dual role: an auditor may not audit their own department"); }
+
+std::string unknown_role(std::string_view role) {
+  std::string ids;
+  for (const Term& t : terms(Vocabulary::role)) ids += (ids.empty() ? "" : ", ") + std::string(t.id);
+  return message("unknown role '{role}': one of {roles} (`libaudit vocabulary role` lists them with their names)",
+                 fmt::arg("role", role), fmt::arg("roles", ids));
 }
 
 }  // namespace detail
@@ -249,14 +274,13 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
     p.name = std::string(text::trim(r.name));
     p.department = normalise_key(r.department);
     const std::size_t before = diags.size();
-    if (p.name.empty() || text::find_invalid_utf8(p.name)) diags.push_back({src, r.line, 1, "name is empty"});
+    if (p.name.empty() || text::find_invalid_utf8(p.name)) diags.push_back({src, r.line, 1, tr("name is empty")});
     if (text::find_invalid_utf8(r.roles))
-      diags.push_back({src, r.line, 1, "roles are not UTF-8"});
+      diags.push_back({src, r.line, 1, tr("roles are not UTF-8")});
     else
       for (std::string& role : split_words(normalise_key(r.roles), ";, \t")) {
         if (!find_role(role)) {
-          diags.push_back(
-              {src, r.line, 1, "unknown role '" + role + "' (DOMAIN.md ids: auditor, chief_auditor, ciso, …)"});
+          diags.push_back({src, r.line, 1, unknown_role(role)});
           continue;
         }
         p.roles.push_back(role);
@@ -264,16 +288,19 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
     std::sort(p.roles.begin(), p.roles.end());
     p.roles.erase(std::unique(p.roles.begin(), p.roles.end()), p.roles.end());
     if (p.department.empty())
-      diags.push_back({src, r.line, 1, "department is empty"});
+      diags.push_back({src, r.line, 1, tr("department is empty")});
     else {
       sql::Stmt s = db.prepare("SELECT 1 FROM departments WHERE code = ?");
       s.bind(1, p.department);
-      if (!s.step()) diags.push_back({src, r.line, 1, "department '" + p.department + "' is not in the store"});
+      if (!s.step())
+        diags.push_back(
+            {src, r.line, 1, message("department '{code}' is not in the store", fmt::arg("code", p.department))});
     }
     if (!p.name.empty()) {
       if (auto [it, fresh] = seen.emplace(p.name, r.line); !fresh)
-        diags.push_back(
-            {src, r.line, 1, p.name + " is listed twice (also on line " + std::to_string(it->second) + ")"});
+        diags.push_back({src, r.line, 1,
+                         message("{name} is listed twice (also on line {line})", fmt::arg("name", p.name),
+                                 fmt::arg("line", it->second))});
     }
     if (diags.size() == before) out.push_back(std::move(p));
   }
@@ -284,12 +311,12 @@ std::vector<Person> clean_people(sql::Db& db, const std::vector<PersonRow>& rows
 }  // namespace
 
 Store& People::writable() const {
-  if (read_only_) throw StoreError("this People register was built from a const Store: read-only");
+  if (read_only_) throw StoreError(tr("this People register was built from a const Store: read-only"));
   return store_;
 }
 
 Store& Findings::writable() const {
-  if (read_only_) throw StoreError("these Findings were built from a const Store: read-only");
+  if (read_only_) throw StoreError(tr("these Findings were built from a const Store: read-only"));
   return store_;
 }
 
@@ -345,7 +372,8 @@ ImportResult People::import_csv(std::string_view actor, const std::filesystem::p
   };
   const int cn = col({"name", "氏名", "名前"}), cd = col({"department", "所属", "課"}), cr = col({"roles", "役割"});
   if (cn < 0 || cd < 0 || cr < 0)
-    throw ImportValidationError({Diagnostic{t.source, 1, 1, "the header must name the columns name,department,roles"}});
+    throw ImportValidationError(
+        {Diagnostic{t.source, 1, 1, tr("the header must name the columns name,department,roles")}});
   std::vector<PersonRow> rows;
   for (const csv::Record& r : t.records) rows.push_back({r.fields[cn], r.fields[cd], r.fields[cr], r.line});
   return import_rows(actor, rows, t.source);
@@ -362,7 +390,9 @@ Person People::get(std::string_view name) const { return load_person(Store::Snap
 
 namespace {
 
-Finding load_finding(sql::Db& db, std::int64_t id) { return load_by_id<Finding>(db, id, "finding"); }
+Finding load_finding(sql::Db& db, std::int64_t id) {
+  return load_by_id<Finding>(db, id, message("no finding with id {id}", fmt::arg("id", id)));
+}
 
 void count_checks(sql::Db& db, Finding& f) {
   sql::Stmt s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM check_requests WHERE finding = ?");
@@ -403,22 +433,26 @@ std::int64_t insert_finding(Store::Transaction& im, TrailWriter& trail, Finding&
   return f.id;
 }
 
-void require_auditor_not_of(const Person& p, std::string_view dept, std::string_view what) {
+void require_auditor_not_of(const Person& p, std::string_view dept) {
   if (!p.has("auditor") && !p.has("chief_auditor"))
-    throw RoleError(p.name + " (" + roles_text(p) + ") cannot " + std::string(what) +
-                    ": it needs an auditor or chief_auditor");
+    throw RoleError(message("{name} ({roles}) cannot raise a finding: it needs an auditor or chief_auditor",
+                            fmt::arg("name", p.name), fmt::arg("roles", roles_text(p))));
   if (p.department == dept)
-    throw RoleError(p.name + " belongs to 課 " + p.department + " and cannot " + std::string(what) +
-                    " against it (兼務の禁止: an auditor may not audit their own department, 小牧市 1(2)イ)");
+    throw RoleError(message("{name} belongs to department {department} and cannot raise a finding against it: {rule}",
+                            fmt::arg("name", p.name), fmt::arg("department", p.department),
+                            fmt::arg("rule", own_department_rule())));
 }
 
 Cycle audit_cycle(Store::Transaction& im, std::int64_t id) {
   const Cycle c = im.load_cycle(id);
   if (c.kind == CycleKind::self_inspection)
-    throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name +
-                          ") is a self-inspection; findings are raised in an internal_audit or external_audit cycle");
+    throw CycleStateError(
+        message("cycle {cycle} ({name}) is a self-inspection; findings are raised in an internal_audit or "
+                "external_audit cycle",
+                fmt::arg("cycle", id), fmt::arg("name", c.name)));
   if (c.status == CycleStatus::closed)
-    throw CycleStateError("cycle " + std::to_string(id) + " (" + c.name + ") is closed; it takes no new findings");
+    throw CycleStateError(message("cycle {cycle} ({name}) is closed; it takes no new findings", fmt::arg("cycle", id),
+                                  fmt::arg("name", c.name)));
   return c;
 }
 
@@ -430,24 +464,27 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   const Cycle c = audit_cycle(im, spec.cycle);
   const std::string dept = require_leaf(im.db, spec.department);
   if (!std::binary_search(c.departments.begin(), c.departments.end(), dept))
-    throw ValidationError({Diagnostic{
-        "<finding>", 1, 1, "課 " + dept + " is not a target of cycle " + std::to_string(c.id) + " (" + c.name + ")"}});
-  require_auditor_not_of(p, dept, "raise a finding");
+    throw ValidationError(
+        {Diagnostic{"<finding>", 1, 1,
+                    message("department {department} is not a target of cycle {cycle} ({name})",
+                            fmt::arg("department", dept), fmt::arg("cycle", c.id), fmt::arg("name", c.name))}});
+  require_auditor_not_of(p, dept);
   std::vector<Diagnostic> diags;
   std::vector<std::string> items;
   const auto checklist = checklist_of(store_, c.checklist);
   for (const std::string& raw : spec.items) {
     const std::string id = normalise_key(raw);
     if (!checklist->find_item(id))
-      diags.push_back({"<finding>", 1, 1, "item '" + id + "' is not in the cycle's checklist"});
+      diags.push_back(
+          {"<finding>", 1, 1, message("item '{item}' is not in the cycle's checklist", fmt::arg("item", id))});
     else if (std::find(items.begin(), items.end(), id) == items.end())
       items.push_back(id);
   }
-  if (spec.items.empty()) diags.push_back({"<finding>", 1, 1, "a finding names at least one checklist item"});
+  if (spec.items.empty()) diags.push_back({"<finding>", 1, 1, tr("a finding names at least one checklist item")});
   const std::string condition(text::trim(spec.condition));
-  if (condition.empty()) diags.push_back({"<finding>", 1, 1, "the condition (what was found) is empty"});
+  if (condition.empty()) diags.push_back({"<finding>", 1, 1, tr("the condition (what was found) is empty")});
   for (const std::string* f : {&spec.condition, &spec.evidence, &spec.recommendation})
-    if (text::find_invalid_utf8(*f)) diags.push_back({"<finding>", 1, 1, "a text field is not valid UTF-8"});
+    if (text::find_invalid_utf8(*f)) diags.push_back({"<finding>", 1, 1, tr("a text field is not valid UTF-8")});
   if (!diags.empty()) throw ValidationError(std::move(diags));
   Finding f;
   f.cycle = c.id;
@@ -480,10 +517,15 @@ const TransitionRule& rule_for(const Finding& f, FindingState to) {
     if (r.to == to) rule = &r;
   }
   if (!rule)
-    throw TransitionError("finding " + std::to_string(f.id) + " is " + std::string(to_string(f.state)) + " (" +
-                          std::string(state_label(f.state)) + "); it cannot become " + std::string(to_string(to)) +
-                          (possible.empty() ? std::string(" (it is closed)")
-                                            : " (from " + std::string(to_string(f.state)) + ": " + possible + ")"));
+    throw TransitionError(
+        possible.empty()
+            ? message("finding {finding} is {state} ({label}); it cannot become {to} (it is closed)",
+                      fmt::arg("finding", f.id), fmt::arg("state", to_string(f.state)),
+                      fmt::arg("label", state_label(f.state)), fmt::arg("to", to_string(to)))
+            : message("finding {finding} is {state} ({label}); it cannot become {to} (from {state}: {possible})",
+                      fmt::arg("finding", f.id), fmt::arg("state", to_string(f.state)),
+                      fmt::arg("label", state_label(f.state)), fmt::arg("to", to_string(to)),
+                      fmt::arg("possible", possible)));
   return *rule;
 }
 
@@ -494,22 +536,27 @@ void require_mover(sql::Db& db, const Person& p, const Finding& f, const Transit
   std::string why;
   switch (v.why) {
     case MoverVerdict::own_department:
-      why = p.name + " belongs to 課 " + f.department + " (兼務の禁止: an auditor may not audit their own department)";
+      why = message("{name} belongs to department {department} ({rule})", fmt::arg("name", p.name),
+                    fmt::arg("department", f.department), fmt::arg("rule", own_department_rule()));
       break;
     case MoverVerdict::remediator:
-      why = p.name + " reported the remediation and cannot also verify it (the verifier is not the remediator)";
+      why = message("{name} reported the remediation and cannot also verify it (the verifier is not the remediator)",
+                    fmt::arg("name", p.name));
       break;
     case MoverVerdict::other_department:
-      why = p.name + " is a " + std::string(v.role) + " of " + p.department + ", not of 課 " + f.department;
+      why = message("{name} is a {role} of {own}, not of department {department}", fmt::arg("name", p.name),
+                    fmt::arg("role", v.role), fmt::arg("own", p.department), fmt::arg("department", f.department));
       break;
     default: {
       std::string need;
-      for (std::string_view r : rule.roles) need += (need.empty() ? "" : " or ") + std::string(r);
-      why = "it needs " + need;
+      for (std::string_view r : rule.roles) need += (need.empty() ? "" : ", ") + std::string(r);
+      why = message("it needs one of the roles {roles}", fmt::arg("roles", need));
     }
   }
-  throw RoleError(p.name + " (" + roles_text(p) + ") may not move finding " + std::to_string(f.id) + " from " +
-                  std::string(to_string(f.state)) + " to " + std::string(to_string(rule.to)) + ": " + why);
+  throw RoleError(message("{name} ({roles}) may not move finding {finding} from {from} to {to}: {why}",
+                          fmt::arg("name", p.name), fmt::arg("roles", roles_text(p)), fmt::arg("finding", f.id),
+                          fmt::arg("from", to_string(f.state)), fmt::arg("to", to_string(rule.to)),
+                          fmt::arg("why", why)));
 }
 
 }  // namespace
@@ -640,11 +687,14 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   const Person p = load_person(im.db, by);
   const Finding f = load_finding(im.db, finding);
   if (!p.has("auditor") && !p.has("chief_auditor"))
-    throw RoleError(p.name + " (" + roles_text(p) +
-                    ") cannot open 横展開 check requests: it needs a chief_auditor or auditor");
+    throw RoleError(
+        message("{name} ({roles}) cannot ask other departments to check for the same problem: it needs a chief_auditor "
+                "or auditor",
+                fmt::arg("name", p.name), fmt::arg("roles", roles_text(p))));
   if (f.state == S::draft || f.state == S::discarded)
-    throw TransitionError("finding " + std::to_string(finding) + " is " + std::string(to_string(f.state)) +
-                          "; confirm it before asking other 課 to check for the same problem");
+    throw TransitionError(message(
+        "finding {finding} is {state}; confirm it before asking other departments to check for the same problem",
+        fmt::arg("finding", finding), fmt::arg("state", to_string(f.state))));
   std::vector<std::string> targets;
   if (!departments.empty()) {
     for (const std::string& raw : departments) targets.push_back(require_leaf(im.db, raw));
@@ -692,17 +742,21 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
                                     std::string_view note, std::optional<Date> due) {
   Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
-  CheckRequest c = load_by_id<CheckRequest>(im.db, request, "check request");
+  CheckRequest c =
+      load_by_id<CheckRequest>(im.db, request, message("no check request with id {id}", fmt::arg("id", request)));
   if (c.answer)
-    throw TransitionError("check request " + std::to_string(request) + " was already answered (" +
-                          std::string(to_string(*c.answer)) + " by " + c.answered_by + ")");
+    throw TransitionError(message("check request {request} was already answered ({answer} by {by})",
+                                  fmt::arg("request", request), fmt::arg("answer", to_string(*c.answer)),
+                                  fmt::arg("by", c.answered_by)));
   bool ok = false;
   for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
     ok = ok || acts_for_department(im.db, p, role, c.department);
   if (!ok)
-    throw RoleError(p.name + " (" + roles_text(p) + ", of " + p.department + ") cannot answer for 課 " + c.department +
-                    ": it needs its security_manager, security_officer or "
-                    "system_administrator");
+    throw RoleError(
+        message("{name} ({roles}, of {own}) cannot answer for department {department}: it needs its "
+                "security_manager, security_officer or system_administrator",
+                fmt::arg("name", p.name), fmt::arg("roles", roles_text(p)), fmt::arg("own", p.department),
+                fmt::arg("department", c.department)));
   const Finding src = load_finding(im.db, c.finding);
   const std::string at = now_utc_iso();
   TrailWriter& trail = im.trail(p.name, at);
@@ -714,7 +768,8 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
     f.severity = src.severity;
     f.state = S::open;
     const std::string n(text::trim(note));
-    f.condition = "横展開 (finding " + std::to_string(src.id) + "): " + std::string(check_answer_label(answer)) +
+    // Stored text, in Japanese whatever the language shown: 「横展開（指摘 3）: …」.
+    f.condition = "横展開（指摘 " + std::to_string(src.id) + "）: " + std::string(check_answer_label(answer)) +
                   (n.empty() ? "" : ": " + n);
     f.criterion = src.criterion;
     f.recommendation = src.recommendation;
@@ -752,11 +807,12 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
   Store::Transaction im(writable());
   const Person p = load_person(im.db, by);
   if (!p.has("auditor") && !p.has("chief_auditor"))
-    throw RoleError(p.name + " (" + roles_text(p) +
-                    ") cannot promote answers to findings: it needs an auditor or chief_auditor");
+    throw RoleError(message("{name} ({roles}) cannot promote answers to findings: it needs an auditor or chief_auditor",
+                            fmt::arg("name", p.name), fmt::arg("roles", roles_text(p))));
   const Cycle src = im.load_cycle(self_inspection);
   if (src.kind != CycleKind::self_inspection)
-    throw CycleStateError("cycle " + std::to_string(src.id) + " (" + src.name + ") is not a self-inspection");
+    throw CycleStateError(message("cycle {cycle} ({name}) is not a self-inspection", fmt::arg("cycle", src.id),
+                                  fmt::arg("name", src.name)));
   const Cycle dst = audit_cycle(im, audit);
   const auto checklist = checklist_of(store_, dst.checklist);
   const Date due = options.due.value_or(fiscal_year_end(dst.fiscal_year));
@@ -792,9 +848,10 @@ PromoteResult Findings::promote(std::string_view by, std::int64_t self_inspectio
     const bool partial = answer == "partial";
     f.severity = partial ? Severity::observation : Severity::minor_nonconformity;
     f.state = S::draft;
-    f.condition = std::string(label_of(Vocabulary::cycle_kind, to_string(CycleKind::self_inspection))) + " (cycle " +
+    // Stored text, in Japanese whatever the language shown: 「自己点検（実施回 2）の回答: …」.
+    f.condition = std::string(label_of(Vocabulary::cycle_kind, to_string(CycleKind::self_inspection))) + "（実施回 " +
                   std::to_string(self_inspection) +
-                  ") の回答: " + std::string(answer_label(partial ? Answer::partial : Answer::not_implemented)) +
+                  "）の回答: " + std::string(answer_label(partial ? Answer::partial : Answer::not_implemented)) +
                   (comment.empty() ? "" : " — " + comment);
     f.criterion = criterion_of(*checklist, f.items);
     f.due = due;

@@ -29,12 +29,12 @@ inline Transition read_transition(sql::Stmt& s) { return read_row<Transition>(s)
 inline CheckRequest read_check(sql::Stmt& s) { return read_row<CheckRequest>(s); }
 inline ExceptionRecord read_exception(sql::Stmt& s) { return read_row<ExceptionRecord>(s); }
 
-// The row of T with this row id; NotFoundError "no <what> with id <id>".
+// The row of T with this row id; NotFoundError(`not_found`) when there is none.
 template <class T>
-T load_by_id(sql::Db& db, std::int64_t id, std::string_view what) {
+T load_by_id(sql::Db& db, std::int64_t id, const std::string& not_found) {
   sql::Stmt s = db.prepare(select_sql<T>(" WHERE id = ?"));
   s.bind(1, id);
-  if (!s.step()) throw NotFoundError("no " + std::string(what) + " with id " + std::to_string(id));
+  if (!s.step()) throw NotFoundError(not_found);
   return read_row<T>(s);
 }
 
@@ -56,6 +56,11 @@ std::string require_leaf(sql::Db& db, std::string_view code);
 // The person holds `role` and acts for `dept`: of the 課 itself, or (security_officer) its 部.
 bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept);
 std::string roles_text(const Person& p);
+// The rule an auditor of the finding's own 課 breaks, in words: 「兼務の禁止（監査人は自らの課を
+// 監査できない）」 — a generic name, never one body's clause.
+std::string own_department_rule();
+// "unknown role 'x': one of … (`libaudit vocabulary role` …)", listing the valid ids.
+std::string unknown_role(std::string_view role);
 // acts_for_department with the 部 of `dept` given (`parent`, empty for none): touches no store,
 // so verify's rules judge people as of a trail record with it.
 bool acts_for(const Person& p, std::string_view role, std::string_view dept, std::string_view parent);

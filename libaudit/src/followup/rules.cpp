@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "followup/findings_internal.h"
+#include "libaudit/base/messages.h"
 #include "store/rule_state.h"
 
 namespace libaudit::detail {
@@ -31,9 +32,7 @@ std::optional<Person> person_at(const schema::RuleContext& ctx, const schema::Tr
   return p;
 }
 
-std::string roles_of(const Person& p) {
-  return p.roles.empty() ? std::string("役割なし") : "役割 " + join_words(p.roles);
-}
+std::string roles_of(const Person& p) { return roles_text(p); }
 
 const TransitionRule* rule_of(std::string_view from, std::string_view to) {
   for (const TransitionRule& r : transition_rules())
@@ -43,7 +42,8 @@ const TransitionRule* rule_of(std::string_view from, std::string_view to) {
 
 std::string roles_text_of(const TransitionRule& rule) {
   std::string need;
-  for (std::string_view r : rule.roles) need += (need.empty() ? "" : " か ") + std::string(r);
+  for (std::string_view r : rule.roles)
+    need = need.empty() ? std::string(r) : message("{roles} or {role}", fmt::arg("roles", need), fmt::arg("role", r));
   return need;
 }
 
@@ -72,13 +72,17 @@ std::string refusal(const Person& p, const Finding& f, const TransitionRule& rul
   switch (v.why) {
     case MoverVerdict::ok: return {};
     case MoverVerdict::own_department:
-      return p.name + " は課 " + f.department + " の所属で、自らの課を監査できない（兼務の禁止）";
+      return message("{name} belongs to department {department} and may not audit their own department (no dual role)",
+                     fmt::arg("name", p.name), fmt::arg("department", f.department));
     case MoverVerdict::remediator:
-      return p.name + " は是正を報告した者で、自らの是正を確認できない（確認者は是正者以外）";
+      return message("{name} reported the remediation and may not verify it (the verifier is not the remediator)",
+                     fmt::arg("name", p.name));
     case MoverVerdict::other_department:
-      return p.name + " は " + p.department + " の " + std::string(v.role) + " で、課 " + f.department +
-             " の者ではない";
-    default: return p.name + "（" + roles_of(p) + "）はこの遷移の役割（" + roles_text_of(rule) + "）を持たない";
+      return message("{name} is a {role} of {own}, not of department {department}", fmt::arg("name", p.name),
+                     fmt::arg("role", v.role), fmt::arg("own", p.department), fmt::arg("department", f.department));
+    default:
+      return message("{name} ({roles}) holds none of the roles of this move ({need})", fmt::arg("name", p.name),
+                     fmt::arg("roles", roles_of(p)), fmt::arg("need", roles_text_of(rule)));
   }
 }
 
@@ -91,13 +95,17 @@ void check_finding_update(const schema::RuleContext& ctx, const schema::TrailGro
   const json was = parse(ctx.at(g, i, "finding", r.key));
   const json now = json::parse(r.state, nullptr, false);
   if (!was.is_object()) {
-    schema::forged(problems, r.seq, "指摘 " + r.key + " の更新の前に登録の記録がない" + by(g));
+    schema::forged(problems, r.seq,
+                   message("finding {finding} is updated with no record of its raising before{by}",
+                           fmt::arg("finding", r.key), fmt::arg("by", by(g))));
     return;
   }
   if (!now.is_object()) return;
   const std::string from = text_of(was, "state"), to = text_of(now, "state");
   if (from == to) {
-    schema::forged(problems, r.seq, "指摘 " + r.key + " が状態の遷移なしに更新されている" + by(g));
+    schema::forged(problems, r.seq,
+                   message("finding {finding} is updated without a change of state{by}", fmt::arg("finding", r.key),
+                           fmt::arg("by", by(g))));
     return;
   }
   TransitionRecord* t = nullptr;
@@ -108,13 +116,23 @@ void check_finding_update(const schema::RuleContext& ctx, const schema::TrailGro
     }
   if (t) t->used = true;
   const TransitionRule* rule = rule_of(from, to);
-  const std::string move = "指摘 " + r.key + " の状態 " + from + " → " + to;
+  const auto finding = fmt::arg("finding", r.key);
+  const auto from_arg = fmt::arg("from", from);
+  const auto to_arg = fmt::arg("to", to);
   if (!rule) {
-    schema::forged(problems, r.seq, move + " は状態遷移表にない遷移" + (t ? "" : "で、遷移の記録もない") + by(g));
+    schema::forged(
+        problems, r.seq,
+        t ? message("finding {finding}: the move {from} -> {to} is not in the state table{by}", finding, from_arg,
+                    to_arg, fmt::arg("by", by(g)))
+          : message("finding {finding}: the move {from} -> {to} is not in the state table, and has no transition "
+                    "record{by}",
+                    finding, from_arg, to_arg, fmt::arg("by", by(g))));
     return;
   }
   if (!t) {
-    schema::forged(problems, r.seq, move + " に遷移の記録がない" + by(g));
+    schema::forged(problems, r.seq,
+                   message("finding {finding}: the move {from} -> {to} has no transition record{by}", finding, from_arg,
+                           to_arg, fmt::arg("by", by(g))));
     return;
   }
   std::string changed;
@@ -123,21 +141,38 @@ void check_finding_update(const schema::RuleContext& ctx, const schema::TrailGro
         (!was.contains(it.key()) || was[it.key()] != it.value()))
       changed += (changed.empty() ? "" : ", ") + it.key();
   if (!changed.empty())
-    schema::forged(problems, r.seq, move + " の更新で状態以外（" + changed + "）も変わっている" + by(g));
+    schema::forged(problems, r.seq,
+                   message("finding {finding}: the move {from} -> {to} also changes what is not its state "
+                           "({fields}){by}",
+                           finding, from_arg, to_arg, fmt::arg("fields", changed), fmt::arg("by", by(g))));
   const bool reports = from == "in_remediation" && to == "remediation_reported";
   const std::string remediator = reports ? t->by : text_of(was, "remediated_by");
   if (text_of(now, "remediated_by") != remediator)
-    schema::forged(problems, r.seq,
-                   move + " で是正者が " + text_of(now, "remediated_by") + " になっている（" +
-                       (remediator.empty() ? std::string("空") : remediator) + " のはず）" + by(g));
+    schema::forged(
+        problems, r.seq,
+        remediator.empty()
+            ? message("finding {finding}: the move {from} -> {to} makes {got} the remediator (it should be "
+                      "empty){by}",
+                      finding, from_arg, to_arg, fmt::arg("got", text_of(now, "remediated_by")), fmt::arg("by", by(g)))
+            : message("finding {finding}: the move {from} -> {to} makes {got} the remediator (it should be "
+                      "{want}){by}",
+                      finding, from_arg, to_arg, fmt::arg("got", text_of(now, "remediated_by")),
+                      fmt::arg("want", remediator), fmt::arg("by", by(g))));
   const std::int64_t tseq = g.records[t->index].seq;
   if (t->by != g.actor) {
-    schema::forged(problems, tseq, move + " の遷移を行った " + t->by + " が記録の実行者 " + g.actor + " と違う");
+    schema::forged(problems, tseq,
+                   message("finding {finding}: the move {from} -> {to} was made by {mover}, not by the record's "
+                           "writer {actor}",
+                           finding, from_arg, to_arg, fmt::arg("mover", t->by), fmt::arg("actor", g.actor)));
     return;
   }
   const std::optional<Person> p = person_at(ctx, g, i, t->by);
   if (!p) {
-    schema::forged(problems, tseq, move + " の遷移を行った " + t->by + " はその時点で名簿にない");
+    schema::forged(
+        problems, tseq,
+        message("finding {finding}: the move {from} -> {to} was made by {mover}, who was not in the register "
+                "then",
+                finding, from_arg, to_arg, fmt::arg("mover", t->by)));
     return;
   }
   Finding f;
@@ -146,7 +181,9 @@ void check_finding_update(const schema::RuleContext& ctx, const schema::TrailGro
   f.state = rule->from;
   const std::string parent = text_of(parse(ctx.at(g, i, "department", f.department)), "parent_code");
   if (const std::string why = refusal(*p, f, *rule, parent); !why.empty())
-    schema::forged(problems, tseq, move + " の遷移は認められない: " + why);
+    schema::forged(problems, tseq,
+                   message("finding {finding}: the move {from} -> {to} is not allowed: {why}", finding, from_arg,
+                           to_arg, fmt::arg("why", why)));
 }
 
 // An exception decided (approved or rejected): from requested or reported, by the CISO of the
@@ -158,21 +195,34 @@ void check_exception_update(const schema::RuleContext& ctx, const schema::TrailG
   const json now = json::parse(r.state, nullptr, false);
   const std::string to = text_of(now, "status"), from = text_of(was, "status");
   if ((to != "approved" && to != "rejected") || from == to) return;
-  const std::string what = "例外措置 " + r.key + " を " + to + " にした";
+  const auto exception = fmt::arg("exception", r.key);
+  const auto to_arg = fmt::arg("to", to);
   if (from != "requested" && from != "reported")
     schema::forged(problems, r.seq,
-                   "例外措置 " + r.key + " が " + (from.empty() ? std::string("(記録なし)") : from) + " から " + to +
-                       " になっている（決定できるのは requested か reported のみ）" + by(g));
+                   from.empty()
+                       ? message("exception {exception} becomes {to} from no record (only a requested or reported one "
+                                 "can be decided){by}",
+                                 exception, to_arg, fmt::arg("by", by(g)))
+                       : message("exception {exception} becomes {to} from {from} (only a requested or reported one "
+                                 "can be decided){by}",
+                                 exception, to_arg, fmt::arg("from", from), fmt::arg("by", by(g))));
   const std::string decider = text_of(now, "decided_by");
+  const auto decider_arg = fmt::arg("decider", decider);
   if (decider != g.actor) {
-    schema::forged(problems, r.seq, what + "決定者 " + decider + " が記録の実行者 " + g.actor + " と違う");
+    schema::forged(problems, r.seq,
+                   message("exception {exception} made {to}: the decider {decider} is not the record's writer {actor}",
+                           exception, to_arg, decider_arg, fmt::arg("actor", g.actor)));
     return;
   }
   const std::optional<Person> p = person_at(ctx, g, i, decider);
   if (!p)
-    schema::forged(problems, r.seq, what + " " + decider + " はその時点で名簿にない");
+    schema::forged(problems, r.seq,
+                   message("exception {exception} made {to}: {decider} was not in the register then", exception, to_arg,
+                           decider_arg));
   else if (!p->has("ciso"))
-    schema::forged(problems, r.seq, what + " " + decider + "（" + roles_of(*p) + "）は ciso ではない");
+    schema::forged(problems, r.seq,
+                   message("exception {exception} made {to}: {decider} ({roles}) is not the ciso", exception, to_arg,
+                           decider_arg, fmt::arg("roles", roles_of(*p))));
 }
 
 // A reopening: by a chief_auditor or the CISO of the time, who wrote the record.
@@ -180,16 +230,24 @@ void check_reopening(const schema::RuleContext& ctx, const schema::TrailGroup& g
                      std::vector<Problem>& problems) {
   const schema::TrailEntry& r = g.records[i];
   const json st = json::parse(r.state, nullptr, false);
-  const std::string who = text_of(st, "by"), what = "サイクル " + std::to_string(int_of(st, "cycle")) + " を再開した ";
+  const std::string who = text_of(st, "by");
+  const std::int64_t cycle_id = int_of(st, "cycle");
+  const auto cycle = fmt::arg("cycle", cycle_id);  // a reference: cycle_id lives here
+  const auto who_arg = fmt::arg("who", who);
   if (who != g.actor) {
-    schema::forged(problems, r.seq, what + who + " が記録の実行者 " + g.actor + " と違う");
+    schema::forged(problems, r.seq,
+                   message("{who}, who reopened cycle {cycle}, is not the record's writer {actor}", cycle, who_arg,
+                           fmt::arg("actor", g.actor)));
     return;
   }
   const std::optional<Person> p = person_at(ctx, g, i, who);
   if (!p)
-    schema::forged(problems, r.seq, what + who + " はその時点で名簿にない");
+    schema::forged(problems, r.seq,
+                   message("{who}, who reopened cycle {cycle}, was not in the register then", cycle, who_arg));
   else if (!p->has("chief_auditor") && !p->has("ciso"))
-    schema::forged(problems, r.seq, what + who + "（" + roles_of(*p) + "）は chief_auditor でも ciso でもない");
+    schema::forged(problems, r.seq,
+                   message("{who} ({roles}), who reopened cycle {cycle}, is neither a chief_auditor nor the ciso",
+                           cycle, who_arg, fmt::arg("roles", roles_of(*p))));
 }
 
 }  // namespace
@@ -204,20 +262,26 @@ void followup_rules(const schema::RuleContext& context, const schema::TrailGroup
         const json st = json::parse(r.state, nullptr, false);
         const std::string state = text_of(st, "state"), raiser = text_of(st, "raised_by");
         if (state != "open" && state != "draft")
+          schema::forged(problems, r.seq,
+                         message("finding {finding} is raised in state {state} (a finding is raised open or draft){by}",
+                                 fmt::arg("finding", r.key), fmt::arg("state", state), fmt::arg("by", by(group))));
+        if (raiser != group.actor)
           schema::forged(
               problems, r.seq,
-              "指摘 " + r.key + " が状態 " + state + " で登録されている（登録時は open か draft）" + by(group));
-        if (raiser != group.actor)
-          schema::forged(problems, r.seq,
-                         "指摘 " + r.key + " の登録者 " + raiser + " が記録の実行者 " + group.actor + " と違う");
+              message("finding {finding} was raised by {raiser}, not by the record's writer {actor}",
+                      fmt::arg("finding", r.key), fmt::arg("raiser", raiser), fmt::arg("actor", group.actor)));
       } else if (r.action == "update") {
         check_finding_update(context, group, i, transitions, problems);
       } else {
-        schema::forged(problems, r.seq, "指摘 " + r.key + " の削除の記録（libaudit は指摘を削除しない）" + by(group));
+        schema::forged(problems, r.seq,
+                       message("a record deleting finding {finding} (libaudit deletes no finding){by}",
+                               fmt::arg("finding", r.key), fmt::arg("by", by(group))));
       }
     } else if (r.entity == "finding_transition" && r.action != "insert") {
       schema::forged(problems, r.seq,
-                     "遷移 " + r.key + " の " + r.action + " の記録（libaudit は遷移の記録を変えない）" + by(group));
+                     message("a record of {action} of transition {transition} (libaudit never changes a transition "
+                             "record){by}",
+                             fmt::arg("transition", r.key), fmt::arg("action", r.action), fmt::arg("by", by(group))));
     } else if (r.entity == "exception" && r.action == "update") {
       check_exception_update(context, group, i, problems);
     } else if (r.entity == "reopening") {
@@ -227,8 +291,10 @@ void followup_rules(const schema::RuleContext& context, const schema::TrailGroup
   for (const TransitionRecord& t : transitions)
     if (!t.used)
       schema::forged(problems, group.records[t.index].seq,
-                     "指摘 " + t.finding + " の遷移 " + t.from + " → " + t.to +
-                         " の記録に、対応する指摘の状態の変更がない" + by(group));
+                     message("the record of the move {from} -> {to} of finding {finding} has no matching change of "
+                             "the finding's state{by}",
+                             fmt::arg("finding", t.finding), fmt::arg("from", t.from), fmt::arg("to", t.to),
+                             fmt::arg("by", by(group))));
 }
 
 }  // namespace libaudit::detail

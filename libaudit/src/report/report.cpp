@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "libaudit/base/csv.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/exchange/collection.h"
 #include "libaudit/scoring/publication.h"
@@ -44,12 +45,13 @@ std::string_view to_string(ReportFormat f) noexcept { return name_of(kReportForm
 
 ReportKind parse_report_kind(std::string_view s) {
   if (const auto k = value_of(kReportKinds, s)) return *k;
-  throw NotFoundError("unknown report '" + std::string(s) + "' (committee, department, audit, findings)");
+  throw NotFoundError(
+      message("unknown report '{report}' (committee, department, audit, findings)", fmt::arg("report", s)));
 }
 
 ReportFormat parse_report_format(std::string_view s) {
   if (const auto f = value_of(kReportFormats, s)) return *f;
-  throw NotFoundError("unknown report format '" + std::string(s) + "' (html, md, csv, json)");
+  throw NotFoundError(message("unknown report format '{format}' (html, md, csv, json)", fmt::arg("format", s)));
 }
 
 // ---- Japanese numbers ---------------------------------------------------------
@@ -91,9 +93,44 @@ std::string arrow(double x) {
 
 std::string date_text(const Date& d) { return wareki_date(d) + "（" + d.to_string() + "）"; }
 
+// The 年度's dates in 和暦 only ("令和7年4月1日～令和8年3月31日"): templates print it inside
+// brackets ("令和7年度（…）"), so it carries none of its own; the Western dates are period_iso.
 std::string period_text(int fiscal_year) {
-  const Date a = fiscal_year_start(fiscal_year), b = fiscal_year_end(fiscal_year);
-  return wareki_date(a) + "～" + wareki_date(b) + "（" + a.to_string() + "～" + b.to_string() + "）";
+  return wareki_date(fiscal_year_start(fiscal_year)) + "～" + wareki_date(fiscal_year_end(fiscal_year));
+}
+
+// The non-empty lines of `s` (a finding's criterion holds one clause a line).
+json lines_of(std::string_view s) {
+  json out = json::array();
+  while (!s.empty()) {
+    const std::size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) out.push_back(std::string(line));
+    s = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+  }
+  return out;
+}
+
+std::string period_iso(int fiscal_year) {
+  return fiscal_year_start(fiscal_year).to_string() + "～" + fiscal_year_end(fiscal_year).to_string();
+}
+
+// `s` as a quoted CSS string, safe inside a <style> element: quotes, backslashes and angle
+// brackets are written as CSS escapes, control characters as spaces.
+std::string css_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\22 "; break;
+      case '\\': out += "\\5C "; break;
+      case '<': out += "\\3C "; break;
+      case '>': out += "\\3E "; break;
+      case '&': out += "\\26 "; break;
+      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    }
+  }
+  return out + "\"";
 }
 
 std::string kind_label(CycleKind k) { return std::string(label_of(Vocabulary::cycle_kind, to_string(k))); }
@@ -218,7 +255,8 @@ struct Reporter::Impl {
 
     if (!options.department.empty() &&
         !std::count(data.cycle().departments.begin(), data.cycle().departments.end(), options.department))
-      throw NotFoundError("課 '" + options.department + "' is not a target of cycle " + std::to_string(options.cycle));
+      throw NotFoundError(message("department '{department}' is not a target of cycle {cycle}",
+                                  fmt::arg("department", options.department), fmt::arg("cycle", options.cycle)));
 
     by_department = score(data, GroupBy::department, scoring);
     by_parent = score(data, GroupBy::parent, scoring);
@@ -297,14 +335,17 @@ struct Reporter::Impl {
                 {"fiscal_year", c.fiscal_year},
                 {"fiscal_year_label", fiscal_year_label(c.fiscal_year)},
                 {"period_text", period_text(c.fiscal_year)},
+                {"period_iso", period_iso(c.fiscal_year)},
                 {"departments", c.departments.size()}};
   }
 
   json common(ReportKind kind, const std::string& default_title) const {
     const Checklist& cl = data.checklist();
     json v;
+    const std::string title = options.title.empty() ? default_title : options.title;
     v["report"] = json{{"kind", std::string(to_string(kind))},
-                       {"title", options.title.empty() ? default_title : options.title},
+                       {"title", title},
+                       {"running_head_css", css_string(title + "　" + body)},
                        {"generator", std::string("libaudit ") + LIBAUDIT_VERSION}};
     v["body"] = body;
     v["as_of"] = json{{"date", as_of.to_string()}, {"wareki", wareki_date(as_of)}, {"text", date_text(as_of)}};
@@ -480,7 +521,10 @@ struct Reporter::Impl {
     json items = json::array();
     for (const std::string& id : f.items) {
       const Item* it = data.checklist().find_item(id);
-      items.push_back(json{{"id", id}, {"clause", it ? it->clause : id}, {"question", it ? it->question : ""}});
+      items.push_back(json{{"id", id},
+                           {"clause", it ? it->clause : id},
+                           {"question", it ? it->question : ""},
+                           {"first", items.empty()}});
     }
     const std::size_t checks_done = f.checks_total - std::min(f.checks_open, f.checks_total);
     return json{
@@ -500,6 +544,7 @@ struct Reporter::Impl {
         {"closed", closed},
         {"condition", f.condition},
         {"criterion", f.criterion},
+        {"criteria", lines_of(f.criterion)},
         {"evidence", f.evidence},
         {"recommendation", f.recommendation},
         {"due", f.due.to_string()},
@@ -824,7 +869,8 @@ struct Reporter::Impl {
     const auto& ds = data.departments();
     for (std::size_t i = 0; i < ds.size(); ++i)
       if (ds[i].code == code) return i;
-    throw NotFoundError("課 '" + code + "' is not a target of cycle " + std::to_string(data.cycle().id));
+    throw NotFoundError(message("department '{department}' is not a target of cycle {cycle}",
+                                fmt::arg("department", code), fmt::arg("cycle", data.cycle().id)));
   }
 
   // What one (課, item) pair is in this cycle, by the rule of scoring's Counts and in its order:
@@ -846,7 +892,7 @@ struct Reporter::Impl {
   json department(const std::string& code_in) const {
     const std::string code = code_in.empty() ? options.department : code_in;
     if (code.empty())
-      throw ValidationError({Diagnostic{"<options>", 1, 1, "the department sheet needs a 課 (department code)"}});
+      throw ValidationError({Diagnostic{"<options>", 1, 1, tr("the department sheet needs a department code")}});
     const std::size_t di = department_index(code);
     const ScoredDepartment& sd = data.departments()[di];
     json v = common(ReportKind::department, fiscal_year_label(data.cycle().fiscal_year) + " 情報セキュリティ" +
@@ -872,6 +918,12 @@ struct Reporter::Impl {
     s["difference_text"] = std::isnan(g.score) || std::isnan(all) ? "—" : change_text(g.score - all);
     s["rank_text"] = std::isnan(g.score) ? "—" : std::to_string(ranked) + "課中" + std::to_string(rank + 1) + "位";
     s["above_average"] = !std::isnan(g.score) && !std::isnan(all) && g.score >= all;
+    // Without a score the sheet says why in words, never "実施率は—であり".
+    s["has_rate"] = !std::isnan(g.score);
+    s["no_rate_text"] = std::isnan(g.score) ? g.counts.answered() == 0
+                                                  ? "回答がないため実施率は算出できない"
+                                                  : "実施率の算出の対象となる回答がないため実施率は算出できない"
+                                            : "";
     add_change(s, g.score, prev_of(prev_department, code));
     v["summary"] = s;
 
@@ -990,10 +1042,11 @@ struct Reporter::Impl {
   json view(ReportKind kind, std::string_view department) const {
     const Cycle& c = data.cycle();
     if (kind == ReportKind::audit && c.kind == CycleKind::self_inspection)
-      throw ValidationError({Diagnostic{"<options>", 1, 1,
-                                        "the audit report (監査報告書) is for an audit cycle; cycle " +
-                                            std::to_string(c.id) + " (" + c.name + ") is a " + kind_label(c.kind) +
-                                            ": report it with `report committee` or `report department`"}});
+      throw ValidationError({Diagnostic{
+          "<options>", 1, 1,
+          message("the audit report is for an audit cycle; cycle {cycle} ({name}) is a "
+                  "{kind}: report it with `report committee` or `report department`",
+                  fmt::arg("cycle", c.id), fmt::arg("name", c.name), fmt::arg("kind", kind_label(c.kind)))}});
     switch (kind) {
       case ReportKind::committee: return committee();
       case ReportKind::department: return this->department(std::string(department));

@@ -61,9 +61,10 @@ std::string num(double x, int decimals = 1) {
   return buf;
 }
 
-std::string open_svg(std::string_view title, double w, double h) {
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 " + num(w, 0) +
-                  " " + num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) + "\" aria-label=\"" +
+std::string open_svg(std::string_view title, double w, double h, std::string_view kind = "") {
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart" +
+                  (kind.empty() ? "" : " " + std::string(kind)) + "\" role=\"img\" viewBox=\"0 0 " + num(w, 0) + " " +
+                  num(h, 0) + "\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) + "\" aria-label=\"" +
                   xml_escape(title) + "\" font-size=\"" + num(kFont, 0) + "\">";
   s += "<title>" + xml_escape(title) + "</title>";
   return s;
@@ -96,8 +97,8 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
                           std::string_view average_label) {
   double label_w = 60;
   for (const Bar& b : bars) label_w = std::max(label_w, text_width(b.label));
-  label_w = std::min(label_w, 220.0) + 8;
-  const double width = 700, top = 28, row = 17, bar_h = 11, right = 48;
+  label_w = std::min(label_w, 300.0) + 8;  // 25 full-width characters before a name is cut
+  const double width = 700, top = 28, row = 15, bar_h = 10, right = 48;
   const double x0 = label_w, plot_w = width - x0 - right;
   const double height = top + row * double(bars.size()) + 26;
   const std::string pat = std::string(id) + "-below";
@@ -114,6 +115,8 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
     s += text(x, top + row * double(bars.size()) + 14, std::to_string(g) + "%",
               "text-anchor=\"middle\" fill=\"#444\" font-size=\"10\"");
   }
+  const bool has_average = !std::isnan(average);
+  const double avg_x = has_average ? x0 + plot_w * std::clamp(average, 0.0, 100.0) / 100.0 : -1e9;
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
     const double y = top + row * double(i);
@@ -127,24 +130,113 @@ std::string svg_bar_chart(std::string_view id, std::string_view title, const std
       s += "<rect x=\"" + num(x0) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(bar_h) +
            "\" fill=\"" + (below ? "url(#" + pat + ")" : std::string("#555")) +
            "\" stroke=\"#222\" stroke-width=\"0.6\"/>";
-      // A white halo keeps the value readable where the average line crosses it.
-      s += text(x0 + w + 4, y + bar_h - 1, num(b.value),
-                "font-size=\"11\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"");
+      // The value right of the bar; where the average line would cross it, right of the line.
+      const std::string value = num(b.value);
+      double vx = x0 + w + 4;
+      if (vx - 3 <= avg_x && avg_x <= vx + text_width(value, 11) + 3) vx = avg_x + 5;
+      s += text(vx, y + bar_h - 1, value, "font-size=\"11\"");
     }
     s += "</g>";
   }
-  if (!std::isnan(average)) {
-    const double x = x0 + plot_w * std::clamp(average, 0.0, 100.0) / 100.0;
-    s += "<line x1=\"" + num(x) + "\" y1=\"" + num(top - 8) + "\" x2=\"" + num(x) + "\" y2=\"" +
+  if (has_average) {
+    const double x = avg_x;
+    s += "<line x1=\"" + num(x) + "\" y1=\"" + num(top - 20) + "\" x2=\"" + num(x) + "\" y2=\"" +
          num(top + row * double(bars.size())) + "\" stroke=\"#000\" stroke-width=\"1.6\" stroke-dasharray=\"5 3\"/>";
+    // The label beside the top of the line (right of it, or left where the right has no room).
     const std::string label = std::string(average_label) + " " + num(average) + "%";
     const double tw = text_width(label, 11);
-    const double tx = std::min(std::max(x - tw / 2, 2.0), width - tw - 2);
-    s += text(tx, top - 11, label, "font-size=\"11\" font-weight=\"bold\"");
+    const bool right_side = x + 5 + tw <= width - 2;
+    s += text(
+        right_side ? x + 5 : x - 5, top - 9, label,
+        std::string("font-size=\"11\" font-weight=\"bold\" text-anchor=\"") + (right_side ? "start" : "end") + "\"");
   }
   s += "</svg>";
   return s;
 }
+
+namespace {
+
+// `s` in lines of at most `max_px` (greedy, by character; a line never starts with a space).
+std::vector<std::string> wrap(std::string_view s, double max_px, double size) {
+  std::vector<std::string> lines(1);
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    const std::string_view ch = s.substr(i, n);
+    i += n;
+    if (!lines.back().empty() && text_width(lines.back() + std::string(ch), size) > max_px) lines.emplace_back();
+    if (!(lines.back().empty() && ch == " ")) lines.back() += ch;
+  }
+  return lines;
+}
+
+struct Box {
+  double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+  void add(double ax, double ay, double bx, double by) {
+    x0 = std::min(x0, ax), y0 = std::min(y0, ay), x1 = std::max(x1, bx), y1 = std::max(y1, by);
+  }
+};
+
+// A radar's axis label, wrapped, placed outside the point (x, y) on the side the angle `a`
+// points to; widens `box` to hold it.
+std::string radar_label(double x, double y, double a, std::string_view label, Box& box) {
+  constexpr double size = 11, lead = 13;
+  const std::vector<std::string> lines = wrap(label, 150, size);
+  double w = 0;
+  for (const std::string& l : lines) w = std::max(w, text_width(l, size));
+  const double h = lead * double(lines.size());
+  const double c = std::cos(a), sn = std::sin(a);
+  const char* anchor = std::abs(c) < 0.2 ? "middle" : (c > 0 ? "start" : "end");
+  // The block's top: above the point for the upper labels, below for the lower, centred beside.
+  const double top = sn < -0.5 ? y - h : sn > 0.5 ? y + 2 : y - h / 2;
+  const double left = std::abs(c) < 0.2 ? x - w / 2 : c > 0 ? x : x - w;
+  box.add(left, top, left + w, top + h);
+  std::string s = "<text font-size=\"11\" text-anchor=\"" + std::string(anchor) + "\">";
+  for (std::size_t k = 0; k < lines.size(); ++k)
+    s += "<tspan x=\"" + num(x) + "\" y=\"" + num(top + lead * double(k) + size - 1) + "\">" + xml_escape(lines[k]) +
+         "</tspan>";
+  return s + "</text>";
+}
+
+// The series of a radar (polygons, marks and the legend below the chart). A series without a
+// single value draws nothing on the chart (a polygon at the centre would read as 0 %) and says
+// so in the legend; a missing value is left out of its polygon rather than drawn at 0.
+template <class Point>
+std::string radar_series(const std::vector<Series>& series, std::size_t n, Point point, Box& box) {
+  static constexpr const char* kStroke[] = {"#000", "#555", "#888"};
+  static constexpr const char* kDash[] = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 2\""};
+  static constexpr const char* kFill[] = {"rgba(0,0,0,0.12)", "none", "none"};
+  std::string s;
+  const double legend_y = box.y1 + 22;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const std::size_t st = std::min<std::size_t>(k, 2);
+    std::string pts;
+    std::string marks;
+    std::size_t drawn = 0;
+    for (std::size_t i = 0; i < n && i < series[k].values.size(); ++i) {
+      if (std::isnan(series[k].values[i])) continue;
+      auto [x, y] = point(i, series[k].values[i]);
+      ++drawn;
+      pts += num(x) + "," + num(y) + " ";
+      marks += st == 0 ? "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"3\" fill=\"#000\"/>"
+                       : "<rect x=\"" + num(x - 2.5) + "\" y=\"" + num(y - 2.5) +
+                             "\" width=\"5\" height=\"5\" fill=\"#fff\" stroke=\"" + kStroke[st] + "\"/>";
+    }
+    if (drawn >= 3)
+      s += "<polygon points=\"" + pts + "\" fill=\"" + kFill[st] + "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"" +
+           (st == 0 ? "2" : "1.5") + "\"" + kDash[st] + "/>";
+    if (drawn > 0) s += marks;
+    const double ly = legend_y + 18.0 * double(k);
+    const std::string name = series[k].name + (drawn == 0 ? "（回答がないため表示なし）" : "");
+    s += "<line x1=\"-90\" y1=\"" + num(ly - 4) + "\" x2=\"-60\" y2=\"" + num(ly - 4) + "\" stroke=\"" + kStroke[st] +
+         "\" stroke-width=\"2\"" + kDash[st] + "/>";
+    s += text(-52, ly, name);
+    box.add(-90, ly - 12, -52 + text_width(name), ly + 4);
+  }
+  return s;
+}
+
+}  // namespace
 
 std::string svg_radar(std::string_view id, std::string_view title, const std::vector<std::string>& axes,
                       const std::vector<Series>& series) {
@@ -157,15 +249,17 @@ std::string svg_radar(std::string_view id, std::string_view title, const std::ve
                            i < sr.values.size() ? sr.values[i] : std::nan("")});
     return svg_bar_chart(id, title, bars, std::nan(""), "");
   }
-  const double width = 640, r = 130, cx = width / 2, cy = 180;
-  const double height = cy + r + 50 + 18.0 * double(series.size());
-  const std::size_t n = std::max<std::size_t>(axes.size(), 1);
+  // Drawn around (0, 0); the viewBox is the box of everything drawn, labels included.
+  const double r = 130;
+  const std::size_t n = axes.size();
+  auto angle = [&](std::size_t i) { return -std::numbers::pi / 2 + 2 * std::numbers::pi * double(i) / double(n); };
   auto point = [&](std::size_t i, double v) {
-    const double a = -std::numbers::pi / 2 + 2 * std::numbers::pi * double(i) / double(n);
-    const double rr = r * std::clamp(std::isnan(v) ? 0.0 : v, 0.0, 100.0) / 100.0;
-    return std::pair{cx + rr * std::cos(a), cy + rr * std::sin(a)};
+    const double rr = r * std::clamp(v, 0.0, 100.0) / 100.0;
+    return std::pair{rr * std::cos(angle(i)), rr * std::sin(angle(i))};
   };
-  std::string s = open_svg(title, width, height);
+  Box box;
+  box.add(-r, -r, r, r);
+  std::string s;
   for (int ring = 20; ring <= 100; ring += 20) {
     std::string pts;
     for (std::size_t i = 0; i < n; ++i) {
@@ -174,40 +268,18 @@ std::string svg_radar(std::string_view id, std::string_view title, const std::ve
     }
     s += "<polygon points=\"" + pts + "\" fill=\"none\" stroke=\"" + (ring == 100 ? "#666" : "#ccc") +
          "\" stroke-width=\"0.7\"/>";
-    s += text(cx + 3, cy - r * ring / 100.0 + 10, std::to_string(ring), "font-size=\"9\" fill=\"#666\"");
+    s += text(3, -r * ring / 100.0 + 10, std::to_string(ring), "font-size=\"9\" fill=\"#666\"");
   }
-  for (std::size_t i = 0; i < axes.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     auto [x, y] = point(i, 100);
-    s += "<line x1=\"" + num(cx) + "\" y1=\"" + num(cy) + "\" x2=\"" + num(x) + "\" y2=\"" + num(y) +
-         "\" stroke=\"#bbb\" stroke-width=\"0.7\"/>";
-    const double a = -std::numbers::pi / 2 + 2 * std::numbers::pi * double(i) / double(n);
-    const double lx = cx + (r + 14) * std::cos(a), ly = cy + (r + 14) * std::sin(a) + 4;
-    const char* anchor = std::abs(std::cos(a)) < 0.2 ? "middle" : (std::cos(a) > 0 ? "start" : "end");
-    s += text(lx, ly, clip(axes[i], 170, 11), std::string("text-anchor=\"") + anchor + "\" font-size=\"11\"");
+    s += "<line x1=\"0\" y1=\"0\" x2=\"" + num(x) + "\" y2=\"" + num(y) + "\" stroke=\"#bbb\" stroke-width=\"0.7\"/>";
+    const double a = angle(i);
+    s += radar_label((r + 10) * std::cos(a), (r + 10) * std::sin(a), a, axes[i], box);
   }
-  static constexpr const char* kStroke[] = {"#000", "#555", "#888"};
-  static constexpr const char* kDash[] = {"", " stroke-dasharray=\"6 3\"", " stroke-dasharray=\"2 2\""};
-  static constexpr const char* kFill[] = {"rgba(0,0,0,0.12)", "none", "none"};
-  for (std::size_t k = 0; k < series.size(); ++k) {
-    const std::size_t st = std::min<std::size_t>(k, 2);
-    std::string pts;
-    std::string marks;
-    for (std::size_t i = 0; i < n && i < series[k].values.size(); ++i) {
-      auto [x, y] = point(i, series[k].values[i]);
-      pts += num(x) + "," + num(y) + " ";
-      marks += st == 0 ? "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"3\" fill=\"#000\"/>"
-                       : "<rect x=\"" + num(x - 2.5) + "\" y=\"" + num(y - 2.5) +
-                             "\" width=\"5\" height=\"5\" fill=\"#fff\" stroke=\"" + kStroke[st] + "\"/>";
-    }
-    s += "<polygon points=\"" + pts + "\" fill=\"" + kFill[st] + "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"" +
-         (st == 0 ? "2" : "1.5") + "\"" + kDash[st] + "/>" + marks;
-    const double ly = cy + r + 40 + 18.0 * double(k);
-    s += "<line x1=\"" + num(cx - 90) + "\" y1=\"" + num(ly - 4) + "\" x2=\"" + num(cx - 60) + "\" y2=\"" +
-         num(ly - 4) + "\" stroke=\"" + kStroke[st] + "\" stroke-width=\"2\"" + kDash[st] + "/>";
-    s += text(cx - 52, ly, series[k].name);
-  }
-  s += "</svg>";
-  return s;
+  s += radar_series(series, n, point, box);
+  const double pad = 6, w = box.x1 - box.x0 + 2 * pad, h = box.y1 - box.y0 + 2 * pad;
+  return open_svg(title, w, h, "radar") + "<g transform=\"translate(" + num(pad - box.x0) + " " + num(pad - box.y0) +
+         ")\">" + s + "</g></svg>";
 }
 
 std::string svg_heatmap(std::string_view id, std::string_view title, const std::vector<std::string>& rows,
@@ -215,7 +287,7 @@ std::string svg_heatmap(std::string_view id, std::string_view title, const std::
   (void)id;
   double label_w = 60;
   for (const std::string& r : rows) label_w = std::max(label_w, text_width(r, 11));
-  label_w = std::min(label_w, 200.0) + 8;
+  label_w = std::min(label_w, 300.0) + 8;
   const double cell_h = 16, top = 34;
   const double cell_w = std::clamp((700 - label_w) / std::max<double>(1, double(columns.size())), 34.0, 64.0);
   const double width = label_w + cell_w * double(columns.size()) + 4;

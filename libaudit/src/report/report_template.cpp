@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "libaudit/base/error.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/report/report.h"
 
 namespace libaudit::report_detail {
@@ -166,26 +167,31 @@ struct Templates::Impl {
   const Source* find(const std::string& name, const std::string& partial = "") {
     auto it = sources.find(name);
     if (it != sources.end()) return it->second.get();
-    const std::string what = partial.empty() ? "template '" + name + "'" : "partial '" + partial + "'";
     auto refuse = [&](const fs::path& p, const std::string& why) {
-      return TemplateError({Diagnostic{p.string(), 1, 1, what + " refused: " + why}});
+      return TemplateError({Diagnostic{
+          p.string(), 1, 1,
+          partial.empty()
+              ? message("template '{name}' refused: {why}", fmt::arg("name", name), fmt::arg("why", why))
+              : message("partial '{name}' refused: {why}", fmt::arg("name", partial), fmt::arg("why", why))}});
     };
     if (name.find_first_of(std::string("/\\\0", 3)) != std::string::npos)
-      throw refuse(name, "a template or partial is named as a file of the template directory (no '/', '\\' or '..')");
+      throw refuse(name,
+                   tr("a template or partial is named as a file of the template directory (no '/', '\\' or '..')"));
     std::unique_ptr<Source> found;
     for (const fs::path& d : dirs) {
       const fs::path p = d / name;
       std::error_code ec;
       if (!fs::exists(fs::symlink_status(p, ec))) continue;
       const fs::path real = fs::canonical(p, ec);
-      if (ec) throw refuse(p, "it cannot be resolved (" + ec.message() + ")");
+      if (ec) throw refuse(p, message("it cannot be resolved ({reason})", fmt::arg("reason", ec.message())));
       const fs::path root = fs::canonical(d);
       const auto [r, rest] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
       if (r != root.end())
-        throw refuse(p, "it resolves to " + real.string() + ", outside the template directory " + root.string());
-      if (!fs::is_regular_file(real, ec)) throw refuse(p, "it is not a regular file");
+        throw refuse(p, message("it resolves to {real}, outside the template directory {root}",
+                                fmt::arg("real", real.string()), fmt::arg("root", root.string())));
+      if (!fs::is_regular_file(real, ec)) throw refuse(p, tr("it is not a regular file"));
       std::ifstream in(real, std::ios::binary);
-      if (!in) throw IoError("cannot read template " + p.string());
+      if (!in) throw IoError(message("cannot read template {file}", fmt::arg("file", p.string())));
       std::ostringstream ss;
       ss << in.rdbuf();
       found = std::make_unique<Source>(Source{name, p, ss.str()});
@@ -268,7 +274,8 @@ class DepthCheck {
     for (const std::string& p : partial_names(s.text)) {
       auto known = height_.find(p);
       if (known == height_.end()) {
-        if (std::find(chain_.begin() + 1, chain_.end(), p) != chain_.end()) fail(s, p, "'" + p + "' includes itself");
+        if (std::find(chain_.begin() + 1, chain_.end(), p) != chain_.end())
+          fail(s, p, message("'{partial}' includes itself", fmt::arg("partial", p)));
         if (chain_.size() > kMaxPartialDepth) fail(s, p);
         const Source* ps = nullptr;
         try {
@@ -276,7 +283,8 @@ class DepthCheck {
         } catch (const TemplateError& e) {  // a partial refused: located at its tag in `s`
           auto [line, col] = locate(s.text, p);
           throw TemplateError({Diagnostic{s.path.string(), line ? line : 1, col ? col : 1,
-                                          "template " + s.name + ": " + e.diagnostics().front().message}});
+                                          message("template {name}: {problem}", fmt::arg("name", s.name),
+                                                  fmt::arg("problem", e.diagnostics().front().message))}});
         }
         if (!ps) continue;  // reported, where it is rendered, as not found
         chain_.push_back(p);
@@ -294,17 +302,19 @@ class DepthCheck {
   }
 
   [[noreturn]] void fail(const Source& s, const std::string& p, const std::string& why = "") {
-    std::string text =
-        "template " + s.name + ": partial depth limit " + std::to_string(kMaxPartialDepth) + " exceeded: ";
-    for (const std::string& step : chain_) text += step + " > ";
-    text += p;
+    std::string chain;
+    for (const std::string& step : chain_) chain += step + " > ";
+    chain += p;
     if (!why.empty()) {
-      text += " > … (" + why + ")";
+      chain += " > … (" + why + ")";
     } else {
-      for (auto it = next_.find(p); it != next_.end(); it = next_.find(it->second)) text += " > " + it->second;
+      for (auto it = next_.find(p); it != next_.end(); it = next_.find(it->second)) chain += " > " + it->second;
     }
     auto [line, col] = locate(s.text, p);
-    throw TemplateError({Diagnostic{s.path.string(), line ? line : 1, col ? col : 1, text}});
+    throw TemplateError(
+        {Diagnostic{s.path.string(), line ? line : 1, col ? col : 1,
+                    message("template {name}: partial depth limit {limit} exceeded: {chain}", fmt::arg("name", s.name),
+                            fmt::arg("limit", kMaxPartialDepth), fmt::arg("chain", chain))}});
   }
 
   Templates::Impl& impl_;
@@ -316,7 +326,8 @@ class DepthCheck {
 Templates::Templates(std::vector<fs::path> dirs) : impl_(std::make_unique<Impl>()) {
   for (const fs::path& d : dirs) {
     std::error_code ec;
-    if (!fs::is_directory(d, ec)) throw IoError("template directory " + d.string() + " does not exist");
+    if (!fs::is_directory(d, ec))
+      throw IoError(message("template directory {dir} does not exist", fmt::arg("dir", d.string())));
   }
   impl_->dirs = std::move(dirs);
 }
@@ -330,7 +341,10 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
     std::string where;
     for (const fs::path& d : impl_->dirs) where += (where.empty() ? "" : ", ") + d.string();
     throw TemplateError({Diagnostic{
-        name, 1, 1, "template '" + name + "' not found in " + (where.empty() ? "(no template directory)" : where)}});
+        name, 1, 1,
+        where.empty()
+            ? message("template '{name}' not found (no template directory)", fmt::arg("name", name))
+            : message("template '{name}' not found in {dirs}", fmt::arg("name", name), fmt::arg("dirs", where))}});
   }
   mu::mustache tmpl{src->text};
   auto fail = [&](const Source& s, const std::string& message, int line = 1, int col = 1) {
@@ -352,28 +366,32 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
         }
       }
     }
-    throw fail(*src, "template " + src->name + ": " + msg, line, col);
+    throw fail(*src, message("template {name}: {problem}", fmt::arg("name", src->name), fmt::arg("problem", msg)), line,
+               col);
   }
   DepthCheck::run(*impl_, *src);
   if (escape == Escape::markdown) tmpl.set_custom_escape(markdown_escape);
   const Data data = to_data(view);
   TrackingContext ctx(&data, *impl_);
   std::string out = tmpl.render(ctx);
-  if (!tmpl.is_valid()) throw fail(*src, "template " + src->name + ": " + tmpl.error_message());
+  if (!tmpl.is_valid())
+    throw fail(*src, message("template {name}: {problem}", fmt::arg("name", src->name),
+                             fmt::arg("problem", tmpl.error_message())));
   if (!ctx.missing.empty() || !ctx.missing_partials.empty()) {
     std::vector<Diagnostic> diags;
     std::vector<const Source*> all{src};
     all.insert(all.end(), ctx.used.begin(), ctx.used.end());
     for (const std::string& tag : ctx.missing) {
-      Diagnostic d{src->path.string(), 1, 1,
-                   "template " + src->name + ": unknown tag '" + tag + "' (not in the " +
-                       std::string(view["report"]["kind"].get<std::string>()) + " view model)"};
+      const std::string kind = view["report"]["kind"].get<std::string>();
+      auto unknown = [&](const std::string& name) {
+        return message("template {name}: unknown tag '{tag}' (not in the {kind} view model)", fmt::arg("name", name),
+                       fmt::arg("tag", tag), fmt::arg("kind", kind));
+      };
+      Diagnostic d{src->path.string(), 1, 1, unknown(src->name)};
       for (const Source* s : all) {
         auto [line, col] = locate(s->text, tag);
         if (line) {
-          d = Diagnostic{s->path.string(), line, col,
-                         "template " + s->name + ": unknown tag '" + tag + "' (not in the " +
-                             view["report"]["kind"].get<std::string>() + " view model)"};
+          d = Diagnostic{s->path.string(), line, col, unknown(s->name)};
           break;
         }
       }
@@ -382,7 +400,8 @@ std::string Templates::render(const std::string& name, const json& view, Escape 
     for (const std::string& p : ctx.missing_partials) {
       auto [line, col] = locate(src->text, p);
       diags.push_back(Diagnostic{src->path.string(), line ? line : 1, col ? col : 1,
-                                 "template " + src->name + ": partial '" + p + "' not found (" + p + ".mustache)"});
+                                 message("template {name}: partial '{partial}' not found ({partial}.mustache)",
+                                         fmt::arg("name", src->name), fmt::arg("partial", p))});
     }
     throw TemplateError(std::move(diags));
   }

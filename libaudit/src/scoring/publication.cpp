@@ -8,6 +8,7 @@
 #include <set>
 
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/followup/findings.h"
@@ -229,7 +230,7 @@ std::vector<Reopening> reopenings_of(sql::Db& db, std::int64_t cycle) {
 bool detail::register_scoring_schema() noexcept { return schema::register_component(kScoringComponent); }
 
 Store& Publications::writable() const {
-  if (read_only_) throw StoreError("this Publications was made from a read-only Store");
+  if (read_only_) throw StoreError(tr("this Publications was made from a read-only Store"));
   return store_;
 }
 
@@ -237,9 +238,11 @@ Publication Publications::close(std::string_view by, std::int64_t cycle) {
   Store& store = writable();
   Store::Transaction txn(store);
   if (const Cycle c = txn.load_cycle(cycle); c.status != CycleStatus::open)  // NotFoundError
-    throw CycleStateError("実施回 " + std::to_string(cycle) + "（" + c.name + "）は" +
-                          (c.status == CycleStatus::closed ? "既に締め切られている" : "まだ開始されていない") +
-                          ": 締め切れるのは開始済み（open）の実施回だけ");
+    throw CycleStateError(c.status == CycleStatus::closed
+                              ? message("cycle {cycle} ({name}) is closed already: only an open cycle can be closed",
+                                        fmt::arg("cycle", cycle), fmt::arg("name", c.name))
+                              : message("cycle {cycle} ({name}) is not started yet: only an open cycle can be closed",
+                                        fmt::arg("cycle", cycle), fmt::arg("name", c.name)));
   txn.move_cycle(by, cycle, CycleStatus::open, CycleStatus::closed);
   detail::TrailWriter& trail = txn.trail(by, now_utc_iso());
   const std::vector<Publication> before = publications_of(txn.db, cycle);
@@ -278,16 +281,18 @@ Reopening Publications::reopen(std::string_view by, std::int64_t cycle, std::str
   const std::string why(text::trim(reason));
   if (why.empty() || text::find_invalid_utf8(why))
     throw ValidationError(
-        {Diagnostic{"<reopen>", 1, 1, "再開の理由（--reason）を書いてください: 理由は証跡に残ります"}});
+        {Diagnostic{"<reopen>", 1, 1, tr("write the reason for reopening (--reason): it is kept in the trail")}});
   Store::Transaction txn(store);
   const Person p = People(static_cast<const Store&>(store)).get(by);  // NotFoundError
   if (!p.has("chief_auditor") && !p.has("ciso"))
-    throw RoleError(p.name + " は締め切った実施回を再開できない: 再開できるのは" +
-                    std::string(label_of(Vocabulary::role, "chief_auditor")) + "または" +
-                    std::string(label_of(Vocabulary::role, "ciso")) + "（CISO）");
+    throw RoleError(
+        message("{name} cannot reopen a closed cycle: a cycle is reopened by the {chief_auditor} or the "
+                "{ciso} (CISO)",
+                fmt::arg("name", p.name), fmt::arg("chief_auditor", label_of(Vocabulary::role, "chief_auditor")),
+                fmt::arg("ciso", label_of(Vocabulary::role, "ciso"))));
   if (const Cycle c = txn.load_cycle(cycle); c.status != CycleStatus::closed)  // NotFoundError
-    throw CycleStateError("実施回 " + std::to_string(cycle) + "（" + c.name +
-                          "）は締め切られていない: 再開できるのは締切済み（closed）の実施回だけ");
+    throw CycleStateError(message("cycle {cycle} ({name}) is not closed: only a closed cycle can be reopened",
+                                  fmt::arg("cycle", cycle), fmt::arg("name", c.name)));
   txn.move_cycle(p.name, cycle, CycleStatus::closed, CycleStatus::open);
   detail::TrailWriter& trail = txn.trail(p.name, now_utc_iso());
   const std::vector<Reopening> before = reopenings_of(txn.db, cycle);

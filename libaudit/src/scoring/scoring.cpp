@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/followup/findings.h"
 #include "scoring/publication_internal.h"
@@ -79,14 +80,16 @@ CycleAt CycleAt::load(const Store& store, std::int64_t cycle, const ScoreOptions
 
 void CycleData::set_answer(std::size_t department, std::size_t item, Answer answer) {
   if (department >= departments_.size() || item >= checklist_.size())
-    throw NotFoundError("set_answer: no department " + std::to_string(department) + " or item " + std::to_string(item));
+    throw NotFoundError(message("set_answer: no department {department} or item {item}",
+                                fmt::arg("department", department), fmt::arg("item", item)));
   answers_[department * checklist_.size() + item] = std::uint8_t(1 + int(answer));
 }
 
 void CycleData::set_answer(std::string_view code, std::string_view item_id, Answer answer) {
   const auto d = std::find_if(departments_.begin(), departments_.end(), [&](const auto& x) { return x.code == code; });
   if (d == departments_.end())
-    throw NotFoundError("no 課 '" + std::string(code) + "' in cycle " + std::to_string(cycle_.id));
+    throw NotFoundError(
+        message("no department '{code}' in cycle {cycle}", fmt::arg("code", code), fmt::arg("cycle", cycle_.id)));
   const Item& it = checklist_.item(item_id);  // NotFoundError
   set_answer(std::size_t(d - departments_.begin()), std::size_t(&it - checklist_.items().data()), answer);
 }
@@ -132,8 +135,10 @@ std::string_view to_string(GroupBy g) noexcept { return name_of(kGroupings, g, "
 
 GroupBy parse_group_by(std::string_view s) {
   if (const auto g = value_of(kGroupings, s)) return *g;
-  throw NotFoundError("unknown grouping '" + std::string(s) +
-                      "': one of department, parent, chapter, section, role, tier, item, body");
+  throw NotFoundError(
+      message("unknown grouping '{grouping}': one of department, parent, chapter, section, role, tier, "
+              "item, body",
+              fmt::arg("grouping", s)));
 }
 
 Distribution distribution_of(std::span<const double> scores) {
@@ -169,7 +174,8 @@ class ScoringEngine {
       : data_(data), options_(options), model_(find_model(options.model)) {
     if (!(options.partial_value >= 0 && options.partial_value <= 1))
       throw ValidationError({Diagnostic{
-          "<options>", 1, 1, "partial_value must be between 0 and 1, not " + std::to_string(options.partial_value)}});
+          "<options>", 1, 1,
+          message("partial_value must be between 0 and 1, not {value}", fmt::arg("value", options.partial_value))}});
     const auto& items = data.checklist().items();
     n_items_ = items.size();
     // Items outside the cycle's audience (self-inspection or audit) are not part of the cycle.
@@ -471,9 +477,10 @@ Comparison compare(const CycleAt& before, const CycleAt& after, GroupBy by) {
 Comparison compare(const CycleData& before, const ScoreOptions& before_options, const CycleData& after,
                    const ScoreOptions& after_options, GroupBy by) {
   if (before_options.model != after_options.model)
-    throw ValidationError({Diagnostic{"<compare>", 1, 1,
-                                      "比較する2つの実施回は同じ採点モデルで採点する必要がある（" +
-                                          before_options.model + " と " + after_options.model + "）"}});
+    throw ValidationError(
+        {Diagnostic{"<compare>", 1, 1,
+                    message("the two cycles compared must be scored with the same model ({before} and {after})",
+                            fmt::arg("before", before_options.model), fmt::arg("after", after_options.model))}});
   const ScoreOptions& options = after_options;
   Comparison c;
   c.before_cycle = before.cycle().id;

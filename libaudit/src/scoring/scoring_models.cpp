@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "libaudit/base/messages.h"
 #include "libaudit/scoring/scoring.h"
 
 namespace libaudit {
@@ -191,13 +192,14 @@ Registry& registry() {
 
 void register_model(std::shared_ptr<const ScoringModel> model) {
   if (!model || model->name().empty())
-    throw ValidationError({Diagnostic{"<model>", 1, 1, "a scoring model needs a name"}});
+    throw ValidationError({Diagnostic{"<model>", 1, 1, tr("a scoring model needs a name")}});
   Registry& r = registry();
   std::lock_guard lock(r.mu);
   for (const auto& m : r.models)
     if (m->name() == model->name())
       throw ValidationError({Diagnostic{
-          "<model>", 1, 1, "a scoring model named '" + std::string(model->name()) + "' is already registered"}});
+          "<model>", 1, 1,
+          message("a scoring model named '{model}' is already registered", fmt::arg("model", model->name()))}});
   r.models.push_back(std::move(model));
 }
 
@@ -208,7 +210,8 @@ std::shared_ptr<const ScoringModel> find_model(std::string_view name) {
     if (m->name() == name) return m;
   std::string known;
   for (const auto& m : r.models) known += (known.empty() ? "" : ", ") + std::string(m->name());
-  throw NotFoundError("unknown scoring model '" + std::string(name) + "': one of " + known);
+  throw NotFoundError(
+      message("unknown scoring model '{model}': one of {models}", fmt::arg("model", name), fmt::arg("models", known)));
 }
 
 std::vector<std::string> model_names() {

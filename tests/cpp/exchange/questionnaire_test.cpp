@@ -179,10 +179,11 @@ BOOST_AUTO_TEST_CASE(rows_by_cycle_kind_and_applicability) {
   BOOST_TEST(rows[1].chapter == "7 運用");
   BOOST_TEST(rows[0].roles == "情報セキュリティ管理者");
   BOOST_CHECK_EXCEPTION(self.rows("103"), ValidationError, [](const ValidationError& e) {
-    return std::string(e.what()).find("課 103 is not a target of cycle 1 (令和6年度 自己点検)") != std::string::npos;
+    return std::string(e.what()).find("department 103 is not a target of cycle 1 (令和6年度 自己点検)") !=
+           std::string::npos;
   });
   BOOST_CHECK_EXCEPTION(self.rows("999"), ValidationError, [](const ValidationError& e) {
-    return std::string(e.what()).find("課 999 is unknown to cycle 1") != std::string::npos;
+    return std::string(e.what()).find("department 999 is unknown to cycle 1") != std::string::npos;
   });
   BOOST_TEST(self.department_name("101") == "101 総務課");
   BOOST_TEST(self.department_name("999") == "999");
@@ -260,7 +261,7 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
     const Returned r = q.check_workbook("a.xlsx", s);
     BOOST_TEST(messages(r) ==
                "_libaudit!0: the identity checksum does not match: the workbook was exported by "
-               "another libaudit database, or its 課, cycle, checklist or row count was edited\n");
+               "another libaudit database, or its department, cycle, checklist or row count was edited\n");
   }
   {  // another database's key
     const Questionnaires other(f.store, CycleData::load(f.store, f.self), std::string(64, '1'));
@@ -277,7 +278,7 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
     auto s = good;
     s["点検票"][2][7] = "9.9";
     BOOST_TEST(messages(q.check_workbook("a.xlsx", s)) ==
-               "点検票!H3: 項目ID is '9.9' but this row was exported for item 7.1: rows were deleted, inserted or "
+               "点検票!H3: the item id is '9.9' but this row was exported for item 7.1: rows were deleted, inserted or "
                "re-ordered, or the id was edited; answer in the workbook as exported\n");
   }
   {  // a row deleted: every row after it is reported
@@ -285,8 +286,8 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
     s["点検票"].erase(s["点検票"].begin() + 3);
     const Returned r = q.check_workbook("a.xlsx", s);
     BOOST_TEST(r.problems.size() == 2u);
-    BOOST_TEST(r.problems[0].message.starts_with("項目ID is '8.1' but this row was exported for item 7.2"));
-    BOOST_TEST(r.problems[1].message.starts_with("項目ID is '' but this row was exported for item 8.1"));
+    BOOST_TEST(r.problems[0].message.starts_with("the item id is '8.1' but this row was exported for item 7.2"));
+    BOOST_TEST(r.problems[1].message.starts_with("the item id is '' but this row was exported for item 8.1"));
   }
   {  // a bad answer label; a comment without an answer; data in an extra row
     auto s = good;
@@ -294,13 +295,14 @@ BOOST_AUTO_TEST_CASE(workbook_problems) {
     s["点検票"][3][6] = "根拠だけ";
     s["点検票"].push_back({"", "", "", "", "実施している'"});
     const Returned r = q.check_workbook("a.xlsx", s);
-    BOOST_TEST(messages(r) ==
-               "点検票!E3: 回答 '済' is not one of 実施している / 一部実施している / 実施していない / 該当しない / "
-               "わからない (or implemented, partial, not_implemented, not_applicable, unknown)\n"
-               "点検票!E4: item 7.2 has a comment or evidence but no 回答: choose an answer (わからない if unsure) or "
-               "clear the comment\n"
-               "点検票!A6: a row that is not one of the exported questions holds data (\"実施している'\"): rows were "
-               "inserted or moved\n");
+    BOOST_TEST(
+        messages(r) ==
+        "点検票!E3: the answer '済' is not one of 実施している / 一部実施している / 実施していない / 該当しない / "
+        "わからない (or implemented, partial, not_implemented, not_applicable, unknown)\n"
+        "点検票!E4: item 7.2 has a comment or evidence but no answer: choose an answer (わからない if unsure) or "
+        "clear the comment\n"
+        "点検票!A6: a row that is not one of the exported questions holds data (\"実施している'\"): rows were "
+        "inserted or moved\n");
     BOOST_TEST(r.rows.size() == 1u);
   }
   {  // not a questionnaire; another format version
@@ -324,8 +326,8 @@ BOOST_AUTO_TEST_CASE(identity_of_another_department_or_cycle) {
   BOOST_TEST(messages(r102) == "");
   const auto problems = q.import_problems({r102, r102}, std::string("101"));
   BOOST_REQUIRE(problems.size() == 3u);
-  BOOST_TEST(problems[0].message == "this questionnaire is for 課 102 人事課, not 101");
-  BOOST_TEST(problems[2].message == "a second questionnaire for 課 102 人事課 (also 102.xlsx)");
+  BOOST_TEST(problems[0].message == "this questionnaire is for department 102 人事課, not 101");
+  BOOST_TEST(problems[2].message == "a second questionnaire for department 102 人事課 (also 102.xlsx)");
   // A file of another cycle.
   const Questionnaires audit(f.store, CycleData::load(f.store, f.audit), kSecret);
   const Returned r = audit.check_workbook("102.xlsx", workbook(q, "102", {}));
@@ -360,7 +362,7 @@ BOOST_AUTO_TEST_CASE(csv_records_and_problems) {
   const Returned r = q.check_csv_records("101.csv", bad, kCsvColumns);
   BOOST_TEST(messages(r) ==
              "!0: the questionnaire has 4 rows but was exported with 3 (項目数): rows were deleted or added\n"
-             "!回答2: 回答 'done' is not one of 実施している / 一部実施している / 実施していない / 該当しない / "
+             "!回答2: the answer 'done' is not one of 実施している / 一部実施している / 実施していない / 該当しない / "
              "わからない (or implemented, partial, not_implemented, not_applicable, unknown)\n"
              "!検査値3: the checksum of 番号 2 (item 9.9) does not match: the 項目ID or checksum was edited, rows were "
              "deleted or added, or the file was exported by another libaudit database\n"

@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(spread_to_several_departments_with_mixed_answers) {
   BOOST_TEST(l.department == "13");
   BOOST_TEST(l.source_finding == id);
   BOOST_TEST((l.state == S::open));
-  BOOST_TEST(l.condition == "横展開 (finding " + std::to_string(id) + "): 同様の問題あり: 同様");
+  BOOST_TEST(l.condition == "横展開（指摘 " + std::to_string(id) + "）: 同様の問題あり: 同様");
   BOOST_TEST(f.get(id).checks_open == 1u);
   BOOST_TEST(f.get(id).checks_total == 3u);
   // A system-owners item spreads only to 課 owning a system (12).
@@ -275,14 +275,14 @@ BOOST_AUTO_TEST_CASE(promotion_from_a_self_inspection) {
   BOOST_TEST(r.created.size() == 2u);
   for (std::int64_t id : r.created) BOOST_TEST((f.get(id).state == S::draft));
   BOOST_TEST(f.get(r.created[0]).condition ==
-             "自己点検 (cycle " + std::to_string(w.self_cycle) + ") の回答: 実施していない");
+             "自己点検（実施回 " + std::to_string(w.self_cycle) + "）の回答: 実施していない");
   BOOST_TEST(f.overdue(Date{2030, 1, 1}).empty());  // drafts are never overdue
   r = f.promote("監査A", w.self_cycle, w.audit, PromoteOptions{true, {}});
   BOOST_TEST(r.created.size() == 1u);  // only the partial one is new
   BOOST_TEST(r.skipped == 2u);
   BOOST_TEST((f.get(r.created[0]).severity == Severity::observation));
   BOOST_TEST(f.get(r.created[0]).condition ==
-             "自己点検 (cycle " + std::to_string(w.self_cycle) + ") の回答: 一部実施している");
+             "自己点検（実施回 " + std::to_string(w.self_cycle) + "）の回答: 一部実施している");
   BOOST_TEST(f.get(r.created[0]).due.to_string() == "2025-03-31");
   BOOST_CHECK_THROW(f.promote("課長11", w.self_cycle, w.audit), RoleError);
   BOOST_TEST(w.s.verify().ok());

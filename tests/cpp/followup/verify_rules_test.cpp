@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "followup/world.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/followup/findings.h"
 #include "store/access.h"
 #include "store/store_internal.h"
@@ -22,6 +23,13 @@ using libaudit::testing::World;
 using S = FindingState;
 
 namespace {
+
+// The problems are asserted in Japanese: the catalogue in use for every case.
+struct Japanese {
+  Japanese() { use_catalog(LIBAUDIT_MO_JA); }
+  ~Japanese() { use_no_catalog(); }
+};
+BOOST_TEST_GLOBAL_FIXTURE(Japanese);
 
 // Appends a trail record that continues the chain as TrailChain::seal would (its hash
 // SHA-256(prev_hash || record_json)), through a connection of its own; returns its seq.

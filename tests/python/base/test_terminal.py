@@ -57,7 +57,7 @@ def assert_safe(text):
 
 def test_finding_show_and_list_escape_controls(db, cli):
     path, audit, fid = db
-    r = cli("finding", "show", path, str(fid))
+    r = cli("finding", "show", path, str(fid), lang="ja")
     assert r.returncode == 0, r.stderr
     assert_safe(r.stdout)
     assert "状況: 監視なし\\x00\\x1b[2J\\u202eevil" in r.stdout

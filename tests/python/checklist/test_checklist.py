@@ -181,7 +181,7 @@ def test_cli_validate_missing_file(cli, tmp_path: Path):
 
 
 def test_cli_show_table_and_json(cli):
-    r = cli("checklist", "show", str(KOMAKI))
+    r = cli("checklist", "show", str(KOMAKI), lang="ja")
     assert r.returncode == 0, r.stderr
     assert "評価及び見直し" in r.stdout and "項目数" in r.stdout
     r = cli("checklist", "show", str(KOMAKI), "--json")
@@ -196,7 +196,7 @@ def test_cli_show_table_and_json(cli):
 
 
 def test_cli_show_aligns_japanese_by_display_width(cli):
-    r = cli("checklist", "show", str(KOMAKI))
+    r = cli("checklist", "show", str(KOMAKI), lang="ja")
     lines = r.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("章"))
     header, rule, *rows = lines[start:]

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
 from libaudit.cli import main as cli_main
 from libaudit.errors import QuestionnaireError
@@ -240,7 +241,10 @@ def test_workbook_round_trip_every_answer(env):
 
     assert result.files[0].sha256 == hashlib.sha256(paths[0].read_bytes()).hexdigest()
     assert s.verify().ok
-    assert "101 総務課" in result.table() and "計" in result.table()
+    with speaking("ja"):
+        assert "101 総務課" in result.table() and "計" in result.table()
+    with speaking("en"):
+        assert "101 総務課" in result.table() and "total" in result.table()
 
     # the same files again: nothing changes, nothing is recorded
     before = snapshot(s, cycle)
@@ -435,7 +439,7 @@ def answered(env):
 
 def test_bad_another_departments_workbook(answered):
     s, cycle, _, tmp, p = answered
-    refused(s, cycle, [p], "102.xlsx", "for 課 102 人事課, not 101", department="101")
+    refused(s, cycle, [p], "102.xlsx", "for department 102 人事課, not 101", department="101")
     # the 課 code edited in the hidden sheet: the identity checksum no longer matches
     wb = load_workbook(p)
     wb[exchange.SHEET_ID]["B5"].value = "101"
@@ -465,7 +469,7 @@ def test_bad_edited_item_id(answered):
     wb = load_workbook(p)
     wb[exchange.SHEET_QUESTIONS]["H5"].value = "8.1"
     wb.save(p)
-    refused(s, cycle, [p], "102.xlsx: 点検票!H5: 項目ID is '8.1' but this row was exported for item 7.2")
+    refused(s, cycle, [p], "102.xlsx: 点検票!H5: the item id is '8.1' but this row was exported for item 7.2")
 
 
 def test_bad_deleted_row(answered):
@@ -477,7 +481,7 @@ def test_bad_deleted_row(answered):
         s,
         cycle,
         [p],
-        "点検票!H5: 項目ID is '' but this row was exported for item 7.2",
+        "点検票!H5: the item id is '' but this row was exported for item 7.2",
         "rows were deleted, inserted or re-ordered",
     )
     assert len(e.problems) >= 3  # every following row is reported
@@ -491,7 +495,7 @@ def test_bad_reordered_rows(answered):
         a, b = ws.cell(4, c), ws.cell(5, c)
         a.value, b.value = b.value, a.value
     wb.save(p)
-    e = refused(s, cycle, [p], "点検票!H4: 項目ID is '7.2' but this row was exported for item 7.1", "点検票!H5")
+    e = refused(s, cycle, [p], "点検票!H4: the item id is '7.2' but this row was exported for item 7.1", "点検票!H5")
     assert len(e.problems) == 2
 
 
@@ -512,9 +516,9 @@ def test_bad_answers_every_one_listed(answered):
         s,
         cycle,
         [p],
-        "点検票!E4: 回答 '済' is not one of 実施している / 一部実施している",
-        "点検票!E7: 回答 'はい'",
-        "点検票!E9: item 8.3 has a comment or evidence but no 回答",
+        "点検票!E4: the answer '済' is not one of 実施している / 一部実施している",
+        "点検票!E7: the answer 'はい'",
+        "点検票!E9: item 8.3 has a comment or evidence but no answer",
     )
     assert len(e.problems) == 3
     assert [(d.line, d.column) for d in e.diagnostics] == [(4, 5), (7, 5), (9, 5)]
@@ -576,7 +580,7 @@ def test_bad_csv_rows(env):
         s,
         cycle,
         [p],
-        "101.csv: line 2 (回答): 回答 'done'",
+        "101.csv: line 2 (回答): the answer 'done'",
         "line 3 (検査値): the checksum of 番号 2 (item 8.1)",
         "line 5 (番号): 番号 is '5', expected 4",
         "has 5 rows but was exported with 6 (項目数)",
@@ -601,13 +605,13 @@ def test_every_problem_of_every_file_is_listed(env):
         "201_市民課.xlsx: not an Excel workbook",
     )
     assert len(e.problems) == 3
-    assert "nothing was imported: 3 problem(s) in 2 file(s)" in str(e)
+    assert "nothing was imported: 3 problems in 2 files" in str(e)
 
 
 def test_bad_two_files_for_one_department_and_closed_cycle(answered):
     s, cycle, _, tmp, p = answered
     shutil.copy(p, tmp / "copy.xlsx")
-    refused(s, cycle, [p, tmp / "copy.xlsx"], f"copy.xlsx: a second questionnaire for 課 102 人事課 (also {p})")
+    refused(s, cycle, [p, tmp / "copy.xlsx"], f"copy.xlsx: a second questionnaire for department 102 人事課 (also {p})")
     s.close_cycle(ACTOR, cycle)
     refused(s, cycle, [p], "cycle 1 (令和6年度 自己点検) is closed")
 
@@ -692,7 +696,7 @@ def test_cli_export_and_import(env, capsys):
     fill(tmp / "q" / "102_人事課.xlsx", {"7.1": "済"})
     assert cli_main(["responses", "import", db, "--cycle", str(cycle), "--as", "渡辺", str(tmp / "q")]) == 1
     err = capsys.readouterr().err
-    assert "nothing was imported" in err and "102_人事課.xlsx: 点検票!E4: 回答 '済'" in err
+    assert "nothing was imported" in err and "102_人事課.xlsx: 点検票!E4: the answer '済'" in err
     assert s.response_count(cycle) == 3
 
 
@@ -811,3 +815,28 @@ def test_the_package_label_names_are_the_label_table():
         build_parser().parse_args(["cycle", "create", "x.db", "--name", "n", "--kind", "audit"])
     args = ["--name", "n", "--kind", "external_audit", "--fiscal-year", "2024", "--checklist", "1"]
     assert build_parser().parse_args(["cycle", "create", "x.db", *args]).kind == "external_audit"
+
+
+@pytest.fixture(params=["en", "ja"])
+def language(request):
+    with speaking(request.param):
+        yield request.param
+
+
+def test_questionnaire_problems_follow_the_language(answered, language):
+    """#15: the problems of a returned questionnaire are English by default and Japanese under
+    "ja", with no English inside the Japanese (ids, file and sheet names aside)."""
+    s, cycle, _, tmp, p = answered
+    fill(p, {"7.1": "済"})
+    wrong = refused(s, cycle, [p], "102.xlsx", "点検票!E")
+    empty = refused(s, cycle, [write(tmp / "101.csv", "")], "101.csv")
+    with pytest.raises(ValidationError) as itself:
+        exchange.export_workbook(s, cycle, "102", tmp / "again.xlsx", carry_over_from=cycle)
+    if language == "ja":
+        assert "回答 '済' は 実施している / 一部実施している" in str(wrong)
+        assert "CSV が空である" in str(empty)
+        assert "引き継ぎ元は前の実施回で、同じ実施回ではない" in str(itself.value)
+    else:
+        assert "the answer '済' is not one of 実施している / 一部実施している" in str(wrong)
+        assert "the CSV is empty" in str(empty)
+        assert "carry-over is from an earlier cycle, not the cycle itself" in str(itself.value)

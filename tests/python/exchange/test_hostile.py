@@ -10,11 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store
 from libaudit.cli import main as cli_main
 from libaudit.errors import QuestionnaireError
 from openpyxl import load_workbook
 
+import libaudit
 from libaudit import Store, exchange
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hostile"))
@@ -107,7 +109,7 @@ def test_identity_pasted_from_another_department_names_both(env):
     path.write_bytes(corpus.identity_of(donor, target))
     e = refused(s, cycle, [path])
     text = str(e)
-    assert "identity is for 課 102 人事課" in text and "201 市民課" in text, text
+    assert "identity is for department 102 人事課" in text and "201 市民課" in text, text
     assert f"{exchange.SHEET_INFO}: " in text or f"{Q}: " in text
 
 
@@ -278,10 +280,20 @@ def test_too_many_sheets_and_a_dangling_shared_string_are_refused(env):
 def test_a_deadline_that_is_not_a_real_day_is_refused_before_any_file(env, capsys, deadline):
     """`export --deadline 2025-06-31` was accepted and printed on every questionnaire."""
     s, cycle, tmp = env
-    code = cli_main(
-        ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
-    )
-    err = capsys.readouterr().err
-    assert code == 1 and f"回答期限 (deadline) {deadline!r} is not a date" in err, err
+    # The command line refuses it as a usage error (exit 2; libaudit.dates.day_argument, the type of
+    # every date option), before the store is opened, in the language in use.
+    argv = ["export", str(s.path), "--cycle", str(cycle), "--all-depts", "--deadline", deadline, "-o", str(tmp / "q")]
+    for language, says in (
+        ("ja", f"'{deadline}' は日付ではない: 実在する日を YYYY-MM-DD の形で書く"),
+        ("en", f"argument --deadline: '{deadline}' is not a day: write it as YYYY-MM-DD"),
+    ):
+        with speaking(language), pytest.raises(SystemExit) as exit_:
+            cli_main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and says in err, err
+        assert not (tmp / "q").exists() or not list((tmp / "q").iterdir())
+    # The library refuses it too, before any file.
+    with pytest.raises(libaudit.ValidationError, match=f"'{deadline}' is not a day: write it as YYYY-MM-DD"):
+        exchange.export_all(s, cycle, tmp / "q", deadline=deadline)
     assert not (tmp / "q").exists() or not list((tmp / "q").iterdir())
     assert exchange.export_workbook(s, cycle, "102", tmp / "ok.xlsx", deadline="2025-06-30").exists()

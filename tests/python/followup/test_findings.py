@@ -10,6 +10,7 @@ import json
 import sqlite3
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.cli import main as cli
 from libaudit.errors import CycleStateError, NotFoundError, RoleError, TransitionError, ValidationError
@@ -167,7 +168,7 @@ def test_roles_and_separation_of_duties(world):
     store, si, audit = world
     f = store.findings
     before = snapshot(store)
-    with pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
+    with speaking("ja"), pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
         f.open(
             "高橋 監査",
             cycle=audit,
@@ -549,7 +550,8 @@ def test_cli(world, tmp_path, capsys):
     assert "改善計画提出済" in capsys.readouterr().out
     assert cli(["finding", "move", db, str(fid), "verified", "--by", "監査 一郎"]) == 1
     assert "cannot become verified" in capsys.readouterr().err
-    assert cli(["finding", "list", db, "--today", "2025-04-01"]) == 0
+    with speaking("ja"):
+        assert cli(["finding", "list", db, "--today", "2025-04-01"]) == 0
     out = capsys.readouterr().out
     assert "重大な不適合" in out and "改善計画提出済" in out and "1日超過" in out
     assert cli(["finding", "list", db, "--overdue", "--today", "2025-04-01", "--json"]) == 0
@@ -564,7 +566,8 @@ def test_cli(world, tmp_path, capsys):
     req = [c for c in libaudit.Store(db).findings.checks(fid) if c.department == "102"][0].id
     assert cli(["finding", "answer-check", db, str(req), "same_issue_found", "--by", "鈴木 一郎"]) == 0
     assert "linked finding" in capsys.readouterr().out
-    assert cli(["finding", "show", db, str(fid)]) == 0
+    with speaking("ja"):
+        assert cli(["finding", "show", db, str(fid)]) == 0
     out = capsys.readouterr().out
     assert "横展開: 1/2 未回答" in out and "同様の問題あり" in out
     assert cli(["finding", "show", db, str(fid), "--json"]) == 0
@@ -572,7 +575,7 @@ def test_cli(world, tmp_path, capsys):
     with libaudit.Store(db) as s:
         s.import_responses(ACTOR, si, [("102", "7.2", "not_implemented")])
     assert cli(["finding", "promote", db, "--cycle", str(si), "--into", str(audit), "--by", "監査 一郎"]) == 0
-    assert "1 draft findings" in capsys.readouterr().out
+    assert "1 draft finding" in capsys.readouterr().out
     assert (
         cli(
             [
@@ -603,7 +606,8 @@ def test_cli(world, tmp_path, capsys):
     assert cli(["exception", "approve", db, str(eid), "--by", "CISO 四郎"]) == 0
     assert cli(["exception", "list", db, "--which", "expiring", "--days", "10", "--today", "2025-01-25", "--json"]) == 0
     assert [e["id"] for e in json.loads(capsys.readouterr().out)] == [eid]
-    assert cli(["exception", "list", db, "--today", "2025-02-01"]) == 0
+    with speaking("ja"):
+        assert cli(["exception", "list", db, "--today", "2025-02-01"]) == 0
     assert "期間満了" in capsys.readouterr().out
     assert cli(["person", "list", db, "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 9

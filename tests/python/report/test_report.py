@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, CHECKLIST_YAML, write
 from libaudit.errors import TemplateError
 from libaudit.findings import japan_date
@@ -478,8 +479,38 @@ def test_the_format_follows_the_file_name_and_a_contradiction_is_refused(body, t
 def test_the_audit_report_is_only_for_an_audit_cycle(body, cli):
     """`report audit` on a self-inspection cycle produced a 監査報告書."""
     assert "監査報告書" in Reporter(body["store"], body["audit"], as_of=AS_OF).render("audit", "md")
-    with pytest.raises(libaudit.ValidationError, match=r"the audit report \(監査報告書\) is for an audit cycle"):
+    with pytest.raises(
+        libaudit.ValidationError,
+        match=r"the audit report is for an audit cycle; cycle \d+ \(2024年度 自己点検\) is a 自己点検",
+    ):
         Reporter(body["store"], body["cycles"][2024], as_of=AS_OF).render("audit", "md")
     r = cli("report", "audit", str(body["path"]), "--cycle", str(body["cycles"][2024]), "-o", str(body["tmp"] / "a.md"))
     assert r.returncode == 1 and "is a 自己点検: report it with `report committee`" in r.stderr, r.stderr
     assert not (body["tmp"] / "a.md").exists() and "Traceback" not in r.stderr
+
+
+@pytest.fixture(params=["en", "ja"])
+def language(request):
+    with speaking(request.param):
+        yield request.param
+
+
+def test_report_option_errors_follow_the_language(body, language):
+    """#15: the report stage's errors are English by default and Japanese under "ja"."""
+    r = reporter(body)
+    c = body["cycles"][2024]
+    with pytest.raises(libaudit.errors.ValidationError) as audit:
+        r.render("audit", "html")
+    with pytest.raises(libaudit.errors.NotFoundError) as fmt:
+        r.render("committee", "pdfx")
+    with pytest.raises(libaudit.errors.NotFoundError) as dept:
+        r.render("department", "html", "999")
+    if language == "ja":
+        assert "監査報告書は監査の実施回のためのものである: 実施回" in str(audit.value)
+        assert "は自己点検なので、`report committee` か `report department` で報告する" in str(audit.value)
+        assert "報告書の形式 'pdfx' はない" in str(fmt.value)
+        assert str(dept.value) == f"課 '999' は実施回 {c} の対象ではない"
+    else:
+        assert "the audit report is for an audit cycle; cycle" in str(audit.value)
+        assert "unknown report format 'pdfx' (html, md, csv, json)" in str(fmt.value)
+        assert str(dept.value) == f"department '999' is not a target of cycle {c}"

@@ -7,10 +7,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.errors import CycleStateError, RoleError, ValidationError
 
 import libaudit
+
+
+@pytest.fixture
+def japanese():
+    """The package and the core speak Japanese in this test (the CLI: cli(…, lang="ja"))."""
+    with speaking("ja"):
+        yield
+
 
 PEOPLE_CSV = """\
 name,department,roles
@@ -158,16 +167,16 @@ def test_as_of_reads_an_open_cycle_as_the_store_stood_then(world, cli):
     assert r.returncode != 0 and "Traceback" not in r.stderr
     # A closed cycle is always its close: --as-of is said to be unused, and the figures are the same.
     closed = store.close_cycle(ACTOR, si)
-    r = cli("score", db, "--cycle", str(si), "--by", "body", "--json", "--as-of", today)
+    r = cli("score", db, "--cycle", str(si), "--by", "body", "--json", "--as-of", today, lang="ja")
     assert r.returncode == 0 and "締切済みのため --as-of" in r.stderr
     assert json.loads(r.stdout) == json.loads(cli("score", db, "--cycle", str(si), "--by", "body", "--json").stdout)
     assert closed["results"]["models"]["rate"]["body"][0]["score"] == json.loads(r.stdout)[0]["score"]
 
 
-def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli):
+def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli, japanese):
     store, path, si, audit = world
     db = str(path)
-    r = cli("cycle", "close", db, str(si))
+    r = cli("cycle", "close", db, str(si), lang="ja")
     assert r.returncode == 0 and "第1版として公表" in r.stdout, r.stderr
     # A closed cycle refuses the late 課, saying how to reopen.
     r = cli("export", db, "--cycle", str(si), "--all-depts", "-o", str(tmp_path / "out"))
@@ -181,8 +190,8 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli)
     with pytest.raises(ValidationError, match="理由"):
         store.reopen_cycle("統括 三郎", si, "  ")
     assert store.cycle(si).status == "closed"
-    r = cli("cycle", "reopen", db, str(si), "--reason", "市民課の回答が遅れた", "--by", "統括 三郎")
-    assert r.returncode == 0 and "再開しました" in r.stdout, r.stderr
+    r = cli("cycle", "reopen", db, str(si), "--reason", "市民課の回答が遅れた", "--by", "統括 三郎", lang="ja")
+    assert r.returncode == 0 and "再開した" in r.stdout, r.stderr
     store.import_responses(ACTOR, si, [("201", item, "implemented") for item in ITEMS[:3]])
     store.import_responses(ACTOR, si, [("101", "7.2", "implemented")])  # a correction too
     with pytest.raises(CycleStateError, match="締め切られていない"):
@@ -201,7 +210,8 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli)
     assert ("body", store.body) in moved and ("department", "201") in moved
     listed = {c["id"]: c for c in json.loads(cli("cycle", "list", db, "--json").stdout)}
     assert listed[si]["edition"] == 2 and listed[audit]["edition"] == 0
-    assert "第2版" in cli("cycle", "list", db).stdout
+    assert "第2版" in cli("cycle", "list", db, lang="ja").stdout
+    assert "edition 2" in cli("cycle", "list", db, lang="en").stdout
     # The trail shows both closes, each with its publication.
     assert len(store.cycle_closes(si)) == 2
     trail = store.trail()
@@ -220,12 +230,54 @@ def test_reopen_late_answer_close_makes_the_second_edition(world, tmp_path, cli)
     assert store.verify().ok
     # Every published report anchors the trail: verify --anchor REPORT.json checks it still holds.
     report = write(tmp_path / "committee.json", reports[("committee", "", "json")])
-    r = cli("verify", db, "--anchor", str(report))
+    r = cli("verify", db, "--anchor", str(report), lang="ja")
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"記録 {view['anchor']['seq']} のハッシュ）は証跡にある" in r.stdout
     view["anchor"]["hash"] = "0" * 64
     forged = write(tmp_path / "forged.json", json.dumps(view, ensure_ascii=False))
-    r = cli("verify", db, "--anchor", str(forged))
+    r = cli("verify", db, "--anchor", str(forged), lang="ja")
     assert r.returncode == 1 and "アンカー" in r.stdout
-    r = cli("verify", db, "--anchor", str(write(tmp_path / "x.json", "{}")))
+    r = cli("verify", db, "--anchor", str(write(tmp_path / "x.json", "{}")), lang="ja")
     assert r.returncode != 0 and "報告書 JSON ではない" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.fixture(params=["en", "ja"])
+def language(request):
+    with speaking(request.param):
+        yield request.param
+
+
+def test_close_and_reopen_refusals_follow_the_language(world, language):
+    """#15: the scoring stage's refusals are English by default and Japanese under "ja" (the
+    Japanese as it was before the catalogue)."""
+    store, _, si, _ = world
+    name = store.cycle(si).name
+    with pytest.raises(CycleStateError) as open_one:
+        store.reopen_cycle("統括 三郎", si, "理由")
+    store.close_cycle(ACTOR, si)
+    with pytest.raises(CycleStateError) as closed:
+        store.close_cycle(ACTOR, si)
+    with pytest.raises(ValidationError) as no_reason:
+        store.reopen_cycle("統括 三郎", si, " ")
+    with pytest.raises(RoleError) as auditor:
+        store.reopen_cycle("監査 一郎", si, "理由")
+    if language == "ja":
+        assert str(open_one.value) == (
+            f"実施回 {si}（{name}）は締め切られていない: 再開できるのは締切済み（closed）の実施回だけ"
+        )
+        assert str(closed.value) == (
+            f"実施回 {si}（{name}）は既に締め切られている: 締め切れるのは開始済み（open）の実施回だけ"
+        )
+        assert "再開の理由（--reason）を書いてください" in str(no_reason.value)
+        assert str(auditor.value) == (
+            "監査 一郎 は締め切った実施回を再開できない: "
+            "再開できるのは監査統括責任者または最高情報セキュリティ責任者（CISO）"
+        )
+    else:
+        assert str(open_one.value) == f"cycle {si} ({name}) is not closed: only a closed cycle can be reopened"
+        assert str(closed.value) == f"cycle {si} ({name}) is closed already: only an open cycle can be closed"
+        assert "write the reason for reopening (--reason)" in str(no_reason.value)
+        assert str(auditor.value) == (
+            "監査 一郎 cannot reopen a closed cycle: a cycle is reopened by the 監査統括責任者 or the "
+            "最高情報セキュリティ責任者 (CISO)"
+        )

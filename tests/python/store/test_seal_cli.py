@@ -108,14 +108,14 @@ def test_a_sealed_store_verifies_clean_with_its_key(tmp_path, cli, key, monkeypa
     }
     assert {r[3] for r in rows} >= {"body", "department", "checklist", "cycle", "responses", "person"}
     assert all(len(r[9]) == 64 for r in rows)  # every record carries its MAC
-    r = cli("verify", db, "--key-file", str(key))
+    r = cli("verify", db, "--key-file", str(key), lang="ja")
     assert r.returncode == 0, r.stdout
     assert r.stdout.splitlines()[1] == f"鍵 {trail_key_id(read_trail_key(key))} で封印: 記録 1 以降"
     report = json.loads(cli("verify", db, "--key-file", str(key), "--json").stdout)
     assert report["ok"] and report["sealed_from"] == 1 and report["records"] == len(rows)
     assert cli("verify", db).returncode == 0  # without the key: as before
     monkeypatch.setenv(ENV, str(key))  # the environment names the key for verify too
-    assert "で封印: 記録 1 以降" in cli("verify", db).stdout
+    assert "で封印: 記録 1 以降" in cli("verify", db, lang="ja").stdout
 
 
 def test_a_write_without_the_key_is_caught_with_it(tmp_path, cli, key, monkeypatch):

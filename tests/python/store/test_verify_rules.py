@@ -10,7 +10,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+import libaudit.i18n
 from _store_util import ACTOR, ready_store, write
+
+import libaudit
 
 REPO = Path(__file__).resolve().parents[3]
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
@@ -65,8 +68,6 @@ def test_the_demo_stores_verify_intact(tmp_path, cli):
     spec.loader.exec_module(demo)
     from libaudit.demo import build_demo_store
 
-    import libaudit
-
     db = tmp_path / "demo.db"
     build_demo_store(db, KOMAKI)
     with libaudit.Store(db, create=False) as store:
@@ -102,13 +103,15 @@ def test_a_finding_set_verified_in_sql_is_forged(tmp_path, cli):
     con.close()
     state = last_state(db, "finding", key).replace('"state":"open"', '"state":"verified"', 1)
     seq = forge(db, "監査 一郎", "finding", key, "update", state)
-    r = cli("verify", str(db))
+    r = cli("verify", str(db), lang="ja")
     assert r.returncode == 1
     assert r.stdout.splitlines() == [
         f"trail {seq}: forged: 記録 {seq}: 指摘 {key} の状態 open → verified は状態遷移表にない遷移で、"
         "遷移の記録もない（実行者 監査 一郎）"
     ]
-    assert "1 problem(s) found" in r.stderr
+    r = cli("verify", str(db))
+    assert r.returncode == 1 and "1 problem found" in r.stderr
+    assert f"finding {key}: the move open -> verified is not in the state table, and has no transition" in r.stdout
 
 
 def test_a_responses_batch_into_a_closed_cycle_is_forged(tmp_path, cli):

@@ -7,20 +7,36 @@ import sys
 
 from .. import __version__
 from ..errors import LibauditError
-from . import checklist, cycles, exceptions, exchange, findings, organisation, people, report, score, store
+from ..files import os_error_text
+from ..i18n import _
+from . import (
+    checklist,
+    cycles,
+    exceptions,
+    exchange,
+    findings,
+    organisation,
+    people,
+    report,
+    score,
+    store,
+    vocabulary,
+)
 from .common import TerminalSafe
 
 # Each module registers its command groups; this package composes them (and only it imports
 # every command module). Shared helpers are in cli/common.py.
-_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, report]
+_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, report, vocabulary]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="libaudit",
-        description="情報セキュリティ自己点検・監査ツール: self-inspections and audits for Japanese local governments.",
+        description=_("Information-security self-inspections (自己点検) and audits for Japanese local governments."),
     )
-    parser.add_argument("--version", action="version", version=f"libaudit {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"libaudit {__version__}", help=_("print the version and exit")
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for group in _GROUPS:
@@ -46,11 +62,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"libaudit: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("libaudit: interrupted", file=sys.stderr)
+        print("libaudit: " + _("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except OSError as e:  # a file named on the command line that cannot be read or written
         where = f"{e.filename}: " if e.filename else ""
-        print(f"libaudit: {where}{e.strerror or e}", file=sys.stderr)
+        print(f"libaudit: {where}{os_error_text(e)}", file=sys.stderr)
         return 1

@@ -9,23 +9,25 @@ from collections import Counter
 from typing import Any
 
 from .. import Checklist, ChecklistError, LibauditIOError, labels
+from ..files import os_error_text
+from ..i18n import _, ngettext
 from ..table import format_table
 from .common import load_checklist
 from .extract import item_count
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("checklist", help="validate and inspect checklists (点検表)")
+    p = sub.add_parser("checklist", help=_("validate and inspect checklists (点検表)"))
     cs = p.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND")
     cs.required = True
 
-    v = cs.add_parser("validate", help="check checklist files; print every problem as FILE:LINE:COL: message")
-    v.add_argument("files", nargs="+", metavar="FILE")
+    v = cs.add_parser("validate", help=_("check checklist files; print every problem as FILE:LINE:COL: message"))
+    v.add_argument("files", nargs="+", metavar="FILE", help=_("checklist YAML files"))
     v.set_defaults(func=_validate)
 
-    s = cs.add_parser("show", help="summarise a checklist: sections, items per role and tier")
-    s.add_argument("file", metavar="FILE")
-    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    s = cs.add_parser("show", help=_("summarise a checklist: sections, items per role and tier"))
+    s.add_argument("file", metavar="FILE", help=_("a checklist YAML file"))
+    s.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     s.set_defaults(func=_show)
 
     from .store import register_checklist_import  # libaudit checklist import DB FILE.yaml
@@ -49,9 +51,11 @@ def _validate(args: argparse.Namespace) -> int:
             continue
         except (LibauditIOError, OSError) as e:
             failed += 1
-            print(f"{path}:1:1: {e}", file=sys.stderr)
+            reason = e if isinstance(e, LibauditIOError) else os_error_text(e)
+            print(f"{path}:1:1: {reason}", file=sys.stderr)
             continue
-        print(f"{path}: ok ({c.id}, {len(c)} items)")
+        ok = ngettext("{path}: ok ({id}, {n} item)", "{path}: ok ({id}, {n} items)", len(c))
+        print(ok.format(path=path, id=c.id, n=len(c)))
     return 1 if failed else 0
 
 
@@ -79,22 +83,24 @@ def summary(c: Checklist) -> dict[str, Any]:
 def render_summary(s: dict[str, Any]) -> str:
     lines: list[str] = [
         f"{s['title']}",
-        f"  id {s['id']}  版 {s['version']}  団体 {s['body']}  項目数 {s['items']}",
+        _("  id {id}  version {version}  body {body}  items {items}").format(
+            id=s["id"], version=s["version"], body=s["body"], items=s["items"]
+        ),
         "",
         format_table(
-            ["章", "見出し", "項目数"],
+            [_("chapter"), _("heading"), _("items")],
             [(x["clause"], x["title"], x["items"]) for x in s["sections"]],
             "<<>",
         ),
         "",
         format_table(
-            ["役割", "", "項目数"],
+            [_("role"), "", _("items")],
             [(x["label"], x["role"], x["items"]) for x in s["roles"]],
             "<<>",
         ),
         "",
         format_table(
-            ["系統", "", "項目数"],
+            [_("tier"), "", _("items")],
             [(x["name"], x["tier"], x["items"]) for x in s["tiers"]],
             "<<>",
         ),

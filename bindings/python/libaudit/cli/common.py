@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Callable, TextIO
 
 from .. import Checklist, ChecklistError, ImportValidationError, Store
+from ..dates import day_argument
+from ..i18n import _
 from ..store import ImportResult, read_trail_key
 from ..table import terminal_safe
 
@@ -32,13 +34,13 @@ def actor(args: argparse.Namespace) -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name (e.g. a container without a passwd entry)
-        raise SystemExit("libaudit: cannot tell who you are; give --as NAME") from None
+        raise SystemExit("libaudit: " + _("cannot tell who you are; give --as NAME")) from None
 
 
 def writer() -> argparse.ArgumentParser:
     """The parent parser of every command that writes: ``--as NAME``."""
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--as", dest="actor", metavar="NAME", help="who makes the change (default: your login name)")
+    p.add_argument("--as", dest="actor", metavar="NAME", help=_("who makes the change (default: your login name)"))
     return p
 
 
@@ -49,19 +51,24 @@ def encoding() -> argparse.ArgumentParser:
         "--encoding",
         default="detect",
         choices=["detect", "utf-8", "cp932"],
-        help="the CSV's encoding (default: detect UTF-8 with or without BOM, else CP932)",
+        help=_("the CSV's encoding (default: detect UTF-8 with or without BOM, else CP932)"),
     )
     return p
 
 
 def by_option(p: argparse.ArgumentParser) -> None:
     """``--by PERSON``: who acts, a name from the person register (the follow-up commands)."""
-    p.add_argument("--by", required=True, metavar="PERSON", help="who acts (a name from the person register)")
+    p.add_argument("--by", required=True, metavar="PERSON", help=_("who acts (a name from the person register)"))
 
 
 def today_option(p: argparse.ArgumentParser) -> None:
     """``--today DATE``: the day overdue and expiry are computed for."""
-    p.add_argument("--today", metavar="DATE", help="the day to compute overdue/expiry for (default: today in Japan)")
+    p.add_argument(
+        "--today",
+        type=day_argument,
+        metavar="DATE",
+        help=_("the day to compute overdue/expiry for (default: today in Japan)"),
+    )
 
 
 #: The environment variable naming the trail key file (docs/store.md, "Threat model").
@@ -73,7 +80,9 @@ def key_file_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--key-file",
         metavar="PATH",
-        help=f"the trail key file (mode 0600; default: ${TRAIL_KEY_ENV}); made by `libaudit trail-key new`",
+        help=_("the trail key file (mode 0600; default: ${env}); made by `libaudit trail-key new`").format(
+            env=TRAIL_KEY_ENV
+        ),
     )
 
 
@@ -133,11 +142,11 @@ def command(
     """A subcommand taking the store ``DB`` first, then `positionals` (metavars, e.g. "FILE.csv",
     stored as their lower-case stem: ``file``), and ``--json`` when `json_flag`."""
     x: argparse.ArgumentParser = subs.add_parser(name, parents=list(parents), help=help)
-    x.add_argument("db", metavar="DB")
+    x.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
     for metavar in positionals:
         x.add_argument(metavar.split(".")[0].lower(), metavar=metavar)
     if json_flag:
-        x.add_argument("--json", action="store_true")
+        x.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
     x.set_defaults(func=func)
     return x
 
@@ -168,7 +177,11 @@ class Progress:
 
 
 def report_import(what: str, r: ImportResult) -> None:
-    print(f"{what}: {r.rows} rows, {r.inserted} inserted, {r.updated} updated, {r.unchanged} unchanged")
+    print(
+        _("{what}: {rows} rows, {inserted} inserted, {updated} updated, {unchanged} unchanged").format(
+            what=what, rows=r.rows, inserted=r.inserted, updated=r.updated, unchanged=r.unchanged
+        )
+    )
 
 
 def print_diagnostics(diagnostics: Iterable[object]) -> None:
@@ -182,7 +195,7 @@ def run_import(args: argparse.Namespace, what: str, fn: Callable[[Store], Import
         with open_store(args.db) as s:
             report_import(what, fn(s))
     except ImportValidationError as e:
-        print("libaudit: nothing was imported; fix these rows and import again:", file=sys.stderr)
+        print("libaudit: " + _("nothing was imported; fix these rows and import again:"), file=sys.stderr)
         print_diagnostics(e.diagnostics)
         return 1
     return 0

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import exchange, labels
+from ..i18n import _
 from ..store import fiscal_year_label
 from ..table import format_table
 from . import collection
@@ -20,51 +21,65 @@ from .exchange import run_import as import_questionnaires
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     w = writer()
-    cs = group(sub, "cycle", "cycles (実施回): self-inspections and audits")
-    x = command(cs, "create", _cycle_create, "create a planned cycle; prints its id", parents=[w])
-    x.add_argument("--name", required=True)
-    x.add_argument("--kind", required=True, choices=[kind for kind, _ in labels.terms("cycle_kind")])
-    x.add_argument("--fiscal-year", type=int, required=True, metavar="YYYY", help="年度 (April YYYY to March YYYY+1)")
-    x.add_argument("--checklist", type=int, required=True, metavar="ID", help="the stored checklist's id")
-    x.add_argument("--departments", default="", metavar="CODE,...", help="target 課 (default: every 課)")
+    cs = group(sub, "cycle", _("cycles (実施回): self-inspections and audits"))
+    x = command(cs, "create", _cycle_create, _("create a planned cycle; prints its id"), parents=[w])
+    x.add_argument("--name", required=True, help=_("the cycle's name, e.g. 令和6年度 自己点検"))
+    x.add_argument(
+        "--kind", required=True, choices=[k for k, _label in labels.terms("cycle_kind")], help=_("the kind of cycle")
+    )
+    x.add_argument(
+        "--fiscal-year", type=int, required=True, metavar="YYYY", help=_("年度 (April YYYY to March YYYY+1)")
+    )
+    x.add_argument(
+        "--checklist",
+        required=True,
+        metavar="ID[@VERSION]",
+        help=_(
+            "the stored checklist: its own id (komaki-taisaku-kijun), id@version when several versions are "
+            "stored, or its number in the store (libaudit checklist list DB)"
+        ),
+    )
+    x.add_argument("--departments", default="", metavar="CODE,...", help=_("target 課 (default: every 課)"))
     for name, fn, text in (
-        ("open", _cycle_open, "open a planned cycle for responses"),
+        ("open", _cycle_open, _("open a planned cycle for responses")),
         (
             "close",
             _cycle_close,
-            "close an open cycle and publish its results (第N版) into the trail; it then refuses changes",
+            _("close an open cycle and publish its results (第N版) into the trail; it then refuses changes"),
         ),
     ):
-        command(cs, name, fn, text, parents=[w]).add_argument("id", type=int, metavar="ID")
+        command(cs, name, fn, text, parents=[w]).add_argument("id", type=int, metavar="ID", help=_("the cycle's id"))
     x = command(
-        cs, "reopen", _cycle_reopen, "reopen a closed cycle to take a late 課 (chief auditor or CISO), with a reason"
+        cs, "reopen", _cycle_reopen, _("reopen a closed cycle to take a late 課 (chief auditor or CISO), with a reason")
     )
-    x.add_argument("id", type=int, metavar="ID")
-    x.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded in the trail)")
-    x.add_argument("--by", required=True, metavar="PERSON", help="監査統括責任者 or CISO, by name in the register")
-    command(cs, "list", _cycle_list, "list cycles", json_flag=True)
+    x.add_argument("id", type=int, metavar="ID", help=_("the cycle's id"))
+    x.add_argument("--reason", required=True, metavar="TEXT", help=_("why (recorded in the trail)"))
+    x.add_argument("--by", required=True, metavar="PERSON", help=_("監査統括責任者 or CISO, by name in the register"))
+    command(cs, "list", _cycle_list, _("list cycles"), json_flag=True)
     collection.register(cs)  # cycle status (回収状況)
 
-    rs = group(sub, "responses", "responses (回答) to a cycle")
-    help_ = (
+    rs = group(sub, "responses", _("responses (回答) to a cycle"))
+    help_ = _(
         "import responses: a CSV (department,item,answer,comment,evidence), or returned "
         "questionnaires (.xlsx, questionnaire CSV, folders of them; docs/exchange.md)"
     )
     x = command(rs, "import", _responses_import, help_, parents=[w, encoding()])
-    x.add_argument("--cycle", type=int, required=True, metavar="ID")
-    x.add_argument("files", nargs="+", metavar="PATH", help="FILE.csv, or questionnaires / folders")
-    x.add_argument("--dry-run", action="store_true", help="questionnaires: check and summarise, write nothing")
-    x.add_argument("--dept", metavar="CODE", help="questionnaires: every file must be this 課's")
-    x = command(rs, "list", _responses_list, "list a cycle's responses", json_flag=True)
-    x.add_argument("--cycle", type=int, required=True, metavar="ID")
+    x.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
+    x.add_argument("files", nargs="+", metavar="PATH", help=_("FILE.csv, or questionnaires / folders"))
+    x.add_argument("--dry-run", action="store_true", help=_("questionnaires: check and summarise, write nothing"))
+    x.add_argument("--dept", metavar="CODE", help=_("questionnaires: every file must be this 課's"))
+    x = command(rs, "list", _responses_list, _("list a cycle's responses"), json_flag=True)
+    x.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
 
 
 def _responses_import(args: argparse.Namespace) -> int:
     plain = [f for f in args.files if not Path(f).is_dir() and not exchange.is_questionnaire(f)]
     if plain and (len(plain) > 1 or len(args.files) > 1):
         raise SystemExit(
-            "libaudit: give one plain responses CSV, or questionnaires (.xlsx, questionnaire CSV, "
-            "folders); not both: " + ", ".join(plain)
+            "libaudit: "
+            + _(
+                "give one plain responses CSV, or questionnaires (.xlsx, questionnaire CSV, folders); not both: {files}"
+            ).format(files=", ".join(plain))
         )
     if not plain:
         with open_store(args.db) as s:
@@ -78,11 +93,11 @@ def _responses_import(args: argparse.Namespace) -> int:
                 department=args.dept,
             )
     if args.dry_run or args.dept:
-        raise SystemExit("libaudit: --dry-run and --dept are for questionnaires, not a plain responses CSV")
-    progress = Progress("importing")
+        raise SystemExit("libaudit: " + _("--dry-run and --dept are for questionnaires, not a plain responses CSV"))
+    progress = Progress(_("importing"))
     return run_import(
         args,
-        "responses",
+        _("responses"),
         lambda s: s.import_responses_csv(actor(args), args.cycle, plain[0], args.encoding, progress=progress),
     )
 
@@ -106,8 +121,10 @@ def _cycle_close(args: argparse.Namespace) -> int:
         p = s.close_cycle(actor(args), args.id)
     r = p["record"]
     print(
-        f"実施回 {args.id} を締め切り、第{p['edition']}版として公表しました（証跡 {r['seq']}:{r['hash'][:12]}）。"
-        f" 報告書はこの時点の数値で作られます。アンカー: {r['hash']}"
+        _(
+            "Cycle {id} is closed and published as edition {edition} (trail {seq}:{short}). Reports use the "
+            "figures as of now. Anchor: {hash}"
+        ).format(id=args.id, edition=p["edition"], seq=r["seq"], short=r["hash"][:12], hash=r["hash"])
     )
     return 0
 
@@ -116,8 +133,10 @@ def _cycle_reopen(args: argparse.Namespace) -> int:
     with open_store(args.db) as s:
         r = s.reopen_cycle(args.by, args.id, args.reason)
     print(
-        f"実施回 {args.id} を再開しました（{r['number']}回目、{r['by']}、理由: {r['reason']}）。"
-        f" 遅れた回答を取り込んだら `libaudit cycle close {args.db} {args.id}` で第2版以降を公表してください。"
+        _(
+            "Cycle {id} is reopened (time {number}, by {by}, reason: {reason}). Once the late answers are in, "
+            "publish edition 2 or later with `libaudit cycle close {db} {id}`."
+        ).format(id=args.id, number=r["number"], by=r["by"], reason=r["reason"], db=args.db)
     )
     return 0
 
@@ -127,6 +146,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
         cycles = s.cycles()
         counts = {c.id: s.response_count(c.id) for c in cycles}
         editions = {c.id: len(s.publications(c.id)) for c in cycles}
+        checklists = {k.id: f"{k.checklist_id}@{k.version}" for k in s.checklists()}
     if args.json:
         out = []
         for c in cycles:
@@ -142,17 +162,28 @@ def _cycle_list(args: argparse.Namespace) -> int:
         (
             c.id,
             c.name,
-            c.kind,
+            labels.shown("cycle_kind", c.kind),
             fiscal_year_label(c.fiscal_year),
-            c.checklist,
-            c.status,
-            f"第{editions[c.id]}版" if editions[c.id] else "-",
+            checklists.get(c.checklist, c.checklist),
+            labels.shown("cycle_status", c.status),
+            _("edition {n}").format(n=editions[c.id]) if editions[c.id] else "-",
             len(c.departments),
             counts[c.id],
         )
         for c in cycles
     ]
-    print(format_table(["ID", "名称", "種別", "年度", "点検表", "状態", "公表", "課", "回答"], rows, ">" + "<<<><<>>"))
+    heads = [
+        "ID",
+        _("name"),
+        _("kind"),
+        _("年度"),
+        _("checklist"),
+        _("status"),
+        _("published"),
+        _("課"),
+        _("responses"),
+    ]
+    print(format_table(heads, rows, ">" + "<<<><<>>"))
     return 0
 
 
@@ -160,6 +191,9 @@ def _responses_list(args: argparse.Namespace) -> int:
     responses = listed(args, lambda s: s.responses(args.cycle))
     if responses is None:
         return 0
-    rows = [(r.department, r.item, r.answer, r.comment, r.answered_by, r.answered_at) for r in responses]
-    print(format_table(["課", "項目", "回答", "コメント", "回答者", "回答日時"], rows))
+    rows = [
+        (r.department, r.item, labels.shown("answer", r.answer), r.comment, r.answered_by, r.answered_at)
+        for r in responses
+    ]
+    print(format_table([_("課"), _("item"), _("answer"), _("comment"), _("answered by"), _("answered at")], rows))
     return 0

@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 from .. import exchange
-from ..errors import QuestionnaireError
+from ..dates import day_argument
+from ..errors import QuestionnaireError, ValidationError
+from ..files import output_format
+from ..i18n import _, ngettext
 from ..store import Store
 
 
@@ -21,34 +24,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         parents=[writer()],
-        help="write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV; each is recorded (cycle status)",
+        help=_("write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV; each is recorded (cycle status)"),
     )
-    p.add_argument("db", metavar="DB")
-    p.add_argument("--cycle", type=int, required=True, metavar="ID")
+    p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
+    p.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--dept", metavar="CODE", help="one 課")
-    who.add_argument("--all-depts", action="store_true", help="every target 課 of the cycle, into the folder -o")
-    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    who.add_argument("--dept", metavar="CODE", help=_("one 課"))
+    who.add_argument("--all-depts", action="store_true", help=_("every target 課 of the cycle, into the folder -o"))
+    p.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        help=_("default: from the extension of -o (x.csv: CSV), else xlsx; a contradiction is refused"),
+    )
     p.add_argument(
         "--encoding",
         choices=["utf-8-sig", "cp932"],
         default="utf-8-sig",
-        help="CSV only: UTF-8 with BOM (default) or CP932 (Shift_JIS as Excel on Japanese Windows)",
+        help=_("CSV only: UTF-8 with BOM (default) or CP932 (Shift_JIS as Excel on Japanese Windows)"),
     )
     p.add_argument(
         "--carry-over",
         type=int,
         metavar="CYCLE",
-        help="pre-fill the answers of an earlier cycle of the same checklist (e.g. last 年度's)",
+        help=_("pre-fill the answers of an earlier cycle of the same checklist (e.g. last 年度's)"),
     )
-    p.add_argument("--deadline", metavar="YYYY-MM-DD", help="回答期限, printed on the instructions sheet")
-    p.add_argument("--contact", metavar="TEXT", help="問い合わせ先, printed on the instructions sheet")
+    p.add_argument(
+        "--deadline", type=day_argument, metavar="YYYY-MM-DD", help=_("回答期限, printed on the instructions sheet")
+    )
+    p.add_argument("--contact", metavar="TEXT", help=_("the contact for questions, printed on the instructions sheet"))
     p.add_argument(
         "-o",
         "--output",
         required=True,
         metavar="PATH",
-        help="a file (--dept) or a folder (--all-depts, or --dept with an existing folder)",
+        help=_("a file (--dept) or a folder (--all-depts, or --dept with an existing folder)"),
     )
     p.set_defaults(func=_export)
 
@@ -58,9 +67,13 @@ def _export(args: argparse.Namespace) -> int:
 
     who = actor(args)
     with open_store(args.db) as s:
+        if args.output == "-":
+            raise ValidationError(_("a questionnaire is written to a file (.xlsx or .csv), not to standard output"))
         out = Path(args.output)
+        folder = args.all_depts or out.is_dir()
+        args.format = output_format(out, args.format, exchange.QUESTIONNAIRE_FORMATS, default="xlsx", directory=folder)
         if args.all_depts:
-            bar = Progress("exporting")
+            bar = Progress(_("exporting"))
             paths = exchange.export_all(
                 s,
                 args.cycle,
@@ -104,7 +117,10 @@ def _export(args: argparse.Namespace) -> int:
                 ]
     for p in paths:
         print(p)
-    print(f"exported {len(paths)} questionnaire(s)", file=sys.stderr)
+    print(
+        ngettext("exported {n} questionnaire", "exported {n} questionnaires", len(paths)).format(n=len(paths)),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -124,21 +140,33 @@ def run_import(
             store, cycle, paths, actor, dry_run=dry_run, encoding=encoding, department=department
         )
     except QuestionnaireError as e:
-        print(f"libaudit: {e.args[0]}; fix these and import again:", file=sys.stderr)
+        print("libaudit: " + _("{problem}; fix these and import again:").format(problem=e.args[0]), file=sys.stderr)
         for p in e.problems:
             print(str(p), file=sys.stderr)
         if e.outcomes:
-            print("files:", file=sys.stderr)
+            print(_("files:"), file=sys.stderr)
             for o in e.outcomes:
                 print(f"  {o}", file=sys.stderr)
         return 1
     for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=w), file=sys.stderr)
     for o in result.skipped:
         print(str(o), file=sys.stderr)
     print(result.table())
     if dry_run:
-        print(f"dry run: {result.changed} answer(s) would change; nothing was written")
+        print(
+            ngettext(
+                "dry run: {n} answer would change; nothing was written",
+                "dry run: {n} answers would change; nothing was written",
+                result.changed,
+            ).format(n=result.changed)
+        )
     else:
-        print(f"imported: {result.inserted} new, {result.updated} updated answer(s) from {len(result.files)} file(s)")
+        print(
+            ngettext(
+                "imported: {new} new, {updated} updated answer(s) from {n} file",
+                "imported: {new} new, {updated} updated answer(s) from {n} files",
+                len(result.files),
+            ).format(new=result.inserted, updated=result.updated, n=len(result.files))
+        )
     return 0

@@ -11,24 +11,27 @@ import sys
 from pathlib import Path
 
 from .. import Checklist, Diagnostic, _core, extract_checklist
-from ..files import write_text
+from ..files import os_error_text, write_text
+from ..i18n import _, ngettext
 from ..table import format_table
 
 
 def register_checklist_extract(cs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e = cs.add_parser(
         "extract",
-        help="draft a checklist from a standard's text (PDF/Markdown extraction): obligations, roles, questions",
-        description="Draft a checklist from the text of an information-security standard. The draft "
-        "needs checking by hand; see docs/extractor.md for the rules.",
+        help=_("draft a checklist from a standard's text (PDF/Markdown extraction): obligations, roles, questions"),
+        description=_(
+            "Draft a checklist from the text of an information-security standard. The draft "
+            "needs checking by hand; see docs/extractor.md for the rules."
+        ),
     )
-    e.add_argument("file", metavar="POLICY.txt", help="the standard's text (UTF-8; Shift_JIS/CP932 is accepted)")
-    e.add_argument("--id", required=True, help="checklist id: a-z, 0-9 and '-'")
-    e.add_argument("--title", required=True, help="checklist title")
-    e.add_argument("--body", required=True, help="the body (団体) as it writes its name, e.g. 小牧市")
-    e.add_argument("--version", default="draft", help='version of the standard, e.g. "2024-03-01" (default: draft)')
-    e.add_argument("--part", default="", help="extract only the document whose title contains this (e.g. 対策基準)")
-    e.add_argument("-o", "--output", metavar="OUT.yaml", help="write the YAML here (default: standard output)")
+    e.add_argument("file", metavar="POLICY.txt", help=_("the standard's text (UTF-8; Shift_JIS/CP932 is accepted)"))
+    e.add_argument("--id", required=True, help=_("checklist id: a-z, 0-9 and '-'"))
+    e.add_argument("--title", required=True, help=_("checklist title"))
+    e.add_argument("--body", required=True, help=_("the body (団体) as it writes its name, e.g. 小牧市"))
+    e.add_argument("--version", default="draft", help=_('version of the standard, e.g. "2024-03-01" (default: draft)'))
+    e.add_argument("--part", default="", help=_("extract only the document whose title contains this (e.g. 対策基準)"))
+    e.add_argument("-o", "--output", metavar="OUT.yaml", help=_("write the YAML here (default: standard output)"))
     e.set_defaults(func=_extract)
 
 
@@ -42,7 +45,9 @@ def read_policy(path: str) -> tuple[str, str]:
             return data.decode("cp932"), "cp932"
         except UnicodeDecodeError:
             raise ValueError(
-                f"{path}: neither UTF-8 nor Shift_JIS (first bad byte at offset {first.start}); save it as UTF-8"
+                _("{path}: neither UTF-8 nor Shift_JIS (first bad byte at offset {offset}); save it as UTF-8").format(
+                    path=path, offset=first.start
+                )
             ) from None
 
 
@@ -59,12 +64,14 @@ def chapter_counts(c: Checklist) -> list[tuple[str, str, int]]:
 def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str:
     rows = chapter_counts(c)
     lines = [
-        f"{source}: {len(c)} items drafted for {c.body} ({c.id})",
+        ngettext(
+            "{source}: {n} item drafted for {body} ({id})", "{source}: {n} items drafted for {body} ({id})", len(c)
+        ).format(source=source, n=len(c), body=c.body, id=c.id),
         "",
-        format_table(["章", "見出し", "項目数"], [(a, b, n) for a, b, n in rows], "<<>"),
+        format_table([_("chapter"), _("heading"), _("items")], [(a, b, n) for a, b, n in rows], "<<>"),
     ]
     if warnings:
-        lines += ["", f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:"]
+        lines += ["", ngettext("{n} warning:", "{n} warnings:", len(warnings)).format(n=len(warnings))]
         lines += [f"  {w}" for w in warnings]
     return "\n".join(lines)
 
@@ -72,11 +79,14 @@ def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str
 def _extract(args: argparse.Namespace) -> int:
     try:
         text, encoding = read_policy(args.file)
-    except (OSError, ValueError) as e:
+    except OSError as e:
+        print(f"libaudit: {args.file}: {os_error_text(e)}", file=sys.stderr)
+        return 1
+    except ValueError as e:
         print(f"libaudit: {e}", file=sys.stderr)
         return 1
     if encoding != "utf-8":
-        print(f"{args.file}: read as {encoding}", file=sys.stderr)
+        print(_("{file}: read as {encoding}").format(file=args.file, encoding=encoding), file=sys.stderr)
     ex = extract_checklist(
         text,
         id=args.id,
@@ -90,7 +100,8 @@ def _extract(args: argparse.Namespace) -> int:
     if args.output:
         write_text(args.output, ex.yaml)
         print(summary)
-        print(f"\nwrote {args.output} (a draft: check every item by hand)")
+        print()
+        print(_("wrote {file} (a draft: check every item by hand)").format(file=args.output))
     else:
         sys.stdout.write(ex.yaml)
         print(summary, file=sys.stderr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from .. import labels
+from ..i18n import _
 from ..store import Department
 from ..table import format_table
 from .common import actor, command, encoding, group, listed, run_import, writer
@@ -13,23 +14,23 @@ from .common import actor, command, encoding, group, listed, run_import, writer
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing = [writer(), encoding()]
-    ds = group(sub, "dept", "departments (部 and 課)")
-    help_ = "import departments from CSV: code,name,parent_code,security_officer,security_manager"
+    ds = group(sub, "dept", _("departments (部 and 課)"))
+    help_ = _("import departments from CSV: code,name,parent_code,security_officer,security_manager")
     command(ds, "import", _dept_import, help_, parents=importing, positionals=["FILE.csv"])
-    command(ds, "list", _dept_list, "list the departments as a tree", json_flag=True)
+    command(ds, "list", _dept_list, _("list the departments as a tree"), json_flag=True)
 
-    ss = group(sub, "system", "information systems")
-    help_ = "import systems from CSV: name,department,tier,important_assets"
+    ss = group(sub, "system", _("information systems"))
+    help_ = _("import systems from CSV: name,department,tier,important_assets")
     command(ss, "import", _system_import, help_, parents=importing, positionals=["FILE.csv"])
-    command(ss, "list", _system_list, "list the systems", json_flag=True)
+    command(ss, "list", _system_list, _("list the systems"), json_flag=True)
 
 
 def _dept_import(args: argparse.Namespace) -> int:
-    return run_import(args, "departments", lambda s: s.import_departments_csv(actor(args), args.file, args.encoding))
+    return run_import(args, _("departments"), lambda s: s.import_departments_csv(actor(args), args.file, args.encoding))
 
 
 def _system_import(args: argparse.Namespace) -> int:
-    return run_import(args, "systems", lambda s: s.import_systems_csv(actor(args), args.file, args.encoding))
+    return run_import(args, _("systems"), lambda s: s.import_systems_csv(actor(args), args.file, args.encoding))
 
 
 def _dept_list(args: argparse.Namespace) -> int:
@@ -48,7 +49,7 @@ def _dept_list(args: argparse.Namespace) -> int:
 
     walk("", 0)
     roles = [labels.label("role", r) for r in ("security_officer", "security_manager")]
-    print(format_table(["コード", "名称", *roles], rows))
+    print(format_table([_("code"), _("name"), *roles], rows))
     return 0
 
 
@@ -56,6 +57,8 @@ def _system_list(args: argparse.Namespace) -> int:
     systems = listed(args, lambda s: s.systems())
     if systems is None:
         return 0
-    rows = [(x.name, x.department, x.tier, "有" if x.important_assets else "") for x in systems]
-    print(format_table(["システム", "課", "系統", "重要な情報資産"], rows))
+    rows = [
+        (x.name, x.department, labels.shown("tier", x.tier), _("yes") if x.important_assets else "") for x in systems
+    ]
+    print(format_table([_("system"), _("課"), _("tier"), _("important assets")], rows))
     return 0

@@ -14,48 +14,56 @@ import math
 import sys
 from typing import Any
 
+from ..dates import day_argument
+from ..i18n import _
 from ..scoring import GROUPINGS, CycleData, GroupScore, model_names
 from ..store import fiscal_year_label
 from ..table import format_table
 from .common import open_store
 
-_GROUP_HEADER = {
-    "department": "課",
-    "parent": "部",
-    "chapter": "章",
-    "section": "節",
-    "role": "役割",
-    "tier": "系統",
-    "item": "項目",
-    "body": "団体",
-}
-_MODEL_HEADER = {"rate": "実施率", "ipa": "IPA点数"}
+
+def _group_header(by: str) -> str:
+    """The heading of a grouping's column, in the language in use."""
+    headers = {
+        "department": _("課"),
+        "parent": _("部"),
+        "chapter": _("chapter"),
+        "section": _("section"),
+        "role": _("role"),
+        "tier": _("tier"),
+        "item": _("item"),
+        "body": _("body"),
+    }
+    return headers[by]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("score", help="scores of a cycle: 実施率, IPA points, XCCDF models, by 課/部/章/…")
-    p.add_argument("db", metavar="DB")
-    p.add_argument("--cycle", type=int, required=True, metavar="ID")
+    p = sub.add_parser("score", help=_("scores of a cycle: 実施率, IPA points, XCCDF models, by 課/部/章/…"))
+    p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
+    p.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
     p.add_argument(
         "--model",
         default="rate",
         metavar="M",
-        help="rate (実施率, default), ipa, xccdf_default, xccdf_flat, xccdf_flat_unweighted, xccdf_absolute",
+        help=_("rate (実施率, default), ipa, xccdf_default, xccdf_flat, xccdf_flat_unweighted, xccdf_absolute"),
     )
-    p.add_argument("--by", default="department", choices=GROUPINGS, help="how to group (default: department = 課)")
+    p.add_argument("--by", default="department", choices=GROUPINGS, help=_("how to group (default: department = 課)"))
     p.add_argument(
-        "--partial-value", type=float, default=0.5, metavar="P", help="rate: the value of 一部実施 (default 0.5)"
+        "--partial-value", type=float, default=0.5, metavar="P", help=_("rate: the value of 一部実施 (default 0.5)")
     )
-    p.add_argument("--compare", type=int, metavar="ID", help="another cycle (e.g. last 年度) to compare with")
+    p.add_argument("--compare", type=int, metavar="ID", help=_("another cycle (e.g. last 年度) to compare with"))
     p.add_argument(
         "--as-of",
+        type=day_argument,
         metavar="DATE",
-        help="an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "
-        "a closed cycle is always read at its close (docs/scoring.md)",
+        help=_(
+            "an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "
+            "a closed cycle is always read at its close (docs/scoring.md)"
+        ),
     )
-    p.add_argument("--matrix", action="store_true", help="課 × chapter instead of --by")
-    p.add_argument("--weakest", type=int, metavar="N", help="the N items with the lowest score instead of --by")
-    p.add_argument("--json", action="store_true", help="a list of objects, one per group")
+    p.add_argument("--matrix", action="store_true", help=_("課 × chapter instead of --by"))
+    p.add_argument("--weakest", type=int, metavar="N", help=_("the N items with the lowest score instead of --by"))
+    p.add_argument("--json", action="store_true", help=_("a list of objects, one per group"))
     p.set_defaults(func=_score)
 
 
@@ -70,20 +78,24 @@ def signed(x: float | None) -> str:
 
 
 def _score_header(model: str) -> str:
-    return _MODEL_HEADER.get(model, model)
+    headers = {"rate": _("実施率"), "ipa": _("IPA points")}
+    return headers.get(model, model)
 
 
 def _title(data: CycleData, what: str) -> str:
     c, p = data.cycle, data.point
-    at = f"証跡 {p['seq']}:{p['hash'][:12]} 時点" if p["seq"] else "証跡なし"
-    return f"{c['name']} (cycle {c['id']}, {fiscal_year_label(c['fiscal_year'])}, {at}): {what}"
+    at = _("trail {seq}:{hash}").format(seq=p["seq"], hash=p["hash"][:12]) if p["seq"] else _("no trail")
+    return _("{name} (cycle {id}, {year}, {at}): {what}").format(
+        name=c["name"], id=c["id"], year=fiscal_year_label(c["fiscal_year"]), at=at, what=what
+    )
 
 
 def _counts(r: GroupScore) -> list[Any]:
     return [r.applicable, r.answered, r.not_applicable, r.excepted, fmt(r.response_rate)]
 
 
-_COUNT_HEADERS = ["該当", "回答", "該当なし", "例外", "回答率%"]
+def _count_headers() -> list[str]:
+    return [_("applicable"), _("answered"), _("not applicable"), _("excepted"), _("response rate %")]
 
 
 def _score_cells(r: GroupScore, model: str) -> list[str]:
@@ -98,9 +110,9 @@ def _score_cells(r: GroupScore, model: str) -> list[str]:
 
 def _score_headers(model: str) -> list[str]:
     if model in ("xccdf_flat", "xccdf_flat_unweighted"):
-        return ["score", "maximum"]
+        return [_("score"), _("maximum")]
     if model == "ipa":
-        return [_score_header(model), "band"]
+        return [_score_header(model), _("band")]
     return [_score_header(model)]
 
 
@@ -110,15 +122,21 @@ def _json_row(r: GroupScore) -> dict[str, Any]:
 
 def _score(args: argparse.Namespace) -> int:
     if args.model not in model_names():
-        raise SystemExit(f"libaudit: unknown model {args.model!r}: one of {', '.join(model_names())}")
+        raise SystemExit(
+            "libaudit: "
+            + _("unknown model {model!r}: one of {models}").format(model=args.model, models=", ".join(model_names()))
+        )
     opts = {"partial_value": args.partial_value}
     with open_store(args.db, read_only=True) as store:
         # Each cycle by the as-of rule, with the exceptions that count for it (docs/scoring.md).
         data = store.scoring_data(args.cycle, args.as_of)
         if args.as_of and data.cycle["status"] == "closed":
             print(
-                f"libaudit: 実施回 {args.cycle} は締切済みのため --as-of {args.as_of} は使わず、締切時点の数値を示す"
-                " (docs/scoring.md「As of」)",
+                "libaudit: "
+                + _(
+                    "cycle {cycle} is closed: --as-of {as_of} is not used; the figures are those of its close "
+                    "(docs/scoring.md, As of)"
+                ).format(cycle=args.cycle, as_of=args.as_of),
                 file=sys.stderr,
             )
         if args.compare is not None:
@@ -130,10 +148,12 @@ def _score(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps([_json_row(r) for r in rows], ensure_ascii=False, indent=2))
                 return 0
-            print(_title(data, f"{_score_header(args.model)}の低い項目 {len(rows)}件"))
+            print(
+                _title(data, _("the {n} items lowest in {score}").format(n=len(rows), score=_score_header(args.model)))
+            )
             print(
                 format_table(
-                    ["項目", "章", "点検項目"] + _score_headers(args.model) + _COUNT_HEADERS,
+                    [_("item"), _("chapter"), _("点検項目")] + _score_headers(args.model) + _count_headers(),
                     [[r.group, r.parent, r.name] + _score_cells(r, args.model) + _counts(r) for r in rows],
                     "<<<" + ">" * (len(_score_headers(args.model)) + 5),
                 )
@@ -143,11 +163,18 @@ def _score(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([_json_row(r) for r in table], ensure_ascii=False, indent=2))
             return 0
-        print(_title(data, f"{_score_header(args.model)} by {_GROUP_HEADER[args.by]} ({args.by})"))
+        print(
+            _title(
+                data,
+                _("{score} by {group} ({by})").format(
+                    score=_score_header(args.model), group=_group_header(args.by), by=args.by
+                ),
+            )
+        )
         heads = _score_headers(args.model)
         print(
             format_table(
-                [_GROUP_HEADER[args.by], "名称"] + heads + ["偏差値"] + _COUNT_HEADERS,
+                [_group_header(args.by), _("name")] + heads + [_("偏差値")] + _count_headers(),
                 [[r.group, r.name] + _score_cells(r, args.model) + [fmt(r.deviation)] + _counts(r) for r in table],
                 "<<" + ">" * (len(heads) + 6),
             )
@@ -155,8 +182,9 @@ def _score(args: argparse.Namespace) -> int:
         d = table.distribution
         if d.n > 1:
             print(
-                f"n={d.n}  平均 {fmt(d.mean)}  標準偏差 {fmt(d.sd)}  最小 {fmt(d.min)}  中央値 {fmt(d.median)}  "
-                f"最大 {fmt(d.max)}"
+                _("n={n}  mean {mean}  SD {sd}  min {min}  median {median}  max {max}").format(
+                    n=d.n, mean=fmt(d.mean), sd=fmt(d.sd), min=fmt(d.min), median=fmt(d.median), max=fmt(d.max)
+                )
             )
     return 0
 
@@ -166,12 +194,12 @@ def _matrix(data: CycleData, args: argparse.Namespace, opts: dict[str, Any]) -> 
     if args.json:
         print(json.dumps(m.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(_title(data, f"{_score_header(args.model)} 課 × 章"))
-    headers = ["課", "名称", "全体"] + [c.group for c in m.columns]
+    print(_title(data, _("{score}, 課 × chapter").format(score=_score_header(args.model))))
+    headers = [_("課"), _("name"), _("overall")] + [c.group for c in m.columns]
     rows = [[r.group, r.name, fmt(r.score)] + [fmt(c.score) for c in cells] for r, cells in zip(m.rows, m.cells)]
-    rows.append(["", "全課", ""] + [fmt(c.score) for c in m.columns])
+    rows.append(["", _("all 課"), ""] + [fmt(c.score) for c in m.columns])
     print(format_table(headers, rows, "<<" + ">" * (1 + len(m.columns))))
-    print("章: " + "  ".join(f"{c.group} {c.name}" for c in m.columns))
+    print(_("chapters: {chapters}").format(chapters="  ".join(f"{c.group} {c.name}" for c in m.columns)))
     return 0
 
 
@@ -200,8 +228,15 @@ def _compare(before: CycleData, after: CycleData, args: argparse.Namespace, opts
         return 0
     yb, ya = fiscal_year_label(c.before_year), fiscal_year_label(c.after_year)
     print(
-        f"{_score_header(args.model)} by {_GROUP_HEADER[args.by]} ({args.by}): cycle {c.before_cycle} ({yb}) → "
-        f"cycle {c.after_cycle} ({ya})"
+        _("{score} by {group} ({by}): cycle {before} ({yb}) → cycle {after} ({ya})").format(
+            score=_score_header(args.model),
+            group=_group_header(args.by),
+            by=args.by,
+            before=c.before_cycle,
+            yb=yb,
+            after=c.after_cycle,
+            ya=ya,
+        )
     )
     rows = [
         [
@@ -215,12 +250,13 @@ def _compare(before: CycleData, after: CycleData, args: argparse.Namespace, opts
         ]
         for r in c.rows
     ]
-    print(format_table([_GROUP_HEADER[args.by], "名称", yb, ya, "増減", "該当", "回答"], rows, "<<>>>>>"))
+    heads = [_group_header(args.by), _("name"), yb, ya, _("change"), _("applicable"), _("answered")]
+    print(format_table(heads, rows, "<<>>>>>"))
     for label, xs in (
-        ("追加された項目", c.items_added),
-        ("削除された項目", c.items_removed),
-        (f"{ya}のみの課", c.departments_added),
-        (f"{yb}のみの課", c.departments_removed),
+        (_("items added"), c.items_added),
+        (_("items removed"), c.items_removed),
+        (_("課 only in {year}").format(year=ya), c.departments_added),
+        (_("課 only in {year}").format(year=yb), c.departments_removed),
     ):
         if xs:
             print(f"{label}: {', '.join(xs)}")

@@ -14,6 +14,8 @@ from dataclasses import asdict
 from typing import Any
 
 from .. import Store
+from ..files import os_error_text
+from ..i18n import _, ngettext
 from ..store import new_trail_key, read_trail_key, trail_key_id
 from ..table import format_table
 from .common import (
@@ -31,34 +33,36 @@ from .common import (
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("init", parents=[writer()], help="create a store (an SQLite file)")
-    p.add_argument("db", metavar="DB")
-    p.add_argument("--body", help="the body (団体) the store is for, e.g. 小牧市")
+    p = sub.add_parser("init", parents=[writer()], help=_("create a store (an SQLite file)"))
+    p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
+    p.add_argument("--body", help=_("the body (団体) the store is for, e.g. 小牧市"))
     key_file_option(p)
     p.set_defaults(func=_init)
 
-    p = sub.add_parser("trail", help="print the trail (every recorded change), oldest first")
-    p.add_argument("db", metavar="DB")
-    p.add_argument("--after", type=int, default=0, metavar="SEQ", help="only records after this seq")
-    p.add_argument("--limit", type=int, default=0, metavar="N", help="at most N records")
-    p.add_argument("--json", action="store_true", help="one JSON object per line, states parsed")
+    p = sub.add_parser("trail", help=_("print the trail (every recorded change), oldest first"))
+    p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
+    p.add_argument("--after", type=int, default=0, metavar="SEQ", help=_("only records after this seq"))
+    p.add_argument("--limit", type=int, default=0, metavar="N", help=_("at most N records"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object per line, states parsed"))
     p.set_defaults(func=_trail)
 
-    p = sub.add_parser("verify", help="check the trail's hash chain and replay it against the tables")
-    p.add_argument("db", metavar="DB")
+    p = sub.add_parser("verify", help=_("check the trail's hash chain and replay it against the tables"))
+    p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
     p.add_argument(
         "--anchor",
         metavar="HASH|REPORT.json",
-        help="a head hash kept elsewhere (printed by verify and by cycle close), or a report's JSON, whose "
-        "anchor (seq and hash) the trail must still hold",
+        help=_(
+            "a head hash kept elsewhere (printed by verify and by cycle close), or a report's JSON, whose "
+            "anchor (seq and hash) the trail must still hold"
+        ),
     )
     key_file_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_verify)
 
-    keys = group(sub, "trail-key", "the trail key that seals the trail (docs/store.md, Threat model)")
-    p = keys.add_parser("new", help="write a new trail key file (32 random bytes, mode 0600; never overwrites)")
-    p.add_argument("path", metavar="PATH")
+    keys = group(sub, "trail-key", _("the trail key that seals the trail (docs/store.md, Threat model)"))
+    p = keys.add_parser("new", help=_("write a new trail key file (32 random bytes, mode 0600; never overwrites)"))
+    p.add_argument("path", metavar="PATH", help=_("where to write the key file"))
     p.set_defaults(func=_trail_key_new)
 
 
@@ -68,9 +72,16 @@ def register_checklist_import(cs: Any) -> None:
         cs,
         "import",
         _checklist_import,
-        "store a checklist version in a store; prints its id",
+        _("store a checklist version in a store; prints its id"),
         parents=[writer()],
         positionals=["FILE.yaml"],
+    )
+    command(
+        cs,
+        "list",
+        _checklist_list,
+        _("list the checklist versions a store holds (id, version, title, items, stored at)"),
+        json_flag=True,
     )
 
 
@@ -78,7 +89,7 @@ def _init(args: argparse.Namespace) -> int:
     with Store(args.db, trail_key=trail_key(args.key_file)) as s:
         if args.body:
             s.set_body(actor(args), args.body)
-        print(f"{args.db}: libaudit store, schema version {s.schema_version}")
+        print(_("{db}: libaudit store, schema version {version}").format(db=args.db, version=s.schema_version))
     return 0
 
 
@@ -88,6 +99,18 @@ def _checklist_import(args: argparse.Namespace) -> int:
         return 1
     with open_store(args.db) as s:
         print(s.import_checklist(actor(args), checklist))
+    return 0
+
+
+def _checklist_list(args: argparse.Namespace) -> int:
+    with open_store(args.db, read_only=True) as s:
+        stored = s.checklists()
+    if args.json:
+        print_json([asdict(c) for c in stored])
+        return 0
+    rows = [(c.id, c.checklist_id, c.version, c.title, c.items, c.imported_at[:19].replace("T", " ")) for c in stored]
+    headers = [_("No."), _("checklist id"), _("version"), _("title"), _("items"), _("stored at (UTC)")]
+    print(format_table(headers, rows, "><<<><"))
     return 0
 
 
@@ -103,10 +126,11 @@ def _trail(args: argparse.Namespace) -> int:
     rows = []
     for t in records:
         state = json.loads(t.state)
-        what = f"{len(state['rows'])} responses" if t.action == "batch" else t.state
+        what = _("{n} responses").format(n=len(state["rows"])) if t.action == "batch" else t.state
         short = what if len(what) <= 60 else what[:57] + "..."
         rows.append((t.seq, t.at[:19].replace("T", " "), t.actor, t.entity, t.key, t.action, short, t.hash[:12]))
-    print(format_table(["seq", "at (UTC)", "actor", "entity", "key", "action", "state", "hash"], rows, ">" + "<" * 7))
+    heads = ["seq", _("at (UTC)"), _("actor"), _("entity"), _("key"), _("action"), _("state"), _("hash")]
+    print(format_table(heads, rows, ">" + "<" * 7))
     return 0
 
 
@@ -123,11 +147,16 @@ def anchor_of(given: str | None) -> tuple[str | None, int]:
         if not isinstance(hash_, str) or not isinstance(seq, int) or not hash_:
             raise TypeError
     except OSError as e:
-        raise SystemExit(f"libaudit: {given} を読めない: {e.strerror}") from None
+        raise SystemExit(
+            "libaudit: " + _("cannot read {file}: {reason}").format(file=given, reason=os_error_text(e))
+        ) from None
     except (ValueError, KeyError, TypeError):
         raise SystemExit(
-            f"libaudit: {given} は libaudit の報告書 JSON ではない（anchor の seq と hash がない）: "
-            "`libaudit report … -o 報告書.json` で作った JSON か、ハッシュそのものを渡してください"
+            "libaudit: "
+            + _(
+                "{file} is not a libaudit report's JSON (it has no anchor with seq and hash): give a JSON "
+                "written by `libaudit report … -o report.json`, or the hash itself"
+            ).format(file=given)
         ) from None
     return hash_, seq
 
@@ -149,30 +178,45 @@ def _verify(args: argparse.Namespace) -> int:
             }
         )
     elif report.ok:
-        print(f"{args.db}: intact ({report.records} trail records, {report.rows} rows; head {report.head_hash})")
+        print(
+            _("{db}: intact ({records} trail records, {rows} rows; head {head})").format(
+                db=args.db, records=report.records, rows=report.rows, head=report.head_hash
+            )
+        )
         if key:
             print(_sealed_line(report))
         if hash_:
-            at = f"記録 {seq} の" if seq else ""
-            print(f"アンカー {hash_[:12]}（{at}ハッシュ）は証跡にある: その時点までの記録は書き換えられていない")
+            if seq:
+                text = _("anchor {hash} (the hash of record {seq}) is in the trail: nothing up to it was rewritten")
+            else:
+                text = _("anchor {hash} is in the trail: nothing up to it was rewritten")
+            print(text.format(hash=hash_[:12], seq=seq))
     else:
         for p in report.problems:
             print(str(p))
-        print(f"{args.db}: {len(report.problems)} problem(s) found", file=sys.stderr)
+        n = len(report.problems)
+        print(
+            ngettext("{db}: {n} problem found", "{db}: {n} problems found", n).format(db=args.db, n=n), file=sys.stderr
+        )
     return 0 if report.ok else 1
 
 
 def _sealed_line(report: Any) -> str:
     """What the key vouched for, in words (a store verified clean with its key)."""
     before = report.sealed_from - 1
-    line = f"鍵 {report.key_id} で封印: 記録 {report.sealed_from} 以降"
-    return line + (f" (それより前の {before} 件は鍵の封印の前に書かれた)" if before else "")
+    if before:
+        return _("sealed with key {key}: records {first} on (the {before} before were written before the key)").format(
+            key=report.key_id, first=report.sealed_from, before=before
+        )
+    return _("sealed with key {key}: records {first} on").format(key=report.key_id, first=report.sealed_from)
 
 
 def _trail_key_new(args: argparse.Namespace) -> int:
     new_trail_key(args.path)
     key_id = trail_key_id(read_trail_key(args.path))
-    print(f"{args.path}: 証跡の鍵 (key_id {key_id}) を作った。ストアとは別の場所に保管すること")
+    print(
+        _("{path}: trail key written (key_id {key}). Keep it apart from the store.").format(path=args.path, key=key_id)
+    )
     return 0
 
 

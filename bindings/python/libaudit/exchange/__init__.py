@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable
 
-from ..errors import ValidationError
+from ..files import output_format
 from ..store import Store
 from .collection import (
     CollectionRow,
@@ -65,6 +65,7 @@ from .model import (
     HEADER_ROW,
     KIND_LABELS,
     LABEL_OF,
+    QUESTIONNAIRE_FORMATS,
     SHEET_ID,
     SHEET_INFO,
     SHEET_QUESTIONS,
@@ -94,8 +95,7 @@ def export_all(
     """One questionnaire per target 課 of the cycle (or the given 課) into `folder`; returns the
     paths. ``progress(done, total)`` is called after each file. With `actor`, each export is
     recorded in the store (``cycle status``)."""
-    if format not in ("xlsx", "csv"):
-        raise ValidationError(f"unknown format {format!r}: xlsx or csv")
+    format = output_format(folder, format, QUESTIONNAIRE_FORMATS, default="xlsx", directory=True)
     deadline = deadline_date(deadline)  # refused before any file is written
     cy = _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before the folder is made
@@ -134,6 +134,7 @@ def is_questionnaire(path: PathLike) -> bool:
 
 
 __all__ = [
+    "QUESTIONNAIRE_FORMATS",
     "ANSWER_LABELS",
     "COLUMNS",
     "CSV_COLUMNS",

@@ -137,8 +137,8 @@ class CollectionStatus:
         """The status as a text table, aligned by display width, totals at the bottom."""
         from ..table import format_table
 
-        head = [_("department"), _("division"), _("status"), _("exported"), _("deadline"), _("returned"), _("by")]
-        head += [_("items"), _("answered"), _("blank"), _("changed")]
+        head = [_("department"), _("division"), _("collection"), _("exported"), _("deadline"), _("returned")]
+        head += [_("imported by"), _("items asked"), _("answered items"), _("blank"), _("changed")]
         rows: list[tuple[object, ...]] = [
             (
                 f"{r.department} {r.name}",

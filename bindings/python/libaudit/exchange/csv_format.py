@@ -16,9 +16,10 @@ from typing import Any
 from .. import _core
 from .._core import neutralise_formula, nfkc
 from ..errors import Diagnostic, ValidationError
-from ..files import write_atomically
+from ..files import output_format, write_atomically
+from ..i18n import _, ngettext
 from ..store import Store
-from .model import CSV_COLUMNS, PathLike, _Cycle, deadline_date, record_export, text_lf
+from .model import CSV_COLUMNS, QUESTIONNAIRE_FORMATS, PathLike, _Cycle, deadline_date, record_export, text_lf
 
 # Excel turns CSV fields that look like numbers or dates into numbers ('0101' -> 101, '8.10' ->
 # 8.1, '1-2' -> a date) and writes them back so. Identity fields that look so are written as
@@ -45,7 +46,9 @@ def _csv_encoding(encoding: str) -> str:
         return "utf-8-sig"
     if e in ("cp932", "shift-jis", "sjis", "windows-31j", "ms932"):
         return "cp932"
-    raise ValidationError(f"unknown CSV encoding {encoding!r}: utf-8-sig (UTF-8 with BOM) or cp932")
+    raise ValidationError(
+        _("unknown CSV encoding {encoding!r}: utf-8-sig (UTF-8 with BOM) or cp932").format(encoding=encoding)
+    )
 
 
 def export_csv(
@@ -66,6 +69,7 @@ def export_csv(
     With `actor`, the export and its 回答期限 `deadline` are recorded in the store (``cycle
     status``; docs/exchange.md); the CSV itself carries no deadline."""
     enc = _csv_encoding(encoding)
+    output_format(path, "csv", QUESTIONNAIRE_FORMATS, default="csv")  # not CSV into x.xlsx
     deadline_date(deadline)  # refused before anything is written
     cy = _shared or _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before any file is written
@@ -111,7 +115,7 @@ def export_csv(
 def _refuse_outside_cp932(path: PathLike, records: list[list[str]]) -> None:
     bad = []
     for line_no, rec in enumerate(records, start=1):
-        for (_, heading), value in zip(CSV_COLUMNS, rec):
+        for (_column, heading), value in zip(CSV_COLUMNS, rec):
             for ch in value:
                 try:
                     ch.encode("cp932")
@@ -121,12 +125,21 @@ def _refuse_outside_cp932(path: PathLike, records: list[list[str]]) -> None:
                             os.fspath(path),
                             line_no,
                             0,
-                            f"番号 {rec[0]} ({heading}): '{ch}' (U+{ord(ch):04X}) cannot be "
-                            "written in CP932; export UTF-8 (the default) or change the text",
+                            _(
+                                "番号 {no} ({heading}): '{ch}' (U+{code:04X}) cannot be written in CP932; export "
+                                "UTF-8 (the default) or change the text"
+                            ).format(no=rec[0], heading=heading, ch=ch, code=ord(ch)),
                         )
                     )
     if bad:
-        raise ValidationError(f"{os.fspath(path)}: {len(bad)} character(s) cannot be written in CP932", bad)
+        raise ValidationError(
+            ngettext(
+                "{file}: {n} character cannot be written in CP932",
+                "{file}: {n} characters cannot be written in CP932",
+                len(bad),
+            ).format(file=os.fspath(path), n=len(bad)),
+            bad,
+        )
 
 
 def read_csv(cy: _Cycle, name: str, data: bytes, encoding: str) -> Any:

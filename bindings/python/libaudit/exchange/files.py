@@ -9,6 +9,8 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..files import os_error_text
+from ..i18n import _
 from .model import PathLike
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 300-item workbook is about 40 KB
@@ -23,7 +25,6 @@ SPREADSHEET_SUFFIXES = frozenset(
     (".xlsx", ".csv", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".ods", ".ots", ".fods", ".numbers")
 )
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SAVE_AS_XLSX = "save it as an Excel workbook (.xlsx) and send that file"
 
 
 def collect_files(paths: Iterable[PathLike]) -> list[Path]:
@@ -44,7 +45,7 @@ def offered(path: Path, named: bool) -> str:
     spreadsheet or CSV are; a file named on the command line always is."""
     if named or path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return ""
-    return "not a questionnaire (only .xlsx workbooks and .csv files are read from a folder)"
+    return _("not a questionnaire (only .xlsx workbooks and .csv files are read from a folder)")
 
 
 def read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
@@ -52,17 +53,18 @@ def read_bytes(path: Path, max_bytes: int) -> tuple[bytes | None, str]:
     try:
         size = path.stat().st_size
     except OSError as e:
-        return None, f"cannot read the file: {e.strerror or e}"
+        return None, _("cannot read the file: {reason}").format(reason=os_error_text(e))
     if size > max_bytes:
         return None, (
-            f"the file is {size / 1048576:.1f} MB; questionnaires larger than "
-            f"{max_bytes / 1048576:.0f} MB are refused (a 300-item workbook is well under 1 MB): "
-            "is it the right file?"
+            _(
+                "the file is {size:.1f} MB; questionnaires larger than {limit:.0f} MB are refused (a 300-item "
+                "workbook is well under 1 MB): is it the right file?"
+            ).format(size=size / 1048576, limit=max_bytes / 1048576)
         )
     try:
         return path.read_bytes(), ""
     except OSError as e:
-        return None, f"cannot read the file: {e.strerror or e}"
+        return None, _("cannot read the file: {reason}").format(reason=os_error_text(e))
 
 
 def sniff(path: Path, data: bytes) -> tuple[str, str]:
@@ -71,15 +73,19 @@ def sniff(path: Path, data: bytes) -> tuple[str, str]:
     binary or old workbook, an OpenDocument spreadsheet, another ZIP, a ZIP bomb."""
     if data.startswith(_OLE2):
         return "", (
-            "an Excel 97-2003 workbook (.xls), or a password-protected workbook: "
-            f"neither can be read; remove any password, {_SAVE_AS_XLSX}"
+            _(
+                "an Excel 97-2003 workbook (.xls), or a password-protected workbook: neither can be read; "
+                "remove any password, save it as an Excel workbook (.xlsx) and send that file"
+            )
         )
     if not data.startswith(b"PK"):
         if path.suffix.lower() in (".csv", ".txt", ".tsv"):
             return CSV, ""
         return "", (
-            "not an Excel workbook (.xlsx): not a ZIP container, and not named .csv: was it renamed? "
-            f"Open it and {_SAVE_AS_XLSX}"
+            _(
+                "not an Excel workbook (.xlsx): not a ZIP container, and not named .csv: was it renamed? Open it, "
+                "save it as an Excel workbook (.xlsx) and send that file"
+            )
         )
     why = check_zip(data)
     if why:
@@ -90,18 +96,26 @@ def sniff(path: Path, data: bytes) -> tuple[str, str]:
             mimetype = _head(z, "mimetype", 100)
             types = _head(z, "[Content_Types].xml", 1_000_000)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as e:
-        return "", f"not an Excel workbook (.xlsx): a damaged ZIP container ({e})"
+        return "", _("not an Excel workbook (.xlsx): a damaged ZIP container ({error})").format(error=e)
     if mimetype.startswith(b"application/vnd.oasis.opendocument") or "content.xml" in names:
         return "", (
-            "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc choose ファイル > 名前を付けて保存, "
-            "file type 'Excel 2007-365 (.xlsx)', keep the current format when asked, and send the .xlsx"
+            _(
+                "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc choose "
+                "ファイル > 名前を付けて保存, file type 'Excel 2007-365 (.xlsx)', keep the current format when "
+                "asked, and send the .xlsx"
+            )
         )
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
-        return "", f"a macro workbook (.xlsm): macro workbooks are not accepted; {_SAVE_AS_XLSX}"
+        return "", _(
+            "a macro workbook (.xlsm): macro workbooks are not accepted; save it as an Excel workbook (.xlsx) and "
+            "send that file"
+        )
     if "xl/workbook.bin" in names:
-        return "", f"an Excel binary workbook (.xlsb) is not read; {_SAVE_AS_XLSX}"
+        return "", _(
+            "an Excel binary workbook (.xlsb) is not read; save it as an Excel workbook (.xlsx) and send that file"
+        )
     if "xl/workbook.xml" not in names:
-        return "", "not an Excel workbook (.xlsx): a ZIP container with no xl/workbook.xml; is it the right file?"
+        return "", _("not an Excel workbook (.xlsx): a ZIP container with no xl/workbook.xml; is it the right file?")
     return XLSX, ""
 
 
@@ -121,19 +135,18 @@ def check_zip(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        return f"not an Excel workbook (.xlsx): a damaged ZIP container ({e})"
+        return _("not an Excel workbook (.xlsx): a damaged ZIP container ({error})").format(error=e)
     if len(infos) > MAX_ZIP_MEMBERS:
-        return f"refused: the workbook holds {len(infos)} parts (limit {MAX_ZIP_MEMBERS})"
+        return _("refused: the workbook holds {n} parts (limit {limit})").format(n=len(infos), limit=MAX_ZIP_MEMBERS)
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
-        return (
-            f"refused: the workbook would unpack to {total / 1048576:.0f} MB (limit "
-            f"{MAX_UNCOMPRESSED_BYTES / 1048576:.0f} MB): a ZIP bomb or not a questionnaire"
-        )
+        return _(
+            "refused: the workbook would unpack to {size:.0f} MB (limit {limit:.0f} MB): a ZIP bomb or not a "
+            "questionnaire"
+        ).format(size=total / 1048576, limit=MAX_UNCOMPRESSED_BYTES / 1048576)
     for i in infos:
         if i.file_size > 1048576 and i.file_size > MAX_COMPRESSION_RATIO * max(1, i.compress_size):
-            return (
-                f"refused: part {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 "
-                f"(limit {MAX_COMPRESSION_RATIO}:1): a ZIP bomb or not a questionnaire"
-            )
+            return _(
+                "refused: part {part} is compressed {ratio}:1 (limit {limit}:1): a ZIP bomb or not a questionnaire"
+            ).format(part=i.filename, ratio=i.file_size // max(1, i.compress_size), limit=MAX_COMPRESSION_RATIO)
     return ""

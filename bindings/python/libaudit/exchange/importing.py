@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import _core
 from ..errors import QuestionnaireError, QuestionnaireProblem
+from ..i18n import _, ngettext
 from ..store import Store
 from .csv_format import read_csv
 from .files import CSV, MAX_FILE_BYTES, XLSX, collect_files, offered, read_bytes, sniff
@@ -44,7 +45,8 @@ class FileOutcome:
     reason: str = ""  # the first problem, or why it was skipped
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.outcome}" + (f" — {self.reason}" if self.reason else "")
+        shown = {"read": _("read"), "refused": _("refused"), "skipped": _("skipped")}.get(self.outcome, self.outcome)
+        return f"{self.path}: {shown}" + (f" — {self.reason}" if self.reason else "")
 
 
 @dataclass
@@ -85,7 +87,7 @@ class ImportSummary:
         ]
         rows.append(
             (
-                "計",
+                _("total"),
                 "",
                 self.answered,
                 self.changed,
@@ -93,7 +95,8 @@ class ImportSummary:
                 sum(f.blank for f in self.files),
             )
         )
-        return format_table(["file", "課", "answered", "changed", "unchanged", "blank"], rows, "<<>>>>")
+        heads = [_("file"), _("課"), _("answered"), _("changed"), _("unchanged"), _("blank")]
+        return format_table(heads, rows, "<<>>>>")
 
 
 @dataclass
@@ -126,6 +129,14 @@ def _read_file(cy: _Cycle, path: Path, named: bool, encoding: str, max_bytes: in
     return _Read(path, returned, sha256, warnings)
 
 
+def _nothing_imported(problems: int, files: int) -> str:
+    """'nothing was imported: 3 problems in 1 file', each count in its own plural form."""
+    in_files = ngettext("in {n} file", "in {n} files", files).format(n=files)
+    return ngettext(
+        "nothing was imported: {n} problem {in_files}", "nothing was imported: {n} problems {in_files}", problems
+    ).format(n=problems, in_files=in_files)
+
+
 def import_files(
     store: Store,
     cycle: int,
@@ -152,8 +163,8 @@ def import_files(
     files = collect_files(given)
     if not files:
         raise QuestionnaireError(
-            "no questionnaire files given (.xlsx or .csv)",
-            [QuestionnaireProblem("<none>", "", 0, "", "no .xlsx or .csv files found")],
+            _("no questionnaire files given (.xlsx or .csv)"),
+            [QuestionnaireProblem("<none>", "", 0, "", _("no .xlsx or .csv files found"))],
         )
     cy = _Cycle(store, cycle)
     read_all = [_read_file(cy, f, f in named, encoding, max_bytes) for f in files]
@@ -163,7 +174,7 @@ def import_files(
     problems = [QuestionnaireProblem(*p) for p in cy.model.import_problems(returned, department)]
     if problems or not read:
         if not read:
-            problems = [QuestionnaireProblem("<none>", "", 0, "", "no .xlsx or .csv files found")]
+            problems = [QuestionnaireProblem("<none>", "", 0, "", _("no .xlsx or .csv files found"))]
         first: dict[str, QuestionnaireProblem] = {}
         for p in problems:
             first.setdefault(p.file, p)
@@ -174,9 +185,7 @@ def import_files(
             for r in read
         ]
         n = len({x.file for x in problems})
-        raise QuestionnaireError(
-            f"nothing was imported: {len(problems)} problem(s) in {n} file(s)", problems, outcomes + skipped
-        )
+        raise QuestionnaireError(_nothing_imported(len(problems), n), problems, outcomes + skipped)
 
     rows, counts = cy.model.plan(returned, actor)
     summary = ImportSummary(cycle=cy.cycle.id, files=[], dry_run=dry_run, skipped=skipped)

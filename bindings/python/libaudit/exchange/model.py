@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from typing import Union
 
 from .. import _core, labels
-from ..errors import ValidationError
+from ..dates import parse_day
+from ..i18n import _
 from ..store import Department, Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 FORMAT = "libaudit-questionnaire"
 FORMAT_VERSION = "1"
+
+#: The formats a questionnaire is written in.
+QUESTIONNAIRE_FORMATS = ("xlsx", "csv")
 
 SHEET_INFO = "記入方法"
 SHEET_QUESTIONS = "点検票"
@@ -112,17 +116,15 @@ def text_lf(s: str) -> str:
 def deadline_date(value: None | str | _dt.date) -> _dt.date | None:
     """A 回答期限 as a date: a date, or text 'YYYY-MM-DD' naming a real day. ValidationError for
     anything else ('2025-06-31', '6月末'): it is printed on every questionnaire."""
-    if value is None or isinstance(value, _dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        if len(text) == 10 and text[4] == text[7] == "-":
-            return _dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValidationError(
-        f"回答期限 (deadline) {text!r} is not a date: write it as YYYY-MM-DD, a real day (2025-06-30)"
-    )
+    return None if value is None else parse_day(value)
+
+
+def formula_kept(typed: str) -> str:
+    """The warning for a returned cell that held a formula (kept as the text typed)."""
+    return _(
+        "the cell holds a formula; it is kept as the text typed ({typed!r}). To write a text that starts with "
+        "'=', type a ' before it"
+    ).format(typed=typed[:40])
 
 
 def date_text(value: None | str | _dt.date) -> str:

@@ -32,6 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
 
 from ..errors import column_number
+from ..i18n import _
 from .model import text_lf
 
 
@@ -109,7 +110,11 @@ class _Counted(io.RawIOBase):
     def readinto(self, b: Any) -> int:
         data = self._raw.read(min(len(b), self._left + 1))
         if len(data) > self._left:
-            raise ReadProblem(f"part {self._part} unpacks to more than {self._limit // 1048576} MB: refused")
+            raise ReadProblem(
+                _("part {part} unpacks to more than {limit} MB: refused").format(
+                    part=self._part, limit=self._limit // 1048576
+                )
+            )
         self._left -= len(data)
         b[: len(data)] = data
         return len(data)
@@ -130,11 +135,10 @@ def _text_of(element: Element) -> str:
 
 def _xml_refusal(part: str, e: Exception) -> str:
     if isinstance(e, DefusedXmlException):
-        return (
-            f"part {part} declares a DTD or entities, which Excel never writes: refused as a crafted file "
-            f"({type(e).__name__})"
-        )
-    return f"part {part} is not well-formed XML ({e}): the file is damaged"
+        return _(
+            "part {part} declares a DTD or entities, which Excel never writes: refused as a crafted file ({error})"
+        ).format(part=part, error=type(e).__name__)
+    return _("part {part} is not well-formed XML ({error}): the file is damaged").format(part=part, error=e)
 
 
 class ReturnedWorkbook:
@@ -147,7 +151,7 @@ class ReturnedWorkbook:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             self._names = set(self._zip.namelist())
             if "xl/workbook.xml" not in self._names:
-                raise ReadProblem("not an Excel workbook (.xlsx): the ZIP container has no xl/workbook.xml")
+                raise ReadProblem(_("not an Excel workbook (.xlsx): the ZIP container has no xl/workbook.xml"))
             workbook = self._part("xl/workbook.xml")
             self._sheets = self._sheet_parts(workbook)
             self._strings: list[str] | None = None
@@ -155,7 +159,9 @@ class ReturnedWorkbook:
         except ReadProblem:
             raise
         except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, EOFError) as e:
-            raise ReadProblem(f"not a readable Excel workbook (.xlsx): {type(e).__name__}: {e}") from None
+            raise ReadProblem(
+                _("not a readable Excel workbook (.xlsx): {error}").format(error=f"{type(e).__name__}: {e}")
+            ) from None
 
     @property
     def sheet_names(self) -> list[str]:
@@ -189,7 +195,7 @@ class ReturnedWorkbook:
             if _local(element.tag) != "sheet":
                 continue
             if len(sheets) >= self.limits.sheets:
-                raise ReadProblem(f"the workbook has more than {self.limits.sheets} sheets: refused")
+                raise ReadProblem(_("the workbook has more than {n} sheets: refused").format(n=self.limits.sheets))
             name, rid = _attr(element, "name") or "", _attr(element, "id") or ""
             sheets[name] = targets.get(rid, "")
         return sheets
@@ -237,11 +243,15 @@ class ReturnedWorkbook:
                 if event != "end" or _local(element.tag) != "si":
                     continue
                 if len(strings) >= self.limits.shared_strings:
-                    raise ReadProblem(f"the shared-string table has more than {self.limits.shared_strings:,} entries")
+                    raise ReadProblem(
+                        _("the shared-string table has more than {n:,} entries").format(n=self.limits.shared_strings)
+                    )
                 text = _text_of(element)
                 if len(text) > self.limits.cell_chars:
                     raise ReadProblem(
-                        f"a shared string has {len(text):,} characters (Excel's limit is {self.limits.cell_chars:,})"
+                        _("a shared string has {n:,} characters (Excel's limit is {limit:,})").format(
+                            n=len(text), limit=self.limits.cell_chars
+                        )
                     )
                 strings.append(text)
         self._strings = strings
@@ -261,7 +271,10 @@ class ReturnedWorkbook:
                         count += 1
                         if count > self.limits.elements:
                             raise ReadProblem(
-                                f"part {part} holds more than {self.limits.elements:,} XML elements: refused", sheet
+                                _("part {part} holds more than {n:,} XML elements: refused").format(
+                                    part=part, n=self.limits.elements
+                                ),
+                                sheet,
                             )
                         parents.append(element)
                         yield event, element
@@ -276,7 +289,7 @@ class ReturnedWorkbook:
         except (ParseError, DefusedXmlException) as e:
             raise ReadProblem(_xml_refusal(part, e), sheet) from None
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as e:
-            raise ReadProblem(f"part {part} cannot be unpacked: {e}", sheet) from None
+            raise ReadProblem(_("part {part} cannot be unpacked: {error}").format(part=part, error=e), sheet) from None
 
     # ---- one sheet ----------------------------------------------------------------------
 
@@ -285,10 +298,10 @@ class ReturnedWorkbook:
         that grid that holds a value is a ReadProblem naming it; so is a damaged or hostile part."""
         part = self._sheets.get(sheet)
         if part is None:
-            raise ReadProblem(f"the workbook has no sheet {sheet!r}")
+            raise ReadProblem(_("the workbook has no sheet {sheet!r}").format(sheet=sheet))
         if part not in self._names:
-            raise ReadProblem(f"sheet {sheet!r} has no part in the file (damaged)", sheet)
-        out = SheetCells([[""] * columns for _ in range(rows)])
+            raise ReadProblem(_("sheet {sheet!r} has no part in the file (damaged)").format(sheet=sheet), sheet)
+        out = SheetCells([[""] * columns for _row in range(rows)])
         row_no = column_no = 0
         for event, element in self._elements(part, sheet, keep_depth=4):
             name = _local(element.tag)
@@ -305,9 +318,10 @@ class ReturnedWorkbook:
                 continue
             if row > rows or column > columns:
                 raise ReadProblem(
-                    f"a cell outside the questionnaire holds data ({text[:20]!r}); the questionnaire has rows "
-                    f"1–{rows} and columns A–{column_letter(columns)}: delete it, or answer in the workbook "
-                    "as exported",
+                    _(
+                        "a cell outside the questionnaire holds data ({text!r}); the questionnaire has rows "
+                        "1–{rows} and columns A–{last}: delete it, or answer in the workbook as exported"
+                    ).format(text=text[:20], rows=rows, last=column_letter(columns)),
                     sheet,
                     row,
                     column_letter(column),
@@ -323,7 +337,9 @@ class ReturnedWorkbook:
         if r is None:
             return previous + 1
         if not (r.isdigit() and 1 <= int(r) <= MAX_ROW):
-            raise ReadProblem(f"a row number {r[:12]!r} outside Excel's grid: the file is damaged", sheet)
+            raise ReadProblem(
+                _("a row number {row!r} outside Excel's grid: the file is damaged").format(row=r[:12]), sheet
+            )
         return int(r)
 
     @staticmethod
@@ -335,10 +351,17 @@ class ReturnedWorkbook:
         else:
             m = _REF.fullmatch(ref)
             if not m:
-                raise ReadProblem(f"a cell reference {ref[:20]!r} that is not one: the file is damaged", sheet)
+                raise ReadProblem(
+                    _("a cell reference {ref!r} that is not one: the file is damaged").format(ref=ref[:20]), sheet
+                )
             row, column = int(m.group(2)), column_number(m.group(1))
         if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
-            raise ReadProblem(f"cell {column_letter(column)}{row} is outside Excel's grid: the file is damaged", sheet)
+            raise ReadProblem(
+                _("cell {cell} is outside Excel's grid: the file is damaged").format(
+                    cell=f"{column_letter(column)}{row}"
+                ),
+                sheet,
+            )
         return row, column
 
     def _value(self, c: Element, sheet: str, row: int, column: int) -> tuple[str, bool]:
@@ -370,7 +393,9 @@ class ReturnedWorkbook:
                 text = strings[int(value)]
             except (ValueError, IndexError):
                 raise ReadProblem(
-                    f"a shared-string index {value[:12]!r} that the table does not hold: the file is damaged",
+                    _("a shared-string index {index!r} that the table does not hold: the file is damaged").format(
+                        index=value[:12]
+                    ),
                     sheet,
                     row,
                     column_letter(column),
@@ -383,7 +408,9 @@ class ReturnedWorkbook:
             text = value
         if len(text) > self.limits.cell_chars:
             raise ReadProblem(
-                f"the cell holds {len(text):,} characters (Excel's limit is {self.limits.cell_chars:,})",
+                _("the cell holds {n:,} characters (Excel's limit is {limit:,})").format(
+                    n=len(text), limit=self.limits.cell_chars
+                ),
                 sheet,
                 row,
                 column_letter(column),

@@ -14,7 +14,7 @@ from typing import Any
 from .. import labels
 from .._core import display_width, nfkc
 from ..errors import QuestionnaireProblem
-from ..files import write_atomically
+from ..files import output_format, write_atomically
 from ..store import ANSWERS, Store, fiscal_year_label
 from .model import (
     ANSWER_LABELS,
@@ -25,6 +25,7 @@ from .model import (
     KIND_LABELS,
     LABEL_OF,
     LETTER,
+    QUESTIONNAIRE_FORMATS,
     SHEET_ID,
     SHEET_INFO,
     SHEET_QUESTIONS,
@@ -33,12 +34,14 @@ from .model import (
     Row,
     _Cycle,
     date_text,
+    formula_kept,
     record_export,
     text_lf,
 )
 from .reader import ReadProblem, ReturnedWorkbook, column_letter
 
 FONT = "游ゴシック"
+INFO_WIDTHS = (20, 70)  # 記入方法's columns A and B, in Excel's character units
 INFO_ROWS = 40  # 記入方法 is written within A1:B40 (asserted), and read so
 ID_META_ROWS = 40  # the identity sheet's key/value lines before its row table (about 15 now)
 INPUT_FILL = "FFF9D6"
@@ -86,6 +89,7 @@ def export_workbook(
     """
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
+    output_format(path, "xlsx", QUESTIONNAIRE_FORMATS, default="xlsx")  # not a workbook into x.csv
     cy = _shared or _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before any file is written
     department = nfkc(str(department)).strip()
@@ -119,13 +123,13 @@ def _info_sheet(
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
 
     font, bold = Font(name=FONT, size=10), Font(name=FONT, size=10, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     thin = Side(style="thin", color="999999")
     dept = cy.departments.get(department)
     parent = cy.departments.get(dept.parent_code) if dept and dept.parent_code else None
     info.title = SHEET_INFO
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 80
+    info.column_dimensions["A"].width = INFO_WIDTHS[0]
+    info.column_dimensions["B"].width = INFO_WIDTHS[1]
     info["A1"] = cy.title()
     info["A1"].font = Font(name=FONT, size=14, bold=True)
     fields = [
@@ -144,9 +148,11 @@ def _info_sheet(
     shows = []
     for label, value in fields:
         info.cell(r, 1, label).font = bold
+        info.cell(r, 1).alignment = top
         c = info.cell(r, 2, value)
         c.font, c.alignment = font, wrap
         c.data_type = "s"
+        info.row_dimensions[r].height = _info_row_height(value)
         if label in ("実施回", "課"):
             shows.append((f"{SHEET_INFO}!B{r}", value))
         r += 1
@@ -165,20 +171,42 @@ def _info_sheet(
         r += 1
         c = info.cell(r, 2, text)
         c.font, c.alignment = font, wrap
-        info.row_dimensions[r].height = 15 * max(1, math.ceil(display_width(text) / 78))
+        info.row_dimensions[r].height = _info_row_height(text)
     r += 2
     info.cell(r, 1, "回答の意味").font = bold
     for code, label in ANSWERS:
         r += 1
         info.cell(r, 1, label).font = font
-        info.cell(r, 2, MEANINGS.get(code, "")).font = font
+        info.cell(r, 1).alignment = top
+        c = info.cell(r, 2, MEANINGS.get(code, ""))
+        c.font, c.alignment = font, wrap
+        info.row_dimensions[r].height = _info_row_height(c.value)
     info.protection.sheet = True
     info.protection.formatColumns = False
     info.protection.formatRows = False
-    info.page_setup.paperSize = info.PAPERSIZE_A4
-    info.page_setup.orientation = "portrait"
+    _info_page_setup(info, r)
     assert r <= INFO_ROWS, "the reader reads 記入方法 up to INFO_ROWS"
     return respondent_row, shows
+
+
+def _info_row_height(text: str) -> float:
+    """Points for a row of column B holding `text` wrapped (display width: full-width 2)."""
+    return 14.0 * max(1, math.ceil(display_width(text) / (INFO_WIDTHS[1] - 4))) + 2
+
+
+def _info_page_setup(info: Any, last_row: int) -> None:
+    """記入方法 prints on one A4 page, portrait: the print area is what was written, scaled to
+    one page wide and one page tall (the title is never cut from its sheet, no line runs past
+    the margin)."""
+    info.print_area = f"A1:B{last_row}"
+    info.page_setup.paperSize = info.PAPERSIZE_A4
+    info.page_setup.orientation = "portrait"
+    info.page_setup.fitToWidth = 1
+    info.page_setup.fitToHeight = 1
+    info.sheet_properties.pageSetUpPr.fitToPage = True
+    info.print_options.horizontalCentered = True
+    info.page_margins.left = info.page_margins.right = 0.5
+    info.page_margins.top = info.page_margins.bottom = 0.6
 
 
 def _answer_validation() -> Any:
@@ -401,8 +429,7 @@ def _read_sheets(
                     sheet,
                     row,
                     column_letter(column),
-                    f"the cell holds a formula; it is kept as the text typed ({typed[:40]!r}). To write a text "
-                    "that starts with '=', type a ' before it",
+                    formula_kept(typed),
                 )
             )
     return sheets, warnings

@@ -92,6 +92,12 @@ struct Cycle {
   std::string created_at;
 };
 
+// Whether cycle `a` comes before cycle `b`: an earlier 年度, or the same 年度 and created
+// earlier (a smaller id). A cycle never comes before itself, and one of a later 年度 never
+// comes before, even when it was created first. Answers are carried over only from an earlier
+// cycle (exchange::Questionnaires).
+bool earlier_cycle(const Cycle& a, const Cycle& b) noexcept;
+
 struct CycleSpec {
   std::string name;
   CycleKind kind = CycleKind::self_inspection;
@@ -338,6 +344,12 @@ class Store {
   std::vector<StoredChecklist> checklists() const;
   StoredChecklist stored_checklist(std::int64_t id) const;  // throws NotFoundError
   Checklist load_checklist(std::int64_t id) const;          // the stored content, loaded
+  // The stored version a person names: its row id ("3"), the checklist's own id
+  // ("komaki-taisaku-kijun", when the store holds one version of it) or id@version
+  // ("komaki-taisaku-kijun@2024-03-01"); ids and versions compared after NFKC and trimming. A
+  // row id wins over a checklist whose own id is the same digits. NotFoundError naming what the
+  // store holds; ValidationError listing the versions when an id without @version has several.
+  StoredChecklist find_checklist(std::string_view ref) const;
 
   // -- Cycles
   std::int64_t create_cycle(std::string_view actor, const CycleSpec& spec);
