@@ -138,6 +138,25 @@ def step_scores(store_path: Path) -> None:
         )
 
 
+def step_collection(store_path: Path) -> None:
+    """回収状況 of the current cycle (`libaudit cycle status`, docs/exchange.md): which 課 were
+    sent their questionnaire, which returned it and when, which are late; the 課 to remind."""
+    from libaudit.exchange import remind_mail_text, write_remind_csv
+
+    heading("回収状況 (collection status), 令和7年度")
+    with libaudit.Store(store_path, create=False) as store:
+        current = max(c.id for c in store.cycles() if c.kind == "self_inspection")
+        status = store.collection_status(current)
+        body = store.body
+    print(status.table())
+    print(status.summary())
+    remind = write_remind_csv(status, OUT / "remind.csv")
+    names = "、".join(f"{r.department} {r.name}（{r.to_dict()['status_label']}）" for r in status.to_remind())
+    print(f"督促する課: {names} → {remind.relative_to(REPO).as_posix()}")
+    print()
+    print(remind_mail_text(status, body), end="")
+
+
 def step_questionnaires() -> None:
     """The yearly exchange with the 課 (libaudit.exchange, docs/exchange.md): export each 課's
     workbook for a new cycle with last year's answers carried over, fill them in as the 課
@@ -431,6 +450,7 @@ def main() -> int:
     step_checklists()
     step_extract()
     step_scores(OUT / "demo.db")
+    step_collection(OUT / "demo.db")
     step_questionnaires()
     step_findings(OUT / "demo.db")
     step_reports(OUT / "demo.db")

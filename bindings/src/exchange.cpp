@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "libaudit/exchange/collection.h"
 #include "libaudit/exchange/questionnaire.h"
 
 namespace libaudit::python {
@@ -52,10 +53,116 @@ void bind_returned(py::module_& m) {
       });
 }
 
+py::dict export_dict(const exchange::ExportRecord& e) {
+  py::dict d;
+  d["cycle"] = e.cycle;
+  d["department"] = e.department;
+  d["number"] = e.number;
+  d["file"] = e.file;
+  d["format"] = e.format;
+  d["deadline"] = e.deadline;
+  d["sha256"] = e.sha256;
+  d["carry_over"] = e.carry_over;
+  d["by"] = e.by;
+  d["at"] = e.at;
+  return d;
+}
+
+py::dict collection_row_dict(const exchange::CollectionRow& r) {
+  py::dict d;
+  d["department"] = r.department;
+  d["name"] = r.name;
+  d["parent_name"] = r.parent_name;
+  d["security_manager"] = r.security_manager;
+  d["items"] = r.items;
+  d["exports"] = r.exports;
+  d["last_export"] = r.last_export ? py::object(export_dict(*r.last_export)) : py::object(py::none());
+  d["deadline"] = r.deadline;
+  d["returned"] = r.returned;
+  d["returned_at"] = r.returned_at;
+  d["returned_by"] = r.returned_by;
+  d["returned_file"] = r.returned_file;
+  d["returned_sha256"] = r.returned_sha256;
+  d["returns"] = r.returns;
+  d["answered"] = r.answered;
+  d["blank"] = r.blank;
+  d["changed"] = r.changed;
+  d["late"] = r.late;
+  d["status"] = std::string(exchange::to_string(r.status));
+  return d;
+}
+
+py::dict collection_dict(const exchange::CollectionStatus& c) {
+  py::dict d;
+  d["cycle"] = c.cycle.id;
+  d["cycle_name"] = c.cycle.name;
+  d["cycle_status"] = std::string(to_string(c.cycle.status));
+  d["as_of"] = c.as_of.to_string();
+  py::list rows;
+  for (const exchange::CollectionRow& r : c.rows) rows.append(collection_row_dict(r));
+  d["rows"] = rows;
+  const exchange::CollectionTotals& t = c.totals;
+  py::dict totals;
+  totals["departments"] = t.departments;
+  totals["exported"] = t.exported;
+  totals["returned"] = t.returned;
+  totals["late"] = t.late;
+  totals["not_returned"] = t.not_returned;
+  totals["items"] = t.items;
+  totals["answered"] = t.answered;
+  totals["blank"] = t.blank;
+  totals["changed"] = t.changed;
+  d["totals"] = totals;
+  py::dict by_status;  // 課 per status, every status (0 included)
+  for (std::size_t k = 0; k < std::size(t.by_status); ++k)
+    by_status[py::str(std::string(exchange::to_string(static_cast<exchange::Collection>(k))))] = t.by_status[k];
+  d["by_status"] = by_status;
+  return d;
+}
+
+void bind_collection(py::module_& m) {
+  m.def(
+      "_record_export",
+      [](Store& store, std::string_view actor, std::int64_t cycle, std::string department, std::string file,
+         std::string format, std::string deadline, std::string sha256, std::int64_t carry_over) {
+        return export_dict(exchange::Exports(store).record(actor, exchange::ExportRecord{cycle,
+                                                                                         std::move(department),
+                                                                                         0,
+                                                                                         std::move(file),
+                                                                                         std::move(format),
+                                                                                         std::move(deadline),
+                                                                                         std::move(sha256),
+                                                                                         carry_over,
+                                                                                         {},
+                                                                                         {}}));
+      },
+      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("file"), py::arg("format"),
+      py::arg("deadline"), py::arg("sha256"), py::arg("carry_over") = 0,
+      "Record an exported questionnaire (collection.h). Use libaudit.exchange.");
+  m.def(
+      "_exports",
+      [](const Store& store, std::int64_t cycle) {
+        py::list out;
+        for (const exchange::ExportRecord& e : exchange::Exports(store).list(cycle)) out.append(export_dict(e));
+        return out;
+      },
+      py::arg("store"), py::arg("cycle"), "The recorded exports of a cycle, by 課 then number.");
+  m.def(
+      "_collection_status",
+      [](const Store& store, std::int64_t cycle, std::optional<std::string> as_of) {
+        std::optional<Date> day;
+        if (as_of) day = parse_date(*as_of);
+        return collection_dict(exchange::collection_status(store, cycle, day));
+      },
+      py::arg("store"), py::arg("cycle"), py::arg("as_of") = py::none(),
+      "回収状況 of a cycle (collection.h). Use Store.collection_status.");
+}
+
 }  // namespace
 
 void bind_exchange(py::module_& m) {
   bind_returned(m);
+  bind_collection(m);
   py::class_<Questionnaires>(m, "_Questionnaires",
                              "The questionnaires of one cycle (docs/exchange.md). Use libaudit.exchange.")
       .def(py::init([](Store& store, std::int64_t cycle, std::optional<std::int64_t> carry_over_from) {

@@ -100,6 +100,16 @@ class Store(_store.Store):
         """The cycle's reopenings, oldest first: number, reason, by, at."""
         return list(_store.core_call(self, _core.reopenings, int(cycle)))
 
+    # -- 回収状況 (libaudit.exchange.collection, docs/exchange.md "Collection status")
+    def collection_status(self, cycle: int, as_of: DateLike = None) -> Any:
+        """Per target 課 of the cycle: exported (when, which file, 回答期限), returned (when, by
+        whom, which file), answered / blank / changed, late, and a status; with totals. A
+        libaudit.exchange.CollectionStatus (rows with ``to_dict()``)."""
+        from .exchange.collection import collection_status
+
+        day = as_of if as_of is None or isinstance(as_of, str) else as_of.isoformat()[:10]
+        return collection_status(self, cycle, day)
+
     # -- scores (libaudit.scoring). Each reads the cycle by the as-of rule (CycleData): a closed
     # cycle at its close, another as of ``as_of`` (a day in Japan, default now), with the
     # exceptions that count for it then unless ``exceptions=`` is given (``()`` for none).

@@ -677,6 +677,25 @@ class _Returned:
     @property
     def rows(self) -> list[tuple[str, str, str, str, str, int, str]]: ...
 
+def _record_export(
+    store: _Store,
+    actor: str,
+    cycle: int,
+    department: str,
+    file: str,
+    format: str,
+    deadline: str,
+    sha256: str,
+    carry_over: int = 0,
+) -> dict[str, Any]:
+    """Record an exported questionnaire (collection.h). Use libaudit.exchange."""
+
+def _exports(store: _Store, cycle: int) -> list[dict[str, Any]]:
+    """The recorded exports of a cycle, by 課 then number."""
+
+def _collection_status(store: _Store, cycle: int, as_of: str | None = None) -> dict[str, Any]:
+    """回収状況 of a cycle (collection.h). Use Store.collection_status."""
+
 class _Questionnaires:
     """The questionnaires of one cycle (docs/exchange.md). Use libaudit.exchange."""
     def __init__(self, store: _Store, cycle: int, carry_over_from: int | None = None) -> None: ...

@@ -7,15 +7,28 @@ is slightly better than the first, as a municipality's results usually are.
 
     from libaudit.demo import build_demo_store
     summary = build_demo_store("out/demo/demo.db", "checklists/komaki/taisaku-kijun.yaml")
+
+The second year (令和7年度, the current cycle) is collected as a 情報政策課 would: every 課's
+questionnaire is exported as CSV with last year's answers carried over and recorded with a
+回答期限, each 課 returns its filled file,
+and the file's answers are imported under that file's name and SHA-256 (the trail source a
+questionnaire import writes), keeping the answers' own dates so that two builds give the same
+responses. A demo is built in one go, so every record is made on the build day: 子育て世代包括支援センター
+was sent its questionnaire with a 回答期限 of the day before (it returns late), and 農政課 never
+returns its questionnaire (`libaudit cycle status` shows both; `--remind` lists them).
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as _dt
+import hashlib
+import io
 import os
 import random
 from pathlib import Path
 
-from . import Checklist, Store, _core, labels
+from . import Checklist, Store, _core, exchange, labels
 from .scoring import CycleData
 
 ACTOR = "demo"
@@ -120,6 +133,12 @@ SYSTEMS: list[tuple[str, str, str, bool]] = [
     ("メール配信サービス", "2040", "internet", False),
 ]
 
+# The current cycle's collection (回収状況): the 課 that returns after its 回答期限, the one that
+# never returns, and the 回答期限 of the others (days after the build day).
+LATE_DEPARTMENT = "6030"
+MISSING_DEPARTMENT = "7020"
+DEADLINE_DAYS = 14
+
 _PARTIAL_COMMENTS = [
     "手順書はあるが、一部の業務で記録が残っていない。",
     "年度途中で担当者が異動し、引継ぎが不十分だった。",
@@ -176,6 +195,87 @@ def _responses(
     return rows
 
 
+def _fill(exported: Path, answers: dict[str, tuple[str, ...]]) -> bytes:
+    """The exported questionnaire CSV with the 課's answers filled in (回答, 備考, 根拠資料), as
+    the 課 returns it (UTF-8 with BOM)."""
+    records = list(csv.reader(io.StringIO(exported.read_bytes().decode("utf-8-sig"), newline="")))
+    head = records[0]
+    col = {h: k for k, h in enumerate(head)}
+    for rec in records[1:]:
+        item = rec[col["項目ID"]].removeprefix('="').removesuffix('"')
+        answer, comment, evidence = answers[item]
+        rec[col["回答"]] = labels.label("answer", answer)
+        rec[col["備考"]], rec[col["根拠資料"]] = comment, evidence
+    buf = io.StringIO()
+    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(records)
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def _listed_items(exported: Path) -> list[str]:
+    """The item ids an exported questionnaire CSV lists."""
+    records = list(csv.reader(io.StringIO(exported.read_bytes().decode("utf-8-sig"), newline="")))
+    at = records[0].index("項目ID")
+    return [rec[at].removeprefix('="').removesuffix('"') for rec in records[1:]]
+
+
+def _collect(store: Store, cycle: int, rows: list[tuple[str, ...]], folder: Path, year: int, carry_over: int) -> None:
+    """The current cycle's questionnaires sent (recorded with a 回答期限) and returned (each 課's
+    filled file imported by its 情報セキュリティ管理者 under the file's name and SHA-256), except
+    MISSING_DEPARTMENT's; LATE_DEPARTMENT's 回答期限 has passed when it returns."""
+    today = _dt.date.fromisoformat(_core.japan_date(None))
+    sent, returned = folder / "配布", folder / "回収"
+    returned.mkdir(parents=True, exist_ok=True)
+    by_dept: dict[str, list[tuple[str, ...]]] = {}
+    for r in rows:
+        by_dept.setdefault(r[0], []).append(r)
+    late = [LATE_DEPARTMENT]
+    on_time = [code for code in sorted(by_dept) if code not in late]
+    exchange.export_all(
+        store,
+        cycle,
+        sent,
+        format="csv",
+        departments=on_time,
+        actor=ACTOR,
+        carry_over_from=carry_over,
+        deadline=today + _dt.timedelta(days=DEADLINE_DAYS),
+    )
+    exchange.export_all(
+        store,
+        cycle,
+        sent,
+        format="csv",
+        departments=late,
+        actor=ACTOR,
+        carry_over_from=carry_over,
+        deadline=today - _dt.timedelta(days=1),
+    )
+    # 該当しない for the items a 課's questionnaire does not list (they do not apply to it), as
+    # the first year had them; then each 課's questionnaire answers as it returns them.
+    listed = {code: set(_listed_items(sent / exchange.file_name(store, code, "csv"))) for code in by_dept}
+    store.import_responses(
+        ACTOR,
+        cycle,
+        [r for r in rows if r[0] != MISSING_DEPARTMENT and r[1] not in listed[r[0]]],
+        source=f"demo {year}",
+    )
+    for code in sorted(by_dept):
+        if code == MISSING_DEPARTMENT:
+            continue
+        dept_rows = [r for r in by_dept[code] if r[1] in listed[code]]
+        name = exchange.file_name(store, code, "csv")
+        data = _fill(sent / name, {r[1]: (r[2], r[3], r[4]) for r in dept_rows})
+        (returned / name).write_bytes(data)
+        sha = hashlib.sha256(data).hexdigest()
+        store.import_responses(
+            dept_rows[0][5],
+            cycle,
+            dept_rows,
+            source=name,
+            trail_source=f"questionnaires: {name} sha256:{sha} [{code}]",
+        )
+
+
 def build_demo_store(
     path: str | os.PathLike[str], checklist_path: str | os.PathLike[str], *, seed: int = 2024, close_last: bool = True
 ) -> dict[str, object]:
@@ -214,7 +314,7 @@ def build_demo_store(
         # The same draw per (課, item) in both years, so a higher maturity only ever improves an answer.
         maturity = {code: rng.uniform(0.55, 0.88) for code in managers}
         draws = {(code, item.id): rng.random() for code in sorted(managers) for item in checklist.items}
-        cycles = {}
+        cycles: dict[int, dict[str, int]] = {}
         for year in (2024, 2025):
             label = _core.fiscal_year_label(year)
             cycle = store.create_cycle(
@@ -226,7 +326,11 @@ def build_demo_store(
             )
             store.open_cycle(ACTOR, cycle)
             rows = _responses(CycleData(store, cycle), year, maturity, draws, managers, rng)
-            store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
+            if year == 2024:
+                store.import_responses(ACTOR, cycle, rows, source=f"demo {year}")
+            else:
+                _collect(store, cycle, rows, path.parent / f"{path.stem}-{year}", year, cycles[2024]["id"])
+                rows = [r for r in rows if r[0] != MISSING_DEPARTMENT]
             if year == 2024 or close_last:
                 store.close_cycle(ACTOR, cycle)
             cycles[year] = {"id": cycle, "responses": len(rows)}
@@ -243,4 +347,4 @@ def build_demo_store(
         }
 
 
-__all__ = ["build_demo_store", "ORGANISATION", "SYSTEMS"]
+__all__ = ["LATE_DEPARTMENT", "MISSING_DEPARTMENT", "ORGANISATION", "SYSTEMS", "build_demo_store"]

@@ -30,6 +30,7 @@ Vocabulary = Literal[
     "check_answer",
     "role",
     "tier",
+    "collection_status",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

@@ -22,6 +22,15 @@ constexpr Term kCycleStatuses[] = {
     {"closed", "終了"},
 };
 
+// 回収状況 of a 課's questionnaire (libaudit/exchange/collection.h, Collection).
+constexpr Term kCollectionStatuses[] = {
+    {"not_sent", "未配布"},
+    {"sent", "配布済・未回収"},
+    {"returned", "回収済"},
+    {"returned_late", "回収済（期限後）"},
+    {"overdue", "未回収（期限超過）"},
+};
+
 constexpr Term kSeverities[] = {
     {"major_nonconformity", "重大な不適合"},
     {"minor_nonconformity", "軽微な不適合"},
@@ -89,6 +98,7 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::check_answer, "check_answer", kCheckAnswers},
     {Vocabulary::role, "role", kRoles},
     {Vocabulary::tier, "tier", kTiers},
+    {Vocabulary::collection_status, "collection_status", kCollectionStatuses},
 };
 
 constexpr std::array<Vocabulary, std::size(kVocabularies)> kAll = [] {

@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "exchange/collection_internal.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/store/applicability.h"
@@ -13,6 +14,8 @@
 namespace libaudit::exchange {
 
 namespace {
+
+const bool kExchangeSchemaRegistered = detail::register_exchange_schema();  // collection.cpp
 
 [[noreturn]] void invalid(std::string message) {
   throw ValidationError({Diagnostic{"<questionnaire>", 1, 1, std::move(message)}});

@@ -13,6 +13,7 @@
 #include "libaudit/base/csv.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/exchange/collection.h"
 #include "libaudit/scoring/publication.h"
 #include "libaudit/store/applicability.h"
 #include "report/report_findings.h"
@@ -208,6 +209,7 @@ struct Reporter::Impl {
   std::map<std::pair<std::string, std::string>, std::string> comments;  // (課, item) -> comment
   ReportFindings findings;
   std::map<std::int64_t, Cycle> cycles;
+  exchange::CollectionStatus collection;  // 回収状況 as of the report's day (collection.h)
 
   Templates templates;
 
@@ -238,6 +240,7 @@ struct Reporter::Impl {
       findings.exceptions = std::move(f.exceptions);
     }
     scoring = at.options;  // with the exceptions that count for the cycle (CycleAt)
+    collection = exchange::collection_status(store, options.cycle, as_of, options.at ? *options.at : now_utc_iso());
 
     // The edition and the anchor: a published cycle prints its publication record, any other
     // the point it was read at.
@@ -698,28 +701,61 @@ struct Reporter::Impl {
     v["has_not_answered"] = !na.empty();
     v["incomplete"] = incomplete;
     v["has_incomplete"] = !incomplete.empty();
+    v["late_returns"] = late_returns();
+    v["has_late_returns"] = !v["late_returns"].empty();
     return v;
   }
 
+  // The 課 that answered nothing, with where their questionnaire stands (回収状況,
+  // exchange::collection_status: the rule `libaudit cycle status` prints).
+  json not_answered_rows(std::size_t& not_answered) const {
+    json rows = json::array();
+    for (const exchange::CollectionRow& c : collection.rows) {
+      if (c.answered) continue;
+      ++not_answered;
+      rows.push_back(collection_json(c));
+    }
+    return rows;
+  }
+
+  static json collection_json(const exchange::CollectionRow& c) {
+    const std::string deadline = c.deadline.empty() ? "" : date_text(parse_date(c.deadline));
+    return json{{"code", c.department},
+                {"name", c.name},
+                {"parent_name", c.parent_name},
+                {"applicable", c.items},
+                {"status", std::string(exchange::to_string(c.status))},
+                {"status_label", std::string(label_of(Vocabulary::collection_status, exchange::to_string(c.status)))},
+                {"deadline", c.deadline},
+                {"deadline_text", deadline.empty() ? "—" : deadline},
+                {"returned_at", c.returned_at},
+                {"returned_text", c.returned ? japan_date_of(c.returned_at).to_string() : "—"},
+                {"late", c.late}};
+  }
+
+  // The 課 that returned their questionnaire after its 回答期限.
+  json late_returns() const {
+    json rows = json::array();
+    for (const exchange::CollectionRow& c : collection.rows)
+      if (c.status == exchange::Collection::returned_late) rows.push_back(collection_json(c));
+    return rows;
+  }
+
   // The body's figures and the spread over 課; the 課 that answered nothing go to
-  // `not_answered`, those that left items unanswered to `incomplete`.
-  json committee_summary(json& not_answered_rows, json& incomplete) const {
+  // `not_answered_rows`, those that left items unanswered to `incomplete`.
+  json committee_summary(json& not_answered_rows_out, json& incomplete) const {
     const double all = body_rate();
     const GroupScore* b = by_body.rows.empty() ? nullptr : &by_body.rows.front();
     std::size_t not_answered = 0;
+    not_answered_rows_out = not_answered_rows(not_answered);
     for (const GroupScore& g : by_department.rows) {
-      json r{{"code", g.group},
-             {"name", g.name},
-             {"parent_name", parent_name(g.group)},
-             {"response_rate_text", pct(g.counts.response_rate())},
-             {"unanswered", g.counts.unanswered},
-             {"applicable", g.counts.applicable()}};
-      if (g.counts.answered() == 0) {
-        ++not_answered;
-        not_answered_rows.push_back(std::move(r));
-      } else if (g.counts.unanswered > 0) {
-        incomplete.push_back(std::move(r));
-      }
+      if (g.counts.answered() == 0 || g.counts.unanswered == 0) continue;
+      incomplete.push_back(json{{"code", g.group},
+                                {"name", g.name},
+                                {"parent_name", parent_name(g.group)},
+                                {"response_rate_text", pct(g.counts.response_rate())},
+                                {"unanswered", g.counts.unanswered},
+                                {"applicable", g.counts.applicable()}});
     }
     const Distribution& d = by_department.distribution;
     json summary{{"rate", jnum(all)},

@@ -28,6 +28,7 @@ std::optional<ResponseVersion> version_of(const nlohmann::json& batch, const nlo
   v.evidence = row[5].get<std::string>();
   v.answered_by = own ? row[6].get<std::string>() : text(batch.value("answered_by", nlohmann::json()));
   v.answered_at = own ? row[7].get<std::string>() : text(batch.value("answered_at", nlohmann::json()));
+  v.source = text(batch.value("source", nlohmann::json()));
   return v;
 }
 

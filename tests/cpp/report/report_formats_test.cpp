@@ -705,7 +705,8 @@ void check_committee(const Formats& f, const ScoreTable& scored, const std::set<
   BOOST_TEST(rows_under(f.md_tables, "適用中の例外措置", "課", where) == exceptions, where);
   std::vector<Row> not_answered;
   for (const ojson& d : v["not_answered"])
-    not_answered.push_back({d["parent_name"].get<std::string>(), d["name"].get<std::string>(), str(d["applicable"])});
+    not_answered.push_back({d["parent_name"].get<std::string>(), d["name"].get<std::string>(), str(d["applicable"]),
+                            d["status_label"].get<std::string>(), d["deadline_text"].get<std::string>()});
   BOOST_TEST(rows_under(f.html_tables, "未回答の課", "部", where) == not_answered, where);
   BOOST_TEST(rows_under(f.md_tables, "未回答の課", "部", where) == not_answered, where);
 }

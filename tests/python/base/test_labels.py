@@ -15,6 +15,7 @@ VOCABULARIES = (
     *("answer", "cycle_kind", "cycle_status"),  # the store's
     *("severity", "finding_state", "exception_status", "check_answer"),  # follow-up's
     *("role", "tier"),  # the organisation's and the checklist's
+    "collection_status",  # the exchange stage's 回収状況
 )
 
 
@@ -43,6 +44,13 @@ def test_labels_are_the_ones_the_stages_print():
     assert labels.terms("check_answer") == [("checked_no_issue", "問題なし"), ("same_issue_found", "同様の問題あり")]
     assert labels.terms("role") == _core.builtin_roles()
     assert labels.terms("tier") == _core.tiers()
+    assert [label for _, label in labels.terms("collection_status")] == [
+        "未配布",
+        "配布済・未回収",
+        "回収済",
+        "回収済（期限後）",
+        "未回収（期限超過）",
+    ]
 
 
 def test_unknown_vocabulary_is_a_value_error():

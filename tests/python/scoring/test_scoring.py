@@ -464,6 +464,11 @@ def test_demo_store_improves_year_on_year(tmp_path):
         assert body.rows[0].change > 0
         by_ka = s.score(c25)
         assert len(by_ka) == summary["ka"]
-        assert all(r.score is not None and 0 <= r.score <= 100 for r in by_ka)
-        # The 課 answer only self-inspection items; every one of those is answered or N/A.
-        assert by_ka.distribution.n == summary["ka"]
+        # Every 課 but the one that never returned its questionnaire (demo.MISSING_DEPARTMENT,
+        # 回収状況) is scored; the 課 answer only self-inspection items, each answered or N/A.
+        from libaudit.demo import MISSING_DEPARTMENT
+
+        scored = [r for r in by_ka if r.group != MISSING_DEPARTMENT]
+        assert all(r.score is not None and 0 <= r.score <= 100 for r in scored)
+        assert [r.score for r in by_ka if r.group == MISSING_DEPARTMENT] == [None]
+        assert by_ka.distribution.n == summary["ka"] - 1

@@ -35,6 +35,8 @@ READERS = [  # DB stands for the store's path
     ["person", "list", "DB"],
     ["finding", "list", "DB"],
     ["exception", "list", "DB"],
+    ["cycle", "status", "DB", "1"],
+    ["cycle", "status", "DB", "1", "--json"],
 ]
 
 

@@ -14,6 +14,7 @@ from .. import exchange, labels
 from ..i18n import _
 from ..store import fiscal_year_label
 from ..table import format_table
+from . import collection
 from .common import Progress, actor, command, encoding, group, listed, open_store, print_json, run_import, writer
 from .exchange import run_import as import_questionnaires
 
@@ -55,6 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--reason", required=True, metavar="TEXT", help=_("why (recorded in the trail)"))
     x.add_argument("--by", required=True, metavar="PERSON", help=_("監査統括責任者 or CISO, by name in the register"))
     command(cs, "list", _cycle_list, _("list cycles"), json_flag=True)
+    collection.register(cs)  # cycle status (回収状況)
 
     rs = group(sub, "responses", _("responses (回答) to a cycle"))
     help_ = _(

@@ -20,7 +20,13 @@ from .common import print_problems
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("export", help=_("write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV"))
+    from .common import writer
+
+    p = sub.add_parser(
+        "export",
+        parents=[writer()],
+        help=_("write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV; each is recorded (cycle status)"),
+    )
     p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
     p.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
     who = p.add_mutually_exclusive_group(required=True)
@@ -58,9 +64,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .common import Progress
+    from .common import Progress, actor, open_store
 
-    with Store(args.db, create=False) as s:
+    who = actor(args)
+    with open_store(args.db) as s:
         if args.output == "-":
             raise ValidationError(_("a questionnaire is written to a file (.xlsx or .csv), not to standard output"))
         out = Path(args.output)
@@ -78,6 +85,7 @@ def _export(args: argparse.Namespace) -> int:
                 deadline=args.deadline,
                 contact=args.contact,
                 progress=bar,
+                actor=who,
             )
         else:
             if out.is_dir():
@@ -92,12 +100,20 @@ def _export(args: argparse.Namespace) -> int:
                         carry_over_from=args.carry_over,
                         deadline=args.deadline,
                         contact=args.contact,
+                        actor=who,
                     )
                 ]
             else:
                 paths = [
                     exchange.export_csv(
-                        s, args.cycle, args.dept, out, encoding=args.encoding, carry_over_from=args.carry_over
+                        s,
+                        args.cycle,
+                        args.dept,
+                        out,
+                        encoding=args.encoding,
+                        carry_over_from=args.carry_over,
+                        deadline=args.deadline,
+                        actor=who,
                     )
                 ]
     for p in paths:

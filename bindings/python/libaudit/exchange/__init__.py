@@ -37,6 +37,15 @@ from typing import Callable
 
 from ..files import output_format
 from ..store import Store
+from .collection import (
+    CollectionRow,
+    CollectionStatus,
+    ExportRecord,
+    collection_status,
+    exports,
+    remind_mail_text,
+    write_remind_csv,
+)
 from .csv_format import _from_text, export_csv, is_questionnaire_csv
 from .files import (
     MAX_COMPRESSION_RATIO,
@@ -81,9 +90,11 @@ def export_all(
     contact: str | None = None,
     departments: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    actor: str | None = None,
 ) -> list[Path]:
     """One questionnaire per target 課 of the cycle (or the given 課) into `folder`; returns the
-    paths. ``progress(done, total)`` is called after each file."""
+    paths. ``progress(done, total)`` is called after each file. With `actor`, each export is
+    recorded in the store (``cycle status``)."""
     format = output_format(folder, format, QUESTIONNAIRE_FORMATS, default="xlsx", directory=True)
     deadline = deadline_date(deadline)  # refused before any file is written
     cy = _Cycle(store, cycle, carry_over_from)
@@ -95,9 +106,13 @@ def export_all(
     for k, code in enumerate(codes, start=1):
         target = folder / file_name(cy, code, format)
         if format == "xlsx":
-            out.append(export_workbook(store, cycle, code, target, deadline=deadline, contact=contact, _shared=cy))
+            out.append(
+                export_workbook(store, cycle, code, target, deadline=deadline, contact=contact, actor=actor, _shared=cy)
+            )
         else:
-            out.append(export_csv(store, cycle, code, target, encoding=encoding, _shared=cy))
+            out.append(
+                export_csv(store, cycle, code, target, encoding=encoding, deadline=deadline, actor=actor, _shared=cy)
+            )
         if progress:
             progress(k, len(codes))
     return out
@@ -136,16 +151,23 @@ __all__ = [
     "SHEET_ID",
     "SHEET_INFO",
     "SHEET_QUESTIONS",
+    "CollectionRow",
+    "CollectionStatus",
+    "ExportRecord",
     "FileOutcome",
     "FileSummary",
     "ImportSummary",
     "Row",
     "_from_text",
     "collect_files",
+    "collection_status",
     "export_all",
     "export_csv",
     "export_workbook",
+    "exports",
     "file_name",
     "import_files",
     "is_questionnaire",
+    "remind_mail_text",
+    "write_remind_csv",
 ]

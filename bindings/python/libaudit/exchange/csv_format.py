@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as _dt
 import io
 import os
 import re
@@ -18,7 +19,7 @@ from ..errors import Diagnostic, ValidationError
 from ..files import output_format, write_atomically
 from ..i18n import _, ngettext
 from ..store import Store
-from .model import CSV_COLUMNS, QUESTIONNAIRE_FORMATS, PathLike, _Cycle, text_lf
+from .model import CSV_COLUMNS, QUESTIONNAIRE_FORMATS, PathLike, _Cycle, deadline_date, record_export, text_lf
 
 # Excel turns CSV fields that look like numbers or dates into numbers ('0101' -> 101, '8.10' ->
 # 8.1, '1-2' -> a date) and writes them back so. Identity fields that look so are written as
@@ -58,13 +59,18 @@ def export_csv(
     *,
     encoding: str = "utf-8-sig",
     carry_over_from: int | None = None,
+    deadline: None | str | _dt.date = None,
+    actor: str | None = None,
     _shared: _Cycle | None = None,
 ) -> Path:
     """Write the questionnaire of one 課 as CSV: UTF-8 with BOM (default) or ``cp932`` (what
     Excel on Japanese Windows reads and writes). Every field is quoted. A character that CP932
-    cannot hold is refused (ValidationError naming each row and column), never written as '?'."""
+    cannot hold is refused (ValidationError naming each row and column), never written as '?'.
+    With `actor`, the export and its 回答期限 `deadline` are recorded in the store (``cycle
+    status``; docs/exchange.md); the CSV itself carries no deadline."""
     enc = _csv_encoding(encoding)
     output_format(path, "csv", QUESTIONNAIRE_FORMATS, default="csv")  # not CSV into x.xlsx
+    deadline_date(deadline)  # refused before anything is written
     cy = _shared or _Cycle(store, cycle, carry_over_from)
     cy.model.check_exportable()  # a closed cycle: refused before any file is written
     department = nfkc(str(department)).strip()
@@ -97,7 +103,13 @@ def export_csv(
         data = buf.getvalue().encode("cp932")
     else:
         data = codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")
-    return write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+    def save(tmp: Path) -> None:
+        tmp.write_bytes(data)
+        if actor:
+            record_export(store, cy, department, path, "csv", data, deadline, actor)
+
+    return write_atomically(path, save)
 
 
 def _refuse_outside_cp932(path: PathLike, records: list[list[str]]) -> None:

@@ -210,7 +210,8 @@ def import_files(
             )
         )
     if not dry_run and rows:
-        source = "; ".join(f"{r.path.name} sha256:{r.sha256}" for r in read)
+        # Each file with its 課: what `cycle status` reads a return from (collection.h).
+        source = "; ".join(f"{r.path.name} sha256:{r.sha256} [{r.returned.department}]" for r in read)
         result = store.import_responses(
             actor,
             cy.cycle.id,

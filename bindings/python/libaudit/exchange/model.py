@@ -5,6 +5,7 @@ pre-filled, identity and checksums, the checking of returned cells; questionnair
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
 from dataclasses import dataclass
 from typing import Union
@@ -80,6 +81,7 @@ class _Cycle:
 
     def __init__(self, store: Store, cycle: int, carry_over_from: int | None = None):
         self.model = core_call(store, _core._Questionnaires, cycle, carry_over_from)
+        self.carry_over_from = carry_over_from
         self.cycle = store.cycle(cycle)
         self.stored = next(c for c in store.checklists() if c.id == self.cycle.checklist)
         self.body = store.body
@@ -142,3 +144,32 @@ def file_name(store_or_cycle: Store | _Cycle, department: str, fmt: str = "xlsx"
     unsafe: dict[str, str | int | None] = dict.fromkeys('\\/:*?"<>| ', "_")
     name = (d.name if d else "").translate(str.maketrans(unsafe))
     return f"{department}_{name}.{fmt}" if name else f"{department}.{fmt}"
+
+
+def record_export(
+    store: Store,
+    cy: _Cycle,
+    department: str,
+    path: PathLike,
+    fmt: str,
+    data: bytes,
+    deadline: None | str | _dt.date,
+    actor: str,
+) -> None:
+    """Record in the store (and its trail) that `data` was written as `path`, the questionnaire of
+    `department` (collection.h, ``Exports::record``): its name, format, 回答期限, SHA-256, who and
+    when. Called with the bytes before the file is renamed into place, so that a refused record
+    leaves no file."""
+    day = deadline_date(deadline)
+    core_call(
+        store,
+        _core._record_export,
+        actor,
+        cy.cycle.id,
+        department,
+        os.path.basename(os.fspath(path)),
+        fmt,
+        day.isoformat() if day else "",
+        hashlib.sha256(data).hexdigest(),
+        cy.carry_over_from or 0,
+    )

@@ -35,6 +35,7 @@ from .model import (
     _Cycle,
     date_text,
     formula_kept,
+    record_export,
     text_lf,
 )
 from .reader import ReadProblem, ReturnedWorkbook, column_letter
@@ -76,9 +77,11 @@ def export_workbook(
     carry_over_from: int | None = None,
     deadline: None | str | _dt.date = None,
     contact: str | None = None,
+    actor: str | None = None,
     _shared: _Cycle | None = None,
 ) -> Path:
-    """Write the questionnaire of one 課 for a cycle to `path` (.xlsx); returns the path.
+    """Write the questionnaire of one 課 for a cycle to `path` (.xlsx); returns the path. With
+    `actor`, the export is recorded in the store (``cycle status``; docs/exchange.md).
 
     Only the items that apply to the 課 are listed. Answers already stored for the cycle are
     pre-filled; with ``carry_over_from`` (an earlier cycle of the same checklist id), the answers
@@ -106,6 +109,8 @@ def export_workbook(
         data = io.BytesIO()
         wb.save(data)
         tmp.write_bytes(data.getvalue())
+        if actor:
+            record_export(store, cy, department, path, "xlsx", data.getvalue(), deadline, actor)
 
     return write_atomically(path, save)
 

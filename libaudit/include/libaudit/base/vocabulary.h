@@ -28,7 +28,8 @@ enum class Vocabulary {
   exception_status,
   check_answer,
   role,
-  tier
+  tier,
+  collection_status
 };
 
 // Every vocabulary, in the order of the enum.

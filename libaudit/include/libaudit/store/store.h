@@ -180,6 +180,7 @@ struct ResponseVersion {
   std::string at, actor;
   std::string action;  // insert | update
   std::string answer, comment, evidence, answered_by, answered_at;
+  std::string source;  // the record's ImportOptions::trail_source ("" when none)
   bool operator==(const ResponseVersion&) const = default;
 };
 

@@ -1,0 +1,92 @@
+"""``libaudit cycle status``: the 回収状況 of a cycle, and ``--remind``: the 課 to chase as CSV and
+a 庁内メール text (docs/exchange.md, "Collection status"). Registered into the ``cycle`` group by
+cli/cycles.py; reads the store only (read-only open)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+from typing import Any
+
+from .. import exchange
+from ..files import write_atomically
+from ..i18n import _, ngettext
+from .common import command, open_store, print_json
+
+
+def _day(text: str) -> str:
+    """A real day written YYYY-MM-DD (argparse type)."""
+    try:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return _dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(_("{text!r} is not a day: write YYYY-MM-DD, a real day").format(text=text))
+
+
+def register(cs: Any) -> None:
+    """Adds ``status`` to the ``cycle`` subcommands `cs`."""
+    x = command(
+        cs,
+        "status",
+        _status,
+        _("collection status of each target department: sent, returned (when, by whom), answered, late"),
+        json_flag=True,
+    )
+    x.add_argument("id", type=int, metavar="ID")
+    x.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help=_("the day lateness is judged for (default: today in Japan; a closed cycle: the day it closed)"),
+    )
+    x.add_argument(
+        "--remind",
+        action="store_true",
+        help=_("write the departments to chase (not returned, or late) with their security managers, and a mail text"),
+    )
+    x.add_argument("-o", "--output", metavar="FILE.csv", help=_("--remind: the CSV (default: remind.csv)"))
+    x.add_argument(
+        "--encoding",
+        choices=["utf-8-sig", "cp932"],
+        default="utf-8-sig",
+        help=_("--remind: the CSV's encoding: UTF-8 with BOM (default) or CP932 for Excel"),
+    )
+    x.add_argument(
+        "--mail-text", metavar="FILE", help=_("--remind: write the mail text to FILE instead of printing it")
+    )
+
+
+def _status(args: argparse.Namespace) -> int:
+    if not args.remind and (args.output or args.mail_text or args.encoding != "utf-8-sig"):
+        raise SystemExit(_("libaudit: -o, --encoding and --mail-text go with --remind"))
+    with open_store(args.db, read_only=True) as s:
+        status = exchange.collection_status(s, args.id, args.as_of)
+        body = s.body
+    if args.json:
+        print_json(status.to_dict())
+        return 0
+    print(_("cycle {id} ({name})").format(id=status.cycle, name=status.cycle_name))
+    print(status.table())
+    print(status.summary())
+    if not args.remind:
+        return 0
+    chase = status.to_remind()
+    path = exchange.write_remind_csv(status, args.output or "remind.csv", args.encoding)
+    print(
+        ngettext(
+            "{n} department to remind, written to {path}",
+            "{n} departments to remind, written to {path}",
+            len(chase),
+        ).format(n=len(chase), path=path),
+        file=sys.stderr,
+    )
+    text = exchange.remind_mail_text(status, body)
+    if args.mail_text:
+        write_atomically(args.mail_text, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        print(_("mail text written to {path}").format(path=args.mail_text), file=sys.stderr)
+    elif text:
+        print()
+        print(text, end="")
+    return 0
