@@ -54,6 +54,34 @@ std::string from_cp932(std::string_view bytes, std::string_view source) {
   return out;
 }
 
+// Whether valid UTF-8 holds a Hangul syllable (U+AC00–U+D7A3: lead byte EA–ED). Short CP932
+// text can be valid UTF-8 by chance, and then it reads as Hangul: 﨑① (CP932 ED 95 87 40) is
+// "핇@" in UTF-8. A Japanese body's CSV holds no Hangul, so such text is read as CP932.
+bool has_hangul_syllable(std::string_view utf8) noexcept {
+  for (std::size_t i = 0; i + 2 < utf8.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(utf8[i]);
+    if (b0 < 0xEA || b0 > 0xED) continue;
+    const unsigned cp = ((b0 & 0x0FU) << 12) | ((static_cast<unsigned char>(utf8[i + 1]) & 0x3FU) << 6) |
+                        (static_cast<unsigned char>(utf8[i + 2]) & 0x3FU);
+    if (cp >= 0xAC00 && cp <= 0xD7A3) return true;
+  }
+  return false;
+}
+
+// detect: a byte-order mark or valid UTF-8 without Hangul syllables is UTF-8; valid UTF-8 with
+// them is CP932 when it also decodes as CP932; anything else is CP932.
+Encoding detect_encoding(std::string_view bytes, bool bom) {
+  if (bom) return Encoding::utf8;
+  if (text::find_invalid_utf8(bytes)) return Encoding::cp932;
+  if (!has_hangul_syllable(bytes)) return Encoding::utf8;
+  try {
+    from_cp932(bytes, "");
+    return Encoding::cp932;
+  } catch (const Error&) {
+    return Encoding::utf8;
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -78,8 +106,7 @@ std::string_view encoding_name(Encoding e) noexcept { return name_of(kEncodings,
 
 std::string decode(std::string_view bytes, Encoding encoding, std::string_view source, Encoding* used) {
   const bool bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";
-  if (encoding == Encoding::detect)
-    encoding = (bom || !text::find_invalid_utf8(bytes)) ? Encoding::utf8 : Encoding::cp932;
+  if (encoding == Encoding::detect) encoding = detect_encoding(bytes, bom);
   if (used) *used = encoding;
   if (encoding == Encoding::utf8) {
     if (bom) bytes.remove_prefix(3);

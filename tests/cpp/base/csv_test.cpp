@@ -80,6 +80,18 @@ BOOST_AUTO_TEST_CASE(formula_prefixes_are_neutralised_and_restored) {
   }
 }
 
+// CP932 text that is valid UTF-8 by chance reads as Hangul syllables in UTF-8: 﨑① is ED 95 87 40
+// in CP932 and "핇@" in UTF-8. Detection reads it as CP932; Hangul that is not CP932 stays UTF-8.
+BOOST_AUTO_TEST_CASE(detect_reads_cp932_that_is_valid_utf8_as_cp932) {
+  csv::Encoding used{};
+  BOOST_TEST(csv::decode("D0,\xED\x95\x87\x40\r\n", csv::Encoding::detect, "s", &used) == "D0,﨑①\r\n");
+  BOOST_TEST(csv::encoding_name(used) == "cp932");
+  BOOST_TEST(csv::decode("한국어", csv::Encoding::detect, "u", &used) == "한국어");  // ED 95 9C … is not CP932
+  BOOST_TEST(csv::encoding_name(used) == "utf-8");
+  BOOST_TEST(csv::decode("\xEF\xBB\xBF\xED\x95\x87", csv::Encoding::detect, "b", &used) == "핇");  // a BOM decides
+  BOOST_TEST(csv::encoding_name(used) == "utf-8");
+}
+
 BOOST_AUTO_TEST_CASE(decode_detects_bom_utf8_and_cp932) {
   csv::Encoding used{};
   BOOST_TEST(csv::decode("\xEF\xBB\xBF"

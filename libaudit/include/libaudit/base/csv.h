@@ -22,7 +22,8 @@ namespace libaudit::csv {
 inline constexpr std::size_t kMaxDiagnostics = 100;
 
 enum class Encoding {
-  detect,  // byte-order mark -> UTF-8; valid UTF-8 -> UTF-8; otherwise CP932
+  detect,  // byte-order mark -> UTF-8; valid UTF-8 -> UTF-8 (but CP932 when it reads as Hangul
+           // syllables and also decodes as CP932); otherwise CP932
   utf8,
   cp932,
 };
