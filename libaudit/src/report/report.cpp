@@ -729,7 +729,7 @@ struct Reporter::Impl {
                 {"deadline", c.deadline},
                 {"deadline_text", deadline.empty() ? "—" : deadline},
                 {"returned_at", c.returned_at},
-                {"returned_text", c.returned ? japan_date_of(c.returned_at).to_string() : "—"},
+                {"returned_text", c.returned ? date_text(japan_date_of(c.returned_at)) : "—"},
                 {"late", c.late}};
   }
 
