@@ -207,6 +207,30 @@ def test_demo_current_cycle(tmp_path):
         assert "回答期限後に回収した課" in md and "配布済・未回収" in md
 
 
+def test_a_department_never_sent_a_questionnaire_is_not_reminded(tmp_path, capsys, monkeypatch):
+    """A cycle that sent nothing: its 課 are 未配布, so --remind chases none of them (no mail
+    saying their answers were not received) and says to send the questionnaires first."""
+    build_demo_store(tmp_path / "demo.db", KOMAKI)
+    with libaudit.Store(tmp_path / "demo.db") as s:
+        audit = s.create_cycle(
+            "渡辺",
+            name="令和7年度 内部監査",
+            kind="internal_audit",
+            fiscal_year=2025,
+            checklist="komaki-taisaku-kijun",
+            departments=["2030", "3010"],
+        )
+        s.open_cycle("渡辺", audit)
+        st = s.collection_status(audit)
+        assert [r.status for r in st.rows] == ["not_sent", "not_sent"]
+        assert st.to_remind() == [] and len(st.not_sent()) == 2
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["cycle", "status", str(tmp_path / "demo.db"), str(audit), "--remind"]) == 0
+    out, err = capsys.readouterr()
+    assert "sent no questionnaire and are not reminded" in err and "libaudit export" in err
+    assert "件名" not in out  # no mail text for a 課 that never got the questionnaire
+
+
 def test_cli_export_records_each_file(env_store, capsys):
     s, cycle, tmp = env_store
     s.close()

@@ -82,6 +82,18 @@ def _status(args: argparse.Namespace) -> int:
         ).format(n=len(chase), path=path),
         file=sys.stderr,
     )
+    unsent = status.not_sent()
+    if unsent:
+        print(
+            ngettext(
+                "{n} department was sent no questionnaire and is not reminded; send it first: "
+                "libaudit export DB --cycle {cycle} --dept CODE",
+                "{n} departments were sent no questionnaire and are not reminded; send them first: "
+                "libaudit export DB --cycle {cycle} --dept CODE",
+                len(unsent),
+            ).format(n=len(unsent), cycle=status.cycle),
+            file=sys.stderr,
+        )
     text = exchange.remind_mail_text(status, body)
     if args.mail_text:
         write_atomically(args.mail_text, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -119,8 +119,13 @@ class CollectionStatus:
     by_status: dict[str, int] = field(default_factory=dict)  # 課 per status id (every status)
 
     def to_remind(self) -> list[CollectionRow]:
-        """The 課 to chase: not returned, or returned late."""
-        return [r for r in self.rows if not r.returned or r.late]
+        """The 課 to chase: sent a questionnaire and not returned, or returned late. A 課 never
+        sent one (未配布) is not chased: it is in :meth:`not_sent`."""
+        return [r for r in self.rows if r.status != "not_sent" and (not r.returned or r.late)]
+
+    def not_sent(self) -> list[CollectionRow]:
+        """The 課 no questionnaire was sent to (未配布): to send before anyone can answer."""
+        return [r for r in self.rows if r.status == "not_sent"]
 
     def to_dict(self) -> dict[str, Any]:
         return {
