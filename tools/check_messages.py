@@ -10,8 +10,9 @@ joined. What is checked:
   * msgfmt --check accepts the catalogue with the code's flags, so a translation keeps the
     placeholders ({name}, %s) of its message;
   * no Python message is an f-string (_(f"…")): it could never be found in the catalogue.
-Messages of the catalogue that the code no longer marks are listed as a warning (argparse's own,
-in po/ja/argparse.py.po, are expected). ``--missing`` prints the untranslated entries as .po text
+  * every entry of the catalogue is a message the code marks: one it no longer marks is a
+    problem to remove (argparse's own messages, in po/ja/argparse.py.po, are exempt: the
+    standard library marks them). ``--missing`` prints the untranslated entries as .po text
 to fill in. Needs GNU gettext (xgettext, msgcat, msgmerge, msgattrib, msgfmt).
 """
 
@@ -30,6 +31,7 @@ PY_DIR = "bindings/python/libaudit"
 CPP_KEYWORDS = ("tr", "trn:1,2", "message", "message_n:1,2")
 PY_KEYWORDS = ("_", "ngettext:1,2")
 FLAGS = ("message:1:python-brace-format", "message_n:1:python-brace-format", "message_n:2:python-brace-format")
+ARGPARSE_PO = "argparse.py.po"
 FSTRING = re.compile(r"(?<![\w.])(?:_|ngettext)\(\s*[rR]?[fF]")
 
 
@@ -103,7 +105,21 @@ def main(argv: list[str] | None = None) -> int:
         run("msgmerge", "--quiet", "--no-fuzzy-matching", "--no-wrap", "-o", str(merged), str(joined), str(pot))
         run("msgfmt", "--check", "-o", str(tmp / "ja.mo"), str(merged))
         missing = entries(run("msgattrib", "--untranslated", "--no-obsolete", "--no-wrap", str(merged)))
-        unused = entries(run("msgattrib", "--only-obsolete", "--no-wrap", str(merged)))
+        own = [p for p in po_files if not p.endswith(ARGPARSE_PO)]
+        unused: list[str] = []
+        if own:
+            run("msgcat", "--to-code=UTF-8", "-o", str(tmp / "own.po"), *own)
+            run(
+                "msgmerge",
+                "--quiet",
+                "--no-fuzzy-matching",
+                "--no-wrap",
+                "-o",
+                str(tmp / "own-merged.po"),
+                str(tmp / "own.po"),
+                str(pot),
+            )
+            unused = entries(run("msgattrib", "--only-obsolete", "--no-wrap", str(tmp / "own-merged.po")))
         marked = len(entries(pot.read_text(encoding="utf-8")))
     if args.missing:
         print("\n\n".join(missing))
@@ -112,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         where = [line[3:] for line in e.splitlines() if line.startswith("#: ")]
         msgid = next((line for line in e.splitlines() if line.startswith("msgid ")), e)
         problems.append(f"{' '.join(where) or '?'}: no Japanese for {msgid[6:]}")
-    if unused:
-        print(f"check_messages: warning: {len(unused)} catalogue entries are not marked in the code", file=sys.stderr)
+    for e in unused:
+        msgid = next((line for line in e.splitlines() if line.startswith("#~ msgid ")), e)
+        problems.append(f"po/ja: {msgid[9:]} is not marked in the code any more: remove its entry")
     for p in problems:
         print(p, file=sys.stderr)
     if problems:

@@ -43,3 +43,14 @@ def test_a_message_with_a_japanese_term_and_no_translation_is_named(tmp_path: Pa
     done = check(tmp_path)
     assert done.returncode == 1
     assert 'no Japanese for "課 only in {year}"' in done.stderr
+
+
+def test_an_entry_the_code_no_longer_marks_is_named(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        '#, python-brace-format\nmsgid "課 only in {year}"\nmsgstr "{year}のみの課"\n\n'
+        'msgid "a message nobody marks"\nmsgstr "誰も使わない"\n',
+    )
+    done = check(tmp_path)
+    assert done.returncode == 1
+    assert '"a message nobody marks" is not marked in the code any more' in done.stderr
