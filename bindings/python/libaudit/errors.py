@@ -23,8 +23,11 @@ class Diagnostic(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        """``file:line:column: message``; the message alone when there is no file."""
-        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else self.message
+        """``file:line:column: message``; the message alone when there is no file, or a
+        pseudo-source in angle brackets (``<options>``) that names what was given, not a file."""
+        if not self.file or (self.file.startswith("<") and self.file.endswith(">")):
+            return self.message
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
 class LibauditError(Exception):

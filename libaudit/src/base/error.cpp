@@ -5,7 +5,9 @@
 namespace libaudit {
 
 std::string Diagnostic::to_string() const {
-  if (file.empty()) return message;  // a problem of no file (a move chosen by a filter)
+  // A problem of no file (a move chosen by a filter) or of a pseudo-source that names what was
+  // given rather than a file ("<options>", "<severity>"): the message alone, which says what.
+  if (file.empty() || (file.front() == '<' && file.back() == '>')) return message;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 

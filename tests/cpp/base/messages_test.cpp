@@ -60,3 +60,10 @@ BOOST_FIXTURE_TEST_CASE(not_a_catalogue_is_refused_and_changes_nothing, English)
   BOOST_CHECK_THROW(use_catalog(bad), ValidationError);
   fs::remove(bad);
 }
+
+// A pseudo-source in angle brackets names what was given, not a file: the message alone.
+BOOST_AUTO_TEST_CASE(a_diagnostic_of_no_file_is_its_message) {
+  BOOST_TEST(Diagnostic({"<options>", 1, 1, "bad"}).to_string() == "bad");
+  BOOST_TEST(Diagnostic({"", 1, 1, "bad"}).to_string() == "bad");
+  BOOST_TEST(Diagnostic({"dir/f.csv", 2, 3, "bad"}).to_string() == "dir/f.csv:2:3: bad");
+}
