@@ -979,6 +979,10 @@ struct Reporter::Impl {
     for (const Finding* f : scoped_findings(code, true)) open.push_back(finding_json(*f));
     v["findings"] = json{{"available", findings.available}, {"has_any", !open.empty()}, {"rows", open}};
     v["exceptions"] = exceptions_block(code);
+    // Whether the follow-up part (sections 4 and 5) holds any record: only then does it start a
+    // page of its own; two 「記録なし」 follow the answers instead of filling a page alone.
+    v["has_followup"] =
+        !open.empty() || v["exceptions"]["has_in_force"].get<bool>() || v["exceptions"]["has_pending"].get<bool>();
     return v;
   }
 
