@@ -5,24 +5,14 @@ cli/cycles.py; reads the store only (read-only open)."""
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import sys
 from typing import Any
 
 from .. import exchange
+from ..dates import day_argument
 from ..files import write_atomically
 from ..i18n import _, ngettext
 from .common import command, open_store, print_json
-
-
-def _day(text: str) -> str:
-    """A real day written YYYY-MM-DD (argparse type)."""
-    try:
-        if len(text) == 10 and text[4] == text[7] == "-":
-            return _dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(_("{text!r} is not a day: write YYYY-MM-DD, a real day").format(text=text))
 
 
 def register(cs: Any) -> None:
@@ -38,7 +28,7 @@ def register(cs: Any) -> None:
     x.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
-        type=_day,
+        type=day_argument,
         help=_("the day lateness is judged for (default: today in Japan; a closed cycle: the day it closed)"),
     )
     x.add_argument(
