@@ -194,16 +194,22 @@ def _info_row_height(text: str) -> float:
     return 14.0 * max(1, math.ceil(display_width(text) / (INFO_WIDTHS[1] - 4))) + 2
 
 
+def _fit_a4(ws: Any, orientation: str, pages_tall: int) -> None:
+    """A4 in `orientation`, scaled to one page wide and `pages_tall` pages tall (0: as many as
+    the rows need)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = pages_tall
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _info_page_setup(info: Any, last_row: int) -> None:
     """記入方法 prints on one A4 page, portrait: the print area is what was written, scaled to
     one page wide and one page tall (the title is never cut from its sheet, no line runs past
     the margin)."""
     info.print_area = f"A1:B{last_row}"
-    info.page_setup.paperSize = info.PAPERSIZE_A4
-    info.page_setup.orientation = "portrait"
-    info.page_setup.fitToWidth = 1
-    info.page_setup.fitToHeight = 1
-    info.sheet_properties.pageSetUpPr.fitToPage = True
+    _fit_a4(info, "portrait", pages_tall=1)
     info.print_options.horizontalCentered = True
     info.page_margins.left = info.page_margins.right = 0.5
     info.page_margins.top = info.page_margins.bottom = 0.6
@@ -333,11 +339,7 @@ def _question_row(ws: Any, r: int, row: Row, styles: dict[str, Any]) -> None:
 def _question_page_setup(ws: Any) -> None:
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _fit_a4(ws, "landscape", pages_tall=0)
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&P / &N"
     ws.protection.sheet = True
