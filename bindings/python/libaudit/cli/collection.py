@@ -34,7 +34,10 @@ def register(cs: Any) -> None:
     x.add_argument(
         "--remind",
         action="store_true",
-        help=_("write the departments to chase (sent and not returned, or late) with their security managers, and a mail text"),
+        help=_(
+            "write the departments to chase (sent and not returned, or late) with their security managers, "
+            "and a mail text"
+        ),
     )
     x.add_argument("-o", "--output", metavar="FILE.csv", help=_("--remind: the CSV (default: remind.csv)"))
     x.add_argument(
