@@ -1,0 +1,362 @@
+// Alignment with the model checklist (libaudit/checklist/align.h, docs/alignment.md): character
+// bigrams of cleaned NFKC text weighted by TF-IDF over the model, section titles, roles and the
+// model's own source citations, combined into one confidence; then the coverage by chapter.
+#include "libaudit/checklist/align.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "base/jtext.h"
+#include "libaudit/base/messages.h"
+#include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
+
+namespace libaudit {
+
+namespace {
+
+// Weights of the signals in a derived confidence (docs/alignment.md, "Confidence").
+constexpr double kTextWeight = 0.60;
+constexpr double kSectionWeight = 0.25;
+constexpr double kRolesWeight = 0.15;
+// A candidate whose model item cites the checklist's own clause: 0.5 + 0.5 × the weighted sum.
+constexpr double kCitedFloor = 0.50;
+constexpr std::size_t kMinPhrase = 3;  // characters
+constexpr std::size_t kMaxPhrases = 3;
+
+// Stock phrases of obligations and questions that say nothing about the measure.
+constexpr std::string_view kStock[] = {"しなければならない", "なければならない", "するものとする", "ものとする",
+                                       "されているか",       "しているか",       "ているか",       "すること"};
+
+using Vec = std::vector<std::pair<std::uint64_t, double>>;  // sorted by key
+
+struct Cleaner {
+  std::vector<std::string> names;  // removed wherever they occur, longest first
+
+  explicit Cleaner(const Checklist& c) {
+    if (!c.body().empty()) names.push_back(text::nfkc(c.body()));
+    for (const RoleDefinition& r : c.roles()) names.push_back(text::nfkc(r.label));
+    for (const Term& t : terms(Vocabulary::role)) names.emplace_back(text::nfkc(t.label));
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::erase_if(names, [](const std::string& n) { return n.empty(); });
+  }
+
+  static bool kept(char32_t c) noexcept {
+    if (c >= U'a' && c <= U'z') return true;
+    if (c >= U'0' && c <= U'9') return true;
+    return (c >= 0x3041 && c <= 0x30FF && c != 0x30FB) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
+  }
+
+  // NFKC; placeholders, the body's name, role titles and stock endings removed; only letters,
+  // kana, kanji and digits kept (ASCII lower-cased).
+  std::u32string operator()(std::string_view raw) const {
+    std::string s = text::nfkc(raw);
+    for (std::size_t open; (open = s.find("{{")) != std::string::npos;) {
+      const std::size_t close = s.find("}}", open);
+      s.erase(open, close == std::string::npos ? std::string::npos : close + 2 - open);
+    }
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+      const std::string_view rest(s.data() + i, s.size() - i);
+      std::size_t skip = jtext::role_name_prefix(rest);
+      for (const std::string& n : names)
+        if (!skip && jtext::starts_with(rest, n)) skip = n.size();
+      if (skip) {
+        out += ' ';
+        i += skip;
+        continue;
+      }
+      out += s[i++];
+    }
+    for (std::string_view p : kStock)
+      for (std::size_t at; (at = out.find(p)) != std::string::npos;) out.replace(at, p.size(), " ");
+    std::u32string cps;
+    for (char32_t c : jtext::decode_all(out).cps) {
+      if (c >= U'A' && c <= U'Z') c = c - U'A' + U'a';
+      cps += kept(c) ? c : U' ';
+    }
+    return cps;
+  }
+};
+
+std::map<std::uint64_t, double> bigrams(const std::u32string& s) {
+  std::map<std::uint64_t, double> tf;
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] == U' ' || s[i + 1] == U' ') continue;
+    tf[(static_cast<std::uint64_t>(s[i]) << 32) | s[i + 1]] += 1;
+  }
+  return tf;
+}
+
+struct Idf {
+  std::unordered_map<std::uint64_t, double> df;
+  double n = 0;
+  double operator()(std::uint64_t k) const {
+    auto it = df.find(k);
+    return std::log((n + 1) / ((it == df.end() ? 0 : it->second) + 1)) + 1;
+  }
+};
+
+Vec weigh(const std::map<std::uint64_t, double>& tf, const Idf& idf) {
+  Vec v;
+  double norm = 0;
+  for (const auto& [k, f] : tf) {
+    const double w = (1 + std::log(f)) * idf(k);
+    v.emplace_back(k, w);
+    norm += w * w;
+  }
+  if (norm > 0)
+    for (auto& [k, w] : v) w /= std::sqrt(norm);
+  return v;
+}
+
+double cosine(const Vec& a, const Vec& b) {
+  double dot = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i].first < b[j].first) {
+      ++i;
+    } else if (b[j].first < a[i].first) {
+      ++j;
+    } else {
+      dot += a[i++].second * b[j++].second;
+    }
+  }
+  return std::clamp(dot, 0.0, 1.0);
+}
+
+double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() && b.empty()) return 0;
+  std::set<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
+  std::size_t both = 0;
+  for (const std::string& r : sa) both += sb.count(r);
+  return static_cast<double>(both) / static_cast<double>(sa.size() + sb.size() - both);
+}
+
+std::string utf8(const std::u32string& s) {
+  std::string out;
+  for (char32_t c : s) jtext::append_utf8(out, c);
+  return out;
+}
+
+bool hiragana_only(const std::u32string& s) {
+  return std::all_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x3041 && c <= 0x309F; });
+}
+
+// The longest phrases (≥ kMinPhrase characters, no break) both texts share, longest first and
+// each said once; a phrase of hiragana alone (において) is no evidence. Each phrase found is
+// masked in both texts before the next is looked for.
+std::vector<std::string> shared_phrases(std::u32string a, std::u32string b) {
+  std::vector<std::string> out;
+  for (int round = 0; round < 12 && out.size() < kMaxPhrases; ++round) {
+    std::vector<std::size_t> prev(b.size() + 1, 0), cur(b.size() + 1, 0);
+    std::size_t best = 0, end_a = 0, end_b = 0;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const bool same = a[i - 1] == b[j - 1] && a[i - 1] != U' ' && a[i - 1] != 0;
+        cur[j] = same ? prev[j - 1] + 1 : 0;
+        if (cur[j] > best) std::tie(best, end_a, end_b) = std::tuple(cur[j], i, j);
+      }
+      std::swap(prev, cur);
+    }
+    if (best < kMinPhrase) break;
+    const std::u32string found = a.substr(end_a - best, best);
+    std::fill_n(a.begin() + static_cast<std::ptrdiff_t>(end_a - best), best, U' ');
+    std::fill_n(b.begin() + static_cast<std::ptrdiff_t>(end_b - best), best, char32_t{0});
+    const std::string phrase = utf8(found);
+    const bool known =
+        std::any_of(out.begin(), out.end(), [&](const std::string& p) { return p.find(phrase) != std::string::npos; });
+    if (!known && !hiragana_only(found)) out.push_back(phrase);
+  }
+  return out;
+}
+
+// Whether clause `a` lies within clause `b` (equal, or `b` followed by a deeper level): "6(2)ア"
+// within "6(2)", never "12" within "1".
+bool within(std::string_view a, std::string_view b) {
+  if (b.empty() || a.size() < b.size() || a.substr(0, b.size()) != b) return false;
+  return a.size() == b.size() || !jtext::is_digit(static_cast<unsigned char>(a[b.size()]));
+}
+
+// ---- the model's side -------------------------------------------------------------------------
+
+struct Titles {
+  std::map<std::string, std::string> of;  // section id → its title and its chapter's, cleaned text
+};
+
+void collect_titles(const std::vector<Section>& sections, const std::string& chapter, Titles& t) {
+  for (const Section& s : sections) {
+    const std::string ch = chapter.empty() ? s.title : chapter;
+    t.of[s.id] = ch == s.title ? s.title : ch + " " + s.title;
+    collect_titles(s.sections, ch, t);
+  }
+}
+
+struct Prepared {
+  std::u32string text;  // cleaned text + question
+  Vec text_vec, title_vec;
+};
+
+struct Side {
+  Titles titles;
+  std::vector<Prepared> items;
+};
+
+Side prepare(const Checklist& c, const Cleaner& clean, Idf* idf, const Idf* use) {
+  Side side;
+  collect_titles(c.sections(), "", side.titles);
+  std::vector<std::map<std::uint64_t, double>> tfs, title_tfs;
+  for (const Item& it : c.items()) {
+    Prepared p;
+    p.text = clean(it.text) + U" " + clean(it.question);
+    tfs.push_back(bigrams(p.text));
+    title_tfs.push_back(bigrams(clean(side.titles.of[it.section_id])));
+    side.items.push_back(std::move(p));
+  }
+  if (idf) {
+    idf->n = static_cast<double>(tfs.size());
+    for (const auto& tf : tfs)
+      for (const auto& kv : tf) idf->df[kv.first] += 1;
+    use = idf;
+  }
+  for (std::size_t i = 0; i < side.items.size(); ++i) {
+    side.items[i].text_vec = weigh(tfs[i], *use);
+    side.items[i].title_vec = weigh(title_tfs[i], *use);
+  }
+  return side;
+}
+
+// Stand-ins for the format additions of #16 until the loader carries them.
+std::vector<std::string> stated_model(const Item&) { return {}; }
+struct Source {
+  std::string document, part, clause;
+};
+std::vector<Source> sources_of(const Item&) { return {}; }
+bool applies(const Item&, const AlignOptions&) { return true; }
+bool is_model_kind(const Checklist& c) { return c.id() == "model"; }
+
+bool cites(const Item& model_item, const Checklist& checklist, const Item& item) {
+  const std::string clause = text::nfkc(item.clause);
+  for (const Source& s : sources_of(model_item)) {
+    if (s.document != checklist.source().document) continue;
+    if (!s.part.empty() && checklist.source().title.find(s.part) == std::string::npos) continue;
+    const std::string cited = text::nfkc(s.clause);
+    if (within(clause, cited) || within(cited, clause)) return true;
+  }
+  return false;
+}
+
+AlignCandidate score(const Checklist& checklist, const Item& item, const Prepared& p, const Item& m,
+                     const Prepared& mp) {
+  AlignCandidate c;
+  c.model_item = m.id;
+  c.text = cosine(p.text_vec, mp.text_vec);
+  c.section = cosine(p.title_vec, mp.title_vec);
+  c.roles = jaccard(item.roles, m.roles);
+  c.cited = cites(m, checklist, item);
+  const double sum = kTextWeight * c.text + kSectionWeight * c.section + kRolesWeight * c.roles;
+  c.confidence = std::clamp(c.cited ? kCitedFloor + (1 - kCitedFloor) * sum : sum, 0.0, 1.0);
+  return c;
+}
+
+ItemAlignment align_item(const Checklist& checklist, const Checklist& model, std::size_t i, const Side& body,
+                         const Side& mside, const AlignOptions& o) {
+  const Item& item = checklist.items()[i];
+  ItemAlignment a;
+  a.item = item.id;
+  a.clause = item.clause;
+  if (const Section* s = checklist.find_section(item.section_id)) a.section = s->title;
+  std::vector<AlignCandidate> all;
+  for (std::size_t j = 0; j < model.items().size(); ++j)
+    all.push_back(score(checklist, item, body.items[i], model.items()[j], mside.items[j]));
+  const std::size_t keep = std::min(std::max<std::size_t>(o.candidates, 1), all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
+                    [](const AlignCandidate& x, const AlignCandidate& y) {
+                      return x.confidence != y.confidence ? x.confidence > y.confidence : x.model_item < y.model_item;
+                    });
+  all.resize(keep);
+  for (AlignCandidate& c : all)
+    c.phrases = shared_phrases(body.items[i].text, mside.items[&model.item(c.model_item) - model.items().data()].text);
+  const std::vector<std::string> stated = o.use_stated ? stated_model(item) : std::vector<std::string>{};
+  if (!stated.empty()) {
+    a.stated = true;
+    a.mapped = stated;
+    std::vector<AlignCandidate> given;
+    for (const std::string& id : stated) {
+      AlignCandidate c;
+      c.model_item = id;
+      c.confidence = 1;
+      c.stated = true;
+      given.push_back(std::move(c));
+    }
+    for (AlignCandidate& c : all)
+      if (std::find(stated.begin(), stated.end(), c.model_item) == stated.end()) given.push_back(std::move(c));
+    a.candidates = std::move(given);
+    return a;
+  }
+  for (const AlignCandidate& c : all)
+    if (c.confidence >= o.threshold && c.confidence >= kAlignSecondRatio * all.front().confidence)
+      a.mapped.push_back(c.model_item);
+  a.candidates = std::move(all);
+  return a;
+}
+
+void count_coverage(const Section& chapter, const std::vector<Item>& items, const std::set<std::string>& covered,
+                    const AlignOptions& o, ChapterCoverage& out) {
+  for (std::size_t k : chapter.items) {
+    const Item& m = items[k];
+    if (!applies(m, o)) continue;
+    ++out.total;
+    if (covered.count(m.id)) {
+      ++out.covered;
+    } else {
+      out.missing.push_back(m.id);
+    }
+  }
+  for (const Section& s : chapter.sections) count_coverage(s, items, covered, o, out);
+}
+
+}  // namespace
+
+bool is_model_checklist(const Checklist& c) noexcept { return is_model_kind(c); }
+
+Alignment align(const Checklist& checklist, const Checklist& model, const AlignOptions& options) {
+  if (!is_model_kind(model))
+    throw ValidationError({Diagnostic{
+        model.origin(), 1, 1, message("not a model checklist (kind: model): give the 標準点検表 as the model")}});
+  if (is_model_kind(checklist))
+    throw ValidationError({Diagnostic{
+        checklist.origin(), 1, 1, message("this is the model checklist itself: align a body's checklist with it")}});
+  const Cleaner body_clean(checklist), model_clean(model);
+  Idf idf;
+  const Side mside = prepare(model, model_clean, &idf, nullptr);
+  const Side bside = prepare(checklist, body_clean, nullptr, &idf);
+  Alignment out;
+  out.threshold = options.threshold;
+  std::set<std::string> covered;
+  for (std::size_t i = 0; i < checklist.items().size(); ++i) {
+    out.items.push_back(align_item(checklist, model, i, bside, mside, options));
+    covered.insert(out.items.back().mapped.begin(), out.items.back().mapped.end());
+  }
+  for (const Section& ch : model.sections()) {
+    ChapterCoverage c;
+    c.id = ch.id;
+    c.clause = ch.clause;
+    c.title = ch.title;
+    count_coverage(ch, model.items(), covered, options, c);
+    out.total += c.total;
+    out.covered += c.covered;
+    out.chapters.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace libaudit
