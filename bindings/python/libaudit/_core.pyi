@@ -205,6 +205,31 @@ def question_for(sentence: str) -> str:
 def roles_in(phrase: str) -> list[str]:
     """Role ids named in `phrase`, longest name first."""
 
+# ---- Alignment with the model checklist (bindings/src/align.cpp); use libaudit.coverage. ----
+
+ALIGN_THRESHOLD: float
+
+def align(
+    checklist: Checklist, model: Checklist, use_stated: bool = True, network_model: str = "", server_room: int = -1
+) -> dict[str, Any]:
+    """Map every item of a checklist to the model checklist's items and compute the coverage (docs/alignment.md)."""
+
+def is_model_checklist(checklist: Checklist) -> bool:
+    """Whether a checklist is kind: model."""
+
+def coverage_report(
+    checklist: Checklist,
+    model: Checklist,
+    format: str,
+    template_dirs: list[str],
+    use_stated: bool = True,
+    date: str = "",
+    title: str = "",
+    network_model: str = "",
+    server_room: int = -1,
+) -> str:
+    """The coverage report (標準点検表との対照表) as html, md, csv or json text."""
+
 # ---- The store (bindings/src/store.cpp); use libaudit.Store, which wraps _Store. ----
 
 STORE_SCHEMA_VERSION: int

@@ -78,7 +78,10 @@ struct Cleaner {
       out += s[i++];
     }
     for (std::string_view p : kStock)
-      for (std::size_t at; (at = out.find(p)) != std::string::npos;) out.replace(at, p.size(), " ");
+      for (std::size_t at; (at = out.find(p)) != std::string::npos;) {
+        out[at] = ' ';  // erase, not replace(" "): GCC 12's -Wrestrict misfires on it (bug 105651)
+        out.erase(at + 1, p.size() - 1);
+      }
     std::u32string cps;
     for (char32_t c : jtext::decode_all(out).cps) {
       if (c >= U'A' && c <= U'Z') c = c - U'A' + U'a';
