@@ -150,12 +150,13 @@ std::string utf8(const std::u32string& s) {
   return out;
 }
 
-bool hiragana_only(const std::u32string& s) {
-  return std::all_of(s.begin(), s.end(), [](char32_t c) { return c >= 0x3041 && c <= 0x309F; });
+// Fewer than two characters other than hiragana (る情報, において): no evidence of a measure.
+bool too_plain(const std::u32string& s) {
+  return std::count_if(s.begin(), s.end(), [](char32_t c) { return c < 0x3041 || c > 0x309F; }) < 2;
 }
 
 // The longest phrases (≥ kMinPhrase characters, no break) both texts share, longest first and
-// each said once; a phrase of hiragana alone (において) is no evidence. Each phrase found is
+// each said once; a phrase with fewer than two characters other than hiragana is no evidence. Each phrase found is
 // masked in both texts before the next is looked for.
 std::vector<std::string> shared_phrases(std::u32string a, std::u32string b) {
   std::vector<std::string> out;
@@ -177,7 +178,7 @@ std::vector<std::string> shared_phrases(std::u32string a, std::u32string b) {
     const std::string phrase = utf8(found);
     const bool known =
         std::any_of(out.begin(), out.end(), [&](const std::string& p) { return p.find(phrase) != std::string::npos; });
-    if (!known && !hiragana_only(found)) out.push_back(phrase);
+    if (!known && !too_plain(found)) out.push_back(phrase);
   }
   return out;
 }
