@@ -25,8 +25,10 @@ namespace {
 constexpr double kTextWeight = 0.60;
 constexpr double kSectionWeight = 0.25;
 constexpr double kRolesWeight = 0.15;
-// A candidate whose model item cites the checklist's own clause: 0.5 + 0.5 × the weighted sum.
-constexpr double kCitedFloor = 0.50;
+// A model item that cites the item's own clause closes this share of the gap between the weighted
+// sum s and 1: s + 0.5 × (1 − s); one that cites a clause above or below it, kNestedCite of that.
+constexpr double kCitedShare = 0.50;
+constexpr double kNestedCite = 0.60;
 constexpr std::size_t kMinPhrase = 3;  // characters
 constexpr std::size_t kMaxPhrases = 3;
 
@@ -37,9 +39,10 @@ constexpr std::string_view kStock[] = {"しなければならない", "なけれ
 using Vec = std::vector<std::pair<std::uint64_t, double>>;  // sorted by key
 
 struct Cleaner {
-  std::vector<std::string> names;  // removed wherever they occur, longest first
+  std::vector<std::string> names;    // removed wherever they occur, longest first
+  const Checklist* tiers = nullptr;  // fills {{tier.X}} with this checklist's tier names
 
-  explicit Cleaner(const Checklist& c) {
+  explicit Cleaner(const Checklist& c, const Checklist* tier_names = nullptr) : tiers(tier_names) {
     if (!c.body().empty()) names.push_back(text::nfkc(c.body()));
     for (const RoleDefinition& r : c.roles()) names.push_back(text::nfkc(r.label));
     for (const Term& t : terms(Vocabulary::role)) names.emplace_back(text::nfkc(t.label));
@@ -56,13 +59,21 @@ struct Cleaner {
            (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF);
   }
 
-  // NFKC; placeholders, the body's name, role titles and stock endings removed; only letters,
-  // kana, kanji and digits kept (ASCII lower-cased).
+  // NFKC; {{tier.X}} filled with the body's tier name, other placeholders, the body's name,
+  // role titles and stock endings removed; only letters, kana, kanji and digits kept (ASCII
+  // lower-cased).
   std::u32string operator()(std::string_view raw) const {
     std::string s = text::nfkc(raw);
     for (std::size_t open; (open = s.find("{{")) != std::string::npos;) {
       const std::size_t close = s.find("}}", open);
-      s.erase(open, close == std::string::npos ? std::string::npos : close + 2 - open);
+      if (close == std::string::npos) {
+        s.erase(open);
+        break;
+      }
+      const std::string name = s.substr(open + 2, close - open - 2);
+      // A tier is named as the body names it (業務系, 情報系): the words its text uses.
+      const std::string tier = tiers && name.rfind("tier.", 0) == 0 ? text::nfkc(tiers->tier_name(name.substr(5))) : "";
+      s.replace(open, close + 2 - open, tier.empty() ? std::string(" ") : tier);
     }
     std::string out;
     for (std::size_t i = 0; i < s.size();) {
@@ -247,15 +258,19 @@ std::vector<Source> sources_of(const Item&) { return {}; }
 bool applies(const Item&, const AlignOptions&) { return true; }
 bool is_model_kind(const Checklist& c) { return c.id() == "model"; }
 
-bool cites(const Item& model_item, const Checklist& checklist, const Item& item) {
+// How closely the model item's sources cite the checklist's own clause for `item`: 1 for the
+// clause itself, kNestedCite for a clause above or below it, 0 when it is not cited.
+double citation(const Item& model_item, const Checklist& checklist, const Item& item) {
   const std::string clause = text::nfkc(item.clause);
+  double best = 0;
   for (const Source& s : sources_of(model_item)) {
     if (s.document != checklist.source().document) continue;
     if (!s.part.empty() && checklist.source().title.find(s.part) == std::string::npos) continue;
     const std::string cited = text::nfkc(s.clause);
-    if (within(clause, cited) || within(cited, clause)) return true;
+    if (cited == clause) return 1;
+    if (within(clause, cited) || within(cited, clause)) best = kNestedCite;
   }
-  return false;
+  return best;
 }
 
 AlignCandidate score(const Checklist& checklist, const Item& item, const Prepared& p, const Item& m,
@@ -265,9 +280,10 @@ AlignCandidate score(const Checklist& checklist, const Item& item, const Prepare
   c.text = cosine(p.text_vec, mp.text_vec);
   c.section = cosine(p.title_vec, mp.title_vec);
   c.roles = jaccard(item.roles, m.roles);
-  c.cited = cites(m, checklist, item);
+  const double cite = citation(m, checklist, item);
+  c.cited = cite > 0;
   const double sum = kTextWeight * c.text + kSectionWeight * c.section + kRolesWeight * c.roles;
-  c.confidence = std::clamp(c.cited ? kCitedFloor + (1 - kCitedFloor) * sum : sum, 0.0, 1.0);
+  c.confidence = std::clamp(sum + kCitedShare * cite * (1 - sum), 0.0, 1.0);
   return c;
 }
 
@@ -339,7 +355,7 @@ Alignment align(const Checklist& checklist, const Checklist& model, const AlignO
   if (is_model_kind(checklist))
     throw ValidationError({Diagnostic{
         checklist.origin(), 1, 1, message("this is the model checklist itself: align a body's checklist with it")}});
-  const Cleaner body_clean(checklist), model_clean(model);
+  const Cleaner body_clean(checklist), model_clean(model, &checklist);
   Idf idf;
   const Side mside = prepare(model, model_clean, &idf, nullptr);
   const Side bside = prepare(checklist, body_clean, nullptr, &idf);
