@@ -25,6 +25,9 @@ namespace {
 constexpr double kTextWeight = 0.60;
 constexpr double kSectionWeight = 0.25;
 constexpr double kRolesWeight = 0.15;
+// The section signal is the larger of the title cosine and this share of how much of the model
+// section's title the item's text contains.
+constexpr double kContainedTitle = 0.60;
 // A model item that cites the item's own clause closes this share of the gap between the weighted
 // sum s and 1: s + 0.5 × (1 − s); one that cites a clause above or below it, kNestedCite of that.
 constexpr double kCitedShare = 0.50;
@@ -147,6 +150,18 @@ double cosine(const Vec& a, const Vec& b) {
   return std::clamp(dot, 0.0, 1.0);
 }
 
+// How much of `title` (its weight) `text` contains: a 基本方針 sentence that names a model
+// section (「アクセス制御、不正プログラム対策…」) is about that section's measures.
+double containment(const Vec& title, const Vec& text) {
+  double both = 0, all = 0;
+  for (std::size_t i = 0, j = 0; i < title.size(); ++i) {
+    all += title[i].second * title[i].second;
+    while (j < text.size() && text[j].first < title[i].first) ++j;
+    if (j < text.size() && text[j].first == title[i].first) both += title[i].second * title[i].second;
+  }
+  return all > 0 ? both / all : 0;
+}
+
 double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.empty() && b.empty()) return 0;
   std::set<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
@@ -218,6 +233,7 @@ void collect_titles(const std::vector<Section>& sections, const std::string& cha
 struct Prepared {
   std::u32string text;  // cleaned text + question
   Vec text_vec, title_vec;
+  Vec own_title;  // the title of the item's own section alone
 };
 
 struct Side {
@@ -228,12 +244,14 @@ struct Side {
 Side prepare(const Checklist& c, const Cleaner& clean, Idf* idf, const Idf* use) {
   Side side;
   collect_titles(c.sections(), "", side.titles);
-  std::vector<std::map<std::uint64_t, double>> tfs, title_tfs;
+  std::vector<std::map<std::uint64_t, double>> tfs, title_tfs, own_tfs;
   for (const Item& it : c.items()) {
     Prepared p;
     p.text = clean(it.text) + U" " + clean(it.question);
     tfs.push_back(bigrams(p.text));
     title_tfs.push_back(bigrams(clean(side.titles.of[it.section_id])));
+    const Section* own = c.find_section(it.section_id);
+    own_tfs.push_back(bigrams(clean(own ? own->title : "")));
     side.items.push_back(std::move(p));
   }
   if (idf) {
@@ -245,6 +263,7 @@ Side prepare(const Checklist& c, const Cleaner& clean, Idf* idf, const Idf* use)
   for (std::size_t i = 0; i < side.items.size(); ++i) {
     side.items[i].text_vec = weigh(tfs[i], *use);
     side.items[i].title_vec = weigh(title_tfs[i], *use);
+    side.items[i].own_title = weigh(own_tfs[i], *use);
   }
   return side;
 }
@@ -278,7 +297,7 @@ AlignCandidate score(const Checklist& checklist, const Item& item, const Prepare
   AlignCandidate c;
   c.model_item = m.id;
   c.text = cosine(p.text_vec, mp.text_vec);
-  c.section = cosine(p.title_vec, mp.title_vec);
+  c.section = std::max(cosine(p.title_vec, mp.title_vec), kContainedTitle * containment(mp.own_title, p.text_vec));
   c.roles = jaccard(item.roles, m.roles);
   const double cite = citation(m, checklist, item);
   c.cited = cite > 0;
