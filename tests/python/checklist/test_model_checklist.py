@@ -81,7 +81,7 @@ def _model_ids(item) -> list[str]:
 
 
 def _clause_key(clause: str) -> str:
-    """A clause path compared loosely: NFKC, circled digits as digits (①→1), no spaces."""
+    """A clause path as the loader compares it: NFKC-normalised (（２）→(2), ①→1), no spaces."""
     s = unicodedata.normalize("NFKC", clause)
     return re.sub(r"\s+", "", s)
 
@@ -93,10 +93,10 @@ def model():
 
 @cache
 def _clause_tree(name: str) -> frozenset[tuple[str, str]]:
-    """(part title, clause path) of every clause the parser finds in seed `name`."""
+    """(part title, clause key) of every clause the parser finds in seed `name`."""
     seed = seed_path(name)
     ex = extract_checklist(seed.read_text(encoding="utf-8"), id="seed", title="seed", body="b", source_document=name)
-    return frozenset((ex.parts[c["part"]], c["path"]) for c in ex.clauses)
+    return frozenset((ex.parts[c["part"]], _clause_key(c["path"])) for c in ex.clauses)
 
 
 def test_model_loads_as_a_model_checklist(model):
@@ -136,7 +136,8 @@ def test_every_cited_clause_exists_in_its_seed(model):
         for source in item.get("sources") or []:
             tree = _clause_tree(source["document"])
             part = source.get("part", "")
-            assert any(part in title and path == source["clause"] for title, path in tree), (
+            clause = _clause_key(source["clause"])
+            assert any(part in title and path == clause for title, path in tree), (
                 f"{item['id']}: no clause {source['clause']!r} in {source['document']}"
                 + (f" part {part!r}" if part else "")
             )
