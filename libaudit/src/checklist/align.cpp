@@ -268,21 +268,21 @@ Side prepare(const Checklist& c, const Cleaner& clean, Idf* idf, const Idf* use)
   return side;
 }
 
-// Stand-ins for the format additions of #16 until the loader carries them.
-std::vector<std::string> stated_model(const Item&) { return {}; }
-struct Source {
-  std::string document, part, clause;
-};
-std::vector<Source> sources_of(const Item&) { return {}; }
-bool applies(const Item&, const AlignOptions&) { return true; }
-bool is_model_kind(const Checklist& c) { return c.id() == "model"; }
+bool applies(const Item& m, const AlignOptions& o) {
+  const auto& nets = m.applies_to.network_models;
+  if (!o.network_model.empty() && !nets.empty() && std::find(nets.begin(), nets.end(), o.network_model) == nets.end())
+    return false;
+  return !(o.server_room == 0 && m.applies_to.server_room);
+}
+
+bool is_model_kind(const Checklist& c) { return c.kind() == ChecklistKind::model; }
 
 // How closely the model item's sources cite the checklist's own clause for `item`: 1 for the
 // clause itself, kNestedCite for a clause above or below it, 0 when it is not cited.
 double citation(const Item& model_item, const Checklist& checklist, const Item& item) {
   const std::string clause = text::nfkc(item.clause);
   double best = 0;
-  for (const Source& s : sources_of(model_item)) {
+  for (const SourceClause& s : model_item.sources) {
     if (s.document != checklist.source().document) continue;
     if (!s.part.empty() && checklist.source().title.find(s.part) == std::string::npos) continue;
     const std::string cited = text::nfkc(s.clause);
@@ -324,7 +324,7 @@ ItemAlignment align_item(const Checklist& checklist, const Checklist& model, std
   all.resize(keep);
   for (AlignCandidate& c : all)
     c.phrases = shared_phrases(body.items[i].text, mside.items[&model.item(c.model_item) - model.items().data()].text);
-  const std::vector<std::string> stated = o.use_stated ? stated_model(item) : std::vector<std::string>{};
+  const std::vector<std::string> stated = o.use_stated ? item.model : std::vector<std::string>{};
   if (!stated.empty()) {
     a.stated = true;
     a.mapped = stated;

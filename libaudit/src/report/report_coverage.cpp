@@ -56,7 +56,7 @@ std::string filled(std::string s, const Checklist& c) {
     } else if (name.rfind("tier.", 0) == 0) {
       value = c.tier_name(name.substr(5));
     } else {
-      value = "事務局";
+      value = c.secretariat().empty() ? "事務局" : c.secretariat();
     }
     s.replace(open, close + 2 - open, value);
     from = open + value.size();
