@@ -58,6 +58,8 @@ void bind_align(py::module_& m) {
       py::arg("checklist"), py::arg("model"), py::arg("use_stated") = true, py::arg("network_model") = "",
       py::arg("server_room") = -1,
       "Map every item of a checklist to the model checklist's items and compute the coverage (docs/alignment.md).");
+  m.def("model_text_for", &model_text_for, py::arg("text"), py::arg("checklist"),
+        "A model text with its placeholders filled for the body of `checklist`.");
   m.def("is_model_checklist", &is_model_checklist, py::arg("checklist"), "Whether a checklist is kind: model.");
   m.def(
       "coverage_report",

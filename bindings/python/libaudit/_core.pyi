@@ -240,6 +240,9 @@ def align(
 ) -> dict[str, Any]:
     """Map every item of a checklist to the model checklist's items and compute the coverage (docs/alignment.md)."""
 
+def model_text_for(text: str, checklist: Checklist) -> str:
+    """A model text with its placeholders filled for the body of `checklist`."""
+
 def is_model_checklist(checklist: Checklist) -> bool:
     """Whether a checklist is kind: model."""
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "libaudit/base/vocabulary.h"
 #include "report/report_template.h"
@@ -40,9 +41,9 @@ std::string role_label(const Checklist& c, std::string_view role) {
   return l.empty() ? std::string(role) : std::string(l);
 }
 
-// A model text with its placeholders filled for the body of `c` ({{body}}, {{role.X}},
-// {{tier.X}}; {{secretariat}} as 事務局 when the checklist names none).
-std::string filled(std::string s, const Checklist& c) {
+}  // namespace
+
+std::string model_text_for(std::string s, const Checklist& c) {
   std::size_t from = 0;
   for (std::size_t open; (open = s.find("{{", from)) != std::string::npos;) {
     const std::size_t close = s.find("}}", open);
@@ -63,6 +64,10 @@ std::string filled(std::string s, const Checklist& c) {
   }
   return s;
 }
+
+namespace {
+
+std::string filled(std::string s, const Checklist& c) { return model_text_for(std::move(s), c); }
 
 std::string evidence_text(const AlignCandidate& c) {
   if (c.stated) return "点検表に明記";

@@ -153,10 +153,11 @@ def test_coverage_report_formats(fixture_model, tmp_path):
     assert Path(path).read_text(encoding="utf-8").startswith("# 標準点検表との対照表")
 
 
-def test_the_placeholders_of_a_missing_measure_are_filled_for_the_body(fixture_model):
-    view = json.loads(coverage_report(load(CHECKLISTS["okayama"]), fixture_model, format="json", use_stated=False))
-    questions = [m["question"] for c in view["chapters"] for m in c["missing"]]
-    assert questions and not any("{{" in q for q in questions)
+def test_the_placeholders_of_a_missing_measure_are_filled_for_the_body(model):
+    view = json.loads(coverage_report(load(CHECKLISTS["okayama"]), model, format="json", use_stated=False))
+    questions = {m["id"]: m["question"] for c in view["chapters"] for m in c["missing"]}
+    assert questions and not any("{{" in q for q in questions.values())
+    assert questions["M-8.4.2"].startswith("岡山市のウェブサイト")  # {{body}}
 
 
 # ---- the command line ----------------------------------------------------------------------------
@@ -168,9 +169,17 @@ def test_cli_prints_the_table_and_the_coverage(cli):
     assert "model item" in r.stdout and "confidence" in r.stdout and "evidence" in r.stdout
     assert "6.6.c" in r.stdout and "M-8.2.1" in r.stdout
     assert "measures no item implements:" in r.stdout and "M-8.2.2" in r.stdout
+    assert "{{" not in r.stdout  # the missing measures read as the body's: placeholders filled
     ja = cli("checklist", "align", str(CHECKLISTS["mito"]), "--model", str(FIXTURE), "--ignore-stated", lang="ja")
     assert ja.returncode == 0, ja.stderr
     assert "標準点検表の項目" in ja.stdout and "確信度" in ja.stdout and "根拠" in ja.stdout
+
+
+def test_cli_uses_the_shipped_model_by_default(cli):
+    r = cli("checklist", "align", "checklists/okayama/kihon-hoshin.yaml", cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    assert "M-8.4.2" in r.stdout and "岡山市のウェブサイト" in r.stdout and "{{" not in r.stdout
+    assert "stated in the checklist" in r.stdout  # okayama's items name their model items
 
 
 @pytest.mark.parametrize("ext", ["html", "md", "csv", "json"])

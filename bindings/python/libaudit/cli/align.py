@@ -83,7 +83,7 @@ def evidence_text(c: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def render_alignment(a: dict[str, Any], model: Checklist) -> str:
+def render_alignment(a: dict[str, Any], model: Checklist, checklist: Checklist) -> str:
     rows = []
     for i in a["items"]:
         best = i["candidates"][0] if i["candidates"] else None
@@ -109,7 +109,9 @@ def render_alignment(a: dict[str, Any], model: Checklist) -> str:
             covered=a["covered"], total=a["total"], threshold=a["threshold"]
         ),
     ]
-    missing = [(m, model.item(m).question) for c in a["chapters"] for m in c["missing"]]
+    missing = [
+        (m, _core.model_text_for(model.item(m).question, checklist)) for c in a["chapters"] for m in c["missing"]
+    ]
     if missing:
         lines += ["", _("measures no item implements:"), format_table([_("model item"), _("measure")], missing, "<<")]
     return "\n".join(lines)
@@ -128,7 +130,7 @@ def _align(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(a, ensure_ascii=False, indent=2))
     elif args.out != "-":  # standard output holds the report alone
-        print(render_alignment(a, model))
+        print(render_alignment(a, model, checklist))
     if args.out:
         path = coverage_report(checklist, model, format=fmt, out=args.out, use_stated=not args.ignore_stated)
         if isinstance(path, str):

@@ -29,6 +29,11 @@ struct CoverageReportOptions {
   std::string title;                                 // overrides the title when not empty
 };
 
+// A model text with its placeholders filled for the body of `checklist` ({{body}}, {{role.X}},
+// {{tier.X}} and {{secretariat}} from its name, roles, tier names and secretariat; 本団体 and 事務局
+// when it names none), as the report prints the missing measures.
+std::string model_text_for(std::string text, const Checklist& checklist);
+
 // The view model the templates see and the JSON format writes (docs/alignment.md lists its keys).
 nlohmann::ordered_json coverage_view(const Checklist& checklist, const Checklist& model, const Alignment& alignment,
                                      const CoverageReportOptions& options);
