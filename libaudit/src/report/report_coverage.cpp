@@ -118,6 +118,7 @@ json mappings_json(const Checklist& checklist, const Checklist& model, const Ali
     std::string ids, evidence, confidence;
     for (const std::string& id : ia.mapped) {
       mapped.push_back(model_item_json(model, checklist, id));
+      mapped.back()["first"] = ids.empty();
       ids += (ids.empty() ? "" : "、") + id;
     }
     const AlignCandidate* best = ia.candidates.empty() ? nullptr : &ia.candidates.front();
