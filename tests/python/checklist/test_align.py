@@ -202,6 +202,18 @@ def test_cli_writes_a_pdf(cli, tmp_path):
     assert out.read_bytes()[:5] == b"%PDF-"
 
 
+def test_cli_profile_options_leave_out_measures_the_body_does_not_have(cli):
+    def total(*extra: str) -> int:
+        r = cli("checklist", "align", "checklists/mito/kihon-hoshin.yaml", "--json", *extra, cwd=REPO)
+        assert r.returncode == 0, r.stderr
+        return int(json.loads(r.stdout)["total"])
+
+    everything = total()
+    assert total("--network-model", "beta") < everything  # the α′ measures of M-3 drop out
+    assert total("--server-room", "no") < everything  # the 管理区域 measures of M-4 drop out
+    assert total("--server-room", "yes") == everything
+
+
 def test_cli_bad_inputs_give_a_clear_error_and_write_nothing(cli, tmp_path):
     out = tmp_path / "c.html"
     r = cli("checklist", "align", str(tmp_path / "absent.yaml"), "--model", str(FIXTURE), "-o", str(out))

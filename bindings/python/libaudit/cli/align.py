@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from .. import Checklist, _core
+from .. import Checklist, _core, labels
 from ..coverage import FORMATS, align, coverage_report, default_model_path
 from ..errors import ValidationError
 from ..files import output_format
@@ -49,6 +49,17 @@ def register_checklist_align(cs: argparse._SubParsersAction[argparse.ArgumentPar
         "--format",
         choices=list(FORMATS),
         help=_("the report's format (default: from the extension of -o, else html)"),
+    )
+    a.add_argument(
+        "--network-model",
+        choices=[t for t, _label in labels.terms("network_model")],
+        default="",
+        help=_("the body's network model: measures for other models are left out of the coverage"),
+    )
+    a.add_argument(
+        "--server-room",
+        choices=["yes", "no"],
+        help=_("whether the body runs its own server room: with no, its measures are left out of the coverage"),
     )
     a.add_argument("--json", action="store_true", help=_("print the mapping and the coverage as JSON"))
     a.set_defaults(func=_align)
@@ -126,13 +137,18 @@ def _align(args: argparse.Namespace) -> int:
     model = _model(args)
     if model is None:
         return 1
-    a = align(checklist, model, use_stated=not args.ignore_stated)
+    profile: dict[str, Any] = {
+        "use_stated": not args.ignore_stated,
+        "network_model": args.network_model,
+        "server_room": None if args.server_room is None else args.server_room == "yes",
+    }
+    a = align(checklist, model, **profile)
     if args.json:
         print(json.dumps(a, ensure_ascii=False, indent=2))
     elif args.out != "-":  # standard output holds the report alone
         print(render_alignment(a, model, checklist))
     if args.out:
-        path = coverage_report(checklist, model, format=fmt, out=args.out, use_stated=not args.ignore_stated)
+        path = coverage_report(checklist, model, format=fmt, out=args.out, **profile)
         if isinstance(path, str):
             sys.stdout.write(path)
         else:
