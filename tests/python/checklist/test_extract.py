@@ -99,6 +99,7 @@ def test_every_seed_extracts_and_traces_to_its_source(name: str):
         assert squash(item.text) in source, item.id
         assert item.clause in all_paths, item.id
         assert item.question.endswith("か。"), item.id
+        assert libaudit._core.question_problems(item.question) == [], (item.id, item.question)
 
 
 def test_komaki_items_trace_to_the_clause_tree(komaki):
@@ -120,6 +121,24 @@ def test_komaki_items_trace_to_the_clause_tree(komaki):
         "評価及び見直し",
     ]
     assert ex.warnings == []
+
+
+def test_komaki_questions_pass_the_naturalness_check(komaki):
+    """Every question of the 小牧市 draft reads as natural 自己点検 Japanese by the rules of
+    question_problems (docs/extractor.md): no dangling 「は、」 topic, no doubled particle, か。 at the end."""
+    _, ex = komaki
+    problems = {i.id: (i.question, libaudit._core.question_problems(i.question)) for i in ex.checklist}
+    assert {k: v for k, v in problems.items() if v[1]} == {}
+    assert len(problems) > 300
+
+
+def test_komaki_draft_sets_important_assets_only_for_systems(komaki):
+    """重要な情報資産 restricts an item only when it is about a system that holds them (4(1)イ,
+    4(2)イ(エ), 4(3)エ, カ), never about media or papers people handle (2(2)エ(エ), キ, ク, ケ)."""
+    _, ex = komaki
+    restricted = {i.clause for i in ex.checklist if i.applies_to.important_assets}
+    assert restricted == {"4(1)イ", "4(2)イ(エ)", "4(3)エ", "4(3)カ"}
+    assert "2(2)エ(エ)" in {i.clause for i in ex.checklist}
 
 
 def test_precision_recall_against_curated(komaki):
