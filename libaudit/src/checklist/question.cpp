@@ -3,6 +3,7 @@
 #include "checklist/question.h"
 
 #include <array>
+#include <utility>
 
 #include "base/jtext.h"
 #include "libaudit/base/messages.h"
@@ -37,14 +38,38 @@ void top_level(std::string_view s, F f) {
 }
 
 // What may stand before は、 without being a topic: conditions and times (場合は、, 際は、,
-// 後は、), particles (には、, では、, については、, とは、) and 又は, 若しくは, 或いは.
+// 後は、), particles (には、, では、, については、, とは、) and 又は, 若しくは, 或いは (in kanji or
+// kana: または、).
 bool not_a_topic(std::string_view before) {
-  static constexpr std::array<std::string_view, 21> kEndings = {
-      "場合", "とき", "時", "際", "後", "以降", "以後", "前", "間", "限り", "ほか",
-      "以外", "時点", "上", "に",  "で",   "て",   "と", "又", "若しく",  "或い"};
+  static constexpr std::array<std::string_view, 24> kEndings = {
+      "場合", "とき", "時",   "際",   "後",   "以降",   "以後",   "前",   "間",   "限り", "ほか", "以外",
+      "時点", "上",   "に",   "で",   "て",   "と",     "又",     "若しく", "或い", "また", "もしく", "あるい"};
   for (std::string_view e : kEndings)
     if (ends_with(before, e)) return true;
   return false;
+}
+
+// An actor left as topic: the phrase, or the first of the phrases it joins with 及び, 並びに,
+// 又は, ends with a role name or 〜者 (「職員等（…）及びアルバイトは、」).
+bool names_an_actor(std::string_view topic) {
+  for (std::string_view joint : {"及び", "並びに", "又は"}) {
+    std::size_t at = std::string_view::npos;
+    top_level(topic, [&](std::size_t i) {
+      if (!starts_with(topic.substr(i), joint)) return false;
+      at = i;
+      return true;
+    });
+    if (at != std::string_view::npos) topic = topic.substr(0, at);
+  }
+  for (;;) {  // trailing 等 and bracketed asides
+    const std::string_view before = topic;
+    while (ends_with(topic, "等")) topic.remove_suffix(std::string_view("等").size());
+    for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}})
+      if (ends_with(topic, close))
+        if (const std::size_t o = topic.rfind(open); o != std::string_view::npos) topic = topic.substr(0, o);
+    if (topic == before) break;
+  }
+  return jtext::role_suffix(topic) != nullptr || ends_with(topic, "者");
 }
 
 bool has_top_level(std::string_view s, std::string_view what) {
@@ -80,9 +105,14 @@ std::string rewrite_topics(std::string q) {
     const bool passive = ends_with(body, "れている") || ends_with(body, "れていない") || ends_with(body, "である") ||
                          ends_with(body, "でない") || ends_with(body, "となっている");
     std::string_view topic = std::string_view(q).substr(0, at);
-    while (ends_with(topic, "等")) topic.remove_suffix(std::string_view("等").size());
+    std::size_t from = 0;  // the topic's phrase: after the last 、 outside brackets
+    top_level(topic, [&](std::size_t i) {
+      if (starts_with(topic.substr(i), "、")) from = i + std::string_view("、").size();
+      return false;
+    });
+    topic = topic.substr(from);
     std::string particle;
-    if (jtext::role_suffix(topic) || ends_with(topic, "者"))  // a second actor: 「…場合、職員等が…」
+    if (names_an_actor(topic))  // a second actor: 「…場合、職員等が…」
       particle = "が";
     else if (has_top_level(body, "を") || has_top_level(body, "が"))
       particle = "について、";

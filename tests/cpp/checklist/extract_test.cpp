@@ -479,7 +479,7 @@ BOOST_AUTO_TEST_CASE(important_assets_only_for_systems_that_hold_them) {
                                    "当該情報システムに関連しないコンピュータ等を持ち込ませないようにしなければならない。"));
   BOOST_TEST(important_assets_rule("情報セキュリティ責任者及び情報システム管理者は、重要な情報資産を取り扱う情報シス"
                                    "テムに通信回線を接続する場合、適切な回線を選択しなければならない。"));
-  // papers and media people handle, which every 課 has (小牧市 2(2)エ(エ), キ, ク, ケ; 7(6)イ)
+  // papers and media people handle, which every 課 has (小牧市 2(2)オ(エ), キ, ク, ケ; 7(6)イ)
   BOOST_TEST(!important_assets_rule("重要な情報資産が記載された書類を机上に放置してはならない。"));
   BOOST_TEST(!important_assets_rule("情報セキュリティ管理者又は情報システム管理者は、重要な情報資産の情報を記録した外部"
                                     "電磁的記録媒体を保管する場合、施錠可能な場所に保管しなければならない。"));
@@ -531,4 +531,17 @@ BOOST_AUTO_TEST_CASE(komaki_questions_pass_the_naturalness_check,
   for (const auto& item : ex.checklist.items())
     BOOST_TEST(libaudit::question_problems(item.question).empty(), item.id << ": " << item.question);
   BOOST_TEST(ex.warnings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(topics_that_are_actors_or_conjunctions) {
+  // または in kana is a conjunction, not a topic (小牧市 5(3)ア)
+  BOOST_TEST(libaudit::question_problems("発生を認知、または、通報を受けた場合には、報告しているか。").empty());
+  BOOST_TEST(question_for("職員等は、発生を認知、または、通報を受けた場合には、報告しなければならない。") ==
+             "発生を認知、または、通報を受けた場合には、報告しているか。");
+  // an actor the role table does not know in full (岡山市 5): が, not を or について
+  BOOST_TEST(question_for("一般職の職員等（再任用職員、臨時的任用職員を含む）及びアルバイトは、情報セキュリティポリシー"
+                          "を遵守しなければならない。") ==
+             "一般職の職員等（再任用職員、臨時的任用職員を含む）及びアルバイトが情報セキュリティポリシーを遵守しているか。");
+  BOOST_TEST(question_for("委託事業者に委託する場合、情報システム管理者は、契約を締結しなければならない。") ==
+             "委託事業者に委託する場合、契約を締結しているか。");
 }
