@@ -565,6 +565,11 @@ struct Walker {
         o.tiers = tiers_in(s.text, tiers);
         if (o.tiers.empty()) o.tiers = heading_tiers;
         o.important_assets = important_assets_rule(s.text);
+        // 「また、必要に応じ、…暗号化を行わなければならない。」 continues the sentence before it
+        if (!o.important_assets && !out.empty() && out.back().clause == &c &&
+            (starts_with(s.text, "また、") || starts_with(s.text, "なお、") || starts_with(s.text, "更に、") ||
+             starts_with(s.text, "さらに、")))
+          o.important_assets = out.back().important_assets;
         o.respondent = respondent_rule(s.text, o.kind, o.roles_defaulted);
         o.audience = audience_rule(o.roles);
         o.question = question_for(s.text);
@@ -669,16 +674,17 @@ std::string conjugated_question(std::string_view sentence) {
 }  // namespace
 
 bool important_assets_rule(std::string_view sentence) {
-  static constexpr std::string_view kAssets = "重要な情報資産";
   // what holds them: the noun the phrase 「重要な情報資産を…する」 qualifies, before the next 、 or 。
   static constexpr std::array<std::string_view, 9> kHolders = {
       "情報システム", "システム", "サーバ", "ネットワーク", "装置", "通信回線", "管理区域", "データベース", "機器"};
-  for (std::size_t p = sentence.find(kAssets); p != std::string_view::npos; p = sentence.find(kAssets, p + 1)) {
-    std::string_view phrase = sentence.substr(p + kAssets.size());
-    phrase = phrase.substr(0, std::min(phrase.find("、"), phrase.find("。")));
-    if (!starts_with(phrase, "を")) continue;  // 重要な情報資産の…, 重要な情報資産が記載された書類: handled by people
-    for (std::string_view h : kHolders)
-      if (phrase.find(h) != std::string_view::npos) return true;
+  for (std::string_view assets : {"重要な情報資産", "機密性の高い情報"}) {
+    for (std::size_t p = sentence.find(assets); p != std::string_view::npos; p = sentence.find(assets, p + 1)) {
+      std::string_view phrase = sentence.substr(p + assets.size());
+      phrase = phrase.substr(0, std::min(phrase.find("、"), phrase.find("。")));
+      if (!starts_with(phrase, "を")) continue;  // 重要な情報資産の…, …が記載された書類: handled by people
+      for (std::string_view h : kHolders)
+        if (phrase.find(h) != std::string_view::npos) return true;
+    }
   }
   return false;
 }

@@ -488,8 +488,19 @@ BOOST_AUTO_TEST_CASE(important_assets_only_for_systems_that_hold_them) {
                                     "ればならない。"));
   BOOST_TEST(!important_assets_rule("重要な情報資産の廃棄を行う者は、情報セキュリティ管理者の許可を得なければならない。"));
   BOOST_TEST(!important_assets_rule("重要な情報資産はソーシャルメディアサービスで発信してはならない。"));
+  BOOST_TEST(important_assets_rule("統括情報セキュリティ責任者は、機密性の高い情報を取り扱うネットワークについて、"
+                                   "暗号化等の措置を講じなければならない。"));
   auto ex = extract_checklist("１ 管理\nア 職員等は、重要な情報資産が記載された書類を机上に放置してはならない。\n", options());
   BOOST_TEST(!ex.checklist.items().front().applies_to.important_assets);
+  // a sentence continuing the one before it in its clause takes its restriction
+  auto more = extract_checklist(
+      "１ 通信回線\nア 情報システム管理者は、重要な情報資産を取り扱う情報システムに通信回線を接続する場合、適切な回線を"
+      "選択しなければならない。また、必要に応じ、情報の暗号化を行わなければならない。\n"
+      "イ 職員等は、通信回線を確認しなければならない。また、必要に応じ、報告しなければならない。\n",
+      options());
+  BOOST_TEST(more.checklist.item("1.a").applies_to.important_assets);
+  BOOST_TEST(more.checklist.item("1.a-2").applies_to.important_assets);
+  BOOST_TEST(!more.checklist.item("1.b-2").applies_to.important_assets);
 }
 
 BOOST_AUTO_TEST_CASE(questions_read_naturally) {

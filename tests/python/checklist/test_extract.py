@@ -134,10 +134,13 @@ def test_komaki_questions_pass_the_naturalness_check(komaki):
 
 def test_komaki_draft_sets_important_assets_only_for_systems(komaki):
     """重要な情報資産 restricts an item only when it is about a system that holds them (4(1)イ,
-    4(2)イ(エ), 4(3)エ, カ), never about media or papers people handle (2(2)オ(エ), キ, ク, ケ)."""
+    4(2)イ(エ), 4(3)エ, カ; 6(1)ス(イ) a network for 機密性の高い情報), never about media or papers
+    people handle (2(2)オ(エ), キ, ク, ケ; 7(6)イ)."""
     _, ex = komaki
     restricted = {i.clause for i in ex.checklist if i.applies_to.important_assets}
-    assert restricted == {"4(1)イ", "4(2)イ(エ)", "4(3)エ", "4(3)カ"}
+    assert restricted == {"4(1)イ", "4(2)イ(エ)", "4(3)エ", "4(3)カ", "6(1)ス(イ)"}
+    # 4(3)エ's second sentence 「また、必要に応じ、…暗号化を行わなければならない。」 continues the first
+    assert ex.checklist.item("4.3.d-2").applies_to.important_assets
     handled = {"2(2)オ(エ)", "2(2)キ(イ)", "2(2)ク(ア)", "2(2)ケ(ア)", "7(6)イ"}
     assert handled <= {i.clause for i in ex.checklist if "重要な情報資産" in i.text}
 

@@ -76,8 +76,10 @@ std::vector<std::string> question_problems(std::string_view question);
 
 // Whether an obligation is restricted to 課 holding 重要な情報資産: only when it is about an
 // information system, server, network, line or 管理区域 that holds them (「重要な情報資産を
-// 格納している情報システム装置」), never about documents or media people handle (「重要な情報資産
-// を運搬する者」, 「重要な情報資産が記載された書類」), which every 課 has.
+// 格納している情報システム装置」, 「機密性の高い情報を取り扱うネットワーク」), never about
+// documents or media people handle (「重要な情報資産を運搬する者」, 「重要な情報資産が記載された
+// 書類」), which every 課 has. The extractor also gives a sentence that continues the one before
+// it in its clause (また、…) that sentence's value.
 bool important_assets_rule(std::string_view sentence);
 
 // The audience of an item from its roles: {"audit"} when every role is a contractor's or the
