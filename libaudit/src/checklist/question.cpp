@@ -42,8 +42,8 @@ void top_level(std::string_view s, F f) {
 // kana: または、).
 bool not_a_topic(std::string_view before) {
   static constexpr std::array<std::string_view, 24> kEndings = {
-      "場合", "とき", "時",   "際",   "後",   "以降",   "以後",   "前",   "間",   "限り", "ほか", "以外",
-      "時点", "上",   "に",   "で",   "て",   "と",     "又",     "若しく", "或い", "また", "もしく", "あるい"};
+      "場合", "とき", "時", "際", "後", "以降", "以後", "前",     "間",   "限り", "ほか",   "以外",
+      "時点", "上",   "に", "で", "て", "と",   "又",   "若しく", "或い", "また", "もしく", "あるい"};
   for (std::string_view e : kEndings)
     if (ends_with(before, e)) return true;
   return false;

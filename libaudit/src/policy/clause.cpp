@@ -151,8 +151,7 @@ bool is_title_line(const LogicalLine& l) {
 // through its 章 and 節, and cites them without: 第3条(2)); there a 章 takes the id ch2, which
 // no article's id can equal. A 節 is s1 within its parent (2.s1, ch2.s1).
 void assign_path(Clause& c, const Clause* parent, bool articles_through) {
-  const bool absolute =
-      !parent || multi_part(c.label) || (articles_through && c.label.style == LabelStyle::article);
+  const bool absolute = !parent || multi_part(c.label) || (articles_through && c.label.style == LabelStyle::article);
   const std::string seg = path_segment(c.label);
   c.path = text::squash_spaces(text::nfkc(absolute ? seg : parent->path + seg));
   c.id = absolute ? id_segment(c.label) : parent->id + "." + id_segment(c.label);
@@ -358,11 +357,11 @@ class ClauseParser {
   bool in_sequence(std::size_t k, const Label& label, std::size_t level) {
     const LogicalLine& line = t_.lines[k];
     const ClausePart& cur = tree_.parts.back();
-    const bool top_sibling = level == stack_.size() && stack_.empty() && !cur.clauses.empty() &&
-                             continues(cur.clauses.back().label, label);
+    const bool top_sibling =
+        level == stack_.size() && stack_.empty() && !cur.clauses.empty() && continues(cur.clauses.back().label, label);
     const Label* previous = level < stack_.size() && continues(stack_[level]->label, label) ? &stack_[level]->label
-                            : top_sibling ? &cur.clauses.back().label
-                                          : nullptr;
+                            : top_sibling                                                   ? &cur.clauses.back().label
+                                                                                            : nullptr;
     // Nothing of its level open: articles numbered through the document, 節 through 章, 2-4-2
     // after 2-4-1 continue their sequence, or restart at 1 under their new parent.
     const auto running = last_.find(sequence_key(label));

@@ -473,24 +473,33 @@ BOOST_AUTO_TEST_CASE(respondent_of_the_bodys_own_commitments) {
 BOOST_AUTO_TEST_CASE(important_assets_only_for_systems_that_hold_them) {
   using libaudit::important_assets_rule;
   // systems, servers, lines, 管理区域 holding them (小牧市 4(1)イ, 4(2)イ(エ), 4(3)エ)
-  BOOST_TEST(important_assets_rule("情報システム管理者は、重要な情報資産を格納している情報システム装置を二重化するなど"
-                                   "して、情報システムの運用が停止しないようにしなければならない。"));
-  BOOST_TEST(important_assets_rule("情報システム管理者は、重要な情報資産を扱うシステムを設置している管理区域について、"
-                                   "当該情報システムに関連しないコンピュータ等を持ち込ませないようにしなければならない。"));
-  BOOST_TEST(important_assets_rule("情報セキュリティ責任者及び情報システム管理者は、重要な情報資産を取り扱う情報シス"
-                                   "テムに通信回線を接続する場合、適切な回線を選択しなければならない。"));
+  BOOST_TEST(
+      important_assets_rule("情報システム管理者は、重要な情報資産を格納している情報システム装置を二重化するなど"
+                            "して、情報システムの運用が停止しないようにしなければならない。"));
+  BOOST_TEST(
+      important_assets_rule("情報システム管理者は、重要な情報資産を扱うシステムを設置している管理区域について、"
+                            "当該情報システムに関連しないコンピュータ等を持ち込ませないようにしなければならない。"));
+  BOOST_TEST(
+      important_assets_rule("情報セキュリティ責任者及び情報システム管理者は、重要な情報資産を取り扱う情報シス"
+                            "テムに通信回線を接続する場合、適切な回線を選択しなければならない。"));
   // papers and media people handle, which every 課 has (小牧市 2(2)オ(エ), キ, ク, ケ; 7(6)イ)
   BOOST_TEST(!important_assets_rule("重要な情報資産が記載された書類を机上に放置してはならない。"));
-  BOOST_TEST(!important_assets_rule("情報セキュリティ管理者又は情報システム管理者は、重要な情報資産の情報を記録した外部"
-                                    "電磁的記録媒体を保管する場合、施錠可能な場所に保管しなければならない。"));
-  BOOST_TEST(!important_assets_rule("重要な情報資産を運搬する者は、情報セキュリティ管理者に許可を得なければならない。"));
-  BOOST_TEST(!important_assets_rule("重要な情報資産を外部に提供する者は、必要に応じ暗号化又はパスワードの設定を行わなけ"
-                                    "ればならない。"));
-  BOOST_TEST(!important_assets_rule("重要な情報資産の廃棄を行う者は、情報セキュリティ管理者の許可を得なければならない。"));
+  BOOST_TEST(
+      !important_assets_rule("情報セキュリティ管理者又は情報システム管理者は、重要な情報資産の情報を記録した外部"
+                             "電磁的記録媒体を保管する場合、施錠可能な場所に保管しなければならない。"));
+  BOOST_TEST(
+      !important_assets_rule("重要な情報資産を運搬する者は、情報セキュリティ管理者に許可を得なければならない。"));
+  BOOST_TEST(
+      !important_assets_rule("重要な情報資産を外部に提供する者は、必要に応じ暗号化又はパスワードの設定を行わなけ"
+                             "ればならない。"));
+  BOOST_TEST(
+      !important_assets_rule("重要な情報資産の廃棄を行う者は、情報セキュリティ管理者の許可を得なければならない。"));
   BOOST_TEST(!important_assets_rule("重要な情報資産はソーシャルメディアサービスで発信してはならない。"));
-  BOOST_TEST(important_assets_rule("統括情報セキュリティ責任者は、機密性の高い情報を取り扱うネットワークについて、"
-                                   "暗号化等の措置を講じなければならない。"));
-  auto ex = extract_checklist("１ 管理\nア 職員等は、重要な情報資産が記載された書類を机上に放置してはならない。\n", options());
+  BOOST_TEST(
+      important_assets_rule("統括情報セキュリティ責任者は、機密性の高い情報を取り扱うネットワークについて、"
+                            "暗号化等の措置を講じなければならない。"));
+  auto ex = extract_checklist("１ 管理\nア 職員等は、重要な情報資産が記載された書類を机上に放置してはならない。\n",
+                              options());
   BOOST_TEST(!ex.checklist.items().front().applies_to.important_assets);
   // a sentence continuing the one before it in its clause takes its restriction
   auto more = extract_checklist(
@@ -512,8 +521,9 @@ BOOST_AUTO_TEST_CASE(questions_read_naturally) {
   BOOST_TEST(question_for("職員等は、仮のパスワードは、最初のログイン時点で変更しなければならない。") ==
              "仮のパスワードを最初のログイン時点で変更しているか。");
   BOOST_TEST(question_for("外部ネットワークから受信したファイルは、ゲートウェイにおいてチェックを行わなければ"
-                          "ならない。") == "外部ネットワークから受信したファイルについて、ゲートウェイにおいてチェック"
-                                           "を行っているか。");
+                          "ならない。") ==
+             "外部ネットワークから受信したファイルについて、ゲートウェイにおいてチェック"
+             "を行っているか。");
   BOOST_TEST(question_for("通信回線は、暗号化されなければならない。") == "通信回線が暗号化されているか。");
   // conditions are not topics
   BOOST_TEST(question_for("職員等は、パスワードが流出した場合は、直ちに変更しなければならない。") ==
@@ -550,9 +560,10 @@ BOOST_AUTO_TEST_CASE(topics_that_are_actors_or_conjunctions) {
   BOOST_TEST(question_for("職員等は、発生を認知、または、通報を受けた場合には、報告しなければならない。") ==
              "発生を認知、または、通報を受けた場合には、報告しているか。");
   // an actor the role table does not know in full (岡山市 5): が, not を or について
-  BOOST_TEST(question_for("一般職の職員等（再任用職員、臨時的任用職員を含む）及びアルバイトは、情報セキュリティポリシー"
-                          "を遵守しなければならない。") ==
-             "一般職の職員等（再任用職員、臨時的任用職員を含む）及びアルバイトが情報セキュリティポリシーを遵守しているか。");
+  BOOST_TEST(
+      question_for("一般職の職員等（再任用職員、臨時的任用職員を含む）及びアルバイトは、情報セキュリティポリシー"
+                   "を遵守しなければならない。") ==
+      "一般職の職員等（再任用職員、臨時的任用職員を含む）及びアルバイトが情報セキュリティポリシーを遵守しているか。");
   BOOST_TEST(question_for("委託事業者に委託する場合、情報システム管理者は、契約を締結しなければならない。") ==
              "委託事業者に委託する場合、契約を締結しているか。");
 }

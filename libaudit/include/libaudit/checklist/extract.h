@@ -41,11 +41,11 @@ struct Obligation {
   // it to every 課 (respondent_rule); "" = the loader's default from the roles.
   std::string respondent;
   std::vector<std::string> audience;  // e.g. {"audit"} (audience_rule); empty = both
-  std::size_t part = 0;            // index into ClauseTree::parts
-  const Clause* clause = nullptr;  // deepest clause holding the sentence (points into the tree)
-  std::string clause_path;         // its path (set by extract_checklist)
-  int sentence = 1;                // position among the sentences of the clause's own text (1-based)
-  int first_line = 0;              // source lines
+  std::size_t part = 0;               // index into ClauseTree::parts
+  const Clause* clause = nullptr;     // deepest clause holding the sentence (points into the tree)
+  std::string clause_path;            // its path (set by extract_checklist)
+  int sentence = 1;                   // position among the sentences of the clause's own text (1-based)
+  int first_line = 0;                 // source lines
   int last_line = 0;
 };
 
