@@ -234,3 +234,36 @@ def test_cli_extract_reads_shift_jis_and_rejects_garbage(cli, tmp_path):
     r = cli("checklist", "extract", str(bad), "--id", "t", "--title", "t", "--body", "b")
     assert r.returncode == 1
     assert "UTF-8" in r.stderr
+
+
+CONTINUOUS = (
+    "情報セキュリティ対策基準\n"
+    "第1章 総則\n"
+    "第1条 職員等は、この基準を遵守しなければならない。\n"
+    "第2条 情報セキュリティ管理者は、情報資産を管理しなければならない。\n"
+    "第2章 組織体制\n"
+    "第3条 統括情報セキュリティ責任者は、次の措置を講じなければならない。\n"
+    "(1) 情報セキュリティインシデントに対処すること。\n"
+    "2 情報セキュリティ委員会は、情報セキュリティポリシーを見直さなければならない。\n"
+    "第3章 業務委託\n"
+    "第4条 委託事業者は、契約を遵守しなければならない。\n"
+)
+
+
+def test_cli_extract_reads_articles_numbered_through_chapters(cli, tmp_path):
+    """第1章 第1条–第2条, 第2章 第3条 …: no numbering warning, references without the 章."""
+    policy = tmp_path / "continuous.txt"
+    policy.write_text(CONTINUOUS, encoding="utf-8")
+    out = tmp_path / "draft.yaml"
+    r = cli("checklist", "extract", str(policy), "--id", "t", "--title", "t", "--body", "b", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "numbering" not in r.stderr
+    c = libaudit.Checklist.load(out)
+    assert {i.id: i.clause for i in c} == {
+        "1": "第1条",
+        "2": "第2条",
+        "3.1": "第3条(1)",
+        "3.p2": "第3条第2項",
+        "4": "第4条",
+    }
+    assert [s.id for s in c.sections] == ["ch1", "ch2", "ch3"]
