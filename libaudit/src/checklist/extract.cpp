@@ -634,6 +634,8 @@ std::string conjugated_question(std::string_view sentence) {
     body = std::string(s);
   for (std::string_view c : {"また、", "なお、", "更に、", "さらに、", "ただし、", "但し、"})
     if (starts_with(body, c)) body = body.substr(c.size());
+  // 「その所管する…」: その pointed at the dropped subject
+  if (starts_with(body, "その所管") || starts_with(body, "その所属")) body = body.substr(std::string_view("その").size());
   std::string_view b = body;
   auto cut = [&](std::string_view ending) { return b.substr(0, b.size() - ending.size()); };
 

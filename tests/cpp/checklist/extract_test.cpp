@@ -525,6 +525,8 @@ BOOST_AUTO_TEST_CASE(questions_read_naturally) {
              "外部ネットワークから受信したファイルについて、ゲートウェイにおいてチェック"
              "を行っているか。");
   BOOST_TEST(question_for("通信回線は、暗号化されなければならない。") == "通信回線が暗号化されているか。");
+  BOOST_TEST(question_for("情報システム管理者は、その所管する情報システムの記録を取得しなければならない。") ==
+             "所管する情報システムの記録を取得しているか。");
   // conditions are not topics
   BOOST_TEST(question_for("職員等は、パスワードが流出した場合は、直ちに変更しなければならない。") ==
              "パスワードが流出した場合は、直ちに変更しているか。");
