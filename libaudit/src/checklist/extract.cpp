@@ -842,6 +842,9 @@ void emit_section(std::string& y, const SectionOut& s, const NormalizedText& t, 
         y += ii + "applies_to: {" + a + "}\n";
       }
       if (!o.audience.empty()) y += ii + "audience: " + flow_list(o.audience) + "\n";
+      // only where it differs from the loader's default from the roles (docs/checklist-format.md)
+      if (!o.respondent.empty() && o.respondent != to_string(default_respondent(o.roles)))
+        y += ii + "respondent: " + q(o.respondent) + "\n";
       std::string note = "draft: source lines " + std::to_string(o.first_line) +
                          (o.last_line != o.first_line ? "-" + std::to_string(o.last_line) : "") + "; ending " +
                          kind_name(o.kind) + (o.roles_inherited ? "; no subject, roles inherited from context" : "");

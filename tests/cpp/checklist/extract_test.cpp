@@ -456,6 +456,31 @@ BOOST_AUTO_TEST_CASE(audience_from_the_roles) {
   BOOST_TEST(libaudit::audience_rule({"ciso"}).empty());
 }
 
+BOOST_AUTO_TEST_CASE(respondent_in_the_draft) {
+  auto ex = extract_checklist(
+      "８ 情報セキュリティ対策\n"
+      "（１）組織体制\n"
+      "本市の情報資産について、全庁的な組織体制を確立する。\n"
+      "（２）見直し\n"
+      "情報セキュリティ委員会は、情報セキュリティポリシーを見直さなければならない。\n"
+      "（３）遵守\n"
+      "職員等は、情報セキュリティポリシーを遵守しなければならない。\n"
+      "（４）管理\n"
+      "統括情報セキュリティ責任者及び情報システム管理者は、ネットワークを管理しなければならない。\n",
+      options());
+  using libaudit::Respondent;
+  const auto& c = ex.checklist;
+  // the body's own commitment: stated, as the roles (the default 情報セキュリティ管理者) say otherwise
+  BOOST_TEST((c.item("8.1").respondent == Respondent::body));
+  BOOST_TEST(c.item("8.1").respondent_explicit);
+  // the documented default from the roles, not written
+  BOOST_TEST((c.item("8.2").respondent == Respondent::body));
+  BOOST_TEST(!c.item("8.2").respondent_explicit);
+  BOOST_TEST((c.item("8.3").respondent == Respondent::department));
+  BOOST_TEST((c.item("8.4").respondent == Respondent::department));
+  BOOST_TEST(ex.yaml.find("respondent:") == ex.yaml.rfind("respondent:"));  // written once
+}
+
 BOOST_AUTO_TEST_CASE(respondent_of_the_bodys_own_commitments) {
   using libaudit::ObligationKind;
   using libaudit::respondent_rule;

@@ -267,3 +267,24 @@ def test_cli_extract_reads_articles_numbered_through_chapters(cli, tmp_path):
         "4": "第4条",
     }
     assert [s.id for s in c.sections] == ["ch1", "ch2", "ch3"]
+
+
+def test_drafts_set_respondent_and_audience_from_the_roles(komaki):
+    """Items for the CISO, 統括情報セキュリティ責任者, the committee, CSIRT and 監査統括責任者 go to the
+    body (the loader's default); contractors' and auditors' duties are for audits; a 基本方針's
+    commitments without an actor (岡山市 8(1): 「…全庁的な組織体制を確立する。」) are the body's."""
+    _, ex = komaki
+    c = ex.checklist
+    body = {i.id for i in c if i.respondent == "body"}
+    assert "8.1.a" in body  # 監査統括責任者
+    assert "1.1.c.1-2" in body  # 統括情報セキュリティ責任者
+    assert all(i.respondent == "department" for i in c if "staff" in i.roles)
+    audit_only = {i.id: i.roles for i in c if i.audience == ["audit"]}
+    assert audit_only and all(
+        set(r) <= {"contractor", "auditor", "chief_auditor", "auditee"} for r in audit_only.values()
+    )
+    assert "8.1.b.2" in audit_only  # 被監査部門は、監査の実施に協力しなければならない。
+    okayama = seed_path("001_1ef01afb4d91e38e.txt")
+    draft = extract_checklist(okayama.read_text(encoding="utf-8"), id="d", title="d", body="岡山市").checklist
+    commitment = next(i for i in draft if "全庁的な組織体制を確立する" in i.text)
+    assert commitment.respondent == "body" and commitment.respondent_explicit
