@@ -204,6 +204,8 @@ def test_cli_extract_writes_yaml_and_prints_the_summary(cli, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "評価及び見直し" in r.stdout and "15" in r.stdout
     assert re.search(r"技術的セキュリティ対策\s+\d+", r.stdout)
+    # items, body-level items, audit-only items per chapter: 8 評価及び見直し has the audit's own duties
+    assert re.search(r"評価及び見直し\s+15\s+\d+\s+[1-9]\d*", r.stdout), r.stdout
     c = libaudit.Checklist.load(out)
     assert c.id == "komaki-draft" and len(c) > 300
     assert out.read_text(encoding="utf-8").startswith("# DRAFT")
