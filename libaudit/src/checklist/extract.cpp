@@ -635,7 +635,8 @@ std::string conjugated_question(std::string_view sentence) {
   for (std::string_view c : {"また、", "なお、", "更に、", "さらに、", "ただし、", "但し、"})
     if (starts_with(body, c)) body = body.substr(c.size());
   // 「その所管する…」: その pointed at the dropped subject
-  if (starts_with(body, "その所管") || starts_with(body, "その所属")) body = body.substr(std::string_view("その").size());
+  if (starts_with(body, "その所管") || starts_with(body, "その所属"))
+    body = body.substr(std::string_view("その").size());
   std::string_view b = body;
   auto cut = [&](std::string_view ending) { return b.substr(0, b.size() - ending.size()); };
 
