@@ -98,3 +98,10 @@ def test_m8_covers_cloud_services_through_their_life(chapters):
         assert stage in questions, f"no measure of M-8 for the cloud stage {stage}"
     assert any("約款" in title for title in sections)
     assert any("ソーシャルメディア" in title for title in sections)
+
+
+def test_no_item_cites_a_clause_twice(chapters):
+    for chapter in chapters.values():
+        for item in _items([chapter]):
+            keys = [(s["document"], s.get("part", ""), s["clause"]) for s in item.get("sources") or []]
+            assert len(keys) == len(set(keys)), f"{item['id']} cites a clause twice"
