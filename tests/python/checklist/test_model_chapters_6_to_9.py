@@ -10,7 +10,9 @@ checklists) are in test_model_checklist.py; here:
     「ならない。」, a question in self-inspection form ending in 「か。」 with no subject left hanging
     (「…は、」) and no doubled particle;
   * M-8 covers the use of cloud services through its life (rules, selection, contract, approval,
-    build, operation, exit) as the 令和5年 guideline does, not only 約款 services.
+    build, operation, exit) as the 令和5年 guideline does, not only 約款 services;
+  * no item of M-6..M-9 cites the same clause twice;
+  * every commitment of the four 基本方針-only checklists names its model item.
 """
 
 from __future__ import annotations
