@@ -594,3 +594,12 @@ BOOST_AUTO_TEST_CASE(topics_that_are_actors_or_conjunctions) {
   BOOST_TEST(question_for("委託事業者に委託する場合、情報システム管理者は、契約を締結しなければならない。") ==
              "委託事業者に委託する場合、契約を締結しているか。");
 }
+
+BOOST_AUTO_TEST_CASE(an_unnatural_question_is_warned_with_its_line) {
+  // a typo of the source (をを) survives into the question: the draft says so, with the line
+  auto ex = extract_checklist("１ 管理\nア 職員等は、情報資産をを管理しなければならない。\n", options());
+  BOOST_REQUIRE_EQUAL(ex.warnings.size(), 1u);
+  BOOST_TEST(ex.warnings[0].line == 2);
+  BOOST_TEST(ex.warnings[0].message.find("reads unnaturally") != std::string::npos);
+  BOOST_TEST(ex.warnings[0].message.find("をを") != std::string::npos);
+}
