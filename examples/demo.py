@@ -34,6 +34,8 @@ def step_checklists() -> list:
     heading("点検表 (checklists)")
     loaded = []
     for path in sorted(CHECKLISTS.rglob("*.yaml")):
+        if path.parent.name == "profiles":  # body profiles, not checklists (step_checklist_new)
+            continue
         c = libaudit.Checklist.load(path)
         loaded.append((path, c))
     print(

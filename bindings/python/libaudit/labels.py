@@ -2,8 +2,8 @@
 
 One table, in the C++ core (``libaudit/base/vocabulary.h``): answers, cycle kinds and
 statuses, finding severities and states, exception statuses, answers to 横展開 check requests,
-roles and network tiers. The package's modules read labels here instead of keeping their own
-copies::
+roles, network tiers, kinds of body and network models. The package's modules read labels here
+instead of keeping their own copies::
 
     from libaudit import labels
 
@@ -31,6 +31,8 @@ Vocabulary = Literal[
     "role",
     "tier",
     "collection_status",
+    "body_kind",
+    "network_model",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

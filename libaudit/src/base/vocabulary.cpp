@@ -81,6 +81,24 @@ constexpr Term kTiers[] = {
     {"internet", "インターネット接続系"},
 };
 
+// What kind of body a profile describes (libaudit/checklist/profile.h, BodyKind).
+constexpr Term kBodyKinds[] = {
+    {"city", "市"},
+    {"town", "町"},
+    {"village", "村"},
+    {"council", "議会"},
+    {"association", "一部事務組合"},
+    {"prefecture", "都道府県"},
+};
+
+// The network models of 情報システム全体の強靱性の向上 (libaudit/checklist/profile.h, NetworkModel).
+constexpr Term kNetworkModels[] = {
+    {"alpha", "αモデル"},
+    {"alpha_prime", "α′モデル"},
+    {"beta", "βモデル"},
+    {"beta_prime", "β′モデル"},
+};
+
 struct Entry {
   Vocabulary vocabulary;
   std::string_view name;
@@ -99,6 +117,8 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::role, "role", kRoles},
     {Vocabulary::tier, "tier", kTiers},
     {Vocabulary::collection_status, "collection_status", kCollectionStatuses},
+    {Vocabulary::body_kind, "body_kind", kBodyKinds},
+    {Vocabulary::network_model, "network_model", kNetworkModels},
 };
 
 constexpr std::array<Vocabulary, std::size(kVocabularies)> kAll = [] {

@@ -17,38 +17,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "checklist/checklist_data.h"
 #include "checklist/suggest.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
 namespace libaudit {
-
-struct Checklist::Data {
-  int format = 1;
-  std::string id, title, version, body, description, origin;
-  SourceDocument source;
-  std::vector<RoleDefinition> roles;
-  std::map<std::string, std::string> tier_names;
-  std::vector<Section> sections;
-  std::vector<Item> items;
-  std::unordered_map<std::string, std::size_t> item_index;
-  std::unordered_map<std::string, const Section*> section_index;
-  std::vector<std::size_t> item_chapter;  // index into sections, per item
-
-  void index() {
-    item_index.clear();
-    section_index.clear();
-    item_chapter.assign(items.size(), 0);
-    for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, i);
-    for (std::size_t c = 0; c < sections.size(); ++c) index_section(sections[c], c);
-  }
-  void index_section(const Section& s, std::size_t chapter) {
-    section_index.emplace(s.id, &s);
-    for (std::size_t i : s.items) item_chapter[i] = chapter;
-    for (const Section& sub : s.sections) index_section(sub, chapter);
-  }
-};
 
 namespace {
 
@@ -871,7 +846,8 @@ std::string Checklist::to_yaml(std::string_view header_comment) const {
   out << YAML::EndMap;
   out << YAML::Key << "roles" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& r : d_->roles) {
-    if (find_role(r.id))
+    // A built-in role under its own title is its id alone; under the body's title, {id, label}.
+    if (const Term* t = find_role(r.id); t && t->label == r.label)
       out << r.id;
     else
       out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << r.id << YAML::Key << "label" << YAML::Value

@@ -1,8 +1,8 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
-// answers to 横展開 check requests, roles and network tiers. Every stage's *_label function and
-// the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
-// constant data; safe to use from any thread; nothing here throws.
+// answers to 横展開 check requests, roles, network tiers, kinds of body and network models. Every stage's *_label
+// function and the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain constant
+// data; safe to use from any thread; nothing here throws.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +29,9 @@ enum class Vocabulary {
   check_answer,
   role,
   tier,
-  collection_status
+  collection_status,
+  body_kind,
+  network_model
 };
 
 // Every vocabulary, in the order of the enum.

@@ -1,0 +1,231 @@
+// Body profiles: every validation rule with a failing input, asserting where it is reported;
+// checklist_for_body: placeholders filled, items left out, the result a body checklist that
+// round-trips through YAML, a placeholder it cannot fill refused where it is in the model.
+#define BOOST_TEST_MODULE profile
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "libaudit/checklist/checklist.h"
+#include "libaudit/checklist/profile.h"
+
+using libaudit::BodyKind;
+using libaudit::BodyProfile;
+using libaudit::Checklist;
+using libaudit::ChecklistError;
+using libaudit::Diagnostic;
+using libaudit::NetworkModel;
+
+namespace {
+
+// A valid profile; tests replace parts of it. Line numbers below refer to this text.
+const std::string kProfile = R"yaml(body: 架空町
+kind: town
+id: kakuu-town
+secretariat: 総務課
+network_model: beta
+server_room: false
+roles:
+  ciso: 情報セキュリティ最高責任者（副町長）
+  csirt: 架空町CSIRT
+tiers:
+  mynumber: 住民情報系
+)yaml";
+
+// A small model: placeholders in section titles, text, question, evidence and note.
+// Line numbers below refer to this text.
+const std::string kModel = R"yaml(id: model
+title: 標準点検表
+version: "2025-03"
+body: （モデル）
+source: {document: guideline, title: ガイドライン}
+sections:
+  - id: M-1
+    clause: "1"
+    title: "{{body}}の組織体制"
+    items:
+      - id: M-1.1
+        clause: "1(1)"
+        text: "{{role.ciso}}を置く。"
+        question: "{{body}}は{{role.ciso}}を置いているか。"
+        roles: [ciso]
+        evidence: ["{{secretariat}}の名簿"]
+      - id: M-1.2
+        clause: "1(2)"
+        text: "{{tier.mynumber}}と{{tier.lgwan}}を分離する。"
+        question: "{{tier.mynumber}}を分離しているか。"
+        roles: [security_manager]
+        note: "{{ role.csirt }}に報告する。"
+)yaml";
+
+template <class F>
+std::vector<Diagnostic> diagnostics_of(F&& f) {
+  try {
+    f();
+  } catch (const ChecklistError& e) {
+    return e.diagnostics();
+  }
+  BOOST_FAIL("expected ChecklistError");
+  return {};
+}
+
+std::vector<Diagnostic> profile_diagnostics(const std::string& yaml, const libaudit::LoadOptions& o = {}) {
+  return diagnostics_of([&] { BodyProfile::from_yaml(yaml, "p.yaml", o); });
+}
+
+std::string with(const std::string& from, const std::string& to, std::string base = kProfile) {
+  auto pos = base.find(from);
+  BOOST_REQUIRE_MESSAGE(pos != std::string::npos, "fixture has no '" << from << "'");
+  base.replace(pos, from.size(), to);
+  return base;
+}
+
+// Asserts that some diagnostic of `file` is at line:column and its message contains `needle`.
+void expect(const std::vector<Diagnostic>& diags, int line, int column, const std::string& needle,
+            const std::string& file = "p.yaml") {
+  for (const auto& d : diags)
+    if (d.line == line && d.column == column && d.message.find(needle) != std::string::npos) {
+      BOOST_TEST(d.file == file);
+      return;
+    }
+  std::string all;
+  for (const auto& d : diags) all += "\n  " + d.to_string();
+  BOOST_FAIL("no diagnostic at " << line << ":" << column << " containing '" << needle << "'; got:" << all);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(valid_profile_loads) {
+  BodyProfile p = BodyProfile::from_yaml(kProfile, "p.yaml");
+  BOOST_TEST(p.body == "架空町");
+  BOOST_TEST((p.kind == BodyKind::town));
+  BOOST_TEST(libaudit::to_string(p.kind) == "town");
+  BOOST_TEST(p.id == "kakuu-town");
+  BOOST_TEST(p.checklist_id() == "kakuu-town-hyojun");
+  BOOST_TEST(p.secretariat == "総務課");
+  BOOST_TEST((p.network_model == NetworkModel::beta));
+  BOOST_TEST(libaudit::to_string(NetworkModel::alpha_prime) == "alpha_prime");
+  BOOST_TEST(!p.server_room);
+  BOOST_TEST(p.role_title("ciso") == "情報セキュリティ最高責任者（副町長）");
+  BOOST_TEST(p.role_title("chief_auditor") == "監査統括責任者");  // not given: DOMAIN.md's
+  BOOST_TEST(p.role_title("nobody") == "");
+  BOOST_TEST(p.tier_name("mynumber") == "住民情報系");
+  BOOST_TEST(p.tier_name("lgwan") == "LGWAN接続系");
+  BOOST_TEST(p.origin == "p.yaml");
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_is_reported_where_it_is) {
+  const std::string bad = R"yaml(body: 架空町
+kind: tonw
+id: Kakuu_Town
+secretariat: "{{body}}総務課"
+network_model: alpah
+server_room: "no"
+titel: x
+roles:
+  cisco: 最高責任者
+  csirt: [a, b]
+tiers:
+  mynumbr: 住民情報系
+)yaml";
+  auto d = profile_diagnostics(bad);
+  expect(d, 2, 7, "unknown kind of body 'tonw' (did you mean 'town'?)");
+  expect(d, 3, 5, "profile id 'Kakuu_Town' may contain only a-z and 0-9");
+  expect(d, 4, 14, "'secretariat' in the body profile contains '{{'");
+  expect(d, 5, 16, "unknown network model 'alpah' (did you mean 'alpha'?)");
+  expect(d, 6, 14, "'server_room' in the body profile is true or false");
+  expect(d, 7, 1, "unknown key 'titel' in the body profile (did you mean 'title'?)");
+  expect(d, 9, 3, "unknown role 'cisco' in 'roles' (did you mean 'ciso'?)");
+  expect(d, 10, 10, "'csirt' in 'roles' of the body profile must be text");
+  expect(d, 12, 3, "unknown tier 'mynumbr' (did you mean 'mynumber'?)");
+  BOOST_TEST(d.size() == 9u);
+  for (std::size_t i = 1; i < d.size(); ++i) BOOST_TEST(d[i - 1].line <= d[i].line);  // in file order
+}
+
+BOOST_AUTO_TEST_CASE(missing_keys_and_wrong_shapes) {
+  auto d = profile_diagnostics("body: 架空町\nroles: [ciso]\ntiers: 住民情報系\n");
+  for (const char* key : {"kind", "id", "secretariat", "network_model", "server_room"})
+    expect(d, 1, 1, std::string("missing required key '") + key + "' in the body profile");
+  expect(d, 2, 8, "'roles' must map role ids to the body's titles, found a list");
+  expect(d, 3, 8, "'tiers' must map tier ids to the body's names, found a scalar");
+  auto d2 = profile_diagnostics(with("network_model: beta", "network_model: gamma"));
+  expect(d2, 5, 16, "unknown network model 'gamma'; network models are alpha, alpha_prime, beta, beta_prime");
+  auto d3 = profile_diagnostics(with("  ciso: 情報セキュリティ最高責任者（副町長）", "  ciso: \"a\\nb\"\n  ciso: c"));
+  expect(d3, 8, 9, "'ciso' in 'roles' of the body profile must be on one line");
+  expect(d3, 9, 3, "key 'ciso' appears twice in 'roles' of the body profile");
+  auto d4 = profile_diagnostics(with("body: 架空町", "body:"));
+  expect(d4, 1, 1, "'body' in the body profile is empty");
+}
+
+BOOST_AUTO_TEST_CASE(whole_document_refusals) {
+  expect(profile_diagnostics(""), 1, 1, "empty document: a body profile is a YAML mapping");
+  expect(profile_diagnostics(kProfile + "---\nbody: x\n"), 12, 1, "a body profile is one document");
+  expect(profile_diagnostics("body: [unclosed\n"), 2, 1, "not valid YAML");
+  libaudit::LoadOptions small;
+  small.max_bytes = 16;
+  expect(profile_diagnostics(kProfile, small), 1, 1, "over the limit of 16 bytes for a body profile");
+  expect(profile_diagnostics(with("body: 架空町", "body: [架空, 町]")), 1, 7,
+         "'body' in the body profile must be text");
+}
+
+BOOST_AUTO_TEST_CASE(load_reads_a_file_and_refuses_a_missing_one) {
+  const auto path = std::filesystem::temp_directory_path() / ("profile_test_" + std::to_string(getpid()) + ".yaml");
+  { std::ofstream(path) << kProfile; }
+  BOOST_TEST(BodyProfile::load(path).body == "架空町");
+  std::filesystem::remove(path);
+  BOOST_CHECK_THROW(BodyProfile::load(path), libaudit::IoError);
+}
+
+BOOST_AUTO_TEST_CASE(checklist_for_body_fills_every_placeholder) {
+  const Checklist model = Checklist::from_yaml(kModel, "model.yaml");
+  const BodyProfile p = BodyProfile::from_yaml(kProfile, "p.yaml");
+  const Checklist c = libaudit::checklist_for_body(model, p);
+  BOOST_TEST(c.id() == "kakuu-town-hyojun");
+  BOOST_TEST(c.body() == "架空町");
+  BOOST_TEST(c.title() == "架空町標準点検表");
+  BOOST_TEST(c.version() == "2025-03");
+  BOOST_TEST(c.sections()[0].title == "架空町の組織体制");
+  BOOST_TEST(c.item("M-1.1").text == "情報セキュリティ最高責任者（副町長）を置く。");
+  BOOST_TEST(c.item("M-1.1").question == "架空町は情報セキュリティ最高責任者（副町長）を置いているか。");
+  BOOST_TEST(c.item("M-1.1").evidence.at(0) == "総務課の名簿");
+  BOOST_TEST(c.item("M-1.2").text == "住民情報系とLGWAN接続系を分離する。");  // lgwan not given: shared name
+  BOOST_TEST(c.item("M-1.2").note == "架空町CSIRTに報告する。");
+  BOOST_TEST(c.tier_name("mynumber") == "住民情報系");
+  bool ciso_titled = false;
+  for (const auto& r : c.roles())
+    if (r.id == "ciso") ciso_titled = r.label == "情報セキュリティ最高責任者（副町長）";
+  BOOST_TEST(ciso_titled);
+  BOOST_TEST(model.item("M-1.1").text == "{{role.ciso}}を置く。");  // the model is unchanged
+
+  // The result is a checklist like any other: YAML out and back gives the same content, the
+  // body's titles of the roles included.
+  const std::string yaml = c.to_yaml();
+  BOOST_TEST(yaml.find("{{") == std::string::npos);
+  const Checklist again = Checklist::from_yaml(yaml, "again.yaml");
+  BOOST_TEST(again.to_json() == c.to_json());
+
+  BodyProfile titled = p;
+  titled.title = "架空町自己点検表";
+  titled.version = "2026-04-01";
+  const Checklist t = libaudit::checklist_for_body(model, titled);
+  BOOST_TEST(t.title() == "架空町自己点検表");
+  BOOST_TEST(t.version() == "2026-04-01");
+}
+
+BOOST_AUTO_TEST_CASE(a_placeholder_it_cannot_fill_is_refused_in_the_model) {
+  std::string text = kModel;
+  text.replace(text.find("{{role.ciso}}を置く。"), std::string("{{role.ciso}}を置く。").size(),
+               "{{role.cio}}と{{tier.cloud}}と{{mayor}}を置く。");
+  text.replace(text.find("{{ role.csirt }}"), std::string("{{ role.csirt }}").size(), "{{role.csirt");
+  const Checklist model = Checklist::from_yaml(text, "model.yaml");
+  const BodyProfile p = BodyProfile::from_yaml(kProfile, "p.yaml");
+  auto d = diagnostics_of([&] { libaudit::checklist_for_body(model, p); });
+  expect(d, 11, 1, "placeholder '{{role.cio}}' in item 'M-1.1' names the role 'cio'", "model.yaml");
+  expect(d, 11, 1, "placeholder '{{tier.cloud}}' in item 'M-1.1' names the tier 'cloud'", "model.yaml");
+  expect(d, 11, 1, "unknown placeholder '{{mayor}}' in item 'M-1.1'", "model.yaml");
+  expect(d, 17, 1, "placeholder '{{role.csirt' in item 'M-1.2' has no closing '}}'", "model.yaml");
+}
