@@ -229,3 +229,20 @@ BOOST_AUTO_TEST_CASE(a_placeholder_it_cannot_fill_is_refused_in_the_model) {
   expect(d, 11, 1, "unknown placeholder '{{mayor}}' in item 'M-1.1'", "model.yaml");
   expect(d, 17, 1, "placeholder '{{role.csirt' in item 'M-1.2' has no closing '}}'", "model.yaml");
 }
+
+BOOST_AUTO_TEST_CASE(repository_profiles_load) {
+  std::size_t files = 0;
+  for (const char* dir : {LIBAUDIT_SOURCE_DIR "/checklists/profiles", LIBAUDIT_SOURCE_DIR "/examples/profiles"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".yaml") continue;
+      ++files;
+      BOOST_TEST_CONTEXT(entry.path()) {
+        const BodyProfile p = BodyProfile::load(entry.path());
+        BOOST_TEST(!p.body.empty());
+        BOOST_TEST(!p.secretariat.empty());
+        BOOST_TEST(p.checklist_id() == entry.path().stem().string() + "-hyojun");
+      }
+    }
+  }
+  BOOST_TEST(files == 6u);  // the five seed bodies and the made-up 町
+}
