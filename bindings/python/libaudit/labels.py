@@ -2,8 +2,8 @@
 
 One table, in the C++ core (``libaudit/base/vocabulary.h``): answers, cycle kinds and
 statuses, finding severities and states, exception statuses, answers to 横展開 check requests,
-roles, network tiers, kinds of body and network models. The package's modules read labels here
-instead of keeping their own copies::
+roles and network tiers. The package's modules read labels here instead of keeping their own
+copies::
 
     from libaudit import labels
 
@@ -31,8 +31,9 @@ Vocabulary = Literal[
     "role",
     "tier",
     "collection_status",
-    "body_kind",
+    "respondent",
     "network_model",
+    "body_kind",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

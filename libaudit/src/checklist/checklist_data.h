@@ -15,7 +15,8 @@ namespace libaudit {
 
 struct Checklist::Data {
   int format = 1;
-  std::string id, title, version, body, description, origin;
+  ChecklistKind kind = ChecklistKind::body;
+  std::string id, title, version, body, description, origin, secretariat;
   SourceDocument source;
   std::vector<RoleDefinition> roles;
   std::map<std::string, std::string> tier_names;

@@ -59,8 +59,7 @@ class ProfileLoader {
         {message("the file is {size}, over the limit of {limit} for a body profile",
                  fmt::arg("size", yaml::size_text(size_)), fmt::arg("limit", yaml::size_text(options_.max_bytes))),
          tr("more than one YAML document in the file; a body profile is one document"),
-         tr("empty document: a body profile is a YAML mapping with body, kind, id, secretariat, network_model and "
-            "server_room")},
+         tr("empty document: a body profile is a YAML mapping with body, kind, id, network_model, server_room, ...")},
         kMaxDepth);
     BodyProfile p;
     p.origin = reader_.origin();
@@ -79,7 +78,7 @@ class ProfileLoader {
     if (!reader_.check_mapping(root,
                                {"format", "body", "kind", "id", "title", "version", "secretariat", "network_model",
                                 "server_room", "roles", "tiers"},
-                               {"body", "kind", "id", "secretariat", "network_model", "server_room"}, what))
+                               {"body", "kind", "id", "network_model", "server_room"}, what))
       return;
     if (const YAML::Node f = root["format"]; f.IsDefined()) {
       if (!f.IsScalar() || f.Tag() == "!" || f.Scalar() != "1")
@@ -89,7 +88,7 @@ class ProfileLoader {
     p.body = words(root, "body", what, true);
     p.title = words(root, "title", what, false);
     p.version = words(root, "version", what, false);
-    p.secretariat = words(root, "secretariat", what, true);
+    p.secretariat = words(root, "secretariat", what, false);
     if (const YAML::Node n = root["id"]; n.IsDefined()) {
       p.id = words(root, "id", what, true);
       if (!p.id.empty() && !valid_profile_id(p.id))
@@ -272,7 +271,7 @@ class Filler {
         return std::string(text);
       }
       const std::string_view whole = text.substr(open, close + 2 - open);
-      out += value(text::trim(text.substr(open + 2, close - open - 2)), whole, what, line);
+      out += value(text.substr(open + 2, close - open - 2), whole, what, line);
       pos = close + 2;
     }
     out.append(text.substr(pos));
@@ -290,7 +289,13 @@ class Filler {
  private:
   std::string value(std::string_view name, std::string_view whole, const std::string& what, int line) {
     if (name == "body") return profile_.body;
-    if (name == "secretariat") return profile_.secretariat;
+    if (name == "secretariat") {
+      if (!profile_.secretariat.empty()) return profile_.secretariat;
+      problem(line, message("placeholder '{placeholder}' in {what} needs the 課 that answers the body-level items, "
+                            "which the profile does not name ('secretariat')",
+                            fmt::arg("placeholder", whole), fmt::arg("what", what)));
+      return std::string(whole);
+    }
     if (name.substr(0, 5) == "role.") {
       const std::string_view role = name.substr(5);
       for (const RoleDefinition& r : model_.roles()) {
@@ -326,9 +331,11 @@ class Filler {
 };
 
 std::optional<LeftOut> left_out(const Item& item, const BodyProfile& profile) {
-  (void)item;
-  (void)profile;
-  return std::nullopt;  // applies_to.network_models and server_room: with the format additions
+  const std::vector<std::string>& models = item.applies_to.network_models;
+  if (!models.empty() && std::find(models.begin(), models.end(), to_string(profile.network_model)) == models.end())
+    return LeftOut::network_model;
+  if (item.applies_to.server_room && !profile.server_room) return LeftOut::server_room;
+  return std::nullopt;
 }
 
 // The sections of the body's checklist: the model's with every text filled, item indices mapped
@@ -362,15 +369,23 @@ std::vector<LeftOutItem> left_out_items(const Checklist& model, const BodyProfil
 
 Checklist checklist_for_body(const Checklist& model, const BodyProfile& profile) {
   const Checklist::Data& m = *model.d_;
+  if (m.kind != ChecklistKind::model)
+    throw ChecklistError({Diagnostic{model.origin(), 1, 1,
+                                     message("checklist '{id}' is not a model checklist (kind: model); a body's "
+                                             "checklist is made from the model",
+                                             fmt::arg("id", m.id))}});
   auto d = std::make_shared<Checklist::Data>();
   Filler filler(model, profile);
   const std::string checklist_what = tr("the checklist");
   d->format = m.format;
+  d->kind = ChecklistKind::body;
+  d->secretariat = profile.secretariat;
   d->id = profile.checklist_id();
   d->title = profile.title.empty() ? profile.body + filler.fill(m.title, checklist_what, 1) : profile.title;
   d->version = profile.version.empty() ? m.version : profile.version;
   d->body = profile.body;
-  d->description = filler.fill(m.description, checklist_what, 1);
+  // The model's description describes the model; the body's file says where it came from in
+  // its header (libaudit checklist new).
   d->origin = model.origin();
   d->source = m.source;
   for (const RoleDefinition& r : m.roles) {
@@ -389,6 +404,13 @@ Checklist checklist_for_body(const Checklist& model, const BodyProfile& profile)
     item.question = filler.fill(mi.question, what, mi.line);
     item.note = filler.fill(mi.note, what, mi.line);
     item.evidence = filler.fill(mi.evidence, what, mi.line);
+    // The body's item implements the model's measure of the same id; what only describes the
+    // model (its seed sources, why it has none, for which bodies it exists) stays there.
+    item.model = {mi.id};
+    item.sources.clear();
+    item.basis.clear();
+    item.applies_to.network_models.clear();
+    item.applies_to.server_room = false;
     renumber[i] = d->items.size();
     d->items.push_back(std::move(item));
   }

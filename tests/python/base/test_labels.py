@@ -16,7 +16,7 @@ VOCABULARIES = (
     *("severity", "finding_state", "exception_status", "check_answer"),  # follow-up's
     *("role", "tier"),  # the organisation's and the checklist's
     "collection_status",  # the exchange stage's 回収状況
-    *("body_kind", "network_model"),  # body profiles (checklist stage)
+    *("respondent", "network_model", "body_kind"),  # the checklist's: who answers, the model's profiles
 )
 
 
@@ -34,20 +34,16 @@ def test_every_vocabulary_round_trips():
         assert labels.label_or_id(v, "no-such-id") == "no-such-id"  # type: ignore[arg-type]
 
 
+def test_checklist_vocabularies():
+    assert labels.terms("respondent") == [("department", "各課"), ("body", "全庁共通事項")]
+    assert [i for i, _ in labels.terms("network_model")] == ["alpha", "alpha_prime", "beta", "beta_prime"]
+    assert labels.label("body_kind", "town") == "町"
+
+
 def test_labels_are_the_ones_the_stages_print():
     assert labels.label("cycle_kind", "self_inspection") == "自己点検"
     assert labels.label("cycle_status", "open") == "実施中"
     assert labels.terms("answer")[0] == ("implemented", "実施している")
-    assert labels.terms("body_kind") == [
-        ("city", "市"),
-        ("town", "町"),
-        ("village", "村"),
-        ("council", "議会"),
-        ("association", "一部事務組合"),
-        ("prefecture", "都道府県"),
-    ]
-    assert [i for i, _ in labels.terms("network_model")] == ["alpha", "alpha_prime", "beta", "beta_prime"]
-    assert labels.label("network_model", "alpha_prime") == "α′モデル"
     assert labels.terms("answer") == _core.answer_labels()
     assert labels.terms("severity") == _core.finding_severities()
     assert labels.terms("finding_state") == _core.finding_states()

@@ -1,8 +1,9 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
-// answers to 横展開 check requests, roles, network tiers, kinds of body and network models. Every stage's *_label
-// function and the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain constant
-// data; safe to use from any thread; nothing here throws.
+// answers to 横展開 check requests, roles, network tiers, who answers an item (respondent), the
+// network models of the 強靱性 chapter and the kinds of body. Every stage's *_label function and
+// the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
+// constant data; safe to use from any thread; nothing here throws.
 #pragma once
 
 #include <cstddef>
@@ -30,8 +31,9 @@ enum class Vocabulary {
   role,
   tier,
   collection_status,
-  body_kind,
-  network_model
+  respondent,
+  network_model,
+  body_kind
 };
 
 // Every vocabulary, in the order of the enum.

@@ -23,7 +23,7 @@
 namespace libaudit {
 
 // What kind of body (Vocabulary::body_kind): values in the order of its terms.
-enum class BodyKind { city, town, village, council, association, prefecture };
+enum class BodyKind { prefecture, city, special_ward, town, village, council, association };
 
 // The network model of 情報システム全体の強靱性の向上 (Vocabulary::network_model; DOMAIN.md,
 // "The national model"): α (internet separated), α′ (added 令和6年10月), β and β′ (business
@@ -36,7 +36,7 @@ struct BodyProfile {
   std::string id;           // a-z, 0-9 and single '-' between them: the prefix of its checklist's id
   std::string title;        // title of its checklist; "" = body + the model's title
   std::string version;      // version of its checklist; "" = the model's version
-  std::string secretariat;  // the 課 that answers the body-level items (全庁共通事項)
+  std::string secretariat;  // the 課 that answers the body-level items (全庁共通事項); "" = not named
   NetworkModel network_model = NetworkModel::alpha;
   bool server_room = true;                   // runs its own server room (サーバ室, 管理区域)
   std::map<std::string, std::string> roles;  // role id -> the body's title, as given
@@ -81,7 +81,7 @@ std::vector<LeftOutItem> left_out_items(const Checklist& model, const BodyProfil
 // each item keeps its id and gets `model: [its id]`. The result is a body checklist (kind: body)
 // with id checklist_id(), the profile's body, secretariat, tier names and role titles. Throws
 // ChecklistError (located in the model) for a model that is not kind: model and for a
-// placeholder the profile cannot fill.
+// placeholder the profile cannot fill ({{secretariat}} when it names none).
 Checklist checklist_for_body(const Checklist& model, const BodyProfile& profile);
 
 }  // namespace libaudit
