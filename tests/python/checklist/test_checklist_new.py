@@ -58,7 +58,7 @@ def test_profiles_validate_against_the_schema_and_load(path: Path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
     p = libaudit.BodyProfile.load(path)
-    assert p.body == data["body"] and p.id == data["id"] and p.secretariat == data["secretariat"]
+    assert p.body == data["body"] and p.id == data["id"] and p.secretariat == data.get("secretariat", "")
     assert p.to_dict()["network_model"] == data["network_model"]
 
 
@@ -173,14 +173,25 @@ def test_a_bad_profile_gives_a_located_error_and_writes_nothing(
 
 
 def test_a_placeholder_the_profile_cannot_fill_is_located_in_the_model(cli, tmp_path: Path):
+    # 水戸市's 基本方針 names no secretariat 課: a model that asks for one cannot be filled for it.
     model = tmp_path / "model.yaml"
     text = FIXTURE_MODEL.read_text(encoding="utf-8")
-    model.write_text(text.replace("{{role.ciso}}を置き", "{{role.mayor}}を置き", 1), encoding="utf-8")
+    old = 'evidence: ["{{body}}の情報セキュリティ組織体制図"]'
+    assert old in text
+    model.write_text(text.replace(old, 'evidence: ["{{secretariat}}が保管する組織体制図"]'), encoding="utf-8")
+    line = 1 + next(n for n, t in enumerate(text.splitlines()) if "- id: M-1.1.1" in t)
     out = tmp_path / "out.yaml"
-    r = cli("checklist", "new", "--model", str(model), "--profile", str(TOWN), "-o", str(out))
+    r = cli("checklist", "new", "--model", str(model), "--profile", str(PROFILES / "mito.yaml"), "-o", str(out))
     assert r.returncode == 1
-    assert f"{model}:" in r.stderr and "mayor" in r.stderr, r.stderr
+    assert f"{model}:{line}:1: placeholder '{{{{secretariat}}}}' in item 'M-1.1.1' needs the 課" in r.stderr, r.stderr
     assert not out.exists()
+    with pytest.raises(libaudit.ChecklistError) as e:
+        libaudit.checklist_for_body(libaudit.Checklist.load(model), libaudit.BodyProfile.load(PROFILES / "mito.yaml"))
+    assert e.value.diagnostics[0].line == line
+    # With the town's profile, which names its secretariat, the same model fills.
+    ok = cli("checklist", "new", "--model", str(model), "--profile", str(TOWN), "-o", str(out))
+    assert ok.returncode == 0, ok.stderr
+    assert "総務課情報係が保管する組織体制図" in out.read_text(encoding="utf-8")
 
 
 def test_a_missing_profile_is_one_line_and_writes_nothing(cli, tmp_path: Path):
