@@ -63,7 +63,8 @@ def step_checklist_new() -> None:
     left = Counter(why for _, why in libaudit.left_out_items(model, profile))
     body_level = sum(1 for i in c.items if i.respondent == "body")
     print(f"{c.body} ({c.id}): {len(c)} 項目, うち全庁共通事項 {body_level}")
-    print(f"  除いた項目: ネットワークモデル {profile.network_model} で {left['network_model']}, サーバ室なしで {left['server_room']}")
+    network, room = left["network_model"], left["server_room"]
+    print(f"  除いた項目: ネットワークモデル {profile.network_model} で {network}, サーバ室なしで {room}")
     first = c.items[0]
     print(f"  {first.id} {first.question}")
     out = write_text(OUT / "kakuu-town-hyojun.yaml", c.to_yaml("架空町: the 標準点検表 filled with its profile"))

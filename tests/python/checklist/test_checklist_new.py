@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO
+from libaudit.checklists import shipped_model, shipped_profiles
 
 import libaudit
-from libaudit.checklists import shipped_model, shipped_profiles
 
 FIXTURE_MODEL = REPO / "tests" / "fixtures" / "model" / "mini-model.yaml"
 REPO_MODEL = REPO / "checklists" / "model" / "hyojun-tenkenhyo.yaml"
