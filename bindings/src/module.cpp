@@ -7,6 +7,7 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_text(m);
   libaudit::python::bind_checklist(m);
   libaudit::python::bind_extract(m);
+  libaudit::python::bind_profile(m);
   libaudit::python::bind_store(m);
   libaudit::python::bind_scoring(m);
   libaudit::python::bind_exchange(m);

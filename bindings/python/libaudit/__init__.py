@@ -18,14 +18,17 @@ from . import _core, i18n
 from . import store as _store
 from ._core import (
     AppliesTo,
+    BodyProfile,
     Checklist,
     Extraction,
     Item,
     Section,
     __version__,
     builtin_roles,
+    checklist_for_body,
     display_width,
     extract_checklist,
+    left_out_items,
     nfkc,
     tiers,
 )
@@ -154,6 +157,7 @@ set_language = i18n.set_language
 
 __all__ = [
     "AppliesTo",
+    "BodyProfile",
     "Checklist",
     "ChecklistError",
     "CycleStateError",
@@ -173,11 +177,13 @@ __all__ = [
     "set_language",
     "__version__",
     "builtin_roles",
+    "checklist_for_body",
     "display_width",
     "extract_checklist",
     "fiscal_year_label",
     "fiscal_year_of",
     "fiscal_year_range",
+    "left_out_items",
     "nfkc",
     "render",
     "tiers",

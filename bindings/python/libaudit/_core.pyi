@@ -185,6 +185,57 @@ class Checklist:
     def __contains__(self, id: str) -> bool: ...
     def __iter__(self) -> Iterator[Item]: ...
 
+# ---- body profiles and the body's checklist from the model (docs/profiles.md)
+
+class BodyProfile:
+    """A body profile (団体プロファイル): name, kind, role titles, tier names, network model,
+    server room and the secretariat 課. Invalid input raises ChecklistError listing every problem."""
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> BodyProfile:
+        """Load and validate a body profile YAML file."""
+    @staticmethod
+    def from_yaml(text: str, source: str = "<string>") -> BodyProfile:
+        """Load and validate body profile YAML text; `source` names it in diagnostics."""
+    @property
+    def body(self) -> str: ...
+    @property
+    def kind(self) -> Literal["prefecture", "city", "special_ward", "town", "village", "council", "association"]: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def secretariat(self) -> str: ...
+    @property
+    def network_model(self) -> Literal["alpha", "alpha_prime", "beta", "beta_prime"]: ...
+    @property
+    def server_room(self) -> bool: ...
+    @property
+    def roles(self) -> dict[str, str]:
+        """The titles the profile gives, by role id."""
+    @property
+    def tiers(self) -> dict[str, str]:
+        """The tier names the profile gives, by tier id."""
+    @property
+    def origin(self) -> str: ...
+    def role_title(self, role: str) -> str:
+        """The body's title of a role: the profile's, else DOMAIN.md's; '' for an unknown role."""
+    def tier_name(self, tier: str) -> str:
+        """The body's name of a tier: the profile's, else the shared one; '' for an unknown tier."""
+    def checklist_id(self) -> str:
+        """The id of the checklist written for the body."""
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain data."""
+
+def checklist_for_body(model: Checklist, profile: BodyProfile) -> Checklist:
+    """The body's checklist from the model checklist, filled with the profile (docs/profiles.md).
+    ChecklistError, located in the model, for a placeholder the profile cannot fill."""
+
+def left_out_items(model: Checklist, profile: BodyProfile) -> list[tuple[str, str]]:
+    """The model's items the body's checklist leaves out: (item id, 'network_model' | 'server_room')."""
+
 # ---- the obligation extractor (docs/extractor.md)
 
 class Extraction:
