@@ -126,8 +126,9 @@ def measure(mode: str, path: Path, cycle: int, rounds: int, python_path: str | N
 
 def prepare(args: argparse.Namespace) -> tuple[Path, int]:
     sys.path.insert(0, str(Path(__file__).parent))
-    import libaudit
     from scoring_bench import generate
+
+    import libaudit
 
     path = Path(args.db)
     n = args.departments * args.items

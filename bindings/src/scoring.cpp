@@ -50,9 +50,7 @@ struct Strings {
     if (added) values.push_back(s);
     codes.i.push_back(it->second);
   }
-  py::tuple to_python() && {
-    return py::make_tuple(std::move(codes), py::cast(values));
-  }
+  py::tuple to_python() && { return py::make_tuple(std::move(codes), py::cast(values)); }
 };
 
 // GroupScore's fields as columns, in its order (libaudit.scoring.GroupScore).
@@ -67,9 +65,15 @@ struct GroupColumns {
     group.push(g.group), name.push(g.name), parent.push(g.parent), band.push(g.band);
     score.f.push_back(g.score), maximum.f.push_back(g.maximum), deviation.f.push_back(g.deviation);
     response_rate.f.push_back(n.response_rate());
-    for (auto [c, v] : {std::pair{&pairs, n.pairs}, {&applicable, n.applicable()}, {&answered, n.answered()},
-                        {&unanswered, n.unanswered}, {&not_applicable, n.not_applicable}, {&excepted, n.excepted},
-                        {&implemented, n.implemented}, {&partial, n.partial}, {&not_implemented, n.not_implemented},
+    for (auto [c, v] : {std::pair{&pairs, n.pairs},
+                        {&applicable, n.applicable()},
+                        {&answered, n.answered()},
+                        {&unanswered, n.unanswered},
+                        {&not_applicable, n.not_applicable},
+                        {&excepted, n.excepted},
+                        {&implemented, n.implemented},
+                        {&partial, n.partial},
+                        {&not_implemented, n.not_implemented},
                         {&unknown, n.unknown}})
       c->i.push_back(std::int64_t(v));
   }
@@ -111,8 +115,8 @@ py::dict answer_columns(const CycleData& d) {
         }
   }
   std::vector<std::string> answers;
-  for (Answer a : {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable,
-                   Answer::unknown})
+  for (Answer a :
+       {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable, Answer::unknown})
     answers.emplace_back(to_string(a));
   return py::dict("department"_a = std::move(dept), "item"_a = std::move(item), "answer"_a = std::move(answer),
                   "answers"_a = answers);

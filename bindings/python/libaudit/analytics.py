@@ -31,7 +31,8 @@ from .scoring import CycleData, GroupColumns, GroupScore, _arrow, model_names
 
 #: The tables of an export, each written as ``<name>.parquet``.
 TABLES = ("responses", "scores", "findings")
-#: The groupings written into scores.parquet (``by``); "matrix" is the 課 × chapter cells.
+#: The groupings written into scores.parquet (its column ``grouping``, the ``--by`` of ``libaudit
+#: score``); "matrix" is the 課 × chapter cells.
 SCORE_GROUPINGS = ("body", "parent", "department", "chapter", "item", "matrix")
 
 _KEY = [("fiscal_year", "int64"), ("body", "string"), ("cycle", "int64")]
@@ -51,7 +52,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "scores": [
         *_KEY,
         ("model", "string"),
-        ("by", "string"),
+        ("grouping", "string"),
         ("group", "string"),
         ("name", "string"),
         ("parent", "string"),

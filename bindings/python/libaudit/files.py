@@ -61,9 +61,7 @@ def write_directory_atomically(path: PathLike, write: Callable[[Path], Any]) -> 
     LibauditIOError naming `path`. Returns `path`."""
     path = Path(path)
     if path.exists() or path.is_symlink():
-        raise ValidationError(
-            _("{path} already exists: name a new folder (nothing was written)").format(path=path)
-        )
+        raise ValidationError(_("{path} already exists: name a new folder (nothing was written)").format(path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = _create_temporary_folder(path)

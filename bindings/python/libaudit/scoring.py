@@ -191,11 +191,16 @@ def group_schema(metadata: dict[str, str] | None = None) -> Any:
 
 
 def _frame(rows: Sequence[GroupScore]) -> Any:
-    pd = _pandas()
-    types = {"str": object, "float | None": "float64", "int": "int64"}
-    return pd.DataFrame(
-        {f.name: pd.Series([getattr(r, f.name) for r in rows], dtype=types[str(f.type)]) for f in fields(GroupScore)}
-    )
+    """The frame GroupColumns.to_pandas() gives, from dataclasses (a table made by hand)."""
+    np = _numpy()
+    kinds = {"str": object, "float | None": np.float64, "int": np.int64}
+    columns = {}
+    for f in fields(GroupScore):
+        values = [getattr(r, f.name) for r in rows]
+        if f.name in _FLOATS:
+            values = [np.nan if v is None else v for v in values]
+        columns[f.name] = np.asarray(values, dtype=kinds[str(f.type)])
+    return _pandas().DataFrame(columns)
 
 
 @dataclass(frozen=True)
@@ -374,7 +379,9 @@ class Comparison:
             [pa.field(n, kinds[t]) for n, t in _CHANGE_COLUMNS], metadata={**meta, "model": self.model, "by": self.by}
         )
         records = self._records()
-        return pa.Table.from_arrays([pa.array([r[i] for r in records], f.type) for i, f in enumerate(schema)], schema=schema)
+        return pa.Table.from_arrays(
+            [pa.array([r[i] for r in records], f.type) for i, f in enumerate(schema)], schema=schema
+        )
 
 
 _CHANGE_COLUMNS = (
@@ -432,6 +439,11 @@ class CycleData:
     @property
     def departments(self) -> list[dict[str, Any]]:
         return self._d.departments
+
+    @property
+    def answered(self) -> int:
+        """The answers held (of any answer), at the cycle's point."""
+        return self._d.answered
 
     def answer_columns(self) -> dict[str, Any]:
         """The answers held, as the core's columns (buffer-protocol ``_Column`` of int64):
