@@ -228,6 +228,12 @@ def extract_checklist(
 def question_for(sentence: str) -> str:
     """The self-inspection question for an obligation sentence, or '' for an unknown ending."""
 
+def question_problems(question: str) -> list[str]:
+    """What makes a self-inspection question read unnaturally, one sentence each; [] when nothing."""
+
+def important_assets_rule(sentence: str) -> bool:
+    """Whether an obligation sentence is restricted to 課 holding 重要な情報資産 (a system that holds them)."""
+
 def roles_in(phrase: str) -> list[str]:
     """Role ids named in `phrase`, longest name first."""
 
