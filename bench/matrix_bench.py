@@ -6,7 +6,7 @@ same matrix from the same SQLite file, in one run.
 
 The store is generated once by bench/scoring_bench.py's generator (Store.import_responses,
 trail on) and kept at --db. Every measurement runs in a fresh process (so that its peak memory
-is its own): the process reads the cycle (CycleData), then resets the kernel's peak-RSS mark
+is its own): the process imports pandas and reads the cycle (CycleData), then resets the kernel's peak-RSS mark
 (``/proc/self/clear_refs``) and runs one step; "peak" is the step's peak RSS above the RSS it
 started from. Best of --rounds:
 
@@ -79,6 +79,8 @@ def pandas_matrix(path: str, cycle: int):
 
 
 def worker(mode: str, path: str, cycle: int) -> dict[str, float]:
+    import pandas  # noqa: F401 (imported before the clock starts: every mode uses it, or not at all)
+
     import libaudit
 
     t0 = time.perf_counter()
