@@ -263,6 +263,15 @@ class ScoreMatrix:
         self.columns = columns.rows()
         self.cell_columns = cells  # row-major: 課 r, chapter c at r * len(columns) + c
 
+    def __eq__(self, other: object) -> bool:
+        """Equal figures (as the dataclass it was compared them)."""
+        if not isinstance(other, ScoreMatrix):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:  # by value, as the frozen dataclass it was (builds the cells)
+        return hash((self.cycle, self.model, self.rows, self.columns, self.cells))
+
     def __repr__(self) -> str:
         return f"ScoreMatrix(cycle={self.cycle}, model={self.model!r}, {len(self.row_columns)} × {len(self.columns)})"
 

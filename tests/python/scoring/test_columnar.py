@@ -96,6 +96,8 @@ def test_the_matrix_is_columns_until_cells_are_asked_for(demo):
         assert arrow.to_pylist() == [asdict(c) for row in m.cells for c in row]
         d = m.to_dict()
         assert json.loads(json.dumps(d)) == d and len(d["cells"]) == len(m.rows)
+        again = s.score_matrix(cycle, model="ipa")
+        assert m == again and hash(m) == hash(again) and m != s.score_matrix(cycle, model="rate")
 
 
 def test_columns_are_read_in_place(demo):
