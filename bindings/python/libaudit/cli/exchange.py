@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "export",
         parents=[writer()],
         help=_("write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV; each is recorded (cycle status)")
-        + "; "
-        + _("with --format parquet, the cycle's responses, scores and findings for DuckDB, pandas or Spark"),
+        + " "
+        + _("(or, with --format parquet, the cycle's responses, scores and findings for DuckDB, pandas or Spark)"),
     )
     p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
     p.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--format",
         choices=["xlsx", "csv", "parquet"],
         help=_("default: from the extension of -o (x.csv: CSV), else xlsx; a contradiction is refused")
-        + "; "
-        + _("parquet: the whole cycle into the new folder -o (docs/analytics.md)"),
+        + " "
+        + _("(parquet: the whole cycle into the new folder -o; docs/analytics.md)"),
     )
     p.add_argument(
         "--encoding",
