@@ -252,9 +252,9 @@ def test_an_unknown_cycle_or_an_existing_output_writes_nothing(demo, tmp_path, c
     r = cli("export", str(path), "--cycle", str(cycle), "--format", "parquet", "-o", str(existing), lang="ja")
     assert r.returncode != 0 and "既に存在する" in r.stderr
     r = cli("export", str(path), "--cycle", str(cycle), "--format", "parquet", "--all-depts", "-o", "z", lang="ja")
-    assert r.returncode != 0 and "--dept" in r.stderr
+    assert r.returncode == 2 and "--dept" in r.stderr and "実施回全体" in r.stderr
     r = cli("export", str(path), "--cycle", str(cycle), "-o", str(tmp_path / "q.xlsx"))
-    assert r.returncode != 0 and "--all-depts" in r.stderr
+    assert r.returncode == 2 and "give --dept CODE or --all-depts" in r.stderr
     assert sorted(os.listdir(tmp_path)) == ["exists", "folder"]
 
 

@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PATH",
         help=_("a file (--dept) or a folder (--all-depts, or --dept with an existing folder)"),
     )
-    p.set_defaults(func=_export)
+    p.set_defaults(func=_export, usage_error=p.error)
 
 
 def _export_parquet(args: argparse.Namespace) -> int:
@@ -74,7 +74,7 @@ def _export_parquet(args: argparse.Namespace) -> int:
     from .common import open_store
 
     if args.dept is not None or args.all_depts:
-        raise ValidationError(_("--format parquet exports the whole cycle: leave out --dept and --all-depts"))
+        args.usage_error(_("--format parquet exports the whole cycle: leave out --dept and --all-depts"))
     if args.output == "-":
         raise ValidationError(_("a Parquet export is written to a new folder, not to standard output"))
     with open_store(args.db, read_only=True) as s:
@@ -93,8 +93,8 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.format == "parquet":
         return _export_parquet(args)
-    if args.dept is None and not args.all_depts:
-        raise ValidationError(_("give --dept CODE or --all-depts (or --format parquet for the whole cycle)"))
+    if args.dept is None and not args.all_depts:  # a usage error (exit 2), as argparse's own
+        args.usage_error(_("give --dept CODE or --all-depts (or --format parquet for the whole cycle)"))
     who = actor(args)
     with open_store(args.db) as s:
         if args.output == "-":
