@@ -216,9 +216,8 @@ auto without_gil(F&& f) {
   return f();
 }
 
-}  // namespace
-
-void bind_scoring(py::module_& m) {
+// _Column: a result's column, read through the buffer protocol (NumPy, pyarrow, memoryview).
+void bind_columns(py::module_& m) {
   py::class_<Column>(m, "_Column", py::buffer_protocol(),
                      "One column of a result (float64 or int64), read through the buffer protocol.")
       .def_buffer([](Column& c) {
@@ -226,7 +225,12 @@ void bind_scoring(py::module_& m) {
         return py::buffer_info(c.i.data(), std::int64_t(c.i.size()));
       })
       .def("__len__", &Column::size);
+}
 
+}  // namespace
+
+void bind_scoring(py::module_& m) {
+  bind_columns(m);
   m.def("model_names", &model_names, "The registered scoring models, built-in first.");
   m.def("ipa_band", &ipa_band, py::arg("score"), "The IPA band of a score: '100', '70-99', '50-69' or '0-49'.");
 
