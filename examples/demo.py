@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from libaudit.cli.checklist import render_summary, summary
+from libaudit.demo import AUDIT_TEAM
 from libaudit.table import format_table
 
 import libaudit
@@ -290,12 +291,7 @@ def _raise_demo_findings(store, name: str) -> None:
     f, x = store.findings, store.exceptions
     leaves = [d for d in store.departments() if d.is_leaf]
     people = [(d.security_manager, d.code, "security_manager") for d in leaves if d.security_manager]
-    people += [
-        ("監査 一郎", "2010", "auditor"),
-        ("監査 二郎", "2010", "auditor"),
-        ("総務部長 監査統括", "20", "chief_auditor"),
-        ("副市長 CISO", "10", "ciso"),
-    ]
+    people += AUDIT_TEAM
     store.people.import_rows("demo", people)
     mgr = {d.code: d.security_manager for d in leaves}
     si = max((c for c in store.cycles() if c.kind == "self_inspection"), key=lambda c: c.fiscal_year)
@@ -388,6 +384,47 @@ def _raise_demo_findings(store, name: str) -> None:
     )
 
 
+def step_plan(store_path: Path) -> None:
+    """The audit plan of 令和8年度 (libaudit.audit, docs/audit.md): every 課 weighed by what the
+    store knows (実施率, findings, systems, the 2025 internal audit), the rotation and risk
+    selections with their reasons, an auditor refused for their own 課, the chief auditor's
+    approval."""
+    from libaudit.errors import RoleError
+
+    heading("監査計画 (audit plan)")
+    with libaudit.Store(store_path, create=False) as store:
+        plans = store.plans
+        plan = next((p for p in plans.list() if p.fiscal_year == 2026), None)
+        if plan is None:
+            plan = plans.propose("監査 一郎", 2026)
+            if not plan.entry("2010").selected:
+                plans.add("監査 一郎", plan.id, "2010", "令和7年度の指摘事項の改善状況を確認する")
+            try:
+                plans.assign("監査 一郎", plan.id, "2010", "監査 二郎")
+            except RoleError as e:
+                print(f"refused: {e}")
+            plans.approve("総務部長 監査統括", plan.id)
+            plan = plans.get(plan.id)
+        print(
+            f"監査計画 {plan.id} ({plan.fiscal_year_label}, {plan.state_label}): "
+            f"{len(plan.selected_entries)} / {len(plan.entries)} 課"
+        )
+        rows = [
+            (
+                e.department,
+                e.name,
+                e.selected_by_label,
+                e.points,
+                "; ".join(f"{r.label} {r.figure}".strip() for r in e.reasons),
+                e.auditor,
+                e.scheduled,
+            )
+            for e in plan.selected_entries
+        ]
+        print(format_table(["課", "名称", "選定区分", "点数", "選定理由", "監査人", "実施日"], rows, "<<<><<<"))
+        print(f"trail verified: {store.verify().ok}")
+
+
 def step_reports(store_path: Path) -> None:
     """The four reports for the demo body (libaudit.render, docs/reports.md): the committee
     report (令和7年度 compared with 令和6年度), every 課's sheet, the audit report of the internal
@@ -453,6 +490,7 @@ def main() -> int:
     step_collection(OUT / "demo.db")
     step_questionnaires()
     step_findings(OUT / "demo.db")
+    step_plan(OUT / "demo.db")
     step_reports(OUT / "demo.db")
     print()
     print("demo: done")

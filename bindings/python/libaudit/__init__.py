@@ -29,6 +29,7 @@ from ._core import (
     nfkc,
     tiers,
 )
+from .audit import AuditPlans
 from .errors import (
     ChecklistError,
     CycleStateError,
@@ -79,6 +80,12 @@ class Store(_store.Store):
     def exceptions(self) -> Exceptions:
         """Exceptions (例外措置): a libaudit.findings.Exceptions."""
         return Exceptions(self)
+
+    # -- the audit (libaudit.audit, docs/audit.md)
+    @property
+    def plans(self) -> AuditPlans:
+        """Audit plans (監査計画): a libaudit.audit.AuditPlans."""
+        return AuditPlans(self)
 
     # -- close = publish (libaudit.scoring, docs/scoring.md "Publication")
     def close_cycle(self, actor: str, cycle: int) -> dict[str, Any]:

@@ -31,6 +31,11 @@ Vocabulary = Literal[
     "role",
     "tier",
     "collection_status",
+    "plan_state",
+    "plan_reason",
+    "plan_selection",
+    "audit_method",
+    "audit_judgement",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

@@ -16,6 +16,8 @@ VOCABULARIES = (
     *("severity", "finding_state", "exception_status", "check_answer"),  # follow-up's
     *("role", "tier"),  # the organisation's and the checklist's
     "collection_status",  # the exchange stage's 回収状況
+    *("plan_state", "plan_reason", "plan_selection"),  # the audit stage's 監査計画
+    *("audit_method", "audit_judgement"),  # the audit stage's 監査調書
 )
 
 

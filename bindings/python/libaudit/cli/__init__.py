@@ -17,6 +17,7 @@ from . import (
     findings,
     organisation,
     people,
+    plan,
     report,
     score,
     store,
@@ -26,7 +27,20 @@ from .common import TerminalSafe, add_all_options, print_error
 
 # Each module registers its command groups; this package composes them (and only it imports
 # every command module). Shared helpers are in cli/common.py.
-_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, report, vocabulary]
+_GROUPS = [
+    checklist,
+    store,
+    organisation,
+    cycles,
+    exchange,
+    score,
+    people,
+    findings,
+    exceptions,
+    plan,
+    report,
+    vocabulary,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
-// answers to 横展開 check requests, roles and network tiers. Every stage's *_label function and
+// answers to 横展開 check requests, roles and network tiers, and the audit plan's and working
+// papers' terms (states, reasons, methods, judgements). Every stage's *_label function and
 // the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
 // constant data; safe to use from any thread; nothing here throws.
 #pragma once
@@ -29,7 +30,12 @@ enum class Vocabulary {
   check_answer,
   role,
   tier,
-  collection_status
+  collection_status,
+  plan_state,      // 監査計画 (libaudit/audit/plan.h)
+  plan_reason,     // why a 課 is (or is not) in the plan, each with its figure
+  plan_selection,  // how a 課 came into the plan (or was taken out)
+  audit_method,    // 監査調書: how an item was examined (書類確認, ヒアリング, …)
+  audit_judgement  // 監査調書: the judgement (適合, 不適合, 観察, 該当なし)
 };
 
 // Every vocabulary, in the order of the enum.

@@ -1,0 +1,56 @@
+// The audit stage's schema component (store/schema.h): its tables' migrations, the tables and
+// entities it owns, the reader verify() replays them with (audit_rows) and the rules it replays
+// their trail records against (audit_rules, rules.cpp). Registered by register_audit_schema(),
+// which plan.cpp calls at static initialisation.
+#include "audit/audit_internal.h"
+
+namespace libaudit::detail {
+
+namespace {
+
+constexpr const char* kAuditMigrations[] = {
+    // 0 -> 1: the audit plan (監査計画) of a 年度 and its entries, one per 課 (plan.h).
+    R"sql(
+CREATE TABLE audit_plans(
+  id INTEGER PRIMARY KEY,
+  fiscal_year INTEGER NOT NULL,
+  rotation INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  basis_cycle INTEGER NOT NULL,
+  reference_day TEXT NOT NULL,
+  auditors TEXT NOT NULL,
+  proposed_by TEXT NOT NULL,
+  proposed_at TEXT NOT NULL,
+  approved_by TEXT NOT NULL DEFAULT '',
+  approved_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_plans_year ON audit_plans(fiscal_year);
+CREATE TABLE audit_plan_entries(
+  plan INTEGER NOT NULL REFERENCES audit_plans(id),
+  department TEXT NOT NULL,
+  name TEXT NOT NULL,
+  selected INTEGER NOT NULL,
+  selected_by TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  last_audited INTEGER NOT NULL,
+  reasons TEXT NOT NULL,
+  auditor TEXT NOT NULL,
+  scheduled TEXT NOT NULL,
+  override_reason TEXT NOT NULL,
+  PRIMARY KEY (plan, department)
+) WITHOUT ROWID;
+)sql",
+};
+
+constexpr const char* kAuditTables[] = {"audit_plans", "audit_plan_entries"};
+constexpr schema::EntityTable kAuditEntities[] = {{"audit_plan", "audit_plans"},
+                                                  {"audit_plan_entry", "audit_plan_entries"}};
+
+constexpr schema::Component kAuditComponent{"audit",        6,           kAuditMigrations, kAuditTables,
+                                            kAuditEntities, &audit_rows, nullptr,          &audit_rules};
+
+}  // namespace
+
+bool register_audit_schema() noexcept { return schema::register_component(kAuditComponent); }
+
+}  // namespace libaudit::detail
