@@ -1,7 +1,8 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
-// answers to 横展開 check requests, roles and network tiers, and the audit plan's and working
-// papers' terms (states, reasons, methods, judgements). Every stage's *_label function and
+// answers to 横展開 check requests, roles, network tiers, who answers an item (respondent), the
+// network models of the 強靱性 chapter, the kinds of body, and the audit plan's and working papers'
+// terms (states, reasons, methods, judgements). Every stage's *_label function and
 // the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
 // constant data; safe to use from any thread; nothing here throws.
 #pragma once
@@ -31,6 +32,9 @@ enum class Vocabulary {
   role,
   tier,
   collection_status,
+  respondent,
+  network_model,
+  body_kind,
   plan_state,      // 監査計画 (libaudit/audit/plan.h)
   plan_reason,     // why a 課 is (or is not) in the plan, each with its figure
   plan_selection,  // how a 課 came into the plan (or was taken out)
