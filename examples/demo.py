@@ -384,6 +384,76 @@ def _raise_demo_findings(store, name: str) -> None:
     )
 
 
+def step_workpapers(store_path: Path) -> None:
+    """Working papers (監査調書) of the internal audit (libaudit.audit, docs/audit.md): what the
+    auditors examined per 課 and item, how, and their judgement; a finding raised from one entry
+    (linked, so the audit report cites it) and the chief auditor's review."""
+    from libaudit.cli.workpaper import paper_rows
+
+    heading("監査調書 (working papers)")
+    name = "令和7年度 情報セキュリティ内部監査"
+    with libaudit.Store(store_path, create=False) as store:
+        audit = next(c for c in store.cycles() if c.name == name)
+        wp = store.workpapers
+        if not wp.list(audit.id):
+            checklist = store.load_checklist(audit.checklist)
+            items = [i.id for i in checklist if "audit" in i.audience and i.applies_to.departments == "all"]
+            entries = [
+                (
+                    "監査 一郎",
+                    "2030",
+                    items[5],
+                    "document_review",
+                    "パスワード変更の記録が3か月分欠落している。",
+                    "nonconforming",
+                ),
+                ("監査 一郎", "2030", items[6], "interview", "担当者は手順を理解し、説明できた。", "conforming"),
+                (
+                    "監査 二郎",
+                    "3010",
+                    items[12],
+                    "onsite_inspection",
+                    "離席時に画面ロックされていない端末が1台あった。",
+                    "observation",
+                ),
+                (
+                    "総務部長 監査統括",
+                    "1020",
+                    items[2],
+                    "system_check",
+                    "管理者権限の付与記録とシステム設定が一致した。",
+                    "conforming",
+                ),
+            ]
+            ids = []
+            for by, dept, item, method, seen, judgement in entries:
+                ids.append(
+                    wp.add(
+                        by,
+                        cycle=audit.id,
+                        department=dept,
+                        item=item,
+                        method=method,
+                        observed=seen,
+                        judgement=judgement,
+                        examined_on="2025-11-10",
+                    )
+                )
+            wp.raise_finding(
+                "監査 一郎",
+                ids[0],
+                severity="minor_nonconformity",
+                due="2026-06-30",
+                recommendation="変更記録を毎月確認し、欠落があれば追記すること。",
+            )
+            wp.review("総務部長 監査統括", ids[0], "記録の写しを確認した")
+        papers = wp.list(audit.id)
+        heads = ["番号", "課", "項目", "方法", "判定", "監査人", "実施日", "確認者", "指摘", "状況"]
+        rows = [[*r[:3], p.method_label, p.judgement_label, *r[5:]] for p, r in zip(papers, paper_rows(papers))]
+        print(format_table(heads, rows, "><<<<<<<<<"))
+        print(f"trail verified: {store.verify().ok}")
+
+
 def step_plan(store_path: Path) -> None:
     """The audit plan of 令和8年度 (libaudit.audit, docs/audit.md): every 課 weighed by what the
     store knows (実施率, findings, systems, the 2025 internal audit), the rotation and risk
@@ -490,6 +560,7 @@ def main() -> int:
     step_collection(OUT / "demo.db")
     step_questionnaires()
     step_findings(OUT / "demo.db")
+    step_workpapers(OUT / "demo.db")
     step_plan(OUT / "demo.db")
     step_reports(OUT / "demo.db")
     print()

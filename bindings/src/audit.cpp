@@ -2,10 +2,12 @@
 // functions taking the _Store, each plan as its JSON (plan_json) parsed by libaudit.audit into
 // dataclasses. Writes run without the GIL.
 #include "libaudit/audit/plan.h"
+#include "libaudit/audit/workpapers.h"
 
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "libaudit/base/messages.h"
 
 namespace libaudit::python {
 
@@ -28,6 +30,63 @@ PlanOptions plan_options(int fiscal_year, int rotation, const std::vector<std::s
   o.auditors = auditors;
   o.start = opt_date(start);
   return o;
+}
+
+void bind_workpapers(py::module_& m) {
+  m.def(
+      "_workpaper_add",
+      [](Store& store, const std::string& by, std::int64_t cycle, const std::string& dept, const std::string& item,
+         const std::string& method, const std::string& observed, const std::string& judgement,
+         const py::object& examined_on) {
+        WorkingPaperSpec spec{cycle, dept, item, parse_audit_method(method), observed, {}, opt_date(examined_on)};
+        if (!judgement.empty()) spec.judgement = parse_judgement(judgement);
+        return without_gil([&] { return WorkingPapers(store).add(by, spec); });
+      },
+      py::arg("store"), py::arg("by"), py::arg("cycle"), py::arg("department"), py::arg("item"), py::arg("method"),
+      py::arg("observed"), py::arg("judgement"), py::arg("examined_on"));
+  m.def(
+      "_workpaper_judge",
+      [](Store& store, const std::string& by, std::int64_t paper, const std::string& judgement,
+         const std::string& observed) {
+        const Judgement j = parse_judgement(judgement);
+        without_gil([&] { WorkingPapers(store).judge(by, paper, j, observed); });
+      },
+      py::arg("store"), py::arg("by"), py::arg("paper"), py::arg("judgement"), py::arg("observed"));
+  m.def(
+      "_workpaper_review",
+      [](Store& store, const std::string& by, std::int64_t paper, const std::string& note) {
+        without_gil([&] { WorkingPapers(store).review(by, paper, note); });
+      },
+      py::arg("store"), py::arg("by"), py::arg("paper"), py::arg("note"));
+  m.def(
+      "_workpaper_raise",
+      [](Store& store, const std::string& by, std::int64_t paper, const std::string& severity,
+         const std::string& condition, const std::string& recommendation, const py::object& due) {
+        const std::optional<Date> day = opt_date(due);
+        if (!day) throw ValidationError({Diagnostic{"<workpaper>", 1, 1, tr("give the finding's due date (--due)")}});
+        const RaiseFromPaper spec{parse_severity(severity), condition, recommendation, *day};
+        return without_gil([&] { return WorkingPapers(store).raise_finding(by, paper, spec); });
+      },
+      py::arg("store"), py::arg("by"), py::arg("paper"), py::arg("severity"), py::arg("condition"),
+      py::arg("recommendation"), py::arg("due"));
+  m.def(
+      "_workpaper_get",
+      [](const Store& store, std::int64_t paper) { return parsed(working_paper_json(WorkingPapers(store).get(paper))); },
+      py::arg("store"), py::arg("paper"));
+  m.def(
+      "_workpaper_list",
+      [](const Store& store, std::int64_t cycle, const std::optional<std::string>& dept) {
+        return list_of(WorkingPapers(store).list(cycle, dept),
+                       [](const WorkingPaper& p) { return parsed(working_paper_json(p)); });
+      },
+      py::arg("store"), py::arg("cycle"), py::arg("department"));
+  m.def(
+      "_workpaper_for_finding",
+      [](const Store& store, std::int64_t finding) {
+        return list_of(WorkingPapers(store).for_finding(finding),
+                       [](const WorkingPaper& p) { return parsed(working_paper_json(p)); });
+      },
+      py::arg("store"), py::arg("finding"));
 }
 
 }  // namespace
@@ -78,6 +137,7 @@ void bind_audit(py::module_& m) {
         });
       },
       py::arg("store"), py::arg("by"), py::arg("plan"), py::arg("action"), py::arg("department"), py::arg("value"));
+  bind_workpapers(m);
   m.def(
       "_plan_approve",
       [](Store& store, const std::string& by, std::int64_t plan) {

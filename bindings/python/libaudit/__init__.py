@@ -29,7 +29,7 @@ from ._core import (
     nfkc,
     tiers,
 )
-from .audit import AuditPlans
+from .audit import AuditPlans, WorkingPapers
 from .errors import (
     ChecklistError,
     CycleStateError,
@@ -86,6 +86,11 @@ class Store(_store.Store):
     def plans(self) -> AuditPlans:
         """Audit plans (監査計画): a libaudit.audit.AuditPlans."""
         return AuditPlans(self)
+
+    @property
+    def workpapers(self) -> WorkingPapers:
+        """Working papers (監査調書): a libaudit.audit.WorkingPapers."""
+        return WorkingPapers(self)
 
     # -- close = publish (libaudit.scoring, docs/scoring.md "Publication")
     def close_cycle(self, actor: str, cycle: int) -> dict[str, Any]:

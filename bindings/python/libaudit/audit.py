@@ -1,6 +1,7 @@
 """The audit itself (docs/audit.md): the audit plan (監査計画) of a 年度 — which 課 are audited and
 why, who audits each and when — proposed by the core's documented rules, overridden by the audit
-team with a reason, approved by the chief auditor.
+team with a reason, approved by the chief auditor; and the working papers (監査調書) the audit
+records per 課 and item, from which findings are raised.
 
 ::
 
@@ -17,7 +18,8 @@ turns the plans into dataclasses. Failures raise RoleError, TransitionError, Val
 NotFoundError and change nothing; every change is in the store's trail, with who made it.
 
 This is the audit stage: it uses the stages before it and nothing later. ``libaudit.Store``
-offers the facade as ``store.plans``; ``AuditPlans(store)`` is the same.
+offers the facades as ``store.plans`` and ``store.workpapers``; ``AuditPlans(store)`` and
+``WorkingPapers(store)`` are the same.
 """
 
 from __future__ import annotations
@@ -175,4 +177,101 @@ class AuditPlans:
         core_call(self._store, _core._plan_approve, by, int(plan))
 
 
-__all__ = ["DEFAULT_ROTATION", "AuditPlan", "AuditPlans", "PlanEntry", "PlanReason"]
+@dataclass(frozen=True)
+class WorkingPaper:
+    """One entry of the working papers (監査調書): per 課 and item of an audit cycle, the method,
+    what was seen, the judgement ("" until judged), who examined it and when, the review, and
+    the findings raised from it. Evidence files attach to it as entity ``audit_workpaper``."""
+
+    id: int
+    cycle: int
+    department: str
+    item: str
+    method: str
+    method_label: str
+    observed: str
+    judgement: str
+    judgement_label: str
+    auditor: str
+    examined_on: str
+    recorded_at: str
+    updated_at: str
+    reviewed_by: str
+    reviewed_at: str
+    review_note: str
+    findings: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _paper(d: dict[str, Any]) -> WorkingPaper:
+    return WorkingPaper(**{**d, "findings": tuple(d["findings"])})
+
+
+class WorkingPapers:
+    """The working papers of a store (libaudit/audit/workpapers.h). Written by an auditor
+    independent of the 課 (the one the approved plan assigns, when there is one) or a chief
+    auditor; reviewed by the chief auditor."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(
+        self,
+        by: str,
+        *,
+        cycle: int,
+        department: str,
+        item: str,
+        method: str,
+        observed: str,
+        judgement: str = "",
+        examined_on: str | _dt.date | None = None,
+    ) -> int:
+        """Records an entry; returns its id. ``method``/``judgement`` by id or Japanese label."""
+        args = (int(cycle), department, item, method, observed, judgement, _day(examined_on))
+        return int(core_call(self._store, _core._workpaper_add, by, *args))
+
+    def judge(self, by: str, paper: int, judgement: str, observed: str = "") -> None:
+        """Sets the judgement (and replaces what was seen, when given)."""
+        core_call(self._store, _core._workpaper_judge, by, int(paper), judgement, observed)
+
+    def review(self, by: str, paper: int, note: str = "") -> None:
+        """The chief auditor's review; the entry no longer changes afterwards."""
+        core_call(self._store, _core._workpaper_review, by, int(paper), note)
+
+    def raise_finding(
+        self,
+        by: str,
+        paper: int,
+        *,
+        severity: str,
+        due: str | _dt.date,
+        condition: str = "",
+        recommendation: str = "",
+    ) -> int:
+        """Raises a finding from an entry judged 不適合 or 観察, linked to it; returns its id."""
+        args = (int(paper), severity, condition, recommendation, _day(due))
+        return int(core_call(self._store, _core._workpaper_raise, by, *args))
+
+    def get(self, paper: int) -> WorkingPaper:
+        return _paper(core_call(self._store, _core._workpaper_get, int(paper)))
+
+    def list(self, cycle: int, department: str | None = None) -> builtins.list[WorkingPaper]:
+        return [_paper(d) for d in core_call(self._store, _core._workpaper_list, int(cycle), department)]
+
+    def for_finding(self, finding: int) -> builtins.list[WorkingPaper]:
+        """The entries a finding was raised from."""
+        return [_paper(d) for d in core_call(self._store, _core._workpaper_for_finding, int(finding))]
+
+
+__all__ = [
+    "DEFAULT_ROTATION",
+    "AuditPlan",
+    "AuditPlans",
+    "PlanEntry",
+    "PlanReason",
+    "WorkingPaper",
+    "WorkingPapers",
+]

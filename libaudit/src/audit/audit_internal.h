@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "libaudit/audit/plan.h"
+#include "libaudit/audit/workpapers.h"
 #include "libaudit/followup/findings.h"
 #include "store/access.h"
 #include "store/schema.h"
@@ -33,6 +34,12 @@ enum class TeamAct { propose, change, audit, write };
 Person audit_team_member(sql::Db& db, std::string_view name, TeamAct act);
 // RoleError unless `auditor` may audit `department` (independent_of, followup), saying so.
 void require_independent(const Person& auditor, std::string_view department);
+
+// Working papers (workpapers.cpp): trail states, the link's key [paper,finding], rows.
+std::string workpaper_state(const WorkingPaper& p);
+std::string workpaper_link_key(std::int64_t paper, std::int64_t finding);
+WorkingPaper load_paper(sql::Db& db, std::int64_t id);  // NotFoundError
+void workpaper_rows(sql::Db& db, const schema::RowVisitor& row);
 
 // verify()'s reader and the rules (rules.cpp).
 void audit_rows(sql::Db& db, const schema::RowVisitor& row);

@@ -198,6 +198,7 @@ void audit_rows(sql::Db& db, const schema::RowVisitor& row) {
     for (const PlanEntry& e : p.entries)
       row("audit_plan_entries", "audit_plan_entry", pair_key(p.id, e.department), plan_entry_state(p.id, e));
   }
+  workpaper_rows(db, row);
 }
 
 }  // namespace detail

@@ -40,11 +40,40 @@ CREATE TABLE audit_plan_entries(
   PRIMARY KEY (plan, department)
 ) WITHOUT ROWID;
 )sql",
+    // 1 -> 2: working papers (監査調書) and the findings raised from them (workpapers.h).
+    R"sql(
+CREATE TABLE audit_workpapers(
+  id INTEGER PRIMARY KEY,
+  cycle INTEGER NOT NULL REFERENCES cycles(id),
+  department TEXT NOT NULL,
+  item TEXT NOT NULL,
+  method TEXT NOT NULL,
+  observed TEXT NOT NULL,
+  judgement TEXT NOT NULL,
+  auditor TEXT NOT NULL,
+  examined_on TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  reviewed_by TEXT NOT NULL DEFAULT '',
+  reviewed_at TEXT NOT NULL DEFAULT '',
+  review_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_workpapers_cycle ON audit_workpapers(cycle, department, item);
+CREATE TABLE audit_workpaper_findings(
+  workpaper INTEGER NOT NULL REFERENCES audit_workpapers(id),
+  finding INTEGER NOT NULL REFERENCES findings(id),
+  PRIMARY KEY (workpaper, finding)
+) WITHOUT ROWID;
+CREATE INDEX audit_workpaper_findings_finding ON audit_workpaper_findings(finding);
+)sql",
 };
 
-constexpr const char* kAuditTables[] = {"audit_plans", "audit_plan_entries"};
+constexpr const char* kAuditTables[] = {"audit_plans", "audit_plan_entries", "audit_workpapers",
+                                        "audit_workpaper_findings"};
 constexpr schema::EntityTable kAuditEntities[] = {{"audit_plan", "audit_plans"},
-                                                  {"audit_plan_entry", "audit_plan_entries"}};
+                                                  {"audit_plan_entry", "audit_plan_entries"},
+                                                  {"audit_workpaper", "audit_workpapers"},
+                                                  {"audit_workpaper_finding", "audit_workpaper_findings"}};
 
 constexpr schema::Component kAuditComponent{"audit",        6,           kAuditMigrations, kAuditTables,
                                             kAuditEntities, &audit_rows, nullptr,          &audit_rules};

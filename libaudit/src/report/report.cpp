@@ -12,6 +12,7 @@
 
 #include "libaudit/base/csv.h"
 #include "libaudit/base/messages.h"
+#include "libaudit/audit/workpapers.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/exchange/collection.h"
 #include "libaudit/scoring/publication.h"
@@ -210,6 +211,8 @@ struct Reporter::Impl {
   ReportFindings findings;
   std::map<std::int64_t, Cycle> cycles;
   exchange::CollectionStatus collection;  // 回収状況 as of the report's day (collection.h)
+  // The working papers (監査調書) each finding of the cycle was raised from (workpapers.h).
+  std::map<std::int64_t, std::vector<WorkingPaper>> papers;
 
   Templates templates;
 
@@ -231,6 +234,8 @@ struct Reporter::Impl {
     systems = store.systems_at(at.point.seq);
     stored_checklist = store.stored_checklist(data.cycle().checklist);
     for (const Cycle& c : store.cycles()) cycles.emplace(c.id, c);
+    for (const WorkingPaper& w : WorkingPapers(store).list(options.cycle))
+      for (const std::int64_t f : w.findings) papers[f].push_back(w);
     for (const Response& r : store.responses(options.cycle))
       if (!r.comment.empty()) comments.emplace(std::pair{r.department, r.item}, r.comment);
     {
@@ -527,7 +532,21 @@ struct Reporter::Impl {
                            {"first", items.empty()}});
     }
     const std::size_t checks_done = f.checks_total - std::min(f.checks_open, f.checks_total);
+    json cited = json::array();
+    if (const auto pit = papers.find(f.id); pit != papers.end())
+      for (const WorkingPaper& w : pit->second)
+        cited.push_back(json{{"id", w.id},
+                             {"number", "調書No." + std::to_string(w.id)},
+                             {"method_label", label_of(Vocabulary::audit_method, to_string(w.method))},
+                             {"judgement_label",
+                              w.judgement ? label_of(Vocabulary::audit_judgement, to_string(*w.judgement)) : ""},
+                             {"examined_on", w.examined_on.to_string()},
+                             {"auditor", w.auditor},
+                             {"observed", w.observed},
+                             {"reviewed_by", w.reviewed_by}});
     return json{
+        {"workpapers", cited},
+        {"has_workpapers", !cited.empty()},
         {"id", f.id},
         {"number", "No." + std::to_string(f.id)},
         {"cycle_name", cit == cycles.end() ? "" : cit->second.name},

@@ -22,6 +22,7 @@ from . import (
     score,
     store,
     vocabulary,
+    workpaper,
 )
 from .common import TerminalSafe, add_all_options, print_error
 
@@ -38,6 +39,7 @@ _GROUPS = [
     findings,
     exceptions,
     plan,
+    workpaper,
     report,
     vocabulary,
 ]
