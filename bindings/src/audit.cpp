@@ -71,7 +71,9 @@ void bind_workpapers(py::module_& m) {
       py::arg("recommendation"), py::arg("due"));
   m.def(
       "_workpaper_get",
-      [](const Store& store, std::int64_t paper) { return parsed(working_paper_json(WorkingPapers(store).get(paper))); },
+      [](const Store& store, std::int64_t paper) {
+        return parsed(working_paper_json(WorkingPapers(store).get(paper)));
+      },
       py::arg("store"), py::arg("paper"));
   m.def(
       "_workpaper_list",

@@ -637,6 +637,7 @@ class _Reporter:
         auditors: list[str],
         period: str,
         title: str,
+        plan: int = 0,
     ) -> None: ...
     def departments(self) -> list[str]: ...
     def view(self, kind: str, department: str = "") -> str:

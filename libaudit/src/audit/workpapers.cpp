@@ -21,18 +21,18 @@ std::string_view to_string(Judgement j) noexcept { return enum_id(Vocabulary::au
 
 AuditMethod parse_audit_method(std::string_view s) {
   if (const auto v = enum_of<AuditMethod>(Vocabulary::audit_method, normalise_key(s))) return *v;
-  throw ValidationError({Diagnostic{
-      "<workpaper>", 1, 1,
-      message("unknown method '{method}' (document_review, interview, onsite_inspection, system_check)",
-              fmt::arg("method", s))}});
+  throw ValidationError(
+      {Diagnostic{"<workpaper>", 1, 1,
+                  message("unknown method '{method}' (document_review, interview, onsite_inspection, system_check)",
+                          fmt::arg("method", s))}});
 }
 
 Judgement parse_judgement(std::string_view s) {
   if (const auto v = enum_of<Judgement>(Vocabulary::audit_judgement, normalise_key(s))) return *v;
-  throw ValidationError({Diagnostic{
-      "<workpaper>", 1, 1,
-      message("unknown judgement '{judgement}' (conforming, nonconforming, observation, not_applicable)",
-              fmt::arg("judgement", s))}});
+  throw ValidationError(
+      {Diagnostic{"<workpaper>", 1, 1,
+                  message("unknown judgement '{judgement}' (conforming, nonconforming, observation, not_applicable)",
+                          fmt::arg("judgement", s))}});
 }
 
 namespace detail {
@@ -106,9 +106,7 @@ std::vector<WorkingPaper> papers_where(sql::Db& db, const std::string& sql, cons
 
 std::string workpaper_state(const WorkingPaper& p) { return dump(paper_json(p)); }
 
-std::string workpaper_link_key(std::int64_t paper, std::int64_t finding) {
-  return dump(json::array({paper, finding}));
-}
+std::string workpaper_link_key(std::int64_t paper, std::int64_t finding) { return dump(json::array({paper, finding})); }
 
 WorkingPaper load_paper(sql::Db& db, std::int64_t id) {
   static const std::string sql = "SELECT id FROM audit_workpapers WHERE id = ?";
@@ -149,9 +147,10 @@ namespace {
 Cycle open_audit_cycle(Store::Transaction& im, std::int64_t id) {
   const Cycle c = im.load_cycle(id);  // NotFoundError
   if (c.kind == CycleKind::self_inspection)
-    throw CycleStateError(message("cycle {cycle} ({name}) is a self-inspection; working papers are kept for an "
-                                  "internal_audit or external_audit cycle",
-                                  fmt::arg("cycle", id), fmt::arg("name", c.name)));
+    throw CycleStateError(
+        message("cycle {cycle} ({name}) is a self-inspection; working papers are kept for an "
+                "internal_audit or external_audit cycle",
+                fmt::arg("cycle", id), fmt::arg("name", c.name)));
   if (c.status == CycleStatus::closed)
     throw CycleStateError(message("cycle {cycle} ({name}) is closed; its working papers no longer change",
                                   fmt::arg("cycle", id), fmt::arg("name", c.name)));
@@ -167,10 +166,11 @@ Person require_writer(Store::Transaction& im, const Store& store, std::string_vi
   if (p.has("chief_auditor")) return p;
   if (const std::optional<AuditPlan> plan = AuditPlans(store).approved(c.fiscal_year))
     if (const PlanEntry* e = plan->entry(dept); e && e->selected && e->auditor != p.name)
-      throw RoleError(message("{name} is not the auditor assigned to department {department} in audit plan {plan} "
-                              "({auditor} is)",
-                              fmt::arg("name", p.name), fmt::arg("department", dept), fmt::arg("plan", plan->id),
-                              fmt::arg("auditor", e->auditor)));
+      throw RoleError(
+          message("{name} is not the auditor assigned to department {department} in audit plan {plan} "
+                  "({auditor} is)",
+                  fmt::arg("name", p.name), fmt::arg("department", dept), fmt::arg("plan", plan->id),
+                  fmt::arg("auditor", e->auditor)));
   return p;
 }
 
@@ -252,9 +252,10 @@ void WorkingPapers::judge(std::string_view by, std::int64_t id, Judgement judgem
   const Cycle c = open_audit_cycle(im, w.cycle);
   const Person p = require_writer(im, store_, by, c, w.department);
   if (p.name != w.auditor && !p.has("chief_auditor"))
-    throw RoleError(message("{name} did not examine working paper {paper} ({auditor} did): only they or a "
-                            "chief_auditor judge it",
-                            fmt::arg("name", p.name), fmt::arg("paper", id), fmt::arg("auditor", w.auditor)));
+    throw RoleError(
+        message("{name} did not examine working paper {paper} ({auditor} did): only they or a "
+                "chief_auditor judge it",
+                fmt::arg("name", p.name), fmt::arg("paper", id), fmt::arg("auditor", w.auditor)));
   w.judgement = judgement;
   if (const std::string seen = clean_text(observed); !seen.empty()) w.observed = seen;
   w.updated_at = now_utc_iso();
@@ -273,8 +274,8 @@ void WorkingPapers::review(std::string_view by, std::int64_t id, std::string_vie
                             fmt::arg("chief_auditor", label_of(Vocabulary::role, "chief_auditor"))));
   require_independent(p, w.department);
   if (!w.judgement)
-    throw TransitionError(message("working paper {paper} is not judged yet: judge it before the review",
-                                  fmt::arg("paper", id)));
+    throw TransitionError(
+        message("working paper {paper} is not judged yet: judge it before the review", fmt::arg("paper", id)));
   w.reviewed_by = p.name;
   w.reviewed_at = w.updated_at = now_utc_iso();
   w.review_note = clean_text(note);
@@ -286,10 +287,10 @@ std::int64_t WorkingPapers::raise_finding(std::string_view by, std::int64_t id, 
   Store::Transaction im(writable());
   const WorkingPaper w = load_paper(im.db, id);
   if (w.judgement != Judgement::nonconforming && w.judgement != Judgement::observation)
-    throw TransitionError(message("working paper {paper} is judged {judgement}: a finding is raised from one judged "
-                                  "nonconforming or observation",
-                                  fmt::arg("paper", id),
-                                  fmt::arg("judgement", w.judgement ? to_string(*w.judgement) : "-")));
+    throw TransitionError(
+        message("working paper {paper} is judged {judgement}: a finding is raised from one judged "
+                "nonconforming or observation",
+                fmt::arg("paper", id), fmt::arg("judgement", w.judgement ? to_string(*w.judgement) : "-")));
   FindingSpec f;
   f.cycle = w.cycle;
   f.department = w.department;

@@ -13,8 +13,8 @@ using namespace libaudit;
 namespace {
 
 WorkingPaperSpec spec(const libaudit::testing::World& w, std::string dept = "11") {
-  return WorkingPaperSpec{w.audit, std::move(dept), "8.1", AuditMethod::interview, "協力の記録がない", {},
-                          Date{2024, 10, 1}};
+  return WorkingPaperSpec{w.audit, std::move(dept),  "8.1", AuditMethod::interview, "協力の記録がない",
+                          {},      Date{2024, 10, 1}};
 }
 
 }  // namespace
@@ -28,13 +28,14 @@ BOOST_AUTO_TEST_CASE(add_judge_review_and_raise_a_linked_finding) {
   BOOST_TEST(!p.judgement.has_value());
   BOOST_TEST(p.examined_on.to_string() == "2024-10-01");
   BOOST_CHECK_THROW(wp.raise_finding("監査A", id, {Severity::minor_nonconformity, "", "", {2025, 3, 31}}),
-                    TransitionError);  // not judged
+                    TransitionError);                                             // not judged
   BOOST_CHECK_THROW(wp.judge("監査B", id, Judgement::nonconforming), RoleError);  // not their entry
   wp.judge("監査A", id, Judgement::nonconforming, "協力記録が 2 件欠落");
   p = wp.get(id);
   BOOST_TEST((p.judgement == Judgement::nonconforming));
   BOOST_TEST(p.observed == "協力記録が 2 件欠落");
-  const std::int64_t f = wp.raise_finding("監査A", id, {Severity::minor_nonconformity, "", "記録を残す", {2025, 3, 31}});
+  const std::int64_t f =
+      wp.raise_finding("監査A", id, {Severity::minor_nonconformity, "", "記録を残す", {2025, 3, 31}});
   const Finding finding = Findings(w.s).get(f);
   BOOST_TEST(finding.condition == "協力記録が 2 件欠落");
   BOOST_TEST(finding.items == std::vector<std::string>{"8.1"});

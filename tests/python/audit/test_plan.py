@@ -192,3 +192,17 @@ def test_every_section_is_planned_within_the_rotation(sections, systems, past, r
                 assert all(e.auditor != "監査B" for e in plan.selected_entries if e.department == leaves[0])
             assert planned == set(leaves)
             assert s.verify().ok
+
+
+def test_the_plan_report(demo, tmp_path, cli):
+    db = tmp_path / "copy.db"
+    db.write_bytes(demo.read_bytes())
+    with libaudit.Store(db) as s:
+        plan = s.plans.propose("監査 一郎", 2026)
+    r = cli("report", "plan", str(db), "--plan", str(plan.id), "--format", "md", "-o", "-")
+    assert r.returncode == 0, r.stderr
+    assert "監査計画書" in r.stdout and "輪番" in r.stdout and "監査実績なし" in r.stdout
+    for e in plan.selected_entries:
+        assert e.name in r.stdout
+    r = cli("report", "plan", str(db), "--format", "md", "-o", "-")
+    assert r.returncode == 2 and "--plan" in r.stderr

@@ -9,6 +9,8 @@ import pytest
 from _store_util import ACTOR, ready_store, write
 from libaudit.errors import RoleError, TransitionError
 
+import libaudit
+
 PEOPLE_CSV = """\
 name,department,roles
 監査 一郎,201,auditor
@@ -101,3 +103,21 @@ def test_cli_workpaper(world, cli):
     assert r.returncode == 1 and "unknown method" in r.stderr
     r = cli("workpaper", "review", str(db), pid, "--as", "監査 二郎", lang="ja")
     assert r.returncode == 1 and "監査統括責任者" in r.stderr
+
+
+def test_the_audit_report_cites_the_working_papers_and_the_workpapers_report(world):
+    store, audit, _ = world
+    wp = store.workpapers
+    pid = wp.add("監査 一郎", cycle=audit, department="101", item="7.1", method="現地確認", observed="施錠されていない")
+    wp.judge("監査 一郎", pid, "observation")
+    fid = wp.raise_finding("監査 一郎", pid, severity="observation", due="2025-03-31")
+    view = libaudit.Reporter(store, audit).view("audit")
+    row = next(r for r in view["findings"]["rows"] if r["id"] == fid)
+    assert row["has_workpapers"] and row["workpapers"][0]["number"] == f"調書No.{pid}"
+    assert row["workpapers"][0]["method_label"] == "現地確認"
+    html = libaudit.render(store, "audit", cycle=audit, format="html")
+    assert f"調書No.{pid}" in html and "施錠されていない" in html
+    md = libaudit.render(store, "workpapers", cycle=audit, format="md")
+    assert f"調書No.{pid}" in md and "観察" in md and f"No.{fid}" in md
+    csv_text = libaudit.render(store, "workpapers", cycle=audit, format="csv")
+    assert "監査手続" in csv_text.splitlines()[0]

@@ -30,7 +30,7 @@
 namespace libaudit {
 
 enum class AuditMethod { document_review, interview, onsite_inspection, system_check };  // Vocabulary::audit_method
-enum class Judgement { conforming, nonconforming, observation, not_applicable };  // Vocabulary::audit_judgement
+enum class Judgement { conforming, nonconforming, observation, not_applicable };         // Vocabulary::audit_judgement
 std::string_view to_string(AuditMethod m) noexcept;
 std::string_view to_string(Judgement j) noexcept;
 AuditMethod parse_audit_method(std::string_view s);  // id or label; ValidationError
