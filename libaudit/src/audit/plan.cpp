@@ -166,8 +166,9 @@ std::vector<std::int64_t> plan_ids(sql::Db& db) {
 Person audit_team_member(sql::Db& db, std::string_view name, TeamAct act) {
   const Person p = load_person(db, name);  // NotFoundError
   if (p.has("auditor") || p.has("chief_auditor")) return p;
+  const std::string held = roles_text(p);  // fmt::arg keeps a reference: the text must outlive it
   const auto n = fmt::arg("name", p.name);
-  const auto roles = fmt::arg("roles", roles_text(p));
+  const auto roles = fmt::arg("roles", held);
   switch (act) {
     case TeamAct::propose:
       throw RoleError(
