@@ -544,6 +544,12 @@ def step_reports(store_path: Path) -> None:
                     out=out / "audit.html",
                 )
             )
+            paths.append(
+                libaudit.render(store, "workpapers", cycle=audits[-1].id, format="html", out=out / "workpapers.html")
+            )
+        plans = [p for p in store.plans.list() if p.state == "approved"]
+        if plans:
+            paths.append(libaudit.render(store, "plan", plan=plans[-1].id, format="html", out=out / "plan.html"))
         paths.append(
             libaudit.render(store, "findings", cycle=after.id, format="html", as_of=today, out=out / "findings.html")
         )

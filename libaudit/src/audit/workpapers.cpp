@@ -297,9 +297,10 @@ std::int64_t WorkingPapers::raise_finding(std::string_view by, std::int64_t id, 
   f.items = {w.item};
   f.severity = spec.severity;
   f.condition = spec.condition.empty() ? w.observed : spec.condition;
-  f.evidence = message("working paper {paper} ({method}, {day}): {observed}", fmt::arg("paper", id),
-                       fmt::arg("method", label_of(Vocabulary::audit_method, to_string(w.method))),
-                       fmt::arg("day", w.examined_on.to_string()), fmt::arg("observed", w.observed));
+  // Stored data, in the reports' language whatever the user's (like the labels): 監査調書No.N（方法、日）：…
+  f.evidence = "監査調書No." + std::to_string(id) + "（" +
+               std::string(label_of(Vocabulary::audit_method, to_string(w.method))) + "、" + w.examined_on.to_string() +
+               "）：" + w.observed;
   f.recommendation = spec.recommendation;
   f.due = spec.due;
   const std::int64_t finding = detail::raise_finding(im, store_, by, f);  // its checks, its trail record

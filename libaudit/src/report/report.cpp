@@ -1083,6 +1083,7 @@ struct Reporter::Impl {
       }
       json row = e;
       row["reasons_text"] = reasons;
+      row["has_override_reason"] = !e["override_reason"].get<std::string>().empty();
       row["parent_name"] = parent_name(e["department"].get<std::string>());
       row["scheduled_text"] =
           e["scheduled"].get<std::string>().empty() ? "—" : date_text(parse_date(e["scheduled"].get<std::string>()));

@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(add_judge_review_and_raise_a_linked_finding) {
   const Finding finding = Findings(w.s).get(f);
   BOOST_TEST(finding.condition == "協力記録が 2 件欠落");
   BOOST_TEST(finding.items == std::vector<std::string>{"8.1"});
-  BOOST_TEST(finding.evidence.find(std::to_string(id)) != std::string::npos);
+  BOOST_TEST(finding.evidence.rfind("監査調書No." + std::to_string(id) + "（ヒアリング、2024-10-01）：", 0) == 0);
   BOOST_TEST(wp.get(id).findings == std::vector<std::int64_t>{f});
   BOOST_TEST(wp.for_finding(f).at(0).id == id);
   // The finding and its link are one transaction: the same actor and time in the trail.
