@@ -1132,6 +1132,7 @@ struct Reporter::Impl {
           {"examined_text", date_text(w.examined_on)},
           {"reviewed_by", w.reviewed_by.empty() ? "—" : w.reviewed_by},
           {"review_note", w.review_note},
+          {"has_review_note", !w.review_note.empty()},
           {"findings_text", findings_text.empty() ? "—" : findings_text}});
     }
     v["workpapers"] = json{{"departments", groups}, {"total", cycle_papers.size()}, {"has_any", !cycle_papers.empty()}};
