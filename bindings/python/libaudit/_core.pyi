@@ -228,8 +228,42 @@ def extract_checklist(
 def question_for(sentence: str) -> str:
     """The self-inspection question for an obligation sentence, or '' for an unknown ending."""
 
+def question_problems(question: str) -> list[str]:
+    """What makes a self-inspection question read unnaturally, one sentence each; [] when nothing."""
+
+def important_assets_rule(sentence: str) -> bool:
+    """Whether an obligation sentence is restricted to 課 holding 重要な情報資産 (a system that holds them)."""
+
 def roles_in(phrase: str) -> list[str]:
     """Role ids named in `phrase`, longest name first."""
+
+# ---- Alignment with the model checklist (bindings/src/align.cpp); use libaudit.coverage. ----
+
+ALIGN_THRESHOLD: float
+
+def align(
+    checklist: Checklist, model: Checklist, use_stated: bool = True, network_model: str = "", server_room: int = -1
+) -> dict[str, Any]:
+    """Map every item of a checklist to the model checklist's items and compute the coverage (docs/alignment.md)."""
+
+def model_text_for(text: str, checklist: Checklist) -> str:
+    """A model text with its placeholders filled for the body of `checklist`."""
+
+def is_model_checklist(checklist: Checklist) -> bool:
+    """Whether a checklist is kind: model."""
+
+def coverage_report(
+    checklist: Checklist,
+    model: Checklist,
+    format: str,
+    template_dirs: list[str],
+    use_stated: bool = True,
+    date: str = "",
+    title: str = "",
+    network_model: str = "",
+    server_room: int = -1,
+) -> str:
+    """The coverage report (標準点検表との対照表) as html, md, csv or json text."""
 
 # ---- The store (bindings/src/store.cpp); use libaudit.Store, which wraps _Store. ----
 

@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     register_checklist_extract(cs)
 
+    from .align import register_checklist_align  # libaudit checklist align C.yaml [--model M.yaml]
+
+    register_checklist_align(cs)
+
 
 def _validate(args: argparse.Namespace) -> int:
     failed = 0
