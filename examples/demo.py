@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from libaudit.cli.checklist import render_summary, summary
+from libaudit.demo import AUDIT_TEAM
 from libaudit.table import format_table
 
 import libaudit
@@ -312,12 +313,7 @@ def _raise_demo_findings(store, name: str) -> None:
     f, x = store.findings, store.exceptions
     leaves = [d for d in store.departments() if d.is_leaf]
     people = [(d.security_manager, d.code, "security_manager") for d in leaves if d.security_manager]
-    people += [
-        ("監査 一郎", "2010", "auditor"),
-        ("監査 二郎", "2010", "auditor"),
-        ("総務部長 監査統括", "20", "chief_auditor"),
-        ("副市長 CISO", "10", "ciso"),
-    ]
+    people += AUDIT_TEAM
     store.people.import_rows("demo", people)
     mgr = {d.code: d.security_manager for d in leaves}
     si = max((c for c in store.cycles() if c.kind == "self_inspection"), key=lambda c: c.fiscal_year)
@@ -410,6 +406,117 @@ def _raise_demo_findings(store, name: str) -> None:
     )
 
 
+def step_workpapers(store_path: Path) -> None:
+    """Working papers (監査調書) of the internal audit (libaudit.audit, docs/audit.md): what the
+    auditors examined per 課 and item, how, and their judgement; a finding raised from one entry
+    (linked, so the audit report cites it) and the chief auditor's review."""
+    from libaudit.cli.workpaper import paper_rows
+
+    heading("監査調書 (working papers)")
+    name = "令和7年度 情報セキュリティ内部監査"
+    with libaudit.Store(store_path, create=False) as store:
+        audit = next(c for c in store.cycles() if c.name == name)
+        wp = store.workpapers
+        if not wp.list(audit.id):
+            checklist = store.load_checklist(audit.checklist)
+            items = [i.id for i in checklist if "audit" in i.audience and i.applies_to.departments == "all"]
+            entries = [
+                (
+                    "監査 一郎",
+                    "2030",
+                    items[5],
+                    "document_review",
+                    "パスワード変更の記録が3か月分欠落している。",
+                    "nonconforming",
+                ),
+                ("監査 一郎", "2030", items[6], "interview", "担当者は手順を理解し、説明できた。", "conforming"),
+                (
+                    "監査 二郎",
+                    "3010",
+                    items[12],
+                    "onsite_inspection",
+                    "離席時に画面ロックされていない端末が1台あった。",
+                    "observation",
+                ),
+                (
+                    "総務部長 監査統括",
+                    "1020",
+                    items[2],
+                    "system_check",
+                    "管理者権限の付与記録とシステム設定が一致した。",
+                    "conforming",
+                ),
+            ]
+            ids = []
+            for by, dept, item, method, seen, judgement in entries:
+                ids.append(
+                    wp.add(
+                        by,
+                        cycle=audit.id,
+                        department=dept,
+                        item=item,
+                        method=method,
+                        observed=seen,
+                        judgement=judgement,
+                        examined_on="2025-11-10",
+                    )
+                )
+            wp.raise_finding(
+                "監査 一郎",
+                ids[0],
+                severity="minor_nonconformity",
+                due="2026-06-30",
+                recommendation="変更記録を毎月確認し、欠落があれば追記すること。",
+            )
+            wp.review("総務部長 監査統括", ids[0], "記録の写しを確認した")
+        papers = wp.list(audit.id)
+        heads = ["番号", "課", "項目", "方法", "判定", "監査人", "実施日", "確認者", "指摘", "状況"]
+        rows = [[*r[:3], p.method_label, p.judgement_label, *r[5:]] for p, r in zip(papers, paper_rows(papers))]
+        print(format_table(heads, rows, "><<<<<<<<<"))
+        print(f"trail verified: {store.verify().ok}")
+
+
+def step_plan(store_path: Path) -> None:
+    """The audit plan of 令和8年度 (libaudit.audit, docs/audit.md): every 課 weighed by what the
+    store knows (実施率, findings, systems, the 2025 internal audit), the rotation and risk
+    selections with their reasons, an auditor refused for their own 課, the chief auditor's
+    approval."""
+    from libaudit.errors import RoleError
+
+    heading("監査計画 (audit plan)")
+    with libaudit.Store(store_path, create=False) as store:
+        plans = store.plans
+        plan = next((p for p in plans.list() if p.fiscal_year == 2026), None)
+        if plan is None:
+            plan = plans.propose("監査 一郎", 2026)
+            if not plan.entry("2010").selected:
+                plans.add("監査 一郎", plan.id, "2010", "令和7年度の指摘事項の改善状況を確認する")
+            try:
+                plans.assign("監査 一郎", plan.id, "2010", "監査 二郎")
+            except RoleError as e:
+                print(f"refused: {e}")
+            plans.approve("総務部長 監査統括", plan.id)
+            plan = plans.get(plan.id)
+        print(
+            f"監査計画 {plan.id} ({plan.fiscal_year_label}, {plan.state_label}): "
+            f"{len(plan.selected_entries)} / {len(plan.entries)} 課"
+        )
+        rows = [
+            (
+                e.department,
+                e.name,
+                e.selected_by_label,
+                e.points,
+                "; ".join(f"{r.label} {r.figure}".strip() for r in e.reasons),
+                e.auditor,
+                e.scheduled,
+            )
+            for e in plan.selected_entries
+        ]
+        print(format_table(["課", "名称", "選定区分", "点数", "選定理由", "監査人", "実施日"], rows, "<<<><<<"))
+        print(f"trail verified: {store.verify().ok}")
+
+
 def step_reports(store_path: Path) -> None:
     """The four reports for the demo body (libaudit.render, docs/reports.md): the committee
     report (令和7年度 compared with 令和6年度), every 課's sheet, the audit report of the internal
@@ -459,6 +566,12 @@ def step_reports(store_path: Path) -> None:
                     out=out / "audit.html",
                 )
             )
+            paths.append(
+                libaudit.render(store, "workpapers", cycle=audits[-1].id, format="html", out=out / "workpapers.html")
+            )
+        plans = [p for p in store.plans.list() if p.state == "approved"]
+        if plans:
+            paths.append(libaudit.render(store, "plan", plan=plans[-1].id, format="html", out=out / "plan.html"))
         paths.append(
             libaudit.render(store, "findings", cycle=after.id, format="html", as_of=today, out=out / "findings.html")
         )
@@ -476,6 +589,8 @@ def main() -> int:
     step_collection(OUT / "demo.db")
     step_questionnaires()
     step_findings(OUT / "demo.db")
+    step_workpapers(OUT / "demo.db")
+    step_plan(OUT / "demo.db")
     step_reports(OUT / "demo.db")
     print()
     print("demo: done")

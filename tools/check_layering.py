@@ -3,7 +3,7 @@
 
 The stages, in the order data flows (docs/architecture.md):
 
-    base → policy → checklist → store → followup → scoring → exchange → report
+    base → policy → checklist → store → followup → scoring → audit → exchange → report
 
 A stage may use itself and the stages before it. What is checked, under ROOT (default: the
 repository this script lives in):
@@ -42,7 +42,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-STAGES = ("base", "policy", "checklist", "store", "followup", "scoring", "exchange", "report")
+STAGES = ("base", "policy", "checklist", "store", "followup", "scoring", "audit", "exchange", "report")
 TOP = "top"
 CORE = "_core"  # the extension: every stage's C++ under one module, importable from anywhere
 RANK = {CORE: -1, **{s: i for i, s in enumerate(STAGES)}, TOP: len(STAGES)}
@@ -77,6 +77,7 @@ PY_STAGE_RULES: tuple[tuple[str, str], ...] = (
     ("followup*.py", "followup"),
     ("exceptions*.py", "followup"),
     ("scoring*.py", "scoring"),
+    ("audit*.py", "audit"),
     ("exchange*.py", "exchange"),
     ("exchange/*", "exchange"),
     ("_exchange*.py", "exchange"),

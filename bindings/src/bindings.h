@@ -61,5 +61,6 @@ void bind_exchange(py::module_& m);   // exchange.cpp: the questionnaire model
 void bind_report(py::module_& m);     // report.cpp
 void bind_findings(py::module_& m);   // findings.cpp: people, findings, exceptions
 void bind_align(py::module_& m);      // align.cpp: alignment with the model, the coverage report
+void bind_audit(py::module_& m);      // audit.cpp: the audit plan, working papers
 
 }  // namespace libaudit::python

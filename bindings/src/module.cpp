@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_report(m);
   libaudit::python::bind_findings(m);
   libaudit::python::bind_align(m);
+  libaudit::python::bind_audit(m);
 }

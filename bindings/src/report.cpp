@@ -15,7 +15,8 @@ void bind_report(py::module_& m) {
                        const std::string& department, const std::vector<std::filesystem::path>& template_dirs,
                        const std::string& model, double partial_value, std::size_t weakest, const std::string& as_of,
                        const py::object& at, int expiring_days, const std::string& opinion, const std::string& purpose,
-                       const std::vector<std::string>& auditors, const std::string& period, const std::string& title) {
+                       const std::vector<std::string>& auditors, const std::string& period, const std::string& title,
+                       std::int64_t plan) {
              RenderOptions o;
              o.cycle = cycle;
              o.compare = compare;
@@ -32,13 +33,14 @@ void bind_report(py::module_& m) {
              o.auditors = auditors;
              o.period = period;
              o.title = title;
+             o.plan = plan;
              py::gil_scoped_release nogil;
              return Reporter(store, std::move(o));
            }),
            py::arg("store"), py::arg("cycle"), py::arg("compare"), py::arg("department"), py::arg("template_dirs"),
            py::arg("model"), py::arg("partial_value"), py::arg("weakest"), py::arg("as_of"), py::arg("at"),
            py::arg("expiring_days"), py::arg("opinion"), py::arg("purpose"), py::arg("auditors"), py::arg("period"),
-           py::arg("title"))
+           py::arg("title"), py::arg("plan") = 0)
       .def("departments", &Reporter::departments)
       .def(
           "view",

@@ -33,6 +33,7 @@ from ._core import (
     nfkc,
     tiers,
 )
+from .audit import AuditPlans, WorkingPapers
 from .errors import (
     ChecklistError,
     CycleStateError,
@@ -83,6 +84,17 @@ class Store(_store.Store):
     def exceptions(self) -> Exceptions:
         """Exceptions (例外措置): a libaudit.findings.Exceptions."""
         return Exceptions(self)
+
+    # -- the audit (libaudit.audit, docs/audit.md)
+    @property
+    def plans(self) -> AuditPlans:
+        """Audit plans (監査計画): a libaudit.audit.AuditPlans."""
+        return AuditPlans(self)
+
+    @property
+    def workpapers(self) -> WorkingPapers:
+        """Working papers (監査調書): a libaudit.audit.WorkingPapers."""
+        return WorkingPapers(self)
 
     # -- close = publish (libaudit.scoring, docs/scoring.md "Publication")
     def close_cycle(self, actor: str, cycle: int) -> dict[str, Any]:

@@ -133,6 +133,16 @@ SYSTEMS: list[tuple[str, str, str, bool]] = [
     ("メール配信サービス", "2040", "internet", False),
 ]
 
+# The audit team of the demo's internal audit and audit plan (name, department, role): two
+# auditors of 総務課 (so 兼務の禁止 keeps them from auditing 総務課), the chief auditor of 総務部,
+# and the CISO.
+AUDIT_TEAM: list[tuple[str, str, str]] = [
+    ("監査 一郎", "2010", "auditor"),
+    ("監査 二郎", "2010", "auditor"),
+    ("総務部長 監査統括", "20", "chief_auditor"),
+    ("副市長 CISO", "10", "ciso"),
+]
+
 # The current cycle's collection (回収状況): the 課 that returns after its 回答期限, the one that
 # never returns, and the 回答期限 of the others (days after the build day).
 LATE_DEPARTMENT = "6030"
@@ -347,4 +357,4 @@ def build_demo_store(
         }
 
 
-__all__ = ["LATE_DEPARTMENT", "MISSING_DEPARTMENT", "ORGANISATION", "SYSTEMS", "build_demo_store"]
+__all__ = ["AUDIT_TEAM", "LATE_DEPARTMENT", "MISSING_DEPARTMENT", "ORGANISATION", "SYSTEMS", "build_demo_store"]

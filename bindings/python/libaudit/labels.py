@@ -34,6 +34,11 @@ Vocabulary = Literal[
     "respondent",
     "network_model",
     "body_kind",
+    "plan_state",
+    "plan_reason",
+    "plan_selection",
+    "audit_method",
+    "audit_judgement",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

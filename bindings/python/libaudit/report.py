@@ -28,14 +28,15 @@ from pathlib import Path
 from typing import Any, Callable, Union
 
 from . import _core
-from .errors import PdfError
+from .audit import AuditPlans
+from .errors import PdfError, ValidationError
 from .files import output_format, write_atomically, write_text
 from .findings import DateLike
 from .i18n import _
 from .store import Store, core_call
 
 PathLike = Union[str, "os.PathLike[str]"]
-KINDS = ("committee", "department", "audit", "findings")
+KINDS = ("committee", "department", "audit", "findings", "plan", "workpapers")
 FORMATS = ("html", "md", "csv", "json", "pdf")
 _EXT = {"html": "html", "md": "md", "markdown": "md", "csv": "csv", "json": "json", "pdf": "pdf"}
 
@@ -85,6 +86,7 @@ class Reporter:
         auditors: Sequence[str] = (),
         period: str = "",
         title: str = "",
+        plan: int = 0,
     ):
         dirs = ([os.fspath(templates)] if templates else []) + [os.fspath(template_dir())]
         self._r = core_call(
@@ -105,6 +107,7 @@ class Reporter:
             list(auditors),
             period,
             title,
+            int(plan),
         )
 
     def departments(self) -> list[str]:
@@ -141,7 +144,7 @@ def render(
     store: Store,
     kind: str,
     *,
-    cycle: int,
+    cycle: int | None = None,
     compare: int | None = None,
     format: str | None = None,
     out: PathLike | None = None,
@@ -151,7 +154,8 @@ def render(
     progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> str | Path | list[Path]:
-    """Render a report of `kind` (committee, department, audit, findings) for `cycle`.
+    """Render a report of `kind` (committee, department, audit, findings, workpapers) for `cycle`,
+    or the audit plan (``kind="plan"``, ``plan=ID``; the cycle is the self-inspection it read).
 
     Without ``out`` the text is returned (not for PDF). With ``out`` it is written there and the
     path returned. ``format`` is html, md, csv, json or pdf; without it, the file's extension
@@ -165,6 +169,14 @@ def render(
     format = format_of(out, format, directory=all_depts)
     if kind == "department" and not dept and not all_depts:
         raise ValueError(_("the department sheet needs dept=CODE or all_depts=True"))
+    if kind == "plan":
+        if not options.get("plan"):
+            raise ValidationError(_("the plan report needs the audit plan (--plan ID)"))
+        cycle = AuditPlans(store).get(int(options["plan"])).basis_cycle
+        if not cycle:
+            raise ValidationError(_("the audit plan read no self-inspection cycle: there is nothing to report it with"))
+    if cycle is None:
+        raise ValidationError(_("the report needs the cycle (--cycle ID)"))
     reporter = Reporter(store, cycle, compare=compare, dept=dept, templates=templates, **options)
     if all_depts:
         if out is None:

@@ -101,6 +101,44 @@ constexpr Term kBodyKinds[] = {
     {"village", "村"},          {"council", "議会"}, {"association", "一部事務組合"},
 };
 
+// The audit stage (libaudit/audit/plan.h, workpapers.h; docs/audit.md).
+constexpr Term kPlanStates[] = {
+    {"proposed", "提案中"},
+    {"approved", "承認済"},
+};
+
+constexpr Term kPlanReasons[] = {
+    {"rotation_due", "監査周期の到来"},
+    {"never_audited", "監査実績なし"},
+    {"last_audited", "前回の監査年度"},
+    {"low_rate", "自己点検の実施率が低い"},
+    {"overdue_findings", "期限を超過した指摘事項"},
+    {"open_findings", "未完了の指摘事項"},
+    {"mynumber", "マイナンバー利用事務系のシステム"},
+    {"important_assets", "重要な情報資産を持つシステム"},
+};
+
+constexpr Term kPlanSelections[] = {
+    {"rotation", "輪番"},
+    {"risk", "リスク評価"},
+    {"added", "監査チームが追加"},
+    {"removed", "監査チームが除外"},
+};
+
+constexpr Term kAuditMethods[] = {
+    {"document_review", "書類確認"},
+    {"interview", "ヒアリング"},
+    {"onsite_inspection", "現地確認"},
+    {"system_check", "システム確認"},
+};
+
+constexpr Term kAuditJudgements[] = {
+    {"conforming", "適合"},
+    {"nonconforming", "不適合"},
+    {"observation", "観察"},
+    {"not_applicable", "該当なし"},
+};
+
 struct Entry {
   Vocabulary vocabulary;
   std::string_view name;
@@ -122,6 +160,11 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::respondent, "respondent", kRespondents},
     {Vocabulary::network_model, "network_model", kNetworkModels},
     {Vocabulary::body_kind, "body_kind", kBodyKinds},
+    {Vocabulary::plan_state, "plan_state", kPlanStates},
+    {Vocabulary::plan_reason, "plan_reason", kPlanReasons},
+    {Vocabulary::plan_selection, "plan_selection", kPlanSelections},
+    {Vocabulary::audit_method, "audit_method", kAuditMethods},
+    {Vocabulary::audit_judgement, "audit_judgement", kAuditJudgements},
 };
 
 constexpr std::array<Vocabulary, std::size(kVocabularies)> kAll = [] {

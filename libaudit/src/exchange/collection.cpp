@@ -81,7 +81,7 @@ void exchange_rows(sql::Db& db, const schema::RowVisitor& row) {
 }
 
 constexpr schema::Component kExchangeComponent{
-    "exchange", 6, kExchangeMigrations, kExchangeTables, kExchangeEntities, &exchange_rows, nullptr};
+    "exchange", 7, kExchangeMigrations, kExchangeTables, kExchangeEntities, &exchange_rows, nullptr};
 
 std::vector<ExportRecord> exports_of(sql::Db& db, std::int64_t cycle) {
   static const std::string text = std::string(kSelectExports) + " WHERE cycle = ? ORDER BY department, number";

@@ -109,6 +109,10 @@ bool Person::has(std::string_view role) const noexcept {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+bool independent_of(const Person& auditor, std::string_view department) noexcept {
+  return auditor.department != department;
+}
+
 // ---- Trail states -------------------------------------------------------------------------
 
 namespace detail {
@@ -226,7 +230,7 @@ MoverVerdict judge_mover(const Person& p, const Finding& f, const TransitionRule
   for (std::string_view role : rule.roles) {
     if (!p.has(role)) continue;
     if (role == "auditor" || role == "chief_auditor") {
-      if (p.department == f.department) {
+      if (!independent_of(p, f.department)) {
         v = {MoverVerdict::own_department, role};
         continue;
       }
@@ -437,7 +441,7 @@ void require_auditor_not_of(const Person& p, std::string_view dept) {
   if (!p.has("auditor") && !p.has("chief_auditor"))
     throw RoleError(message("{name} ({roles}) cannot raise a finding: it needs an auditor or chief_auditor",
                             fmt::arg("name", p.name), fmt::arg("roles", roles_text(p))));
-  if (p.department == dept)
+  if (!independent_of(p, dept))
     throw RoleError(message("{name} belongs to department {department} and cannot raise a finding against it: {rule}",
                             fmt::arg("name", p.name), fmt::arg("department", p.department),
                             fmt::arg("rule", own_department_rule())));
@@ -460,6 +464,13 @@ Cycle audit_cycle(Store::Transaction& im, std::int64_t id) {
 
 std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   Store::Transaction im(writable());
+  const std::int64_t id = raise_finding(im, store_, by, spec);
+  im.commit();
+  return id;
+}
+
+std::int64_t detail::raise_finding(Store::Transaction& im, const Store& store, std::string_view by,
+                                   const FindingSpec& spec) {
   const Person p = load_person(im.db, by);
   const Cycle c = audit_cycle(im, spec.cycle);
   const std::string dept = require_leaf(im.db, spec.department);
@@ -471,7 +482,7 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   require_auditor_not_of(p, dept);
   std::vector<Diagnostic> diags;
   std::vector<std::string> items;
-  const auto checklist = checklist_of(store_, c.checklist);
+  const auto checklist = checklist_of(store, c.checklist);
   for (const std::string& raw : spec.items) {
     const std::string id = normalise_key(raw);
     if (!checklist->find_item(id))
@@ -500,9 +511,7 @@ std::int64_t Findings::raise(std::string_view by, const FindingSpec& spec) {
   f.raised_by = p.name;
   f.raised_at = now_utc_iso();
   TrailWriter& trail = im.trail(p.name, f.raised_at);
-  const std::int64_t id = insert_finding(im, trail, f);
-  im.commit();
-  return id;
+  return insert_finding(im, trail, f);
 }
 
 namespace {

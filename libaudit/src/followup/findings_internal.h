@@ -75,6 +75,12 @@ struct MoverVerdict {
 };
 MoverVerdict judge_mover(const Person& p, const Finding& f, const TransitionRule& rule, std::string_view parent);
 
+// Findings::raise inside the caller's transaction `im` (whose trail actor becomes `by`): every
+// check raise() makes, the finding and its trail record written, not committed. For a later
+// stage that writes a row of its own with the finding, all or nothing (the audit stage's
+// working-paper links). Returns the finding's id.
+std::int64_t raise_finding(Store::Transaction& im, const Store& store, std::string_view by, const FindingSpec& spec);
+
 // The follow-up component's rules (rules.cpp; docs/store.md, "verify replays the rules").
 void followup_rules(const schema::RuleContext& context, const schema::TrailGroup& group,
                     std::vector<Problem>& problems);

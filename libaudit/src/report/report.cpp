@@ -10,6 +10,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "libaudit/audit/plan.h"
+#include "libaudit/audit/workpapers.h"
 #include "libaudit/base/csv.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/vocabulary.h"
@@ -29,10 +31,10 @@ using namespace report_detail;
 // ---- names -----------------------------------------------------------------------------
 
 namespace {
-constexpr EnumName<ReportKind> kReportKinds[] = {{ReportKind::committee, "committee"},
-                                                 {ReportKind::department, "department"},
-                                                 {ReportKind::audit, "audit"},
-                                                 {ReportKind::findings, "findings"}};
+constexpr EnumName<ReportKind> kReportKinds[] = {
+    {ReportKind::committee, "committee"}, {ReportKind::department, "department"},
+    {ReportKind::audit, "audit"},         {ReportKind::findings, "findings"},
+    {ReportKind::plan, "plan"},           {ReportKind::workpapers, "workpapers"}};
 constexpr EnumName<ReportFormat> kReportFormats[] = {{ReportFormat::html, "html"},
                                                      {ReportFormat::markdown, "md"},
                                                      {ReportFormat::csv, "csv"},
@@ -46,8 +48,8 @@ std::string_view to_string(ReportFormat f) noexcept { return name_of(kReportForm
 
 ReportKind parse_report_kind(std::string_view s) {
   if (const auto k = value_of(kReportKinds, s)) return *k;
-  throw NotFoundError(
-      message("unknown report '{report}' (committee, department, audit, findings)", fmt::arg("report", s)));
+  throw NotFoundError(message("unknown report '{report}' (committee, department, audit, findings, plan, workpapers)",
+                              fmt::arg("report", s)));
 }
 
 ReportFormat parse_report_format(std::string_view s) {
@@ -211,6 +213,10 @@ struct Reporter::Impl {
   ReportFindings findings;
   std::map<std::int64_t, Cycle> cycles;
   exchange::CollectionStatus collection;  // 回収状況 as of the report's day (collection.h)
+  // The working papers (監査調書) each finding of the cycle was raised from (workpapers.h).
+  std::map<std::int64_t, std::vector<WorkingPaper>> papers;
+  std::vector<WorkingPaper> cycle_papers;  // every working paper of the cycle (by 課, item)
+  std::optional<AuditPlan> plan;           // options.plan's
 
   Templates templates;
 
@@ -232,6 +238,10 @@ struct Reporter::Impl {
     systems = store.systems_at(at.point.seq);
     stored_checklist = store.stored_checklist(data.cycle().checklist);
     for (const Cycle& c : store.cycles()) cycles.emplace(c.id, c);
+    cycle_papers = WorkingPapers(store).list(options.cycle);
+    for (const WorkingPaper& w : cycle_papers)
+      for (const std::int64_t f : w.findings) papers[f].push_back(w);
+    if (options.plan) plan = AuditPlans(store).get(options.plan);  // NotFoundError
     for (const Response& r : store.responses(options.cycle))
       if (!r.comment.empty()) comments.emplace(std::pair{r.department, r.item}, r.comment);
     {
@@ -528,7 +538,21 @@ struct Reporter::Impl {
                            {"first", items.empty()}});
     }
     const std::size_t checks_done = f.checks_total - std::min(f.checks_open, f.checks_total);
+    json cited = json::array();
+    if (const auto pit = papers.find(f.id); pit != papers.end())
+      for (const WorkingPaper& w : pit->second)
+        cited.push_back(
+            json{{"id", w.id},
+                 {"number", "調書No." + std::to_string(w.id)},
+                 {"method_label", label_of(Vocabulary::audit_method, to_string(w.method))},
+                 {"judgement_label", w.judgement ? label_of(Vocabulary::audit_judgement, to_string(*w.judgement)) : ""},
+                 {"examined_on", w.examined_on.to_string()},
+                 {"auditor", w.auditor},
+                 {"observed", w.observed},
+                 {"reviewed_by", w.reviewed_by}});
     return json{
+        {"workpapers", cited},
+        {"has_workpapers", !cited.empty()},
         {"id", f.id},
         {"number", "No." + std::to_string(f.id)},
         {"cycle_name", cit == cycles.end() ? "" : cit->second.name},
@@ -1044,9 +1068,81 @@ struct Reporter::Impl {
     return v;
   }
 
+  // 監査計画書: the plan, its selected 課 with their reasons (labels and figures), auditor and day.
+  json plan_view() const {
+    if (!plan)
+      throw ValidationError({Diagnostic{"<options>", 1, 1, tr("the plan report needs the audit plan (--plan ID)")}});
+    json v = common(ReportKind::plan, fiscal_year_label(plan->fiscal_year) + " 情報セキュリティ監査計画書");
+    json p = json::parse(plan_json(*plan));
+    json rows = json::array(), others = json::array();
+    for (const json& e : p["entries"]) {
+      std::string reasons;
+      for (const json& r : e["reasons"]) {
+        std::string one = r["label"].get<std::string>();
+        if (!r["figure"].get<std::string>().empty()) one += " " + r["figure"].get<std::string>();
+        reasons += (reasons.empty() ? "" : "、") + one;
+      }
+      json row = e;
+      row["reasons_text"] = reasons;
+      row["has_override_reason"] = !e["override_reason"].get<std::string>().empty();
+      row["parent_name"] = parent_name(e["department"].get<std::string>());
+      row["scheduled_text"] =
+          e["scheduled"].get<std::string>().empty() ? "—" : date_text(parse_date(e["scheduled"].get<std::string>()));
+      (e["selected"].get<bool>() ? rows : others).push_back(std::move(row));
+    }
+    p["total"] = p["entries"].size();
+    p["rows"] = rows;
+    p["others"] = others;
+    p["has_others"] = !others.empty();
+    p["approved"] = plan->state == PlanState::approved;
+    p["auditors_text"] = [&] {
+      std::string t;
+      for (const std::string& a : plan->auditors) t += (t.empty() ? "" : "、") + a;
+      return t.empty() ? std::string("—") : t;
+    }();
+    v["plan"] = std::move(p);
+    return v;
+  }
+
+  // 監査調書: the working papers of the cycle, by 課.
+  json workpapers_view() const {
+    json v = common(ReportKind::workpapers, fiscal_year_label(data.cycle().fiscal_year) + " 監査調書");
+    json groups = json::array();
+    for (const WorkingPaper& w : cycle_papers) {
+      if (groups.empty() || groups.back()["code"] != w.department)
+        groups.push_back(json{{"code", w.department},
+                              {"name", dept_name(w.department)},
+                              {"parent_name", parent_name(w.department)},
+                              {"papers", json::array()}});
+      const Item* it = data.checklist().find_item(w.item);
+      json findings = json::array();
+      for (const std::int64_t f : w.findings) findings.push_back("No." + std::to_string(f));
+      std::string findings_text;
+      for (const json& f : findings) findings_text += (findings_text.empty() ? "" : "、") + f.get<std::string>();
+      groups.back()["papers"].push_back(json{
+          {"id", w.id},
+          {"number", "調書No." + std::to_string(w.id)},
+          {"item", w.item},
+          {"clause", it ? it->clause : w.item},
+          {"question", it ? it->question : ""},
+          {"method_label", label_of(Vocabulary::audit_method, to_string(w.method))},
+          {"judgement_label", w.judgement ? label_of(Vocabulary::audit_judgement, to_string(*w.judgement)) : "未判定"},
+          {"observed", w.observed},
+          {"auditor", w.auditor},
+          {"examined_on", w.examined_on.to_string()},
+          {"examined_text", date_text(w.examined_on)},
+          {"reviewed_by", w.reviewed_by.empty() ? "—" : w.reviewed_by},
+          {"review_note", w.review_note},
+          {"has_review_note", !w.review_note.empty()},
+          {"findings_text", findings_text.empty() ? "—" : findings_text}});
+    }
+    v["workpapers"] = json{{"departments", groups}, {"total", cycle_papers.size()}, {"has_any", !cycle_papers.empty()}};
+    return v;
+  }
+
   json view(ReportKind kind, std::string_view department) const {
     const Cycle& c = data.cycle();
-    if (kind == ReportKind::audit && c.kind == CycleKind::self_inspection)
+    if ((kind == ReportKind::audit || kind == ReportKind::workpapers) && c.kind == CycleKind::self_inspection)
       throw ValidationError({Diagnostic{
           "<options>", 1, 1,
           message("the audit report is for an audit cycle; cycle {cycle} ({name}) is a "
@@ -1057,6 +1153,8 @@ struct Reporter::Impl {
       case ReportKind::department: return this->department(std::string(department));
       case ReportKind::audit: return audit();
       case ReportKind::findings: return register_view();
+      case ReportKind::plan: return plan_view();
+      case ReportKind::workpapers: return workpapers_view();
     }
     return {};
   }
@@ -1179,6 +1277,22 @@ struct Reporter::Impl {
                           cm == comments.end() ? "" : cm->second});
         }
         return csv_table({"章", "項番", "項目ID", "点検項目", "回答", "コメント"}, rows);
+      }
+      case ReportKind::plan: {
+        for (const json& e : v["plan"]["rows"])
+          rows.push_back({e["department"], e["name"], e["selected_by_label"], e["points"], e["reasons_text"],
+                          e["auditor"], e["scheduled"], e["override_reason"]});
+        return csv_table({"課コード", "課", "選定区分", "点数", "選定理由", "監査人", "実施日", "変更理由"}, rows);
+      }
+      case ReportKind::workpapers: {
+        for (const json& g : v["workpapers"]["departments"])
+          for (const json& w : g["papers"])
+            rows.push_back({w["number"], g["name"], w["clause"], w["item"], w["method_label"], w["observed"],
+                            w["judgement_label"], w["auditor"], w["examined_on"], w["reviewed_by"],
+                            w["findings_text"]});
+        return csv_table({"番号", "課", "項番", "項目ID", "監査手続", "確認した内容", "判定", "監査人", "実施日",
+                          "査閲者", "指摘事項"},
+                         rows);
       }
       case ReportKind::audit:
       case ReportKind::findings: {

@@ -17,6 +17,8 @@ VOCABULARIES = (
     *("role", "tier"),  # the organisation's and the checklist's
     "collection_status",  # the exchange stage's 回収状況
     *("respondent", "network_model", "body_kind"),  # the checklist's: who answers, the model's profiles
+    *("plan_state", "plan_reason", "plan_selection"),  # the audit stage's 監査計画
+    *("audit_method", "audit_judgement"),  # the audit stage's 監査調書
 )
 
 

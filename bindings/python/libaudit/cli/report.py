@@ -1,4 +1,5 @@
-"""``libaudit report committee|department|audit|findings DB --cycle ID …``: the reports
+"""``libaudit report committee|department|audit|findings|workpapers DB --cycle ID …`` (``report plan DB
+--plan ID``): the reports
 (docs/reports.md) as HTML, Markdown, CSV, JSON or PDF."""
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "kind",
-        choices=["committee", "department", "audit", "findings"],
-        help=_("committee (委員会報告), department (課別結果票), audit (監査報告書), findings (指摘事項一覧)"),
+        choices=["committee", "department", "audit", "findings", "plan", "workpapers"],
+        help=_(
+            "committee (委員会報告), department (課別結果票), audit (監査報告書), findings (指摘事項一覧), "
+            "plan (監査計画書, with --plan), workpapers (監査調書)"
+        ),
     )
     p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
-    p.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle reported on"))
+    p.add_argument("--cycle", type=int, metavar="ID", help=_("the cycle reported on (every report but plan)"))
+    p.add_argument("--plan", type=int, default=0, metavar="ID", help=_("plan report: the audit plan"))
     p.add_argument("--compare", type=int, metavar="ID", help=_("a previous cycle (e.g. last 年度) to compare with"))
     who = p.add_mutually_exclusive_group()
     who.add_argument("--dept", metavar="CODE", help=_("department sheet: the 課"))
@@ -66,6 +71,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.kind == "plan" and not args.plan:
+        print("libaudit: " + _("the plan report needs the audit plan (--plan ID)"), file=sys.stderr)
+        return 2
+    if args.kind != "plan" and args.cycle is None:
+        print("libaudit: " + _("the report needs the cycle (--cycle ID)"), file=sys.stderr)
+        return 2
     if args.kind == "department" and not (args.dept or args.all_depts):
         print("libaudit: " + _("the department sheet needs --dept CODE or --all-depts"), file=sys.stderr)
         return 2
@@ -93,6 +104,7 @@ def _report(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             at=args.as_of,
             model=args.model,
+            plan=args.plan,
         )
     if isinstance(result, str):
         sys.stdout.write(result)

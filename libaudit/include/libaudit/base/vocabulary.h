@@ -1,7 +1,8 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
 // answers to 横展開 check requests, roles, network tiers, who answers an item (respondent), the
-// network models of the 強靱性 chapter and the kinds of body. Every stage's *_label function and
+// network models of the 強靱性 chapter, the kinds of body, and the audit plan's and working papers'
+// terms (states, reasons, methods, judgements). Every stage's *_label function and
 // the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
 // constant data; safe to use from any thread; nothing here throws.
 #pragma once
@@ -33,7 +34,12 @@ enum class Vocabulary {
   collection_status,
   respondent,
   network_model,
-  body_kind
+  body_kind,
+  plan_state,      // 監査計画 (libaudit/audit/plan.h)
+  plan_reason,     // why a 課 is (or is not) in the plan, each with its figure
+  plan_selection,  // how a 課 came into the plan (or was taken out)
+  audit_method,    // 監査調書: how an item was examined (書類確認, ヒアリング, …)
+  audit_judgement  // 監査調書: the judgement (適合, 不適合, 観察, 該当なし)
 };
 
 // Every vocabulary, in the order of the enum.

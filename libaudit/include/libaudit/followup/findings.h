@@ -58,6 +58,11 @@ struct Person {
   bool has(std::string_view role) const noexcept;
 };
 
+// 兼務の禁止 (小牧市 1(2)イ, 8(1)イ): whether `auditor` may audit `department` — not when it is
+// their own. THE rule: raising and moving findings, the audit plan's assignments and the working
+// papers (libaudit/audit) all ask it.
+bool independent_of(const Person& auditor, std::string_view department) noexcept;
+
 struct PersonRow {
   std::string name, department, roles;  // roles separated by ';', ',' or spaces
   int line = 0;

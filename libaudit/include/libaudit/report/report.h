@@ -45,10 +45,12 @@
 
 namespace libaudit {
 
-enum class ReportKind { committee, department, audit, findings };
+// plan: the audit plan (監査計画書) of RenderOptions::plan; workpapers: the working papers
+// (監査調書) of an audit cycle (libaudit/audit, docs/audit.md).
+enum class ReportKind { committee, department, audit, findings, plan, workpapers };
 enum class ReportFormat { html, markdown, csv, json };
 
-std::string_view to_string(ReportKind k) noexcept;     // committee | department | audit | findings
+std::string_view to_string(ReportKind k) noexcept;     // committee | department | audit | findings | plan | workpapers
 std::string_view to_string(ReportFormat f) noexcept;   // html | md | csv | json
 ReportKind parse_report_kind(std::string_view s);      // NotFoundError
 ReportFormat parse_report_format(std::string_view s);  // "markdown" is accepted for md; NotFoundError
@@ -84,6 +86,8 @@ struct RenderOptions {
   std::vector<std::string> auditors;  // 監査人 (empty: those who raised the findings)
   std::string period;                 // 監査期間, as written (empty: the cycle's 年度)
   std::string title;                  // overrides the report's title when not empty
+  // The plan report's audit plan (AuditPlans id); `cycle` is then the self-inspection it read.
+  std::int64_t plan = 0;
 };
 
 class Reporter {
