@@ -33,19 +33,21 @@ py::dict to_dict(const Distribution& d) {
                   "median"_a = num(d.median), "max"_a = num(d.max));
 }
 
+py::object optional_dict(const std::optional<GroupScore>& g) {
+  return g ? py::object(to_dict(*g)) : py::object(py::none());
+}
+
 // Every scoring result starts with the keys "cycle" and "model".
 py::dict to_dict(const ScoreTable& t) {
   return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "by"_a = std::string(to_string(t.by)),
-                  "rows"_a = to_list(t.rows), "distribution"_a = to_dict(t.distribution));
+                  "rows"_a = to_list(t.rows), "distribution"_a = to_dict(t.distribution),
+                  "body_level"_a = optional_dict(t.body_level));
 }
 
 py::dict to_dict(const ScoreMatrix& t) {
   return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "rows"_a = to_list(t.rows),
-                  "columns"_a = to_list(t.columns), "cells"_a = list_of(t.cells, to_list));
-}
-
-py::object optional_dict(const std::optional<GroupScore>& g) {
-  return g ? py::object(to_dict(*g)) : py::object(py::none());
+                  "columns"_a = to_list(t.columns), "cells"_a = list_of(t.cells, to_list),
+                  "body_level"_a = optional_dict(t.body_level), "body_level_cells"_a = to_list(t.body_level_cells));
 }
 
 py::dict to_dict(const ScoreChange& ch) {
@@ -58,13 +60,15 @@ py::dict to_dict(const Comparison& c) {
                   "after_year"_a = c.after_year, "model"_a = c.model, "by"_a = std::string(to_string(c.by)),
                   "rows"_a = list_of(c.rows, [](const ScoreChange& ch) { return to_dict(ch); }),
                   "items_added"_a = c.items_added, "items_removed"_a = c.items_removed,
-                  "departments_added"_a = c.departments_added, "departments_removed"_a = c.departments_removed);
+                  "departments_added"_a = c.departments_added, "departments_removed"_a = c.departments_removed,
+                  "body_level"_a = c.body_level ? py::object(to_dict(*c.body_level)) : py::object(py::none()));
 }
 
 py::dict cycle_dict(const CycleData& d) {
   const Cycle& c = d.cycle();
   return py::dict("id"_a = c.id, "name"_a = c.name, "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist,
-                  "status"_a = std::string(to_string(c.status)), "kind"_a = std::string(to_string(c.kind)));
+                  "status"_a = std::string(to_string(c.status)), "kind"_a = std::string(to_string(c.kind)),
+                  "secretariat"_a = c.secretariat);
 }
 
 py::list departments_list(const CycleData& d) {
@@ -116,6 +120,8 @@ void bind_scoring(py::module_& m) {
       .def_property_readonly("answered", &CycleData::answered)
       .def_property_readonly("departments", &departments_list)
       .def("applies", &CycleData::applies, py::arg("department"), py::arg("item"))
+      .def("in_scope", &CycleData::in_scope, py::arg("department"), py::arg("item"))
+      .def("body_level", &CycleData::body_level, py::arg("item"))
       .def(
           "score",
           [](const CycleData& d, std::string_view by, const std::string& model, double p, const Exceptions& ex) {

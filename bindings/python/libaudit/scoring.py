@@ -106,6 +106,10 @@ def _rows(rows: Sequence[dict[str, Any]]) -> tuple[GroupScore, ...]:
     return tuple(GroupScore(**r) for r in rows)
 
 
+def _row(row: dict[str, Any] | None) -> GroupScore | None:
+    return GroupScore(**row) if row else None
+
+
 def _frame(rows: Sequence[GroupScore]) -> Any:
     pd = _pandas()
     return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(GroupScore)])
@@ -120,6 +124,10 @@ class ScoreTable:
     by: str
     rows: tuple[GroupScore, ...]
     distribution: Distribution
+    # 全庁共通事項 (docs/scoring.md, "Body-level items"): the body-level items as the cycle's
+    # secretariat answered them, once for the body; None when the cycle has none. 課 and 部
+    # rows leave them out; body, chapter, section, role, tier and item rows count them once.
+    body_level: GroupScore | None = None
 
     def __iter__(self) -> Iterator[GroupScore]:
         return iter(self.rows)
@@ -141,6 +149,7 @@ class ScoreTable:
             "by": self.by,
             "rows": [r.to_dict() for r in self.rows],
             "distribution": self.distribution.to_dict(),
+            "body_level": self.body_level.to_dict() if self.body_level else None,
         }
 
     def to_pandas(self) -> Any:
@@ -157,6 +166,10 @@ class ScoreMatrix:
     rows: tuple[GroupScore, ...]
     columns: tuple[GroupScore, ...]
     cells: tuple[tuple[GroupScore, ...], ...]
+    # 全庁共通事項 over the checklist and per chapter (columns' order); None and () when the cycle
+    # has none. Rows and cells leave the body-level items out, columns count them once.
+    body_level: GroupScore | None = None
+    body_level_cells: tuple[GroupScore, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -165,6 +178,8 @@ class ScoreMatrix:
             "rows": [r.to_dict() for r in self.rows],
             "columns": [c.to_dict() for c in self.columns],
             "cells": [[c.to_dict() for c in row] for row in self.cells],
+            "body_level": self.body_level.to_dict() if self.body_level else None,
+            "body_level_cells": [c.to_dict() for c in self.body_level_cells],
         }
 
     def to_pandas(self) -> Any:
@@ -211,6 +226,8 @@ class Comparison:
     items_removed: tuple[str, ...]
     departments_added: tuple[str, ...]
     departments_removed: tuple[str, ...]
+    # The two cycles' 全庁共通事項 rows (ScoreTable.body_level); None when neither has one.
+    body_level: ScoreChange | None = None
 
     def __iter__(self) -> Iterator[ScoreChange]:
         return iter(self.rows)
@@ -218,6 +235,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["rows"] = [r.to_dict() for r in self.rows]
+        d["body_level"] = self.body_level.to_dict() if self.body_level else None
         for k in ("items_added", "items_removed", "departments_added", "departments_removed"):
             d[k] = list(d[k])
         return d
@@ -303,6 +321,15 @@ class CycleData:
         (an index into :attr:`departments`): the store stage's applicability rule."""
         return self._d.applies(department, item)
 
+    def in_scope(self, department: int, item: int) -> bool:
+        """Whether item `item` is part of 課 `department`'s cycle at all: in the cycle's audience and
+        answered by the 課 (a body-level item, 全庁共通事項, only by the cycle's secretariat)."""
+        return self._d.in_scope(department, item)
+
+    def body_level(self, item: int) -> bool:
+        """Whether item `item` is one of the cycle's body-level items (全庁共通事項)."""
+        return self._d.body_level(item)
+
     def score(
         self,
         model: str = "rate",
@@ -319,6 +346,7 @@ class CycleData:
             by=d["by"],
             rows=_rows(d["rows"]),
             distribution=Distribution(**d["distribution"]),
+            body_level=_row(d["body_level"]),
         )
 
     def matrix(
@@ -331,6 +359,8 @@ class CycleData:
             rows=_rows(d["rows"]),
             columns=_rows(d["columns"]),
             cells=tuple(_rows(r) for r in d["cells"]),
+            body_level=_row(d["body_level"]),
+            body_level_cells=_rows(d["body_level_cells"]),
         )
 
     def weakest_items(
@@ -357,13 +387,13 @@ class CycleData:
         )
         rows = tuple(
             ScoreChange(
-                group=r["group"],
-                name=r["name"],
-                before=GroupScore(**r["before"]) if r["before"] else None,
-                after=GroupScore(**r["after"]) if r["after"] else None,
-                change=r["change"],
+                group=r["group"], name=r["name"], before=_row(r["before"]), after=_row(r["after"]), change=r["change"]
             )
             for r in d["rows"]
+        )
+        bl = d["body_level"]
+        body_level = (
+            ScoreChange(bl["group"], bl["name"], _row(bl["before"]), _row(bl["after"]), bl["change"]) if bl else None
         )
         return Comparison(
             before_cycle=d["before_cycle"],
@@ -377,6 +407,7 @@ class CycleData:
             items_removed=tuple(d["items_removed"]),
             departments_added=tuple(d["departments_added"]),
             departments_removed=tuple(d["departments_removed"]),
+            body_level=body_level,
         )
 
 
