@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(per_department_and_parent_figures_leave_the_body_level_item
   BOOST_TEST(d.in_scope(1, 1));
   BOOST_TEST(!d.in_scope(0, 1));
   BOOST_TEST(d.body_level(3));
-  BOOST_TEST(d.secretariat() == std::optional<std::size_t>(1));
+  BOOST_TEST((d.secretariat() == std::optional<std::size_t>(1)));
   const ScoreTable t = score(d, GroupBy::department);
   for (const GroupScore& g : t.rows) BOOST_TEST(g.counts.pairs == 2u);  // 1.1 and 1.3 only
   BOOST_CHECK_CLOSE(row(t, "2030").score, 75.0, kTol);                  // (0.5 + 1) / 2, not with 1.2 and 2.1
