@@ -39,10 +39,15 @@ DEPARTMENT_ITEMS = ["7.1", "7.2", "8.1", "8.2", "8.3"]
 
 
 def questions(path: Path) -> dict[str, str]:
-    """item id -> the chapter cell of an exported workbook's rows."""
+    """item id -> the chapter row above it in an exported workbook."""
     wb = load_workbook(path, read_only=True)
     rows = wb[exchange.SHEET_QUESTIONS].iter_rows(min_row=exchange.HEADER_ROW + 1, values_only=True)
-    out = {r[7]: r[1] for r in rows if r[7]}
+    out, chapter = {}, ""
+    for r in rows:
+        if r[7]:
+            out[r[7]] = chapter
+        elif r[0]:
+            chapter = str(r[0])
     wb.close()
     return out
 
