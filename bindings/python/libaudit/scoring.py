@@ -143,14 +143,18 @@ class ScoreTable:
         raise KeyError(group)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """As a dict; "body_level" only when the cycle has the block, so a cycle without body-level
+        items gives the dict (and the JSON) it gave before the rule."""
+        d = {
             "cycle": self.cycle,
             "model": self.model,
             "by": self.by,
             "rows": [r.to_dict() for r in self.rows],
             "distribution": self.distribution.to_dict(),
-            "body_level": self.body_level.to_dict() if self.body_level else None,
         }
+        if self.body_level:
+            d["body_level"] = self.body_level.to_dict()
+        return d
 
     def to_pandas(self) -> Any:
         """One row per group, the columns of GroupScore. Needs pandas."""
@@ -172,15 +176,18 @@ class ScoreMatrix:
     body_level_cells: tuple[GroupScore, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """As a dict; "body_level" and "body_level_cells" only when the cycle has the block."""
+        d: dict[str, Any] = {
             "cycle": self.cycle,
             "model": self.model,
             "rows": [r.to_dict() for r in self.rows],
             "columns": [c.to_dict() for c in self.columns],
             "cells": [[c.to_dict() for c in row] for row in self.cells],
-            "body_level": self.body_level.to_dict() if self.body_level else None,
-            "body_level_cells": [c.to_dict() for c in self.body_level_cells],
         }
+        if self.body_level:
+            d["body_level"] = self.body_level.to_dict()
+            d["body_level_cells"] = [c.to_dict() for c in self.body_level_cells]
+        return d
 
     def to_pandas(self) -> Any:
         """Scores as a DataFrame indexed by 課 code, one column per chapter id. Needs pandas."""
@@ -235,7 +242,10 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["rows"] = [r.to_dict() for r in self.rows]
-        d["body_level"] = self.body_level.to_dict() if self.body_level else None
+        if self.body_level:  # only when either cycle has the block
+            d["body_level"] = self.body_level.to_dict()
+        else:
+            del d["body_level"]
         for k in ("items_added", "items_removed", "departments_added", "departments_removed"):
             d[k] = list(d[k])
         return d

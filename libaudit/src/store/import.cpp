@@ -111,9 +111,11 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
     c.secretariat = ctx.secretariat;
     sql::Stmt s = db.prepare("SELECT yaml, checklist_id, version FROM checklists WHERE id = ?");
     s.bind(1, ctx.checklist);
-    if (s.step())
-      for (const Item& it : Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2)).items())
+    if (s.step()) {
+      const Checklist checklist = Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2));
+      for (const Item& it : checklist.items())
         if (body_level(it, c)) ctx.body_items.insert(it.id);
+    }
   }
   {
     sql::Stmt s = db.prepare("SELECT code, id FROM departments");
