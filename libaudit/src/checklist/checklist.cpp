@@ -825,9 +825,6 @@ void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>&
       out << YAML::Key << "text" << YAML::Value << i.text;
       out << YAML::Key << "question" << YAML::Value << i.question;
       emit_string_list(out, "roles", i.roles);
-      if (i.respondent_explicit)  // TEMP STUB
-        out << YAML::Key << "respondent" << YAML::Value
-            << (i.respondent == Respondent::body ? "body" : "department");
       const AppliesTo& a = i.applies_to;
       if (!a.tiers.empty() || a.departments != DepartmentScope::all || a.important_assets) {
         out << YAML::Key << "applies_to" << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -885,7 +882,6 @@ std::string Checklist::to_yaml(std::string_view header_comment) const {
   out << YAML::Key << "title" << YAML::Value << d_->title;
   out << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << d_->version;
   out << YAML::Key << "body" << YAML::Value << d_->body;
-  if (!d_->secretariat.empty()) out << YAML::Key << "secretariat" << YAML::Value << d_->secretariat;  // TEMP STUB
   if (!d_->description.empty()) out << YAML::Key << "description" << YAML::Value << d_->description;
   out << YAML::Key << "source" << YAML::Value << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "document" << YAML::Value << d_->source.document;
