@@ -26,7 +26,7 @@ namespace libaudit {
 
 struct Checklist::Data {
   int format = 1;
-  std::string id, title, version, body, description, origin, secretariat;
+  std::string id, title, version, body, description, origin;
   SourceDocument source;
   std::vector<RoleDefinition> roles;
   std::map<std::string, std::string> tier_names;
@@ -336,8 +336,7 @@ class Loader {
     const std::string what = tr("the checklist");
     if (!check_mapping(
             root,
-            {"format", "id", "title", "version", "body", "description", "source", "roles", "tier_names", "sections",
-             "secretariat"},
+            {"format", "id", "title", "version", "body", "description", "source", "roles", "tier_names", "sections"},
             {"id", "title", "version", "body", "source", "sections"}, what))
       return;
     if (const YAML::Node f = root["format"]; f.IsDefined()) {
@@ -357,7 +356,6 @@ class Loader {
     d.version = required_text(root, "version", what);
     d.body = required_text(root, "body", what);
     d.description = scalar(root["description"], "description", what, false).value_or("");
-    d.secretariat = scalar(root["secretariat"], "secretariat", what, false).value_or("");  // TEMP STUB
     read_source(root["source"], d);
     read_roles(root["roles"], d);
     read_tier_names(root["tier_names"], d);
@@ -515,9 +513,7 @@ class Loader {
     const std::string written = id_of(n);
     std::string what = written.empty() ? tr("an item") : message("item '{id}'", fmt::arg("id", written));
     if (!check_mapping(
-            n,
-            {"id", "clause", "text", "question", "roles", "applies_to", "weight", "audience", "evidence", "note",
-             "respondent"},
+            n, {"id", "clause", "text", "question", "roles", "applies_to", "weight", "audience", "evidence", "note"},
             {"id", "clause", "text", "question", "roles"}, what))
       return false;
     Item item;
@@ -549,21 +545,6 @@ class Loader {
       }
     }
 
-    {  // TEMP STUB
-      static const std::vector<std::string> kBody = {"ciso", "chief_security_officer", "security_committee", "csirt",
-                                                     "chief_auditor"};
-      item.respondent = !item.roles.empty() && std::all_of(item.roles.begin(), item.roles.end(),
-                                                           [](const std::string& r) {
-                                                             return std::find(kBody.begin(), kBody.end(), r) !=
-                                                                    kBody.end();
-                                                           })
-                            ? Respondent::body
-                            : Respondent::department;
-      if (auto r = scalar(n["respondent"], "respondent", what, false)) {
-        item.respondent_explicit = true;
-        item.respondent = *r == "body" ? Respondent::body : Respondent::department;
-      }
-    }
     if (const YAML::Node a = n["applies_to"]; a.IsDefined()) {
       const std::string where = message("'applies_to' of {what}", fmt::arg("what", what));
       if (check_mapping(a, {"tiers", "departments", "important_assets"}, {}, where)) {
@@ -681,7 +662,6 @@ const std::string& Checklist::body() const noexcept { return d_->body; }
 const std::string& Checklist::description() const noexcept { return d_->description; }
 const SourceDocument& Checklist::source() const noexcept { return d_->source; }
 const std::string& Checklist::origin() const noexcept { return d_->origin; }
-const std::string& Checklist::secretariat() const noexcept { return d_->secretariat; }  // TEMP STUB
 const std::vector<RoleDefinition>& Checklist::roles() const noexcept { return d_->roles; }
 const std::vector<Section>& Checklist::sections() const noexcept { return d_->sections; }
 const std::vector<Item>& Checklist::items() const noexcept { return d_->items; }

@@ -30,9 +30,6 @@ struct AppliesTo {
   bool important_assets = false;  // only where 重要な情報資産 are held
 };
 
-// TEMP STUB (h-bodylevel): replaced by the "checklist format:" commit on main.
-enum class Respondent { department, body };
-
 struct Item {
   std::string id;                  // NFKC, unique in the checklist, stable across versions
   std::string clause;              // clause reference, NFKC, e.g. "8(2)ア(ア)"
@@ -43,8 +40,6 @@ struct Item {
   double weight = 1.0;          // >= 0
   bool self_inspection = true;  // audience
   bool audit = true;
-  Respondent respondent = Respondent::department;  // TEMP STUB
-  bool respondent_explicit = false;                 // TEMP STUB
   std::vector<std::string> evidence;  // 監査資料の例
   std::string note;
   std::string section_id;  // the section that holds this item
@@ -93,7 +88,6 @@ class Checklist {
   const std::string& description() const noexcept;
   const SourceDocument& source() const noexcept;
   const std::string& origin() const noexcept;  // the file or name it was loaded from
-  const std::string& secretariat() const noexcept;  // TEMP STUB
 
   // Roles this checklist may use: those it declares, or DOMAIN.md's when it declares none.
   const std::vector<RoleDefinition>& roles() const noexcept;
