@@ -1,6 +1,7 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
-// answers to 横展開 check requests, roles and network tiers. Every stage's *_label function and
+// answers to 横展開 check requests, roles, network tiers, who answers an item (respondent), the
+// network models of the 強靱性 chapter and the kinds of body. Every stage's *_label function and
 // the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
 // constant data; safe to use from any thread; nothing here throws.
 #pragma once
@@ -29,7 +30,10 @@ enum class Vocabulary {
   check_answer,
   role,
   tier,
-  collection_status
+  collection_status,
+  respondent,
+  network_model,
+  body_kind
 };
 
 // Every vocabulary, in the order of the enum.
