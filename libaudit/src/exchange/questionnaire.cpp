@@ -9,6 +9,7 @@
 #include "exchange/collection_internal.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
 
 namespace libaudit::exchange {
@@ -138,7 +139,8 @@ std::vector<QuestionRow> Questionnaires::rows(std::string_view department) const
     row.item = item.id;
     const Section& ch = cl.chapter_of(item);
     row.chapter = std::string(text::trim(ch.clause + " " + ch.title));
-    if (data_.body_level(k)) row.chapter = "【" + std::string(kBodyLevelName) + "】" + row.chapter;
+    if (data_.body_level(k))
+      row.chapter = "【" + std::string(label_of(Vocabulary::respondent, "body")) + "】" + row.chapter;
     row.clause = item.clause;
     row.question = item.question;
     for (const std::string& r : item.roles) {

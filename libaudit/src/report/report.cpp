@@ -1212,7 +1212,9 @@ struct Reporter::Impl {
           const auto a = data.answer(di, i);
           auto cm = comments.find({code, items[i].id});
           const std::string chapter = chapter_label(data.checklist().chapter_of(items[i]));
-          rows.push_back({data.body_level(i) ? "【" + std::string(kBodyLevelName) + "】" + chapter : chapter,
+          rows.push_back({data.body_level(i)
+                              ? "【" + std::string(label_of(Vocabulary::respondent, "body")) + "】" + chapter
+                              : chapter,
                           items[i].clause, items[i].id, items[i].question, pair_label(p, a),
                           cm == comments.end() ? "" : cm->second});
         }

@@ -151,7 +151,8 @@ json results_json(const CycleAt& at) {
       for (const GroupScore& g : t.rows) rows.push_back(group_json(g));
       m[std::string(to_string(by))] = std::move(rows);
       // 全庁共通事項, only for a cycle that has it: the publications of the others keep their form.
-      if (by == GroupBy::body && t.body_level) m[std::string(kBodyLevelGroup)] = json::array({group_json(*t.body_level)});
+      if (by == GroupBy::body && t.body_level)
+        m[std::string(kBodyLevelGroup)] = json::array({group_json(*t.body_level)});
     }
     models[name] = std::move(m);
   }

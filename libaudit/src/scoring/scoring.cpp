@@ -113,9 +113,7 @@ bool CycleData::in_scope(std::size_t department, std::size_t item) const {
   return in_audience(it, cycle_.kind) && answers_item(it, cycle_, departments_.at(department).code);
 }
 
-bool CycleData::body_level(std::size_t item) const {
-  return libaudit::body_level(checklist_.items().at(item), cycle_);
-}
+bool CycleData::body_level(std::size_t item) const { return libaudit::body_level(checklist_.items().at(item), cycle_); }
 
 std::optional<std::size_t> CycleData::secretariat() const {
   if (cycle_.secretariat.empty()) return std::nullopt;
@@ -393,7 +391,7 @@ std::optional<GroupScore> body_level_score(const Engine& e, const std::vector<st
   if (e.secretariat()) e.add_department(*e.secretariat(), per_item, detail::Block::body);
   GroupScore g = e.score(per_item, members, scratch);
   g.group = kBodyLevelGroup;
-  g.name = kBodyLevelName;
+  g.name = label_of(Vocabulary::respondent, "body");
   return g;
 }
 
@@ -568,7 +566,8 @@ Comparison compare(const CycleData& before, const ScoreOptions& before_options, 
   for (std::size_t k = 0; k < a.rows.size(); ++k)
     if (!matched[k]) c.rows.push_back({a.rows[k].group, a.rows[k].name, a.rows[k], std::nullopt, kNoScore});
   if (a.body_level || b.body_level) {
-    ScoreChange ch{std::string(kBodyLevelGroup), std::string(kBodyLevelName), a.body_level, b.body_level, kNoScore};
+    ScoreChange ch{std::string(kBodyLevelGroup), std::string(label_of(Vocabulary::respondent, "body")), a.body_level,
+                   b.body_level, kNoScore};
     if (ch.before && ch.after && !std::isnan(ch.before->score) && !std::isnan(ch.after->score))
       ch.change = ch.after->score - ch.before->score;
     c.body_level = std::move(ch);

@@ -718,9 +718,9 @@ Checklist Store::load_checklist(std::int64_t id) const {
 Cycle detail::load_cycle(sql::Db& db, std::int64_t id) {
   Cycle c;
   {
-    sql::Stmt s =
-        db.prepare("SELECT id, name, kind, fiscal_year, checklist, status, created_at, secretariat FROM cycles "
-                   "WHERE id = ?");
+    sql::Stmt s = db.prepare(
+        "SELECT id, name, kind, fiscal_year, checklist, status, created_at, secretariat FROM cycles "
+        "WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) throw NotFoundError(message("no cycle with id {id}", fmt::arg("id", id)));
     c.id = s.i64(0);
@@ -748,8 +748,9 @@ namespace {
 
 // The secretariat of a new cycle (CycleSpec::secretariat; docs/store.md, "Cycles"): the code of
 // the target 課 given, or else of the one target 課 named as the checklist's secretariat; "" when
-// none resolves and none is needed. A diagnostic when a given code is no target 課, or when the
-// cycle's audience has body-level items and no secretariat resolves.
+// none is given and the checklist names none (every 課 then answers every item, as before the
+// rule: nothing is dropped). A diagnostic when a given code is no target 課, or when the cycle's
+// audience has body-level items and the checklist's secretariat names no target 課 or several.
 std::string resolve_secretariat(sql::Db& db, const CycleSpec& spec, const Checklist& checklist,
                                 const std::vector<std::int64_t>& targets, std::vector<Diagnostic>& diags) {
   std::vector<std::pair<std::string, std::string>> target_names;  // code, name
@@ -776,12 +777,8 @@ std::string resolve_secretariat(sql::Db& db, const CycleSpec& spec, const Checkl
   const bool needed = std::any_of(checklist.items().begin(), checklist.items().end(), [&](const Item& it) {
     return it.respondent == Respondent::body && in_audience(it, spec.kind);
   });
-  if (!needed) return {};
-  if (wanted.empty())
-    diags.push_back({"<cycle>", 1, 1,
-                     tr("the checklist has body-level items (全庁共通事項), which one 課 answers for the whole "
-                        "body, and names no secretariat: name the cycle's secretariat 課")});
-  else if (named.empty())
+  if (!needed || wanted.empty()) return {};
+  if (named.empty())
     diags.push_back({"<cycle>", 1, 1,
                      message("the checklist has body-level items (全庁共通事項), which its secretariat '{name}' "
                              "answers for the whole body, and no 課 of the cycle has that name: name the cycle's "

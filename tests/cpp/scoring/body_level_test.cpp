@@ -277,13 +277,14 @@ BOOST_AUTO_TEST_CASE(a_cycle_with_body_level_items_and_no_secretariat_is_refused
                                                              return y;
                                                            }(),
                                                            "unnamed"));
-  BOOST_TEST(refusal(s, {"x", CycleKind::self_inspection, 2025, unnamed, {}, ""}).find("names no secretariat") !=
-             std::string::npos);
   BOOST_TEST(s.trail().size() == records + 1);  // the second checklist only: no cycle written
   BOOST_TEST(s.cycles().empty());
-  // Given one, it is created.
+  // Given one, it is created with it; without one, with none: every 課 answers every item.
   BOOST_TEST(s.cycle(s.create_cycle("t", {"x", CycleKind::self_inspection, 2025, unnamed, {}, "2030"})).secretariat ==
              "2030");
+  const Cycle none = s.cycle(s.create_cycle("t", {"y", CycleKind::self_inspection, 2025, unnamed, {}, ""}));
+  BOOST_TEST(none.secretariat.empty());
+  for (const Item& it : s.load_checklist(unnamed).items()) BOOST_TEST(answers_item(it, none, "1010"));
 }
 
 BOOST_AUTO_TEST_CASE(a_cycle_whose_audience_has_no_body_level_item_needs_no_secretariat) {
@@ -298,7 +299,7 @@ BOOST_AUTO_TEST_CASE(a_cycle_whose_audience_has_no_body_level_item_needs_no_secr
   const std::int64_t id = s.create_cycle("t", {"x", CycleKind::self_inspection, 2025, cl, {"1010"}, ""});
   BOOST_TEST(s.cycle(id).secretariat.empty());
   BOOST_TEST(s.trail().back().state.find("secretariat") == std::string::npos);  // as the states before it
-  BOOST_TEST(!refusal(s, {"y", CycleKind::internal_audit, 2025, cl, {"1010"}, ""}).empty());
+  BOOST_TEST(!refusal(s, {"y", CycleKind::internal_audit, 2025, cl, {"1010"}, "2030"}).empty());  // no target
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_of_another_department_to_a_body_level_item_is_refused) {
@@ -310,12 +311,14 @@ BOOST_AUTO_TEST_CASE(an_answer_of_another_department_to_a_body_level_item_is_ref
   const std::size_t records = s.trail().size();
   std::string what;
   try {
-    s.import_responses("t", id, std::vector<ResponseRow>{{"1010", "1.1", "implemented"}, {"1010", "2.1", "実施している"}});
+    s.import_responses("t", id,
+                       std::vector<ResponseRow>{{"1010", "1.1", "implemented"}, {"1010", "2.1", "実施している"}});
   } catch (const ValidationError& e) {
     what = e.what();
   }
   BOOST_TEST(what.find("'2.1' is a body-level item") != std::string::npos);
   BOOST_TEST(s.trail().size() == records);  // all or nothing
-  s.import_responses("t", id, std::vector<ResponseRow>{{"1010", "1.1", "implemented"}, {"2030", "2.1", "実施している"}});
+  s.import_responses("t", id,
+                     std::vector<ResponseRow>{{"1010", "1.1", "implemented"}, {"2030", "2.1", "実施している"}});
   BOOST_TEST(s.response_count(id) == 2u);
 }

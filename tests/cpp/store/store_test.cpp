@@ -420,7 +420,8 @@ BOOST_AUTO_TEST_CASE(a_legacy_schema_1_store_migrates_and_verifies) {
   }
   // What a libaudit of global schema 1 wrote: no registry, no state_size.
   db.exec(
-      "DROP TABLE schema_versions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP COLUMN secretariat; "
+      "DROP TABLE schema_versions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
+      "ALTER TABLE cycles DROP COLUMN secretariat; "
       "ALTER TABLE trail DROP "
       "COLUMN state_size; PRAGMA user_version = 1;");
   Store s = Store::open(db.path);
@@ -433,7 +434,8 @@ BOOST_AUTO_TEST_CASE(a_legacy_store_with_followup_tables_is_refused_without_the_
   TempDb db("libaudit_schema_legacy3.db");
   Store::open(db.path).close();
   db.exec(
-      "DROP TABLE schema_versions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP COLUMN secretariat; "
+      "DROP TABLE schema_versions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
+      "ALTER TABLE cycles DROP COLUMN secretariat; "
       "CREATE TABLE people(name "
       "TEXT PRIMARY KEY); "
       "PRAGMA user_version = 3;");

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
+from libaudit.report import Reporter
 from openpyxl import load_workbook
 
 import libaudit
 from libaudit import Store, ValidationError, exchange
-from libaudit.report import Reporter
 
 # The test checklist, its secretariat 総務課, and two body-level items: the CISO's (by default,
 # from its role) and one marked `respondent: body`.
@@ -88,8 +88,10 @@ def test_a_cycle_with_body_level_items_end_to_end(world):
     assert list(other) == DEPARTMENT_ITEMS
 
     # Answers imported from the returned files.
-    fill(tmp / "101.xlsx", {"7.1": "実施している", "7.2": "実施している", "8.4": "実施している", "8.5": "実施していない"})
-    fill(tmp / "201.xlsx", {i: "実施していない" for i in DEPARTMENT_ITEMS})
+    fill(
+        tmp / "101.xlsx", {"7.1": "実施している", "7.2": "実施している", "8.4": "実施している", "8.5": "実施していない"}
+    )
+    fill(tmp / "201.xlsx", dict.fromkeys(DEPARTMENT_ITEMS, "実施していない"))
     exchange.import_files(s, cycle, [tmp / "101.xlsx", tmp / "201.xlsx"], ACTOR)
     got = {(r.department, r.item): r.answer for r in s.responses(cycle)}
     assert got[("101", "8.4")] == "implemented" and got[("101", "8.5")] == "not_implemented"
@@ -115,7 +117,10 @@ def test_a_cycle_with_body_level_items_end_to_end(world):
     view = r.view("committee")
     block = view["body_level"]
     assert block["has"] and block["rate_text"] == "50.0%" and block["secretariat_name"] == "総務課"
-    assert [(i["id"], i["answer_label"]) for i in block["items"]] == [("8.4", "実施している"), ("8.5", "実施していない")]
+    assert [(i["id"], i["answer_label"]) for i in block["items"]] == [
+        ("8.4", "実施している"),
+        ("8.5", "実施していない"),
+    ]
     md = r.render("committee", "md")
     assert "### 全庁共通事項" in md and "全庁の情報セキュリティ研修計画を策定しているか。" in md
     assert [row["code"] for row in view["departments"] if row["code"] == "101"][0] == "101"
@@ -143,7 +148,12 @@ def test_another_department_cannot_answer_a_body_level_item(world):
 def test_the_secretariat_is_given_or_the_cycle_refused(world, tmp_path):
     s, _, cl, _ = world
     given = s.create_cycle(
-        ACTOR, name="x", kind="self_inspection", fiscal_year=2025, checklist=cl, departments=["102", "201"],
+        ACTOR,
+        name="x",
+        kind="self_inspection",
+        fiscal_year=2025,
+        checklist=cl,
+        departments=["102", "201"],
         secretariat="201",
     )
     assert s.cycle(given).secretariat == "201"
@@ -151,7 +161,12 @@ def test_the_secretariat_is_given_or_the_cycle_refused(world, tmp_path):
         s.create_cycle(ACTOR, name="y", kind="self_inspection", fiscal_year=2025, checklist=cl, departments=["201"])
     with pytest.raises(ValidationError, match="is not one of the cycle's 課"):
         s.create_cycle(
-            ACTOR, name="y", kind="self_inspection", fiscal_year=2025, checklist=cl, departments=["201"],
+            ACTOR,
+            name="y",
+            kind="self_inspection",
+            fiscal_year=2025,
+            checklist=cl,
+            departments=["201"],
             secretariat="101",
         )
 
@@ -168,6 +183,57 @@ def test_cycle_show_and_list_print_the_secretariat(world):
     assert data["secretariat"] == "101"
     listed = json.loads(run_cli("cycle", "list", str(tmp / "audit.db"), "--json").stdout)
     assert listed[0]["secretariat"] == "101"
-    ja = run_cli("cycle", "create", str(tmp / "audit.db"), "--name", "z", "--kind", "self_inspection",
-                 "--fiscal-year", "2025", "--checklist", "test-kijun", "--departments", "201", "--as", "t", lang="ja")
-    assert ja.returncode != 0 and "全庁共通事項" in ja.stderr
+    ja = run_cli(
+        "cycle",
+        "create",
+        str(tmp / "audit.db"),
+        "--name",
+        "z",
+        "--kind",
+        "self_inspection",
+        "--fiscal-year",
+        "2025",
+        "--checklist",
+        "test-kijun",
+        "--departments",
+        "201",
+        "--as",
+        "t",
+        lang="ja",
+    )
+    assert ja.returncode != 0 and "実施回の対象課にその名前の課がない" in ja.stderr
+
+
+def test_a_checklist_without_a_secretariat_keeps_every_department_answering(tmp_path):
+    from conftest import run_cli
+
+    db = tmp_path / "audit.db"
+    with Store(db) as s:
+        s.import_departments_csv(ACTOR, write(tmp_path / "departments.csv", DEPARTMENTS_CSV))
+        s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(YAML.replace("secretariat: 総務課\n", ""), "t.yaml"))
+    made = run_cli(
+        "cycle",
+        "create",
+        str(db),
+        "--name",
+        "z",
+        "--kind",
+        "self_inspection",
+        "--fiscal-year",
+        "2025",
+        "--checklist",
+        "test-kijun",
+        "--as",
+        "t",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "every 課 of cycle 1 answers its 2 body-level items" in made.stderr
+    with Store(db) as s:
+        assert s.cycle(1).secretariat == ""
+        s.open_cycle(ACTOR, 1)
+        t = s.score(1)
+        assert t.body_level is None and t.row("201").pairs == 7  # every item, as before the rule
+        assert list(questions(exchange.export_workbook(s, 1, "201", tmp_path / "201.xlsx"))) == [
+            *DEPARTMENT_ITEMS,
+            *BODY_ITEMS,
+        ]

@@ -7,6 +7,7 @@ cli/exchange.py (docs/exchange.md).
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -118,7 +119,20 @@ def _cycle_create(args: argparse.Namespace) -> int:
     departments = [d for d in (p.strip() for p in args.departments.split(",")) if d]
     with open_store(args.db) as s:
         spec = {"name": args.name, "kind": args.kind, "fiscal_year": args.fiscal_year, "checklist": args.checklist}
-        print(s.create_cycle(actor(args), **spec, departments=departments, secretariat=args.secretariat))
+        cycle = s.cycle(s.create_cycle(actor(args), **spec, departments=departments, secretariat=args.secretariat))
+        audience = "self_inspection" if cycle.kind == "self_inspection" else "audit"
+        body_items = [
+            i for i in s.load_checklist(cycle.checklist).items if i.respondent == "body" and audience in i.audience
+        ]
+    print(cycle.id)
+    if body_items and not cycle.secretariat:
+        print(
+            _(
+                "note: the checklist names no secretariat, so every 課 of cycle {id} answers its {n} body-level "
+                "items (全庁共通事項); give --secretariat CODE to have one 課 answer them for the whole body"
+            ).format(id=cycle.id, n=len(body_items)),
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -173,9 +173,9 @@ enum class GroupBy { department, parent, chapter, section, role, tier, item, bod
 std::string_view to_string(GroupBy g) noexcept;
 GroupBy parse_group_by(std::string_view s);  // NotFoundError
 
-// The key and name of the 全庁共通事項 row (ScoreTable::body_level).
+// The key of the 全庁共通事項 row (ScoreTable::body_level); its name is the respondent
+// vocabulary's label of "body" (vocabulary.h).
 inline constexpr std::string_view kBodyLevelGroup = "body_level";
-inline constexpr std::string_view kBodyLevelName = "全庁共通事項";
 
 struct GroupScore {
   std::string group;   // key: 課/部 code, section or item id, role or tier id, body name

@@ -110,9 +110,10 @@ struct CycleSpec {
   std::int64_t checklist = 0;
   std::vector<std::string> departments;  // 課 codes; empty means every 課 at creation time
   // The 課 (code) that answers the body-level items; it must be one of the cycle's 課. Empty: the
-  // one 課 whose name is the checklist's `secretariat`, when exactly one is. A cycle whose
-  // audience has body-level items and whose secretariat resolves to no target 課 is refused
-  // (ValidationError): their answers would otherwise be lost or asked of every 課.
+  // one 課 whose name is the checklist's `secretariat`, when exactly one is; none when the
+  // checklist names none (every 課 then answers every item, as before the rule). A cycle whose
+  // audience has body-level items and whose checklist's secretariat names no target 課, or
+  // several, is refused (ValidationError): the items are never dropped.
   std::string secretariat;
 };
 
