@@ -141,10 +141,15 @@ py::dict to_dict(const Distribution& d) {
                   "median"_a = num(d.median), "max"_a = num(d.max));
 }
 
+py::object optional_dict(const std::optional<GroupScore>& g) {
+  return g ? py::object(to_dict(*g)) : py::object(py::none());
+}
+
 // Every scoring result starts with the keys "cycle" and "model". "rows" are columns.
 py::dict to_dict(const ScoreTable& t, GroupColumns&& rows) {
   return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "by"_a = std::string(to_string(t.by)),
-                  "rows"_a = std::move(rows).to_python(), "distribution"_a = to_dict(t.distribution));
+                  "rows"_a = std::move(rows).to_python(), "distribution"_a = to_dict(t.distribution),
+                  "body_level"_a = optional_dict(t.body_level));
 }
 
 // rows, columns and cells as columns; cells row-major (課 r, chapter c at r * columns + c).
@@ -158,11 +163,8 @@ py::dict matrix_dict(const ScoreMatrix& t) {
       for (const GroupScore& g : r) cells.push(g);
   }
   return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "rows"_a = std::move(rows).to_python(),
-                  "columns"_a = std::move(columns).to_python(), "cells"_a = std::move(cells).to_python());
-}
-
-py::object optional_dict(const std::optional<GroupScore>& g) {
-  return g ? py::object(to_dict(*g)) : py::object(py::none());
+                  "columns"_a = std::move(columns).to_python(), "cells"_a = std::move(cells).to_python(),
+                  "body_level"_a = optional_dict(t.body_level), "body_level_cells"_a = to_list(t.body_level_cells));
 }
 
 py::dict to_dict(const ScoreChange& ch) {
@@ -175,13 +177,15 @@ py::dict to_dict(const Comparison& c) {
                   "after_year"_a = c.after_year, "model"_a = c.model, "by"_a = std::string(to_string(c.by)),
                   "rows"_a = list_of(c.rows, [](const ScoreChange& ch) { return to_dict(ch); }),
                   "items_added"_a = c.items_added, "items_removed"_a = c.items_removed,
-                  "departments_added"_a = c.departments_added, "departments_removed"_a = c.departments_removed);
+                  "departments_added"_a = c.departments_added, "departments_removed"_a = c.departments_removed,
+                  "body_level"_a = c.body_level ? py::object(to_dict(*c.body_level)) : py::object(py::none()));
 }
 
 py::dict cycle_dict(const CycleData& d) {
   const Cycle& c = d.cycle();
   return py::dict("id"_a = c.id, "name"_a = c.name, "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist,
-                  "status"_a = std::string(to_string(c.status)), "kind"_a = std::string(to_string(c.kind)));
+                  "status"_a = std::string(to_string(c.status)), "kind"_a = std::string(to_string(c.kind)),
+                  "secretariat"_a = c.secretariat);
 }
 
 py::list departments_list(const CycleData& d) {
@@ -246,6 +250,8 @@ void bind_scoring(py::module_& m) {
       .def_property_readonly("departments", &departments_list)
       .def("applies", &CycleData::applies, py::arg("department"), py::arg("item"))
       .def("answer_columns", &answer_columns)
+      .def("in_scope", &CycleData::in_scope, py::arg("department"), py::arg("item"))
+      .def("body_level", &CycleData::body_level, py::arg("item"))
       .def(
           "score",
           [](const CycleData& d, std::string_view by, const std::string& model, double p, const Exceptions& ex) {

@@ -35,7 +35,7 @@ py::dict to_dict(const Cycle& c) {
   return py::dict("id"_a = c.id, "name"_a = c.name, "kind"_a = std::string(to_string(c.kind)),
                   "fiscal_year"_a = c.fiscal_year, "checklist"_a = c.checklist,
                   "status"_a = std::string(to_string(c.status)), "departments"_a = c.departments,
-                  "created_at"_a = c.created_at);
+                  "created_at"_a = c.created_at, "secretariat"_a = c.secretariat);
 }
 
 // to_dict of one entity type, as a value that list_of can take (to_dict is overloaded).
@@ -227,12 +227,12 @@ void bind_cycles(StoreClass& c) {
       .def(
           "create_cycle",
           [](Store& s, std::string_view actor, const std::string& name, std::string_view kind, int fiscal_year,
-             std::int64_t checklist, std::vector<std::string> departments) {
-            return s.create_cycle(
-                actor, CycleSpec{name, parse_cycle_kind(kind), fiscal_year, checklist, std::move(departments)});
+             std::int64_t checklist, std::vector<std::string> departments, std::string secretariat) {
+            return s.create_cycle(actor, CycleSpec{name, parse_cycle_kind(kind), fiscal_year, checklist,
+                                                   std::move(departments), std::move(secretariat)});
           },
           py::arg("actor"), py::arg("name"), py::arg("kind"), py::arg("fiscal_year"), py::arg("checklist"),
-          py::arg("departments") = std::vector<std::string>{})
+          py::arg("departments") = std::vector<std::string>{}, py::arg("secretariat") = std::string())
       .def("open_cycle", &Store::open_cycle, py::arg("actor"), py::arg("cycle"))
       .def("close_cycle", &Store::close_cycle, py::arg("actor"), py::arg("cycle"))
       .def("trail_head", [](const Store& s) { return point_dict(s.trail_head()); })

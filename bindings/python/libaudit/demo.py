@@ -33,6 +33,9 @@ from .scoring import CycleData
 
 ACTOR = "demo"
 BODY = "小牧市"
+# The 課 that answers the body-level items (全庁共通事項: the CISO's, the committee's, CSIRT's …)
+# for the whole city: 情報政策課.
+SECRETARIAT = "2030"
 
 # (部 code, 部, 情報セキュリティ責任者, [(課 code, 課, 情報セキュリティ管理者), ...])
 ORGANISATION: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
@@ -184,13 +187,16 @@ def _responses(
     rng: random.Random,
 ) -> list[tuple[str, ...]]:
     """A year's answers of every 課 of the cycle; 該当しない where the item does not apply to the
-    課 (the library's own rule, CycleData.applies, from the systems it owns)."""
+    課 (the library's own rule, CycleData.applies, from the systems it owns). The body-level items
+    (全庁共通事項) only the secretariat answers (CycleData.in_scope)."""
     rows: list[tuple[str, ...]] = []
     items = [(k, i) for k, i in enumerate(data.checklist.items) if "self_inspection" in i.audience]
     for d, code in sorted(enumerate(x["code"] for x in data.departments), key=lambda p: p[1]):
         day = 1 + rng.randrange(28)
         answered_at = f"{year}-10-{day:02d}T{9 + rng.randrange(8):02d}:{rng.randrange(60):02d}:00+09:00"
         for k, item in items:
+            if not data.in_scope(d, k):
+                continue
             if not data.applies(d, k):
                 answer, comment = "not_applicable", "所管する情報システムがない。"
             else:
@@ -333,6 +339,7 @@ def build_demo_store(
                 kind="self_inspection",
                 fiscal_year=year,
                 checklist=checklist_id,
+                secretariat=SECRETARIAT,
             )
             store.open_cycle(ACTOR, cycle)
             rows = _responses(CycleData(store, cycle), year, maturity, draws, managers, rng)
@@ -357,4 +364,12 @@ def build_demo_store(
         }
 
 
-__all__ = ["AUDIT_TEAM", "LATE_DEPARTMENT", "MISSING_DEPARTMENT", "ORGANISATION", "SYSTEMS", "build_demo_store"]
+__all__ = [
+    "AUDIT_TEAM",
+    "LATE_DEPARTMENT",
+    "MISSING_DEPARTMENT",
+    "ORGANISATION",
+    "SECRETARIAT",
+    "SYSTEMS",
+    "build_demo_store",
+]

@@ -190,6 +190,10 @@ def group_schema(metadata: dict[str, str] | None = None) -> Any:
     return pa.schema([pa.field(f.name, kinds[str(f.type)]) for f in fields(GroupScore)], metadata=metadata)
 
 
+def _row(row: dict[str, Any] | None) -> GroupScore | None:
+    return GroupScore(**row) if row else None
+
+
 def _frame(rows: Sequence[GroupScore]) -> Any:
     """The frame GroupColumns.to_pandas() gives, from dataclasses (a table made by hand)."""
     np = _numpy()
@@ -212,6 +216,10 @@ class ScoreTable:
     by: str
     rows: tuple[GroupScore, ...]
     distribution: Distribution
+    # 全庁共通事項 (docs/scoring.md, "Body-level items"): the body-level items as the cycle's
+    # secretariat answered them, once for the body; None when the cycle has none. 課 and 部
+    # rows leave them out; body, chapter, section, role, tier and item rows count them once.
+    body_level: GroupScore | None = None
     row_columns: GroupColumns | None = field(default=None, repr=False, compare=False)  # as the core gave them
 
     def __iter__(self) -> Iterator[GroupScore]:
@@ -228,13 +236,18 @@ class ScoreTable:
         raise KeyError(group)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """As a dict; "body_level" only when the cycle has the block, so a cycle without body-level
+        items gives the dict (and the JSON) it gave before the rule."""
+        d = {
             "cycle": self.cycle,
             "model": self.model,
             "by": self.by,
             "rows": [r.to_dict() for r in self.rows],
             "distribution": self.distribution.to_dict(),
         }
+        if self.body_level:
+            d["body_level"] = self.body_level.to_dict()
+        return d
 
     def to_pandas(self) -> Any:
         """One row per group, the columns of GroupScore (float64 with NaN for None, int64,
@@ -256,12 +269,25 @@ class ScoreMatrix:
     columns: ``rows`` and ``cells`` are built on first use; :meth:`to_pandas` and
     :meth:`to_arrow` never build them."""
 
-    def __init__(self, cycle: int, model: str, rows: GroupColumns, columns: GroupColumns, cells: GroupColumns):
+    def __init__(
+        self,
+        cycle: int,
+        model: str,
+        rows: GroupColumns,
+        columns: GroupColumns,
+        cells: GroupColumns,
+        body_level: GroupScore | None = None,
+        body_level_cells: tuple[GroupScore, ...] = (),
+    ):
         self.cycle = cycle
         self.model = model
         self.row_columns = rows
         self.columns = columns.rows()
         self.cell_columns = cells  # row-major: 課 r, chapter c at r * len(columns) + c
+        # 全庁共通事項 over the checklist and per chapter (columns' order); None and () when the
+        # cycle has none. Rows and cells leave the body-level items out, columns count them once.
+        self.body_level = body_level
+        self.body_level_cells = body_level_cells
 
     def __eq__(self, other: object) -> bool:
         """Equal figures (as the dataclass it was compared them)."""
@@ -270,7 +296,9 @@ class ScoreMatrix:
         return self.to_dict() == other.to_dict()
 
     def __hash__(self) -> int:  # by value, as the frozen dataclass it was (builds the cells)
-        return hash((self.cycle, self.model, self.rows, self.columns, self.cells))
+        return hash(
+            (self.cycle, self.model, self.rows, self.columns, self.cells, self.body_level, self.body_level_cells)
+        )
 
     def __repr__(self) -> str:
         return f"ScoreMatrix(cycle={self.cycle}, model={self.model!r}, {len(self.row_columns)} × {len(self.columns)})"
@@ -285,13 +313,18 @@ class ScoreMatrix:
         return tuple(flat[r * n : (r + 1) * n] for r in range(len(self.row_columns)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """As a dict; "body_level" and "body_level_cells" only when the cycle has the block."""
+        d: dict[str, Any] = {
             "cycle": self.cycle,
             "model": self.model,
             "rows": [r.to_dict() for r in self.rows],
             "columns": [c.to_dict() for c in self.columns],
             "cells": [[c.to_dict() for c in row] for row in self.cells],
         }
+        if self.body_level:
+            d["body_level"] = self.body_level.to_dict()
+            d["body_level_cells"] = [c.to_dict() for c in self.body_level_cells]
+        return d
 
     def to_pandas(self) -> Any:
         """Scores as a DataFrame indexed by 課 code, one column per chapter id (float64, NaN
@@ -346,6 +379,8 @@ class Comparison:
     items_removed: tuple[str, ...]
     departments_added: tuple[str, ...]
     departments_removed: tuple[str, ...]
+    # The two cycles' 全庁共通事項 rows (ScoreTable.body_level); None when neither has one.
+    body_level: ScoreChange | None = None
 
     def __iter__(self) -> Iterator[ScoreChange]:
         return iter(self.rows)
@@ -353,6 +388,10 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["rows"] = [r.to_dict() for r in self.rows]
+        if self.body_level:  # only when either cycle has the block
+            d["body_level"] = self.body_level.to_dict()
+        else:
+            del d["body_level"]
         for k in ("items_added", "items_removed", "departments_added", "departments_removed"):
             d[k] = list(d[k])
         return d
@@ -466,6 +505,15 @@ class CycleData:
         (an index into :attr:`departments`): the store stage's applicability rule."""
         return self._d.applies(department, item)
 
+    def in_scope(self, department: int, item: int) -> bool:
+        """Whether item `item` is part of 課 `department`'s cycle at all: in the cycle's audience and
+        answered by the 課 (a body-level item, 全庁共通事項, only by the cycle's secretariat)."""
+        return self._d.in_scope(department, item)
+
+    def body_level(self, item: int) -> bool:
+        """Whether item `item` is one of the cycle's body-level items (全庁共通事項)."""
+        return self._d.body_level(item)
+
     def score(
         self,
         model: str = "rate",
@@ -483,6 +531,7 @@ class CycleData:
             by=d["by"],
             rows=columns.rows(),
             distribution=Distribution(**d["distribution"]),
+            body_level=_row(d["body_level"]),
             row_columns=columns,
         )
 
@@ -491,7 +540,13 @@ class CycleData:
     ) -> ScoreMatrix:
         d = self._d.matrix(model, float(partial_value), self._pairs(exceptions))
         return ScoreMatrix(
-            d["cycle"], d["model"], GroupColumns(d["rows"]), GroupColumns(d["columns"]), GroupColumns(d["cells"])
+            d["cycle"],
+            d["model"],
+            GroupColumns(d["rows"]),
+            GroupColumns(d["columns"]),
+            GroupColumns(d["cells"]),
+            body_level=_row(d["body_level"]),
+            body_level_cells=_rows(d["body_level_cells"]),
         )
 
     def weakest_items(
@@ -518,13 +573,13 @@ class CycleData:
         )
         rows = tuple(
             ScoreChange(
-                group=r["group"],
-                name=r["name"],
-                before=GroupScore(**r["before"]) if r["before"] else None,
-                after=GroupScore(**r["after"]) if r["after"] else None,
-                change=r["change"],
+                group=r["group"], name=r["name"], before=_row(r["before"]), after=_row(r["after"]), change=r["change"]
             )
             for r in d["rows"]
+        )
+        bl = d["body_level"]
+        body_level = (
+            ScoreChange(bl["group"], bl["name"], _row(bl["before"]), _row(bl["after"]), bl["change"]) if bl else None
         )
         return Comparison(
             before_cycle=d["before_cycle"],
@@ -538,6 +593,7 @@ class CycleData:
             items_removed=tuple(d["items_removed"]),
             departments_added=tuple(d["departments_added"]),
             departments_removed=tuple(d["departments_removed"]),
+            body_level=body_level,
         )
 
 

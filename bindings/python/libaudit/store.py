@@ -87,6 +87,9 @@ class Cycle:
     status: str
     departments: tuple[str, ...]
     created_at: str
+    # The 課 (code) that answers the body-level items (全庁共通事項) for the whole body; "" when
+    # none is recorded (a cycle created before the rule: every 課 answers every item).
+    secretariat: str = ""
 
     @property
     def fiscal_year_label(self) -> str:
@@ -340,12 +343,15 @@ class Store:
         fiscal_year: int,
         checklist: int | str,
         departments: Sequence[str] = (),
+        secretariat: str = "",
     ) -> int:
         """A new planned cycle; `checklist` is a stored version as :meth:`find_checklist` takes it
         (``"komaki-taisaku-kijun"``, ``"komaki-taisaku-kijun@2024-03-01"`` or its id in the store),
-        `departments` are 課 codes (default: every 課). Returns its id."""
+        `departments` are 課 codes (default: every 課), `secretariat` the code of the 課 among them
+        that answers the body-level items (全庁共通事項; default: the one 課 named as the
+        checklist's ``secretariat``; docs/store.md, "Cycles"). Returns its id."""
         row = self._checklist_row(checklist)
-        return self._s.create_cycle(actor, name, kind, fiscal_year, row, list(departments))
+        return self._s.create_cycle(actor, name, kind, fiscal_year, row, list(departments), secretariat)
 
     def open_cycle(self, actor: str, cycle: int) -> None:
         self._s.open_cycle(actor, cycle)

@@ -310,7 +310,7 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
     r.parent_name = p.parent_code == p.code ? std::string() : p.parent_name;
     r.security_manager = managers[p.code];
     for (std::size_t k = 0; k < cl.items().size(); ++k) {
-      if (!in_audience(cl.items()[k], out.cycle.kind) || !data.applies(d, k)) continue;
+      if (!data.in_scope(d, k) || !data.applies(d, k)) continue;
       ++r.items;
       asked.emplace(p.code, cl.items()[k].id);
       if (!before && data.answer(d, k)) ++r.answered;

@@ -9,6 +9,7 @@
 #include "exchange/collection_internal.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
+#include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
 
 namespace libaudit::exchange {
@@ -123,15 +124,23 @@ std::vector<QuestionRow> Questionnaires::rows(std::string_view department) const
   static const Answers kNone;
   const auto now = current_.find(department);
   const auto before = previous_.find(department);
+  // The 課's items in checklist order; the secretariat's body-level items (全庁共通事項) after
+  // them, as a section of their own whose chapter reads 【全庁共通事項】.
+  std::vector<std::size_t> asked, body_level;
+  for (std::size_t k = 0; k < cl.items().size(); ++k)
+    if (data_.in_scope(d->second, k) && data_.applies(d->second, k))
+      (data_.body_level(k) ? body_level : asked).push_back(k);
+  asked.insert(asked.end(), body_level.begin(), body_level.end());
   std::vector<QuestionRow> out;
-  for (std::size_t k = 0; k < cl.items().size(); ++k) {
+  for (std::size_t k : asked) {
     const Item& item = cl.items()[k];
-    if (!in_audience(item, cycle().kind) || !data_.applies(d->second, k)) continue;
     QuestionRow row;
     row.no = int(out.size()) + 1;
     row.item = item.id;
     const Section& ch = cl.chapter_of(item);
     row.chapter = std::string(text::trim(ch.clause + " " + ch.title));
+    if (data_.body_level(k))
+      row.chapter = "【" + std::string(label_of(Vocabulary::respondent, "body")) + "】" + row.chapter;
     row.clause = item.clause;
     row.question = item.question;
     for (const std::string& r : item.roles) {

@@ -793,12 +793,14 @@ std::vector<std::int64_t> Findings::spread(std::string_view by, std::int64_t fin
   if (!departments.empty()) {
     for (const std::string& raw : departments) targets.push_back(require_leaf(im.db, raw));
   } else {
-    // Every 課 that one of the finding's items applies to (applicability.h).
+    // Every 課 that answers one of the finding's items and that it applies to (applicability.h):
+    // a body-level item only the cycle's secretariat.
     const Cycle c = im.load_cycle(f.cycle);
     const auto checklist = checklist_of(store_, c.checklist);
     for (const DepartmentProfile& d : department_profiles(store_))
       for (const std::string& id : f.items)
-        if (const Item* it = checklist->find_item(id); it && applies(it->applies_to, d)) {
+        if (const Item* it = checklist->find_item(id);
+            it && answers_item(*it, c, d.code) && applies(it->applies_to, d)) {
           targets.push_back(d.code);
           break;
         }

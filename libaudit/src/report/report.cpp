@@ -204,6 +204,7 @@ struct Reporter::Impl {
   // Previous cycle, keyed.
   std::map<std::string, double> prev_department, prev_chapter, prev_parent;
   double prev_body = kNoScore;
+  std::optional<double> prev_body_level;  // the earlier cycle's 全庁共通事項 rate, when it has the block
   std::vector<std::pair<std::string, double>> history;  // (年度 label, body rate), oldest first
 
   std::map<std::string, Department> departments;  // every node by code
@@ -291,8 +292,9 @@ struct Reporter::Impl {
       for (const GroupScore& g : score(*previous, GroupBy::chapter, before.options).rows)
         prev_chapter[g.group] = g.score;
       for (const GroupScore& g : score(*previous, GroupBy::parent, before.options).rows) prev_parent[g.group] = g.score;
-      const auto b = score(*previous, GroupBy::body, before.options).rows;
-      if (!b.empty()) prev_body = b.front().score;
+      const ScoreTable b = score(*previous, GroupBy::body, before.options);
+      if (!b.rows.empty()) prev_body = b.rows.front().score;
+      if (b.body_level) prev_body_level = b.body_level->score;
     }
 
     // History: the latest cycle of each earlier 年度 of the same kind and checklist (any version).
@@ -728,6 +730,35 @@ struct Reporter::Impl {
     v["has_incomplete"] = !incomplete.empty();
     v["late_returns"] = late_returns();
     v["has_late_returns"] = !v["late_returns"].empty();
+    v["body_level"] = body_level_block();
+    return v;
+  }
+
+  // 全庁共通事項 (docs/scoring.md, "Body-level items"): the body-level items the cycle's
+  // secretariat answers once for the whole body, each with its answer, and the block's rate
+  // (ScoreTable::body_level), apart from every 課's rate; "has" is false when the cycle has none.
+  json body_level_block() const {
+    if (!by_body.body_level) return json{{"has", false}};
+    json v = score_json(*by_body.body_level);
+    v["has"] = true;
+    add_change(v, by_body.body_level->score, previous ? prev_body_level : std::nullopt);
+    const std::optional<std::size_t> s = data.secretariat();
+    v["secretariat_code"] = data.cycle().secretariat;
+    v["secretariat_name"] = s ? data.departments()[*s].name : data.cycle().secretariat;
+    json items = json::array();
+    const auto& all = data.checklist().items();
+    for (std::size_t i = 0; s && i < all.size(); ++i) {
+      if (!data.body_level(i)) continue;
+      const Pair p = pair_of(*s, i);
+      if (p == Pair::outside) continue;
+      json r = item_json(all[i]);
+      r["answer_label"] = pair_label(p, data.answer(*s, i));
+      auto cm = comments.find({data.cycle().secretariat, all[i].id});
+      r["comment"] = cm == comments.end() ? "" : cm->second;
+      items.push_back(std::move(r));
+    }
+    v["has_items"] = !items.empty();
+    v["items"] = std::move(items);
     return v;
   }
 
@@ -899,19 +930,28 @@ struct Reporter::Impl {
   }
 
   // What one (課, item) pair is in this cycle, by the rule of scoring's Counts and in its order:
-  // an item outside the cycle's audience (in_audience) is not part of the cycle at all; then not
+  // an item outside the cycle's audience or not answered by this 課 (a body-level item of another
+  // 課: CycleData::in_scope) is not part of its cycle at all; then not
   // applicable (applies_to excludes the 課: `excluded`; or answered 該当しない), excepted (an
   // exception in force), unanswered, answered. The department sheet's item lists and its CSV rows
   // are both made from it, so that they tally to the sheet's counts.
   enum class Pair { outside, excluded, not_applicable, excepted, unanswered, answered };
   Pair pair_of(std::size_t di, std::size_t i) const {
     const Item& it = data.checklist().items()[i];
-    if (!in_audience(it, data.cycle().kind)) return Pair::outside;
+    if (!data.in_scope(di, i)) return Pair::outside;
     if (!data.applies(di, i)) return Pair::excluded;
     const auto a = data.answer(di, i);
     if (a == Answer::not_applicable) return Pair::not_applicable;
     if (scoring.exceptions.count({data.departments()[di].code, it.id})) return Pair::excepted;
     return a ? Pair::answered : Pair::unanswered;
+  }
+
+  // What a (課, item) pair shows as its answer: 対象外, 例外措置, 未回答 or the answer's label.
+  static std::string pair_label(Pair p, std::optional<Answer> a) {
+    if (p == Pair::excluded) return "対象外";
+    if (p == Pair::excepted) return "例外措置";
+    if (p == Pair::unanswered || !a) return "未回答";
+    return std::string(answer_label(*a));
   }
 
   json department(const std::string& code_in) const {
@@ -973,7 +1013,8 @@ struct Reporter::Impl {
     const auto& items = data.checklist().items();
     for (std::size_t i = 0; i < items.size(); ++i) {
       const Pair p = pair_of(di, i);
-      if (p != Pair::unanswered && p != Pair::answered) continue;
+      // The secretariat's body-level items are its answers for the body: shown apart (body_level).
+      if ((p != Pair::unanswered && p != Pair::answered) || data.body_level(i)) continue;
       const auto a = data.answer(di, i);
       json r = item_json(items[i]);
       auto cm = comments.find({code, items[i].id});
@@ -1008,6 +1049,7 @@ struct Reporter::Impl {
     // page of its own; two 「記録なし」 follow the answers instead of filling a page alone.
     v["has_followup"] =
         !open.empty() || v["exceptions"]["has_in_force"].get<bool>() || v["exceptions"]["has_pending"].get<bool>();
+    v["body_level"] = code == data.cycle().secretariat ? body_level_block() : json{{"has", false}};
     return v;
   }
 
@@ -1268,12 +1310,11 @@ struct Reporter::Impl {
           if (p == Pair::outside) continue;
           const auto a = data.answer(di, i);
           auto cm = comments.find({code, items[i].id});
-          rows.push_back({chapter_label(data.checklist().chapter_of(items[i])), items[i].clause, items[i].id,
-                          items[i].question,
-                          p == Pair::excluded     ? "対象外"
-                          : p == Pair::excepted   ? "例外措置"
-                          : p == Pair::unanswered ? "未回答"
-                                                  : std::string(answer_label(*a)),
+          const std::string chapter = chapter_label(data.checklist().chapter_of(items[i]));
+          rows.push_back({data.body_level(i)
+                              ? "【" + std::string(label_of(Vocabulary::respondent, "body")) + "】" + chapter
+                              : chapter,
+                          items[i].clause, items[i].id, items[i].question, pair_label(p, a),
                           cm == comments.end() ? "" : cm->second});
         }
         return csv_table({"章", "項番", "項目ID", "点検項目", "回答", "コメント"}, rows);

@@ -147,8 +147,12 @@ json results_json(const CycleAt& at) {
     json m = json::object();
     for (GroupBy by : kPublished) {
       json rows = json::array();
-      for (const GroupScore& g : score(at.data, by, o).rows) rows.push_back(group_json(g));
+      const ScoreTable t = score(at.data, by, o);
+      for (const GroupScore& g : t.rows) rows.push_back(group_json(g));
       m[std::string(to_string(by))] = std::move(rows);
+      // 全庁共通事項, only for a cycle that has it: the publications of the others keep their form.
+      if (by == GroupBy::body && t.body_level)
+        m[std::string(kBodyLevelGroup)] = json::array({group_json(*t.body_level)});
     }
     models[name] = std::move(m);
   }

@@ -108,6 +108,20 @@ bool CycleData::applies(std::size_t department, std::size_t item) const {
   return libaudit::applies(checklist_.items().at(item).applies_to, departments_.at(department));
 }
 
+bool CycleData::in_scope(std::size_t department, std::size_t item) const {
+  const Item& it = checklist_.items().at(item);
+  return in_audience(it, cycle_.kind) && answers_item(it, cycle_, departments_.at(department).code);
+}
+
+bool CycleData::body_level(std::size_t item) const { return libaudit::body_level(checklist_.items().at(item), cycle_); }
+
+std::optional<std::size_t> CycleData::secretariat() const {
+  if (cycle_.secretariat.empty()) return std::nullopt;
+  for (std::size_t d = 0; d < departments_.size(); ++d)
+    if (departments_[d].code == cycle_.secretariat) return d;
+  return std::nullopt;
+}
+
 Counts& Counts::operator+=(const Counts& o) noexcept {
   pairs += o.pairs;
   not_applicable += o.not_applicable;
@@ -166,6 +180,13 @@ Distribution distribution_of(std::span<const double> scores) {
 
 namespace detail {
 
+// Which of a 課's items add_department counts.
+enum class Block {
+  department,  // the department items: a 課's own figure (課, 部, matrix rows and cells)
+  body,        // the body-level items (全庁共通事項): the secretariat's answers for the body
+  all,         // both: the body's pooled figures (body, chapter, section, role, tier, item)
+};
+
 // Everything an analysis needs, prepared once per call: the model, applicability masks,
 // profiles and exceptions as (課 index, item index) keys.
 class ScoringEngine {
@@ -182,6 +203,9 @@ class ScoringEngine {
     const CycleKind kind = data.cycle().kind;
     for (const Item& it : items) masks_.push_back(in_audience(it, kind) ? applicability_mask(it.applies_to) : 0);
     for (const Item& it : items) in_scope_.push_back(in_audience(it, kind));
+    for (const Item& it : items) body_.push_back(libaudit::body_level(it, data.cycle()) && in_audience(it, kind));
+    has_body_ = std::any_of(body_.begin(), body_.end(), [](char b) { return b != 0; });
+    secretariat_ = data.secretariat();
     for (const ScoredDepartment& d : data.departments()) profiles_.push_back(profile_bits(d));
     if (!options.exceptions.empty()) {
       std::unordered_map<std::string_view, std::size_t> dix;
@@ -197,14 +221,20 @@ class ScoringEngine {
 
   std::size_t items() const noexcept { return n_items_; }
   const ScoringModel& model() const noexcept { return *model_; }
+  // Whether the cycle has body-level items in its audience (a 全庁共通事項 block).
+  bool has_body_level() const noexcept { return has_body_; }
+  const std::optional<std::size_t>& secretariat() const noexcept { return secretariat_; }
 
-  // Adds 課 d's pairs to per-item counts.
-  void add_department(std::size_t d, std::span<Counts> out) const {
+  // Adds 課 d's pairs to per-item counts: its department items, its body-level items (only the
+  // secretariat has any), or both (docs/scoring.md, "Body-level items").
+  void add_department(std::size_t d, std::span<Counts> out, Block block = Block::all) const {
     const unsigned p = profiles_[d];
     const std::uint8_t* a = answers_row(d);
     const bool any_exceptions = !excepted_.empty();
+    const bool take_body = block != Block::department && secretariat_ == d;
+    const bool take_department = block != Block::body;
     for (std::size_t i = 0; i < n_items_; ++i) {
-      if (!in_scope_[i]) continue;
+      if (!in_scope_[i] || !(body_[i] ? take_body : take_department)) continue;
       Counts& c = out[i];
       ++c.pairs;
       const std::uint8_t x = a[i];
@@ -254,6 +284,9 @@ class ScoringEngine {
   std::size_t n_items_ = 0;
   std::vector<std::uint32_t> masks_;
   std::vector<char> in_scope_;
+  std::vector<char> body_;  // a body-level item of this cycle, in its audience
+  bool has_body_ = false;
+  std::optional<std::size_t> secretariat_;
   std::vector<unsigned> profiles_;
   std::unordered_set<std::uint64_t> excepted_;
 };
@@ -349,6 +382,19 @@ std::vector<ItemGroup> item_groups(const CycleData& data, GroupBy by) {
   return out;
 }
 
+// The 全庁共通事項 row over `members` (nullptr: every item): the secretariat's body-level pairs;
+// nullopt when the cycle has no body-level item.
+std::optional<GroupScore> body_level_score(const Engine& e, const std::vector<std::size_t>* members,
+                                           std::vector<Counts>& scratch) {
+  if (!e.has_body_level()) return std::nullopt;
+  std::vector<Counts> per_item(e.items());
+  if (e.secretariat()) e.add_department(*e.secretariat(), per_item, detail::Block::body);
+  GroupScore g = e.score(per_item, members, scratch);
+  g.group = kBodyLevelGroup;
+  g.name = label_of(Vocabulary::respondent, "body");
+  return g;
+}
+
 void finish(ScoreTable& t) {
   std::vector<double> xs;
   for (const GroupScore& g : t.rows) xs.push_back(g.score);
@@ -373,7 +419,7 @@ ScoreTable score(const CycleData& data, GroupBy by, const ScoreOptions& options)
     case GroupBy::department:
       for (std::size_t d = 0; d < depts.size(); ++d) {
         std::fill(per_item.begin(), per_item.end(), Counts{});
-        e.add_department(d, per_item);
+        e.add_department(d, per_item, detail::Block::department);
         GroupScore g = e.score(per_item, nullptr, scratch);
         g.group = depts[d].code;
         g.name = depts[d].name;
@@ -386,7 +432,7 @@ ScoreTable score(const CycleData& data, GroupBy by, const ScoreOptions& options)
       for (std::size_t d = 0; d < depts.size(); ++d) parents[depts[d].parent_code].push_back(d);
       for (const auto& [code, members] : parents) {
         std::fill(per_item.begin(), per_item.end(), Counts{});
-        for (std::size_t d : members) e.add_department(d, per_item);  // pooled, not averaged
+        for (std::size_t d : members) e.add_department(d, per_item, detail::Block::department);  // pooled
         GroupScore g = e.score(per_item, nullptr, scratch);
         g.group = code;
         g.name = depts[members.front()].parent_name;
@@ -416,6 +462,7 @@ ScoreTable score(const CycleData& data, GroupBy by, const ScoreOptions& options)
     }
   }
   finish(t);
+  t.body_level = body_level_score(e, nullptr, scratch);
   return t;
 }
 
@@ -429,7 +476,7 @@ ScoreMatrix score_matrix(const CycleData& data, const ScoreOptions& options) {
   std::vector<Counts> per_item(e.items()), body(e.items()), scratch;
   for (std::size_t d = 0; d < depts.size(); ++d) {
     std::fill(per_item.begin(), per_item.end(), Counts{});
-    e.add_department(d, per_item);
+    e.add_department(d, per_item, detail::Block::department);
     for (std::size_t i = 0; i < per_item.size(); ++i) body[i] += per_item[i];
     GroupScore row = e.score(per_item, nullptr, scratch);
     row.group = depts[d].code;
@@ -446,12 +493,22 @@ ScoreMatrix score_matrix(const CycleData& data, const ScoreOptions& options) {
     m.rows.push_back(std::move(row));
     m.cells.push_back(std::move(cells));
   }
+  if (e.secretariat()) e.add_department(*e.secretariat(), body, detail::Block::body);  // once, in the columns
   for (const ItemGroup& ch : chapters) {
     GroupScore c = e.score(body, &ch.items, scratch);
     c.group = ch.key;
     c.name = ch.name;
     m.columns.push_back(std::move(c));
   }
+  m.body_level = body_level_score(e, nullptr, scratch);
+  if (m.body_level)
+    for (const ItemGroup& ch : chapters) {
+      GroupScore c = *body_level_score(e, &ch.items, scratch);
+      c.group = ch.key;
+      c.name = ch.name;
+      c.parent = std::string(kBodyLevelGroup);
+      m.body_level_cells.push_back(std::move(c));
+    }
   return m;
 }
 
@@ -508,6 +565,13 @@ Comparison compare(const CycleData& before, const ScoreOptions& before_options, 
   }
   for (std::size_t k = 0; k < a.rows.size(); ++k)
     if (!matched[k]) c.rows.push_back({a.rows[k].group, a.rows[k].name, a.rows[k], std::nullopt, kNoScore});
+  if (a.body_level || b.body_level) {
+    ScoreChange ch{std::string(kBodyLevelGroup), std::string(label_of(Vocabulary::respondent, "body")), a.body_level,
+                   b.body_level, kNoScore};
+    if (ch.before && ch.after && !std::isnan(ch.before->score) && !std::isnan(ch.after->score))
+      ch.change = ch.after->score - ch.before->score;
+    c.body_level = std::move(ch);
+  }
 
   std::unordered_set<std::string> ia, ib;
   for (const Item& it : before.checklist().items()) ia.insert(it.id);

@@ -95,4 +95,17 @@ bool in_audience(const Item& item, CycleKind kind) noexcept {
   return kind == CycleKind::self_inspection ? item.self_inspection : item.audit;
 }
 
+bool body_level(const Item& item, const Cycle& cycle) noexcept {
+  return item.respondent == Respondent::body && !cycle.secretariat.empty();
+}
+
+bool answers_item(const Item& item, const Cycle& cycle, std::string_view department) noexcept {
+  return !body_level(item, cycle) || department == cycle.secretariat;
+}
+
+bool asked(const Item& item, const Cycle& cycle, const DepartmentProfile& department) {
+  return in_audience(item, cycle.kind) && answers_item(item, cycle, department.code) &&
+         applies(item.applies_to, department);
+}
+
 }  // namespace libaudit

@@ -11,6 +11,7 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/store/applicability.h"
 #include "libaudit/store/store.h"
 #include "store/import.h"
 #include "store/store_internal.h"
@@ -90,7 +91,7 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
   ImportContext ctx;
   ctx.cycle = cycle_id;
   {
-    sql::Stmt s = db.prepare("SELECT status, checklist, name FROM cycles WHERE id = ?");
+    sql::Stmt s = db.prepare("SELECT status, checklist, name, secretariat FROM cycles WHERE id = ?");
     s.bind(1, cycle_id);
     if (!s.step()) throw NotFoundError(message("no cycle with id {id}", fmt::arg("id", cycle_id)));
     const std::string_view status = s.text(0);
@@ -103,6 +104,18 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
               : message("cycle {id} ({name}) is {status}: open it before recording responses", fmt::arg("id", cycle_id),
                         fmt::arg("name", s.str(2)), fmt::arg("status", status)));
     ctx.checklist = s.i64(1);
+    ctx.secretariat = s.str(3);
+  }
+  if (!ctx.secretariat.empty()) {
+    Cycle c;
+    c.secretariat = ctx.secretariat;
+    sql::Stmt s = db.prepare("SELECT yaml, checklist_id, version FROM checklists WHERE id = ?");
+    s.bind(1, ctx.checklist);
+    if (s.step()) {
+      const Checklist checklist = Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2));
+      for (const Item& it : checklist.items())
+        if (body_level(it, c)) ctx.body_items.insert(it.id);
+    }
   }
   {
     sql::Stmt s = db.prepare("SELECT code, id FROM departments");
@@ -177,6 +190,12 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
     else if (it == ctx_.items.end())
       diags.push_back(
           {src_, line, 1, message("item '{item}' is not in the cycle's checklist", fmt::arg("item", item))});
+    else if (t != ctx_.targets.end() && t->first != ctx_.secretariat && ctx_.body_items.count(item))
+      diags.push_back({src_, line, 1,
+                       message("item '{item}' is a body-level item (全庁共通事項): only the cycle's secretariat "
+                               "{secretariat} answers it, not {department}",
+                               fmt::arg("item", item), fmt::arg("secretariat", ctx_.secretariat),
+                               fmt::arg("department", t->first))});
     const std::optional<Answer> answer = parse_answer(r.answer);
     if (!answer)
       diags.push_back(

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/store_internal.h"
@@ -26,6 +27,10 @@ struct ImportContext {
   std::unordered_map<std::string, std::int64_t> targets;          // the cycle's 課: code -> id
   std::unordered_map<std::string, std::int64_t> all_departments;  // every code -> id
   std::unordered_map<std::string, std::uint32_t> items;           // item id -> rank in byte order
+  // The cycle's secretariat and its checklist's body-level items (applicability.h, body_level):
+  // only the secretariat answers those. Both empty for a cycle without a secretariat.
+  std::string secretariat;
+  std::unordered_set<std::string> body_items;
 };
 
 // NotFoundError (no cycle), CycleStateError (not open).

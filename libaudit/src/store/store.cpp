@@ -14,6 +14,7 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/store/applicability.h"
 #include "store/schema.h"
 #include "store/store_internal.h"
 #include "store/verify.h"
@@ -134,6 +135,11 @@ ALTER TABLE trail ADD COLUMN mac TEXT NOT NULL DEFAULT '';
 CREATE INDEX trail_seals ON trail(seq) WHERE entity = 'trail_seal';
 CREATE INDEX trail_entity ON trail(entity, key, seq);
 )sql",
+    // 3 -> 4: the 課 that answers a cycle's body-level items (全庁共通事項), by code; '' for the cycles created
+    // before it, which keep the rule they were created under (every target 課 answers every item).
+    R"sql(
+ALTER TABLE cycles ADD COLUMN secretariat TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr const char* kStoreTables[] = {"meta",   "departments",       "systems",   "checklists", "items",
@@ -142,7 +148,7 @@ constexpr schema::EntityTable kStoreEntities[] = {{"body", "meta"},      {"depar
                                                   {"system", "systems"}, {"checklist", "checklists"},
                                                   {"cycle", "cycles"},   {"response", "responses"}};
 constexpr schema::Component kStoreComponent{"store",
-                                            3,
+                                            4,
                                             kStoreMigrations,
                                             kStoreTables,
                                             kStoreEntities,
@@ -712,8 +718,9 @@ Checklist Store::load_checklist(std::int64_t id) const {
 Cycle detail::load_cycle(sql::Db& db, std::int64_t id) {
   Cycle c;
   {
-    sql::Stmt s =
-        db.prepare("SELECT id, name, kind, fiscal_year, checklist, status, created_at FROM cycles WHERE id = ?");
+    sql::Stmt s = db.prepare(
+        "SELECT id, name, kind, fiscal_year, checklist, status, created_at, secretariat FROM cycles "
+        "WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) throw NotFoundError(message("no cycle with id {id}", fmt::arg("id", id)));
     c.id = s.i64(0);
@@ -723,6 +730,7 @@ Cycle detail::load_cycle(sql::Db& db, std::int64_t id) {
     c.checklist = s.i64(4);
     c.status = parse_status(s.text(5));
     c.created_at = s.str(6);
+    c.secretariat = s.str(7);
   }
   sql::Stmt s = db.prepare(
       "SELECT d.code FROM cycle_departments cd JOIN departments d ON d.id = cd.department WHERE cd.cycle = ? "
@@ -735,6 +743,59 @@ Cycle detail::load_cycle(sql::Db& db, std::int64_t id) {
 void Store::Impl::write_cycle_trail(TrailWriter& trail, std::int64_t id, std::string_view action) {
   trail.append("cycle", std::to_string(id), action, cycle_state(load_cycle(db, id)));
 }
+
+namespace {
+
+// The secretariat of a new cycle (CycleSpec::secretariat; docs/store.md, "Cycles"): the code of
+// the target 課 given, or else of the one target 課 named as the checklist's secretariat; "" when
+// none is given and the checklist names none (every 課 then answers every item, as before the
+// rule: nothing is dropped). A diagnostic when a given code is no target 課, or when the cycle's
+// audience has body-level items and the checklist's secretariat names no target 課 or several.
+std::string resolve_secretariat(sql::Db& db, const CycleSpec& spec, const Checklist& checklist,
+                                const std::vector<std::int64_t>& targets, std::vector<Diagnostic>& diags) {
+  std::vector<std::pair<std::string, std::string>> target_names;  // code, name
+  for (std::int64_t id : targets) {
+    sql::Stmt s = db.prepare("SELECT code, name FROM departments WHERE id = ?");
+    s.bind(1, id);
+    if (s.step()) target_names.emplace_back(s.str(0), s.str(1));
+  }
+  if (!text::trim(spec.secretariat).empty()) {
+    const std::string code = normalise_key(spec.secretariat);
+    for (const auto& [c, name] : target_names)
+      if (c == code) return code;
+    diags.push_back({"<cycle>", 1, 1,
+                     message("the secretariat '{code}' is not one of the cycle's 課 (it answers the body-level "
+                             "items for the whole body)",
+                             fmt::arg("code", code))});
+    return {};
+  }
+  std::vector<std::string> named;
+  const std::string wanted(text::trim(text::nfkc(checklist.secretariat())));
+  for (const auto& [c, name] : target_names)
+    if (!wanted.empty() && text::trim(text::nfkc(name)) == wanted) named.push_back(c);
+  if (named.size() == 1) return named.front();
+  const bool needed = std::any_of(checklist.items().begin(), checklist.items().end(), [&](const Item& it) {
+    return it.respondent == Respondent::body && in_audience(it, spec.kind);
+  });
+  if (!needed || wanted.empty()) return {};
+  if (named.empty())
+    diags.push_back({"<cycle>", 1, 1,
+                     message("the checklist has body-level items (全庁共通事項), which its secretariat '{name}' "
+                             "answers for the whole body, and no 課 of the cycle has that name: name the cycle's "
+                             "secretariat 課",
+                             fmt::arg("name", wanted))});
+  else {
+    std::string codes;
+    for (const std::string& c : named) codes += (codes.empty() ? "" : ", ") + c;
+    diags.push_back({"<cycle>", 1, 1,
+                     message("the checklist's secretariat '{name}' is the name of several 課 of the cycle ({codes}): "
+                             "name the cycle's secretariat 課",
+                             fmt::arg("name", wanted), fmt::arg("codes", codes))});
+  }
+  return {};
+}
+
+}  // namespace
 
 std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) {
   require_actor(actor);
@@ -773,14 +834,16 @@ std::int64_t Store::create_cycle(std::string_view actor, const CycleSpec& spec) 
         targets.push_back(s.i64(0));
     }
   }
-  if (!diags.empty()) throw ValidationError(std::move(diags));
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  const std::string secretariat = resolve_secretariat(im.db, spec, load_checklist(spec.checklist), targets, diags);
+  if (!diags.empty()) throw ValidationError(std::move(diags));
   const std::string at = now_utc_iso();
   im.db
       .prepare(
-          "INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at) VALUES (?,?,?,?,'planned',?)")
-      .bind_all(name, to_string(spec.kind), spec.fiscal_year, spec.checklist, at)
+          "INSERT INTO cycles(name, kind, fiscal_year, checklist, status, created_at, secretariat) "
+          "VALUES (?,?,?,?,'planned',?,?)")
+      .bind_all(name, to_string(spec.kind), spec.fiscal_year, spec.checklist, at, secretariat)
       .run();
   const std::int64_t id = sqlite3_last_insert_rowid(im.db.handle());
   for (std::int64_t d : targets)

@@ -188,14 +188,16 @@ std::string checklist_state(const StoredChecklist& c) {
 }
 
 std::string cycle_state(const Cycle& c) {
-  return JsonObject()
-      .str("name", c.name)
+  JsonObject o;
+  o.str("name", c.name)
       .str("kind", to_string(c.kind))
       .num("fiscal_year", c.fiscal_year)
       .num("checklist", c.checklist)
       .str("status", to_string(c.status))
-      .strings("departments", c.departments)
-      .done();
+      .strings("departments", c.departments);
+  // Only when recorded: the states of the cycles written before the column keep their bytes.
+  if (!c.secretariat.empty()) o.str("secretariat", c.secretariat);
+  return o.done();
 }
 
 std::string body_state(std::string_view name) { return JsonObject().str("name", name).done(); }

@@ -56,21 +56,27 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
         "exchange": 1,
         "followup": 1,
         "scoring": 1,
-        "store": 3,
+        "store": 4,
     }
     con.close()
-    # The migration added the registry, the trail's mac column (store 3, #14) and the scoring
-    # stage's tables (publications of closed cycles, reopenings), the exchange stage's
-    # (questionnaire_exports, #15), the audit stage's (plans and working papers, #17) and changed
-    # nothing else; a new store has the same.
+    # The migration added the registry, the trail's mac column (store 3, #14), the cycles'
+    # secretariat (store 4, #16: '' for every cycle of the fixture, so their figures above are
+    # the old rule's) and the scoring stage's tables (publications of closed cycles, reopenings),
+    # the exchange stage's (questionnaire_exports, #15), the audit stage's (plans and working
+    # papers, #17) and changed nothing else; a new store has the same.
     added = {"schema_versions", "publications", "reopenings", "questionnaire_exports"}
     added |= {"audit_plans", "audit_plan_entries", "audit_workpapers", "audit_workpaper_findings"}
     registry = [c for c in columns(db) if c[0] in added]
     assert {c[0] for c in registry} == added
     mac = ("trail", "mac", "TEXT", 1, "''", 0)
-    assert [c for c in columns(db) if c[0] not in added] == sorted(old_columns + [mac], key=lambda c: c[0])
-    assert mac not in old_columns
+    secretariat = ("cycles", "secretariat", "TEXT", 1, "''", 0)
+    assert [c for c in columns(db) if c[0] not in added] == sorted(
+        old_columns + [secretariat, mac], key=lambda c: c[0]
+    )
+    assert mac not in old_columns and secretariat not in old_columns
+    with libaudit.Store(db) as s:
+        assert [c.secretariat for c in s.cycles()] == [""] * len(s.cycles())
     libaudit.Store(tmp_path / "new.db").close()
     assert columns(tmp_path / "new.db") == sorted(
-        old_columns + [mac] + registry, key=lambda c: c[0]
+        old_columns + [secretariat, mac] + registry, key=lambda c: c[0]
     )  # stable: cid order kept

@@ -7,6 +7,7 @@ cli/exchange.py (docs/exchange.md).
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -40,6 +41,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     x.add_argument("--departments", default="", metavar="CODE,...", help=_("target 課 (default: every 課)"))
+    x.add_argument(
+        "--secretariat",
+        default="",
+        metavar="CODE",
+        help=_(
+            "the 課 that answers the body-level items (全庁共通事項) for the whole body, one of the cycle's 課 "
+            "(default: the 課 named as the checklist's secretariat)"
+        ),
+    )
     for name, fn, text in (
         ("open", _cycle_open, _("open a planned cycle for responses")),
         (
@@ -56,6 +66,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("--reason", required=True, metavar="TEXT", help=_("why (recorded in the trail)"))
     x.add_argument("--by", required=True, metavar="PERSON", help=_("監査統括責任者 or CISO, by name in the register"))
     command(cs, "list", _cycle_list, _("list cycles"), json_flag=True)
+    x = command(cs, "show", _cycle_show, _("one cycle: its checklist, 課 and secretariat"), json_flag=True)
+    x.add_argument("id", type=int, metavar="ID", help=_("the cycle's id"))
     collection.register(cs)  # cycle status (回収状況)
 
     rs = group(sub, "responses", _("responses (回答) to a cycle"))
@@ -107,7 +119,20 @@ def _cycle_create(args: argparse.Namespace) -> int:
     departments = [d for d in (p.strip() for p in args.departments.split(",")) if d]
     with open_store(args.db) as s:
         spec = {"name": args.name, "kind": args.kind, "fiscal_year": args.fiscal_year, "checklist": args.checklist}
-        print(s.create_cycle(actor(args), **spec, departments=departments))
+        cycle = s.cycle(s.create_cycle(actor(args), **spec, departments=departments, secretariat=args.secretariat))
+        audience = "self_inspection" if cycle.kind == "self_inspection" else "audit"
+        body_items = [
+            i for i in s.load_checklist(cycle.checklist).items if i.respondent == "body" and audience in i.audience
+        ]
+    print(cycle.id)
+    if body_items and not cycle.secretariat:
+        print(
+            _(
+                "note: the checklist names no secretariat, so every 課 of cycle {id} answers its {n} body-level "
+                "items (全庁共通事項); give --secretariat CODE to have one 課 answer them for the whole body"
+            ).format(id=cycle.id, n=len(body_items)),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -169,6 +194,7 @@ def _cycle_list(args: argparse.Namespace) -> int:
             labels.shown("cycle_status", c.status),
             _("edition {n}").format(n=editions[c.id]) if editions[c.id] else "-",
             len(c.departments),
+            c.secretariat or "-",
             counts[c.id],
         )
         for c in cycles
@@ -182,9 +208,43 @@ def _cycle_list(args: argparse.Namespace) -> int:
         _("status"),
         _("published"),
         _("課"),
+        _("secretariat"),
         _("responses"),
     ]
-    print(format_table(heads, rows, ">" + "<<<><<>>"))
+    print(format_table(heads, rows, ">" + "<<<><<><>"))
+    return 0
+
+
+def _cycle_show(args: argparse.Namespace) -> int:
+    with open_store(args.db, read_only=True) as s:
+        c = s.cycle(args.id)
+        names = {d.code: d.name for d in s.departments()}
+        k = next(k for k in s.checklists() if k.id == c.checklist)
+        responses = s.response_count(c.id)
+    if args.json:
+        d = asdict(c)
+        d["departments"] = list(c.departments)
+        d["fiscal_year_label"] = fiscal_year_label(c.fiscal_year)
+        d["responses"] = responses
+        print_json(d)
+        return 0
+    secretariat = (
+        f"{c.secretariat} {names.get(c.secretariat, '')}".strip()
+        if c.secretariat
+        else _("none (every 課 answers every item)")
+    )
+    rows = [
+        ("ID", c.id),
+        (_("name"), c.name),
+        (_("kind"), labels.shown("cycle_kind", c.kind)),
+        (_("年度"), fiscal_year_label(c.fiscal_year)),
+        (_("checklist"), f"{k.checklist_id}@{k.version}"),
+        (_("status"), labels.shown("cycle_status", c.status)),
+        (_("secretariat"), secretariat),
+        (_("課"), "、".join(f"{code} {names.get(code, '')}".strip() for code in c.departments)),
+        (_("responses"), responses),
+    ]
+    print(format_table([_("field"), _("value")], rows))
     return 0
 
 

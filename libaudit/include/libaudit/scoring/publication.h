@@ -32,7 +32,8 @@ struct Publication {
   TrailPoint record;  // the publication record itself: the anchor its reports print
   // Canonical JSON. results: {"models":{"<model>":{"body":[…],"parent":[…],"department":[…],
   // "chapter":[…]}}}, each row {"group","name","score","maximum","band","counts":{…}} (score
-  // null when nothing is scored). changes: {} for edition 1; later {"reopening":{…},
+  // null when nothing is scored); a cycle with body-level items also "body_level":[…] (its one
+  // 全庁共通事項 row, ScoreTable::body_level). changes: {} for edition 1; later {"reopening":{…},
   // "late_answers":[[課, item, before, after], …], "exceptions":[[課, item], …] (those that count
   // now and did not at the previous close), "scores":[{"by","group","name","before","after"}]}
   // (rate model; by: body or department, whose score moved).

@@ -74,6 +74,13 @@ class CycleData {
   // The applicability rule, without answers or exceptions: false when the item's applies_to
   // excludes the 課 (docs/scoring.md, "Applicability").
   bool applies(std::size_t department, std::size_t item) const;
+  // Whether the item is part of this 課's cycle at all: in the cycle's audience and answered by
+  // the 課 (a body-level item only by the secretariat: applicability.h, answers_item).
+  bool in_scope(std::size_t department, std::size_t item) const;
+  // Whether the item is one of the cycle's body-level items (全庁共通事項; applicability.h).
+  bool body_level(std::size_t item) const;
+  // The index of the cycle's secretariat 課 in departments(); nullopt when it has none.
+  std::optional<std::size_t> secretariat() const;
 
  private:
   Cycle cycle_;
@@ -166,6 +173,10 @@ enum class GroupBy { department, parent, chapter, section, role, tier, item, bod
 std::string_view to_string(GroupBy g) noexcept;
 GroupBy parse_group_by(std::string_view s);  // NotFoundError
 
+// The key of the 全庁共通事項 row (ScoreTable::body_level); its name is the respondent
+// vocabulary's label of "body" (vocabulary.h).
+inline constexpr std::string_view kBodyLevelGroup = "body_level";
+
 struct GroupScore {
   std::string group;   // key: 課/部 code, section or item id, role or tier id, body name
   std::string name;    // for people: 課 name, section title, role label, question, …
@@ -190,6 +201,11 @@ struct ScoreTable {
   GroupBy by = GroupBy::department;
   std::vector<GroupScore> rows;  // in the group's natural order (codes, document order)
   Distribution distribution;
+  // 全庁共通事項 (docs/scoring.md, "Body-level items"): the cycle's body-level items as its
+  // secretariat answered them, once for the body, in every table; absent when the cycle has
+  // none. A 課 or 部 row leaves them out; a body, chapter, section, role, tier or item row
+  // counts them once.
+  std::optional<GroupScore> body_level;
 };
 
 // Rows: the cycle's 課; columns: the checklist's chapters; cells[r][c] is 課 r on chapter c.
@@ -199,6 +215,11 @@ struct ScoreMatrix {
   std::vector<GroupScore> rows;     // per 課 over the whole checklist
   std::vector<GroupScore> columns;  // per chapter over every 課
   std::vector<std::vector<GroupScore>> cells;
+  // 全庁共通事項: the body-level items over the whole checklist and per chapter (columns'
+  // order); absent, and body_level_cells empty, when the cycle has none. Rows and cells leave
+  // them out, columns count them once (as score(…, GroupBy::chapter)).
+  std::optional<GroupScore> body_level;
+  std::vector<GroupScore> body_level_cells;
 };
 
 struct ScoreChange {
@@ -217,6 +238,8 @@ struct Comparison {
   std::vector<ScoreChange> rows;                        // the later cycle's order, then groups only in the earlier
   std::vector<std::string> items_added, items_removed;  // between checklist versions
   std::vector<std::string> departments_added, departments_removed;  // 課 in one cycle only
+  // The 全庁共通事項 rows (ScoreTable::body_level) of the two cycles; absent when neither has one.
+  std::optional<ScoreChange> body_level;
 };
 
 // ---- Analyses ----------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 // The applicability rule (docs/scoring.md, "Applicability"): whether a checklist item applies
-// to a 課, from the systems the 課 owns. Part of the store stage, so that findings (横展開),
+// to a 課, from the systems the 課 owns, and who answers it (a body-level item: the cycle's
+// secretariat 課 only). Part of the store stage, so that findings (横展開),
 // scoring and the questionnaire export share one rule. Pure functions over plain data, except
 // department_profiles, which reads the store; thread-safety is the Store's.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libaudit/checklist/checklist.h"
@@ -45,5 +47,18 @@ std::uint32_t applicability_mask(const AppliesTo& a);
 // The audience rule: a self-inspection asks the items whose audience includes self_inspection,
 // an internal or external audit those whose audience includes audit.
 bool in_audience(const Item& item, CycleKind kind) noexcept;
+
+// The respondent rule (DOMAIN.md, "Who answers an item"; docs/scoring.md, "Body-level items"):
+// whether `item` is one of the cycle's body-level items (全庁共通事項): its respondent is the
+// body and the cycle has a secretariat recorded. A cycle without one (Cycle::secretariat empty:
+// created before the rule) has none, so its figures stay as they were published.
+bool body_level(const Item& item, const Cycle& cycle) noexcept;
+// Whether 課 `department` (a code) answers `item` in `cycle`: a body-level item only the
+// cycle's secretariat, any other item every target 課.
+bool answers_item(const Item& item, const Cycle& cycle, std::string_view department) noexcept;
+// The whole question "is 課 d asked item i in this cycle": in the cycle's audience, answered by
+// this 課 (answers_item) and applicable to it (applies). Questionnaires, 回収状況, 横展開 and
+// scoring all ask it (scoring through the same rules, as bit masks).
+bool asked(const Item& item, const Cycle& cycle, const DepartmentProfile& department);
 
 }  // namespace libaudit

@@ -90,6 +90,11 @@ struct Cycle {
   CycleStatus status = CycleStatus::planned;
   std::vector<std::string> departments;  // target 課 codes, sorted
   std::string created_at;
+  // The 課 that answers the checklist's body-level items (全庁共通事項, Item::respondent body) for
+  // the whole body, one of `departments`; empty when none is recorded: a cycle created before
+  // the rule (every target 課 then answers every item, as it did: applicability.h, answers_item)
+  // or one whose checklist has no body-level item in its audience and no secretariat of its own.
+  std::string secretariat;
 };
 
 // Whether cycle `a` comes before cycle `b`: an earlier 年度, or the same 年度 and created
@@ -104,6 +109,12 @@ struct CycleSpec {
   int fiscal_year = 0;
   std::int64_t checklist = 0;
   std::vector<std::string> departments;  // 課 codes; empty means every 課 at creation time
+  // The 課 (code) that answers the body-level items; it must be one of the cycle's 課. Empty: the
+  // one 課 whose name is the checklist's `secretariat`, when exactly one is; none when the
+  // checklist names none (every 課 then answers every item, as before the rule). A cycle whose
+  // audience has body-level items and whose checklist's secretariat names no target 課, or
+  // several, is refused (ValidationError): the items are never dropped.
+  std::string secretariat;
 };
 
 enum class Answer { implemented, partial, not_implemented, not_applicable, unknown };
