@@ -37,10 +37,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import libaudit
 from libaudit.benchmark import benchmark
 from scoring_bench import check_equal, run_pandas
 from store_import import timed
+
+import libaudit
 
 ANSWERS = ["implemented", "partial", "not_implemented", "not_applicable", "unknown"]
 WEIGHTS = [0.62, 0.15, 0.13, 0.06, 0.04]
@@ -202,7 +203,7 @@ def main() -> int:
             path = work / f"body{b}.db"
             ids = make_store(path, name, codes[b], lists[b], args.years)
             with libaudit.Store(path, create=False) as store:
-                _, wall, _ = timed(lambda: store.import_responses("bench", ids[0], first[b]))
+                _, wall, _ = timed(lambda s=store, c=ids[0], r=first[b]: s.import_responses("bench", c, r))
                 per_body += wall
                 for later in ids[1:]:
                     store.import_responses("bench", later, answers(rng, codes[b], items))

@@ -750,9 +750,7 @@ class _BenchmarkInput:
     @property
     def body(self) -> str: ...
 
-def benchmark_input(
-    store: _Store, cycle: int, model: str, partial_value: float, as_of: _DateArg
-) -> _BenchmarkInput:
+def benchmark_input(store: _Store, cycle: int, model: str, partial_value: float, as_of: _DateArg) -> _BenchmarkInput:
     """A cycle of one store read by the as-of rule, with its latest publication."""
 
 class _Benchmark:

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
+from libaudit.benchmark import benchmark, cycle_in_year, model_checklist_path
 
 import libaudit
-from libaudit.benchmark import benchmark, cycle_in_year, model_checklist_path
 
 ROOT = Path(__file__).resolve().parents[3]
 ACTOR = "tester"
