@@ -82,6 +82,7 @@ std::string basis_text(const Benchmark& r) {
   if (r.model_map)
     return r.checklist_title + "（" + r.checklist_id + " " + r.checklist_version +
            "）の項目ごとに、各団体の点検項目を model: の対応で集計した";
+  if (r.checklist_id.empty()) return "各団体が共通に用いる点検表の章で比較した（点検表の名称は匿名化のため省略）";
   return "各団体が共通に用いる点検表「" + r.checklist_title + "」（" + r.checklist_id + " " + r.checklist_version +
          "）の章で比較した";
 }

@@ -113,6 +113,8 @@ void anonymise(Benchmark& r, const std::string& key) {
     r.bodies[i].label = labels[i];
     r.bodies[i].cycle_name.clear();
   }
+  // A body's own checklist is named after the body: left out (the model's name stays).
+  if (!r.model_map) r.checklist_id.clear(), r.checklist_version.clear(), r.checklist_title.clear();
   // The letters' order, so that the rows' order says nothing of the inputs'.
   std::vector<std::size_t> order(r.bodies.size());
   std::iota(order.begin(), order.end(), 0);

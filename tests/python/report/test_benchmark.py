@@ -309,3 +309,21 @@ def test_bad_inputs_write_nothing(bodies: list[Path], tmp_path: Path, cli: Any, 
 
 def test_model_checklist_found() -> None:
     assert model_checklist_path().is_file()
+
+
+def test_anonymised_shared_checklist_hides_its_name(bodies: list[Path], tmp_path: Path) -> None:
+    """Without --model-map the shared checklist is a body's (小牧市's): anonymised, its id, version
+    and title are left out of every format with the names."""
+    komaki = libaudit.Checklist.load(str(ROOT / "checklists" / "komaki" / "taisaku-kijun.yaml"))
+    other = make_body(tmp_path / "north.db", "北市", komaki, 5)
+    stores = [libaudit.Store(p, create=False, read_only=True) for p in (bodies[0], other)]
+    try:
+        b = benchmark(stores, [cycle_in_year(s, 2025) for s in stores], anonymise=True)
+        for fmt in ("html", "md", "csv", "json"):
+            text = str(b.render(fmt))
+            for real in ("小牧", "北市", "komaki", "taisaku-kijun"):
+                assert real not in text, (fmt, real)
+        assert [x["label"] for x in b.view()["bodies"]] == ["A市", "B市"]
+    finally:
+        for s in stores:
+            s.close()

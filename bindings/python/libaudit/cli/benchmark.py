@@ -119,7 +119,7 @@ def _print(view: dict[str, Any]) -> None:
     title = _("{title}: {n} bodies on {checklist} {version}").format(
         title=view["report"]["title"],
         n=view["body_count"],
-        checklist=view["checklist"]["id"],
+        checklist=view["checklist"]["id"] or "-",
         version=view["checklist"]["version"],
     )
     print(title)
