@@ -18,6 +18,9 @@ namespace libaudit {
 
 namespace {
 
+// A problem with the inputs as a whole (file empty: the message alone).
+ValidationError invalid(std::string message) { return ValidationError({Diagnostic{"", 1, 1, std::move(message)}}); }
+
 // The compared items' counts of one body: one entry per item of the checklist compared on.
 struct BodyCounts {
   std::vector<Counts> items;
@@ -49,10 +52,11 @@ BodyCounts model_counts(const CycleAt& at, const Checklist& model, const std::ma
       const auto it = index.find(id);
       if (it == index.end())
         throw ValidationError(
-            message("item '{item}' of checklist '{checklist}' names model item '{model}', which "
-                    "the model checklist '{id}' does not have",
-                    fmt::arg("item", items[i].id), fmt::arg("checklist", at.data.checklist().id()),
-                    fmt::arg("model", id), fmt::arg("id", model.id())));
+            {Diagnostic{at.data.checklist().origin(), items[i].line, 1,
+                        message("item '{item}' of checklist '{checklist}' names model item '{model}', which "
+                                "the model checklist '{id}' does not have",
+                                fmt::arg("item", items[i].id), fmt::arg("checklist", at.data.checklist().id()),
+                                fmt::arg("model", id), fmt::arg("id", model.id()))}});
       out.items[it->second] += own[i];
       seen[it->second] = true;
     }
@@ -72,10 +76,10 @@ double scored(const ScoringModel& m, const Checklist& c, const std::vector<Count
 }
 
 const Checklist& compared_on(const std::vector<BenchmarkInput>& inputs, const BenchmarkOptions& options) {
-  if (inputs.empty()) throw ValidationError(tr("benchmark needs at least one body"));
+  if (inputs.empty()) throw invalid(tr("benchmark needs at least one body"));
   if (options.model) {
     if (options.model->kind() != ChecklistKind::model)
-      throw ValidationError(
+      throw invalid(
           message("checklist '{id}' is not a model checklist (kind: model)", fmt::arg("id", options.model->id())));
     return *options.model;
   }
@@ -83,7 +87,7 @@ const Checklist& compared_on(const std::vector<BenchmarkInput>& inputs, const Be
   for (const BenchmarkInput& in : inputs) {
     const Checklist& c = in.at.data.checklist();
     if (c.id() != first.id() || c.version() != first.version())
-      throw ValidationError(
+      throw invalid(
           message("the bodies answer different checklists ('{a}' and '{b}'): compare them on "
                   "the model checklist with --model-map",
                   fmt::arg("a", first.id() + "@" + first.version()), fmt::arg("b", c.id() + "@" + c.version())));
@@ -181,7 +185,7 @@ Benchmark benchmark(const std::vector<BenchmarkInput>& inputs, const BenchmarkOp
   const std::string model_name = inputs.front().at.options.model;
   for (const BenchmarkInput& in : inputs)
     if (in.at.options.model != model_name)
-      throw ValidationError(tr("every body of a benchmark must be scored with the same model"));
+      throw invalid(tr("every body of a benchmark must be scored with the same model"));
   const auto model = find_model(model_name);
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < c.items().size(); ++i) index.emplace(c.items()[i].id, i);
