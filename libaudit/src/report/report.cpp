@@ -106,23 +106,6 @@ std::string period_iso(int fiscal_year) {
   return fiscal_year_start(fiscal_year).to_string() + "～" + fiscal_year_end(fiscal_year).to_string();
 }
 
-// `s` as a quoted CSS string, safe inside a <style> element: quotes, backslashes and angle
-// brackets are written as CSS escapes, control characters as spaces.
-std::string css_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\22 "; break;
-      case '\\': out += "\\5C "; break;
-      case '<': out += "\\3C "; break;
-      case '>': out += "\\3E "; break;
-      case '&': out += "\\26 "; break;
-      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-  }
-  return out + "\"";
-}
-
 std::string kind_label(CycleKind k) { return std::string(label_of(Vocabulary::cycle_kind, to_string(k))); }
 
 constexpr Severity kSeverities[] = {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,

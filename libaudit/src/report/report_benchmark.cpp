@@ -117,7 +117,10 @@ json benchmark_view(const Benchmark& r) {
   json bodies = json::array();
   for (const BenchmarkBody& b : r.bodies) bodies.push_back(body_json(r, b));
   return {{"report",
-           {{"kind", "benchmark"}, {"title", title_of(r)}, {"generator", std::string("libaudit ") + LIBAUDIT_VERSION}}},
+           {{"kind", "benchmark"},
+            {"title", title_of(r)},
+            {"generator", std::string("libaudit ") + LIBAUDIT_VERSION},
+            {"running_head_css", css_string(title_of(r))}}},
           {"model", r.model},
           {"model_map", r.model_map},
           {"anonymised", r.anonymised},

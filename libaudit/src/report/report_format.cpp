@@ -52,4 +52,19 @@ std::string csv_table(const std::vector<std::string>& headers, const std::vector
   return out;
 }
 
+std::string css_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\22 "; break;
+      case '\\': out += "\\5C "; break;
+      case '<': out += "\\3C "; break;
+      case '>': out += "\\3E "; break;
+      case '&': out += "\\26 "; break;
+      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace libaudit::report_detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,5 +23,9 @@ std::string csv_cell(const nlohmann::ordered_json& v);
 // A CSV file: a UTF-8 BOM (Excel in Japan reads UTF-8 only with it), the header and the rows, CRLF.
 std::string csv_table(const std::vector<std::string>& headers,
                       const std::vector<std::vector<nlohmann::ordered_json>>& rows);
+
+// `s` as a quoted CSS string, safe inside a <style> element: quotes, backslashes and angle
+// brackets are written as CSS escapes, control characters as spaces.
+std::string css_string(std::string_view s);
 
 }  // namespace libaudit::report_detail

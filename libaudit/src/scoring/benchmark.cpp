@@ -27,12 +27,14 @@ struct BodyCounts {
   std::size_t unmapped = 0, covered = 0;
 };
 
-// The body's own per-item counts (score by item: the scoring stage's counting).
+// The body's own per-item counts, one per checklist item (score by item: the scoring stage's
+// counting; an item outside the cycle's audience has no row, so no counts).
 std::vector<Counts> own_counts(const CycleAt& at) {
   const ScoreTable t = score(at.data, GroupBy::item, at.options);
-  std::vector<Counts> out;
-  out.reserve(t.rows.size());
-  for (const GroupScore& g : t.rows) out.push_back(g.counts);
+  const Checklist& c = at.data.checklist();
+  std::vector<Counts> out(c.items().size());
+  for (const GroupScore& g : t.rows)
+    if (const Item* it = c.find_item(g.group)) out[std::size_t(it - c.items().data())] = g.counts;
   return out;
 }
 

@@ -75,7 +75,7 @@ def make_body(
         )
         store.open_cycle(ACTOR, cycle)
         rng = random.Random(seed)
-        rows = [(d, item.id, rng.choices(ANSWERS, WEIGHTS)[0]) for d in LEAVES for item in checklist.items()]
+        rows = [(d, item.id, rng.choices(ANSWERS, WEIGHTS)[0]) for d in LEAVES for item in checklist.items]
         store.import_responses(ACTOR, cycle, rows)
         if close:
             store.close_cycle(ACTOR, cycle)
