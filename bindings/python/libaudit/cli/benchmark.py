@@ -17,6 +17,7 @@ from ..i18n import _
 from ..report import format_of
 from ..table import format_table
 from .common import open_store
+from .score import _score_header
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -123,7 +124,15 @@ def _print(view: dict[str, Any]) -> None:
         version=view["checklist"]["version"],
     )
     print(title)
-    headers = [_("body"), _("年度"), _("point"), _("score"), _("偏差値"), _("applicable"), _("answered")]
+    headers = [
+        _("body"),
+        _("年度"),
+        _("point"),
+        _score_header(view["model"]),
+        _("偏差値"),
+        _("applicable"),
+        _("answered"),
+    ]
     if view["model_map"]:
         headers.append(_("unmapped items"))
     rows = []
@@ -131,7 +140,7 @@ def _print(view: dict[str, Any]) -> None:
         row = [b["label"], b["fiscal_year_label"], _point(b), b["score_text"], b["deviation_text"]]
         row += [b["applicable"], b["answered"]] + ([b["unmapped_items"]] if view["model_map"] else [])
         rows.append(row)
-    print(format_table(headers, rows, align="lllrrrr" + ("r" if view["model_map"] else "")))
+    print(format_table(headers, rows, align="<<<>>>>" + (">" if view["model_map"] else "")))
     d = view["distribution"]
     print(
         _("n={n}  mean {mean}  sd {sd}  min {min}  median {median}  max {max}").format(
@@ -149,7 +158,7 @@ def _print(view: dict[str, Any]) -> None:
     chapter_rows = [
         [b["label"]] + [f"{c['score_text']} ({c['deviation_text']})" for c in b["cells"]] for b in view["bodies"]
     ]
-    print(format_table(chapter_headers, chapter_rows, align="l" + "r" * len(view["chapters"])))
+    print(format_table(chapter_headers, chapter_rows, align="<" + ">" * len(view["chapters"])))
 
 
 def _point(b: dict[str, Any]) -> str:
