@@ -62,5 +62,6 @@ void bind_report(py::module_& m);     // report.cpp
 void bind_findings(py::module_& m);   // findings.cpp: people, findings, exceptions
 void bind_align(py::module_& m);      // align.cpp: alignment with the model, the coverage report
 void bind_audit(py::module_& m);      // audit.cpp: the audit plan, working papers
+void bind_benchmark(py::module_& m);  // benchmark.cpp: many bodies compared
 
 }  // namespace libaudit::python

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_findings(m);
   libaudit::python::bind_align(m);
   libaudit::python::bind_audit(m);
+  libaudit::python::bind_benchmark(m);
 }

@@ -874,3 +874,28 @@ class _Questionnaires:
     def plan(
         self, files: list[_Returned], actor: str
     ) -> tuple[list[tuple[str, str, str, str, str, str]], list[tuple[int, int, int, int]]]: ...
+
+# ---- many bodies compared (bindings/src/benchmark.cpp; use libaudit.benchmark)
+
+class _BenchmarkInput:
+    """One body's cycle read for a benchmark (benchmark.h)."""
+    @property
+    def body(self) -> str: ...
+
+def benchmark_input(store: _Store, cycle: int, model: str, partial_value: float, as_of: _DateArg) -> _BenchmarkInput:
+    """A cycle of one store read by the as-of rule, with its latest publication."""
+
+class _Benchmark:
+    """Bodies compared (benchmark.h). Use libaudit.benchmark."""
+    def view(self) -> str:
+        """The view model as JSON text."""
+    def render(self, format: str, template_dirs: list[str | os.PathLike[str]]) -> str: ...
+
+def benchmark(inputs: list[_BenchmarkInput], model: Checklist | None, anonymise: bool, key: str) -> _Benchmark:
+    """The bodies compared on the model checklist (or their shared checklist when model is None)."""
+
+def anonymous_labels(names: list[str], key: str) -> list[str]:
+    """A letter and the body's kind per name (A市, B町 …), ordered by SHA-256(key, name)."""
+
+def body_kind(name: str) -> str:
+    """The kind a body's name ends in (市, 町, 市議会 …), or ''."""

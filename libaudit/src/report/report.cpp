@@ -19,6 +19,7 @@
 #include "libaudit/scoring/publication.h"
 #include "libaudit/store/applicability.h"
 #include "report/report_findings.h"
+#include "report/report_format.h"
 #include "report/report_svg.h"
 #include "report/report_template.h"
 #include "report/report_text.h"
@@ -60,17 +61,6 @@ ReportFormat parse_report_format(std::string_view s) {
 // ---- Japanese numbers ---------------------------------------------------------
 
 namespace {
-
-// The one rounding of every figure a report prints, in every format (HTML, Markdown, CSV):
-// one decimal as printf rounds it, and never "-0.0" (a change that rounds to nothing is 0.0).
-// The `*_text` twins, the CSV cells and the arrows all come from it, so they cannot disagree.
-std::string decimal1(double x) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.1f", x);
-  return std::string_view(buf) == "-0.0" ? "0.0" : buf;
-}
-
-std::string pct(double x) { return std::isnan(x) ? "—" : decimal1(x) + "%"; }
 
 json jnum(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 
@@ -119,23 +109,6 @@ std::string period_iso(int fiscal_year) {
   return fiscal_year_start(fiscal_year).to_string() + "～" + fiscal_year_end(fiscal_year).to_string();
 }
 
-// `s` as a quoted CSS string, safe inside a <style> element: quotes, backslashes and angle
-// brackets are written as CSS escapes, control characters as spaces.
-std::string css_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\22 "; break;
-      case '\\': out += "\\5C "; break;
-      case '<': out += "\\3C "; break;
-      case '>': out += "\\3E "; break;
-      case '&': out += "\\26 "; break;
-      default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-  }
-  return out + "\"";
-}
-
 std::string kind_label(CycleKind k) { return std::string(label_of(Vocabulary::cycle_kind, to_string(k))); }
 
 constexpr Severity kSeverities[] = {Severity::major_nonconformity, Severity::minor_nonconformity, Severity::observation,
@@ -143,42 +116,6 @@ constexpr Severity kSeverities[] = {Severity::major_nonconformity, Severity::min
 constexpr FindingState kStates[] = {FindingState::open,           FindingState::plan_submitted,
                                     FindingState::in_remediation, FindingState::remediation_reported,
                                     FindingState::verified,       FindingState::risk_accepted};
-
-// ---- Escaping for CSV ------------------------------------------------------------------------
-
-// RFC 4180 quoting (csv::quote); text a spreadsheet would take for a formula neutralised (csv.h).
-std::string csv_cell(const json& v) {
-  std::string s;
-  if (v.is_string()) {
-    s = csv::neutralise_formula(v.get<std::string>());
-  } else if (v.is_null()) {
-    return "";
-  } else if (v.is_boolean()) {
-    return v.get<bool>() ? "1" : "0";
-  } else if (v.is_number_float()) {
-    s = decimal1(v.get<double>());  // as the `*_text` twin prints it
-  } else {
-    s = v.dump();
-  }
-  return csv::quote(s);
-}
-
-std::string csv_table(const std::vector<std::string>& headers, const std::vector<std::vector<json>>& rows) {
-  std::string out = "\xEF\xBB\xBF";  // UTF-8 BOM: Excel in Japan reads UTF-8 only with it
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    if (i) out += ',';
-    out += csv_cell(headers[i]);
-  }
-  out += "\r\n";
-  for (const auto& r : rows) {
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      if (i) out += ',';
-      out += csv_cell(r[i]);
-    }
-    out += "\r\n";
-  }
-  return out;
-}
 
 }  // namespace
 

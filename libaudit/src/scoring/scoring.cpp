@@ -2,6 +2,8 @@
 // on them. The models themselves are in scoring_models.cpp.
 #include "libaudit/scoring/scoring.h"
 
+#include "libaudit/scoring/benchmark.h"
+
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -153,6 +155,15 @@ GroupBy parse_group_by(std::string_view s) {
       message("unknown grouping '{grouping}': one of department, parent, chapter, section, role, tier, "
               "item, body",
               fmt::arg("grouping", s)));
+}
+
+std::vector<double> deviations(std::span<const double> scores) {
+  const Distribution d = distribution_of(scores);
+  std::vector<double> out;
+  out.reserve(scores.size());
+  for (double x : scores)
+    out.push_back(std::isnan(x) ? kNoScore : (d.n >= 2 && d.sd > 0 ? 50 + 10 * (x - d.mean) / d.sd : 50.0));
+  return out;
 }
 
 Distribution distribution_of(std::span<const double> scores) {
@@ -399,10 +410,8 @@ void finish(ScoreTable& t) {
   std::vector<double> xs;
   for (const GroupScore& g : t.rows) xs.push_back(g.score);
   t.distribution = distribution_of(xs);
-  for (GroupScore& g : t.rows) {
-    if (std::isnan(g.score)) continue;
-    g.deviation = t.distribution.sd > 0 ? 50 + 10 * (g.score - t.distribution.mean) / t.distribution.sd : 50.0;
-  }
+  const std::vector<double> dev = deviations(xs);
+  for (std::size_t i = 0; i < t.rows.size(); ++i) t.rows[i].deviation = dev[i];
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ from ..errors import LibauditError
 from ..files import os_error_text
 from ..i18n import _
 from . import (
+    benchmark,
     checklist,
     cycles,
     exceptions,
@@ -41,6 +42,7 @@ _GROUPS = [
     plan,
     workpaper,
     report,
+    benchmark,
     vocabulary,
 ]
 
