@@ -59,5 +59,6 @@ void bind_scoring(py::module_& m);    // scoring.cpp
 void bind_exchange(py::module_& m);   // exchange.cpp: the questionnaire model
 void bind_report(py::module_& m);     // report.cpp
 void bind_findings(py::module_& m);   // findings.cpp: people, findings, exceptions
+void bind_evidence(py::module_& m);   // evidence.cpp: evidence files
 
 }  // namespace libaudit::python

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_exchange(m);
   libaudit::python::bind_report(m);
   libaudit::python::bind_findings(m);
+  libaudit::python::bind_evidence(m);
 }

@@ -41,6 +41,7 @@ from .errors import (
     StoreError,
     ValidationError,
 )
+from .evidence import Evidence, EvidenceFile, EvidenceSettings
 from .findings import DateLike, Exceptions, Findings, People
 from .report import Reporter, render
 from .scoring import Comparison, CycleData, ScoreMatrix, ScoreTable
@@ -79,6 +80,12 @@ class Store(_store.Store):
     def exceptions(self) -> Exceptions:
         """Exceptions (例外措置): a libaudit.findings.Exceptions."""
         return Exceptions(self)
+
+    # -- evidence files (libaudit.evidence, docs/evidence.md)
+    @property
+    def evidence(self) -> Evidence:
+        """Evidence files (証跡ファイル): a libaudit.evidence.Evidence."""
+        return Evidence(self)
 
     # -- close = publish (libaudit.scoring, docs/scoring.md "Publication")
     def close_cycle(self, actor: str, cycle: int) -> dict[str, Any]:
@@ -158,6 +165,9 @@ __all__ = [
     "ChecklistError",
     "CycleStateError",
     "Diagnostic",
+    "Evidence",
+    "EvidenceFile",
+    "EvidenceSettings",
     "Extraction",
     "ImportValidationError",
     "Item",

@@ -31,6 +31,7 @@ Vocabulary = Literal[
     "role",
     "tier",
     "collection_status",
+    "evidence_status",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

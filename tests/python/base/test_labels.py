@@ -16,6 +16,7 @@ VOCABULARIES = (
     *("severity", "finding_state", "exception_status", "check_answer"),  # follow-up's
     *("role", "tier"),  # the organisation's and the checklist's
     "collection_status",  # the exchange stage's 回収状況
+    "evidence_status",  # the store stage's evidence files
 )
 
 

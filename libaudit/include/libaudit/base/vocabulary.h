@@ -29,7 +29,8 @@ enum class Vocabulary {
   check_answer,
   role,
   tier,
-  collection_status
+  collection_status,
+  evidence_status
 };
 
 // Every vocabulary, in the order of the enum.
