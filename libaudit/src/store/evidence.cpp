@@ -164,7 +164,7 @@ std::string response_target(sql::Db& db, std::string_view key) {
     invalid(message("a response is named CYCLE/DEPARTMENT/ITEM (e.g. 1/4010/8.1.a), not '{key}'",
                     fmt::arg("key", key)));
   std::int64_t cycle = 0;
-  const std::string number = text::trim(key.substr(0, a));
+  const std::string number(text::trim(key.substr(0, a)));
   if (number.empty() || number.size() > 12 || number.find_first_not_of("0123456789") != std::string::npos)
     invalid(message("a response is named CYCLE/DEPARTMENT/ITEM (e.g. 1/4010/8.1.a), not '{key}'",
                     fmt::arg("key", key)));
@@ -216,7 +216,7 @@ void update_row(sql::Db& db, detail::TrailWriter& trail, const EvidenceFile& f) 
 }
 
 std::string checked_name(std::string name) {
-  name = text::trim(name);
+  name = std::string(text::trim(name));
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
       name.find('\\') != std::string::npos || std::any_of(name.begin(), name.end(), [](char c) {
         return std::uint8_t(c) < 0x20;
@@ -254,7 +254,7 @@ std::vector<std::string> target_kinds() {
 }
 
 std::string check_target(sql::Db& db, std::string_view kind, std::string_view key) {
-  const std::string k = text::trim(kind);
+  const std::string k(text::trim(kind));
   for (const Target& t : targets())
     if (k == t.kind) return t.check(db, key);
   std::string kinds;
@@ -294,15 +294,14 @@ namespace {
 EvidenceFile prepare(sql::Db& db, std::int64_t id, const EvidenceSpec& spec) {
   EvidenceFile f;
   if (id == 0) {
-    f.target_kind = text::trim(spec.target_kind);
+    f.target_kind = std::string(text::trim(spec.target_kind));
     f.target_key = check_target(db, f.target_kind, spec.target_key);
     return f;
   }
   const std::vector<EvidenceFile> rows = item_rows(db, id);
   const EvidenceFile& last = rows.back();
   if (last.status != EvidenceStatus::active)
-    invalid(message("evidence {id} is {status}: it takes no new revision", fmt::arg("id", id),
-                    fmt::arg("status", to_string(last.status))));
+    invalid(message("evidence {id} is withdrawn or purged: it takes no new revision", fmt::arg("id", id)));
   f = last;
   f.revision = last.revision + 1;
   return f;
@@ -316,7 +315,8 @@ EvidenceFile Evidence::store_file(std::string_view actor, std::int64_t id, const
   detail::require_actor(actor);
   const fs::path dir = folder();
   const std::string name = checked_name(spec.file_name.empty() ? source.filename().string() : spec.file_name);
-  const std::string date = text::trim(spec.evidence_date).empty() ? "" : parse_date(text::trim(spec.evidence_date)).to_string();
+  const std::string date =
+      text::trim(spec.evidence_date).empty() ? "" : parse_date(text::trim(spec.evidence_date)).to_string();
   EvidenceSettings settings;
   {
     const Store::Snapshot snap(store_);
@@ -357,7 +357,7 @@ EvidenceFile Evidence::store_file(std::string_view actor, std::int64_t id, const
     f.id = txn.db.query_int("SELECT COALESCE(MAX(id), 0) + 1 FROM evidence");
     f.revision = 1;
   }
-  const std::string title = text::trim(spec.title);
+  const std::string title(text::trim(spec.title));
   f.title = !title.empty() ? title : id == 0 ? name : f.title;
   f.file_name = name;
   f.media_type = what.media_type;
@@ -386,14 +386,15 @@ std::vector<EvidenceFile> Evidence::withdraw(std::string_view actor, std::int64_
   Store::Transaction txn(store_);
   std::vector<EvidenceFile> rows = item_rows(txn.db, id);
   if (rows.back().status != EvidenceStatus::active)
-    invalid(message("evidence {id} is already {status}", fmt::arg("id", id),
-                    fmt::arg("status", to_string(rows.back().status))));
+    invalid(rows.back().status == EvidenceStatus::withdrawn
+                ? message("evidence {id} is already withdrawn", fmt::arg("id", id))
+                : message("evidence {id} is already purged", fmt::arg("id", id)));
   detail::TrailWriter& trail = txn.trail(actor, now_utc_iso());
   for (EvidenceFile& f : rows) {
     f.status = EvidenceStatus::withdrawn;
     f.withdrawn_by = std::string(actor);
     f.withdrawn_at = trail.at();
-    f.withdraw_reason = text::trim(reason);
+    f.withdraw_reason = std::string(text::trim(reason));
     update_row(txn.db, trail, f);
   }
   txn.commit();
@@ -442,7 +443,7 @@ std::vector<EvidenceFile> Evidence::purge(std::string_view actor, std::int64_t i
 
 std::vector<EvidenceFile> Evidence::list(std::string_view target_kind, std::string_view target_key) const {
   const Store::Snapshot snap(store_);
-  std::string kind = text::trim(target_kind), key;
+  std::string kind(text::trim(target_kind)), key;
   if (!kind.empty() && !text::trim(target_key).empty()) key = check_target(snap.db, kind, target_key);
   static const std::string text = std::string(kSelect) +
                                   " WHERE (?1 = '' OR target_kind = ?1) AND (?2 = '' OR target_key = ?2) "

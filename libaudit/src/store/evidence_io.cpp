@@ -55,6 +55,15 @@ Fd::~Fd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+Fd& Fd::operator=(Fd&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
 void Fd::close() {
   if (fd_ < 0) return;
   const int fd = fd_;

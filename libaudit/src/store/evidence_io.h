@@ -28,6 +28,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Fd& operator=(Fd&& o) noexcept;
   ~Fd();
   int get() const noexcept { return fd_; }
   void close();  // IoError when close() reports a failed write

@@ -42,7 +42,7 @@ void fill(Store& s) {
   People(s).put("t", {"監査A", "11", {"auditor"}});
 }
 
-const std::map<std::string, int> kVersions = {{"followup", 1}, {"store", 3}};
+const std::map<std::string, int> kVersions = {{"evidence", 1}, {"followup", 1}, {"store", 3}};
 
 }  // namespace
 
@@ -63,7 +63,9 @@ BOOST_AUTO_TEST_CASE(legacy_global_versions_migrate_to_the_same_schema) {
   const std::vector<std::string> want = columns(fresh);
   // What each older libaudit wrote, made from a new store by undoing what came after it.
   // (store 3, #14: the trail's mac column and its seal index.)
-  const std::string no_mac = "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ";
+  const std::string no_mac =
+      "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; DROP TABLE evidence; DROP "
+      "TABLE evidence_settings; ";
   const std::map<int, std::string> undo = {
       {3, "DROP TABLE schema_versions; " + no_mac + "PRAGMA user_version = 3;"},
       {2,

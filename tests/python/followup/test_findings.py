@@ -480,7 +480,7 @@ def test_a_schema_1_store_migrates(tmp_path):
     con.executescript(
         "DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; "
         "DROP TABLE check_requests; DROP TABLE exceptions; DROP TABLE publications; DROP TABLE reopenings; "
-        "DROP TABLE questionnaire_exports; "
+        "DROP TABLE questionnaire_exports; DROP TABLE evidence; DROP TABLE evidence_settings; "
         "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
         "DROP TABLE schema_versions; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;"
     )

@@ -249,7 +249,7 @@ def test_withdraw_needs_a_reason_and_revise_an_active_item(ready):
     with pytest.raises(ValidationError, match="reason"):
         store.evidence.withdraw(ACTOR, f.id, " ")
     store.evidence.withdraw(ACTOR, f.id, "誤り")
-    with pytest.raises(ValidationError, match="withdrawn"):
+    with pytest.raises(ValidationError, match="withdrawn or purged"):
         store.evidence.revise(ACTOR, f.id, write(tmp / "b.pdf", PDF + b"\n"))
     with pytest.raises(ValidationError, match="already withdrawn"):
         store.evidence.withdraw(ACTOR, f.id, "誤り")

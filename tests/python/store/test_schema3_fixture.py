@@ -52,6 +52,7 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
 
     con = sqlite3.connect(db)
     assert dict(con.execute("SELECT component, version FROM schema_versions")) == {
+        "evidence": 1,
         "exchange": 1,
         "followup": 1,
         "scoring": 1,
@@ -61,7 +62,7 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     # The migration added the registry, the trail's mac column (store 3, #14) and the scoring
     # stage's tables (publications of closed cycles, reopenings), the exchange stage's
     # (questionnaire_exports, #15) and changed nothing else; a new store has the same.
-    added = {"schema_versions", "publications", "reopenings", "questionnaire_exports"}
+    added = {"schema_versions", "publications", "reopenings", "questionnaire_exports", "evidence", "evidence_settings"}
     registry = [c for c in columns(db) if c[0] in added]
     assert {c[0] for c in registry} == added
     mac = ("trail", "mac", "TEXT", 1, "''", 0)

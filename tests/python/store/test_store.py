@@ -665,6 +665,7 @@ def test_a_schema_2_store_migrates(tmp_path):
     con.executescript(  # nor what was added since: store 3's mac (#14), the scoring and exchange stages' tables
         "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
         "DROP TABLE publications; DROP TABLE reopenings; DROP TABLE questionnaire_exports; DROP TABLE schema_versions; "
+        "DROP TABLE evidence; DROP TABLE evidence_settings; "
         "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;"
     )
     con.close()
