@@ -206,8 +206,12 @@ def test_targets_are_checked(ready):
 def test_attach_to_a_finding(ready):
     store, cycle, tmp = ready
     store.people.add(ACTOR, "監査A", "102", ["auditor"])
+    audit = store.create_cycle(
+        ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=store.checklists()[0].id
+    )
+    store.open_cycle(ACTOR, audit)
     n = store.findings.open(
-        "監査A", cycle=cycle, department="101", items=["7.1"], severity="minor_nonconformity", due="2025-03-31", condition="未整備"
+        "監査A", cycle=audit, department="101", items=["7.1"], severity="minor_nonconformity", due="2025-03-31", condition="未整備"
     )
     f = store.evidence.add(ACTOR, "finding", str(n), write(tmp / "a.pdf", PDF))
     assert (f.target_kind, f.target_key) == ("finding", str(n))
