@@ -62,7 +62,9 @@ def make_store(path: Path) -> str:
     import libaudit
 
     with libaudit.Store(path) as s:
-        s.import_departments("bench", [{"code": "B", "name": "部"}, {"code": "101", "name": "総務課", "parent_code": "B"}])
+        s.import_departments(
+            "bench", [{"code": "B", "name": "部"}, {"code": "101", "name": "総務課", "parent_code": "B"}]
+        )
         yaml = (
             "format: 1\nid: b\ntitle: t\nversion: '1'\nbody: b\nsections:\n"
             "  - id: '1'\n    title: s\n    items:\n      - id: '1.1'\n        clause: '1'\n"

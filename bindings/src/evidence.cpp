@@ -50,23 +50,21 @@ void bind_evidence(py::module_& m) {
       "_evidence_add",
       [](Store& store, std::string_view actor, std::string kind, std::string key, const std::filesystem::path& source,
          std::string title, std::string date, std::string name, const py::object& progress) {
-        const EvidenceSpec spec = spec_of(std::move(kind), std::move(key), std::move(title), std::move(date),
-                                          std::move(name));
-        return file_dict(without_gil(progress, [&](const EvidenceProgress& p) {
-          return Evidence(store).add(actor, spec, source, p);
-        }));
+        const EvidenceSpec spec =
+            spec_of(std::move(kind), std::move(key), std::move(title), std::move(date), std::move(name));
+        return file_dict(without_gil(
+            progress, [&](const EvidenceProgress& p) { return Evidence(store).add(actor, spec, source, p); }));
       },
       py::arg("store"), py::arg("actor"), py::arg("target_kind"), py::arg("target_key"), py::arg("source"),
-      py::arg("title") = "", py::arg("evidence_date") = "", py::arg("file_name") = "",
-      py::arg("progress") = py::none(), "Adds an evidence file (evidence.h). Use Store.evidence.");
+      py::arg("title") = "", py::arg("evidence_date") = "", py::arg("file_name") = "", py::arg("progress") = py::none(),
+      "Adds an evidence file (evidence.h). Use Store.evidence.");
   m.def(
       "_evidence_revise",
       [](Store& store, std::string_view actor, std::int64_t id, const std::filesystem::path& source, std::string title,
          std::string date, std::string name, const py::object& progress) {
         const EvidenceSpec spec = spec_of({}, {}, std::move(title), std::move(date), std::move(name));
-        return file_dict(without_gil(progress, [&](const EvidenceProgress& p) {
-          return Evidence(store).revise(actor, id, spec, source, p);
-        }));
+        return file_dict(without_gil(
+            progress, [&](const EvidenceProgress& p) { return Evidence(store).revise(actor, id, spec, source, p); }));
       },
       py::arg("store"), py::arg("actor"), py::arg("id"), py::arg("source"), py::arg("title") = "",
       py::arg("evidence_date") = "", py::arg("file_name") = "", py::arg("progress") = py::none(),
@@ -99,9 +97,8 @@ void bind_evidence(py::module_& m) {
       "_evidence_copy_out",
       [](const Store& store, std::int64_t id, int revision, const std::filesystem::path& out,
          const py::object& progress) {
-        return file_dict(without_gil(progress, [&](const EvidenceProgress& p) {
-          return Evidence(store).copy_out(id, revision, out, p);
-        }));
+        return file_dict(without_gil(
+            progress, [&](const EvidenceProgress& p) { return Evidence(store).copy_out(id, revision, out, p); }));
       },
       py::arg("store"), py::arg("id"), py::arg("revision"), py::arg("out"), py::arg("progress") = py::none(),
       "Writes a revision's bytes to `out`, checked against its SHA-256 on the way.");
@@ -123,8 +120,7 @@ void bind_evidence(py::module_& m) {
       "_evidence_folder", [](const Store& store) { return Evidence(store).folder(); }, py::arg("store"),
       "The folder of the evidence bytes.");
   m.def(
-      "_evidence_unreferenced",
-      [](const Store& store) { return Evidence(store).unreferenced(); }, py::arg("store"),
+      "_evidence_unreferenced", [](const Store& store) { return Evidence(store).unreferenced(); }, py::arg("store"),
       "Files of the evidence folder that are not evidence.");
   m.def(
       "_evidence_clean", [](Store& store) { return Evidence(store).clean(); }, py::arg("store"),

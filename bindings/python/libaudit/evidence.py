@@ -18,6 +18,7 @@ layer over the core (libaudit/store/evidence.h): every rule is there.
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import os
 from dataclasses import asdict, dataclass
@@ -137,15 +138,15 @@ class Evidence:
             )
         )
 
-    def withdraw(self, actor: str, id: int, reason: str) -> list[EvidenceFile]:
+    def withdraw(self, actor: str, id: int, reason: str) -> builtins.list[EvidenceFile]:
         """Withdraws every revision of item `id` (the bytes stay until a purge)."""
         return [_file(d) for d in core_call(self._store, _core._evidence_withdraw, actor, int(id), reason)]
 
-    def purge(self, actor: str, id: int, today: DateLike = None) -> list[EvidenceFile]:
+    def purge(self, actor: str, id: int, today: DateLike = None) -> builtins.list[EvidenceFile]:
         """Removes the bytes of a withdrawn item whose retention period has ended."""
         return [_file(d) for d in core_call(self._store, _core._evidence_purge, actor, int(id), _day(today) or None)]
 
-    def list(self, target_kind: str = "", target_key: str = "") -> list[EvidenceFile]:
+    def list(self, target_kind: str = "", target_key: str = "") -> builtins.list[EvidenceFile]:
         """Every revision, by id then revision (only one target's when given)."""
         return [_file(d) for d in core_call(self._store, _core._evidence_list, target_kind, target_key)]
 
@@ -173,11 +174,11 @@ class Evidence:
             now.retention_days if retention_days is None else int(retention_days),
         )
 
-    def unreferenced(self) -> list[str]:
+    def unreferenced(self) -> builtins.list[str]:
         """Files of the folder that are not evidence (left by an interrupted add or a purge)."""
         return [os.fspath(p) for p in core_call(self._store, _core._evidence_unreferenced)]
 
-    def clean(self) -> list[str]:
+    def clean(self) -> builtins.list[str]:
         """Removes what :meth:`unreferenced` lists; returns the paths removed."""
         return [os.fspath(p) for p in core_call(self._store, _core._evidence_clean)]
 

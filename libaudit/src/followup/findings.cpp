@@ -11,12 +11,12 @@
 #include <unordered_map>
 
 #include "followup/findings_internal.h"
-#include "store/evidence_targets.h"
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
+#include "store/evidence_targets.h"
 
 namespace libaudit {
 
@@ -180,10 +180,10 @@ const bool kFollowupSchemaRegistered = register_followup_schema();  // schema.cp
 std::string numbered_target(sql::Db& db, std::string_view key, bool finding) {
   const std::string k(text::trim(key));
   if (k.empty() || k.size() > 12 || k.find_first_not_of("0123456789") != std::string::npos)
-    throw ValidationError({Diagnostic{"", 0, 0,
-                                      finding ? message("a finding is named by its number, not '{key}'", fmt::arg("key", key))
-                                              : message("an exception is named by its number, not '{key}'",
-                                                        fmt::arg("key", key))}});
+    throw ValidationError(
+        {Diagnostic{"", 0, 0,
+                    finding ? message("a finding is named by its number, not '{key}'", fmt::arg("key", key))
+                            : message("an exception is named by its number, not '{key}'", fmt::arg("key", key))}});
   sql::Stmt s = db.prepare(finding ? "SELECT 1 FROM findings WHERE id = ?" : "SELECT 1 FROM exceptions WHERE id = ?");
   s.bind(1, std::int64_t(std::stoll(k)));
   if (!s.step())

@@ -70,9 +70,7 @@ constexpr const char* kSelect =
     "added_by, added_at, status, withdrawn_by, withdrawn_at, withdraw_reason, purged_by, purged_at FROM evidence";
 
 EvidenceStatus parse_status(std::string_view s) {
-  return s == "withdrawn" ? EvidenceStatus::withdrawn
-         : s == "purged"  ? EvidenceStatus::purged
-                          : EvidenceStatus::active;
+  return s == "withdrawn" ? EvidenceStatus::withdrawn : s == "purged" ? EvidenceStatus::purged : EvidenceStatus::active;
 }
 
 EvidenceFile read_row(const sql::Stmt& s) {
@@ -161,13 +159,13 @@ std::vector<Target>& targets() {
 std::string response_target(sql::Db& db, std::string_view key) {
   const std::size_t a = key.find('/'), b = a == std::string_view::npos ? a : key.find('/', a + 1);
   if (b == std::string_view::npos)
-    invalid(message("a response is named CYCLE/DEPARTMENT/ITEM (e.g. 1/4010/8.1.a), not '{key}'",
-                    fmt::arg("key", key)));
+    invalid(
+        message("a response is named CYCLE/DEPARTMENT/ITEM (e.g. 1/4010/8.1.a), not '{key}'", fmt::arg("key", key)));
   std::int64_t cycle = 0;
   const std::string number(text::trim(key.substr(0, a)));
   if (number.empty() || number.size() > 12 || number.find_first_not_of("0123456789") != std::string::npos)
-    invalid(message("a response is named CYCLE/DEPARTMENT/ITEM (e.g. 1/4010/8.1.a), not '{key}'",
-                    fmt::arg("key", key)));
+    invalid(
+        message("a response is named CYCLE/DEPARTMENT/ITEM (e.g. 1/4010/8.1.a), not '{key}'", fmt::arg("key", key)));
   cycle = std::stoll(number);
   const Cycle c = detail::load_cycle(db, cycle);  // NotFoundError
   const std::string dept = detail::normalise_key(key.substr(a + 1, b - a - 1));
@@ -218,9 +216,8 @@ void update_row(sql::Db& db, detail::TrailWriter& trail, const EvidenceFile& f) 
 std::string checked_name(std::string name) {
   name = std::string(text::trim(name));
   if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-      name.find('\\') != std::string::npos || std::any_of(name.begin(), name.end(), [](char c) {
-        return std::uint8_t(c) < 0x20;
-      }))
+      name.find('\\') != std::string::npos ||
+      std::any_of(name.begin(), name.end(), [](char c) { return std::uint8_t(c) < 0x20; }))
     invalid(message("'{name}' is not a file name (no folder, no control characters)", fmt::arg("name", name)));
   return name;
 }
@@ -281,8 +278,8 @@ EvidenceFile Evidence::add(std::string_view actor, const EvidenceSpec& spec, con
   return store_file(actor, 0, spec, source, progress);
 }
 
-EvidenceFile Evidence::revise(std::string_view actor, std::int64_t id, const EvidenceSpec& spec,
-                              const fs::path& source, const EvidenceProgress& progress) {
+EvidenceFile Evidence::revise(std::string_view actor, std::int64_t id, const EvidenceSpec& spec, const fs::path& source,
+                              const EvidenceProgress& progress) {
   if (id <= 0) throw NotFoundError(message("no evidence {id} in this store", fmt::arg("id", id)));
   return store_file(actor, id, spec, source, progress);
 }
@@ -326,14 +323,16 @@ EvidenceFile Evidence::store_file(std::string_view actor, std::int64_t id, const
   std::int64_t size = 0;
   const Fd in = open_read(source, size);  // IoError
   if (size > settings.max_bytes)
-    invalid(message("{file}: {size} bytes, larger than the store's limit of {limit} bytes per evidence file: "
-                    "nothing was stored",
-                    fmt::arg("file", source.string()), fmt::arg("size", size), fmt::arg("limit", settings.max_bytes)));
+    invalid(
+        message("{file}: {size} bytes, larger than the store's limit of {limit} bytes per evidence file: "
+                "nothing was stored",
+                fmt::arg("file", source.string()), fmt::arg("size", size), fmt::arg("limit", settings.max_bytes)));
   const Sniffed what = sniff_fd(in.get(), source, size, name);
   if (!what.refusal.empty())
-    invalid(message("{file}: not accepted as evidence: {why}. Accepted: PDF, PNG, JPEG, GIF, TIFF, plain text and "
-                    "CSV, and Word, Excel and PowerPoint files (docx, xlsx, pptx) without macros",
-                    fmt::arg("file", source.string()), fmt::arg("why", what.refusal)));
+    invalid(
+        message("{file}: not accepted as evidence: {why}. Accepted: PDF, PNG, JPEG, GIF, TIFF, plain text and "
+                "CSV, and Word, Excel and PowerPoint files (docx, xlsx, pptx) without macros",
+                fmt::arg("file", source.string()), fmt::arg("why", what.refusal)));
   make_dirs(temp_folder(dir));
   TempGuard guard;
   Fd out = make_temp(temp_folder(dir), "add-", guard.path);
@@ -461,8 +460,8 @@ EvidenceFile Evidence::get(std::int64_t id, int revision) const {
   if (revision == 0) return rows.back();
   for (const EvidenceFile& f : rows)
     if (f.revision == revision) return f;
-  throw NotFoundError(message("evidence {id} has no revision {revision}", fmt::arg("id", id),
-                              fmt::arg("revision", revision)));
+  throw NotFoundError(
+      message("evidence {id} has no revision {revision}", fmt::arg("id", id), fmt::arg("revision", revision)));
 }
 
 EvidenceFile Evidence::copy_out(std::int64_t id, int revision, const fs::path& out,
@@ -485,10 +484,11 @@ EvidenceFile Evidence::copy_out(std::int64_t id, int revision, const fs::path& o
   Fd o = make_temp(parent, "." + out.filename().string() + ".", guard.path);
   const Copied c = copy_hashing(in.get(), blob, o.get(), guard.path, size, 0, blob.string(), progress);
   if (c.sha256 != f.sha256 || c.size != f.size)
-    throw StoreError(message("the file {file} of evidence {id} revision {revision} has changed: SHA-256 {actual}, "
-                             "the trail records {recorded}",
-                             fmt::arg("file", blob.string()), fmt::arg("id", f.id), fmt::arg("revision", f.revision),
-                             fmt::arg("actual", c.sha256), fmt::arg("recorded", f.sha256)));
+    throw StoreError(
+        message("the file {file} of evidence {id} revision {revision} has changed: SHA-256 {actual}, "
+                "the trail records {recorded}",
+                fmt::arg("file", blob.string()), fmt::arg("id", f.id), fmt::arg("revision", f.revision),
+                fmt::arg("actual", c.sha256), fmt::arg("recorded", f.sha256)));
   if (::fsync(o.get()) != 0 || ::fchmod(o.get(), 0644) != 0 || ::rename(guard.path.c_str(), out.c_str()) != 0)
     throw IoError(message("{file}: cannot be written", fmt::arg("file", out.string())));
   guard.path.clear();
@@ -581,17 +581,17 @@ void detail::evidence::check_files(sql::Db& db, const std::string& store_path, s
     for (const EvidenceFile& f : files) {
       ++rows;
       if (actual.empty())
-        problems.push_back({"evidence", row_key(f), "missing",
-                            message("the file {file} of evidence {id} revision {revision} is missing",
-                                    fmt::arg("file", blob.string()), fmt::arg("id", f.id),
-                                    fmt::arg("revision", f.revision))});
+        problems.push_back(
+            {"evidence", row_key(f), "missing",
+             message("the file {file} of evidence {id} revision {revision} is missing", fmt::arg("file", blob.string()),
+                     fmt::arg("id", f.id), fmt::arg("revision", f.revision))});
       else if (actual != sha || size != f.size)
-        problems.push_back({"evidence", row_key(f), "altered",
-                            message("the file {file} of evidence {id} revision {revision} has changed: SHA-256 "
-                                    "{actual}, the trail records {recorded}",
-                                    fmt::arg("file", blob.string()), fmt::arg("id", f.id),
-                                    fmt::arg("revision", f.revision), fmt::arg("actual", actual),
-                                    fmt::arg("recorded", sha))});
+        problems.push_back(
+            {"evidence", row_key(f), "altered",
+             message("the file {file} of evidence {id} revision {revision} has changed: SHA-256 "
+                     "{actual}, the trail records {recorded}",
+                     fmt::arg("file", blob.string()), fmt::arg("id", f.id), fmt::arg("revision", f.revision),
+                     fmt::arg("actual", actual), fmt::arg("recorded", sha))});
     }
   }
   std::set<std::string> shas;

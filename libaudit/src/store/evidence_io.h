@@ -16,9 +16,9 @@
 
 namespace libaudit::detail::evidence {
 
-inline constexpr std::size_t kChunk = std::size_t(1) << 20;   // bytes read and written at a time
-inline constexpr std::size_t kSniffBytes = 64 * 1024;          // the head sniffing reads
-inline constexpr std::int64_t kProgressEvery = 8 << 20;        // progress calls, in bytes
+inline constexpr std::size_t kChunk = std::size_t(1) << 20;  // bytes read and written at a time
+inline constexpr std::size_t kSniffBytes = 64 * 1024;        // the head sniffing reads
+inline constexpr std::int64_t kProgressEvery = 8 << 20;      // progress calls, in bytes
 
 // An open file descriptor, closed on destruction.
 class Fd {

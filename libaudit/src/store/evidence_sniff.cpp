@@ -64,15 +64,29 @@ Sniffed sniff_zip(int fd, const fs::path& path, std::int64_t size) {
 }
 
 bool is_program(std::string_view h) {
-  static constexpr std::string_view kMagic[] = {
-      "MZ", "\x7f" "ELF", "#!", "\xfe\xed\xfa\xce", "\xfe\xed\xfa\xcf", "\xce\xfa\xed\xfe", "\xcf\xfa\xed\xfe",
-      "\xca\xfe\xba\xbe", std::string_view("\0asm", 4)};
+  static constexpr std::string_view kMagic[] = {"MZ",
+                                                "\x7f"
+                                                "ELF",
+                                                "#!",
+                                                "\xfe\xed\xfa\xce",
+                                                "\xfe\xed\xfa\xcf",
+                                                "\xce\xfa\xed\xfe",
+                                                "\xcf\xfa\xed\xfe",
+                                                "\xca\xfe\xba\xbe",
+                                                std::string_view("\0asm", 4)};
   return std::any_of(std::begin(kMagic), std::end(kMagic), [&](std::string_view m) { return starts(h, m); });
 }
 
 bool is_archive(std::string_view h) {
-  static constexpr std::string_view kMagic[] = {"\x1f\x8b",         "7z\xbc\xaf\x27\x1c", "Rar!", "BZh",
-                                                "\xfd" "7zXZ", "\x28\xb5\x2f\xfd",     "MSCF", "xar!"};
+  static constexpr std::string_view kMagic[] = {"\x1f\x8b",
+                                                "7z\xbc\xaf\x27\x1c",
+                                                "Rar!",
+                                                "BZh",
+                                                "\xfd"
+                                                "7zXZ",
+                                                "\x28\xb5\x2f\xfd",
+                                                "MSCF",
+                                                "xar!"};
   if (h.size() > 262 && h.substr(257, 5) == "ustar") return true;
   return std::any_of(std::begin(kMagic), std::end(kMagic), [&](std::string_view m) { return starts(h, m); });
 }

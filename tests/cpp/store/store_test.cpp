@@ -406,7 +406,8 @@ BOOST_AUTO_TEST_CASE(a_new_store_records_the_version_of_each_registered_componen
   TempDb db("libaudit_schema_new.db");
   Store s = Store::open(db.path);
   BOOST_TEST(s.schema_version() == 4);
-  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"evidence", 1}, {"store", 3}}));  // only the store stage is linked
+  BOOST_TEST(s.schema_versions() ==
+             (std::map<std::string, int>{{"evidence", 1}, {"store", 3}}));  // only the store stage is linked
   BOOST_TEST(schema::find_component("store") != nullptr);
   BOOST_TEST(schema::find_component("followup") == nullptr);
   BOOST_TEST(s.verify().ok());
@@ -449,7 +450,9 @@ BOOST_AUTO_TEST_CASE(unknown_and_newer_components_are_refused) {
   Store::open(db.path).close();
   db.exec("INSERT INTO schema_versions VALUES ('unheard_of', 1)");
   BOOST_TEST(refusal(db).find("'unheard_of'") != std::string::npos);
-  db.exec("DELETE FROM schema_versions WHERE component = 'unheard_of'; UPDATE schema_versions SET version = 9 WHERE component = 'store'");
+  db.exec(
+      "DELETE FROM schema_versions WHERE component = 'unheard_of'; UPDATE schema_versions SET version = 9 WHERE "
+      "component = 'store'");
   const std::string what = refusal(db);
   BOOST_TEST(what.find("component 'store' at version 9, written by a newer libaudit") != std::string::npos);
   db.exec("UPDATE schema_versions SET version = 3 WHERE component = 'store'");

@@ -9,13 +9,14 @@ import io
 import json
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 from _store_util import ACTOR, ready_store
 from libaudit.errors import NotFoundError, StoreError, ValidationError
+from libaudit.evidence import sniff
 
 import libaudit
-from libaudit.evidence import sniff
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -60,11 +61,11 @@ def test_attach_revise_withdraw_purge_leave_the_trail_and_verify_clean(ready):
     assert first.sha256 == hashlib.sha256(PDF).hexdigest() and first.size == len(PDF)
     assert first.target_key == f"{cycle}/101/7.1" and first.evidence_date == "2024-10-01"
     blob = os.path.join(ev.folder, "sha256", first.sha256[:2], first.sha256)
-    assert open(blob, "rb").read() == PDF
+    assert Path(blob).read_bytes() == PDF
 
     second = ev.revise(ACTOR, first.id, write(tmp / "scan2.png", PNG))
     assert (second.id, second.revision, second.title, second.media_type) == (1, 2, "持出し記録簿", "image/png")
-    assert open(blob, "rb").read() == PDF  # the old revision's bytes stay
+    assert Path(blob).read_bytes() == PDF  # the old revision's bytes stay
     report = store.verify()
     assert report.ok and not report.unreferenced, [str(p) for p in report.problems]
 
@@ -90,9 +91,7 @@ def test_attach_revise_withdraw_purge_leave_the_trail_and_verify_clean(ready):
     for _k, _a, state in records:  # every record carries the file's hash and size
         assert len(state["sha256"]) == 64 and state["size"] > 0
     assert [s["status"] for _k, _a, s in records] == ["active"] * 2 + ["withdrawn"] * 2 + ["purged"] * 2
-    assert trail_of(store, "evidence_setting") == [
-        ("retention_days", "insert", {"name": "retention_days", "value": 0})
-    ]
+    assert trail_of(store, "evidence_setting") == [("retention_days", "insert", {"name": "retention_days", "value": 0})]
     report = store.verify()
     assert report.ok and not report.unreferenced, [str(p) for p in report.problems]
     with pytest.raises(ValidationError, match="purged"):
@@ -107,9 +106,9 @@ def test_a_changed_or_deleted_file_is_named_by_verify(ready):
     path_a = os.path.join(folder, "sha256", a.sha256[:2], a.sha256)
     path_b = os.path.join(folder, "sha256", b.sha256[:2], b.sha256)
     os.chmod(path_a, 0o644)
-    data = bytearray(open(path_a, "rb").read())
+    data = bytearray(Path(path_a).read_bytes())
     data[10] ^= 1  # one byte
-    open(path_a, "wb").write(bytes(data))
+    Path(path_a).write_bytes(bytes(data))
     os.remove(path_b)
     report = store.verify()
     assert not report.ok
@@ -145,7 +144,11 @@ def test_get_writes_the_bytes_checked(ready):
         ("note.txt", b"hello <script>alert(1)</script>", "HTML, SVG or XML"),
         ("a.zip", ooxml({"a.txt": b"x"}), "archive"),
         ("a.tar.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 40, "archive"),
-        ("macro.xlsm", ooxml({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>", "xl/vbaProject.bin": b"v"}), "macros"),
+        (
+            "macro.xlsm",
+            ooxml({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>", "xl/vbaProject.bin": b"v"}),
+            "macros",
+        ),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Office"),
         ("empty.pdf", b"", "empty"),
         ("blob.bin", bytes(range(256)), "not accepted"),
@@ -166,9 +169,9 @@ def test_office_documents_are_accepted_by_content():
 
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, "report.bin")  # the name does not matter
-        open(p, "wb").write(ooxml({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}))
+        Path(p).write_bytes(ooxml({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}))
         assert sniff(p)[0] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        open(p, "wb").write(ooxml({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>"}))
+        Path(p).write_bytes(ooxml({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<w/>"}))
         assert sniff(p)[0] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -211,7 +214,13 @@ def test_attach_to_a_finding(ready):
     )
     store.open_cycle(ACTOR, audit)
     n = store.findings.open(
-        "監査A", cycle=audit, department="101", items=["7.1"], severity="minor_nonconformity", due="2025-03-31", condition="未整備"
+        "監査A",
+        cycle=audit,
+        department="101",
+        items=["7.1"],
+        severity="minor_nonconformity",
+        due="2025-03-31",
+        condition="未整備",
     )
     f = store.evidence.add(ACTOR, "finding", str(n), write(tmp / "a.pdf", PDF))
     assert (f.target_kind, f.target_key) == ("finding", str(n))
@@ -237,9 +246,9 @@ def test_unreferenced_files_are_reported_apart_and_cleaned(ready):
     folder = store.evidence.folder
     stray = os.path.join(folder, "sha256", "ab", "ab" + "0" * 62)
     os.makedirs(os.path.dirname(stray), exist_ok=True)
-    open(stray, "wb").write(b"left by a crash")
+    Path(stray).write_bytes(b"left by a crash")
     temp = os.path.join(folder, "tmp", "add-XXXX")
-    open(temp, "wb").write(b"half")
+    Path(temp).write_bytes(b"half")
     report = store.verify()
     assert report.ok and sorted(report.unreferenced) == sorted([stray, temp])
     assert sorted(store.evidence.clean()) == sorted([stray, temp])

@@ -16,7 +16,7 @@ import sys
 import time
 
 import pytest
-from _store_util import ACTOR, ready_store
+from _store_util import ready_store
 
 import libaudit
 
@@ -54,7 +54,8 @@ def test_sigkill_during_an_evidence_add(tmp_path):
     present = 0
     for t in range(TRIALS):
         src = source_file(tmp_path / f"src{t}.pdf", t)
-        digest = hashlib.sha256(open(src, "rb").read()).hexdigest()
+        with open(src, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(db), key, src], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )

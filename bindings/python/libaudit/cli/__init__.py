@@ -27,7 +27,20 @@ from .common import TerminalSafe, add_all_options, print_error
 
 # Each module registers its command groups; this package composes them (and only it imports
 # every command module). Shared helpers are in cli/common.py.
-_GROUPS = [checklist, store, organisation, cycles, exchange, score, people, findings, exceptions, evidence, report, vocabulary]
+_GROUPS = [
+    checklist,
+    store,
+    organisation,
+    cycles,
+    exchange,
+    score,
+    people,
+    findings,
+    exceptions,
+    evidence,
+    report,
+    vocabulary,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,16 +17,13 @@ from .common import Progress, actor, command, group, open_store, print_dicts, to
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     es = group(sub, "evidence", _("evidence files (証跡ファイル) attached to responses, findings, exceptions, …"))
-    p = command(
-        es, "add", _add, _("add an evidence file; prints its number"), parents=[writer()], positionals=["FILE"]
-    )
+    p = command(es, "add", _add, _("add an evidence file; prints its number"), parents=[writer()], positionals=["FILE"])
     p.add_argument(
         "--to",
         required=True,
         metavar="KIND:KEY",
         help=_(
-            "what the file is evidence for: response:CYCLE/DEPARTMENT/ITEM, finding:N, exception:N, "
-            "working_paper:KEY"
+            "what the file is evidence for: response:CYCLE/DEPARTMENT/ITEM, finding:N, exception:N, working_paper:KEY"
         ),
     )
     _spec_options(p)
@@ -41,9 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _spec_options(p)
     p = command(es, "list", _list, _("list evidence files, every revision, with their state"), json_flag=True)
     p.add_argument("--to", metavar="KIND[:KEY]", help=_("only the files of this target"))
-    p = command(
-        es, "get", _get, _("write an evidence file's bytes, checked against its SHA-256"), positionals=["ID"]
-    )
+    p = command(es, "get", _get, _("write an evidence file's bytes, checked against its SHA-256"), positionals=["ID"])
     p.add_argument("--revision", type=int, default=0, metavar="N", help=_("the revision (default: the last)"))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=_("where to write the file"))
     p = command(
@@ -64,13 +59,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         positionals=["ID"],
     )
     today_option(p)
-    command(
-        es, "clean", _clean, _("remove files of the evidence folder that are not evidence"), parents=[writer()]
-    )
+    command(es, "clean", _clean, _("remove files of the evidence folder that are not evidence"), parents=[writer()])
     p = command(
         es, "settings", _settings, _("show or change the size limit and the retention period"), parents=[writer()]
     )
-    p.add_argument("--max-mb", type=int, metavar="MB", help=_("the largest file accepted, in MB (1 MB = 1,048,576 bytes)"))
+    p.add_argument(
+        "--max-mb", type=int, metavar="MB", help=_("the largest file accepted, in MB (1 MB = 1,048,576 bytes)")
+    )
     p.add_argument("--retention-days", type=int, metavar="DAYS", help=_("days a withdrawn item's bytes are kept"))
 
 

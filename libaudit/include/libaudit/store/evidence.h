@@ -78,7 +78,7 @@ struct EvidenceSpec {
 };
 
 struct EvidenceSettings {
-  std::int64_t max_bytes = kEvidenceDefaultMaxBytes;  // per file, 1 … 2^40
+  std::int64_t max_bytes = kEvidenceDefaultMaxBytes;   // per file, 1 … 2^40
   int retention_days = kEvidenceDefaultRetentionDays;  // after withdrawal, 0 … 36500
 };
 

@@ -200,8 +200,8 @@ struct TrailRecord {
 // One thing verify() found wrong. "forged": a trail record that breaks a rule of a registered
 // component (docs/store.md, "verify replays the rules"); table "trail", key its seq.
 struct Problem {
-  std::string table;              // "trail", "departments", "systems", "checklists", "cycles", "responses", …
-  std::string key;                // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
+  std::string table;  // "trail", "departments", "systems", "checklists", "cycles", "responses", …
+  std::string key;    // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
   // altered | deleted | inserted | broken_chain | unchecked | forged (a rule broken); for an evidence file
   // (table "evidence"): missing | altered
   std::string kind;
