@@ -34,6 +34,8 @@ void bind_parts(py::module_& m) {
       .def_readonly("tiers", &AppliesTo::tiers)
       .def_property_readonly("departments", &scope_name)
       .def_readonly("important_assets", &AppliesTo::important_assets)
+      .def_readonly("network_models", &AppliesTo::network_models)
+      .def_readonly("server_room", &AppliesTo::server_room)
       .def("__repr__", [](const AppliesTo& a) {
         return "AppliesTo(tiers=" + py::repr(py::cast(a.tiers)).cast<std::string>() + ", departments='" +
                (a.departments == DepartmentScope::all ? "all" : "system_owners") +
@@ -57,6 +59,22 @@ void bind_parts(py::module_& m) {
                              })
       .def_readonly("evidence", &Item::evidence)
       .def_readonly("note", &Item::note)
+      .def_property_readonly("respondent", [](const Item& i) { return std::string(to_string(i.respondent)); })
+      .def_readonly("respondent_explicit", &Item::respondent_explicit)
+      .def_readonly("model", &Item::model)
+      .def_property_readonly("sources",
+                             [](const Item& i) {
+                               py::list out;
+                               for (const SourceClause& c : i.sources) {
+                                 py::dict d;
+                                 d["document"] = c.document;
+                                 d["part"] = c.part;
+                                 d["clause"] = c.clause;
+                                 out.append(d);
+                               }
+                               return out;
+                             })
+      .def_readonly("basis", &Item::basis)
       .def_readonly("section_id", &Item::section_id)
       .def_readonly("line", &Item::line)
       .def("__repr__", [](const Item& i) { return "<Item " + i.id + " " + i.clause + ">"; });
@@ -93,6 +111,9 @@ Checklist.from_yaml(text); invalid input raises ChecklistError listing every pro
       .def_property_readonly("version", &Checklist::version)
       .def_property_readonly("body", &Checklist::body)
       .def_property_readonly("description", &Checklist::description)
+      .def_property_readonly("kind",
+                             [](const Checklist& c) { return c.kind() == ChecklistKind::model ? "model" : "body"; })
+      .def_property_readonly("secretariat", &Checklist::secretariat)
       .def_property_readonly("origin", &Checklist::origin)
       .def_property_readonly("source",
                              [](const Checklist& c) {

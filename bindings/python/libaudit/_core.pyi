@@ -57,6 +57,12 @@ class AppliesTo:
     def departments(self) -> Literal["all", "system_owners"]: ...
     @property
     def important_assets(self) -> bool: ...
+    @property
+    def network_models(self) -> list[str]:
+        """Model checklists: the network models the measure exists for (empty: all)."""
+    @property
+    def server_room(self) -> bool:
+        """Model checklists: only for bodies with their own server room."""
 
 class Item:
     """A checklist item (点検項目). Read-only; keeps its Checklist alive."""
@@ -82,6 +88,20 @@ class Item:
     def evidence(self) -> list[str]: ...
     @property
     def note(self) -> str: ...
+    @property
+    def respondent(self) -> Literal["department", "body"]:
+        """Who answers: every target 課, or the body once (全庁共通事項); stated or by the roles' default."""
+    @property
+    def respondent_explicit(self) -> bool: ...
+    @property
+    def model(self) -> list[str]:
+        """Body checklists: the model items (M-6.2.3) this item implements."""
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        """Model checklists: the seed clauses generalised (document, part, clause)."""
+    @property
+    def basis(self) -> str:
+        """Model checklists: why the measure has no seed source."""
     @property
     def section_id(self) -> str: ...
     @property
@@ -126,6 +146,12 @@ class Checklist:
     def body(self) -> str: ...
     @property
     def description(self) -> str: ...
+    @property
+    def kind(self) -> Literal["body", "model"]:
+        """A body's own checklist, or the national model (with placeholders)."""
+    @property
+    def secretariat(self) -> str:
+        """The 課 that answers the body-level items, by name ("" when not stated)."""
     @property
     def origin(self) -> str:
         """The file (or source name) it was loaded from."""

@@ -31,6 +31,9 @@ Vocabulary = Literal[
     "role",
     "tier",
     "collection_status",
+    "respondent",
+    "network_model",
+    "body_kind",
     "evidence_status",
 ]
 

@@ -88,6 +88,26 @@ constexpr Term kTiers[] = {
     {"internet", "インターネット接続系"},
 };
 
+// Who answers an item (DOMAIN.md, "Who answers an item"): every target 課, or the body once.
+constexpr Term kRespondents[] = {
+    {"department", "各課"},
+    {"body", "全庁共通事項"},
+};
+
+// The network models of the guideline's 強靱性 chapter (DOMAIN.md, "The national model").
+constexpr Term kNetworkModels[] = {
+    {"alpha", "αモデル"},
+    {"alpha_prime", "α′モデル"},
+    {"beta", "βモデル"},
+    {"beta_prime", "β′モデル"},
+};
+
+// Kinds of body (団体) a profile names.
+constexpr Term kBodyKinds[] = {
+    {"prefecture", "都道府県"}, {"city", "市"},      {"special_ward", "特別区"},      {"town", "町"},
+    {"village", "村"},          {"council", "議会"}, {"association", "一部事務組合"},
+};
+
 struct Entry {
   Vocabulary vocabulary;
   std::string_view name;
@@ -106,6 +126,9 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::role, "role", kRoles},
     {Vocabulary::tier, "tier", kTiers},
     {Vocabulary::collection_status, "collection_status", kCollectionStatuses},
+    {Vocabulary::respondent, "respondent", kRespondents},
+    {Vocabulary::network_model, "network_model", kNetworkModels},
+    {Vocabulary::body_kind, "body_kind", kBodyKinds},
     {Vocabulary::evidence_status, "evidence_status", kEvidenceStatuses},
 };
 

@@ -26,7 +26,8 @@ namespace libaudit {
 
 struct Checklist::Data {
   int format = 1;
-  std::string id, title, version, body, description, origin;
+  ChecklistKind kind = ChecklistKind::body;
+  std::string id, title, version, body, description, origin, secretariat;
   SourceDocument source;
   std::vector<RoleDefinition> roles;
   std::map<std::string, std::string> tier_names;
@@ -334,11 +335,12 @@ class Loader {
   // ---- the document
   void read_root(const YAML::Node& root, Checklist::Data& d) {
     const std::string what = tr("the checklist");
-    if (!check_mapping(
-            root,
-            {"format", "id", "title", "version", "body", "description", "source", "roles", "tier_names", "sections"},
-            {"id", "title", "version", "body", "source", "sections"}, what))
+    if (!check_mapping(root,
+                       {"format", "kind", "id", "title", "version", "body", "description", "source", "roles",
+                        "tier_names", "secretariat", "sections"},
+                       {"id", "title", "version", "source", "sections"}, what))
       return;
+    read_kind(root["kind"], d);
     if (const YAML::Node f = root["format"]; f.IsDefined()) {
       if (!f.IsScalar() || f.Tag() == "!" || f.Scalar() != "1")
         fail(f.Mark(), message("unsupported format '{format}'; this version of libaudit reads format 1",
@@ -354,10 +356,16 @@ class Loader {
     }
     d.title = required_text(root, "title", what);
     d.version = required_text(root, "version", what);
-    d.body = required_text(root, "body", what);
+    if (d.kind == ChecklistKind::body || root["body"].IsDefined()) d.body = required_text(root, "body", what);
+    if (d.kind == ChecklistKind::body && !root["body"].IsDefined())
+      fail(root.Mark(),
+           message("missing required key '{key}' in {what}", fmt::arg("key", "body"), fmt::arg("what", what)));
     d.description = scalar(root["description"], "description", what, false).value_or("");
+    d.secretariat = scalar(root["secretariat"], "secretariat", what, true).value_or("");
     read_source(root["source"], d);
     read_roles(root["roles"], d);
+    check_placeholders(d.title, mark_of(root["title"]), "'title'", d);
+    check_placeholders(d.secretariat, mark_of(root["secretariat"]), "'secretariat'", d);
     read_tier_names(root["tier_names"], d);
 
     const YAML::Node sections = root["sections"];
@@ -368,6 +376,44 @@ class Loader {
         for (const auto& s : sections) read_section(s, d, d.sections, 1);
       }
     }
+  }
+
+  void read_kind(const YAML::Node& n, Checklist::Data& d) {
+    if (!n.IsDefined()) return;
+    if (n.IsScalar() && n.Scalar() == "model")
+      d.kind = ChecklistKind::model;
+    else if (!n.IsScalar() || n.Scalar() != "body")
+      fail(n.Mark(), message("'kind' is 'body' or 'model', not '{value}'",
+                             fmt::arg("value", n.IsScalar() ? n.Scalar() : kind_name(n))));
+  }
+
+  // Placeholders ({{body}}, {{secretariat}}, {{role.<id>}}, {{tier.<id>}}) belong to a model
+  // checklist: a body checklist holding one was made from the model and left unfilled.
+  void check_placeholders(const std::string& value, const YAML::Mark& mark, const std::string& what,
+                          const Checklist::Data& d) {
+    for (std::size_t at = value.find("{{"); at != std::string::npos; at = value.find("{{", at + 2)) {
+      const std::size_t end = value.find("}}", at + 2);
+      const std::string name = end == std::string::npos ? value.substr(at) : value.substr(at + 2, end - at - 2);
+      if (d.kind == ChecklistKind::body) {
+        fail(mark, message("unfilled placeholder '{{{{{name}}}}}' in {what}; a body's checklist has none (make it "
+                           "with `libaudit checklist new`)",
+                           fmt::arg("name", name), fmt::arg("what", what)));
+        return;
+      }
+      if (end == std::string::npos || !known_placeholder(name, d))
+        fail(mark, message("unknown placeholder '{{{{{name}}}}}' in {what}; placeholders are {{{{body}}}}, "
+                           "{{{{secretariat}}}}, {{{{role.<role id>}}}} and {{{{tier.<tier id>}}}}",
+                           fmt::arg("name", name), fmt::arg("what", what)));
+    }
+  }
+
+  static YAML::Mark mark_of(const YAML::Node& n) { return n.IsDefined() ? n.Mark() : YAML::Mark::null_mark(); }
+
+  static bool known_placeholder(std::string_view name, const Checklist::Data& d) {
+    if (name == "body" || name == "secretariat") return true;
+    if (name.starts_with("role."))
+      return std::any_of(d.roles.begin(), d.roles.end(), [&](const auto& r) { return r.id == name.substr(5); });
+    return name.starts_with("tier.") && find_tier(name.substr(5)) != nullptr;
   }
 
   void read_source(const YAML::Node& n, Checklist::Data& d) {
@@ -465,6 +511,7 @@ class Loader {
     if (!s.id.empty()) what = message("section '{id}'", fmt::arg("id", s.id));
     if (auto c = scalar(n["clause"], "clause", what, true)) s.clause = std::string(text::trim(text::nfkc(*c)));
     s.title = required_text(n, "title", what);
+    check_placeholders(s.title, mark_of(n["title"]), what, d);
 
     const YAML::Node subs = n["sections"];
     const YAML::Node items = n["items"];
@@ -512,9 +559,10 @@ class Loader {
   bool read_item(const YAML::Node& n, Checklist::Data& d, const std::string& section_id) {
     const std::string written = id_of(n);
     std::string what = written.empty() ? tr("an item") : message("item '{id}'", fmt::arg("id", written));
-    if (!check_mapping(
-            n, {"id", "clause", "text", "question", "roles", "applies_to", "weight", "audience", "evidence", "note"},
-            {"id", "clause", "text", "question", "roles"}, what))
+    if (!check_mapping(n,
+                       {"id", "clause", "text", "question", "roles", "respondent", "applies_to", "weight", "audience",
+                        "evidence", "note", "model", "sources", "basis"},
+                       {"id", "clause", "text", "question", "roles"}, what))
       return false;
     Item item;
     item.section_id = section_id;
@@ -545,28 +593,7 @@ class Loader {
       }
     }
 
-    if (const YAML::Node a = n["applies_to"]; a.IsDefined()) {
-      const std::string where = message("'applies_to' of {what}", fmt::arg("what", what));
-      if (check_mapping(a, {"tiers", "departments", "important_assets"}, {}, where)) {
-        for (auto& [tier, mark] : string_list(a["tiers"], "tiers", where))
-          if (check_tier(tier, mark)) item.applies_to.tiers.push_back(tier);
-        if (auto dep = scalar(a["departments"], "departments", where, true)) {
-          if (*dep == "all")
-            item.applies_to.departments = DepartmentScope::all;
-          else if (*dep == "system_owners")
-            item.applies_to.departments = DepartmentScope::system_owners;
-          else
-            fail(a["departments"].Mark(), message("'departments' in {what} is 'all' or 'system_owners', not '{value}'",
-                                                  fmt::arg("what", where), fmt::arg("value", *dep)));
-        }
-        if (const YAML::Node ia = a["important_assets"]; ia.IsDefined()) {
-          bool value = false;
-          if (!ia.IsScalar() || ia.Tag() == "!" || !YAML::convert<bool>::decode(ia, value))
-            fail(ia.Mark(), message("'important_assets' in {what} is true or false", fmt::arg("what", where)));
-          item.applies_to.important_assets = value;
-        }
-      }
-    }
+    read_applies_to(n["applies_to"], what, d, item);
 
     if (const YAML::Node w = n["weight"]; w.IsDefined()) {
       double value = 0;
@@ -582,30 +609,160 @@ class Loader {
         item.weight = value;
     }
 
-    if (const YAML::Node a = n["audience"]; a.IsDefined()) {
-      auto list = string_list(a, "audience", what);
-      if (a.IsSequence() && a.size() == 0)
-        fail(a.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", "audience"), fmt::arg("what", what)));
-      if (a.IsSequence() && a.size() > 0) item.self_inspection = item.audit = false;
-      for (auto& [aud, mark] : list) {
-        if (aud == "self_inspection")
-          item.self_inspection = true;
-        else if (aud == "audit")
-          item.audit = true;
-        else {
-          if (auto s = suggest(aud, {"self_inspection", "audit"}))
-            fail(mark, message("unknown audience '{audience}' in {what} (did you mean '{suggestion}'?)",
-                               fmt::arg("audience", aud), fmt::arg("what", what), fmt::arg("suggestion", *s)));
-          else
-            fail(mark,
-                 message("unknown audience '{audience}' in {what}", fmt::arg("audience", aud), fmt::arg("what", what)));
-        }
-      }
+    read_audience(n["audience"], what, item);
+    for (auto& [ev, mark] : string_list(n["evidence"], "evidence", what)) {
+      check_placeholders(ev, mark, what, d);
+      item.evidence.push_back(ev);
     }
-    for (auto& [ev, mark] : string_list(n["evidence"], "evidence", what)) item.evidence.push_back(ev);
+    for (const char* key : {"text", "question", "note"})
+      if (const YAML::Node v = n[key]; v.IsDefined() && v.IsScalar()) check_placeholders(v.Scalar(), v.Mark(), what, d);
+    read_respondent(n, what, item);
+    read_model_keys(n, what, d, item);
 
     d.items.push_back(std::move(item));
     return true;
+  }
+
+  void read_respondent(const YAML::Node& n, const std::string& what, Item& item) {
+    item.respondent = default_respondent(item.roles);
+    const YAML::Node r = n["respondent"];
+    if (!r.IsDefined()) return;
+    if (auto value = scalar(r, "respondent", what, true)) {
+      if (*value == "department" || *value == "body") {
+        item.respondent = *value == "body" ? Respondent::body : Respondent::department;
+        item.respondent_explicit = true;
+      } else {
+        fail(r.Mark(), message("'respondent' in {what} is 'department' (every target 課) or 'body' (the body once), "
+                               "not '{value}'",
+                               fmt::arg("what", what), fmt::arg("value", *value)));
+      }
+    }
+  }
+
+  // model (body checklists), sources and basis (model checklists).
+  void read_model_keys(const YAML::Node& n, const std::string& what, const Checklist::Data& d, Item& item) {
+    const bool model = d.kind == ChecklistKind::model;
+    if (const YAML::Node m = n["model"]; m.IsDefined()) {
+      if (model)
+        fail(m.Mark(), message("'model' in {what}: a model checklist's items are the model", fmt::arg("what", what)));
+      std::vector<std::pair<std::string, YAML::Mark>> ids;
+      if (m.IsScalar())
+        ids.emplace_back(m.Scalar(), m.Mark());
+      else
+        ids = string_list(m, "model", what);
+      for (auto& [id, mark] : ids) {
+        std::string v = std::string(text::trim(text::nfkc(id)));
+        if (!is_model_id(v))
+          fail(mark, message("'model' in {what} names a model item id such as M-6.2.3, not '{value}'",
+                             fmt::arg("what", what), fmt::arg("value", id)));
+        else
+          item.model.push_back(std::move(v));
+      }
+    }
+    if (const YAML::Node src = n["sources"]; src.IsDefined()) read_sources(src, what, item);
+    item.basis = scalar(n["basis"], "basis", what, true).value_or("");
+    if (!model && (n["sources"].IsDefined() || n["basis"].IsDefined()))
+      fail(
+          n["sources"].IsDefined() ? n["sources"].Mark() : n["basis"].Mark(),
+          message("'sources' and 'basis' in {what} belong to a model checklist (kind: model)", fmt::arg("what", what)));
+    if (model && item.sources.empty() && item.basis.empty())
+      fail(n.Mark(),
+           message("{what} of the model cites no seed clause: give 'sources', or 'basis' saying why it has none",
+                   fmt::arg("what", what)));
+  }
+
+  static bool is_model_id(std::string_view v) {
+    if (v.size() < 3 || !v.starts_with("M-")) return false;
+    bool digit = false;
+    for (char c : v.substr(2)) {
+      if (c >= '0' && c <= '9')
+        digit = true;
+      else if (c == '.' && digit)
+        digit = false;
+      else
+        return false;
+    }
+    return digit;
+  }
+
+  void read_sources(const YAML::Node& src, const std::string& what, Item& item) {
+    if (!src.IsSequence() || src.size() == 0) {
+      fail(src.Mark(),
+           message("'sources' in {what} must be a non-empty list of {{document, clause}}", fmt::arg("what", what)));
+      return;
+    }
+    const std::string entry = message("a source of {what}", fmt::arg("what", what));
+    for (const auto& e : src) {
+      if (!check_mapping(e, {"document", "part", "clause"}, {"document", "clause"}, entry)) continue;
+      SourceClause c;
+      c.document = required_text(e, "document", entry);
+      c.part = scalar(e["part"], "part", entry, true).value_or("");
+      c.clause = std::string(text::trim(text::nfkc(required_text(e, "clause", entry))));
+      if (!c.document.empty() && !c.clause.empty()) item.sources.push_back(std::move(c));
+    }
+  }
+
+  void read_audience(const YAML::Node& a, const std::string& what, Item& item) {
+    if (!a.IsDefined()) return;
+    auto list = string_list(a, "audience", what);
+    if (a.IsSequence() && a.size() == 0)
+      fail(a.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", "audience"), fmt::arg("what", what)));
+    if (a.IsSequence() && a.size() > 0) item.self_inspection = item.audit = false;
+    for (auto& [aud, mark] : list) {
+      if (aud == "self_inspection")
+        item.self_inspection = true;
+      else if (aud == "audit")
+        item.audit = true;
+      else {
+        if (auto s = suggest(aud, {"self_inspection", "audit"}))
+          fail(mark, message("unknown audience '{audience}' in {what} (did you mean '{suggestion}'?)",
+                             fmt::arg("audience", aud), fmt::arg("what", what), fmt::arg("suggestion", *s)));
+        else
+          fail(mark,
+               message("unknown audience '{audience}' in {what}", fmt::arg("audience", aud), fmt::arg("what", what)));
+      }
+    }
+  }
+
+  void read_applies_to(const YAML::Node& a, const std::string& what, const Checklist::Data& d, Item& item) {
+    if (!a.IsDefined()) return;
+    const std::string where = message("'applies_to' of {what}", fmt::arg("what", what));
+    if (!check_mapping(a, {"tiers", "departments", "important_assets", "network_models", "server_room"}, {}, where))
+      return;
+    for (auto& [tier, mark] : string_list(a["tiers"], "tiers", where))
+      if (check_tier(tier, mark)) item.applies_to.tiers.push_back(tier);
+    if (auto dep = scalar(a["departments"], "departments", where, true)) {
+      if (*dep == "all")
+        item.applies_to.departments = DepartmentScope::all;
+      else if (*dep == "system_owners")
+        item.applies_to.departments = DepartmentScope::system_owners;
+      else
+        fail(a["departments"].Mark(), message("'departments' in {what} is 'all' or 'system_owners', not '{value}'",
+                                              fmt::arg("what", where), fmt::arg("value", *dep)));
+    }
+    read_flag(a["important_assets"], "important_assets", where, item.applies_to.important_assets);
+    read_flag(a["server_room"], "server_room", where, item.applies_to.server_room);
+    for (auto& [m, mark] : string_list(a["network_models"], "network_models", where)) {
+      if (label_of(Vocabulary::network_model, m).empty())
+        fail(mark, message("unknown network model '{value}' in {what}; models are alpha, alpha_prime, beta and "
+                           "beta_prime",
+                           fmt::arg("value", m), fmt::arg("what", where)));
+      else
+        item.applies_to.network_models.push_back(m);
+    }
+    if (d.kind == ChecklistKind::body && (a["network_models"].IsDefined() || a["server_room"].IsDefined()))
+      fail(a.Mark(),
+           message("'network_models' and 'server_room' in {what} belong to a model checklist; making a body's "
+                   "checklist from the model resolves them",
+                   fmt::arg("what", where)));
+  }
+
+  void read_flag(const YAML::Node& n, std::string_view key, const std::string& where, bool& out) {
+    if (!n.IsDefined()) return;
+    bool value = false;
+    if (!n.IsScalar() || n.Tag() == "!" || !YAML::convert<bool>::decode(n, value))
+      fail(n.Mark(), message("'{key}' in {what} is true or false", fmt::arg("key", key), fmt::arg("what", where)));
+    out = value;
   }
 
   std::string_view yaml_;
@@ -636,6 +793,20 @@ std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) 
 
 }  // namespace
 
+bool is_body_level_role(std::string_view role) noexcept {
+  return role == "ciso" || role == "chief_security_officer" || role == "security_committee" || role == "csirt" ||
+         role == "chief_auditor";
+}
+
+Respondent default_respondent(const std::vector<std::string>& roles) noexcept {
+  if (roles.empty()) return Respondent::department;
+  for (const std::string& r : roles)
+    if (!is_body_level_role(r)) return Respondent::department;
+  return Respondent::body;
+}
+
+std::string_view to_string(Respondent r) noexcept { return enum_id(Vocabulary::respondent, r); }
+
 Checklist::Checklist(std::shared_ptr<const Data> data) : d_(std::move(data)) {}
 
 Checklist Checklist::load(const std::filesystem::path& path, const LoadOptions& options) {
@@ -660,6 +831,8 @@ const std::string& Checklist::title() const noexcept { return d_->title; }
 const std::string& Checklist::version() const noexcept { return d_->version; }
 const std::string& Checklist::body() const noexcept { return d_->body; }
 const std::string& Checklist::description() const noexcept { return d_->description; }
+ChecklistKind Checklist::kind() const noexcept { return d_->kind; }
+const std::string& Checklist::secretariat() const noexcept { return d_->secretariat; }
 const SourceDocument& Checklist::source() const noexcept { return d_->source; }
 const std::string& Checklist::origin() const noexcept { return d_->origin; }
 const std::vector<RoleDefinition>& Checklist::roles() const noexcept { return d_->roles; }
@@ -735,6 +908,10 @@ ojson item_json(const Item& i) {
   a["tiers"] = i.applies_to.tiers;
   a["departments"] = i.applies_to.departments == DepartmentScope::all ? "all" : "system_owners";
   a["important_assets"] = i.applies_to.important_assets;
+  // Keys added after format 1's first release are written only when set, so that a checklist
+  // without them keeps the JSON (and the hash the store keeps) it always had.
+  if (!i.applies_to.network_models.empty()) a["network_models"] = i.applies_to.network_models;
+  if (i.applies_to.server_room) a["server_room"] = true;
   j["applies_to"] = a;
   j["weight"] = i.weight;
   ojson aud = ojson::array();
@@ -743,6 +920,15 @@ ojson item_json(const Item& i) {
   j["audience"] = aud;
   j["evidence"] = i.evidence;
   j["note"] = i.note;
+  if (i.respondent != default_respondent(i.roles)) j["respondent"] = to_string(i.respondent);
+  if (!i.model.empty()) j["model"] = i.model;
+  if (!i.sources.empty()) {
+    ojson src = ojson::array();
+    for (const SourceClause& c : i.sources)
+      src.push_back({{"document", c.document}, {"part", c.part}, {"clause", c.clause}});
+    j["sources"] = src;
+  }
+  if (!i.basis.empty()) j["basis"] = i.basis;
   return j;
 }
 
@@ -782,6 +968,52 @@ void emit_subsections(YAML::Emitter& out, const Section& s, const std::vector<It
   out << YAML::EndSeq;
 }
 
+void emit_applies_to(YAML::Emitter& out, const AppliesTo& a) {
+  if (a.tiers.empty() && a.departments == DepartmentScope::all && !a.important_assets && a.network_models.empty() &&
+      !a.server_room)
+    return;
+  out << YAML::Key << "applies_to" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (!a.tiers.empty()) emit_string_list(out, "tiers", a.tiers);
+  if (a.departments != DepartmentScope::all) out << YAML::Key << "departments" << YAML::Value << "system_owners";
+  if (a.important_assets) out << YAML::Key << "important_assets" << YAML::Value << true;
+  if (!a.network_models.empty()) emit_string_list(out, "network_models", a.network_models);
+  if (a.server_room) out << YAML::Key << "server_room" << YAML::Value << true;
+  out << YAML::EndMap;
+}
+
+void emit_item(YAML::Emitter& out, const Item& i) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << i.id;
+  out << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << i.clause;
+  out << YAML::Key << "text" << YAML::Value << i.text;
+  out << YAML::Key << "question" << YAML::Value << i.question;
+  emit_string_list(out, "roles", i.roles);
+  if (i.respondent != default_respondent(i.roles))
+    out << YAML::Key << "respondent" << YAML::Value << std::string(to_string(i.respondent));
+  emit_applies_to(out, i.applies_to);
+  if (i.weight != 1.0) out << YAML::Key << "weight" << YAML::Value << i.weight;
+  if (!(i.self_inspection && i.audit)) {
+    std::vector<std::string> aud;
+    if (i.self_inspection) aud.push_back("self_inspection");
+    if (i.audit) aud.push_back("audit");
+    emit_string_list(out, "audience", aud);
+  }
+  if (!i.evidence.empty()) emit_string_list(out, "evidence", i.evidence);
+  if (!i.note.empty()) out << YAML::Key << "note" << YAML::Value << i.note;
+  if (!i.model.empty()) emit_string_list(out, "model", i.model);
+  if (!i.sources.empty()) {
+    out << YAML::Key << "sources" << YAML::Value << YAML::BeginSeq;
+    for (const SourceClause& c : i.sources) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "document" << YAML::Value << c.document;
+      if (!c.part.empty()) out << YAML::Key << "part" << YAML::Value << c.part;
+      out << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << c.clause << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!i.basis.empty()) out << YAML::Key << "basis" << YAML::Value << i.basis;
+  out << YAML::EndMap;
+}
+
 void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>& items) {
   // Write 'sections' before 'items' when the file had them so, to keep document order.
   bool sections_first = false;
@@ -797,33 +1029,7 @@ void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>&
   if (sections_first) emit_subsections(out, s, items);
   if (!s.items.empty()) {
     out << YAML::Key << "items" << YAML::Value << YAML::BeginSeq;
-    for (std::size_t idx : s.items) {
-      const Item& i = items[idx];
-      out << YAML::BeginMap;
-      out << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << i.id;
-      out << YAML::Key << "clause" << YAML::Value << YAML::DoubleQuoted << i.clause;
-      out << YAML::Key << "text" << YAML::Value << i.text;
-      out << YAML::Key << "question" << YAML::Value << i.question;
-      emit_string_list(out, "roles", i.roles);
-      const AppliesTo& a = i.applies_to;
-      if (!a.tiers.empty() || a.departments != DepartmentScope::all || a.important_assets) {
-        out << YAML::Key << "applies_to" << YAML::Value << YAML::Flow << YAML::BeginMap;
-        if (!a.tiers.empty()) emit_string_list(out, "tiers", a.tiers);
-        if (a.departments != DepartmentScope::all) out << YAML::Key << "departments" << YAML::Value << "system_owners";
-        if (a.important_assets) out << YAML::Key << "important_assets" << YAML::Value << true;
-        out << YAML::EndMap;
-      }
-      if (i.weight != 1.0) out << YAML::Key << "weight" << YAML::Value << i.weight;
-      if (!(i.self_inspection && i.audit)) {
-        std::vector<std::string> aud;
-        if (i.self_inspection) aud.push_back("self_inspection");
-        if (i.audit) aud.push_back("audit");
-        emit_string_list(out, "audience", aud);
-      }
-      if (!i.evidence.empty()) emit_string_list(out, "evidence", i.evidence);
-      if (!i.note.empty()) out << YAML::Key << "note" << YAML::Value << i.note;
-      out << YAML::EndMap;
-    }
+    for (std::size_t idx : s.items) emit_item(out, items[idx]);
     out << YAML::EndSeq;
   }
   if (!sections_first) emit_subsections(out, s, items);
@@ -835,6 +1041,7 @@ void emit_section(YAML::Emitter& out, const Section& s, const std::vector<Item>&
 std::string Checklist::to_json() const {
   ojson j;
   j["format"] = d_->format;
+  if (d_->kind == ChecklistKind::model) j["kind"] = "model";
   j["id"] = d_->id;
   j["title"] = d_->title;
   j["version"] = d_->version;
@@ -847,6 +1054,7 @@ std::string Checklist::to_json() const {
   ojson tn = ojson::object();
   for (const auto& [k, v] : d_->tier_names) tn[k] = v;
   j["tier_names"] = tn;
+  if (!d_->secretariat.empty()) j["secretariat"] = d_->secretariat;
   ojson secs = ojson::array();
   for (const Section& s : d_->sections) secs.push_back(section_json(s, d_->items));
   j["sections"] = secs;
@@ -858,10 +1066,11 @@ std::string Checklist::to_yaml(std::string_view header_comment) const {
   out.SetIndent(2);
   out << YAML::BeginMap;
   out << YAML::Key << "format" << YAML::Value << d_->format;
+  if (d_->kind == ChecklistKind::model) out << YAML::Key << "kind" << YAML::Value << "model";
   out << YAML::Key << "id" << YAML::Value << d_->id;
   out << YAML::Key << "title" << YAML::Value << d_->title;
   out << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << d_->version;
-  out << YAML::Key << "body" << YAML::Value << d_->body;
+  if (d_->kind == ChecklistKind::body || !d_->body.empty()) out << YAML::Key << "body" << YAML::Value << d_->body;
   if (!d_->description.empty()) out << YAML::Key << "description" << YAML::Value << d_->description;
   out << YAML::Key << "source" << YAML::Value << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "document" << YAML::Value << d_->source.document;
@@ -883,6 +1092,7 @@ std::string Checklist::to_yaml(std::string_view header_comment) const {
     for (const auto& [k, v] : d_->tier_names) out << YAML::Key << k << YAML::Value << v;
     out << YAML::EndMap;
   }
+  if (!d_->secretariat.empty()) out << YAML::Key << "secretariat" << YAML::Value << d_->secretariat;
   out << YAML::Key << "sections" << YAML::Value << YAML::BeginSeq;
   for (const Section& s : d_->sections) emit_section(out, s, d_->items);
   out << YAML::EndSeq << YAML::EndMap;

@@ -439,3 +439,105 @@ BOOST_AUTO_TEST_CASE(diagnostics_in_the_language_of_the_catalogue) {
     return std::string(e.what()) == "点検表 'test-list' に点検項目 '9.9' はない";
   });
 }
+
+// ---- who answers, the model and its mapping (issue 16; docs/checklist-format.md) ----------------
+
+BOOST_AUTO_TEST_CASE(respondent_defaults_from_the_roles_and_can_be_stated) {
+  using libaudit::Respondent;
+  BOOST_TEST((libaudit::default_respondent({"ciso"}) == Respondent::body));
+  BOOST_TEST((libaudit::default_respondent({"security_committee", "csirt", "chief_auditor"}) == Respondent::body));
+  BOOST_TEST((libaudit::default_respondent({"chief_security_officer", "security_manager"}) == Respondent::department));
+  BOOST_TEST((libaudit::default_respondent({}) == Respondent::department));
+
+  const std::string roles = "roles: [security_officer, security_manager, system_administrator, staff]";
+  const std::string all = "roles: [ciso, security_committee, security_officer, system_administrator, staff]";
+  Checklist c =
+      Checklist::from_yaml(with("roles: [staff]\n", "roles: [ciso, security_committee]\n", with(roles, all)), "t.yaml");
+  BOOST_TEST((c.items()[0].respondent == Respondent::department));
+  BOOST_TEST((c.items()[1].respondent == Respondent::body));
+  BOOST_TEST(!c.items()[1].respondent_explicit);
+  // The default is not written, so a checklist keeps the JSON (and the store's hash) it had.
+  BOOST_TEST(c.to_json().find("respondent") == std::string::npos);
+
+  Checklist stated =
+      Checklist::from_yaml(with("roles: [staff]\n", "roles: [staff]\n            respondent: body\n"), "t.yaml");
+  BOOST_TEST((stated.items()[1].respondent == Respondent::body));
+  BOOST_TEST(stated.items()[1].respondent_explicit);
+  BOOST_TEST(Checklist::from_yaml(stated.to_yaml(), "again").to_json() == stated.to_json());
+  BOOST_TEST(stated.to_json() != Checklist::from_yaml(kValid, "t.yaml").to_json());
+
+  expect(diagnostics_of(with("roles: [staff]\n", "roles: [staff]\n            respondent: everyone\n")), 29, 25,
+         "'respondent'");
+}
+
+BOOST_AUTO_TEST_CASE(model_mapping_and_secretariat_round_trip) {
+  Checklist c =
+      Checklist::from_yaml(with("sections:\n", "secretariat: 情報政策課\nsections:\n",
+                                with("roles: [staff]\n", "roles: [staff]\n            model: [Ｍ-9.2.1, M-9.2]\n")),
+                           "t.yaml");
+  BOOST_TEST(c.secretariat() == "情報政策課");
+  BOOST_TEST((c.kind() == libaudit::ChecklistKind::body));
+  BOOST_TEST((c.items()[1].model == std::vector<std::string>{"M-9.2.1", "M-9.2"}));  // NFKC
+  Checklist again = Checklist::from_yaml(c.to_yaml(), "again");
+  BOOST_TEST(again.to_json() == c.to_json());
+  BOOST_TEST(again.secretariat() == "情報政策課");
+
+  expect(diagnostics_of(with("roles: [staff]\n", "roles: [staff]\n            model: 9.2.1\n")), 29, 20, "M-6.2.3");
+}
+
+BOOST_AUTO_TEST_CASE(a_body_checklist_holds_no_placeholder_and_no_model_keys) {
+  expect(diagnostics_of(with("question: 改善を図っているか。", "question: 改善を{{body}}で図っているか。")), 27, 23,
+         "unfilled placeholder '{{body}}'");
+  expect(diagnostics_of(
+             with("roles: [staff]\n", "roles: [staff]\n            sources: [{document: a.txt, clause: \"1\"}]\n")),
+         29, 22, "belong to a model checklist");
+  expect(diagnostics_of(with("departments: system_owners}", "departments: system_owners, server_room: true}")), 21, 25,
+         "belong to a model checklist");
+}
+
+namespace {
+const std::string kModel = R"yaml(kind: model
+id: model
+title: 標準点検表
+version: "2025-03"
+source: {document: guideline, title: ガイドライン}
+sections:
+  - id: M-9
+    clause: "9"
+    title: 評価・見直し
+    items:
+      - id: M-9.2.1
+        clause: "9.2.1"
+        text: "{{role.security_manager}}は、{{body}}の自己点検を実施しなければならない。"
+        question: "{{tier.mynumber}}について自己点検を実施しているか。"
+        roles: [security_manager]
+        applies_to: {network_models: [alpha, alpha_prime], server_room: true}
+        sources: [{document: 002_65e417b3328f2695.txt, part: 対策基準, clause: "8(2)ア(ア)"}]
+      - id: M-9.2.2
+        clause: "9.2.2"
+        text: "{{role.ciso}}は、結果を評価しなければならない。"
+        question: 結果を評価しているか。
+        roles: [ciso]
+        basis: どの団体の基本方針にもないが、ガイドラインの対策である。
+)yaml";
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_model_checklist_holds_placeholders_sources_and_conditions) {
+  Checklist m = Checklist::from_yaml(kModel, "t.yaml");
+  BOOST_TEST((m.kind() == libaudit::ChecklistKind::model));
+  BOOST_TEST(m.body().empty());
+  const auto& first = m.items()[0];
+  BOOST_TEST(first.sources.size() == 1u);
+  BOOST_TEST(first.sources[0].part == "対策基準");
+  BOOST_TEST((first.applies_to.network_models == std::vector<std::string>{"alpha", "alpha_prime"}));
+  BOOST_TEST(first.applies_to.server_room);
+  BOOST_TEST((m.items()[1].respondent == libaudit::Respondent::body));
+  BOOST_TEST(Checklist::from_yaml(m.to_yaml(), "again").to_json() == m.to_json());
+
+  expect(diagnostics_of(with("{{body}}の", "{{bodies}}の", kModel)), 13, 15, "unknown placeholder '{{bodies}}'");
+  expect(diagnostics_of(with("{{role.security_manager}}", "{{role.mayor}}", kModel)), 13, 15,
+         "unknown placeholder '{{role.mayor}}'");
+  expect(diagnostics_of(with("        basis: どの団体の基本方針にもないが、ガイドラインの対策である。\n", "", kModel)),
+         18, 9, "cites no seed clause");
+  expect(diagnostics_of(with("alpha_prime]", "gamma]", kModel)), 16, 46, "unknown network model 'gamma'");
+}

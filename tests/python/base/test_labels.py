@@ -16,6 +16,7 @@ VOCABULARIES = (
     *("severity", "finding_state", "exception_status", "check_answer"),  # follow-up's
     *("role", "tier"),  # the organisation's and the checklist's
     "collection_status",  # the exchange stage's 回収状況
+    *("respondent", "network_model", "body_kind"),  # the checklist's: who answers, the model's profiles
     "evidence_status",  # the store stage's evidence files
 )
 
@@ -32,6 +33,12 @@ def test_every_vocabulary_round_trips():
             assert labels.label(v, id_) == _core.label(v, id_) == label  # type: ignore[arg-type]
         assert labels.label(v, "no-such-id") == ""  # type: ignore[arg-type]
         assert labels.label_or_id(v, "no-such-id") == "no-such-id"  # type: ignore[arg-type]
+
+
+def test_checklist_vocabularies():
+    assert labels.terms("respondent") == [("department", "各課"), ("body", "全庁共通事項")]
+    assert [i for i, _ in labels.terms("network_model")] == ["alpha", "alpha_prime", "beta", "beta_prime"]
+    assert labels.label("body_kind", "town") == "町"
 
 
 def test_labels_are_the_ones_the_stages_print():

@@ -1,6 +1,7 @@
 // The shared vocabulary of ../shared/DOMAIN.md and the one table of its Japanese labels:
 // answers, cycle kinds and statuses, finding severities and states, exception statuses, the
-// answers to 横展開 check requests, roles and network tiers. Every stage's *_label function and
+// answers to 横展開 check requests, roles, network tiers, who answers an item (respondent), the
+// network models of the 強靱性 chapter and the kinds of body. Every stage's *_label function and
 // the Python package (libaudit.labels, through _core.terms/_core.label) read this table. Plain
 // constant data; safe to use from any thread; nothing here throws.
 #pragma once
@@ -30,6 +31,9 @@ enum class Vocabulary {
   role,
   tier,
   collection_status,
+  respondent,
+  network_model,
+  body_kind,
   evidence_status
 };
 

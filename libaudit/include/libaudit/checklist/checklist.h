@@ -28,7 +28,38 @@ struct AppliesTo {
   std::vector<std::string> tiers;  // tier ids; empty means the item is not tier-specific
   DepartmentScope departments = DepartmentScope::all;
   bool important_assets = false;  // only where 重要な情報資産 are held
+  // Model checklists only: the measure exists only for bodies running one of these network
+  // models (ids of Vocabulary::network_model; empty: every model), only for bodies with their
+  // own server room. Making a body's checklist from the model resolves both.
+  std::vector<std::string> network_models;
+  bool server_room = false;
 };
+
+// Who answers an item (DOMAIN.md, "Who answers an item"; ids of Vocabulary::respondent).
+enum class Respondent {
+  department,  // every target 課 of a cycle
+  body,        // the body once, through the cycle's secretariat 課 (全庁共通事項)
+};
+
+// The documented default: body when every role is one whose duty lies with the body as a whole
+// (ciso, chief_security_officer, security_committee, csirt, chief_auditor), else department.
+bool is_body_level_role(std::string_view role) noexcept;
+Respondent default_respondent(const std::vector<std::string>& roles) noexcept;
+std::string_view to_string(Respondent r) noexcept;
+
+// A seed clause a model item generalises: the document (a seed file name), the part of it whose
+// title contains `part` ("" when the document has one part), and the clause path as the clause
+// parser writes it ("6(2)ア(イ)", "第5条(2)").
+struct SourceClause {
+  std::string document;
+  std::string part;
+  std::string clause;
+};
+
+// What a checklist is: a body's own (answered in cycles) or the national model, which holds
+// placeholders ({{body}}, {{secretariat}}, {{role.<id>}}, {{tier.<id>}}) that making a body's
+// checklist fills in.
+enum class ChecklistKind { body, model };
 
 struct Item {
   std::string id;                  // NFKC, unique in the checklist, stable across versions
@@ -42,8 +73,13 @@ struct Item {
   bool audit = true;
   std::vector<std::string> evidence;  // 監査資料の例
   std::string note;
-  std::string section_id;  // the section that holds this item
-  int line = 0;            // line in the source YAML (0 when built otherwise)
+  Respondent respondent = Respondent::department;  // the effective value (stated, else the default)
+  bool respondent_explicit = false;                // stated in the file
+  std::vector<std::string> model;                  // body checklists: the model items it implements
+  std::vector<SourceClause> sources;               // model checklists: the seed clauses it generalises
+  std::string basis;                               // model checklists: why it has no seed source
+  std::string section_id;                          // the section that holds this item
+  int line = 0;                                    // line in the source YAML (0 when built otherwise)
 };
 
 struct Section {
@@ -86,6 +122,9 @@ class Checklist {
   const std::string& version() const noexcept;
   const std::string& body() const noexcept;
   const std::string& description() const noexcept;
+  ChecklistKind kind() const noexcept;
+  // The name of the 課 that answers the body-level items ("" when not stated).
+  const std::string& secretariat() const noexcept;
   const SourceDocument& source() const noexcept;
   const std::string& origin() const noexcept;  // the file or name it was loaded from
 
