@@ -555,7 +555,7 @@ std::vector<fs::path> Evidence::clean() {
 
 void detail::evidence::check_files(sql::Db& db, const std::string& store_path, std::vector<Problem>& problems,
                                    std::size_t& rows, std::vector<std::string>& unreferenced) {
-  if (store_path.empty() || store_path == ":memory:") return;
+  if (store_path.empty() || store_path == ":memory:" || store_path.starts_with("file:")) return;  // no folder
   const fs::path dir = folder_of(store_path);
   std::map<std::string, std::vector<EvidenceFile>> by_sha;
   {
