@@ -222,6 +222,19 @@ def import_files(
         )
     cy = _Cycle(store, cycle)
     read_all = [_read_file(cy, f, f in named, encoding, max_bytes) for f in files]
+    # A file of a folder that a returned file names as its evidence (a CSV log beside the
+    # workbook) is evidence, not a questionnaire.
+    evidence_paths = {
+        r.path.parent / n
+        for r in read_all
+        if not r.skipped and r.returned is not None
+        for row in r.returned.rows
+        for n in named_evidence(row[3])
+    }
+    read_all = [
+        _Read(r.path, skipped=_("named as an evidence file")) if r.path in evidence_paths and r.path not in named else r
+        for r in read_all
+    ]
     skipped = [FileOutcome(os.fspath(r.path), "skipped", r.skipped) for r in read_all if r.skipped]
     read = [r for r in read_all if not r.skipped]
     returned = [r.returned for r in read]
