@@ -33,12 +33,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _revise,
         _("add the next revision of an evidence item (the earlier ones stay)"),
         parents=[writer()],
-        positionals=["ID", "FILE"],
     )
+    _id(p)
+    p.add_argument("file", metavar="FILE")
     _spec_options(p)
     p = command(es, "list", _list, _("list evidence files, every revision, with their state"), json_flag=True)
     p.add_argument("--to", metavar="KIND[:KEY]", help=_("only the files of this target"))
-    p = command(es, "get", _get, _("write an evidence file's bytes, checked against its SHA-256"), positionals=["ID"])
+    p = command(es, "get", _get, _("write an evidence file's bytes, checked against its SHA-256"))
+    _id(p)
     p.add_argument("--revision", type=int, default=0, metavar="N", help=_("the revision (default: the last)"))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=_("where to write the file"))
     p = command(
@@ -47,8 +49,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _withdraw,
         _("withdraw an evidence item (its bytes are kept until the retention period ends)"),
         parents=[writer()],
-        positionals=["ID"],
     )
+    _id(p)
     p.add_argument("--reason", required=True, help=_("why it is withdrawn (recorded in the trail)"))
     p = command(
         es,
@@ -56,8 +58,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _purge,
         _("remove the bytes of a withdrawn item whose retention period has ended"),
         parents=[writer()],
-        positionals=["ID"],
     )
+    _id(p)
     today_option(p)
     command(es, "clean", _clean, _("remove files of the evidence folder that are not evidence"), parents=[writer()])
     p = command(
@@ -67,6 +69,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--max-mb", type=int, metavar="MB", help=_("the largest file accepted, in MB (1 MB = 1,048,576 bytes)")
     )
     p.add_argument("--retention-days", type=int, metavar="DAYS", help=_("days a withdrawn item's bytes are kept"))
+
+
+def _id(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", type=int, metavar="ID", help=_("the evidence item's number"))
 
 
 def _spec_options(p: argparse.ArgumentParser) -> None:
@@ -111,7 +117,7 @@ def _revise(args: argparse.Namespace) -> int:
     with open_store(args.db) as s:
         f = s.evidence.revise(
             actor(args),
-            int(args.id),
+            args.id,
             args.file,
             title=args.title,
             evidence_date=args.date,
@@ -164,7 +170,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _get(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as s:
-        f = s.evidence.copy_out(int(args.id), args.revision, args.output, progress=Progress(args.output))
+        f = s.evidence.copy_out(args.id, args.revision, args.output, progress=Progress(args.output))
     print(
         _("{path}: evidence {id} revision {revision}, {size} bytes, SHA-256 checked").format(
             path=args.output, id=f.id, revision=f.revision, size=f.size
@@ -175,7 +181,7 @@ def _get(args: argparse.Namespace) -> int:
 
 def _withdraw(args: argparse.Namespace) -> int:
     with open_store(args.db) as s:
-        files = s.evidence.withdraw(actor(args), int(args.id), args.reason)
+        files = s.evidence.withdraw(actor(args), args.id, args.reason)
     n = len(files)
     print(
         ngettext(
@@ -189,7 +195,7 @@ def _withdraw(args: argparse.Namespace) -> int:
 
 def _purge(args: argparse.Namespace) -> int:
     with open_store(args.db) as s:
-        files = s.evidence.purge(actor(args), int(args.id), args.today)
+        files = s.evidence.purge(actor(args), args.id, args.today)
     n = len(files)
     print(
         ngettext(
