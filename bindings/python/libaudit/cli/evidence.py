@@ -77,9 +77,7 @@ def _id(p: argparse.ArgumentParser) -> None:
 
 def _spec_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--title", default="", help=_("a title (default: the file's name)"))
-    p.add_argument(
-        "--date", type=day_argument, metavar="YYYY-MM-DD", help=_("when the evidence was produced (証跡の日付)")
-    )
+    p.add_argument("--date", type=day_argument, metavar="YYYY-MM-DD", help=_("when the evidence was produced"))
     p.add_argument("--name", default="", help=_("the file name to record (default: the file's own)"))
 
 
