@@ -34,6 +34,8 @@ def step_checklists() -> list:
     heading("点検表 (checklists)")
     loaded = []
     for path in sorted(CHECKLISTS.rglob("*.yaml")):
+        if path.parent.name == "profiles":  # body profiles, not checklists (step_checklist_new)
+            continue
         c = libaudit.Checklist.load(path)
         loaded.append((path, c))
     print(
@@ -47,6 +49,26 @@ def step_checklists() -> list:
         print()
         print(render_summary(summary(c)))
     return loaded
+
+
+def step_checklist_new() -> None:
+    """A checklist for a body that is none of the five: the 標準点検表 filled with a made-up 町's profile."""
+    heading("標準点検表から団体の点検表 (checklist new)")
+    from libaudit.checklists import shipped_model
+    from libaudit.files import write_text
+
+    model = libaudit.Checklist.load(shipped_model())
+    profile = libaudit.BodyProfile.load(REPO / "examples" / "profiles" / "kakuu-town.yaml")
+    c = libaudit.checklist_for_body(model, profile)
+    left = Counter(why for _, why in libaudit.left_out_items(model, profile))
+    body_level = sum(1 for i in c.items if i.respondent == "body")
+    print(f"{c.body} ({c.id}): {len(c)} 項目, うち全庁共通事項 {body_level}")
+    network, room = left["network_model"], left["server_room"]
+    print(f"  除いた項目: ネットワークモデル {profile.network_model} で {network}, サーバ室なしで {room}")
+    first = c.items[0]
+    print(f"  {first.id} {first.question}")
+    out = write_text(OUT / "kakuu-town-hyojun.yaml", c.to_yaml("架空町: the 標準点検表 filled with its profile"))
+    print(f"  {out.relative_to(REPO).as_posix()}")
 
 
 def step_extract() -> None:
@@ -448,6 +470,7 @@ def step_reports(store_path: Path) -> None:
 def main() -> int:
     print(f"libaudit {libaudit.__version__} demo")
     step_checklists()
+    step_checklist_new()
     step_extract()
     step_scores(OUT / "demo.db")
     step_collection(OUT / "demo.db")

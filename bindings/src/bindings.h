@@ -54,11 +54,13 @@ void bind_errors(py::module_& m);     // errors.cpp: C++ exceptions -> libaudit.
 void bind_text(py::module_& m);       // text.cpp
 void bind_checklist(py::module_& m);  // checklist.cpp
 void bind_extract(py::module_& m);    // extract.cpp
+void bind_profile(py::module_& m);    // profile.cpp: body profiles, checklist_for_body
 void bind_store(py::module_& m);      // store.cpp
 void bind_scoring(py::module_& m);    // scoring.cpp
 void bind_exchange(py::module_& m);   // exchange.cpp: the questionnaire model
 void bind_report(py::module_& m);     // report.cpp
 void bind_findings(py::module_& m);   // findings.cpp: people, findings, exceptions
+void bind_align(py::module_& m);      // align.cpp: alignment with the model, the coverage report
 void bind_evidence(py::module_& m);   // evidence.cpp: evidence files
 
 }  // namespace libaudit::python

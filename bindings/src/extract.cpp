@@ -89,6 +89,12 @@ for invalid UTF-8 or options, ChecklistError when no obligation is found.)doc");
       "question_for", [](std::string_view s) { return question_for(s); }, py::arg("sentence"),
       "The self-inspection question for an obligation sentence, or '' for an unknown ending.");
   m.def(
+      "question_problems", [](std::string_view q) { return question_problems(q); }, py::arg("question"),
+      "What makes a self-inspection question read unnaturally, one sentence each; [] when nothing.");
+  m.def(
+      "important_assets_rule", [](std::string_view s) { return important_assets_rule(s); }, py::arg("sentence"),
+      "Whether an obligation sentence is restricted to 課 holding 重要な情報資産 (a system that holds them).");
+  m.def(
       "roles_in", [](std::string_view s) { return roles_in(s); }, py::arg("phrase"),
       "Role ids named in `phrase` (longest name first).");
 }

@@ -7,10 +7,12 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_text(m);
   libaudit::python::bind_checklist(m);
   libaudit::python::bind_extract(m);
+  libaudit::python::bind_profile(m);
   libaudit::python::bind_store(m);
   libaudit::python::bind_scoring(m);
   libaudit::python::bind_exchange(m);
   libaudit::python::bind_report(m);
   libaudit::python::bind_findings(m);
+  libaudit::python::bind_align(m);
   libaudit::python::bind_evidence(m);
 }

@@ -1,10 +1,15 @@
-// Bindings of libaudit/scoring/scoring.h as libaudit._core._CycleData and model_names(). Results come
-// back as plain dicts (NaN as None); libaudit/scoring.py turns them into dataclasses. Loading
-// and scoring run without the GIL.
+// Bindings of libaudit/scoring/scoring.h as libaudit._core._CycleData and model_names(). Small
+// results come back as plain dicts (NaN as None); score tables, the matrix and the answers of a
+// cycle come back as columns (_Column: one C++ vector read through the buffer protocol, so NumPy,
+// pyarrow and memoryview see it in place, without a Python object per value; docs/analytics.md).
+// libaudit/scoring.py turns both into dataclasses, pandas and Arrow. Loading and scoring run
+// without the GIL.
 #include "libaudit/scoring/scoring.h"
 #include "libaudit/scoring/publication.h"
 
 #include <pybind11/stl.h>
+
+#include <unordered_map>
 
 #include "bindings.h"
 
@@ -13,6 +18,109 @@ namespace libaudit::python {
 namespace {
 
 py::object num(double x) { return std::isnan(x) ? py::object(py::none()) : py::object(py::float_(x)); }
+
+// One column of numbers: float64 ("d") or int64 ("q"), NaN for "no value".
+struct Column {
+  std::vector<double> f;
+  std::vector<std::int64_t> i;
+  bool is_float = true;
+  std::size_t size() const noexcept { return is_float ? f.size() : i.size(); }
+};
+
+Column floats(std::size_t reserve) {
+  Column c;
+  c.f.reserve(reserve);
+  return c;
+}
+
+Column ints(std::size_t reserve) {
+  Column c;
+  c.is_float = false;
+  c.i.reserve(reserve);
+  return c;
+}
+
+// A column of texts, dictionary-encoded: codes (int64) into a list of distinct values.
+struct Strings {
+  Column codes = ints(0);
+  std::vector<std::string> values;
+  std::unordered_map<std::string, std::int64_t> index;
+  void push(const std::string& s) {
+    auto [it, added] = index.try_emplace(s, std::int64_t(values.size()));
+    if (added) values.push_back(s);
+    codes.i.push_back(it->second);
+  }
+  py::tuple to_python() && { return py::make_tuple(std::move(codes), py::cast(values)); }
+};
+
+// GroupScore's fields as columns, in its order (libaudit.scoring.GroupScore).
+struct GroupColumns {
+  Strings group, name, parent, band;
+  Column score = floats(0), maximum = floats(0), deviation = floats(0), response_rate = floats(0);
+  Column pairs = ints(0), applicable = ints(0), answered = ints(0), unanswered = ints(0), not_applicable = ints(0),
+         excepted = ints(0), implemented = ints(0), partial = ints(0), not_implemented = ints(0), unknown = ints(0);
+
+  void push(const GroupScore& g) {
+    const Counts& n = g.counts;
+    group.push(g.group), name.push(g.name), parent.push(g.parent), band.push(g.band);
+    score.f.push_back(g.score), maximum.f.push_back(g.maximum), deviation.f.push_back(g.deviation);
+    response_rate.f.push_back(n.response_rate());
+    for (auto [c, v] : {std::pair{&pairs, n.pairs},
+                        {&applicable, n.applicable()},
+                        {&answered, n.answered()},
+                        {&unanswered, n.unanswered},
+                        {&not_applicable, n.not_applicable},
+                        {&excepted, n.excepted},
+                        {&implemented, n.implemented},
+                        {&partial, n.partial},
+                        {&not_implemented, n.not_implemented},
+                        {&unknown, n.unknown}})
+      c->i.push_back(std::int64_t(v));
+  }
+
+  py::dict to_python() && {
+    return py::dict("group"_a = std::move(group).to_python(), "name"_a = std::move(name).to_python(),
+                    "parent"_a = std::move(parent).to_python(), "score"_a = std::move(score),
+                    "maximum"_a = std::move(maximum), "band"_a = std::move(band).to_python(),
+                    "deviation"_a = std::move(deviation), "pairs"_a = std::move(pairs),
+                    "applicable"_a = std::move(applicable), "answered"_a = std::move(answered),
+                    "unanswered"_a = std::move(unanswered), "not_applicable"_a = std::move(not_applicable),
+                    "excepted"_a = std::move(excepted), "implemented"_a = std::move(implemented),
+                    "partial"_a = std::move(partial), "not_implemented"_a = std::move(not_implemented),
+                    "unknown"_a = std::move(unknown), "response_rate"_a = std::move(response_rate));
+  }
+};
+
+// Built without the GIL; turned into Python objects (one per column) with it.
+template <class Range>
+GroupColumns columns_of(const Range& rows) {
+  GroupColumns c;
+  for (const GroupScore& g : rows) c.push(g);
+  return c;
+}
+
+// The answers held by a cycle as columns: department and item indices (CycleData's order) and
+// the answer's index in Answer's order, for every answered (課, item), row-major.
+py::dict answer_columns(const CycleData& d) {
+  Column dept = ints(0), item = ints(0), answer = ints(0);
+  {
+    py::gil_scoped_release nogil;
+    const std::size_t items = d.checklist().items().size();
+    for (std::size_t r = 0; r < d.departments().size(); ++r)
+      for (std::size_t i = 0; i < items; ++i)
+        if (const std::optional<Answer> a = d.answer(r, i)) {
+          dept.i.push_back(std::int64_t(r));
+          item.i.push_back(std::int64_t(i));
+          answer.i.push_back(std::int64_t(*a));
+        }
+  }
+  std::vector<std::string> answers;
+  for (Answer a :
+       {Answer::implemented, Answer::partial, Answer::not_implemented, Answer::not_applicable, Answer::unknown})
+    answers.emplace_back(to_string(a));
+  return py::dict("department"_a = std::move(dept), "item"_a = std::move(item), "answer"_a = std::move(answer),
+                  "answers"_a = answers);
+}
 
 py::dict to_dict(const GroupScore& g) {
   const Counts& n = g.counts;
@@ -33,15 +141,24 @@ py::dict to_dict(const Distribution& d) {
                   "median"_a = num(d.median), "max"_a = num(d.max));
 }
 
-// Every scoring result starts with the keys "cycle" and "model".
-py::dict to_dict(const ScoreTable& t) {
+// Every scoring result starts with the keys "cycle" and "model". "rows" are columns.
+py::dict to_dict(const ScoreTable& t, GroupColumns&& rows) {
   return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "by"_a = std::string(to_string(t.by)),
-                  "rows"_a = to_list(t.rows), "distribution"_a = to_dict(t.distribution));
+                  "rows"_a = std::move(rows).to_python(), "distribution"_a = to_dict(t.distribution));
 }
 
-py::dict to_dict(const ScoreMatrix& t) {
-  return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "rows"_a = to_list(t.rows),
-                  "columns"_a = to_list(t.columns), "cells"_a = list_of(t.cells, to_list));
+// rows, columns and cells as columns; cells row-major (課 r, chapter c at r * columns + c).
+py::dict matrix_dict(const ScoreMatrix& t) {
+  GroupColumns rows, columns, cells;
+  {
+    py::gil_scoped_release nogil;
+    rows = columns_of(t.rows);
+    columns = columns_of(t.columns);
+    for (const std::vector<GroupScore>& r : t.cells)
+      for (const GroupScore& g : r) cells.push(g);
+  }
+  return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "rows"_a = std::move(rows).to_python(),
+                  "columns"_a = std::move(columns).to_python(), "cells"_a = std::move(cells).to_python());
 }
 
 py::object optional_dict(const std::optional<GroupScore>& g) {
@@ -99,9 +216,21 @@ auto without_gil(F&& f) {
   return f();
 }
 
+// _Column: a result's column, read through the buffer protocol (NumPy, pyarrow, memoryview).
+void bind_columns(py::module_& m) {
+  py::class_<Column>(m, "_Column", py::buffer_protocol(),
+                     "One column of a result (float64 or int64), read through the buffer protocol.")
+      .def_buffer([](Column& c) {
+        if (c.is_float) return py::buffer_info(c.f.data(), std::int64_t(c.f.size()));
+        return py::buffer_info(c.i.data(), std::int64_t(c.i.size()));
+      })
+      .def("__len__", &Column::size);
+}
+
 }  // namespace
 
 void bind_scoring(py::module_& m) {
+  bind_columns(m);
   m.def("model_names", &model_names, "The registered scoring models, built-in first.");
   m.def("ipa_band", &ipa_band, py::arg("score"), "The IPA band of a score: '100', '70-99', '50-69' or '0-49'.");
 
@@ -116,19 +245,25 @@ void bind_scoring(py::module_& m) {
       .def_property_readonly("answered", &CycleData::answered)
       .def_property_readonly("departments", &departments_list)
       .def("applies", &CycleData::applies, py::arg("department"), py::arg("item"))
+      .def("answer_columns", &answer_columns)
       .def(
           "score",
           [](const CycleData& d, std::string_view by, const std::string& model, double p, const Exceptions& ex) {
             const GroupBy g = parse_group_by(by);
             const ScoreOptions o = options(model, p, ex);
-            return to_dict(without_gil([&] { return score(d, g, o); }));
+            ScoreTable t;
+            GroupColumns rows = without_gil([&] {
+              t = score(d, g, o);
+              return columns_of(t.rows);
+            });
+            return to_dict(t, std::move(rows));
           },
           py::arg("by"), py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
       .def(
           "matrix",
           [](const CycleData& d, const std::string& model, double p, const Exceptions& ex) {
             const ScoreOptions o = options(model, p, ex);
-            return to_dict(without_gil([&] { return score_matrix(d, o); }));
+            return matrix_dict(without_gil([&] { return score_matrix(d, o); }));
           },
           py::arg("model"), py::arg("partial_value"), py::arg("exceptions"))
       .def(

@@ -12,20 +12,24 @@ re-exported here::
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import _core, i18n
 from . import store as _store
 from ._core import (
     AppliesTo,
+    BodyProfile,
     Checklist,
     Extraction,
     Item,
     Section,
     __version__,
     builtin_roles,
+    checklist_for_body,
     display_width,
     extract_checklist,
+    left_out_items,
     nfkc,
     tiers,
 )
@@ -154,6 +158,22 @@ class Store(_store.Store):
         libaudit.scoring.Comparison."""
         return self.scoring_data(before, as_of).compare(self.scoring_data(after, as_of), by, model, **options)
 
+    # -- results for the analytic engines (libaudit.analytics, docs/analytics.md)
+    def to_arrow(self, what: str, cycle: int, as_of: DateLike = None) -> Any:
+        """A cycle's "responses", "scores" (every model by body, 部, 課, chapter, item and the
+        課 × chapter matrix) or "findings" as a pyarrow.Table with the documented columns
+        (docs/analytics.md), read by the as-of rule. Needs pyarrow."""
+        from .analytics import to_arrow
+
+        return to_arrow(self, what, cycle, as_of)
+
+    def export_parquet(self, cycle: int, out: str | os.PathLike[str], as_of: DateLike = None) -> list[Any]:
+        """responses.parquet, scores.parquet and findings.parquet of a cycle in the new folder
+        `out`, written atomically; returns their paths. Needs pyarrow."""
+        from .analytics import export_parquet
+
+        return export_parquet(self, cycle, out, as_of)
+
 
 # Messages in the environment's language (libaudit.i18n): LIBAUDIT_LANG=ja or a ja_JP locale.
 i18n.setup_from_environment()
@@ -161,6 +181,7 @@ set_language = i18n.set_language
 
 __all__ = [
     "AppliesTo",
+    "BodyProfile",
     "Checklist",
     "ChecklistError",
     "CycleStateError",
@@ -183,11 +204,13 @@ __all__ = [
     "set_language",
     "__version__",
     "builtin_roles",
+    "checklist_for_body",
     "display_width",
     "extract_checklist",
     "fiscal_year_label",
     "fiscal_year_of",
     "fiscal_year_range",
+    "left_out_items",
     "nfkc",
     "render",
     "tiers",

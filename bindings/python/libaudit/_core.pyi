@@ -185,6 +185,57 @@ class Checklist:
     def __contains__(self, id: str) -> bool: ...
     def __iter__(self) -> Iterator[Item]: ...
 
+# ---- body profiles and the body's checklist from the model (docs/profiles.md)
+
+class BodyProfile:
+    """A body profile (団体プロファイル): name, kind, role titles, tier names, network model,
+    server room and the secretariat 課. Invalid input raises ChecklistError listing every problem."""
+    @staticmethod
+    def load(path: str | os.PathLike[str]) -> BodyProfile:
+        """Load and validate a body profile YAML file."""
+    @staticmethod
+    def from_yaml(text: str, source: str = "<string>") -> BodyProfile:
+        """Load and validate body profile YAML text; `source` names it in diagnostics."""
+    @property
+    def body(self) -> str: ...
+    @property
+    def kind(self) -> Literal["prefecture", "city", "special_ward", "town", "village", "council", "association"]: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def secretariat(self) -> str: ...
+    @property
+    def network_model(self) -> Literal["alpha", "alpha_prime", "beta", "beta_prime"]: ...
+    @property
+    def server_room(self) -> bool: ...
+    @property
+    def roles(self) -> dict[str, str]:
+        """The titles the profile gives, by role id."""
+    @property
+    def tiers(self) -> dict[str, str]:
+        """The tier names the profile gives, by tier id."""
+    @property
+    def origin(self) -> str: ...
+    def role_title(self, role: str) -> str:
+        """The body's title of a role: the profile's, else DOMAIN.md's; '' for an unknown role."""
+    def tier_name(self, tier: str) -> str:
+        """The body's name of a tier: the profile's, else the shared one; '' for an unknown tier."""
+    def checklist_id(self) -> str:
+        """The id of the checklist written for the body."""
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain data."""
+
+def checklist_for_body(model: Checklist, profile: BodyProfile) -> Checklist:
+    """The body's checklist from the model checklist, filled with the profile (docs/profiles.md).
+    ChecklistError, located in the model, for a placeholder the profile cannot fill."""
+
+def left_out_items(model: Checklist, profile: BodyProfile) -> list[tuple[str, str]]:
+    """The model's items the body's checklist leaves out: (item id, 'network_model' | 'server_room')."""
+
 # ---- the obligation extractor (docs/extractor.md)
 
 class Extraction:
@@ -228,8 +279,42 @@ def extract_checklist(
 def question_for(sentence: str) -> str:
     """The self-inspection question for an obligation sentence, or '' for an unknown ending."""
 
+def question_problems(question: str) -> list[str]:
+    """What makes a self-inspection question read unnaturally, one sentence each; [] when nothing."""
+
+def important_assets_rule(sentence: str) -> bool:
+    """Whether an obligation sentence is restricted to 課 holding 重要な情報資産 (a system that holds them)."""
+
 def roles_in(phrase: str) -> list[str]:
     """Role ids named in `phrase`, longest name first."""
+
+# ---- Alignment with the model checklist (bindings/src/align.cpp); use libaudit.coverage. ----
+
+ALIGN_THRESHOLD: float
+
+def align(
+    checklist: Checklist, model: Checklist, use_stated: bool = True, network_model: str = "", server_room: int = -1
+) -> dict[str, Any]:
+    """Map every item of a checklist to the model checklist's items and compute the coverage (docs/alignment.md)."""
+
+def model_text_for(text: str, checklist: Checklist) -> str:
+    """A model text with its placeholders filled for the body of `checklist`."""
+
+def is_model_checklist(checklist: Checklist) -> bool:
+    """Whether a checklist is kind: model."""
+
+def coverage_report(
+    checklist: Checklist,
+    model: Checklist,
+    format: str,
+    template_dirs: list[str],
+    use_stated: bool = True,
+    date: str = "",
+    title: str = "",
+    network_model: str = "",
+    server_room: int = -1,
+) -> str:
+    """The coverage report (標準点検表との対照表) as html, md, csv or json text."""
 
 # ---- The store (bindings/src/store.cpp); use libaudit.Store, which wraps _Store. ----
 
@@ -650,6 +735,11 @@ def wareki_date(date: str) -> str:
 def model_names() -> list[str]: ...
 def ipa_band(score: float) -> str: ...
 
+class _Column:
+    """One column of a result (float64 or int64), read through the buffer protocol."""
+
+    def __len__(self) -> int: ...
+
 class _CycleData:
     def __init__(self, store: _Store, cycle: int) -> None: ...
     @property
@@ -663,6 +753,7 @@ class _CycleData:
     @property
     def departments(self) -> list[dict[str, Any]]: ...
     def applies(self, department: int, item: int) -> bool: ...
+    def answer_columns(self) -> dict[str, Any]: ...
     def score(self, by: str, model: str, partial_value: float, exceptions: list[tuple[str, str]]) -> dict[str, Any]: ...
     def matrix(self, model: str, partial_value: float, exceptions: list[tuple[str, str]]) -> dict[str, Any]: ...
     def weakest(

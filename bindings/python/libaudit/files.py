@@ -1,5 +1,6 @@
 """Writing a file the package makes (reports, PDF, questionnaires, checklist drafts): always
-through :func:`write_atomically`, so that a reader, a crash or a full disk never leaves half a
+through :func:`write_atomically` (a folder of files, e.g. a Parquet export:
+:func:`write_directory_atomically`), so that a reader, a crash or a full disk never leaves half a
 file, and an error leaves the previous file as it was.
 
 Errors: a write that fails raises :class:`libaudit.errors.LibauditIOError` (an ``OSError``,
@@ -14,6 +15,7 @@ from __future__ import annotations
 import errno as _errno
 import os
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any, Callable, Union
 
@@ -45,6 +47,34 @@ def write_atomically(path: PathLike, write: Callable[[Path], Any]) -> Path:
         os.replace(tmp, path)
     except BaseException as e:
         tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError) and not isinstance(e, LibauditIOError):
+            raise _write_error(path, e) from e
+        raise
+    return path
+
+
+def write_directory_atomically(path: PathLike, write: Callable[[Path], Any]) -> Path:
+    """``write(tmp)`` to fill a new temporary folder beside `path`, every file in it flushed to
+    disk, then the folder renamed to `path`: `path` appears whole or not at all. `path` must not
+    exist (ValidationError, nothing written: a folder is never merged into or replaced). On any
+    error the temporary folder and what it holds are removed; an OSError becomes a
+    LibauditIOError naming `path`. Returns `path`."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise ValidationError(_("{path} already exists: name a new folder (nothing was written)").format(path=path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _create_temporary_folder(path)
+    except OSError as e:
+        raise _write_error(path, e) from e
+    try:
+        write(tmp)
+        for f in tmp.rglob("*"):
+            if f.is_file():
+                _fsync(f)
+        os.rename(tmp, path)  # fails on an existing file; an existing folder was refused above
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(e, OSError) and not isinstance(e, LibauditIOError):
             raise _write_error(path, e) from e
         raise
@@ -125,6 +155,18 @@ def _create_temporary(path: Path) -> Path:
     raise FileExistsError(_("no free temporary name beside {path}").format(path=path))
 
 
+def _create_temporary_folder(path: Path) -> Path:
+    """A new empty folder ``.NAME.<random>.tmp`` beside `path`, created exclusively."""
+    for _attempt in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            tmp.mkdir()
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(_("no free temporary name beside {path}").format(path=path))
+
+
 def _keep_mode(path: Path, tmp: Path) -> None:
     """The replaced file's permissions carried over to its successor."""
     try:
@@ -164,4 +206,4 @@ def _write_error(path: Path, e: OSError) -> LibauditIOError:
     return err
 
 
-__all__ = ["os_error_text", "write_atomically", "write_text"]
+__all__ = ["os_error_text", "write_atomically", "write_directory_atomically", "write_text"]

@@ -10,19 +10,25 @@ year comparison.
         for row in table:
             print(row.group, row.name, row.score, row.applicable, row.answered)
         table.to_pandas()                      # needs pandas
+        table.to_arrow()                       # needs pyarrow
 
 A cycle is read once into a :class:`CycleData` (``store.scoring_data(cycle)``); analyses on it
 do not touch the store again, so reuse it for several tables. It is read by the as-of rule
 (docs/scoring.md, "As of"): a closed cycle as it stood at its close, another as of ``as_of`` (a
 day in Japan; default now), with the exceptions that count for it then. The numbers are computed in C++
 (libaudit/scoring/scoring.h) and are the same whether asked from Python or C++.
+
+Score tables and the matrix come from the core as columns (one buffer per column, no Python
+object per value; docs/analytics.md): ``to_pandas()`` and ``to_arrow()`` read them in place,
+and the dataclass view (``rows``, ``cells``) is built from them only when asked for.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import Any, cast
 
 from . import _core
@@ -51,6 +57,18 @@ def _pandas() -> Any:
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError(_("to_pandas() needs pandas: pip install pandas")) from e
     return pd
+
+
+def _arrow() -> Any:
+    try:
+        pa = importlib.import_module("pyarrow")  # optional dependency
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(_("to_arrow() needs pyarrow: pip install pyarrow")) from e
+    return pa
+
+
+def _numpy() -> Any:
+    return importlib.import_module("numpy")  # comes with pandas and with pyarrow
 
 
 @dataclass(frozen=True)
@@ -106,9 +124,83 @@ def _rows(rows: Sequence[dict[str, Any]]) -> tuple[GroupScore, ...]:
     return tuple(GroupScore(**r) for r in rows)
 
 
+_TEXTS = ("group", "name", "parent", "band")
+_FLOATS = ("score", "maximum", "deviation", "response_rate")
+
+
+class GroupColumns:
+    """GroupScore's fields as columns, as the core hands them: each number column a
+    ``_core._Column`` (float64 with NaN for "no value", or int64) read through the buffer
+    protocol; each text column (codes, distinct values). Nothing is copied per value until a
+    dataclass view is asked for."""
+
+    def __init__(self, columns: dict[str, Any]):
+        self._c = columns
+
+    def __len__(self) -> int:
+        return len(self._c["score"])
+
+    def values(self, name: str) -> list[Any]:
+        """One column as Python values (None for NaN), as GroupScore holds them."""
+        if name in _TEXTS:
+            codes, distinct = self._c[name]
+            return [distinct[c] for c in memoryview(codes).tolist()]
+        out: list[Any] = memoryview(self._c[name]).tolist()
+        return [None if x != x else x for x in out] if name in _FLOATS else out
+
+    def rows(self) -> tuple[GroupScore, ...]:
+        names = [f.name for f in fields(GroupScore)]
+        return tuple(GroupScore(*v) for v in zip(*(self.values(n) for n in names)))
+
+    def numpy(self, name: str) -> Any:
+        """One column as a NumPy array: float64 (NaN: no value), int64, or object (str) for a
+        text column (its distinct values taken by code: one Python str per distinct value)."""
+        np = _numpy()
+        if name in _TEXTS:
+            codes, distinct = self._c[name]
+            return np.asarray(distinct, dtype=object).take(np.asarray(codes)) if distinct else np.asarray([], object)
+        return np.asarray(self._c[name])
+
+    def to_pandas(self) -> Any:
+        pd = _pandas()
+        return pd.DataFrame({f.name: self.numpy(f.name) for f in fields(GroupScore)})
+
+    def arrow(self, name: str) -> Any:
+        """One column as an Arrow array: string, float64 (NaN as null) or int64."""
+        pa = _arrow()
+        np = _numpy()
+        if name in _TEXTS:
+            codes, distinct = self._c[name]
+            indices = pa.array(np.asarray(codes), pa.int64())
+            return pa.DictionaryArray.from_arrays(indices, pa.array(distinct, pa.string())).dictionary_decode()
+        if name in _FLOATS:
+            return pa.array(np.asarray(self._c[name]), pa.float64(), from_pandas=True)
+        return pa.array(np.asarray(self._c[name]), pa.int64())
+
+    def to_arrow(self, metadata: dict[str, str] | None = None) -> Any:
+        pa = _arrow()
+        names = [f.name for f in fields(GroupScore)]
+        return pa.Table.from_arrays([self.arrow(n) for n in names], schema=group_schema(metadata))
+
+
+def group_schema(metadata: dict[str, str] | None = None) -> Any:
+    """The Arrow schema of GroupScore's columns (docs/analytics.md)."""
+    pa = _arrow()
+    kinds = {"str": pa.string(), "float | None": pa.float64(), "int": pa.int64()}
+    return pa.schema([pa.field(f.name, kinds[str(f.type)]) for f in fields(GroupScore)], metadata=metadata)
+
+
 def _frame(rows: Sequence[GroupScore]) -> Any:
-    pd = _pandas()
-    return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(GroupScore)])
+    """The frame GroupColumns.to_pandas() gives, from dataclasses (a table made by hand)."""
+    np = _numpy()
+    kinds = {"str": object, "float | None": np.float64, "int": np.int64}
+    columns = {}
+    for f in fields(GroupScore):
+        values = [getattr(r, f.name) for r in rows]
+        if f.name in _FLOATS:
+            values = [np.nan if v is None else v for v in values]
+        columns[f.name] = np.asarray(values, dtype=kinds[str(f.type)])
+    return _pandas().DataFrame(columns)
 
 
 @dataclass(frozen=True)
@@ -120,6 +212,7 @@ class ScoreTable:
     by: str
     rows: tuple[GroupScore, ...]
     distribution: Distribution
+    row_columns: GroupColumns | None = field(default=None, repr=False, compare=False)  # as the core gave them
 
     def __iter__(self) -> Iterator[GroupScore]:
         return iter(self.rows)
@@ -144,19 +237,52 @@ class ScoreTable:
         }
 
     def to_pandas(self) -> Any:
-        """One row per group, the columns of GroupScore. Needs pandas."""
-        return _frame(self.rows)
+        """One row per group, the columns of GroupScore (float64 with NaN for None, int64,
+        str). Needs pandas."""
+        return self.row_columns.to_pandas() if self.row_columns is not None else _frame(self.rows)
+
+    def to_arrow(self) -> Any:
+        """The same as an Arrow table (null for None; docs/analytics.md), with cycle, model and
+        by in its schema's metadata. Needs pyarrow."""
+        meta = {"cycle": str(self.cycle), "model": self.model, "by": self.by}
+        if self.row_columns is not None:
+            return self.row_columns.to_arrow(meta)
+        return _arrow().Table.from_pylist([asdict(r) for r in self.rows], schema=group_schema(meta))
 
 
-@dataclass(frozen=True)
 class ScoreMatrix:
-    """課 × chapter: rows per 課, columns per chapter, cells[r][c]."""
+    """課 × chapter: rows per 課, columns per chapter, cells[r][c] (a cell's group is the
+    chapter id, its name the chapter's title, its parent the 課 code). Held as the core's
+    columns: ``rows`` and ``cells`` are built on first use; :meth:`to_pandas` and
+    :meth:`to_arrow` never build them."""
 
-    cycle: int
-    model: str
-    rows: tuple[GroupScore, ...]
-    columns: tuple[GroupScore, ...]
-    cells: tuple[tuple[GroupScore, ...], ...]
+    def __init__(self, cycle: int, model: str, rows: GroupColumns, columns: GroupColumns, cells: GroupColumns):
+        self.cycle = cycle
+        self.model = model
+        self.row_columns = rows
+        self.columns = columns.rows()
+        self.cell_columns = cells  # row-major: 課 r, chapter c at r * len(columns) + c
+
+    def __eq__(self, other: object) -> bool:
+        """Equal figures (as the dataclass it was compared them)."""
+        if not isinstance(other, ScoreMatrix):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:  # by value, as the frozen dataclass it was (builds the cells)
+        return hash((self.cycle, self.model, self.rows, self.columns, self.cells))
+
+    def __repr__(self) -> str:
+        return f"ScoreMatrix(cycle={self.cycle}, model={self.model!r}, {len(self.row_columns)} × {len(self.columns)})"
+
+    @cached_property
+    def rows(self) -> tuple[GroupScore, ...]:
+        return self.row_columns.rows()
+
+    @cached_property
+    def cells(self) -> tuple[tuple[GroupScore, ...], ...]:
+        flat, n = self.cell_columns.rows(), len(self.columns)
+        return tuple(flat[r * n : (r + 1) * n] for r in range(len(self.row_columns)))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,14 +294,23 @@ class ScoreMatrix:
         }
 
     def to_pandas(self) -> Any:
-        """Scores as a DataFrame indexed by 課 code, one column per chapter id. Needs pandas."""
+        """Scores as a DataFrame indexed by 課 code, one column per chapter id (float64, NaN
+        for no score). Needs pandas."""
         pd = _pandas()
+        scores = self.cell_columns.numpy("score").reshape(len(self.row_columns), len(self.columns))
         return pd.DataFrame(
-            [[c.score for c in row] for row in self.cells],
-            index=pd.Index([r.group for r in self.rows], name="department"),
+            scores,
+            index=pd.Index(self.row_columns.numpy("group"), name="department"),
             columns=[c.group for c in self.columns],
             dtype="float64",
+            copy=False,
         )
+
+    def to_arrow(self) -> Any:
+        """The cells as an Arrow table, one row per (課, chapter) in row-major order with the
+        columns of GroupScore (group: chapter id, parent: 課 code); cycle and model in the
+        schema's metadata. Needs pyarrow."""
+        return self.cell_columns.to_arrow({"cycle": str(self.cycle), "model": self.model, "by": "matrix"})
 
 
 @dataclass(frozen=True)
@@ -222,37 +357,53 @@ class Comparison:
             d[k] = list(d[k])
         return d
 
+    def _records(self) -> list[tuple[Any, ...]]:
+        return [
+            (
+                r.group,
+                r.name,
+                r.before.score if r.before else None,
+                r.after.score if r.after else None,
+                r.change,
+                r.before.applicable if r.before else None,
+                r.after.applicable if r.after else None,
+                r.before.answered if r.before else None,
+                r.after.answered if r.after else None,
+            )
+            for r in self.rows
+        ]
+
     def to_pandas(self) -> Any:
         """group, name, before, after, change, and both sides' applicable/answered. Needs pandas."""
         pd = _pandas()
-        cols = [
-            "group",
-            "name",
-            "before",
-            "after",
-            "change",
-            "applicable_before",
-            "applicable_after",
-            "answered_before",
-            "answered_after",
-        ]
-        return pd.DataFrame(
-            [
-                (
-                    r.group,
-                    r.name,
-                    r.before.score if r.before else None,
-                    r.after.score if r.after else None,
-                    r.change,
-                    r.before.applicable if r.before else None,
-                    r.after.applicable if r.after else None,
-                    r.before.answered if r.before else None,
-                    r.after.answered if r.after else None,
-                )
-                for r in self.rows
-            ],
-            columns=cols,
+        return pd.DataFrame(self._records(), columns=[n for n, _t in _CHANGE_COLUMNS])
+
+    def to_arrow(self) -> Any:
+        """The columns of :meth:`to_pandas` as an Arrow table (null where a side is absent;
+        counts int64); both cycles, model and by in the schema's metadata. Needs pyarrow."""
+        pa = _arrow()
+        kinds = {"str": pa.string(), "float": pa.float64(), "int": pa.int64()}
+        meta = {"before_cycle": str(self.before_cycle), "after_cycle": str(self.after_cycle)}
+        schema = pa.schema(
+            [pa.field(n, kinds[t]) for n, t in _CHANGE_COLUMNS], metadata={**meta, "model": self.model, "by": self.by}
         )
+        records = self._records()
+        return pa.Table.from_arrays(
+            [pa.array([r[i] for r in records], f.type) for i, f in enumerate(schema)], schema=schema
+        )
+
+
+_CHANGE_COLUMNS = (
+    ("group", "str"),
+    ("name", "str"),
+    ("before", "float"),
+    ("after", "float"),
+    ("change", "float"),
+    ("applicable_before", "int"),
+    ("applicable_after", "int"),
+    ("answered_before", "int"),
+    ("answered_after", "int"),
+)
 
 
 def _check(model: str, by: str | None = None) -> None:
@@ -298,6 +449,18 @@ class CycleData:
     def departments(self) -> list[dict[str, Any]]:
         return self._d.departments
 
+    @property
+    def answered(self) -> int:
+        """The answers held (of any answer), at the cycle's point."""
+        return self._d.answered
+
+    def answer_columns(self) -> dict[str, Any]:
+        """The answers held, as the core's columns (buffer-protocol ``_Column`` of int64):
+        ``department`` and ``item`` (indices into :attr:`departments` and the checklist's items)
+        and ``answer`` (an index into ``answers``, the answer codes), one entry per answered
+        (課, item), by 課 then item in document order."""
+        return self._d.answer_columns()
+
     def applies(self, department: int, item: int) -> bool:
         """Whether item `item` (an index into the checklist's items) applies to 課 `department`
         (an index into :attr:`departments`): the store stage's applicability rule."""
@@ -313,12 +476,14 @@ class CycleData:
     ) -> ScoreTable:
         _check(model, by)
         d = self._d.score(by, model, float(partial_value), self._pairs(exceptions))
+        columns = GroupColumns(d["rows"])
         return ScoreTable(
             cycle=d["cycle"],
             model=d["model"],
             by=d["by"],
-            rows=_rows(d["rows"]),
+            rows=columns.rows(),
             distribution=Distribution(**d["distribution"]),
+            row_columns=columns,
         )
 
     def matrix(
@@ -326,11 +491,7 @@ class CycleData:
     ) -> ScoreMatrix:
         d = self._d.matrix(model, float(partial_value), self._pairs(exceptions))
         return ScoreMatrix(
-            cycle=d["cycle"],
-            model=d["model"],
-            rows=_rows(d["rows"]),
-            columns=_rows(d["columns"]),
-            cells=tuple(_rows(r) for r in d["cells"]),
+            d["cycle"], d["model"], GroupColumns(d["rows"]), GroupColumns(d["columns"]), GroupColumns(d["cells"])
         )
 
     def weakest_items(
@@ -385,6 +546,7 @@ __all__ = [
     "Comparison",
     "Distribution",
     "GROUPINGS",
+    "GroupColumns",
     "GroupScore",
     "ScoreChange",
     "ScoreMatrix",

@@ -2,14 +2,11 @@
 // problem as a Diagnostic; the checklist is built only when there are none.
 #include "libaudit/checklist/checklist.h"
 
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -17,303 +14,56 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "checklist/checklist_data.h"
 #include "checklist/suggest.h"
+#include "checklist/yaml_reader.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 
 namespace libaudit {
 
-struct Checklist::Data {
-  int format = 1;
-  ChecklistKind kind = ChecklistKind::body;
-  std::string id, title, version, body, description, origin, secretariat;
-  SourceDocument source;
-  std::vector<RoleDefinition> roles;
-  std::map<std::string, std::string> tier_names;
-  std::vector<Section> sections;
-  std::vector<Item> items;
-  std::unordered_map<std::string, std::size_t> item_index;
-  std::unordered_map<std::string, const Section*> section_index;
-  std::vector<std::size_t> item_chapter;  // index into sections, per item
-
-  void index() {
-    item_index.clear();
-    section_index.clear();
-    item_chapter.assign(items.size(), 0);
-    for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, i);
-    for (std::size_t c = 0; c < sections.size(); ++c) index_section(sections[c], c);
-  }
-  void index_section(const Section& s, std::size_t chapter) {
-    section_index.emplace(s.id, &s);
-    for (std::size_t i : s.items) item_chapter[i] = chapter;
-    for (const Section& sub : s.sections) index_section(sub, chapter);
-  }
-};
-
 namespace {
 
 constexpr int kMaxDepth = 64;  // sections within sections; far beyond any standard
-
-// "42.6 MB" (MB = 2^20 bytes, as in LoadOptions::max_bytes), "32 MB", or "100 bytes" below 1 MB.
-std::string size_text(std::uintmax_t bytes) {
-  constexpr std::uintmax_t kMB = 1u << 20;
-  if (bytes < kMB) return message_n("{n} byte", "{n} bytes", bytes);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, bytes % kMB ? "%.1f MB" : "%.0f MB", double(bytes) / double(kMB));
-  return buf;
-}
-
-// Maps yaml-cpp marks (0-based line, byte-based column) to 1-based character columns.
-class SourceText {
- public:
-  explicit SourceText(std::string_view text) : text_(text) {
-    line_starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') line_starts_.push_back(i + 1);
-  }
-  std::pair<int, int> position(const YAML::Mark& mark) const {
-    if (mark.is_null() || mark.line < 0) return {1, 1};
-    std::size_t line = static_cast<std::size_t>(mark.line);
-    if (line >= line_starts_.size()) return {mark.line + 1, mark.column + 1};
-    std::size_t start = line_starts_[line];
-    std::size_t end = std::min(text_.size(), start + static_cast<std::size_t>(std::max(0, mark.column)));
-    return {mark.line + 1, static_cast<int>(text::char_count(text_.substr(start, end - start))) + 1};
-  }
-
- private:
-  std::string_view text_;
-  std::vector<std::size_t> line_starts_;
-};
-
-// Line of a second YAML document, or 0. Document markers ("---", "...") at column 0 always
-// delimit documents in YAML, even inside block or quoted scalars, so a line scan is exact.
-int second_document_line(std::string_view text) {
-  bool content = false, ended = false;
-  int line = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view l = text.substr(pos, end - pos);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    ++line;
-    auto marker = [&](std::string_view m) {
-      return l.substr(0, 3) == m && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
-    };
-    std::string_view body = text::trim(l);
-    bool blank = body.empty() || body.front() == '#';
-    if (marker("---")) {
-      if (content || ended) return line;
-      content = l.size() > 3 && !text::trim(l.substr(3)).empty() && text::trim(l.substr(3)).front() != '#';
-    } else if (marker("...")) {
-      ended = content || ended;
-    } else if (!blank && l.front() != '%') {
-      if (ended) return line;
-      content = true;
-    }
-    if (end == text.size()) break;
-    pos = end + 1;
-  }
-  return 0;
-}
-
-std::string kind_name(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: return tr("a mapping");
-    case YAML::NodeType::Sequence: return tr("a list");
-    case YAML::NodeType::Scalar: return tr("a scalar");
-    case YAML::NodeType::Null: return tr("nothing");
-    default: return tr("an undefined value");
-  }
-}
 
 bool is_id_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
-class Loader {
+using yaml::kind_name;
+
+// The checklist walk on top of the stage's YAML reader (checklist/yaml_reader.h), whose checks
+// (mappings, texts, lists, tiers) and diagnostics it uses as its own.
+class Loader : public yaml::YamlReader {
  public:
   // `size`: the size of the whole file when `yaml` is only its first part (read up to the limit).
   Loader(std::string_view yaml, std::string origin, const LoadOptions& options, std::uintmax_t size)
-      : yaml_(yaml), origin_(std::move(origin)), options_(options), size_(size), source_(yaml) {}
+      : YamlReader(yaml, std::move(origin), {options.max_bytes, options.max_expanded_nodes}, size),
+        options_(options),
+        size_(size) {}
 
   std::shared_ptr<Checklist::Data> run() {
-    if (size_ > options_.max_bytes) {
-      fail_at(1, 1,
-              message("the file is {size}, over the limit of {limit} for a checklist",
-                      fmt::arg("size", size_text(size_)), fmt::arg("limit", size_text(options_.max_bytes))));
-      throw ChecklistError(std::move(diags_));
-    }
-    if (auto bad = text::find_invalid_utf8(yaml_)) {
-      fail_at(bad->line, bad->column,
-              message("invalid UTF-8 (byte offset {offset}); save the file as UTF-8", fmt::arg("offset", bad->offset)));
-      throw ChecklistError(std::move(diags_));
-    }
-    if (int line = second_document_line(yaml_)) {
-      fail_at(line, 1, tr("more than one YAML document in the file; a checklist is one document"));
-      throw ChecklistError(std::move(diags_));
-    }
-    YAML::Node root;
-    try {
-      // YAML::Load, not LoadAll: yaml-cpp 0.7's LoadAll loops forever on input such as ","
-      // (upstream issue #1040, fixed after 0.8). Extra documents are refused above.
-      root = YAML::Load(std::string(yaml_));
-    } catch (const YAML::DeepRecursion& e) {
-      // yaml-cpp's own guard (a few hundred levels), far past kMaxDepth: the same refusal.
-      fail(e.mark, message("nested more than {depth} deep (sections, lists or mappings within each other); the YAML "
-                           "parser stops here",
-                           fmt::arg("depth", kMaxDepth)));
-      throw ChecklistError(std::move(diags_));
-    } catch (const YAML::Exception& e) {
-      fail(e.mark, message("not valid YAML: {reason}", fmt::arg("reason", e.msg)));
-      throw ChecklistError(std::move(diags_));
-    }
-    if (!root.IsDefined() || root.IsNull()) {
-      fail_at(1, 1, tr("empty document: a checklist is a YAML mapping with id, title, sections, ..."));
-      throw ChecklistError(std::move(diags_));
-    }
-    if (!within_budget(root, options_.max_expanded_nodes)) {
-      fail(root.Mark(), message("the document expands past {n} nodes (aliases nested too deeply: a YAML bomb?)",
-                                fmt::arg("n", options_.max_expanded_nodes)));
-      throw ChecklistError(std::move(diags_));
-    }
-
+    const YAML::Node root = parse(
+        {message("the file is {size}, over the limit of {limit} for a checklist",
+                 fmt::arg("size", yaml::size_text(size_)), fmt::arg("limit", yaml::size_text(options_.max_bytes))),
+         tr("more than one YAML document in the file; a checklist is one document"),
+         tr("empty document: a checklist is a YAML mapping with id, title, sections, ...")},
+        kMaxDepth);
     auto data = std::make_shared<Checklist::Data>();
-    data->origin = origin_;
+    data->origin = origin();
     try {
       read_root(root, *data);
     } catch (const YAML::Exception& e) {
       // A shape the walk did not foresee: still a diagnostic, never a crash.
       fail(e.mark, message("unexpected structure: {reason}", fmt::arg("reason", e.msg)));
     }
-    if (!diags_.empty()) {
-      std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-      });
-      throw ChecklistError(std::move(diags_));
-    }
+    throw_if_failed();
     data->index();
     return data;
   }
 
  private:
-  // ---- diagnostics
-  void fail_at(int line, int column, std::string message) {
-    diags_.push_back(Diagnostic{origin_, line, column, std::move(message)});
-  }
-  void fail(const YAML::Mark& mark, std::string message) {
-    auto [line, column] = source_.position(mark);
-    fail_at(line, column, std::move(message));
-  }
-
-  // Counts nodes with aliases expanded; false once the budget is exceeded. Iterative, so a
-  // self-referencing alias (`&b [*b]`, an endless expansion) cannot overflow the stack.
-  static bool within_budget(const YAML::Node& root, std::size_t budget) {
-    std::vector<YAML::Node> pending{root};
-    while (!pending.empty()) {
-      if (budget == 0) return false;
-      --budget;
-      YAML::Node n = pending.back();  // a handle: copying it copies no tree
-      pending.pop_back();
-      if (n.IsSequence()) {
-        for (const auto& child : n) pending.push_back(child);
-      } else if (n.IsMap()) {
-        for (const auto& kv : n) {
-          pending.push_back(kv.first);
-          pending.push_back(kv.second);
-        }
-      }
-      if (pending.size() > budget) return false;  // more waiting than may still be visited
-    }
-    return true;
-  }
-
-  // ---- mapping checks
-  // Checks that `node` is a mapping whose keys are scalars from `allowed`, none repeated, and
-  // that every key in `required` is present. `what` names the mapping in messages.
-  bool check_mapping(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
-                     std::initializer_list<std::string_view> required, const std::string& what) {
-    if (!node.IsMap()) {
-      fail(node.Mark(), message("{what} must be a mapping (key: value), found {kind}", fmt::arg("what", what),
-                                fmt::arg("kind", kind_name(node))));
-      return false;
-    }
-    std::vector<std::string_view> known(allowed);
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      if (!kv.first.IsScalar()) {
-        fail(kv.first.Mark(), message("keys in {what} must be plain names", fmt::arg("what", what)));
-        continue;
-      }
-      const std::string& key = kv.first.Scalar();
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        if (auto s = suggest(key, known))
-          fail(kv.first.Mark(), message("unknown key '{key}' in {what} (did you mean '{suggestion}'?)",
-                                        fmt::arg("key", key), fmt::arg("what", what), fmt::arg("suggestion", *s)));
-        else
-          fail(kv.first.Mark(), message("unknown key '{key}' in {what}", fmt::arg("key", key), fmt::arg("what", what)));
-      } else if (!seen.insert(key).second) {
-        fail(kv.first.Mark(),
-             message("key '{key}' appears twice in {what}", fmt::arg("key", key), fmt::arg("what", what)));
-      }
-    }
-    for (std::string_view key : required)
-      if (!seen.count(std::string(key)))
-        fail(node.Mark(),
-             message("missing required key '{key}' in {what}", fmt::arg("key", key), fmt::arg("what", what)));
-    return true;
-  }
-
-  // A scalar as text, or nullopt (with a diagnostic) when it is not one.
-  std::optional<std::string> scalar(const YAML::Node& n, std::string_view key, const std::string& what,
-                                    bool non_empty) {
-    if (!n.IsDefined()) return std::nullopt;
-    if (!n.IsScalar()) {
-      fail(n.Mark(), message("'{key}' in {what} must be text, found {kind}", fmt::arg("key", key),
-                             fmt::arg("what", what), fmt::arg("kind", kind_name(n))));
-      return std::nullopt;
-    }
-    std::string value = n.Scalar();
-    if (non_empty && text::trim(value).empty()) {
-      fail(n.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", key), fmt::arg("what", what)));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  std::string required_text(const YAML::Node& map, std::string_view key, const std::string& what) {
-    const YAML::Node value = map[std::string(key)];
-    if (value.IsDefined() && value.IsNull()) {  // "text:" with nothing after it: point at the key, not the next line
-      for (const auto& kv : map)
-        if (kv.first.IsScalar() && kv.first.Scalar() == key) {
-          fail(kv.first.Mark(), message("'{key}' in {what} is empty", fmt::arg("key", key), fmt::arg("what", what)));
-          return {};
-        }
-    }
-    return scalar(value, key, what, true).value_or("");
-  }
-
-  std::vector<std::pair<std::string, YAML::Mark>> string_list(const YAML::Node& n, std::string_view key,
-                                                              const std::string& what) {
-    std::vector<std::pair<std::string, YAML::Mark>> out;
-    if (!n.IsDefined()) return out;
-    if (!n.IsSequence()) {
-      fail(n.Mark(), message("'{key}' in {what} must be a list, found {kind}", fmt::arg("key", key),
-                             fmt::arg("what", what), fmt::arg("kind", kind_name(n))));
-      return out;
-    }
-    for (const auto& e : n) {
-      if (!e.IsScalar() || text::trim(e.Scalar()).empty()) {
-        fail(e.Mark(), message("entries of '{key}' in {what} must be non-empty text", fmt::arg("key", key),
-                               fmt::arg("what", what)));
-        continue;
-      }
-      out.emplace_back(e.Scalar(), e.Mark());
-    }
-    return out;
-  }
-
   // An id: NFKC, trimmed, [A-Za-z0-9._-]+, unique among all ids of the checklist.
   std::string read_id(const YAML::Node& map, const std::string& what) {
     const YAML::Node n = map["id"];
@@ -325,7 +75,7 @@ class Loader {
                              fmt::arg("id", id), fmt::arg("what", what)));
       return id;
     }
-    auto [it, inserted] = ids_.emplace(id, source_.position(n.Mark()).first);
+    auto [it, inserted] = ids_.emplace(id, position(n.Mark()).first);
     if (!inserted)
       fail(n.Mark(), message("duplicate id '{id}' (first used on line {line})", fmt::arg("id", id),
                              fmt::arg("line", it->second)));
@@ -485,18 +235,6 @@ class Loader {
     }
   }
 
-  bool check_tier(const std::string& tier, const YAML::Mark& mark) {
-    if (find_tier(tier)) return true;
-    std::vector<std::string_view> ids;
-    for (const Term& t : tiers()) ids.push_back(t.id);
-    if (auto s = suggest(tier, ids))
-      fail(mark, message("unknown tier '{tier}' (did you mean '{suggestion}'?)", fmt::arg("tier", tier),
-                         fmt::arg("suggestion", *s)));
-    else
-      fail(mark, message("unknown tier '{tier}'; tiers are mynumber, lgwan and internet", fmt::arg("tier", tier)));
-    return false;
-  }
-
   void read_section(const YAML::Node& n, Checklist::Data& d, std::vector<Section>& out, int depth) {
     if (depth > kMaxDepth) {
       fail(n.Mark(), message("sections nested more than {depth} deep", fmt::arg("depth", kMaxDepth)));
@@ -506,7 +244,7 @@ class Loader {
     std::string what = written.empty() ? tr("a section") : message("section '{id}'", fmt::arg("id", written));
     if (!check_mapping(n, {"id", "clause", "title", "sections", "items"}, {"id", "clause", "title"}, what)) return;
     Section s;
-    s.line = source_.position(n.Mark()).first;
+    s.line = position(n.Mark()).first;
     s.id = read_id(n, what);
     if (!s.id.empty()) what = message("section '{id}'", fmt::arg("id", s.id));
     if (auto c = scalar(n["clause"], "clause", what, true)) s.clause = std::string(text::trim(text::nfkc(*c)));
@@ -566,7 +304,7 @@ class Loader {
       return false;
     Item item;
     item.section_id = section_id;
-    item.line = source_.position(n.Mark()).first;
+    item.line = position(n.Mark()).first;
     item.id = read_id(n, what);
     if (!item.id.empty()) what = message("item '{id}'", fmt::arg("id", item.id));
     if (auto c = scalar(n["clause"], "clause", what, true)) item.clause = std::string(text::trim(text::nfkc(*c)));
@@ -765,31 +503,10 @@ class Loader {
     out = value;
   }
 
-  std::string_view yaml_;
-  std::string origin_;
   LoadOptions options_;
   std::uintmax_t size_;
-  SourceText source_;
-  std::vector<Diagnostic> diags_;
   std::unordered_map<std::string, int> ids_;  // id -> line of first use
 };
-
-// The file's bytes, read only up to just past `max_bytes` (enough to know it is too large).
-std::string read_file(const std::filesystem::path& path, std::size_t max_bytes) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw IoError(message("{file}: is a directory", fmt::arg("file", path.string())));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(message("{file}: cannot open for reading", fmt::arg("file", path.string())));
-  std::string data;
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > max_bytes) break;  // enough to know it is too large
-  }
-  if (in.bad()) throw IoError(message("{file}: read error", fmt::arg("file", path.string())));
-  return data;
-}
 
 }  // namespace
 
@@ -810,13 +527,7 @@ std::string_view to_string(Respondent r) noexcept { return enum_id(Vocabulary::r
 Checklist::Checklist(std::shared_ptr<const Data> data) : d_(std::move(data)) {}
 
 Checklist Checklist::load(const std::filesystem::path& path, const LoadOptions& options) {
-  std::string yaml = read_file(path, options.max_bytes);
-  std::uintmax_t size = yaml.size();
-  if (size > options.max_bytes) {
-    std::error_code ec;
-    const std::uintmax_t whole = std::filesystem::file_size(path, ec);
-    if (!ec && whole > size) size = whole;  // a regular file: its real size, not what was read
-  }
+  auto [yaml, size] = yaml::read_bounded(path, options.max_bytes);
   Loader loader(yaml, path.string(), options, size);
   return Checklist(loader.run());
 }
@@ -1080,7 +791,8 @@ std::string Checklist::to_yaml(std::string_view header_comment) const {
   out << YAML::EndMap;
   out << YAML::Key << "roles" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& r : d_->roles) {
-    if (find_role(r.id))
+    // A built-in role under its own title is its id alone; under the body's title, {id, label}.
+    if (const Term* t = find_role(r.id); t && t->label == r.label)
       out << r.id;
     else
       out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << r.id << YAML::Key << "label" << YAML::Value

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "base/jtext.h"
+#include "checklist/question.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
@@ -556,16 +557,28 @@ struct Walker {
             o.roles = sibling;
           else if (!inherited.empty())
             o.roles = inherited;
-          else
+          else {
             o.roles = {"security_manager"};
+            o.roles_defaulted = true;
+          }
         }
         o.tiers = tiers_in(s.text, tiers);
         if (o.tiers.empty()) o.tiers = heading_tiers;
-        o.important_assets = s.text.find("重要な情報資産") != std::string::npos;
+        o.important_assets = important_assets_rule(s.text);
+        // 「また、必要に応じ、…暗号化を行わなければならない。」 continues the sentence before it
+        if (!o.important_assets && !out.empty() && out.back().clause == &c &&
+            (starts_with(s.text, "また、") || starts_with(s.text, "なお、") || starts_with(s.text, "更に、") ||
+             starts_with(s.text, "さらに、")))
+          o.important_assets = out.back().important_assets;
+        o.respondent = respondent_rule(s.text, o.kind, o.roles_defaulted);
+        o.audience = audience_rule(o.roles);
         o.question = question_for(s.text);
         if (o.question.empty())
           warn(o.first_line, message("no question form for the ending of: {sentence}",
                                      fmt::arg("sentence", s.text.substr(0, std::min<std::size_t>(s.text.size(), 90)))));
+        for (const std::string& problem : question_problems(o.question))
+          warn(o.first_line, message("the question reads unnaturally ({problem}): {question}",
+                                     fmt::arg("problem", problem), fmt::arg("question", o.question)));
         out.push_back(std::move(o));
         if (introduces_list(s.text))
           list_owner = &out.back();
@@ -606,7 +619,11 @@ std::string subject_of(std::string_view sentence) {
   return s.found ? std::string(sentence.substr(s.begin, s.end - s.begin)) : std::string();
 }
 
-std::string question_for(std::string_view sentence) {
+namespace {
+
+// The question before its topics are rewritten: the subject and a leading connective dropped,
+// the ending conjugated; "" for an ending the rules do not know.
+std::string conjugated_question(std::string_view sentence) {
   std::string_view s = strip_sentence_end(sentence);
   // drop the subject and a leading connective
   Subject subj = find_subject(s);
@@ -615,8 +632,11 @@ std::string question_for(std::string_view sentence) {
     body = std::string(s.substr(0, subj.begin)) + std::string(s.substr(subj.after));
   else
     body = std::string(s);
-  for (std::string_view c : {"また、", "なお、", "更に、", "さらに、"})
+  for (std::string_view c : {"また、", "なお、", "更に、", "さらに、", "ただし、", "但し、"})
     if (starts_with(body, c)) body = body.substr(c.size());
+  // 「その所管する…」: その pointed at the dropped subject
+  if (starts_with(body, "その所管") || starts_with(body, "その所属"))
+    body = body.substr(std::string_view("その").size());
   std::string_view b = body;
   auto cut = [&](std::string_view ending) { return b.substr(0, b.size() - ending.size()); };
 
@@ -652,6 +672,48 @@ std::string question_for(std::string_view sentence) {
   }
   std::string te = te_from_dictionary(b);
   return te.empty() ? std::string() : progressive(te, false);
+}
+
+}  // namespace
+
+bool important_assets_rule(std::string_view sentence) {
+  // what holds them: the noun the phrase 「重要な情報資産を…する」 qualifies, before the next 、 or 。
+  static constexpr std::array<std::string_view, 9> kHolders = {
+      "情報システム", "システム", "サーバ", "ネットワーク", "装置", "通信回線", "管理区域", "データベース", "機器"};
+  for (std::string_view assets : {"重要な情報資産", "機密性の高い情報"}) {
+    for (std::size_t p = sentence.find(assets); p != std::string_view::npos; p = sentence.find(assets, p + 1)) {
+      std::string_view phrase = sentence.substr(p + assets.size());
+      phrase = phrase.substr(0, std::min(phrase.find("、"), phrase.find("。")));
+      if (!starts_with(phrase, "を")) continue;  // 重要な情報資産の…, …が記載された書類: handled by people
+      for (std::string_view h : kHolders)
+        if (phrase.find(h) != std::string_view::npos) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> audience_rule(const std::vector<std::string>& roles) {
+  static const std::set<std::string_view> kAuditSide = {"contractor", "auditor", "chief_auditor", "auditee"};
+  if (roles.empty()) return {};
+  for (const std::string& r : roles)
+    if (!kAuditSide.count(r)) return {};
+  return {"audit"};
+}
+
+std::string respondent_rule(std::string_view sentence, ObligationKind kind, bool roles_defaulted) {
+  if (!roles_defaulted) return {};
+  for (std::string_view body : {"本市は", "当市は", "本町は", "当町は", "本村は", "当村は", "本市議会は", "市は"})
+    if (starts_with(sentence, body)) return "body";
+  return kind == ObligationKind::rule ? "body" : "";
+}
+
+std::string question_for(std::string_view sentence) {
+  std::string q = conjugated_question(sentence);
+  return q.empty() ? q : question::rewrite_topics(std::move(q));
+}
+
+std::string fallback_question(std::string_view sentence) {
+  return "「" + std::string(strip_sentence_end(sentence)) + "」を遵守しているか。";
 }
 
 std::vector<Obligation> find_obligations(const NormalizedText& text, const ClauseTree& tree,
@@ -768,7 +830,7 @@ void emit_section(std::string& y, const SectionOut& s, const NormalizedText& t, 
       y += in + "- id: " + q(io.id) + "\n";
       y += ii + "clause: " + q(o.clause->path) + "\n";
       y += ii + "text: " + q(o.text) + "\n";
-      y += ii + "question: " + q(o.question.empty() ? "次の規定を遵守しているか：" + o.text : o.question) + "\n";
+      y += ii + "question: " + q(o.question.empty() ? fallback_question(o.text) : o.question) + "\n";
       y += ii + "roles: " + flow_list(o.roles) + "\n";
       bool owners = std::all_of(o.roles.begin(), o.roles.end(), [](const std::string& r) {
         return r == "system_administrator" || r == "system_staff";
@@ -780,6 +842,10 @@ void emit_section(std::string& y, const SectionOut& s, const NormalizedText& t, 
         if (o.important_assets) a += std::string(a.empty() ? "" : ", ") + "important_assets: true";
         y += ii + "applies_to: {" + a + "}\n";
       }
+      if (!o.audience.empty()) y += ii + "audience: " + flow_list(o.audience) + "\n";
+      // only where it differs from the loader's default from the roles (docs/checklist-format.md)
+      if (!o.respondent.empty() && o.respondent != to_string(default_respondent(o.roles)))
+        y += ii + "respondent: " + q(o.respondent) + "\n";
       std::string note = "draft: source lines " + std::to_string(o.first_line) +
                          (o.last_line != o.first_line ? "-" + std::to_string(o.last_line) : "") + "; ending " +
                          kind_name(o.kind) + (o.roles_inherited ? "; no subject, roles inherited from context" : "");
@@ -869,19 +935,26 @@ class SectionBuilder {
   std::map<std::string, int> next_suffix_;
   std::vector<SectionOut> chapters_;
 
-  static bool is_section(const Clause& c) { return c.depth == 1 || (c.depth == 2 && !c.children.empty()); }
+  // A chapter; a clause with sub-clauses at the second level, or right inside a 章 or 節, or
+  // an article (第3条 under 第1節 of 第2章).
+  static bool is_section(const Clause& c, const Clause* parent) {
+    if (c.depth == 1) return true;
+    if (c.children.empty()) return false;
+    return c.depth == 2 || c.label.style == LabelStyle::article ||
+           (parent && (parent->label.style == LabelStyle::chapter || parent->label.style == LabelStyle::section));
+  }
 
-  void walk(const Clause& c, SectionOut* section, const std::string& pre) {
+  void walk(const Clause& c, SectionOut* section, const std::string& pre, const Clause* parent = nullptr) {
     SectionOut* target = section;
     SectionOut mine;
-    const bool here = is_section(c) || !section;
+    const bool here = is_section(c, parent) || !section;
     if (here) {
       mine.clause = &c;
       mine.id = pre + c.id;
       target = &mine;
     }
     if (auto it = by_clause_.find(&c); it != by_clause_.end()) add_items(c, it->second, here, pre, *target);
-    for (const Clause& ch : c.children) walk(ch, target, pre);
+    for (const Clause& ch : c.children) walk(ch, target, pre, &c);
     if (here && (!mine.items.empty() || !mine.sections.empty())) {
       if (section)
         section->sections.push_back(std::move(mine));

@@ -4,6 +4,8 @@
 #include "libaudit/policy/clause.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "base/jtext.h"
 #include "libaudit/base/messages.h"
@@ -13,10 +15,35 @@ namespace libaudit {
 
 namespace {
 
+// 2-4-1 and 3.2: a number with parts, written absolute (its parents' numbers first).
+bool multi_part(const Label& l) { return l.style == LabelStyle::hyphenated || l.style == LabelStyle::dotted; }
+
+// Dotted and hyphenated numbers of as many parts are one level, whichever separator a line uses.
 bool same_level(const Label& a, const Label& b) {
-  if (a.style != b.style) return false;
-  if (a.style == LabelStyle::hyphenated) return a.parts.size() == b.parts.size();
-  return true;
+  if (multi_part(a) || multi_part(b)) return multi_part(a) && multi_part(b) && a.parts.size() == b.parts.size();
+  return a.style == b.style;
+}
+
+// 第N章 and 第N節 group what follows them; they stay open over a 2-4 or 3.2 inside them.
+bool grouping(const Label& l) { return l.style == LabelStyle::chapter || l.style == LabelStyle::section; }
+
+// The numbers a clause stands for when a multi-part number names it as its parent: 2 and 第2章
+// for 2-4, 2-4 for 2-4-1; empty for other styles.
+std::vector<int> absolute_numbers(const Label& l) {
+  if (multi_part(l)) return l.parts;
+  if (l.style == LabelStyle::number || l.style == LabelStyle::chapter) return {l.number};
+  return {};
+}
+
+// Which earlier labels continue the numbering of a new level when nothing of its level is open:
+// articles run through the document, 節 may, and 2-4-2 continues 2-4-1 under the same 2-4.
+std::string sequence_key(const Label& l) {
+  if (l.style == LabelStyle::article) return "article";
+  if (l.style == LabelStyle::section) return "section";
+  if (!multi_part(l)) return {};
+  std::string key = "parts";
+  for (std::size_t i = 0; i + 1 < l.parts.size(); ++i) key += "." + std::to_string(l.parts[i]);
+  return key;
 }
 
 std::string style_name(const Label& l) {
@@ -33,6 +60,7 @@ std::string style_name(const Label& l) {
     case LabelStyle::paren_latin: return "(a)";
     case LabelStyle::circled: return "①";
     case LabelStyle::hyphenated: return "N-N";
+    case LabelStyle::dotted: return "N.N";
   }
   return "?";
 }
@@ -57,6 +85,12 @@ std::string label_for(const Label& style, int number) {
     case LabelStyle::circled:
       if (number >= 1 && number <= 20) jtext::append_utf8(s, 0x2460 + number - 1);
       return s;
+    case LabelStyle::hyphenated:
+    case LabelStyle::dotted: {
+      for (std::size_t i = 0; i + 1 < style.parts.size(); ++i)
+        s += jtext::cat({std::to_string(style.parts[i]), style.style == LabelStyle::dotted ? "." : "-"});
+      return s + std::to_string(number);
+    }
     default: return std::to_string(number);
   }
 }
@@ -76,7 +110,8 @@ std::string id_segment(const Label& l) {
       if (l.number >= 1 && l.number <= 26) return std::string(1, static_cast<char>('a' + l.number - 1));
       return jtext::cat({"k", std::to_string(l.number)});
     case LabelStyle::paragraph: return jtext::cat({"p", std::to_string(l.number)});
-    case LabelStyle::hyphenated: {
+    case LabelStyle::hyphenated:
+    case LabelStyle::dotted: {
       std::string s;
       for (std::size_t i = 0; i < l.parts.size(); ++i) s += jtext::cat({i ? "." : "", std::to_string(l.parts[i])});
       return s;
@@ -109,6 +144,47 @@ std::string caption_text(const LogicalLine& l) {
 bool is_title_line(const LogicalLine& l) {
   return !l.label && !l.bullet && !ends_sentence(l.text) && text::char_count(l.text) <= 40 &&
          l.text.find("、") == std::string::npos;
+}
+
+// The clause's path and id from its label and its parent's. A multi-part number (2-4-1, 3.2) is
+// absolute; so is an article when `articles_through` (the document numbers its articles straight
+// through its 章 and 節, and cites them without: 第3条(2)); there a 章 takes the id ch2, which
+// no article's id can equal. A 節 is s1 within its parent (2.s1, ch2.s1).
+void assign_path(Clause& c, const Clause* parent, bool articles_through) {
+  const bool absolute = !parent || multi_part(c.label) || (articles_through && c.label.style == LabelStyle::article);
+  const std::string seg = path_segment(c.label);
+  c.path = text::squash_spaces(text::nfkc(absolute ? seg : parent->path + seg));
+  c.id = absolute ? id_segment(c.label) : parent->id + "." + id_segment(c.label);
+  if (articles_through && c.label.style == LabelStyle::chapter)
+    c.id = (absolute ? "ch" : parent->id + ".ch") + std::to_string(c.label.number);
+  if (c.label.style == LabelStyle::section)  // 第2章第1節 is ch2.s1 or 2.s1, never 2.1 (the id of 2-1)
+    c.id = (absolute ? "s" : parent->id + ".s") + std::to_string(c.label.number);
+}
+
+void reassign_paths(Clause& c, const Clause* parent, bool articles_through) {
+  assign_path(c, parent, articles_through);
+  for (Clause& ch : c.children) reassign_paths(ch, &c, articles_through);
+}
+
+// The articles of a part, each with whether a 章 or 節 holds it.
+void collect_articles(const std::vector<Clause>& cs, bool grouped, std::vector<std::pair<int, bool>>& out) {
+  for (const Clause& c : cs) {
+    if (c.label.style == LabelStyle::article) out.emplace_back(c.label.number, grouped);
+    collect_articles(c.children, grouped || grouping(c.label), out);
+  }
+}
+
+// Articles under 章 or 節 whose numbers never repeat in the part run straight through it.
+bool articles_run_through(const ClausePart& p) {
+  std::vector<std::pair<int, bool>> articles;
+  collect_articles(p.clauses, false, articles);
+  std::set<int> numbers;
+  bool grouped = false;
+  for (const auto& [number, under_group] : articles) {
+    if (!numbers.insert(number).second) return false;  // numbered per 章: cited with the 章
+    grouped = grouped || under_group;
+  }
+  return grouped;
 }
 
 void finish_ranges(Clause& c, const NormalizedText& t) {
@@ -178,6 +254,8 @@ class ClauseParser {
   ClauseTree tree_;
   std::vector<Clause*> stack_;
   std::string pending_caption_;
+  // The last label of each running sequence of the part (sequence_key): articles, 節, 2-4-N.
+  std::map<std::string, Label> last_;
 
   void warn(int line, std::string message) {
     tree_.warnings.push_back(Diagnostic{std::string(source_), line, 1, std::move(message)});
@@ -232,6 +310,7 @@ class ClauseParser {
     std::vector<std::size_t>& prev_owner = own_lines();
     if (!prev_owner.empty() && prev_owner.back() == k - 1) prev_owner.pop_back();
     stack_.clear();
+    last_.clear();
     ClausePart next;
     next.title = t_.lines[k - 1].text;
     next.first_line = t_.lines[k - 1].first_line;
@@ -253,8 +332,20 @@ class ClauseParser {
     if (!open_paragraph && article < stack_.size()) stack_.resize(article + 1);
   }
 
-  // The open level with this numbering style, or stack_.size() for a new one.
+  // The open level with this numbering style, or stack_.size() for a new one. A multi-part
+  // number goes below the deepest open clause its numbers start with (2-4-2 under 2-4, 2-5-1
+  // under 2, 3.2 under 第3章), inside the 章 and 節 open there.
   std::size_t level_of(const Label& label) const {
+    if (multi_part(label))
+      for (std::size_t i = stack_.size(); i-- > 0;) {
+        const std::vector<int> numbers = absolute_numbers(stack_[i]->label);
+        if (numbers.empty() || numbers.size() >= label.parts.size() ||
+            !std::equal(numbers.begin(), numbers.end(), label.parts.begin()))
+          continue;
+        std::size_t level = i + 1;
+        while (level < stack_.size() && grouping(stack_[level]->label)) ++level;
+        return level;
+      }
     for (std::size_t i = stack_.size(); i-- > 0;)
       if (same_level(stack_[i]->label, label)) return i;
     return stack_.size();
@@ -266,11 +357,18 @@ class ClauseParser {
   bool in_sequence(std::size_t k, const Label& label, std::size_t level) {
     const LogicalLine& line = t_.lines[k];
     const ClausePart& cur = tree_.parts.back();
-    const bool top_sibling = level == stack_.size() && stack_.empty() && !cur.clauses.empty() &&
-                             same_level(cur.clauses.front().label, label);
-    const Label* previous = level < stack_.size() ? &stack_[level]->label
-                            : top_sibling         ? &cur.clauses.back().label
-                                                  : nullptr;
+    const bool top_sibling =
+        level == stack_.size() && stack_.empty() && !cur.clauses.empty() && continues(cur.clauses.back().label, label);
+    const Label* previous = level < stack_.size() && continues(stack_[level]->label, label) ? &stack_[level]->label
+                            : top_sibling                                                   ? &cur.clauses.back().label
+                                                                                            : nullptr;
+    // Nothing of its level open: articles numbered through the document, 節 through 章, 2-4-2
+    // after 2-4-1 continue their sequence, or restart at 1 under their new parent.
+    const auto running = last_.find(sequence_key(label));
+    if (!previous && running != last_.end()) {
+      if (label.number == 1) return true;
+      previous = &running->second;
+    }
     const bool letter = label.style == LabelStyle::katakana || label.style == LabelStyle::latin;
     if (!previous) {
       if (letter && label.number != 1) return false;
@@ -302,6 +400,13 @@ class ClauseParser {
     return true;
   }
 
+  // Whether `next` continues the numbering of `previous`: the same level, and for 2-4-2 the
+  // same 2-4.
+  static bool continues(const Label& previous, const Label& next) {
+    if (!same_level(previous, next)) return false;
+    return !multi_part(next) || std::equal(next.parts.begin(), next.parts.end() - 1, previous.parts.begin());
+  }
+
   // Opens the clause under the innermost open one (or at the top).
   void attach(std::size_t k, const Label& label) {
     const LogicalLine& line = t_.lines[k];
@@ -312,14 +417,8 @@ class ClauseParser {
     pending_caption_.clear();
     node.lines.push_back(k);
     Clause* parent = stack_.empty() ? nullptr : stack_.back();
-    const std::string seg = path_segment(label);
-    if (label.style == LabelStyle::hyphenated || !parent) {
-      node.path = text::squash_spaces(text::nfkc(seg));
-      node.id = id_segment(label);
-    } else {
-      node.path = text::squash_spaces(text::nfkc(parent->path + seg));
-      node.id = parent->id + "." + id_segment(label);
-    }
+    assign_path(node, parent, false);  // finish() redoes it for articles numbered through the part
+    if (std::string key = sequence_key(label); !key.empty()) last_[key] = label;
     node.depth = parent ? parent->depth + 1 : 1;
     std::vector<Clause>& siblings = parent ? parent->children : tree_.parts.back().clauses;
     siblings.push_back(std::move(node));
@@ -329,6 +428,8 @@ class ClauseParser {
   // Line ranges of every clause, and each part's first line.
   void finish() {
     for (ClausePart& p : tree_.parts) {
+      if (articles_run_through(p))
+        for (Clause& c : p.clauses) reassign_paths(c, nullptr, true);
       for (Clause& c : p.clauses) finish_ranges(c, t_);
       if (p.first_line == 0) {
         if (!p.lines.empty())

@@ -25,10 +25,14 @@ bool is_particle_start(std::string_view rest) {
   return false;
 }
 
+// The dashes PDF text writes between the numbers of 2―4―1: - － ― ‐ ‑ ‒ – — −, the box-drawing
+// ─, the long vowel marks ー ｰ and the small hyphen-minus ﹣.
 bool is_hyphen(char32_t c) {
   return c == U'-' || c == 0xFF0D || c == 0x2015 || c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 ||
-         c == 0x2014 || c == 0x2212;
+         c == 0x2014 || c == 0x2212 || c == 0x2500 || c == 0x30FC || c == 0xFF70 || c == 0xFE63;
 }
+
+bool is_dot(char32_t c) { return c == U'.' || c == 0xFF0E; }
 
 // Kanji numerals 一 … 九十九.
 int kanji_digit(char32_t c) {
@@ -180,21 +184,27 @@ Match match_parenthesised(std::string_view line, std::size_t j) {
   return candidate(std::move(label), end, false);
 }
 
-// 1 / １ / 1. / １． / 2-4-1 / ２―４―１, starting at `j`.
+// 1 / １ / 1. / １． / 2-4-1 / ２―４―１ / 3.2 / ３．２ / 3.2.1, starting at `j`. A number with
+// parts (hyphenated or dotted) must be followed by white space or the end of the line, so a
+// decimal in running text (1.5倍) is not a label; a dotted one may end in a full stop (3.2.).
 Match match_arabic(std::string_view line, std::size_t j) {
   Label label;
   int count = 0;
   label.number = read_number(line, j, count);
   if (count > 3 || label.number <= 0) return std::nullopt;
   label.parts = {label.number};
+  bool dotted = false;
   while (j < line.size()) {
     char32_t h;
     std::size_t hm = decode(line, j, h);
-    if (!is_hyphen(h)) break;
+    const bool dot = is_dot(h);
+    if (!is_hyphen(h) && !dot) break;
+    if (label.parts.size() > 1 && dot != dotted) break;  // one separator per label
     std::size_t k = j + hm;
     int cnt = 0;
     int part = read_number(line, k, cnt);
     if (cnt == 0 || cnt > 3) break;
+    dotted = dot;
     label.parts.push_back(part);
     j = k;
   }
@@ -202,10 +212,11 @@ Match match_arabic(std::string_view line, std::size_t j) {
   // whatever the input.
   if (label.parts.size() > 6) return std::nullopt;
   if (label.parts.size() > 1) {
-    label.style = LabelStyle::hyphenated;
+    label.style = dotted ? LabelStyle::dotted : LabelStyle::hyphenated;
     label.number = label.parts.back();
     for (std::size_t p = 0; p < label.parts.size(); ++p)
-      label.normalized += jtext::cat({p ? "-" : "", ascii_number(label.parts[p])});
+      label.normalized += jtext::cat({p ? (dotted ? "." : "-") : "", ascii_number(label.parts[p])});
+    if (dotted) j += full_stop_at(line, j);
     return candidate(std::move(label), j, true);
   }
   label.style = LabelStyle::number;

@@ -19,6 +19,7 @@
 #include "report/report_findings.h"
 #include "report/report_svg.h"
 #include "report/report_template.h"
+#include "report/report_text.h"
 
 namespace libaudit {
 
@@ -1229,3 +1230,12 @@ std::string render_report(const Store& store, ReportKind kind, ReportFormat form
 }
 
 }  // namespace libaudit
+
+// The helpers above, for the other reports of this stage (report_text.h).
+namespace libaudit::report_detail {
+std::string csv_text(const std::vector<std::string>& headers, const std::vector<std::vector<json>>& rows) {
+  return csv_table(headers, rows);
+}
+std::string css_quoted(std::string_view s) { return css_string(s); }
+std::string date_label(const Date& d) { return date_text(d); }
+}  // namespace libaudit::report_detail

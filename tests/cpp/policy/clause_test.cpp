@@ -216,3 +216,168 @@ BOOST_AUTO_TEST_CASE(komaki_standard_parses_into_its_eight_chapters,
   BOOST_TEST(t.find("2(2)イ(イ)", 1) != nullptr);
   BOOST_TEST(t.warnings.empty());
 }
+
+// Articles numbered straight through 章 and 節, the usual Japanese style: no numbering warning,
+// and an article is cited on its own (第3条第2項, 第3条(2)), without its 章.
+BOOST_AUTO_TEST_CASE(articles_numbered_through_chapters) {
+  auto t = parse(
+      "第1章 総則\n"
+      "（目的）\n"
+      "第1条 この基準は、目的とする。\n"
+      "第2条 職員等は、遵守しなければならない。\n"
+      "第2章 組織体制\n"
+      "第1節 責任者\n"
+      "第3条 統括情報セキュリティ責任者は、次の措置を講じなければならない。\n"
+      "(1) 監視すること。\n"
+      "(2) 報告すること。\n"
+      "2 前項の規定にかかわらず、見直す。\n"
+      "第2節 委員会\n"
+      "第4条 委員会は、審議しなければならない。\n"
+      "第3章 物理的セキュリティ\n"
+      "第5条 管理区域を設けなければならない。\n");
+  BOOST_TEST(t.warnings.empty());
+  BOOST_TEST(joined_paths(t) ==
+             "第1章 第1条 第2条 第2章 第2章第1節 第3条 第3条(1) 第3条(2) 第3条第2項 第2章第2節 第4条 第3章 第5条");
+  BOOST_REQUIRE(t.find("第3条(2)"));
+  BOOST_REQUIRE(t.find("第３条第２項"));
+  BOOST_TEST(t.find("第1条")->title == "目的");
+  // ids: an article's number, as in a text without 章; the 章 and 節 that group them cannot clash
+  BOOST_TEST(t.find("第3条")->id == "3");
+  BOOST_TEST(t.find("第3条(2)")->id == "3.2");
+  BOOST_TEST(t.find("第3条第2項")->id == "3.p2");
+  BOOST_TEST(t.find("第2章")->id == "ch2");
+  BOOST_TEST(t.find("第2章第1節")->id == "ch2.s1");
+  BOOST_TEST(t.find("第2章第1節")->depth == 2);
+  BOOST_TEST(t.find("第3条")->depth == 3);  // still under its 節 in the tree
+}
+
+BOOST_AUTO_TEST_CASE(articles_numbered_through_chapters_still_warn_of_skips) {
+  auto t = parse(
+      "第1章 総則\n"
+      "第1条 目的とする。\n"
+      "第2章 組織\n"
+      "第3条 講じなければならない。\n");
+  BOOST_TEST(has_warning(t, 4, "skips 第2条"));
+  BOOST_TEST(t.warnings.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(articles_numbered_per_chapter_keep_the_chapter) {
+  // a standard that restarts its articles in every 章 cites them with the 章
+  auto t = parse(
+      "第1章 総則\n"
+      "第1条 目的とする。\n"
+      "第2条 定める。\n"
+      "第2章 組織\n"
+      "第1条 講じなければならない。\n"
+      "(1) 監視すること。\n");
+  BOOST_TEST(t.warnings.empty());
+  BOOST_TEST(joined_paths(t) == "第1章 第1章第1条 第1章第2条 第2章 第2章第1条 第2章第1条(1)");
+  BOOST_TEST(t.find("第2章第1条(1)")->id == "2.1.1");
+}
+
+BOOST_AUTO_TEST_CASE(dotted_section_numbers) {
+  auto t = parse(
+      "３ 物理的セキュリティ\n"
+      "３．１ サーバ等の管理\n"
+      "（１）機器の取付け\n"
+      "ア 情報システム管理者は、固定しなければならない。\n"
+      "３．２ 管理区域\n"
+      "3.2.1 入退室管理\n"
+      "3.2.2 搬入\n"
+      "４ 人的セキュリティ\n"
+      "4.1 研修\n");
+  BOOST_REQUIRE_EQUAL(t.warnings.size(), 1u);  // only: the fragment starts at chapter 2 or 3
+  BOOST_TEST(has_warning(t, 1, "starts at"));
+  BOOST_TEST(joined_paths(t) == "3 3.1 3.1(1) 3.1(1)ア 3.2 3.2.1 3.2.2 4 4.1");
+  BOOST_TEST(t.find("３．１（１）ア")->id == "3.1.1.a");
+  BOOST_TEST(t.find("3.2.2")->id == "3.2.2");
+  BOOST_TEST(t.find("3.1")->title == "サーバ等の管理");
+  BOOST_TEST(t.find("3.2.1")->depth == 3);
+  // a decimal in running text is not a label
+  auto d = parse("１ 章\n1.5倍の容量を確保しなければならない。\n");
+  BOOST_TEST(joined_paths(d) == "1");
+}
+
+BOOST_AUTO_TEST_CASE(hyphenated_section_numbers_with_every_dash) {
+  // PDF text writes the dash as ― (U+2015), － (U+FF0D), ‐ (U+2010), – (U+2013), — (U+2014),
+  // − (U+2212), ー (U+30FC, the long vowel mark) or '-'
+  auto t = parse(
+      "2 情報資産の分類\n"
+      "2―4 分類\n"
+      "2―4―1 重要性分類\n"
+      "(1) 職員等は、分類しなければならない。\n"
+      "ア 細目である。\n"
+      "2－4－2 管理\n"
+      "2‐4‐3 表示\n"
+      "2–4–4 保管\n"
+      "2—4—5 廃棄\n"
+      "2−4−6 持出し\n"
+      "2ー4ー7 運搬\n"
+      "2-5 管理責任\n"
+      "2-5-1 責任者\n");
+  BOOST_REQUIRE_EQUAL(t.warnings.size(), 2u);  // only: the fragment starts at 2 and at 2-4
+  BOOST_TEST(has_warning(t, 1, "starts at"));
+  BOOST_TEST(has_warning(t, 2, "starts at '2"));
+  BOOST_TEST(joined_paths(t) == "2 2-4 2-4-1 2-4-1(1) 2-4-1(1)ア 2-4-2 2-4-3 2-4-4 2-4-5 2-4-6 2-4-7 2-5 2-5-1");
+  BOOST_TEST(t.find("2-4-1(1)ア")->id == "2.4.1.1.a");
+  BOOST_TEST(t.find("2-5-1")->depth == 3);
+}
+
+BOOST_AUTO_TEST_CASE(deeper_numbers_close_to_their_parent) {
+  // 2-4-2 after 2-4-1's sub-clauses goes back under 2-4; 2-5-1 with no 2-5 line goes under 2
+  auto t = parse(
+      "2 分類\n"
+      "2-4 分類\n"
+      "2-4-1 重要性\n"
+      "(1) 一つ目\n"
+      "ア 細目\n"
+      "2-4-2 管理\n"
+      "2-5-1 責任者\n"
+      "3 物理\n"
+      "3.1 サーバ\n"
+      "(1) 固定\n"
+      "3.2 管理区域\n");
+  BOOST_REQUIRE_EQUAL(t.warnings.size(), 2u);  // only: the fragment starts at 2 and at 2-4
+  BOOST_TEST(has_warning(t, 1, "starts at"));
+  BOOST_TEST(has_warning(t, 2, "starts at '2"));
+  BOOST_TEST(joined_paths(t) == "2 2-4 2-4-1 2-4-1(1) 2-4-1(1)ア 2-4-2 2-5-1 3 3.1 3.1(1) 3.2");
+  BOOST_TEST(t.find("2-4-2")->depth == 3);
+  BOOST_TEST(t.find("2-5-1")->depth == 2);
+  BOOST_TEST(t.find("3.2")->depth == 2);
+}
+
+BOOST_AUTO_TEST_CASE(sections_and_mixed_styles_in_one_document) {
+  // 章, 節, dotted and hyphenated numbers in one text, each the parent of what follows it
+  auto t = parse(
+      "第1章 組織体制\n"
+      "1.1 責任者\n"
+      "(1) 設置\n"
+      "ア 最高情報セキュリティ責任者を置く。\n"
+      "1.2 委員会\n"
+      "第2章 情報資産\n"
+      "第1節 分類\n"
+      "2―1 分類の基準\n"
+      "2―1―1 重要性\n"
+      "(1) 分類すること。\n"
+      "第2節 管理\n"
+      "2―2 管理責任\n");
+  BOOST_TEST(t.warnings.empty());
+  BOOST_TEST(joined_paths(t) == "第1章 1.1 1.1(1) 1.1(1)ア 1.2 第2章 第2章第1節 2-1 2-1-1 2-1-1(1) 第2章第2節 2-2");
+  BOOST_TEST(t.find("1.2")->depth == 2);
+  BOOST_TEST(t.find("2-1")->depth == 3);  // inside its 節
+  BOOST_TEST(t.find("2-2")->depth == 3);
+  BOOST_TEST(t.find("第2章第2節")->children.size() == 1u);
+  BOOST_TEST(t.find("1.1(1)ア")->id == "1.1.1.a");
+  BOOST_TEST(t.find("第2章第1節")->id == "2.s1");  // never 2.1, the id of 2-1
+  BOOST_TEST(t.find("2-1-1(1)")->id == "2.1.1.1");
+}
+
+BOOST_AUTO_TEST_CASE(mito_articles_with_items_and_katakana,
+                     *boost::unit_test::label("seeds") * boost::unit_test::precondition(seeds_available)) {
+  auto t = parse_clauses(normalize(read_seed("004_c7b83743516ed7df.txt")), "004");
+  BOOST_TEST(t.warnings.empty());
+  BOOST_TEST(t.find("第3条(1)イ") != nullptr);
+  BOOST_TEST(t.find("第6条(6)ウ") != nullptr);
+  BOOST_TEST(t.find("第7条第2項") != nullptr);
+  BOOST_TEST(t.find("第6条(3)ア")->id == "6.3.a");
+}

@@ -41,6 +41,14 @@ BOOST_AUTO_TEST_CASE(labels_of_every_numbering_style) {
       {"第1章 情報セキュリティ基本方針", LabelStyle::chapter, 1, "第1章"},
       {"2―4―1 アクセス制御", LabelStyle::hyphenated, 1, "2-4-1"},
       {"２－４ 管理", LabelStyle::hyphenated, 4, "2-4"},
+      {"2ー4ー1 重要性分類", LabelStyle::hyphenated, 1, "2-4-1"},
+      {"2–4 分類", LabelStyle::hyphenated, 4, "2-4"},
+      {"2−4 分類", LabelStyle::hyphenated, 4, "2-4"},
+      {"3.2 管理区域", LabelStyle::dotted, 2, "3.2"},
+      {"３．２ 管理区域", LabelStyle::dotted, 2, "3.2"},
+      {"3.2.1 入退室", LabelStyle::dotted, 1, "3.2.1"},
+      {"3.2. 管理区域", LabelStyle::dotted, 2, "3.2"},
+      {"3.2", LabelStyle::dotted, 2, "3.2"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT(c.line) {
@@ -57,7 +65,7 @@ BOOST_AUTO_TEST_CASE(false_positive_labels_are_refused) {
   for (const char* line :
        {"イメージスキャナ等の機器", "アクセス制御を行う", "（１）の分類に基づき管理しなければならない。",
         "（平成２５年法律第２７号）", "令和 ６年 ３月 １日改定", "ＬＡＮケーブル等の取り外し", "1.5倍の容量",
-        "ム管理者、情報セキュリティ管理者", "第1版 平成15年", "ア"}) {
+        "3.2倍にする", "ム管理者、情報セキュリティ管理者", "第1版 平成15年", "ア"}) {
     BOOST_TEST_CONTEXT(line) { BOOST_TEST(!match_label(line).has_value()); }
   }
 }

@@ -99,6 +99,7 @@ def test_every_seed_extracts_and_traces_to_its_source(name: str):
         assert squash(item.text) in source, item.id
         assert item.clause in all_paths, item.id
         assert item.question.endswith("か。"), item.id
+        assert libaudit._core.question_problems(item.question) == [], (item.id, item.question)
 
 
 def test_komaki_items_trace_to_the_clause_tree(komaki):
@@ -120,6 +121,28 @@ def test_komaki_items_trace_to_the_clause_tree(komaki):
         "評価及び見直し",
     ]
     assert ex.warnings == []
+
+
+def test_komaki_questions_pass_the_naturalness_check(komaki):
+    """Every question of the 小牧市 draft reads as natural 自己点検 Japanese by the rules of
+    question_problems (docs/extractor.md): no dangling 「は、」 topic, no doubled particle, か。 at the end."""
+    _, ex = komaki
+    problems = {i.id: (i.question, libaudit._core.question_problems(i.question)) for i in ex.checklist}
+    assert {k: v for k, v in problems.items() if v[1]} == {}
+    assert len(problems) > 300
+
+
+def test_komaki_draft_sets_important_assets_only_for_systems(komaki):
+    """重要な情報資産 restricts an item only when it is about a system that holds them (4(1)イ,
+    4(2)イ(エ), 4(3)エ, カ; 6(1)ス(イ) a network for 機密性の高い情報), never about media or papers
+    people handle (2(2)オ(エ), キ, ク, ケ; 7(6)イ)."""
+    _, ex = komaki
+    restricted = {i.clause for i in ex.checklist if i.applies_to.important_assets}
+    assert restricted == {"4(1)イ", "4(2)イ(エ)", "4(3)エ", "4(3)カ", "6(1)ス(イ)"}
+    # 4(3)エ's second sentence 「また、必要に応じ、…暗号化を行わなければならない。」 continues the first
+    assert ex.checklist.item("4.3.d-2").applies_to.important_assets
+    handled = {"2(2)オ(エ)", "2(2)キ(イ)", "2(2)ク(ア)", "2(2)ケ(ア)", "7(6)イ"}
+    assert handled <= {i.clause for i in ex.checklist if "重要な情報資産" in i.text}
 
 
 def test_precision_recall_against_curated(komaki):
@@ -181,6 +204,8 @@ def test_cli_extract_writes_yaml_and_prints_the_summary(cli, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "評価及び見直し" in r.stdout and "15" in r.stdout
     assert re.search(r"技術的セキュリティ対策\s+\d+", r.stdout)
+    # items, body-level items, audit-only items per chapter: 8 評価及び見直し has the audit's own duties
+    assert re.search(r"評価及び見直し\s+15\s+\d+\s+[1-9]\d*", r.stdout), r.stdout
     c = libaudit.Checklist.load(out)
     assert c.id == "komaki-draft" and len(c) > 300
     assert out.read_text(encoding="utf-8").startswith("# DRAFT")
@@ -211,3 +236,57 @@ def test_cli_extract_reads_shift_jis_and_rejects_garbage(cli, tmp_path):
     r = cli("checklist", "extract", str(bad), "--id", "t", "--title", "t", "--body", "b")
     assert r.returncode == 1
     assert "UTF-8" in r.stderr
+
+
+CONTINUOUS = (
+    "情報セキュリティ対策基準\n"
+    "第1章 総則\n"
+    "第1条 職員等は、この基準を遵守しなければならない。\n"
+    "第2条 情報セキュリティ管理者は、情報資産を管理しなければならない。\n"
+    "第2章 組織体制\n"
+    "第3条 統括情報セキュリティ責任者は、次の措置を講じなければならない。\n"
+    "(1) 情報セキュリティインシデントに対処すること。\n"
+    "2 情報セキュリティ委員会は、情報セキュリティポリシーを見直さなければならない。\n"
+    "第3章 業務委託\n"
+    "第4条 委託事業者は、契約を遵守しなければならない。\n"
+)
+
+
+def test_cli_extract_reads_articles_numbered_through_chapters(cli, tmp_path):
+    """第1章 第1条–第2条, 第2章 第3条 …: no numbering warning, references without the 章."""
+    policy = tmp_path / "continuous.txt"
+    policy.write_text(CONTINUOUS, encoding="utf-8")
+    out = tmp_path / "draft.yaml"
+    r = cli("checklist", "extract", str(policy), "--id", "t", "--title", "t", "--body", "b", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "numbering" not in r.stderr
+    c = libaudit.Checklist.load(out)
+    assert {i.id: i.clause for i in c} == {
+        "1": "第1条",
+        "2": "第2条",
+        "3.1": "第3条(1)",
+        "3.p2": "第3条第2項",
+        "4": "第4条",
+    }
+    assert [s.id for s in c.sections] == ["ch1", "ch2", "ch3"]
+
+
+def test_drafts_set_respondent_and_audience_from_the_roles(komaki):
+    """Items for the CISO, 統括情報セキュリティ責任者, the committee, CSIRT and 監査統括責任者 go to the
+    body (the loader's default); contractors' and auditors' duties are for audits; a 基本方針's
+    commitments without an actor (岡山市 8(1): 「…全庁的な組織体制を確立する。」) are the body's."""
+    _, ex = komaki
+    c = ex.checklist
+    body = {i.id for i in c if i.respondent == "body"}
+    assert "8.1.a" in body  # 監査統括責任者
+    assert "1.1.c.1-2" in body  # 統括情報セキュリティ責任者
+    assert all(i.respondent == "department" for i in c if "staff" in i.roles)
+    audit_only = {i.id: i.roles for i in c if i.audience == ["audit"]}
+    assert audit_only and all(
+        set(r) <= {"contractor", "auditor", "chief_auditor", "auditee"} for r in audit_only.values()
+    )
+    assert "8.1.b.2" in audit_only  # 被監査部門は、監査の実施に協力しなければならない。
+    okayama = seed_path("001_1ef01afb4d91e38e.txt")
+    draft = extract_checklist(okayama.read_text(encoding="utf-8"), id="d", title="d", body="岡山市").checklist
+    commitment = next(i for i in draft if "全庁的な組織体制を確立する" in i.text)
+    assert commitment.respondent == "body" and commitment.respondent_explicit

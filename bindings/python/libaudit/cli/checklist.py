@@ -1,4 +1,4 @@
-"""``libaudit checklist validate|show`` (and ``import``, ``extract`` from their own modules)."""
+"""``libaudit checklist validate|show`` (and ``import``, ``extract``, ``new`` from their own modules)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .extract import register_checklist_extract  # libaudit checklist extract POLICY.txt ...
 
     register_checklist_extract(cs)
+
+    from .align import register_checklist_align  # libaudit checklist align C.yaml [--model M.yaml]
+
+    register_checklist_align(cs)
+
+    from .checklist_new import register_checklist_new  # libaudit checklist new --profile P.yaml -o C.yaml
+
+    register_checklist_new(cs)
 
 
 def _validate(args: argparse.Namespace) -> int:

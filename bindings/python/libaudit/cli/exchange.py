@@ -1,4 +1,6 @@
-"""``libaudit export``: per-課 questionnaires (.xlsx or CSV) of a cycle (docs/exchange.md).
+"""``libaudit export``: per-課 questionnaires (.xlsx or CSV) of a cycle (docs/exchange.md), or
+the cycle's responses, scores and findings as Parquet for the analytic engines (``--format
+parquet``, docs/analytics.md).
 
 Returned questionnaires are read by ``libaudit responses import`` (cli/cycles.py), which hands
 workbooks, questionnaire CSVs and folders to :func:`run_import` below.
@@ -25,17 +27,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         parents=[writer()],
-        help=_("write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV; each is recorded (cycle status)"),
+        help=_("write per-課 questionnaires (点検票) of a cycle as .xlsx or CSV; each is recorded (cycle status)")
+        + " "
+        + _("(or, with --format parquet, the cycle's responses, scores and findings for DuckDB, pandas or Spark)"),
     )
     p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
     p.add_argument("--cycle", type=int, required=True, metavar="ID", help=_("the cycle's id"))
-    who = p.add_mutually_exclusive_group(required=True)
+    who = p.add_mutually_exclusive_group()
     who.add_argument("--dept", metavar="CODE", help=_("one 課"))
     who.add_argument("--all-depts", action="store_true", help=_("every target 課 of the cycle, into the folder -o"))
     p.add_argument(
         "--format",
-        choices=["xlsx", "csv"],
-        help=_("default: from the extension of -o (x.csv: CSV), else xlsx; a contradiction is refused"),
+        choices=["xlsx", "csv", "parquet"],
+        help=_("default: from the extension of -o (x.csv: CSV), else xlsx; a contradiction is refused")
+        + " "
+        + _("(parquet: the whole cycle into the new folder -o; docs/analytics.md)"),
     )
     p.add_argument(
         "--encoding",
@@ -60,12 +66,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PATH",
         help=_("a file (--dept) or a folder (--all-depts, or --dept with an existing folder)"),
     )
-    p.set_defaults(func=_export)
+    p.set_defaults(func=_export, usage_error=p.error)
+
+
+def _export_parquet(args: argparse.Namespace) -> int:
+    from ..analytics import export_parquet
+    from .common import open_store
+
+    if args.dept is not None or args.all_depts:
+        args.usage_error(_("--format parquet exports the whole cycle: leave out --dept and --all-depts"))
+    if args.output == "-":
+        raise ValidationError(_("a Parquet export is written to a new folder, not to standard output"))
+    with open_store(args.db, read_only=True) as s:
+        paths = export_parquet(s, args.cycle, args.output)
+    for p in paths:
+        print(p)
+    print(
+        ngettext("exported {n} Parquet file", "exported {n} Parquet files", len(paths)).format(n=len(paths)),
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from .common import Progress, actor, open_store
 
+    if args.format == "parquet":
+        return _export_parquet(args)
+    if args.dept is None and not args.all_depts:  # a usage error (exit 2), as argparse's own
+        args.usage_error(_("give --dept CODE or --all-depts (or --format parquet for the whole cycle)"))
     who = actor(args)
     with open_store(args.db) as s:
         if args.output == "-":

@@ -56,9 +56,22 @@ def item_count(section: _core.Section) -> int:
     return len(section.item_indices) + sum(item_count(s) for s in section.sections)
 
 
-def chapter_counts(c: Checklist) -> list[tuple[str, str, int]]:
-    """(clause, title, items) for every chapter (top-level section) of `c`."""
-    return [(s.clause, s.title, item_count(s)) for s in c.sections]
+def section_items(items: list[_core.Item], section: _core.Section) -> list[_core.Item]:
+    """The items (of the checklist's `items`) in a section and all its sub-sections."""
+    own = [items[i] for i in section.item_indices]
+    return own + [i for s in section.sections for i in section_items(items, s)]
+
+
+def chapter_counts(c: Checklist) -> list[tuple[str, str, int, int, int]]:
+    """(clause, title, items, body-level items, audit-only items) for every chapter of `c`."""
+    rows = []
+    every = c.items
+    for s in c.sections:
+        items = section_items(every, s)
+        body = sum(1 for i in items if i.respondent == "body")
+        audit = sum(1 for i in items if i.audience == ["audit"])
+        rows.append((s.clause, s.title, len(items), body, audit))
+    return rows
 
 
 def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str:
@@ -68,7 +81,7 @@ def render_summary(c: Checklist, warnings: list[Diagnostic], source: str) -> str
             "{source}: {n} item drafted for {body} ({id})", "{source}: {n} items drafted for {body} ({id})", len(c)
         ).format(source=source, n=len(c), body=c.body, id=c.id),
         "",
-        format_table([_("chapter"), _("heading"), _("items")], [(a, b, n) for a, b, n in rows], "<<>"),
+        format_table([_("chapter"), _("heading"), _("items"), _("body-level"), _("audit only")], rows, "<<>>>"),
     ]
     if warnings:
         lines += ["", ngettext("{n} warning:", "{n} warnings:", len(warnings)).format(n=len(warnings))]

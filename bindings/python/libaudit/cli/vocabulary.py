@@ -1,7 +1,7 @@
 """``libaudit vocabulary [NAME]``: the vocabularies libaudit's ids come from (answers, cycle
 kinds and statuses, severities, finding states, exception statuses, answers to check requests,
-roles, tiers), each id with its Japanese label, from the one label table (libaudit.labels).
-Messages that list valid ids point here."""
+roles, tiers, kinds of body, network models), each id with its Japanese label, from the one
+label table (libaudit.labels). Messages that list valid ids point here."""
 
 from __future__ import annotations
 

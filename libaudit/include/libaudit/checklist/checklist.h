@@ -18,6 +18,8 @@
 
 namespace libaudit {
 
+struct BodyProfile;  // libaudit/checklist/profile.h
+
 // Which 課 an item applies to (DOMAIN.md, "Checklist"; the scoring applicability rule).
 enum class DepartmentScope {
   all,            // every 課
@@ -162,6 +164,7 @@ class Checklist {
   struct Data;
 
  private:
+  friend Checklist checklist_for_body(const Checklist& model, const BodyProfile& profile);
   explicit Checklist(std::shared_ptr<const Data> data);
   std::shared_ptr<const Data> d_;
 };

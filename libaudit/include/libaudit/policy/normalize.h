@@ -29,7 +29,8 @@ enum class LabelStyle {
   latin,           // a b c / ａ ｂ ｃ
   paren_latin,     // (a) / （ａ）
   circled,         // ① ② ③
-  hyphenated,      // 2-4-1 / ２―４―１
+  hyphenated,      // 2-4-1 / ２―４―１ (any dash PDF text uses: ― － ‐ – — − ー)
+  dotted,          // 3.2 / ３．２ / 3.2.1
 };
 
 // A clause number at the start of a line.
@@ -38,7 +39,7 @@ struct Label {
   int number = 0;          // 1-based position: ア = 1, イ = 2, (3) = 3, c = 3, ③ = 3
   std::string written;     // as in the source, e.g. "（ア）" or "２―４―１"
   std::string normalized;  // NFKC with spaces removed, e.g. "(ア)" or "2-4-1"
-  std::vector<int> parts;  // hyphenated: every component (2, 4, 1); else {number}
+  std::vector<int> parts;  // hyphenated, dotted: every component (2, 4, 1); else {number}
 };
 
 // The label at the start of `line` (leading white space allowed), with the byte length it
