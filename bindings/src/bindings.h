@@ -63,5 +63,6 @@ void bind_findings(py::module_& m);   // findings.cpp: people, findings, excepti
 void bind_align(py::module_& m);      // align.cpp: alignment with the model, the coverage report
 void bind_audit(py::module_& m);      // audit.cpp: the audit plan, working papers
 void bind_benchmark(py::module_& m);  // benchmark.cpp: many bodies compared
+void bind_evidence(py::module_& m);   // evidence.cpp: evidence files
 
 }  // namespace libaudit::python

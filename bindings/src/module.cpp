@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   libaudit::python::bind_align(m);
   libaudit::python::bind_audit(m);
   libaudit::python::bind_benchmark(m);
+  libaudit::python::bind_evidence(m);
 }

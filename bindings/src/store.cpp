@@ -326,7 +326,8 @@ void bind_trail(StoreClass& c) {
             py::list problems =
                 list_of(r.problems, [](const Problem& p) { return py::make_tuple(p.table, p.key, p.kind, p.detail); });
             return py::dict("records"_a = r.records, "rows"_a = r.rows, "head_hash"_a = r.head_hash,
-                            "problems"_a = problems, "sealed_from"_a = r.sealed_from, "key_id"_a = r.key_id);
+                            "problems"_a = problems, "sealed_from"_a = r.sealed_from, "key_id"_a = r.key_id,
+                            "unreferenced"_a = r.unreferenced);
           },
           py::arg("anchor") = "", py::arg("anchor_seq") = 0, py::arg("trail_key") = py::bytes());
 }

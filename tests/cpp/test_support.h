@@ -29,6 +29,7 @@ struct TempDb {
   TempDb& operator=(const TempDb&) = delete;
   void clean() const {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    std::filesystem::remove_all(path.string() + ".evidence");  // evidence files (store/evidence.h)
   }
   // Runs SQL on the file through a connection of its own, as someone with the sqlite3 shell would.
   void exec(const std::string& sql) const {

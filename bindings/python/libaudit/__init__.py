@@ -46,6 +46,7 @@ from .errors import (
     StoreError,
     ValidationError,
 )
+from .evidence import Evidence, EvidenceFile, EvidenceSettings
 from .findings import DateLike, Exceptions, Findings, People
 from .report import Reporter, render
 from .scoring import Comparison, CycleData, ScoreMatrix, ScoreTable
@@ -95,6 +96,12 @@ class Store(_store.Store):
     def workpapers(self) -> WorkingPapers:
         """Working papers (監査調書): a libaudit.audit.WorkingPapers."""
         return WorkingPapers(self)
+
+    # -- evidence files (libaudit.evidence, docs/evidence.md)
+    @property
+    def evidence(self) -> Evidence:
+        """Evidence files (証跡ファイル): a libaudit.evidence.Evidence."""
+        return Evidence(self)
 
     # -- close = publish (libaudit.scoring, docs/scoring.md "Publication")
     def close_cycle(self, actor: str, cycle: int) -> dict[str, Any]:
@@ -191,6 +198,9 @@ __all__ = [
     "ChecklistError",
     "CycleStateError",
     "Diagnostic",
+    "Evidence",
+    "EvidenceFile",
+    "EvidenceSettings",
     "Extraction",
     "ImportValidationError",
     "Item",

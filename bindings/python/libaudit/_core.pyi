@@ -899,3 +899,72 @@ def anonymous_labels(names: list[str], key: str) -> list[str]:
 
 def body_kind(name: str) -> str:
     """The kind a body's name ends in (市, 町, 市議会 …), or ''."""
+
+# ---- Evidence files (libaudit/store/evidence.h; use libaudit.evidence) ----------------------
+
+EVIDENCE_DEFAULT_MAX_BYTES: int
+EVIDENCE_DEFAULT_RETENTION_DAYS: int
+
+def _evidence_add(
+    store: _Store,
+    actor: str,
+    target_kind: str,
+    target_key: str,
+    source: str | os.PathLike[str],
+    title: str = "",
+    evidence_date: str = "",
+    file_name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Adds an evidence file (evidence.h). Use Store.evidence."""
+
+def _evidence_revise(
+    store: _Store,
+    actor: str,
+    id: int,
+    source: str | os.PathLike[str],
+    title: str = "",
+    evidence_date: str = "",
+    file_name: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Adds the next revision of an evidence item."""
+
+def _evidence_withdraw(store: _Store, actor: str, id: int, reason: str) -> list[dict[str, Any]]:
+    """Withdraws every revision of an item."""
+
+def _evidence_purge(store: _Store, actor: str, id: int, today: object = None) -> list[dict[str, Any]]:
+    """Purges a withdrawn item whose retention has ended: its bytes go, its rows stay."""
+
+def _evidence_list(store: _Store, target_kind: str = "", target_key: str = "") -> list[dict[str, Any]]:
+    """Every revision, by id then revision (optionally one target's)."""
+
+def _evidence_get(store: _Store, id: int, revision: int = 0) -> dict[str, Any]:
+    """One revision (0: the last)."""
+
+def _evidence_copy_out(
+    store: _Store,
+    id: int,
+    revision: int,
+    out: str | os.PathLike[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Writes a revision's bytes to `out`, checked against its SHA-256 on the way."""
+
+def _evidence_settings(store: _Store) -> dict[str, Any]:
+    """The store's evidence settings."""
+
+def _evidence_set_settings(store: _Store, actor: str, max_bytes: int, retention_days: int) -> None:
+    """Sets the store's evidence settings (recorded in the trail)."""
+
+def _evidence_folder(store: _Store) -> os.PathLike[str]:
+    """The folder of the evidence bytes."""
+
+def _evidence_unreferenced(store: _Store) -> list[os.PathLike[str]]:
+    """Files of the evidence folder that are not evidence."""
+
+def _evidence_clean(store: _Store) -> list[os.PathLike[str]]:
+    """Removes the files of the evidence folder that are not evidence; returns them."""
+
+def sniff_evidence(path: str | os.PathLike[str], name: str = "") -> tuple[str, str]:
+    """(media type, '') for a file accepted as evidence, ('', why not) for one refused."""

@@ -39,6 +39,7 @@ Vocabulary = Literal[
     "plan_selection",
     "audit_method",
     "audit_judgement",
+    "evidence_status",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

@@ -145,6 +145,9 @@ class VerifyReport:
     #: record (0: no seal of this key, or no key given), and the key's id.
     sealed_from: int = 0
     key_id: str = ""
+    #: Files in the evidence folder that are not evidence (an interrupted add, a purge cut short):
+    #: not problems; ``libaudit evidence clean`` removes them (docs/evidence.md).
+    unreferenced: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -456,6 +459,7 @@ class Store:
             problems=tuple(problems),
             sealed_from=r["sealed_from"],
             key_id=r["key_id"],
+            unreferenced=tuple(r["unreferenced"]),
         )
 
     # -- pandas

@@ -31,6 +31,13 @@ constexpr Term kCollectionStatuses[] = {
     {"overdue", "未回収（期限超過）"},
 };
 
+// Evidence files (libaudit/store/evidence.h, EvidenceStatus).
+constexpr Term kEvidenceStatuses[] = {
+    {"active", "有効"},
+    {"withdrawn", "取下げ"},
+    {"purged", "消去済み"},
+};
+
 constexpr Term kSeverities[] = {
     {"major_nonconformity", "重大な不適合"},
     {"minor_nonconformity", "軽微な不適合"},
@@ -165,6 +172,7 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::plan_selection, "plan_selection", kPlanSelections},
     {Vocabulary::audit_method, "audit_method", kAuditMethods},
     {Vocabulary::audit_judgement, "audit_judgement", kAuditJudgements},
+    {Vocabulary::evidence_status, "evidence_status", kEvidenceStatuses},
 };
 
 constexpr std::array<Vocabulary, std::size(kVocabularies)> kAll = [] {

@@ -16,6 +16,7 @@
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
+#include "store/evidence_targets.h"
 
 namespace libaudit {
 
@@ -177,6 +178,27 @@ void followup_rows(sql::Db& db, const schema::RowVisitor& row) {
 
 namespace {
 const bool kFollowupSchemaRegistered = register_followup_schema();  // schema.cpp
+
+// The evidence targets this stage owns (store/evidence_targets.h): a finding or an exception by
+// its number, which must exist.
+std::string numbered_target(sql::Db& db, std::string_view key, bool finding) {
+  const std::string k(text::trim(key));
+  if (k.empty() || k.size() > 12 || k.find_first_not_of("0123456789") != std::string::npos)
+    throw ValidationError(
+        {Diagnostic{"", 0, 0,
+                    finding ? message("a finding is named by its number, not '{key}'", fmt::arg("key", key))
+                            : message("an exception is named by its number, not '{key}'", fmt::arg("key", key))}});
+  sql::Stmt s = db.prepare(finding ? "SELECT 1 FROM findings WHERE id = ?" : "SELECT 1 FROM exceptions WHERE id = ?");
+  s.bind(1, std::int64_t(std::stoll(k)));
+  if (!s.step())
+    throw NotFoundError(finding ? message("no finding {id} in this store", fmt::arg("id", k))
+                                : message("no exception {id} in this store", fmt::arg("id", k)));
+  return std::to_string(std::stoll(k));
+}
+std::string finding_target(sql::Db& db, std::string_view key) { return numbered_target(db, key, true); }
+std::string exception_target(sql::Db& db, std::string_view key) { return numbered_target(db, key, false); }
+const bool kFindingTargetRegistered = detail::evidence::register_target("finding", &finding_target);
+const bool kExceptionTargetRegistered = detail::evidence::register_target("exception", &exception_target);
 }  // namespace
 
 // ---- Shared checks ------------------------------------------------------------------------

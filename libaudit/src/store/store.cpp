@@ -15,6 +15,7 @@
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
 #include "libaudit/store/applicability.h"
+#include "store/evidence_targets.h"
 #include "store/schema.h"
 #include "store/store_internal.h"
 #include "store/verify.h"
@@ -157,6 +158,8 @@ constexpr schema::Component kStoreComponent{"store",
                                             &verify::store_rules};
 // Here, beside Store::open, so that every program that opens a store registers it.
 const bool kStoreRegistered = schema::register_component(kStoreComponent);
+// The evidence component (evidence.cpp) too: every store knows the evidence tables.
+const bool kEvidenceRegistered = evidence::register_schema();
 
 // Counts an upsert's rows and names the trail action of the one in hand.
 struct UpsertCounter {

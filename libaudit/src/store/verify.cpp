@@ -10,6 +10,7 @@
 
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
+#include "store/evidence_targets.h"
 
 namespace libaudit::detail::verify {
 
@@ -542,6 +543,7 @@ VerifyReport Store::verify(const VerifyOptions& options) const {
   detail::verify::report_unchecked(db, components, report.problems);
   if (auto p = detail::verify::check_anchor(db, options.anchor)) report.problems.push_back(std::move(*p));
   detail::verify::replay_rules(db, components, report.problems);
+  detail::evidence::check_files(db, impl_->path, report.problems, report.rows, report.unreferenced);
   return report;
 }
 

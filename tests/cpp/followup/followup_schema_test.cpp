@@ -42,7 +42,7 @@ void fill(Store& s) {
   People(s).put("t", {"監査A", "11", {"auditor"}});
 }
 
-const std::map<std::string, int> kVersions = {{"followup", 1}, {"store", 4}};
+const std::map<std::string, int> kVersions = {{"evidence", 1}, {"followup", 1}, {"store", 4}};
 
 }  // namespace
 
@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(legacy_global_versions_migrate_to_the_same_schema) {
   // (store 3, #14: the trail's mac column and its seal index; store 4, #16: the cycles' secretariat.)
   const std::string no_mac =
       "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP "
-      "COLUMN secretariat; ";
+      "COLUMN secretariat; DROP TABLE evidence; DROP TABLE evidence_settings; ";
   const std::map<int, std::string> undo = {
       {3, "DROP TABLE schema_versions; " + no_mac + "PRAGMA user_version = 3;"},
       {2,

@@ -406,7 +406,8 @@ BOOST_AUTO_TEST_CASE(a_new_store_records_the_version_of_each_registered_componen
   TempDb db("libaudit_schema_new.db");
   Store s = Store::open(db.path);
   BOOST_TEST(s.schema_version() == 4);
-  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"store", 4}}));  // only the store is linked
+  BOOST_TEST(s.schema_versions() ==
+             (std::map<std::string, int>{{"evidence", 1}, {"store", 4}}));  // only the store stage is linked
   BOOST_TEST(schema::find_component("store") != nullptr);
   BOOST_TEST(schema::find_component("followup") == nullptr);
   BOOST_TEST(s.verify().ok());
@@ -420,13 +421,13 @@ BOOST_AUTO_TEST_CASE(a_legacy_schema_1_store_migrates_and_verifies) {
   }
   // What a libaudit of global schema 1 wrote: no registry, no state_size.
   db.exec(
-      "DROP TABLE schema_versions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
-      "ALTER TABLE cycles DROP COLUMN secretariat; "
+      "DROP TABLE schema_versions; DROP TABLE evidence; DROP TABLE evidence_settings; DROP INDEX trail_seals; "
+      "DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP COLUMN secretariat; "
       "ALTER TABLE trail DROP "
       "COLUMN state_size; PRAGMA user_version = 1;");
   Store s = Store::open(db.path);
   BOOST_TEST(s.schema_version() == 4);
-  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"store", 4}}));
+  BOOST_TEST(s.schema_versions() == (std::map<std::string, int>{{"evidence", 1}, {"store", 4}}));
   BOOST_TEST(s.verify().ok());
 }
 
@@ -434,8 +435,8 @@ BOOST_AUTO_TEST_CASE(a_legacy_store_with_followup_tables_is_refused_without_the_
   TempDb db("libaudit_schema_legacy3.db");
   Store::open(db.path).close();
   db.exec(
-      "DROP TABLE schema_versions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
-      "ALTER TABLE cycles DROP COLUMN secretariat; "
+      "DROP TABLE schema_versions; DROP TABLE evidence; DROP TABLE evidence_settings; DROP INDEX trail_seals; "
+      "DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP COLUMN secretariat; "
       "CREATE TABLE people(name "
       "TEXT PRIMARY KEY); "
       "PRAGMA user_version = 3;");
@@ -447,12 +448,14 @@ BOOST_AUTO_TEST_CASE(a_legacy_store_with_followup_tables_is_refused_without_the_
 BOOST_AUTO_TEST_CASE(unknown_and_newer_components_are_refused) {
   TempDb db("libaudit_schema_refused.db");
   Store::open(db.path).close();
-  db.exec("INSERT INTO schema_versions VALUES ('evidence', 1)");
-  BOOST_TEST(refusal(db).find("'evidence'") != std::string::npos);
-  db.exec("DELETE FROM schema_versions WHERE component = 'evidence'; UPDATE schema_versions SET version = 9");
+  db.exec("INSERT INTO schema_versions VALUES ('unheard_of', 1)");
+  BOOST_TEST(refusal(db).find("'unheard_of'") != std::string::npos);
+  db.exec(
+      "DELETE FROM schema_versions WHERE component = 'unheard_of'; UPDATE schema_versions SET version = 9 WHERE "
+      "component = 'store'");
   const std::string what = refusal(db);
   BOOST_TEST(what.find("component 'store' at version 9, written by a newer libaudit") != std::string::npos);
-  db.exec("UPDATE schema_versions SET version = 4");  // this libaudit's
+  db.exec("UPDATE schema_versions SET version = 4 WHERE component = 'store'");  // this libaudit's
   BOOST_TEST(refusal(db).empty());
 }
 

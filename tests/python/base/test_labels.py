@@ -19,6 +19,7 @@ VOCABULARIES = (
     *("respondent", "network_model", "body_kind"),  # the checklist's: who answers, the model's profiles
     *("plan_state", "plan_reason", "plan_selection"),  # the audit stage's 監査計画
     *("audit_method", "audit_judgement"),  # the audit stage's 監査調書
+    "evidence_status",  # the store stage's evidence files
 )
 
 

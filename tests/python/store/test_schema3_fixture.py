@@ -53,6 +53,7 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     con = sqlite3.connect(db)
     assert dict(con.execute("SELECT component, version FROM schema_versions")) == {
         "audit": 2,
+        "evidence": 1,
         "exchange": 1,
         "followup": 1,
         "scoring": 1,
@@ -66,13 +67,12 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     # papers, #17) and changed nothing else; a new store has the same.
     added = {"schema_versions", "publications", "reopenings", "questionnaire_exports"}
     added |= {"audit_plans", "audit_plan_entries", "audit_workpapers", "audit_workpaper_findings"}
+    added |= {"evidence", "evidence_settings"}  # the store stage's evidence files (#17)
     registry = [c for c in columns(db) if c[0] in added]
     assert {c[0] for c in registry} == added
     mac = ("trail", "mac", "TEXT", 1, "''", 0)
     secretariat = ("cycles", "secretariat", "TEXT", 1, "''", 0)
-    assert [c for c in columns(db) if c[0] not in added] == sorted(
-        old_columns + [secretariat, mac], key=lambda c: c[0]
-    )
+    assert [c for c in columns(db) if c[0] not in added] == sorted(old_columns + [secretariat, mac], key=lambda c: c[0])
     assert mac not in old_columns and secretariat not in old_columns
     with libaudit.Store(db) as s:
         assert [c.secretariat for c in s.cycles()] == [""] * len(s.cycles())

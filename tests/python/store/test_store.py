@@ -667,6 +667,7 @@ def test_a_schema_2_store_migrates(tmp_path):
         "DROP TABLE publications; DROP TABLE reopenings; DROP TABLE questionnaire_exports; DROP TABLE schema_versions; "
         "DROP TABLE audit_workpaper_findings; DROP TABLE audit_workpapers; DROP TABLE audit_plan_entries; "
         "DROP TABLE audit_plans; "
+        "DROP TABLE evidence; DROP TABLE evidence_settings; "
         "ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 2;"
     )
     con.close()

@@ -199,4 +199,12 @@ def run_import(
                 len(result.files),
             ).format(new=result.inserted, updated=result.updated, n=len(result.files))
         )
+        if result.evidence:
+            print(
+                ngettext(
+                    "{n} evidence file attached to the answers",
+                    "{n} evidence files attached to the answers",
+                    result.evidence,
+                ).format(n=result.evidence)
+            )
     return 0

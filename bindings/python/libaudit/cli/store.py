@@ -174,6 +174,7 @@ def _verify(args: argparse.Namespace) -> int:
                 "rows": report.rows,
                 "head_hash": report.head_hash,
                 "problems": [asdict(p) for p in report.problems],
+                "unreferenced": list(report.unreferenced),
                 **({"sealed_from": report.sealed_from, "key_id": report.key_id} if key else {}),
             }
         )
@@ -194,6 +195,14 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         for p in report.problems:
             print(str(p))
+    if not args.json:
+        for path in report.unreferenced:
+            print(
+                _("not evidence, unreferenced (`libaudit evidence clean {db}` removes it): {path}").format(
+                    db=args.db, path=path
+                )
+            )
+    if not report.ok and not args.json:
         n = len(report.problems)
         print(
             ngettext("{db}: {n} problem found", "{db}: {n} problems found", n).format(db=args.db, n=n), file=sys.stderr

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import _core
 from ..errors import QuestionnaireError, QuestionnaireProblem
+from ..evidence import Evidence
 from ..i18n import _, ngettext
 from ..store import Store
 from .csv_format import read_csv
@@ -57,6 +58,7 @@ class ImportSummary:
     inserted: int = 0
     updated: int = 0
     skipped: list[FileOutcome] = field(default_factory=list)  # files in folders that are not questionnaires
+    evidence: int = 0  # evidence files attached to the answers (named in 根拠資料 after 証跡ファイル:)
 
     @property
     def warnings(self) -> list[QuestionnaireProblem]:
@@ -129,6 +131,53 @@ def _read_file(cy: _Cycle, path: Path, named: bool, encoding: str, max_bytes: in
     return _Read(path, returned, sha256, warnings)
 
 
+#: A line of a row's 根拠資料 cell that names evidence files beside the returned file
+#: (docs/exchange.md, "Evidence files"): ``証跡ファイル: scan.pdf、log.csv`` (NFKC: ： is :).
+EVIDENCE_PREFIX = "証跡ファイル:"
+
+
+def named_evidence(text: str) -> list[str]:
+    """The file names a 根拠資料 cell gives after 証跡ファイル: (commas or 、 between them)."""
+    names: list[str] = []
+    for line in _core.nfkc(text).splitlines():
+        line = line.strip()
+        if line.startswith(EVIDENCE_PREFIX):
+            names += [n.strip() for n in line[len(EVIDENCE_PREFIX) :].replace("、", ",").split(",") if n.strip()]
+    return names
+
+
+def _evidence_of(r: _Read, max_bytes: int) -> tuple[list[tuple[str, str, Path]], list[QuestionnaireProblem]]:
+    """The (課, item, path) of every evidence file a returned file's rows name, and the problems:
+    a name that is not a plain file name (no folder: names are hostile), a file that is not
+    beside the returned file, or one the evidence rules refuse (type by content, size)."""
+    found: list[tuple[str, str, Path]] = []
+    problems: list[QuestionnaireProblem] = []
+    name = os.fspath(r.path)
+    for item, _answer, _comment, evidence, sheet, row, column in r.returned.rows:
+        for file in named_evidence(evidence):
+            path = r.path.parent / file
+            why = ""
+            if "/" in file or "\\" in file or file.startswith(".") or file != os.path.basename(file):
+                why = _("{file}: an evidence file is named by its name alone, beside the returned file").format(
+                    file=file
+                )
+            elif not path.is_file() or path.is_symlink():
+                why = _("{file}: no such file beside the returned file").format(file=file)
+            else:
+                media, refused = _core.sniff_evidence(os.fspath(path), file)
+                if refused:
+                    why = _("{file}: not accepted as evidence: {why}").format(file=file, why=refused)
+                elif path.stat().st_size > max_bytes:
+                    why = _("{file}: larger than the store's limit of {limit} bytes per evidence file").format(
+                        file=file, limit=max_bytes
+                    )
+            if why:
+                problems.append(QuestionnaireProblem(name, sheet, row, column, why))
+            else:
+                found.append((r.returned.department, item, path))
+    return found, problems
+
+
 def _nothing_imported(problems: int, files: int) -> str:
     """'nothing was imported: 3 problems in 1 file', each count in its own plural form; a problem
     in no file (the cycle's) is counted in none."""
@@ -173,10 +222,30 @@ def import_files(
         )
     cy = _Cycle(store, cycle)
     read_all = [_read_file(cy, f, f in named, encoding, max_bytes) for f in files]
+    # A file of a folder that a returned file names as its evidence (a CSV log beside the
+    # workbook) is evidence, not a questionnaire.
+    evidence_paths = {
+        r.path.parent / n
+        for r in read_all
+        if not r.skipped and r.returned is not None
+        for row in r.returned.rows
+        for n in named_evidence(row[3])
+    }
+    read_all = [
+        _Read(r.path, skipped=_("named as an evidence file")) if r.path in evidence_paths and r.path not in named else r
+        for r in read_all
+    ]
     skipped = [FileOutcome(os.fspath(r.path), "skipped", r.skipped) for r in read_all if r.skipped]
     read = [r for r in read_all if not r.skipped]
     returned = [r.returned for r in read]
     problems = [QuestionnaireProblem(*p) for p in cy.model.import_problems(returned, department)]
+    attach: list[tuple[str, str, Path]] = []
+    if not problems:
+        limit = Evidence(store).settings.max_bytes
+        for r in read:
+            found, bad = _evidence_of(r, limit)
+            attach += found
+            problems += bad
     if problems or not read:
         if not read:
             problems = [QuestionnaireProblem("<none>", "", 0, "", _("no .xlsx or .csv files found"))]
@@ -220,4 +289,10 @@ def import_files(
             trail_source=f"questionnaires: {source}",
         )
         summary.inserted, summary.updated = result.inserted, result.updated
+    if not dry_run:
+        # Each named file attached to its answer (the evidence rules checked above, and again here).
+        evidence = Evidence(store)
+        for dept, item, path in attach:
+            evidence.add(actor, "response", f"{cy.cycle.id}/{dept}/{item}", path, title=path.name)
+        summary.evidence = len(attach)
     return summary

@@ -35,11 +35,12 @@ enum class Vocabulary {
   respondent,
   network_model,
   body_kind,
-  plan_state,      // 監査計画 (libaudit/audit/plan.h)
-  plan_reason,     // why a 課 is (or is not) in the plan, each with its figure
-  plan_selection,  // how a 課 came into the plan (or was taken out)
-  audit_method,    // 監査調書: how an item was examined (書類確認, ヒアリング, …)
-  audit_judgement  // 監査調書: the judgement (適合, 不適合, 観察, 該当なし)
+  plan_state,       // 監査計画 (libaudit/audit/plan.h)
+  plan_reason,      // why a 課 is (or is not) in the plan, each with its figure
+  plan_selection,   // how a 課 came into the plan (or was taken out)
+  audit_method,     // 監査調書: how an item was examined (書類確認, ヒアリング, …)
+  audit_judgement,  // 監査調書: the judgement (適合, 不適合, 観察, 該当なし)
+  evidence_status
 };
 
 // Every vocabulary, in the order of the enum.

@@ -211,9 +211,11 @@ struct TrailRecord {
 // One thing verify() found wrong. "forged": a trail record that breaks a rule of a registered
 // component (docs/store.md, "verify replays the rules"); table "trail", key its seq.
 struct Problem {
-  std::string table;              // "trail", "departments", "systems", "checklists", "cycles", "responses", …
-  std::string key;                // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
-  std::string kind;               // altered | deleted | inserted | broken_chain | unchecked | forged (a rule broken)
+  std::string table;  // "trail", "departments", "systems", "checklists", "cycles", "responses", …
+  std::string key;    // trail: the seq (or "anchor"); unchecked: empty; otherwise the entity key
+  // altered | deleted | inserted | broken_chain | unchecked | forged (a rule broken); for an evidence file
+  // (table "evidence"): missing | altered
+  std::string kind;
   std::string detail;             // what differs, in words
   std::string to_string() const;  // "responses [1,"101","8.1.a"]: altered: answer: …"; no key: "t: unchecked: …"
 };
@@ -243,6 +245,10 @@ struct VerifyReport {
   // every record (records before it are not checked with the key); 0 without a key or a seal.
   std::int64_t sealed_from = 0;
   std::string key_id;  // with a key: trail_key_id of it; else empty
+  // Files in the evidence folder that are not evidence (evidence.h): blobs no revision references
+  // and temporaries of an interrupted add. Not problems: a crash may leave them; `libaudit
+  // evidence clean` removes them.
+  std::vector<std::string> unreferenced;
   bool ok() const noexcept { return problems.empty(); }
 };
 
