@@ -181,7 +181,7 @@ class AuditPlans:
 class WorkingPaper:
     """One entry of the working papers (監査調書): per 課 and item of an audit cycle, the method,
     what was seen, the judgement ("" until judged), who examined it and when, the review, and
-    the findings raised from it. Evidence files attach to it as entity ``audit_workpaper``."""
+    the findings raised from it. Evidence files attach to it as target ``working_paper``."""
 
     id: int
     cycle: int

@@ -10,6 +10,7 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "store/evidence_targets.h"
 
 namespace libaudit {
 
@@ -101,6 +102,20 @@ std::vector<WorkingPaper> papers_where(sql::Db& db, const std::string& sql, cons
   }
   return out;
 }
+
+// The evidence target this stage owns (store/evidence_targets.h): a working-paper entry by its
+// number, which must exist.
+std::string working_paper_target(sql::Db& db, std::string_view key) {
+  const std::string k(text::trim(key));
+  if (k.empty() || k.size() > 12 || k.find_first_not_of("0123456789") != std::string::npos)
+    throw ValidationError(
+        {Diagnostic{"", 0, 0, message("a working paper is named by its number, not '{key}'", fmt::arg("key", key))}});
+  sql::Stmt s = db.prepare("SELECT 1 FROM audit_workpapers WHERE id = ?");
+  s.bind(1, std::int64_t(std::stoll(k)));
+  if (!s.step()) throw NotFoundError(message("no working paper with id {id}", fmt::arg("id", k)));
+  return std::to_string(std::stoll(k));
+}
+const bool kWorkingPaperTargetRegistered = evidence::register_target("working_paper", &working_paper_target);
 
 }  // namespace
 

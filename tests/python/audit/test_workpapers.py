@@ -7,7 +7,7 @@ import json
 
 import pytest
 from _store_util import ACTOR, ready_store, write
-from libaudit.errors import RoleError, TransitionError
+from libaudit.errors import NotFoundError, RoleError, TransitionError, ValidationError
 
 import libaudit
 
@@ -121,3 +121,32 @@ def test_the_audit_report_cites_the_working_papers_and_the_workpapers_report(wor
     assert f"調書No.{pid}" in md and "観察" in md and f"No.{fid}" in md
     csv_text = libaudit.render(store, "workpapers", cycle=audit, format="csv")
     assert "監査手続" in csv_text.splitlines()[0]
+
+
+def test_working_paper_takes_evidence_files(world, cli):
+    store, audit, db = world
+    pid = store.workpapers.add(
+        "監査 一郎", cycle=audit, department="101", item="7.1", method="document_review", observed="記録簿を確認"
+    )
+    png = db.parent / "screen.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    before = store.trail()
+    with pytest.raises(NotFoundError, match="working paper"):
+        store.evidence.add("監査 一郎", "working_paper", str(pid + 99), png)
+    with pytest.raises(ValidationError, match="number"):
+        store.evidence.add("監査 一郎", "working_paper", "x", png)
+    assert store.trail() == before and store.evidence.list() == []
+    store.close()
+    r = cli(
+        "evidence", "add", str(db), str(png), "--to", f"working_paper:{pid}", "--title", "画面", "--as", "監査 一郎"
+    )
+    assert r.returncode == 0, r.stderr
+    r = cli("workpaper", "show", str(db), str(pid))
+    assert r.returncode == 0, r.stderr
+    assert "画面" in r.stdout and "screen.png" in r.stdout and "active" in r.stdout
+    sha = json.loads(cli("evidence", "list", str(db), "--json").stdout)[0]["sha256"]
+    assert sha[:12] in r.stdout
+    shown = json.loads(cli("workpaper", "show", str(db), str(pid), "--json").stdout)
+    assert [(f["title"], f["revision"]) for f in shown["evidence"]] == [("画面", 1)]
+    r = cli("evidence", "add", str(db), str(png), "--to", "working_paper:999", "--as", "監査 一郎")
+    assert r.returncode == 1 and "no working paper with id 999" in r.stderr

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from .. import labels
 from ..audit import WorkingPaper
 from ..dates import day_argument
+from ..evidence import EvidenceFile
 from ..i18n import _
 from ..table import format_table
 from .common import actor, command, group, open_store, print_json, writer
@@ -142,14 +143,31 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as s:
         paper = s.workpapers.get(args.id)
+        files = s.evidence.list("working_paper", str(paper.id))
     if args.json:
-        print_json(paper.to_dict())
+        print_json({**paper.to_dict(), "evidence": [f.to_dict() for f in files]})
         return 0
     print(format_table(paper_headers(), paper_rows([paper]), "><<<<<<<<<"))
     print(paper.observed)
     if paper.review_note:
         print(paper.review_note)
+    if files:
+        print()
+        print(_("Evidence files:"))
+        print(format_table(evidence_headers(), evidence_rows(files), "><<<<<"))
     return 0
 
 
-__all__ = ["paper_headers", "paper_rows", "register"]
+def evidence_headers() -> list[str]:
+    return [_("id"), _("revision"), _("title"), _("file"), _("SHA-256"), _("state")]
+
+
+def evidence_rows(files: Sequence[EvidenceFile]) -> list[list[object]]:
+    """Table rows of evidence files: id, revision, title, file name, SHA-256 prefix, state."""
+    return [
+        [f.id, f.revision, f.title, f.file_name, f.sha256[:12], labels.shown("evidence_status", f.status)]
+        for f in files
+    ]
+
+
+__all__ = ["evidence_headers", "evidence_rows", "paper_headers", "paper_rows", "register"]

@@ -2,8 +2,8 @@
 // how it was examined (書類確認, ヒアリング, 現地確認, システム確認), what was seen, the judgement
 // (適合, 不適合, 観察, 該当なし), who examined it and when; the chief auditor's review; and the
 // findings raised from an entry, each linked to it (the link is written in the same transaction
-// as the finding, through the follow-up stage). Evidence files attach to an entry as the entity
-// "audit_workpaper" with its id as key (the store's evidence API).
+// as the finding, through the follow-up stage). Evidence files attach to an entry as the target
+// "working_paper" with its id as key (the store's evidence API; the kind registered here).
 //
 // Who writes (docs/audit.md, "Working papers"): an auditor or chief_auditor independent of the 課
 // (兼務の禁止, independent_of); when the cycle's 年度 has an approved audit plan that selects the
