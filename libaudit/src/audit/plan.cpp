@@ -626,4 +626,42 @@ std::optional<AuditPlan> AuditPlans::approved(int fiscal_year) const {
   return std::nullopt;
 }
 
+PlanCoverage plan_coverage(const Store& store, int fiscal_year) {
+  PlanCoverage out;
+  out.fiscal_year = fiscal_year;
+  const std::vector<AuditPlan> plans = AuditPlans(store).list();
+  int rotation_year = 0;
+  for (const AuditPlan& p : plans)
+    if (p.state == PlanState::approved && p.fiscal_year <= fiscal_year && p.fiscal_year >= rotation_year) {
+      rotation_year = p.fiscal_year;
+      out.rotation = p.rotation;
+    }
+  const int first = fiscal_year - std::max(1, out.rotation) + 1;
+  std::map<std::string, int> last;  // 課 -> the latest 年度 audited in [first, fiscal_year]
+  const auto audited = [&](const std::string& code, int year) {
+    out.has_plan = true;
+    if (year >= first && year <= fiscal_year) last[code] = std::max(last[code], year);
+  };
+  for (const Cycle& c : store.cycles())
+    if (c.kind != CycleKind::self_inspection)
+      for (const std::string& code : c.departments) audited(code, c.fiscal_year);
+  for (const AuditPlan& p : plans)
+    if (p.state == PlanState::approved)
+      for (const PlanEntry& e : p.entries)
+        if (e.selected) audited(e.department, p.fiscal_year);
+  for (const Department& d : store.departments())
+    if (d.is_leaf) out.departments.push_back(d.code);
+  std::sort(out.departments.begin(), out.departments.end());
+  for (const std::string& code : out.departments) {
+    const auto it = last.find(code);
+    if (it == last.end()) {
+      out.not_in_period.push_back(code);
+      continue;
+    }
+    out.in_period.push_back(code);
+    if (it->second == fiscal_year) out.this_year.push_back(code);
+  }
+  return out;
+}
+
 }  // namespace libaudit

@@ -18,6 +18,7 @@
 #include "libaudit/exchange/collection.h"
 #include "libaudit/scoring/publication.h"
 #include "libaudit/store/applicability.h"
+#include "libaudit/store/evidence.h"
 #include "report/report_findings.h"
 #include "report/report_format.h"
 #include "report/report_svg.h"
@@ -155,6 +156,10 @@ struct Reporter::Impl {
   std::map<std::int64_t, std::vector<WorkingPaper>> papers;
   std::vector<WorkingPaper> cycle_papers;  // every working paper of the cycle (by 課, item)
   std::optional<AuditPlan> plan;           // options.plan's
+  // The evidence files examined (evidence.h), by target (kind, key): each item's last revision
+  // added by the report's point, unless withdrawn or purged.
+  std::map<std::pair<std::string, std::string>, std::vector<EvidenceFile>> evidence_files;
+  PlanCoverage coverage;  // 監査実施状況 for the committee report (plan.h)
 
   Templates templates;
 
@@ -180,6 +185,8 @@ struct Reporter::Impl {
     for (const WorkingPaper& w : cycle_papers)
       for (const std::int64_t f : w.findings) papers[f].push_back(w);
     if (options.plan) plan = AuditPlans(store).get(options.plan);  // NotFoundError
+    load_evidence(store);
+    coverage = plan_coverage(store, data.cycle().fiscal_year);
     for (const Response& r : store.responses(options.cycle))
       if (!r.comment.empty()) comments.emplace(std::pair{r.department, r.item}, r.comment);
     {
@@ -459,6 +466,31 @@ struct Reporter::Impl {
     return year < data.cycle().fiscal_year && !is_closed(f.state);
   }
 
+  void load_evidence(const Store& store) {
+    std::map<std::int64_t, EvidenceFile> last;  // by item: its last revision by the point
+    for (EvidenceFile& e : Evidence(store).list())
+      if ((e.target_kind == "finding" || e.target_kind == "working_paper") &&
+          (at.point.at.empty() || e.added_at <= at.point.at))
+        last[e.id] = std::move(e);
+    for (auto& [id, e] : last)
+      if (e.status == EvidenceStatus::active) evidence_files[{e.target_kind, e.target_key}].push_back(std::move(e));
+  }
+
+  // The evidence files of a target, for a template: title, file name, evidence date, SHA-256 short.
+  void add_evidence(json& out, const std::string& kind, std::int64_t key, const std::string& via) const {
+    const auto it = evidence_files.find({kind, std::to_string(key)});
+    if (it == evidence_files.end()) return;
+    for (const EvidenceFile& e : it->second)
+      out.push_back(json{{"id", e.id},
+                         {"revision", e.revision},
+                         {"title", e.title.empty() ? e.file_name : e.title},
+                         {"file_name", e.file_name},
+                         {"evidence_date", e.evidence_date.empty() ? "—" : e.evidence_date},
+                         {"sha256_short", e.sha256.substr(0, 12)},
+                         {"via", via},
+                         {"has_via", !via.empty()}});
+  }
+
   json finding_json(const Finding& f) const {
     const bool closed = is_closed(f.state);
     const bool overdue = !closed && f.state != FindingState::draft && f.due < as_of;
@@ -489,9 +521,16 @@ struct Reporter::Impl {
                  {"auditor", w.auditor},
                  {"observed", w.observed},
                  {"reviewed_by", w.reviewed_by}});
+    json files = json::array();
+    add_evidence(files, "finding", f.id, "");
+    if (const auto pit = papers.find(f.id); pit != papers.end())
+      for (const WorkingPaper& w : pit->second)
+        add_evidence(files, "working_paper", w.id, "調書No." + std::to_string(w.id));
     return json{
         {"workpapers", cited},
         {"has_workpapers", !cited.empty()},
+        {"evidence_files", files},
+        {"has_evidence_files", !files.empty()},
         {"id", f.id},
         {"number", "No." + std::to_string(f.id)},
         {"cycle_name", cit == cycles.end() ? "" : cit->second.name},
@@ -668,7 +707,32 @@ struct Reporter::Impl {
     v["late_returns"] = late_returns();
     v["has_late_returns"] = !v["late_returns"].empty();
     v["body_level"] = body_level_block();
+    v["audit_coverage"] = coverage_block();
     return v;
+  }
+
+  // 監査実施状況 (plan_coverage): the 課 audited this 年度 and over the plan's rotation period, and
+  // those not audited in that period; "has" is false when the store has no audit at all.
+  json coverage_block() const {
+    const PlanCoverage& c = coverage;
+    const std::size_t total = c.departments.size();
+    const long percent = total ? std::lround(100.0 * double(c.in_period.size()) / double(total)) : 0;
+    json missing = json::array();
+    for (const std::string& code : c.not_in_period)
+      missing.push_back(json{{"code", code}, {"name", dept_name(code)}, {"parent_name", parent_name(code)}});
+    const std::string text = "監査実施状況：今年度 " + std::to_string(c.this_year.size()) + "課 / 全" +
+                             std::to_string(total) + "課、過去" + std::to_string(c.rotation) + "年間 " +
+                             std::to_string(c.in_period.size()) + "課（" + std::to_string(percent) + "%）";
+    return json{{"has", c.has_plan},
+                {"text", text},
+                {"this_year", c.this_year.size()},
+                {"total", total},
+                {"rotation", c.rotation},
+                {"in_period", c.in_period.size()},
+                {"percent", percent},
+                {"not_audited", missing},
+                {"has_not_audited", !missing.empty()},
+                {"not_audited_count", missing.size()}};
   }
 
   // 全庁共通事項 (docs/scoring.md, "Body-level items"): the body-level items the cycle's
@@ -1096,6 +1160,8 @@ struct Reporter::Impl {
       const Item* it = data.checklist().find_item(w.item);
       json findings = json::array();
       for (const std::int64_t f : w.findings) findings.push_back("No." + std::to_string(f));
+      json files = json::array();
+      add_evidence(files, "working_paper", w.id, "");
       std::string findings_text;
       for (const json& f : findings) findings_text += (findings_text.empty() ? "" : "、") + f.get<std::string>();
       groups.back()["papers"].push_back(json{
@@ -1113,7 +1179,9 @@ struct Reporter::Impl {
           {"reviewed_by", w.reviewed_by.empty() ? "—" : w.reviewed_by},
           {"review_note", w.review_note},
           {"has_review_note", !w.review_note.empty()},
-          {"findings_text", findings_text.empty() ? "—" : findings_text}});
+          {"findings_text", findings_text.empty() ? "—" : findings_text},
+          {"evidence_files", files},
+          {"has_evidence_files", !files.empty()}});
     }
     v["workpapers"] = json{{"departments", groups}, {"total", cycle_papers.size()}, {"has_any", !cycle_papers.empty()}};
     return v;

@@ -116,6 +116,22 @@ class AuditPlans {
   bool read_only_ = false;
 };
 
+// The plan's coverage (監査実施状況) for the committee report: the 課 audited in `fiscal_year`
+// and in the `rotation` 年度 ending with it (the approved plan's rotation, else the latest
+// approved plan's, else kDefaultRotationYears). A 課 counts as audited in a 年度 when an audit
+// cycle of that 年度 targets it or that 年度's approved plan selects it. Every list is of the
+// body's 課 (leaves), by code.
+struct PlanCoverage {
+  int fiscal_year = 0;
+  int rotation = kDefaultRotationYears;
+  bool has_plan = false;                   // an approved plan or an audit cycle exists at all
+  std::vector<std::string> departments;    // every 課
+  std::vector<std::string> this_year;      // audited in fiscal_year
+  std::vector<std::string> in_period;      // audited in the rotation period
+  std::vector<std::string> not_in_period;  // never audited in the period
+};
+PlanCoverage plan_coverage(const Store& store, int fiscal_year);
+
 // The plan as JSON (the CLI's --json, the report's view model, the Python layer): every field,
 // reasons with their labels.
 std::string plan_json(const AuditPlan& plan);
