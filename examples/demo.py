@@ -253,13 +253,13 @@ def step_findings(store_path: Path) -> None:
     raised and moved through remediation, a 横展開 to the other 課, drafts promoted from the
     self-inspection, an exception approved by the CISO and its effect on the score."""
     from libaudit.cli.findings import EXCEPTION_HEADERS, FINDING_HEADERS, exception_rows, finding_rows
-    from libaudit.demo import build_demo_store
+    from libaudit.demo import build_demo_store, demo_day
 
     heading("指摘事項と例外措置 (findings, 横展開, exceptions)")
     if not store_path.exists():
         build_demo_store(store_path, CHECKLISTS / "komaki" / "taisaku-kijun.yaml")
     name = "令和7年度 情報セキュリティ内部監査"
-    today = "2026-04-15"  # the demo's fixed "today" (Japan), so the output does not drift
+    today = demo_day()  # the demo's "today" (Japan): its story's day, never before the build day
     with libaudit.Store(store_path, create=False) as store:
         if not any(c.name == name for c in store.cycles()):
             _raise_demo_findings(store, name)
@@ -411,6 +411,7 @@ def step_workpapers(store_path: Path) -> None:
     auditors examined per 課 and item, how, and their judgement; a finding raised from one entry
     (linked, so the audit report cites it) and the chief auditor's review."""
     from libaudit.cli.workpaper import paper_rows
+    from libaudit.demo import evidence_files
 
     heading("監査調書 (working papers)")
     name = "令和7年度 情報セキュリティ内部監査"
@@ -461,7 +462,7 @@ def step_workpapers(store_path: Path) -> None:
                         examined_on="2025-11-10",
                     )
                 )
-            wp.raise_finding(
+            finding = wp.raise_finding(
                 "監査 一郎",
                 ids[0],
                 severity="minor_nonconformity",
@@ -469,10 +470,41 @@ def step_workpapers(store_path: Path) -> None:
                 recommendation="変更記録を毎月確認し、欠落があれば追記すること。",
             )
             wp.review("総務部長 監査統括", ids[0], "記録の写しを確認した")
+            # Evidence files (証跡, docs/evidence.md), made on the fly: the register examined and a
+            # screenshot on the working papers, the change log on the finding.
+            files = evidence_files(OUT / "evidence-sources")
+            ev = store.evidence
+            ev.add(
+                "監査 一郎",
+                "working_paper",
+                str(ids[0]),
+                files["pdf"],
+                title="パスワード変更記録簿（写し）",
+                evidence_date="2025-11-10",
+            )
+            ev.add(
+                "監査 二郎",
+                "working_paper",
+                str(ids[2]),
+                files["png"],
+                title="離席中の端末画面",
+                evidence_date="2025-11-10",
+            )
+            ev.add(
+                "監査 一郎",
+                "finding",
+                str(finding),
+                files["csv"],
+                title="パスワード変更ログ（抽出）",
+                evidence_date="2025-11-12",
+            )
         papers = wp.list(audit.id)
         heads = ["番号", "課", "項目", "方法", "判定", "監査人", "実施日", "確認者", "指摘", "状況"]
         rows = [[*r[:3], p.method_label, p.judgement_label, *r[5:]] for p, r in zip(papers, paper_rows(papers))]
         print(format_table(heads, rows, "><<<<<<<<<"))
+        for f in store.evidence.list():
+            if f.target_kind in ("working_paper", "finding"):
+                print(f"証跡 {f.id}: {f.target_kind}:{f.target_key} {f.title} ({f.file_name}, {f.sha256[:12]})")
         print(f"trail verified: {store.verify().ok}")
 
 
@@ -521,13 +553,13 @@ def step_reports(store_path: Path) -> None:
     """The four reports for the demo body (libaudit.render, docs/reports.md): the committee
     report (令和7年度 compared with 令和6年度), every 課's sheet, the audit report of the internal
     audit and the findings register, as HTML (and Markdown/CSV/JSON for the committee report)."""
-    from libaudit.demo import build_demo_store
+    from libaudit.demo import build_demo_store, demo_day
 
     heading("報告書 (reports)")
     if not store_path.exists():
         build_demo_store(store_path, CHECKLISTS / "komaki" / "taisaku-kijun.yaml")
     out = OUT / "reports"
-    today = "2026-04-15"  # the demo's fixed "today" (Japan), as in the findings step
+    today = demo_day()  # the demo's "today" (Japan), as in the findings step
     with libaudit.Store(store_path, create=False) as store:
         si = sorted((c for c in store.cycles() if c.kind == "self_inspection"), key=lambda c: c.fiscal_year)
         before, after = si[-2], si[-1]

@@ -26,6 +26,8 @@ import hashlib
 import io
 import os
 import random
+import struct
+import zlib
 from pathlib import Path
 
 from . import Checklist, Store, _core, exchange, labels
@@ -364,12 +366,67 @@ def build_demo_store(
         }
 
 
+# The day the demo's story is told on (its findings' ages, overdue days and the reports' date):
+# 2026-04-15, early in 令和8年度 after the 令和7年度 audit, unless the demo is built later than
+# that. A demo store's records are written when it is built, and a report read as of a day before
+# they existed is refused ("cycle N did not exist yet at that time"), so the story's day is never
+# before the build day in Japan: `libaudit report … --as-of DAY` works on the demo store whatever
+# the machine's clock says.
+STORY_DAY = "2026-04-15"
+
+
+def demo_day() -> str:
+    """The demo's "today" (YYYY-MM-DD): STORY_DAY, or today in Japan when that is later."""
+    return max(STORY_DAY, _core.japan_date(None))
+
+
+def evidence_files(folder: Path) -> dict[str, Path]:
+    """Three small evidence files made on the fly for the demo's audit (deterministic bytes): a
+    PNG (a 48×16 "screenshot"), a one-page PDF (a scanned register's stand-in) and a CSV (a log
+    extract). Returns them by kind: "png", "pdf", "csv"."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    width, height = 48, 16
+    rows = b"".join(b"\0" + bytes(255 if (x // 8 + y // 8) % 2 else 64 for x in range(width)) for y in range(height))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    text = b"BT /F1 12 Tf 72 720 Td (Password change register 2025-08 to 2025-10) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    log = "日時,利用者,操作\n2025-08-01 09:12,2030-k01,パスワード変更\n2025-11-04 10:03,2030-k01,パスワード変更\n"
+    out = {"png": folder / "screen-lock.png", "pdf": folder / "password-register.pdf", "csv": folder / "change-log.csv"}
+    out["png"].write_bytes(png)
+    out["pdf"].write_bytes(pdf)
+    out["csv"].write_bytes(log.encode("utf-8"))
+    return out
+
+
 __all__ = [
     "AUDIT_TEAM",
     "LATE_DEPARTMENT",
     "MISSING_DEPARTMENT",
     "ORGANISATION",
     "SECRETARIAT",
+    "STORY_DAY",
     "SYSTEMS",
     "build_demo_store",
+    "demo_day",
+    "evidence_files",
 ]
