@@ -322,7 +322,7 @@ BOOST_AUTO_TEST_CASE(a_schema_1_store_migrates) {
   db.exec(
       "DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; DROP TABLE check_requests; "
       "DROP TABLE exceptions; DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
-      "ALTER TABLE cycles DROP COLUMN secretariat; "
+      "ALTER TABLE cycles DROP COLUMN secretariat; DROP TABLE evidence; DROP TABLE evidence_settings; "
       "ALTER TABLE trail DROP COLUMN "
       "state_size; PRAGMA user_version = 1;");
   Store s = Store::open(db.path);

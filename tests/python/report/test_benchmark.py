@@ -63,7 +63,7 @@ def make_body(
     path: Path, body: str, checklist: libaudit.Checklist, seed: int, *, year: int = 2025, close: bool = False
 ) -> Path:
     """A store of one body: three 課, the checklist, one cycle of 年度 `year` answered by a seeded
-    generator (every applicable item of every 課)."""
+    generator (every applicable item of every 課; a body-level item only by the secretariat)."""
     csv = path.with_suffix(".csv")
     csv.write_text(DEPARTMENTS, encoding="utf-8")
     with libaudit.Store(path) as store:
@@ -75,7 +75,13 @@ def make_body(
         )
         store.open_cycle(ACTOR, cycle)
         rng = random.Random(seed)
-        rows = [(d, item.id, rng.choices(ANSWERS, WEIGHTS)[0]) for d in LEAVES for item in checklist.items]
+        secretariat = store.cycle(cycle).secretariat  # body-level items: only its answers (全庁共通事項)
+        rows = [
+            (d, item.id, rng.choices(ANSWERS, WEIGHTS)[0])
+            for d in LEAVES
+            for item in checklist.items
+            if not (secretariat and item.respondent == "body" and d != secretariat)
+        ]
         store.import_responses(ACTOR, cycle, rows)
         if close:
             store.close_cycle(ACTOR, cycle)
