@@ -40,6 +40,9 @@ std::string workpaper_state(const WorkingPaper& p);
 std::string workpaper_link_key(std::int64_t paper, std::int64_t finding);
 WorkingPaper load_paper(sql::Db& db, std::int64_t id);  // NotFoundError
 void workpaper_rows(sql::Db& db, const schema::RowVisitor& row);
+// The evidence target "working_paper" (store/evidence_targets.h): an entry by its number, which
+// must exist; registered with the schema by register_audit_schema().
+std::string working_paper_target(sql::Db& db, std::string_view key);
 
 // verify()'s reader and the rules (rules.cpp).
 void audit_rows(sql::Db& db, const schema::RowVisitor& row);

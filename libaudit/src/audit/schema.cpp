@@ -3,6 +3,7 @@
 // their trail records against (audit_rules, rules.cpp). Registered by register_audit_schema(),
 // which plan.cpp calls at static initialisation.
 #include "audit/audit_internal.h"
+#include "store/evidence_targets.h"
 
 namespace libaudit::detail {
 
@@ -80,6 +81,9 @@ constexpr schema::Component kAuditComponent{"audit",        6,           kAuditM
 
 }  // namespace
 
-bool register_audit_schema() noexcept { return schema::register_component(kAuditComponent); }
+bool register_audit_schema() noexcept {
+  evidence::register_target("working_paper", &working_paper_target);  // workpapers.cpp
+  return schema::register_component(kAuditComponent);
+}
 
 }  // namespace libaudit::detail

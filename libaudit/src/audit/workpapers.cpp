@@ -10,7 +10,6 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
-#include "store/evidence_targets.h"
 
 namespace libaudit {
 
@@ -103,8 +102,8 @@ std::vector<WorkingPaper> papers_where(sql::Db& db, const std::string& sql, cons
   return out;
 }
 
-// The evidence target this stage owns (store/evidence_targets.h): a working-paper entry by its
-// number, which must exist.
+}  // namespace
+
 std::string working_paper_target(sql::Db& db, std::string_view key) {
   const std::string k(text::trim(key));
   if (k.empty() || k.size() > 12 || k.find_first_not_of("0123456789") != std::string::npos)
@@ -115,9 +114,6 @@ std::string working_paper_target(sql::Db& db, std::string_view key) {
   if (!s.step()) throw NotFoundError(message("no working paper with id {id}", fmt::arg("id", k)));
   return std::to_string(std::stoll(k));
 }
-const bool kWorkingPaperTargetRegistered = evidence::register_target("working_paper", &working_paper_target);
-
-}  // namespace
 
 std::string workpaper_state(const WorkingPaper& p) { return dump(paper_json(p)); }
 

@@ -135,3 +135,28 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused) {
   BOOST_CHECK_THROW(plans.propose("課長11", {2025, 3, {}, {}}), RoleError);
   BOOST_CHECK_THROW(AuditPlans(static_cast<const Store&>(w.s)).propose("監査A", {2025, 3, {}, {}}), StoreError);
 }
+
+BOOST_AUTO_TEST_CASE(coverage_counts_audit_cycles_and_approved_plans_over_the_rotation) {
+  libaudit::testing::World w;  // the internal audit of 2024 targets every 課 (11, 12, 13, 21)
+  PlanCoverage c = plan_coverage(w.s, 2025);
+  BOOST_TEST(c.has_plan);
+  BOOST_TEST(c.rotation == kDefaultRotationYears);
+  BOOST_TEST(c.departments == (std::vector<std::string>{"11", "12", "13", "21"}));
+  BOOST_TEST(c.this_year.empty());
+  BOOST_TEST(c.in_period == c.departments);  // 2024 is within 2023–2025
+  AuditPlans plans(w.s);
+  const AuditPlan p = plans.propose("監査A", {2025, 2, {}, {}});
+  plans.approve("統括", p.id);
+  std::vector<std::string> selected;
+  for (const PlanEntry& e : p.entries)
+    if (e.selected) selected.push_back(e.department);
+  c = plan_coverage(w.s, 2025);
+  BOOST_TEST(c.rotation == 2);  // the approved plan's
+  BOOST_TEST(c.this_year == selected);
+  c = plan_coverage(w.s, 2027);  // 2026–2027: nothing audited
+  BOOST_TEST(c.this_year.empty());
+  BOOST_TEST(c.in_period.empty());
+  BOOST_TEST(c.not_in_period == c.departments);
+  c = plan_coverage(w.s, 2026);  // 2025–2026: the 2025 plan's selection
+  BOOST_TEST(c.in_period == selected);
+}
