@@ -65,8 +65,7 @@ Sniffed sniff_zip(int fd, const fs::path& path, std::int64_t size) {
 
 bool is_program(std::string_view h) {
   static constexpr std::string_view kMagic[] = {"MZ",
-                                                "\x7f"
-                                                "ELF",
+                                                "\x7f\x45LF",  // \x7f E L F
                                                 "#!",
                                                 "\xfe\xed\xfa\xce",
                                                 "\xfe\xed\xfa\xcf",
@@ -82,8 +81,7 @@ bool is_archive(std::string_view h) {
                                                 "7z\xbc\xaf\x27\x1c",
                                                 "Rar!",
                                                 "BZh",
-                                                "\xfd"
-                                                "7zXZ",
+                                                "\xfd\x37zXZ",  // \xfd 7 z X Z
                                                 "\x28\xb5\x2f\xfd",
                                                 "MSCF",
                                                 "xar!"};

@@ -481,7 +481,8 @@ def test_tables_show_labels_in_japanese_and_ids_in_english(tmp_path: Path, fixtu
         )
     ja = cli("cycle", "list", db, lang="ja").stdout
     en = cli("cycle", "list", db, lang="en").stdout
-    assert ja.splitlines()[0].split() == ["ID", "名称", "種別", "年度", "点検表", "状態", "公表", "課", "事務局課", "回答"]
+    heading = ["ID", "名称", "種別", "年度", "点検表", "状態", "公表", "課", "事務局課", "回答"]
+    assert ja.splitlines()[0].split() == heading
     assert "自己点検" in ja and "内部監査" in ja and "実施中" in ja and "self_inspection" not in ja and "open" not in ja
     assert en.splitlines()[0].split()[:3] == ["ID", "name", "kind"]
     assert "self_inspection" in en and "internal_audit" in en and "open" in en

@@ -482,7 +482,8 @@ def test_a_schema_1_store_migrates(tmp_path):
         "DROP TABLE check_requests; DROP TABLE exceptions; DROP TABLE publications; DROP TABLE reopenings; "
         "DROP TABLE questionnaire_exports; DROP TABLE audit_workpaper_findings; DROP TABLE audit_workpapers; "
         "DROP TABLE audit_plan_entries; DROP TABLE audit_plans; "
-        "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP COLUMN secretariat; "
+        "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
+        "ALTER TABLE cycles DROP COLUMN secretariat; "
         "DROP TABLE evidence; DROP TABLE evidence_settings; "
         "DROP TABLE schema_versions; ALTER TABLE trail DROP COLUMN state_size; PRAGMA user_version = 1;"
     )

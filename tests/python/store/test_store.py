@@ -662,8 +662,11 @@ def test_a_schema_2_store_migrates(tmp_path):
     before = store.trail()
     store.close()
     con = sqlite3.connect(path)  # what a libaudit of schema 2 wrote: no state_size, every state text
-    con.executescript(  # nor what was added since: store 3's mac (#14), store 4's secretariat (#16), the scoring, exchange and audit stages' tables
-        "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; ALTER TABLE cycles DROP COLUMN secretariat; "
+    # nor what was added since: store 3's mac (#14), store 4's secretariat (#16), the evidence
+    # component (#17), the scoring, exchange and audit stages' tables
+    con.executescript(
+        "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
+        "ALTER TABLE cycles DROP COLUMN secretariat; "
         "DROP TABLE publications; DROP TABLE reopenings; DROP TABLE questionnaire_exports; DROP TABLE schema_versions; "
         "DROP TABLE audit_workpaper_findings; DROP TABLE audit_workpapers; DROP TABLE audit_plan_entries; "
         "DROP TABLE audit_plans; "
