@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import _core
 from ..errors import QuestionnaireError, QuestionnaireProblem
@@ -191,6 +191,39 @@ def _nothing_imported(problems: int, files: int) -> str:
     ).format(n=problems, in_files=in_files)
 
 
+def _skip_named_evidence(read_all: list[_Read], named: set[Path]) -> list[_Read]:
+    """A file of a folder that a returned file names as its evidence (a CSV log beside the
+    workbook) is evidence, not a questionnaire: skipped, unless it was given by name."""
+    evidence_paths = {
+        r.path.parent / n
+        for r in read_all
+        if not r.skipped and r.returned is not None
+        for row in r.returned.rows
+        for n in named_evidence(row[3])
+    }
+    return [
+        _Read(r.path, skipped=_("named as an evidence file")) if r.path in evidence_paths and r.path not in named else r
+        for r in read_all
+    ]
+
+
+def _refuse(problems: list[QuestionnaireProblem], read: list[_Read], skipped: list[FileOutcome]) -> NoReturn:
+    """Raises the QuestionnaireError of a refused import: every problem, and what became of every file."""
+    if not read:
+        problems = [QuestionnaireProblem("<none>", "", 0, "", _("no .xlsx or .csv files found"))]
+    first: dict[str, QuestionnaireProblem] = {}
+    for p in problems:
+        first.setdefault(p.file, p)
+    outcomes = [
+        FileOutcome(os.fspath(r.path), "refused", first[os.fspath(r.path)].message)
+        if os.fspath(r.path) in first
+        else FileOutcome(os.fspath(r.path), "read")
+        for r in read
+    ]
+    n = len({x.file for x in problems} & {os.fspath(r.path) for r in read})  # "<cycle>" is no file
+    raise QuestionnaireError(_nothing_imported(len(problems), n), problems, outcomes + skipped)
+
+
 def import_files(
     store: Store,
     cycle: int,
@@ -221,20 +254,7 @@ def import_files(
             [QuestionnaireProblem("<none>", "", 0, "", _("no .xlsx or .csv files found"))],
         )
     cy = _Cycle(store, cycle)
-    read_all = [_read_file(cy, f, f in named, encoding, max_bytes) for f in files]
-    # A file of a folder that a returned file names as its evidence (a CSV log beside the
-    # workbook) is evidence, not a questionnaire.
-    evidence_paths = {
-        r.path.parent / n
-        for r in read_all
-        if not r.skipped and r.returned is not None
-        for row in r.returned.rows
-        for n in named_evidence(row[3])
-    }
-    read_all = [
-        _Read(r.path, skipped=_("named as an evidence file")) if r.path in evidence_paths and r.path not in named else r
-        for r in read_all
-    ]
+    read_all = _skip_named_evidence([_read_file(cy, f, f in named, encoding, max_bytes) for f in files], named)
     skipped = [FileOutcome(os.fspath(r.path), "skipped", r.skipped) for r in read_all if r.skipped]
     read = [r for r in read_all if not r.skipped]
     returned = [r.returned for r in read]
@@ -247,19 +267,7 @@ def import_files(
             attach += found
             problems += bad
     if problems or not read:
-        if not read:
-            problems = [QuestionnaireProblem("<none>", "", 0, "", _("no .xlsx or .csv files found"))]
-        first: dict[str, QuestionnaireProblem] = {}
-        for p in problems:
-            first.setdefault(p.file, p)
-        outcomes = [
-            FileOutcome(os.fspath(r.path), "refused", first[os.fspath(r.path)].message)
-            if os.fspath(r.path) in first
-            else FileOutcome(os.fspath(r.path), "read")
-            for r in read
-        ]
-        n = len({x.file for x in problems} & {os.fspath(r.path) for r in read})  # "<cycle>" is no file
-        raise QuestionnaireError(_nothing_imported(len(problems), n), problems, outcomes + skipped)
+        _refuse(problems, read, skipped)
 
     rows, counts = cy.model.plan(returned, actor)
     summary = ImportSummary(cycle=cy.cycle.id, files=[], dry_run=dry_run, skipped=skipped)
