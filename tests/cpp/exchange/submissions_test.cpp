@@ -167,7 +167,12 @@ BOOST_FIXTURE_TEST_CASE(reopen_needs_the_audit_team_and_a_reason, Fixture) {
   save(kManager, "101", "7.2");
   Submissions(store).submit(kManager, cycle, "101");
   const std::size_t n = store.trail().size();
-  BOOST_CHECK_THROW(Submissions(store).reopen(kManager, cycle, "101", "訂正"), RoleError);
+  try {
+    Submissions(store).reopen(kManager, cycle, "101", "訂正");
+    BOOST_FAIL("a reopening by the 課's own manager");
+  } catch (const RoleError& e) {
+    BOOST_TEST(std::string(e.what()).find(kManager + " cannot reopen") == 0u);
+  }
   BOOST_CHECK_THROW(Submissions(store).reopen(kAuditor, cycle, "101", "  "), ValidationError);
   BOOST_TEST(store.trail().size() == n);
   const Submission r = Submissions(store).reopen(kCiso, cycle, "101", "7.2 の訂正");
