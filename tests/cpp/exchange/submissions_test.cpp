@@ -218,6 +218,13 @@ BOOST_FIXTURE_TEST_CASE(a_web_submission_is_a_return_in_the_collection_status, F
   BOOST_TEST(!s.rows[0].submitted);
   BOOST_TEST(s.rows[0].returned);  // the first submission stays the return
   BOOST_TEST(to_string(s.rows[0].progress) == "in_progress");
+  // A 課 that returned a workbook (and never submitted on the web) has submitted its answers.
+  ImportOptions o;
+  o.trail_source = "questionnaires: 102.xlsx sha256:" + std::string(64, 'a') + " [102]";
+  store.import_responses(kActor, cycle, {ResponseRow{"102", "7.1", "実施している", "", "", "", "", 1}}, o);
+  s = collection_status(store, cycle);
+  BOOST_TEST(to_string(s.rows[1].progress) == "submitted");
+  BOOST_TEST(!s.rows[1].submitted);
 }
 
 BOOST_FIXTURE_TEST_CASE(verify_finds_a_tampered_submission, Fixture) {

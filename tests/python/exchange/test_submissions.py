@@ -142,6 +142,8 @@ def test_collection_status_shows_progress_submitted_and_late(web, capsys):
     row = {r.department: r for r in s.collection_status(cycle).rows}
     assert (row["101"].status, row["101"].progress, row["101"].deadline) == ("overdue", "not_started", PAST)
     assert row["101"].last_export is not None and row["101"].last_export.format == "web"
+    mail = exchange.remind_mail_text(s.collection_status(cycle))
+    assert "（Web 点検票、" in mail and "至急" in mail
     s.save_answers(MANAGER, cycle, "101", [("7.1", "実施している")])
     assert s.collection_status(cycle).rows[0].progress == "in_progress"
     answer_all(s, cycle)

@@ -191,7 +191,7 @@ class CollectionStatus:
                 _("total"),
                 "",
                 _("{returned} of {departments} returned").format(returned=t["returned"], departments=t["departments"]),
-                _("{submitted} submitted").format(submitted=t.get("submitted", 0)),
+                _("{submitted} submitted").format(submitted=self.by_progress.get("submitted", 0)),
                 t["exported"],
                 "",
                 t["returned"],
@@ -313,7 +313,8 @@ def remind_mail_text(status: CollectionStatus, body: str = "") -> str:
         where = f"{r.parent_name} {r.name}".strip()
         sent = ""
         if r.last_export:
-            sent = f"（{r.last_export.file}、{date_text(japan_time(r.last_export.at)[:10])}配布）"
+            what = "Web 点検票" if r.last_export.format == "web" else r.last_export.file  # Store.send_web_questionnaire
+            sent = f"（{what}、{date_text(japan_time(r.last_export.at)[:10])}配布）"
         due = _due_text(r)
         passed = "回答期限を過ぎておりますので、至急" if r.status == "overdue" else "回答期限までに"
         blocks.append(
