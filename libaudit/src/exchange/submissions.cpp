@@ -375,12 +375,53 @@ void check_submission(const schema::RuleContext& ctx, const schema::TrailGroup& 
   }
 }
 
+// The last submission record of (cycle, 課) the trail had before record `i` of `g`; null if none.
+json last_submission(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i, std::int64_t cycle,
+                     const std::string& code) {
+  json last(nullptr);
+  for (int n = 1;; ++n) {
+    const std::string* st = ctx.at(g, i, "questionnaire_submission", submission_key(cycle, code, n));
+    if (!st) return last;
+    last = schema::parse_state(st);
+  }
+}
+
+// A save on the web (a "responses" batch whose source is "web: <課> by <person>"): written by that
+// person, who answered for the 課 then, for its rows only, while it was not submitted.
+void check_web_save(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,
+                    std::vector<libaudit::Problem>& problems) {
+  const schema::TrailEntry& r = g.records[i];
+  if (r.state.find("\"source\":\"" + std::string(kWebSourcePrefix)) == std::string::npos) return;
+  const json st = json::parse(r.state, nullptr, false);
+  const std::string source = schema::text_field(st, "source");
+  if (!source.starts_with(kWebSourcePrefix)) return;
+  const std::string rest = source.substr(kWebSourcePrefix.size());
+  const std::size_t by = rest.find(" by ");
+  const std::string code = rest.substr(0, by), person = by == std::string::npos ? "" : rest.substr(by + 4);
+  const auto dept = fmt::arg("department", code);
+  const std::optional<Person> p = libaudit::detail::person_at(ctx, g, i, g.actor);
+  const json parent = schema::parse_state(ctx.at(g, i, "department", code));
+  bool own_rows = st.contains("rows") && st["rows"].is_array();
+  if (own_rows)
+    for (const json& row : st["rows"]) own_rows = own_rows && row.is_array() && !row.empty() && row[0] == code;
+  if (person != g.actor || !own_rows || !p ||
+      !may_answer_for(*p, {code, "", schema::text_field(parent, "parent_code")}))
+    schema::forged(problems, r.seq,
+                   message("a save on the web for department {department} was written by {actor}, who does not "
+                           "answer for it, or holds rows of another department",
+                           dept, fmt::arg("actor", g.actor)));
+  if (schema::text_field(last_submission(ctx, g, i, schema::int_field(st, "cycle"), code), "action") == kSubmit)
+    schema::forged(problems, r.seq,
+                   message("a save on the web for department {department} was written after its submission", dept));
+}
+
 }  // namespace
 
 void submission_rules(const schema::RuleContext& context, const schema::TrailGroup& group,
                       std::vector<libaudit::Problem>& problems) {
   for (std::size_t i = 0; i < group.records.size(); ++i) {
     const schema::TrailEntry& r = group.records[i];
+    if (r.entity == "responses" && r.action == "batch") check_web_save(context, group, i, problems);
     if (r.entity != "questionnaire_submission") continue;
     if (r.action == "insert")
       check_submission(context, group, i, problems);

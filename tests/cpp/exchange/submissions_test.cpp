@@ -6,11 +6,14 @@
 #define BOOST_TEST_MODULE submissions
 #include "libaudit/exchange/submissions.h"
 
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 
 #include "libaudit/followup/findings.h"
 #include "store/sqlite.h"
+#include "store/store_internal.h"
 #include "test_support.h"
 
 using namespace libaudit;
@@ -55,6 +58,46 @@ const std::string kOfficer = "高橋 部長";  // security_officer of 部 100
 const std::string kStaff = "山本 職員";    // staff of 101
 const std::string kAuditor = "渡辺 監査";  // chief_auditor
 const std::string kCiso = "伊藤 CISO";     // ciso
+
+// Appends a trail record that continues the chain (its hash SHA-256(prev_hash || record_json)) and
+// runs `sql` in the same connection: a row written with a record that breaks a rule, as someone
+// with the file could (the same as tests/cpp/followup/verify_rules_test.cpp's forge).
+void forge(const TempDb& db, const std::string& actor, const std::string& entity, const std::string& key,
+           const std::string& action, const std::string& state, const std::string& sql) {
+  sqlite3* c = nullptr;
+  BOOST_REQUIRE(sqlite3_open(db.path.c_str(), &c) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(c, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1", -1, &s, nullptr);
+  BOOST_REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const std::int64_t seq = sqlite3_column_int64(s, 0) + 1;
+  const std::string prev(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+  sqlite3_finalize(s);
+  const std::string at = "2099-01-01T00:00:00.000000Z";
+  std::string record;
+  detail::record_json(record, seq, at, actor, entity, key, action, state);
+  detail::Sha256 sha;
+  const std::string hash = sha.hex_of(prev + record);
+  sqlite3_prepare_v2(c,
+                     "INSERT INTO trail(seq, at, actor, entity, key, action, state, state_size, prev_hash, hash) "
+                     "VALUES (?,?,?,?,?,?,?,0,?,?)",
+                     -1, &s, nullptr);
+  const std::string values[] = {at, actor, entity, key, action, state, prev, hash};
+  sqlite3_bind_int64(s, 1, seq);
+  for (int i = 0; i < 8; ++i) sqlite3_bind_text(s, i + 2, values[i].c_str(), -1, SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  BOOST_REQUIRE(rc == SQLITE_DONE);
+  BOOST_REQUIRE(sqlite3_exec(c, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(c);
+}
+
+// The details of the verify problems of kind "forged".
+std::vector<std::string> forged(const VerifyReport& r) {
+  std::vector<std::string> out;
+  for (const Problem& p : r.problems)
+    if (p.kind == "forged") out.push_back(p.detail);
+  return out;
+}
 
 struct Fixture {
   TempDb db{"submissions_test"};
@@ -251,4 +294,35 @@ BOOST_FIXTURE_TEST_CASE(a_closed_cycle_takes_no_web_answers, Fixture) {
   BOOST_CHECK_THROW(save(kManager, "101", "7.1"), CycleStateError);
   BOOST_CHECK_THROW(Submissions(store).submit(kManager, cycle, "101"), CycleStateError);
   BOOST_CHECK_THROW(Submissions(store).send(kAuditor, cycle, "101", ""), CycleStateError);
+}
+
+BOOST_FIXTURE_TEST_CASE(verify_replays_the_rules_of_submissions_and_web_saves, Fixture) {
+  save(kManager, "101", "7.1");
+  save(kManager, "101", "7.2");
+  // A submission of 101 written by 102's manager, the row to match.
+  const std::string key = "[" + std::to_string(cycle) + ",\"101\",1]";
+  const std::string state = "{\"cycle\":" + std::to_string(cycle) +
+                            ",\"department\":\"101\",\"number\":1,\"action\":\"submit\",\"by\":\"" + kOther +
+                            "\",\"at\":\"2099-01-01T00:00:00.000000Z\",\"reason\":\"\"}";
+  forge(db, kOther, "questionnaire_submission", key, "insert", state,
+        "INSERT INTO questionnaire_submissions VALUES (" + std::to_string(cycle) + ", '101', 1, 'submit', '" + kOther +
+            "', '2099-01-01T00:00:00.000000Z', '')");
+  VerifyReport r = store.verify();
+  std::vector<std::string> f = forged(r);
+  BOOST_REQUIRE(f.size() == 1u);
+  BOOST_TEST(f[0].find("does not answer for department 101") != std::string::npos);
+  BOOST_TEST(to_string(Submissions(store).state(cycle, "101")) == "submitted");
+  // A save on the web after that submission, by its manager, the row changed to match.
+  const std::string batch = "{\"cycle\":" + std::to_string(cycle) + ",\"answered_by\":\"" + kManager +
+                            "\",\"answered_at\":\"2099-01-01T00:00:00.000000Z\",\"rows\":[[\"101\",\"7.1\","
+                            "\"update\",\"not_implemented\",\"\",\"\"]],\"source\":\"web: 101 by " +
+                            kManager + "\"}";
+  forge(db, kManager, "responses", std::to_string(cycle), "batch", batch,
+        "UPDATE responses SET answer = 'not_implemented', comment = '', evidence = '', answered_by = '" + kManager +
+            "', answered_at = '2099-01-01T00:00:00.000000Z' WHERE item_id = '7.1'");
+  r = store.verify();
+  f = forged(r);
+  BOOST_REQUIRE(f.size() == 2u);
+  BOOST_TEST(f[1].find("department 101 was written after its submission") != std::string::npos);
+  for (const Problem& p : r.problems) BOOST_TEST(p.kind == "forged", p.to_string());  // the rows agree
 }
