@@ -158,8 +158,12 @@ def test_collection_status_shows_progress_submitted_and_late(web, capsys):
     assert json.loads(capsys.readouterr().out)["rows"][0]["progress"] == "submitted"
     with speaking("ja"):
         assert "提出済" in st.table() and "未着手" in st.table()
-    # The committee report's 未回答 section reads the same status: 101 returned (late), not missing.
     assert [x.department for x in st.to_remind()] == ["101"]
+    # The committee report's 未回答 section reads the same status: 101 answered and returned late
+    # on the web, the two others not answered.
+    view = libaudit.Reporter(s, cycle).view("committee")
+    assert [x["code"] for x in view["late_returns"]] == ["101"]
+    assert [x["code"] for x in view["not_answered"]] == ["102", "201"]
 
 
 def test_verify_finds_a_tampered_submission(web):
