@@ -265,30 +265,30 @@ std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<con
 std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const std::vector<CleanRow>& clean,
                                           std::span<const ResponseRowView> rows) {
   // A read-only ordered merge in the same order, so the stored rows are never read while the
-  // table changes.
+  // table changes. Each 課 of the batch is read from its first to its last item of the batch
+  // only: an import costs what it brings, not what the cycle already holds (an import in
+  // pieces stays linear; docs/performance.md, "Import in pieces").
   std::vector<RowChange> what(clean.size(), RowChange::insert);
   sql::Stmt existing = db.prepare(
-      "SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ? "
-      "ORDER BY department, item_id");
+      "SELECT item_id, answer, comment, evidence FROM responses "
+      "WHERE cycle = ?1 AND department = ?2 AND item_id >= ?3 AND item_id <= ?4 ORDER BY item_id");
   existing.bind(1, cycle);
-  bool more = existing.step();
-  for (std::size_t k = 0; k < clean.size() && more; ++k) {
-    const CleanRow& c = clean[k];
-    while (more) {
-      const std::int64_t d = existing.i64(0);
-      const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(*c.item);
-      if (cmp < 0) {
-        more = existing.step();
-        continue;
-      }
-      if (cmp == 0) {
-        const ResponseRowView& r = rows[c.row];
-        what[k] =
-            existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment && existing.text(4) == r.evidence
-                ? RowChange::same
-                : RowChange::update;
-      }
-      break;
+  for (std::size_t first = 0, end = 0; first < clean.size(); first = end) {
+    const std::int64_t department = clean[first].department;
+    end = first + 1;
+    while (end < clean.size() && clean[end].department == department) ++end;
+    existing.reset();
+    existing.bind(2, department).bind(3, *clean[first].item).bind(4, *clean[end - 1].item);
+    bool more = existing.step();
+    for (std::size_t k = first; k < end && more; ++k) {
+      const CleanRow& c = clean[k];
+      int cmp = 0;
+      while (more && (cmp = existing.text(0).compare(*c.item)) < 0) more = existing.step();
+      if (!more || cmp > 0) continue;
+      const ResponseRowView& r = rows[c.row];
+      what[k] = existing.text(1) == to_string(c.answer) && existing.text(2) == r.comment && existing.text(3) == r.evidence
+                    ? RowChange::same
+                    : RowChange::update;
     }
   }
   return what;
