@@ -75,8 +75,10 @@ def main() -> int:
     print(f"one import:            {one_wall:8.2f} s  ({n / one_wall:,.0f} resp/s)")
     print(f"{args.pieces} pieces:  {sum(times):17.2f} s  ({n / sum(times):,.0f} resp/s)")
     print(f"ratio pieces / one:    {sum(times) / one_wall:8.2f}x")
-    print(f"first {k} pieces: {' '.join(f'{t:.3f}' for t in times[:k])} s; last {k}: "
-          f"{' '.join(f'{t:.3f}' for t in times[-k:])} s")
+    print(
+        f"first {k} pieces: {' '.join(f'{t:.3f}' for t in times[:k])} s; last {k}: "
+        f"{' '.join(f'{t:.3f}' for t in times[-k:])} s"
+    )
     print(f"(load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; {os.cpu_count()} CPUs)")
     return 0
 

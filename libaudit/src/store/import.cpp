@@ -286,9 +286,10 @@ std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const
       while (more && (cmp = existing.text(0).compare(*c.item)) < 0) more = existing.step();
       if (!more || cmp > 0) continue;
       const ResponseRowView& r = rows[c.row];
-      what[k] = existing.text(1) == to_string(c.answer) && existing.text(2) == r.comment && existing.text(3) == r.evidence
-                    ? RowChange::same
-                    : RowChange::update;
+      what[k] =
+          existing.text(1) == to_string(c.answer) && existing.text(2) == r.comment && existing.text(3) == r.evidence
+              ? RowChange::same
+              : RowChange::update;
     }
   }
   return what;
