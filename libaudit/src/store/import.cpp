@@ -78,7 +78,7 @@ const std::pair<std::string, std::string>& answer_choices() {
 
 ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
                                      const std::vector<ResponseRow>& rows, const ImportOptions& options) {
-  std::vector<ResponseRowView> views;
+  LargeVector<ResponseRowView> views;
   views.reserve(rows.size());
   for (const ResponseRow& r : rows)
     views.push_back({r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at, r.line});
@@ -139,7 +139,7 @@ class RangeValidator {
  public:
   RangeValidator(const ImportContext& ctx, std::span<const ResponseRowView> rows, const std::string& source)
       : ctx_(ctx), rows_(rows), src_(source) {}
-  void operator()(std::size_t begin, std::size_t end, std::vector<CleanRow>& out, std::vector<Diagnostic>& diags);
+  void operator()(std::size_t begin, std::size_t end, CleanRows& out, std::vector<Diagnostic>& diags);
 
  private:
   using Target = std::unordered_map<std::string, std::int64_t>::const_iterator;
@@ -169,8 +169,7 @@ RangeValidator::Target RangeValidator::target(const ResponseRowView& r, int line
   return t;
 }
 
-void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<CleanRow>& out,
-                                std::vector<Diagnostic>& diags) {
+void RangeValidator::operator()(std::size_t begin, std::size_t end, CleanRows& out, std::vector<Diagnostic>& diags) {
   out.reserve(out.size() + (end - begin));
   for (std::size_t k = begin; k < end; ++k) {
     const ResponseRowView& r = rows_[k];
@@ -225,9 +224,8 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
 
 }  // namespace
 
-std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
-                                         const std::string& src) {
-  std::vector<CleanRow> clean, clean_second;
+CleanRows validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows, const std::string& src) {
+  CleanRows clean, clean_second;
   std::vector<Diagnostic> diags, diags_second;
   RangeValidator first(ctx, rows, src), second(ctx, rows, src);
   std::future<void> second_half;  // joined before the vectors it fills go
@@ -262,7 +260,7 @@ std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<con
   return clean;
 }
 
-std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const std::vector<CleanRow>& clean,
+std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const CleanRows& clean,
                                           std::span<const ResponseRowView> rows) {
   // A read-only ordered merge in the same order, so the stored rows are never read while the
   // table changes. Each 課 of the batch is read from its first to its last item of the batch
@@ -412,7 +410,7 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   sql::ForeignKeysOff references_checked_here(db);
   sql::WriteTxn txn(db);
   const ImportContext ctx = load_import_context(db, cycle_id);
-  const std::vector<CleanRow> clean = validate_responses(ctx, rows, options.source);
+  const CleanRows clean = validate_responses(ctx, rows, options.source);
   // Unchanged rows cost no write and no trail record.
   const std::vector<RowChange> change = classify_responses(db, cycle_id, clean, rows);
   ImportResult result;

@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(a_piece_reads_only_the_stored_rows_of_its_range) {
   sql::Db conn(db.path.string(), sql::OpenMode::write, 1000);
   const detail::ImportContext ctx = detail::load_import_context(conn, cycle);
   auto steps_for = [&](const std::vector<ResponseRowView>& rows) {
-    const std::vector<detail::CleanRow> clean = detail::validate_responses(ctx, rows, "r");
+    const detail::CleanRows clean = detail::validate_responses(ctx, rows, "r");
     std::vector<detail::RowChange> change;
     const long long n = vm_steps(conn, [&] { change = detail::classify_responses(conn, cycle, clean, rows); });
     return std::pair{n, change};
