@@ -1,9 +1,9 @@
 // Points of the trail and the store as it stood at one (store.h, "Points of the trail"): the
 // trail is the history, so every state as of a record is its entity's last record up to it.
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_set>
-#include <nlohmann/json.hpp>
 
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/messages.h"
