@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from _lang import speaking
 from libaudit.benchmark import benchmark, cycle_in_year, model_checklist_path
 
 import libaudit
@@ -315,6 +316,42 @@ def test_bad_inputs_write_nothing(bodies: list[Path], tmp_path: Path, cli: Any, 
 
 def test_model_checklist_found() -> None:
     assert model_checklist_path().is_file()
+
+
+def test_model_checklist_is_the_shipped_one_wherever_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The default of --model-map is the package's own copy (libaudit.checklists.shipped_model),
+    not a file under the current directory or the source tree: an installed package (here, a
+    module that sits in site-packages, run from an empty directory) still finds it."""
+    import libaudit.benchmark as module
+    from libaudit.checklists import shipped_model
+
+    site = tmp_path / "venv" / "lib" / "python3" / "site-packages" / "libaudit"
+    monkeypatch.setattr(module, "__file__", str(site / "benchmark.py"))
+    monkeypatch.chdir(tmp_path)
+    assert model_checklist_path() == shipped_model()
+    assert libaudit.Checklist.load(str(model_checklist_path())).kind == "model"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_model_checklist_missing_names_the_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str) -> None:
+    import libaudit.benchmark as module
+
+    monkeypatch.setattr(module, "shipped_model", lambda: tmp_path / "gone" / "hyojun-tenkenhyo.yaml")
+    with speaking(lang), pytest.raises(libaudit.NotFoundError) as e:
+        model_checklist_path()
+    assert "--model-map PATH" in str(e.value) and str(tmp_path / "gone") in str(e.value)
+    if lang == "ja":
+        assert "標準点検表" in str(e.value)
+
+
+def test_cli_model_map_default_from_another_directory(bodies: list[Path], tmp_path: Path, cli: Any) -> None:
+    """`--model-map` without a path, run from a directory holding no checklists/ folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = elsewhere / "b.csv"
+    r = cli("benchmark", *map(str, bodies), "--cycle-year", "2025", "--model-map", "-o", str(out), cwd=elsewhere)
+    assert r.returncode == 0, r.stderr
+    assert out.is_file() and "M-1" in r.stdout
 
 
 def test_anonymised_shared_checklist_hides_its_name(bodies: list[Path], tmp_path: Path) -> None:
