@@ -214,19 +214,29 @@ def peak_mib() -> float:
 
 
 def child_generate(work: Path, size: Size, seed: int) -> dict[str, Any]:
+    """The country store, resumable: manifest.json records the cycles and every 年度 imported
+    (each import all or nothing), so a run stopped midway goes on from the next 年度."""
     import libaudit
 
     t0 = time.perf_counter()
-    cycles = new_store(work / "country.db", size, size.years + 1)
+    m = read_manifest(work)
+    if not (m and m.get("state") == "generating" and same_size(m, size, seed) and (work / "country.db").is_file()):
+        cycles = new_store(work / "country.db", size, size.years + 1)
+        m = {"version": MANIFEST_VERSION, "size": asdict(size), "seed": seed, "state": "generating"}
+        m.update(cycles=cycles[: size.years], extra=cycles[-1], years_done=0, seconds=0.0)
+        save_manifest(work, m)
     items = item_ids(size)
     codes = dept_codes(size)
+    before = m["seconds"]
     with libaudit.Store(work / "country.db", create=False) as store:
-        for y, cycle in enumerate(cycles[: size.years]):
-            store.import_responses(ACTOR, cycle, rows_for(size, items, codes, seed + y))
+        for y in range(m["years_done"], size.years):
+            store.import_responses(ACTOR, m["cycles"][y], rows_for(size, items, codes, seed + y))
+            m["years_done"], m["seconds"] = y + 1, before + time.perf_counter() - t0
+            save_manifest(work, m)
             print(
                 f"  generated 年度 {y + 1}/{size.years} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True
             )
-    return {"seconds": time.perf_counter() - t0, "cycles": cycles[: size.years], "extra": cycles[-1]}
+    return {"seconds": before + time.perf_counter() - t0, "cycles": m["cycles"], "extra": m["extra"]}
 
 
 def child_import(work: Path, size: Size, seed: int, pieces: bool) -> dict[str, Any]:
@@ -451,10 +461,14 @@ class Row:
 
 
 class ChildFailed(RuntimeError):
-    pass
+    """A child that failed; `rss_mib` its peak RSS (a child killed for memory shows how far it got)."""
+
+    def __init__(self, message: str, rss_mib: float | None = None):
+        super().__init__(message)
+        self.rss_mib = rss_mib
 
 
-def run_child(command: list[str]) -> tuple[dict[str, Any], float]:
+def run_child(name: str, command: list[str]) -> tuple[dict[str, Any], float]:
     """Runs one child to its end; its last line of JSON and its own peak RSS in MiB (os.wait4:
     the rusage of that child alone, and of its own children)."""
     p = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -463,10 +477,14 @@ def run_child(command: list[str]) -> tuple[dict[str, Any], float]:
     p.stdout.close()
     _, status, usage = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss / 1024
     if p.returncode != 0:
-        raise ChildFailed(f"{' '.join(command[:4])} … exited with {p.returncode}")
+        why = f"killed by signal {-p.returncode}" if p.returncode < 0 else f"exit status {p.returncode}"
+        if p.returncode == -9:
+            why += " (out of memory?)"
+        raise ChildFailed(f"{name}: {why}, see stderr", rss)
     lines = [line for line in out.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1]), usage.ru_maxrss / 1024
+    return json.loads(lines[-1]), rss
 
 
 class Runner:
@@ -479,16 +497,19 @@ class Runner:
         for k, v in options.items():
             command += [f"--{k}", str(v)]
         print(f"  … {op}", file=sys.stderr, flush=True)
-        return run_child(command)
+        return run_child(op, command)
 
 
-def manifest_ok(work: Path, size: Size, seed: int) -> dict[str, Any] | None:
+def read_manifest(work: Path) -> dict[str, Any] | None:
     try:
         m = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    same = m.get("version") == MANIFEST_VERSION and m.get("size") == asdict(size) and m.get("seed") == seed
-    return m if same and (work / "country.db").is_file() else None
+    return m if isinstance(m, dict) else None
+
+
+def same_size(m: dict[str, Any], size: Size, seed: int) -> bool:
+    return m.get("version") == MANIFEST_VERSION and m.get("size") == asdict(size) and m.get("seed") == seed
 
 
 def save_manifest(work: Path, m: dict[str, Any]) -> None:
@@ -498,40 +519,36 @@ def save_manifest(work: Path, m: dict[str, Any]) -> None:
 
 
 def ensure_store(r: Runner) -> dict[str, Any]:
-    m = manifest_ok(r.work, r.size, r.seed)
-    if m is not None:
+    """The generated store of this size: reused when its manifest says it is complete and was made
+    with the same parameters; a generation stopped midway goes on; else made anew."""
+    m = read_manifest(r.work)
+    if m and m.get("state") == "complete" and same_size(m, r.size, r.seed) and (r.work / "country.db").is_file():
         print(f"  reusing {r.work / 'country.db'} (generated {m['generated']})", file=sys.stderr, flush=True)
         return m
-    for stale in ("manifest.json", "results", "parquet"):
-        shutil.rmtree(r.work / stale, ignore_errors=True) if (r.work / stale).is_dir() else None
-        (r.work / stale).unlink(missing_ok=True) if (r.work / stale).is_file() else None
+    if not (m and m.get("state") == "generating" and same_size(m, r.size, r.seed)):
+        for stale in ("manifest.json", "results", "parquet"):
+            path = r.work / stale
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     out, rss = r.python("generate")
-    m = {
-        "version": MANIFEST_VERSION,
-        "size": asdict(r.size),
-        "seed": r.seed,
-        "cycles": out["cycles"],
-        "extra": out["extra"],
-        "runs": 0,
-        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "generate_seconds": out["seconds"],
-        "generate_rss_mib": rss,
-    }
+    m = read_manifest(r.work) or {}
+    m.update(state="complete", runs=0, generate_seconds=out["seconds"], generate_rss_mib=rss)
+    m["generated"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     save_manifest(r.work, m)
     return m
 
 
 def peer_binary(work: Path) -> Path | None:
-    """The C import peer, compiled once into the work folder: bench/sqlite_insert_peer.c when it
-    exists (the import bench's; same contract), else bench/scale_insert_peer.c."""
-    for name in ("sqlite_insert_peer.c", "scale_insert_peer.c"):
-        source = HERE / name
-        if source.is_file():
-            break
+    """The C import peer (bench/scale_insert_peer.c), compiled once into the work folder; None, said
+    on stderr, without a C compiler or the SQLite headers."""
+    source = HERE / "scale_insert_peer.c"
     exe = work / "scale_insert_peer"
     if not exe.exists() or exe.stat().st_mtime < source.stat().st_mtime:
         cc = os.environ.get("CC", "cc")
-        done = subprocess.run([cc, "-O2", "-o", str(exe), str(source), "-lsqlite3"], capture_output=True, text=True)
+        try:
+            done = subprocess.run([cc, "-O2", "-o", str(exe), str(source), "-lsqlite3"], capture_output=True, text=True)
+        except OSError as e:
+            print(f"  cannot compile {source.name}: {e}", file=sys.stderr)
+            return None
         if done.returncode != 0:
             print(f"  cannot compile {source.name}: {done.stderr.strip()}", file=sys.stderr)
             return None
@@ -542,18 +559,21 @@ def measure_imports(r: Runner) -> list[Row]:
     n = r.size.per_year
     one, rss_one = r.python("import_one")
     pieces, rss_pieces = r.python("import_pieces")
-    peer_s, peer_name = None, "C 128-row INSERT"
+    peer_s, peer_name, peer_note = None, "C 128-row INSERT", ""
     exe = peer_binary(r.work)
     if exe is not None:
         r.python("prepare_peer")
         os.sync()
-        out, rss_peer = run_child([str(exe), str(r.work / "peer.db"), str(r.work / "peer_rows.tsv")])
+        out, rss_peer = run_child("C peer", [str(exe), str(r.work / "peer.db"), str(r.work / "peer_rows.tsv")])
         peer_s = out["seconds"]
+        if out["rows"] != one["rows"]:
+            raise ChildFailed(f"the C peer wrote {out['rows']:,} rows, the import {one['rows']:,}")
+        peer_note = f"; the peer's peak RSS {rss_peer:.0f} MiB (its rows in memory)"
         for f in ("peer.db", "peer.db-wal", "peer.db-shm", "peer_rows.tsv"):
             (r.work / f).unlink(missing_ok=True)
     else:
         peer_name += " (not available: no C compiler or SQLite headers)"
-    note = f"rows as Python tuples before the call: {one['rss_before_mib']:.0f} MiB"
+    note = f"peak RSS before the call (the rows as Python tuples): {one['rss_before_mib']:.0f} MiB" + peer_note
     return [
         Row("import, one call", n, one["seconds"], rss_one, peer_name, peer_s, note),
         Row(
@@ -688,7 +708,7 @@ def run_size(size: Size, work: Path, args: argparse.Namespace) -> list[Row]:
         try:
             rows += steps[name]()
         except ChildFailed as e:
-            rows.append(Row(name, size.responses, None, None, note=f"failed: {e}"))
+            rows.append(Row(name, size.responses, None, e.rss_mib, note=f"failed: {e}"))
     store = sum(
         Path(str(work / "country.db") + s).stat().st_size
         for s in ("", "-wal")
