@@ -61,12 +61,21 @@ def from_model(body: str) -> libaudit.Checklist:
 
 
 def make_body(
-    path: Path, body: str, checklist: libaudit.Checklist, seed: int, *, year: int = 2025, close: bool = False
+    path: Path,
+    body: str,
+    checklist: libaudit.Checklist,
+    seed: int,
+    *,
+    year: int = 2025,
+    close: bool = False,
+    secretariat: str = "",
 ) -> Path:
-    """A store of one body: three 課, the checklist, one cycle of 年度 `year` answered by a seeded
-    generator (every applicable item of every 課; a body-level item only by the secretariat)."""
+    """A store of one body: three 課 (a fourth, named `secretariat`, when given), the checklist,
+    one cycle of 年度 `year` answered by a seeded generator (every applicable item of every 課; a
+    body-level item only by the secretariat)."""
     csv = path.with_suffix(".csv")
-    csv.write_text(DEPARTMENTS, encoding="utf-8")
+    leaves = LEAVES + (["103"] if secretariat else [])
+    csv.write_text(DEPARTMENTS + (f"103,{secretariat},100\n" if secretariat else ""), encoding="utf-8")
     with libaudit.Store(path) as store:
         store.set_body(ACTOR, body)
         store.import_departments_csv(ACTOR, csv)
@@ -79,7 +88,7 @@ def make_body(
         secretariat = store.cycle(cycle).secretariat  # body-level items: only its answers (全庁共通事項)
         rows = [
             (d, item.id, rng.choices(ANSWERS, WEIGHTS)[0])
-            for d in LEAVES
+            for d in leaves
             for item in checklist.items
             if not (secretariat and item.respondent == "body" and d != secretariat)
         ]
@@ -370,3 +379,31 @@ def test_anonymised_shared_checklist_hides_its_name(bodies: list[Path], tmp_path
     finally:
         for s in stores:
             s.close()
+
+
+def test_the_five_seed_bodies_from_their_profiles_render(tmp_path: Path, cli: Any) -> None:
+    """Issue 19: the five seed bodies, each with the checklist its shipped profile makes from the
+    shipped model (what `checklist new --profile` writes), compared on the model by the command
+    with the default --model-map, run from a directory without checklists/: the table names all
+    five and the report renders (HTML; PDF when Chromium is there)."""
+    from libaudit.checklists import shipped_model, shipped_profiles
+
+    model_cl = libaudit.Checklist.load(str(shipped_model()))
+    profiles = shipped_profiles()
+    assert len(profiles) == 5
+    paths = []
+    for seed, (stem, path) in enumerate(sorted(profiles.items()), start=1):
+        profile = libaudit.BodyProfile.load(str(path))
+        checklist = libaudit.checklist_for_body(model_cl, profile)
+        secretariat = checklist.secretariat if checklist.secretariat not in ("", "情報政策課") else ""
+        paths.append(make_body(tmp_path / f"{stem}.db", checklist.body, checklist, seed, secretariat=secretariat))
+    outs = [tmp_path / "five.html"] + ([tmp_path / "five.pdf"] if libaudit.report.find_chromium() else [])
+    for out in outs:
+        r = cli("benchmark", *map(str, paths), "--cycle-year", "2025", "--model-map", "-o", str(out), cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        for body in ("小牧市", "水戸市", "大垣市", "岡山市", "所沢市議会"):
+            assert body in r.stdout
+    html = outs[0].read_text(encoding="utf-8")
+    assert "団体間比較" in html and all(body in html for body in ("小牧市", "水戸市", "大垣市", "岡山市", "所沢市議会"))
+    if len(outs) > 1:
+        assert outs[1].read_bytes().startswith(b"%PDF")
