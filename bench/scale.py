@@ -573,6 +573,8 @@ def measure_imports(r: Runner) -> list[Row]:
             (r.work / f).unlink(missing_ok=True)
     else:
         peer_name += " (not available: no C compiler or SQLite headers)"
+    if pieces["rows"] != one["rows"]:
+        raise ChildFailed(f"the pieces wrote {pieces['rows']:,} rows, the one call {one['rows']:,}")
     note = f"peak RSS before the call (the rows as Python tuples): {one['rss_before_mib']:.0f} MiB" + peer_note
     return [
         Row("import, one call", n, one["seconds"], rss_one, peer_name, peer_s, note),
@@ -607,7 +609,9 @@ def measure_scoring(r: Runner, cycle: int) -> list[Row]:
     for op, name in (("score_adbc", "ADBC→Arrow→DuckDB"), ("score_pandas", "pandas")):
         try:
             out, peer_rss = r.python(op, cycle=cycle)
-            note = compare(r.work, "libaudit", op[len("score_") :]) + f"; peer RSS {peer_rss:.0f} MiB"
+            note = compare(r.work, "libaudit", op[len("score_") :])
+            note += f"; reading: ours {ours['read_seconds']:.3f} s, the peer's {out['read_seconds']:.3f} s"
+            note += f"; peer RSS {peer_rss:.0f} MiB"
             rows.append(Row("scoring (a 年度: 課 + chapter)", n, ours["seconds"], rss, name, out["seconds"], note))
         except (ChildFailed, OSError) as e:
             rows.append(
