@@ -679,7 +679,11 @@ def measure_parquet(r: Runner, cycle: int) -> list[Row]:
         )
     ]
     q, rss = r.python("duckdb")
-    note = f"{q['groups']:,} (body, chapter) rows; " + compare(r.work, "duckdb", "libaudit", ("chapter",))
+    note = f"{q['groups']:,} (body, chapter) rows; "
+    if (r.work / "results" / "libaudit.json").is_file():
+        note += compare(r.work, "duckdb", "libaudit", ("chapter",))
+    else:
+        note += "not compared (the scoring group did not run)"
     rows.append(Row("DuckDB over the Parquet: 実施率 per body and chapter", q["rows"], q["seconds"], rss, note=note))
     return rows
 
@@ -711,6 +715,8 @@ def run_size(size: Size, work: Path, args: argparse.Namespace) -> list[Row]:
             rows += steps[name]()
         except ChildFailed as e:
             rows.append(Row(name, size.responses, None, e.rss_mib, note=f"failed: {e}"))
+        except (OSError, ValueError, KeyError) as e:  # the parent's own trouble: said, and the next group runs
+            rows.append(Row(name, size.responses, None, None, note=f"failed: {type(e).__name__}: {e}"))
     store = sum(
         Path(str(work / "country.db") + s).stat().st_size
         for s in ("", "-wal")
