@@ -253,8 +253,10 @@ def child_import(work: Path, size: Size, seed: int, pieces: bool) -> dict[str, A
     with libaudit.Store(path, create=False) as store:
         os.sync()
         t0 = time.perf_counter()
-        for batch in batches:
+        for k, batch in enumerate(batches, start=1):
             store.import_responses(ACTOR, cycle, batch)
+            if len(batches) >= 20 and k % (len(batches) // 10) == 0:
+                print(f"    piece {k}/{len(batches)} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
         seconds = time.perf_counter() - t0
         rows = store.response_count(cycle)
     for suffix in ("", "-wal", "-shm"):
