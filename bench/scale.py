@@ -54,9 +54,10 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from itertools import product
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
 ANSWERS = ["implemented", "partial", "not_implemented", "not_applicable", "unknown"]
@@ -438,6 +439,7 @@ def child_main(argv: list[str]) -> int:
         "increment": lambda: child_increment(a.work, size, a.seed, a.extra, a.increment, a.run),
         "verify_since": lambda: child_verify(a.work, since_checkpoint=True),
         "duckdb": lambda: child_duckdb(a.work),
+        "probe": child_probe,
     }
     print(json.dumps(ops[a.op]()), flush=True)
     return 0
@@ -626,17 +628,18 @@ def measure_scoring(r: Runner, cycle: int) -> list[Row]:
     return rows
 
 
-def has_checkpoints() -> bool:
+def child_probe() -> dict[str, Any]:
     import libaudit
 
     verify = inspect.signature(libaudit.Store.verify).parameters
-    return hasattr(libaudit.Store, "checkpoint") and "since_checkpoint" in verify
+    return {"seconds": 0.0, "checkpoints": hasattr(libaudit.Store, "checkpoint") and "since_checkpoint" in verify}
 
 
 def measure_verify(r: Runner, m: dict[str, Any], increment: int) -> list[Row]:
     out, rss = r.python("verify")
     rows = [Row("verify, full", out["rows"], out["seconds"], rss, note=f"{out['records']:,} trail records")]
-    if not has_checkpoints():
+    probe, _ = r.python("probe")
+    if not probe["checkpoints"]:
         rows.append(Row("verify, incremental", increment, None, None, note="not available (no Store.checkpoint)"))
         return rows
     cp, rss_cp = r.python("checkpoint")
@@ -694,17 +697,21 @@ def disk_use(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def run_size(size: Size, work: Path, args: argparse.Namespace) -> list[Row]:
+def run_size(size: Size, work: Path, args: argparse.Namespace, rows: list[Row], progress: Callable[[], None]) -> None:
+    """Every group of --ops at one size, its rows appended to `rows`, `progress()` after each (so
+    that a long run stopped midway keeps what it measured)."""
     work.mkdir(parents=True, exist_ok=True)
     r = Runner(work, size, args.seed)
     print(f"scale: {size.describe()} in {work}", file=sys.stderr, flush=True)
     try:
         m = ensure_store(r)
     except ChildFailed as e:  # the rest needs the store; a later run goes on from the last 年度
-        return [Row("(generation)", size.responses, None, e.rss_mib, note=f"failed: {e}")]
+        rows.append(Row("(generation)", size.responses, None, e.rss_mib, note=f"failed: {e}"))
+        return
     gen = Row("(generation: every 年度, one call each)", size.responses, m["generate_seconds"], m["generate_rss_mib"])
     gen.note = f"on {m['generated']}"
-    rows = [gen]
+    rows.append(gen)
+    progress()
     cycle = m["cycles"][-1]
     steps = {
         "import": lambda: measure_imports(r),
@@ -719,6 +726,7 @@ def run_size(size: Size, work: Path, args: argparse.Namespace) -> list[Row]:
             rows.append(Row(name, size.responses, None, e.rss_mib, note=f"failed: {e}"))
         except (OSError, ValueError, KeyError) as e:  # the parent's own trouble: said, and the next group runs
             rows.append(Row(name, size.responses, None, None, note=f"failed: {type(e).__name__}: {e}"))
+        progress()
     store = sum(
         Path(str(work / "country.db") + s).stat().st_size
         for s in ("", "-wal")
@@ -732,7 +740,6 @@ def run_size(size: Size, work: Path, args: argparse.Namespace) -> list[Row]:
             None,
         )
     )
-    return rows
 
 
 def fmt(x: float | None, unit: str = "") -> str:
@@ -788,11 +795,14 @@ def machine() -> str:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     versions = [f"SQLite {sqlite3.sqlite_version}", f"Python {platform.python_version()}"]
-    for module in ("libaudit", "duckdb", "pyarrow", "pandas", "adbc_driver_sqlite"):
+    # From the installed metadata, not by importing them: this process stays small, because a
+    # child's peak RSS starts from the size of its parent at the fork (Linux keeps the high-water
+    # mark across exec).
+    for dist in ("libaudit", "duckdb", "pyarrow", "pandas", "adbc-driver-sqlite"):
         try:
-            versions.append(f"{module} {__import__(module).__version__}")
-        except (ImportError, AttributeError):
-            versions.append(f"{module}: not installed")
+            versions.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist}: not installed")
     return f"{cpu}, {os.cpu_count()} CPUs, {memory:.0f} GiB; " + ", ".join(versions)
 
 
@@ -834,22 +844,40 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.timezone.utc)
     load_before = os.getloadavg()
     results: list[list[Row]] = []
+
+    def report(final: bool) -> str:
+        minutes = (dt.datetime.now(dt.timezone.utc) - started).total_seconds() / 60
+        loads = [", ".join(f"{x:.1f}" for x in load) for load in (load_before, os.getloadavg())]
+        head = [
+            f"bench/scale.py on {started:%Y-%m-%d %H:%M} UTC, {minutes:.1f} min"
+            + ("" if final else " (still running)"),
+            f"machine: {machine()}",
+            f"load average (1, 5, 15 min): before {loads[0]}; {'after' if final else 'now'} {loads[1]}",
+            "",
+        ]
+        done = [s for s, _ in zip(sizes, results)]
+        text = "\n".join(head) + "\n".join(table(s, rows) for s, rows in zip(done, results))
+        if final and len(sizes) > 1:
+            text += "\n" + growth(sizes, results)
+        return text
+
+    shown = [0]
+
+    def progress() -> None:
+        """Says the new rows on stderr; rewrites --markdown with everything so far."""
+        for row in results[-1][shown[0] :]:
+            note = f"peak {fmt(row.rss_mib, 'MiB')} {row.note}"
+            print(f"  = {row.operation}: {fmt(row.seconds)}, {note}", file=sys.stderr, flush=True)
+        shown[0] = len(results[-1])
+        if args.markdown:
+            args.markdown.write_text(report(final=False), encoding="utf-8")
+
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="scale-") as tmp:
         for size in sizes:
-            work = (args.keep or Path(tmp)) / size.label
-            results.append(run_size(size, work, args))
-    load_after = os.getloadavg()
-    minutes = (dt.datetime.now(dt.timezone.utc) - started).total_seconds() / 60
-    loads = [", ".join(f"{x:.1f}" for x in load) for load in (load_before, load_after)]
-    head = [
-        f"bench/scale.py on {started:%Y-%m-%d %H:%M} UTC, {minutes:.1f} min",
-        f"machine: {machine()}",
-        f"load average (1, 5, 15 min): before {loads[0]}; after {loads[1]}",
-        "",
-    ]
-    text = "\n".join(head) + "\n".join(table(s, rows) for s, rows in zip(sizes, results))
-    if len(sizes) > 1:
-        text += "\n" + growth(sizes, results)
+            results.append([])
+            shown[0] = 0
+            run_size(size, (args.keep or Path(tmp)) / size.label, args, results[-1], progress)
+    text = report(final=True)
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
