@@ -68,6 +68,10 @@ CHAPTERS = 10
 FIRST_YEAR = 2023
 MANIFEST_VERSION = 1
 GROUPS = ("import", "scoring", "verify", "parquet")
+SCRATCH = [
+    f"{name}{suffix}" for name in ("import_one.db", "import_pieces.db", "peer.db") for suffix in ("", "-wal", "-shm")
+]
+SCRATCH.append("peer_rows.tsv")
 
 
 @dataclass(frozen=True)
@@ -726,6 +730,8 @@ def run_size(size: Size, work: Path, args: argparse.Namespace, rows: list[Row], 
             rows.append(Row(name, size.responses, None, e.rss_mib, note=f"failed: {e}"))
         except (OSError, ValueError, KeyError) as e:  # the parent's own trouble: said, and the next group runs
             rows.append(Row(name, size.responses, None, None, note=f"failed: {type(e).__name__}: {e}"))
+        for scratch in SCRATCH:  # a child stopped midway leaves its files
+            (work / scratch).unlink(missing_ok=True)
         progress()
     store = sum(
         Path(str(work / "country.db") + s).stat().st_size
