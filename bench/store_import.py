@@ -14,17 +14,19 @@ the first round the store is verified (not timed).
 
 The baseline's settings are weak on purpose, and kept so that older figures compare: foreign keys
 on, SQLite's default 2 MiB cache, one row per INSERT (executemany), rows in the file's order. The
-strong peer, bench/sqlite_insert_peer.c, is compiled here with the system's gcc against
-libsqlite3 (skipped, saying so, when either is missing) and writes the same rows into the same
-schema the fastest way SQLite offers: one transaction, a prepared 128-row multi-VALUES INSERT,
-rows in primary-key order, the store's journal and synchronous settings and cache, foreign keys
-off (as the store's import has them). Its time is its transaction's, measured inside the program;
+strong peer, bench/scale_insert_peer.c (bench/scale.py's too), is compiled here with the system's
+gcc against libsqlite3 (skipped, saying so, when either is missing) and writes the same rows
+(department ids resolved, sorted by the primary key, handed over in a file: not timed) into the
+same schema the fastest way SQLite offers: one transaction, a prepared 128-row multi-VALUES
+INSERT, the store's journal and synchronous settings and cache, foreign keys off (as the store's
+import has them). Its time is its transaction's, measured inside the program;
 the store's includes taking the rows from Python. Results are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -130,17 +132,18 @@ def run_baseline(tmp: str, n_depts: int, n_items: int, rows: list) -> tuple:
     return wall, cpu
 
 
-PEER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sqlite_insert_peer.c")
+PEER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scale_insert_peer.c")
 
 
 def build_peer(out_dir: str) -> str | None:
-    """bench/sqlite_insert_peer.c compiled with gcc -O2 against the system's libsqlite3 (its path),
-    or None (with the reason printed) when there is no gcc or no sqlite3.h / libsqlite3."""
+    """The C import peer (bench/scale_insert_peer.c, shared with bench/scale.py) compiled with gcc -O2
+    against the system's libsqlite3 (its path), or None (with the reason printed) when there is no
+    gcc or no sqlite3.h / libsqlite3."""
     gcc = shutil.which("gcc")
     if not gcc:
         print("strong peer skipped: no gcc on PATH", flush=True)
         return None
-    exe = os.path.join(out_dir, "sqlite_insert_peer")
+    exe = os.path.join(out_dir, "scale_insert_peer")
     done = subprocess.run([gcc, "-O2", "-o", exe, PEER_SOURCE, "-lsqlite3"], capture_output=True, text=True)
     if done.returncode:
         print(f"strong peer skipped: gcc failed: {done.stderr.strip()[:300]}", flush=True)
@@ -148,17 +151,23 @@ def build_peer(out_dir: str) -> str | None:
     return exe
 
 
-def run_peer(exe: str, tmp: str, n_depts: int, n_items: int) -> tuple[int, float]:
-    """(rows in the table afterwards, seconds of the peer's transaction) for a fresh store."""
+def run_peer(exe: str, tmp: str, n_depts: int, n_items: int, rows: list) -> tuple[int, float]:
+    """(rows in the table afterwards, seconds of the peer's transaction) for a fresh store: `rows`
+    written as the peer reads them (ids resolved, sorted by the primary key; not timed)."""
     path = os.path.join(tmp, "peer.db")
     peer, cycle, _, _ = prepare(path, n_depts, n_items)
     peer.close()
+    con = sqlite3.connect(path)
+    ids = dict(con.execute("SELECT code, id FROM departments"))
+    con.close()
+    keyed = sorted((ids[d], it.encode(), it, a) for d, it, a, *_ in rows)
+    tsv = os.path.join(tmp, "peer_rows.tsv")
+    with open(tsv, "w", encoding="utf-8") as f:
+        f.writelines(f"{cycle}\t{d}\t{it}\t{a}\n" for d, _, it, a in keyed)
     os.sync()
-    out = subprocess.run(
-        [exe, path, str(cycle), str(n_depts), str(n_items)], check=True, capture_output=True, text=True
-    )
-    rows, seconds = out.stdout.split()
-    return int(rows), float(seconds)
+    out = subprocess.run([exe, path, tsv], check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout)
+    return int(result["rows"]), float(result["seconds"])
 
 
 def main() -> int:
@@ -182,7 +191,7 @@ def main() -> int:
             base_runs.append(run_baseline(tmp, args.departments, args.items, rows))
         if exe:
             with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-                count, seconds = run_peer(exe, tmp, args.departments, args.items)
+                count, seconds = run_peer(exe, tmp, args.departments, args.items, rows)
                 assert count == n, (count, n)
                 peer_runs.append(seconds)
     med = statistics.median
