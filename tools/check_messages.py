@@ -3,8 +3,8 @@
 
 The marked messages are what xgettext finds: in C++ (libaudit/, bindings/src) the calls
 tr("…"), trn("…", "…", n), message("…", …) and message_n("…", "…", n, …); in Python
-(bindings/python/libaudit) _("…") and ngettext("…", "…", n). The catalogue is po/ja/*.po
-joined. What is checked:
+(bindings/python/libaudit, the web app's templates included) _("…") and ngettext("…", "…", n).
+The catalogue is po/ja/*.po joined. What is checked:
   * every marked message has a translation that is neither empty nor fuzzy (a conflicting
     duplicate between two files of po/ja is fuzzy);
   * msgfmt --check accepts the catalogue with the code's flags, so a translation keeps the
@@ -46,7 +46,9 @@ def sources(root: Path) -> tuple[list[str], list[str]]:
     cpp = sorted(
         str(p.relative_to(root)) for d in CPP_DIRS for p in (root / d).rglob("*") if p.suffix in {".h", ".cpp"}
     )
-    py = sorted(str(p.relative_to(root)) for p in (root / PY_DIR).rglob("*.py"))
+    # The web app's Jinja templates mark their words as Python does ({{ _("…") }}); xgettext
+    # reads them as Python.
+    py = sorted(str(p.relative_to(root)) for pattern in ("*.py", "*.html") for p in (root / PY_DIR).rglob(pattern))
     return cpp, py
 
 

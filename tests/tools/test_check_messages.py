@@ -54,3 +54,19 @@ def test_an_entry_the_code_no_longer_marks_is_named(tmp_path: Path) -> None:
     done = check(tmp_path)
     assert done.returncode == 1
     assert '"a message nobody marks" is not marked in the code any more' in done.stderr
+
+
+def test_a_web_template_marks_its_words(tmp_path: Path) -> None:
+    """The web app's Jinja templates (``{{ _("…") }}``) are read as Python: a word they mark
+    needs its Japanese, and the entry counts as marked."""
+    tree(tmp_path, '#, python-brace-format\nmsgid "課 only in {year}"\nmsgstr "{year}のみの課"\n')
+    page = tmp_path / "bindings/python/libaudit/web/templates/page.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<h1 class="title">{{ _("Sign in") }}</h1>\n<p>{{ name }}</p>\n', encoding="utf-8")
+    done = check(tmp_path)
+    assert done.returncode == 1
+    assert 'no Japanese for "Sign in"' in done.stderr
+    with (tmp_path / "po/ja/x.po").open("a", encoding="utf-8") as f:
+        f.write('\nmsgid "Sign in"\nmsgstr "サインイン"\n')
+    done = check(tmp_path)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,96 @@
+"""Fixtures of the web tests: a store with an organisation, people and an open cycle, the app
+over it (Flask's test client), and accounts with passwords."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("flask", reason="the web extra (flask) is not installed: pip install 'libaudit[web]'")
+
+from _store_util import ACTOR, ready_store
+from libaudit.web.app import create_app
+from libaudit.web.context import WebState
+
+from libaudit import i18n
+
+PASSWORD = "correct horse battery"
+#: (name, 課, roles) of the register the web tests use.
+PEOPLE = [
+    ("佐藤 花子", "101", "security_manager"),
+    ("田中 三郎", "201", "security_manager"),
+    ("監査 太郎", "102", "chief_auditor auditor"),
+]
+MANAGER, OTHER, AUDITOR = (p[0] for p in PEOPLE)
+
+
+@dataclass
+class Web:
+    """The app, its test client, the store's path and the cycle."""
+
+    app: Any
+    path: Path
+    cycle: int
+
+    @property
+    def state(self) -> WebState:
+        return self.app.extensions["libaudit"]
+
+    def client(self) -> Any:
+        return self.app.test_client()
+
+    def account(self, name: str, password: str = PASSWORD) -> None:
+        self.state.credentials.redeem(self.state.credentials.invite(name, ACTOR), password)
+
+    def signed_in(self, name: str) -> Any:
+        c = self.client()
+        signin(c, name)
+        return c
+
+
+def csrf(page: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert m, "no CSRF field on the page"
+    return m.group(1)
+
+
+def signin(c: Any, name: str, password: str = PASSWORD) -> Any:
+    token = csrf(c.get("/signin").get_data(as_text=True))
+    return c.post("/signin", data={"name": name, "password": password, "csrf_token": token})
+
+
+def post(c: Any, url: str, data: dict[str, Any], *, page: str | None = None, **kw: Any) -> Any:
+    """POSTs `data` with the CSRF token of `page` (default: the home page)."""
+    token = csrf(c.get(page or "/").get_data(as_text=True))
+    return c.post(url, data={**data, "csrf_token": token}, **kw)
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """The app speaks Japanese (create_app sets it); the other tests expect English after."""
+    before = i18n.language()
+    yield
+    i18n.set_language(before)
+
+
+def make_store(path: Path, tmp: Path) -> int:
+    store, cycle = ready_store(path, tmp)
+    for name, dept, roles in PEOPLE:
+        store.people.add(ACTOR, name, dept, roles)
+    store.close()
+    return cycle
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Web:
+    path = tmp_path / "audit.db"
+    cycle = make_store(path, tmp_path)
+    w = Web(app=create_app(path, testing=True), path=path, cycle=cycle)
+    for name, _dept, _roles in PEOPLE:
+        w.account(name)
+    return w
