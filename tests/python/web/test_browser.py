@@ -125,16 +125,22 @@ def shot(page: Any, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
+def submit(page: Any, selector: str) -> None:
+    """Clicks the button that sends a form, and waits for the page the server answers with."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def sign_in(page: Any, url: str, name: str, password: str = PASSWORD) -> None:
     page.goto(f"{url}/signin")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", password)
-    page.click("form.narrow button[type=submit]")
+    submit(page, "form.narrow button[type=submit]")
     page.wait_for_selector("form.signout")
 
 
 def sign_out(page: Any) -> None:
-    page.click("form.signout button")
+    submit(page, "form.signout button")
     page.wait_for_selector("input[name=password]")
 
 
@@ -162,16 +168,15 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
     shot(page, "invite")
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.click("form.narrow button[type=submit]")
+    submit(page, "form.narrow button[type=submit]")
     page.wait_for_selector("input[name=name]")
     shot(page, "signin")
     sign_in(page, url, MANAGER)
     shot(page, "home")
-    page.click(f'a[href="/cycles/{cycle}/departments/101/"]')
-    page.wait_for_selector("table.list")
+    submit(page, f'a[href="/cycles/{cycle}/departments/101/"]')
 
     # 20 items with a comment, saved (one with a comment that tries to run a script)
-    page.click("table.list tbody a")
+    submit(page, "table.list tbody a")
     todo, done = 20, []
     while todo:
         ids = unanswered(page)[:todo]
@@ -180,8 +185,7 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
         todo -= len(ids)
         if len(done) == len(ids):
             page.fill(f'textarea[name="comment:{ids[0]}"]', EVIL)
-        page.click("#answers button[name=next]" if todo else "#answers button[name=save]")
-        page.wait_for_selector("p.flash")
+        submit(page, "#answers button[name=next]" if todo else "#answers button[name=save]")
         assert "保存した" in page.inner_text("p.flash")
     shot(page, "chapter", full_page=False)
     page.emulate_media(media="print")
@@ -209,11 +213,10 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
         ids = unanswered(page)
         answer_items(page, ids[::2], "implemented")
         answer_items(page, ids[1::2], "partial")
-        page.click("#answers button[name=save]")
-        page.wait_for_selector("p.flash")
+        submit(page, "#answers button[name=save]")
+        assert "保存した" in page.inner_text("p.flash")
     page.goto(overview)
-    page.click("form.actions button[type=submit]")
-    page.wait_for_selector("p.flash")
+    submit(page, "form.actions button[type=submit]")
     assert "提出した" in page.inner_text("p.flash")
     assert page.inner_text("span.badge") == "提出済"
     page.goto(chapters[0])

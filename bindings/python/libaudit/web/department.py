@@ -96,7 +96,7 @@ def chapter(cycle: int, code: str, chapter: str) -> Any:
             try:
                 result = s.save_answers(context.actor(), cycle, code, rows) if rows else None
             except LibauditError as e:
-                errors = [str(e)]
+                errors = context.problem_text(e).splitlines()
             else:
                 saved = (result.inserted + result.updated) if result else 0
                 context.flash(_("Saved ({count} answers changed).").format(count=saved))
@@ -153,7 +153,7 @@ def submit(cycle: int, code: str) -> Any:
     try:
         context.store().submit(context.actor(), cycle, code)
     except LibauditError as e:
-        context.flash(str(e), error=True)
+        context.flash(context.problem_text(e), error=True)
     else:
         context.flash(_("Submitted. The answers can be changed again only when the audit team reopens them."))
     return redirect(url_for(".overview", cycle=cycle, code=code), 303)
@@ -181,7 +181,7 @@ def evidence(cycle: int, code: str, item_id: str) -> Any:
                     context.actor(), "response", questionnaire.response_key(cycle, code, item_id), path, file_name=name
                 )
             except LibauditError as e:
-                context.flash(str(e), error=True)
+                context.flash(context.problem_text(e), error=True)
             else:
                 context.flash(_("Attached {name}.").format(name=name))
     return redirect(url_for(".chapter", cycle=cycle, code=code, chapter=ch.id) + f"#item-{item_id}", 303)
@@ -218,7 +218,7 @@ def move_finding(finding: int) -> Any:
     try:
         s.findings.move(context.actor(), finding, request.form.get("state", ""), request.form.get("note", "").strip())
     except LibauditError as e:
-        context.flash(str(e), error=True)
+        context.flash(context.problem_text(e), error=True)
     else:
         context.flash(_("Finding {id} moved.").format(id=finding))
     return redirect(url_for(".findings"), 303)
@@ -237,7 +237,7 @@ def report_exception(exception: int) -> Any:
     try:
         s.exceptions.report(context.actor(), exception, request.form.get("note", "").strip())
     except LibauditError as err:
-        context.flash(str(err), error=True)
+        context.flash(context.problem_text(err), error=True)
     else:
         context.flash(_("Exception {id} reported.").format(id=exception))
     return redirect(url_for(".findings"), 303)
