@@ -77,6 +77,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         for name, dept, roles in PEOPLE:
             s.people.add(ACTOR, name, "102" if name == AUDITOR else dept, roles)
         s.send_web_questionnaire(AUDITOR, cycle, "101", "2030-06-30")
+        audit = s.create_cycle(ACTOR, name="令和7年度 内部監査", kind="internal_audit", fiscal_year=2025, checklist=cl)
+        s.open_cycle(ACTOR, audit)
+        s.findings.open(
+            AUDITOR,
+            cycle=audit,
+            department="101",
+            items="2.1",
+            severity="minor_nonconformity",
+            condition="情報資産の分類が台帳に記録されていない <b>太字にならない</b>",
+            due="2030-03-31",
+        )
     app = create_app(path, testing=True)
     port = free_port()
     srv = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
@@ -219,10 +230,19 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
     submit(page, "form.actions button[type=submit]")
     assert "提出した" in page.inner_text("p.flash")
     assert page.inner_text("span.badge") == "提出済"
+    shot(page, "overview-submitted")
     page.goto(chapters[0])
     assert page.locator("#answers").count() == 0
     assert page.locator(f'input[name="answer:{done[0]}"]').first.is_disabled()
     assert dialogs == [] and page.evaluate("window.__xss") is None  # the stored script never ran
+
+    # the 課's finding: its step taken
+    page.goto(f"{url}/findings")
+    assert "<b>" in page.inner_text("table.list")  # shown as text, not markup
+    shot(page, "findings")
+    page.fill("form.step input[name=note]", "改善計画書を提出")
+    submit(page, "form.step button")
+    assert "状態を進めた" in page.inner_text("p.flash") and "改善計画提出済" in page.inner_text("table.list")
     sign_out(page)
 
     # the audit team: 回収状況 says submitted, the scores include the answers
