@@ -287,3 +287,27 @@ def test_another_departments_finding_is_refused(web, finding):
     r = c.post(f"/findings/{finding}/move", data={"csrf_token": csrf(page), "state": "plan_submitted"})
     assert r.status_code == 403
     assert snapshot(web) == before
+
+
+def test_an_upload_over_the_limit_is_refused(web):
+    import io
+
+    from libaudit.web.app import FORM_BYTES
+
+    with libaudit.Store(web.path) as s:
+        s.evidence.set_settings(ACTOR, max_bytes=1000)
+    from libaudit.web.app import create_app
+
+    web.app = create_app(web.path, testing=True)
+    c = web.signed_in(MANAGER)
+    save(c, web, "7", {"answer:7.1": "implemented"})
+    before = snapshot(web)
+    token = csrf(c.get(f"{base(web)}/chapters/7").get_data(as_text=True))
+    big = b"%PDF-1.4\n" + b"0" * (1000 + FORM_BYTES)
+    r = c.post(
+        f"{base(web)}/items/7.1/evidence",
+        data={"csrf_token": token, "department": "101", "file": (io.BytesIO(big), "big.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 413 and "ファイルが大きすぎる" in r.get_data(as_text=True)
+    assert snapshot(web) == before
