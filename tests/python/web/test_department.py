@@ -4,6 +4,7 @@ the page only): a refused request writes nothing."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -175,7 +176,14 @@ def test_submit_when_complete_then_read_only(web):
     assert save(c, web, "7", {"answer:7.1": "not_implemented"}).status_code == 409
     assert snapshot(web) == before
     page = c.get(f"{base(web)}/chapters/7").get_data(as_text=True)
-    assert 'id="answers"' not in page and "disabled" in page
+    assert 'id="answers"' not in page and "disabled" in page and "/evidence" not in page
+    r = c.post(
+        f"{base(web)}/items/7.1/evidence",
+        data={"csrf_token": csrf(page), "department": "101", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 409
+    assert snapshot(web) == before
 
 
 def test_last_years_answer_beside_each_item(web, tmp_path):
@@ -203,8 +211,6 @@ def test_evidence_upload_and_list(web):
     save(c, web, "7", {"answer:7.1": "implemented"})
     token = csrf(c.get(f"{base(web)}/chapters/7").get_data(as_text=True))
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    import io
-
     r = c.post(
         f"{base(web)}/items/7.1/evidence",
         data={"csrf_token": token, "department": "101", "file": (io.BytesIO(pdf), "監視記録.pdf")},
@@ -290,8 +296,6 @@ def test_another_departments_finding_is_refused(web, finding):
 
 
 def test_an_upload_over_the_limit_is_refused(web):
-    import io
-
     from libaudit.web.app import FORM_BYTES
 
     with libaudit.Store(web.path) as s:

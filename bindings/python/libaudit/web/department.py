@@ -162,8 +162,10 @@ def submit(cycle: int, code: str) -> Any:
 @bp.post("/cycles/<int:cycle>/departments/<code>/items/<item_id>/evidence")
 @context.require_signed_in
 def evidence(cycle: int, code: str, item_id: str) -> Any:
-    _target(cycle, code)
+    c = _target(cycle, code)
     s = context.store()
+    if s.submission_state(cycle, code) != "open" or c.status != "open":
+        context.refuse(409, _("The questionnaire is submitted or the cycle is not open: nothing was saved."))
     q = questionnaire.load(s, cycle, code, files=False)
     ch = next((c for c in q.chapters if any(i.id == item_id for i in c.items)), None)
     if ch is None:
