@@ -315,3 +315,20 @@ def test_an_upload_over_the_limit_is_refused(web):
     )
     assert r.status_code == 413 and "ファイルが大きすぎる" in r.get_data(as_text=True)
     assert snapshot(web) == before
+
+
+def test_the_questionnaire_model_is_read_again_when_the_organisation_changes(web):
+    from libaudit.web import questionnaire
+
+    with libaudit.Store(web.path) as s:
+        first = questionnaire.load(s, web.cycle, "101")
+        model = questionnaire._models[(s.path, web.cycle)][1]
+        questionnaire.load(s, web.cycle, "201")
+        assert questionnaire._models[(s.path, web.cycle)][1] is model  # kept while nothing changed
+        s.put_system(ACTOR, "住民記録システム", "101", "mynumber", important_assets=True)
+        again = questionnaire.load(s, web.cycle, "101")
+        assert questionnaire._models[(s.path, web.cycle)][1] is not model
+        assert [i.id for c in again.chapters for i in c.items] == [i.id for c in first.chapters for i in c.items]
+        s.import_responses(ACTOR, web.cycle, [("101", "7.1", "partial", "途中")])
+        now = questionnaire.load(s, web.cycle, "101").chapter("7").items[0]
+        assert (now.id, now.answer, now.comment) == ("7.1", "partial", "途中")  # answers always read anew

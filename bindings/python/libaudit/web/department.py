@@ -111,7 +111,7 @@ def chapter(cycle: int, code: str, chapter: str) -> Any:
         state=state,
         errors=errors,
         next_chapter=_next_chapter(q, ch.id),
-        status=_deadlines(cycle).get(code),
+        status=None,  # 回収状況 reads every 課: the overview shows it, not each chapter
     ), (400 if errors else 200)
 
 
