@@ -857,7 +857,7 @@ def _collection_status(store: _Store, cycle: int, as_of: str | None = None) -> d
     """回収状況 of a cycle (collection.h). Use Store.collection_status."""
 
 def _save_answers(
-    store: _Store, actor: str, cycle: int, department: str, rows: Sequence[tuple[str, str, str, str]]
+    store: _Store, actor: str, cycle: int, department: str, rows: Sequence[tuple[str, str, str, str, str]]
 ) -> dict[str, int]:
     """Save a 課's answers given on the web (submissions.h). Use Store.save_answers."""
 
