@@ -109,13 +109,10 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
   if (!ctx.secretariat.empty()) {
     Cycle c;
     c.secretariat = ctx.secretariat;
-    sql::Stmt s = db.prepare("SELECT yaml, checklist_id, version FROM checklists WHERE id = ?");
-    s.bind(1, ctx.checklist);
-    if (s.step()) {
-      const Checklist checklist = Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2));
-      for (const Item& it : checklist.items())
-        if (body_level(it, c)) ctx.body_items.insert(it.id);
-    }
+    // Parsed once per process per checklist content: a small import (a save on the web) costs
+    // no YAML parse.
+    for (const Item& it : cached_checklist(db, ctx.checklist)->items())
+      if (body_level(it, c)) ctx.body_items.insert(it.id);
   }
   {
     sql::Stmt s = db.prepare("SELECT code, id FROM departments");
