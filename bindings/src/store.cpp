@@ -249,7 +249,11 @@ void bind_cycles(StoreClass& c) {
           py::arg("cycle"))
       .def("cycles", [](const Store& s) { return list_of(s.cycles(), to_dict_of<Cycle>); })
       .def(
-          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"));
+          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
+      .def(
+          "earlier_cycle",
+          [](const Store& s, std::int64_t a, std::int64_t b) { return earlier_cycle(s.cycle(a), s.cycle(b)); },
+          py::arg("a"), py::arg("b"));
 }
 
 // The answers of a cycle: bulk imports (without the GIL) and reading them back.
