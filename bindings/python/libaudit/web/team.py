@@ -24,7 +24,7 @@ from .. import exchange, report
 from ..audit import AuditPlans
 from ..errors import CycleStateError, LibauditError, NotFoundError, PdfError, RoleError, TransitionError
 from ..findings import TRANSITIONS, japan_date
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..scoring import model_names
 from ..store import Cycle
 from . import context
@@ -109,7 +109,11 @@ def send(cycle: int) -> Any:
     with _refusals():
         for code in chosen:
             s.send_web_questionnaire(context.actor(), cycle, code, deadline)
-    context.flash(_("The questionnaire was sent to {n} sections.").format(n=len(chosen)))
+    context.flash(
+        ngettext(
+            "The questionnaire was sent to {n} section.", "The questionnaire was sent to {n} sections.", len(chosen)
+        ).format(n=len(chosen))
+    )
     return redirect(url_for("team.status", cycle=cycle), 303)
 
 
@@ -146,6 +150,7 @@ def scores(cycle: int) -> Any:
         tables=[(by, data.score(model, by)) for by in SCORE_GROUPINGS],
         headings={"department": _("課"), "parent": _("部"), "chapter": _("chapter")},
         fmt=_figure,
+        score_header={"rate": _("実施率"), "ipa": _("IPA points")}.get(model, model),
         reports=_reports(cycle),
         names={d.code: d.name for d in s.departments()},
     )
