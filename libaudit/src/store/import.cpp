@@ -401,15 +401,10 @@ void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,
 
 }  // namespace detail
 
-ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
-                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
-  require_actor(actor);
-  if (!impl_) throw StoreError(tr("the store is closed"));
-  sql::Db& db = impl_->db;
-  // Every row's (cycle, 課) is checked against cycle_departments, read in this same write
-  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
-  sql::ForeignKeysOff references_checked_here(db);
-  sql::WriteTxn txn(db);
+namespace detail {
+
+ImportResult import_responses_in(sql::Db& db, const std::function<TrailWriter&()>& trail_of, std::int64_t cycle_id,
+                                 std::span<const ResponseRowView> rows, const ImportOptions& options) {
   const ImportContext ctx = load_import_context(db, cycle_id);
   const std::vector<CleanRow> clean = validate_responses(ctx, rows, options.source);
   // Unchanged rows cost no write and no trail record.
@@ -421,9 +416,9 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   const std::size_t changed = result.inserted + result.updated;
   if (!changed) return result;  // nothing to write: no trail record either
 
-  TrailWriter trail(db, impl_->sha, impl_->trail_key, actor, now_utc_iso());
+  TrailWriter& trail = trail_of();
   trail.start_seal();  // the batch records continue the chain after the seal record, if one is due
-  const ImportWrite w{cycle_id, rows, clean, change, actor, trail.at()};
+  const ImportWrite w{cycle_id, rows, clean, change, trail.chain().actor(), trail.at()};
   // The records depend only on the validated rows, so a large import seals them in a second
   // thread while this one writes the rows (docs/store.md, "Trail").
   auto seal = [&, head_seq = trail.chain().head_seq(), head = std::string(trail.chain().head_hash())] {
@@ -441,8 +436,27 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   write_responses(db, w, changed, options.progress);
   if (sealing.valid()) records = sealing.get();
   trail.insert(records);
-  txn.commit();
   if (options.progress) options.progress(changed, changed);
+  return result;
+}
+
+}  // namespace detail
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
+                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
+  require_actor(actor);
+  if (!impl_) throw StoreError(tr("the store is closed"));
+  sql::Db& db = impl_->db;
+  // Every row's (cycle, 課) is checked against cycle_departments, read in this same write
+  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
+  sql::ForeignKeysOff references_checked_here(db);
+  sql::WriteTxn txn(db);
+  std::optional<TrailWriter> trail;
+  const std::function<TrailWriter&()> trail_of = [&]() -> TrailWriter& {
+    return trail.emplace(db, impl_->sha, impl_->trail_key, actor, now_utc_iso());
+  };
+  ImportResult result = import_responses_in(db, trail_of, cycle_id, rows, options);
+  txn.commit();
   return result;
 }
 

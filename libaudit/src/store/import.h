@@ -75,6 +75,12 @@ std::vector<SealedRecord> seal_response_batches(const ImportWrite& w, std::int64
                                                 const std::string& head_hash, const std::string& trail_source,
                                                 std::string_view trail_key);
 
+// The whole import inside the caller's write transaction on `db`: phases 1-5, the trail records
+// appended to trail_of() (called once, only when a row changes). Store::import_responses and
+// Store::Transaction::import_responses both run it; neither commits here.
+ImportResult import_responses_in(sql::Db& db, const std::function<TrailWriter&()>& trail_of, std::int64_t cycle,
+                                 std::span<const ResponseRowView> rows, const ImportOptions& options);
+
 // Writes the changed rows, in order; calls progress(done, changed) now and then.
 void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,
                      const std::function<void(std::size_t, std::size_t)>& progress);

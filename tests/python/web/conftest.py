@@ -13,10 +13,11 @@ import pytest
 
 pytest.importorskip("flask", reason="the web extra (flask) is not installed: pip install 'libaudit[web]'")
 
-from _store_util import ACTOR, ready_store
+from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
 from libaudit.web.app import create_app
 from libaudit.web.context import WebState
 
+import libaudit
 from libaudit import i18n
 
 PASSWORD = "correct horse battery"
@@ -78,11 +79,39 @@ def _english_after() -> Iterator[None]:
     i18n.set_language(before)
 
 
-def make_store(path: Path, tmp: Path) -> int:
-    store, cycle = ready_store(path, tmp)
-    for name, dept, roles in PEOPLE:
-        store.people.add(ACTOR, name, dept, roles)
-    store.close()
+#: The checklist of the web tests: the store tests' one with the secretariat 総務課 (101) and two
+#: body-level items (全庁共通事項) that only 101 is asked.
+YAML = CHECKLIST_YAML.replace("body: テスト市\n", "body: テスト市\nsecretariat: 総務課\n") + (
+    """\
+      - id: "8.4"
+        clause: "8(4)"
+        text: 最高情報セキュリティ責任者は、情報セキュリティ対策の見直しを指示しなければならない。
+        question: 最高情報セキュリティ責任者が対策の見直しを指示しているか。
+        roles: [ciso]
+      - id: "8.5"
+        clause: "8(5)"
+        text: 職員等は、全庁の情報セキュリティ研修計画に従わなければならない。
+        question: 全庁の情報セキュリティ研修計画を策定しているか。
+        roles: [staff]
+        respondent: body
+"""
+)
+BODY_ITEMS = ["8.4", "8.5"]
+DEPARTMENT_ITEMS = ["7.1", "7.2", "8.1", "8.2", "8.3"]
+
+
+def make_store(path: Path, tmp: Path, *, fiscal_year: int = 2025) -> int:
+    """A store with the organisation, the people, the checklist and one open self-inspection."""
+    with libaudit.Store(path) as s:
+        s.set_body(ACTOR, "テスト市")
+        s.import_departments_csv(ACTOR, write(tmp / "departments.csv", DEPARTMENTS_CSV))
+        cl = s.import_checklist(ACTOR, libaudit.Checklist.from_yaml(YAML, "test.yaml"))
+        cycle = s.create_cycle(
+            ACTOR, name=f"{fiscal_year}年度 自己点検", kind="self_inspection", fiscal_year=fiscal_year, checklist=cl
+        )
+        s.open_cycle(ACTOR, cycle)
+        for name, dept, roles in PEOPLE:
+            s.people.add(ACTOR, name, dept, roles)
     return cycle
 
 

@@ -54,6 +54,7 @@ def create_app(
         label=labels.label_or_id,
         person=context.person,
         is_team=context.is_team,
+        flashed=context.flashed,
     )
     auth.install(app)
     app.register_blueprint(auth.bp)

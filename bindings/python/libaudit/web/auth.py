@@ -142,17 +142,12 @@ def _error_page(e: Exception) -> tuple[str, int]:
             from flask import current_app
 
             current_app.logger.exception("error on %s %s", request.method, request.path)
-    message = e.description if isinstance(e, HTTPException) and isinstance(e.description, _Said) else ""
+    message = e.description if isinstance(e, HTTPException) and isinstance(e.description, context.Said) else ""
     return render_template("error.html", status=status, text=message or error_text(status)), status
 
 
-class _Said(str):
-    """A description the page wrote for a person (shown instead of the generic sentence)."""
-
-
-def refuse(status: int, text: str) -> NoReturn:
-    """Abort with `status` and the sentence `text` on the error page."""
-    abort(status, description=_Said(text))
+#: The error page with a sentence of its own (context.refuse, kept here for the blueprints using it).
+refuse = context.refuse
 
 
 # -- pages
@@ -207,7 +202,9 @@ def signout() -> Any:
 
 
 def _invalid_invitation() -> NoReturn:
-    refuse(404, _("This invitation link is not valid: it has expired or was used. Ask the audit team for a new one."))
+    context.refuse(
+        404, _("This invitation link is not valid: it has expired or was used. Ask the audit team for a new one.")
+    )
 
 
 @bp.get("/invite/<token>")

@@ -9,7 +9,8 @@ each other.
   for nobody, 403 for someone without the role.
 * :func:`may_answer_for` -- whether the signed-in person answers for a 課 (the C++ rule).
 * :func:`is_team` -- whether a person is of the audit team (the C++ rule).
-* :func:`flash` -- a message the person's next page shows once (PRG).
+* :func:`flash` -- a message the person's next page shows once (PRG); :func:`flashed` reads it.
+* :func:`refuse` -- an error page with a sentence of its own.
 * :func:`actor` -- the name every change is recorded under.
 """
 
@@ -18,11 +19,11 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar, cast
+from typing import Any, Callable, NoReturn, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, request, url_for
 
-from .. import Store, _core
+from .. import Store
 from .._core import Person
 from .credentials import Credentials
 
@@ -77,24 +78,24 @@ def actor() -> str:
 
 
 def is_team(p: Person | None) -> bool:
-    """Whether `p` is of the audit team (the C++ rule ``audit_team`` when bound)."""
+    """Whether `p` is of the audit team (the C++ rule ``audit_team``, exchange/submissions.h)."""
     if p is None:
         return False
-    rule = getattr(_core, "audit_team", None)
+    rule = getattr(store(), "is_audit_team", None)
     if rule is not None:
-        return bool(rule(p))
+        return bool(rule(p.name))
     return any(p.has(r) for r in TEAM_ROLES)
 
 
 def may_answer_for(department: str) -> bool:
     """Whether the signed-in person answers the questionnaire of `department` (a 課 code): the
-    C++ rule ``may_answer_for`` when bound, else a person of that 課."""
+    C++ rule ``may_answer_for`` (exchange/submissions.h)."""
     p = person()
     if p is None:
         return False
-    rule = getattr(_core, "may_answer_for", None)
+    rule = getattr(store(), "may_answer_for", None)
     if rule is not None:
-        return bool(rule(p, department))
+        return bool(rule(p.name, department))
     return p.department == department
 
 
@@ -120,8 +121,24 @@ def require_team(view: F) -> F:
     return cast(F, wrapped)
 
 
-def flash(message: str) -> None:
-    """`message` shown once on the person's next page (after the redirect of a POST)."""
+def flash(message: str, *, error: bool = False) -> None:
+    """`message` shown once on the person's next page (after the redirect of a POST); `error`
+    shows it as a problem."""
     sid = g.get("session_id")
     if sid:
-        credentials().set_flash(sid, message)
+        credentials().set_flash(sid, ("!" if error else " ") + message)
+
+
+def flashed() -> tuple[str, bool]:
+    """The message this page shows once, and whether it is a problem ("" when none)."""
+    text = str(g.get("flash") or "")
+    return text[1:], text[:1] == "!"
+
+
+class Said(str):
+    """A sentence written for a person, shown on an error page instead of the generic one."""
+
+
+def refuse(status: int, text: str) -> NoReturn:
+    """Abort with `status` and the sentence `text` on the error page."""
+    abort(status, description=Said(text))
