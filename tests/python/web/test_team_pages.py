@@ -10,6 +10,7 @@ from _store_util import ACTOR
 from conftest import AUDITOR, MANAGER, OTHER, csrf, post
 
 import libaudit
+from libaudit import exchange
 from libaudit.report import find_chromium
 
 SCRIPT = "<script>window.__xss = 1</script>"
@@ -53,9 +54,8 @@ def answer_all(web, dept: str, comment: str = "") -> None:
 
 
 def items_of(s, cycle: int, dept: str) -> list[str]:
-    st = s.collection_status(cycle)
-    row = next(r for r in st.rows if r.department == dept)
-    return [i.id for i in s.load_checklist(s.cycle(cycle).checklist).items][: row.items]
+    """The items the 課's questionnaire asks (the workbook's rows)."""
+    return [r.item for r in exchange._Cycle(s, cycle).rows(dept)]
 
 
 def test_team_pages_need_sign_in(web):

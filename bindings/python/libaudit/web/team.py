@@ -71,8 +71,18 @@ def index() -> Any:
 @context.require_team
 def status(cycle: int) -> Any:
     c = _cycle(cycle)
-    st = context.store().collection_status(cycle)
-    return render_template("team/status.html", cycle=c, status=st, today=_today())
+    s = context.store()
+    return render_template(
+        "team/status.html", cycle=c, status=s.collection_status(cycle), reopened=_reopened(cycle), today=_today()
+    )
+
+
+def _reopened(cycle: int) -> dict[str, dict[str, Any]]:
+    """The 課 whose last web submission was reopened, with that reopening (by, at, reason)."""
+    last: dict[str, dict[str, Any]] = {}
+    for row in context.store().submissions(cycle):  # by 課 then number
+        last[row["department"]] = row
+    return {code: row for code, row in last.items() if row["action"] == "reopen"}
 
 
 def _today() -> str:
