@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-import libaudit
 from libaudit.web.credentials import Credentials, sidecar_path
+
+import libaudit
 
 ACTOR = "bench"
 PASSWORD = "load test password 1234"
@@ -212,7 +213,7 @@ def user(port: int, setup: Setup, k: int, every: int, results: Results, start: t
             sent += len(batch)
         with results.lock:
             results.sent[code] = sent
-    except Exception as e:  # noqa: BLE001 - every failure is counted, the run goes on
+    except Exception as e:
         results.error(f"{name}: {type(e).__name__}: {e}")
     finally:
         b.conn.close()
@@ -275,7 +276,7 @@ def run_api(setup: Setup, users: int, every: int) -> tuple[Results, float]:
                     sent += len(batch)
             with results.lock:
                 results.sent[code] = sent
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             results.error(f"{name}: {type(e).__name__}: {e}")
 
     workers = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(users)]

@@ -157,7 +157,13 @@ def test_scores_include_the_answers(server: dict[str, Any], team: tuple[Any, lis
 def test_no_stored_script_runs_on_the_team_pages(server: dict[str, Any], team: tuple[Any, list[str]]) -> None:
     page, dialogs = team
     base = f"{server['url']}/team"
-    for url in ("/", f"/cycles/{server['cycle']}/status", f"/cycles/{server['cycle']}/reminders", "/findings", "/people"):
+    for url in (
+        "/",
+        f"/cycles/{server['cycle']}/status",
+        f"/cycles/{server['cycle']}/reminders",
+        "/findings",
+        "/people",
+    ):
         page.goto(base + url)
         page.wait_for_selector("main h1")
         no_script_ran(page, dialogs)

@@ -7,11 +7,11 @@ import json
 
 import pytest
 from _store_util import ACTOR
-from conftest import AUDITOR, MANAGER, OTHER, csrf, post
+from conftest import AUDITOR, MANAGER, OTHER, post
+from libaudit.report import find_chromium
 
 import libaudit
 from libaudit import exchange
-from libaudit.report import find_chromium
 
 SCRIPT = "<script>window.__xss = 1</script>"
 
@@ -128,7 +128,7 @@ def test_status_shows_each_section_not_started_in_progress_and_submitted(web):
     assert "提出済" in rows["101"]
     assert "未着手" in rows["102"]
     assert f"回答中 1/{len(asked)}" in rows["201"]
-    assert 'action="/team/cycles/{}/departments/101/reopen"'.format(web.cycle) in rows["101"]
+    assert f'action="/team/cycles/{web.cycle}/departments/101/reopen"' in rows["101"]
     assert "/reopen" not in rows["201"]
 
 
@@ -199,7 +199,7 @@ def test_scores_are_those_of_libaudit_score(web):
         section = page.split(f'id="scores-{by}"')[1].split("</table>")[0]
         for r in table:
             score = "-" if r.score is None else f"{r.score:.1f}"
-            assert f"<td>{r.group}</td><td>{r.name}</td><td class=\"num\">{score}</td>" in section, (by, r.group)
+            assert f'<td>{r.group}</td><td>{r.name}</td><td class="num">{score}</td>' in section, (by, r.group)
     assert "100.0" in page
 
 
@@ -244,20 +244,58 @@ def test_report_pdf_downloads(web):
 
 def test_findings_register_escapes_and_offers_the_steps(web):
     with libaudit.Store(web.path) as s:
-        audit = s.create_cycle(ACTOR, name="監査", kind="internal_audit", fiscal_year=2024, checklist=s.cycle(web.cycle).checklist)
+        audit = s.create_cycle(
+            ACTOR, name="監査", kind="internal_audit", fiscal_year=2024, checklist=s.cycle(web.cycle).checklist
+        )
         s.open_cycle(ACTOR, audit)
         fid = s.findings.open(
-            AUDITOR, cycle=audit, department="201", items=["7.1"], severity="minor_nonconformity",
-            condition=SCRIPT, due="2099-03-31",
+            AUDITOR,
+            cycle=audit,
+            department="201",
+            items=["7.1"],
+            severity="minor_nonconformity",
+            condition=SCRIPT,
+            due="2099-03-31",
         )
     c = web.signed_in(AUDITOR)
     page = c.get("/team/findings").get_data(as_text=True)
     assert SCRIPT not in page
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in page
-    assert f'action="/team/findings/{fid}/move"' in page
+    assert f'action="/team/findings/{fid}/move"' not in page  # open: the 課's step, not the team's
     with libaudit.Store(web.path) as s:
-        steps = [t.to_state for t in libaudit.findings.TRANSITIONS if t.from_state == s.findings.get(fid).state]
-    assert steps
+        s.findings.move(OTHER, fid, "plan_submitted", "計画書")
+    page = c.get("/team/findings").get_data(as_text=True)
+    row = page.split(f'id="finding-{fid}"')[1].split("</tr>")[0]
+    assert f'action="/team/findings/{fid}/move"' in row and 'value="in_remediation"' in row
+    assert 'value="risk_accepted"' not in row  # the CISO's step
+
+
+def test_a_finding_step_is_taken_or_refused_with_nothing_written(web):
+    with libaudit.Store(web.path) as s:
+        audit = s.create_cycle(
+            ACTOR, name="監査", kind="internal_audit", fiscal_year=2024, checklist=s.cycle(web.cycle).checklist
+        )
+        s.open_cycle(ACTOR, audit)
+        fid = s.findings.open(
+            AUDITOR,
+            cycle=audit,
+            department="201",
+            items=["7.1"],
+            severity="minor_nonconformity",
+            condition="c",
+            due="2099-03-31",
+        )
+        s.findings.move(OTHER, fid, "plan_submitted", "計画書")
+    c = web.signed_in(AUDITOR)
+    before = trail_length(web)
+    assert post(c, f"/team/findings/{fid}/move", {"state": "verified"}).status_code == 400
+    assert post(c, "/team/findings/999/move", {"state": "verified"}).status_code == 404
+    assert trail_length(web) == before
+    r = post(c, f"/team/findings/{fid}/move", {"state": "in_remediation", "note": "計画を承認"})
+    assert r.status_code == 303
+    with libaudit.Store(web.path) as s:
+        assert s.findings.get(fid).state == "in_remediation"
+        assert s.findings.history(fid)[-1].by == AUDITOR
 
 
 def test_people_shows_account_state_and_invite_gives_a_one_time_link(web):
