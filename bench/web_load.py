@@ -109,7 +109,7 @@ def build_store(folder: Path, users: int, n_items: int) -> Setup:
         )
         s.open_cycle(ACTOR, cycle)
         s.people.import_rows(ACTOR, [(manager(k), department_code(k), "security_manager") for k in range(users)])
-        items = [(sec.id, it.id) for sec in s.load_checklist(cl).sections for it in sec.items]
+    items = [(f"{k // PER_CHAPTER + 1}", f"{k // PER_CHAPTER + 1}.{k + 1}") for k in range(n_items)]  # checklist_yaml's
     creds = Credentials(sidecar_path(str(path)))
     for k in range(users):
         creds.redeem(creds.invite(manager(k), ACTOR), PASSWORD)

@@ -22,6 +22,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from .. import exchange, report
 from ..audit import AuditPlans
+from ..exchange.collection import japan_time
 from ..errors import CycleStateError, LibauditError, NotFoundError, PdfError, RoleError, TransitionError
 from ..findings import TRANSITIONS, japan_date
 from ..i18n import _, ngettext
@@ -58,6 +59,12 @@ def _cycle(cycle: int) -> Cycle:
         return context.store().cycle(cycle)
     except NotFoundError:
         abort(404)
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    """What the team's templates use beside the app's globals: a trail time in Japan."""
+    return {"japan_time": japan_time}
 
 
 @bp.get("/")
