@@ -161,7 +161,7 @@ class Browser:
     """One user's keep-alive connection with its cookies."""
 
     def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, url: str, form: dict[str, str] | None = None) -> tuple[int, str]:
@@ -190,33 +190,46 @@ def user(port: int, setup: Setup, k: int, every: int, results: Results, start: t
     code, name = department_code(k), manager(k)
     b = Browser(port)
     try:
-        _status, page = b.request("GET", "/signin")
-        status, _page = b.request("POST", "/signin", {"name": name, "password": PASSWORD, "csrf_token": token(page)})
-        if status != 303:
-            results.error(f"{name}: sign-in answered {status}")
-            return
-        _status, page = b.request("GET", "/")
-        csrf = token(page)
-        start.wait()
-        sent = 0
-        for batch in batches(setup.items, every):
-            chapter = batch[0][0]
-            form = {"csrf_token": csrf}
-            form.update({f"answer:{item}": "implemented" for _ch, item in batch})
-            url = f"/cycles/{setup.cycle}/departments/{code}/chapters/{chapter}"
-            t0 = time.perf_counter()
-            status, _page = b.request("POST", url, form)
-            results.add(time.perf_counter() - t0)
-            if status != 303:
-                results.error(f"{name}: a save answered {status}")
-                continue
-            sent += len(batch)
-        with results.lock:
-            results.sent[code] = sent
+        csrf = sign_in(b, name, results)
+        start.wait()  # every user at the barrier, signed in or not: the saves start together
+        if csrf:
+            results.sent[code] = save_all(b, setup, code, csrf, every, results)
     except Exception as e:
         results.error(f"{name}: {type(e).__name__}: {e}")
     finally:
         b.conn.close()
+
+
+def sign_in(b: Browser, name: str, results: Results) -> str:
+    """Signs in through the form; returns the session's CSRF token ("" when refused)."""
+    try:
+        _status, page = b.request("GET", "/signin")
+        status, _page = b.request("POST", "/signin", {"name": name, "password": PASSWORD, "csrf_token": token(page)})
+        if status != 303:
+            results.error(f"{name}: sign-in answered {status}")
+            return ""
+        _status, page = b.request("GET", "/")
+        return token(page)
+    except Exception as e:
+        results.error(f"{name}: sign-in: {type(e).__name__}: {e}")
+        return ""
+
+
+def save_all(b: Browser, setup: Setup, code: str, csrf: str, every: int, results: Results) -> int:
+    """Saves every item, `every` at a time, through the chapter form; returns the answers sent."""
+    sent = 0
+    for batch in batches(setup.items, every):
+        form = {"csrf_token": csrf}
+        form.update({f"answer:{item}": "implemented" for _ch, item in batch})
+        url = f"/cycles/{setup.cycle}/departments/{code}/chapters/{batch[0][0]}"
+        t0 = time.perf_counter()
+        status, _page = b.request("POST", url, form)
+        results.add(time.perf_counter() - t0)
+        if status != 303:
+            results.error(f"{code}: a save answered {status}")
+            continue
+        sent += len(batch)
+    return sent
 
 
 def batches(items: list[tuple[str, str]], every: int) -> list[list[tuple[str, str]]]:
@@ -349,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         api_lost = lost(api_setup, api, args.users)
         w50, w95, wrate = summary("web (HTTP)", web, web_wall)
         a50, a95, arate = summary("Store.save_answers", api, api_wall)
-        print(f"ratio web/API: p50 {w50 / a50:.1f}×  p95 {w95 / a95:.1f}×  throughput {arate / wrate:.1f}× lower")
+        if a50 > 0 and a95 > 0 and wrate > 0:
+            print(f"ratio web/API: p50 {w50 / a50:.1f}×  p95 {w95 / a95:.1f}×  throughput {arate / wrate:.1f}× lower")
         print(f"server errors {len(web.errors)}, lost answers: web {len(web_lost)} 課, API {len(api_lost)} 課")
         for problem in (web.errors + web_lost + api.errors + api_lost)[:20]:
             print("  " + problem)

@@ -4,6 +4,7 @@ written), 回収状況, sending, reopening, scores, reports, findings, people an
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from _store_util import ACTOR
@@ -312,3 +313,16 @@ def test_people_shows_account_state_and_invite_gives_a_one_time_link(web):
     token = link.rsplit("/", 1)[1]
     assert web.state.credentials.invitation(token) == "新人 四郎"
     assert post(c, "/team/people/誰でもない/invite", {}, page="/team/people").status_code == 404
+
+
+def test_every_html_report_link_of_the_scores_page_answers(web):
+    answer_all(web, "101")
+    c = web.signed_in(AUDITOR)
+    page = c.get(f"/team/cycles/{web.cycle}/scores").get_data(as_text=True)
+    links = sorted(set(re.findall(r'href="(/team/cycles/\d+/reports/[^"]+\.html[^"]*)"', page)))
+    assert len(links) >= 4 + 3  # committee, audit, findings, workpapers and the 3 sheets
+    for link in links:
+        r = c.get(link.replace("&amp;", "&"))
+        assert r.status_code in (200, 400), (link, r.status_code)  # a refusal is said, never a 500
+        if r.status_code == 200:
+            assert "attachment" in r.headers["Content-Disposition"]

@@ -22,14 +22,14 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from .. import exchange, report
 from ..audit import AuditPlans
-from ..exchange.collection import japan_time
 from ..errors import CycleStateError, LibauditError, NotFoundError, PdfError, RoleError, TransitionError
+from ..exchange.collection import japan_time
 from ..findings import TRANSITIONS, japan_date
 from ..i18n import _, ngettext
 from ..scoring import model_names
 from ..store import Cycle
 from . import context
-from .auth import refuse
+from .context import refuse
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
