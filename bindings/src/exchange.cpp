@@ -138,15 +138,16 @@ py::dict submission_dict(const exchange::Submission& s) {
 
 // Web submissions (submissions.h). Use the Store methods (save_answers, submit, …).
 void bind_submissions(py::module_& m) {
-  using Row = std::tuple<std::string, std::string, std::string, std::string>;  // item, answer, comment, evidence
+  // department ("": the 課 saved for), item, answer, comment, evidence
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
   m.def(
       "_save_answers",
       [](Store& store, std::string_view actor, std::int64_t cycle, std::string_view department,
          const std::vector<Row>& rows) {
         std::vector<ResponseRow> in;
         in.reserve(rows.size());
-        for (const auto& [item, answer, comment, evidence] : rows)
-          in.push_back(ResponseRow{{}, item, answer, comment, evidence, {}, {}, int(in.size() + 1)});
+        for (const auto& [dept, item, answer, comment, evidence] : rows)
+          in.push_back(ResponseRow{dept, item, answer, comment, evidence, {}, {}, int(in.size() + 1)});
         return import_without_gil([&] { return exchange::Submissions(store).save(actor, cycle, department, in); });
       },
       py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("rows"),

@@ -135,6 +135,14 @@ class Store(_store.Store):
         return collection_status(self, cycle, day)
 
     # -- web submissions (libaudit.exchange.submissions, docs/exchange.md "Web submissions")
+    def questionnaire_rows(self, cycle: int, department: str, carry_over_from: int | None = None) -> list[Any]:
+        """The rows of 課 `department`'s questionnaire (libaudit.exchange.Row: no, item, chapter,
+        clause, question, roles, answer label, comment, evidence), as its workbook has them,
+        pre-filled with its stored answers, else those of the earlier cycle `carry_over_from`."""
+        from .exchange.submissions import questionnaire_rows
+
+        return questionnaire_rows(self, cycle, department, carry_over_from)
+
     def save_answers(
         self, actor: str, cycle: int, department: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]
     ) -> _store.ImportResult:

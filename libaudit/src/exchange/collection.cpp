@@ -259,7 +259,9 @@ void judge(CollectionStatus& out) {
       r.late = r.returned ? r.returned_at >= end : parse_date(r.deadline) < out.as_of;
     }
     r.status = status_of(r);
-    r.progress = r.submitted ? Progress::submitted : r.answered ? Progress::in_progress : Progress::not_started;
+    // A returned file is submitted answers too, unless the 課 went on to answer on the web.
+    const bool done = r.submitted || (r.returned && r.submissions == 0);
+    r.progress = done ? Progress::submitted : r.answered ? Progress::in_progress : Progress::not_started;
     ++t.departments;
     t.submitted += r.submitted ? 1 : 0;
     ++t.by_progress[static_cast<std::size_t>(r.progress)];

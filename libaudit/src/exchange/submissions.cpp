@@ -118,18 +118,28 @@ Person answerer(Store::Transaction& txn, const Store& store, std::string_view ac
   return p;
 }
 
+// What only the audit team does here.
+enum class TeamTask { reopen, send };
+
 // A member of the audit team; RoleError for anyone else.
-Person auditor(const Store& store, std::string_view actor, std::string_view what) {
+Person auditor(const Store& store, std::string_view actor, TeamTask task) {
   const Person p = person_of(store, actor);
-  if (!audit_team(p))
-    throw RoleError(
-        message("{name} cannot {what}: only the {chief_auditor}, the {chief_security_officer} or the "
-                "{ciso} can",
-                fmt::arg("name", p.name), fmt::arg("what", what),
-                fmt::arg("chief_auditor", label_of(Vocabulary::role, "chief_auditor")),
-                fmt::arg("chief_security_officer", label_of(Vocabulary::role, "chief_security_officer")),
-                fmt::arg("ciso", label_of(Vocabulary::role, "ciso"))));
-  return p;
+  if (audit_team(p)) return p;
+  // fmt::arg keeps a reference: the labels live here, not as temporaries.
+  const std::string_view auditor_label = label_of(Vocabulary::role, "chief_auditor");
+  const std::string_view cso_label = label_of(Vocabulary::role, "chief_security_officer");
+  const std::string_view ciso_label = label_of(Vocabulary::role, "ciso");
+  const auto name = fmt::arg("name", p.name);
+  const auto chief_auditor = fmt::arg("chief_auditor", auditor_label);
+  const auto cso = fmt::arg("chief_security_officer", cso_label);
+  const auto ciso = fmt::arg("ciso", ciso_label);
+  throw RoleError(task == TeamTask::reopen
+                      ? message("{name} cannot reopen a department's submission: only the {chief_auditor}, the "
+                                "{chief_security_officer} or the {ciso} can",
+                                name, chief_auditor, cso, ciso)
+                      : message("{name} cannot send the web questionnaire: only the {chief_auditor}, the "
+                                "{chief_security_officer} or the {ciso} can",
+                                name, chief_auditor, cso, ciso));
 }
 
 // The items asked of the 課 in the cycle (applicability.h, asked), in checklist order.
@@ -268,7 +278,7 @@ Submission Submissions::reopen(std::string_view actor, std::int64_t cycle, std::
                                          "the trail and shown to the department")}});
   Store::Transaction txn(store);
   const Target t = target_of(txn, store, cycle, department);
-  const Person p = auditor(store, actor, tr("reopen a department's submission"));
+  const Person p = auditor(store, actor, TeamTask::reopen);
   if (state_in(txn.db, cycle, t.department.code) != SubmissionState::submitted)
     throw CycleStateError(
         message("department {department} has not submitted its answers to cycle {cycle}: there "
@@ -284,7 +294,7 @@ ExportRecord Submissions::send(std::string_view actor, std::int64_t cycle, std::
   Store& store = writable();
   Store::Transaction txn(store);
   const Target t = target_of(txn, store, cycle, department);
-  const Person p = auditor(store, actor, tr("send the web questionnaire"));
+  const Person p = auditor(store, actor, TeamTask::send);
   ExportRecord e;
   e.cycle = cycle;
   e.department = t.department.code;

@@ -167,7 +167,12 @@ BOOST_FIXTURE_TEST_CASE(reopen_needs_the_audit_team_and_a_reason, Fixture) {
   save(kManager, "101", "7.2");
   Submissions(store).submit(kManager, cycle, "101");
   const std::size_t n = store.trail().size();
-  BOOST_CHECK_THROW(Submissions(store).reopen(kManager, cycle, "101", "訂正"), RoleError);
+  try {
+    Submissions(store).reopen(kManager, cycle, "101", "訂正");
+    BOOST_FAIL("a reopening by the 課's own manager");
+  } catch (const RoleError& e) {
+    BOOST_TEST(std::string(e.what()).find(kManager + " cannot reopen") == 0u);
+  }
   BOOST_CHECK_THROW(Submissions(store).reopen(kAuditor, cycle, "101", "  "), ValidationError);
   BOOST_TEST(store.trail().size() == n);
   const Submission r = Submissions(store).reopen(kCiso, cycle, "101", "7.2 の訂正");
@@ -213,6 +218,13 @@ BOOST_FIXTURE_TEST_CASE(a_web_submission_is_a_return_in_the_collection_status, F
   BOOST_TEST(!s.rows[0].submitted);
   BOOST_TEST(s.rows[0].returned);  // the first submission stays the return
   BOOST_TEST(to_string(s.rows[0].progress) == "in_progress");
+  // A 課 that returned a workbook (and never submitted on the web) has submitted its answers.
+  ImportOptions o;
+  o.trail_source = "questionnaires: 102.xlsx sha256:" + std::string(64, 'a') + " [102]";
+  store.import_responses(kActor, cycle, {ResponseRow{"102", "7.1", "実施している", "", "", "", "", 1}}, o);
+  s = collection_status(store, cycle);
+  BOOST_TEST(to_string(s.rows[1].progress) == "submitted");
+  BOOST_TEST(!s.rows[1].submitted);
 }
 
 BOOST_FIXTURE_TEST_CASE(verify_finds_a_tampered_submission, Fixture) {

@@ -195,3 +195,20 @@ def test_first_admin_needs_someone(tmp_path):
         creds = Credentials(str(tmp_path / "a.db.web"), fast_hashes=True)
         with pytest.raises(libaudit.ValidationError, match="--admin NAME"):
             first_admin_invitation(s, creds, None)
+
+
+def test_signin_goes_back_to_a_page_of_this_site_only(web):
+    for target, expected in (("/findings", "/findings"), ("//evil.example/x", "/"), ("https://evil.example/", "/")):
+        c = web.client()
+        token = csrf(c.get("/signin").get_data(as_text=True))
+        r = c.post("/signin", data={"name": MANAGER, "password": PASSWORD, "csrf_token": token, "next": target})
+        assert r.status_code == 303 and r.headers["Location"] == expected, target
+
+
+def test_signin_gives_a_new_session_and_no_old_csrf(web):
+    c = web.client()
+    c.get("/signin")
+    before = c.get_cookie("libaudit_csrf").value
+    signin(c, MANAGER)
+    assert c.get_cookie("libaudit_csrf") is None  # the pre-sign-in token is gone
+    assert before not in c.get("/").get_data(as_text=True)  # the forms carry the session's token

@@ -77,6 +77,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         for name, dept, roles in PEOPLE:
             s.people.add(ACTOR, name, "102" if name == AUDITOR else dept, roles)
         s.send_web_questionnaire(AUDITOR, cycle, "101", "2030-06-30")
+        audit = s.create_cycle(ACTOR, name="令和7年度 内部監査", kind="internal_audit", fiscal_year=2025, checklist=cl)
+        s.open_cycle(ACTOR, audit)
+        s.findings.open(
+            AUDITOR,
+            cycle=audit,
+            department="101",
+            items="2.1",
+            severity="minor_nonconformity",
+            condition="情報資産の分類が台帳に記録されていない <b>太字にならない</b>",
+            due="2030-03-31",
+        )
     app = create_app(path, testing=True)
     port = free_port()
     srv = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
@@ -125,16 +136,22 @@ def shot(page: Any, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
+def submit(page: Any, selector: str) -> None:
+    """Clicks the button that sends a form, and waits for the page the server answers with."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def sign_in(page: Any, url: str, name: str, password: str = PASSWORD) -> None:
     page.goto(f"{url}/signin")
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", password)
-    page.click("form.narrow button[type=submit]")
+    submit(page, "form.narrow button[type=submit]")
     page.wait_for_selector("form.signout")
 
 
 def sign_out(page: Any) -> None:
-    page.click("form.signout button")
+    submit(page, "form.signout button")
     page.wait_for_selector("input[name=password]")
 
 
@@ -162,16 +179,15 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
     shot(page, "invite")
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.click("form.narrow button[type=submit]")
+    submit(page, "form.narrow button[type=submit]")
     page.wait_for_selector("input[name=name]")
     shot(page, "signin")
     sign_in(page, url, MANAGER)
     shot(page, "home")
-    page.click(f'a[href="/cycles/{cycle}/departments/101/"]')
-    page.wait_for_selector("table.list")
+    submit(page, f'a[href="/cycles/{cycle}/departments/101/"]')
 
     # 20 items with a comment, saved (one with a comment that tries to run a script)
-    page.click("table.list tbody a")
+    submit(page, "table.list tbody a")
     todo, done = 20, []
     while todo:
         ids = unanswered(page)[:todo]
@@ -180,8 +196,7 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
         todo -= len(ids)
         if len(done) == len(ids):
             page.fill(f'textarea[name="comment:{ids[0]}"]', EVIL)
-        page.click("#answers button[name=next]" if todo else "#answers button[name=save]")
-        page.wait_for_selector("p.flash")
+        submit(page, "#answers button[name=next]" if todo else "#answers button[name=save]")
         assert "保存した" in page.inner_text("p.flash")
     shot(page, "chapter", full_page=False)
     page.emulate_media(media="print")
@@ -209,17 +224,25 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
         ids = unanswered(page)
         answer_items(page, ids[::2], "implemented")
         answer_items(page, ids[1::2], "partial")
-        page.click("#answers button[name=save]")
-        page.wait_for_selector("p.flash")
+        submit(page, "#answers button[name=save]")
+        assert "保存した" in page.inner_text("p.flash")
     page.goto(overview)
-    page.click("form.actions button[type=submit]")
-    page.wait_for_selector("p.flash")
+    submit(page, "form.actions button[type=submit]")
     assert "提出した" in page.inner_text("p.flash")
     assert page.inner_text("span.badge") == "提出済"
+    shot(page, "overview-submitted")
     page.goto(chapters[0])
     assert page.locator("#answers").count() == 0
     assert page.locator(f'input[name="answer:{done[0]}"]').first.is_disabled()
     assert dialogs == [] and page.evaluate("window.__xss") is None  # the stored script never ran
+
+    # the 課's finding: its step taken
+    page.goto(f"{url}/findings")
+    assert "<b>" in page.inner_text("table.list")  # shown as text, not markup
+    shot(page, "findings")
+    page.fill("form.step input[name=note]", "改善計画書を提出")
+    submit(page, "form.step button")
+    assert "状態を進めた" in page.inner_text("p.flash") and "改善計画提出済" in page.inner_text("table.list")
     sign_out(page)
 
     # the audit team: 回収状況 says submitted, the scores include the answers

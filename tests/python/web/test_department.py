@@ -4,6 +4,7 @@ the page only): a refused request writes nothing."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -158,7 +159,8 @@ def test_submit_when_complete_then_read_only(web):
     token = csrf(overview)
     r = c.post(f"{base(web)}/submit", data={"csrf_token": token, "department": "101"})
     assert r.status_code == 303
-    assert "8(1)" in c.get(r.headers["Location"]).get_data(as_text=True)  # the missing items named
+    problem = re.search(r'<p class="error"[^>]*>(.*?)</p>', c.get(r.headers["Location"]).get_data(as_text=True), re.S)
+    assert problem and "8.1" in problem.group(1) and "8.5" in problem.group(1)  # every missing item named
     with libaudit.Store(web.path, read_only=True) as s:
         assert s.submission_state(web.cycle, "101") == "open"
     save(c, web, "8", {f"answer:{i}": "implemented" for i in ("8.1", "8.2", "8.3")})
@@ -174,7 +176,14 @@ def test_submit_when_complete_then_read_only(web):
     assert save(c, web, "7", {"answer:7.1": "not_implemented"}).status_code == 409
     assert snapshot(web) == before
     page = c.get(f"{base(web)}/chapters/7").get_data(as_text=True)
-    assert 'id="answers"' not in page and "disabled" in page
+    assert 'id="answers"' not in page and "disabled" in page and "/evidence" not in page
+    r = c.post(
+        f"{base(web)}/items/7.1/evidence",
+        data={"csrf_token": csrf(page), "department": "101", "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 409
+    assert snapshot(web) == before
 
 
 def test_last_years_answer_beside_each_item(web, tmp_path):
@@ -202,8 +211,6 @@ def test_evidence_upload_and_list(web):
     save(c, web, "7", {"answer:7.1": "implemented"})
     token = csrf(c.get(f"{base(web)}/chapters/7").get_data(as_text=True))
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    import io
-
     r = c.post(
         f"{base(web)}/items/7.1/evidence",
         data={"csrf_token": token, "department": "101", "file": (io.BytesIO(pdf), "監視記録.pdf")},
@@ -286,3 +293,42 @@ def test_another_departments_finding_is_refused(web, finding):
     r = c.post(f"/findings/{finding}/move", data={"csrf_token": csrf(page), "state": "plan_submitted"})
     assert r.status_code == 403
     assert snapshot(web) == before
+
+
+def test_an_upload_over_the_limit_is_refused(web):
+    from libaudit.web.app import FORM_BYTES
+
+    with libaudit.Store(web.path) as s:
+        s.evidence.set_settings(ACTOR, max_bytes=1000)
+    from libaudit.web.app import create_app
+
+    web.app = create_app(web.path, testing=True)
+    c = web.signed_in(MANAGER)
+    save(c, web, "7", {"answer:7.1": "implemented"})
+    before = snapshot(web)
+    token = csrf(c.get(f"{base(web)}/chapters/7").get_data(as_text=True))
+    big = b"%PDF-1.4\n" + b"0" * (1000 + FORM_BYTES)
+    r = c.post(
+        f"{base(web)}/items/7.1/evidence",
+        data={"csrf_token": token, "department": "101", "file": (io.BytesIO(big), "big.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 413 and "ファイルが大きすぎる" in r.get_data(as_text=True)
+    assert snapshot(web) == before
+
+
+def test_the_questionnaire_model_is_read_again_when_the_organisation_changes(web):
+    from libaudit.web import questionnaire
+
+    with libaudit.Store(web.path) as s:
+        first = questionnaire.load(s, web.cycle, "101")
+        model = questionnaire._models[(s.path, web.cycle)][1]
+        questionnaire.load(s, web.cycle, "201")
+        assert questionnaire._models[(s.path, web.cycle)][1] is model  # kept while nothing changed
+        s.put_system(ACTOR, "住民記録システム", "101", "mynumber", important_assets=True)
+        again = questionnaire.load(s, web.cycle, "101")
+        assert questionnaire._models[(s.path, web.cycle)][1] is not model
+        assert [i.id for c in again.chapters for i in c.items] == [i.id for c in first.chapters for i in c.items]
+        s.import_responses(ACTOR, web.cycle, [("101", "7.1", "partial", "途中")])
+        now = questionnaire.load(s, web.cycle, "101").chapter("7").items[0]
+        assert (now.id, now.answer, now.comment) == ("7.1", "partial", "途中")  # answers always read anew

@@ -165,13 +165,15 @@ class CollectionStatus:
         """The status as a text table, aligned by display width, totals at the bottom."""
         from ..table import format_table
 
-        head = [_("department"), _("division"), _("collection"), _("exported"), _("deadline"), _("returned")]
+        head = [_("department"), _("division"), _("collection"), _("answering"), _("exported"), _("deadline")]
+        head += [_("returned")]
         head += [_("imported by"), _("items asked"), _("answered items"), _("blank"), _("changed")]
         rows: list[tuple[object, ...]] = [
             (
                 f"{r.department} {r.name}",
                 r.parent_name,
                 r.status_label,
+                r.progress_label,
                 japan_time(r.last_export.at) if r.last_export else "",
                 r.deadline,
                 japan_time(r.returned_at),
@@ -189,6 +191,7 @@ class CollectionStatus:
                 _("total"),
                 "",
                 _("{returned} of {departments} returned").format(returned=t["returned"], departments=t["departments"]),
+                _("{submitted} submitted").format(submitted=self.by_progress.get("submitted", 0)),
                 t["exported"],
                 "",
                 t["returned"],
@@ -199,7 +202,7 @@ class CollectionStatus:
                 t["changed"],
             )
         )
-        return format_table(head, rows, "<<<<<<<>>>>")
+        return format_table(head, rows, "<<<<<<<<>>>>")
 
     def summary(self) -> str:
         """One line: how many 課 stand where."""
@@ -310,7 +313,8 @@ def remind_mail_text(status: CollectionStatus, body: str = "") -> str:
         where = f"{r.parent_name} {r.name}".strip()
         sent = ""
         if r.last_export:
-            sent = f"（{r.last_export.file}、{date_text(japan_time(r.last_export.at)[:10])}配布）"
+            what = "Web 点検票" if r.last_export.format == "web" else r.last_export.file  # Store.send_web_questionnaire
+            sent = f"（{what}、{date_text(japan_time(r.last_export.at)[:10])}配布）"
         due = _due_text(r)
         passed = "回答期限を過ぎておりますので、至急" if r.status == "overdue" else "回答期限までに"
         blocks.append(

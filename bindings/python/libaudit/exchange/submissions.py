@@ -19,6 +19,7 @@ from typing import Any
 from .. import _core
 from ..i18n import _
 from ..store import ImportResult, Store, core_call
+from .model import Row, _Cycle
 
 AnswerRow = Sequence[Any] | Mapping[str, Any]
 
@@ -27,16 +28,26 @@ def _text(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def _row(k: int, row: AnswerRow) -> tuple[str, str, str, str]:
+def _row(k: int, row: AnswerRow) -> tuple[str, str, str, str, str]:
+    """(department, item, answer, comment, evidence); the department "" (the 課 saved for) unless
+    a dict names one, which must then be that 課."""
     if isinstance(row, Mapping):
-        return (_text(row.get("item")), _text(row.get("answer")), _text(row.get("comment")), _text(row.get("evidence")))
+        keys = ("department", "item", "answer", "comment", "evidence")
+        return tuple(_text(row.get(k)) for k in keys)  # type: ignore[return-value]
     fields = list(row)
     if not 2 <= len(fields) <= 4:
         raise ValueError(
             _("row {row}: expected (item, answer[, comment, evidence]), got {n} values").format(row=k, n=len(fields))
         )
     fields += [""] * (4 - len(fields))
-    return (_text(fields[0]), _text(fields[1]), _text(fields[2]), _text(fields[3]))
+    return ("", _text(fields[0]), _text(fields[1]), _text(fields[2]), _text(fields[3]))
+
+
+def questionnaire_rows(store: Store, cycle: int, department: str, carry_over_from: int | None = None) -> list[Row]:
+    """The rows of 課 `department`'s questionnaire, as the workbook has them (the items asked of
+    it in checklist order, the secretariat's 全庁共通事項 last), pre-filled with its stored answers,
+    else those of cycle `carry_over_from` (an earlier cycle: last year's answers)."""
+    return list(_Cycle(store, int(cycle), carry_over_from).rows(department))
 
 
 def save_answers(store: Store, actor: str, cycle: int, department: str, rows: Iterable[AnswerRow]) -> ImportResult:

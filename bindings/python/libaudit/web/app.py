@@ -17,8 +17,10 @@ from ..i18n import _, set_language
 from . import auth, context, department, team
 from .credentials import Credentials, sidecar_path
 
-#: The largest request accepted (an evidence upload); the evidence store has its own limit too.
+#: The largest evidence file the web accepts (the store's own limit, when lower, wins)…
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: … and what the rest of a request's form may add to it.
+FORM_BYTES = 64 * 1024
 
 
 def create_app(
@@ -33,11 +35,12 @@ def create_app(
     password hashing cheap; it changes no rule. `trail_key` seals the trail records the app
     writes, as ``--key-file`` does for the command line."""
     path = os.fspath(store_path)
-    Store(path, create=False, trail_key=trail_key).close()  # a missing store fails here, not on a request
+    with Store(path, create=False, trail_key=trail_key) as s:  # a missing store fails here, not on a request
+        largest = min(MAX_UPLOAD_BYTES, s.evidence.settings.max_bytes)
     set_language("ja")
     app = Flask(__name__)
     app.config.update(
-        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        MAX_CONTENT_LENGTH=largest + FORM_BYTES,  # larger: 413, before anything is read
         PROPAGATE_EXCEPTIONS=False,
         TRAP_HTTP_EXCEPTIONS=False,
         TEMPLATES_AUTO_RELOAD=False,

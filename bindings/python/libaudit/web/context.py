@@ -10,7 +10,8 @@ each other.
 * :func:`may_answer_for` -- whether the signed-in person answers for a 課 (the C++ rule).
 * :func:`is_team` -- whether a person is of the audit team (the C++ rule).
 * :func:`flash` -- a message the person's next page shows once (PRG); :func:`flashed` reads it.
-* :func:`refuse` -- an error page with a sentence of its own.
+* :func:`refuse` -- an error page with a sentence of its own; :func:`problem_text` -- a
+  refusal of the library as a person reads it.
 * :func:`actor` -- the name every change is recorded under.
 """
 
@@ -133,6 +134,17 @@ def flashed() -> tuple[str, bool]:
     """The message this page shows once, and whether it is a problem ("" when none)."""
     text = str(g.get("flash") or "")
     return text[1:], text[:1] == "!"
+
+
+def problem_text(e: Exception) -> str:
+    """What a person reads of a refusal of the library: its message, and each problem it lists
+    (every diagnostic of a ValidationError), one a line."""
+    lines = [str(e)]
+    for d in getattr(e, "diagnostics", ()) or ():
+        text = getattr(d, "message", None) or str(d)
+        if text not in lines:
+            lines.append(str(text))
+    return "\n".join(lines)
 
 
 class Said(str):

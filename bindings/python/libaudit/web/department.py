@@ -96,7 +96,7 @@ def chapter(cycle: int, code: str, chapter: str) -> Any:
             try:
                 result = s.save_answers(context.actor(), cycle, code, rows) if rows else None
             except LibauditError as e:
-                errors = [str(e)]
+                errors = context.problem_text(e).splitlines()
             else:
                 saved = (result.inserted + result.updated) if result else 0
                 context.flash(_("Saved ({count} answers changed).").format(count=saved))
@@ -111,7 +111,7 @@ def chapter(cycle: int, code: str, chapter: str) -> Any:
         state=state,
         errors=errors,
         next_chapter=_next_chapter(q, ch.id),
-        status=_deadlines(cycle).get(code),
+        status=None,  # 回収状況 reads every 課: the overview shows it, not each chapter
     ), (400 if errors else 200)
 
 
@@ -153,7 +153,7 @@ def submit(cycle: int, code: str) -> Any:
     try:
         context.store().submit(context.actor(), cycle, code)
     except LibauditError as e:
-        context.flash(str(e), error=True)
+        context.flash(context.problem_text(e), error=True)
     else:
         context.flash(_("Submitted. The answers can be changed again only when the audit team reopens them."))
     return redirect(url_for(".overview", cycle=cycle, code=code), 303)
@@ -162,8 +162,10 @@ def submit(cycle: int, code: str) -> Any:
 @bp.post("/cycles/<int:cycle>/departments/<code>/items/<item_id>/evidence")
 @context.require_signed_in
 def evidence(cycle: int, code: str, item_id: str) -> Any:
-    _target(cycle, code)
+    c = _target(cycle, code)
     s = context.store()
+    if s.submission_state(cycle, code) != "open" or c.status != "open":
+        context.refuse(409, _("The questionnaire is submitted or the cycle is not open: nothing was saved."))
     q = questionnaire.load(s, cycle, code, files=False)
     ch = next((c for c in q.chapters if any(i.id == item_id for i in c.items)), None)
     if ch is None:
@@ -181,7 +183,7 @@ def evidence(cycle: int, code: str, item_id: str) -> Any:
                     context.actor(), "response", questionnaire.response_key(cycle, code, item_id), path, file_name=name
                 )
             except LibauditError as e:
-                context.flash(str(e), error=True)
+                context.flash(context.problem_text(e), error=True)
             else:
                 context.flash(_("Attached {name}.").format(name=name))
     return redirect(url_for(".chapter", cycle=cycle, code=code, chapter=ch.id) + f"#item-{item_id}", 303)
@@ -218,7 +220,7 @@ def move_finding(finding: int) -> Any:
     try:
         s.findings.move(context.actor(), finding, request.form.get("state", ""), request.form.get("note", "").strip())
     except LibauditError as e:
-        context.flash(str(e), error=True)
+        context.flash(context.problem_text(e), error=True)
     else:
         context.flash(_("Finding {id} moved.").format(id=finding))
     return redirect(url_for(".findings"), 303)
@@ -237,7 +239,7 @@ def report_exception(exception: int) -> Any:
     try:
         s.exceptions.report(context.actor(), exception, request.form.get("note", "").strip())
     except LibauditError as err:
-        context.flash(str(err), error=True)
+        context.flash(context.problem_text(err), error=True)
     else:
         context.flash(_("Exception {id} reported.").format(id=exception))
     return redirect(url_for(".findings"), 303)

@@ -19,7 +19,6 @@ from ..exchange.model import Row, _Cycle
 
 #: The answer choices, as the workbook's drop-down lists them: (code, Japanese label).
 ANSWERS: list[tuple[str, str]] = labels.terms("answer")
-CODE_OF_LABEL = {label: code for code, label in ANSWERS}
 
 
 @dataclass
@@ -91,12 +90,33 @@ def _chapter_of(store: Store, checklist: int) -> dict[str, tuple[str, str]]:
     return known
 
 
+_models_lock = threading.Lock()
+_models: dict[tuple[str, int], tuple[object, _Cycle, dict[str, tuple[list[Row], str]]]] = {}
+
+
+def _rows(store: Store, cycle: int, department: str) -> tuple[list[Row], str, int]:
+    """The 課's rows as the workbook has them (without answers), its name and the checklist. The
+    questionnaire model of a cycle reads every 課 at once, so it is kept while what decides the
+    rows stays the same: the cycle (its 課, secretariat, status), the organisation and the systems."""
+    key = (store.path, cycle)
+    what = (store.cycle(cycle), store.departments(), store.systems())
+    with _models_lock:
+        known = _models.get(key)
+        if known is None or known[0] != what:
+            known = _models[key] = (what, _Cycle(store, cycle), {})
+        _what, model, by_department = known
+        if department not in by_department:
+            by_department[department] = (model.rows(department), model.department_name(department))
+        rows, name = by_department[department]
+        return rows, name, model.cycle.checklist
+
+
 def load(store: Store, cycle: int, department: str, *, files: bool = True) -> Questionnaire:
     """The 課's questionnaire of `cycle` as it stands (NotFoundError, ValidationError for a 課 that
     is not a target)."""
-    cy = _Cycle(store, cycle)
-    rows = cy.rows(department)
-    chapter_of = _chapter_of(store, cy.cycle.checklist)
+    rows, name, checklist = _rows(store, cycle, department)
+    stored = {r.item: r for r in store.responses(cycle) if r.department == department}
+    chapter_of = _chapter_of(store, checklist)
     last, previous = _last_year(store, cycle, department)
     by_item = _files(store, cycle, department) if files else {}
     chapters: dict[str, Chapter] = {}
@@ -105,6 +125,7 @@ def load(store: Store, cycle: int, department: str, *, files: bool = True) -> Qu
         if chapter is None:
             chapter = chapters[r.chapter] = Chapter(_chapter_key(chapter_of, r), r.chapter)
         before = last.get(r.item)
+        now = stored.get(r.item)
         chapter.items.append(
             Item(
                 no=r.no,
@@ -112,15 +133,15 @@ def load(store: Store, cycle: int, department: str, *, files: bool = True) -> Qu
                 clause=r.clause,
                 question=r.question,
                 roles=r.roles,
-                answer=CODE_OF_LABEL.get(r.answer, ""),
-                comment=r.comment,
-                evidence=r.evidence,
+                answer=now.answer if now else "",
+                comment=now.comment if now else "",
+                evidence=now.evidence if now else "",
                 last_year=labels.label_or_id("answer", before[0]) if before else "",
                 last_comment=before[1] if before else "",
                 files=by_item.get(r.item, []),
             )
         )
-    return Questionnaire(cycle, department, cy.department_name(department), list(chapters.values()), previous)
+    return Questionnaire(cycle, department, name, list(chapters.values()), previous)
 
 
 def _chapter_key(chapter_of: dict[str, tuple[str, str]], row: Row) -> str:

@@ -64,7 +64,8 @@ enum class Collection { not_sent, sent, returned, returned_late, overdue };
 std::string_view to_string(Collection c) noexcept;  // the id: not_sent, sent, …
 
 // How far a 課 is with its answers (ids of Vocabulary::answer_progress, in that order): no
-// answer stored yet, some stored, submitted on the web.
+// answer stored yet, some stored, submitted (on the web and not reopened since, or returned as a
+// file when it never submitted on the web).
 enum class Progress { not_started, in_progress, submitted };
 std::string_view to_string(Progress p) noexcept;  // the id: not_started, in_progress, submitted
 
