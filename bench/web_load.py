@@ -12,9 +12,10 @@ What it does:
    accounts (made through libaudit.web.credentials, as an invitation redeemed; no browser);
 2. starts the server (``libaudit serve``, waitress) on a free port of 127.0.0.1 in a child
    process;
-3. each user, in its own thread with its own keep-alive connection (http.client), signs in (the
-   CSRF token read from the form), then saves its answers ``--save-every`` at a time through the
-   chapter form (POST, 303), timing each save;
+3. each user, in its own thread with its own keep-alive connection (http.client), signs in and
+   opens its first chapter (the CSRF token read from the form); when all are signed in, each
+   saves its answers ``--save-every`` at a time through the chapter form (POST, answered 303),
+   timing each save (the redirect a browser would then follow is not fetched);
 4. stops the server and checks: 0 server errors (every save answered 303) and 0 lost answers (the
    store holds, per 課, exactly the answers sent);
 5. does the same saves on a copy of the generated store directly through
@@ -161,7 +162,7 @@ class Browser:
     """One user's keep-alive connection with its cookies."""
 
     def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=float(os.environ.get("WEB_LOAD_TIMEOUT", "120")))
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, url: str, form: dict[str, str] | None = None) -> tuple[int, str]:
@@ -190,7 +191,7 @@ def user(port: int, setup: Setup, k: int, every: int, results: Results, start: t
     code, name = department_code(k), manager(k)
     b = Browser(port)
     try:
-        csrf = sign_in(b, name, results)
+        csrf = sign_in(b, name, f"/cycles/{setup.cycle}/departments/{code}/chapters/{setup.items[0][0]}", results)
         start.wait()  # every user at the barrier, signed in or not: the saves start together
         if csrf:
             results.sent[code] = save_all(b, setup, code, csrf, every, results)
@@ -200,15 +201,19 @@ def user(port: int, setup: Setup, k: int, every: int, results: Results, start: t
         b.conn.close()
 
 
-def sign_in(b: Browser, name: str, results: Results) -> str:
-    """Signs in through the form; returns the session's CSRF token ("" when refused)."""
+def sign_in(b: Browser, name: str, first_page: str, results: Results) -> str:
+    """Signs in through the form, then opens `first_page` (the first chapter, as a person would)
+    and returns the CSRF token of its form ("" when refused)."""
     try:
         _status, page = b.request("GET", "/signin")
         status, _page = b.request("POST", "/signin", {"name": name, "password": PASSWORD, "csrf_token": token(page)})
         if status != 303:
             results.error(f"{name}: sign-in answered {status}")
             return ""
-        _status, page = b.request("GET", "/")
+        status, page = b.request("GET", first_page)
+        if status != 200:
+            results.error(f"{name}: the first chapter answered {status}")
+            return ""
         return token(page)
     except Exception as e:
         results.error(f"{name}: sign-in: {type(e).__name__}: {e}")
@@ -363,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         w50, w95, wrate = summary("web (HTTP)", web, web_wall)
         a50, a95, arate = summary("Store.save_answers", api, api_wall)
         if a50 > 0 and a95 > 0 and wrate > 0:
-            print(f"ratio web/API: p50 {w50 / a50:.1f}×  p95 {w95 / a95:.1f}×  throughput {arate / wrate:.1f}× lower")
+            print(f"ratio web/API: p50 {w50 / a50:.2f}×  p95 {w95 / a95:.2f}×  throughput {wrate / arate:.2f}×")
         print(f"server errors {len(web.errors)}, lost answers: web {len(web_lost)} 課, API {len(api_lost)} 課")
         for problem in (web.errors + web_lost + api.errors + api_lost)[:20]:
             print("  " + problem)
