@@ -125,14 +125,18 @@ def free_port() -> int:
 
 
 def start_server(path: Path, port: int, threads: int) -> subprocess.Popen[bytes]:
-    """``libaudit serve`` in a child process; returns once the port accepts connections."""
+    """``libaudit serve`` in a child process; returns once the port accepts connections. Its
+    output goes to a file beside the store, never to a pipe nobody reads: waitress logs its queue
+    depth under load, and a full pipe would stop the server."""
     cmd = [sys.executable, "-m", "libaudit", "serve", str(path), "--port", str(port), "--insecure-cookies"]
     cmd += ["--threads", str(threads)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = path.with_suffix(".server.log")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"web_load: the server stopped: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise SystemExit("web_load: the server stopped: " + log.read_text(encoding="utf-8", errors="replace"))
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc
@@ -162,7 +166,9 @@ class Browser:
     """One user's keep-alive connection with its cookies."""
 
     def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=float(os.environ.get("WEB_LOAD_TIMEOUT", "120")))
+        self.conn = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=float(os.environ.get("WEB_LOAD_TIMEOUT", "120"))
+        )
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, url: str, form: dict[str, str] | None = None) -> tuple[int, str]:
