@@ -9,6 +9,7 @@
 
 #include "bindings.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/large_array.h"
 #include "libaudit/base/messages.h"
 
 namespace libaudit::python {
@@ -53,9 +54,9 @@ constexpr const char* kResponseFields[] = {"department", "item",        "answer"
 // (list, dict) is held, so the views stay valid while the import runs without the GIL even if
 // another thread changes the caller's list. Destroy it with the GIL held.
 struct ResponseRowsFromPython {
-  py::object snapshot;           // a tuple of the rows
-  std::vector<py::object> held;  // fields of mutable rows, and strings made from ints
-  std::vector<ResponseRowView> views;
+  py::object snapshot;                 // a tuple of the rows
+  std::vector<py::object> held;        // fields of mutable rows, and strings made from ints
+  LargeVector<ResponseRowView> views;  // a million rows: huge pages (large_array.h)
 };
 
 // A str (or int, for codes written as numbers) as a view of its UTF-8; None as "". `hold` keeps

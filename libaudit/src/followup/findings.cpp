@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <tuple>
 #include <unordered_map>
 
@@ -285,18 +284,7 @@ std::string unknown_role(std::string_view role) {
 }
 
 std::shared_ptr<const Checklist> checklist_of(const Store& store, std::int64_t checklist_id) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const Checklist>> cache;  // by content sha256
-  const std::string sha = store.stored_checklist(checklist_id).sha256;
-  {
-    std::lock_guard lock(mu);
-    if (auto it = cache.find(sha); it != cache.end()) return it->second;
-  }
-  auto c = std::make_shared<const Checklist>(store.load_checklist(checklist_id));
-  std::lock_guard lock(mu);
-  if (cache.size() > 64) cache.clear();
-  cache[sha] = c;
-  return c;
+  return cached_checklist(Store::Snapshot(store).db, checklist_id);
 }
 
 }  // namespace detail

@@ -6,9 +6,10 @@ import os
 import stat
 
 import pytest
-from conftest import AUDITOR, MANAGER, PASSWORD, csrf, post, signin
 from libaudit.web.auth import CSP, first_admin_invitation
 from libaudit.web.credentials import FAILURE_LIMIT, INVITATION_SECONDS, Credentials, sidecar_path
+
+from ._web_util import AUDITOR, MANAGER, PASSWORD, csrf, post, signin
 
 
 def test_signin_and_home(web):
@@ -171,9 +172,9 @@ def test_sidecar_is_private(web):
 
 
 def test_first_admin_invitation(tmp_path):
-    from conftest import make_store
-
     import libaudit
+
+    from ._web_util import make_store
 
     path = tmp_path / "a.db"
     make_store(path, tmp_path)

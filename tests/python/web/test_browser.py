@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACTOR, AUDITOR, MANAGER, PASSWORD, PEOPLE
 
 import libaudit
 from libaudit import exchange
+
+from ._web_util import ACTOR, AUDITOR, MANAGER, PASSWORD, PEOPLE
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test-deps)")
 waitress = pytest.importorskip("waitress", reason="waitress is not installed (the web extra)")
@@ -88,7 +89,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             condition="情報資産の分類が台帳に記録されていない <b>太字にならない</b>",
             due="2030-03-31",
         )
-    app = create_app(path, testing=True)
+    language = libaudit.i18n.language()
+    app = create_app(path, testing=True)  # speaks Japanese from now on: English again at the end
     port = free_port()
     srv = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -98,6 +100,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     finally:
         srv.close()
         thread.join(timeout=10)
+        libaudit.i18n.set_language(language)
 
 
 def _items(s: libaudit.Store, cycle: int, code: str) -> list[str]:

@@ -8,7 +8,12 @@ import io
 import re
 
 import pytest
-from conftest import (
+from libaudit.web.auth import CSP
+from markupsafe import escape
+
+import libaudit
+
+from ._web_util import (
     ACTOR,
     AUDITOR,
     BODY_ITEMS,
@@ -17,10 +22,6 @@ from conftest import (
     OTHER,
     csrf,
 )
-from libaudit.web.auth import CSP
-from markupsafe import escape
-
-import libaudit
 
 ALL = DEPARTMENT_ITEMS + BODY_ITEMS
 

@@ -10,8 +10,9 @@ import sys
 import time
 import urllib.request
 
-from conftest import AUDITOR, make_store
 from libaudit.web.auth import CSP
+
+from ._web_util import AUDITOR, make_store
 
 
 def free_port() -> int:

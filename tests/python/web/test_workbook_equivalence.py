@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import BODY_ITEMS, DEPARTMENT_ITEMS, MANAGER, PASSWORD, Web, csrf, make_store
 from libaudit.web.app import create_app
 from openpyxl import load_workbook
 
 import libaudit
 from libaudit import exchange
+
+from ._web_util import BODY_ITEMS, DEPARTMENT_ITEMS, MANAGER, PASSWORD, Web, csrf, make_store
 
 ANSWERS = {
     "7.1": ("implemented", "監視ログを毎週確認している"),
