@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ACTOR, AUDITOR, MANAGER, OTHER, PASSWORD, make_store
 
 import libaudit
 from libaudit import exchange
+
+from ._web_util import ACTOR, AUDITOR, MANAGER, OTHER, PASSWORD, make_store
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test-deps)")
 waitress = pytest.importorskip("waitress", reason="waitress is not installed (the web extra)")

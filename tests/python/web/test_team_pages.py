@@ -8,11 +8,12 @@ import re
 
 import pytest
 from _store_util import ACTOR
-from conftest import AUDITOR, MANAGER, OTHER, post
 from libaudit.report import find_chromium
 
 import libaudit
 from libaudit import exchange
+
+from ._web_util import AUDITOR, MANAGER, OTHER, post
 
 SCRIPT = "<script>window.__xss = 1</script>"
 
