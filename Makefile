@@ -10,7 +10,7 @@ BUILD  ?= build/py
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps lint-deps test-deps office chromium build test test-cpp test-python lint lint-checks \
-        layering demo bench fuzz fuzz-workbook clean
+        layering demo serve bench fuzz fuzz-workbook clean
 
 all: build
 
@@ -89,6 +89,15 @@ layering:
 
 demo: build
 	$(PY) examples/demo.py
+
+# The web questionnaire on the demo store (built as `make demo` builds it when missing), for a
+# newcomer to click through: plain HTTP on 127.0.0.1 only (--insecure-cookies); the first
+# administrator's one-time link is printed while no account exists (docs/web.md).
+DEMO_DB ?= out/demo/demo.db
+PORT    ?= 8080
+serve: build
+	@test -f $(DEMO_DB) || $(PY) examples/demo.py
+	$(PY) -m libaudit serve $(DEMO_DB) --host 127.0.0.1 --port $(PORT) --insecure-cookies
 
 bench: build
 	$(PY) bench/run.py
