@@ -202,7 +202,10 @@ bool BatchReader::read_json(std::string_view state) {
   // A field that is not a string is kept as its JSON text behind a byte no row holds, so that
   // it matches no row.
   auto keep = [&](const json& j) -> std::string_view {
-    return decoded_.emplace_back(j.is_string() ? j.get<std::string>() : "\x01" + j.dump());
+    if (j.is_string()) return decoded_.emplace_back(j.get<std::string>());
+    std::string& text = decoded_.emplace_back(1, '\x01');
+    text += j.dump();
+    return text;
   };
   const std::string_view by = keep(st["answered_by"]), at = keep(st["answered_at"]);
   for (const json& row : st["rows"]) {
