@@ -186,9 +186,7 @@ def _verify(args: argparse.Namespace) -> int:
             report = s.checkpoint(who, hash_, anchor_seq=seq, trail_key=key)
     else:
         with open_store(args.db, read_only=True) as s:
-            report = s.verify(
-                anchor=hash_, anchor_seq=seq, trail_key=key, since_checkpoint=bool(args.since_checkpoint)
-            )
+            report = s.verify(anchor=hash_, anchor_seq=seq, trail_key=key, since_checkpoint=bool(args.since_checkpoint))
     if args.json:
         print_json(
             {
@@ -254,9 +252,7 @@ def _verify(args: argparse.Namespace) -> int:
             ngettext("{db}: {n} problem found", "{db}: {n} problems found", n).format(db=args.db, n=n), file=sys.stderr
         )
         if args.checkpoint:
-            print(
-                _("no checkpoint was written: only a verify that finds no problem seals the head"), file=sys.stderr
-            )
+            print(_("no checkpoint was written: only a verify that finds no problem seals the head"), file=sys.stderr)
     return 0 if report.ok else 1
 
 
