@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import libaudit
@@ -104,3 +110,38 @@ def ready_store(path, tmp: Path, *, open_cycle: bool = True):
     if open_cycle:
         store.open_cycle(ACTOR, cycle)
     return store, cycle
+
+
+class KillTrials:
+    """Runs children that print "ready" before their write and "done" after it. The first run goes
+    to the end and measures how long the write takes; every later one is killed with SIGKILL at a
+    random moment within 1.3 times that, so the kills land before, inside and after the commit.
+    After each run the database file passes SQLite's own integrity check."""
+
+    def __init__(self, db: Path, seed: int) -> None:
+        self.db = db
+        self.rng = random.Random(seed)
+        self.budget: float | None = None
+
+    def run(self, args: list[str]) -> None:
+        child = subprocess.Popen(
+            [sys.executable, "-c", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        started = time.monotonic()
+        if self.budget is None:
+            assert child.stdout.readline().strip() == "done", child.stderr.read()
+            self.budget = time.monotonic() - started
+            child.wait()
+        else:
+            time.sleep(self.rng.uniform(0, self.budget * 1.3))
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        child.stdout.close()
+        child.stderr.close()
+        con = sqlite3.connect(self.db)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        finally:
+            con.close()

@@ -20,6 +20,7 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/checklist/placeholders.h"
 
 namespace libaudit {
 
@@ -141,20 +142,28 @@ class Loader : public yaml::YamlReader {
   // checklist: a body checklist holding one was made from the model and left unfilled.
   void check_placeholders(const std::string& value, const YAML::Mark& mark, const std::string& what,
                           const Checklist::Data& d) {
-    for (std::size_t at = value.find("{{"); at != std::string::npos; at = value.find("{{", at + 2)) {
-      const std::size_t end = value.find("}}", at + 2);
-      const std::string name = end == std::string::npos ? value.substr(at) : value.substr(at + 2, end - at - 2);
-      if (d.kind == ChecklistKind::body) {
+    bool reported = false;
+    auto report = [&](std::string_view name) {
+      if (reported) return;
+      reported = d.kind == ChecklistKind::body;  // one problem per value for a body checklist
+      if (d.kind == ChecklistKind::body)
         fail(mark, message("unfilled placeholder '{{{{{name}}}}}' in {what}; a body's checklist has none (make it "
                            "with `libaudit checklist new`)",
                            fmt::arg("name", name), fmt::arg("what", what)));
-        return;
-      }
-      if (end == std::string::npos || !known_placeholder(name, d))
+      else
         fail(mark, message("unknown placeholder '{{{{{name}}}}}' in {what}; placeholders are {{{{body}}}}, "
                            "{{{{secretariat}}}}, {{{{role.<role id>}}}} and {{{{tier.<tier id>}}}}",
                            fmt::arg("name", name), fmt::arg("what", what)));
-    }
+    };
+    std::optional<std::size_t> unclosed;
+    fill_placeholders(
+        value,
+        [&](std::string_view name, std::string_view whole) {
+          if (d.kind == ChecklistKind::body || !known_placeholder(name, d)) report(name);
+          return std::string(whole);
+        },
+        &unclosed);
+    if (unclosed) report(std::string_view(value).substr(*unclosed));
   }
 
   static YAML::Mark mark_of(const YAML::Node& n) { return n.IsDefined() ? n.Mark() : YAML::Mark::null_mark(); }

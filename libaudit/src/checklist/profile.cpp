@@ -2,6 +2,8 @@
 // and bounds) and checklist_for_body (the model checklist filled with a profile).
 #include "libaudit/checklist/profile.h"
 
+#include "libaudit/checklist/placeholders.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/checklist/placeholders.h"
 
 namespace libaudit {
 
@@ -252,30 +255,19 @@ class Filler {
 
   // `text` with every {{name}} replaced; `what` and `line` locate a problem.
   std::string fill(std::string_view text, const std::string& what, int line) {
-    std::string out;
-    std::size_t pos = 0;
-    while (true) {
-      const std::size_t open = text.find("{{", pos);
-      if (open == std::string_view::npos) break;
-      out.append(text.substr(pos, open - pos));
-      const std::size_t close = text.find("}}", open + 2);
-      if (close == std::string_view::npos) {
-        // Name it by its opening and the name after it (ASCII, so never half a character).
-        std::size_t end = open + 2;
-        while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
-                                     text[end] == '_' || text[end] == ' '))
-          ++end;
-        problem(line, message("placeholder '{placeholder}' in {what} has no closing '{close}'",
-                              fmt::arg("placeholder", text::trim(text.substr(open, end - open))),
-                              fmt::arg("what", what), fmt::arg("close", "}}")));
-        return std::string(text);
-      }
-      const std::string_view whole = text.substr(open, close + 2 - open);
-      out += value(text.substr(open + 2, close - open - 2), whole, what, line);
-      pos = close + 2;
-    }
-    out.append(text.substr(pos));
-    return out;
+    std::optional<std::size_t> unclosed;
+    std::string out = fill_placeholders(
+        text, [&](std::string_view name, std::string_view whole) { return value(name, whole, what, line); }, &unclosed);
+    if (!unclosed) return out;
+    // Name it by its opening and the name after it (ASCII, so never half a character).
+    std::size_t end = *unclosed + 2;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
+                                 text[end] == '_' || text[end] == ' '))
+      ++end;
+    problem(line, message("placeholder '{placeholder}' in {what} has no closing '{close}'",
+                          fmt::arg("placeholder", text::trim(text.substr(*unclosed, end - *unclosed))),
+                          fmt::arg("what", what), fmt::arg("close", "}}")));
+    return std::string(text);
   }
 
   std::vector<std::string> fill(const std::vector<std::string>& texts, const std::string& what, int line) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/checklist/placeholders.h"
 #include "report/report_template.h"
 #include "report/report_text.h"
 
@@ -44,25 +45,12 @@ std::string role_label(const Checklist& c, std::string_view role) {
 }  // namespace
 
 std::string model_text_for(std::string s, const Checklist& c) {
-  std::size_t from = 0;
-  for (std::size_t open; (open = s.find("{{", from)) != std::string::npos;) {
-    const std::size_t close = s.find("}}", open);
-    if (close == std::string::npos) break;
-    const std::string name = s.substr(open + 2, close - open - 2);
-    std::string value;
-    if (name == "body") {
-      value = c.body().empty() ? "本団体" : c.body();
-    } else if (name.rfind("role.", 0) == 0) {
-      value = role_label(c, name.substr(5));
-    } else if (name.rfind("tier.", 0) == 0) {
-      value = c.tier_name(name.substr(5));
-    } else {
-      value = c.secretariat().empty() ? "事務局" : c.secretariat();
-    }
-    s.replace(open, close + 2 - open, value);
-    from = open + value.size();
-  }
-  return s;
+  return fill_placeholders(s, [&c](std::string_view name, std::string_view) -> std::string {
+    if (name == "body") return c.body().empty() ? "本団体" : c.body();
+    if (name.starts_with("role.")) return role_label(c, name.substr(5));
+    if (name.starts_with("tier.")) return c.tier_name(name.substr(5));
+    return c.secretariat().empty() ? "事務局" : c.secretariat();
+  });
 }
 
 namespace {

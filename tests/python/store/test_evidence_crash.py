@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
 import signal
-import sqlite3
-import subprocess
-import sys
-import time
 
 import pytest
-from _store_util import ready_store
+from _store_util import KillTrials, ready_store
 
 import libaudit
 
@@ -49,32 +44,13 @@ def test_sigkill_during_an_evidence_add(tmp_path):
     store, cycle = ready_store(db, tmp_path)
     store.close()
     key = f"{cycle}/101/7.1"
-    rng = random.Random(20261206)
-    budget = None
+    trials = KillTrials(db, seed=20261206)
     present = 0
     for t in range(TRIALS):
         src = source_file(tmp_path / f"src{t}.pdf", t)
         with open(src, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(db), key, src], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        assert child.stdout.readline().strip() == "ready"
-        started = time.monotonic()
-        if budget is None:  # the first trial runs to the end and measures
-            assert child.stdout.readline().strip() == "done", child.stderr.read()
-            budget = time.monotonic() - started
-            child.wait()
-        else:
-            time.sleep(rng.uniform(0, budget * 1.3))
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-        child.stdout.close()
-        child.stderr.close()
-
-        con = sqlite3.connect(db)
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        con.close()
+        trials.run([CHILD, str(db), key, src])
         with libaudit.Store(db) as s:
             report = s.verify()
             assert report.ok, [str(p) for p in report.problems]

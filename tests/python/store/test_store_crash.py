@@ -4,16 +4,10 @@ import is either wholly present or wholly absent."""
 
 from __future__ import annotations
 
-import os
-import random
 import signal
-import sqlite3
-import subprocess
-import sys
-import time
 
 import pytest
-from _store_util import ACTOR, big_checklist_yaml
+from _store_util import ACTOR, KillTrials, big_checklist_yaml
 
 import libaudit
 
@@ -49,35 +43,10 @@ def test_sigkill_during_bulk_import(tmp_path):
             s.open_cycle(ACTOR, c)
             cycles.append(c)
 
-    rng = random.Random(20241)
-    env = dict(os.environ)
-    # How long one import takes here, to aim the kills inside it.
+    trials = KillTrials(db, seed=20241)
     outcomes = []
-    budget = None
     for t, cycle in enumerate(cycles):
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(db), str(cycle)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert child.stdout.readline().strip() == "ready"
-        started = time.monotonic()
-        if budget is None:  # the first trial runs to the end and measures
-            assert child.stdout.readline().strip() == "done"
-            budget = time.monotonic() - started
-            child.wait()
-        else:
-            time.sleep(rng.uniform(0, budget * 1.3))
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-        child.stdout.close()
-        child.stderr.close()
-
-        con = sqlite3.connect(db)
-        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        con.close()
+        trials.run([CHILD, str(db), str(cycle)])
         with libaudit.Store(db) as s:
             report = s.verify()
             assert report.ok, [str(p) for p in report.problems]
