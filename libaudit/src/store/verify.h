@@ -78,7 +78,7 @@ std::size_t verify_budget();
 // the cycle's checklist), each range's expectations sorted, the last write of each key kept, and
 // merged with the table's primary-key order: "inserted", "altered", and the missing rows. With
 // `after` > 0 (the incremental verify), only the keys written by records after it, each looked
-// up in the table (a row no such record names is not visited).
+// read from the table, 課 by 課 (a row no such record names is not checked).
 ResponseCheck check_responses(sql::Db& db, std::size_t budget, std::int64_t after = 0);
 
 // Helpers of the row checks: the field differences of two JSON objects in words; a response's

@@ -138,7 +138,7 @@ class ResponseMerge {
   void collect(const std::vector<BatchRecord>& records, Point lo, Point hi);
   void finish_collect();
   void merge_range(Point lo, Point hi);
-  void merge_points();
+  void merge_units();
 
  private:
   void compact();
@@ -256,20 +256,28 @@ void ResponseMerge::merge_range(Point lo, Point hi) {
   entries_.clear();
 }
 
-// Each entry against its row, looked up by primary key (rows no entry names are not visited).
-void ResponseMerge::merge_points() {
+// Each entry against its row: the rows of each (cycle, 課) the entries name, in key order (rows no
+// entry names are passed over).
+void ResponseMerge::merge_units() {
   sql::Stmt s = db_.prepare(
       "SELECT cycle, department, item_id, answer, comment, evidence, answered_by, answered_at FROM responses "
-      "WHERE cycle = ? AND department = ? AND item_id = ?");
-  for (const Entry& e : entries_) {
-    s.bind(1, e.cycle).bind(2, e.department).bind(3, by_rank_[e.item]);
-    if (s.step()) {
-      ++out_.rows;
-      check_row(s, e);
-    } else {
-      missing(e);
+      "WHERE cycle = ? AND department = ? ORDER BY item_id");
+  std::size_t e = 0;
+  while (e < entries_.size()) {
+    const std::int64_t cycle = entries_[e].cycle, department = entries_[e].department;
+    s.bind(1, cycle).bind(2, department);
+    while (e < entries_.size() && entries_[e].cycle == cycle && entries_[e].department == department && s.step()) {
+      const std::string_view item = s.text(2);
+      int c = 0;
+      while (e < entries_.size() && (c = compare(entries_[e], cycle, department, item)) < 0) missing(entries_[e++]);
+      if (e < entries_.size() && c == 0) {
+        ++out_.rows;
+        check_row(s, entries_[e++]);
+      }
     }
     s.reset();
+    for (; e < entries_.size() && entries_[e].cycle == cycle && entries_[e].department == department; ++e)
+      missing(entries_[e]);
   }
   entries_.clear();
 }
@@ -292,7 +300,7 @@ ResponseCheck check_responses(sql::Db& db, std::size_t budget, std::int64_t afte
   if (after > 0) {  // only the keys written after `after`, each against its row
     merge.collect(records, kLowest, kHighest);
     merge.finish_collect();
-    merge.merge_points();
+    merge.merge_units();
     out.passes = 1;
   } else {
     const std::vector<Point> starts = range_starts(db, std::max<std::size_t>(budget, 1));
