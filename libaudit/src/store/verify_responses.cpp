@@ -111,23 +111,24 @@ std::vector<BatchRecord> batch_records(sql::Db& db, std::int64_t after) {
   return out;
 }
 
-// The starts of the key ranges, each holding at most about `budget` responses: a cycle's 課
-// answer at most its checklist's items each.
-std::vector<Point> range_starts(sql::Db& db, std::size_t budget) {
-  std::vector<Point> starts{kLowest};
+// The key ranges, each holding at most about `budget` responses (a cycle's 課 answer at most its
+// checklist's items each): their starts and how many each may hold.
+struct Range {
+  Point start;
+  std::size_t most;
+};
+
+std::vector<Range> ranges(sql::Db& db, std::size_t budget) {
+  std::vector<Range> out{{kLowest, 0}};
   sql::Stmt s = db.prepare(
       "SELECT cd.cycle, cd.department, (SELECT count(*) FROM items i WHERE i.checklist = c.checklist) "
       "FROM cycle_departments cd JOIN cycles c ON c.id = cd.cycle ORDER BY cd.cycle, cd.department");
-  std::size_t held = 0;
   while (s.step()) {
     const auto n = std::size_t(std::max<std::int64_t>(s.i64(2), 1));
-    if (held && held + n > budget) {
-      starts.push_back({s.i64(0), s.i64(1)});
-      held = 0;
-    }
-    held += n;
+    if (out.back().most && out.back().most + n > budget) out.push_back({{s.i64(0), s.i64(1)}, 0});
+    out.back().most += n;
   }
-  return starts;
+  return out;
 }
 
 class ResponseMerge {
@@ -135,6 +136,8 @@ class ResponseMerge {
   ResponseMerge(sql::Db& db, std::size_t budget, ResponseCheck& out)
       : db_(db), departments_(db), budget_(std::max<std::size_t>(budget, 1)), out_(out) {}
 
+  // Room for `n` entries at once (the vector then does not double past the budget).
+  void reserve(std::size_t n) { entries_.reserve(std::min(n, 2 * budget_)); }
   void collect(const std::vector<BatchRecord>& records, Point lo, Point hi);
   void finish_collect();
   void merge_range(Point lo, Point hi);
@@ -303,12 +306,13 @@ ResponseCheck check_responses(sql::Db& db, std::size_t budget, std::int64_t afte
     merge.merge_units();
     out.passes = 1;
   } else {
-    const std::vector<Point> starts = range_starts(db, std::max<std::size_t>(budget, 1));
-    for (std::size_t i = 0; i < starts.size(); ++i) {
-      const Point hi = i + 1 < starts.size() ? starts[i + 1] : kHighest;
-      merge.collect(records, starts[i], hi);
+    const std::vector<Range> all = ranges(db, std::max<std::size_t>(budget, 1));
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const Point hi = i + 1 < all.size() ? all[i + 1].start : kHighest;
+      merge.reserve(all[i].most);
+      merge.collect(records, all[i].start, hi);
       merge.finish_collect();
-      merge.merge_range(starts[i], hi);
+      merge.merge_range(all[i].start, hi);
       ++out.passes;
     }
   }
