@@ -20,7 +20,7 @@ started from. Best of --rounds:
 
 The libaudit and pandas matrices are checked equal before any figure is printed. Give
 ``--python-path DIR`` to time another build of the package (e.g. the one before the columns)
-in the same run. Results: docs/performance.md ("The matrix").
+in the same run. Results: docs/performance.md ("Matrix").
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Benchmark: bulk-import responses into a libaudit store (validation and trail on) against the
-same rows inserted with Python's own sqlite3.executemany into the same schema, in one run.
+same rows inserted with Python's own sqlite3.executemany into the same schema (the weak baseline)
+and by a small C program (the strong peer, the C limit), in one run.
 
     PYTHONPATH=build/py/python python bench/store_import.py [--departments 1000 --items 1000]
 
@@ -9,15 +10,28 @@ few alternating rounds. Both sides use the same file settings (WAL, synchronous=
 foreign_keys=ON) and commit once. The baseline gets its rows ready-made with department ids
 resolved and writes no trail; the store validates every row, skips unchanged rows and appends
 one hash-chained trail record per 1,024 changed responses (docs/store.md, "The trail"). After
-the first round the store is verified (not timed). Results are recorded in docs/performance.md.
+the first round the store is verified (not timed).
+
+The baseline's settings are weak on purpose, and kept so that older figures compare: foreign keys
+on, SQLite's default 2 MiB cache, one row per INSERT (executemany), rows in the file's order. The
+strong peer, bench/scale_insert_peer.c (bench/scale.py's too), is compiled here with the system's
+gcc against libsqlite3 (skipped, saying so, when either is missing) and writes the same rows
+(department ids resolved, sorted by the primary key, handed over in a file: not timed) into the
+same schema the fastest way SQLite offers: one transaction, a prepared 128-row multi-VALUES
+INSERT, the store's journal and synchronous settings and cache, foreign keys off (as the store's
+import has them). Its time is its transaction's, measured inside the program;
+the store's includes taking the rows from Python. Results are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -118,6 +132,44 @@ def run_baseline(tmp: str, n_depts: int, n_items: int, rows: list) -> tuple:
     return wall, cpu
 
 
+PEER_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scale_insert_peer.c")
+
+
+def build_peer(out_dir: str) -> str | None:
+    """The C import peer (bench/scale_insert_peer.c, shared with bench/scale.py) compiled with gcc -O2
+    against the system's libsqlite3 (its path), or None (with the reason printed) when there is no
+    gcc or no sqlite3.h / libsqlite3."""
+    gcc = shutil.which("gcc")
+    if not gcc:
+        print("strong peer skipped: no gcc on PATH", flush=True)
+        return None
+    exe = os.path.join(out_dir, "scale_insert_peer")
+    done = subprocess.run([gcc, "-O2", "-o", exe, PEER_SOURCE, "-lsqlite3"], capture_output=True, text=True)
+    if done.returncode:
+        print(f"strong peer skipped: gcc failed: {done.stderr.strip()[:300]}", flush=True)
+        return None
+    return exe
+
+
+def run_peer(exe: str, tmp: str, n_depts: int, n_items: int, rows: list) -> tuple[int, float]:
+    """(rows in the table afterwards, seconds of the peer's transaction) for a fresh store: `rows`
+    written as the peer reads them (ids resolved, sorted by the primary key; not timed)."""
+    path = os.path.join(tmp, "peer.db")
+    peer, cycle, _, _ = prepare(path, n_depts, n_items)
+    peer.close()
+    con = sqlite3.connect(path)
+    ids = dict(con.execute("SELECT code, id FROM departments"))
+    con.close()
+    keyed = sorted((ids[d], it.encode(), it, a) for d, it, a, *_ in rows)
+    tsv = os.path.join(tmp, "peer_rows.tsv")
+    with open(tsv, "w", encoding="utf-8") as f:
+        f.writelines(f"{cycle}\t{d}\t{it}\t{a}\n" for d, _, it, a in keyed)
+    os.sync()
+    out = subprocess.run([exe, path, tsv], check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout)
+    return int(result["rows"]), float(result["seconds"])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--departments", type=int, default=1000)
@@ -129,12 +181,19 @@ def main() -> int:
     depts = [f"K{k:05d}" for k in range(args.departments)]
     items = [i.id for i in libaudit.Checklist.from_yaml(checklist_yaml(args.items), "bench.yaml").items]
     rows = [(d, it, ANSWERS[(i + j) % 5], "", "") for i, d in enumerate(depts) for j, it in enumerate(items)]
-    store_runs, base_runs = [], []
+    store_runs, base_runs, peer_runs = [], [], []
+    peer_dir = tempfile.TemporaryDirectory()
+    exe = build_peer(peer_dir.name)
     for k in range(args.rounds):
         with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
             store_runs.append(run_store(tmp, args.departments, args.items, rows, verify=k == 0))
         with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
             base_runs.append(run_baseline(tmp, args.departments, args.items, rows))
+        if exe:
+            with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+                count, seconds = run_peer(exe, tmp, args.departments, args.items, rows)
+                assert count == n, (count, n)
+                peer_runs.append(seconds)
     med = statistics.median
     s_wall, s_cpu = [r[0] for r in store_runs], [r[1] for r in store_runs]
     b_wall, b_cpu = [r[0] for r in base_runs], [r[1] for r in base_runs]
@@ -155,6 +214,16 @@ def main() -> int:
         f"{'ratio store / baseline':34}{min(b_wall) / min(s_wall):>19.2f}x{med(b_wall) / med(s_wall):>11.2f}x"
         f"{min(b_cpu) / min(s_cpu):>19.2f}x{med(b_cpu) / med(s_cpu):>11.2f}x"
     )
+    if peer_runs:
+        print(
+            f"{'C peer, 128-row prepared INSERT':34}{n / min(peer_runs):>13,.0f} resp/s{n / med(peer_runs):>12,.0f}"
+            f"{'':>44}   (no trail; wall clock of its transaction)"
+        )
+        print(
+            f"{'ratio store / C peer (time)':34}{min(s_wall) / min(peer_runs):>19.2f}x"
+            f"{med(s_wall) / med(peer_runs):>11.2f}x"
+        )
+    peer_dir.cleanup()
     print(f"(SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
     return 0
 

@@ -3,8 +3,8 @@
 
 The marked messages are what xgettext finds: in C++ (libaudit/, bindings/src) the calls
 tr("…"), trn("…", "…", n), message("…", …) and message_n("…", "…", n, …); in Python
-(bindings/python/libaudit) _("…") and ngettext("…", "…", n). The catalogue is po/ja/*.po
-joined. What is checked:
+(bindings/python/libaudit, the web app's templates included) _("…") and ngettext("…", "…", n).
+The catalogue is po/ja/*.po joined. What is checked:
   * every marked message has a translation that is neither empty nor fuzzy (a conflicting
     duplicate between two files of po/ja is fuzzy);
   * msgfmt --check accepts the catalogue with the code's flags, so a translation keeps the
@@ -46,17 +46,33 @@ def sources(root: Path) -> tuple[list[str], list[str]]:
     cpp = sorted(
         str(p.relative_to(root)) for d in CPP_DIRS for p in (root / d).rglob("*") if p.suffix in {".h", ".cpp"}
     )
-    py = sorted(str(p.relative_to(root)) for p in (root / PY_DIR).rglob("*.py"))
+    # The web app's Jinja templates mark their words as Python does ({{ _("…") }}): their tags
+    # are read as Python (jinja_code), so a mark inside an HTML attribute's quotes is found too.
+    py = sorted(str(p.relative_to(root)) for pattern in ("*.py", "*.html") for p in (root / PY_DIR).rglob(pattern))
     return cpp, py
+
+
+JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def jinja_code(text: str) -> str:
+    """The Python of a Jinja template: the text of its {{ }} and {% %} tags at their places, all
+    else blank (line numbers kept)."""
+    out = [c if c == "\n" else " " for c in text]
+    for m in JINJA_TAG.finditer(text):
+        out[m.start() + 2 : m.end() - 2] = list(m.group()[2:-2])
+    return "".join(out)
 
 
 def extract(root: Path, tmp: Path) -> Path:
     cpp, py = sources(root)
     # No --omit-header: without the header xgettext cannot declare UTF-8 and drops non-ASCII text from msgids.
-    common = ["xgettext", "--from-code=UTF-8", "--sort-by-file", "-D", str(root)]
+    common = ["xgettext", "--from-code=UTF-8", "--sort-by-file"]
     cpp_pot, py_pot, pot = tmp / "cpp.pot", tmp / "py.pot", tmp / "libaudit.pot"
     run(
         *common,
+        "-D",
+        str(root),
         "--language=C++",
         *(f"--keyword={k}" for k in CPP_KEYWORDS),
         *(f"--flag={f}" for f in FLAGS),
@@ -64,7 +80,22 @@ def extract(root: Path, tmp: Path) -> Path:
         str(cpp_pot),
         *cpp,
     )
-    run(*common, "--language=Python", *(f"--keyword={k}" for k in PY_KEYWORDS), "-o", str(py_pot), *py)
+    jinja = tmp / "jinja"  # the templates as Python, under their own paths
+    for rel in (r for r in py if r.endswith(".html")):
+        (jinja / rel).parent.mkdir(parents=True, exist_ok=True)
+        (jinja / rel).write_text(jinja_code((root / rel).read_text(encoding="utf-8")), encoding="utf-8")
+    run(
+        *common,
+        "-D",
+        str(jinja),
+        "-D",
+        str(root),
+        "--language=Python",
+        *(f"--keyword={k}" for k in PY_KEYWORDS),
+        "-o",
+        str(py_pot),
+        *py,
+    )
     parts = [str(p) for p in (cpp_pot, py_pot) if p.exists()]
     run("msgcat", "--use-first", "-o", str(pot), *parts)
     return pot

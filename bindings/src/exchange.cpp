@@ -6,6 +6,7 @@
 #include "bindings.h"
 #include "libaudit/exchange/collection.h"
 #include "libaudit/exchange/questionnaire.h"
+#include "libaudit/exchange/submissions.h"
 
 namespace libaudit::python {
 
@@ -89,6 +90,11 @@ py::dict collection_row_dict(const exchange::CollectionRow& r) {
   d["changed"] = r.changed;
   d["late"] = r.late;
   d["status"] = std::string(exchange::to_string(r.status));
+  d["submitted"] = r.submitted;
+  d["submitted_at"] = r.submitted_at;
+  d["submitted_by"] = r.submitted_by;
+  d["submissions"] = r.submissions;
+  d["progress"] = std::string(exchange::to_string(r.progress));
   return d;
 }
 
@@ -112,12 +118,82 @@ py::dict collection_dict(const exchange::CollectionStatus& c) {
   totals["answered"] = t.answered;
   totals["blank"] = t.blank;
   totals["changed"] = t.changed;
+  totals["submitted"] = t.submitted;
   d["totals"] = totals;
   py::dict by_status;  // 課 per status, every status (0 included)
   for (std::size_t k = 0; k < std::size(t.by_status); ++k)
     by_status[py::str(std::string(exchange::to_string(static_cast<exchange::Collection>(k))))] = t.by_status[k];
   d["by_status"] = by_status;
+  py::dict by_progress;  // 課 per progress (未着手, 回答中, 提出済), every one (0 included)
+  for (std::size_t k = 0; k < std::size(t.by_progress); ++k)
+    by_progress[py::str(std::string(exchange::to_string(static_cast<exchange::Progress>(k))))] = t.by_progress[k];
+  d["by_progress"] = by_progress;
   return d;
+}
+
+py::dict submission_dict(const exchange::Submission& s) {
+  return py::dict("cycle"_a = s.cycle, "department"_a = s.department, "number"_a = s.number, "action"_a = s.action,
+                  "by"_a = s.by, "at"_a = s.at, "reason"_a = s.reason);
+}
+
+// Web submissions (submissions.h). Use the Store methods (save_answers, submit, …).
+void bind_submissions(py::module_& m) {
+  // department ("": the 課 saved for), item, answer, comment, evidence
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  m.def(
+      "_save_answers",
+      [](Store& store, std::string_view actor, std::int64_t cycle, std::string_view department,
+         const std::vector<Row>& rows) {
+        std::vector<ResponseRow> in;
+        in.reserve(rows.size());
+        for (const auto& [dept, item, answer, comment, evidence] : rows)
+          in.push_back(ResponseRow{dept, item, answer, comment, evidence, {}, {}, int(in.size() + 1)});
+        return import_without_gil([&] { return exchange::Submissions(store).save(actor, cycle, department, in); });
+      },
+      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("rows"),
+      "Save a 課's answers given on the web (submissions.h). Use Store.save_answers.");
+  m.def(
+      "_submit",
+      [](Store& store, std::string_view actor, std::int64_t cycle, std::string_view department) {
+        return submission_dict(exchange::Submissions(store).submit(actor, cycle, department));
+      },
+      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"));
+  m.def(
+      "_reopen_submission",
+      [](Store& store, std::string_view actor, std::int64_t cycle, std::string_view department,
+         std::string_view reason) {
+        return submission_dict(exchange::Submissions(store).reopen(actor, cycle, department, reason));
+      },
+      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("reason"));
+  m.def(
+      "_send_web_questionnaire",
+      [](Store& store, std::string_view actor, std::int64_t cycle, std::string_view department,
+         std::string_view deadline) {
+        return export_dict(exchange::Submissions(store).send(actor, cycle, department, deadline));
+      },
+      py::arg("store"), py::arg("actor"), py::arg("cycle"), py::arg("department"), py::arg("deadline"));
+  m.def(
+      "_submission_state",
+      [](const Store& store, std::int64_t cycle, std::string_view department) {
+        return std::string(exchange::to_string(exchange::Submissions(store).state(cycle, department)));
+      },
+      py::arg("store"), py::arg("cycle"), py::arg("department"));
+  m.def(
+      "_submissions",
+      [](const Store& store, std::int64_t cycle) {
+        return list_of(exchange::Submissions(store).list(cycle), submission_dict);
+      },
+      py::arg("store"), py::arg("cycle"));
+  m.def(
+      "_may_answer_for",
+      [](const Store& store, std::string_view person, std::string_view department) {
+        return exchange::may_answer_for(People(store).get(person), store.department(department));
+      },
+      py::arg("store"), py::arg("person"), py::arg("department"));
+  m.def(
+      "_audit_team",
+      [](const Store& store, std::string_view person) { return exchange::audit_team(People(store).get(person)); },
+      py::arg("store"), py::arg("person"));
 }
 
 void bind_collection(py::module_& m) {
@@ -163,6 +239,7 @@ void bind_collection(py::module_& m) {
 void bind_exchange(py::module_& m) {
   bind_returned(m);
   bind_collection(m);
+  bind_submissions(m);
   py::class_<Questionnaires>(m, "_Questionnaires",
                              "The questionnaires of one cycle (docs/exchange.md). Use libaudit.exchange.")
       .def(py::init([](Store& store, std::int64_t cycle, std::optional<std::int64_t> carry_over_from) {

@@ -60,9 +60,20 @@ struct GroupColumns {
   Column pairs = ints(0), applicable = ints(0), answered = ints(0), unanswered = ints(0), not_applicable = ints(0),
          excepted = ints(0), implemented = ints(0), partial = ints(0), not_implemented = ints(0), unknown = ints(0);
 
+  void reserve(std::size_t n) {
+    for (Column* c : {&group.codes, &name.codes, &parent.codes, &band.codes, &pairs, &applicable, &answered,
+                      &unanswered, &not_applicable, &excepted, &implemented, &partial, &not_implemented, &unknown})
+      c->i.reserve(n);
+    for (Column* c : {&score, &maximum, &deviation, &response_rate}) c->f.reserve(n);
+  }
   void push(const GroupScore& g) {
+    group.push(g.group), name.push(g.name), parent.push(g.parent);
+    push_figures(g);
+  }
+  // The band and the numbers (push has pushed or coded the group, name and parent).
+  void push_figures(const GroupScore& g) {
     const Counts& n = g.counts;
-    group.push(g.group), name.push(g.name), parent.push(g.parent), band.push(g.band);
+    band.push(g.band);
     score.f.push_back(g.score), maximum.f.push_back(g.maximum), deviation.f.push_back(g.deviation);
     response_rate.f.push_back(n.response_rate());
     for (auto [c, v] : {std::pair{&pairs, n.pairs},
@@ -159,8 +170,24 @@ py::dict matrix_dict(const ScoreMatrix& t) {
     py::gil_scoped_release nogil;
     rows = columns_of(t.rows);
     columns = columns_of(t.columns);
-    for (const std::vector<GroupScore>& r : t.cells)
-      for (const GroupScore& g : r) cells.push(g);
+    // A cell's group and name are its chapter's (the columns'), its parent its 課 (the row's):
+    // coded by position, without a look-up per cell (40,000 課 × 10 chapters).
+    for (const GroupScore& c : t.columns) cells.group.values.push_back(c.group), cells.name.values.push_back(c.name);
+    for (const GroupScore& r : t.rows) cells.parent.values.push_back(r.group);
+    cells.reserve(t.rows.size() * t.columns.size());
+    for (std::size_t r = 0; r < t.cells.size(); ++r)
+      for (std::size_t c = 0; c < t.cells[r].size(); ++c) {
+        const GroupScore& g = t.cells[r][c];
+        if (c < t.columns.size() && r < t.rows.size() && g.group == t.columns[c].group && g.name == t.columns[c].name &&
+            g.parent == t.rows[r].group) {
+          cells.group.codes.i.push_back(std::int64_t(c));
+          cells.name.codes.i.push_back(std::int64_t(c));
+          cells.parent.codes.i.push_back(std::int64_t(r));
+        } else {  // not the shape score_matrix makes: each text by look-up
+          cells.group.push(g.group), cells.name.push(g.name), cells.parent.push(g.parent);
+        }
+        cells.push_figures(g);
+      }
   }
   return py::dict("cycle"_a = t.cycle, "model"_a = t.model, "rows"_a = std::move(rows).to_python(),
                   "columns"_a = std::move(columns).to_python(), "cells"_a = std::move(cells).to_python(),

@@ -9,6 +9,7 @@
 
 #include "bindings.h"
 #include "libaudit/base/fiscal_year.h"
+#include "libaudit/base/large_array.h"
 #include "libaudit/base/messages.h"
 
 namespace libaudit::python {
@@ -53,9 +54,9 @@ constexpr const char* kResponseFields[] = {"department", "item",        "answer"
 // (list, dict) is held, so the views stay valid while the import runs without the GIL even if
 // another thread changes the caller's list. Destroy it with the GIL held.
 struct ResponseRowsFromPython {
-  py::object snapshot;           // a tuple of the rows
-  std::vector<py::object> held;  // fields of mutable rows, and strings made from ints
-  std::vector<ResponseRowView> views;
+  py::object snapshot;                 // a tuple of the rows
+  std::vector<py::object> held;        // fields of mutable rows, and strings made from ints
+  LargeVector<ResponseRowView> views;  // a million rows: huge pages (large_array.h)
 };
 
 // A str (or int, for codes written as numbers) as a view of its UTF-8; None as "". `hold` keeps
@@ -248,7 +249,11 @@ void bind_cycles(StoreClass& c) {
           py::arg("cycle"))
       .def("cycles", [](const Store& s) { return list_of(s.cycles(), to_dict_of<Cycle>); })
       .def(
-          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"));
+          "cycle", [](const Store& s, std::int64_t id) { return to_dict(s.cycle(id)); }, py::arg("id"))
+      .def(
+          "earlier_cycle",
+          [](const Store& s, std::int64_t a, std::int64_t b) { return earlier_cycle(s.cycle(a), s.cycle(b)); },
+          py::arg("a"), py::arg("b"));
 }
 
 // The answers of a cycle: bulk imports (without the GIL) and reading them back.

@@ -54,3 +54,25 @@ def test_an_entry_the_code_no_longer_marks_is_named(tmp_path: Path) -> None:
     done = check(tmp_path)
     assert done.returncode == 1
     assert '"a message nobody marks" is not marked in the code any more' in done.stderr
+
+
+def test_a_web_template_marks_its_words(tmp_path: Path) -> None:
+    """The web app's Jinja templates (``{{ _("…") }}``) are read as Python: a word they mark
+    needs its Japanese, and the entry counts as marked."""
+    tree(tmp_path, '#, python-brace-format\nmsgid "課 only in {year}"\nmsgstr "{year}のみの課"\n')
+    page = tmp_path / "bindings/python/libaudit/web/templates/page.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<h1 class="title">{{ _("Sign in") }}</h1>\n<p>{{ name }}</p>\n'
+        '<input placeholder="{{ _(\'Note\') }}">\n<p>it\'s {% if x %}{{ _("Name") }}{% endif %}</p>\n',
+        encoding="utf-8",
+    )
+    done = check(tmp_path)
+    assert done.returncode == 1
+    for word in ("Sign in", "Note", "Name"):  # in a tag, in an attribute's quotes, after an apostrophe
+        assert f'no Japanese for "{word}"' in done.stderr
+    with (tmp_path / "po/ja/x.po").open("a", encoding="utf-8") as f:
+        for word, japanese in (("Sign in", "サインイン"), ("Note", "メモ"), ("Name", "氏名")):
+            f.write(f'\nmsgid "{word}"\nmsgstr "{japanese}"\n')
+    done = check(tmp_path)
+    assert done.returncode == 0, done.stderr

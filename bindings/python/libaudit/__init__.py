@@ -13,6 +13,7 @@ re-exported here::
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import _core, i18n
@@ -132,6 +133,77 @@ class Store(_store.Store):
 
         day = as_of if as_of is None or isinstance(as_of, str) else as_of.isoformat()[:10]
         return collection_status(self, cycle, day)
+
+    # -- web submissions (libaudit.exchange.submissions, docs/exchange.md "Web submissions")
+    def questionnaire_rows(self, cycle: int, department: str, carry_over_from: int | None = None) -> list[Any]:
+        """The rows of 課 `department`'s questionnaire (libaudit.exchange.Row: no, item, chapter,
+        clause, question, roles, answer label, comment, evidence), as its workbook has them,
+        pre-filled with its stored answers, else those of the earlier cycle `carry_over_from`."""
+        from .exchange.submissions import questionnaire_rows
+
+        return questionnaire_rows(self, cycle, department, carry_over_from)
+
+    def save_answers(
+        self, actor: str, cycle: int, department: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]
+    ) -> _store.ImportResult:
+        """Saves answers of 課 `department` given on the web by `actor`, a person of the register
+        who may answer for it (its security_manager, its 部's security_officer or a
+        system_administrator of it). Each row is ``(item, answer[, comment, evidence])`` or a
+        dict with those keys; every row must be an item asked of the 課. The answers are stored at
+        once (answered_by: the person), through the same import as a returned workbook, with
+        "web: <課> by <person>" in the trail. Refused (CycleStateError) once the 課 has submitted;
+        RoleError for a person who may not answer for it; ImportValidationError for rows of
+        another 課 or items not asked of it. All or nothing."""
+        from .exchange.submissions import save_answers
+
+        return save_answers(self, actor, cycle, department, rows)
+
+    def submit(self, actor: str, cycle: int, department: str) -> dict[str, Any]:
+        """Submits the 課's answers: every item asked of it answered (else ValidationError listing
+        the first 20 missing), by a person who may answer for it. Returns the submission
+        (cycle, department, number, action, by, at, reason)."""
+        from .exchange.submissions import submit
+
+        return submit(self, actor, cycle, department)
+
+    def reopen_submission(self, actor: str, cycle: int, department: str, reason: str) -> dict[str, Any]:
+        """Reopens a submitted 課 for changes: by the audit team (chief_auditor,
+        chief_security_officer or ciso), with a reason kept in the trail."""
+        from .exchange.submissions import reopen
+
+        return reopen(self, actor, cycle, department, reason)
+
+    def submission_state(self, cycle: int, department: str) -> str:
+        """``open`` (answers may be saved) or ``submitted`` (read-only until reopened)."""
+        from .exchange.submissions import submission_state
+
+        return submission_state(self, cycle, department)
+
+    def submissions(self, cycle: int) -> list[dict[str, Any]]:
+        """The submissions and reopenings of a cycle, by 課 then number."""
+        from .exchange.submissions import submissions
+
+        return submissions(self, cycle)
+
+    def send_web_questionnaire(self, actor: str, cycle: int, department: str, deadline: str = "") -> dict[str, Any]:
+        """Sends the web questionnaire to a 課 with its 回答期限 (YYYY-MM-DD, "" for none): an
+        export record of format "web" (cycle status shows it sent), by the audit team."""
+        from .exchange.submissions import send_web_questionnaire
+
+        return send_web_questionnaire(self, actor, cycle, department, deadline)
+
+    def may_answer_for(self, person: str, department: str) -> bool:
+        """Whether `person` (of the register) may answer 課 `department`'s questionnaire."""
+        from .exchange.submissions import may_answer_for
+
+        return may_answer_for(self, person, department)
+
+    def is_audit_team(self, person: str) -> bool:
+        """Whether `person` (of the register) is on the audit team: reopens submissions, sends
+        the web questionnaire."""
+        from .exchange.submissions import is_audit_team
+
+        return is_audit_team(self, person)
 
     # -- scores (libaudit.scoring). Each reads the cycle by the as-of rule (CycleData): a closed
     # cycle at its close, another as of ``as_of`` (a day in Japan, default now), with the

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from . import _core
+from .checklists import shipped_model
 from .errors import NotFoundError, ValidationError
 from .files import write_text
 from .i18n import _
@@ -34,18 +35,18 @@ from .report import html_to_pdf, template_dir
 from .store import Store, core_call, fiscal_year_label
 
 PathLike = Union[str, "os.PathLike[str]"]
-MODEL_CHECKLIST = Path("checklists") / "model" / "hyojun-tenkenhyo.yaml"
 
 
 def model_checklist_path() -> Path:
-    """The shipped model checklist (標準点検表): ``checklists/model/hyojun-tenkenhyo.yaml`` under
-    the current directory, else in the source tree the package was built from."""
-    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
-        if (base / MODEL_CHECKLIST).is_file():
-            return base / MODEL_CHECKLIST
+    """The model checklist (標準点検表) shipped inside the package
+    (:func:`libaudit.checklists.shipped_model`), wherever the package is installed and whatever
+    the current directory; a clear error naming ``--model-map PATH`` when the installation lacks it."""
+    path = shipped_model()
+    if path.is_file():
+        return path
     raise NotFoundError(
-        _("the model checklist {path} was not found: give its file with --model-map PATH").format(
-            path=str(MODEL_CHECKLIST)
+        _("the model checklist is not installed with the package ({path}): give its file with --model-map PATH").format(
+            path=str(path)
         )
     )
 

@@ -40,6 +40,7 @@ Vocabulary = Literal[
     "audit_method",
     "audit_judgement",
     "evidence_status",
+    "answer_progress",
 ]
 
 VOCABULARIES: tuple[str, ...] = tuple(_core.vocabularies())

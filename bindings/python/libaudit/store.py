@@ -403,6 +403,26 @@ class Store:
     def cycle(self, id: int) -> Cycle:
         return self._cycle(self._s.cycle(id))
 
+    def earlier_cycle(self, a: int, b: int) -> bool:
+        """Whether cycle `a` comes before cycle `b`: an earlier 年度, or created first in the same
+        年度 (THE rule of carry-over, store.h ``earlier_cycle``). NotFoundError for an unknown id."""
+        return self._s.earlier_cycle(a, b)
+
+    def previous_cycle(self, cycle: int, department: str) -> Cycle | None:
+        """The cycle of the same kind over `department` that comes last before `cycle` (by
+        :meth:`earlier_cycle`), whose answers are "last year's" for the 課; None when there is none."""
+        this = self.cycle(cycle)
+        before = [
+            c
+            for c in self.cycles()
+            if c.kind == this.kind and department in c.departments and self.earlier_cycle(c.id, cycle)
+        ]
+        latest: Cycle | None = None
+        for c in before:
+            if latest is None or self.earlier_cycle(latest.id, c.id):
+                latest = c
+        return latest
+
     @staticmethod
     def _cycle(d: dict[str, Any]) -> Cycle:
         d = dict(d)

@@ -31,6 +31,13 @@ constexpr Term kCollectionStatuses[] = {
     {"overdue", "未回収（期限超過）"},
 };
 
+// How far a 課 is with its questionnaire (libaudit/exchange/collection.h, CollectionRow::progress).
+constexpr Term kAnswerProgress[] = {
+    {"not_started", "未着手"},
+    {"in_progress", "回答中"},
+    {"submitted", "提出済"},
+};
+
 // Evidence files (libaudit/store/evidence.h, EvidenceStatus).
 constexpr Term kEvidenceStatuses[] = {
     {"active", "有効"},
@@ -173,6 +180,7 @@ constexpr Entry kVocabularies[] = {
     {Vocabulary::audit_method, "audit_method", kAuditMethods},
     {Vocabulary::audit_judgement, "audit_judgement", kAuditJudgements},
     {Vocabulary::evidence_status, "evidence_status", kEvidenceStatuses},
+    {Vocabulary::answer_progress, "answer_progress", kAnswerProgress},
 };
 
 constexpr std::array<Vocabulary, std::size(kVocabularies)> kAll = [] {

@@ -10,6 +10,7 @@
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
 #include "libaudit/base/vocabulary.h"
+#include "libaudit/exchange/submissions.h"
 #include "libaudit/scoring/scoring.h"
 #include "store/access.h"
 #include "store/schema.h"
@@ -37,10 +38,24 @@ CREATE TABLE questionnaire_exports(
   PRIMARY KEY (cycle, department, number)
 ) WITHOUT ROWID;
 )sql",
+    // 1 -> 2: web submissions and their reopenings (submissions.h).
+    R"sql(
+CREATE TABLE questionnaire_submissions(
+  cycle INTEGER NOT NULL REFERENCES cycles(id),
+  department TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (cycle, department, number)
+) WITHOUT ROWID;
+)sql",
 };
 
-constexpr const char* kExchangeTables[] = {"questionnaire_exports"};
-constexpr schema::EntityTable kExchangeEntities[] = {{"questionnaire_export", "questionnaire_exports"}};
+constexpr const char* kExchangeTables[] = {"questionnaire_exports", "questionnaire_submissions"};
+constexpr schema::EntityTable kExchangeEntities[] = {{"questionnaire_export", "questionnaire_exports"},
+                                                     {"questionnaire_submission", "questionnaire_submissions"}};
 
 std::string export_key(const ExportRecord& e) {
   std::string k = "[" + std::to_string(e.cycle) + ",";
@@ -78,10 +93,11 @@ void exchange_rows(sql::Db& db, const schema::RowVisitor& row) {
     const ExportRecord e = read_export(s);
     row("questionnaire_exports", "questionnaire_export", export_key(e), export_state(e));
   }
+  submission_rows(db, row);
 }
 
 constexpr schema::Component kExchangeComponent{
-    "exchange", 7, kExchangeMigrations, kExchangeTables, kExchangeEntities, &exchange_rows, nullptr};
+    "exchange", 7, kExchangeMigrations, kExchangeTables, kExchangeEntities, &exchange_rows, nullptr, &submission_rules};
 
 std::vector<ExportRecord> exports_of(sql::Db& db, std::int64_t cycle) {
   static const std::string text = std::string(kSelectExports) + " WHERE cycle = ? ORDER BY department, number";
@@ -97,12 +113,14 @@ std::vector<ExportRecord> exports_of(sql::Db& db, std::int64_t cycle) {
 }
 
 void check_export(const ExportRecord& e, const Cycle& c) {
-  if (e.format != "xlsx" && e.format != "csv")
+  const bool web = e.format == kWebFormat;  // the web questionnaire (Submissions::send): no file, no hash
+  if (e.format != "xlsx" && e.format != "csv" && !web)
     invalid(message("unknown questionnaire format '{format}': xlsx or csv", fmt::arg("format", e.format)));
   if (text::trim(e.file).empty() || e.file.find('/') != std::string::npos)
     invalid(tr("the exported file's name is empty or holds a folder"));
   if (!e.deadline.empty()) parse_date(e.deadline);  // ValidationError
-  if (e.sha256.size() != 64 || e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+  if (web ? !e.sha256.empty()
+          : e.sha256.size() != 64 || e.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
     invalid(tr("the SHA-256 of the exported file is not 64 lower-case hex digits"));
   bool target = false;
   for (const std::string& d : c.departments) target = target || d == e.department;
@@ -176,11 +194,13 @@ void add_returns(const Store& store, CollectionStatus& out, const std::string& u
   for (const ResponseWrite& w : store.responses_written_after(out.cycle.id, 0)) {
     if (w.version.at > until) break;
     const std::vector<ReturnedFile> files = parse_source(w.version.source);
+    const bool web = w.version.source.starts_with(kWebSourcePrefix);  // a save on the web: not a return
     const auto row = rows.find(w.department);
-    if (files.empty() || row == rows.end()) continue;
+    if ((files.empty() && !web) || row == rows.end()) continue;
     CollectionRow& r = *row->second;
     if (asked.contains({w.department, w.item}))
       written[{w.department, w.item}] = {w.version.answer, w.version.comment, w.version.evidence};
+    if (web) continue;
     if (!seen.insert({w.department, w.version.at}).second) continue;  // an import's records share `at`
     ++r.returns;
     if (r.returned) continue;
@@ -203,6 +223,28 @@ void add_returns(const Store& store, CollectionStatus& out, const std::string& u
   }
 }
 
+// The web submissions up to `until`: the state each 課 is left in, and its first submit as a
+// return when no returned file came before it.
+void add_submissions(const Store& store, CollectionStatus& out, const std::string& until,
+                     const std::map<std::string, CollectionRow*>& rows) {
+  for (const Submission& s : Submissions(store).list(out.cycle.id)) {
+    const auto row = rows.find(s.department);
+    if (s.at > until || row == rows.end()) continue;
+    CollectionRow& r = *row->second;
+    r.submitted = s.action == "submit";
+    r.submitted_at = r.submitted ? s.at : std::string();
+    r.submitted_by = r.submitted ? s.by : std::string();
+    if (!r.submitted) continue;
+    ++r.submissions;
+    if (r.returned && r.returned_at <= s.at) continue;
+    r.returned = true;
+    r.returned_at = s.at;
+    r.returned_by = s.by;
+    r.returned_file = std::string(kWebFormat);
+    r.returned_sha256.clear();
+  }
+}
+
 Collection status_of(const CollectionRow& r) {
   if (r.returned) return r.late ? Collection::returned_late : Collection::returned;
   if (!r.exports) return Collection::not_sent;
@@ -217,7 +259,12 @@ void judge(CollectionStatus& out) {
       r.late = r.returned ? r.returned_at >= end : parse_date(r.deadline) < out.as_of;
     }
     r.status = status_of(r);
+    // A returned file is submitted answers too, unless the 課 went on to answer on the web.
+    const bool done = r.submitted || (r.returned && r.submissions == 0);
+    r.progress = done ? Progress::submitted : r.answered ? Progress::in_progress : Progress::not_started;
     ++t.departments;
+    t.submitted += r.submitted ? 1 : 0;
+    ++t.by_progress[static_cast<std::size_t>(r.progress)];
     t.exported += r.exports ? 1 : 0;
     t.returned += r.returned ? 1 : 0;
     t.not_returned += r.returned ? 0 : 1;
@@ -234,24 +281,14 @@ void judge(CollectionStatus& out) {
 
 bool register_schema() noexcept { return schema::register_component(kExchangeComponent); }
 
-namespace {
-// Here too (questionnaire.cpp registers it as well): a program that links only the collection
-// status still knows the table.
-const bool kRegistered = register_schema();
-}  // namespace
-
-std::string_view to_string(Collection c) noexcept { return enum_id(Vocabulary::collection_status, c); }
-
-ExportRecord Exports::record(std::string_view by, ExportRecord e) {
-  if (read_only_) throw StoreError("this Exports was made from a read-only Store");
-  Store::Transaction txn(store_);
+ExportRecord record_export(Store::Transaction& txn, std::string_view by, ExportRecord e) {
   const Cycle c = txn.load_cycle(e.cycle);  // NotFoundError
   if (c.status == CycleStatus::closed)
     throw CycleStateError(message("cycle {cycle} ({name}) is closed: no questionnaire is sent for it",
                                   fmt::arg("cycle", c.id), fmt::arg("name", c.name)));
   e.department = libaudit::detail::normalise_key(e.department);
   check_export(e, c);
-  detail::TrailWriter& trail = txn.trail(by, now_utc_iso());
+  libaudit::detail::TrailWriter& trail = txn.trail(by, now_utc_iso());
   sql::Stmt n =
       txn.db.prepare("SELECT COALESCE(MAX(number), 0) FROM questionnaire_exports WHERE cycle = ? AND department = ?");
   n.bind(1, e.cycle).bind(2, e.department);
@@ -266,6 +303,22 @@ ExportRecord Exports::record(std::string_view by, ExportRecord e) {
                 e.by, e.at)
       .run();
   trail.append("questionnaire_export", export_key(e), "insert", export_state(e));
+  return e;
+}
+
+namespace {
+// Here too (questionnaire.cpp registers it as well): a program that links only the collection
+// status still knows the table.
+const bool kRegistered = register_schema();
+}  // namespace
+
+std::string_view to_string(Collection c) noexcept { return enum_id(Vocabulary::collection_status, c); }
+std::string_view to_string(Progress p) noexcept { return enum_id(Vocabulary::answer_progress, p); }
+
+ExportRecord Exports::record(std::string_view by, ExportRecord e) {
+  if (read_only_) throw StoreError("this Exports was made from a read-only Store");
+  Store::Transaction txn(store_);
+  e = record_export(txn, by, std::move(e));
   txn.commit();
   return e;
 }
@@ -328,6 +381,7 @@ CollectionStatus collection_status(const Store& store, std::int64_t cycle, std::
     r->second->deadline = e.deadline;
   }
   add_returns(store, out, until, rows, asked);
+  add_submissions(store, out, until, rows);
   judge(out);
   return out;
 }

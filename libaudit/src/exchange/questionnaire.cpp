@@ -39,11 +39,19 @@ std::string from_hex(std::string_view hex) {
   return out;
 }
 
-std::map<std::string, std::tuple<std::string, std::string, std::string>, std::less<>> answers_of(
-    const std::vector<Response>& responses, std::string_view department) {
-  std::map<std::string, std::tuple<std::string, std::string, std::string>, std::less<>> out;
-  for (const Response& r : responses)
-    if (r.department == department) out[r.item] = {std::string(to_string(r.answer)), r.comment, r.evidence};
+// The stored answers of `responses` by 課 (only the 課 of `wanted`), in one pass over them: a
+// search of every response for each 課 took the responses times the 課 (40,000 課 and 1.2M
+// responses: hours).
+template <class Answers, class Index>
+std::map<std::string, Answers, std::less<>> answers_by_department(const std::vector<Response>& responses,
+                                                                  const Index& wanted) {
+  std::map<std::string, Answers, std::less<>> out;
+  for (const auto& [code, _] : wanted) out[code];
+  auto at = out.end();
+  for (const Response& r : responses) {
+    if (at == out.end() || at->first != r.department) at = out.find(r.department);  // responses come by 課
+    if (at != out.end()) at->second[r.item] = {std::string(to_string(r.answer)), r.comment, r.evidence};
+  }
   return out;
 }
 
@@ -73,8 +81,7 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
       key_(from_hex(secret_hex)) {
   for (Department& d : store.departments()) departments_.emplace(d.code, std::move(d));
   for (std::size_t k = 0; k < data_.departments().size(); ++k) index_.emplace(data_.departments()[k].code, k);
-  const std::vector<Response> now = store.responses(data_.cycle().id);
-  for (const auto& [code, _] : index_) current_[code] = answers_of(now, code);
+  current_ = answers_by_department<Answers>(store.responses(data_.cycle().id), index_);
   if (!carry_over_from) return;
   const Cycle prev = store.cycle(*carry_over_from);  // NotFoundError
   const StoredChecklist prev_cl = store.stored_checklist(prev.checklist);
@@ -97,8 +104,7 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
                           "carry-over is from an earlier cycle",
                           from, from_name, into, name));
   }
-  const std::vector<Response> before = store.responses(prev.id);
-  for (const auto& [code, _] : index_) previous_[code] = answers_of(before, code);
+  previous_ = answers_by_department<Answers>(store.responses(prev.id), index_);
 }
 
 bool Questionnaires::is_target(std::string_view department) const { return index_.contains(department); }

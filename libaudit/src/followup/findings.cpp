@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <tuple>
 #include <unordered_map>
 
@@ -284,6 +283,10 @@ std::string unknown_role(std::string_view role) {
                  fmt::arg("role", role), fmt::arg("roles", ids));
 }
 
+std::shared_ptr<const Checklist> checklist_of(const Store& store, std::int64_t checklist_id) {
+  return cached_checklist(Store::Snapshot(store).db, checklist_id);
+}
+
 }  // namespace detail
 
 // ---- People -------------------------------------------------------------------------------
@@ -427,22 +430,6 @@ void count_checks(sql::Db& db, Finding& f) {
     f.checks_total = std::size_t(s.i64(0));
     f.checks_open = std::size_t(s.i64(1));
   }
-}
-
-// The checklist of a cycle, loaded once per process per content (keyed by its sha256).
-std::shared_ptr<const Checklist> checklist_of(const Store& store, std::int64_t checklist_id) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const Checklist>> cache;  // by content sha256
-  const std::string sha = store.stored_checklist(checklist_id).sha256;
-  {
-    std::lock_guard lock(mu);
-    if (auto it = cache.find(sha); it != cache.end()) return it->second;
-  }
-  auto c = std::make_shared<const Checklist>(store.load_checklist(checklist_id));
-  std::lock_guard lock(mu);
-  if (cache.size() > 64) cache.clear();
-  cache[sha] = c;
-  return c;
 }
 
 std::string criterion_of(const Checklist& c, const std::vector<std::string>& items) {

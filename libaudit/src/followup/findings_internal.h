@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +58,13 @@ std::string require_leaf(sql::Db& db, std::string_view code);
 // The person holds `role` and acts for `dept`: of the 課 itself, or (security_officer) its 部.
 bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept);
 std::string roles_text(const Person& p);
+// A stored checklist (by row id), loaded once per process per content (keyed by its sha256);
+// thread-safe. NotFoundError for an unknown id.
+std::shared_ptr<const Checklist> checklist_of(const Store& store, std::int64_t checklist_id);
+// The person `name` as of record `i` of `g` (the register as the trail had it then, rules.cpp);
+// nullopt when the register did not have them. For the rules of this and later stages.
+std::optional<Person> person_at(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,
+                                const std::string& name);
 // The rule an auditor of the finding's own 課 breaks, in words: 「兼務の禁止（監査人は自らの課を
 // 監査できない）」 — a generic name, never one body's clause.
 std::string own_department_rule();

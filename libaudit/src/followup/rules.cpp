@@ -20,7 +20,8 @@ std::string text_of(const json& o, const char* key) { return schema::text_field(
 std::int64_t int_of(const json& o, const char* key) { return schema::int_field(o, key); }
 std::string by(const schema::TrailGroup& g) { return schema::by_actor(g); }
 
-// The person `name` as of record `i` of `g`; nullopt when the register did not have them.
+}  // namespace
+
 std::optional<Person> person_at(const schema::RuleContext& ctx, const schema::TrailGroup& g, std::size_t i,
                                 const std::string& name) {
   const json st = parse(ctx.at(g, i, "person", name));
@@ -31,6 +32,8 @@ std::optional<Person> person_at(const schema::RuleContext& ctx, const schema::Tr
       if (role.is_string()) p.roles.push_back(role.get<std::string>());
   return p;
 }
+
+namespace {
 
 std::string roles_of(const Person& p) { return roles_text(p); }
 

@@ -483,6 +483,8 @@ ScoreMatrix score_matrix(const CycleData& data, const ScoreOptions& options) {
   const std::vector<ItemGroup> chapters = item_groups(data, GroupBy::chapter);
   const auto& depts = data.departments();
   std::vector<Counts> per_item(e.items()), body(e.items()), scratch;
+  m.rows.reserve(depts.size());
+  m.cells.reserve(depts.size());
   for (std::size_t d = 0; d < depts.size(); ++d) {
     std::fill(per_item.begin(), per_item.end(), Counts{});
     e.add_department(d, per_item, detail::Block::department);
@@ -492,6 +494,7 @@ ScoreMatrix score_matrix(const CycleData& data, const ScoreOptions& options) {
     row.name = depts[d].name;
     row.parent = depts[d].parent_code;
     std::vector<GroupScore> cells;
+    cells.reserve(chapters.size());
     for (const ItemGroup& ch : chapters) {
       GroupScore c = e.score(per_item, &ch.items, scratch);
       c.group = ch.key;

@@ -3,6 +3,7 @@
 
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/messages.h"
+#include "store/import.h"
 
 namespace libaudit {
 
@@ -35,6 +36,15 @@ void Store::Transaction::commit() { txn_.commit(); }
 void Store::Transaction::move_cycle(std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to) {
   detail::require_actor(actor);
   detail::move_cycle_status(db, trail(actor, now_utc_iso()), id, from, to);
+}
+
+ImportResult Store::Transaction::import_responses(std::string_view actor, std::int64_t cycle,
+                                                  std::span<const ResponseRowView> rows, const ImportOptions& options) {
+  detail::require_actor(actor);
+  const std::function<detail::TrailWriter&()> trail_of = [&]() -> detail::TrailWriter& {
+    return trail(actor, now_utc_iso());
+  };
+  return detail::import_responses_in(db, trail_of, cycle, rows, options);
 }
 
 std::int64_t Store::Transaction::department_id(std::string_view code) const { return detail::department_id(db, code); }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,12 @@ class Store::Transaction {
   void commit();  // once; the destructor rolls back an uncommitted transaction
   // Moves a cycle's status (CycleStateError unless it is `from`), its record in trail(actor).
   void move_cycle(std::string_view actor, std::int64_t id, CycleStatus from, CycleStatus to);
+
+  // Store::import_responses inside this transaction (same checks, rows and trail records, in
+  // trail(actor)), so a later stage checks its own rule and imports atomically. Foreign keys stay
+  // on (they cannot be switched inside a transaction): meant for small imports.
+  ImportResult import_responses(std::string_view actor, std::int64_t cycle, std::span<const ResponseRowView> rows,
+                                const ImportOptions& options = {});
 
   Cycle load_cycle(std::int64_t id) const { return detail::load_cycle(db, id); }  // NotFoundError
   std::int64_t department_id(std::string_view code) const;                        // 0 when absent

@@ -2,6 +2,8 @@
 // trail is the history, so every state as of a record is its entity's last record up to it.
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <unordered_set>
 
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/messages.h"
@@ -107,8 +109,11 @@ std::vector<Department> Store::departments_at(std::int64_t seq) const {
     out.push_back(Department{code, text_field(j, "name"), text_field(j, "parent_code"),
                              text_field(j, "security_officer"), text_field(j, "security_manager"), true});
   }
-  for (Department& d : out)
-    d.is_leaf = std::none_of(out.begin(), out.end(), [&](const Department& c) { return c.parent_code == d.code; });
+  // A leaf is nobody's parent: one set of the parents, not a search of every department for each
+  // (40,000 課 took seconds).
+  std::unordered_set<std::string_view> parents;
+  for (const Department& d : out) parents.insert(d.parent_code);
+  for (Department& d : out) d.is_leaf = !parents.contains(d.code);
   return out;  // by code: the map's order
 }
 

@@ -78,7 +78,7 @@ const std::pair<std::string, std::string>& answer_choices() {
 
 ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
                                      const std::vector<ResponseRow>& rows, const ImportOptions& options) {
-  std::vector<ResponseRowView> views;
+  LargeVector<ResponseRowView> views;
   views.reserve(rows.size());
   for (const ResponseRow& r : rows)
     views.push_back({r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at, r.line});
@@ -109,13 +109,10 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
   if (!ctx.secretariat.empty()) {
     Cycle c;
     c.secretariat = ctx.secretariat;
-    sql::Stmt s = db.prepare("SELECT yaml, checklist_id, version FROM checklists WHERE id = ?");
-    s.bind(1, ctx.checklist);
-    if (s.step()) {
-      const Checklist checklist = Checklist::from_yaml(s.text(0), "store:" + s.str(1) + "@" + s.str(2));
-      for (const Item& it : checklist.items())
-        if (body_level(it, c)) ctx.body_items.insert(it.id);
-    }
+    // Parsed once per process per checklist content: a small import (a save on the web) costs
+    // no YAML parse.
+    for (const Item& it : cached_checklist(db, ctx.checklist)->items())
+      if (body_level(it, c)) ctx.body_items.insert(it.id);
   }
   {
     sql::Stmt s = db.prepare("SELECT code, id FROM departments");
@@ -139,7 +136,7 @@ class RangeValidator {
  public:
   RangeValidator(const ImportContext& ctx, std::span<const ResponseRowView> rows, const std::string& source)
       : ctx_(ctx), rows_(rows), src_(source) {}
-  void operator()(std::size_t begin, std::size_t end, std::vector<CleanRow>& out, std::vector<Diagnostic>& diags);
+  void operator()(std::size_t begin, std::size_t end, CleanRows& out, std::vector<Diagnostic>& diags);
 
  private:
   using Target = std::unordered_map<std::string, std::int64_t>::const_iterator;
@@ -169,8 +166,7 @@ RangeValidator::Target RangeValidator::target(const ResponseRowView& r, int line
   return t;
 }
 
-void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<CleanRow>& out,
-                                std::vector<Diagnostic>& diags) {
+void RangeValidator::operator()(std::size_t begin, std::size_t end, CleanRows& out, std::vector<Diagnostic>& diags) {
   out.reserve(out.size() + (end - begin));
   for (std::size_t k = begin; k < end; ++k) {
     const ResponseRowView& r = rows_[k];
@@ -225,9 +221,8 @@ void RangeValidator::operator()(std::size_t begin, std::size_t end, std::vector<
 
 }  // namespace
 
-std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
-                                         const std::string& src) {
-  std::vector<CleanRow> clean, clean_second;
+CleanRows validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows, const std::string& src) {
+  CleanRows clean, clean_second;
   std::vector<Diagnostic> diags, diags_second;
   RangeValidator first(ctx, rows, src), second(ctx, rows, src);
   std::future<void> second_half;  // joined before the vectors it fills go
@@ -262,33 +257,34 @@ std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<con
   return clean;
 }
 
-std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const std::vector<CleanRow>& clean,
+std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const CleanRows& clean,
                                           std::span<const ResponseRowView> rows) {
   // A read-only ordered merge in the same order, so the stored rows are never read while the
-  // table changes.
+  // table changes. Each 課 of the batch is read from its first to its last item of the batch
+  // only: an import costs what it brings, not what the cycle already holds (an import in
+  // pieces stays linear; docs/performance.md, "Import in pieces").
   std::vector<RowChange> what(clean.size(), RowChange::insert);
   sql::Stmt existing = db.prepare(
-      "SELECT department, item_id, answer, comment, evidence FROM responses WHERE cycle = ? "
-      "ORDER BY department, item_id");
+      "SELECT item_id, answer, comment, evidence FROM responses "
+      "WHERE cycle = ?1 AND department = ?2 AND item_id >= ?3 AND item_id <= ?4 ORDER BY item_id");
   existing.bind(1, cycle);
-  bool more = existing.step();
-  for (std::size_t k = 0; k < clean.size() && more; ++k) {
-    const CleanRow& c = clean[k];
-    while (more) {
-      const std::int64_t d = existing.i64(0);
-      const int cmp = d != c.department ? (d < c.department ? -1 : 1) : existing.text(1).compare(*c.item);
-      if (cmp < 0) {
-        more = existing.step();
-        continue;
-      }
-      if (cmp == 0) {
-        const ResponseRowView& r = rows[c.row];
-        what[k] =
-            existing.text(2) == to_string(c.answer) && existing.text(3) == r.comment && existing.text(4) == r.evidence
-                ? RowChange::same
-                : RowChange::update;
-      }
-      break;
+  for (std::size_t first = 0, end = 0; first < clean.size(); first = end) {
+    const std::int64_t department = clean[first].department;
+    end = first + 1;
+    while (end < clean.size() && clean[end].department == department) ++end;
+    existing.reset();
+    existing.bind(2, department).bind(3, *clean[first].item).bind(4, *clean[end - 1].item);
+    bool more = existing.step();
+    for (std::size_t k = first; k < end && more; ++k) {
+      const CleanRow& c = clean[k];
+      int cmp = 0;
+      while (more && (cmp = existing.text(0).compare(*c.item)) < 0) more = existing.step();
+      if (!more || cmp > 0) continue;
+      const ResponseRowView& r = rows[c.row];
+      what[k] =
+          existing.text(1) == to_string(c.answer) && existing.text(2) == r.comment && existing.text(3) == r.evidence
+              ? RowChange::same
+              : RowChange::update;
     }
   }
   return what;
@@ -401,17 +397,12 @@ void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,
 
 }  // namespace detail
 
-ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
-                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
-  require_actor(actor);
-  if (!impl_) throw StoreError(tr("the store is closed"));
-  sql::Db& db = impl_->db;
-  // Every row's (cycle, 課) is checked against cycle_departments, read in this same write
-  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
-  sql::ForeignKeysOff references_checked_here(db);
-  sql::WriteTxn txn(db);
+namespace detail {
+
+ImportResult import_responses_in(sql::Db& db, const std::function<TrailWriter&()>& trail_of, std::int64_t cycle_id,
+                                 std::span<const ResponseRowView> rows, const ImportOptions& options) {
   const ImportContext ctx = load_import_context(db, cycle_id);
-  const std::vector<CleanRow> clean = validate_responses(ctx, rows, options.source);
+  const CleanRows clean = validate_responses(ctx, rows, options.source);
   // Unchanged rows cost no write and no trail record.
   const std::vector<RowChange> change = classify_responses(db, cycle_id, clean, rows);
   ImportResult result;
@@ -421,9 +412,9 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   const std::size_t changed = result.inserted + result.updated;
   if (!changed) return result;  // nothing to write: no trail record either
 
-  TrailWriter trail(db, impl_->sha, impl_->trail_key, actor, now_utc_iso());
+  TrailWriter& trail = trail_of();
   trail.start_seal();  // the batch records continue the chain after the seal record, if one is due
-  const ImportWrite w{cycle_id, rows, clean, change, actor, trail.at()};
+  const ImportWrite w{cycle_id, rows, clean, change, trail.chain().actor(), trail.at()};
   // The records depend only on the validated rows, so a large import seals them in a second
   // thread while this one writes the rows (docs/store.md, "Trail").
   auto seal = [&, head_seq = trail.chain().head_seq(), head = std::string(trail.chain().head_hash())] {
@@ -441,8 +432,27 @@ ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_
   write_responses(db, w, changed, options.progress);
   if (sealing.valid()) records = sealing.get();
   trail.insert(records);
-  txn.commit();
   if (options.progress) options.progress(changed, changed);
+  return result;
+}
+
+}  // namespace detail
+
+ImportResult Store::import_responses(std::string_view actor, std::int64_t cycle_id,
+                                     std::span<const ResponseRowView> rows, const ImportOptions& options) {
+  require_actor(actor);
+  if (!impl_) throw StoreError(tr("the store is closed"));
+  sql::Db& db = impl_->db;
+  // Every row's (cycle, 課) is checked against cycle_departments, read in this same write
+  // transaction, so SQLite's per-row foreign-key lookup would only repeat that check.
+  sql::ForeignKeysOff references_checked_here(db);
+  sql::WriteTxn txn(db);
+  std::optional<TrailWriter> trail;
+  const std::function<TrailWriter&()> trail_of = [&]() -> TrailWriter& {
+    return trail.emplace(db, impl_->sha, impl_->trail_key, actor, now_utc_iso());
+  };
+  ImportResult result = import_responses_in(db, trail_of, cycle_id, rows, options);
+  txn.commit();
   return result;
 }
 

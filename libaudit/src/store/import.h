@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "libaudit/base/large_array.h"
 #include "store/store_internal.h"
 
 namespace libaudit::detail {
@@ -45,14 +46,16 @@ struct CleanRow {
   Answer answer;
   std::uint32_t row;  // index into the rows
 };
+// A million of them are 40 MB: huge pages (large_array.h).
+using CleanRows = LargeVector<CleanRow>;
 
 // The clean rows sorted by key; ImportValidationError (every bad row, by line) otherwise.
-std::vector<CleanRow> validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
-                                         const std::string& source);
+CleanRows validate_responses(const ImportContext& ctx, std::span<const ResponseRowView> rows,
+                             const std::string& source);
 
 enum class RowChange : unsigned char { insert, update, same };
 // For each clean row (in order), what writing it would do to the stored responses.
-std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const std::vector<CleanRow>& clean,
+std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const CleanRows& clean,
                                           std::span<const ResponseRowView> rows);
 
 // What an import writes for each changed row: the clean rows, their change, and the defaults
@@ -60,7 +63,7 @@ std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const
 struct ImportWrite {
   std::int64_t cycle = 0;
   std::span<const ResponseRowView> rows;
-  const std::vector<CleanRow>& clean;
+  const CleanRows& clean;
   const std::vector<RowChange>& change;
   std::string_view actor;
   std::string_view now;
@@ -74,6 +77,12 @@ struct ImportWrite {
 std::vector<SealedRecord> seal_response_batches(const ImportWrite& w, std::int64_t head_seq,
                                                 const std::string& head_hash, const std::string& trail_source,
                                                 std::string_view trail_key);
+
+// The whole import inside the caller's write transaction on `db`: phases 1-5, the trail records
+// appended to trail_of() (called once, only when a row changes). Store::import_responses and
+// Store::Transaction::import_responses both run it; neither commits here.
+ImportResult import_responses_in(sql::Db& db, const std::function<TrailWriter&()>& trail_of, std::int64_t cycle,
+                                 std::span<const ResponseRowView> rows, const ImportOptions& options);
 
 // Writes the changed rows, in order; calls progress(done, changed) now and then.
 void write_responses(sql::Db& db, const ImportWrite& w, std::size_t changed,

@@ -6,6 +6,9 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -707,6 +710,24 @@ StoredChecklist Store::stored_checklist(std::int64_t id) const {
   for (StoredChecklist& c : checklists())
     if (c.id == id) return c;
   throw NotFoundError(message("no checklist with id {id} in the store", fmt::arg("id", id)));
+}
+
+std::shared_ptr<const Checklist> detail::cached_checklist(sql::Db& db, std::int64_t id) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Checklist>> cache;  // by content sha256
+  sql::Stmt s = db.prepare("SELECT sha256, yaml, checklist_id, version FROM checklists WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw NotFoundError(message("no checklist with id {id} in the store", fmt::arg("id", id)));
+  const std::string sha = s.str(0);
+  {
+    std::lock_guard lock(mu);
+    if (auto it = cache.find(sha); it != cache.end()) return it->second;
+  }
+  auto c = std::make_shared<const Checklist>(Checklist::from_yaml(s.text(1), "store:" + s.str(2) + "@" + s.str(3)));
+  std::lock_guard lock(mu);
+  if (cache.size() >= 64) cache.clear();
+  cache[sha] = c;
+  return c;
 }
 
 Checklist Store::load_checklist(std::int64_t id) const {

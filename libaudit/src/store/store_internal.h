@@ -304,6 +304,9 @@ std::string body_state(std::string_view name);
 std::int64_t department_id(sql::Db& db, std::string_view code);
 // Cycle `id` with its target 課 (sorted); NotFoundError.
 Cycle load_cycle(sql::Db& db, std::int64_t id);
+// Stored checklist `id` loaded (Store::load_checklist), once per process per content: cached by
+// its sha256 (at most 64 contents). Thread-safe. NotFoundError for an unknown id.
+std::shared_ptr<const Checklist> cached_checklist(sql::Db& db, std::int64_t id);
 // Moves cycle `id` from status `from` to `to` and appends its trail record (CycleStateError when
 // it is not `from`), inside the caller's write transaction.
 void move_cycle_status(sql::Db& db, TrailWriter& trail, std::int64_t id, CycleStatus from, CycleStatus to);

@@ -21,7 +21,8 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_vocabulary_is_non_empty_with_unique_ids_and_labels) {
-  BOOST_TEST(vocabularies().size() == 19u);  // 13 + the audit stage's plan_state … audit_judgement + evidence_status
+  BOOST_TEST(vocabularies().size() == 20u);  // 13 + the audit stage's plan_state … audit_judgement + evidence_status
+  // + answer_progress
   for (Vocabulary v : vocabularies()) {
     BOOST_TEST_CONTEXT(to_string(v)) {
       BOOST_TEST(!terms(v).empty());

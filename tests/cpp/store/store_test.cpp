@@ -582,7 +582,7 @@ BOOST_AUTO_TEST_CASE(import_phases_one_by_one) {
   const std::vector<ResponseRowView> rows = {{"12", "8.2", "partial", "", "", "", "", 2},
                                              {"11", "8.1", "implemented", "", "", "", "", 3},
                                              {"11", "8.2", "unknown", "", "", "", "", 4}};
-  const std::vector<detail::CleanRow> clean = detail::validate_responses(ctx, rows, "r.csv");
+  const detail::CleanRows clean = detail::validate_responses(ctx, rows, "r.csv");
   BOOST_REQUIRE(clean.size() == 3u);
   BOOST_TEST(*clean[0].code == "11");  // primary-key order: 課 id, then item
   BOOST_TEST(*clean[2].code == "12");

@@ -20,6 +20,7 @@ VOCABULARIES = (
     *("plan_state", "plan_reason", "plan_selection"),  # the audit stage's 監査計画
     *("audit_method", "audit_judgement"),  # the audit stage's 監査調書
     "evidence_status",  # the store stage's evidence files
+    "answer_progress",  # the exchange stage's web questionnaires (未着手, 回答中, 提出済)
 )
 
 

@@ -237,7 +237,8 @@ def invocations(root: Path, store: Path) -> list[list[str]]:
     for path, parser in commands():
         group_paths.update(path[:i] for i in range(1, len(path)))
         runs += [[*path, "--help"], list(path)]
-        runs += [filled(path, parser, v) for v in fillings]
+        # `serve` on a real store would serve until stopped: its error paths are below.
+        runs += [filled(path, parser, v) for v in fillings if path != ("serve",) or v.kind == "absent-store"]
     for group in sorted(group_paths):
         runs += [[*group, "--help"], list(group)]
     return runs + error_paths(root, str(store))
@@ -270,6 +271,8 @@ def error_paths(root: Path, db: str) -> list[list[str]]:
         ["verify", db, "--anchor", str(anchor)],
         ["verify", db, "--anchor", str(root / "absent.json")],
         ["finding", "move", db, "1", "nope", "--by", "監査 一郎"],
+        ["serve", db, "--admin", "名簿にない人"],
+        ["serve", db, "--port", "70000"],
         [
             "cycle",
             "create",

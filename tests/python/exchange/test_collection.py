@@ -55,7 +55,7 @@ def test_exports_are_recorded_and_verified(collected):
     assert recorded[2].sha256 == hashlib.sha256((tmp / "out" / "201.xlsx").read_bytes()).hexdigest()
     assert [t.entity for t in s.trail()].count("questionnaire_export") == 3
     assert s.verify().ok
-    assert s._s.schema_versions()["exchange"] == 1
+    assert s._s.schema_versions()["exchange"] == 2  # 2: questionnaire_submissions (web)
     # Sent again: the next number.
     exchange.export_workbook(s, cycle, "201", tmp / "out" / "201b.xlsx", deadline=FUTURE, actor="渡辺")
     assert [e.number for e in exchange.exports(s, cycle) if e.department == "201"] == [1, 2]

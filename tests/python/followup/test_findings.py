@@ -480,7 +480,8 @@ def test_a_schema_1_store_migrates(tmp_path):
     con.executescript(
         "DROP TABLE people; DROP TABLE findings; DROP TABLE finding_transitions; "
         "DROP TABLE check_requests; DROP TABLE exceptions; DROP TABLE publications; DROP TABLE reopenings; "
-        "DROP TABLE questionnaire_exports; DROP TABLE audit_workpaper_findings; DROP TABLE audit_workpapers; "
+        "DROP TABLE questionnaire_exports; DROP TABLE questionnaire_submissions; DROP TABLE audit_workpaper_findings; "
+        "DROP TABLE audit_workpapers; "
         "DROP TABLE audit_plan_entries; DROP TABLE audit_plans; "
         "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
         "ALTER TABLE cycles DROP COLUMN secretariat; "

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from _lang import speaking
 from libaudit.benchmark import benchmark, cycle_in_year, model_checklist_path
 
 import libaudit
@@ -60,12 +61,21 @@ def from_model(body: str) -> libaudit.Checklist:
 
 
 def make_body(
-    path: Path, body: str, checklist: libaudit.Checklist, seed: int, *, year: int = 2025, close: bool = False
+    path: Path,
+    body: str,
+    checklist: libaudit.Checklist,
+    seed: int,
+    *,
+    year: int = 2025,
+    close: bool = False,
+    secretariat: str = "",
 ) -> Path:
-    """A store of one body: three 課, the checklist, one cycle of 年度 `year` answered by a seeded
-    generator (every applicable item of every 課; a body-level item only by the secretariat)."""
+    """A store of one body: three 課 (a fourth, named `secretariat`, when given), the checklist,
+    one cycle of 年度 `year` answered by a seeded generator (every applicable item of every 課; a
+    body-level item only by the secretariat)."""
     csv = path.with_suffix(".csv")
-    csv.write_text(DEPARTMENTS, encoding="utf-8")
+    leaves = LEAVES + (["103"] if secretariat else [])
+    csv.write_text(DEPARTMENTS + (f"103,{secretariat},100\n" if secretariat else ""), encoding="utf-8")
     with libaudit.Store(path) as store:
         store.set_body(ACTOR, body)
         store.import_departments_csv(ACTOR, csv)
@@ -78,7 +88,7 @@ def make_body(
         secretariat = store.cycle(cycle).secretariat  # body-level items: only its answers (全庁共通事項)
         rows = [
             (d, item.id, rng.choices(ANSWERS, WEIGHTS)[0])
-            for d in LEAVES
+            for d in leaves
             for item in checklist.items
             if not (secretariat and item.respondent == "body" and d != secretariat)
         ]
@@ -317,6 +327,42 @@ def test_model_checklist_found() -> None:
     assert model_checklist_path().is_file()
 
 
+def test_model_checklist_is_the_shipped_one_wherever_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The default of --model-map is the package's own copy (libaudit.checklists.shipped_model),
+    not a file under the current directory or the source tree: an installed package (here, a
+    module that sits in site-packages, run from an empty directory) still finds it."""
+    import libaudit.benchmark as module
+    from libaudit.checklists import shipped_model
+
+    site = tmp_path / "venv" / "lib" / "python3" / "site-packages" / "libaudit"
+    monkeypatch.setattr(module, "__file__", str(site / "benchmark.py"))
+    monkeypatch.chdir(tmp_path)
+    assert model_checklist_path() == shipped_model()
+    assert libaudit.Checklist.load(str(model_checklist_path())).kind == "model"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_model_checklist_missing_names_the_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str) -> None:
+    import libaudit.benchmark as module
+
+    monkeypatch.setattr(module, "shipped_model", lambda: tmp_path / "gone" / "hyojun-tenkenhyo.yaml")
+    with speaking(lang), pytest.raises(libaudit.NotFoundError) as e:
+        model_checklist_path()
+    assert "--model-map PATH" in str(e.value) and str(tmp_path / "gone") in str(e.value)
+    if lang == "ja":
+        assert "標準点検表" in str(e.value)
+
+
+def test_cli_model_map_default_from_another_directory(bodies: list[Path], tmp_path: Path, cli: Any) -> None:
+    """`--model-map` without a path, run from a directory holding no checklists/ folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = elsewhere / "b.csv"
+    r = cli("benchmark", *map(str, bodies), "--cycle-year", "2025", "--model-map", "-o", str(out), cwd=elsewhere)
+    assert r.returncode == 0, r.stderr
+    assert out.is_file() and "M-1" in r.stdout
+
+
 def test_anonymised_shared_checklist_hides_its_name(bodies: list[Path], tmp_path: Path) -> None:
     """Without --model-map the shared checklist is a body's (小牧市's): anonymised, its id, version
     and title are left out of every format with the names."""
@@ -333,3 +379,31 @@ def test_anonymised_shared_checklist_hides_its_name(bodies: list[Path], tmp_path
     finally:
         for s in stores:
             s.close()
+
+
+def test_the_five_seed_bodies_from_their_profiles_render(tmp_path: Path, cli: Any) -> None:
+    """Issue 19: the five seed bodies, each with the checklist its shipped profile makes from the
+    shipped model (what `checklist new --profile` writes), compared on the model by the command
+    with the default --model-map, run from a directory without checklists/: the table names all
+    five and the report renders (HTML; PDF when Chromium is there)."""
+    from libaudit.checklists import shipped_model, shipped_profiles
+
+    model_cl = libaudit.Checklist.load(str(shipped_model()))
+    profiles = shipped_profiles()
+    assert len(profiles) == 5
+    paths = []
+    for seed, (stem, path) in enumerate(sorted(profiles.items()), start=1):
+        profile = libaudit.BodyProfile.load(str(path))
+        checklist = libaudit.checklist_for_body(model_cl, profile)
+        secretariat = checklist.secretariat if checklist.secretariat not in ("", "情報政策課") else ""
+        paths.append(make_body(tmp_path / f"{stem}.db", checklist.body, checklist, seed, secretariat=secretariat))
+    outs = [tmp_path / "five.html"] + ([tmp_path / "five.pdf"] if libaudit.report.find_chromium() else [])
+    for out in outs:
+        r = cli("benchmark", *map(str, paths), "--cycle-year", "2025", "--model-map", "-o", str(out), cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        for body in ("小牧市", "水戸市", "大垣市", "岡山市", "所沢市議会"):
+            assert body in r.stdout
+    html = outs[0].read_text(encoding="utf-8")
+    assert "団体間比較" in html and all(body in html for body in ("小牧市", "水戸市", "大垣市", "岡山市", "所沢市議会"))
+    if len(outs) > 1:
+        assert outs[1].read_bytes().startswith(b"%PDF")

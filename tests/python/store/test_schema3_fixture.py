@@ -54,7 +54,7 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     assert dict(con.execute("SELECT component, version FROM schema_versions")) == {
         "audit": 2,
         "evidence": 1,
-        "exchange": 1,
+        "exchange": 2,
         "followup": 1,
         "scoring": 1,
         "store": 4,
@@ -68,6 +68,7 @@ def test_the_schema3_fixture_migrates_verifies_and_scores_the_same(tmp_path):
     added = {"schema_versions", "publications", "reopenings", "questionnaire_exports"}
     added |= {"audit_plans", "audit_plan_entries", "audit_workpapers", "audit_workpaper_findings"}
     added |= {"evidence", "evidence_settings"}  # the store stage's evidence files (#17)
+    added |= {"questionnaire_submissions"}  # the exchange stage's web submissions (#18)
     registry = [c for c in columns(db) if c[0] in added]
     assert {c[0] for c in registry} == added
     mac = ("trail", "mac", "TEXT", 1, "''", 0)

@@ -668,6 +668,7 @@ def test_a_schema_2_store_migrates(tmp_path):
         "DROP INDEX trail_seals; DROP INDEX trail_entity; ALTER TABLE trail DROP COLUMN mac; "
         "ALTER TABLE cycles DROP COLUMN secretariat; "
         "DROP TABLE publications; DROP TABLE reopenings; DROP TABLE questionnaire_exports; DROP TABLE schema_versions; "
+        "DROP TABLE questionnaire_submissions; "
         "DROP TABLE audit_workpaper_findings; DROP TABLE audit_workpapers; DROP TABLE audit_plan_entries; "
         "DROP TABLE audit_plans; "
         "DROP TABLE evidence; DROP TABLE evidence_settings; "

@@ -22,6 +22,7 @@ from . import (
     plan,
     report,
     score,
+    serve,
     store,
     vocabulary,
     workpaper,
@@ -45,6 +46,7 @@ _GROUPS = [
     evidence,
     report,
     benchmark,
+    serve,
     vocabulary,
 ]
 

@@ -51,6 +51,40 @@ def register(cs: Any) -> None:
     )
 
 
+def register_send(cs: Any) -> None:
+    """Adds ``send`` (the web questionnaire, docs/exchange.md "Web submissions") to `cs`."""
+    x = command(
+        cs,
+        "send",
+        _send,
+        _("send the web questionnaire to departments with a deadline (the audit team); cycle status shows it sent"),
+    )
+    x.add_argument("id", type=int, metavar="ID", help=_("the cycle's id"))
+    who = x.add_mutually_exclusive_group(required=True)
+    who.add_argument("--dept", metavar="CODE", help=_("one 課"))
+    who.add_argument("--all-depts", action="store_true", help=_("every target 課 of the cycle"))
+    x.add_argument("--deadline", metavar="YYYY-MM-DD", type=day_argument, help=_("回答期限 (a day in Japan)"))
+    x.add_argument(
+        "--by", required=True, metavar="PERSON", help=_("監査統括責任者, 統括情報セキュリティ責任者 or CISO, by name")
+    )
+
+
+def _send(args: argparse.Namespace) -> int:
+    deadline = args.deadline or ""
+    with open_store(args.db) as s:
+        depts = [args.dept] if args.dept is not None else list(s.cycle(args.id).departments)
+        for d in depts:
+            s.send_web_questionnaire(args.by, args.id, d, deadline)
+    print(
+        ngettext(
+            "The web questionnaire of cycle {id} is sent to {n} department.",
+            "The web questionnaire of cycle {id} is sent to {n} departments.",
+            len(depts),
+        ).format(id=args.id, n=len(depts))
+    )
+    return 0
+
+
 def _status(args: argparse.Namespace) -> int:
     if not args.remind and (args.output or args.mail_text or args.encoding != "utf-8-sig"):
         raise SystemExit(_("libaudit: -o, --encoding and --mail-text go with --remind"))

@@ -65,10 +65,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     x.add_argument("id", type=int, metavar="ID", help=_("the cycle's id"))
     x.add_argument("--reason", required=True, metavar="TEXT", help=_("why (recorded in the trail)"))
     x.add_argument("--by", required=True, metavar="PERSON", help=_("監査統括責任者 or CISO, by name in the register"))
+    x.add_argument(
+        "--department",
+        metavar="CODE",
+        help=_(
+            "reopen this department's web submission instead of the cycle, so that it can change its answers "
+            "(the audit team: chief auditor, chief security officer or CISO)"
+        ),
+    )
     command(cs, "list", _cycle_list, _("list cycles"), json_flag=True)
     x = command(cs, "show", _cycle_show, _("one cycle: its checklist, 課 and secretariat"), json_flag=True)
     x.add_argument("id", type=int, metavar="ID", help=_("the cycle's id"))
     collection.register(cs)  # cycle status (回収状況)
+    collection.register_send(cs)  # cycle send (the web questionnaire)
 
     rs = group(sub, "responses", _("responses (回答) to a cycle"))
     help_ = _(
@@ -156,6 +165,8 @@ def _cycle_close(args: argparse.Namespace) -> int:
 
 
 def _cycle_reopen(args: argparse.Namespace) -> int:
+    if args.department is not None:
+        return _submission_reopen(args)
     with open_store(args.db) as s:
         r = s.reopen_cycle(args.by, args.id, args.reason)
     print(
@@ -163,6 +174,18 @@ def _cycle_reopen(args: argparse.Namespace) -> int:
             "Cycle {id} is reopened (time {number}, by {by}, reason: {reason}). Once the late answers are in, "
             "publish edition 2 or later with `libaudit cycle close {db} {id}`."
         ).format(id=args.id, number=r["number"], by=r["by"], reason=r["reason"], db=args.db)
+    )
+    return 0
+
+
+def _submission_reopen(args: argparse.Namespace) -> int:
+    with open_store(args.db) as s:
+        r = s.reopen_submission(args.by, args.id, args.department, args.reason)
+    print(
+        _(
+            "The submission of department {department} to cycle {id} is reopened (by {by}, reason: {reason}): "
+            "the department can change its answers and submit them again."
+        ).format(department=r["department"], id=args.id, by=r["by"], reason=r["reason"])
     )
     return 0
 

@@ -33,6 +33,9 @@ _ENGLISH = {
     "returned_late": "returned late",
     "overdue": "not returned, overdue",
 }
+#: How far a 課 is with its answers (ids of the vocabulary ``answer_progress``).
+PROGRESS: tuple[str, ...] = tuple(code for code, _label in labels.terms("answer_progress"))
+_ENGLISH_PROGRESS = {"not_started": "not started", "in_progress": "in progress", "submitted": "submitted"}
 _JST = _dt.timezone(_dt.timedelta(minutes=_core.JAPAN_UTC_OFFSET_MINUTES), "JST")
 
 
@@ -42,6 +45,14 @@ def status_label(status: str) -> str:
     if language() == "ja":
         return labels.label_or_id("collection_status", status)
     return _ENGLISH.get(status, status)
+
+
+def progress_label(progress: str) -> str:
+    """A progress (未着手, 回答中, 提出済) as the user reads it: the Japanese label in Japanese,
+    English words otherwise."""
+    if language() == "ja":
+        return labels.label_or_id("answer_progress", progress)
+    return _ENGLISH_PROGRESS.get(progress, progress)
 
 
 def japan_time(utc: str) -> str:
@@ -94,15 +105,25 @@ class CollectionRow:
     changed: int
     late: bool
     status: str  # one of STATUSES
+    submitted: bool = False  # the web questionnaire is submitted (not reopened since)
+    submitted_at: str = ""  # the last submit, UTC; "" when not submitted
+    submitted_by: str = ""
+    submissions: int = 0  # submits recorded
+    progress: str = "not_started"  # one of PROGRESS: 未着手, 回答中, 提出済
 
     @property
     def status_label(self) -> str:
         return status_label(self.status)
 
+    @property
+    def progress_label(self) -> str:
+        return progress_label(self.progress)
+
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["last_export"] = self.last_export.to_dict() if self.last_export else None
         d["status_label"] = labels.label_or_id("collection_status", self.status)
+        d["progress_label"] = labels.label_or_id("answer_progress", self.progress)
         return d
 
 
@@ -117,6 +138,7 @@ class CollectionStatus:
     rows: list[CollectionRow] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)  # 課 per status id (every status)
+    by_progress: dict[str, int] = field(default_factory=dict)  # 課 per progress id (every one)
 
     def to_remind(self) -> list[CollectionRow]:
         """The 課 to chase: sent a questionnaire and not returned, or returned late. A 課 never
@@ -136,19 +158,22 @@ class CollectionStatus:
             "rows": [r.to_dict() for r in self.rows],
             "totals": dict(self.totals),
             "by_status": dict(self.by_status),
+            "by_progress": dict(self.by_progress),
         }
 
     def table(self) -> str:
         """The status as a text table, aligned by display width, totals at the bottom."""
         from ..table import format_table
 
-        head = [_("department"), _("division"), _("collection"), _("exported"), _("deadline"), _("returned")]
+        head = [_("department"), _("division"), _("collection"), _("answering"), _("exported"), _("deadline")]
+        head += [_("returned")]
         head += [_("imported by"), _("items asked"), _("answered items"), _("blank"), _("changed")]
         rows: list[tuple[object, ...]] = [
             (
                 f"{r.department} {r.name}",
                 r.parent_name,
                 r.status_label,
+                r.progress_label,
                 japan_time(r.last_export.at) if r.last_export else "",
                 r.deadline,
                 japan_time(r.returned_at),
@@ -166,6 +191,7 @@ class CollectionStatus:
                 _("total"),
                 "",
                 _("{returned} of {departments} returned").format(returned=t["returned"], departments=t["departments"]),
+                _("{submitted} submitted").format(submitted=self.by_progress.get("submitted", 0)),
                 t["exported"],
                 "",
                 t["returned"],
@@ -176,7 +202,7 @@ class CollectionStatus:
                 t["changed"],
             )
         )
-        return format_table(head, rows, "<<<<<<<>>>>")
+        return format_table(head, rows, "<<<<<<<<>>>>")
 
     def summary(self) -> str:
         """One line: how many 課 stand where."""
@@ -202,6 +228,7 @@ def collection_status(store: Store, cycle: int, as_of: None | str | _dt.date = N
         rows,
         dict(raw["totals"]),
         dict(raw["by_status"]),
+        dict(raw["by_progress"]),
     )
 
 
@@ -286,7 +313,8 @@ def remind_mail_text(status: CollectionStatus, body: str = "") -> str:
         where = f"{r.parent_name} {r.name}".strip()
         sent = ""
         if r.last_export:
-            sent = f"（{r.last_export.file}、{date_text(japan_time(r.last_export.at)[:10])}配布）"
+            what = "Web 点検票" if r.last_export.format == "web" else r.last_export.file  # Store.send_web_questionnaire
+            sent = f"（{what}、{date_text(japan_time(r.last_export.at)[:10])}配布）"
         due = _due_text(r)
         passed = "回答期限を過ぎておりますので、至急" if r.status == "overdue" else "回答期限までに"
         blocks.append(

@@ -40,7 +40,8 @@ enum class Vocabulary {
   plan_selection,   // how a 課 came into the plan (or was taken out)
   audit_method,     // 監査調書: how an item was examined (書類確認, ヒアリング, …)
   audit_judgement,  // 監査調書: the judgement (適合, 不適合, 観察, 該当なし)
-  evidence_status
+  evidence_status,
+  answer_progress  // a 課's web questionnaire (回収状況): 未着手, 回答中, 提出済
 };
 
 // Every vocabulary, in the order of the enum.

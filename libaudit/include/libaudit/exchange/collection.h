@@ -7,7 +7,10 @@
 // (its schema component "exchange"), each with a trail record in the same transaction, so
 // verify() checks the table against the trail. Returns are not recorded twice: a return is
 // read from the trail's "responses" batch records whose source names returned questionnaires
-// (ImportOptions::trail_source, "questionnaires: FILE sha256:HEX [課]; …").
+// (ImportOptions::trail_source, "questionnaires: FILE sha256:HEX [課]; …"). A 課's first
+// submission on the web (submissions.h) is a return too (file "web", at and by of the submit),
+// and the web questionnaire is sent by an export record of format "web" (Submissions::send),
+// so its 回答期限 judges lateness as a workbook's does.
 //
 // Exports borrows its Store (which must outlive it) and shares its thread-safety (none).
 // Errors: NotFoundError (unknown cycle or 課), ValidationError (a 課 that is not a target of the
@@ -60,6 +63,12 @@ class Exports {
 enum class Collection { not_sent, sent, returned, returned_late, overdue };
 std::string_view to_string(Collection c) noexcept;  // the id: not_sent, sent, …
 
+// How far a 課 is with its answers (ids of Vocabulary::answer_progress, in that order): no
+// answer stored yet, some stored, submitted (on the web and not reopened since, or returned as a
+// file when it never submitted on the web).
+enum class Progress { not_started, in_progress, submitted };
+std::string_view to_string(Progress p) noexcept;  // the id: not_started, in_progress, submitted
+
 struct CollectionRow {
   std::string department, name;  // 課 code and name
   std::string parent_name;       // its 部, "" when none
@@ -76,12 +85,19 @@ struct CollectionRow {
   std::size_t changed = 0;   // answers the returns wrote that differ from what was pre-filled
   bool late = false;         // returned after the deadline, or not returned and it has passed
   Collection status = Collection::not_sent;
+  // The web questionnaire (submissions.h): submitted now (not reopened since), the last submit
+  // (when, by whom; "" when not submitted) and how many submits were recorded.
+  bool submitted = false;
+  std::string submitted_at, submitted_by;
+  std::size_t submissions = 0;
+  Progress progress = Progress::not_started;
 };
 
 struct CollectionTotals {
-  std::size_t departments = 0, exported = 0, returned = 0, late = 0, not_returned = 0;
+  std::size_t departments = 0, exported = 0, returned = 0, late = 0, not_returned = 0, submitted = 0;
   std::size_t items = 0, answered = 0, blank = 0, changed = 0;
-  std::size_t by_status[5] = {};  // indexed by Collection
+  std::size_t by_status[5] = {};    // indexed by Collection
+  std::size_t by_progress[3] = {};  // indexed by Progress
 };
 
 struct CollectionStatus {
