@@ -309,6 +309,15 @@ void bind_responses(StoreClass& c) {
           py::arg("cycle"), py::arg("department"), py::arg("item"));
 }
 
+// A VerifyReport as the dict store.py reads.
+py::dict verify_dict(const VerifyReport& r) {
+  py::list problems =
+      list_of(r.problems, [](const Problem& p) { return py::make_tuple(p.table, p.key, p.kind, p.detail); });
+  return py::dict("records"_a = r.records, "rows"_a = r.rows, "head_hash"_a = r.head_hash, "head_seq"_a = r.head_seq,
+                  "problems"_a = problems, "sealed_from"_a = r.sealed_from, "key_id"_a = r.key_id,
+                  "unreferenced"_a = r.unreferenced, "checkpoint"_a = r.checkpoint, "since"_a = r.since);
+}
+
 // The trail and the check of the whole store against it.
 void bind_trail(StoreClass& c) {
   c.def(
@@ -321,20 +330,31 @@ void bind_trail(StoreClass& c) {
        py::arg("after") = 0, py::arg("limit") = 0)
       .def(
           "verify",
-          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq, const py::bytes& trail_key) {
+          [](const Store& s, const std::string& anchor, std::int64_t anchor_seq, const py::bytes& trail_key,
+             bool since_checkpoint) {
             VerifyReport r;
-            VerifyOptions options{TrailAnchor{anchor_seq, anchor}, std::string(trail_key)};
+            VerifyOptions options{TrailAnchor{anchor_seq, anchor}, std::string(trail_key), since_checkpoint};
             {
               py::gil_scoped_release nogil;
               r = s.verify(options);
             }
-            py::list problems =
-                list_of(r.problems, [](const Problem& p) { return py::make_tuple(p.table, p.key, p.kind, p.detail); });
-            return py::dict("records"_a = r.records, "rows"_a = r.rows, "head_hash"_a = r.head_hash,
-                            "problems"_a = problems, "sealed_from"_a = r.sealed_from, "key_id"_a = r.key_id,
-                            "unreferenced"_a = r.unreferenced);
+            return verify_dict(r);
           },
-          py::arg("anchor") = "", py::arg("anchor_seq") = 0, py::arg("trail_key") = py::bytes());
+          py::arg("anchor") = "", py::arg("anchor_seq") = 0, py::arg("trail_key") = py::bytes(),
+          py::arg("since_checkpoint") = false)
+      .def(
+          "checkpoint",
+          [](Store& s, const std::string& actor, const std::string& anchor, std::int64_t anchor_seq,
+             const py::bytes& trail_key) {
+            VerifyReport r;
+            VerifyOptions options{TrailAnchor{anchor_seq, anchor}, std::string(trail_key)};
+            {
+              py::gil_scoped_release nogil;
+              r = s.checkpoint(actor, options);
+            }
+            return verify_dict(r);
+          },
+          py::arg("actor"), py::arg("anchor") = "", py::arg("anchor_seq") = 0, py::arg("trail_key") = py::bytes());
 }
 
 // Module-level functions of the store stage: 年度 and answer labels.

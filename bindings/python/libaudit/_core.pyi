@@ -420,10 +420,16 @@ class _Store:
     def response_history(self, cycle: int, department: str, item: str) -> list[dict[str, Any]]:
         """Every recorded state of one response, oldest first (Store::response_history)."""
     def trail(self, after: int = 0, limit: int = 0) -> list[tuple[int, str, str, str, str, str, str, str, str]]: ...
-    def verify(self, anchor: str = "", anchor_seq: int = 0, trail_key: bytes = b"") -> dict[str, Any]:
-        """records, rows, head_hash, problems: [(table, key, kind, detail), ...], sealed_from,
-        key_id; with an anchor hash (and its seq, 0: any record), a ("trail", "anchor", ...)
-        problem when the chain no longer holds it; with a trail key, the MACs checked."""
+    def verify(
+        self, anchor: str = "", anchor_seq: int = 0, trail_key: bytes = b"", since_checkpoint: bool = False
+    ) -> dict[str, Any]:
+        """records, rows, head_hash, head_seq, problems: [(table, key, kind, detail), ...],
+        sealed_from, key_id, unreferenced, checkpoint, since; with an anchor hash (and its seq, 0:
+        any record), a ("trail", "anchor", ...) problem when the chain no longer holds it; with a
+        trail key, the MACs checked; since_checkpoint: from the latest checkpoint on."""
+    def checkpoint(self, actor: str, anchor: str = "", anchor_seq: int = 0, trail_key: bytes = b"") -> dict[str, Any]:
+        """A full verify and, when clean, a checkpoint record sealing its head (as verify's dict;
+        checkpoint: the record's seq, 0 when problems were found)."""
 
 # ---- Findings and exceptions (bindings/src/findings.cpp); use store.people / store.findings /
 # store.exceptions (libaudit.findings). The classes' attributes follow the field tables

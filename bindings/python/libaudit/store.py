@@ -135,6 +135,21 @@ class Problem:
         return f"{self.table} {self.key}: {self.kind}: {self.detail}"
 
 
+def _verify_report(r: dict[str, Any]) -> VerifyReport:
+    return VerifyReport(
+        records=r["records"],
+        rows=r["rows"],
+        head_hash=r["head_hash"],
+        problems=tuple(Problem(*p) for p in r["problems"]),
+        sealed_from=r["sealed_from"],
+        key_id=r["key_id"],
+        unreferenced=tuple(r["unreferenced"]),
+        head_seq=r["head_seq"],
+        checkpoint=r["checkpoint"],
+        since=r["since"],
+    )
+
+
 @dataclass(frozen=True)
 class VerifyReport:
     records: int
@@ -148,6 +163,13 @@ class VerifyReport:
     #: Files in the evidence folder that are not evidence (an interrupted add, a purge cut short):
     #: not problems; ``libaudit evidence clean`` removes them (docs/evidence.md).
     unreferenced: tuple[str, ...] = field(default_factory=tuple)
+    #: The seq of the last record (0: an empty trail).
+    head_seq: int = 0
+    #: verify(since_checkpoint=True): the checkpoint record verified from, and the seq of the
+    #: head it sealed (only the records after it were walked). Store.checkpoint: the record it
+    #: wrote (0: none, the verify found problems).
+    checkpoint: int = 0
+    since: int = 0
 
     @property
     def ok(self) -> bool:
@@ -457,7 +479,14 @@ class Store:
         """Trail records with seq > after, in order (at most `limit`; 0 means all)."""
         return [TrailRecord(*t) for t in self._s.trail(after, limit)]
 
-    def verify(self, anchor: str | None = None, *, anchor_seq: int = 0, trail_key: bytes | None = None) -> VerifyReport:
+    def verify(
+        self,
+        anchor: str | None = None,
+        *,
+        anchor_seq: int = 0,
+        trail_key: bytes | None = None,
+        since_checkpoint: bool = False,
+    ) -> VerifyReport:
         """Walk the hash chain and replay it against the tables; every problem is listed.
 
         `anchor` is a head hash recorded earlier (VerifyReport.head_hash, kept outside the
@@ -469,18 +498,20 @@ class Store:
         `trail_key` (raw bytes): every record from the first seal record of this key on must
         carry its MAC ("trail" problems "unsealed" and "forged"; no such seal record at all is
         the problem ("trail", "seal", "unsealed")). Without it MACs are not looked at.
+
+        `since_checkpoint`: the incremental verify (docs/store.md, "Checkpoints"): the chain from
+        the latest checkpoint on, the rows of the keys written after it and the rules of the
+        records after it. NotFoundError when the store has no checkpoint.
         """
-        r = self._s.verify(anchor or "", int(anchor_seq), trail_key or b"")
-        problems = [Problem(*p) for p in r["problems"]]
-        return VerifyReport(
-            records=r["records"],
-            rows=r["rows"],
-            head_hash=r["head_hash"],
-            problems=tuple(problems),
-            sealed_from=r["sealed_from"],
-            key_id=r["key_id"],
-            unreferenced=tuple(r["unreferenced"]),
-        )
+        return _verify_report(self._s.verify(anchor or "", int(anchor_seq), trail_key or b"", bool(since_checkpoint)))
+
+    def checkpoint(
+        self, actor: str, anchor: str | None = None, *, anchor_seq: int = 0, trail_key: bytes | None = None
+    ) -> VerifyReport:
+        """A full verify (as :meth:`verify`); when it finds no problem, the verified head sealed as
+        a checkpoint record in the trail (its seq in the report's ``checkpoint``), from which
+        ``verify(since_checkpoint=True)`` starts. With problems nothing is written (checkpoint 0)."""
+        return _verify_report(self._s.checkpoint(actor, anchor or "", int(anchor_seq), trail_key or b""))
 
     # -- pandas
     def to_pandas(self, what: str, cycle: int | None = None) -> Any:

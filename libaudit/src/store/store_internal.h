@@ -112,6 +112,9 @@ class HmacSha256 {
 // key id). Its MAC is the key's; verify() checks records from the first valid one on and owes
 // it no table row (docs/store.md, "Threat model").
 inline constexpr std::string_view kSealEntity = "trail_seal";
+// The entity of a checkpoint record (Store::checkpoint): a verified head sealed in the chain,
+// from which verify(since_checkpoint) starts. It owes no table row either.
+inline constexpr std::string_view kCheckpointEntity = "checkpoint";
 // {"from":seq,"key_id":"…"}: sealing starts at record `seq`, the seal record itself.
 std::string seal_state(std::int64_t seq, std::string_view key_id);
 // The MAC of a record: HMAC(key, prev_hash || record), record as record_json gives it.

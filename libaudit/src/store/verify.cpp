@@ -5,11 +5,14 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/base/text.h"
+#include "store/batch_reader.h"
 #include "store/evidence_targets.h"
 
 namespace libaudit::detail::verify {
@@ -39,54 +42,14 @@ nlohmann::json batch_row_state(const nlohmann::json& batch, const nlohmann::json
   return o;
 }
 
-// Field-by-field differences between two JSON objects, in words.
-std::string diff_states(std::string_view trail_state, std::string_view row_state) {
-  nlohmann::json a = nlohmann::json::parse(trail_state, nullptr, false);
-  nlohmann::json b = nlohmann::json::parse(row_state, nullptr, false);
-  if (!a.is_object() || !b.is_object())
-    return message("trail says {trail}, table has {table}", fmt::arg("trail", trail_state),
-                   fmt::arg("table", row_state));
-  std::string out;
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    auto jt = b.find(it.key());
-    const std::string now = jt == b.end() ? tr("(absent)") : jt->dump();
-    if (jt == b.end() || *jt != it.value()) {
-      if (!out.empty()) out += "; ";
-      out += message("{field}: trail {trail}, table {table}", fmt::arg("field", it.key()),
-                     fmt::arg("trail", it.value().dump()), fmt::arg("table", now));
-    }
-  }
-  return out.empty() ? tr("the row differs from its last trail record") : out;
-}
-
-// A "responses" batch record expanded into one expectation per row; false when its state is
-// not a valid batch.
-bool expect_batch(ChainReplay& r, Sha256& sha, std::int64_t seq, const std::string& state) {
-  const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
-  if (!(st.is_object() && st.contains("cycle") && st["cycle"].is_number_integer() && st.contains("rows") &&
-        st["rows"].is_array() && st.contains("answered_by") && st.contains("answered_at")))
-    return false;
-  const std::int64_t cycle = st["cycle"].get<std::int64_t>();
-  auto& m = r.expected["response"];
-  std::uint32_t index = 0;
-  for (const auto& row : st["rows"]) {
-    const nlohmann::json row_state = batch_row_state(st, row);
-    if (row_state.is_null()) return false;
-    Expected& e = m[response_key(cycle, row[0].get<std::string>(), row[1].get<std::string>())];
-    e.seq = seq;
-    e.index = index++;
-    e.deleted = false;
-    e.digest = digest_of(sha, dump(row_state));
-  }
-  return true;
-}
-
 // One trail row (columns as replay_chain selects them) whose state is `state` (inflated, or
 // "null" when `inflated` is false): what it leaves expected.
 void expect_record(ChainReplay& r, Sha256& sha, const sql::Stmt& s, const std::string& state, bool inflated) {
   const std::int64_t seq = s.i64(0);
   if (s.text(3) == "responses" && s.text(5) == "batch") {
-    if (!expect_batch(r, sha, seq, state) && inflated)
+    // Its rows are check_responses' (phase 2b); here only whether it is a batch at all.
+    thread_local BatchReader reader;
+    if (inflated && !reader.read(state))
       r.problems.push_back(
           {"trail", std::to_string(seq), "altered", tr("the record's state is not a valid batch of responses")});
     if (!inflated) r.unreadable_batches[s.str(4)] = seq;
@@ -114,12 +77,113 @@ void check_link(ChainReplay& r, std::int64_t seq, std::int64_t last_seq, std::st
 
 }  // namespace
 
-ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
-  ChainReplay r;
+std::string diff_states(std::string_view trail_state, std::string_view row_state) {
+  nlohmann::json a = nlohmann::json::parse(trail_state, nullptr, false);
+  nlohmann::json b = nlohmann::json::parse(row_state, nullptr, false);
+  if (!a.is_object() || !b.is_object())
+    return message("trail says {trail}, table has {table}", fmt::arg("trail", trail_state),
+                   fmt::arg("table", row_state));
+  std::string out;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    auto jt = b.find(it.key());
+    const std::string now = jt == b.end() ? tr("(absent)") : jt->dump();
+    if (jt == b.end() || *jt != it.value()) {
+      if (!out.empty()) out += "; ";
+      out += message("{field}: trail {trail}, table {table}", fmt::arg("field", it.key()),
+                     fmt::arg("trail", it.value().dump()), fmt::arg("table", now));
+    }
+  }
+  return out.empty() ? tr("the row differs from its last trail record") : out;
+}
+
+std::string response_state_json(std::string_view answer, std::string_view comment, std::string_view evidence,
+                                std::string_view answered_by, std::string_view answered_at) {
+  // nlohmann's canonical dump (sorted keys), as the batch rows are read (batch_row_state).
+  nlohmann::json o = nlohmann::json::object();
+  o["answer"] = std::string(answer);
+  o["comment"] = std::string(comment);
+  o["evidence"] = std::string(evidence);
+  o["answered_by"] = std::string(answered_by);
+  o["answered_at"] = std::string(answered_at);
+  return dump(o);
+}
+
+std::string response_trail_state(sql::Db& db, std::int64_t seq, std::uint32_t index) {
+  sql::Stmt t = db.prepare("SELECT state, state_size FROM trail WHERE seq = ?");
+  t.bind(1, seq);
+  std::string state;
+  if (!t.step() || !stored_state(t, 0, state)) return "null";
+  const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
+  return st.is_object() && st.contains("rows") && st["rows"].is_array() && st["rows"].size() > index
+             ? dump(batch_row_state(st, st["rows"][index]))
+             : std::string("null");
+}
+
+std::string response_unrecorded_detail(const std::map<std::string, std::int64_t>& unreadable, const std::string& key) {
+  if (!unreadable.empty()) {
+    const std::string cycle = key.substr(1, key.find(',') - 1);  // key: [cycle,"課","item"]
+    if (auto d = unreadable.find(cycle); d != unreadable.end())
+      return message("the row has no readable trail record: trail record {seq} of its cycle is damaged",
+                     fmt::arg("seq", d->second));
+  }
+  return tr("the row has no trail record (written outside libaudit)");
+}
+
+std::string checkpoint_state(std::int64_t head_seq, std::string_view head_hash, std::size_t records, std::size_t rows) {
+  return JsonObject()
+      .num("head_seq", head_seq)
+      .str("head_hash", head_hash)
+      .num("records", std::int64_t(records))
+      .num("rows", std::int64_t(rows))
+      .done();
+}
+
+bool parse_checkpoint(std::string_view state, TrailAnchor& head) {
+  const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
+  if (!st.is_object() || !st.contains("head_seq") || !st["head_seq"].is_number_integer() || !st.contains("head_hash") ||
+      !st["head_hash"].is_string())
+    return false;
+  head.seq = st["head_seq"].get<std::int64_t>();
+  head.hash = st["head_hash"].get<std::string>();
+  return head.hash.size() == 64;
+}
+
+namespace {
+
+// The seq of the first valid seal record of the key at or before `upto` (0: none).
+std::int64_t first_seal(sql::Db& db, HmacSha256& mac, std::string_view key_id, std::int64_t upto) {
   sql::Stmt s = db.prepare(
-      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail ORDER BY seq");
-  std::string prev(kGenesisHash);
-  std::int64_t last_seq = 0;
+      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail "
+      "WHERE entity = 'trail_seal' AND seq <= ? ORDER BY seq");
+  s.bind(1, upto);
+  while (s.step())
+    if (is_seal_of(s, mac, key_id)) return s.i64(0);
+  return 0;
+}
+
+// A checkpoint record names as its head an earlier record of the chain, with that record's hash.
+void check_checkpoint(sql::Db& db, std::int64_t seq, const std::string& state, std::vector<Problem>& problems) {
+  TrailAnchor head;
+  std::string held;
+  if (parse_checkpoint(state, head) && head.seq > 0 && head.seq < seq) {
+    sql::Stmt s = db.prepare("SELECT hash FROM trail WHERE seq = ?");
+    s.bind(1, head.seq);
+    if (s.step() && s.text(0) == head.hash) return;
+  }
+  problems.push_back({"trail", std::to_string(seq), "forged",
+                      message("checkpoint record {seq} does not seal a head of the chain (its state names record "
+                              "{head} with a hash the trail does not hold there)",
+                              fmt::arg("seq", seq), fmt::arg("head", head.seq))});
+}
+
+}  // namespace
+
+ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key, const TrailAnchor& from) {
+  ChainReplay r;
+  r.partial = from.seq > 0;
+  std::string prev(r.partial ? from.hash : std::string(kGenesisHash));
+  std::int64_t last_seq = r.partial ? from.seq : 0;
+  std::vector<std::pair<std::int64_t, std::string>> checkpoints;
   std::string record, state;
   char computed[64];
   std::unique_ptr<HmacSha256> mac;
@@ -127,7 +191,12 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
   if (!trail_key.empty()) {
     mac = std::make_unique<HmacSha256>(trail_key);
     r.key_id = trail_key_id(trail_key);
+    if (r.partial) r.sealed_from = first_seal(db, *mac, r.key_id, from.seq);
   }
+  sql::Stmt s = db.prepare(
+      "SELECT seq, at, actor, entity, key, action, state, state_size, prev_hash, hash, mac FROM trail WHERE seq > ? "
+      "ORDER BY seq");
+  s.bind(1, last_seq);
   while (s.step()) {
     const std::int64_t seq = s.i64(0);
     const std::string_view prev_hash = s.text(8), hash = s.text(9);
@@ -176,12 +245,17 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
                        fmt::arg("seq", seq))});
       }
     }
-    if (s.text(3) != kSealEntity) expect_record(r, sha, s, state, inflated);
+    if (s.text(3) == kCheckpointEntity)
+      checkpoints.emplace_back(seq, state);
+    else if (s.text(3) != kSealEntity)
+      expect_record(r, sha, s, state, inflated);
     prev = std::string(hash);
     last_seq = seq;
     ++r.records;
   }
   r.head_hash = last_seq ? prev : std::string();
+  r.head_seq = last_seq;
+  for (const auto& [seq, state] : checkpoints) check_checkpoint(db, seq, state, r.problems);
   if (mac && !r.sealed_from) {
     std::string others;
     for (const std::string& id : other_seals) others += (others.empty() ? "" : " ") + id;
@@ -197,31 +271,27 @@ ChainReplay replay_chain(sql::Db& db, Sha256& sha, std::string_view trail_key) {
 }
 
 std::string RowCheck::unrecorded_detail(std::string_view entity, const std::string& key) const {
-  if (entity == "response" && !replay_.unreadable_batches.empty()) {
-    const std::string cycle = key.substr(1, key.find(',') - 1);  // key: [cycle,"課","item"]
-    if (auto d = replay_.unreadable_batches.find(cycle); d != replay_.unreadable_batches.end())
-      return message("the row has no readable trail record: trail record {seq} of its cycle is damaged",
-                     fmt::arg("seq", d->second));
-  }
+  if (entity == "response") return response_unrecorded_detail(replay_.unreadable_batches, key);
   return tr("the row has no trail record (written outside libaudit)");
 }
 
 std::string RowCheck::trail_state_of(std::string_view entity, const Expected& e) {
+  if (entity == "response") return response_trail_state(db_, e.seq, e.index);
   sql::Stmt t = db_.prepare("SELECT state, state_size FROM trail WHERE seq = ?");
   t.bind(1, e.seq);
   std::string state;
   if (!t.step() || !stored_state(t, 0, state)) return "null";
-  if (entity != "response") return state;
-  const nlohmann::json st = nlohmann::json::parse(state, nullptr, false);
-  return st.is_object() && st.contains("rows") && st["rows"].size() > e.index
-             ? dump(batch_row_state(st, st["rows"][e.index]))
-             : std::string("null");
+  return state;
 }
 
 void RowCheck::operator()(const char* table, const char* entity, const std::string& key, const std::string& state) {
   ++rows_;
   auto& m = replay_.expected[entity];
   auto it = m.find(key);
+  if (it == m.end() && replay_.partial) {
+    --rows_;  // not written since the checkpoint: the full verify's
+    return;
+  }
   if (it == m.end() || it->second.deleted) {
     problems_.push_back({table, key, "inserted", unrecorded_detail(entity, key)});
     return;
@@ -242,17 +312,26 @@ void report_missing(const ChainReplay& replay, const std::vector<const schema::C
         if (entity == e.entity) return std::string(e.table);
     return entity;
   };
-  for (const auto& [entity, rows] : replay.expected) {
+  auto report = [&](const std::string& entity, const std::vector<std::pair<std::int64_t, std::string>>& missing) {
     const std::string table = table_of(entity);
-    std::vector<std::pair<std::int64_t, std::string>> missing;
-    for (const auto& [key, e] : rows)
-      if (!e.seen && !e.deleted) missing.emplace_back(e.seq, key);
-    std::sort(missing.begin(), missing.end());
     for (const auto& [seq, key] : missing)
       problems.push_back(
           {table, key, "deleted",
            message("the trail says the row exists (record {seq}) but it is not in the table", fmt::arg("seq", seq))});
+  };
+  bool responses_done = replay.missing_responses.empty();
+  for (const auto& [entity, rows] : replay.expected) {
+    if (!responses_done && entity >= "response") {
+      report("response", replay.missing_responses);
+      responses_done = true;
+    }
+    std::vector<std::pair<std::int64_t, std::string>> missing;
+    for (const auto& [key, e] : rows)
+      if (!e.seen && !e.deleted) missing.emplace_back(e.seq, key);
+    std::sort(missing.begin(), missing.end());
+    report(entity, missing);
   }
+  if (!responses_done) report("response", replay.missing_responses);
 }
 
 void report_unchecked(sql::Db& db, const std::vector<const schema::Component*>& components,
@@ -341,19 +420,7 @@ void store_rows(sql::Db& db, const schema::RowVisitor& row) {
     while (s.step()) ids.push_back(s.i64(0));
   }
   for (std::int64_t id : ids) row("cycles", "cycle", std::to_string(id), cycle_state(load_cycle(db, id)));
-  sql::Stmt s = db.prepare(
-      "SELECT r.cycle, coalesce(d.code, ''), r.item_id, r.answer, r.comment, r.evidence, r.answered_by, "
-      "r.answered_at FROM responses r LEFT JOIN departments d ON d.id = r.department");
-  nlohmann::json state = nlohmann::json::object();
-  while (s.step()) {
-    // The same form as the batch rows (expect_batch): nlohmann's canonical dump (sorted keys).
-    state["answer"] = s.str(3);
-    state["comment"] = s.str(4);
-    state["evidence"] = s.str(5);
-    state["answered_by"] = s.str(6);
-    state["answered_at"] = s.str(7);
-    row("responses", "response", response_key(s.i64(0), s.text(1), s.text(2)), dump(state));
-  }
+  // The responses rows are check_responses' (phase 2b).
 }
 
 namespace {
@@ -467,8 +534,8 @@ class RuleStates final : public schema::RuleContext {
 
 }  // namespace
 
-void replay_rules(sql::Db& db, const std::vector<const schema::Component*>& components,
-                  std::vector<Problem>& problems) {
+void replay_rules(sql::Db& db, const std::vector<const schema::Component*>& components, std::vector<Problem>& problems,
+                  std::int64_t after) {
   std::vector<schema::RuleCheck> rules;
   for (const schema::Component* c : components)
     if (c->rules) rules.push_back(c->rules);
@@ -478,15 +545,20 @@ void replay_rules(sql::Db& db, const std::vector<const schema::Component*>& comp
   std::size_t bytes = 0;
   auto flush = [&] {
     if (group.records.empty()) return;
-    for (schema::RuleCheck check : rules) check(states, group, problems);
+    if (group.records.front().seq > after)
+      for (schema::RuleCheck check : rules) check(states, group, problems);
     states.absorb(group);
     group.records.clear();
     bytes = 0;
   };
-  sql::Stmt s = db.prepare("SELECT seq, at, actor, entity, key, action, state, state_size FROM trail ORDER BY seq");
+  // Up to `after`, only what the states absorb: the responses batches are not read.
+  sql::Stmt s = db.prepare(
+      "SELECT seq, at, actor, entity, key, action, state, state_size FROM trail "
+      "WHERE seq > ?1 OR entity NOT IN ('responses', 'response') ORDER BY seq");
+  s.bind(1, after);
   while (s.step()) {
-    if (!group.records.empty() &&
-        (s.text(1) != group.at || s.text(2) != group.actor || bytes >= schema::kRuleGroupBytes))
+    if (!group.records.empty() && (s.text(1) != group.at || s.text(2) != group.actor ||
+                                   bytes >= schema::kRuleGroupBytes || s.i64(0) == after + 1))
       flush();
     if (group.records.empty()) {
       group.at = s.str(1);
@@ -522,28 +594,142 @@ std::string Problem::to_string() const {
   return table + (key.empty() ? "" : " " + key) + ": " + kind + (detail.empty() ? "" : ": " + detail);
 }
 
+namespace {
+
+// The trail head a connection sees ("seq:hash"; empty for an empty trail).
+std::string head_of(sql::Db& db) {
+  sql::Stmt s = db.prepare("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1");
+  return s.step() ? s.str(0) + ":" + s.str(1) : std::string();
+}
+
+// A second read connection to the store's file in a read transaction that sees the head `head`
+// (so the same snapshot: every write of the library appends to the trail); null when there is
+// none to be had (an in-memory store, a write in between), and verify runs on one connection.
+std::unique_ptr<sql::Db> twin_connection(const sql::Db& db, const std::string& path, const std::string& head) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0 || !db.in_transaction()) return nullptr;
+  try {
+    auto twin = std::make_unique<sql::Db>(path, sql::OpenMode::read_only, db.busy_timeout_ms());
+    twin->exec("BEGIN");
+    if (head_of(*twin) == head) return twin;
+  } catch (const StoreError&) {
+  }
+  return nullptr;
+}
+
+// The latest checkpoint record: its seq and the head it sealed (head.seq 0 when its state names
+// none: then the whole chain is walked, and replay_chain reports the record). NotFoundError
+// when there is none.
+std::pair<std::int64_t, TrailAnchor> latest_checkpoint(sql::Db& db, const std::string& path) {
+  sql::Stmt s =
+      db.prepare("SELECT seq, state, state_size FROM trail WHERE entity = 'checkpoint' ORDER BY seq DESC LIMIT 1");
+  if (!s.step())
+    throw NotFoundError(
+        message("{path} has no checkpoint: write one with `libaudit verify {path} --checkpoint` "
+                "(a full verify that seals the head when it finds no problem)",
+                fmt::arg("path", path)));
+  std::string state;
+  TrailAnchor head;
+  if (!stored_state(s, 1, state) || !detail::verify::parse_checkpoint(state, head) || head.seq >= s.i64(0))
+    head = TrailAnchor{};
+  return {s.i64(0), head};
+}
+
+// verify(since_checkpoint): phases 1-6 from the latest checkpoint's head on.
+VerifyReport verify_since_checkpoint(sql::Db& db, Sha256& sha, const std::string& path, const VerifyOptions& options) {
+  namespace v = detail::verify;
+  const auto [checkpoint, head] = latest_checkpoint(db, path);
+  v::ChainReplay replay = v::replay_chain(db, sha, options.trail_key, head);
+  VerifyReport report;
+  report.checkpoint = checkpoint;
+  report.since = head.seq;
+  report.records = replay.records;
+  report.head_hash = replay.records ? replay.head_hash : head.hash;
+  report.head_seq = replay.head_seq;
+  report.sealed_from = replay.sealed_from;
+  report.key_id = replay.key_id;
+  report.problems = std::move(replay.problems);
+  const std::vector<const schema::Component*> components = schema::components();
+  v::RowCheck check(db, sha, replay, report.problems, report.rows);
+  std::size_t responses_at = report.problems.size();
+  for (const schema::Component* c : components) {
+    if (c->reader) c->reader(db, std::ref(check));
+    if (std::string_view(c->name) == "store") responses_at = report.problems.size();
+    if (c->check) c->check(db, report.problems, report.rows);
+  }
+  v::ResponseCheck r = v::check_responses(db, v::verify_budget(), head.seq);
+  report.rows += r.rows;
+  report.problems.insert(report.problems.begin() + std::ptrdiff_t(responses_at),
+                         std::make_move_iterator(r.problems.begin()), std::make_move_iterator(r.problems.end()));
+  replay.missing_responses = std::move(r.missing);
+  v::report_missing(replay, components, report.problems);
+  v::report_unchecked(db, components, report.problems);
+  if (auto p = v::check_anchor(db, options.anchor)) report.problems.push_back(std::move(*p));
+  v::replay_rules(db, components, report.problems, head.seq);
+  detail::evidence::check_files(db, path, report.problems, report.rows, report.unreferenced);
+  return report;
+}
+
+}  // namespace
+
 VerifyReport Store::verify(const VerifyOptions& options) const {
   if (!impl_) throw StoreError(tr("the store is closed"));
   sql::Db& db = impl_->db;
   sql::ReadTxn snapshot(db);
+  if (options.since_checkpoint) return verify_since_checkpoint(db, impl_->sha, impl_->path, options);
+  const std::size_t budget = detail::verify::verify_budget();
+  // Phase 2b on a second core when it can have the same snapshot; else after the others.
+  std::unique_ptr<sql::Db> twin = twin_connection(db, impl_->path, head_of(db));
+  std::future<detail::verify::ResponseCheck> responses;
+  if (twin)
+    responses =
+        std::async(std::launch::async, [&twin, budget] { return detail::verify::check_responses(*twin, budget); });
   detail::verify::ChainReplay replay = detail::verify::replay_chain(db, impl_->sha, options.trail_key);
   VerifyReport report;
   report.records = replay.records;
   report.head_hash = replay.head_hash;
+  report.head_seq = replay.head_seq;
   report.sealed_from = replay.sealed_from;
   report.key_id = replay.key_id;
   report.problems = std::move(replay.problems);
   const std::vector<const schema::Component*> components = schema::components();
   detail::verify::RowCheck check(db, impl_->sha, replay, report.problems, report.rows);
+  std::size_t responses_at = report.problems.size();  // where the store's reader visited them
   for (const schema::Component* c : components) {
     if (c->reader) c->reader(db, std::ref(check));
+    if (std::string_view(c->name) == "store") responses_at = report.problems.size();
     if (c->check) c->check(db, report.problems, report.rows);
   }
+  std::vector<Problem> after;  // the phases after report_missing
+  detail::verify::report_unchecked(db, components, after);
+  if (auto p = detail::verify::check_anchor(db, options.anchor)) after.push_back(std::move(*p));
+  detail::verify::replay_rules(db, components, after);
+  detail::evidence::check_files(db, impl_->path, after, report.rows, report.unreferenced);
+  detail::verify::ResponseCheck r = twin ? responses.get() : detail::verify::check_responses(db, budget);
+  report.rows += r.rows;
+  report.problems.insert(report.problems.begin() + std::ptrdiff_t(responses_at),
+                         std::make_move_iterator(r.problems.begin()), std::make_move_iterator(r.problems.end()));
+  replay.missing_responses = std::move(r.missing);
   detail::verify::report_missing(replay, components, report.problems);
-  detail::verify::report_unchecked(db, components, report.problems);
-  if (auto p = detail::verify::check_anchor(db, options.anchor)) report.problems.push_back(std::move(*p));
-  detail::verify::replay_rules(db, components, report.problems);
-  detail::evidence::check_files(db, impl_->path, report.problems, report.rows, report.unreferenced);
+  report.problems.insert(report.problems.end(), std::make_move_iterator(after.begin()),
+                         std::make_move_iterator(after.end()));
+  return report;
+}
+
+VerifyReport Store::checkpoint(std::string_view actor, const VerifyOptions& options) {
+  require_actor(actor);
+  VerifyOptions full = options;
+  full.since_checkpoint = false;
+  VerifyReport report = verify(full);
+  if (!report.ok()) return report;
+  Impl& im = *impl_;
+  sql::WriteTxn txn(im.db);
+  if (head_of(im.db) != (report.head_seq ? std::to_string(report.head_seq) + ":" + report.head_hash : std::string()))
+    throw StoreError(tr("the store changed while it was verified: no checkpoint was written (run it again)"));
+  TrailWriter trail(im.db, im.sha, im.trail_key, actor, now_utc_iso());
+  trail.append(kCheckpointEntity, std::to_string(report.head_seq), "insert",
+               detail::verify::checkpoint_state(report.head_seq, report.head_hash, report.records, report.rows));
+  report.checkpoint = trail.chain().head_seq();
+  txn.commit();
   return report;
 }
 

@@ -46,8 +46,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help=_("one JSON object per line, states parsed"))
     p.set_defaults(func=_trail)
 
-    p = sub.add_parser("verify", help=_("check the trail's hash chain and replay it against the tables"))
+    p = sub.add_parser(
+        "verify", parents=[writer()], help=_("check the trail's hash chain and replay it against the tables")
+    )
     p.add_argument("db", metavar="DB", help=_("the store (an SQLite file)"))
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help=_("after a full verify that finds no problem, seal the verified head as a checkpoint in the trail"),
+    )
+    mode.add_argument(
+        "--since-checkpoint",
+        action="store_true",
+        help=_(
+            "check only what came after the latest checkpoint: the chain from it on, the rows written after it and "
+            "the rules of its later records (docs/store.md, Checkpoints)"
+        ),
+    )
     p.add_argument(
         "--anchor",
         metavar="HASH|REPORT.json",
@@ -163,9 +179,14 @@ def anchor_of(given: str | None) -> tuple[str | None, int]:
 
 def _verify(args: argparse.Namespace) -> int:
     key = trail_key(args.key_file)
-    with open_store(args.db, read_only=True) as s:
-        hash_, seq = anchor_of(args.anchor)
-        report = s.verify(anchor=hash_, anchor_seq=seq, trail_key=key)
+    hash_, seq = anchor_of(args.anchor)
+    if args.checkpoint:
+        who = actor(args)
+        with open_store(args.db, key_file=args.key_file) as s:
+            report = s.checkpoint(who, hash_, anchor_seq=seq, trail_key=key)
+    else:
+        with open_store(args.db, read_only=True) as s:
+            report = s.verify(anchor=hash_, anchor_seq=seq, trail_key=key, since_checkpoint=bool(args.since_checkpoint))
     if args.json:
         print_json(
             {
@@ -176,14 +197,37 @@ def _verify(args: argparse.Namespace) -> int:
                 "problems": [asdict(p) for p in report.problems],
                 "unreferenced": list(report.unreferenced),
                 **({"sealed_from": report.sealed_from, "key_id": report.key_id} if key else {}),
+                **({"checkpoint": report.checkpoint} if args.checkpoint or args.since_checkpoint else {}),
+                **({"since": report.since} if args.since_checkpoint else {}),
             }
         )
     elif report.ok:
-        print(
-            _("{db}: intact ({records} trail records, {rows} rows; head {head})").format(
-                db=args.db, records=report.records, rows=report.rows, head=report.head_hash
+        if args.since_checkpoint:
+            print(
+                _(
+                    "{db}: intact since checkpoint {checkpoint} (record {since}): {records} later trail records, "
+                    "{rows} rows written since; head {head}"
+                ).format(
+                    db=args.db,
+                    checkpoint=report.checkpoint,
+                    since=report.since,
+                    records=report.records,
+                    rows=report.rows,
+                    head=report.head_hash,
+                )
             )
-        )
+        else:
+            print(
+                _("{db}: intact ({records} trail records, {rows} rows; head {head})").format(
+                    db=args.db, records=report.records, rows=report.rows, head=report.head_hash
+                )
+            )
+        if args.checkpoint:
+            print(
+                _("checkpoint {seq} written: it seals record {head}; `--since-checkpoint` starts from it").format(
+                    seq=report.checkpoint, head=report.head_seq
+                )
+            )
         if key:
             print(_sealed_line(report))
         if hash_:
@@ -207,6 +251,8 @@ def _verify(args: argparse.Namespace) -> int:
         print(
             ngettext("{db}: {n} problem found", "{db}: {n} problems found", n).format(db=args.db, n=n), file=sys.stderr
         )
+        if args.checkpoint:
+            print(_("no checkpoint was written: only a verify that finds no problem seals the head"), file=sys.stderr)
     return 0 if report.ok else 1
 
 

@@ -234,11 +234,16 @@ struct VerifyOptions {
   // "forged"); a trail no record of which this key sealed is a problem ("trail", "seal").
   // Without it MACs are not looked at (docs/store.md, "Threat model").
   std::string trail_key = {};
+  // The incremental verify (docs/store.md, "Checkpoints"): the chain from the head the latest
+  // checkpoint record sealed on (that record included), the rows of the keys written after it,
+  // and the rules of the records after it. NotFoundError when the store has no checkpoint.
+  bool since_checkpoint = false;
 };
 
 struct VerifyReport {
   std::size_t records = 0;        // trail records walked
   std::string head_hash;          // hash of the last record (record it elsewhere to anchor)
+  std::int64_t head_seq = 0;      // seq of the last record (0: an empty trail)
   std::size_t rows = 0;           // current rows compared
   std::vector<Problem> problems;  // empty when intact
   // With VerifyOptions::trail_key: the seq of the seal record from which on the key vouches for
@@ -249,6 +254,11 @@ struct VerifyReport {
   // and temporaries of an interrupted add. Not problems: a crash may leave them; `libaudit
   // evidence clean` removes them.
   std::vector<std::string> unreferenced;
+  // since_checkpoint: the seq of the checkpoint record verified from and of the head it sealed
+  // (records after `since` were walked). Store::checkpoint: the seq of the record it wrote (0:
+  // none, the verify found problems).
+  std::int64_t checkpoint = 0;
+  std::int64_t since = 0;
   bool ok() const noexcept { return problems.empty(); }
 };
 
@@ -408,6 +418,12 @@ class Store {
   // Walks the chain and replays it against the current tables of every registered schema
   // component (docs/store.md, "verify"); with an anchor, checks the chain still holds it.
   VerifyReport verify(const VerifyOptions& options = {}) const;
+  // A full verify (options.since_checkpoint ignored); when it finds no problem, a checkpoint
+  // record sealing the verified head (entity "checkpoint", key its seq; state head_seq,
+  // head_hash, records, rows) appended in one transaction, its seq in the report's checkpoint.
+  // With problems nothing is written (checkpoint 0). StoreError when the store changed while it
+  // was verified.
+  VerifyReport checkpoint(std::string_view actor, const VerifyOptions& options = {});
 
   // -- Points of the trail (as of). All read one snapshot; NotFoundError for an unknown cycle.
   TrailPoint trail_head() const;
