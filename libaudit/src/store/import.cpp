@@ -3,6 +3,8 @@
 // import.h.
 #include <algorithm>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <unordered_map>
@@ -115,8 +117,12 @@ ImportContext load_import_context(sql::Db& db, std::int64_t cycle_id) {
       if (body_level(it, c)) ctx.body_items.insert(it.id);
   }
   {
-    sql::Stmt s = db.prepare("SELECT code, id FROM departments");
-    while (s.step()) ctx.all_departments.emplace(s.str(0), s.i64(1));
+    ctx.department_exists = [&db, lock = std::make_shared<std::mutex>()](const std::string& code) {
+      const std::lock_guard<std::mutex> held(*lock);
+      sql::Stmt q = db.prepare("SELECT 1 FROM departments WHERE code = ?");
+      q.bind(1, code);
+      return q.step();
+    };
     sql::Stmt t = db.prepare(
         "SELECT d.code, d.id FROM cycle_departments cd JOIN departments d ON d.id = cd.department WHERE cd.cycle = ?");
     t.bind(1, cycle_id);
@@ -157,10 +163,9 @@ RangeValidator::Target RangeValidator::target(const ResponseRowView& r, int line
     diags.push_back({src_, line, 1, tr("the response's department is empty")});
   else if (t == ctx_.targets.end())
     diags.push_back({src_, line, 1,
-                     ctx_.all_departments.count(code)
-                         ? message("department '{code}' is not a target of cycle {cycle}", fmt::arg("code", code),
-                                   fmt::arg("cycle", ctx_.cycle))
-                         : message("unknown department '{code}'", fmt::arg("code", code))});
+                     ctx_.department_exists(code) ? message("department '{code}' is not a target of cycle {cycle}",
+                                                            fmt::arg("code", code), fmt::arg("cycle", ctx_.cycle))
+                                                  : message("unknown department '{code}'", fmt::arg("code", code))});
   last_department_ = r.department;
   last_target_ = t;
   return t;

@@ -564,7 +564,8 @@ BOOST_AUTO_TEST_CASE(import_phases_one_by_one) {
   sql::Db conn(db.path.string(), sql::OpenMode::write, 1000);
   const detail::ImportContext ctx = detail::load_import_context(conn, cycle);
   BOOST_TEST(ctx.targets.size() == 2u);
-  BOOST_TEST(ctx.all_departments.size() == 3u);
+  BOOST_TEST(ctx.department_exists("1"));  // the 部: not a target, but known
+  BOOST_TEST(!ctx.department_exists("99"));
   BOOST_TEST(ctx.items.at("8.2") == 1u);
   BOOST_CHECK_THROW(detail::load_import_context(conn, 99), NotFoundError);
 
