@@ -39,13 +39,17 @@ import time
 import libaudit
 
 
-def checklist_yaml(n_items: int, per_section: int = 100) -> str:
+def checklist_yaml(
+    n_items: int, per_section: int = 100, *, id: str = "bench", title: str = "Benchmark checklist", body: str = "小牧市"
+) -> str:
+    """A checklist of `n_items` staff items in chapters of `per_section`, asked of every 課 (the
+    benches' one generator: store_import, import_pieces, web_load)."""
     lines = [
         "format: 1",
-        "id: bench",
-        "title: Benchmark checklist",
+        f"id: {id}",
+        f"title: {title}",
         'version: "1"',
-        "body: 小牧市",
+        f"body: {body}",
         "source: {document: bench.txt, title: ベンチマーク基準}",
         "sections:",
     ]

@@ -48,6 +48,9 @@ from libaudit.web.credentials import Credentials, sidecar_path
 
 import libaudit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the benches' shared pieces, also when loaded by path
+import store_import
+
 ACTOR = "bench"
 PASSWORD = "load test password 1234"
 PER_CHAPTER = 100
@@ -56,26 +59,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def checklist_yaml(n_items: int) -> str:
     """A checklist of `n_items` items in chapters of PER_CHAPTER, every one asked of every 課."""
-    lines = [
-        "format: 1",
-        "id: web-load",
-        "title: 負荷試験点検表",
-        'version: "1"',
-        "body: 負荷市",
-        "source: {document: load.txt, title: 負荷市情報セキュリティ対策基準}",
-        "sections:",
-    ]
-    for s in range((n_items + PER_CHAPTER - 1) // PER_CHAPTER):
-        lines += [f'  - id: "{s + 1}"', f'    clause: "{s + 1}"', f"    title: 章{s + 1}", "    items:"]
-        for k in range(s * PER_CHAPTER, min(n_items, (s + 1) * PER_CHAPTER)):
-            lines += [
-                f'      - id: "{s + 1}.{k + 1}"',
-                f'        clause: "{s + 1}({k + 1})"',
-                f"        text: 職員は、項目{k + 1}を実施しなければならない。",
-                f"        question: 項目{k + 1}を実施しているか。",
-                "        roles: [staff]",
-            ]
-    return "\n".join(lines) + "\n"
+    return store_import.checklist_yaml(n_items, PER_CHAPTER, id="web-load", title="負荷試験点検表", body="負荷市")
 
 
 def department_code(k: int) -> str:
