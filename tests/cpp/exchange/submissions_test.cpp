@@ -6,8 +6,6 @@
 #define BOOST_TEST_MODULE submissions
 #include "libaudit/exchange/submissions.h"
 
-#include <sqlite3.h>
-
 #include <boost/test/unit_test.hpp>
 #include <string>
 
@@ -15,6 +13,7 @@
 #include "store/sqlite.h"
 #include "store/store_internal.h"
 #include "test_support.h"
+#include "trail_forge.h"
 
 using namespace libaudit;
 using namespace libaudit::exchange;
@@ -59,36 +58,11 @@ const std::string kStaff = "山本 職員";    // staff of 101
 const std::string kAuditor = "渡辺 監査";  // chief_auditor
 const std::string kCiso = "伊藤 CISO";     // ciso
 
-// Appends a trail record that continues the chain (its hash SHA-256(prev_hash || record_json)) and
-// runs `sql` in the same connection: a row written with a record that breaks a rule, as someone
-// with the file could (the same as tests/cpp/followup/verify_rules_test.cpp's forge).
+// Appends a trail record that continues the chain and runs `sql` in the same connection: a row
+// written with a record that breaks a rule, as someone with the file could (trail_forge.h).
 void forge(const TempDb& db, const std::string& actor, const std::string& entity, const std::string& key,
            const std::string& action, const std::string& state, const std::string& sql) {
-  sqlite3* c = nullptr;
-  BOOST_REQUIRE(sqlite3_open(db.path.c_str(), &c) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(c, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1", -1, &s, nullptr);
-  BOOST_REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  const std::int64_t seq = sqlite3_column_int64(s, 0) + 1;
-  const std::string prev(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
-  sqlite3_finalize(s);
-  const std::string at = "2099-01-01T00:00:00.000000Z";
-  std::string record;
-  detail::record_json(record, seq, at, actor, entity, key, action, state);
-  detail::Sha256 sha;
-  const std::string hash = sha.hex_of(prev + record);
-  sqlite3_prepare_v2(c,
-                     "INSERT INTO trail(seq, at, actor, entity, key, action, state, state_size, prev_hash, hash) "
-                     "VALUES (?,?,?,?,?,?,?,0,?,?)",
-                     -1, &s, nullptr);
-  const std::string values[] = {at, actor, entity, key, action, state, prev, hash};
-  sqlite3_bind_int64(s, 1, seq);
-  for (int i = 0; i < 8; ++i) sqlite3_bind_text(s, i + 2, values[i].c_str(), -1, SQLITE_TRANSIENT);
-  const int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  BOOST_REQUIRE(rc == SQLITE_DONE);
-  BOOST_REQUIRE(sqlite3_exec(c, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(c);
+  testing::forge_record(db, actor, entity, key, action, state, "2099-01-01T00:00:00.000000Z", sql);
 }
 
 // The details of the verify problems of kind "forged".

@@ -3,7 +3,6 @@
 // chain intact, every row equal to its last record) that break a rule are "forged" problems
 // naming the rule, the record and its actor.
 #define BOOST_TEST_MODULE verify_rules
-#include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
 #include <string>
@@ -16,6 +15,7 @@
 #include "store/store_internal.h"
 #include "store/verify.h"
 #include "test_support.h"
+#include "trail_forge.h"
 
 using namespace libaudit;
 using libaudit::testing::TempDb;
@@ -31,35 +31,11 @@ struct Japanese {
 };
 BOOST_TEST_GLOBAL_FIXTURE(Japanese);
 
-// Appends a trail record that continues the chain as TrailChain::seal would (its hash
-// SHA-256(prev_hash || record_json)), through a connection of its own; returns its seq.
+// Appends a trail record that continues the chain; returns its seq (trail_forge.h).
 std::int64_t forge(const TempDb& db, const std::string& actor, const std::string& entity, const std::string& key,
                    const std::string& action, const std::string& state,
                    const std::string& at = "2026-12-02T00:00:00Z") {
-  sqlite3* c = nullptr;
-  BOOST_REQUIRE(sqlite3_open(db.path.c_str(), &c) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(c, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1", -1, &s, nullptr);
-  BOOST_REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  const std::int64_t seq = sqlite3_column_int64(s, 0) + 1;
-  const std::string prev(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
-  sqlite3_finalize(s);
-  std::string record;
-  detail::record_json(record, seq, at, actor, entity, key, action, state);
-  detail::Sha256 sha;
-  const std::string hash = sha.hex_of(prev + record);
-  sqlite3_prepare_v2(c,
-                     "INSERT INTO trail(seq, at, actor, entity, key, action, state, state_size, prev_hash, hash) "
-                     "VALUES (?,?,?,?,?,?,?,0,?,?)",
-                     -1, &s, nullptr);
-  const std::string values[] = {at, actor, entity, key, action, state, prev, hash};
-  sqlite3_bind_int64(s, 1, seq);
-  for (int i = 0; i < 8; ++i) sqlite3_bind_text(s, i + 2, values[i].c_str(), -1, SQLITE_TRANSIENT);
-  const int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  sqlite3_close(c);
-  BOOST_REQUIRE(rc == SQLITE_DONE);
-  return seq;
+  return testing::forge_record(db, actor, entity, key, action, state, at);
 }
 
 // The last trail state of entity `entity` key `key`.
