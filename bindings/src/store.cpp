@@ -63,6 +63,9 @@ struct ResponseRowsFromPython {
 // a reference to the str (for fields of rows the caller could change during the import).
 std::string_view utf8_of(PyObject* v, std::size_t row, const char* field, std::vector<py::object>& held, bool hold) {
   if (v == nullptr || v == Py_None) return {};
+  // An ASCII str of an immutable row (the common case): its characters are its UTF-8.
+  if (!hold && PyUnicode_CheckExact(v) && PyUnicode_IS_COMPACT_ASCII(v))
+    return {static_cast<const char*>(PyUnicode_DATA(v)), std::size_t(PyUnicode_GET_LENGTH(v))};
   if (PyLong_Check(v)) {
     held.push_back(py::str(v));
     v = held.back().ptr();
@@ -87,10 +90,10 @@ void response_rows(const py::handle& rows, ResponseRowsFromPython& out) {
                                  fmt::arg("type", Py_TYPE(rows.ptr())->tp_name)));
   }
   const Py_ssize_t n = PyTuple_GET_SIZE(out.snapshot.ptr());
-  out.views.resize(static_cast<std::size_t>(n));
+  out.views.reserve(static_cast<std::size_t>(n));  // each view written once, in order
   for (Py_ssize_t k = 0; k < n; ++k) {
     PyObject* row = PyTuple_GET_ITEM(out.snapshot.ptr(), k);
-    ResponseRowView& r = out.views[std::size_t(k)];
+    ResponseRowView& r = out.views.emplace_back();
     std::string_view* fields[] = {&r.department, &r.item,        &r.answer,     &r.comment,
                                   &r.evidence,   &r.answered_by, &r.answered_at};
     r.line = int(k + 1);

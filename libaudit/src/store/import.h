@@ -24,15 +24,22 @@
 namespace libaudit::detail {
 
 struct ImportContext {
+  ImportContext() = default;
+  ImportContext(ImportContext&&) = default;
+  ImportContext(const ImportContext&) = delete;  // codes and item_ids point into the maps
+  ImportContext& operator=(const ImportContext&) = delete;
+
   std::int64_t cycle = 0;
   std::int64_t checklist = 0;
-  std::unordered_map<std::string, std::int64_t> targets;  // the cycle's 課: code -> id
+  std::unordered_map<std::string, std::int64_t> targets;       // the cycle's 課: code -> id
+  std::unordered_map<std::int64_t, const std::string*> codes;  // and back: id -> code
   // Whether a 課 or 部 of this code exists at all (for the message about a row whose 課 is not a
   // target). Asked only on that error path, never per row: reading every code each import would
   // cost time in the number of 課 (40,000 in a prefecture's store). Safe from either validating
   // thread; it uses the import's connection, which nothing else uses while rows are validated.
   std::function<bool(const std::string& code)> department_exists;
   std::unordered_map<std::string, std::uint32_t> items;  // item id -> rank in byte order
+  std::vector<const std::string*> item_ids;              // and back: rank -> item id
   // The cycle's secretariat and its checklist's body-level items (applicability.h, body_level):
   // only the secretariat answers those. Both empty for a cycle without a secretariat.
   std::string secretariat;
@@ -42,16 +49,16 @@ struct ImportContext {
 // NotFoundError (no cycle), CycleStateError (not open).
 ImportContext load_import_context(sql::Db& db, std::int64_t cycle);
 
-// A validated row.
+// A validated row: 16 bytes, so that a million of them touch little fresh memory (on a virtual
+// machine, first touching a page can cost more than the work done with it).
 struct CleanRow {
   std::uint64_t key;  // department id << 32 | item rank: the primary key's order
-  std::int64_t department;
-  const std::string* code;  // into ImportContext::targets
-  const std::string* item;  // into ImportContext::items
-  Answer answer;
   std::uint32_t row;  // index into the rows
+  Answer answer;
+  std::int64_t department() const { return std::int64_t(key >> 32); }
+  std::uint32_t item_rank() const { return std::uint32_t(key); }
 };
-// A million of them are 40 MB: huge pages (large_array.h).
+// From a million rows on, huge pages (large_array.h); resize() leaves them uninitialised.
 using CleanRows = LargeVector<CleanRow>;
 
 // The clean rows sorted by key; ImportValidationError (every bad row, by line) otherwise.
@@ -60,13 +67,13 @@ CleanRows validate_responses(const ImportContext& ctx, std::span<const ResponseR
 
 enum class RowChange : unsigned char { insert, update, same };
 // For each clean row (in order), what writing it would do to the stored responses.
-std::vector<RowChange> classify_responses(sql::Db& db, std::int64_t cycle, const CleanRows& clean,
+std::vector<RowChange> classify_responses(sql::Db& db, const ImportContext& ctx, const CleanRows& clean,
                                           std::span<const ResponseRowView> rows);
 
 // What an import writes for each changed row: the clean rows, their change, and the defaults
 // for answered_by / answered_at.
 struct ImportWrite {
-  std::int64_t cycle = 0;
+  const ImportContext& ctx;
   std::span<const ResponseRowView> rows;
   const CleanRows& clean;
   const std::vector<RowChange>& change;
@@ -74,6 +81,9 @@ struct ImportWrite {
   std::string_view now;
   std::string_view answered_by(const ResponseRowView& r) const { return r.answered_by.empty() ? actor : r.answered_by; }
   std::string_view answered_at(const ResponseRowView& r) const;
+  std::int64_t cycle() const { return ctx.cycle; }
+  const std::string& code(const CleanRow& c) const { return *ctx.codes.at(c.department()); }
+  const std::string& item(const CleanRow& c) const { return *ctx.item_ids[c.item_rank()]; }
 };
 
 // One "responses" batch record per kResponseBatch changed rows, sealed from the chain head

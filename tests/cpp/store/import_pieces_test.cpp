@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "import_world.h"
 #include "libaudit/store/store.h"
 #include "store/import.h"
 #include "store/sqlite.h"
@@ -21,30 +22,8 @@ namespace {
 
 constexpr int kItems = 12;
 
-std::string checklist_yaml() {
-  std::string y =
-      "format: 1\nid: t\ntitle: テスト点検表\nversion: \"1\"\nbody: テスト市\n"
-      "source: {document: t.txt, title: テスト基準}\nsections:\n"
-      "  - id: \"8\"\n    clause: \"８\"\n    title: 評価及び見直し\n    items:\n";
-  for (int k = 1; k <= kItems; ++k)
-    y += "      - id: \"8." + std::to_string(k) + "\"\n        clause: \"8(" + std::to_string(k) +
-         ")\"\n        text: 職員は、項目" + std::to_string(k) + "を実施しなければならない。\n        question: 項目" +
-         std::to_string(k) + "を実施しているか。\n        roles: [staff]\n";
-  return y;
-}
-
-std::string code(int k) { return "K" + std::to_string(1000 + k); }
-
-// One 部 with `n` 課 (K1000…), the checklist, an open cycle over every 課.
-std::int64_t setup(Store& s, int n) {
-  std::vector<DepartmentRow> depts = {{Department{"B", "総務部", "", "", ""}, 1}};
-  for (int k = 0; k < n; ++k) depts.push_back({Department{code(k), "課" + std::to_string(k), "B", "", ""}, k + 2});
-  s.import_departments("t", depts);
-  const auto cl = s.import_checklist("t", Checklist::from_yaml(checklist_yaml()));
-  const auto cycle = s.create_cycle("t", CycleSpec{"令和6年度", CycleKind::self_inspection, 2024, cl, {}});
-  s.open_cycle("t", cycle);
-  return cycle;
-}
+std::string code(int k) { return testing::import_code(k); }
+std::int64_t setup(Store& s, int n) { return testing::import_world(s, n, kItems); }
 
 const char* const kAnswers[] = {"implemented", "partial", "not_implemented", "not_applicable", "unknown"};
 
@@ -154,7 +133,7 @@ BOOST_AUTO_TEST_CASE(a_piece_reads_only_the_stored_rows_of_its_range) {
   auto steps_for = [&](const std::vector<ResponseRowView>& rows) {
     const detail::CleanRows clean = detail::validate_responses(ctx, rows, "r");
     std::vector<detail::RowChange> change;
-    const long long n = vm_steps(conn, [&] { change = detail::classify_responses(conn, cycle, clean, rows); });
+    const long long n = vm_steps(conn, [&] { change = detail::classify_responses(conn, ctx, clean, rows); });
     return std::pair{n, change};
   };
   // Two rows of the last 課 (new) and two of the first one (one the same, one changed): the

@@ -585,13 +585,14 @@ BOOST_AUTO_TEST_CASE(import_phases_one_by_one) {
                                              {"11", "8.2", "unknown", "", "", "", "", 4}};
   const detail::CleanRows clean = detail::validate_responses(ctx, rows, "r.csv");
   BOOST_REQUIRE(clean.size() == 3u);
-  BOOST_TEST(*clean[0].code == "11");  // primary-key order: 課 id, then item
-  BOOST_TEST(*clean[2].code == "12");
-  const auto change = detail::classify_responses(conn, cycle, clean, rows);
+  BOOST_TEST(*ctx.codes.at(clean[0].department()) == "11");  // primary-key order: 課 id, then item
+  BOOST_TEST(*ctx.item_ids[clean[0].item_rank()] == "8.1");
+  BOOST_TEST(*ctx.codes.at(clean[2].department()) == "12");
+  const auto change = detail::classify_responses(conn, ctx, clean, rows);
   BOOST_TEST((change == std::vector<detail::RowChange>{detail::RowChange::same, detail::RowChange::insert,
                                                        detail::RowChange::insert}));
 
-  const detail::ImportWrite w{cycle, rows, clean, change, "t", "2024-04-01T00:00:00.000000Z"};
+  const detail::ImportWrite w{ctx, rows, clean, change, "t", "2024-04-01T00:00:00.000000Z"};
   const std::string head(64, 'a');
   const auto records = detail::seal_response_batches(w, 7, head, "", "");
   BOOST_REQUIRE(records.size() == 1u);  // two changed rows: one batch
