@@ -245,7 +245,8 @@ void bind_exchange(py::module_& m) {
       .def(py::init([](Store& store, std::int64_t cycle, std::optional<std::int64_t> carry_over_from) {
              return Questionnaires::load(store, cycle, carry_over_from);
            }),
-           py::arg("store"), py::arg("cycle"), py::arg("carry_over_from") = py::none())
+           py::arg("store"), py::arg("cycle"), py::arg("carry_over_from") = py::none(),
+           py::keep_alive<1, 2>())  // it reads a 課's answers from the store when asked
       .def("check_exportable", &Questionnaires::check_exportable)
       .def("is_target", &Questionnaires::is_target, py::arg("department"))
       .def("department_name", &Questionnaires::department_name, py::arg("code"))

@@ -684,10 +684,8 @@ std::vector<Problem> Questionnaires::import_problems(const std::vector<Returned>
 
 ImportPlan Questionnaires::plan(const std::vector<Returned>& files, std::string_view actor) const {
   ImportPlan out;
-  static const Answers kNone;
   for (const Returned& f : files) {
-    const auto s = current_.find(f.department);
-    const Answers& stored = s == current_.end() ? kNone : s->second;
+    const Answers stored = f.department.empty() ? Answers{} : stored_answers(cycle().id, f.department);
     FileCounts n;
     for (const ReturnedRow& row : f.rows) {
       if (row.answer.empty()) {

@@ -39,26 +39,10 @@ std::string from_hex(std::string_view hex) {
   return out;
 }
 
-// The stored answers of `responses` by 課 (only the 課 of `wanted`), in one pass over them: a
-// search of every response for each 課 took the responses times the 課 (40,000 課 and 1.2M
-// responses: hours).
-template <class Answers, class Index>
-std::map<std::string, Answers, std::less<>> answers_by_department(const std::vector<Response>& responses,
-                                                                  const Index& wanted) {
-  std::map<std::string, Answers, std::less<>> out;
-  for (const auto& [code, _] : wanted) out[code];
-  auto at = out.end();
-  for (const Response& r : responses) {
-    if (at == out.end() || at->first != r.department) at = out.find(r.department);  // responses come by 課
-    if (at != out.end()) at->second[r.item] = {std::string(to_string(r.answer)), r.comment, r.evidence};
-  }
-  return out;
-}
-
 }  // namespace
 
 Questionnaires Questionnaires::load(Store& store, std::int64_t cycle, std::optional<std::int64_t> carry_over_from) {
-  CycleData data = CycleData::load(store, cycle);  // NotFoundError
+  CycleData data = CycleData::organisation(store, cycle);  // NotFoundError
   const std::string secret = store.exchange_secret();
   return Questionnaires(store, std::move(data), secret, carry_over_from);
 }
@@ -78,10 +62,10 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
     : data_(std::move(data)),
       stored_(store.stored_checklist(data_.cycle().checklist)),
       body_(store.body()),
-      key_(from_hex(secret_hex)) {
+      key_(from_hex(secret_hex)),
+      store_(&store) {
   for (Department& d : store.departments()) departments_.emplace(d.code, std::move(d));
   for (std::size_t k = 0; k < data_.departments().size(); ++k) index_.emplace(data_.departments()[k].code, k);
-  current_ = answers_by_department<Answers>(store.responses(data_.cycle().id), index_);
   if (!carry_over_from) return;
   const Cycle prev = store.cycle(*carry_over_from);  // NotFoundError
   const StoredChecklist prev_cl = store.stored_checklist(prev.checklist);
@@ -104,7 +88,15 @@ Questionnaires::Questionnaires(const Store& store, CycleData data, std::string_v
                           "carry-over is from an earlier cycle",
                           from, from_name, into, name));
   }
-  previous_ = answers_by_department<Answers>(store.responses(prev.id), index_);
+  carry_over_from_ = prev.id;
+}
+
+Questionnaires::Answers Questionnaires::stored_answers(std::int64_t cycle, std::string_view department) const {
+  Answers out;
+  for (Response& r : store_->responses(cycle, department))
+    out.emplace(std::move(r.item),
+                std::tuple{std::string(to_string(r.answer)), std::move(r.comment), std::move(r.evidence)});
+  return out;
 }
 
 bool Questionnaires::is_target(std::string_view department) const { return index_.contains(department); }
@@ -127,9 +119,8 @@ std::vector<QuestionRow> Questionnaires::rows(std::string_view department) const
   const Checklist& cl = data_.checklist();
   std::map<std::string, std::string, std::less<>> role_names;
   for (const RoleDefinition& r : cl.roles()) role_names.emplace(r.id, r.label);
-  static const Answers kNone;
-  const auto now = current_.find(department);
-  const auto before = previous_.find(department);
+  const Answers a = stored_answers(cycle().id, department);
+  const Answers b = carry_over_from_ ? stored_answers(*carry_over_from_, department) : Answers{};
   // The 課's items in checklist order; the secretariat's body-level items (全庁共通事項) after
   // them, as a section of their own whose chapter reads 【全庁共通事項】.
   std::vector<std::size_t> asked, body_level;
@@ -154,8 +145,6 @@ std::vector<QuestionRow> Questionnaires::rows(std::string_view department) const
       const auto name = role_names.find(r);
       row.roles += name == role_names.end() ? r : name->second;
     }
-    const Answers& a = now != current_.end() ? now->second : kNone;
-    const Answers& b = before != previous_.end() ? before->second : kNone;
     const std::tuple<std::string, std::string, std::string>* pre = nullptr;
     if (const auto f = a.find(item.id); f != a.end())
       pre = &f->second;

@@ -35,14 +35,27 @@ CycleData::CycleData(Cycle cycle, std::string body, Checklist checklist, std::ve
 
 CycleData CycleData::load(const Store& store, std::int64_t id) { return load(store, id, store.trail_head()); }
 
-CycleData CycleData::load(const Store& store, std::int64_t id, const TrailPoint& point) {
-  Cycle cycle = store.cycle(id);  // NotFoundError
+namespace {
+// The cycle `id` with its checklist and the 課 of `departments` / `systems` (as of some point),
+// unanswered.
+CycleData unanswered(const Store& store, Cycle cycle, const std::vector<Department>& departments,
+                     const std::vector<System>& systems) {
   Checklist checklist = store.load_checklist(cycle.checklist);
-  std::vector<ScoredDepartment> depts =
-      department_profiles(store.departments_at(point.seq), store.systems_at(point.seq), cycle.departments);
+  std::vector<ScoredDepartment> depts = department_profiles(departments, systems, cycle.departments);
   std::string body = store.body();
   if (body.empty()) body = checklist.body();
-  CycleData data(std::move(cycle), std::move(body), std::move(checklist), std::move(depts));
+  return CycleData(std::move(cycle), std::move(body), std::move(checklist), std::move(depts));
+}
+}  // namespace
+
+CycleData CycleData::organisation(const Store& store, std::int64_t id) {
+  Cycle cycle = store.cycle(id);  // NotFoundError
+  return unanswered(store, std::move(cycle), store.departments(), store.systems());
+}
+
+CycleData CycleData::load(const Store& store, std::int64_t id, const TrailPoint& point) {
+  Cycle cycle = store.cycle(id);  // NotFoundError
+  CycleData data = unanswered(store, std::move(cycle), store.departments_at(point.seq), store.systems_at(point.seq));
   const std::size_t n_items = data.checklist_.size(), n_depts = data.departments_.size();
   std::uint8_t* answers = data.answers_.data();
   store.scan_responses(id, [&](std::uint32_t d, std::uint32_t i, Answer a) {

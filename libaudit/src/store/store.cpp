@@ -936,6 +936,21 @@ std::vector<Response> Store::responses(std::int64_t cycle) const {
   return out;
 }
 
+std::vector<Response> Store::responses(std::int64_t cycle, std::string_view department) const {
+  Impl& im = live(impl_);
+  sql::ReadTxn snapshot(im.db);
+  load_cycle(im.db, cycle);  // NotFoundError for an unknown cycle
+  sql::Stmt s = im.db.prepare(
+      "SELECT r.item_id, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at FROM responses r "
+      "WHERE r.cycle = ?1 AND r.department = (SELECT id FROM departments WHERE code = ?2) ORDER BY r.item_id");
+  s.bind(1, cycle).bind(2, department);
+  std::vector<Response> out;
+  while (s.step())
+    out.push_back({cycle, std::string(department), s.str(0), parse_answer(s.text(1)).value_or(Answer::unknown),
+                   s.str(2), s.str(3), s.str(4), s.str(5)});
+  return out;
+}
+
 std::size_t Store::response_count(std::int64_t cycle) const {
   sql::Stmt s = live(impl_).db.prepare("SELECT count(*) FROM responses WHERE cycle = ?");
   s.bind(1, cycle);

@@ -152,3 +152,26 @@ BOOST_AUTO_TEST_CASE(a_piece_reads_only_the_stored_rows_of_its_range) {
   BOOST_TEST_MESSAGE("classifying 4 rows took " << steps << " SQLite steps");
   BOOST_TEST(steps < 400, "classifying 4 rows took " << steps << " SQLite steps");
 }
+
+BOOST_AUTO_TEST_CASE(one_departments_responses_are_its_range) {
+  Store s = Store::open(":memory:");
+  const auto cycle = setup(s, 3);
+  std::vector<ResponseRow> rows;
+  for (int d = 0; d < 3; ++d)
+    for (int i = kItems; i >= 1; --i) rows.push_back(row(d, i, d));
+  s.import_responses("t", cycle, rows);
+  const std::vector<Response> one = s.responses(cycle, code(1));
+  BOOST_REQUIRE(one.size() == std::size_t(kItems));
+  std::vector<Stored> want, got;
+  for (const Response& r : s.responses(cycle))  // the whole cycle's, filtered
+    if (r.department == code(1))
+      want.emplace_back(r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at);
+  for (const Response& r : one) {
+    BOOST_TEST(r.cycle == cycle);
+    got.emplace_back(r.department, r.item, r.answer, r.comment, r.evidence, r.answered_by, r.answered_at);
+  }
+  BOOST_TEST((got == want));  // ordered by item, as the whole cycle's are within a 課
+  BOOST_TEST(s.responses(cycle, "K9999").empty());
+  BOOST_TEST(s.responses(cycle, "B").empty());  // the 部: known, answers nothing
+  BOOST_CHECK_THROW(s.responses(cycle + 1, code(1)), NotFoundError);
+}

@@ -105,8 +105,8 @@ struct CsvColumn {
   std::string heading;
 };
 
-// What an import of checked files would do, per file against the answers stored when the
-// Questionnaires was read.
+// What an import of checked files would do, per file against the answers stored when plan()
+// reads them.
 struct FileCounts {
   std::size_t answered = 0;   // rows with an answer
   std::size_t changed = 0;    // answered rows that differ from the store (new or updated)
@@ -118,13 +118,18 @@ struct ImportPlan {
   std::vector<FileCounts> files;  // in the order of the files
 };
 
+// The questionnaires of one cycle. It reads the organisation when made and a 課's stored answers
+// (and those of the carry-over cycle) from `store` each time rows() or plan() asks for them, one
+// 課 at a time: exporting or importing some 課 costs their answers, not the cycle's. So `store`
+// must outlive it. Not thread-safe, like the Store.
 class Questionnaires {
  public:
-  // Reads the cycle (and, with carry_over_from, the answers of that earlier cycle) from the
-  // store, and its exchange secret (Store::exchange_secret, created on first use).
+  // Reads the cycle (CycleData::organisation: no answers) and its exchange secret
+  // (Store::exchange_secret, created on first use); checks carry_over_from.
   static Questionnaires load(Store& store, std::int64_t cycle, std::optional<std::int64_t> carry_over_from = {});
 
-  // The same from a cycle already read; `secret_hex` is the key as Store::exchange_secret gives it.
+  // The same from a cycle already read (its answers are not used); `secret_hex` is the key as
+  // Store::exchange_secret gives it.
   Questionnaires(const Store& store, CycleData data, std::string_view secret_hex,
                  std::optional<std::int64_t> carry_over_from = {});
 
@@ -177,6 +182,8 @@ class Questionnaires {
 
  private:
   using Answers = std::map<std::string, std::tuple<std::string, std::string, std::string>, std::less<>>;
+  // The answers stored for `department` in `cycle` (answer id, comment, evidence by item).
+  Answers stored_answers(std::int64_t cycle, std::string_view department) const;
   bool check_identity(Returned& r, std::string_view sheet, const std::map<std::string, std::string, std::less<>>& meta,
                       std::size_t n) const;
   bool check_shown(Returned& r, const std::map<std::string, Grid, std::less<>>& sheets,
@@ -200,7 +207,8 @@ class Questionnaires {
   std::string key_;  // the secret, raw bytes
   std::map<std::string, Department, std::less<>> departments_;
   std::map<std::string, std::size_t, std::less<>> index_;  // target 課 code -> CycleData index
-  std::map<std::string, Answers, std::less<>> current_, previous_;
+  const Store* store_;
+  std::optional<std::int64_t> carry_over_from_;  // checked in the constructor
 };
 
 }  // namespace libaudit::exchange

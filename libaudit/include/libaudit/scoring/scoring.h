@@ -52,6 +52,10 @@ class CycleData {
   // Reads the cycle from the store (Store::cycle, departments, systems, load_checklist,
   // scan_responses). Throws NotFoundError for an unknown cycle.
   static CycleData load(const Store& store, std::int64_t cycle);
+  // The cycle, its checklist and its 課 as they stand now, with no answer read (all
+  // unanswered): for what needs the organisation alone (the questionnaires), at a cost that does
+  // not grow with the answers stored. NotFoundError for an unknown cycle.
+  static CycleData organisation(const Store& store, std::int64_t cycle);
   // The same as the store stood at `point`: the organisation (departments, systems:
   // applicability; Store::departments_at) and the answers (one written after the point counts
   // as it was then, or unanswered; Store::responses_written_after, response_history).

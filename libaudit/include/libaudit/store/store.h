@@ -397,6 +397,9 @@ class Store {
                                     csv::Encoding encoding = csv::Encoding::detect,
                                     std::function<void(std::size_t, std::size_t)> progress = {});
   std::vector<Response> responses(std::int64_t cycle) const;  // ordered by 課, item
+  // One 課's responses, ordered by item: a range of the primary key, so it costs the 課's rows,
+  // not the cycle's. None for a 課 without any (or unknown). NotFoundError: no cycle.
+  std::vector<Response> responses(std::int64_t cycle, std::string_view department) const;
   std::size_t response_count(std::int64_t cycle) const;
   // Every recorded state of one response, oldest first, read from the trail (the only reader
   // of its batch format outside verify). Codes and ids are normalised as on import. Throws
