@@ -644,9 +644,10 @@ VerifyReport no_checkpoint(sql::Db& db, const std::string& path, const VerifyOpt
     report.problems.push_back(std::move(*p));
     return report;
   }
-  throw NotFoundError(message("{path} has no checkpoint: write one with `libaudit verify {path} --checkpoint` "
-                              "(a full verify that seals the head when it finds no problem)",
-                              fmt::arg("path", path)));
+  throw NotFoundError(
+      message("{path} has no checkpoint: write one with `libaudit verify {path} --checkpoint` "
+              "(a full verify that seals the head when it finds no problem)",
+              fmt::arg("path", path)));
 }
 
 // verify(since_checkpoint): phases 1-6 from the latest checkpoint's head on.

@@ -278,8 +278,8 @@ def test_the_command_prints_the_checkpoint_anchor(answered, cli):
     assert r.stdout.splitlines()[1:] == [
         f"checkpoint {seq} written: it seals record {seq - 1}; `--since-checkpoint` starts from it",
         f"checkpoint anchor: 証跡 {seq}:{h[:12]} (hash {h})",
-        f"Keep the anchor outside the store: `libaudit verify {db} --anchor {h}` (or `--since-checkpoint "
-        f"--anchor {h}`) then shows that nothing up to the checkpoint was rewritten and that it was not removed.",
+        f"Keep the anchor outside the store: `libaudit verify {db} --anchor {h}` (also with `--since-checkpoint`) "
+        "then shows that nothing up to the checkpoint was rewritten and that it was not removed.",
     ]
     r = cli("verify", db, "--since-checkpoint")
     assert r.returncode == 0, r.stderr

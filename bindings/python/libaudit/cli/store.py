@@ -265,8 +265,8 @@ def _print_intact(args: argparse.Namespace, report: Any, key: bytes | None, hash
     if args.checkpoint:
         print(
             _(
-                "Keep the anchor outside the store: `libaudit verify {db} --anchor {hash}` (or `--since-checkpoint "
-                "--anchor {hash}`) then shows that nothing up to the checkpoint was rewritten and that it was not "
+                "Keep the anchor outside the store: `libaudit verify {db} --anchor {hash}` (also with "
+                "`--since-checkpoint`) then shows that nothing up to the checkpoint was rewritten and that it was not "
                 "removed."
             ).format(db=args.db, hash=report.checkpoint_hash)
         )

@@ -433,8 +433,8 @@ class Store {
   // A full verify (options.since_checkpoint ignored); when it finds no problem, a checkpoint
   // record sealing the verified head (entity "checkpoint", key its seq; state head_seq,
   // head_hash, records, rows) appended in one transaction, its seq and hash in the report's
-  // checkpoint and checkpoint_hash. With problems nothing is written (checkpoint 0, no hash). StoreError when the store changed while it
-  // was verified.
+  // checkpoint and checkpoint_hash. With problems nothing is written (checkpoint 0, no hash).
+  // StoreError when the store changed while it was verified.
   VerifyReport checkpoint(std::string_view actor, const VerifyOptions& options = {});
 
   // -- Points of the trail (as of). All read one snapshot; NotFoundError for an unknown cycle.
