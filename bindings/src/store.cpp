@@ -318,7 +318,8 @@ py::dict verify_dict(const VerifyReport& r) {
       list_of(r.problems, [](const Problem& p) { return py::make_tuple(p.table, p.key, p.kind, p.detail); });
   return py::dict("records"_a = r.records, "rows"_a = r.rows, "head_hash"_a = r.head_hash, "head_seq"_a = r.head_seq,
                   "problems"_a = problems, "sealed_from"_a = r.sealed_from, "key_id"_a = r.key_id,
-                  "unreferenced"_a = r.unreferenced, "checkpoint"_a = r.checkpoint, "since"_a = r.since);
+                  "unreferenced"_a = r.unreferenced, "checkpoint"_a = r.checkpoint, "since"_a = r.since,
+                  "checkpoint_hash"_a = r.checkpoint_hash);
 }
 
 // The trail and the check of the whole store against it.
@@ -380,6 +381,8 @@ void bind_store_functions(py::module_& m) {
       "trail_key_id", [](const py::bytes& key) { return trail_key_id(std::string(key)); }, py::arg("key"),
       "The first 16 hex digits of SHA-256(key).");
   m.def("fiscal_year_label", &fiscal_year_label, py::arg("fiscal_year"), "The 和暦 label: 2024 -> '令和6年度'.");
+  m.def("trail_anchor_text", &trail_anchor_text, py::arg("seq"), py::arg("hash"),
+        "The anchor text reports print for a trail record: '証跡 24:f0ef309841dc' ('証跡なし' for seq 0).");
   m.def(
       "answer_labels",
       [] {

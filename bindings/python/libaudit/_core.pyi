@@ -329,6 +329,9 @@ def fiscal_year_range(fiscal_year: int) -> tuple[str, str]:
 def fiscal_year_label(fiscal_year: int) -> str:
     """The 和暦 label: 2024 -> '令和6年度'."""
 
+def trail_anchor_text(seq: int, hash: str) -> str:
+    """The anchor text reports print for a trail record: '証跡 24:f0ef309841dc' ('証跡なし' for seq 0)."""
+
 def read_trail_key(path: str) -> bytes:
     """The trail key in a key file (64 hex digits and a newline, mode 0600): its raw bytes."""
 
@@ -424,12 +427,13 @@ class _Store:
         self, anchor: str = "", anchor_seq: int = 0, trail_key: bytes = b"", since_checkpoint: bool = False
     ) -> dict[str, Any]:
         """records, rows, head_hash, head_seq, problems: [(table, key, kind, detail), ...],
-        sealed_from, key_id, unreferenced, checkpoint, since; with an anchor hash (and its seq, 0:
+        sealed_from, key_id, unreferenced, checkpoint, since, checkpoint_hash; with an anchor hash (and its seq, 0:
         any record), a ("trail", "anchor", ...) problem when the chain no longer holds it; with a
         trail key, the MACs checked; since_checkpoint: from the latest checkpoint on."""
     def checkpoint(self, actor: str, anchor: str = "", anchor_seq: int = 0, trail_key: bytes = b"") -> dict[str, Any]:
         """A full verify and, when clean, a checkpoint record sealing its head (as verify's dict;
-        checkpoint: the record's seq, 0 when problems were found)."""
+        checkpoint and checkpoint_hash: the record's seq and hash, 0 and "" when problems were
+        found)."""
 
 # ---- Findings and exceptions (bindings/src/findings.cpp); use store.people / store.findings /
 # store.exceptions (libaudit.findings). The classes' attributes follow the field tables

@@ -147,6 +147,7 @@ def _verify_report(r: dict[str, Any]) -> VerifyReport:
         head_seq=r["head_seq"],
         checkpoint=r["checkpoint"],
         since=r["since"],
+        checkpoint_hash=r["checkpoint_hash"],
     )
 
 
@@ -170,6 +171,16 @@ class VerifyReport:
     #: wrote (0: none, the verify found problems).
     checkpoint: int = 0
     since: int = 0
+    #: The hash of that checkpoint record ("" when checkpoint is 0): the checkpoint's anchor. Kept
+    #: outside the store, ``verify(anchor=checkpoint_hash, anchor_seq=checkpoint)`` shows that no
+    #: record up to it was rewritten and that it was not removed.
+    checkpoint_hash: str = ""
+
+    @property
+    def checkpoint_anchor(self) -> str:
+        """The checkpoint's anchor as reports print theirs: ``証跡 337:dd9ccbcd1df1`` (seq and the
+        first 12 hex digits); "" when there is no checkpoint."""
+        return _core.trail_anchor_text(self.checkpoint, self.checkpoint_hash) if self.checkpoint else ""
 
     @property
     def ok(self) -> bool:

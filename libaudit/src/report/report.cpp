@@ -324,13 +324,11 @@ struct Reporter::Impl {
 
   // The trail anchor the report prints: verify --anchor REPORT.json checks the trail still holds it.
   json anchor_json() const {
-    const std::string short_hash = anchor.hash.substr(0, 12);
-    return json{
-        {"seq", anchor.seq},
-        {"hash", anchor.hash},
-        {"short", short_hash},
-        {"text", anchor.seq ? "証跡 " + std::to_string(anchor.seq) + ":" + short_hash : std::string("証跡なし")},
-        {"at", anchor.at}};
+    return json{{"seq", anchor.seq},
+                {"hash", anchor.hash},
+                {"short", trail_short_hash(anchor.hash)},
+                {"text", trail_anchor_text(anchor.seq, anchor.hash)},
+                {"at", anchor.at}};
   }
 
   std::string answer_text(const std::string& code) const {

@@ -19,9 +19,7 @@ namespace {
 json jnum(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 std::string text_of(double x) { return std::isnan(x) ? "—" : decimal1(x); }
 
-std::string point_text(const TrailPoint& p) {
-  return "証跡 " + std::to_string(p.seq) + ":" + p.hash.substr(0, 12) + " 時点";
-}
+std::string point_text(const TrailPoint& p) { return trail_anchor_text(p.seq, p.hash) + " 時点"; }
 
 // Which figures a body's row shows: the published edition of a closed cycle, or its as-of point.
 std::string status_text(const BenchmarkBody& b) {

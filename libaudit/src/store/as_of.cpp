@@ -28,6 +28,12 @@ std::string text_field(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
+std::string trail_short_hash(std::string_view hash) { return std::string(hash.substr(0, 12)); }
+
+std::string trail_anchor_text(std::int64_t seq, std::string_view hash) {
+  return seq ? "証跡 " + std::to_string(seq) + ":" + trail_short_hash(hash) : std::string("証跡なし");
+}
+
 TrailPoint Store::trail_head() const {
   const Snapshot snap(*this);
   sql::Stmt s = snap.db.prepare("SELECT seq, at, hash FROM trail ORDER BY seq DESC LIMIT 1");

@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "libaudit/base/fiscal_year.h"
 #include "libaudit/base/messages.h"
@@ -616,31 +617,49 @@ std::unique_ptr<sql::Db> twin_connection(const sql::Db& db, const std::string& p
   return nullptr;
 }
 
-// The latest checkpoint record: its seq and the head it sealed (head.seq 0 when its state names
-// none: then the whole chain is walked, and replay_chain reports the record). NotFoundError
-// when there is none.
-std::pair<std::int64_t, TrailAnchor> latest_checkpoint(sql::Db& db, const std::string& path) {
-  sql::Stmt s =
-      db.prepare("SELECT seq, state, state_size FROM trail WHERE entity = 'checkpoint' ORDER BY seq DESC LIMIT 1");
-  if (!s.step())
-    throw NotFoundError(
-        message("{path} has no checkpoint: write one with `libaudit verify {path} --checkpoint` "
-                "(a full verify that seals the head when it finds no problem)",
-                fmt::arg("path", path)));
+// The latest checkpoint record (its seq and hash) and the head it sealed (head.seq 0 when its
+// state names none: then the whole chain is walked, and replay_chain reports the record).
+// Nothing when there is none.
+struct LatestCheckpoint {
+  TrailAnchor record;
+  TrailAnchor head;
+};
+
+std::optional<LatestCheckpoint> latest_checkpoint(sql::Db& db) {
+  sql::Stmt s = db.prepare(
+      "SELECT seq, state, state_size, hash FROM trail WHERE entity = 'checkpoint' ORDER BY seq DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
   std::string state;
   TrailAnchor head;
   if (!stored_state(s, 1, state) || !detail::verify::parse_checkpoint(state, head) || head.seq >= s.i64(0))
     head = TrailAnchor{};
-  return {s.i64(0), head};
+  return LatestCheckpoint{TrailAnchor{s.i64(0), s.str(3)}, head};
+}
+
+// verify(since_checkpoint) on a trail with no checkpoint: an anchor the chain no longer holds
+// (the anchor of a checkpoint since removed) is the answer; else NotFoundError.
+VerifyReport no_checkpoint(sql::Db& db, const std::string& path, const VerifyOptions& options) {
+  if (auto p = detail::verify::check_anchor(db, options.anchor)) {
+    VerifyReport report;
+    report.problems.push_back(std::move(*p));
+    return report;
+  }
+  throw NotFoundError(
+      message("{path} has no checkpoint: write one with `libaudit verify {path} --checkpoint` "
+              "(a full verify that seals the head when it finds no problem)",
+              fmt::arg("path", path)));
 }
 
 // verify(since_checkpoint): phases 1-6 from the latest checkpoint's head on.
 VerifyReport verify_since_checkpoint(sql::Db& db, Sha256& sha, const std::string& path, const VerifyOptions& options) {
   namespace v = detail::verify;
-  const auto [checkpoint, head] = latest_checkpoint(db, path);
+  const std::optional<LatestCheckpoint> latest = latest_checkpoint(db);
+  if (!latest) return no_checkpoint(db, path, options);
+  const auto& [checkpoint, head] = *latest;
   v::ChainReplay replay = v::replay_chain(db, sha, options.trail_key, head);
   VerifyReport report;
-  report.checkpoint = checkpoint;
+  report.checkpoint = checkpoint.seq;
+  report.checkpoint_hash = checkpoint.hash;
   report.since = head.seq;
   report.records = replay.records;
   report.head_hash = replay.records ? replay.head_hash : head.hash;
@@ -729,6 +748,7 @@ VerifyReport Store::checkpoint(std::string_view actor, const VerifyOptions& opti
   trail.append(kCheckpointEntity, std::to_string(report.head_seq), "insert",
                detail::verify::checkpoint_state(report.head_seq, report.head_hash, report.records, report.rows));
   report.checkpoint = trail.chain().head_seq();
+  report.checkpoint_hash = std::string(trail.chain().head_hash());
   txn.commit();
   return report;
 }

@@ -180,9 +180,14 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_is_written_and_found) {
   BOOST_TEST(record.entity == "checkpoint");
   BOOST_TEST(record.key == std::to_string(head.seq));
   BOOST_TEST(record.state.find("\"head_hash\":\"" + head.hash + "\"") != std::string::npos);
+  BOOST_TEST(written.checkpoint_hash == record.hash);  // the checkpoint's anchor
+  BOOST_TEST(trail_anchor_text(written.checkpoint, written.checkpoint_hash) ==
+             "証跡 " + std::to_string(record.seq) + ":" + record.hash.substr(0, 12));
   const VerifyReport inc = s.verify(since());
   BOOST_TEST(inc.ok());
   BOOST_TEST(inc.checkpoint == written.checkpoint);
+  BOOST_TEST(inc.checkpoint_hash == record.hash);
+  BOOST_TEST(s.verify().checkpoint_hash.empty());  // a plain verify names no checkpoint
   BOOST_TEST(inc.since == head.seq);
   BOOST_TEST(inc.records == 1u);  // the checkpoint record itself
   BOOST_TEST(s.verify().ok());    // the full verify owes the checkpoint no row
@@ -201,6 +206,7 @@ BOOST_AUTO_TEST_CASE(no_checkpoint_over_problems) {
   const VerifyReport r = s.checkpoint("t");
   BOOST_TEST(!r.ok());
   BOOST_TEST(r.checkpoint == 0);
+  BOOST_TEST(r.checkpoint_hash.empty());
   BOOST_TEST(s.trail().size() == records);
 }
 

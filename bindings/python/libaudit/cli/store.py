@@ -197,45 +197,16 @@ def _verify(args: argparse.Namespace) -> int:
                 "problems": [asdict(p) for p in report.problems],
                 "unreferenced": list(report.unreferenced),
                 **({"sealed_from": report.sealed_from, "key_id": report.key_id} if key else {}),
-                **({"checkpoint": report.checkpoint} if args.checkpoint or args.since_checkpoint else {}),
+                **(
+                    {"checkpoint": report.checkpoint, "checkpoint_hash": report.checkpoint_hash}
+                    if args.checkpoint or args.since_checkpoint
+                    else {}
+                ),
                 **({"since": report.since} if args.since_checkpoint else {}),
             }
         )
     elif report.ok:
-        if args.since_checkpoint:
-            print(
-                _(
-                    "{db}: intact since checkpoint {checkpoint} (record {since}): {records} later trail records, "
-                    "{rows} rows written since; head {head}"
-                ).format(
-                    db=args.db,
-                    checkpoint=report.checkpoint,
-                    since=report.since,
-                    records=report.records,
-                    rows=report.rows,
-                    head=report.head_hash,
-                )
-            )
-        else:
-            print(
-                _("{db}: intact ({records} trail records, {rows} rows; head {head})").format(
-                    db=args.db, records=report.records, rows=report.rows, head=report.head_hash
-                )
-            )
-        if args.checkpoint:
-            print(
-                _("checkpoint {seq} written: it seals record {head}; `--since-checkpoint` starts from it").format(
-                    seq=report.checkpoint, head=report.head_seq
-                )
-            )
-        if key:
-            print(_sealed_line(report))
-        if hash_:
-            if seq:
-                text = _("anchor {hash} (the hash of record {seq}) is in the trail: nothing up to it was rewritten")
-            else:
-                text = _("anchor {hash} is in the trail: nothing up to it was rewritten")
-            print(text.format(hash=hash_[:12], seq=seq))
+        _print_intact(args, report, key, hash_, seq)
     else:
         for p in report.problems:
             print(str(p))
@@ -254,6 +225,59 @@ def _verify(args: argparse.Namespace) -> int:
         if args.checkpoint:
             print(_("no checkpoint was written: only a verify that finds no problem seals the head"), file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _print_intact(args: argparse.Namespace, report: Any, key: bytes | None, hash_: str | None, seq: int) -> None:
+    """What a verify that found no problem prints: what it walked, the checkpoint it wrote or
+    started from (with its anchor), what the key vouched for and the anchor it found."""
+    if args.since_checkpoint:
+        print(
+            _(
+                "{db}: intact since checkpoint {checkpoint} (record {since}): {records} later trail records, "
+                "{rows} rows written since; head {head}"
+            ).format(
+                db=args.db,
+                checkpoint=report.checkpoint,
+                since=report.since,
+                records=report.records,
+                rows=report.rows,
+                head=report.head_hash,
+            )
+        )
+    else:
+        print(
+            _("{db}: intact ({records} trail records, {rows} rows; head {head})").format(
+                db=args.db, records=report.records, rows=report.rows, head=report.head_hash
+            )
+        )
+    if args.checkpoint:
+        print(
+            _("checkpoint {seq} written: it seals record {head}; `--since-checkpoint` starts from it").format(
+                seq=report.checkpoint, head=report.head_seq
+            )
+        )
+    if report.checkpoint:
+        print(
+            _("checkpoint anchor: {anchor} (hash {hash})").format(
+                anchor=report.checkpoint_anchor, hash=report.checkpoint_hash
+            )
+        )
+    if args.checkpoint:
+        print(
+            _(
+                "Keep the anchor outside the store: `libaudit verify {db} --anchor {hash}` (also with "
+                "`--since-checkpoint`) then shows that nothing up to the checkpoint was rewritten and that it was not "
+                "removed."
+            ).format(db=args.db, hash=report.checkpoint_hash)
+        )
+    if key:
+        print(_sealed_line(report))
+    if hash_:
+        if seq:
+            text = _("anchor {hash} (the hash of record {seq}) is in the trail: nothing up to it was rewritten")
+        else:
+            text = _("anchor {hash} is in the trail: nothing up to it was rewritten")
+        print(text.format(hash=hash_[:12], seq=seq))
 
 
 def _sealed_line(report: Any) -> str:

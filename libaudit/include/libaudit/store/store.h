@@ -236,7 +236,9 @@ struct VerifyOptions {
   std::string trail_key = {};
   // The incremental verify (docs/store.md, "Checkpoints"): the chain from the head the latest
   // checkpoint record sealed on (that record included), the rows of the keys written after it,
-  // and the rules of the records after it. NotFoundError when the store has no checkpoint.
+  // and the rules of the records after it. NotFoundError when the store has no checkpoint,
+  // unless the chain does not hold the anchor either (a removed checkpoint's): then a report
+  // with that one problem.
   bool since_checkpoint = false;
 };
 
@@ -259,6 +261,10 @@ struct VerifyReport {
   // none, the verify found problems).
   std::int64_t checkpoint = 0;
   std::int64_t since = 0;
+  // The hash of that checkpoint record (empty when checkpoint is 0): the checkpoint's anchor.
+  // Kept outside the store, verify with TrailAnchor{checkpoint, checkpoint_hash} shows that no
+  // record up to it was rewritten and that it was not removed (trail_anchor_text prints it).
+  std::string checkpoint_hash;
   bool ok() const noexcept { return problems.empty(); }
 };
 
@@ -271,6 +277,12 @@ struct TrailPoint {
   std::string hash;  // the record's hash; empty for seq 0
   bool operator==(const TrailPoint&) const = default;
 };
+
+// The anchor form of a trail record (docs/reports.md, "Editions and the trail anchor"), printed
+// by reports for their point and by the CLI for a checkpoint: trail_short_hash is the first 12
+// hex digits of the hash; trail_anchor_text is "証跡 24:f0ef309841dc" ("証跡なし" for seq 0).
+std::string trail_short_hash(std::string_view hash);
+std::string trail_anchor_text(std::int64_t seq, std::string_view hash);
 
 // A response written by a trail record after some point (Store::responses_written_after).
 struct ResponseWrite {
@@ -423,9 +435,9 @@ class Store {
   VerifyReport verify(const VerifyOptions& options = {}) const;
   // A full verify (options.since_checkpoint ignored); when it finds no problem, a checkpoint
   // record sealing the verified head (entity "checkpoint", key its seq; state head_seq,
-  // head_hash, records, rows) appended in one transaction, its seq in the report's checkpoint.
-  // With problems nothing is written (checkpoint 0). StoreError when the store changed while it
-  // was verified.
+  // head_hash, records, rows) appended in one transaction, its seq and hash in the report's
+  // checkpoint and checkpoint_hash. With problems nothing is written (checkpoint 0, no hash).
+  // StoreError when the store changed while it was verified.
   VerifyReport checkpoint(std::string_view actor, const VerifyOptions& options = {});
 
   // -- Points of the trail (as of). All read one snapshot; NotFoundError for an unknown cycle.
