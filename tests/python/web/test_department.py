@@ -129,6 +129,12 @@ def test_another_department_by_url_is_refused_and_nothing_written(web):
     assert snapshot(web) == before
 
 
+def test_an_unknown_department_code_in_the_url_is_refused_not_an_error(web):
+    c = web.signed_in(MANAGER)
+    assert c.get(f"{base(web, '999')}/").status_code == 403
+    assert c.get(f"{base(web, '999')}/chapters/7").status_code == 403
+
+
 def test_another_department_by_form_is_refused_and_nothing_written(web):
     c = web.signed_in(MANAGER)
     before = snapshot(web)
@@ -402,4 +408,4 @@ def test_an_evidence_file_that_does_not_exist_or_was_withdrawn_is_a_japanese_404
         s.evidence.withdraw(ACTOR, file_id, "誤って添付した")
     r = c.get(f"{base(web)}/evidence/{file_id}")
     assert r.status_code == 404 and PDF not in r.data
-    assert c.get(f"/cycles/{web.cycle}/departments/999/evidence/{file_id}").status_code == 403
+    assert c.get(f"/cycles/{web.cycle}/departments/999/evidence/{file_id}").status_code == 404

@@ -212,8 +212,6 @@ def evidence(cycle: int, code: str, item_id: str) -> Any:
 def evidence_file(cycle: int, code: str, file_id: int) -> Any:
     """The bytes of an evidence file of the 課's answers in `cycle` (its last revision), as an
     attachment: for the 課's own people and the audit team; another 課's file is a 403."""
-    if not (context.may_answer_for(code) or context.is_team(context.person())):
-        abort(403)
     s = context.store()
     try:
         c = s.cycle(cycle)
@@ -221,6 +219,8 @@ def evidence_file(cycle: int, code: str, file_id: int) -> Any:
         abort(404)
     if code not in c.departments:
         abort(404)
+    if not (context.may_answer_for(code) or context.is_team(context.person())):
+        abort(403)
     missing = _("There is no evidence file {id}.").format(id=file_id)
     try:
         f = s.evidence.get(file_id)
