@@ -263,6 +263,8 @@ void bind_columns(py::module_& m) {
 void bind_scoring(py::module_& m) {
   bind_columns(m);
   m.def("model_names", &model_names, "The registered scoring models, built-in first.");
+  m.def("model_title", &model_title, py::arg("name"),
+        "A model's name as a person reads it, in the catalogue's language (NotFoundError when unknown).");
   m.def("ipa_band", &ipa_band, py::arg("score"), "The IPA band of a score: '100', '70-99', '50-69' or '0-49'.");
 
   py::class_<CycleData>(m, "_CycleData", "One cycle read for scoring. Use libaudit.scoring.CycleData.")

@@ -753,6 +753,9 @@ def wareki_date(date: str) -> str:
 
 # ---- scoring (bindings/src/scoring.cpp; use libaudit.scoring)
 def model_names() -> list[str]: ...
+def model_title(name: str) -> str:
+    """A model's name as a person reads it, in the catalogue's language (NotFoundError when unknown)."""
+
 def ipa_band(score: float) -> str: ...
 
 class _Column:

@@ -46,6 +46,12 @@ def model_names() -> list[str]:
     return list(_core.model_names())
 
 
+def model_title(name: str) -> str:
+    """A model's name as a person reads it, in the language in use (rate: 実施率, ipa: IPA点数);
+    a body's own model without a title is shown by its name. NotFoundError when unknown."""
+    return _core.model_title(name)
+
+
 def ipa_band(score: float) -> str:
     """The IPA 自社診断 band of a score, by its rounded value: '100', '70-99', '50-69', '0-49'."""
     return _core.ipa_band(score)
@@ -609,4 +615,5 @@ __all__ = [
     "ScoreTable",
     "ipa_band",
     "model_names",
+    "model_title",
 ]

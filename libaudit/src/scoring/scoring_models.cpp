@@ -41,6 +41,7 @@ double weighted_percent(const Checklist& c, std::span<const Counts> items, doubl
 class RateModel final : public ScoringModel {
  public:
   std::string_view name() const noexcept override { return "rate"; }
+  std::string title() const override { return tr("implementation rate"); }
   std::string_view description() const noexcept override {
     return "実施率: 100 × Σw·v / Σw (v = 1 implemented, p partial, 0 not implemented or unknown)";
   }
@@ -57,6 +58,7 @@ class RateModel final : public ScoringModel {
 class IpaModel final : public ScoringModel {
  public:
   std::string_view name() const noexcept override { return "ipa"; }
+  std::string title() const override { return tr("IPA points"); }
   std::string_view description() const noexcept override {
     return "IPA 自社診断: 100 × Σw·pts / (4Σw), pts = 4 implemented, 2 partial, 0 not implemented, -1 unknown";
   }
@@ -76,6 +78,7 @@ class IpaModel final : public ScoringModel {
 class XccdfDefaultModel final : public ScoringModel {
  public:
   std::string_view name() const noexcept override { return "xccdf_default"; }
+  std::string title() const override { return tr("XCCDF default model"); }
   std::string_view description() const noexcept override {
     return "XCCDF default: weighted mean of rule (100 pass / 0 fail) and group scores, recursively";
   }
@@ -138,6 +141,14 @@ class XccdfFlatModel final : public ScoringModel {
       case Kind::absolute: return "xccdf_absolute";
     }
     return "";
+  }
+  std::string title() const override {
+    switch (kind_) {
+      case Kind::flat: return tr("XCCDF flat model");
+      case Kind::unweighted: return tr("XCCDF flat unweighted model");
+      case Kind::absolute: return tr("XCCDF absolute model");
+    }
+    return std::string(name());
   }
   std::string_view description() const noexcept override {
     switch (kind_) {
@@ -221,5 +232,7 @@ std::vector<std::string> model_names() {
   for (const auto& m : r.models) out.emplace_back(m->name());
   return out;
 }
+
+std::string model_title(std::string_view name) { return find_model(name)->title(); }
 
 }  // namespace libaudit

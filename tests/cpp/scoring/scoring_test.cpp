@@ -9,6 +9,7 @@
 #include <string>
 
 #include "followup/world.h"
+#include "libaudit/base/messages.h"
 #include "libaudit/followup/findings.h"
 #include "libaudit/scoring/scoring.h"
 #include "test_support.h"
@@ -440,6 +441,18 @@ BOOST_AUTO_TEST_CASE(models_are_registered_and_extensible) {
   };
   register_model(std::make_shared<Answered>());
   BOOST_CHECK_THROW(register_model(std::make_shared<Answered>()), ValidationError);
+  // A person reads each model by its title, in the catalogue's language; a body's own model
+  // without one is shown by its name.
+  BOOST_TEST(model_title("rate") == "implementation rate");
+  BOOST_TEST(model_title("test_answered") == "test_answered");
+  BOOST_CHECK_THROW(model_title("nope"), NotFoundError);
+  struct English {
+    ~English() { use_no_catalog(); }
+  } restore;
+  use_catalog(LIBAUDIT_MO_JA);
+  BOOST_TEST(model_title("rate") == "実施率");
+  BOOST_TEST(model_title("ipa") == "IPA点数");
+  BOOST_TEST(model_title("xccdf_flat_unweighted") == "XCCDF フラットモデル（重みなし）");
   CHECK_SCORE(row(score(example(), GroupBy::department, model("test_answered")), "101").score, 5.0);
 }
 

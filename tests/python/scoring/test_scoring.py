@@ -14,7 +14,7 @@ from _lang import speaking
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from libaudit.cli import main as cli_main
-from libaudit.scoring import GROUPINGS, ScoreTable, ipa_band, model_names
+from libaudit.scoring import GROUPINGS, ScoreTable, ipa_band, model_names, model_title
 
 import libaudit
 from libaudit import NotFoundError, Store
@@ -174,6 +174,21 @@ def test_ipa_and_xccdf_models(example):
         "xccdf_flat_unweighted",
         "xccdf_absolute",
     ]
+
+
+def test_each_model_has_a_title_a_person_reads():
+    assert model_title("rate") == "implementation rate"
+    with speaking("ja"):
+        assert [model_title(m) for m in model_names()[:6]] == [
+            "実施率",
+            "IPA点数",
+            "XCCDF 既定モデル",
+            "XCCDF フラットモデル",
+            "XCCDF フラットモデル（重みなし）",
+            "XCCDF 絶対モデル",
+        ]
+    with pytest.raises(NotFoundError):
+        model_title("nope")
 
 
 def test_matrix_weakest_and_to_dict(example):

@@ -24,6 +24,15 @@ def _english_after() -> Iterator[None]:
     i18n.set_language(before)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _english_after_module() -> Iterator[None]:
+    """The same for an app a module-scoped fixture makes (the browser tests' server): autouse
+    fixtures of a scope come before the others, so this sees the language before that app."""
+    before = i18n.language()
+    yield
+    i18n.set_language(before)
+
+
 @pytest.fixture
 def web(tmp_path: Path) -> Web:
     path = tmp_path / "audit.db"

@@ -171,6 +171,28 @@ def answer_items(page: Any, ids: list[str], choice: str, comment: str | None = N
             page.fill(f'textarea[name="comment:{i}"]', comment)
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def evidence_attached_and_downloaded(page: Any, item: str, folder: Path) -> None:
+    """A file attached to `item` on its chapter page, then downloaded from its link: the same
+    bytes under the same (Japanese) name."""
+    source = folder / "点検記録.pdf"
+    source.write_bytes(PDF)
+    section = f'section[id="item-{item}"]'
+    page.set_input_files(f"{section} input[type=file]", str(source))
+    submit(page, f"{section} form button[type=submit]")
+    assert "点検記録.pdf" in page.inner_text("p.flash")
+    link = page.locator(f"{section} a.download")
+    link.scroll_into_view_if_needed()
+    shot(page, "chapter-evidence", full_page=False)
+    with page.expect_download() as got:
+        link.click()
+    download = got.value
+    assert download.suggested_filename == "点検記録.pdf"
+    assert Path(download.path()).read_bytes() == PDF
+
+
 def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: Any) -> None:
     url, app, cycle = server["url"], server["app"], server["cycle"]
     creds = app.extensions["libaudit"].credentials
@@ -224,6 +246,7 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
         if k == 0:
             assert page.locator(f'input[name="answer:{done[0]}"][value="implemented"]').is_checked()
             assert page.input_value(f'textarea[name="comment:{done[0]}"]') == EVIL
+            evidence_attached_and_downloaded(page, done[0], server["path"].parent)
         ids = unanswered(page)
         answer_items(page, ids[::2], "implemented")
         answer_items(page, ids[1::2], "partial")

@@ -129,6 +129,12 @@ def test_another_department_by_url_is_refused_and_nothing_written(web):
     assert snapshot(web) == before
 
 
+def test_an_unknown_department_code_in_the_url_is_refused_not_an_error(web):
+    c = web.signed_in(MANAGER)
+    assert c.get(f"{base(web, '999')}/").status_code == 403
+    assert c.get(f"{base(web, '999')}/chapters/7").status_code == 403
+
+
 def test_another_department_by_form_is_refused_and_nothing_written(web):
     c = web.signed_in(MANAGER)
     before = snapshot(web)
@@ -333,3 +339,73 @@ def test_the_questionnaire_model_is_read_again_when_the_organisation_changes(web
         s.import_responses(ACTOR, web.cycle, [("101", "7.1", "partial", "途中")])
         now = questionnaire.load(s, web.cycle, "101").chapter("7").items[0]
         assert (now.id, now.answer, now.comment) == ("7.1", "partial", "途中")  # answers always read anew
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def attach(web, code="101", item="7.1", name="監視記録.pdf", data=PDF):
+    """`data` attached to the 課's answer of `item` through the page; the evidence file's id."""
+    c = web.signed_in({"101": MANAGER, "201": OTHER}[code])
+    page = c.get(f"{base(web, code)}/chapters/7").get_data(as_text=True)
+    r = c.post(
+        f"{base(web, code)}/items/{item}/evidence",
+        data={"csrf_token": csrf(page), "department": code, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 303
+    with libaudit.Store(web.path, read_only=True) as s:
+        return s.evidence.list("response", f"{web.cycle}/{code}/{item}")[-1].id
+
+
+def test_an_evidence_file_downloads_from_its_link_for_the_department_and_the_team(web):
+    file_id = attach(web)
+    url = f"{base(web)}/evidence/{file_id}"
+    c = web.signed_in(MANAGER)
+    page = c.get(f"{base(web)}/chapters/7").get_data(as_text=True)
+    assert f'href="{url}"' in page
+    for who in (MANAGER, AUDITOR):
+        r = web.signed_in(who).get(url)
+        assert r.status_code == 200 and r.data == PDF
+        assert r.headers["Content-Type"] == "application/pdf"
+        disposition = r.headers["Content-Disposition"]
+        assert disposition.startswith("attachment;")
+        assert "filename*=UTF-8''%E7%9B%A3%E8%A6%96%E8%A8%98%E9%8C%B2.pdf" in disposition  # 監視記録.pdf
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_evidence_file_of_a_type_off_the_safe_list_is_served_as_octet_stream(web, monkeypatch):
+    from libaudit.web import department
+
+    file_id = attach(web, name="memo.txt", data="点検の記録\n".encode())
+    monkeypatch.setattr(department, "SAFE_MEDIA_TYPES", frozenset({"application/pdf"}))
+    r = web.signed_in(MANAGER).get(f"{base(web)}/evidence/{file_id}")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/octet-stream"
+    assert r.data == "点検の記録\n".encode()
+
+
+def test_another_departments_evidence_file_by_url_is_403_and_nothing_served(web):
+    file_id = attach(web)
+    c = web.signed_in(OTHER)  # 201
+    for code in ("101", "201"):  # the owner's 課 in the URL, or the person's own one
+        r = c.get(f"{base(web, code)}/evidence/{file_id}")
+        assert r.status_code == 403, code
+        assert PDF not in r.data and "Content-Disposition" not in r.headers
+
+
+def test_an_evidence_file_signed_out_goes_to_sign_in(web):
+    file_id = attach(web)
+    r = web.client().get(f"{base(web)}/evidence/{file_id}")
+    assert r.status_code == 303 and "/signin" in r.headers["Location"] and PDF not in r.data
+
+
+def test_an_evidence_file_that_does_not_exist_or_was_withdrawn_is_a_japanese_404(web):
+    c = web.signed_in(MANAGER)
+    r = c.get(f"{base(web)}/evidence/999")
+    assert r.status_code == 404 and "証跡ファイル 999 は存在しない。" in r.get_data(as_text=True)
+    file_id = attach(web)
+    with libaudit.Store(web.path) as s:
+        s.evidence.withdraw(ACTOR, file_id, "誤って添付した")
+    r = c.get(f"{base(web)}/evidence/{file_id}")
+    assert r.status_code == 404 and PDF not in r.data
+    assert c.get(f"/cycles/{web.cycle}/departments/999/evidence/{file_id}").status_code == 404

@@ -155,6 +155,14 @@ def test_scores_include_the_answers(server: dict[str, Any], team: tuple[Any, lis
     assert expected.answered == 5  # its 5 items (the 2 body-level ones are the body's, not the 課's)
     assert row[4] == str(expected.answered)
     shot(page, "team-scores")
+    # the model chosen by its Japanese name: the id is what the form sends
+    page.select_option("select[name=model]", label="IPA点数")
+    with page.expect_navigation():
+        page.click("form.actions button[type=submit]")
+    assert page.url.endswith("/scores?model=ipa")
+    assert "IPA点数" in page.inner_text("#scores-department thead")
+    page.eval_on_selector("select[name=model]", "e => { e.size = e.options.length; }")  # every option shown
+    shot(page, "team-scores-models")
     no_script_ran(page, dialogs)
 
 

@@ -205,6 +205,22 @@ def test_scores_are_those_of_libaudit_score(web):
     assert "100.0" in page
 
 
+def test_the_model_selector_shows_each_models_japanese_name_and_sends_its_id(web):
+    page = web.signed_in(AUDITOR).get(f"/team/cycles/{web.cycle}/scores?model=ipa").get_data(as_text=True)
+    select = page.split('<select name="model">')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]+)"( selected)?>([^<]*)</option>', select)
+    assert [(value, title) for value, _sel, title in options][:6] == [
+        ("rate", "実施率"),
+        ("ipa", "IPA点数"),
+        ("xccdf_default", "XCCDF 既定モデル"),
+        ("xccdf_flat", "XCCDF フラットモデル"),
+        ("xccdf_flat_unweighted", "XCCDF フラットモデル（重みなし）"),
+        ("xccdf_absolute", "XCCDF 絶対モデル"),
+    ]
+    assert [value for value, sel, _title in options if sel] == ["ipa"]
+    assert '<th class="num">IPA点数</th>' in page  # the score column is headed by the same name
+
+
 def test_scores_of_an_unknown_model_is_404(web):
     assert web.signed_in(AUDITOR).get(f"/team/cycles/{web.cycle}/scores?model=nope").status_code == 404
 

@@ -10,7 +10,7 @@ import os
 import tempfile
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from werkzeug.utils import secure_filename
 
 from .. import labels
@@ -23,6 +23,24 @@ from .questionnaire import ANSWERS
 bp = Blueprint("department", __name__)
 
 _CODES = {code for code, _label in ANSWERS}
+
+#: The media types an evidence file is served with as stored (all the evidence store accepts,
+#: docs/evidence.md); any other is served as application/octet-stream. Every file is served as
+#: an attachment with nosniff, so that a browser never renders it inside the app.
+SAFE_MEDIA_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/tiff",
+        "text/plain",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }
+)
 
 
 def _target(cycle: int, code: str) -> Any:
@@ -187,6 +205,50 @@ def evidence(cycle: int, code: str, item_id: str) -> Any:
             else:
                 context.flash(_("Attached {name}.").format(name=name))
     return redirect(url_for(".chapter", cycle=cycle, code=code, chapter=ch.id) + f"#item-{item_id}", 303)
+
+
+@bp.get("/cycles/<int:cycle>/departments/<code>/evidence/<int:file_id>")
+@context.require_signed_in
+def evidence_file(cycle: int, code: str, file_id: int) -> Any:
+    """The bytes of an evidence file of the 課's answers in `cycle` (its last revision), as an
+    attachment: for the 課's own people and the audit team; another 課's file is a 403."""
+    s = context.store()
+    try:
+        c = s.cycle(cycle)
+    except NotFoundError:
+        abort(404)
+    if code not in c.departments:
+        abort(404)
+    if not (context.may_answer_for(code) or context.is_team(context.person())):
+        abort(403)
+    missing = _("There is no evidence file {id}.").format(id=file_id)
+    try:
+        f = s.evidence.get(file_id)
+    except NotFoundError:
+        context.refuse(404, missing)
+    if f.target_kind != "response" or not f.target_key.startswith(questionnaire.response_key(cycle, code, "")):
+        abort(403)  # a file of another 課, cycle or target, whatever the URL says
+    if f.status != "active":
+        context.refuse(404, missing)
+    return _send_evidence(s, f.id, f.revision, f.file_name, f.media_type)
+
+
+def _send_evidence(s: Any, file_id: int, revision: int, name: str, media_type: str) -> Response:
+    """The bytes read through the evidence store (checked against their SHA-256 on the way),
+    streamed from a temporary file that is gone once the response is sent."""
+    with tempfile.TemporaryDirectory(prefix="libaudit-download-") as tmp:
+        path = os.path.join(tmp, "evidence")
+        s.evidence.copy_out(file_id, revision, path)
+        data = open(path, "rb")  # noqa: SIM115 - closed by the response; the directory goes now
+    return send_file(
+        data,
+        mimetype=media_type if media_type in SAFE_MEDIA_TYPES else "application/octet-stream",
+        as_attachment=True,
+        download_name=name or f"evidence-{file_id}",  # RFC 5987 filename* for a Japanese name
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
 
 
 @bp.get("/findings")

@@ -26,7 +26,7 @@ from ..errors import CycleStateError, LibauditError, NotFoundError, PdfError, Ro
 from ..exchange.collection import japan_time
 from ..findings import TRANSITIONS, japan_date
 from ..i18n import _, ngettext
-from ..scoring import model_names
+from ..scoring import model_names, model_title
 from ..store import Cycle
 from . import context
 from .context import refuse
@@ -163,11 +163,11 @@ def scores(cycle: int) -> Any:
         "team/scores.html",
         cycle=c,
         model=model,
-        models=model_names(),
+        models=[(m, model_title(m)) for m in model_names()],  # the id is the form's value
         tables=[(by, data.score(model, by)) for by in SCORE_GROUPINGS],
         headings={"department": _("課"), "parent": _("部"), "chapter": _("chapter")},
         fmt=_figure,
-        score_header={"rate": _("実施率"), "ipa": _("IPA points")}.get(model, model),
+        score_header=model_title(model),
         reports=_reports(cycle),
         names={d.code: d.name for d in s.departments()},
     )

@@ -158,6 +158,9 @@ class ScoringModel {
   virtual ~ScoringModel() = default;
   virtual std::string_view name() const noexcept = 0;
   virtual std::string_view description() const noexcept = 0;
+  // The model's name as a person reads it, in the language of the catalogue in use (rate:
+  // 実施率); a body's own model that gives none is shown by its name().
+  virtual std::string title() const { return std::string(name()); }
   virtual ModelScore score(const Checklist& checklist, std::span<const Counts> items,
                            const ScoreOptions& options) const = 0;
 };
@@ -167,6 +170,7 @@ class ScoringModel {
 void register_model(std::shared_ptr<const ScoringModel> model);
 std::shared_ptr<const ScoringModel> find_model(std::string_view name);  // NotFoundError
 std::vector<std::string> model_names();                                 // registration order
+std::string model_title(std::string_view name);                         // find_model(name)->title()
 
 // The IPA band of a score (by its rounded value): "100", "70-99", "50-69", "0-49".
 std::string ipa_band(double score);
