@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from _followup_util import observation
 from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.errors import ImportValidationError, RoleError, TransitionError
@@ -51,15 +52,7 @@ def no_english_sentence(text: str) -> bool:
 
 def own_department_refusal(store, audit) -> str:
     with pytest.raises(RoleError) as e:
-        store.findings.open(
-            "高橋 監査",
-            cycle=audit,
-            department="101",
-            items=["7.1"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "高橋 監査", audit)
     return str(e.value)
 
 
@@ -80,15 +73,7 @@ def test_the_own_department_refusal_names_the_rule_not_a_bodys_clause(world, lan
 
 def test_a_move_by_an_auditor_of_the_findings_own_department(world, language):
     store, _, audit = world
-    fid = store.findings.open(
-        "監査 一郎",
-        cycle=audit,
-        department="101",
-        items=["7.1"],
-        severity="observation",
-        condition="x",
-        due="2025-03-31",
-    )
+    fid = observation(store, "監査 一郎", audit)
     with pytest.raises(RoleError) as e:
         store.findings.move("高橋 監査", fid, "risk_accepted")
     text = str(e.value)
@@ -156,15 +141,7 @@ def test_promoted_and_spread_findings_read_in_japanese_throughout(world, languag
     assert "cycle" not in draft.condition
     # 横展開: the finding it opens in another 課 says where it comes from in Japanese too.
     store.people.add(ACTOR, "鈴木 一郎", "102", "security_manager")
-    fid = store.findings.open(
-        "監査 一郎",
-        cycle=audit,
-        department="101",
-        items=["7.1"],
-        severity="observation",
-        condition="x",
-        due="2025-03-31",
-    )
+    fid = observation(store, "監査 一郎", audit)
     (ask,) = store.findings.spread("監査 一郎", fid, ["102"])
     linked = store.findings.answer_check("鈴木 一郎", ask, "same_issue_found", "同様")
     assert store.findings.get(linked).condition == f"横展開（指摘 {fid}）: 同様の問題あり: 同様"
