@@ -8,11 +8,10 @@ import argparse
 import os
 from typing import Any, Callable
 
-from .. import labels
+from .. import Store, labels
 from ..dates import day_argument
 from ..evidence import EvidenceFile
 from ..i18n import _, ngettext
-from ..store import Store
 from ..table import format_table
 from .common import Progress, actor, command, group, open_store, print_dicts, today_option, writer
 
