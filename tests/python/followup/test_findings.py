@@ -10,7 +10,7 @@ import json
 import sqlite3
 
 import pytest
-from _followup_util import observation
+from _followup_util import audit_world, observation
 from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.cli import main as cli
@@ -38,12 +38,8 @@ CISO 四郎,100,ciso
 
 @pytest.fixture()
 def world(tmp_path):
-    store, si = ready_store(tmp_path / "f.db", tmp_path)
+    store, si, audit = audit_world(tmp_path / "f.db", tmp_path, PEOPLE_CSV)
     store.put_system(ACTOR, "人事給与", "102", "lgwan")
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
     yield store, si, audit
     store.close()
 
