@@ -482,6 +482,16 @@ PlanEntry& entry_in(AuditPlan& p, std::string_view raw) {
                               fmt::arg("department", code), fmt::arg("plan", p.id)));
 }
 
+// The entry of a 課 the plan selects: remove, assign and schedule act on no other.
+PlanEntry& selected_entry_in(AuditPlan& p, std::string_view raw) {
+  PlanEntry& e = entry_in(p, raw);
+  if (!e.selected)
+    throw ValidationError({Diagnostic{"<plan>", 1, 1,
+                                      message("department {department} is not in audit plan {plan}",
+                                              fmt::arg("department", e.department), fmt::arg("plan", p.id))}});
+  return e;
+}
+
 std::string required_reason(std::string_view reason) {
   std::string why(text::trim(reason));
   if (why.empty() || text::find_invalid_utf8(why))
@@ -530,11 +540,7 @@ void AuditPlans::remove(std::string_view by, std::int64_t id, std::string_view d
   const Person p = audit_team_member(im.db, by, TeamAct::change);
   const std::string why = required_reason(reason);
   AuditPlan plan = changeable(im.db, id);
-  PlanEntry& e = entry_in(plan, department);
-  if (!e.selected)
-    throw ValidationError({Diagnostic{"<plan>", 1, 1,
-                                      message("department {department} is not in audit plan {plan}",
-                                              fmt::arg("department", e.department), fmt::arg("plan", id))}});
+  PlanEntry& e = selected_entry_in(plan, department);
   e.selected = false;
   e.selected_by = "removed";
   e.override_reason = why;
@@ -548,11 +554,7 @@ void AuditPlans::assign(std::string_view by, std::int64_t id, std::string_view d
   Store::Transaction im(writable());
   const Person p = audit_team_member(im.db, by, TeamAct::change);
   AuditPlan plan = changeable(im.db, id);
-  PlanEntry& e = entry_in(plan, department);
-  if (!e.selected)
-    throw ValidationError({Diagnostic{"<plan>", 1, 1,
-                                      message("department {department} is not in audit plan {plan}",
-                                              fmt::arg("department", e.department), fmt::arg("plan", id))}});
+  PlanEntry& e = selected_entry_in(plan, department);
   const Person a = audit_team_member(im.db, text::trim(auditor), TeamAct::audit);
   require_independent(a, e.department);  // 兼務の禁止: refused, nothing written
   e.auditor = a.name;
@@ -564,11 +566,7 @@ void AuditPlans::schedule(std::string_view by, std::int64_t id, std::string_view
   Store::Transaction im(writable());
   const Person p = audit_team_member(im.db, by, TeamAct::change);
   AuditPlan plan = changeable(im.db, id);
-  PlanEntry& e = entry_in(plan, department);
-  if (!e.selected)
-    throw ValidationError({Diagnostic{"<plan>", 1, 1,
-                                      message("department {department} is not in audit plan {plan}",
-                                              fmt::arg("department", e.department), fmt::arg("plan", id))}});
+  PlanEntry& e = selected_entry_in(plan, department);
   if (fiscal_year_of(day) != plan.fiscal_year)
     throw ValidationError(
         {Diagnostic{"<plan>", 1, 1,

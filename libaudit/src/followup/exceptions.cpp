@@ -62,9 +62,7 @@ std::int64_t Exceptions::request(std::string_view by, const ExceptionSpec& spec)
   const Person p = load_person(im.db, by);
   ExceptionRecord e;
   e.department = require_leaf(im.db, spec.department);
-  bool ok = p.has("ciso");
-  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
-    ok = ok || acts_for_department(im.db, p, role, e.department);
+  const bool ok = p.has("ciso") || manages_department(im.db, p, e.department);
   if (!ok)
     throw RoleError(
         message("{name} ({roles}, of {own}) cannot request an exception for department {department}: it needs "
@@ -179,9 +177,7 @@ void Exceptions::report(std::string_view by, std::int64_t id, std::string_view n
                     : message("exception {exception} is {status} and not an emergency one; only an emergency exception "
                               "taken and not yet reported can be reported",
                               fmt::arg("exception", id), fmt::arg("status", to_string(e.status))));
-  bool ok = p.has("ciso");
-  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
-    ok = ok || acts_for_department(im.db, p, role, e.department);
+  const bool ok = p.has("ciso") || manages_department(im.db, p, e.department);
   if (!ok)
     throw RoleError(message("{name} ({roles}) cannot report for department {department}", fmt::arg("name", p.name),
                             fmt::arg("roles", roles_text(p)), fmt::arg("department", e.department)));

@@ -245,6 +245,12 @@ bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, st
   return acts_for(p, role, dept, role == "security_officer" ? parent_of(db, dept) : std::string());
 }
 
+bool manages_department(sql::Db& db, const Person& p, std::string_view dept) {
+  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
+    if (acts_for_department(db, p, role, dept)) return true;
+  return false;
+}
+
 MoverVerdict judge_mover(const Person& p, const Finding& f, const TransitionRule& rule, std::string_view parent) {
   MoverVerdict v;
   v.why = MoverVerdict::no_role;
@@ -853,9 +859,7 @@ std::int64_t Findings::answer_check(std::string_view by, std::int64_t request, C
     throw TransitionError(message("check request {request} was already answered ({answer} by {by})",
                                   fmt::arg("request", request), fmt::arg("answer", to_string(*c.answer)),
                                   fmt::arg("by", c.answered_by)));
-  bool ok = false;
-  for (std::string_view role : {"security_manager", "security_officer", "system_administrator"})
-    ok = ok || acts_for_department(im.db, p, role, c.department);
+  const bool ok = manages_department(im.db, p, c.department);
   if (!ok)
     throw RoleError(
         message("{name} ({roles}, of {own}) cannot answer for department {department}: it needs its "

@@ -57,6 +57,9 @@ Person load_person(sql::Db& db, std::string_view name);
 std::string require_leaf(sql::Db& db, std::string_view code);
 // The person holds `role` and acts for `dept`: of the 課 itself, or (security_officer) its 部.
 bool acts_for_department(sql::Db& db, const Person& p, std::string_view role, std::string_view dept);
+// The person acts for `dept` as one of its managers: its security_manager, security_officer or
+// system_administrator (acts_for_department). Who answers a 横展開 request or asks for an exception.
+bool manages_department(sql::Db& db, const Person& p, std::string_view dept);
 std::string roles_text(const Person& p);
 // A stored checklist (by row id), loaded once per process per content (keyed by its sha256);
 // thread-safe. NotFoundError for an unknown id.

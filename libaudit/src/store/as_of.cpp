@@ -94,11 +94,7 @@ std::map<std::string, std::string> Store::states_at(std::string_view entity, std
   std::map<std::string, std::string> out;
   std::string state;
   while (s.step()) {
-    if (!stored_state(s, 3, state))
-      throw StoreError(
-          message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
-                  "`libaudit verify`)",
-                  fmt::arg("seq", s.i64(0)), fmt::arg("path", path())));
+    require_stored_state(s, 3, state, path());
     if (s.text(2) == "delete")
       out.erase(s.str(1));
     else

@@ -47,11 +47,7 @@ void each_version(const Store::Snapshot& snap, const std::string& path, std::int
   s.bind(1, std::to_string(cycle)).bind(2, after);  // a temporary: bound as a copy (sqlite.h)
   std::string state;
   while (s.step()) {
-    if (!stored_state(s, 3, state))
-      throw StoreError(
-          message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
-                  "`libaudit verify`)",
-                  fmt::arg("seq", s.i64(0)), fmt::arg("path", path)));
+    require_stored_state(s, 3, state, path);
     const nlohmann::json batch = nlohmann::json::parse(state, nullptr, false);
     if (!batch.is_object() || !batch.contains("rows") || !batch["rows"].is_array()) continue;
     for (const auto& row : batch["rows"]) {

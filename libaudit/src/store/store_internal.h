@@ -296,6 +296,9 @@ void require_actor(std::string_view actor);
 // The state of a trail row as JSON into `out`: column c of `s` is `state`, c + 1 `state_size`.
 // False when a deflated state does not inflate to its size.
 bool stored_state(const sql::Stmt& s, int c, std::string& out);
+// stored_state of a row whose column 0 is the record's seq: StoreError naming the record and the
+// file `path` (run `libaudit verify`) when the state does not inflate.
+void require_stored_state(const sql::Stmt& s, int c, std::string& out, const std::string& path);
 
 // The body's state: {"name":"…"}.
 std::string body_state(std::string_view name);

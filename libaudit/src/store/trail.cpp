@@ -492,6 +492,14 @@ bool detail::stored_state(const sql::Stmt& s, int c, std::string& out) {
   return inflate_state(s.blob(c), size, out);
 }
 
+void detail::require_stored_state(const sql::Stmt& s, int c, std::string& out, const std::string& path) {
+  if (!stored_state(s, c, out))
+    throw StoreError(
+        message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
+                "`libaudit verify`)",
+                fmt::arg("seq", s.i64(0)), fmt::arg("path", path)));
+}
+
 std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) const {
   if (!impl_) throw StoreError(tr("the store is closed"));
   sql::Stmt s = impl_->db.prepare(
@@ -501,11 +509,7 @@ std::vector<TrailRecord> Store::trail(std::int64_t after, std::size_t limit) con
   std::vector<TrailRecord> out;
   std::string state;
   while (s.step()) {
-    if (!stored_state(s, 6, state))
-      throw StoreError(
-          message("trail record {seq} of {path} is damaged: its deflated state does not inflate (run "
-                  "`libaudit verify`)",
-                  fmt::arg("seq", s.i64(0)), fmt::arg("path", impl_->path)));
+    require_stored_state(s, 6, state, impl_->path);
     out.push_back({s.i64(0), s.str(1), s.str(2), s.str(3), s.str(4), s.str(5), state, s.str(8), s.str(9), s.str(10)});
   }
   return out;

@@ -99,6 +99,16 @@ BOOST_AUTO_TEST_CASE(overrides_schedule_and_approval_are_in_the_trail_with_the_a
   BOOST_CHECK_THROW(plans.add("監査A", p.id, "12", "二度目"), ValidationError);
   plans.add("監査B", p.id, "13", "人事異動が多い");
   plans.remove("監査B", p.id, "12", "前年度に外部監査を受けた");
+  // 12 is no longer selected: remove, assign and schedule refuse it by name and write nothing.
+  const std::int64_t head = w.head();
+  const auto not_in_plan = [&](const ValidationError& e) {
+    return std::string(e.what()).find("department 12 is not in audit plan " + std::to_string(p.id)) !=
+           std::string::npos;
+  };
+  BOOST_CHECK_EXCEPTION(plans.remove("監査B", p.id, "12", "再度"), ValidationError, not_in_plan);
+  BOOST_CHECK_EXCEPTION(plans.assign("監査B", p.id, "12", "監査A"), ValidationError, not_in_plan);
+  BOOST_CHECK_EXCEPTION(plans.schedule("監査B", p.id, "12", Date{2025, 9, 1}), ValidationError, not_in_plan);
+  BOOST_TEST(w.head() == head);
   BOOST_CHECK_THROW(plans.schedule("監査B", p.id, "13", Date{2026, 4, 1}), ValidationError);
   plans.schedule("監査B", p.id, "13", Date{2025, 9, 1});
   const AuditPlan q = plans.get(p.id);

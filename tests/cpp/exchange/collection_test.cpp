@@ -7,39 +7,20 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "exchange/exchange_world.h"
 #include "store/sqlite.h"
 #include "test_support.h"
 
 using namespace libaudit;
 using namespace libaudit::exchange;
+using libaudit::testing::kActor;
 using libaudit::testing::TempDb;
 
 namespace {
 
-const std::string kYaml = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "7"
-    clause: "7"
-    title: 運用
-    items:
-      - id: "7.1"
-        clause: "7(1)"
-        text: 情報セキュリティ管理者は、監視しなければならない。
-        question: 監視しているか。
-        roles: [security_manager]
-      - id: "7.2"
-        clause: "7(2)"
-        text: 職員等は、研修を受講しなければならない。
-        question: 研修を受講しているか。
-        roles: [staff]
-)yaml";
+const std::string kYaml =
+    testing::kOperationsChecklistHead + testing::monitoring_item("7.1") + testing::training_item("7.2");
 
-const std::string kActor = "テスト";
 const std::string kSha(64, 'a');
 
 struct Fixture {
@@ -47,10 +28,7 @@ struct Fixture {
   Store store = Store::open(db.path);
   std::int64_t cycle = 0;
   Fixture() {
-    store.put_department(kActor, {"100", "総務部", "", "", "", false});
-    store.put_department(kActor, {"101", "総務課", "100", "", "佐藤 花子", true});
-    store.put_department(kActor, {"102", "人事課", "100", "", "鈴木 一郎", true});
-    store.put_department(kActor, {"103", "市民課", "100", "", "田中 三郎", true});
+    testing::put_departments(store, {"佐藤 花子", "鈴木 一郎", "田中 三郎"});
     const std::int64_t cl = store.import_checklist(kActor, Checklist::from_yaml(kYaml, "t.yaml"));
     cycle = store.create_cycle(kActor, {"令和6年度 自己点検", CycleKind::self_inspection, 2024, cl, {}});
     store.open_cycle(kActor, cycle);

@@ -7,55 +7,22 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "exchange/exchange_world.h"
 #include "test_support.h"
 
 using namespace libaudit;
 using namespace libaudit::exchange;
+using libaudit::testing::kActor;
 using libaudit::testing::TempDb;
 
 namespace {
 
-const std::string kYaml = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "7"
-    clause: "7"
-    title: 運用
-    items:
-      - id: "7.1"
-        clause: "7(1)"
-        text: 情報セキュリティ管理者は、監視しなければならない。
-        question: 監視しているか。
-        roles: [security_manager]
-      - id: "7.2"
-        clause: "7(2)"
-        text: 情報システム管理者は、ログを取得しなければならない。
-        question: ログを取得しているか。
-        roles: [system_administrator]
-        applies_to: {departments: system_owners}
-  - id: "8"
-    clause: "8"
-    title: 監査
-    items:
-      - id: "8.1"
-        clause: "8(1)"
-        text: 職員等は、研修を受講しなければならない。
-        question: 研修を受講しているか。
-        roles: [staff]
-        audience: [self_inspection]
-      - id: "8.2"
-        clause: "8(2)"
-        text: 監査人は、記録を確認しなければならない。
-        question: 記録を確認しているか。
-        roles: [staff]
-        audience: [audit]
-)yaml";
+const std::string kYaml = testing::kOperationsChecklistHead + testing::monitoring_item("7.1") +
+                          testing::logging_item("7.2") + testing::section_yaml("8", "8", "監査") +
+                          testing::training_item("8.1", "        audience: [self_inspection]\n") +
+                          testing::item_yaml("8.2", "監査人は、記録を確認しなければならない。",
+                                             "記録を確認しているか。", "staff", "        audience: [audit]\n");
 
-const std::string kActor = "テスト";
 const std::string kSecret = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 struct Fixture {
@@ -64,10 +31,7 @@ struct Fixture {
   std::int64_t checklist = 0, self = 0, audit = 0;
   Fixture() {
     store.set_body(kActor, "テスト市");
-    store.put_department(kActor, {"100", "総務部", "", "", "", false});
-    store.put_department(kActor, {"101", "総務課", "100", "", "佐藤 花子", true});
-    store.put_department(kActor, {"102", "人事課", "100", "", "", true});
-    store.put_department(kActor, {"103", "市民課", "100", "", "", true});
+    testing::put_departments(store, {"佐藤 花子", "", ""});
     store.put_system(kActor, {"住民記録システム", "101", "mynumber", true});
     checklist = store.import_checklist(kActor, Checklist::from_yaml(kYaml, "t.yaml"));
     self =

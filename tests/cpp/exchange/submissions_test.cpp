@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "exchange/exchange_world.h"
 #include "libaudit/followup/findings.h"
 #include "store/sqlite.h"
 #include "store/store_internal.h"
@@ -17,40 +18,14 @@
 
 using namespace libaudit;
 using namespace libaudit::exchange;
+using libaudit::testing::kActor;
 using libaudit::testing::TempDb;
 
 namespace {
 
-const std::string kYaml = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "7"
-    clause: "7"
-    title: 運用
-    items:
-      - id: "7.1"
-        clause: "7(1)"
-        text: 情報セキュリティ管理者は、監視しなければならない。
-        question: 監視しているか。
-        roles: [security_manager]
-      - id: "7.2"
-        clause: "7(2)"
-        text: 職員等は、研修を受講しなければならない。
-        question: 研修を受講しているか。
-        roles: [staff]
-      - id: "7.3"
-        clause: "7(3)"
-        text: 情報システム管理者は、ログを取得しなければならない。
-        question: ログを取得しているか。
-        roles: [system_administrator]
-        applies_to: {departments: system_owners}
-)yaml";
+const std::string kYaml = testing::kOperationsChecklistHead + testing::monitoring_item("7.1") +
+                          testing::training_item("7.2") + testing::logging_item("7.3");
 
-const std::string kActor = "テスト";
 const std::string kManager = "佐藤 花子";  // security_manager of 101
 const std::string kOther = "鈴木 一郎";    // security_manager of 102
 const std::string kOfficer = "高橋 部長";  // security_officer of 部 100
@@ -78,9 +53,7 @@ struct Fixture {
   Store store = Store::open(db.path);
   std::int64_t cycle = 0;
   Fixture() {
-    store.put_department(kActor, {"100", "総務部", "", "", "", false});
-    store.put_department(kActor, {"101", "総務課", "100", "", kManager, true});
-    store.put_department(kActor, {"102", "人事課", "100", "", kOther, true});
+    testing::put_departments(store, {kManager, kOther});
     store.put_department(kActor, {"900", "監査室", "", "", "", true});
     People people(store);
     people.put(kActor, {kManager, "101", {"security_manager"}});

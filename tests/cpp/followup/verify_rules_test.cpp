@@ -47,6 +47,18 @@ std::string last_state(Store& s, const std::string& entity, const std::string& k
   return state;
 }
 
+// Writes an answer of 課 12 to 8.1 in cycle `c` behind the store's back, with a responses batch
+// record of 課長12 for it; returns the record's seq.
+std::int64_t forge_answer_of_12(const TempDb& db, const std::string& c) {
+  db.exec(
+      "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
+      "VALUES (" +
+      c + ", (SELECT id FROM departments WHERE code = '12'), '8.1', 'implemented', '', '', '課長12', 'T')");
+  return forge(db, "課長12", "responses", c, "batch",
+               R"({"cycle":)" + c +
+                   R"(,"answered_by":"課長12","answered_at":"T","rows":[["12","8.1","insert","implemented","",""]]})");
+}
+
 std::string replace(std::string s, const std::string& from, const std::string& to) {
   const auto at = s.find(from);
   BOOST_REQUIRE(at != std::string::npos);
@@ -176,14 +188,7 @@ BOOST_AUTO_TEST_CASE(a_responses_batch_into_a_closed_cycle_is_forged) {
   w.s.import_responses("t", w.self_cycle, {{"11", "8.1", "implemented"}});
   w.s.close_cycle("t", w.self_cycle);
   const std::string c = std::to_string(w.self_cycle);
-  db.exec(
-      "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
-      "VALUES (" +
-      c + ", (SELECT id FROM departments WHERE code = '12'), '8.1', 'implemented', '', '', '課長12', 'T')");
-  const std::int64_t seq =
-      forge(db, "課長12", "responses", c, "batch",
-            R"({"cycle":)" + c +
-                R"(,"answered_by":"課長12","answered_at":"T","rows":[["12","8.1","insert","implemented","",""]]})");
+  const std::int64_t seq = forge_answer_of_12(db, c);
   const VerifyReport r = w.s.verify();
   BOOST_TEST_REQUIRE(r.problems.size() == 1u, all(r));
   BOOST_TEST(r.problems[0].kind == "forged");
@@ -202,14 +207,7 @@ BOOST_AUTO_TEST_CASE(a_responses_batch_for_a_department_the_cycle_does_not_targe
   const std::string c = std::to_string(id);
   db.exec("INSERT INTO cycle_departments(cycle, department) VALUES (" + c +
           ", (SELECT id FROM departments WHERE code = '12'))");
-  db.exec(
-      "INSERT INTO responses(cycle, department, item_id, answer, comment, evidence, answered_by, answered_at) "
-      "VALUES (" +
-      c + ", (SELECT id FROM departments WHERE code = '12'), '8.1', 'implemented', '', '', '課長12', 'T')");
-  const std::int64_t seq =
-      forge(db, "課長12", "responses", c, "batch",
-            R"({"cycle":)" + c +
-                R"(,"answered_by":"課長12","answered_at":"T","rows":[["12","8.1","insert","implemented","",""]]})");
+  const std::int64_t seq = forge_answer_of_12(db, c);
   const std::vector<Problem> p = forged(w.s.verify());
   BOOST_TEST_REQUIRE(p.size() == 1u);
   BOOST_TEST(p[0].detail ==

@@ -6,33 +6,15 @@
 #include <filesystem>
 #include <string>
 
+#include "checklist_yaml.h"
 #include "libaudit/followup/findings.h"
 
 namespace libaudit::testing {
 
-inline const std::string kFollowupChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "8"
-    clause: "８"
-    title: 評価及び見直し
-    items:
-      - id: "8.1"
-        clause: "8(1)"
-        text: 被監査部門は、監査の実施に協力しなければならない。
-        question: 監査の実施に協力しているか。
-        roles: [auditee]
-      - id: "8.2"
-        clause: "8(2)"
-        text: 情報システム管理者は、実施手順を維持しなければならない。
-        question: 実施手順を維持しているか。
-        roles: [system_administrator]
-        applies_to: {departments: system_owners}
-)yaml";
+inline const std::string kFollowupChecklist =
+    kEvaluationChecklistHead + cooperation_item("8.1") +
+    item_yaml("8.2", "情報システム管理者は、実施手順を維持しなければならない。", "実施手順を維持しているか。",
+              "system_administrator", kSystemOwnersOnly);
 
 struct World {
   Store s;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "checklist_yaml.h"
 #include "libaudit/report/report.h"
 
 using namespace libaudit;
@@ -17,14 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "1"
+const std::string kChecklist = testing::kChecklistHead + R"yaml(  - id: "1"
     clause: "1"
     title: 組織体制
     items:

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "checklist_yaml.h"
 #include "followup/world.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/followup/findings.h"
@@ -21,14 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Two chapters; chapter 2 has two weighted sub-sections. Weights 1, 2, 1, 3, 1.
-const std::string kChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "1"
+const std::string kChecklist = testing::kChecklistHead + R"yaml(  - id: "1"
     clause: "1"
     title: 組織体制
     items:

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "checklist_yaml.h"
 #include "libaudit/store/evidence.h"
 #include "test_support.h"
 
@@ -16,23 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "8"
-    clause: "８"
-    title: 評価及び見直し
-    items:
-      - id: "8.1"
-        clause: "8(1)"
-        text: 被監査部門は、監査の実施に協力しなければならない。
-        question: 監査の実施に協力しているか。
-        roles: [auditee]
-)yaml";
+const std::string kChecklist = testing::kEvaluationChecklistHead + testing::cooperation_item("8.1");
 
 std::int64_t setup(Store& s) {
   s.import_departments("t", {{Department{"1", "総務部", "", "", ""}, 2}, {Department{"11", "総務課", "1", "", ""}, 3}});

@@ -5,19 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "checklist_yaml.h"
 #include "libaudit/store/store.h"
 
 namespace libaudit::testing {
 
 inline std::string import_checklist_yaml(int items) {
-  std::string y =
-      "format: 1\nid: t\ntitle: テスト点検表\nversion: \"1\"\nbody: テスト市\n"
-      "source: {document: t.txt, title: テスト基準}\nsections:\n"
-      "  - id: \"8\"\n    clause: \"８\"\n    title: 評価及び見直し\n    items:\n";
-  for (int k = 1; k <= items; ++k)
-    y += "      - id: \"8." + std::to_string(k) + "\"\n        clause: \"8(" + std::to_string(k) +
-         ")\"\n        text: 職員は、項目" + std::to_string(k) + "を実施しなければならない。\n        question: 項目" +
-         std::to_string(k) + "を実施しているか。\n        roles: [staff]\n";
+  std::string y = kEvaluationChecklistHead;
+  for (int k = 1; k <= items; ++k) {
+    const std::string n = std::to_string(k);
+    y += item_yaml("8." + n, "職員は、項目" + n + "を実施しなければならない。", "項目" + n + "を実施しているか。",
+                   "staff");
+  }
   return y;
 }
 

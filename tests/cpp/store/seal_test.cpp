@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "checklist_yaml.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/store_internal.h"
@@ -37,24 +38,10 @@ const std::string kKey(32, '\x5a');
 const std::string kOtherKey(32, '\x33');
 
 std::string checklist_yaml(int items) {
-  std::string y = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "8"
-    clause: "８"
-    title: 評価及び見直し
-    items:
-)yaml";
-  for (int i = 1; i <= items; ++i) {
-    const std::string id = "8." + std::to_string(i);
-    y += "      - id: \"" + id + "\"\n        clause: \"8(" + std::to_string(i) +
-         ")\"\n        text: 自己点検を実施しなければならない。\n        question: 自己点検を実施しているか。\n"
-         "        roles: [security_manager]\n";
-  }
+  std::string y = testing::kEvaluationChecklistHead;
+  for (int i = 1; i <= items; ++i)
+    y += testing::item_yaml("8." + std::to_string(i), "自己点検を実施しなければならない。",
+                            "自己点検を実施しているか。", "security_manager");
   return y;
 }
 

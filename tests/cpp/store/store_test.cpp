@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 
+#include "checklist_yaml.h"
 #include "libaudit/base/messages.h"
 #include "libaudit/store/store.h"
 #include "store/import.h"
@@ -29,28 +30,9 @@ namespace verify = libaudit::detail::verify;
 
 namespace {
 
-const std::string kChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "8"
-    clause: "８"
-    title: 評価及び見直し
-    items:
-      - id: "8.1"
-        clause: "8(1)"
-        text: 被監査部門は、監査の実施に協力しなければならない。
-        question: 監査の実施に協力しているか。
-        roles: [auditee]
-      - id: "8.2"
-        clause: "8(2)"
-        text: 情報セキュリティ管理者は、自己点検を実施しなければならない。
-        question: 自己点検を実施しているか。
-        roles: [security_manager]
-)yaml";
+const std::string kChecklist = testing::kEvaluationChecklistHead + testing::cooperation_item("8.1") +
+                               testing::item_yaml("8.2", "情報セキュリティ管理者は、自己点検を実施しなければならない。",
+                                                  "自己点検を実施しているか。", "security_manager");
 
 // An organisation of one 部 with two 課, the checklist, an open cycle.
 std::int64_t setup(Store& s) {

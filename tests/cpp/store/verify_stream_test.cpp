@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "checklist_yaml.h"
 #include "libaudit/store/store.h"
 #include "store/batch_reader.h"
 #include "store/sqlite.h"
@@ -19,18 +20,9 @@ namespace verify = libaudit::detail::verify;
 
 namespace {
 
-const std::string kChecklist = R"yaml(format: 1
-id: t
-title: テスト点検表
-version: "1"
-body: テスト市
-source: {document: t.txt, title: テスト基準}
-sections:
-  - id: "8"
-    clause: "８"
-    title: 評価及び見直し
-    items:
-      - {id: "8.1", clause: "8(1)", text: 職員は、協力しなければならない。, question: 協力しているか。, roles: [staff]}
+const std::string kChecklist =
+    testing::kEvaluationChecklistHead +
+    R"yaml(      - {id: "8.1", clause: "8(1)", text: 職員は、協力しなければならない。, question: 協力しているか。, roles: [staff]}
       - {id: "8.2", clause: "8(2)", text: 職員は、点検しなければならない。, question: 点検しているか。, roles: [staff]}
       - {id: "8.10", clause: "8(10)", text: 職員は、報告しなければならない。, question: 報告しているか。, roles: [staff]}
 )yaml";

@@ -8,7 +8,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from _store_util import ACTOR, CHECKLIST_YAML, ready_store, write
+from _followup_util import audit_world
+from _store_util import ACTOR, CHECKLIST_YAML, write
 from libaudit.demo import STORY_DAY, build_demo_store, demo_day, evidence_files
 from libaudit.evidence import sniff
 
@@ -26,11 +27,7 @@ name,department,roles
 
 @pytest.fixture()
 def audited(tmp_path):
-    store, si = ready_store(tmp_path / "a.db", tmp_path)
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
+    store, si, audit = audit_world(tmp_path / "a.db", tmp_path, PEOPLE_CSV)
     wp = store.workpapers
     pid = wp.add("監査 一郎", cycle=audit, department="101", item="7.1", method="書類確認", observed="記録簿なし")
     wp.judge("監査 一郎", pid, "不適合")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _store_util import ACTOR, ready_store, write
+from _followup_util import audit_world
 from libaudit.errors import NotFoundError, RoleError, TransitionError, ValidationError
 
 import libaudit
@@ -23,11 +23,7 @@ name,department,roles
 
 @pytest.fixture()
 def world(tmp_path):
-    store, si = ready_store(tmp_path / "w.db", tmp_path)
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
+    store, _, audit = audit_world(tmp_path / "w.db", tmp_path, PEOPLE_CSV)
     yield store, audit, tmp_path / "w.db"
     store.close()
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from _store_util import ACTOR, ready_store, write
+from _followup_util import audit_world
+from _store_util import ACTOR, write
 from libaudit.cli import main as cli
 from libaudit.errors import ImportValidationError, NotFoundError, ValidationError
 from libaudit.findings import FindingMove, read_decisions
@@ -30,11 +31,7 @@ ANSWERS = [(d, i, "not_implemented") for d in ("101", "102", "201") for i in ("7
 
 @pytest.fixture()
 def drafts(tmp_path):
-    store, si = ready_store(tmp_path / "f.db", tmp_path)
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
+    store, si, audit = audit_world(tmp_path / "f.db", tmp_path, PEOPLE_CSV)
     store.import_responses(ACTOR, si, ANSWERS)
     created, _ = store.findings.promote("監査 一郎", si, audit, include_partial=True)
     assert len(created) == 7

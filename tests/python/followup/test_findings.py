@@ -10,6 +10,7 @@ import json
 import sqlite3
 
 import pytest
+from _followup_util import audit_world, observation
 from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.cli import main as cli
@@ -37,12 +38,8 @@ CISO 四郎,100,ciso
 
 @pytest.fixture()
 def world(tmp_path):
-    store, si = ready_store(tmp_path / "f.db", tmp_path)
+    store, si, audit = audit_world(tmp_path / "f.db", tmp_path, PEOPLE_CSV)
     store.put_system(ACTOR, "人事給与", "102", "lgwan")
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
     yield store, si, audit
     store.close()
 
@@ -167,58 +164,19 @@ def test_every_disallowed_transition_fails_and_changes_nothing(world):
 def test_roles_and_separation_of_duties(world):
     store, si, audit = world
     f = store.findings
+
     before = snapshot(store)
     with speaking("ja"), pytest.raises(RoleError) as e:  # 兼務の禁止: 高橋 belongs to 101
-        f.open(
-            "高橋 監査",
-            cycle=audit,
-            department="101",
-            items=["7.1"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "高橋 監査", audit, "101")
     assert isinstance(e.value, PermissionError) and "兼務" in str(e.value)
     with pytest.raises(RoleError):  # not an auditor
-        f.open(
-            "佐藤 花子",
-            cycle=audit,
-            department="102",
-            items=["7.1"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "佐藤 花子", audit, "102")
     with pytest.raises(NotFoundError):
-        f.open(
-            "誰か",
-            cycle=audit,
-            department="102",
-            items=["7.1"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "誰か", audit, "102")
     with pytest.raises(CycleStateError):  # a self-inspection takes no findings
-        f.open(
-            "監査 一郎",
-            cycle=si,
-            department="102",
-            items=["7.1"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "監査 一郎", si, "102")
     with pytest.raises(ValidationError):
-        f.open(
-            "監査 一郎",
-            cycle=audit,
-            department="102",
-            items=["9.9"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "監査 一郎", audit, "102", "9.9")
     assert snapshot(store) == before
     fid = f.open(
         "高橋 監査",

@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from _followup_util import audit_world, observation
 from _lang import speaking
-from _store_util import ACTOR, ready_store, write
+from _store_util import ACTOR, write
 from libaudit.errors import ImportValidationError, RoleError, TransitionError
 
 import libaudit
@@ -29,11 +30,7 @@ CISO 四郎,100,ciso
 
 @pytest.fixture
 def world(tmp_path):
-    store, si = ready_store(tmp_path / "m.db", tmp_path)
-    cl = store.cycle(si).checklist
-    audit = store.create_cycle(ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl)
-    store.open_cycle(ACTOR, audit)
-    store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
+    store, si, audit = audit_world(tmp_path / "m.db", tmp_path, PEOPLE_CSV)
     yield store, si, audit
     store.close()
 
@@ -51,15 +48,7 @@ def no_english_sentence(text: str) -> bool:
 
 def own_department_refusal(store, audit) -> str:
     with pytest.raises(RoleError) as e:
-        store.findings.open(
-            "高橋 監査",
-            cycle=audit,
-            department="101",
-            items=["7.1"],
-            severity="observation",
-            condition="x",
-            due="2025-03-31",
-        )
+        observation(store, "高橋 監査", audit)
     return str(e.value)
 
 
@@ -80,15 +69,7 @@ def test_the_own_department_refusal_names_the_rule_not_a_bodys_clause(world, lan
 
 def test_a_move_by_an_auditor_of_the_findings_own_department(world, language):
     store, _, audit = world
-    fid = store.findings.open(
-        "監査 一郎",
-        cycle=audit,
-        department="101",
-        items=["7.1"],
-        severity="observation",
-        condition="x",
-        due="2025-03-31",
-    )
+    fid = observation(store, "監査 一郎", audit)
     with pytest.raises(RoleError) as e:
         store.findings.move("高橋 監査", fid, "risk_accepted")
     text = str(e.value)
@@ -156,15 +137,7 @@ def test_promoted_and_spread_findings_read_in_japanese_throughout(world, languag
     assert "cycle" not in draft.condition
     # 横展開: the finding it opens in another 課 says where it comes from in Japanese too.
     store.people.add(ACTOR, "鈴木 一郎", "102", "security_manager")
-    fid = store.findings.open(
-        "監査 一郎",
-        cycle=audit,
-        department="101",
-        items=["7.1"],
-        severity="observation",
-        condition="x",
-        due="2025-03-31",
-    )
+    fid = observation(store, "監査 一郎", audit)
     (ask,) = store.findings.spread("監査 一郎", fid, ["102"])
     linked = store.findings.answer_check("鈴木 一郎", ask, "same_issue_found", "同様")
     assert store.findings.get(linked).condition == f"横展開（指摘 {fid}）: 同様の問題あり: 同様"

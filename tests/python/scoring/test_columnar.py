@@ -12,8 +12,9 @@ import os
 from dataclasses import asdict, fields
 
 import pytest
+from _followup_util import audit_world
 from _lang import speaking
-from _store_util import ACTOR, ready_store, write
+from _store_util import write
 from conftest import REPO
 from libaudit.analytics import SCHEMAS, SCORE_GROUPINGS, TABLES, export_parquet, schema
 from libaudit.scoring import GROUPINGS, GroupScore, _frame, model_names
@@ -188,14 +189,8 @@ name,department,roles
 
 
 def test_findings_are_exported(tmp_path):
-    store, si = ready_store(tmp_path / "f.db", tmp_path)
+    store, _, audit = audit_world(tmp_path / "f.db", tmp_path, PEOPLE_CSV)
     with store:
-        cl = store.cycle(si).checklist
-        audit = store.create_cycle(
-            ACTOR, name="令和6年度 内部監査", kind="internal_audit", fiscal_year=2024, checklist=cl
-        )
-        store.open_cycle(ACTOR, audit)
-        store.people.import_csv(ACTOR, write(tmp_path / "people.csv", PEOPLE_CSV))
         fid = store.findings.open(
             "監査 一郎",
             cycle=audit,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _followup_util import observation
 from _lang import speaking
 from _store_util import ACTOR, ready_store, write
 from libaudit.errors import CycleStateError, RoleError, ValidationError
@@ -97,15 +98,7 @@ def test_a_closed_cycle_never_moves_whatever_is_approved_raised_or_changed_later
         x.approve(
             "CISO 四郎", x.request("佐藤 花子", department="101", item="7.2", reason="更新中", start=start, end=end)
         )
-    store.findings.open(
-        "監査 一郎",
-        cycle=audit,
-        department="101",
-        items=["7.2"],
-        severity="observation",
-        condition="x",
-        due="2025-03-31",
-    )
+    observation(store, "監査 一郎", audit, "101", "7.2")
     store.people.add(ACTOR, "新任 五郎", "102", ["security_manager"])
     store.put_department(ACTOR, code="101", name="総務課（改称）", parent_code="100")
     store.put_system(ACTOR, "文書管理", "101", "lgwan")

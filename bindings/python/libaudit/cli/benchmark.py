@@ -11,12 +11,11 @@ from typing import Any
 
 from .._core import Checklist
 from ..benchmark import benchmark, cycle_in_year, model_checklist_path
-from ..dates import day_argument
 from ..errors import LibauditError, ValidationError
 from ..i18n import _
 from ..report import format_of
 from ..table import format_table
-from .common import open_store
+from .common import as_of_option, open_store
 from .score import _score_header
 
 
@@ -49,15 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--partial-value", type=float, default=0.5, metavar="P", help=_("rate: the value of 一部実施 (default 0.5)")
     )
-    p.add_argument(
-        "--as-of",
-        type=day_argument,
-        metavar="DATE",
-        help=_(
-            "an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "
-            "a closed cycle is always read at its close (docs/scoring.md)"
-        ),
-    )
+    as_of_option(p)
     p.add_argument("-o", "--out", metavar="OUT", help=_("also write the report (.html, .pdf, .csv, .md, .json)"))
     p.add_argument(
         "--format", choices=["html", "md", "csv", "json", "pdf"], help=_("default: from the extension of -o")

@@ -62,6 +62,19 @@ def by_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", required=True, metavar="PERSON", help=_("who acts (a name from the person register)"))
 
 
+def as_of_option(p: argparse.ArgumentParser) -> None:
+    """``--as-of DATE``: an open cycle read as the store stood then (score, benchmark)."""
+    p.add_argument(
+        "--as-of",
+        type=day_argument,
+        metavar="DATE",
+        help=_(
+            "an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "
+            "a closed cycle is always read at its close (docs/scoring.md)"
+        ),
+    )
+
+
 def today_option(p: argparse.ArgumentParser) -> None:
     """``--today DATE``: the day overdue and expiry are computed for."""
     p.add_argument(

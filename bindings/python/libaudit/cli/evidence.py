@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
+from typing import Any, Callable
 
-from .. import labels
+from .. import Store, labels
 from ..dates import day_argument
+from ..evidence import EvidenceFile
 from ..i18n import _, ngettext
 from ..table import format_table
 from .common import Progress, actor, command, group, open_store, print_dicts, today_option, writer
@@ -81,6 +82,16 @@ def _spec_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", default="", help=_("the file name to record (default: the file's own)"))
 
 
+def _spec(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords of add and revise from the options _spec_options gives them."""
+    return {
+        "title": args.title,
+        "evidence_date": args.date,
+        "file_name": args.name,
+        "progress": Progress(os.path.basename(args.file)),
+    }
+
+
 def _target(text: str) -> tuple[str, str]:
     kind, _sep, key = text.partition(":")
     return kind.strip(), key.strip()
@@ -97,31 +108,14 @@ def _added(f: Any) -> None:
 def _add(args: argparse.Namespace) -> int:
     kind, key = _target(args.to)
     with open_store(args.db) as s:
-        f = s.evidence.add(
-            actor(args),
-            kind,
-            key,
-            args.file,
-            title=args.title,
-            evidence_date=args.date,
-            file_name=args.name,
-            progress=Progress(os.path.basename(args.file)),
-        )
+        f = s.evidence.add(actor(args), kind, key, args.file, **_spec(args))
     _added(f)
     return 0
 
 
 def _revise(args: argparse.Namespace) -> int:
     with open_store(args.db) as s:
-        f = s.evidence.revise(
-            actor(args),
-            args.id,
-            args.file,
-            title=args.title,
-            evidence_date=args.date,
-            file_name=args.name,
-            progress=Progress(os.path.basename(args.file)),
-        )
+        f = s.evidence.revise(actor(args), args.id, args.file, **_spec(args))
     _added(f)
     return 0
 
@@ -178,30 +172,34 @@ def _get(args: argparse.Namespace) -> int:
 
 
 def _withdraw(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
-        files = s.evidence.withdraw(actor(args), args.id, args.reason)
-    n = len(files)
-    print(
-        ngettext(
+    return _end(
+        args,
+        lambda s: s.evidence.withdraw(actor(args), args.id, args.reason),
+        lambda n: ngettext(
             "evidence {id} withdrawn ({n} revision); its bytes are kept",
             "evidence {id} withdrawn ({n} revisions); its bytes are kept",
             n,
-        ).format(id=args.id, n=n)
+        ),
     )
-    return 0
 
 
 def _purge(args: argparse.Namespace) -> int:
-    with open_store(args.db) as s:
-        files = s.evidence.purge(actor(args), args.id, args.today)
-    n = len(files)
-    print(
-        ngettext(
+    return _end(
+        args,
+        lambda s: s.evidence.purge(actor(args), args.id, args.today),
+        lambda n: ngettext(
             "evidence {id} purged ({n} revision): its bytes are removed, its record stays",
             "evidence {id} purged ({n} revisions): its bytes are removed, its record stays",
             n,
-        ).format(id=args.id, n=n)
+        ),
     )
+
+
+def _end(args: argparse.Namespace, end: Callable[[Store], list[EvidenceFile]], message: Callable[[int], str]) -> int:
+    """Withdraw or purge: `end` on the store, then `message` for the number of revisions it ended."""
+    with open_store(args.db) as s:
+        n = len(end(s))
+    print(message(n).format(id=args.id, n=n))
     return 0
 
 

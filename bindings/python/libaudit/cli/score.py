@@ -14,12 +14,11 @@ import math
 import sys
 from typing import Any
 
-from ..dates import day_argument
 from ..i18n import _
 from ..scoring import GROUPINGS, CycleData, GroupScore, model_names
 from ..store import fiscal_year_label
 from ..table import format_table
-from .common import open_store
+from .common import as_of_option, open_store
 
 
 def _group_header(by: str) -> str:
@@ -52,15 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--partial-value", type=float, default=0.5, metavar="P", help=_("rate: the value of 一部実施 (default 0.5)")
     )
     p.add_argument("--compare", type=int, metavar="ID", help=_("another cycle (e.g. last 年度) to compare with"))
-    p.add_argument(
-        "--as-of",
-        type=day_argument,
-        metavar="DATE",
-        help=_(
-            "an open cycle as the store stood at the end of DATE in Japan (YYYY-MM-DD; default now); "
-            "a closed cycle is always read at its close (docs/scoring.md)"
-        ),
-    )
+    as_of_option(p)
     p.add_argument("--matrix", action="store_true", help=_("課 × chapter instead of --by"))
     p.add_argument("--weakest", type=int, metavar="N", help=_("the N items with the lowest score instead of --by"))
     p.add_argument("--json", action="store_true", help=_("a list of objects, one per group"))
