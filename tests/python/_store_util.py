@@ -60,6 +60,25 @@ sections:
 
 ITEMS = ["7.1", "7.2", "8.1", "8.2", "8.3"]
 
+#: CHECKLIST_YAML with the secretariat 総務課 (101) and two body-level items (全庁共通事項) that
+#: only it is asked: the CISO's (body-level from its role) and one marked `respondent: body`.
+BODY_LEVEL_YAML = CHECKLIST_YAML.replace("body: テスト市\n", "body: テスト市\nsecretariat: 総務課\n") + (
+    """\
+      - id: "8.4"
+        clause: "8(4)"
+        text: 最高情報セキュリティ責任者は、情報セキュリティ対策の見直しを指示しなければならない。
+        question: 最高情報セキュリティ責任者が対策の見直しを指示しているか。
+        roles: [ciso]
+      - id: "8.5"
+        clause: "8(5)"
+        text: 職員等は、全庁の情報セキュリティ研修計画に従わなければならない。
+        question: 全庁の情報セキュリティ研修計画を策定しているか。
+        roles: [staff]
+        respondent: body
+"""
+)
+BODY_ITEMS = ["8.4", "8.5"]
+
 DEPARTMENTS_CSV = """\
 code,name,parent_code,security_officer,security_manager
 100,総務部,,山田 太郎,

@@ -9,33 +9,16 @@ import json
 from pathlib import Path
 
 import pytest
-from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
+from _store_util import ACTOR, BODY_ITEMS, BODY_LEVEL_YAML, DEPARTMENTS_CSV, ITEMS, write
 from libaudit.report import Reporter
 from openpyxl import load_workbook
 
 import libaudit
 from libaudit import Store, ValidationError, exchange
 
-# The test checklist, its secretariat 総務課, and two body-level items: the CISO's (by default,
-# from its role) and one marked `respondent: body`.
-YAML = (
-    CHECKLIST_YAML.replace("body: テスト市\n", "body: テスト市\nsecretariat: 総務課\n")
-    + """\
-      - id: "8.4"
-        clause: "8(4)"
-        text: 最高情報セキュリティ責任者は、情報セキュリティ対策の見直しを指示しなければならない。
-        question: 最高情報セキュリティ責任者が対策の見直しを指示しているか。
-        roles: [ciso]
-      - id: "8.5"
-        clause: "8(5)"
-        text: 職員等は、全庁の情報セキュリティ研修計画に従わなければならない。
-        question: 全庁の情報セキュリティ研修計画を策定しているか。
-        roles: [staff]
-        respondent: body
-"""
-)
-BODY_ITEMS = ["8.4", "8.5"]
-DEPARTMENT_ITEMS = ["7.1", "7.2", "8.1", "8.2", "8.3"]
+#: The store tests' checklist with its secretariat and body-level items (_store_util).
+YAML = BODY_LEVEL_YAML
+DEPARTMENT_ITEMS = ITEMS
 
 
 def questions(path: Path) -> dict[str, str]:

@@ -14,7 +14,8 @@ import pytest
 
 pytest.importorskip("flask", reason="the web extra (flask) is not installed: pip install 'libaudit[web]'")
 
-from _store_util import ACTOR, CHECKLIST_YAML, DEPARTMENTS_CSV, write
+from _store_util import ACTOR, BODY_LEVEL_YAML, DEPARTMENTS_CSV, ITEMS, write
+from _store_util import BODY_ITEMS as BODY_ITEMS  # the web tests take it from here
 from libaudit.web.context import WebState
 
 import libaudit
@@ -70,25 +71,9 @@ def post(c: Any, url: str, data: dict[str, Any], *, page: str | None = None, **k
     return c.post(url, data={**data, "csrf_token": token}, **kw)
 
 
-#: The checklist of the web tests: the store tests' one with the secretariat 総務課 (101) and two
-#: body-level items (全庁共通事項) that only 101 is asked.
-YAML = CHECKLIST_YAML.replace("body: テスト市\n", "body: テスト市\nsecretariat: 総務課\n") + (
-    """\
-      - id: "8.4"
-        clause: "8(4)"
-        text: 最高情報セキュリティ責任者は、情報セキュリティ対策の見直しを指示しなければならない。
-        question: 最高情報セキュリティ責任者が対策の見直しを指示しているか。
-        roles: [ciso]
-      - id: "8.5"
-        clause: "8(5)"
-        text: 職員等は、全庁の情報セキュリティ研修計画に従わなければならない。
-        question: 全庁の情報セキュリティ研修計画を策定しているか。
-        roles: [staff]
-        respondent: body
-"""
-)
-BODY_ITEMS = ["8.4", "8.5"]
-DEPARTMENT_ITEMS = ["7.1", "7.2", "8.1", "8.2", "8.3"]
+#: The store tests' checklist with its secretariat and body-level items (_store_util).
+YAML = BODY_LEVEL_YAML
+DEPARTMENT_ITEMS = ITEMS
 
 
 def make_store(path: Path, tmp: Path, *, fiscal_year: int = 2025) -> int:
@@ -104,3 +89,22 @@ def make_store(path: Path, tmp: Path, *, fiscal_year: int = 2025) -> int:
         for name, dept, roles in PEOPLE:
             s.people.add(ACTOR, name, dept, roles)
     return cycle
+
+
+def open_finding(path: Path, cycle: int, department: str, condition: str, *, due: str = "2099-03-31") -> int:
+    """A minor nonconformity on item 7.1 of `department`, raised by AUDITOR in a new open internal
+    audit on the checklist of `cycle`; its id."""
+    with libaudit.Store(path) as s:
+        audit = s.create_cycle(
+            ACTOR, name="監査", kind="internal_audit", fiscal_year=2025, checklist=s.cycle(cycle).checklist
+        )
+        s.open_cycle(ACTOR, audit)
+        return s.findings.open(
+            AUDITOR,
+            cycle=audit,
+            department=department,
+            items=["7.1"],
+            severity="minor_nonconformity",
+            condition=condition,
+            due=due,
+        )

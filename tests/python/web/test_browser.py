@@ -9,35 +9,21 @@ runs. Screenshots of the main pages go to out/web-screenshots/ (looked at by han
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from libaudit.web.app import create_app
 
 import libaudit
-from libaudit import exchange
 
+from ._browser import EVIL, REPO, items_of, needs_chromium, new_page, served, shot, sign_in, submit
 from ._web_util import ACTOR, AUDITOR, MANAGER, PASSWORD, PEOPLE
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test-deps)")
-waitress = pytest.importorskip("waitress", reason="waitress is not installed (the web extra)")
-
-from libaudit.web.app import create_app  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[3]
 KOMAKI = REPO / "checklists" / "komaki" / "taisaku-kijun.yaml"
-SHOTS = REPO / "out" / "web-screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-EVIL = '<script>alert("xss")</script><img src=x onerror="window.__xss=1">'
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (make test-deps installs it: scripts/install-deps.sh --chromium)",
-)
+pytestmark = needs_chromium
 
 DEPARTMENTS = """\
 code,name,parent_code,security_officer,security_manager
@@ -47,12 +33,6 @@ code,name,parent_code,security_officer,security_manager
 200,市民部,,高橋 次郎,
 201,市民課,200,,田中 三郎
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             ACTOR, name="令和6年度 自己点検", kind="self_inspection", fiscal_year=2024, checklist=cl, secretariat="102"
         )
         s.open_cycle(ACTOR, last)
-        s.import_responses(ACTOR, last, [("101", item, "partial", "前年度の備考") for item in _items(s, last, "101")])
+        s.import_responses(ACTOR, last, [("101", item, "partial", "前年度の備考") for item in items_of(s, last, "101")])
         cycle = s.create_cycle(
             ACTOR, name="令和7年度 自己点検", kind="self_inspection", fiscal_year=2025, checklist=cl, secretariat="102"
         )
@@ -91,66 +71,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         )
     language = libaudit.i18n.language()
     app = create_app(path, testing=True)  # speaks Japanese from now on: English again at the end
-    port = free_port()
-    srv = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "app": app, "path": path, "cycle": cycle}
+        with served(app) as url:
+            yield {"url": url, "app": app, "path": path, "cycle": cycle}
     finally:
-        srv.close()
-        thread.join(timeout=10)
         libaudit.i18n.set_language(language)
-
-
-def _items(s: libaudit.Store, cycle: int, code: str) -> list[str]:
-    """The items the 課's questionnaire asks (the workbook's rows)."""
-    return [r.item for r in exchange._Cycle(s, cycle).rows(code)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def new_page(browser: Any) -> tuple[Any, list[str]]:
-    """A page of 1366×768 (the terminals' screen) recording every dialog a script would open."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ja-JP")
-    page = context.new_page()
-    dialogs: list[str] = []
-
-    def dismiss(dialog: Any) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", dismiss)
-    page.set_default_timeout(15000)
-    return page, dialogs
-
-
-def shot(page: Any, name: str, *, full_page: bool = True) -> None:
-    """A screenshot of the page as a person sees it (the whole page, or the screen's first view)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
-
-
-def submit(page: Any, selector: str) -> None:
-    """Clicks the button that sends a form, and waits for the page the server answers with."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def sign_in(page: Any, url: str, name: str, password: str = PASSWORD) -> None:
-    page.goto(f"{url}/signin")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    submit(page, "form.narrow button[type=submit]")
-    page.wait_for_selector("form.signout")
 
 
 def sign_out(page: Any) -> None:
@@ -279,7 +204,7 @@ def test_a_department_answers_in_the_browser(server: dict[str, Any], browser: An
     with libaudit.Store(server["path"], read_only=True) as s:
         assert s.submission_state(cycle, "101") == "submitted"
         row = next(r for r in s.collection_status(cycle).rows if r.department == "101")
-        assert row.submitted and row.answered == row.items == len(_items(s, cycle, "101"))
+        assert row.submitted and row.answered == row.items == len(items_of(s, cycle, "101"))
         score = next(r for r in s.score(cycle, by="department") if r.group == "101")
         assert score.answered == row.items
     assert team_dialogs == [] and team.evaluate("window.__xss") is None

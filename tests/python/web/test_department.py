@@ -21,6 +21,7 @@ from ._web_util import (
     MANAGER,
     OTHER,
     csrf,
+    open_finding,
 )
 
 ALL = DEPARTMENT_ITEMS + BODY_ITEMS
@@ -262,21 +263,7 @@ def test_every_department_page_carries_the_csp(web):
 
 @pytest.fixture
 def finding(web):
-    with libaudit.Store(web.path) as s:
-        checklist = s.cycle(web.cycle).checklist
-        audit = s.create_cycle(
-            ACTOR, name="2025年度 監査", kind="internal_audit", fiscal_year=2025, checklist=checklist
-        )
-        s.open_cycle(ACTOR, audit)
-        return s.findings.open(
-            AUDITOR,
-            cycle=audit,
-            department="101",
-            items="7.1",
-            severity="minor_nonconformity",
-            condition="監視の記録がない",
-            due="2026-03-31",
-        )
+    return open_finding(web.path, web.cycle, "101", "監視の記録がない", due="2026-03-31")
 
 
 def test_findings_with_the_steps_the_department_may_take(web, finding):

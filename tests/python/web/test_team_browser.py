@@ -10,44 +10,18 @@ the page. Screenshots of 回収状況, the scores and the reminders go to out/we
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from libaudit.web.app import create_app
 
 import libaudit
-from libaudit import exchange
 
+from ._browser import EVIL, items_of, needs_chromium, new_page, served, shot, sign_in
 from ._web_util import ACTOR, AUDITOR, MANAGER, OTHER, PASSWORD, make_store
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test-deps)")
-waitress = pytest.importorskip("waitress", reason="waitress is not installed (the web extra)")
-
-from libaudit.web.app import create_app  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[3]
-SHOTS = REPO / "out" / "web-screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-EVIL = '<script>alert("xss")</script><img src=x onerror="window.__xss=1">'
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (make test-deps installs it: scripts/install-deps.sh --chromium)",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def items_of(s: libaudit.Store, cycle: int, code: str) -> list[str]:
-    return [r.item for r in exchange._Cycle(s, cycle).rows(code)]
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -76,52 +50,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     app = create_app(path, testing=True)
     creds = app.extensions["libaudit"].credentials
     creds.redeem(creds.invite(AUDITOR, ACTOR), PASSWORD)
-    port = free_port()
-    srv = waitress.create_server(app, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "path": path, "cycle": cycle, "asked": len(asked)}
-    finally:
-        srv.close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with served(app) as url:
+        yield {"url": url, "path": path, "cycle": cycle, "asked": len(asked)}
 
 
 @pytest.fixture
 def team(server: dict[str, Any], browser: Any) -> Iterator[tuple[Any, list[str]]]:
     """The audit team's chief auditor signed in, on a 1366×768 page recording every dialog."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ja-JP")
-    page = context.new_page()
-    dialogs: list[str] = []
-
-    def dismiss(dialog: Any) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", dismiss)
-    page.set_default_timeout(15000)
-    page.goto(f"{server['url']}/signin")
-    page.fill("input[name=name]", AUDITOR)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.narrow button[type=submit]")
-    page.wait_for_selector("form.signout")
+    page, dialogs = new_page(browser)
+    sign_in(page, server["url"], AUDITOR, PASSWORD)
     yield page, dialogs
-    context.close()
-
-
-def shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.context.close()
 
 
 def no_script_ran(page: Any, dialogs: list[str]) -> None:

@@ -13,7 +13,7 @@ from libaudit.report import find_chromium
 import libaudit
 from libaudit import exchange
 
-from ._web_util import AUDITOR, MANAGER, OTHER, post
+from ._web_util import AUDITOR, MANAGER, OTHER, open_finding, post
 
 SCRIPT = "<script>window.__xss = 1</script>"
 
@@ -261,20 +261,7 @@ def test_report_pdf_downloads(web):
 
 
 def test_findings_register_escapes_and_offers_the_steps(web):
-    with libaudit.Store(web.path) as s:
-        audit = s.create_cycle(
-            ACTOR, name="監査", kind="internal_audit", fiscal_year=2024, checklist=s.cycle(web.cycle).checklist
-        )
-        s.open_cycle(ACTOR, audit)
-        fid = s.findings.open(
-            AUDITOR,
-            cycle=audit,
-            department="201",
-            items=["7.1"],
-            severity="minor_nonconformity",
-            condition=SCRIPT,
-            due="2099-03-31",
-        )
+    fid = open_finding(web.path, web.cycle, "201", SCRIPT)
     c = web.signed_in(AUDITOR)
     page = c.get("/team/findings").get_data(as_text=True)
     assert SCRIPT not in page
@@ -289,20 +276,8 @@ def test_findings_register_escapes_and_offers_the_steps(web):
 
 
 def test_a_finding_step_is_taken_or_refused_with_nothing_written(web):
+    fid = open_finding(web.path, web.cycle, "201", "c")
     with libaudit.Store(web.path) as s:
-        audit = s.create_cycle(
-            ACTOR, name="監査", kind="internal_audit", fiscal_year=2024, checklist=s.cycle(web.cycle).checklist
-        )
-        s.open_cycle(ACTOR, audit)
-        fid = s.findings.open(
-            AUDITOR,
-            cycle=audit,
-            department="201",
-            items=["7.1"],
-            severity="minor_nonconformity",
-            condition="c",
-            due="2099-03-31",
-        )
         s.findings.move(OTHER, fid, "plan_submitted", "計画書")
     c = web.signed_in(AUDITOR)
     before = trail_length(web)
