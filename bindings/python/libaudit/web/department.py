@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
@@ -269,16 +270,23 @@ def findings() -> Any:
     )
 
 
+def _of_own_department(get: Callable[[int], Any], record: int) -> Any:
+    """The finding or exception `record` (read with `get`), when the person signed in answers for
+    its 課: 404 when there is none, 403 when it is another 課's."""
+    try:
+        found = get(record)
+    except NotFoundError:
+        abort(404)
+    if not context.may_answer_for(found.department):
+        abort(403)
+    return found
+
+
 @bp.post("/findings/<int:finding>/move")
 @context.require_signed_in
 def move_finding(finding: int) -> Any:
     s = context.store()
-    try:
-        f = s.findings.get(finding)
-    except NotFoundError:
-        abort(404)
-    if not context.may_answer_for(f.department):
-        abort(403)
+    _of_own_department(s.findings.get, finding)
     try:
         s.findings.move(context.actor(), finding, request.form.get("state", ""), request.form.get("note", "").strip())
     except LibauditError as e:
@@ -292,12 +300,7 @@ def move_finding(finding: int) -> Any:
 @context.require_signed_in
 def report_exception(exception: int) -> Any:
     s = context.store()
-    try:
-        e = s.exceptions.get(exception)
-    except NotFoundError:
-        abort(404)
-    if not context.may_answer_for(e.department):
-        abort(403)
+    _of_own_department(s.exceptions.get, exception)
     try:
         s.exceptions.report(context.actor(), exception, request.form.get("note", "").strip())
     except LibauditError as err:
